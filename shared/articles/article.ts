@@ -1,0 +1,86 @@
+/**
+ * The article as the rest of the system sees it: parsed, sanitized, identified.
+ * Plain data only: no SDK types, no clock. Dates are ISO 8601 UTC strings.
+ */
+
+export type ArticleStatus = 'live' | 'draft' | 'scheduled';
+
+/** A tag or an author: a path-safe slug plus the name people read. */
+export interface Label {
+  slug: string;
+  name: string;
+}
+
+export interface Author extends Label {
+  email?: string;
+  url?: string;
+}
+
+/** What a parser makes of one uploaded file, before identity and dates are settled. */
+export interface ParsedArticle {
+  /** Only when the file itself sets an id (already validated as path-safe). */
+  id?: string;
+  title: string;
+  summary: string;
+  /** Sanitized HTML, URLs absolute. */
+  contentHtml: string;
+  tags: Label[];
+  authors: Author[];
+  /** The file's own date, if it has one (ISO). */
+  date?: string;
+  updated?: string;
+  /** Absolute http(s) URL. */
+  image?: string;
+  /** The article's own canonical link, absolute http(s) URL. */
+  link?: string;
+  draft: boolean;
+  language?: string;
+}
+
+export interface ParseResult {
+  article: ParsedArticle;
+  /** Non-fatal findings a reader of the report should see (tags capped, dropped HTML, ...). */
+  warnings: string[];
+}
+
+/** A stored article: everything a renderer needs. */
+export interface Article {
+  id: string;
+  /** Derived from the id once, never changes (urn:uuid:...). */
+  guid: string;
+  /** The inbox object key it came from (decoded). */
+  sourceKey: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  tags: Label[];
+  authors: Author[];
+  published: string;
+  updated: string;
+  image?: string;
+  link?: string;
+  language?: string;
+  status: ArticleStatus;
+  /** sha256 of the parsed article, to skip unchanged re-uploads. */
+  contentHash: string;
+}
+
+/** A feed the site publishes: the site-wide one, or one per tag or author. */
+export type FeedRef =
+  | { kind: 'all' }
+  | { kind: 'tag'; slug: string; name: string }
+  | { kind: 'author'; slug: string; name: string };
+
+/** `all`, `tag/<slug>`, `author/<slug>`: the table's and the site's name for a feed. */
+export function feedKey(feed: FeedRef): string {
+  return feed.kind === 'all' ? 'all' : `${feed.kind}/${feed.slug}`;
+}
+
+/** The feeds a live article appears in. */
+export function feedsOf(article: Pick<Article, 'tags' | 'authors'>): FeedRef[] {
+  return [
+    { kind: 'all' },
+    ...article.tags.map((t): FeedRef => ({ kind: 'tag', slug: t.slug, name: t.name })),
+    ...article.authors.map((a): FeedRef => ({ kind: 'author', slug: a.slug, name: a.name })),
+  ];
+}

@@ -1,0 +1,35 @@
+/** How the published site describes itself. Passed explicitly to every renderer. */
+export interface SiteConfig {
+  /** Absolute base URL with a trailing slash, e.g. https://news.example.com/ */
+  url: string;
+  title: string;
+  description: string;
+  /** BCP 47 language tag, e.g. en */
+  language: string;
+  /** Items per feed, newest first. */
+  itemLimit: number;
+}
+
+export const DEFAULT_ITEM_LIMIT = 50;
+
+/** Normalizes a site URL to an absolute http(s) URL ending in `/`; throws on anything else. */
+export function normalizeSiteUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new Error(
+      `site URL "${raw}" is not an absolute URL (example: https://news.example.com/)`,
+      {
+        cause,
+      },
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`site URL "${raw}" must use http or https`);
+  }
+  url.search = '';
+  url.hash = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.toString();
+}

@@ -1,0 +1,60 @@
+import type { FeedRef } from '../articles/article.ts';
+
+/**
+ * Where everything lives in the site bucket, and how it is served.
+ * The one place that knows the layout in ../DESIGN.md "Site bucket".
+ */
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+
+const FEED_FILE: Record<FeedFormat, string> = {
+  rss: 'rss.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+};
+
+export const CONTENT_TYPE = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  opml: 'text/x-opml; charset=utf-8',
+} as const;
+
+/** Feeds and listings change often; pages rarely. Readers revalidate with ETags either way. */
+export const CACHE_CONTROL = {
+  feed: 'public, max-age=300, must-revalidate',
+  listing: 'public, max-age=300, must-revalidate',
+  page: 'public, max-age=3600, must-revalidate',
+  notFound: 'public, max-age=60',
+} as const;
+
+export const INDEX_PATH = 'index.html';
+export const TAGS_PAGE_PATH = 'tags/index.html';
+export const OPML_PATH = 'feeds.opml';
+export const NOT_FOUND_PATH = '404.html';
+
+/** Folder of a feed inside the site bucket: '' for the site-wide feed. */
+export function feedDir(feed: FeedRef): string {
+  if (feed.kind === 'all') return '';
+  return feed.kind === 'tag' ? `tags/${feed.slug}/` : `authors/${feed.slug}/`;
+}
+
+export function feedPath(feed: FeedRef, format: FeedFormat): string {
+  return `${feedDir(feed)}${FEED_FILE[format]}`;
+}
+
+export function articlePath(id: string): string {
+  return `articles/${id}.html`;
+}
+
+/** Absolute URL of a site path; `siteUrl` ends with '/'. Path segments are percent-encoded. */
+export function siteUrlOf(siteUrl: string, path: string): string {
+  const encoded = path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  return new URL(encoded, siteUrl).toString();
+}

