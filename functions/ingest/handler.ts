@@ -1,2 +1,25 @@
-// Placeholder until the handler lands; infra needs an entry to bundle.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
+import { createIngestHandler } from '../../shared/ingest/sqs-handler.ts';
+import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { ENV } from '../../shared/stores/table-definition.ts';
+
+// Composition root: built once per container from validated configuration.
+const site = siteConfigFromEnv(process.env);
+const store = new DynamoArticleTable({
+  client: new DynamoDBClient({}),
+  tableName: requireEnv(process.env, ENV.tableName),
+});
+const inbox = new S3Inbox({
+  client: new S3Client({}),
+  bucket: requireEnv(process.env, ENV.inboxBucket),
+});
+
+export const handler = createIngestHandler(
+  { store, inbox, siteUrl: site.url, now: () => new Date() },
+  { logger: new Logger(), metrics: new Metrics() },
+);

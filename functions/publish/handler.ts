@@ -1,2 +1,25 @@
-// Placeholder until the handler lands; infra needs an entry to bundle.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
+import { createPublishHandler } from '../../shared/publish/stream-handler.ts';
+import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
+import { ENV } from '../../shared/stores/table-definition.ts';
+
+// Composition root: built once per container from validated configuration.
+const config = siteConfigFromEnv(process.env);
+const source = new DynamoArticleTable({
+  client: new DynamoDBClient({}),
+  tableName: requireEnv(process.env, ENV.tableName),
+});
+const bucket = new S3SiteBucket({
+  client: new S3Client({}),
+  bucket: requireEnv(process.env, ENV.siteBucket),
+});
+
+export const handler = createPublishHandler(
+  { source, bucket, config },
+  { logger: new Logger(), metrics: new Metrics() },
+);

@@ -1,2 +1,20 @@
-// Placeholder until the handler lands; infra needs an entry to bundle.
-export const handler = async (): Promise<void> => {};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { requireEnv } from '../../shared/config/env.ts';
+import { releaseDue } from '../../shared/release/release-due.ts';
+import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { ENV } from '../../shared/stores/table-definition.ts';
+
+// Composition root: built once per container from validated configuration.
+const store = new DynamoArticleTable({
+  client: new DynamoDBClient({}),
+  tableName: requireEnv(process.env, ENV.tableName),
+});
+const logger = new Logger();
+
+/** Runs on a schedule: makes due articles live; publishing follows through the stream. */
+export const handler = async (): Promise<{ released: string[] }> => {
+  const result = await releaseDue({ store, now: () => new Date() });
+  logger.info('release run', { released: result.released });
+  return result;
+};

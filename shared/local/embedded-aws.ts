@@ -21,6 +21,8 @@ import { createBucket, createTable } from './resources.ts';
 export interface EmbeddedAwsOptions {
   /** 0 or absent: a free port. */
   dynamoPort?: number;
+  /** Use this running DynamoDB Local instead of starting one (tests share one per run). */
+  dynamoEndpoint?: string;
   s3Port?: number;
   /** Keep data here between runs; a throwaway temp folder when absent. */
   dataDir?: string;
@@ -96,7 +98,9 @@ async function startS3(port: number, directory: string): Promise<S3rver> {
 
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
   const names: ResourceNames = { ...LOCAL_NAMES, ...options.names };
-  const dynamoPort = await choosePort(options.dynamoPort, 'DynamoDB Local');
+  const dynamoPort = options.dynamoEndpoint
+    ? 0
+    : await choosePort(options.dynamoPort, 'DynamoDB Local');
   const s3Port = await choosePort(options.s3Port, 's3rver');
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const tempDir = dataDir ? undefined : mkdtempSync(join(tmpdir(), 'feedpub-s3-'));
@@ -114,9 +118,12 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
   };
   try {
     s3rver = await startS3(s3Port, s3Dir);
-    dynamoLocal = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
-    running.add(dynamoLocal);
-    const endpoints = { dynamodb: dynamoLocal.endpoint, s3: `http://127.0.0.1:${s3Port}` };
+    if (!options.dynamoEndpoint) {
+      dynamoLocal = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
+      running.add(dynamoLocal);
+    }
+    const dynamoEndpoint = options.dynamoEndpoint ?? (dynamoLocal as DynamoDbLocal).endpoint;
+    const endpoints = { dynamodb: dynamoEndpoint, s3: `http://127.0.0.1:${s3Port}` };
     const { dynamo, streams } = localDynamoClients(endpoints.dynamodb);
     const s3 = localS3Client(endpoints.s3);
     await createTable(dynamo, names.table);

@@ -1,0 +1,98 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { type FeedFormat, feedPath, OPML_PATH } from '../shared/feeds/site-layout.ts';
+import { ENV, INBOX_PREFIX } from '../shared/stores/table-definition.ts';
+import { Alarms } from './alarms.ts';
+import type { FeedpubConfig } from './config.ts';
+import { Ingestion } from './ingestion.ts';
+import { Publishing } from './publishing.ts';
+import { SiteDistribution } from './site-distribution.ts';
+
+/** What the stateless stack needs from the stateful one, and the validated context. */
+export interface FeedpubAppStackProps extends StackProps {
+  readonly inbox: IBucket;
+  readonly site: IBucket;
+  readonly table: ITable;
+  readonly config: FeedpubConfig;
+}
+
+const FEED_OUTPUTS: ReadonlyArray<[id: string, format: FeedFormat]> = [
+  ['RssFeedUrl', 'rss'],
+  ['AtomFeedUrl', 'atom'],
+  ['JsonFeedUrl', 'json'],
+];
+
+/**
+ * The stateless half: queues, functions, event wiring, CDN and alarms. Safe to destroy and
+ * redeploy; it holds no data.
+ */
+export class FeedpubAppStack extends Stack {
+  public readonly ingestion: Ingestion;
+  public readonly publishing: Publishing;
+  public readonly site: SiteDistribution;
+  public readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: FeedpubAppStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.site = new SiteDistribution(this, 'Site', { site: props.site, domain: config.domain });
+    const siteUrl = config.siteUrl ?? this.site.url;
+    const siteEnvironment = {
+      [ENV.siteUrl]: siteUrl,
+      [ENV.siteTitle]: config.feedTitle,
+      [ENV.siteDescription]: config.feedDescription,
+      [ENV.siteLanguage]: config.feedLanguage,
+      [ENV.itemLimit]: String(config.itemLimit),
+    };
+
+    this.ingestion = new Ingestion(this, 'Ingestion', {
+      inbox: props.inbox,
+      table: props.table,
+      siteEnvironment,
+    });
+    this.publishing = new Publishing(this, 'Publishing', {
+      site: props.site,
+      table: props.table,
+      siteEnvironment,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail });
+    this.alarms.deadLetters('IngestDeadLetters', this.ingestion.deadLetterQueue);
+    this.alarms.deadLetters('PublishDeadLetters', this.publishing.deadLetterQueue);
+    this.alarms.errors('IngestErrors', this.ingestion.ingest);
+    this.alarms.errors('PublishErrors', this.publishing.publish);
+    this.alarms.errors('ReleaseErrors', this.publishing.release);
+    this.alarms.iteratorAge('PublishIteratorAge', this.publishing.publish);
+
+    const output = (outputId: string, value: string, description: string) =>
+      new CfnOutput(this, outputId, { value, description });
+    output('InboxBucketName', props.inbox.bucketName, 'Upload articles under articles/');
+    output(
+      'UploadCommand',
+      `aws s3 cp article.md s3://${props.inbox.bucketName}/${INBOX_PREFIX.articles}`,
+      'Publishes article.md (also .txt, .json); reports appear under reports/',
+    );
+    output('SiteUrl', siteUrl, 'The published site');
+    for (const [outputId, format] of FEED_OUTPUTS) {
+      output(
+        outputId,
+        `${siteUrl}${feedPath({ kind: 'all' }, format)}`,
+        `Site-wide ${format} feed`,
+      );
+    }
+    output('OpmlUrl', `${siteUrl}${OPML_PATH}`, 'Every feed, for one-click subscription');
+    output(
+      'DistributionDomainName',
+      this.site.distribution.distributionDomainName,
+      'Point a custom domain here (CNAME, or Route 53 alias)',
+    );
+    output(
+      'AlarmTopicArn',
+      this.alarms.topic.topicArn,
+      'Subscribe to be told about stuck articles',
+    );
+  }
+}

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { ENV, INBOX_PREFIX } from '../shared/stores/table-definition.ts';
+import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
+
+/** The Lambda functions under functions/<name>/handler.ts. */
+export type FunctionName = 'ingest' | 'publish' | 'release';
+
+export interface FeedpubFunctionProps {
+  readonly name: FunctionName;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+  /** Variables beyond the Powertools ones; names come from ENV in table-definition.ts. */
+  readonly environment: Record<string, string>;
+}
+
+const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+/** Where CDK finds a handler: by this file's location, never the working directory. */
+export function entryOf(name: FunctionName): string {
+  return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+/**
+ * The house Lambda: Node 22 on arm64, minified ESM bundle with source maps and the AWS SDK
+ * left to the runtime, X-Ray tracing, a log group kept for a month, Powertools settings.
+ */
+export class FeedpubFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: FeedpubFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: entryOf(props.name),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `feedpub-${props.name}`,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: 'feedpub',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        externalModules: ['@aws-sdk/*'],
+        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
+      },
+    });
+
+    acknowledge(
+      this,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: the bundle targets node22, the same handlers run locally on Node 20+, and Lambda supports nodejs22.x into 2027.',
+    );
+    acknowledge(
+      this,
+      BASIC_EXECUTION_ROLE_FINDING,
+      'AWSLambdaBasicExecutionRole grants only CreateLogGroup/CreateLogStream/PutLogEvents, which every function needs for its own log group.',
+    );
+    acknowledge(
+      this,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions; nor does dynamodb:ListStreams, which CDK gives a stream consumer.',
+    );
+  }
+
+  /** Reads uploaded articles, any version (S3 events name the version they are about). */
+  readsInbox(inbox: IBucket): this {
+    this.allowObjects(inbox, `${INBOX_PREFIX.articles}*`, ['s3:GetObject', 's3:GetObjectVersion']);
+    this.addEnvironment(ENV.inboxBucket, inbox.bucketName);
+    return this;
+  }
+
+  /** Writes rejection reports, and nothing else, into the inbox. */
+  writesReports(inbox: IBucket): this {
+    this.allowObjects(inbox, `${INBOX_PREFIX.reports}*`, ['s3:PutObject']);
+    return this;
+  }
+
+  /** Reads (HEAD for content hashes), writes and deletes site objects. */
+  publishesSite(site: IBucket): this {
+    this.allowObjects(site, '*', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    this.addEnvironment(ENV.siteBucket, site.bucketName);
+    return this;
+  }
+
+  readsTable(table: ITable): this {
+    table.grantReadData(this);
+    this.addEnvironment(ENV.tableName, table.tableName);
+    return this;
+  }
+
+  writesTable(table: ITable): this {
+    table.grantReadWriteData(this);
+    this.addEnvironment(ENV.tableName, table.tableName);
+    return this;
+  }
+
+  /**
+   * Exact object actions on one key pattern; readers also get ListBucket, so that a missing
+   * key reads as 404 NoSuchKey rather than 403 (which a handler would retry). Narrower than
+   * grantRead / grantPut, which add GetObjectAcl, GetBucket*, List*, Abort* and tagging.
+   */
+  private allowObjects(bucket: IBucket, keyPattern: string, actions: string[]): void {
+    const objects = bucket.arnForObjects(keyPattern);
+    this.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+    if (actions.includes('s3:GetObject')) {
+      this.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      );
+    }
+    acknowledge(
+      this,
+      `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(objects))}]`,
+      `Object-level actions (${actions.join(', ')}) need a key pattern; this one is ${keyPattern} in one bucket.`,
+    );
+  }
+}

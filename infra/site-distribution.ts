@@ -1,0 +1,141 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Bucket, BucketPolicy, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { INDEX_PATH, NOT_FOUND_PATH } from '../shared/feeds/site-layout.ts';
+import type { FeedpubConfig } from './config.ts';
+
+export interface SiteDistributionProps {
+  readonly site: IBucket;
+  readonly domain: FeedpubConfig['domain'];
+}
+
+/**
+ * Pages and feeds contain sanitized HTML only: no scripts, no frames, no forms. Images and
+ * media may come from anywhere over https, as article authors link them.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "img-src 'self' https: data:",
+  "media-src 'self' https:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** CloudFront in front of the private site bucket, through Origin Access Control. */
+export class SiteDistribution extends Construct {
+  public readonly distribution: Distribution;
+  /** https://<custom domain or CloudFront domain>/ */
+  public readonly url: string;
+
+  constructor(scope: Construct, id: string, props: SiteDistributionProps) {
+    super(scope, id);
+
+    // The bucket policy names this distribution, so it lives here, beside it: owned by the
+    // data stack it would make that stack depend on this one. It is the bucket's only policy.
+    const site = Bucket.fromBucketAttributes(this, 'Site', {
+      bucketArn: props.site.bucketArn,
+      bucketName: props.site.bucketName,
+      bucketRegionalDomainName: props.site.bucketRegionalDomainName,
+    });
+    site.policy = new BucketPolicy(this, 'SitePolicy', { bucket: site });
+    site.policy.document.addStatements(
+      new PolicyStatement({
+        sid: 'DenyInsecureTransport',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: [site.bucketArn, site.arnForObjects('*')],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+
+    const headers = new ResponseHeadersPolicy(this, 'Headers', {
+      comment: 'feedpub: security headers; feeds readable by browser-based readers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
+        contentSecurityPolicy: { contentSecurityPolicy: CONTENT_SECURITY_POLICY, override: true },
+      },
+      corsBehavior: {
+        accessControlAllowCredentials: false,
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD'],
+        accessControlAllowOrigins: ['*'],
+        originOverride: true,
+      },
+    });
+
+    // Without s3:ListBucket, S3 answers 403 for a missing key; both mean "not found" here.
+    const notFound = (httpStatus: number) => ({
+      httpStatus,
+      responseHttpStatus: 404,
+      responsePagePath: `/${NOT_FOUND_PATH}`,
+      ttl: Duration.minutes(1),
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'feedpub site and feeds',
+      defaultRootObject: INDEX_PATH,
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(site),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        compress: true,
+        responseHeadersPolicy: headers,
+      },
+      errorResponses: [notFound(403), notFound(404)],
+      ...(props.domain && {
+        domainNames: [props.domain.name],
+        certificate: Certificate.fromCertificateArn(
+          this,
+          'Certificate',
+          props.domain.certificateArn,
+        ),
+        minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
+    });
+    this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}/`;
+
+    const acknowledge = (id: string, reason: string) =>
+      Validations.of(this.distribution).acknowledge({ id, reason });
+    acknowledge('AwsSolutions-CFR1', 'Public news feeds are meant to be read from every country.');
+    acknowledge(
+      'AwsSolutions-CFR2',
+      'Static, cacheable, public files with no forms or API behind them; a web ACL would cost more than the site.',
+    );
+    acknowledge(
+      'AwsSolutions-CFR3',
+      'Standard logs need an ACL-enabled bucket; request counts and error rates come from CloudFront metrics instead.',
+    );
+    if (!props.domain) {
+      acknowledge(
+        'AwsSolutions-CFR4',
+        'Without a custom domain CloudFront serves its *.cloudfront.net certificate, whose TLS floor it sets; with domainName and certificateArn the minimum is TLSv1.2_2021.',
+      );
+    }
+  }
+}

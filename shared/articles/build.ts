@@ -1,0 +1,100 @@
+/**
+ * Format-neutral half of parsing: the fields a format parser extracted become a
+ * ParsedArticle whose every string is safe for a feed (sanitized HTML, plain bounded
+ * text, absolute http(s) URLs, path-safe id, slugged labels).
+ */
+import type { ParsedArticle, ParseResult } from './article.ts';
+import { ArticleRejectedError } from './errors.ts';
+import type { ArticleFields } from './fields.ts';
+import { normalizeAuthors, normalizeTags } from './labels.ts';
+import { isSafeId } from './object-key.ts';
+import { sanitizeContent } from './sanitize.ts';
+import { htmlToText, MAX_TITLE_LENGTH, plainLine, plainTitle, quote, summarize } from './text.ts';
+import { resolveUrl } from './urls.ts';
+
+/** A summary the file sets may be longer than a derived one, but not unbounded. */
+export const MAX_GIVEN_SUMMARY_LENGTH = 1000;
+const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/i;
+const PARAGRAPH = /<p\b[^>]*>([\s\S]*?)<\/p>/g;
+
+export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResult {
+  const warnings: string[] = [];
+  const content = sanitizeContent(fields.html, siteUrl);
+  warnings.push(...content.warnings);
+
+  const title = plainTitle(fields.title);
+  if (title === '')
+    throw new ArticleRejectedError('no-title', 'no title: the title is empty once cleaned');
+  if (plainLine(fields.title).length > MAX_TITLE_LENGTH) {
+    warnings.push(`title is longer than ${MAX_TITLE_LENGTH} characters; shortened`);
+  }
+  const tags = normalizeTags(fields.tags);
+  const authors = normalizeAuthors(fields.authors, siteUrl);
+  warnings.push(...tags.warnings, ...authors.warnings);
+
+  const article: ParsedArticle = {
+    title,
+    summary: summaryOf(fields.summary, content.html, warnings),
+    contentHtml: content.html,
+    tags: tags.tags,
+    authors: authors.authors,
+    draft: fields.draft,
+  };
+  if (fields.id !== undefined) article.id = checkedId(fields.id);
+  if (fields.date !== undefined) article.date = fields.date;
+  if (fields.updated !== undefined) article.updated = fields.updated;
+  const image =
+    fields.image === undefined ? undefined : urlField('image', fields.image, siteUrl, warnings);
+  if (image) article.image = image;
+  const link =
+    fields.link === undefined ? undefined : urlField('link', fields.link, siteUrl, warnings);
+  if (link) article.link = link;
+  if (fields.language !== undefined) {
+    const language = plainLine(fields.language);
+    if (LANGUAGE_TAG.test(language)) article.language = language;
+    else
+      warnings.push(
+        `field "language": dropped ${quote(language)} (not a language tag such as en or pt-BR)`,
+      );
+  }
+  return { article, warnings };
+}
+
+function summaryOf(given: string | undefined, html: string, warnings: string[]): string {
+  const clean = given === undefined ? '' : plainLine(given);
+  if (clean !== '') {
+    if (clean.length > MAX_GIVEN_SUMMARY_LENGTH) {
+      warnings.push(`summary is longer than ${MAX_GIVEN_SUMMARY_LENGTH} characters; shortened`);
+    }
+    return summarize(clean, MAX_GIVEN_SUMMARY_LENGTH);
+  }
+  for (const match of html.matchAll(PARAGRAPH)) {
+    const text = htmlToText(match[1] ?? '');
+    if (text !== '') return summarize(text);
+  }
+  return summarize(htmlToText(html));
+}
+
+function checkedId(raw: string): string {
+  const id = raw.trim();
+  if (!isSafeId(id)) {
+    throw new ArticleRejectedError(
+      'bad-id',
+      `field "id": ${quote(raw)} is not a safe id: use lowercase letters, digits, "-" and "_", ` +
+        'in segments separated by "/", at most 200 characters (example: 2019/12/libya-deal)',
+    );
+  }
+  return id;
+}
+
+function urlField(
+  name: string,
+  raw: string,
+  siteUrl: string,
+  warnings: string[],
+): string | undefined {
+  const resolved = resolveUrl(raw, siteUrl);
+  if (resolved.ok) return resolved.url;
+  warnings.push(`field "${name}": dropped: ${resolved.problem}`);
+  return undefined;
+}

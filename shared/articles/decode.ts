@@ -1,0 +1,145 @@
+/**
+ * Uploaded bytes → text.
+ *
+ * - UTF-8 is the format; a UTF-8 BOM is dropped.
+ * - UTF-16 LE/BE is decoded when it starts with its BOM. UTF-16 without a BOM and UTF-32
+ *   are rejected ('bad-encoding') with a hint to save as UTF-8.
+ * - Bytes that are not valid UTF-8 are read as Windows-1252, byte by byte, and a warning
+ *   names the first one. Invalid UTF-8 in an article almost always comes from Word or an
+ *   old CMS export (smart quotes, dashes), and Windows-1252 is what those wrote; rejecting
+ *   the file would lose an article over a quote mark, while this guess costs nothing when
+ *   the file is valid UTF-8 (valid sequences are always kept as UTF-8).
+ * - CRLF and lone CR become LF.
+ * - Rejected: empty or whitespace-only, binary (NUL characters, or more than 10% control
+ *   characters), larger than {@link MAX_ARTICLE_BYTES}.
+ */
+import { ArticleRejectedError } from './errors.ts';
+import { decodeUtf8WithWindows1252Fallback } from './windows-1252.ts';
+
+/** Largest accepted upload: 1 MiB. */
+export const MAX_ARTICLE_BYTES = 1024 * 1024;
+const MAX_CONTROL_SHARE = 0.1;
+const BLANK = /^[\s\u200b-\u200d\u2060]*$/u;
+
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncodingName;
+  warnings: string[];
+}
+
+export function decodeArticleBytes(bytes: Uint8Array): DecodedText {
+  if (bytes.length > MAX_ARTICLE_BYTES) {
+    const mib = (bytes.length / MAX_ARTICLE_BYTES).toFixed(2);
+    throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
+  }
+  if (bytes.length === 0) throw new ArticleRejectedError('empty', 'file is empty');
+  const decoded = decodeByBom(bytes);
+  rejectBinary(decoded.text);
+  const text = decoded.text.replace(/\r\n?/g, '\n');
+  if (BLANK.test(text)) throw new ArticleRejectedError('empty', 'file contains only whitespace');
+  return { ...decoded, text };
+}
+
+function decodeByBom(bytes: Uint8Array): DecodedText {
+  const [b0, b1, b2, b3] = bytes;
+  if (
+    (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) ||
+    (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+  ) {
+    throw new ArticleRejectedError('bad-encoding', 'file is UTF-32; save it as UTF-8');
+  }
+  if (b0 === 0xff && b1 === 0xfe) return utf16(bytes.subarray(2), 'utf-16le');
+  if (b0 === 0xfe && b1 === 0xff) return utf16(bytes.subarray(2), 'utf-16be');
+  if (looksLikeUtf16WithoutBom(bytes)) {
+    throw new ArticleRejectedError(
+      'bad-encoding',
+      'file looks like UTF-16 without a byte-order mark; save it as UTF-8',
+    );
+  }
+  const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
+  const { text, firstInvalidByte } = decodeUtf8WithWindows1252Fallback(body);
+  if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: [] };
+  const where = lineAndColumn(body, firstInvalidByte);
+  return {
+    text,
+    encoding: 'windows-1252',
+    warnings: [
+      `file is not valid UTF-8 (first bad byte at ${where}); bytes that are not UTF-8 were read as Windows-1252`,
+    ],
+  };
+}
+
+function utf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): DecodedText {
+  // Swap BE to LE ourselves: 'utf-16le' is the one UTF-16 label every Node build knows.
+  const le = encoding === 'utf-16le' ? bytes : swapPairs(bytes);
+  const text = new TextDecoder('utf-16le').decode(le);
+  return { text, encoding, warnings: [] };
+}
+
+function swapPairs(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i + 1 < bytes.length; i += 2) {
+    out[i] = bytes[i + 1] ?? 0;
+    out[i + 1] = bytes[i] ?? 0;
+  }
+  if (bytes.length % 2 === 1) out[bytes.length - 1] = bytes[bytes.length - 1] ?? 0;
+  return out;
+}
+
+/** ASCII-heavy UTF-16 has a NUL in every other byte, on one side only. */
+function looksLikeUtf16WithoutBom(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  if (sample.length < 4) return false;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < sample.length; i += 1) {
+    if (sample[i] === 0) {
+      if (i % 2 === 0) evenZeros += 1;
+      else oddZeros += 1;
+    }
+  }
+  const pairs = sample.length / 2;
+  const [many, few] = evenZeros > oddZeros ? [evenZeros, oddZeros] : [oddZeros, evenZeros];
+  return many >= pairs * 0.4 && few <= pairs * 0.02;
+}
+
+function rejectBinary(text: string): void {
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    throw new ArticleRejectedError(
+      'binary',
+      `file contains NUL characters (first at character ${nul + 1}); it looks binary, not text`,
+    );
+  }
+  let controls = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (
+      (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) ||
+      code === 0x7f
+    ) {
+      controls += 1;
+    }
+  }
+  if (controls > text.length * MAX_CONTROL_SHARE) {
+    const percent = Math.round((controls / text.length) * 100);
+    throw new ArticleRejectedError(
+      'binary',
+      `file is ${percent}% control characters; it looks binary, not text`,
+    );
+  }
+}
+
+function lineAndColumn(bytes: Uint8Array, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i += 1) {
+    if (bytes[i] === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return `line ${line}, byte ${offset - lineStart + 1}`;
+}

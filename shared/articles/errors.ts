@@ -1,0 +1,29 @@
+/** Why an upload could not become an article; stable codes for reports and metrics. */
+export type RejectionReason =
+  | 'empty'
+  | 'binary'
+  | 'too-large'
+  | 'unsupported-type'
+  | 'bad-encoding'
+  | 'bad-front-matter'
+  | 'bad-json'
+  | 'bad-markdown'
+  | 'invalid-field'
+  | 'no-title'
+  | 'bad-id'
+  | 'bad-key'
+  | 'too-complex';
+
+/**
+ * An upload that cannot become an article. Not retryable: the same bytes fail the same
+ * way. The message says what was wrong and where, for the editor reading the report.
+ */
+export class ArticleRejectedError extends Error {
+  readonly reason: RejectionReason;
+
+  constructor(reason: RejectionReason, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ArticleRejectedError';
+    this.reason = reason;
+  }
+}

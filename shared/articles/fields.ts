@@ -1,0 +1,168 @@
+/**
+ * The fields an article file may set (Markdown front matter, JSON), as one zod schema,
+ * and the plain shape every format parser hands to the article builder.
+ */
+import { z } from 'zod';
+import { DATE_EXAMPLES, parseDate } from './dates.ts';
+import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
+import { quote } from './text.ts';
+
+/** What a format parser extracted, before cleaning: the builder makes it an article. */
+export interface ArticleFields {
+  /** Plain text (formats that allow markup in titles convert it first). */
+  title: string;
+  /** Unsanitized HTML. */
+  html: string;
+  /** Plain text. */
+  summary?: string;
+  id?: string;
+  /** ISO UTC. */
+  date?: string;
+  updated?: string;
+  authors: AuthorInput[];
+  tags: string[];
+  image?: string;
+  link?: string;
+  draft: boolean;
+  language?: string;
+}
+
+const expected = (what: string) => ({
+  error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}`,
+});
+const text = z.string(expected('a string')).nullish();
+const date = z
+  .union([z.string(), z.date()], expected(`a date like ${DATE_EXAMPLES}`))
+  .transform((value, ctx) => {
+    const iso = parseDate(value);
+    if (iso !== undefined) return iso;
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `${quote(String(value))} is not a date; use ${DATE_EXAMPLES}`,
+    });
+    return z.NEVER;
+  })
+  .nullish();
+const tagName = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
+  z.string(expected('a string')),
+);
+const tags = z
+  .preprocess(
+    (value) => (typeof value === 'string' ? splitTagList(value) : value),
+    z.array(tagName, expected('a list of tags or a comma-separated string')),
+  )
+  .nullish();
+const author = z.preprocess(
+  (value) => (typeof value === 'string' ? parseAuthorString(value) : value),
+  z.object(
+    { name: text, email: text, url: text },
+    expected('"Name <email>" or an object with name, email, url'),
+  ),
+);
+// One author or a list; a single one is validated as a list of one (see formatFieldPath).
+const authors = z
+  .preprocess((value) => (value == null || Array.isArray(value) ? value : [value]), z.array(author))
+  .nullish();
+
+export const articleFieldsSchema = z.object({
+  id: text,
+  title: text,
+  date,
+  updated: date,
+  author: authors,
+  authors,
+  tags,
+  summary: text,
+  image: text,
+  link: text,
+  canonical: text,
+  draft: z.boolean(expected('true or false')).nullish(),
+  language: text,
+});
+
+export type FileFields = z.output<typeof articleFieldsSchema>;
+
+/** The first problem zod found, as `field "tags[2]": expected a string, got an object`. */
+export interface FieldProblem {
+  path: PropertyKey[];
+  message: string;
+}
+
+export function firstFieldProblem(error: z.ZodError, input: unknown): FieldProblem {
+  const issue = error.issues[0];
+  const path = issue?.path ?? [];
+  const where = path.length > 0 ? `field "${formatFieldPath(path, input)}"` : 'the file';
+  return { path, message: `${where}: ${issue?.message ?? 'is not valid'}` };
+}
+
+/**
+ * `['tags', 2]` → `tags[2]`; `['author', 0, 'name']` → `author.name` when `author` was a
+ * single object (the schema wrapped it in a list), so the path matches the file.
+ */
+export function formatFieldPath(path: readonly PropertyKey[], input: unknown): string {
+  let out = '';
+  let value: unknown = input;
+  for (const segment of path) {
+    const container = value;
+    if (typeof segment === 'number') {
+      if (Array.isArray(container)) out += `[${segment}]`;
+      value = Array.isArray(container) ? container[segment] : container;
+      continue;
+    }
+    out += out === '' ? String(segment) : `.${String(segment)}`;
+    value = isRecord(container) ? container[String(segment)] : undefined;
+  }
+  return out;
+}
+
+/** Warnings for keys the schema does not know (typos such as `Title` or `tag`). */
+export function unknownFieldWarnings(
+  data: Record<string, unknown>,
+  known: readonly string[],
+): string[] {
+  return Object.keys(data)
+    .filter((key) => !known.includes(key))
+    .map((key) => `ignored unknown field ${quote(key)}`);
+}
+
+/** Merges the schema's output into the builder's shape; `link` wins over `canonical`. */
+export function fieldsFromFile(
+  data: FileFields,
+  body: { title: string; html: string; summary?: string },
+): { fields: ArticleFields; warnings: string[] } {
+  const warnings: string[] = [];
+  if (data.link && data.canonical && data.link !== data.canonical) {
+    warnings.push('both "link" and "canonical" are set; used "link"');
+  }
+  const fields: ArticleFields = {
+    ...body,
+    authors: [...(data.author ?? []), ...(data.authors ?? [])],
+    tags: data.tags ?? [],
+    draft: data.draft ?? false,
+  };
+  const link = data.link ?? data.canonical;
+  if (link != null) fields.link = link;
+  if (data.id != null) fields.id = data.id;
+  if (data.date != null) fields.date = data.date;
+  if (data.updated != null) fields.updated = data.updated;
+  if (data.image != null) fields.image = data.image;
+  if (data.language != null) fields.language = data.language;
+  return { fields, warnings };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'a string';
+  return `${typeof value} ${String(value)}`;
+}

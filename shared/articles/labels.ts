@@ -1,0 +1,105 @@
+import type { Author, Label } from './article.ts';
+import { cutAt, shortHash, slugify } from './slug.ts';
+import { plainLine, quote, truncateAtWord } from './text.ts';
+import { resolveUrl } from './urls.ts';
+
+export const MAX_TAGS = 20;
+export const MAX_AUTHORS = 10;
+/** Longest display name of a tag or an author. */
+export const MAX_LABEL_NAME_LENGTH = 100;
+export const MAX_LABEL_SLUG_LENGTH = 80;
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/u;
+
+/** An author as a file may write it: `Name <email>` or `{ name, email, url }`. */
+export interface AuthorInput {
+  name?: string | null;
+  email?: string | null;
+  url?: string | null;
+}
+
+/** A tag's or author's slug: the id slug, bounded; `h-<hash>` when nothing readable is left. */
+export function labelSlug(name: string): string {
+  const slug = cutAt(slugify(name), MAX_LABEL_SLUG_LENGTH).replace(/-+$/, '');
+  return slug || `h-${shortHash(name.normalize('NFKC').toLowerCase())}`;
+}
+
+/** `security deal, Libya,` → `['security deal', 'Libya', '']` (empty names are dropped later). */
+export function splitTagList(text: string): string[] {
+  return text.split(',');
+}
+
+/** `Jane Doe <jane@example.com>` → name and email; a bare address is an email. */
+export function parseAuthorString(text: string): AuthorInput {
+  const match = /^(.*?)\s*<([^<>]*)>\s*$/u.exec(text);
+  if (match) return { name: match[1], email: match[2] };
+  const trimmed = text.trim();
+  return EMAIL.test(trimmed) ? { email: trimmed } : { name: text };
+}
+
+/** Tags cleaned, de-duplicated by slug (first spelling wins), at most {@link MAX_TAGS}. */
+export function normalizeTags(names: readonly string[]): { tags: Label[]; warnings: string[] } {
+  const bySlug = new Map<string, Label>();
+  for (const raw of names) {
+    const name = displayName(raw);
+    if (name === '') continue;
+    const slug = labelSlug(name);
+    if (!bySlug.has(slug)) bySlug.set(slug, { slug, name });
+  }
+  const tags = [...bySlug.values()];
+  return { tags: tags.slice(0, MAX_TAGS), warnings: capWarning('tags', tags, MAX_TAGS) };
+}
+
+/** Authors cleaned (bad emails and URLs dropped with a warning), de-duplicated by slug. */
+export function normalizeAuthors(
+  inputs: readonly AuthorInput[],
+  siteUrl: string,
+): { authors: Author[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const bySlug = new Map<string, Author>();
+  for (const input of inputs) {
+    const author = normalizeAuthor(input, siteUrl, warnings);
+    if (author && !bySlug.has(author.slug)) bySlug.set(author.slug, author);
+  }
+  const authors = [...bySlug.values()];
+  warnings.push(...capWarning('authors', authors, MAX_AUTHORS));
+  return { authors: authors.slice(0, MAX_AUTHORS), warnings };
+}
+
+function normalizeAuthor(
+  input: AuthorInput,
+  siteUrl: string,
+  warnings: string[],
+): Author | undefined {
+  let email = input.email ? plainLine(input.email) : undefined;
+  if (email !== undefined && !EMAIL.test(email)) {
+    warnings.push(
+      `author ${quote(input.name ?? '')}: dropped email ${quote(email)} (not an email address)`,
+    );
+    email = undefined;
+  }
+  const name = displayName(input.name ?? '') || (email ?? '');
+  if (name === '') {
+    if (input.email || input.url) warnings.push('dropped an author with no name');
+    return undefined;
+  }
+  const author: Author = { slug: labelSlug(name), name };
+  if (email) author.email = email;
+  if (input.url) {
+    const url = resolveUrl(input.url, siteUrl);
+    if (url.ok) author.url = url.url;
+    else warnings.push(`author ${quote(name)}: dropped url: ${url.problem}`);
+  }
+  return author;
+}
+
+function displayName(raw: string): string {
+  return truncateAtWord(plainLine(raw), MAX_LABEL_NAME_LENGTH);
+}
+
+function capWarning(what: string, all: readonly Label[], cap: number): string[] {
+  if (all.length <= cap) return [];
+  const dropped = all.slice(cap).map((label) => quote(label.name));
+  const shown = dropped.slice(0, 3).join(', ') + (dropped.length > 3 ? ', …' : '');
+  return [`kept the first ${cap} ${what}; dropped ${dropped.length} more (${shown})`];
+}

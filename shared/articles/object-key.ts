@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { ArticleRejectedError } from './errors.ts';
+import { cutAt, shortHash, slugify } from './slug.ts';
+
+/** Every article object lives below this prefix in the inbox bucket. */
+export const ARTICLES_PREFIX = 'articles/';
+/** Longest id in UTF-16 code units; `articles/<id>.html` stays far below S3's 1,024 bytes. */
+export const MAX_ID_LENGTH = 200;
+/** Fixed namespace for feedpub guids (UUIDv5). Never change it: every guid would change. */
+export const FEEDPUB_NAMESPACE = '7ffd951d-88f8-4484-8d81-a1e102b392bf';
+
+const HASH_SUFFIX_LENGTH = 9; // '-' + 8 hex
+const CANONICAL_EXTENSION = /^\.[a-z0-9]+$/;
+const SAFE_SEGMENT = /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}_-]*$/u;
+
+/**
+ * Decodes an object key as S3 event notifications carry it: `+` is a space, then
+ * percent-decoding (UTF-8). Order matters: `%2B` is a literal `+`.
+ */
+export function decodeS3EventKey(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch (cause) {
+    const bad = /%(?![0-9a-f]{2})/i.exec(raw);
+    const detail = bad
+      ? `character ${bad.index + 1}: "${raw.slice(bad.index, bad.index + 3)}" is not a %XX escape`
+      : 'its %XX escapes are not valid UTF-8';
+    throw new ArticleRejectedError(
+      'bad-key',
+      `object key "${raw}" is not URL-encoded properly: ${detail}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * The article id for a decoded object key `articles/...`: the path below `articles/`
+ * without extension, each segment slugified; empty, `.` and `..` segments dropped.
+ * A key that is not already in canonical form (every segment equal to its slug, a
+ * lowercase extension) gets `-<8 hex of sha256(key)>` on its last segment, so distinct
+ * keys that slugify alike (`A b.txt`, `a_b.txt`, `a-b.txt`) get distinct ids.
+ * Ids longer than {@link MAX_ID_LENGTH} are cut and get the same suffix.
+ */
+export function idFromKey(key: string): string {
+  if (!key.startsWith(ARTICLES_PREFIX)) {
+    throw new ArticleRejectedError(
+      'bad-key',
+      `object key "${key}" is not under ${ARTICLES_PREFIX}`,
+    );
+  }
+  const raw = key.slice(ARTICLES_PREFIX.length).split('/');
+  const kept = raw.filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  if (kept.length === 0) return `h-${shortHash(key)}`;
+
+  let canonical = kept.length === raw.length;
+  const slugs = kept.map((segment, index) => {
+    const isFile = index === kept.length - 1;
+    const { base, extension } = isFile ? splitExtension(segment) : { base: segment, extension: '' };
+    const slug = slugify(base);
+    if (slug !== base || (isFile && !CANONICAL_EXTENSION.test(extension))) canonical = false;
+    return slug || `h-${shortHash(base)}`;
+  });
+  const id = slugs.join('/');
+  if (canonical && id.length <= MAX_ID_LENGTH) return id;
+  const head = cutAt(id, MAX_ID_LENGTH - HASH_SUFFIX_LENGTH).replace(/[-/]+$/, '');
+  return `${head}-${shortHash(key)}`;
+}
+
+/**
+ * Whether `id` (typically set in a file) is a safe path below `articles/`: at most
+ * {@link MAX_ID_LENGTH} code units, lowercase, NFKC, `/`-separated segments of letters,
+ * marks and numbers of any script plus `-` and `_`, each starting with a letter, mark or
+ * number (so no empty, `.` or `..` segment). Every id {@link idFromKey} makes is safe.
+ */
+export function isSafeId(id: string): boolean {
+  if (id.length === 0 || id.length > MAX_ID_LENGTH) return false;
+  if (id !== id.toLowerCase() || id !== id.normalize('NFKC')) return false;
+  return id.split('/').every((segment) => SAFE_SEGMENT.test(segment));
+}
+
+/** The article's permanent feed guid / Atom id: `urn:uuid:` + UUIDv5(id). */
+export function guidFromId(id: string): string {
+  return `urn:uuid:${uuidV5(id, FEEDPUB_NAMESPACE)}`;
+}
+
+/** RFC 4122 name-based UUID, version 5 (SHA-1). */
+export function uuidV5(name: string, namespace: string): string {
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function splitExtension(name: string): { base: string; extension: string } {
+  const dot = name.lastIndexOf('.');
+  return dot > 0
+    ? { base: name.slice(0, dot), extension: name.slice(dot) }
+    : { base: name, extension: '' };
+}

@@ -1,0 +1,122 @@
+/**
+ * Article HTML → HTML safe to put in any feed: an allow-list of structural and text tags,
+ * no scripting of any kind, no styles, only http(s)/mailto links and http(s) images, all
+ * absolute, links with rel="noopener noreferrer", no character XML 1.0 forbids.
+ */
+import sanitizeHtml from 'sanitize-html';
+import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
+import { NON_TEXT_TAGS, removeXmlForbidden } from './text.ts';
+import { LINK_SCHEMES, resolveUrl, WEB_SCHEMES } from './urls.ts';
+
+export interface SanitizedHtml {
+  html: string;
+  /** What was removed, one line per kind, for the ingest report. */
+  warnings: string[];
+}
+
+const ALLOWED_TAGS = [
+  ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span'],
+  ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code', 'kbd', 'samp'],
+  ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
+  ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption'],
+  ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
+];
+const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
+  a: ['href', 'title', 'rel'],
+  img: ['src', 'alt', 'title', 'width', 'height'],
+  abbr: ['title'],
+  ol: ['start'],
+  th: ['colspan', 'rowspan', 'scope'],
+  td: ['colspan', 'rowspan'],
+  '*': ['dir', 'lang'],
+};
+/** Removed tags worth telling the editor about: active content, not mere layout. */
+const ACTIVE_TAGS = new Set([
+  ...NON_TEXT_TAGS,
+  ...['embed', 'applet', 'param', 'form', 'input', 'button', 'link', 'meta', 'base'],
+  ...['frame', 'frameset', 'audio', 'video', 'source', 'track', 'canvas', 'portal', 'dialog'],
+]);
+const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
+const ATTRIBUTE_RULES: Record<string, RegExp> = {
+  dir: /^(?:ltr|rtl|auto)$/,
+  lang: /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i,
+  scope: /^(?:row|col|rowgroup|colgroup)$/,
+};
+const allowed = new Set(ALLOWED_TAGS);
+
+/** Throws ArticleRejectedError 'too-complex' for HTML nested deeper than MAX_HTML_DEPTH. */
+export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
+  assertHtmlDepth(html, 'content');
+  const found = new Set<string>();
+  const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    if (!allowed.has(tagName)) {
+      if (ACTIVE_TAGS.has(tagName)) found.add(`removed <${tagName}> from content`);
+      return { tagName, attribs };
+    }
+    return { tagName, attribs: cleanAttributes(tagName, attribs, siteUrl, found) };
+  };
+  const output = sanitizeHtml(removeXmlForbidden(html), {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesByTag: { img: ['http', 'https'] },
+    allowProtocolRelative: false,
+    nonTextTags: NON_TEXT_TAGS,
+    nestingLimit: MAX_HTML_DEPTH,
+    transformTags: { '*': transform },
+    exclusiveFilter: (frame) => {
+      if (frame.tag === 'img') return !frame.attribs.src;
+      return frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
+    },
+  });
+  return { html: removeXmlForbidden(output).trim(), warnings: [...found] };
+}
+
+function cleanAttributes(
+  tagName: string,
+  attribs: sanitizeHtml.Attributes,
+  siteUrl: string,
+  found: Set<string>,
+): sanitizeHtml.Attributes {
+  const kept: sanitizeHtml.Attributes = {};
+  const permitted = [...(ALLOWED_ATTRIBUTES[tagName] ?? []), ...(ALLOWED_ATTRIBUTES['*'] ?? [])];
+  for (const [name, value] of Object.entries(attribs)) {
+    if (!permitted.includes(name)) {
+      if (name.startsWith('on'))
+        found.add(`removed event-handler attributes (${name}) from content`);
+      else if (name === 'style') found.add('removed style attributes from content');
+      continue;
+    }
+    if (NUMERIC_ATTRIBUTES.has(name) && !/^\d{1,5}$/.test(value.trim())) continue;
+    const rule = ATTRIBUTE_RULES[name];
+    if (rule && !rule.test(value.trim())) continue;
+    kept[name] = value;
+  }
+  if (tagName === 'a') {
+    delete kept.rel;
+    if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, siteUrl, found);
+    if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
+  }
+  if (tagName === 'img' && kept.src !== undefined) {
+    resolveInto(kept, 'src', 'image', WEB_SCHEMES, siteUrl, found);
+  }
+  return kept;
+}
+
+function resolveInto(
+  attribs: sanitizeHtml.Attributes,
+  name: 'href' | 'src',
+  what: 'link' | 'image',
+  schemes: readonly string[],
+  siteUrl: string,
+  found: Set<string>,
+): void {
+  const raw = attribs[name] ?? '';
+  const resolved = resolveUrl(raw, siteUrl, schemes);
+  if (resolved.ok) {
+    attribs[name] = resolved.url;
+    return;
+  }
+  delete attribs[name];
+  found.add(`removed ${what} from content: ${resolved.problem}`);
+}

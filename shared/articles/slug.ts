@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+/** Latin letters that have no decomposition but an obvious ASCII spelling. */
+const LATIN_LETTERS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ħ: 'h',
+  ı: 'i',
+  ł: 'l',
+  þ: 'th',
+};
+const LATIN_SPECIALS = /[ßæœøđðħıłþ]/gu;
+// Only marks on Latin letters go: Cyrillic й or Greek ά keep theirs, so ids stay readable.
+const LATIN_DIACRITICS = /(\p{Script=Latin})[\u0300-\u036f]+/gu;
+const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{M}\p{N}]+/gu;
+const EDGE_DASHES = /^-+|-+$/g;
+
+/**
+ * Path-safe slug: NFKC, lowercase, Latin diacritics stripped, every run of characters
+ * that are not letters or numbers (any script) replaced by `-`, trimmed of `-`.
+ * May be empty (emoji, punctuation only): see {@link slugOrHash}.
+ */
+export function slugify(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(LATIN_DIACRITICS, '$1')
+    .normalize('NFC')
+    .replace(LATIN_SPECIALS, (ch) => LATIN_LETTERS[ch] ?? ch)
+    .replace(NOT_LETTER_OR_NUMBER, '-')
+    .replace(EDGE_DASHES, '');
+}
+
+/** First 8 hex characters of the SHA-256 of `text` (UTF-8). */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
+}
+
+/** The slug, or `h-<hash>` when nothing readable is left, so a name always has a slug. */
+export function slugOrHash(text: string): string {
+  return slugify(text) || `h-${shortHash(text)}`;
+}
+
+/** Cuts `text` to at most `max` UTF-16 code units, never inside a surrogate pair. */
+export function cutAt(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}

@@ -1,0 +1,142 @@
+import sanitizeHtml from 'sanitize-html';
+import { assertHtmlDepth } from './html-depth.ts';
+import { cutAt } from './slug.ts';
+
+/** Longest title, in UTF-16 code units, ellipsis included. */
+export const MAX_TITLE_LENGTH = 200;
+/** Longest summary made from the article's first paragraph. */
+export const MAX_SUMMARY_LENGTH = 300;
+
+/**
+ * Characters XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates)
+ * plus DEL and the C1 controls, which no article means to contain.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const XML_FORBIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]/gu;
+/** Explicit bidi embeddings, overrides and isolates: in a one-line field they only spoof. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const WHITESPACE = /\s+/gu;
+const TRAILING_JUNK = /[\s,;:.!?\-–—]+$/u;
+/** Elements whose content is not text a reader sees; dropped with everything inside. */
+export const NON_TEXT_TAGS = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'select',
+  'xmp',
+  'noscript',
+  'noembed',
+  'noframes',
+  'iframe',
+  'template',
+  'title',
+  'head',
+  'object',
+  'svg',
+  'math',
+];
+/** Block-level tags: text on either side of one is separate words. */
+const BLOCK_TAG =
+  /<(?=\/?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul)\b)/gi;
+const BASIC_ENTITIES: Readonly<Record<string, string>> = {
+  '&amp;': '&',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+};
+
+/** Removes every character XML 1.0 forbids (and C1 controls); valid surrogate pairs stay. */
+export function removeXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, '');
+}
+
+/** Every run of whitespace (any Unicode space, newlines) becomes one space; trimmed. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE, ' ').trim();
+}
+
+/** One clean line: XML-safe, no bidi overrides, whitespace collapsed. */
+export function plainLine(text: string): string {
+  return collapseWhitespace(removeXmlForbidden(text).replace(BIDI_CONTROLS, ''));
+}
+
+/**
+ * Cuts `text` to at most `max` code units, at a word boundary when one is in the second
+ * half, and ends it with `…`. Shorter text is returned as is.
+ */
+export function truncateAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = cutAt(text, max - 1);
+  const space = cut.lastIndexOf(' ');
+  const atBoundary = !/[\p{L}\p{M}\p{N}]/u.test(text.charAt(cut.length));
+  const head = atBoundary || space < max / 2 ? cut : cut.slice(0, space);
+  return `${head.replace(TRAILING_JUNK, '') || head}…`;
+}
+
+/** A title as feeds show it: one plain line, at most {@link MAX_TITLE_LENGTH}. */
+export function plainTitle(text: string): string {
+  return truncateAtWord(plainLine(text), MAX_TITLE_LENGTH);
+}
+
+/** A plain-text summary of at most `max` code units, cut at a word boundary with `…`. */
+export function summarize(text: string, max = MAX_SUMMARY_LENGTH): string {
+  return truncateAtWord(plainLine(text), max);
+}
+
+/**
+ * The text a reader sees in an HTML fragment: tags dropped (script, style and the like
+ * with their content), entities decoded, block boundaries kept as spaces, one line.
+ * Throws ArticleRejectedError 'too-complex' for absurdly nested HTML (see html-depth.ts).
+ */
+export function htmlToText(html: string, where = 'text'): string {
+  assertHtmlDepth(html, where);
+  const escaped = sanitizeHtml(html.replace(BLOCK_TAG, ' <'), {
+    allowedTags: [],
+    allowedAttributes: {},
+    nonTextTags: NON_TEXT_TAGS,
+  });
+  return plainLine(
+    escaped.replace(/&(?:amp|lt|gt|quot);/g, (entity) => BASIC_ENTITIES[entity] ?? entity),
+  );
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+/** Blank-line separated blocks of plain text; the lines of a block are joined by spaces. */
+export function splitParagraphs(text: string): string[] {
+  return text
+    .split(/\n[^\S\n]*\n/)
+    .map((block) => collapseWhitespace(removeXmlForbidden(block)))
+    .filter((block) => block !== '');
+}
+
+/** Plain paragraphs → `<p>` elements. */
+export function paragraphsToHtml(paragraphs: readonly string[]): string {
+  return paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n');
+}
+
+/** `"value"` for a message, cut to 80 characters and made printable. */
+export function quote(value: string): string {
+  const line = plainLine(value);
+  return `"${line.length > 80 ? `${cutAt(line, 79)}…` : line}"`;
+}
+
+/** Whether two headlines are the same, ignoring case, punctuation and spacing. */
+export function sameHeadline(a: string, b: string): boolean {
+  const key = (text: string) =>
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '');
+  const [keyA, keyB] = [key(a), key(b)];
+  return keyA === keyB && (keyA !== '' || plainLine(a) === plainLine(b));
+}

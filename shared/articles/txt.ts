@@ -1,0 +1,77 @@
+/**
+ * `.txt`, the wire format (see the sample in tests/fixtures/articles): the first non-empty
+ * line is the title; following lines that repeat it (ignoring case, punctuation and
+ * spacing: wires send an apostrophe-less copy) are dropped; blank-line separated blocks
+ * are paragraphs (a block's lines are joined, as wires hard-wrap); a final one-line block
+ * of short comma-separated phrases (`security deal,`) is the tag list. Everything is plain
+ * text: `<b>` in a wire story is four characters, not markup.
+ */
+import { ArticleRejectedError } from './errors.ts';
+import type { ArticleFields } from './fields.ts';
+import { splitTagList } from './labels.ts';
+import {
+  collapseWhitespace,
+  paragraphsToHtml,
+  plainLine,
+  removeXmlForbidden,
+  sameHeadline,
+} from './text.ts';
+
+/** A tag line is short, and each phrase in it is a few words, not a sentence. */
+const MAX_TAG_LINE_LENGTH = 300;
+const MAX_TAG_PHRASE_LENGTH = 60;
+const MAX_TAG_PHRASE_WORDS = 5;
+const SENTENCE_END = /[.!?:;"'”’)]$/u;
+const BLANK_LINE = /\n[^\S\n]*\n/;
+
+export function parseTxt(text: string): { fields: ArticleFields; warnings: string[] } {
+  const lines = text.split('\n');
+  const titleIndex = lines.findIndex((line) => plainLine(line) !== '');
+  const title = plainLine(lines[titleIndex] ?? '');
+  if (title === '') {
+    throw new ArticleRejectedError(
+      'no-title',
+      'line 1: no title: the first non-empty line must be the headline',
+    );
+  }
+  let next = titleIndex + 1;
+  while (next < lines.length) {
+    const line = lines[next] ?? '';
+    if (plainLine(line) !== '' && !sameHeadline(line, title)) break;
+    next += 1;
+  }
+  const blocks = lines
+    .slice(next)
+    .join('\n')
+    .split(BLANK_LINE)
+    .map((block) => block.trim())
+    .filter((block) => block !== '');
+  const last = blocks.at(-1);
+  const tags = last !== undefined && isTagLine(last) ? splitTagList(last) : [];
+  if (tags.length > 0) blocks.pop();
+  const paragraphs = blocks
+    .map((block) => collapseWhitespace(removeXmlForbidden(block)))
+    .filter(Boolean);
+  return {
+    fields: { title, html: paragraphsToHtml(paragraphs), authors: [], tags, draft: false },
+    warnings: [],
+  };
+}
+
+/** `security deal,` or `Libya, Turkey, defence`: one line, commas, no sentence. */
+export function isTagLine(block: string): boolean {
+  const line = plainLine(block);
+  if (block.includes('\n') || !line.includes(',') || line.length > MAX_TAG_LINE_LENGTH)
+    return false;
+  if (SENTENCE_END.test(line)) return false;
+  const phrases = splitTagList(line)
+    .map((phrase) => phrase.trim())
+    .filter(Boolean);
+  return (
+    phrases.length > 0 &&
+    phrases.every(
+      (phrase) =>
+        phrase.length <= MAX_TAG_PHRASE_LENGTH && phrase.split(' ').length <= MAX_TAG_PHRASE_WORDS,
+    )
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * UTF-8 decoding that never fails: valid UTF-8 sequences are kept, and every byte that
+ * is not part of one is read as Windows-1252 (the superset of Latin-1 that Word and old
+ * CMSs write: smart quotes, dashes, €). A whole Windows-1252 file decodes exactly as
+ * Windows-1252; a UTF-8 file with a few pasted Windows-1252 bytes keeps its UTF-8 text.
+ * Own table because Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1.
+ */
+
+/** 0x80–0x9F in Windows-1252 (WHATWG table); the five unassigned bytes map to C1 controls. */
+const HIGH_CONTROLS = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152,
+  0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122,
+  0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function windows1252Char(byte: number): string {
+  return String.fromCharCode(
+    byte >= 0x80 && byte <= 0x9f ? (HIGH_CONTROLS[byte - 0x80] ?? byte) : byte,
+  );
+}
+
+export interface LenientDecoding {
+  text: string;
+  /** Byte offset of the first byte that was not UTF-8, if any. */
+  firstInvalidByte?: number;
+}
+
+export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDecoding {
+  try {
+    return { text: utf8.decode(bytes) };
+  } catch {
+    // Not UTF-8 throughout: walk it sequence by sequence below.
+  }
+  let text = '';
+  let runStart = 0;
+  let index = 0;
+  let firstInvalidByte: number | undefined;
+  while (index < bytes.length) {
+    const length = utf8SequenceLength(bytes, index);
+    if (length > 0) {
+      index += length;
+      continue;
+    }
+    firstInvalidByte ??= index;
+    text += utf8.decode(bytes.subarray(runStart, index)) + windows1252Char(bytes[index] ?? 0);
+    index += 1;
+    runStart = index;
+  }
+  text += utf8.decode(bytes.subarray(runStart));
+  return { text, firstInvalidByte };
+}
+
+/** Length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7), or 0. */
+function utf8SequenceLength(bytes: Uint8Array, index: number): number {
+  const lead = bytes[index] ?? 0;
+  if (lead < 0x80) return 1;
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead === 0xe0) low = 0xa0;
+    if (lead === 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead === 0xf0) low = 0x90;
+    if (lead === 0xf4) high = 0x8f;
+  } else return 0;
+  for (let k = 1; k < length; k += 1) {
+    const byte = bytes[index + k];
+    if (byte === undefined || byte < (k === 1 ? low : 0x80) || byte > (k === 1 ? high : 0xbf)) {
+      return 0;
+    }
+  }
+  return length;
+}

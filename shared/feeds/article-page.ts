@@ -1,0 +1,62 @@
+import type { Article, FeedRef } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { dayOf } from './dates.ts';
+import { guardHtml } from './html-guard.ts';
+import { buildItemView, type ItemView } from './item-view.ts';
+import { feedLinks, htmlPage } from './page-shell.ts';
+import { tagsPageUrl } from './urls.ts';
+import { escapeMarkup as e, oneLine } from './xml-safe.ts';
+
+/** The page every feed item links to: the article, its dates, authors and tag feeds. */
+export function renderArticlePage(article: Article, site: SiteConfig): string {
+  const item = buildItemView(article, site);
+  const feeds = ownFeeds(item);
+  const body = [
+    '<main><article>',
+    `<h1>${e(item.title)}</h1>`,
+    `<p class="meta">${byline(item)}${dateline(item)}</p>`,
+    item.image ? `<figure><img src="${e(item.image.url)}" alt=""></figure>` : '',
+    `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
+    feeds.length > 0 ? feedList(site, feeds) : '',
+    '</article></main>',
+  ];
+  return htmlPage({
+    site,
+    ...(item.language ? { lang: item.language } : {}),
+    title: `${item.title} — ${oneLine(site.title)}`,
+    canonical: item.link,
+    description: item.summary,
+    feeds: [{ kind: 'all' }, ...feeds],
+    body: body.filter(Boolean).join('\n'),
+  });
+}
+
+function ownFeeds(item: ItemView): FeedRef[] {
+  return [
+    ...item.tags.map((t): FeedRef => ({ kind: 'tag', slug: t.slug, name: t.name })),
+    ...item.authors.flatMap((a): FeedRef[] =>
+      a.slug ? [{ kind: 'author', slug: a.slug, name: a.name }] : [],
+    ),
+  ];
+}
+
+function byline(item: ItemView): string {
+  if (item.authors.length === 0) return '';
+  return `By ${item.authors.map((a) => e(a.name)).join(', ')} · `;
+}
+
+function dateline(item: ItemView): string {
+  const time = (d: Date) => `<time datetime="${d.toISOString()}">${dayOf(d)}</time>`;
+  const updated =
+    item.updated.getTime() > item.published.getTime() ? `, updated ${time(item.updated)}` : '';
+  return `Published ${time(item.published)}${updated}`;
+}
+
+function feedList(site: SiteConfig, feeds: readonly FeedRef[]): string {
+  const rows = feeds.map((feed) => {
+    const name = feed.kind === 'all' ? '' : feed.name;
+    const what = feed.kind === 'tag' ? 'Tag' : 'Author';
+    return `<li>${what} <a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a>: ${feedLinks(site, feed)}</li>`;
+  });
+  return `<footer><h2>Follow</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
+}

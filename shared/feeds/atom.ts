@@ -1,0 +1,82 @@
+import { Feed, type Author as FeedAuthor, type Item } from 'feed';
+import {
+  cdata,
+  ENCLOSURE,
+  escapedAttr,
+  finishXml,
+  TEXT_TITLE,
+  text,
+} from './feed-package-fixes.ts';
+import type { FeedView } from './feed-view.ts';
+import type { ItemView, PersonView } from './item-view.ts';
+import { CONTENT_TYPE } from './site-layout.ts';
+import { escapeMarkup } from './xml-safe.ts';
+
+const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
+const HTML_TITLE = `<title type="html"><![CDATA[${TEXT_TITLE}`;
+const ENCLOSURE_TYPE = new RegExp(` title="${ENCLOSURE}(\\d+)${ENCLOSURE}" type="[^"]*"`, 'g');
+
+/** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
+export const atom = {
+  key: 'atom',
+  contentType: CONTENT_TYPE.atom,
+  render(view: FeedView): string {
+    const feed = new Feed({
+      id: text(view.selfUrl.atom),
+      title: text(view.title),
+      description: text(view.description),
+      link: view.homeUrl,
+      feedLinks: { atom: view.selfUrl.atom },
+      updated: view.updated,
+      generator: view.generator,
+      author: person(view.publisher),
+    });
+    view.items.forEach((item, index) => {
+      feed.addItem(atomItem(item, index, view.tagScheme));
+    });
+    return finishAtom(finishXml(feed.atom1()), view);
+  },
+} as const;
+
+function atomItem(item: ItemView, index: number, tagScheme: string): Item {
+  return {
+    title: TEXT_TITLE + cdata(item.title),
+    id: item.id,
+    link: item.link,
+    date: item.updated,
+    published: item.published,
+    // feed writes summary as type="html": the plain-text summary is escaped first.
+    ...(item.summary ? { description: cdata(escapeMarkup(item.summary)) } : {}),
+    content: cdata(item.contentHtml),
+    category: item.tags.map((tag) => ({
+      term: escapedAttr(tag.slug),
+      // feed writes `name` as the Atom label.
+      name: escapedAttr(tag.name),
+      scheme: tagScheme,
+    })),
+    author: item.authors.map(person),
+    ...(item.image
+      ? { image: { url: item.image.url, title: `${ENCLOSURE}${index}${ENCLOSURE}` } }
+      : {}),
+  };
+}
+
+function person(p: PersonView): FeedAuthor {
+  return {
+    name: text(p.name),
+    ...(p.email ? { email: text(p.email) } : {}),
+    ...(p.url ? { link: p.url } : {}),
+  };
+}
+
+/** `feed` ignores `language`, always writes html titles and guesses enclosure types. */
+function finishAtom(xml: string, view: FeedView): string {
+  const lang = view.language ? ` xml:lang="${view.language}"` : '';
+  return xml
+    .replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`)
+    .replaceAll(HTML_TITLE, '<title type="text"><![CDATA[')
+    .replace(ENCLOSURE_TYPE, (_match, index: string) => {
+      const type = view.items[Number(index)]?.image?.type;
+      return type ? ` type="${type}"` : '';
+    });
+}

@@ -1,0 +1,38 @@
+import { type FeedRef, feedKey } from '../articles/article.ts';
+
+/** A feed the site publishes and how many articles it holds. */
+export interface FeedListing {
+  feed: FeedRef;
+  count: number;
+}
+
+const KIND_ORDER: Record<FeedRef['kind'], number> = { all: 0, tag: 1, author: 2 };
+
+function sortName(feed: FeedRef): string {
+  return feed.kind === 'all' ? '' : feed.name.toLowerCase();
+}
+
+// Code-unit comparison, not localeCompare: the order must not depend on the ICU build.
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function compareListings(a: FeedListing, b: FeedListing): number {
+  return (
+    KIND_ORDER[a.feed.kind] - KIND_ORDER[b.feed.kind] ||
+    compareText(sortName(a.feed), sortName(b.feed)) ||
+    compareText(feedKey(a.feed), feedKey(b.feed))
+  );
+}
+
+/** Site feed first, then tags, then authors, each by name then slug; one entry per feed. */
+export function sortFeedListings(feeds: readonly FeedListing[]): FeedListing[] {
+  const seen = new Set<string>();
+  return [...feeds].sort(compareListings).filter((listing) => {
+    const key = feedKey(listing.feed);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,64 @@
+import type { Article } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { dayOf } from './dates.ts';
+import type { FeedListing } from './feed-listing.ts';
+import { sortFeedListings } from './feed-listing.ts';
+import { buildItemView, type ItemView } from './item-view.ts';
+import { feedLinks, htmlPage } from './page-shell.ts';
+import { OPML_PATH, siteUrlOf } from './site-layout.ts';
+import { tagsPageUrl } from './urls.ts';
+import { escapeMarkup as e, oneLine } from './xml-safe.ts';
+
+/** The home page: latest articles (newest first, as given) and where to subscribe. */
+export function renderIndex(
+  site: SiteConfig,
+  articles: readonly Article[],
+  feeds: readonly FeedListing[],
+): string {
+  const items = articles.map((article) => buildItemView(article, site));
+  const list = items.length > 0 ? items.map(teaser).join('\n') : '<p>No articles yet.</p>';
+  const body = [
+    '<main>',
+    `<h1>${e(site.title)}</h1>`,
+    site.description ? `<p>${e(site.description)}</p>` : '',
+    `<nav><p>Subscribe: ${feedLinks(site, { kind: 'all' })}</p>`,
+    `<p><a href="${e(tagsPageUrl(site.url))}">Feeds by tag and author</a> · <a href="${e(siteUrlOf(site.url, OPML_PATH))}">All feeds (OPML)</a></p>`,
+    labelLine(site, feeds),
+    '</nav>',
+    `<section><h2>Latest</h2>\n${list}\n</section>`,
+    '</main>',
+  ];
+  return htmlPage({
+    site,
+    title: oneLine(site.title),
+    canonical: site.url,
+    description: site.description,
+    feeds: [{ kind: 'all' }],
+    body: body.filter(Boolean).join('\n'),
+  });
+}
+
+function teaser(item: ItemView): string {
+  const authors =
+    item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
+  return [
+    '<article>',
+    `<h3><a href="${e(item.pageUrl)}">${e(item.title)}</a></h3>`,
+    `<p class="meta"><time datetime="${item.published.toISOString()}">${dayOf(item.published)}</time>${authors}</p>`,
+    item.summary ? `<p>${e(item.summary)}</p>` : '',
+    '</article>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** "Tags: a (3), b (1)": each links to its feeds on the tags page. */
+function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
+  const tags = sortFeedListings(feeds).filter((listing) => listing.feed.kind === 'tag');
+  if (tags.length === 0) return '';
+  const links = tags.map(({ feed, count }) => {
+    const name = feed.kind === 'all' ? '' : feed.name;
+    return `<a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a> (${count})`;
+  });
+  return `<p>Tags: ${links.join(', ')}</p>`;
+}

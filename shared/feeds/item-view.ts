@@ -1,0 +1,86 @@
+import type { Article, Author, Label } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { EPOCH, parseDate } from './dates.ts';
+import { itemId } from './item-id.ts';
+import { articlePageUrl, emailAddress, httpUrl, imageType, languageTag } from './urls.ts';
+import { escapeMarkup, oneLine, xmlSafe } from './xml-safe.ts';
+
+export interface PersonView {
+  name: string;
+  slug?: string;
+  email?: string;
+  url?: string;
+}
+
+export interface ImageView {
+  url: string;
+  /** Known from the extension; undefined when it cannot be told. */
+  type?: string;
+}
+
+/**
+ * One article as every renderer sees it: strings free of XML-forbidden characters,
+ * URLs absolute http(s), dates valid, no empty names. Each format only escapes.
+ */
+export interface ItemView {
+  id: string;
+  title: string;
+  /** Where the item points: the article's own link, else its page on this site. */
+  link: string;
+  pageUrl: string;
+  summary: string;
+  contentHtml: string;
+  published: Date;
+  updated: Date;
+  tags: Label[];
+  authors: PersonView[];
+  image?: ImageView;
+  language?: string;
+}
+
+export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): ItemView {
+  const pageUrl = articlePageUrl(site.url, article.id);
+  const title = oneLine(article.title) || 'Untitled';
+  const summary = xmlSafe(article.summary).trim();
+  const published = parseDate(article.published) ?? parseDate(article.updated) ?? EPOCH;
+  const image = httpUrl(article.image, site.url);
+  return {
+    id: itemId(article.guid, article.id),
+    title,
+    link: httpUrl(article.link, site.url) ?? pageUrl,
+    pageUrl,
+    summary,
+    // Every format then carries content (Atom entries need a link or content; JSON needs one).
+    contentHtml: xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`,
+    published,
+    updated: parseDate(article.updated) ?? published,
+    tags: cleanLabels(article.tags),
+    authors: cleanAuthors(article.authors),
+    ...(image ? { image: { url: image, type: imageType(image) } } : {}),
+    ...(languageTag(article.language) ? { language: languageTag(article.language) } : {}),
+  };
+}
+
+/** A label keeps a slug (term) and a name (label); one stands in for the other if empty. */
+function cleanLabels(labels: readonly Label[]): Label[] {
+  const bySlug = new Map<string, Label>();
+  for (const label of labels) {
+    const slug = oneLine(label.slug) || oneLine(label.name);
+    const name = oneLine(label.name) || slug;
+    if (slug && !bySlug.has(slug)) bySlug.set(slug, { slug, name });
+  }
+  return [...bySlug.values()];
+}
+
+function cleanAuthors(authors: readonly Author[]): PersonView[] {
+  return authors.flatMap((author): PersonView[] => {
+    const email = emailAddress(author.email);
+    const name = oneLine(author.name) || oneLine(author.slug) || email;
+    if (!name) return [];
+    const slug = oneLine(author.slug);
+    const url = httpUrl(author.url);
+    return [
+      { name, ...(slug ? { slug } : {}), ...(email ? { email } : {}), ...(url ? { url } : {}) },
+    ];
+  });
+}

@@ -1,0 +1,47 @@
+import type { FeedView } from './feed-view.ts';
+import type { ItemView, PersonView } from './item-view.ts';
+import { CONTENT_TYPE } from './site-layout.ts';
+
+/**
+ * JSON Feed 1.1, written by hand: `feed`'s json1() writes 1.0 (single `author`,
+ * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable.
+ */
+export const jsonFeed = {
+  key: 'json',
+  contentType: CONTENT_TYPE.json,
+  render(view: FeedView): string {
+    const document = {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: view.title,
+      home_page_url: view.homeUrl,
+      feed_url: view.selfUrl.json,
+      description: view.description,
+      ...(view.language ? { language: view.language } : {}),
+      authors: [jsonAuthor(view.publisher)],
+      items: view.items.map(jsonItem),
+    };
+    return `${JSON.stringify(document, null, 2)}\n`;
+  },
+} as const;
+
+function jsonItem(item: ItemView) {
+  return {
+    id: item.id,
+    url: item.link,
+    title: item.title,
+    content_html: item.contentHtml,
+    ...(item.summary ? { summary: item.summary } : {}),
+    ...(item.image ? { image: item.image.url } : {}),
+    date_published: item.published.toISOString(),
+    date_modified: item.updated.toISOString(),
+    ...(item.authors.length > 0 ? { authors: item.authors.map(jsonAuthor) } : {}),
+    ...(item.tags.length > 0 ? { tags: item.tags.map((tag) => tag.name) } : {}),
+    ...(item.language ? { language: item.language } : {}),
+  };
+}
+
+/** JSON Feed authors have no email: it becomes a mailto: url when there is no site. */
+function jsonAuthor(p: PersonView) {
+  const url = p.url ?? (p.email ? `mailto:${p.email}` : undefined);
+  return { name: p.name, ...(url ? { url } : {}) };
+}

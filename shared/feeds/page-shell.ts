@@ -1,0 +1,86 @@
+import type { FeedRef } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { feedTitle } from './feed-meta.ts';
+import {
+  CONTENT_TYPE,
+  FEED_FORMATS,
+  type FeedFormat,
+  OPML_PATH,
+  siteUrlOf,
+} from './site-layout.ts';
+import { feedUrl, languageTag, tagsPageUrl } from './urls.ts';
+import { escapeMarkup as e } from './xml-safe.ts';
+
+export interface PageParts {
+  site: SiteConfig;
+  lang?: string;
+  title: string;
+  canonical?: string;
+  description?: string;
+  /** Feeds announced with <link rel="alternate">: the site's, then the page's own. */
+  feeds: readonly FeedRef[];
+  body: string;
+}
+
+export const FORMAT_LABEL: Record<FeedFormat, string> = {
+  rss: 'RSS',
+  atom: 'Atom',
+  json: 'JSON Feed',
+};
+
+const STYLE = [
+  'body{margin:0 auto;max-width:42rem;padding:1rem;font:1.05rem/1.6 system-ui,sans-serif;color:#222;background:#fff}',
+  'a{color:#0645ad}img,video{max-width:100%;height:auto}h1,h2{line-height:1.25}',
+  'header,nav{margin-bottom:1.5rem}footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}',
+  '.meta{color:#555;font-size:.9rem}ul.plain{list-style:none;padding:0}',
+  '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}}',
+].join('');
+
+/** A complete HTML5 document; every value in `parts` except `body` is escaped here. */
+export function htmlPage(parts: PageParts): string {
+  const lang = languageTag(parts.lang) ?? languageTag(parts.site.language) ?? 'en';
+  const head = [
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(parts.title)}</title>`,
+    parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
+    parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
+    ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),
+    `<style>${STYLE}</style>`,
+  ].filter(Boolean);
+  return `<!DOCTYPE html>\n<html lang="${e(lang)}">\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site)}\n${parts.body}\n${siteFooter(parts.site)}\n</body>\n</html>\n`;
+}
+
+export function mediaType(format: FeedFormat): string {
+  return CONTENT_TYPE[format].split(';')[0] ?? CONTENT_TYPE[format];
+}
+
+function alternateLinks(site: SiteConfig, feed: FeedRef): string[] {
+  const title = feedTitle(site, feed);
+  return FEED_FORMATS.map(
+    (format) =>
+      `<link rel="alternate" type="${mediaType(format)}" title="${e(`${title} (${FORMAT_LABEL[format]})`)}" href="${e(feedUrl(site.url, feed, format))}">`,
+  );
+}
+
+/** "RSS · Atom · JSON Feed" links to one feed. */
+export function feedLinks(site: SiteConfig, feed: FeedRef): string {
+  return FEED_FORMATS.map(
+    (format) =>
+      `<a href="${e(feedUrl(site.url, feed, format))}" type="${mediaType(format)}">${FORMAT_LABEL[format]}</a>`,
+  ).join(' · ');
+}
+
+function siteHeader(site: SiteConfig): string {
+  return `<header><a href="${e(site.url)}"><strong>${e(site.title)}</strong></a></header>`;
+}
+
+function siteFooter(site: SiteConfig): string {
+  const links = [
+    `<a href="${e(site.url)}">Home</a>`,
+    `<a href="${e(tagsPageUrl(site.url))}">Tags and authors</a>`,
+    `<a href="${e(siteUrlOf(site.url, OPML_PATH))}">All feeds (OPML)</a>`,
+    `Subscribe: ${feedLinks(site, { kind: 'all' })}`,
+  ];
+  return `<footer><p>${links.join(' | ')}</p></footer>`;
+}

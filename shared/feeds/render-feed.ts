@@ -1,0 +1,22 @@
+import { atom } from './atom.ts';
+import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
+import { jsonFeed } from './json-feed.ts';
+import { rss } from './rss.ts';
+import type { FeedFormat } from './site-layout.ts';
+
+/** One feed format: its key, how it is served, and a pure renderer. */
+export interface FeedFormatModule {
+  key: FeedFormat;
+  contentType: string;
+  render(view: FeedView): string;
+}
+
+export const FEED_FORMAT_MODULES: readonly FeedFormatModule[] = [rss, atom, jsonFeed];
+
+/** The three documents of one feed; same input, same bytes. */
+export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
+  const view = buildFeedView(input);
+  return Object.fromEntries(
+    FEED_FORMAT_MODULES.map((format) => [format.key, format.render(view)]),
+  ) as Record<FeedFormat, string>;
+}

@@ -1,0 +1,59 @@
+import { Feed, type Item } from 'feed';
+import { cdata, finishXml, rawAttr, text } from './feed-package-fixes.ts';
+import type { FeedView } from './feed-view.ts';
+import type { ItemView } from './item-view.ts';
+import { CONTENT_TYPE } from './site-layout.ts';
+import { escapeMarkup } from './xml-safe.ts';
+
+/** RSS 2.0 through `feed`, with content:encoded, dc:creator and an atom:link self. */
+export const rss = {
+  key: 'rss',
+  contentType: CONTENT_TYPE.rss,
+  render(view: FeedView): string {
+    const feed = new Feed({
+      title: text(view.title),
+      description: text(view.description),
+      link: view.homeUrl,
+      feedLinks: { rss: view.selfUrl.rss },
+      ...(view.language ? { language: view.language } : {}),
+      updated: view.updated,
+      generator: text(view.generator),
+    });
+    for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
+    return finishXml(feed.rss2());
+  },
+} as const;
+
+function rssItem(item: ItemView, tagScheme: string): Item {
+  return {
+    title: cdata(item.title),
+    link: item.link,
+    guid: text(item.id),
+    date: item.updated,
+    published: item.published,
+    // description is HTML by convention: the plain-text summary is escaped first.
+    ...(item.summary ? { description: cdata(escapeMarkup(item.summary)) } : {}),
+    content: cdata(item.contentHtml),
+    category: item.tags.map((tag) => ({ name: text(tag.name), domain: rawAttr(tagScheme) })),
+    // <author> must be an email address; names go to dc:creator.
+    author: item.authors.flatMap((a) =>
+      a.email ? [{ name: text(a.name), email: text(a.email) }] : [],
+    ),
+    ...(item.authors.length > 0 ? { extensions: [creators(item)] } : {}),
+    ...(item.image
+      ? {
+          image: {
+            url: item.image.url,
+            type: item.image.type ?? 'application/octet-stream',
+            length: 0,
+          },
+        }
+      : {}),
+  };
+}
+
+// xml-js writes an array value as repeated elements: one dc:creator per author.
+function creators(item: ItemView): { name: string; objects: Record<string, unknown> } {
+  const objects = item.authors.map((a) => ({ _text: text(a.name) }));
+  return { name: 'dc:creator', objects: objects as unknown as Record<string, unknown> };
+}

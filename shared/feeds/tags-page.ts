@@ -1,0 +1,46 @@
+import type { FeedRef } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { type FeedListing, sortFeedListings } from './feed-listing.ts';
+import { feedLinks, htmlPage } from './page-shell.ts';
+import { feedAnchor, tagsPageUrl } from './urls.ts';
+import { escapeMarkup as e, oneLine } from './xml-safe.ts';
+
+/** Every tag and author with its three feeds; anchors are `tag-<slug>` / `author-<slug>`. */
+export function renderTagsPage(site: SiteConfig, feeds: readonly FeedListing[]): string {
+  const sorted = sortFeedListings(feeds);
+  const everything = ofKind(sorted, 'all')[0] ?? { feed: { kind: 'all' }, count: 0 };
+  const body = [
+    '<main>',
+    '<h1>Feeds by tag and author</h1>',
+    section(site, 'Everything', [everything]),
+    section(site, 'Tags', ofKind(sorted, 'tag')),
+    section(site, 'Authors', ofKind(sorted, 'author')),
+    '</main>',
+  ];
+  return htmlPage({
+    site,
+    title: `Feeds by tag and author — ${oneLine(site.title)}`,
+    canonical: tagsPageUrl(site.url),
+    feeds: [{ kind: 'all' }],
+    body: body.filter(Boolean).join('\n'),
+  });
+}
+
+function ofKind(listings: readonly FeedListing[], kind: FeedRef['kind']): FeedListing[] {
+  return listings.filter((listing) => listing.feed.kind === kind);
+}
+
+function section(site: SiteConfig, heading: string, listings: readonly FeedListing[]): string {
+  if (listings.length === 0) return '';
+  const rows = listings.map((listing) => row(site, listing));
+  return `<section><h2>${heading}</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></section>`;
+}
+
+function row(site: SiteConfig, { feed, count }: FeedListing): string {
+  const articles = `${count} article${count === 1 ? '' : 's'}`;
+  return `<li id="${e(feedAnchor(feed))}"><strong>${e(nameOf(site, feed))}</strong> <span class="meta">(${articles})</span><br>${feedLinks(site, feed)}</li>`;
+}
+
+function nameOf(site: SiteConfig, feed: FeedRef): string {
+  return feed.kind === 'all' ? oneLine(site.title) : oneLine(feed.name) || oneLine(feed.slug);
+}

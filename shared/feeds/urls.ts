@@ -1,0 +1,70 @@
+import type { FeedRef } from '../articles/article.ts';
+import {
+  articlePath,
+  type FeedFormat,
+  feedPath,
+  siteUrlOf,
+  TAGS_PAGE_PATH,
+} from './site-layout.ts';
+import { xmlSafe } from './xml-safe.ts';
+
+/**
+ * Absolute http(s) URL of `raw` (resolved against `base` when relative), normalized;
+ * undefined for anything else (javascript:, garbage, whitespace inside).
+ */
+export function httpUrl(raw: string | undefined, base?: string): string | undefined {
+  const text = xmlSafe(raw ?? '').trim();
+  if (!text || /\s/.test(text) || !URL.canParse(text, base)) return undefined;
+  const url = new URL(text, base);
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+}
+
+export function feedUrl(siteUrl: string, feed: FeedRef, format: FeedFormat): string {
+  return siteUrlOf(siteUrl, xmlSafe(feedPath(feed, format)));
+}
+
+/** The page every feed item links to, on this site. */
+export function articlePageUrl(siteUrl: string, id: string): string {
+  return siteUrlOf(siteUrl, xmlSafe(articlePath(id)));
+}
+
+/** Fragment id of a tag or author on the tags page. */
+export function feedAnchor(feed: FeedRef): string {
+  return feed.kind === 'all' ? 'site' : `${feed.kind}-${encodeURIComponent(xmlSafe(feed.slug))}`;
+}
+
+export function tagsPageUrl(siteUrl: string, feed?: FeedRef): string {
+  const page = siteUrlOf(siteUrl, TAGS_PAGE_PATH);
+  return feed ? `${page}#${feedAnchor(feed)}` : page;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  avif: 'image/avif',
+  bmp: 'image/bmp',
+  gif: 'image/gif',
+  jpeg: 'image/jpeg',
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  webp: 'image/webp',
+};
+
+/** MIME type from the URL's extension, when it is a known image type. */
+export function imageType(url: string): string | undefined {
+  const ext = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  return ext ? IMAGE_TYPES[ext] : undefined;
+}
+
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
+/** A BCP 47-shaped tag (what Atom's xml:lang accepts), or undefined. */
+export function languageTag(raw: string | undefined): string | undefined {
+  const tag = raw?.trim();
+  return tag && LANGUAGE_TAG.test(tag) ? tag : undefined;
+}
+
+/** An address Atom (`.+@.+`) and RSS (`email (name)`) both accept, or undefined. */
+export function emailAddress(raw: string | undefined): string | undefined {
+  const email = xmlSafe(raw ?? '').trim();
+  return /^[^\s@<>()"]+@[^\s@<>()"]+$/.test(email) ? email : undefined;
+}

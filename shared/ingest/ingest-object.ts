@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import type { Article, ParsedArticle, ParseResult } from '../articles/article.ts';
+import { ArticleRejectedError } from '../articles/errors.ts';
+import { guidFromId, idFromKey } from '../articles/object-key.ts';
+import { parseArticle } from '../articles/parse.ts';
+import { type ArticleWrite, planArticleWrite, type StoredArticle } from '../articles/stored.ts';
+import { StaleWriteError } from '../stores/errors.ts';
+import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import { compareSequencers, type ObjectEvent } from './object-event.ts';
+import type { ArticleStore, Inbox, SourceRecord } from './ports.ts';
+import type { IngestOutcome, IngestReport } from './report.ts';
+
+export interface IngestDeps {
+  store: ArticleStore;
+  inbox: Inbox;
+  siteUrl: string;
+  /** Decides `scheduled` versus `live`; never used for an article's dates. */
+  now: () => Date;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Turns one S3 object event into the table's new state, or into a rejection report.
+ * Idempotent and ordered: an event at or behind the key's recorded sequencer writes nothing.
+ */
+export async function ingestObjectEvent(
+  event: ObjectEvent,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  if (!event.key.startsWith(INBOX_PREFIX.articles)) {
+    return { kind: 'ignored', key: event.key, why: `not under ${INBOX_PREFIX.articles}` };
+  }
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestOnce(event, deps);
+    } catch (error) {
+      // Someone else wrote this key or article between our read and our write: read again.
+      if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestOutcome> {
+  const source = await deps.store.getSource(event.key);
+  if (source) {
+    const order = compareSequencers(event.sequencer, source.sequencer);
+    if (order < 0) return { kind: 'stale', key: event.key, sequencer: event.sequencer };
+    if (order === 0) {
+      // Delivered again: the first delivery may have died after its commit, before its report.
+      await deps.inbox.writeReport(source.report);
+      return {
+        kind: 'duplicate',
+        key: event.key,
+        sequencer: event.sequencer,
+        report: source.report,
+      };
+    }
+  }
+  if (event.kind === 'removed') return remove(event, source, deps);
+  let parsed: ParseResult;
+  try {
+    const body = await deps.inbox.read(event.key, event.versionId);
+    if (!body)
+      return {
+        kind: 'ignored',
+        key: event.key,
+        why: 'the object no longer exists; its removal event will follow',
+      };
+    parsed = parseArticle({ key: event.key, body, siteUrl: deps.siteUrl });
+  } catch (error) {
+    if (error instanceof ArticleRejectedError) return reject(event, source, error, deps);
+    throw error;
+  }
+  return upsert(event, source, parsed, deps);
+}
+
+function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {
+  return {
+    key: event.key,
+    versionId: event.versionId,
+    sequencer: event.sequencer,
+    eventTime: event.eventTime,
+    warnings: [],
+  };
+}
+
+/** The source record after this event, keeping what it knew (first seen, last good id). */
+function nextSource(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  patch: Partial<SourceRecord>,
+  report: IngestReport,
+): SourceRecord {
+  return {
+    key: event.key,
+    sequencer: event.sequencer,
+    id: source?.id,
+    contentHash: source?.contentHash,
+    firstSeen: source?.firstSeen ?? event.eventTime,
+    deleted: source?.deleted ?? false,
+    ...patch,
+    report,
+  };
+}
+
+async function commitAndReport(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  record: SourceRecord,
+  articles: ArticleWrite[],
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  await deps.store.commit({ source: { record, previousSequencer: source?.sequencer }, articles });
+  await deps.inbox.writeReport(record.report);
+  return { kind: 'applied', report: record.report };
+}
+
+async function remove(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  const existing =
+    source?.id && !source.deleted ? await deps.store.getArticle(source.id) : undefined;
+  const owned = existing && existing.article.sourceKey === event.key ? existing : undefined;
+  const report: IngestReport = {
+    ...baseReport(event),
+    status: 'deleted',
+    id: owned?.article.id,
+    title: owned?.article.title,
+  };
+  // The tombstone stays, so an older create delivered late cannot bring the article back.
+  const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report);
+  return commitAndReport(
+    event,
+    source,
+    record,
+    owned ? [planArticleWrite(owned, undefined)] : [],
+    deps,
+  );
+}
+
+async function reject(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  error: ArticleRejectedError,
+  deps: IngestDeps,
+) {
+  const report: IngestReport = { ...baseReport(event), status: 'rejected', reason: error.message };
+  // Only the sequencer moves: whatever this key published before stays published.
+  return commitAndReport(event, source, nextSource(event, source, {}, report), [], deps);
+}
+
+function contentHash(parsed: ParsedArticle, id: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ id, ...parsed }))
+    .digest('hex');
+}
+
+async function upsert(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  { article: parsed, warnings }: ParseResult,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  const id = parsed.id ?? idFromKey(event.key);
+  const existing = await deps.store.getArticle(id);
+  if (existing && existing.article.sourceKey !== event.key) {
+    const message = `id "${id}" is already used by ${existing.article.sourceKey}: set another "id" in the file or rename it`;
+    return reject(event, source, new ArticleRejectedError('bad-id', message), deps);
+  }
+  const hash = contentHash(parsed, id);
+  if (existing && source && !source.deleted && source.id === id && source.contentHash === hash) {
+    const report: IngestReport = {
+      ...baseReport(event),
+      status: 'unchanged',
+      id,
+      title: parsed.title,
+      warnings,
+    };
+    return commitAndReport(event, source, nextSource(event, source, {}, report), [], deps);
+  }
+
+  const article = buildArticle(event, source, parsed, id, hash, existing, deps.now());
+  const writes = [planArticleWrite(existing, article)];
+  // The file changed its own id: the article moves, its old id disappears.
+  if (source?.id && source.id !== id && !source.deleted) {
+    const previous = await deps.store.getArticle(source.id);
+    if (previous && previous.article.sourceKey === event.key)
+      writes.push(planArticleWrite(previous, undefined));
+  }
+  const status =
+    article.status === 'live'
+      ? existing?.article.status === 'live'
+        ? 'updated'
+        : 'published'
+      : article.status;
+  const report: IngestReport = { ...baseReport(event), status, id, title: article.title, warnings };
+  const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report);
+  return commitAndReport(event, source, record, writes, deps);
+}
+
+function buildArticle(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  parsed: ParsedArticle,
+  id: string,
+  hash: string,
+  existing: StoredArticle | undefined,
+  now: Date,
+): Article {
+  const published =
+    parsed.date ?? existing?.article.published ?? source?.firstSeen ?? event.eventTime;
+  const revised = existing ? maxIso(event.eventTime, published) : published;
+  const updated = maxIso(parsed.updated ?? revised, published);
+  const status = parsed.draft ? 'draft' : published > now.toISOString() ? 'scheduled' : 'live';
+  return {
+    id,
+    guid: existing?.article.guid ?? guidFromId(id),
+    sourceKey: event.key,
+    title: parsed.title,
+    summary: parsed.summary,
+    contentHtml: parsed.contentHtml,
+    tags: parsed.tags,
+    authors: parsed.authors,
+    published,
+    updated,
+    image: parsed.image,
+    link: parsed.link,
+    language: parsed.language,
+    status,
+    contentHash: hash,
+  };
+}
+
+function maxIso(a: string, b: string): string {
+  return a > b ? a : b;
+}

@@ -1,0 +1,39 @@
+import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
+import type { IngestReport } from './report.ts';
+
+/** What the table remembers per inbox key: ordering, identity, and the last report. */
+export interface SourceRecord {
+  key: string;
+  sequencer: string;
+  /** The article id this key produced last (kept after deletion as a tombstone). */
+  id?: string;
+  contentHash?: string;
+  /** When the key was first seen: the date of an article whose file has none. */
+  firstSeen: string;
+  deleted: boolean;
+  report: IngestReport;
+}
+
+/** The table as ingest and release see it. */
+export interface ArticleStore {
+  getSource(key: string): Promise<SourceRecord | undefined>;
+  getArticle(id: string): Promise<StoredArticle | undefined>;
+  /**
+   * Writes the source record and the article writes in one transaction. Throws
+   * StaleWriteError when the source moved past `previousSequencer` or an article's revision
+   * is no longer its `expectedRev` (the caller re-reads and plans again).
+   */
+  commit(change: {
+    source?: { record: SourceRecord; previousSequencer?: string };
+    articles: ArticleWrite[];
+  }): Promise<void>;
+  /** Scheduled articles due at or before `nowIso`, oldest first. */
+  dueScheduled(nowIso: string, limit: number): Promise<string[]>;
+}
+
+/** The inbox bucket: the uploads, and the reports written beside them. */
+export interface Inbox {
+  /** The bytes of that version, or undefined when it no longer exists. */
+  read(key: string, versionId?: string): Promise<Uint8Array | undefined>;
+  writeReport(report: IngestReport): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type IngestDeps, ingestObjectEvent } from './ingest-object.ts';
+import type { IngestOutcome } from './report.ts';
+import { objectEventsFromMessage } from './s3-event.ts';
+
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  /** Called with every outcome; the local runtime prints them. */
+  onOutcome?: (outcome: IngestOutcome) => void;
+}
+
+function outcomeName(outcome: IngestOutcome): string {
+  return outcome.kind === 'applied' ? outcome.report.status : outcome.kind;
+}
+
+/**
+ * The ingest Lambda: every SQS message is handled on its own, so a bad one never makes the
+ * good ones retry (`batchItemFailures`); a message that keeps failing reaches the DLQ.
+ */
+export function createIngestHandler(
+  deps: IngestDeps,
+  { logger, metrics, onOutcome }: Observability,
+) {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    try {
+      await handleMessage(record);
+    } catch (error) {
+      // Rethrown: the message is retried, and after maxReceiveCount it is parked in the DLQ.
+      logger.error('message failed', { messageId: record.messageId, error: error as Error });
+      metrics.addMetric('failed', MetricUnit.Count, 1);
+      throw error;
+    }
+  };
+
+  const handleMessage = async (record: SQSRecord): Promise<void> => {
+    // Events of one message run in order: they may concern the same key.
+    for (const event of objectEventsFromMessage(record.body)) {
+      const outcome = await ingestObjectEvent(event, deps);
+      const report = outcome.kind === 'applied' ? outcome.report : undefined;
+      logger.info('ingested', {
+        key: event.key,
+        sequencer: event.sequencer,
+        id: report?.id,
+        outcome: outcomeName(outcome),
+        reason: report?.reason,
+        warnings: report?.warnings.length ? report.warnings : undefined,
+      });
+      metrics.addMetric(outcomeName(outcome), MetricUnit.Count, 1);
+      onOutcome?.(outcome);
+    }
+  };
+
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    try {
+      return await processPartialResponse(event, handleRecord, processor, {
+        context: context as Context,
+      });
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}

@@ -1,0 +1,121 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { SiteConfig } from '../config/site.ts';
+import type { IngestOutcome } from '../ingest/report.ts';
+import { createIngestHandler } from '../ingest/sqs-handler.ts';
+import type { PublishResult } from '../publish/publish-changes.ts';
+import { createPublishHandler } from '../publish/stream-handler.ts';
+import { releaseDue } from '../release/release-due.ts';
+import { DynamoArticleTable } from '../stores/article-table.ts';
+import { S3Inbox } from '../stores/inbox-bucket.ts';
+import { S3SiteBucket } from '../stores/site-bucket.ts';
+import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import type { EmbeddedAws } from './embedded-aws.ts';
+import { LocalQueue } from './local-queue.ts';
+import { toS3EventRecord } from './s3-notifications.ts';
+import { StreamPoller } from './stream-poller.ts';
+
+/**
+ * The whole pipeline on the embedded AWS, wired as on AWS: S3 notifications for `articles/`
+ * → queue → the real ingest handler → table → stream → the real publish handler → site
+ * bucket, plus the release schedule on a timer.
+ */
+
+export interface PipelineOptions {
+  aws: EmbeddedAws;
+  site: SiteConfig;
+  /** How often scheduled articles are released (default 60 s; 0 disables the timer). */
+  releaseIntervalMs?: number;
+  streamBatchSize?: number;
+  streamBatchWindowMs?: number;
+  onIngest?: (outcome: IngestOutcome) => void;
+  onPublish?: (result: PublishResult) => void;
+  onStreamFailure?: (records: DynamoDBRecord[], error: unknown) => void;
+  now?: () => Date;
+}
+
+export interface Pipeline {
+  queue: LocalQueue;
+  /** Resolves when every upload so far has been ingested and published. */
+  settle(): Promise<void>;
+  /** Runs the release schedule once now. */
+  release(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+function quietObservability() {
+  return {
+    logger: new Logger({
+      serviceName: 'feedpub-local',
+      logLevel: process.env.FEEDPUB_LOG_LEVEL === 'debug' ? 'DEBUG' : 'SILENT',
+    }),
+    metrics: new Metrics({ namespace: 'feedpub', serviceName: 'feedpub-local' }),
+  };
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
+  // Metrics go to CloudWatch through the log; locally they would only be noise.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  const { aws, site } = options;
+  const now = options.now ?? (() => new Date());
+  const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
+  const ingest = createIngestHandler(
+    {
+      store: table,
+      inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
+      siteUrl: site.url,
+      now,
+    },
+    { ...quietObservability(), onOutcome: options.onIngest },
+  );
+  const publish = createPublishHandler(
+    {
+      source: table,
+      bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
+      config: site,
+    },
+    { ...quietObservability(), onPublished: options.onPublish },
+  );
+
+  const queue = new LocalQueue({ handler: ingest });
+  const poller = new StreamPoller({
+    dynamo: aws.dynamo,
+    streams: aws.streams,
+    tableName: aws.names.table,
+    handler: publish,
+    ...(options.streamBatchSize ? { batchSize: options.streamBatchSize } : {}),
+    ...(options.streamBatchWindowMs ? { batchWindowMs: options.streamBatchWindowMs } : {}),
+    onFailure: options.onStreamFailure,
+  });
+  await poller.start();
+  const unsubscribe = aws.onS3Event((record) => {
+    if (
+      record.s3.bucket.name !== aws.names.inboxBucket ||
+      !record.s3.object.key.startsWith(INBOX_PREFIX.articles)
+    )
+      return;
+    queue.send(JSON.stringify({ Records: [toS3EventRecord(record)] }));
+  });
+  const release = async () => (await releaseDue({ store: table, now })).released;
+  const interval = options.releaseIntervalMs ?? 60_000;
+  const timer =
+    interval > 0 ? setInterval(() => void release().catch(() => {}), interval) : undefined;
+
+  return {
+    queue,
+    release,
+    settle: async () => {
+      do {
+        await queue.idle();
+        await poller.idle();
+      } while (queue.depth > 0);
+    },
+    stop: async () => {
+      clearInterval(timer);
+      unsubscribe();
+      queue.stop();
+      await poller.stop();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { type Article, type FeedRef, feedKey, feedsOf } from '../articles/article.ts';
+
+/** One article item's change, as the table stream reports it. */
+export interface ArticleChange {
+  /** Identifies the stream record, for partial batch failures. */
+  recordId: string;
+  before?: Article;
+  after?: Article;
+}
+
+/** What one batch of changes makes stale: each feed and page at most once. */
+export interface Affected {
+  feeds: Map<string, { feed: FeedRef; causes: string[] }>;
+  pages: Map<string, { id: string; causes: string[] }>;
+  /** Index, tags page, OPML and 404 depend on every change. */
+  siteCauses: string[];
+}
+
+function visibleFeeds(article: Article | undefined): FeedRef[] {
+  return article?.status === 'live' ? feedsOf(article) : [];
+}
+
+/** Coalesces a batch: 500 changes to one feed make one feed to render. */
+export function affectedBy(changes: readonly ArticleChange[]): Affected {
+  const affected: Affected = { feeds: new Map(), pages: new Map(), siteCauses: [] };
+  for (const change of changes) {
+    const { recordId } = change;
+    for (const feed of [...visibleFeeds(change.before), ...visibleFeeds(change.after)]) {
+      const key = feedKey(feed);
+      const entry = affected.feeds.get(key) ?? { feed, causes: [] };
+      if (!entry.causes.includes(recordId)) entry.causes.push(recordId);
+      affected.feeds.set(key, entry);
+    }
+    for (const id of new Set([change.before?.id, change.after?.id])) {
+      if (!id) continue;
+      const entry = affected.pages.get(id) ?? { id, causes: [] };
+      entry.causes.push(recordId);
+      affected.pages.set(id, entry);
+    }
+    affected.siteCauses.push(recordId);
+  }
+  return affected;
+}

@@ -1,0 +1,161 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  GetItemCommand,
+  type KeysAndAttributes,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
+import type { ArticleStore, SourceRecord } from '../ingest/ports.ts';
+import type { FeedMeta, FeedSource } from '../publish/ports.ts';
+import { transactionItems } from './article-transaction.ts';
+import { StaleWriteError } from './errors.ts';
+import { itemToArticle, itemToFeedMeta, itemToSource, keys } from './table-items.ts';
+
+const CONFLICT_RETRIES = 8;
+const BATCH_GET_LIMIT = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The table, as ingest, release and publish use it. Every read is strongly consistent: a
+ * publish triggered by a stream record must see the transaction that produced it.
+ */
+export class DynamoArticleTable implements ArticleStore, FeedSource {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+
+  constructor({ client, tableName }: { client: DynamoDBClient; tableName: string }) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  private async getItem(key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  async getSource(key: string): Promise<SourceRecord | undefined> {
+    const item = await this.getItem(keys.source(key));
+    return item ? itemToSource(item) : undefined;
+  }
+
+  async getArticle(id: string): Promise<StoredArticle | undefined> {
+    const item = await this.getItem(keys.article(id));
+    return item ? itemToArticle(item) : undefined;
+  }
+
+  async commit(change: {
+    source?: { record: SourceRecord; previousSequencer?: string };
+    articles: ArticleWrite[];
+  }): Promise<void> {
+    const items = transactionItems(this.tableName, change.source, change.articles);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+        if (codes.includes('ConditionalCheckFailed')) {
+          throw new StaleWriteError('the article changed while it was being written', {
+            cause: error,
+          });
+        }
+        // Another transaction held one of our items (the site-wide feed meta is hot during
+        // bulk uploads): back off with jitter and try the same transaction again.
+        if (attempt >= CONFLICT_RETRIES) throw error;
+        await sleep(Math.random() * 20 * 2 ** attempt);
+      }
+    }
+  }
+
+  async dueScheduled(nowIso: string, limit: number): Promise<string[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk <= :due',
+        ExpressionAttributeValues: marshall({
+          ':pk': keys.schedule('').pk,
+          ':due': `${nowIso}#\uffff`,
+        }),
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => String(unmarshall(item).id));
+  }
+
+  /** The feed's meta item: its generation, count and display name. */
+  async getFeedMeta(feed: string): Promise<FeedMeta | undefined> {
+    const item = await this.getItem(keys.feedMeta(feed));
+    return item ? itemToFeedMeta(item) : undefined;
+  }
+
+  /** Every feed that ever had an entry (count may be 0). */
+  async listFeedMetas(): Promise<FeedMeta[]> {
+    const metas: FeedMeta[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': keys.feedMeta('').pk }),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      metas.push(...(out.Items ?? []).map((item) => itemToFeedMeta(unmarshall(item))));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return metas;
+  }
+
+  /** The newest `limit` article ids of a feed: one Query, whatever the archive size. */
+  async latestIds(feed: string, limit: number): Promise<string[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, '').pk }),
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => String(unmarshall(item).id));
+  }
+
+  /** The articles with these ids, in the order given; missing ones are left out. */
+  async getArticles(ids: string[]): Promise<StoredArticle[]> {
+    const found = new Map<string, StoredArticle>();
+    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
+      let request: Record<string, KeysAndAttributes> | undefined = {
+        [this.tableName]: {
+          Keys: ids.slice(i, i + BATCH_GET_LIMIT).map((id) => marshall(keys.article(id))),
+          ConsistentRead: true,
+        },
+      };
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(1000, 10 * 2 ** attempt));
+        const out: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: request }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const stored = itemToArticle(unmarshall(item));
+          found.set(stored.article.id, stored);
+        }
+        request = out.UnprocessedKeys;
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+}

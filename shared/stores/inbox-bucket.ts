@@ -1,0 +1,47 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
+import { ArticleRejectedError } from '../articles/errors.ts';
+import type { Inbox } from '../ingest/ports.ts';
+import { type IngestReport, reportKey } from '../ingest/report.ts';
+
+const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
+
+/** The inbox bucket: uploads are only ever read; reports are written beside them. */
+export class S3Inbox implements Inbox {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor({ client, bucket }: { client: S3Client; bucket: string }) {
+    this.client = client;
+    this.bucket = bucket;
+  }
+
+  async read(key: string, versionId?: string): Promise<Uint8Array | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      // Never pull a huge upload into memory just to reject it.
+      if ((out.ContentLength ?? 0) > MAX_ARTICLE_BYTES) {
+        out.Body?.transformToWebStream().cancel();
+        const mib = ((out.ContentLength ?? 0) / MAX_ARTICLE_BYTES).toFixed(2);
+        throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
+      }
+      return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+    } catch (error) {
+      if (GONE.has((error as { name?: string }).name ?? '')) return undefined;
+      throw error;
+    }
+  }
+
+  async writeReport(report: IngestReport): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: reportKey(report.key),
+        Body: `${JSON.stringify(report, null, 2)}\n`,
+        ContentType: 'application/json; charset=utf-8',
+      }),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  functionId,
+  logicalIdOf,
+  SYNTH_TIMEOUT,
+  synthFeedpub,
+  type Templates,
+} from './synth-feedpub.ts';
+
+let t: Templates;
+let withEmail: Templates;
+beforeAll(() => {
+  t = synthFeedpub();
+  withEmail = synthFeedpub({ context: { alarmEmail: 'ops@example.com' } });
+}, 2 * SYNTH_TIMEOUT);
+afterAll(() => {
+  t?.feedpub.dispose();
+  withEmail?.feedpub.dispose();
+});
+
+type Alarm = Record<string, unknown> & { Dimensions: { Name: string; Value: unknown }[] };
+const alarms = () =>
+  Object.values(t.service.findResources('AWS::CloudWatch::Alarm')).map(
+    (a) => a.Properties as Alarm,
+  );
+const topicId = () => logicalIdOf(t.feedpub.service.alarms.topic);
+const alarmOn = (metric: string, dimension: string, value: unknown) => {
+  const found = alarms().filter(
+    (a) =>
+      a.MetricName === metric &&
+      a.Dimensions.some(
+        (d) => d.Name === dimension && JSON.stringify(d.Value) === JSON.stringify(value),
+      ),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as Alarm;
+};
+
+describe('alarms', () => {
+  it('every alarm notifies the topic on ALARM and OK, and ignores missing data', () => {
+    expect(alarms()).toHaveLength(6);
+    for (const alarm of alarms()) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+      expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+    }
+  });
+
+  it.each([
+    ['inbox events', () => t.feedpub.service.ingestion.deadLetterQueue],
+    ['publish', () => t.feedpub.service.publishing.deadLetterQueue],
+  ])('fires on the first message in the %s DLQ', (_name, queue) => {
+    const alarm = alarmOn('ApproximateNumberOfMessagesVisible', 'QueueName', {
+      'Fn::GetAtt': [logicalIdOf(queue()), 'QueueName'],
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      Period: 300,
+    });
+  });
+
+  it.each(['ingest', 'publish', 'release'])('fires on any %s error', (name) => {
+    const alarm = alarmOn('Errors', 'FunctionName', { Ref: functionId(t.service, name) });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it('fires when publish falls 2 minutes behind the stream in 2 of 3 periods', () => {
+    const alarm = alarmOn('IteratorAge', 'FunctionName', { Ref: functionId(t.service, 'publish') });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Maximum',
+      Threshold: 120_000,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+});
+
+describe('alarm topic', () => {
+  it('refuses publishing without TLS', () => {
+    t.service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId() }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Principal: '*',
+            Resource: { Ref: topicId() },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Sid: 'AllowPublishThroughSSLOnly',
+          },
+        ],
+      },
+    });
+  });
+
+  it('has no subscription unless alarmEmail is set', () => {
+    t.service.resourceCountIs('AWS::SNS::Subscription', 0);
+    withEmail.service.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: logicalIdOf(withEmail.feedpub.service.alarms.topic) },
+    });
+  });
+});

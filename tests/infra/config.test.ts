@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONTEXT_KEYS, readConfig } from '../../infra/config.ts';
+import {
+  buildFeedpub,
+  cdkJsonContext,
+  functionId,
+  SYNTH_TIMEOUT,
+  synthFeedpub,
+} from './synth-feedpub.ts';
+
+// An App without outdir makes a temp dir on construction; give them all one, removed after.
+const outdir = mkdtempSync(join(tmpdir(), 'feedpub-config-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const configWith = (context: Record<string, unknown>) =>
+  readConfig(new App({ context, outdir }).node);
+
+describe('context', () => {
+  it('defaults: 50 items, English, no custom domain, site URL from CloudFront, no alarm e-mail', () => {
+    expect(configWith({})).toEqual({
+      siteUrl: undefined,
+      domain: undefined,
+      itemLimit: 50,
+      feedTitle: 'feedpub',
+      feedDescription: 'Articles published with feedpub',
+      feedLanguage: 'en',
+      alarmEmail: undefined,
+    });
+  });
+
+  it('cdk.json sets only keys the app reads', () => {
+    const appKeys = Object.keys(cdkJsonContext()).filter((k) => !k.includes(':'));
+    expect(appKeys.every((k) => (CONTEXT_KEYS as readonly string[]).includes(k))).toBe(true);
+    expect(configWith(cdkJsonContext()).itemLimit).toBe(50);
+  });
+
+  it('accepts -c strings: itemLimit=20, a site URL without trailing slash', () => {
+    const config = configWith({
+      itemLimit: '20',
+      siteUrl: 'https://news.example.com/blog',
+      feedLanguage: 'pt-BR',
+    });
+    expect(config).toMatchObject({
+      itemLimit: 20,
+      siteUrl: 'https://news.example.com/blog/',
+      feedLanguage: 'pt-BR',
+    });
+  });
+
+  it.each([
+    [{ itemLimit: 0 }, /itemLimit must be a whole number from 1 to 1000, got "0"/],
+    [{ itemLimit: '12.5' }, /itemLimit .* got "12.5"/],
+    [{ itemLimit: 'lots' }, /itemLimit .* got "lots"/],
+    [{ itemLimit: 5000 }, /itemLimit/],
+    [
+      { siteUrl: 'news.example.com' },
+      /siteUrl: site URL "news.example.com" is not an absolute URL/,
+    ],
+    [{ siteUrl: 'ftp://example.com/' }, /siteUrl: .* must use http or https/],
+    [{ domainName: 'news.example.com' }, /domainName and certificateArn go together/],
+    [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /go together/],
+    [
+      {
+        domainName: 'news.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+      },
+      /certificateArn .* us-east-1/,
+    ],
+    [
+      {
+        domainName: 'not a host',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+      },
+      /domainName/,
+    ],
+    [{ feedLanguage: 'english please' }, /feedLanguage "english please" is not valid/],
+    [{ alarmEmail: 'ops' }, /alarmEmail "ops" is not valid/],
+    [{ feedTitle: { nested: true } }, /feedTitle must be a string/],
+  ])('rejects %j at synth with a message naming the key', (context, message) => {
+    expect(() => configWith(context)).toThrow(message);
+    expect(() => configWith(context)).toThrow(/^feedpub context: /);
+  });
+
+  it(
+    'a bad value stops the whole app before any stack is built',
+    () => {
+      expect(() => buildFeedpub({ context: { itemLimit: -1 } })).toThrow(/itemLimit/);
+    },
+    SYNTH_TIMEOUT,
+  );
+
+  it(
+    'siteUrl, title, description, language and item limit reach every function and the outputs',
+    () => {
+      const t = synthFeedpub({
+        context: {
+          siteUrl: 'https://news.example.com',
+          feedTitle: 'Example News',
+          feedDescription: 'All the news',
+          feedLanguage: 'fr',
+          itemLimit: '25',
+        },
+      });
+      try {
+        for (const name of ['ingest', 'publish', 'release']) {
+          const env =
+            t.service.toJSON().Resources[functionId(t.service, name)].Properties.Environment
+              .Variables;
+          expect(env).toMatchObject({
+            SITE_URL: 'https://news.example.com/',
+            SITE_TITLE: 'Example News',
+            SITE_DESCRIPTION: 'All the news',
+            SITE_LANGUAGE: 'fr',
+            ITEM_LIMIT: '25',
+          });
+        }
+        const outputs = t.service.toJSON().Outputs;
+        expect(outputs.SiteUrl.Value).toBe('https://news.example.com/');
+        expect(outputs.RssFeedUrl.Value).toBe('https://news.example.com/rss.xml');
+        expect(outputs.AtomFeedUrl.Value).toBe('https://news.example.com/atom.xml');
+        expect(outputs.JsonFeedUrl.Value).toBe('https://news.example.com/feed.json');
+        expect(outputs.OpmlUrl.Value).toBe('https://news.example.com/feeds.opml');
+        expect(outputs.UploadCommand.Value['Fn::Join'][1]).toEqual([
+          'aws s3 cp article.md s3://',
+          expect.anything(),
+          '/articles/',
+        ]);
+        expect(outputs.InboxBucketName).toBeDefined();
+      } finally {
+        t.feedpub.dispose();
+      }
+    },
+    SYNTH_TIMEOUT,
+  );
+});

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  arnOf,
+  asArray,
+  functionId,
+  logicalIdOf,
+  objectsOf,
+  type Statement,
+  SYNTH_TIMEOUT,
+  statementsOf,
+  synthFeedpub,
+  type Templates,
+} from './synth-feedpub.ts';
+
+let t: Templates;
+beforeAll(() => {
+  t = synthFeedpub();
+}, SYNTH_TIMEOUT);
+afterAll(() => t?.feedpub.dispose());
+
+const NAMES = ['ingest', 'publish', 'release'] as const;
+const props = (name: string) =>
+  t.service.toJSON().Resources[functionId(t.service, name)].Properties;
+const allows = (name: string) =>
+  statementsOf(t.service, t.data, name).filter((s) => s.Effect === 'Allow');
+const actionsOn = (statements: Statement[], resource: unknown) =>
+  statements
+    .filter((s) => asArray(s.Resource).some((r) => JSON.stringify(r) === JSON.stringify(resource)))
+    .flatMap((s) => asArray(s.Action))
+    .sort();
+const mentions = (statements: Statement[], construct: Parameters<typeof arnOf>[0]) =>
+  JSON.stringify(statements).includes(JSON.stringify(arnOf(construct)));
+
+describe.each(NAMES)('%s function', (name) => {
+  it('runs Node 22 on arm64 with X-Ray tracing', () => {
+    expect(props(name)).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+    });
+    expect(props(name).MemorySize).toBeGreaterThanOrEqual(512);
+  });
+
+  it('carries the Powertools settings, source maps and the site settings', () => {
+    expect(props(name).Environment.Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: `feedpub-${name}`,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'feedpub',
+      NODE_OPTIONS: '--enable-source-maps',
+      SITE_URL: expect.anything(),
+      SITE_TITLE: 'feedpub',
+      SITE_DESCRIPTION: 'Articles published with feedpub',
+      SITE_LANGUAGE: 'en',
+      ITEM_LIMIT: '50',
+      TABLE_NAME: expect.anything(),
+    });
+  });
+
+  it('logs to its own log group, kept one month', () => {
+    const logGroupId = props(name).LoggingConfig.LogGroup.Ref;
+    expect(t.service.toJSON().Resources[logGroupId]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30 },
+    });
+  });
+
+  it('has no wildcard actions on data, and no data action on Resource "*"', () => {
+    for (const statement of allows(name)) {
+      const actions = asArray(statement.Action);
+      expect(actions.filter((a) => /^(s3|dynamodb):.*\*/.test(a) || a === '*')).toEqual([]);
+      if (asArray(statement.Resource).includes('*')) {
+        // Only actions that have no resource-level permissions at all.
+        expect(actions.every((a) => a.startsWith('xray:') || a === 'dynamodb:ListStreams')).toBe(
+          true,
+        );
+      }
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const data = () => t.feedpub.data;
+
+  it('ingest reads articles/ (any version) and writes reports/, nothing else in the inbox', () => {
+    const ingest = allows('ingest');
+    expect(actionsOn(ingest, objectsOf(data().inbox, 'articles/*'))).toEqual([
+      's3:GetObject',
+      's3:GetObjectVersion',
+    ]);
+    expect(actionsOn(ingest, objectsOf(data().inbox, 'reports/*'))).toEqual(['s3:PutObject']);
+    expect(actionsOn(ingest, arnOf(data().inbox))).toEqual(['s3:ListBucket']);
+    const writes = ingest.filter((s) => asArray(s.Action).some((a) => /^s3:(Put|Delete)/.test(a)));
+    expect(writes.flatMap((s) => asArray(s.Resource))).toEqual([
+      objectsOf(data().inbox, 'reports/*'),
+    ]);
+    expect(props('ingest').Environment.Variables.INBOX_BUCKET).toEqual(expect.anything());
+  });
+
+  it('ingest reads and writes the table but never touches the site bucket', () => {
+    const ingest = allows('ingest');
+    expect(actionsOn(ingest, arnOf(data().table))).toEqual(
+      expect.arrayContaining([
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ]),
+    );
+    expect(mentions(ingest, data().site)).toBe(false);
+    expect(props('ingest').Environment.Variables.SITE_BUCKET).toBeUndefined();
+  });
+
+  it.each(['publish', 'release'])('%s cannot read or write the inbox', (name) => {
+    expect(mentions(allows(name), data().inbox)).toBe(false);
+    expect(props(name).Environment.Variables.INBOX_BUCKET).toBeUndefined();
+  });
+
+  it.each(['publish', 'release'])('%s gets, puts and deletes site objects', (name) => {
+    expect(actionsOn(allows(name), objectsOf(data().site, '*'))).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    expect(actionsOn(allows(name), arnOf(data().site))).toEqual(['s3:ListBucket']);
+    expect(props(name).Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
+  });
+
+  it('publish only reads the table (and its stream); release may write it', () => {
+    const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
+    const publishTable = actionsOn(allows('publish'), arnOf(data().table));
+    expect(publishTable).toContain('dynamodb:Query');
+    expect(publishTable.filter((a) => writes.test(a))).toEqual([]);
+    const stream = { 'Fn::GetAtt': [logicalIdOf(data().table), 'StreamArn'] };
+    expect(actionsOn(allows('publish'), stream)).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+    ]);
+    expect(actionsOn(allows('release'), arnOf(data().table))).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']),
+    );
+  });
+});

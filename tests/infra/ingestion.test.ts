@@ -1,0 +1,109 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_TIMEOUT } from '../../infra/ingestion.ts';
+import {
+  arnOf,
+  functionId,
+  logicalIdOf,
+  SYNTH_TIMEOUT,
+  synthFeedpub,
+  type Templates,
+  withDataRefs,
+} from './synth-feedpub.ts';
+
+let t: Templates;
+beforeAll(() => {
+  t = synthFeedpub();
+}, SYNTH_TIMEOUT);
+afterAll(() => t?.feedpub.dispose());
+
+const queueId = () => logicalIdOf(t.feedpub.service.ingestion.queue);
+const dlqId = () => logicalIdOf(t.feedpub.service.ingestion.deadLetterQueue);
+
+describe('inbox events queue', () => {
+  it('is encrypted, gives up after 5 receives into its DLQ, and outlasts six ingest timeouts', () => {
+    const queue = t.service.toJSON().Resources[queueId()].Properties;
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * INGEST_TIMEOUT.toSeconds());
+  });
+
+  it('the DLQ is encrypted and keeps messages 14 days', () => {
+    const dlq = t.service.toJSON().Resources[dlqId()].Properties;
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  });
+
+  it.each([
+    ['queue', queueId],
+    ['dead-letter queue', dlqId],
+  ])('the %s refuses requests without TLS', (_name, id) => {
+    t.service.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: id() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('accepts messages from S3 only on behalf of the inbox bucket', () => {
+    const [policy] = Object.values(
+      t.service.findResources('AWS::SQS::QueuePolicy', {
+        Properties: { Queues: [{ Ref: queueId() }] },
+      }),
+    );
+    const allow = withDataRefs(policy?.Properties.PolicyDocument.Statement, t.data) as unknown[];
+    expect(allow).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: expect.arrayContaining(['sqs:SendMessage']),
+        Condition: { ArnLike: { 'aws:SourceArn': arnOf(t.feedpub.data.inbox) } },
+      }),
+    );
+  });
+});
+
+describe('inbox notifications', () => {
+  it('send ObjectCreated and ObjectRemoved under articles/ (and nothing else) to the queue', () => {
+    const [notifications] = Object.values(t.service.findResources('Custom::S3BucketNotifications'));
+    const props = withDataRefs(notifications?.Properties, t.data) as Record<string, unknown>;
+    expect(props.BucketName).toEqual({ Ref: logicalIdOf(t.feedpub.data.inbox) });
+    // Merged with, not replacing, any configuration the bucket already has.
+    expect(props.Managed).toBe(false);
+    const filter = { Key: { FilterRules: [{ Name: 'prefix', Value: 'articles/' }] } };
+    const queueArn = { 'Fn::GetAtt': [queueId(), 'Arn'] };
+    expect(props.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        { Events: ['s3:ObjectCreated:*'], Filter: filter, QueueArn: queueArn },
+        { Events: ['s3:ObjectRemoved:*'], Filter: filter, QueueArn: queueArn },
+      ],
+    });
+  });
+});
+
+describe('ingest event source', () => {
+  it('takes batches of 10 within 1 s and reports item failures', () => {
+    t.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      FunctionName: { Ref: functionId(t.service, 'ingest') },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('ingest times out after 30 s', () => {
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'ingest')].Properties;
+    expect(fn.Timeout).toBe(30);
+  });
+});

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTICLE_KEY_PREFIX } from '../../infra/publishing.ts';
+import { ARTICLE_PK_PREFIX } from '../../shared/stores/table-items.ts';
+import {
+  functionId,
+  logicalIdOf,
+  SYNTH_TIMEOUT,
+  synthFeedpub,
+  type Templates,
+  withDataRefs,
+} from './synth-feedpub.ts';
+
+let t: Templates;
+beforeAll(() => {
+  t = synthFeedpub();
+}, SYNTH_TIMEOUT);
+afterAll(() => t?.feedpub.dispose());
+
+const streamMapping = () => {
+  const mappings = t.service.findResources('AWS::Lambda::EventSourceMapping', {
+    Properties: { FunctionName: { Ref: functionId(t.service, 'publish') } },
+  });
+  const [mapping] = Object.values(mappings);
+  expect(Object.keys(mappings)).toHaveLength(1);
+  return withDataRefs(mapping?.Properties, t.data) as Record<string, unknown>;
+};
+
+describe('publish on the table stream', () => {
+  it('reads the table stream from the oldest record', () => {
+    const tableId = logicalIdOf(t.feedpub.data.table);
+    expect(streamMapping()).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+    });
+  });
+
+  it('batches up to 500 records for up to 2 s, bisects failing batches and reports item failures', () => {
+    expect(streamMapping()).toMatchObject({
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 2,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 10,
+    });
+  });
+
+  it('sends batches that keep failing to the publish DLQ', () => {
+    const dlq = t.feedpub.service.publishing.deadLetterQueue;
+    const dlqId = logicalIdOf(dlq);
+    expect(streamMapping().DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+    });
+    const queue = t.service.toJSON().Resources[dlqId].Properties;
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    t.service.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: dlqId }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('is triggered by article items only, with the prefix the table store writes', () => {
+    expect(ARTICLE_KEY_PREFIX).toBe(ARTICLE_PK_PREFIX);
+    const { Filters } = streamMapping().FilterCriteria as { Filters: { Pattern: string }[] };
+    expect(Filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { dynamodb: { Keys: { pk: { S: [{ prefix: 'ART#' }] } } } },
+    ]);
+  });
+
+  it('publish has time for a large batch', () => {
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'publish')].Properties;
+    expect(fn.Timeout).toBeGreaterThanOrEqual(60);
+    expect(fn.Timeout).toBeLessThanOrEqual(120);
+  });
+});
+
+describe('release on a schedule', () => {
+  it('runs every 5 minutes', () => {
+    const rules = Object.values(t.service.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]?.Properties;
+    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionId(t.service, 'release'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      }),
+    ]);
+  });
+
+  it('EventBridge may invoke release, and only from that rule', () => {
+    const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
+    t.service.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId(t.service, 'release'), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+});

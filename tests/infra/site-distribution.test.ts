@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../infra/site-distribution.ts';
+import {
+  arnOf,
+  logicalIdOf,
+  objectsOf,
+  SYNTH_TIMEOUT,
+  synthFeedpub,
+  type TemplateJson,
+  type Templates,
+  withDataRefs,
+} from './synth-feedpub.ts';
+
+const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f0e8c5a-1111-2222-3333-444455556666';
+
+let t: Templates;
+let custom: Templates;
+beforeAll(() => {
+  t = synthFeedpub();
+  custom = synthFeedpub({ context: { domainName: 'news.example.com', certificateArn: CERT } });
+}, 2 * SYNTH_TIMEOUT);
+afterAll(() => {
+  t?.feedpub.dispose();
+  custom?.feedpub.dispose();
+});
+
+const configOf = (templates: Templates) => {
+  const [distribution] = Object.values(
+    templates.service.findResources('AWS::CloudFront::Distribution'),
+  );
+  return withDataRefs(distribution?.Properties.DistributionConfig, templates.data) as TemplateJson;
+};
+const distributionId = () =>
+  Object.keys(t.service.findResources('AWS::CloudFront::Distribution'))[0];
+
+describe('CloudFront distribution', () => {
+  it('serves index.html at the root, compressed, HTTPS only', () => {
+    const config = configOf(t);
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      Compress: true,
+      ViewerProtocolPolicy: 'redirect-to-https',
+    });
+  });
+
+  it('reads the site bucket through an Origin Access Control that signs requests', () => {
+    const [origin] = configOf(t).Origins;
+    const siteId = logicalIdOf(t.feedpub.data.site);
+    expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [siteId, 'RegionalDomainName'] });
+    expect(origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    const [oacId, oac] =
+      Object.entries(t.service.findResources('AWS::CloudFront::OriginAccessControl'))[0] ?? [];
+    expect(origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [oacId, 'Id'] });
+    expect(oac?.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+  });
+
+  it('answers missing pages (403 or 404 from S3) with /404.html and status 404', () => {
+    expect(configOf(t).CustomErrorResponses).toEqual([
+      { ErrorCode: 403, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+    ]);
+  });
+
+  it('adds HSTS, nosniff, DENY framing, a referrer policy and a CSP to every response', () => {
+    const [policyId, policy] =
+      Object.entries(t.service.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0] ?? [];
+    expect(configOf(t).DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+    const security = policy?.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    expect(security).toEqual({
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: 730 * 86400,
+        IncludeSubdomains: true,
+        Override: true,
+      },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+      ContentSecurityPolicy: { ContentSecurityPolicy: CONTENT_SECURITY_POLICY, Override: true },
+    });
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain('script-src');
+  });
+
+  it('has no custom domain by default, and the CloudFront URL is the site URL', () => {
+    expect(configOf(t).Aliases).toBeUndefined();
+    const outputs = t.service.toJSON().Outputs;
+    expect(outputs.SiteUrl.Value).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId(), 'DomainName'] }, '/']],
+    });
+  });
+
+  it('with domainName and certificateArn: alias, that certificate, SNI, TLS 1.2 at least', () => {
+    const config = configOf(custom);
+    expect(config.Aliases).toEqual(['news.example.com']);
+    expect(config.ViewerCertificate).toEqual({
+      AcmCertificateArn: CERT,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    const outputs = custom.service.toJSON().Outputs;
+    expect(outputs.SiteUrl.Value).toBe('https://news.example.com/');
+    expect(outputs.DistributionDomainName.Value).toEqual({
+      'Fn::GetAtt': [
+        Object.keys(custom.service.findResources('AWS::CloudFront::Distribution'))[0],
+        'DomainName',
+      ],
+    });
+  });
+});
+
+describe('site bucket policy', () => {
+  const statements = () => {
+    const policies = Object.values(t.service.findResources('AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(1);
+    const policy = withDataRefs(policies[0]?.Properties, t.data) as TemplateJson;
+    expect(policy.Bucket).toEqual({ Ref: logicalIdOf(t.feedpub.data.site) });
+    return policy.PolicyDocument.Statement as Record<string, unknown>[];
+  };
+
+  it('lets only this distribution read objects, via the CloudFront service principal', () => {
+    const allows = statements().filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: objectsOf(t.feedpub.data.site, '*'),
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudfront::',
+                  { Ref: 'AWS::AccountId' },
+                  ':distribution/',
+                  { Ref: distributionId() },
+                ],
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('refuses requests without TLS', () => {
+    expect(statements()).toContainEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: [arnOf(t.feedpub.data.site), objectsOf(t.feedpub.data.site, '*')],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+  });
+});

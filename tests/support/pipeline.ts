@@ -1,0 +1,46 @@
+import { inject } from 'vitest';
+import type { SiteConfig } from '../../shared/config/site.ts';
+import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import { type Pipeline, type PipelineOptions, startPipeline } from '../../shared/local/pipeline.ts';
+import { uniqueName } from './aws.ts';
+
+export const TEST_SITE: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Example News',
+  description: 'Tests of feedpub',
+  language: 'en',
+  itemLimit: 50,
+};
+
+/**
+ * A pipeline of the test's own: its own s3rver (so it sees its own S3 events) and its own
+ * table in the run's shared DynamoDB Local.
+ */
+export async function startTestPipeline(
+  options: Partial<Omit<PipelineOptions, 'aws'>> = {},
+): Promise<{ aws: EmbeddedAws; pipeline: Pipeline; stop: () => Promise<void> }> {
+  const aws = await startEmbeddedAws({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    handleSignals: false,
+    names: {
+      table: uniqueName('table'),
+      inboxBucket: uniqueName('inbox'),
+      siteBucket: uniqueName('site'),
+    },
+  });
+  const pipeline = await startPipeline({
+    site: TEST_SITE,
+    releaseIntervalMs: 0,
+    streamBatchWindowMs: 50,
+    ...options,
+    aws,
+  });
+  return {
+    aws,
+    pipeline,
+    stop: async () => {
+      await pipeline.stop();
+      await aws.stop();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { decodeArticleBytes, MAX_ARTICLE_BYTES } from '../../../shared/articles/decode.ts';
+import { decodeUtf8WithWindows1252Fallback } from '../../../shared/articles/windows-1252.ts';
+import { fixture, rejectionOf } from './helpers.ts';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const bytes = (...values: number[]) => Uint8Array.from(values);
+const SAMPLE = fixture('libya-ratifies-turkey-deal.txt').toString('utf8');
+
+describe('decodeArticleBytes', () => {
+  it('reads UTF-8 as is', () => {
+    const decoded = decodeArticleBytes(utf8('Erdoğan 🎉 مرحبا\n'));
+    expect(decoded).toEqual({ text: 'Erdoğan 🎉 مرحبا\n', encoding: 'utf-8', warnings: [] });
+  });
+
+  it.each([
+    ['UTF-8 with BOM and CRLF', 'corpus/wire-bom-crlf.txt', 'utf-8'],
+    ['CR-only line ends', 'corpus/wire-cr-only.txt', 'utf-8'],
+    ['UTF-16 LE with BOM', 'corpus/wire-utf16le.txt', 'utf-16le'],
+    ['UTF-16 BE with BOM', 'corpus/wire-utf16be.txt', 'utf-16be'],
+  ])('decodes %s to the same text as the sample', (_, name, encoding) => {
+    const decoded = decodeArticleBytes(fixture(name));
+    expect(decoded.text).toBe(SAMPLE);
+    expect(decoded.encoding).toBe(encoding);
+    expect(decoded.warnings).toEqual([]);
+  });
+
+  it('reads Windows-1252 smart quotes and says so, naming where', () => {
+    const decoded = decodeArticleBytes(fixture('corpus/windows-1252-smart-quotes.txt'));
+    expect(decoded.encoding).toBe('windows-1252');
+    expect(decoded.text.split('\n')[0]).toBe('“Quoted” headline – café costs 5€');
+    expect(decoded.text).toContain('The mayor’s “plan” — naïve? Coût: 5€.');
+    expect(decoded.warnings).toEqual([
+      'file is not valid UTF-8 (first bad byte at line 1, byte 1); bytes that are not UTF-8 were read as Windows-1252',
+    ]);
+  });
+
+  it('keeps the valid UTF-8 of a file with a few Windows-1252 bytes', () => {
+    const decoded = decodeArticleBytes(fixture('corpus/mixed-utf8-and-1252.txt'));
+    expect(decoded.text).toBe('Erdoğan visits Berlin\n\nHe said “hello” in Türkçe.\n');
+    expect(decoded.warnings[0]).toMatch(/line 3, byte 9\)/);
+  });
+
+  it.each([
+    ['an overlong encoding', bytes(0x41, 0xc0, 0xaf), 'AÀ¯'],
+    ['an encoded surrogate', bytes(0xed, 0xa0, 0x80), 'í\u00a0€'],
+    ['a code point above U+10FFFF', bytes(0xf4, 0x90, 0x80, 0x80), 'ô\u0090€€'],
+    ['a truncated sequence', bytes(0x41, 0xe2, 0x82), 'Aâ‚'],
+    ['a lone continuation byte', bytes(0x80, 0x41), '€A'],
+  ])('falls back byte by byte on %s and stays well-formed', (_, input, expected) => {
+    const { text, firstInvalidByte } = decodeUtf8WithWindows1252Fallback(input);
+    expect(text).toBe(expected);
+    expect(text.isWellFormed()).toBe(true);
+    expect(firstInvalidByte).toBeDefined();
+  });
+
+  it('maps every high byte as the WHATWG index-windows-1252 table does', () => {
+    // Not compared with TextDecoder('windows-1252'): Node 20's decodes that label as Latin-1.
+    const expected =
+      '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ' +
+      String.fromCharCode(...Array.from({ length: 96 }, (_, i) => 0xa0 + i));
+    // Byte by byte, so no accidental UTF-8 sequence forms between neighbours.
+    const ours = Array.from({ length: 128 }, (_, i) => decodeUtf8WithWindows1252Fallback(bytes(0x80 + i)).text);
+    expect(ours.join('')).toBe(expected);
+  });
+
+  it('accepts exactly MAX_ARTICLE_BYTES', () => {
+    const body = new Uint8Array(MAX_ARTICLE_BYTES).fill(0x61);
+    expect(decodeArticleBytes(body).text.length).toBe(MAX_ARTICLE_BYTES);
+  });
+
+  it.each([
+    ['too-large', 'one byte over 1 MiB', new Uint8Array(MAX_ARTICLE_BYTES + 1).fill(0x61), /1\.00 MiB; the limit is 1 MiB/],
+    ['too-large', '5 MiB', new Uint8Array(5 * MAX_ARTICLE_BYTES), /5\.00 MiB/],
+    ['empty', 'an empty file', fixture('corpus/empty.txt'), /file is empty/],
+    ['empty', 'whitespace, NBSP and zero-width spaces', fixture('corpus/whitespace-only.txt'), /only whitespace/],
+    ['empty', 'a lone BOM', bytes(0xef, 0xbb, 0xbf), /only whitespace/],
+    ['empty', 'a UTF-16 BOM and spaces', bytes(0xff, 0xfe, 0x20, 0x00), /only whitespace/],
+    ['binary', 'NUL bytes', fixture('corpus/nul-bytes.txt'), /NUL characters \(first at character 15\)/],
+    ['binary', 'a PNG named .txt', fixture('corpus/png-disguised.txt'), /looks binary/],
+    ['binary', 'mostly control characters', fixture('corpus/control-heavy.txt'), /\d+% control characters/],
+    ['binary', 'a JPEG header', fixture('corpus/photo.jpg'), /looks binary/],
+    ['binary', 'UTF-16 text with a NUL', bytes(0xff, 0xfe, 0x41, 0x00, 0x00, 0x00), /NUL/],
+    ['bad-encoding', 'UTF-16 without a BOM', fixture('corpus/utf16-no-bom.txt'), /UTF-16 without a byte-order mark/],
+    ['bad-encoding', 'UTF-32', fixture('corpus/utf32.txt'), /UTF-32/],
+  ])('rejects (%s) %s', (reason, _, body, message) => {
+    const error = rejectionOf(() => decodeArticleBytes(body));
+    expect(error.reason).toBe(reason);
+    expect(error.message).toMatch(message);
+  });
+
+  it('keeps a few control characters for the text layer to remove', () => {
+    const decoded = decodeArticleBytes(fixture('corpus/control-chars.txt'));
+    expect(decoded.text).toContain('\u0007');
+    expect(decoded.encoding).toBe('utf-8');
+  });
+
+  it('decodes a full 1 MiB Windows-1252 file quickly', () => {
+    const body = new Uint8Array(MAX_ARTICLE_BYTES).fill(0x93);
+    const started = performance.now();
+    const decoded = decodeArticleBytes(body);
+    expect(decoded.text.length).toBe(MAX_ARTICLE_BYTES);
+    expect(decoded.text[0]).toBe('“');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
+import type { FeedListing } from '../../../shared/feeds/feed-listing.ts';
+import { renderIndex } from '../../../shared/feeds/index-page.ts';
+import { renderNotFound } from '../../../shared/feeds/not-found-page.ts';
+import { renderTagsPage } from '../../../shared/feeds/tags-page.ts';
+import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
+
+const SNAPSHOTS = '../../fixtures/feeds/snapshots';
+const listings: FeedListing[] = [
+  { feed: { kind: 'all' }, count: 3 },
+  { feed: { kind: 'tag', slug: 'weather', name: 'Weather' }, count: 1 },
+  { feed: { kind: 'tag', slug: 'libya', name: 'Libya' }, count: 2 },
+  { feed: { kind: 'tag', slug: 'security-deal', name: 'security deal' }, count: 1 },
+  { feed: { kind: 'author', slug: 'sam-lee', name: 'Sam Lee' }, count: 1 },
+  { feed: { kind: 'author', slug: 'ayse-demir', name: 'Ayşe Demir' }, count: 1 },
+];
+const alternates = (html: string) =>
+  [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]*" href="([^"]+)">/g)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+
+/** Script, frames, handlers or javascript: URLs anywhere in markup (quoted values are data). */
+function activeMarkup(html: string): string[] {
+  const tags = html.match(/<[a-z][^>]*>/gi) ?? [];
+  return tags.filter((tag) => {
+    const bare = tag.replace(/"[^"]*"/g, '""');
+    return (
+      /^<(script|iframe|object|embed|style)\b|\son\w+=/i.test(bare) ||
+      /=\s*"\s*javascript:/i.test(tag)
+    );
+  });
+}
+
+/** The loose HTML5 shape every page must have. */
+function expectPageShape(html: string, lang = 'en') {
+  expect(html.startsWith('<!DOCTYPE html>\n<html lang="')).toBe(true);
+  expect(html).toContain(`<html lang="${lang}">`);
+  expect(html).toContain('<meta charset="utf-8">');
+  expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  expect(html).toMatch(/<title>[^<]+<\/title>/);
+  expect(html.trimEnd().endsWith('</html>')).toBe(true);
+  expect(activeMarkup(html.replace(/<style>[^<]*<\/style>/, ''))).toEqual([]);
+  expect(html).not.toMatch(/<script/i);
+  expect(alternates(html).slice(0, 3)).toEqual([
+    'application/rss+xml https://news.example.com/rss.xml',
+    'application/atom+xml https://news.example.com/atom.xml',
+    'application/feed+json https://news.example.com/feed.json',
+  ]);
+}
+
+describe('renderArticlePage', () => {
+  it('matches the snapshot', async () => {
+    await expect(renderArticlePage(article(), site)).toMatchFileSnapshot(
+      `${SNAPSHOTS}/article.html`,
+    );
+  });
+
+  it('announces the site feeds and the feeds of its tags and authors', () => {
+    const html = renderArticlePage(article(), site);
+    expectPageShape(html);
+    expect(alternates(html)).toHaveLength(12);
+    expect(alternates(html)).toContain(
+      'application/atom+xml https://news.example.com/tags/security-deal/atom.xml',
+    );
+    expect(alternates(html)).toContain(
+      'application/feed+json https://news.example.com/authors/ayse-demir/feed.json',
+    );
+    expect(html).toContain(
+      '<link rel="canonical" href="https://news.example.com/articles/2019/12/libya-ratifies-turkey-deal.html">',
+    );
+    expect(html).toContain('<time datetime="2019-12-05T09:30:00.000Z">2019-12-05</time>');
+    expect(html).toContain('updated <time datetime="2019-12-05T11:00:00.000Z">');
+  });
+
+  it('uses the article language and its own canonical link', () => {
+    const html = renderArticlePage(latestArticles[0] ?? article(), site);
+    expect(html).toContain(
+      '<link rel="canonical" href="https://partner.example.org/stories/harbour?ref=feed&amp;lang=en">',
+    );
+    expect(renderArticlePage(article({ language: 'ar' }), site)).toContain('<html lang="ar">');
+  });
+
+  it('escapes text and strips active content from hostile articles', () => {
+    const html = renderArticlePage(
+      article({
+        title: '</title><script>alert(1)</script>',
+        summary: '"><script>alert(2)</script>',
+        contentHtml:
+          '<p onclick="x()">ok</p><script>alert(3)</script><iframe src="https://evil"></iframe><a href="javascript:alert(4)">a</a><img src="x.png" onerror="alert(5)"><style>body{}</style>\u0000',
+        tags: [{ slug: 'x"><script>', name: '<script>alert(6)</script>' }],
+        authors: [{ slug: 'y', name: '<img src=x onerror=alert(7)>' }],
+        image: 'javascript:alert(8)',
+      }),
+      site,
+    );
+    expectPageShape(html);
+    expect(html).toContain(
+      '<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; — Example News</title>',
+    );
+    expect(html).toContain('<p>ok</p>');
+    expect(html).not.toContain('\u0000');
+  });
+});
+
+describe('renderIndex', () => {
+  const html = renderIndex(site, latestArticles, listings);
+
+  it('matches the snapshot', async () => {
+    await expect(html).toMatchFileSnapshot(`${SNAPSHOTS}/index.html`);
+  });
+
+  it('lists the latest articles in the order given, with links to the tags page and OPML', () => {
+    expectPageShape(html);
+    expect(alternates(html)).toHaveLength(3);
+    const titles = [...html.matchAll(/<h3><a href="([^"]+)">([^<]+)<\/a><\/h3>/g)].map((m) => m[2]);
+    expect(titles).toEqual([
+      'Harbour reopens after storm',
+      'Libya ratifies Turkey deal',
+      'Olive harvest: &quot;best in a decade&quot;',
+    ]);
+    expect(html).toContain('href="https://news.example.com/tags/index.html"');
+    expect(html).toContain('href="https://news.example.com/feeds.opml"');
+    expect(html).toContain('<time datetime="2020-01-10T08:00:00.000Z">2020-01-10</time>');
+  });
+
+  it('says so when there are no articles', () => {
+    expect(renderIndex(site, [], [])).toContain('<p>No articles yet.</p>');
+  });
+});
+
+describe('renderTagsPage', () => {
+  const html = renderTagsPage(site, listings);
+
+  it('matches the snapshot', async () => {
+    await expect(html).toMatchFileSnapshot(`${SNAPSHOTS}/tags.html`);
+  });
+
+  it('lists every tag and author, sorted, each with its three feeds', () => {
+    expectPageShape(html);
+    const ids = [...html.matchAll(/<li id="([^"]+)">/g)].map((m) => m[1]);
+    expect(ids).toEqual([
+      'site',
+      'tag-libya',
+      'tag-security-deal',
+      'tag-weather',
+      'author-ayse-demir',
+      'author-sam-lee',
+    ]);
+    for (const dir of ['tags/weather/', 'authors/sam-lee/', '']) {
+      for (const file of ['rss.xml', 'atom.xml', 'feed.json']) {
+        expect(html).toContain(`href="https://news.example.com/${dir}${file}"`);
+      }
+    }
+    expect(html).toContain('(2 articles)');
+    expect(html).toContain('(1 article)');
+  });
+
+  it('escapes hostile names', () => {
+    const hostile = renderTagsPage(site, [
+      { feed: { kind: 'tag', slug: 'a"b', name: '<script>x</script>' }, count: 1 },
+    ]);
+    expect(hostile).not.toMatch(/<script/);
+    expect(hostile).toContain('<li id="tag-a%22b">');
+  });
+});
+
+describe('renderNotFound', () => {
+  it('is a page that says so and links home', async () => {
+    const html = renderNotFound(site);
+    expectPageShape(html);
+    expect(html).toContain('<h1>Page not found</h1>');
+    await expect(html).toMatchFileSnapshot(`${SNAPSHOTS}/404.html`);
+  });
+});

@@ -1,0 +1,158 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FeedRef } from '../../../shared/articles/article.ts';
+import { FEED_FORMAT_MODULES, renderFeed } from '../../../shared/feeds/render-feed.ts';
+import type { FeedFormat } from '../../../shared/feeds/site-layout.ts';
+import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
+import { jsonFeedProblems, rssProblems } from './feed-checks.ts';
+import {
+  a,
+  jingProblems,
+  writeTemp,
+  xmllintProblems,
+  xpathCount,
+  xpathString,
+} from './xml-tools.ts';
+
+const SNAPSHOTS = '../../fixtures/feeds/snapshots';
+const tag: FeedRef = { kind: 'tag', slug: 'libya', name: 'Libya' };
+const author: FeedRef = { kind: 'author', slug: 'ayse-demir', name: 'Ayşe Demir' };
+
+const cases: Record<string, { feed: FeedRef; articles: typeof latestArticles }> = {
+  site: { feed: { kind: 'all' }, articles: latestArticles },
+  tag: {
+    feed: tag,
+    articles: latestArticles.filter((x) => x.tags.some((t) => t.slug === 'libya')),
+  },
+  author: { feed: author, articles: [article()] },
+  empty: { feed: { kind: 'all' }, articles: [] },
+};
+const rendered = Object.fromEntries(
+  Object.entries(cases).map(([name, c]) => [name, renderFeed({ ...c, site })]),
+) as Record<string, Record<FeedFormat, string>>;
+const ext: Record<FeedFormat, string> = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' };
+
+describe('renderFeed on fixed fixtures', () => {
+  let lint: Map<string, string[]>;
+  let jing: Map<string, string[]>;
+  const paths = writeTemp(
+    Object.fromEntries(
+      Object.entries(rendered).flatMap(([name, out]) => [
+        [`${name}.rss.xml`, out.rss],
+        [`${name}.atom.xml`, out.atom],
+      ]),
+    ),
+  );
+  beforeAll(() => {
+    lint = xmllintProblems(Object.values(paths));
+    jing = jingProblems(
+      Object.keys(paths)
+        .filter((n) => n.includes('.atom.'))
+        .map((n) => paths[n] ?? ''),
+    );
+  });
+
+  it.each(Object.keys(cases))('%s: matches the snapshot files', async (name) => {
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      await expect(rendered[name]?.[format]).toMatchFileSnapshot(
+        `${SNAPSHOTS}/${name}.${ext[format]}`,
+      );
+    }
+  });
+
+  it.each(Object.keys(cases))(
+    '%s: well-formed, valid Atom, RSS and JSON Feed contracts',
+    (name) => {
+      const out = rendered[name] as Record<FeedFormat, string>;
+      expect(lint.get(paths[`${name}.rss.xml`] ?? '')).toEqual([]);
+      expect(lint.get(paths[`${name}.atom.xml`] ?? '')).toEqual([]);
+      expect(jing.get(paths[`${name}.atom.xml`] ?? '')).toEqual([]);
+      expect(rssProblems(out.rss, selfOf(name, 'rss'))).toEqual([]);
+      expect(jsonFeedProblems(out.json, selfOf(name, 'json'))).toEqual([]);
+    },
+  );
+
+  it('exposes one module per format with its content type', () => {
+    expect(FEED_FORMAT_MODULES.map((m) => [m.key, m.contentType])).toEqual([
+      ['rss', 'application/rss+xml; charset=utf-8'],
+      ['atom', 'application/atom+xml; charset=utf-8'],
+      ['json', 'application/feed+json; charset=utf-8'],
+    ]);
+  });
+});
+
+function selfOf(name: string, format: FeedFormat): string {
+  const dir = { site: '', tag: 'tags/libya/', author: 'authors/ayse-demir/', empty: '' }[name];
+  return `${site.url}${dir}${ext[format]}`;
+}
+
+describe('renderFeed maps articles to items', () => {
+  const { rss, atom, json } = rendered.site as Record<FeedFormat, string>;
+  const entry = (n: number) => `/${a('feed')}/${a('entry')}[${n}]`;
+
+  it('uses the guid as RSS guid, Atom id and JSON id', () => {
+    const guid = latestArticles[1]?.guid;
+    expect(xpathString(rss, "/rss/channel/item[2]/guid[@isPermaLink='false']")).toBe(guid);
+    expect(xpathString(atom, `${entry(2)}/${a('id')}`)).toBe(guid);
+    expect(JSON.parse(json).items[1].id).toBe(guid);
+  });
+
+  it('links to the article link when set, else to its page on the site', () => {
+    expect(xpathString(rss, '/rss/channel/item[1]/link')).toBe(
+      'https://partner.example.org/stories/harbour?ref=feed&lang=en',
+    );
+    expect(xpathString(atom, `${entry(2)}/${a('link')}[not(@rel)]/@href`)).toBe(
+      'https://news.example.com/articles/2019/12/libya-ratifies-turkey-deal.html',
+    );
+  });
+
+  it('dates the feed by its newest item update, never the clock', () => {
+    expect(xpathString(rss, '/rss/channel/lastBuildDate')).toBe('Fri, 10 Jan 2020 08:00:00 GMT');
+    expect(xpathString(atom, `/${a('feed')}/${a('updated')}`)).toBe('2020-01-10T08:00:00.000Z');
+    expect(xpathString(rendered.empty?.atom ?? '', `/${a('feed')}/${a('updated')}`)).toBe(
+      '1970-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('gives published and updated per item', () => {
+    expect(xpathString(atom, `${entry(3)}/${a('published')}`)).toBe('2019-11-20T12:00:00.000Z');
+    expect(xpathString(atom, `${entry(3)}/${a('updated')}`)).toBe('2019-12-20T12:00:00.000Z');
+    expect(xpathString(rss, '/rss/channel/item[3]/pubDate')).toBe('Wed, 20 Nov 2019 12:00:00 GMT');
+  });
+
+  it('writes categories with term and label, never name only', () => {
+    expect(xpathString(atom, `${entry(2)}/${a('category')}[2]/@term`)).toBe('security-deal');
+    expect(xpathString(atom, `${entry(2)}/${a('category')}[2]/@label`)).toBe('security deal');
+    expect(xpathCount(atom, `//${a('category')}[not(@term) or @term='']`)).toBe(0);
+    expect(JSON.parse(json).items[1].tags).toEqual(['Libya', 'security deal']);
+  });
+
+  it('maps the image to an RSS enclosure, an Atom enclosure link and JSON image', () => {
+    expect(xpathString(rss, '/rss/channel/item[3]/enclosure/@type')).toBe('image/webp');
+    expect(xpathString(atom, `${entry(2)}/${a('link')}[@rel='enclosure']/@type`)).toBe(
+      'image/jpeg',
+    );
+    expect(JSON.parse(json).items[2].image).toBe('https://news.example.com/media/olives.webp');
+  });
+
+  it('carries full content, plain-text titles, authors and language', () => {
+    expect(xpathString(rss, '/rss/channel/item[3]/*[local-name()="encoded"]')).toContain(
+      '<em>record</em>',
+    );
+    expect(xpathString(atom, `${entry(3)}/${a('title')}/@type`)).toBe('text');
+    expect(xpathString(atom, `${entry(3)}/${a('title')}`)).toBe(
+      'Olive harvest: "best in a decade"',
+    );
+    expect(xpathString(rss, '/rss/channel/item[2]/author')).toBe('ayse@example.com (Ayşe Demir)');
+    expect(xpathString(rss, '/rss/channel/item[1]/*[local-name()="creator"]')).toBe('Sam Lee');
+    expect(xpathString(atom, `/${a('feed')}/@xml:lang`)).toBe('en');
+    expect(JSON.parse(json)).toMatchObject({ language: 'en', items: [{}, {}, { language: 'ar' }] });
+  });
+
+  it('titles tag and author feeds after the site', () => {
+    expect(xpathString(rendered.tag?.rss ?? '', '/rss/channel/title')).toBe(
+      'Example News — tag Libya',
+    );
+    expect(JSON.parse(rendered.author?.json ?? '').title).toBe('Example News — Ayşe Demir');
+    expect(xpathString(rendered.site?.rss ?? '', '/rss/channel/generator')).toBe('feedpub');
+  });
+});

@@ -1,0 +1,70 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Checks that run the real tools (xmllint, jing) on rendered documents. */
+
+export const ATOM_RNC = fileURLToPath(new URL('../../fixtures/feeds/atom.rnc', import.meta.url));
+
+/** Writes documents to a fresh temp folder; returns their paths by name. */
+export function writeTemp(files: Record<string, string>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'feedpub-feeds-'));
+  return Object.fromEntries(
+    Object.entries(files).map(([name, body]) => {
+      const path = join(dir, name);
+      writeFileSync(path, body);
+      return [name, path];
+    }),
+  );
+}
+
+/** Problems each file has, by path: the tool's lines that name that file. */
+function problemsByFile(output: string, paths: readonly string[]): Map<string, string[]> {
+  const lines = output.split('\n');
+  return new Map(paths.map((path) => [path, lines.filter((line) => line.startsWith(`${path}:`))]));
+}
+
+/** xmllint --noout on many files in one run. */
+export function xmllintProblems(paths: readonly string[]): Map<string, string[]> {
+  const run = spawnSync('xmllint', ['--noout', ...paths], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  return problemsByFile(`${run.stdout}\n${run.stderr}`, paths);
+}
+
+/** jing -c atom.rnc on many files in one run (one JVM start). */
+export function jingProblems(paths: readonly string[]): Map<string, string[]> {
+  const run = spawnSync('jing', ['-c', ATOM_RNC, ...paths], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  return problemsByFile(`${run.stdout}\n${run.stderr}`, paths);
+}
+
+/** The XPath string value of an expression, as xmllint computes it. */
+export function xpathString(xml: string, expression: string): string {
+  const out = execFileSync('xmllint', ['--xpath', `string(${expression})`, '-'], {
+    input: xml,
+    encoding: 'utf8',
+  });
+  return out.endsWith('\n') ? out.slice(0, -1) : out;
+}
+
+export function xpathCount(xml: string, expression: string): number {
+  return Number(
+    execFileSync('xmllint', ['--xpath', `count(${expression})`, '-'], {
+      input: xml,
+      encoding: 'utf8',
+    }),
+  );
+}
+
+/** Local-name path step, so default-namespace Atom needs no prefix binding. */
+export const a = (name: string): string => `*[local-name()='${name}']`;
+
+const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting the forbidden characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function hasForbiddenCharacters(text: string): boolean {
+  return FORBIDDEN.test(text);
+}
