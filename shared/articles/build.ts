@@ -9,7 +9,15 @@ import type { ArticleFields } from './fields.ts';
 import { normalizeAuthors, normalizeTags } from './labels.ts';
 import { isSafeId } from './object-key.ts';
 import { sanitizeContent } from './sanitize.ts';
-import { htmlToText, MAX_TITLE_LENGTH, plainLine, plainTitle, quote, summarize } from './text.ts';
+import {
+  htmlToText,
+  isBlank,
+  MAX_TITLE_LENGTH,
+  plainLine,
+  plainTitle,
+  quote,
+  summarize,
+} from './text.ts';
 import { resolveUrl } from './urls.ts';
 
 /** A summary the file sets may be longer than a derived one, but not unbounded. */

@@ -13,7 +13,7 @@ import {
   isRecord,
   unknownFieldWarnings,
 } from './fields.ts';
-import { htmlToText, paragraphsToHtml, splitParagraphs } from './text.ts';
+import { htmlToText, isBlank, paragraphsToHtml, splitParagraphs } from './text.ts';
 
 const jsonArticleSchema = articleFieldsSchema.extend({
   content: z.string({ error: 'expected a string of HTML' }).nullish(),
@@ -35,15 +35,15 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
     throw new ArticleRejectedError('invalid-field', problem.message, { cause: result.error });
   }
   const data = result.data;
-  const title = data.title ? htmlToText(data.title) : '';
-  if (title === '')
+  const title = data.title ? htmlToText(data.title, 'field "title"') : '';
+  if (isBlank(title))
     throw new ArticleRejectedError('no-title', 'no title: set a non-empty "title" field');
   const warnings: string[] = [];
   if (data.content != null && data.text != null)
     warnings.push('both "content" and "text" are set; used "content"');
   const html =
     data.content ?? paragraphsToHtml(splitParagraphs((data.text ?? '').replace(/\r\n?/g, '\n')));
-  const summary = data.summary ? htmlToText(data.summary) : undefined;
+  const summary = data.summary ? htmlToText(data.summary, 'field "summary"') : undefined;
   const merged = fieldsFromFile(data, { title, html, ...(summary ? { summary } : {}) });
   const known = Object.keys(jsonArticleSchema.shape);
   return {
@@ -63,12 +63,14 @@ function parseJsonText(source: string): unknown {
   }
 }
 
-/** V8 says `at position 42`; editors want a line and a column. */
+/** V8 says `at position 42` (editors want a line and a column) or quotes a snippet. */
 function locate(message: string, source: string): string {
-  return message.replace(/ in JSON at position (\d+).*$/s, (_, position: string) => {
+  const located = message.replace(/ (?:in JSON )?at position (\d+).*$/s, (_, position: string) => {
     const before = source.slice(0, Number(position));
     const line = before.split('\n').length;
     const column = Number(position) - before.lastIndexOf('\n');
     return ` at line ${line}, column ${column}`;
   });
+  const bare = located.replace(/, .*is not valid JSON$/s, '');
+  return /^Unexpected token '[\]}]'$/.test(bare) ? `${bare} (a trailing comma?)` : bare;
 }

@@ -13,7 +13,7 @@ import {
   unknownFieldWarnings,
 } from './fields.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
-import { htmlToText, sameHeadline } from './text.ts';
+import { htmlToText, isBlank, sameHeadline } from './text.ts';
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 const ATX_HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
@@ -36,9 +36,9 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   }
   const data = result.data;
   const heading = firstHeading(split.body);
-  const fromFile = data.title ? htmlToText(data.title) : '';
+  const fromFile = data.title ? htmlToText(data.title, 'field "title"') : '';
   const title = fromFile || (heading ? htmlToText(renderInline(heading.text)) : '');
-  if (title === '') {
+  if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',
       'no title: set "title:" in the front matter or start the text with a "# Heading" line',
@@ -52,7 +52,7 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
         .slice(heading.endLine + 1)
         .join('\n')
     : split.body;
-  const summary = data.summary ? htmlToText(data.summary) : undefined;
+  const summary = data.summary ? htmlToText(data.summary, 'field "summary"') : undefined;
   const { fields, warnings } = fieldsFromFile(data, {
     title,
     html: renderBlock(body),

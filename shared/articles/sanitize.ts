@@ -43,12 +43,14 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
   scope: /^(?:row|col|rowgroup|colgroup)$/,
 };
 const allowed = new Set(ALLOWED_TAGS);
+const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
 
 /** Throws ArticleRejectedError 'too-complex' for HTML nested deeper than MAX_HTML_DEPTH. */
 export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
   assertHtmlDepth(html, 'content');
   const found = new Set<string>();
   const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    noteScripting(tagName, attribs, found);
     if (!allowed.has(tagName)) {
       if (ACTIVE_TAGS.has(tagName)) found.add(`removed <${tagName}> from content`);
       return { tagName, attribs };
@@ -101,6 +103,27 @@ function cleanAttributes(
     resolveInto(kept, 'src', 'image', WEB_SCHEMES, siteUrl, found);
   }
   return kept;
+}
+
+/**
+ * Records script hidden in attributes, on any tag, whether or not the tag stays. (The
+ * href and src of kept tags are checked, and reported, when they are resolved.)
+ */
+function noteScripting(
+  tagName: string,
+  attribs: sanitizeHtml.Attributes,
+  found: Set<string>,
+): void {
+  const resolvedLater = allowed.has(tagName) ? ['href', 'src'] : [];
+  for (const [name, value] of Object.entries(attribs)) {
+    if (/^on/i.test(name)) found.add(`removed event-handler attributes (${name}) from content`);
+    else if (name === 'style') found.add('removed style attributes from content');
+    else if (!resolvedLater.includes(name)) {
+      const scheme = SCRIPT_SCHEME.exec(removeXmlForbidden(value).replace(/\s/g, ''))?.[1];
+      if (scheme)
+        found.add(`removed a ${scheme.toLowerCase()}: URL from content (<${tagName} ${name}>)`);
+    }
+  }
 }
 
 function resolveInto(

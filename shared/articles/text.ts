@@ -57,6 +57,11 @@ export function collapseWhitespace(text: string): string {
   return text.replace(WHITESPACE, ' ').trim();
 }
 
+/** Whether `text` has nothing visible: only whitespace and zero-width characters. */
+export function isBlank(text: string): boolean {
+  return /^[\s\u200b-\u200d\u2060]*$/u.test(text);
+}
+
 /** One clean line: XML-safe, no bidi overrides, whitespace collapsed. */
 export function plainLine(text: string): string {
   return collapseWhitespace(removeXmlForbidden(text).replace(BIDI_CONTROLS, ''));

@@ -11,6 +11,7 @@ import type { ArticleFields } from './fields.ts';
 import { splitTagList } from './labels.ts';
 import {
   collapseWhitespace,
+  isBlank,
   paragraphsToHtml,
   plainLine,
   removeXmlForbidden,
@@ -22,13 +23,14 @@ const MAX_TAG_LINE_LENGTH = 300;
 const MAX_TAG_PHRASE_LENGTH = 60;
 const MAX_TAG_PHRASE_WORDS = 5;
 const SENTENCE_END = /[.!?:;"'”’)]$/u;
+const CLAUSE_MARK = /[:;!?]/u;
 const BLANK_LINE = /\n[^\S\n]*\n/;
 
 export function parseTxt(text: string): { fields: ArticleFields; warnings: string[] } {
   const lines = text.split('\n');
-  const titleIndex = lines.findIndex((line) => plainLine(line) !== '');
+  const titleIndex = lines.findIndex((line) => !isBlank(plainLine(line)));
   const title = plainLine(lines[titleIndex] ?? '');
-  if (title === '') {
+  if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',
       'line 1: no title: the first non-empty line must be the headline',
@@ -37,7 +39,7 @@ export function parseTxt(text: string): { fields: ArticleFields; warnings: strin
   let next = titleIndex + 1;
   while (next < lines.length) {
     const line = lines[next] ?? '';
-    if (plainLine(line) !== '' && !sameHeadline(line, title)) break;
+    if (!isBlank(plainLine(line)) && !sameHeadline(line, title)) break;
     next += 1;
   }
   const blocks = lines
@@ -63,7 +65,7 @@ export function isTagLine(block: string): boolean {
   const line = plainLine(block);
   if (block.includes('\n') || !line.includes(',') || line.length > MAX_TAG_LINE_LENGTH)
     return false;
-  if (SENTENCE_END.test(line)) return false;
+  if (SENTENCE_END.test(line) || CLAUSE_MARK.test(line)) return false;
   const phrases = splitTagList(line)
     .map((phrase) => phrase.trim())
     .filter(Boolean);

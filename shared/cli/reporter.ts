@@ -1,0 +1,89 @@
+import type { IngestOutcome } from '../ingest/report.ts';
+import type { PublishResult } from '../publish/publish-changes.ts';
+
+/** What `feedpub dev` and `feedpub build` print about the pipeline, one line per event. */
+
+const LISTED_FILES = 6;
+
+function stamp(now = new Date()): string {
+  return now.toTimeString().slice(0, 8);
+}
+
+function line(status: string, text: string): string {
+  return `${stamp()} ${status.padEnd(9)} ${text}`;
+}
+
+/** Lines for one ingest outcome; stale and duplicate deliveries change nothing and print nothing. */
+export function describeOutcome(outcome: IngestOutcome): string[] {
+  if (outcome.kind === 'ignored') return [line('ignored', `${outcome.key}: ${outcome.why}`)];
+  if (outcome.kind !== 'applied') return [];
+  const r = outcome.report;
+  const title = r.title ? `  "${r.title}"` : '';
+  const main = {
+    published: `${r.key} → ${r.id}${title}`,
+    updated: `${r.key} → ${r.id}${title}`,
+    unchanged: `${r.key} (same content as before)`,
+    draft: `${r.key} → ${r.id}${title} (draft: not published)`,
+    scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
+    rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
+    deleted: `${r.key}${r.id ? ` (${r.id} removed from the site)` : ''}`,
+  }[r.status];
+  return [line(r.status, main), ...r.warnings.map((w) => `${' '.repeat(19)}warning: ${w}`)];
+}
+
+function listed(paths: readonly string[]): string {
+  const shown = paths.slice(0, LISTED_FILES).join(' ');
+  const more = paths.length - LISTED_FILES;
+  return more > 0 ? `${shown} … and ${more} more` : shown;
+}
+
+/** Lines for one publish batch; a batch that changed no file prints nothing. */
+export function describePublish(result: PublishResult): string[] {
+  const lines: string[] = [];
+  const count = (n: number) => `${n} file${n === 1 ? '' : 's'}`;
+  if (result.written.length > 0)
+    lines.push(line('wrote', `${count(result.written.length)}: ${listed(result.written)}`));
+  if (result.deleted.length > 0)
+    lines.push(line('removed', `${count(result.deleted.length)}: ${listed(result.deleted)}`));
+  for (const failure of result.failures) {
+    const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+    lines.push(line('failed', `${failure.unit}: ${message} (will retry)`));
+  }
+  return lines;
+}
+
+/**
+ * "ingested 120/500" while a burst of uploads is being ingested: printed at most once a
+ * second, and once when the burst is done. Bursts smaller than `minBurst` print nothing.
+ */
+export class Progress {
+  private total = 0;
+  private done = 0;
+  private lastPrint = 0;
+
+  constructor(
+    private readonly print: (text: string) => void,
+    private readonly options: { minBurst: number; everyMs: number } = {
+      minBurst: 10,
+      everyMs: 1000,
+    },
+  ) {}
+
+  expect(count = 1): void {
+    this.total += count;
+  }
+
+  complete(count = 1): void {
+    this.done = Math.min(this.total, this.done + count);
+    const finished = this.done >= this.total;
+    const due = Date.now() - this.lastPrint >= this.options.everyMs;
+    if (this.total >= this.options.minBurst && (finished || due)) {
+      this.lastPrint = Date.now();
+      this.print(line('progress', `ingested ${this.done}/${this.total}`));
+    }
+    if (finished) {
+      this.total = 0;
+      this.done = 0;
+    }
+  }
+}

@@ -1,0 +1,186 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import {
+  eachLimited,
+  type InboxFile,
+  keyForPath,
+  listInboxFiles,
+  md5Hex,
+  putInboxObject,
+} from './inbox-files.ts';
+
+/**
+ * Mirrors an inbox folder into the inbox bucket: new and changed files are uploaded as
+ * `articles/<relative path>`, deleted files are deleted. A periodic scan (size + mtime, then
+ * MD5 when they move) rather than fs.watch, which misses events on many file systems; a file
+ * is uploaded once it has looked the same for two scans, so half-written files are not sent.
+ *
+ * A manifest in the data folder remembers which objects came from the folder: on start, only
+ * those whose file is gone are deleted, so uploads made with other S3 clients survive.
+ */
+
+export interface InboxMirrorOptions {
+  dir: string;
+  s3: S3Client;
+  bucket: string;
+  manifestPath: string;
+  /** Scan period (default 400 ms). */
+  intervalMs?: number;
+  onError?: (error: unknown, path: string) => void;
+}
+
+export interface ReconcileSummary {
+  uploaded: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export interface InboxMirror {
+  /** What the start-up reconciliation did. */
+  reconciled: ReconcileSummary;
+  stop(): Promise<void>;
+}
+
+interface Synced {
+  size: number;
+  mtimeMs: number;
+  md5: string;
+}
+
+const sameStat = (a: { size: number; mtimeMs: number } | undefined, b: InboxFile) =>
+  a !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
+
+export async function startInboxMirror(options: InboxMirrorOptions): Promise<InboxMirror> {
+  const { dir, s3, bucket } = options;
+  const synced = readManifest(options.manifestPath);
+  const pending = new Map<string, InboxFile>();
+  const report = options.onError ?? (() => {});
+
+  const upload = async (file: InboxFile, knownMd5?: string) => {
+    const body = await readFile(join(dir, file.path));
+    const md5 = md5Hex(body);
+    if (md5 !== knownMd5) await putInboxObject(s3, bucket, keyForPath(file.path), body);
+    synced.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, md5 });
+    return md5 !== knownMd5;
+  };
+  const remove = async (path: string) => {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: keyForPath(path) }));
+    synced.delete(path);
+  };
+  const guarded = (path: string, task: () => Promise<unknown>) =>
+    task().catch((error) => report(error, path));
+
+  const reconciled: ReconcileSummary = { uploaded: 0, deleted: 0, unchanged: 0 };
+  const objects = await listEtags(s3, bucket);
+  const files = await listInboxFiles(dir);
+  const present = new Set(files.map((f) => f.path));
+  await eachLimited(files, 8, async (file) => {
+    const known = synced.get(file.path);
+    const etag = objects.get(keyForPath(file.path));
+    if (sameStat(known, file) && known?.md5 === etag) {
+      reconciled.unchanged++;
+      return;
+    }
+    await guarded(file.path, async () => {
+      if (await upload(file, etag)) reconciled.uploaded++;
+      else reconciled.unchanged++;
+    });
+  });
+  for (const path of [...synced.keys()].filter((p) => !present.has(p))) {
+    if (!objects.has(keyForPath(path))) synced.delete(path);
+    else
+      await guarded(path, async () => {
+        await remove(path);
+        reconciled.deleted++;
+      });
+  }
+  await writeManifest(options.manifestPath, synced);
+
+  const scan = async () => {
+    let current: InboxFile[];
+    try {
+      current = await listInboxFiles(dir);
+    } catch (error) {
+      // The folder itself is gone or unreadable: deleting every article would be a surprise.
+      report(error, dir);
+      return;
+    }
+    const seen = new Set(current.map((f) => f.path));
+    const stable = current.filter((file) => {
+      if (sameStat(synced.get(file.path), file)) {
+        pending.delete(file.path);
+        return false;
+      }
+      const previous = pending.get(file.path);
+      pending.set(file.path, file);
+      return sameStat(previous, file);
+    });
+    await eachLimited(stable, 8, async (file) => {
+      pending.delete(file.path);
+      await guarded(file.path, () => upload(file, synced.get(file.path)?.md5));
+    });
+    const gone = [...synced.keys()].filter((p) => !seen.has(p));
+    for (const path of gone) await guarded(path, () => remove(path));
+    for (const path of [...pending.keys()]) if (!seen.has(path)) pending.delete(path);
+    if (stable.length > 0 || gone.length > 0) await writeManifest(options.manifestPath, synced);
+  };
+
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    timer = setTimeout(() => {
+      running = scan().finally(() => {
+        if (!stopped) loop();
+      });
+    }, options.intervalMs ?? 400);
+  };
+  loop();
+
+  return {
+    reconciled,
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+async function listEtags(s3: S3Client, bucket: string): Promise<Map<string, string>> {
+  const etags = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: INBOX_PREFIX.articles,
+        ContinuationToken: token,
+      }),
+    );
+    for (const object of page.Contents ?? [])
+      if (object.Key) etags.set(object.Key, (object.ETag ?? '').replace(/"/g, ''));
+    token = page.NextContinuationToken;
+  } while (token);
+  return etags;
+}
+
+function readManifest(path: string): Map<string, Synced> {
+  if (!existsSync(path)) return new Map();
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { files?: Record<string, Synced> };
+    return new Map(Object.entries(data.files ?? {}));
+  } catch {
+    // A damaged manifest only costs re-uploads of unchanged files (which ingest as unchanged).
+    return new Map();
+  }
+}
+
+async function writeManifest(path: string, synced: Map<string, Synced>): Promise<void> {
+  const temp = `${path}.tmp`;
+  await writeFile(temp, `${JSON.stringify({ files: Object.fromEntries(synced) }, null, 1)}\n`);
+  await rename(temp, path);
+}

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { NOT_FOUND_PATH } from '../feeds/site-layout.ts';
+import { PortInUseError } from './errors.ts';
+import { isNotModified, siteTarget } from './site-request.ts';
+
+/**
+ * The site bucket over HTTP, as CloudFront serves it: stored Content-Type, ETag,
+ * Last-Modified and Cache-Control, 304s for conditional requests, `index.html` for `/` and
+ * folder paths, the stored `404.html` for misses, GET and HEAD only.
+ *
+ * The server listens before the emulators start (so a taken port fails fast) and answers
+ * 503 until `attach` hands it the bucket.
+ */
+
+export interface SiteSource {
+  s3: S3Client;
+  bucket: string;
+}
+
+export interface SiteServer {
+  /** `http://127.0.0.1:<port>/` */
+  url: string;
+  port: number;
+  attach(source: SiteSource): void;
+  close(): Promise<void>;
+}
+
+interface StoredObject {
+  contentType?: string;
+  contentLength?: number;
+  etag?: string;
+  lastModified?: Date;
+  cacheControl?: string;
+  body?: Readable;
+}
+
+const isNotFound = (error: unknown) => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
+};
+
+async function fetchObject(
+  source: SiteSource,
+  key: string,
+  withBody: boolean,
+): Promise<StoredObject | undefined> {
+  const input = { Bucket: source.bucket, Key: key };
+  try {
+    const out = withBody
+      ? await source.s3.send(new GetObjectCommand(input))
+      : await source.s3.send(new HeadObjectCommand(input));
+    return {
+      contentType: out.ContentType,
+      contentLength: out.ContentLength,
+      etag: out.ETag,
+      lastModified: out.LastModified,
+      cacheControl: out.CacheControl,
+      body: 'Body' in out ? (out.Body as Readable | undefined) : undefined,
+    };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function plain(res: ServerResponse, status: number, text: string, head = false): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(head ? undefined : `${text}\n`);
+}
+
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  object: StoredObject,
+  status: 200 | 404,
+): Promise<void> {
+  const headers: Record<string, string | number> = {};
+  if (object.contentType) headers['Content-Type'] = object.contentType;
+  if (object.cacheControl) headers['Cache-Control'] = object.cacheControl;
+  if (object.etag) headers.ETag = object.etag;
+  if (object.lastModified) headers['Last-Modified'] = object.lastModified.toUTCString();
+  const conditions = {
+    ifNoneMatch: req.headers['if-none-match'],
+    ifModifiedSince: req.headers['if-modified-since'],
+  };
+  if (status === 200 && isNotModified(conditions, object.etag, object.lastModified)) {
+    object.body?.destroy();
+    res.writeHead(304, headers).end();
+    return;
+  }
+  if (object.contentLength !== undefined) headers['Content-Length'] = object.contentLength;
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || !object.body) {
+    object.body?.destroy();
+    res.end();
+    return;
+  }
+  await pipeline(object.body, res);
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, source?: SiteSource) {
+  const head = req.method === 'HEAD';
+  if (req.method !== 'GET' && !head) {
+    res.setHeader('Allow', 'GET, HEAD');
+    return plain(res, 405, `${req.method} is not allowed: use GET or HEAD`);
+  }
+  if (!source) {
+    res.setHeader('Retry-After', '1');
+    return plain(res, 503, 'feedpub is starting; try again in a moment', head);
+  }
+  const target = siteTarget(req.url ?? '/');
+  if ('status' in target) return plain(res, 400, `bad path: ${target.why}`, head);
+  const object = await fetchObject(source, target.key, !head);
+  if (object) return send(req, res, object, 200);
+  // `/tags` → `/tags/` when that folder has an index, as a static host with index documents does.
+  if (!target.directory && (await fetchObject(source, `${target.key}/index.html`, false))) {
+    const [path = '/', query] = (req.url ?? '/').split('?');
+    res.writeHead(301, { Location: `${path}/${query === undefined ? '' : `?${query}`}` });
+    return res.end();
+  }
+  const notFound = await fetchObject(source, NOT_FOUND_PATH, !head);
+  if (notFound) return send(req, res, notFound, 404);
+  return plain(res, 404, `not found: ${target.key}`, head);
+}
+
+export function startSiteServer(options: { port: number; host?: string }): Promise<SiteServer> {
+  const host = options.host ?? '127.0.0.1';
+  let source: SiteSource | undefined;
+  const server = createServer((req, res) => {
+    handle(req, res, source).catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      plain(res, 502, `site bucket unavailable: ${(error as Error).message ?? error}`);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (cause: NodeJS.ErrnoException) => {
+      reject(
+        cause.code === 'EADDRINUSE'
+          ? new PortInUseError(options.port, 'site server', { cause })
+          : cause,
+      );
+    });
+    server.listen(options.port, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      resolve({
+        url: `http://${host}:${port}/`,
+        port,
+        attach: (next) => {
+          source = next;
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

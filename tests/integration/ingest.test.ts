@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ingestHarness, sqsEvent, sqsRecord } from '../support/harness.ts';
+
+const sample = readFileSync(
+  new URL('../fixtures/articles/libya-ratifies-turkey-deal.txt', import.meta.url),
+);
+const md = (title: string, tags: string[], extra = '') =>
+  `---\ntitle: ${title}\ntags: [${tags.join(', ')}]\n${extra}---\n\nBody of ${title}.\n`;
+
+type Harness = Awaited<ReturnType<typeof ingestHarness>>;
+
+describe('ingest handler against s3rver and DynamoDB Local', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('turns the sample upload into an article, its feed entries and a report', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/world/Libya deal.txt', sample);
+
+    const response = await h.handler(
+      sqsEvent(h.event('created', 'articles/world/Libya deal.txt', '0A')),
+    );
+
+    expect(response.batchItemFailures).toEqual([]);
+    const stored = await h.table.getArticle('world/libya-deal-' + idSuffix(h));
+    expect(stored?.article.title).toBe(
+      "Libya's internationally recognized gov't ratifies Turkey security deal",
+    );
+    expect(stored?.article.tags).toEqual([{ slug: 'security-deal', name: 'security deal' }]);
+    expect(stored?.article.status).toBe('live');
+    expect(stored?.article.published).toBe('2026-01-05T10:00:00.000Z');
+    const items = await h.dump();
+    expect(
+      Object.keys(items)
+        .filter((k) => k.startsWith('FEED#'))
+        .sort(),
+    ).toEqual([
+      `FEED#all|2026-01-05T10:00:00.000Z#${stored?.article.id}`,
+      `FEED#tag/security-deal|2026-01-05T10:00:00.000Z#${stored?.article.id}`,
+    ]);
+    expect(items['FEEDMETA|tag/security-deal']).toMatchObject({
+      count: 1,
+      gen: 1,
+      name: 'security deal',
+    });
+    const report = JSON.parse(
+      (await h.inbox.text('reports/articles/world/Libya deal.txt.json')) ?? '{}',
+    );
+    expect(report).toMatchObject({ status: 'published', id: stored?.article.id, sequencer: '0A' });
+  });
+
+  it('decodes keys as S3 encodes them: + is a space, then percent-decoding', async () => {
+    h = await ingestHarness();
+    const key = 'articles/café/A+B 50%.md';
+    await h.inbox.put(key, md('Plus and percent', ['x']));
+    await h.handler(sqsEvent(h.event('created', key, '01')));
+    expect(h.outcomes[0]).toMatchObject({ kind: 'applied', report: { key, status: 'published' } });
+  });
+
+  it('changes nothing when the same event arrives twice', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/a.md', md('A', ['one']));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '10')));
+    const before = await h.dump();
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '10')));
+    expect(await h.dump()).toEqual(before);
+    expect(h.outcomes.map((o) => o.kind)).toEqual(['applied', 'duplicate']);
+  });
+
+  it('ignores an older event that arrives after a newer one, and keeps a delete deleted', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/a.md', md('Second version', ['one']));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '0000002')));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '0000001')));
+    expect((await h.table.getArticle('a'))?.article.title).toBe('Second version');
+
+    await h.handler(sqsEvent(h.event('removed', 'articles/a.md', '0000003')));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '0000002')));
+    expect(await h.table.getArticle('a')).toBeUndefined();
+    const items = await h.dump();
+    expect(Object.keys(items).filter((k) => k.startsWith('FEED#'))).toEqual([]);
+    expect(items['FEEDMETA|all']).toMatchObject({ count: 0 });
+    expect(h.outcomes.map((o) => (o.kind === 'applied' ? o.report.status : o.kind))).toEqual([
+      'published',
+      'stale',
+      'deleted',
+      'stale',
+    ]);
+  });
+
+  it('writes nothing for unchanged content, and moves entries when a tag is dropped', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/a.md', md('A', ['keep', 'drop']));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '01')));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '02')));
+    expect((await h.table.getArticle('a'))?.rev).toBe(1);
+    expect(h.outcomes[1]).toMatchObject({ report: { status: 'unchanged' } });
+
+    await h.inbox.put('articles/a.md', md('A', ['keep']));
+    await h.handler(
+      sqsEvent(h.event('created', 'articles/a.md', '03', '2026-01-06T00:00:00.000Z')),
+    );
+    const items = await h.dump();
+    expect(Object.keys(items).filter((k) => k.startsWith('FEED#tag/'))).toEqual([
+      expect.stringMatching(/^FEED#tag\/keep\|/),
+    ]);
+    expect(items['FEEDMETA|tag/drop']).toMatchObject({ count: 0 });
+    expect(items['FEEDMETA|tag/keep']).toMatchObject({ count: 1 });
+    const updated = await h.table.getArticle('a');
+    expect(updated?.rev).toBe(2);
+    // Dated when first seen, never again: the re-upload changes `updated` only.
+    expect(updated?.article.published).toBe('2026-01-05T10:00:00.000Z');
+    expect(updated?.article.updated).toBe('2026-01-06T00:00:00.000Z');
+    expect(h.outcomes[2]).toMatchObject({ report: { status: 'updated' } });
+  });
+
+  it('rejects a bad upload with a report naming the problem, keeps the object and the previous version', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/a.md', md('Good', ['t']));
+    await h.handler(sqsEvent(h.event('created', 'articles/a.md', '01')));
+    const bad = '---\ntitle: [unclosed\n---\nbody';
+    await h.inbox.put('articles/a.md', bad);
+    const response = await h.handler(sqsEvent(h.event('created', 'articles/a.md', '02')));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const report = JSON.parse((await h.inbox.text('reports/articles/a.md.json')) ?? '{}');
+    expect(report.status).toBe('rejected');
+    expect(report.reason).toMatch(/front matter/i);
+    expect(await h.inbox.text('articles/a.md')).toBe(bad);
+    expect((await h.table.getArticle('a'))?.article.title).toBe('Good');
+  });
+
+  it('gives keys that slugify alike distinct ids, and refuses a file that claims another key’s id', async () => {
+    h = await ingestHarness();
+    const keys = ['articles/A b.md', 'articles/a-b.md', 'articles/a_b.md'];
+    for (const [i, key] of keys.entries()) {
+      await h.inbox.put(key, md(`T${i}`, []));
+      await h.handler(sqsEvent(h.event('created', key, '01')));
+    }
+    const ids = h.outcomes.map((o) => (o.kind === 'applied' ? o.report.id : undefined));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toContain('a-b');
+
+    await h.inbox.put('articles/other.md', md('Thief', [], 'id: a-b\n'));
+    await h.handler(sqsEvent(h.event('created', 'articles/other.md', '01')));
+    expect(h.outcomes.at(-1)).toMatchObject({
+      report: { status: 'rejected', reason: expect.stringContaining('articles/a-b.md') },
+    });
+    expect((await h.table.getArticle('a-b'))?.article.title).toBe('T1');
+  });
+
+  it('reports only the poison message of a batch as failed', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/good.md', md('Good', []));
+    const poison = sqsRecord('this is not an S3 event');
+    const test = sqsRecord({ Service: 'Amazon S3', Event: 's3:TestEvent' });
+    const good = h.event('created', 'articles/good.md', '01');
+
+    const response = await h.handler(sqsEvent(poison, test, good));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect((await h.table.getArticle('good'))?.article.title).toBe('Good');
+  });
+
+  it('keeps drafts and future articles out of every feed', async () => {
+    h = await ingestHarness();
+    await h.inbox.put('articles/d.md', md('Draft', ['x'], 'draft: true\n'));
+    await h.inbox.put('articles/s.md', md('Later', ['x'], 'date: 2027-01-01T00:00:00Z\n'));
+    await h.handler(
+      sqsEvent(
+        h.event('created', 'articles/d.md', '01'),
+        h.event('created', 'articles/s.md', '01'),
+      ),
+    );
+    const statuses = h.outcomes
+      .map((o) => (o.kind === 'applied' ? o.report.status : o.kind))
+      .sort();
+    expect(statuses).toEqual(['draft', 'scheduled']);
+    const items = await h.dump();
+    expect(Object.keys(items).filter((k) => k.startsWith('FEED#'))).toEqual([]);
+    expect(Object.keys(items).filter((k) => k.startsWith('SCHED|'))).toEqual([
+      'SCHED|2027-01-01T00:00:00.000Z#s',
+    ]);
+  });
+});
+
+function idSuffix(h: Harness): string {
+  const outcome = h.outcomes[0];
+  const id = outcome?.kind === 'applied' ? (outcome.report.id ?? '') : '';
+  return id.slice('world/libya-deal-'.length);
+}

@@ -1,0 +1,223 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SiteBucket, SiteFile } from '../../shared/publish/ports.ts';
+import { publishChanges } from '../../shared/publish/publish-changes.ts';
+import { articleChanges } from '../../shared/publish/stream-handler.ts';
+import { sqsEvent } from '../support/harness.ts';
+import { TEST_SITE } from '../support/pipeline.ts';
+import { publishHarness } from '../support/publish-harness.ts';
+
+type Harness = Awaited<ReturnType<typeof publishHarness>>;
+
+const md = (title: string, tags: string[], authors: string[] = [], extra = '') =>
+  `---\ntitle: ${title}\ntags: [${tags.join(', ')}]\nauthors: [${authors.join(', ')}]\n${extra}---\n\nBody of ${title}.\n`;
+
+async function upload(h: Harness, files: Record<string, string>, sequencer = '01') {
+  const events = [];
+  for (const [key, body] of Object.entries(files)) {
+    await h.inbox.put(key, body);
+    events.push(h.event('created', key, sequencer));
+  }
+  for (let i = 0; i < events.length; i += 10) await h.handler(sqsEvent(...events.slice(i, i + 10)));
+}
+
+async function publishPending(h: Harness) {
+  return h.publish({ Records: await h.takeRecords() });
+}
+
+describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('renders each affected file once for a batch of 500 uploads, with bounded reads', async () => {
+    h = await publishHarness();
+    const tags = Array.from({ length: 12 }, (_, i) => `topic ${i}`);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 500; i++) {
+      const mine = [tags[i % 12] as string, tags[(i * 7) % 12] as string];
+      files[`articles/bulk/a${i}.md`] = md(
+        `Article ${i}`,
+        mine,
+        [`Writer ${i % 3}`],
+        `date: 2026-01-01T00:${String(i % 60).padStart(2, '0')}:00Z\n`,
+      );
+    }
+    await upload(h, files);
+    const records = await h.takeRecords();
+    expect(articleChanges(records)).toHaveLength(500);
+    h.s3Commands.length = 0;
+    h.dynamoCommands.length = 0;
+
+    const response = await h.publish({ Records: records });
+
+    expect(response.batchItemFailures).toEqual([]);
+    const puts = h.s3Commands
+      .filter((c) => c.command === 'PutObjectCommand')
+      .map((c) => String(c.input.Key));
+    const feeds = 1 + 12 + 3;
+    expect(new Set(puts).size).toBe(puts.length);
+    expect(puts).toHaveLength(feeds * 3 + 500 + 4);
+    const commands = h.dynamoCommands.map((c) => c.command);
+    expect(commands).not.toContain('ScanCommand');
+    const feedQueries = h.dynamoCommands.filter(
+      (c) => c.command === 'QueryCommand' && String(JSON.stringify(c.input)).includes('FEED#'),
+    );
+    expect(feedQueries).toHaveLength(feeds + 1);
+    for (const q of feedQueries) expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
+    expect(commands.filter((c) => c === 'BatchGetItemCommand')).toHaveLength(feeds + 1);
+    const rss = (await h.site.text('rss.xml')) ?? '';
+    expect(rss.match(/<item>/g)).toHaveLength(TEST_SITE.itemLimit);
+  });
+
+  it('keeps unchanged files untouched, so conditional GETs answer 304', async () => {
+    h = await publishHarness();
+    await upload(h, { 'articles/a.md': md('A', ['x']), 'articles/b.md': md('B', ['y']) });
+    await publishPending(h);
+    const before = await h.site.head('rss.xml');
+    h.s3Commands.length = 0;
+
+    await upload(h, { 'articles/b.md': md('B changed', ['y']) }, '02');
+    await publishPending(h);
+
+    const written = h.s3Commands
+      .filter((c) => c.command === 'PutObjectCommand')
+      .map((c) => c.input.Key);
+    expect(written).toContain('tags/y/rss.xml');
+    expect(written).not.toContain('tags/x/rss.xml');
+    expect(written).not.toContain('articles/a.html');
+    const unchanged = await h.site.head('tags/x/atom.xml');
+    const conditional = h.aws.s3.send(
+      new GetObjectCommand({
+        Bucket: h.aws.names.siteBucket,
+        Key: 'tags/x/atom.xml',
+        IfNoneMatch: unchanged.ETag,
+      }),
+    );
+    await expect(conditional).rejects.toMatchObject({ $metadata: { httpStatusCode: 304 } });
+    expect((await h.site.head('rss.xml')).ETag).not.toBe(before.ETag);
+  });
+
+  it('updates in place with the same guid, and deletes a dropped tag’s feeds', async () => {
+    h = await publishHarness();
+    await upload(h, { 'articles/a.md': md('First title', ['keep', 'drop'], ['Ann']) });
+    await publishPending(h);
+    const guid = /<guid isPermaLink="false">([^<]+)<\/guid>/.exec(
+      (await h.site.text('rss.xml')) ?? '',
+    )?.[1];
+    expect(await h.site.text('tags/drop/rss.xml')).toContain('First title');
+
+    await upload(h, { 'articles/a.md': md('Second title', ['keep'], ['Ann']) }, '02');
+    await publishPending(h);
+
+    const rss = (await h.site.text('rss.xml')) ?? '';
+    expect(rss).toContain('Second title');
+    expect(rss).not.toContain('First title');
+    expect(rss).toContain(`<guid isPermaLink="false">${guid}</guid>`);
+    expect(await h.site.text('tags/drop/rss.xml')).toBeUndefined();
+    expect(await h.site.text('tags/drop/feed.json')).toBeUndefined();
+    expect(await h.site.text('feeds.opml')).not.toContain('tags/drop/');
+    expect(await h.site.text('tags/keep/atom.xml')).toContain('Second title');
+  });
+
+  it('never leaves an older render in the bucket when two publishes race on one feed', async () => {
+    h = await publishHarness();
+    await upload(h, { 'articles/a.md': md('Old title', ['x']) });
+    const firstChanges = articleChanges(await h.takeRecords());
+
+    // Invocation A renders the old state, but its PUTs are held until B has finished.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let renders = 0;
+    const slowBucket: SiteBucket = {
+      put: async (file: SiteFile) => {
+        if (file.path === 'rss.xml') renders += 1;
+        if (renders === 1 && file.path === 'rss.xml') await held;
+        return h.bucket.put(file);
+      },
+      delete: (path) => h.bucket.delete(path),
+    };
+    const a = publishChanges(firstChanges, {
+      source: h.source,
+      bucket: slowBucket,
+      config: TEST_SITE,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    await upload(h, { 'articles/a.md': md('New title', ['x']) }, '02');
+    const b = await publishChanges(articleChanges(await h.takeRecords()), {
+      source: h.source,
+      bucket: h.bucket,
+      config: TEST_SITE,
+    });
+    expect(b.failures).toEqual([]);
+    expect(await h.site.text('rss.xml')).toContain('New title');
+    release();
+    const resultA = await a;
+
+    expect(resultA.failures).toEqual([]);
+    expect(renders).toBeGreaterThanOrEqual(2);
+    expect(await h.site.text('rss.xml')).toContain('New title');
+    expect(await h.site.text('rss.xml')).not.toContain('Old title');
+  });
+
+  it('loses no other file when one PUT fails, reports the record, and converges on retry', async () => {
+    h = await publishHarness();
+    await upload(h, { 'articles/a.md': md('A', ['x']), 'articles/b.md': md('B', ['y']) });
+    const records = await h.takeRecords();
+    let failOnce = true;
+    const flaky: SiteBucket = {
+      put: async (file) => {
+        if (file.path === 'tags/x/atom.xml' && failOnce) {
+          failOnce = false;
+          throw new Error('injected PUT failure');
+        }
+        return h.bucket.put(file);
+      },
+      delete: (path) => h.bucket.delete(path),
+    };
+    const changes = articleChanges(records);
+    const first = await publishChanges(changes, {
+      source: h.source,
+      bucket: flaky,
+      config: TEST_SITE,
+    });
+
+    const aRecord = changes.find((c) => c.after?.title === 'A')?.recordId;
+    expect(first.failedRecordIds).toEqual([aRecord]);
+    expect(await h.site.text('tags/x/rss.xml')).toContain('A');
+    expect(await h.site.text('tags/y/atom.xml')).toContain('B');
+    expect(await h.site.text('tags/x/atom.xml')).toBeUndefined();
+
+    const retry = await publishChanges(
+      changes.filter((c) => first.failedRecordIds.includes(c.recordId)),
+      { source: h.source, bucket: flaky, config: TEST_SITE },
+    );
+    expect(retry.failures).toEqual([]);
+    expect(await h.site.text('tags/x/atom.xml')).toContain('A');
+  });
+
+  it('publishes a scheduled article when the release run finds it due', async () => {
+    h = await publishHarness();
+    await upload(h, {
+      'articles/later.md': md('Later', ['x'], [], 'date: 2026-07-01T00:00:00Z\n'),
+    });
+    await publishPending(h);
+    expect(await h.site.text('rss.xml')).not.toContain('Later');
+    expect(await h.site.text('articles/later.html')).toBeUndefined();
+
+    const { releaseDue } = await import('../../shared/release/release-due.ts');
+    const early = await releaseDue({ store: h.table, now: () => new Date('2026-06-30T23:59:59Z') });
+    expect(early.released).toEqual([]);
+    const due = await releaseDue({ store: h.table, now: () => new Date('2026-07-01T00:00:01Z') });
+    expect(due.released).toEqual(['later']);
+    await publishPending(h);
+
+    expect(await h.site.text('rss.xml')).toContain('Later');
+    expect(await h.site.text('tags/x/feed.json')).toContain('Later');
+    expect(await h.site.text('articles/later.html')).toContain('Later');
+  });
+});

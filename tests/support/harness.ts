@@ -1,0 +1,88 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { inject } from 'vitest';
+import type { IngestOutcome } from '../../shared/ingest/report.ts';
+import { createIngestHandler } from '../../shared/ingest/sqs-handler.ts';
+import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import { encodeKeyLikeS3 } from '../../shared/local/s3-notifications.ts';
+import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { uniqueName } from './aws.ts';
+import { TEST_SITE } from './pipeline.ts';
+import { bucketHelpers } from './site.ts';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+export const quiet = () => ({
+  logger: new Logger({ serviceName: 'test', logLevel: process.env.TEST_LOG ? 'DEBUG' : 'SILENT' }),
+  metrics: new Metrics({ namespace: 'test' }),
+});
+
+/** An S3 event notification for one object, shaped and encoded as S3 sends it. */
+export function s3Notification(
+  kind: 'created' | 'removed',
+  bucket: string,
+  key: string,
+  sequencer: string,
+  eventTime = '2026-01-05T10:00:00.000Z',
+) {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    eventTime,
+    eventName: kind === 'created' ? 'ObjectCreated:Put' : 'ObjectRemoved:DeleteMarkerCreated',
+    s3: { bucket: { name: bucket }, object: { key: encodeKeyLikeS3(key), sequencer, size: 1 } },
+  };
+}
+
+let messageCount = 0;
+export function sqsRecord(body: unknown): SQSRecord {
+  messageCount += 1;
+  return {
+    messageId: `m-${messageCount}`,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  } as SQSRecord;
+}
+
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** The ingest handler on an s3rver of this test's own and a table of its own. */
+export async function ingestHarness(options: { now?: () => Date } = {}) {
+  const aws: EmbeddedAws = await startEmbeddedAws({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    handleSignals: false,
+    names: {
+      table: uniqueName('table'),
+      inboxBucket: uniqueName('inbox'),
+      siteBucket: uniqueName('site'),
+    },
+  });
+  const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
+  const outcomes: IngestOutcome[] = [];
+  const handler = createIngestHandler(
+    {
+      store: table,
+      inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
+      siteUrl: TEST_SITE.url,
+      now: options.now ?? (() => new Date('2026-06-01T00:00:00.000Z')),
+    },
+    { ...quiet(), onOutcome: (o) => outcomes.push(o) },
+  );
+  const inbox = bucketHelpers(aws.s3, aws.names.inboxBucket);
+  const event = (kind: 'created' | 'removed', key: string, sequencer: string, eventTime?: string) =>
+    sqsRecord({
+      Records: [s3Notification(kind, aws.names.inboxBucket, key, sequencer, eventTime)],
+    });
+  /** Every item in the table, keyed `pk|sk` (tests may Scan; the product never does). */
+  const dump = async () => {
+    const out = await aws.dynamo.send(
+      new ScanCommand({ TableName: aws.names.table, ConsistentRead: true }),
+    );
+    const items = (out.Items ?? []).map((i) => unmarshall(i));
+    return Object.fromEntries(items.map((i) => [`${i.pk}|${i.sk}`, i]));
+  };
+  return { aws, table, handler, outcomes, inbox, event, dump, stop: () => aws.stop() };
+}

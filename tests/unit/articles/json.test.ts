@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+import { articleProblems, fixture, rejectionOf, SITE } from './helpers.ts';
+
+const parseJsonText = (source: string) =>
+  parseArticle({ key: 'articles/x.json', body: Buffer.from(source), siteUrl: SITE });
+const parseFixture = (name: string) =>
+  parseArticle({ key: `articles/${name}`, body: fixture(`corpus/${name}`), siteUrl: SITE });
+
+describe('JSON articles', () => {
+  it('reads a sloppy CMS export', () => {
+    const { article, warnings } = parseFixture('cms-export.json');
+    expect(article).toEqual({
+      title: 'The mayor’s "plan" & its critics',
+      summary: 'Lead paragraph with a link.',
+      contentHtml:
+        '<div><p>Lead paragraph with <a href="https://news.example.com/about" rel="noopener noreferrer">a link</a>.</p><p>Second\u00a0paragraph © 2019.</p></div>',
+      tags: [
+        { slug: 'city-hall', name: 'City Hall' },
+        { slug: 'budget', name: 'Budget' },
+      ],
+      authors: [{ slug: 'jane-doe', name: 'Jane Doe', email: 'jane@example.com', url: 'https://example.com/jane' }],
+      date: '2019-12-19T08:15:00.000Z',
+      draft: false,
+    });
+    expect(warnings).toEqual([
+      'ignored unknown field "wp_post_id"',
+      'removed style attributes from content',
+      'removed <script> from content',
+    ]);
+  });
+
+  it('turns plain `text` into escaped paragraphs', () => {
+    const { article } = parseFixture('text-body.json');
+    expect(article.contentHtml).toBe('<p>First paragraph wrapped.</p>\n<p>Second &lt;b&gt;not bold&lt;/b&gt; paragraph.</p>');
+  });
+
+  it('prefers `content` over `text`', () => {
+    const { article, warnings } = parseFixture('both-content-and-text.json');
+    expect(article.contentHtml).toBe('<p>HTML wins</p>');
+    expect(warnings).toEqual(['both "content" and "text" are set; used "content"']);
+  });
+
+  it('removes control characters and lone surrogates that JSON escapes smuggle in', () => {
+    const { article } = parseFixture('control-escapes.json');
+    expect(article).toMatchObject({ title: 'Nul and bell in title', contentHtml: '<p>abcde</p>', summary: 'xy' });
+    expect(articleProblems(article)).toEqual([]);
+  });
+
+  it('ignores __proto__ and constructor keys without polluting anything', () => {
+    const { article, warnings } = parseFixture('proto-pollution.json');
+    expect(article.title).toBe('Proto');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(article)).toBe(Object.prototype);
+    expect(warnings).toEqual(['ignored unknown field "__proto__"', 'ignored unknown field "constructor"']);
+  });
+
+  it('keeps ]]> as text in every field, escaped in HTML', () => {
+    const { article } = parseFixture('cdata.json');
+    expect(article.title).toBe('a ]]> b ]]> c');
+    expect(article.contentHtml).toBe('<p>]]&gt;]]&gt;</p>');
+  });
+
+  it('accepts a protocol-relative image and the single-author object form', () => {
+    const { article } = parseJsonText(
+      JSON.stringify({ title: 'T', image: '//cdn.example.net/a.png', author: { name: 'A', url: 'https://a.example/' } }),
+    );
+    expect(article.image).toBe('https://cdn.example.net/a.png');
+    expect(article.authors).toEqual([{ slug: 'a', name: 'A', url: 'https://a.example/' }]);
+  });
+});
+
+describe('JSON rejections name the field path or the position', () => {
+  it.each([
+    ['wrong-types.json', 'invalid-field', 'field "tags[2]": expected a string, got an object'],
+    ['author-wrong-type.json', 'invalid-field', 'field "authors[1].name": expected a string, got a list'],
+    ['title-number.json', 'invalid-field', 'field "title": expected a string, got number 2019'],
+    ['no-title.json', 'no-title', 'no title: set a non-empty "title" field'],
+    ['empty-title.json', 'no-title', 'no title: set a non-empty "title" field'],
+    ['array.json', 'bad-json', 'expected one JSON object ({ "title": ... }), got a list'],
+    ['malformed.json', 'bad-json', "not valid JSON: Unexpected token ']' (a trailing comma?)"],
+    ['truncated.json', 'bad-json', 'not valid JSON: Unterminated string at line 1, column 37'],
+    ['xss-everywhere.json', 'bad-id', /^field "id": "x\/\.\.\/\.\.\/y" is not a safe id/],
+  ])('%s → %s', (name, reason, message) => {
+    const error = rejectionOf(() => parseFixture(name));
+    expect(error.reason).toBe(reason);
+    if (typeof message === 'string') expect(error.message).toBe(message);
+    else expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    ['{"title": "x"} extra', 'not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 16'],
+    ['{\n  "title": "a",\n  "tags": [1,,2]\n}', 'not valid JSON: Unexpected token \',\''],
+    ['"just a string"', 'expected one JSON object ({ "title": ... }), got string'],
+    ['null', 'expected one JSON object ({ "title": ... }), got null'],
+    ['{"title": "T", "draft": "yes"}', 'field "draft": expected true or false, got a string'],
+    ['{"title": "T", "date": 1576750000}', 'field "date": expected a date like 2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000, got number 1576750000'],
+    ['{"title": "T", "content": ["<p>"]}', 'field "content": expected a string of HTML'],
+    ['{"title": "T", "tags": {"a": 1}}', 'field "tags": expected a list of tags or a comma-separated string, got an object'],
+  ])('%j', (source, message) => {
+    expect(rejectionOf(() => parseJsonText(source)).message).toBe(message);
+  });
+});

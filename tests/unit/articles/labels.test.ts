@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import {
+  labelSlug,
+  normalizeAuthors,
+  normalizeTags,
+  parseAuthorString,
+  splitTagList,
+} from '../../../shared/articles/labels.ts';
+import { slugify } from '../../../shared/articles/slug.ts';
+import { SITE } from './helpers.ts';
+
+describe('slugify (shared by ids and labels)', () => {
+  it.each([
+    ['Security Deal', 'security-deal'],
+    ['  security   deal  ', 'security-deal'],
+    ['security_deal', 'security-deal'],
+    ['SECURITY--DEAL!!', 'security-deal'],
+    ['Crème Brûlée', 'creme-brulee'],
+    ['Straße', 'strasse'],
+    ['Łódź', 'lodz'],
+    ['Новый год', 'новый-год'],
+    ['Αθήνα', 'αθήνα'],
+    ['東京 2020', '東京-2020'],
+    ['ＦＵＬＬ　ＷＩＤＴＨ', 'full-width'],
+    ['ऑनलाइन समाचार', 'ऑनलाइन-समाचार'],
+    ['🎉🎊', ''],
+    ['<script>', 'script'],
+  ])('%s → %s', (input, slug) => {
+    expect(slugify(input)).toBe(slug);
+  });
+});
+
+describe('normalizeTags', () => {
+  it('folds case, spacing and punctuation into one tag; the first spelling wins', () => {
+    const { tags, warnings } = normalizeTags(['Security Deal', 'security  deal', 'SECURITY-DEAL', 'security_deal']);
+    expect(tags).toEqual([{ slug: 'security-deal', name: 'Security Deal' }]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('drops empty names (a trailing comma)', () => {
+    expect(normalizeTags(splitTagList('security deal,')).tags).toEqual([{ slug: 'security-deal', name: 'security deal' }]);
+    expect(normalizeTags(['', '   ', '\u0007']).tags).toEqual([]);
+  });
+
+  it('caps at 20 and names what it dropped', () => {
+    const { tags, warnings } = normalizeTags(Array.from({ length: 100 }, (_, i) => `tag ${i + 1}`));
+    expect(tags).toHaveLength(20);
+    expect(tags.at(-1)).toEqual({ slug: 'tag-20', name: 'tag 20' });
+    expect(warnings).toEqual(['kept the first 20 tags; dropped 80 more ("tag 21", "tag 22", "tag 23", …)']);
+  });
+
+  it('counts duplicates once before capping', () => {
+    const names = [...Array.from({ length: 20 }, (_, i) => `t${i}`), 'T0', 't1 ', ' T2'];
+    const { tags, warnings } = normalizeTags(names);
+    expect(tags).toHaveLength(20);
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives emoji-only tags a stable hashed slug', () => {
+    const { tags } = normalizeTags(['🎉', '🎉 ', '🎊']);
+    expect(tags).toHaveLength(2);
+    expect(tags[0]?.slug).toMatch(/^h-[0-9a-f]{8}$/);
+    expect(tags[0]?.slug).toBe(labelSlug('🎉'));
+    expect(tags[0]?.slug).not.toBe(tags[1]?.slug);
+  });
+
+  it('bounds names and slugs, and cleans names', () => {
+    const { tags } = normalizeTags([`${'long '.repeat(60)}tag`, 'a\u0000b\u202e c\n d']);
+    expect(tags[0]?.name.length).toBeLessThanOrEqual(100);
+    expect(tags[0]?.slug.length).toBeLessThanOrEqual(80);
+    expect(tags[0]?.slug.endsWith('-')).toBe(false);
+    expect(tags[1]).toEqual({ slug: 'ab-c-d', name: 'ab c d' });
+  });
+
+  it('keeps markup in a tag as text and makes a slug of it', () => {
+    expect(normalizeTags(['<script>alert(1)</script>']).tags).toEqual([
+      { slug: 'script-alert-1-script', name: '<script>alert(1)</script>' },
+    ]);
+  });
+});
+
+describe('parseAuthorString', () => {
+  it.each([
+    ['Jane Doe <jane@example.com>', { name: 'Jane Doe', email: 'jane@example.com' }],
+    ['jane@example.com', { email: 'jane@example.com' }],
+    ['Jane Doe', { name: 'Jane Doe' }],
+    ['<jane@example.com>', { name: '', email: 'jane@example.com' }],
+    ['Jane <not an email>', { name: 'Jane', email: 'not an email' }],
+    ['A <b> C', { name: 'A <b> C' }],
+  ])('%s', (input, expected) => {
+    expect(parseAuthorString(input)).toEqual(expected);
+  });
+});
+
+describe('normalizeAuthors', () => {
+  it('slugs names, resolves relative URLs and keeps good emails', () => {
+    const { authors, warnings } = normalizeAuthors(
+      [
+        { name: 'Zoë Ångström', email: 'zoe@example.com', url: '/authors/zoe' },
+        { name: 'زينب', url: 'https://example.org/z' },
+      ],
+      SITE,
+    );
+    expect(authors).toEqual([
+      { slug: 'zoe-angstrom', name: 'Zoë Ångström', email: 'zoe@example.com', url: 'https://news.example.com/authors/zoe' },
+      { slug: 'زينب', name: 'زينب', url: 'https://example.org/z' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('drops bad emails and script URLs with a warning, keeps the author', () => {
+    const { authors, warnings } = normalizeAuthors(
+      [{ name: 'Mallory', email: 'not an email', url: 'javascript:alert(1)' }],
+      SITE,
+    );
+    expect(authors).toEqual([{ slug: 'mallory', name: 'Mallory' }]);
+    expect(warnings).toEqual([
+      'author "Mallory": dropped email "not an email" (not an email address)',
+      'author "Mallory": dropped url: "javascript:alert(1)" uses javascript: (allowed: http, https)',
+    ]);
+  });
+
+  it('uses the email as the name when there is no name, drops authors with nothing', () => {
+    const { authors, warnings } = normalizeAuthors(
+      [{ email: 'desk@example.com' }, { name: '  ' }, { url: 'https://x.example/' }],
+      SITE,
+    );
+    expect(authors).toEqual([{ slug: 'desk-example-com', name: 'desk@example.com', email: 'desk@example.com' }]);
+    expect(warnings).toEqual(['dropped an author with no name']);
+  });
+
+  it('de-duplicates by slug and caps at 10', () => {
+    const inputs = [{ name: 'Jane Doe' }, { name: 'jane  doe', email: 'x@example.com' }];
+    for (let i = 0; i < 15; i += 1) inputs.push({ name: `Writer ${i}` });
+    const { authors, warnings } = normalizeAuthors(inputs, SITE);
+    expect(authors).toHaveLength(10);
+    expect(authors[0]).toEqual({ slug: 'jane-doe', name: 'Jane Doe' });
+    expect(warnings).toEqual(['kept the first 10 authors; dropped 6 more ("Writer 9", "Writer 10", "Writer 11", …)']);
+  });
+});

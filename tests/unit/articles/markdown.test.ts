@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrontMatter, splitFrontMatter } from '../../../shared/articles/front-matter.ts';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+import { articleProblems, fixture, rejectionOf, SITE } from './helpers.ts';
+
+const parseMd = (source: string | Buffer, key = 'articles/x.md') =>
+  parseArticle({ key, body: typeof source === 'string' ? Buffer.from(source) : source, siteUrl: SITE });
+const parseFixture = (name: string) => parseMd(fixture(`corpus/${name}`), `articles/${name}`);
+
+describe('Markdown with front matter', () => {
+  it('reads every field', () => {
+    const { article, warnings } = parseFixture('full-front-matter.md');
+    expect(article).toMatchObject({
+      id: '2019/12/budget-2020',
+      title: 'Council approves the 2020 budget',
+      summary: 'The council voted 31 to 9.',
+      date: '2019-12-19T09:30:00.000Z',
+      updated: '2019-12-20T08:00:00.000Z',
+      authors: [
+        { slug: 'jane-doe', name: 'Jane Doe', email: 'jane@example.com' },
+        { slug: 'ali-ben-salah', name: 'Ali Ben Salah', url: 'https://news.example.com/authors/ali' },
+      ],
+      tags: [
+        { slug: 'budget', name: 'Budget' },
+        { slug: 'city-council', name: 'city council' },
+      ],
+      image: 'https://news.example.com/media/budget.jpg',
+      link: 'https://other.example.org/budget',
+      draft: false,
+      language: 'en-GB',
+    });
+    expect(warnings).toEqual([]);
+    expect(articleProblems(article)).toEqual([]);
+  });
+
+  it('renders the body and drops the heading that repeats the title', () => {
+    const { article } = parseFixture('full-front-matter.md');
+    expect(article.contentHtml).not.toContain('<h1>');
+    expect(article.contentHtml).toContain('<strong>31 to 9</strong>');
+    expect(article.contentHtml).toContain(
+      '<a href="https://news.example.com/minutes/2019-12-19.pdf" rel="noopener noreferrer">the minutes</a>',
+    );
+    expect(article.contentHtml).toContain(
+      '<img src="https://news.example.com/media/chamber.jpg" alt="Council chamber" title="The chamber" />',
+    );
+    expect(article.contentHtml).toContain('<td>Roads</td>');
+  });
+
+  it.each([
+    ['heading-only.md', 'Storm closes schools', 'Schools in the north closed on Monday as a storm hit.'],
+    ['setext-heading.markdown', 'Bridge reopens', 'The bridge reopened after nine months.'],
+  ])('takes the title from the first heading of %s when there is no front matter', (name, title, summary) => {
+    const { article } = parseFixture(name);
+    expect(article.title).toBe(title);
+    expect(article.summary).toBe(summary);
+    expect(article.contentHtml).not.toMatch(/<h1|Storm|Bridge reopens/);
+  });
+
+  it('keeps a first heading that differs from the front-matter title', () => {
+    const { article } = parseMd('---\ntitle: Main\n---\n# Other\n\nText.');
+    expect(article.title).toBe('Main');
+    expect(article.contentHtml).toBe('<h1>Other</h1>\n<p>Text.</p>');
+  });
+
+  it('reduces a front-matter title with HTML to plain text', () => {
+    const { article } = parseMd('---\ntitle: "Tom &amp; Jerry <b>go</b> <script>x</script>"\n---\nBody');
+    expect(article.title).toBe('Tom & Jerry go');
+  });
+
+  it('accepts tags as a comma string, de-duplicated', () => {
+    expect(parseFixture('tags-comma-string.md').article.tags).toEqual([
+      { slug: 'libya', name: 'Libya' },
+      { slug: 'turkey', name: 'Turkey' },
+      { slug: 'security-deal', name: 'security deal' },
+    ]);
+  });
+
+  it('accepts numbers as tags', () => {
+    expect(parseFixture('numeric-tags.md').article.tags.map((t) => t.name)).toEqual(['2019', '3.5', 'news']);
+  });
+
+  it('caps 100 tags at 20 with a warning', () => {
+    const { article, warnings } = parseFixture('many-tags.md');
+    expect(article.tags).toHaveLength(20);
+    expect(warnings).toEqual(['kept the first 20 tags; dropped 80 more ("t21", "t22", "t23", …)']);
+  });
+
+  it('expands a few YAML anchors', () => {
+    expect(parseFixture('yaml-anchors.md').article.authors.map((a) => a.name)).toEqual(['Jane Doe', 'Omar Haddad']);
+  });
+
+  it('warns about unknown fields (typos) and still uses the real ones', () => {
+    const { article, warnings } = parseFixture('unknown-fields.md');
+    expect(article.title).toBe('The real title');
+    expect(warnings).toEqual([
+      'ignored unknown field "Title"',
+      'ignored unknown field "tittle"',
+      'ignored unknown field "tag"',
+    ]);
+  });
+
+  it('keeps a draft and a future date for the caller to schedule', () => {
+    expect(parseFixture('draft-scheduled.md').article).toMatchObject({ draft: true, date: '2031-01-01T00:00:00.000Z' });
+  });
+
+  it('treats unresolved YAML tags as plain values, with a warning', () => {
+    const { article, warnings } = parseFixture('yaml-custom-tags.md');
+    expect(article.title).toBe('function () { alert(1) }');
+    expect(warnings[0]).toMatch(/^front matter line 1 \(line 2 of the file\): Unresolved tag/);
+  });
+
+  it('prefers link over canonical and says so', () => {
+    const { article, warnings } = parseMd('---\ntitle: T\nlink: /a\ncanonical: /b\n---\n');
+    expect(article.link).toBe('https://news.example.com/a');
+    expect(warnings).toEqual(['both "link" and "canonical" are set; used "link"']);
+  });
+
+  it('drops a bad language tag with a warning', () => {
+    const { article, warnings } = parseMd('---\ntitle: T\nlanguage: "english please"\n---\n');
+    expect(article.language).toBeUndefined();
+    expect(warnings).toEqual(['field "language": dropped "english please" (not a language tag such as en or pt-BR)']);
+  });
+});
+
+describe('Markdown rejections name what and where', () => {
+  it.each([
+    ['no-title.md', 'no-title', 'no title: set "title:" in the front matter or start the text with a "# Heading" line'],
+    ['unclosed-front-matter.md', 'bad-front-matter', 'line 1: front matter starts with --- but no closing --- line follows'],
+    ['toml-front-matter.md', 'bad-front-matter', 'line 1: TOML front matter (+++) is not supported; use YAML between --- lines'],
+    ['wrong-type-tags.md', 'invalid-field', 'front matter line 5 (line 6 of the file): field "tags[2]": expected a string, got an object'],
+    ['wrong-type-title.md', 'invalid-field', 'front matter line 2 (line 3 of the file): field "title": expected a string, got a list'],
+    ['wrong-type-draft.md', 'invalid-field', 'front matter line 2 (line 3 of the file): field "draft": expected true or false, got a string'],
+    [
+      'bad-date.md',
+      'invalid-field',
+      'front matter line 3 (line 4 of the file): field "date": "next Tuesday" is not a date; use 2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000',
+    ],
+    ['impossible-date.md', 'invalid-field', /^front matter line 2 \(line 3 of the file\): field "date": "2019-02-30" is not a date/],
+    ['yaml-bomb.md', 'bad-front-matter', 'front matter: too many aliases (*references); it looks like a YAML bomb'],
+    ['yaml-syntax-error.md', 'bad-front-matter', /^front matter line 3 \(line 4 of the file\): /],
+    ['duplicate-keys.md', 'bad-front-matter', 'front matter line 2 (line 3 of the file): Map keys must be unique'],
+    ['front-matter-is-a-list.md', 'bad-front-matter', 'front matter line 1 (line 2 of the file): expected "key: value" lines'],
+    ['bad-id.md', 'bad-id', /^field "id": "\.\.\/\.\.\/index" is not a safe id/],
+  ])('%s → %s', (name, reason, message) => {
+    const error = rejectionOf(() => parseFixture(name));
+    expect(error.reason).toBe(reason);
+    if (typeof message === 'string') expect(error.message).toBe(message);
+    else expect(error.message).toMatch(message);
+  });
+
+  it('names the line of a single author object', () => {
+    const error = rejectionOf(() => parseMd('---\ntitle: T\nauthor:\n  name: 5\n---\n'));
+    expect(error.message).toBe('front matter line 3 (line 4 of the file): field "author.name": expected a string, got number 5');
+  });
+
+  it('names the index in an author list', () => {
+    const error = rejectionOf(() => parseMd('---\ntitle: T\nauthors:\n  - ok\n  - [no]\n---\n'));
+    expect(error.message).toBe(
+      'front matter line 4 (line 5 of the file): field "authors[1]": expected "Name <email>" or an object with name, email, url, got a list',
+    );
+  });
+
+  it('rejects front matter larger than 64 KiB', () => {
+    const error = rejectionOf(() => parseMd(`---\ntitle: T\nx: "${'a'.repeat(70_000)}"\n---\n`));
+    expect(error).toMatchObject({ reason: 'bad-front-matter', message: 'front matter is larger than 64 KiB' });
+  });
+
+  it('rejects deeply nested YAML without crashing', () => {
+    const error = rejectionOf(() => parseMd(`---\ntitle: T\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\n`));
+    expect(error.reason).toBe('bad-front-matter');
+  });
+
+  it('rejects Markdown nested too deeply to render', () => {
+    const error = rejectionOf(() => parseMd(`# T\n\n${'>'.repeat(5000)} x\n`));
+    expect(error).toMatchObject({ reason: 'too-complex', message: 'Markdown is nested too deeply to render' });
+  });
+});
+
+describe('front matter helpers', () => {
+  it('splits only on a first line of ---, closed by --- or ...', () => {
+    expect(splitFrontMatter('---\na: 1\n...\nbody')).toEqual({ yaml: 'a: 1', body: 'body' });
+    expect(splitFrontMatter('---  \na: 1\n---\n')).toEqual({ yaml: 'a: 1', body: '' });
+    expect(splitFrontMatter('text\n---\na: 1\n---\n')).toEqual({ body: 'text\n---\na: 1\n---\n' });
+  });
+
+  it('maps a path to its front-matter line', () => {
+    const front = parseFrontMatter('title: x\ntags:\n  - a\n  - b');
+    expect(front.lineOf(['tags', 1])).toBe(4);
+    expect(front.lineOf(['tags', 7])).toBe(3);
+    expect(front.lineOf(['missing'])).toBeUndefined();
+  });
+
+  it('treats empty front matter as no fields', () => {
+    expect(parseFrontMatter('').data).toEqual({});
+  });
+});
