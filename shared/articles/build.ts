@@ -31,8 +31,9 @@ export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResul
   warnings.push(...content.warnings);
 
   const title = plainTitle(fields.title);
-  if (title === '')
+  if (isBlank(title)) {
     throw new ArticleRejectedError('no-title', 'no title: the title is empty once cleaned');
+  }
   if (plainLine(fields.title).length > MAX_TITLE_LENGTH) {
     warnings.push(`title is longer than ${MAX_TITLE_LENGTH} characters; shortened`);
   }

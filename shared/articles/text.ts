@@ -11,8 +11,8 @@ export const MAX_SUMMARY_LENGTH = 300;
  * Characters XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates)
  * plus DEL and the C1 controls, which no article means to contain.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const XML_FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]/gu;
 /** Explicit bidi embeddings, overrides and isolates: in a one-line field they only spoof. */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;

@@ -21,12 +21,14 @@ export interface SignalOptions {
   started: () => Promise<unknown>;
   stop: () => Promise<void>;
   onSignal?: (signal: NodeJS.Signals) => void;
+  /** Exit code once stopped (default 0: stopping is what was asked for). */
+  exitCode?: number;
   /** After this long the process exits anyway; the embedded AWS's exit hook still kills Java. */
   timeoutMs?: number;
 }
 
 /**
- * SIGINT / SIGTERM stop everything and exit 0. Further signals are ignored (a terminal's Ctrl-C
+ * SIGINT / SIGTERM stop everything and exit. Further signals are ignored (a terminal's Ctrl-C
  * reaches both `feedpub.js` and the node it re-executes, which then forwards it again).
  */
 export function stopOnSignals(options: SignalOptions): void {
@@ -40,7 +42,7 @@ export function stopOnSignals(options: SignalOptions): void {
       .started()
       .catch(() => {})
       .then(options.stop)
-      .finally(() => process.exit(0));
+      .finally(() => process.exit(options.exitCode ?? 0));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

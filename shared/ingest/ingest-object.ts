@@ -105,7 +105,6 @@ function nextSource(
 }
 
 async function commitAndReport(
-  event: ObjectEvent,
   source: SourceRecord | undefined,
   record: SourceRecord,
   articles: ArticleWrite[],
@@ -132,13 +131,7 @@ async function remove(
   };
   // The tombstone stays, so an older create delivered late cannot bring the article back.
   const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report);
-  return commitAndReport(
-    event,
-    source,
-    record,
-    owned ? [planArticleWrite(owned, undefined)] : [],
-    deps,
-  );
+  return commitAndReport(source, record, owned ? [planArticleWrite(owned, undefined)] : [], deps);
 }
 
 async function reject(
@@ -149,7 +142,7 @@ async function reject(
 ) {
   const report: IngestReport = { ...baseReport(event), status: 'rejected', reason: error.message };
   // Only the sequencer moves: whatever this key published before stays published.
-  return commitAndReport(event, source, nextSource(event, source, {}, report), [], deps);
+  return commitAndReport(source, nextSource(event, source, {}, report), [], deps);
 }
 
 function contentHash(parsed: ParsedArticle, id: string): string {
@@ -179,7 +172,7 @@ async function upsert(
       title: parsed.title,
       warnings,
     };
-    return commitAndReport(event, source, nextSource(event, source, {}, report), [], deps);
+    return commitAndReport(source, nextSource(event, source, {}, report), [], deps);
   }
 
   const article = buildArticle(event, source, parsed, id, hash, existing, deps.now());
@@ -198,7 +191,7 @@ async function upsert(
       : article.status;
   const report: IngestReport = { ...baseReport(event), status, id, title: article.title, warnings };
   const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report);
-  return commitAndReport(event, source, record, writes, deps);
+  return commitAndReport(source, record, writes, deps);
 }
 
 function buildArticle(

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { MiddlewareStack } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { SiteConfig } from '../../shared/config/site.ts';
 import { StreamPoller } from '../../shared/local/stream-poller.ts';
@@ -12,9 +13,10 @@ import { TEST_SITE } from './pipeline.ts';
 import { bucketHelpers } from './site.ts';
 
 /** Records every command a client sends: what the product costs, counted on real clients. */
-export function recordCommands<C extends S3Client | DynamoDBClient>(client: C) {
+export function recordCommands(client: S3Client | DynamoDBClient) {
   const sent: { command: string; input: Record<string, unknown> }[] = [];
-  client.middlewareStack.add(
+  const stack = client.middlewareStack as unknown as Pick<MiddlewareStack<object, object>, 'add'>;
+  stack.add(
     (next, context) => async (args) => {
       sent.push({
         command: String(context.commandName),

@@ -60,7 +60,10 @@ describe('decodeArticleBytes', () => {
       '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ' +
       String.fromCharCode(...Array.from({ length: 96 }, (_, i) => 0xa0 + i));
     // Byte by byte, so no accidental UTF-8 sequence forms between neighbours.
-    const ours = Array.from({ length: 128 }, (_, i) => decodeUtf8WithWindows1252Fallback(bytes(0x80 + i)).text);
+    const ours = Array.from(
+      { length: 128 },
+      (_, i) => decodeUtf8WithWindows1252Fallback(bytes(0x80 + i)).text,
+    );
     expect(ours.join('')).toBe(expected);
   });
 
@@ -70,18 +73,43 @@ describe('decodeArticleBytes', () => {
   });
 
   it.each([
-    ['too-large', 'one byte over 1 MiB', new Uint8Array(MAX_ARTICLE_BYTES + 1).fill(0x61), /1\.00 MiB; the limit is 1 MiB/],
+    [
+      'too-large',
+      'one byte over 1 MiB',
+      new Uint8Array(MAX_ARTICLE_BYTES + 1).fill(0x61),
+      /1\.00 MiB; the limit is 1 MiB/,
+    ],
     ['too-large', '5 MiB', new Uint8Array(5 * MAX_ARTICLE_BYTES), /5\.00 MiB/],
     ['empty', 'an empty file', fixture('corpus/empty.txt'), /file is empty/],
-    ['empty', 'whitespace, NBSP and zero-width spaces', fixture('corpus/whitespace-only.txt'), /only whitespace/],
+    [
+      'empty',
+      'whitespace, NBSP and zero-width spaces',
+      fixture('corpus/whitespace-only.txt'),
+      /only whitespace/,
+    ],
     ['empty', 'a lone BOM', bytes(0xef, 0xbb, 0xbf), /only whitespace/],
     ['empty', 'a UTF-16 BOM and spaces', bytes(0xff, 0xfe, 0x20, 0x00), /only whitespace/],
-    ['binary', 'NUL bytes', fixture('corpus/nul-bytes.txt'), /NUL characters \(first at character 15\)/],
+    [
+      'binary',
+      'NUL bytes',
+      fixture('corpus/nul-bytes.txt'),
+      /NUL characters \(first at character 15\)/,
+    ],
     ['binary', 'a PNG named .txt', fixture('corpus/png-disguised.txt'), /looks binary/],
-    ['binary', 'mostly control characters', fixture('corpus/control-heavy.txt'), /\d+% control characters/],
+    [
+      'binary',
+      'mostly control characters',
+      fixture('corpus/control-heavy.txt'),
+      /\d+% control characters/,
+    ],
     ['binary', 'a JPEG header', fixture('corpus/photo.jpg'), /looks binary/],
     ['binary', 'UTF-16 text with a NUL', bytes(0xff, 0xfe, 0x41, 0x00, 0x00, 0x00), /NUL/],
-    ['bad-encoding', 'UTF-16 without a BOM', fixture('corpus/utf16-no-bom.txt'), /UTF-16 without a byte-order mark/],
+    [
+      'bad-encoding',
+      'UTF-16 without a BOM',
+      fixture('corpus/utf16-no-bom.txt'),
+      /UTF-16 without a byte-order mark/,
+    ],
     ['bad-encoding', 'UTF-32', fixture('corpus/utf32.txt'), /UTF-32/],
   ])('rejects (%s) %s', (reason, _, body, message) => {
     const error = rejectionOf(() => decodeArticleBytes(body));

@@ -31,8 +31,39 @@ export function rejectionOf(act: () => unknown): ArticleRejectedError {
 // so a mistake there cannot hide here).
 const SAFE_TAGS: Record<string, string[]> = Object.fromEntries(
   [
-    ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span', 'ul', 'li', 'dl', 'dt', 'dd'],
-    ...['blockquote', 'pre', 'code', 'kbd', 'samp', 'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins'],
+    ...[
+      'p',
+      'br',
+      'hr',
+      'h1',
+      'h2',
+      'h3',
+      'h4',
+      'h5',
+      'h6',
+      'div',
+      'span',
+      'ul',
+      'li',
+      'dl',
+      'dt',
+      'dd',
+    ],
+    ...[
+      'blockquote',
+      'pre',
+      'code',
+      'kbd',
+      'samp',
+      'em',
+      'strong',
+      'b',
+      'i',
+      'u',
+      's',
+      'del',
+      'ins',
+    ],
     ...['sub', 'sup', 'small', 'mark', 'q', 'cite', 'figure', 'figcaption', 'table', 'caption'],
     ...['thead', 'tbody', 'tfoot', 'tr'],
   ].map((tag) => [tag, []]),
@@ -65,19 +96,33 @@ export function htmlSafetyProblems(html: string): string[] {
       continue;
     }
     for (const [, name = '', raw = ''] of attributes.matchAll(ATTRIBUTE)) {
-      if (!allowed.includes(name) && name !== 'dir' && name !== 'lang') problems.push(`attribute ${tag}.${name}`);
-      const value = raw.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-      if ((name === 'href' || name === 'src') && !/^(?:https?:\/\/[^\s/]+\/|mailto:)/i.test(value)) {
+      if (!allowed.includes(name) && name !== 'dir' && name !== 'lang')
+        problems.push(`attribute ${tag}.${name}`);
+      const value = raw
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+      if (
+        (name === 'href' || name === 'src') &&
+        !/^(?:https?:\/\/[^\s/]+\/|mailto:)/i.test(value)
+      ) {
         problems.push(`url ${tag}.${name}="${value}"`);
       }
       if (name === 'src' && !/^https?:/i.test(value)) problems.push(`image url ${value}`);
-      if ((name === 'href' || name === 'src') && !['http:', 'https:', 'mailto:'].includes(protocolOf(value))) {
+      if (
+        (name === 'href' || name === 'src') &&
+        !['http:', 'https:', 'mailto:'].includes(protocolOf(value))
+      ) {
         problems.push(`scheme of ${value}`);
       }
     }
   }
   const rest = html.replace(TAG, '');
-  if (/[<>]/.test(rest)) problems.push(`markup outside tags: ${rest.slice(Math.max(0, rest.search(/[<>]/) - 20), rest.search(/[<>]/) + 20)}`);
+  if (/[<>]/.test(rest))
+    problems.push(
+      `markup outside tags: ${rest.slice(Math.max(0, rest.search(/[<>]/) - 20), rest.search(/[<>]/) + 20)}`,
+    );
   return problems;
 }
 
@@ -99,7 +144,8 @@ export function articleProblems(article: ParsedArticle): string[] {
     if (XML_FORBIDDEN.test(value) || /[\u007f-\u009f]/.test(value) || !value.isWellFormed()) {
       problems.push(`${name} has a forbidden character`);
     }
-    if (value !== value.trim() || /\s{2}|\n/.test(value)) problems.push(`${name} is not one clean line`);
+    if (value !== value.trim() || /\s{2}|\n/.test(value))
+      problems.push(`${name} is not one clean line`);
   };
   if (article.title === '') problems.push('empty title');
   plain('title', article.title, 200);
@@ -109,14 +155,22 @@ export function articleProblems(article: ParsedArticle): string[] {
   if (article.authors.length > 10) problems.push('more than 10 authors');
   for (const label of [...article.tags, ...article.authors]) {
     plain(`label ${label.name}`, label.name, 100);
-    if (label.name === '' || !isSafeId(label.slug) || label.slug.includes('/') || label.slug.length > 80) {
+    if (
+      label.name === '' ||
+      !isSafeId(label.slug) ||
+      label.slug.includes('/') ||
+      label.slug.length > 80
+    ) {
       problems.push(`bad label ${JSON.stringify(label)}`);
     }
   }
-  if (new Set(article.tags.map((t) => t.slug)).size !== article.tags.length) problems.push('duplicate tag slugs');
+  if (new Set(article.tags.map((t) => t.slug)).size !== article.tags.length)
+    problems.push('duplicate tag slugs');
   for (const author of article.authors) {
-    if (author.email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(author.email)) problems.push('bad email');
-    if (author.url !== undefined && !/^https?:\/\//.test(author.url)) problems.push('bad author url');
+    if (author.email !== undefined && !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(author.email))
+      problems.push('bad email');
+    if (author.url !== undefined && !/^https?:\/\//.test(author.url))
+      problems.push('bad author url');
   }
   for (const url of [article.image, article.link]) {
     if (url !== undefined && !/^https?:\/\/[^\s/]+\//.test(url)) problems.push(`bad url ${url}`);

@@ -19,7 +19,14 @@ describe('JSON articles', () => {
         { slug: 'city-hall', name: 'City Hall' },
         { slug: 'budget', name: 'Budget' },
       ],
-      authors: [{ slug: 'jane-doe', name: 'Jane Doe', email: 'jane@example.com', url: 'https://example.com/jane' }],
+      authors: [
+        {
+          slug: 'jane-doe',
+          name: 'Jane Doe',
+          email: 'jane@example.com',
+          url: 'https://example.com/jane',
+        },
+      ],
       date: '2019-12-19T08:15:00.000Z',
       draft: false,
     });
@@ -32,7 +39,9 @@ describe('JSON articles', () => {
 
   it('turns plain `text` into escaped paragraphs', () => {
     const { article } = parseFixture('text-body.json');
-    expect(article.contentHtml).toBe('<p>First paragraph wrapped.</p>\n<p>Second &lt;b&gt;not bold&lt;/b&gt; paragraph.</p>');
+    expect(article.contentHtml).toBe(
+      '<p>First paragraph wrapped.</p>\n<p>Second &lt;b&gt;not bold&lt;/b&gt; paragraph.</p>',
+    );
   });
 
   it('prefers `content` over `text`', () => {
@@ -43,7 +52,11 @@ describe('JSON articles', () => {
 
   it('removes control characters and lone surrogates that JSON escapes smuggle in', () => {
     const { article } = parseFixture('control-escapes.json');
-    expect(article).toMatchObject({ title: 'Nul and bell in title', contentHtml: '<p>abcde</p>', summary: 'xy' });
+    expect(article).toMatchObject({
+      title: 'Nul and bell in title',
+      contentHtml: '<p>abcde</p>',
+      summary: 'xy',
+    });
     expect(articleProblems(article)).toEqual([]);
   });
 
@@ -52,7 +65,10 @@ describe('JSON articles', () => {
     expect(article.title).toBe('Proto');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(article)).toBe(Object.prototype);
-    expect(warnings).toEqual(['ignored unknown field "__proto__"', 'ignored unknown field "constructor"']);
+    expect(warnings).toEqual([
+      'ignored unknown field "__proto__"',
+      'ignored unknown field "constructor"',
+    ]);
   });
 
   it('keeps ]]> as text in every field, escaped in HTML', () => {
@@ -63,7 +79,11 @@ describe('JSON articles', () => {
 
   it('accepts a protocol-relative image and the single-author object form', () => {
     const { article } = parseJsonText(
-      JSON.stringify({ title: 'T', image: '//cdn.example.net/a.png', author: { name: 'A', url: 'https://a.example/' } }),
+      JSON.stringify({
+        title: 'T',
+        image: '//cdn.example.net/a.png',
+        author: { name: 'A', url: 'https://a.example/' },
+      }),
     );
     expect(article.image).toBe('https://cdn.example.net/a.png');
     expect(article.authors).toEqual([{ slug: 'a', name: 'A', url: 'https://a.example/' }]);
@@ -73,7 +93,11 @@ describe('JSON articles', () => {
 describe('JSON rejections name the field path or the position', () => {
   it.each([
     ['wrong-types.json', 'invalid-field', 'field "tags[2]": expected a string, got an object'],
-    ['author-wrong-type.json', 'invalid-field', 'field "authors[1].name": expected a string, got a list'],
+    [
+      'author-wrong-type.json',
+      'invalid-field',
+      'field "authors[1].name": expected a string, got a list',
+    ],
     ['title-number.json', 'invalid-field', 'field "title": expected a string, got number 2019'],
     ['no-title.json', 'no-title', 'no title: set a non-empty "title" field'],
     ['empty-title.json', 'no-title', 'no title: set a non-empty "title" field'],
@@ -89,14 +113,23 @@ describe('JSON rejections name the field path or the position', () => {
   });
 
   it.each([
-    ['{"title": "x"} extra', 'not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 16'],
-    ['{\n  "title": "a",\n  "tags": [1,,2]\n}', 'not valid JSON: Unexpected token \',\''],
+    [
+      '{"title": "x"} extra',
+      'not valid JSON: Unexpected non-whitespace character after JSON at line 1, column 16',
+    ],
+    ['{\n  "title": "a",\n  "tags": [1,,2]\n}', "not valid JSON: Unexpected token ','"],
     ['"just a string"', 'expected one JSON object ({ "title": ... }), got string'],
     ['null', 'expected one JSON object ({ "title": ... }), got null'],
     ['{"title": "T", "draft": "yes"}', 'field "draft": expected true or false, got a string'],
-    ['{"title": "T", "date": 1576750000}', 'field "date": expected a date like 2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000, got number 1576750000'],
+    [
+      '{"title": "T", "date": 1576750000}',
+      'field "date": expected a date like 2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000, got number 1576750000',
+    ],
     ['{"title": "T", "content": ["<p>"]}', 'field "content": expected a string of HTML'],
-    ['{"title": "T", "tags": {"a": 1}}', 'field "tags": expected a list of tags or a comma-separated string, got an object'],
+    [
+      '{"title": "T", "tags": {"a": 1}}',
+      'field "tags": expected a list of tags or a comma-separated string, got an object',
+    ],
   ])('%j', (source, message) => {
     expect(rejectionOf(() => parseJsonText(source)).message).toBe(message);
   });

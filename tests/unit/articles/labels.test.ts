@@ -32,13 +32,20 @@ describe('slugify (shared by ids and labels)', () => {
 
 describe('normalizeTags', () => {
   it('folds case, spacing and punctuation into one tag; the first spelling wins', () => {
-    const { tags, warnings } = normalizeTags(['Security Deal', 'security  deal', 'SECURITY-DEAL', 'security_deal']);
+    const { tags, warnings } = normalizeTags([
+      'Security Deal',
+      'security  deal',
+      'SECURITY-DEAL',
+      'security_deal',
+    ]);
     expect(tags).toEqual([{ slug: 'security-deal', name: 'Security Deal' }]);
     expect(warnings).toEqual([]);
   });
 
   it('drops empty names (a trailing comma)', () => {
-    expect(normalizeTags(splitTagList('security deal,')).tags).toEqual([{ slug: 'security-deal', name: 'security deal' }]);
+    expect(normalizeTags(splitTagList('security deal,')).tags).toEqual([
+      { slug: 'security-deal', name: 'security deal' },
+    ]);
     expect(normalizeTags(['', '   ', '\u0007']).tags).toEqual([]);
   });
 
@@ -46,7 +53,9 @@ describe('normalizeTags', () => {
     const { tags, warnings } = normalizeTags(Array.from({ length: 100 }, (_, i) => `tag ${i + 1}`));
     expect(tags).toHaveLength(20);
     expect(tags.at(-1)).toEqual({ slug: 'tag-20', name: 'tag 20' });
-    expect(warnings).toEqual(['kept the first 20 tags; dropped 80 more ("tag 21", "tag 22", "tag 23", …)']);
+    expect(warnings).toEqual([
+      'kept the first 20 tags; dropped 80 more ("tag 21", "tag 22", "tag 23", …)',
+    ]);
   });
 
   it('counts duplicates once before capping', () => {
@@ -102,7 +111,12 @@ describe('normalizeAuthors', () => {
       SITE,
     );
     expect(authors).toEqual([
-      { slug: 'zoe-angstrom', name: 'Zoë Ångström', email: 'zoe@example.com', url: 'https://news.example.com/authors/zoe' },
+      {
+        slug: 'zoe-angstrom',
+        name: 'Zoë Ångström',
+        email: 'zoe@example.com',
+        url: 'https://news.example.com/authors/zoe',
+      },
       { slug: 'زينب', name: 'زينب', url: 'https://example.org/z' },
     ]);
     expect(warnings).toEqual([]);
@@ -125,7 +139,9 @@ describe('normalizeAuthors', () => {
       [{ email: 'desk@example.com' }, { name: '  ' }, { url: 'https://x.example/' }],
       SITE,
     );
-    expect(authors).toEqual([{ slug: 'desk-example-com', name: 'desk@example.com', email: 'desk@example.com' }]);
+    expect(authors).toEqual([
+      { slug: 'desk-example-com', name: 'desk@example.com', email: 'desk@example.com' },
+    ]);
     expect(warnings).toEqual(['dropped an author with no name']);
   });
 
@@ -135,6 +151,8 @@ describe('normalizeAuthors', () => {
     const { authors, warnings } = normalizeAuthors(inputs, SITE);
     expect(authors).toHaveLength(10);
     expect(authors[0]).toEqual({ slug: 'jane-doe', name: 'Jane Doe' });
-    expect(warnings).toEqual(['kept the first 10 authors; dropped 6 more ("Writer 9", "Writer 10", "Writer 11", …)']);
+    expect(warnings).toEqual([
+      'kept the first 10 authors; dropped 6 more ("Writer 9", "Writer 10", "Writer 11", …)',
+    ]);
   });
 });

@@ -4,7 +4,11 @@ import { parseArticle } from '../../../shared/articles/parse.ts';
 import { articleProblems, fixture, rejectionOf, SITE } from './helpers.ts';
 
 const parseMd = (source: string | Buffer, key = 'articles/x.md') =>
-  parseArticle({ key, body: typeof source === 'string' ? Buffer.from(source) : source, siteUrl: SITE });
+  parseArticle({
+    key,
+    body: typeof source === 'string' ? Buffer.from(source) : source,
+    siteUrl: SITE,
+  });
 const parseFixture = (name: string) => parseMd(fixture(`corpus/${name}`), `articles/${name}`);
 
 describe('Markdown with front matter', () => {
@@ -18,7 +22,11 @@ describe('Markdown with front matter', () => {
       updated: '2019-12-20T08:00:00.000Z',
       authors: [
         { slug: 'jane-doe', name: 'Jane Doe', email: 'jane@example.com' },
-        { slug: 'ali-ben-salah', name: 'Ali Ben Salah', url: 'https://news.example.com/authors/ali' },
+        {
+          slug: 'ali-ben-salah',
+          name: 'Ali Ben Salah',
+          url: 'https://news.example.com/authors/ali',
+        },
       ],
       tags: [
         { slug: 'budget', name: 'Budget' },
@@ -47,14 +55,21 @@ describe('Markdown with front matter', () => {
   });
 
   it.each([
-    ['heading-only.md', 'Storm closes schools', 'Schools in the north closed on Monday as a storm hit.'],
+    [
+      'heading-only.md',
+      'Storm closes schools',
+      'Schools in the north closed on Monday as a storm hit.',
+    ],
     ['setext-heading.markdown', 'Bridge reopens', 'The bridge reopened after nine months.'],
-  ])('takes the title from the first heading of %s when there is no front matter', (name, title, summary) => {
-    const { article } = parseFixture(name);
-    expect(article.title).toBe(title);
-    expect(article.summary).toBe(summary);
-    expect(article.contentHtml).not.toMatch(/<h1|Storm|Bridge reopens/);
-  });
+  ])(
+    'takes the title from the first heading of %s when there is no front matter',
+    (name, title, summary) => {
+      const { article } = parseFixture(name);
+      expect(article.title).toBe(title);
+      expect(article.summary).toBe(summary);
+      expect(article.contentHtml).not.toMatch(/<h1|Storm|Bridge reopens/);
+    },
+  );
 
   it('keeps a first heading that differs from the front-matter title', () => {
     const { article } = parseMd('---\ntitle: Main\n---\n# Other\n\nText.');
@@ -63,7 +78,9 @@ describe('Markdown with front matter', () => {
   });
 
   it('reduces a front-matter title with HTML to plain text', () => {
-    const { article } = parseMd('---\ntitle: "Tom &amp; Jerry <b>go</b> <script>x</script>"\n---\nBody');
+    const { article } = parseMd(
+      '---\ntitle: "Tom &amp; Jerry <b>go</b> <script>x</script>"\n---\nBody',
+    );
     expect(article.title).toBe('Tom & Jerry go');
   });
 
@@ -76,7 +93,11 @@ describe('Markdown with front matter', () => {
   });
 
   it('accepts numbers as tags', () => {
-    expect(parseFixture('numeric-tags.md').article.tags.map((t) => t.name)).toEqual(['2019', '3.5', 'news']);
+    expect(parseFixture('numeric-tags.md').article.tags.map((t) => t.name)).toEqual([
+      '2019',
+      '3.5',
+      'news',
+    ]);
   });
 
   it('caps 100 tags at 20 with a warning', () => {
@@ -86,7 +107,10 @@ describe('Markdown with front matter', () => {
   });
 
   it('expands a few YAML anchors', () => {
-    expect(parseFixture('yaml-anchors.md').article.authors.map((a) => a.name)).toEqual(['Jane Doe', 'Omar Haddad']);
+    expect(parseFixture('yaml-anchors.md').article.authors.map((a) => a.name)).toEqual([
+      'Jane Doe',
+      'Omar Haddad',
+    ]);
   });
 
   it('warns about unknown fields (typos) and still uses the real ones', () => {
@@ -100,7 +124,10 @@ describe('Markdown with front matter', () => {
   });
 
   it('keeps a draft and a future date for the caller to schedule', () => {
-    expect(parseFixture('draft-scheduled.md').article).toMatchObject({ draft: true, date: '2031-01-01T00:00:00.000Z' });
+    expect(parseFixture('draft-scheduled.md').article).toMatchObject({
+      draft: true,
+      date: '2031-01-01T00:00:00.000Z',
+    });
   });
 
   it('treats unresolved YAML tags as plain values, with a warning', () => {
@@ -118,28 +145,70 @@ describe('Markdown with front matter', () => {
   it('drops a bad language tag with a warning', () => {
     const { article, warnings } = parseMd('---\ntitle: T\nlanguage: "english please"\n---\n');
     expect(article.language).toBeUndefined();
-    expect(warnings).toEqual(['field "language": dropped "english please" (not a language tag such as en or pt-BR)']);
+    expect(warnings).toEqual([
+      'field "language": dropped "english please" (not a language tag such as en or pt-BR)',
+    ]);
   });
 });
 
 describe('Markdown rejections name what and where', () => {
   it.each([
-    ['no-title.md', 'no-title', 'no title: set "title:" in the front matter or start the text with a "# Heading" line'],
-    ['unclosed-front-matter.md', 'bad-front-matter', 'line 1: front matter starts with --- but no closing --- line follows'],
-    ['toml-front-matter.md', 'bad-front-matter', 'line 1: TOML front matter (+++) is not supported; use YAML between --- lines'],
-    ['wrong-type-tags.md', 'invalid-field', 'front matter line 5 (line 6 of the file): field "tags[2]": expected a string, got an object'],
-    ['wrong-type-title.md', 'invalid-field', 'front matter line 2 (line 3 of the file): field "title": expected a string, got a list'],
-    ['wrong-type-draft.md', 'invalid-field', 'front matter line 2 (line 3 of the file): field "draft": expected true or false, got a string'],
+    [
+      'no-title.md',
+      'no-title',
+      'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+    ],
+    [
+      'unclosed-front-matter.md',
+      'bad-front-matter',
+      'line 1: front matter starts with --- but no closing --- line follows',
+    ],
+    [
+      'toml-front-matter.md',
+      'bad-front-matter',
+      'line 1: TOML front matter (+++) is not supported; use YAML between --- lines',
+    ],
+    [
+      'wrong-type-tags.md',
+      'invalid-field',
+      'front matter line 5 (line 6 of the file): field "tags[2]": expected a string, got an object',
+    ],
+    [
+      'wrong-type-title.md',
+      'invalid-field',
+      'front matter line 2 (line 3 of the file): field "title": expected a string, got a list',
+    ],
+    [
+      'wrong-type-draft.md',
+      'invalid-field',
+      'front matter line 2 (line 3 of the file): field "draft": expected true or false, got a string',
+    ],
     [
       'bad-date.md',
       'invalid-field',
       'front matter line 3 (line 4 of the file): field "date": "next Tuesday" is not a date; use 2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000',
     ],
-    ['impossible-date.md', 'invalid-field', /^front matter line 2 \(line 3 of the file\): field "date": "2019-02-30" is not a date/],
-    ['yaml-bomb.md', 'bad-front-matter', 'front matter: too many aliases (*references); it looks like a YAML bomb'],
+    [
+      'impossible-date.md',
+      'invalid-field',
+      /^front matter line 2 \(line 3 of the file\): field "date": "2019-02-30" is not a date/,
+    ],
+    [
+      'yaml-bomb.md',
+      'bad-front-matter',
+      'front matter: too many aliases (*references); it looks like a YAML bomb',
+    ],
     ['yaml-syntax-error.md', 'bad-front-matter', /^front matter line 3 \(line 4 of the file\): /],
-    ['duplicate-keys.md', 'bad-front-matter', 'front matter line 2 (line 3 of the file): Map keys must be unique'],
-    ['front-matter-is-a-list.md', 'bad-front-matter', 'front matter line 1 (line 2 of the file): expected "key: value" lines'],
+    [
+      'duplicate-keys.md',
+      'bad-front-matter',
+      'front matter line 2 (line 3 of the file): Map keys must be unique',
+    ],
+    [
+      'front-matter-is-a-list.md',
+      'bad-front-matter',
+      'front matter line 1 (line 2 of the file): expected "key: value" lines',
+    ],
     ['bad-id.md', 'bad-id', /^field "id": "\.\.\/\.\.\/index" is not a safe id/],
   ])('%s → %s', (name, reason, message) => {
     const error = rejectionOf(() => parseFixture(name));
@@ -150,7 +219,9 @@ describe('Markdown rejections name what and where', () => {
 
   it('names the line of a single author object', () => {
     const error = rejectionOf(() => parseMd('---\ntitle: T\nauthor:\n  name: 5\n---\n'));
-    expect(error.message).toBe('front matter line 3 (line 4 of the file): field "author.name": expected a string, got number 5');
+    expect(error.message).toBe(
+      'front matter line 3 (line 4 of the file): field "author.name": expected a string, got number 5',
+    );
   });
 
   it('names the index in an author list', () => {
@@ -162,17 +233,25 @@ describe('Markdown rejections name what and where', () => {
 
   it('rejects front matter larger than 64 KiB', () => {
     const error = rejectionOf(() => parseMd(`---\ntitle: T\nx: "${'a'.repeat(70_000)}"\n---\n`));
-    expect(error).toMatchObject({ reason: 'bad-front-matter', message: 'front matter is larger than 64 KiB' });
+    expect(error).toMatchObject({
+      reason: 'bad-front-matter',
+      message: 'front matter is larger than 64 KiB',
+    });
   });
 
   it('rejects deeply nested YAML without crashing', () => {
-    const error = rejectionOf(() => parseMd(`---\ntitle: T\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\n`));
+    const error = rejectionOf(() =>
+      parseMd(`---\ntitle: T\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n---\n`),
+    );
     expect(error.reason).toBe('bad-front-matter');
   });
 
   it('rejects Markdown nested too deeply to render', () => {
     const error = rejectionOf(() => parseMd(`# T\n\n${'>'.repeat(5000)} x\n`));
-    expect(error).toMatchObject({ reason: 'too-complex', message: 'Markdown is nested too deeply to render' });
+    expect(error).toMatchObject({
+      reason: 'too-complex',
+      message: 'Markdown is nested too deeply to render',
+    });
   });
 });
 

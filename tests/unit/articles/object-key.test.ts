@@ -204,14 +204,18 @@ describe('guidFromId', () => {
     expect(guidFromId('2019/12/deep-article')).toBe(
       `urn:uuid:${uuidV5('2019/12/deep-article', FEEDPUB_NAMESPACE)}`,
     );
-    expect(guidFromId('2019/12/deep-article')).toBe('urn:uuid:d33bb6f3-0eaf-55b2-95df-2b23a128fc0d');
+    expect(guidFromId('2019/12/deep-article')).toBe(
+      'urn:uuid:d33bb6f3-0eaf-55b2-95df-2b23a128fc0d',
+    );
   });
 
   it('is a version 5, RFC 4122 variant urn:uuid, distinct per id', () => {
     const ids = ['a', 'b', 'новости/главная', 'x'.repeat(200)];
     const guids = ids.map(guidFromId);
     for (const guid of guids) {
-      expect(guid).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(guid).toMatch(
+        /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     }
     expect(new Set(guids).size).toBe(ids.length);
   });

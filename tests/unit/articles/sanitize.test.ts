@@ -12,7 +12,9 @@ describe('sanitizeContent against the OWASP filter-evasion cheat sheet', () => {
   it.each(OWASP.map((vector) => [vector]))('neutralizes %s', (vector) => {
     const { html } = sanitizeContent(vector, SITE);
     expect(htmlSafetyProblems(html)).toEqual([]);
-    expect(html).not.toMatch(/<(?:script|style|iframe|object|embed|svg|math|form|base|meta|link)\b/i);
+    expect(html).not.toMatch(
+      /<(?:script|style|iframe|object|embed|svg|math|form|base|meta|link)\b/i,
+    );
     expect(html.replace(/="[^"]*"/g, '=""')).not.toMatch(/\son[a-z]+=/i);
     expect(html).not.toMatch(/(?:href|src)="(?!https?:\/\/|mailto:)/i);
     // Stable: sanitizing the output again changes nothing.
@@ -31,7 +33,7 @@ describe('sanitizeContent against the OWASP filter-evasion cheat sheet', () => {
       '<IMG SRC="`<javascript:alert>`(\'XSS\')"',
       '<iframe src=http://xss.rocks/scriptlet.html <',
       '<img src="x` `<script>alert(1)</script>"` `>',
-      '<!--[if gte IE 4]><SCRIPT>alert(\'XSS\');</SCRIPT><![endif]-->',
+      "<!--[if gte IE 4]><SCRIPT>alert('XSS');</SCRIPT><![endif]-->",
       '<![CDATA[<script>alert(1)</script>]]>',
       '<img src="https://ok.example/a.png" alt="&quot; onerror=&quot;alert(1)">',
       '<a href="https://ok.example/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">q</a>',
@@ -42,7 +44,11 @@ describe('sanitizeContent against the OWASP filter-evasion cheat sheet', () => {
 
 describe('sanitizeContent', () => {
   it.each([
-    ['keeps text markup', '<p>Hello <strong>big</strong> <em>world</em></p>', '<p>Hello <strong>big</strong> <em>world</em></p>'],
+    [
+      'keeps text markup',
+      '<p>Hello <strong>big</strong> <em>world</em></p>',
+      '<p>Hello <strong>big</strong> <em>world</em></p>',
+    ],
     [
       'makes relative links absolute, with rel',
       '<a href="/about?a=1&amp;b=2#x">about</a>',
@@ -53,7 +59,11 @@ describe('sanitizeContent', () => {
       '<a href="//cdn.example.net/x">a</a><a href="x/y">b</a>',
       '<a href="https://cdn.example.net/x" rel="noopener noreferrer">a</a><a href="https://news.example.com/x/y" rel="noopener noreferrer">b</a>',
     ],
-    ['keeps mailto links', '<a href="mailto:desk@example.com">m</a>', '<a href="mailto:desk@example.com" rel="noopener noreferrer">m</a>'],
+    [
+      'keeps mailto links',
+      '<a href="mailto:desk@example.com">m</a>',
+      '<a href="mailto:desk@example.com" rel="noopener noreferrer">m</a>',
+    ],
     [
       'replaces rel and drops target',
       '<a href="https://x.example/" rel="opener" target="_blank">x</a>',
@@ -64,18 +74,62 @@ describe('sanitizeContent', () => {
       '<img src="/i.png" alt="A &quot;b&quot;" title="t" width="10" height="20">',
       '<img src="https://news.example.com/i.png" alt="A &quot;b&quot;" title="t" width="10" height="20" />',
     ],
-    ['drops non-numeric sizes', '<img src="https://x.example/i.png" width="100%" height="1e9">', '<img src="https://x.example/i.png" />'],
-    ['drops an image whose src goes', '<p>a<img src="javascript:alert(1)" alt="x">b</p>', '<p>ab</p>'],
-    ['unwraps a link whose href goes', '<p><a href="javascript:alert(1)">text</a></p>', '<p>text</p>'],
-    ['keeps figures and tables', '<figure><img src="https://x.example/a.png" alt=""><figcaption>c</figcaption></figure>', '<figure><img src="https://x.example/a.png" alt="" /><figcaption>c</figcaption></figure>'],
-    ['keeps table spans', '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>', '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>'],
-    ['keeps direction and language', '<p dir="rtl" lang="ar">مرحبا</p><p dir="sideways" lang="x y">x</p>', '<p dir="rtl" lang="ar">مرحبا</p><p>x</p>'],
-    ['escapes ]]> in text and attributes', '<p title="x">a ]]> b ]]> c</p><img src="https://x.example/]]>" alt="]]>">', '<p>a ]]&gt; b ]]&gt; c</p><img src="https://x.example/]]%3E" alt="]]&gt;" />'],
-    ['removes forbidden characters, raw or as entities', '<p>a\u0001b&#1;c&#xFFFE;d\ud800e</p>', '<p>abcde</p>'],
-    ['closes unclosed tags', '<p>open <em>emphasis <strong>strong', '<p>open <em>emphasis <strong>strong</strong></em></p>'],
+    [
+      'drops non-numeric sizes',
+      '<img src="https://x.example/i.png" width="100%" height="1e9">',
+      '<img src="https://x.example/i.png" />',
+    ],
+    [
+      'drops an image whose src goes',
+      '<p>a<img src="javascript:alert(1)" alt="x">b</p>',
+      '<p>ab</p>',
+    ],
+    [
+      'unwraps a link whose href goes',
+      '<p><a href="javascript:alert(1)">text</a></p>',
+      '<p>text</p>',
+    ],
+    [
+      'keeps figures and tables',
+      '<figure><img src="https://x.example/a.png" alt=""><figcaption>c</figcaption></figure>',
+      '<figure><img src="https://x.example/a.png" alt="" /><figcaption>c</figcaption></figure>',
+    ],
+    [
+      'keeps table spans',
+      '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>',
+      '<table><tr><th scope="col" colspan="2">h</th></tr><tr><td rowspan="2">d</td></tr></table>',
+    ],
+    [
+      'keeps direction and language',
+      '<p dir="rtl" lang="ar">مرحبا</p><p dir="sideways" lang="x y">x</p>',
+      '<p dir="rtl" lang="ar">مرحبا</p><p>x</p>',
+    ],
+    [
+      'escapes ]]> in text and attributes',
+      '<p title="x">a ]]> b ]]> c</p><img src="https://x.example/]]>" alt="]]>">',
+      '<p>a ]]&gt; b ]]&gt; c</p><img src="https://x.example/]]%3E" alt="]]&gt;" />',
+    ],
+    [
+      'removes forbidden characters, raw or as entities',
+      '<p>a\u0001b&#1;c&#xFFFE;d\ud800e</p>',
+      '<p>abcde</p>',
+    ],
+    [
+      'closes unclosed tags',
+      '<p>open <em>emphasis <strong>strong',
+      '<p>open <em>emphasis <strong>strong</strong></em></p>',
+    ],
     ['drops comments and CDATA', '<p>a<!-- secret -->b<![CDATA[c]]>d</p>', '<p>abd</p>'],
-    ['drops classes, ids and data attributes quietly', '<div class="x" id="y" data-z="1">t</div>', '<div>t</div>'],
-    ['keeps the text of unknown layout tags', '<center><font color="red">old</font></center>', 'old'],
+    [
+      'drops classes, ids and data attributes quietly',
+      '<div class="x" id="y" data-z="1">t</div>',
+      '<div>t</div>',
+    ],
+    [
+      'keeps the text of unknown layout tags',
+      '<center><font color="red">old</font></center>',
+      'old',
+    ],
   ])('%s', (_, input, expected) => {
     const { html } = sanitizeContent(input, SITE);
     expect(html).toBe(expected);
@@ -85,14 +139,32 @@ describe('sanitizeContent', () => {
   it.each([
     ['<p>a</p><script>alert(1)</script>', ['removed <script> from content']],
     ['<iframe src="https://evil.example/"></iframe>', ['removed <iframe> from content']],
-    ['<p onclick="x()" onmouseover="y()">a</p>', ['removed event-handler attributes (onclick) from content', 'removed event-handler attributes (onmouseover) from content']],
+    [
+      '<p onclick="x()" onmouseover="y()">a</p>',
+      [
+        'removed event-handler attributes (onclick) from content',
+        'removed event-handler attributes (onmouseover) from content',
+      ],
+    ],
     ['<p style="color:red">a</p>', ['removed style attributes from content']],
     [
       '<a href="java&#x09;script:alert(1)">x</a>',
-      ['removed link from content: "java script:alert(1)" uses javascript: (allowed: http, https, mailto)'],
+      [
+        'removed link from content: "java script:alert(1)" uses javascript: (allowed: http, https, mailto)',
+      ],
     ],
-    ['<img src="data:image/png;base64,AAAA">', ['removed image from content: "data:image/png;base64,AAAA" uses data: (allowed: http, https)']],
-    ['<a href="vbscript:msgbox(1)">x</a>', ['removed link from content: "vbscript:msgbox(1)" uses vbscript: (allowed: http, https, mailto)']],
+    [
+      '<img src="data:image/png;base64,AAAA">',
+      [
+        'removed image from content: "data:image/png;base64,AAAA" uses data: (allowed: http, https)',
+      ],
+    ],
+    [
+      '<a href="vbscript:msgbox(1)">x</a>',
+      [
+        'removed link from content: "vbscript:msgbox(1)" uses vbscript: (allowed: http, https, mailto)',
+      ],
+    ],
     ['<a href="https://[::1">x</a>', ['removed link from content: "https://[::1" is not a URL']],
     ['<p>clean <b>html</b> <a href="/x">x</a></p>', []],
   ])('warns about what it removed from %s', (input, warnings) => {
@@ -102,7 +174,9 @@ describe('sanitizeContent', () => {
   it('rejects HTML nested too deeply to parse in time', () => {
     const error = rejectionOf(() => sanitizeContent('<div>'.repeat(300_000), SITE));
     expect(error.reason).toBe('too-complex');
-    expect(error.message).toBe('content: HTML is nested more than 200 elements deep (unclosed tags?)');
+    expect(error.message).toBe(
+      'content: HTML is nested more than 200 elements deep (unclosed tags?)',
+    );
   });
 
   it('accepts long but shallow HTML: thousands of unclosed <p> and <li>', () => {

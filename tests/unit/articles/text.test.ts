@@ -28,9 +28,12 @@ describe('removeXmlForbidden', () => {
     0xffff,
   ];
 
-  it.each(forbidden.map((code) => [`U+${code.toString(16).padStart(4, '0')}`, code]))('removes %s', (_, code) => {
-    expect(removeXmlForbidden(`a${String.fromCharCode(code as number)}b`)).toBe('ab');
-  });
+  it.each(forbidden.map((code) => [`U+${code.toString(16).padStart(4, '0')}`, code]))(
+    'removes %s',
+    (_, code) => {
+      expect(removeXmlForbidden(`a${String.fromCharCode(code as number)}b`)).toBe('ab');
+    },
+  );
 
   it.each([
     ['a lone high surrogate', 'a\ud800b', 'ab'],
@@ -82,7 +85,9 @@ describe('plainTitle and summarize', () => {
   });
 
   it('makes a title one clean line', () => {
-    expect(plainTitle('  Breaking:\n\tnews\u0007 \u202eof\u202c today ')).toBe('Breaking: news of today');
+    expect(plainTitle('  Breaking:\n\tnews\u0007 \u202eof\u202c today ')).toBe(
+      'Breaking: news of today',
+    );
   });
 
   it('summarizes to about 300 characters', () => {
@@ -103,7 +108,11 @@ describe('htmlToText', () => {
     ['drops tags, keeps text', 'a <b>bold</b> <a href="x">link</a>', 'a bold link'],
     ['drops script and style content', 'a<script>alert(1)</script><style>p{}</style>b', 'ab'],
     ['drops svg and template content', 'a<svg><text>x</text></svg><template>t</template>b', 'ab'],
-    ['separates blocks', '<p>one</p><p>two</p><ul><li>three</li><li>four</li></ul>', 'one two three four'],
+    [
+      'separates blocks',
+      '<p>one</p><p>two</p><ul><li>three</li><li>four</li></ul>',
+      'one two three four',
+    ],
     ['keeps ]]> as text', 'a ]]> b ]]> c', 'a ]]> b ]]> c'],
     ['removes forbidden characters, also from entities', 'a&#1;b\u0001c&#xFFFF;d', 'abcd'],
     ['survives unclosed tags', '<p>open <em>em <b>b', 'open em b'],
@@ -138,11 +147,17 @@ describe('sameHeadline', () => {
 
 describe('paragraphs', () => {
   it('splits on blank lines and joins wrapped lines', () => {
-    expect(splitParagraphs('one\ntwo\n\n \n\nthree\n   \nfour\n')).toEqual(['one two', 'three', 'four']);
+    expect(splitParagraphs('one\ntwo\n\n \n\nthree\n   \nfour\n')).toEqual([
+      'one two',
+      'three',
+      'four',
+    ]);
   });
 
   it('escapes plain text into <p> elements', () => {
-    expect(paragraphsToHtml(['<b>x</b> & "y"', 'z'])).toBe('<p>&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;</p>\n<p>z</p>');
+    expect(paragraphsToHtml(['<b>x</b> & "y"', 'z'])).toBe(
+      '<p>&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;</p>\n<p>z</p>',
+    );
   });
 });
 

@@ -11,12 +11,16 @@ describe('the sample wire story', () => {
   const paragraphs = [...article.contentHtml.matchAll(/<p>(.*?)<\/p>/g)].map((m) => m[1] ?? '');
 
   it('takes the first line as the title', () => {
-    expect(article.title).toBe("Libya's internationally recognized gov't ratifies Turkey security deal");
+    expect(article.title).toBe(
+      "Libya's internationally recognized gov't ratifies Turkey security deal",
+    );
   });
 
   it('drops both repeated headline lines and keeps exactly 9 paragraphs', () => {
     expect(paragraphs).toHaveLength(9);
-    expect(paragraphs[0]).toMatch(/^Libya's internationally recognized government said on Dec\. 19/);
+    expect(paragraphs[0]).toMatch(
+      /^Libya's internationally recognized government said on Dec\. 19/,
+    );
     expect(article.contentHtml).not.toContain('ratifies Turkey security deal');
     expect(article.contentHtml).not.toContain('Libyas internationally');
   });
@@ -58,7 +62,9 @@ describe('parseTxt', () => {
   it('treats markup as text', () => {
     const { article } = parseTxtFile('corpus/html-in-wire.txt');
     expect(article.title).toBe('<script>alert(1)</script> & <b>bold</b> headline');
-    expect(article.contentHtml).toBe('<p>Body &lt;img src=x onerror=alert(1)&gt; &amp; ]]&gt; ]]&gt;.</p>');
+    expect(article.contentHtml).toBe(
+      '<p>Body &lt;img src=x onerror=alert(1)&gt; &amp; ]]&gt; ]]&gt;.</p>',
+    );
   });
 
   it('accepts a story that is only a headline', () => {
@@ -76,11 +82,18 @@ describe('parseTxt', () => {
   it('joins hard-wrapped lines and reads a multi-tag line', () => {
     const { fields } = parseTxt(fixture('corpus/tag-line-multi.txt').toString('utf8'));
     expect(fields.html).toBe('<p>First paragraph wrapped over two lines.</p>');
-    expect(fields.tags.map((t) => t.trim())).toEqual(['Libya', 'Turkey', 'security deal', 'U.S. politics']);
+    expect(fields.tags.map((t) => t.trim())).toEqual([
+      'Libya',
+      'Turkey',
+      'security deal',
+      'U.S. politics',
+    ]);
   });
 
   it('skips lines that clean to nothing when looking for the title', () => {
-    expect(parseTxt('\u202e\u2066\u200b\u0007\n\nReal title\n\nbody').fields.title).toBe('Real title');
+    expect(parseTxt('\u202e\u2066\u200b\u0007\n\nReal title\n\nbody').fields.title).toBe(
+      'Real title',
+    );
   });
 
   it('rejects a file in which no line has a visible character', () => {

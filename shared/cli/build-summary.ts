@@ -1,0 +1,73 @@
+import type { IngestOutcome, IngestStatus } from '../ingest/report.ts';
+
+/** The JSON summary `feedpub build --json` writes, and its short human form. */
+
+export interface SummaryEntry {
+  /** Path relative to the inbox folder. */
+  file: string;
+  key: string;
+  /** `error`: the pipeline produced no report for this file (see `reason`). */
+  status: IngestStatus | 'error';
+  id: string | null;
+  title: string | null;
+  reason: string | null;
+  warnings: string[];
+}
+
+export interface BuildSummary {
+  articles: SummaryEntry[];
+  /** Every file of the built site, relative to the output folder. */
+  files: string[];
+}
+
+export interface BuildInput {
+  file: string;
+  key: string;
+  /** Why the file could not even be uploaded. */
+  uploadError?: string;
+}
+
+/** One entry per input file, from the last outcome seen for its key. */
+export function summarize(
+  inputs: readonly BuildInput[],
+  outcomes: ReadonlyMap<string, IngestOutcome>,
+  deadKeys: ReadonlySet<string>,
+): SummaryEntry[] {
+  return inputs.map(({ file, key, uploadError }) => {
+    const outcome = outcomes.get(key);
+    const report =
+      outcome?.kind === 'applied' || outcome?.kind === 'duplicate' ? outcome.report : undefined;
+    if (report) {
+      return {
+        file,
+        key,
+        status: report.status,
+        id: report.id ?? null,
+        title: report.title ?? null,
+        reason: report.reason ?? null,
+        warnings: report.warnings,
+      };
+    }
+    const reason = uploadError
+      ? `could not be uploaded: ${uploadError}`
+      : outcome?.kind === 'ignored'
+        ? `ignored by ingest: ${outcome.why}`
+        : deadKeys.has(key)
+          ? 'ingest kept failing; the message went to the dead-letter queue'
+          : 'the pipeline produced no report for this file';
+    return { file, key, status: 'error', id: null, title: null, reason, warnings: [] };
+  });
+}
+
+/** "7 files: 5 published, 2 rejected", then one line per rejected or failed file. */
+export function describeSummary(entries: readonly SummaryEntry[]): string[] {
+  const counts = new Map<string, number>();
+  for (const entry of entries) counts.set(entry.status, (counts.get(entry.status) ?? 0) + 1);
+  const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const lines = [`${entries.length} file${entries.length === 1 ? '' : 's'}: ${tally}`];
+  for (const entry of entries) {
+    if (entry.status === 'rejected' || entry.status === 'error')
+      lines.push(`  ${entry.status.padEnd(8)}  ${entry.file}: ${entry.reason}`);
+  }
+  return lines;
+}

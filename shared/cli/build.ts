@@ -1,0 +1,136 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { decodeS3EventKey } from '../articles/object-key.ts';
+import type { IngestOutcome } from '../ingest/report.ts';
+import { startEmbeddedAws } from '../local/embedded-aws.ts';
+import { eachLimited, keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
+import { startPipeline } from '../local/pipeline.ts';
+import { exportSite } from '../local/site-export.ts';
+import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
+import { type BuildInput, type BuildSummary, describeSummary, summarize } from './build-summary.ts';
+import { CliError } from './errors.ts';
+import { siteConfig } from './options.ts';
+import { Progress } from './reporter.ts';
+import { Resources, stopOnSignals } from './shutdown.ts';
+
+export interface BuildOptions {
+  inbox: string;
+  out: string;
+  json?: string;
+  siteUrl: string;
+  itemLimit?: number;
+  strict: boolean;
+  clean: boolean;
+  s3Port?: number;
+  dynamoPort?: number;
+}
+
+/** Exit codes: 0 built (rejections included), 1 `--strict` and something was rejected, 2 the pipeline failed. */
+export const EXIT = { ok: 0, rejected: 1, pipelineFailed: 2 } as const;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Keys of the S3 events parked in the dead-letter queue (message bodies are S3 events). */
+function deadLetterKeys(bodies: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const body of bodies) {
+    try {
+      const event = JSON.parse(body) as { Records?: { s3?: { object?: { key?: string } } }[] };
+      for (const record of event.Records ?? [])
+        if (record.s3?.object?.key) keys.add(decodeS3EventKey(record.s3.object.key));
+    } catch {
+      // Not an S3 event: it names no file.
+    }
+  }
+  return keys;
+}
+
+/**
+ * `feedpub build`: every file of the inbox folder through the real pipeline on throwaway
+ * emulators, the site bucket copied to `out`, a summary with one entry per file.
+ */
+export async function build(options: BuildOptions): Promise<number> {
+  const inbox = resolve(options.inbox);
+  const out = resolve(options.out);
+  const json = options.json ? resolve(options.json) : undefined;
+  checkInbox(inbox);
+  prepareOut(out, inbox, options.clean);
+  if (json) prepareJsonTarget(json);
+  const files = await listInboxFiles(inbox);
+  if (files.length === 0)
+    throw new CliError(`the inbox folder ${inbox} holds no files: add .txt, .md or .json articles`);
+
+  const resources = new Resources();
+  let startupDone = () => {};
+  const started = new Promise<void>((done) => {
+    startupDone = done;
+  });
+  stopOnSignals({ started: () => started, stop: () => resources.stopAll(), exitCode: 130 });
+  try {
+    const aws = await startEmbeddedAws({
+      s3Port: options.s3Port,
+      dynamoPort: options.dynamoPort,
+      handleSignals: false,
+    });
+    resources.add(aws.stop);
+    const outcomes = new Map<string, IngestOutcome>();
+    const streamFailures: string[] = [];
+    const progress = new Progress((text) => console.log(text));
+    progress.expect(files.length);
+    const pipeline = await startPipeline({
+      aws,
+      site: siteConfig(options.siteUrl, options.itemLimit),
+      releaseIntervalMs: 0,
+      onIngest: (outcome) => {
+        if (outcome.kind !== 'stale') outcomes.set(outcome.key, outcome);
+        progress.complete();
+      },
+      onStreamFailure: (records, error) => {
+        if (records.length > 0) streamFailures.push(messageOf(error));
+      },
+    });
+    resources.add(pipeline.stop);
+    startupDone();
+
+    const inputs: BuildInput[] = files.map((f) => ({ file: f.path, key: keyForPath(f.path) }));
+    await eachLimited(inputs, 8, async (input) => {
+      try {
+        const body = await readFile(join(inbox, ...input.file.split('/')));
+        await putInboxObject(aws.s3, aws.names.inboxBucket, input.key, body);
+      } catch (error) {
+        input.uploadError = messageOf(error);
+        progress.complete();
+      }
+    });
+    await pipeline.settle();
+
+    const deadKeys = deadLetterKeys(pipeline.queue.deadLetters.map((d) => d.body));
+    const summary: BuildSummary = {
+      articles: summarize(inputs, outcomes, deadKeys),
+      files: await exportSite(aws.s3, aws.names.siteBucket, out),
+    };
+    if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
+
+    for (const text of describeSummary(summary.articles)) console.log(text);
+    console.log(`Wrote ${summary.files.length} site files to ${out}`);
+    if (json) console.log(`Summary: ${json}`);
+    for (const failure of streamFailures) console.error(`feedpub: publishing failed: ${failure}`);
+
+    const failed =
+      streamFailures.length > 0 ||
+      deadKeys.size > 0 ||
+      summary.articles.some((a) => a.status === 'error');
+    if (failed) {
+      console.error('feedpub: the pipeline failed for some files (see "error" above)');
+      return EXIT.pipelineFailed;
+    }
+    if (options.strict && summary.articles.some((a) => a.status === 'rejected')) {
+      console.error('feedpub: --strict: some articles were rejected');
+      return EXIT.rejected;
+    }
+    return EXIT.ok;
+  } finally {
+    startupDone();
+    await resources.stopAll();
+  }
+}

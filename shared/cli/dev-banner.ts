@@ -1,0 +1,51 @@
+import { FEED_FORMATS, OPML_PATH, siteUrlOf } from '../feeds/site-layout.ts';
+import type { EmbeddedAws } from '../local/embedded-aws.ts';
+import { INBOX_PREFIX } from '../stores/table-definition.ts';
+
+/** What `feedpub dev` prints once everything is up: where things are and how to use them. */
+
+export interface BannerInput {
+  serverUrl: string;
+  siteUrl: string;
+  inbox: string;
+  dataDir: string;
+  aws: Pick<EmbeddedAws, 'endpoints' | 'names'>;
+}
+
+const FEED_LABEL = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
+const FEED_FILE = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
+
+/** A line to paste into a shell; s3rver only accepts the S3RVER/S3RVER credentials. */
+export function awsCliLine(s3Endpoint: string, inboxBucket: string): string {
+  return [
+    'AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REQUEST_CHECKSUM_CALCULATION=when_required',
+    `aws s3 cp FILE s3://${inboxBucket}/${INBOX_PREFIX.articles}`,
+    `--endpoint-url ${s3Endpoint} --region us-east-1`,
+  ].join(' ');
+}
+
+export function banner({ serverUrl, siteUrl, inbox, dataDir, aws }: BannerInput): string[] {
+  const row = (label: string, value: string) => `  ${label.padEnd(10)}  ${value}`;
+  const inboxTarget = `s3://${aws.names.inboxBucket}/${INBOX_PREFIX.articles}`;
+  return [
+    '',
+    'feedpub dev: the whole pipeline is running on this machine',
+    '',
+    row('Site', serverUrl),
+    ...(siteUrl === serverUrl ? [] : [row('', `(links in feeds and pages use ${siteUrl})`)]),
+    row('Inbox', `${inbox}  (mirrored to ${inboxTarget})`),
+    row('Data', dataDir),
+    row('S3', `${aws.endpoints.s3}  (s3rver; credentials S3RVER / S3RVER)`),
+    row('DynamoDB', `${aws.endpoints.dynamodb}  (DynamoDB Local; table ${aws.names.table})`),
+    '',
+    'Subscribe:',
+    ...FEED_FORMATS.map((f) => row(FEED_LABEL[f], siteUrlOf(serverUrl, FEED_FILE[f]))),
+    row('OPML', `${siteUrlOf(serverUrl, OPML_PATH)}  (every feed: site, tags, authors)`),
+    '',
+    `Publish: drop .txt, .md or .json files into ${inbox}, or upload with any S3 client:`,
+    `  ${awsCliLine(aws.endpoints.s3, aws.names.inboxBucket)}`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+}

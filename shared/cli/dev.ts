@@ -1,0 +1,112 @@
+import { join, resolve } from 'node:path';
+import { startEmbeddedAws } from '../local/embedded-aws.ts';
+import { startInboxMirror } from '../local/inbox-mirror.ts';
+import { startPipeline } from '../local/pipeline.ts';
+import { startSiteServer } from '../local/site-server.ts';
+import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import { banner } from './dev-banner.ts';
+import { ensureInbox, MIRROR_MANIFEST, prepareDataDir, rememberSiteUrl } from './dev-folders.ts';
+import { siteConfig } from './options.ts';
+import { describeOutcome, describePublish, Progress } from './reporter.ts';
+import { Resources, stopOnSignals } from './shutdown.ts';
+
+export interface DevOptions {
+  port: number;
+  s3Port: number;
+  dynamoPort?: number;
+  siteUrl?: string;
+  itemLimit?: number;
+  dataDir: string;
+  inbox: string;
+  fresh: boolean;
+}
+
+const print = (text: string) => console.log(text);
+const warn = (text: string) => console.error(text);
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * `feedpub dev`: the site server, the embedded AWS, the pipeline and the inbox mirror, all
+ * stopped again on Ctrl-C or on any start-up error. Resolves once everything is running.
+ */
+export async function dev(options: DevOptions): Promise<void> {
+  const dataDir = resolve(options.dataDir);
+  const inbox = resolve(options.inbox);
+  const resources = new Resources();
+  let startupDone = () => {};
+  const started = new Promise<void>((done) => {
+    startupDone = done;
+  });
+  stopOnSignals({
+    started: () => started,
+    stop: () => resources.stopAll(),
+    onSignal: () => print('\nfeedpub: stopping…'),
+  });
+  try {
+    // The HTTP port first: if it is taken, we fail before Java starts.
+    const server = await startSiteServer({ port: options.port });
+    resources.add(server.close);
+    prepareDataDir(dataDir, options.fresh);
+    const createdInbox = ensureInbox(inbox);
+    const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit);
+    const previousUrl = rememberSiteUrl(dataDir, site.url);
+
+    const aws = await startEmbeddedAws({
+      dataDir,
+      dynamoPort: options.dynamoPort,
+      s3Port: options.s3Port,
+      handleSignals: false,
+    });
+    resources.add(aws.stop);
+    const progress = new Progress(print);
+    const unsubscribe = aws.onS3Event((record) => {
+      const { bucket, object } = record.s3;
+      if (bucket.name === aws.names.inboxBucket && object.key.startsWith(INBOX_PREFIX.articles))
+        progress.expect();
+    });
+    resources.add(async () => unsubscribe());
+    const pipeline = await startPipeline({
+      aws,
+      site,
+      onIngest: (outcome) => {
+        for (const text of describeOutcome(outcome)) print(text);
+        progress.complete();
+      },
+      onPublish: (result) => {
+        for (const text of describePublish(result)) print(text);
+      },
+      onStreamFailure: (records, error) =>
+        warn(
+          records.length > 0
+            ? `feedpub: gave up publishing ${records.length} table change(s): ${messageOf(error)}`
+            : `feedpub: reading the table stream failed (retrying): ${messageOf(error)}`,
+        ),
+    });
+    resources.add(pipeline.stop);
+    server.attach({ s3: aws.s3, bucket: aws.names.siteBucket });
+
+    for (const text of banner({ serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws }))
+      print(text);
+    if (createdInbox) print(`Created ${inbox} with a sample article in it.`);
+    if (previousUrl)
+      warn(
+        `feedpub: the site URL changed from ${previousUrl} to ${site.url}; stored articles keep the old links until re-uploaded (or start with --fresh)`,
+      );
+
+    const mirror = await startInboxMirror({
+      dir: inbox,
+      s3: aws.s3,
+      bucket: aws.names.inboxBucket,
+      manifestPath: join(dataDir, MIRROR_MANIFEST),
+      onError: (error, path) => warn(`feedpub: inbox ${path}: ${messageOf(error)}`),
+    });
+    resources.add(mirror.stop);
+    const { uploaded, deleted, unchanged } = mirror.reconciled;
+    print(`Inbox: ${uploaded} uploaded, ${deleted} deleted, ${unchanged} already up to date.`);
+  } catch (error) {
+    await resources.stopAll();
+    throw error;
+  } finally {
+    startupDone();
+  }
+}

@@ -1,0 +1,106 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ParsedArticle } from '../articles/article.ts';
+import { ArticleRejectedError } from '../articles/errors.ts';
+import { idFromKey } from '../articles/object-key.ts';
+import { parseArticle } from '../articles/parse.ts';
+import { keyForPath, listInboxFiles } from '../local/inbox-files.ts';
+
+/** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
+
+export interface ValidateOptions {
+  siteUrl: string;
+  /** Keys are relative to this folder for files inside it (else the file's own name). */
+  inbox?: string;
+}
+
+interface Target {
+  path: string;
+  key: string;
+}
+
+const toPosix = (path: string) => path.split(sep).join('/');
+
+function keyFor(file: string, inbox: string | undefined): string {
+  if (inbox) {
+    const inside = relative(inbox, file);
+    if (inside && !inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))
+      return keyForPath(toPosix(inside));
+  }
+  return keyForPath(basename(file));
+}
+
+/** A folder argument stands for every file below it, keyed relative to it. */
+async function targets(paths: readonly string[], inbox?: string): Promise<Target[]> {
+  const found: Target[] = [];
+  for (const given of paths) {
+    const path = resolve(given);
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) {
+      for (const file of await listInboxFiles(path))
+        found.push({ path: join(path, ...file.path.split('/')), key: keyForPath(file.path) });
+    } else found.push({ path, key: keyFor(path, inbox) });
+  }
+  return found;
+}
+
+function describe(article: ParsedArticle, id: string, now: Date): string[] {
+  const names = (labels: readonly { name: string }[]) =>
+    labels.map((l) => l.name).join(', ') || '(none)';
+  const state = article.draft
+    ? 'draft: stored, not published'
+    : article.date && Date.parse(article.date) > now.getTime()
+      ? `scheduled: published on ${article.date}`
+      : 'published';
+  const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
+  return [
+    row('title', article.title),
+    row('id', id),
+    row('status', state),
+    row('date', article.date ?? '(none: dated when first uploaded)'),
+    ...(article.updated ? [row('updated', article.updated)] : []),
+    row('tags', names(article.tags)),
+    row('authors', names(article.authors)),
+  ];
+}
+
+async function check(target: Target, siteUrl: string, now: Date): Promise<string[] | Error> {
+  try {
+    const body = await readFile(target.path);
+    const { article, warnings } = parseArticle({ key: target.key, body, siteUrl });
+    const id = article.id ?? idFromKey(target.key);
+    return [
+      ...describe(article, id, now),
+      ...warnings.map((w) => `          warning  ${w}`),
+    ];
+  } catch (error) {
+    if (error instanceof ArticleRejectedError)
+      return new Error(`${error.message} (${error.reason})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) return new Error(`cannot read the file (${code})`);
+    throw error;
+  }
+}
+
+/** Prints one block per file; resolves to the exit code (1 if any file would be rejected). */
+export async function validate(paths: readonly string[], options: ValidateOptions): Promise<number> {
+  const now = new Date();
+  const list = await targets(paths, options.inbox ? resolve(options.inbox) : undefined);
+  let rejected = 0;
+  for (const target of list) {
+    const result = await check(target, options.siteUrl, now);
+    const shown = relative(process.cwd(), target.path) || target.path;
+    if (result instanceof Error) {
+      rejected++;
+      console.log(`rejected  ${shown} (${target.key}): ${result.message}`);
+    } else {
+      console.log(`ok        ${shown} (${target.key})`);
+      for (const line of result) console.log(line);
+    }
+  }
+  const ok = list.length - rejected;
+  console.log(
+    `${list.length} file${list.length === 1 ? '' : 's'}: ${ok} would be accepted, ${rejected} would be rejected`,
+  );
+  return rejected > 0 ? 1 : 0;
+}
