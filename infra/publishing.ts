@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TABLE } from '../shared/stores/table-definition.ts';
+import { ARTICLE_PK_PREFIX, TABLE } from '../shared/stores/table-definition.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 
 export interface PublishingProps {
@@ -16,8 +16,6 @@ export interface PublishingProps {
   readonly siteEnvironment: Record<string, string>;
 }
 
-/** Article items only: feed entries and feed meta change in the same transaction. */
-export const ARTICLE_KEY_PREFIX = 'ART#';
 export const RELEASE_EVERY = Duration.minutes(5);
 
 /** Table stream → publish → site bucket; a schedule → release → table. */
@@ -63,7 +61,7 @@ export class Publishing extends Construct {
         filters: [
           FilterCriteria.filter({
             dynamodb: {
-              Keys: { [TABLE.partitionKey.name]: { S: FilterRule.beginsWith(ARTICLE_KEY_PREFIX) } },
+              Keys: { [TABLE.partitionKey.name]: { S: FilterRule.beginsWith(ARTICLE_PK_PREFIX) } },
             },
           }),
         ],
@@ -74,10 +72,9 @@ export class Publishing extends Construct {
       name: 'release',
       description: 'Releases scheduled articles whose date has come',
       timeout: Duration.seconds(60),
-      environment: props.siteEnvironment,
     })
-      .writesTable(props.table)
-      .publishesSite(props.site);
+      // Release only flips articles live; publish, driven by the stream, owns the site.
+      .writesTable(props.table);
     new Rule(this, 'ReleaseSchedule', {
       description: 'Releases scheduled feedpub articles',
       schedule: Schedule.rate(RELEASE_EVERY),

@@ -27,6 +27,7 @@ export interface ArticleFields {
   language?: string;
 }
 
+const MAX_LISTED_FIELDS = 10;
 const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}`,
 });
@@ -122,9 +123,12 @@ export function unknownFieldWarnings(
   data: Record<string, unknown>,
   known: readonly string[],
 ): string[] {
-  return Object.keys(data)
-    .filter((key) => !known.includes(key))
+  const unknown = Object.keys(data).filter((key) => !known.includes(key));
+  const listed = unknown
+    .slice(0, MAX_LISTED_FIELDS)
     .map((key) => `ignored unknown field ${quote(key)}`);
+  const more = unknown.length - MAX_LISTED_FIELDS;
+  return more > 0 ? [...listed, `ignored ${more} more unknown fields`] : listed;
 }
 
 /** Merges the schema's output into the builder's shape; `link` wins over `canonical`. */

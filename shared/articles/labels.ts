@@ -3,8 +3,10 @@ import { cutAt, shortHash, slugify } from './slug.ts';
 import { plainLine, quote, truncateAtWord } from './text.ts';
 import { resolveUrl } from './urls.ts';
 
-export const MAX_TAGS = 20;
-export const MAX_AUTHORS = 10;
+// One article's feeds (site + tags + authors), moved in one DynamoDB transaction of at most
+// 100 items even when every tag changes: 1 + 12 + 5 feeds keep the worst case near 75.
+export const MAX_TAGS = 12;
+export const MAX_AUTHORS = 5;
 /** Longest display name of a tag or an author. */
 export const MAX_LABEL_NAME_LENGTH = 100;
 export const MAX_LABEL_SLUG_LENGTH = 80;

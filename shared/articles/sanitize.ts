@@ -43,6 +43,7 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
   scope: /^(?:row|col|rowgroup|colgroup)$/,
 };
 const allowed = new Set(ALLOWED_TAGS);
+const MAX_WARNINGS = 20;
 const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
 
 /** Throws ArticleRejectedError 'too-complex' for HTML nested deeper than MAX_HTML_DEPTH. */
@@ -71,7 +72,14 @@ export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
       return frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
     },
   });
-  return { html: removeXmlForbidden(output).trim(), warnings: [...found] };
+  return { html: removeXmlForbidden(output).trim(), warnings: capped([...found]) };
+}
+
+/** A report lists the first kinds of removal, not ten thousand distinct bad links. */
+function capped(warnings: string[]): string[] {
+  if (warnings.length <= MAX_WARNINGS) return warnings;
+  const more = warnings.length - MAX_WARNINGS;
+  return [...warnings.slice(0, MAX_WARNINGS), `removed ${more} more kinds of content (not listed)`];
 }
 
 function cleanAttributes(

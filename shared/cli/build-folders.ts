@@ -1,11 +1,18 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CliError } from './errors.ts';
 
 /** Checks on `feedpub build`'s folders, all made before any emulator starts. */
 
-const code = (error: unknown) =>
-  (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 const within = (parent: string, child: string) => {
   const path = relative(parent, child);

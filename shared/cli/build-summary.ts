@@ -59,11 +59,25 @@ export function summarize(
   });
 }
 
+const STATUS_ORDER: readonly SummaryEntry['status'][] = [
+  'published',
+  'updated',
+  'unchanged',
+  'draft',
+  'scheduled',
+  'deleted',
+  'rejected',
+  'error',
+];
+
 /** "7 files: 5 published, 2 rejected", then one line per rejected or failed file. */
 export function describeSummary(entries: readonly SummaryEntry[]): string[] {
-  const counts = new Map<string, number>();
-  for (const entry of entries) counts.set(entry.status, (counts.get(entry.status) ?? 0) + 1);
-  const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+  const tally = STATUS_ORDER.map((status) => {
+    const n = entries.filter((e) => e.status === status).length;
+    return n > 0 ? `${n} ${status}` : '';
+  })
+    .filter(Boolean)
+    .join(', ');
   const lines = [`${entries.length} file${entries.length === 1 ? '' : 's'}: ${tally}`];
   for (const entry of entries) {
     if (entry.status === 'rejected' || entry.status === 'error')

@@ -66,6 +66,7 @@ export async function build(options: BuildOptions): Promise<number> {
     startupDone = done;
   });
   stopOnSignals({ started: () => started, stop: () => resources.stopAll(), exitCode: 130 });
+  console.log(`feedpub build: ${files.length} file${files.length === 1 ? '' : 's'} from ${inbox}`);
   try {
     const aws = await startEmbeddedAws({
       s3Port: options.s3Port,
@@ -82,7 +83,8 @@ export async function build(options: BuildOptions): Promise<number> {
       site: siteConfig(options.siteUrl, options.itemLimit),
       releaseIntervalMs: 0,
       onIngest: (outcome) => {
-        if (outcome.kind !== 'stale') outcomes.set(outcome.key, outcome);
+        if (outcome.kind === 'applied') outcomes.set(outcome.report.key, outcome);
+        else if (outcome.kind !== 'stale') outcomes.set(outcome.key, outcome);
         progress.complete();
       },
       onStreamFailure: (records, error) => {

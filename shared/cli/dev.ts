@@ -50,6 +50,7 @@ export async function dev(options: DevOptions): Promise<void> {
     const createdInbox = ensureInbox(inbox);
     const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit);
     const previousUrl = rememberSiteUrl(dataDir, site.url);
+    print('feedpub: starting DynamoDB Local and s3rver…');
 
     const aws = await startEmbeddedAws({
       dataDir,

@@ -1,51 +1,151 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { startEmbeddedAws } from '../local/embedded-aws.ts';
-import { LocalRuntimeError } from '../local/errors.ts';
+import { Command } from 'commander';
+import { DEFAULT_ITEM_LIMIT } from '../config/site.ts';
+import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
+import { type BuildOptions, build } from './build.ts';
+import { type DevOptions, dev } from './dev.ts';
+import { CliError } from './errors.ts';
+import {
+  DEFAULT_HTTP_PORT,
+  DEFAULT_S3_PORT,
+  itemLimitOption,
+  PLACEHOLDER_SITE_URL,
+  portOption,
+  siteUrlFromEnv,
+  siteUrlOption,
+} from './options.ts';
+import { type ValidateOptions, validate } from './validate.ts';
 
-function portOption(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('expected a port number between 0 and 65535');
+const PORT_OPTIONS: Record<string, string> = {
+  'site server': '--port',
+  s3rver: '--s3-port',
+  'DynamoDB Local': '--dynamo-port',
+};
+
+/** One line naming the cause and the fix for the errors a user can act on. */
+function userMessage(error: unknown): string | undefined {
+  if (error instanceof PortInUseError) {
+    const what = /\(([^)]+)\)/.exec(error.message)?.[1] ?? '';
+    const option = PORT_OPTIONS[what];
+    return option ? error.message.replace(/\.$/, ` with ${option}.`) : error.message;
   }
-  return port;
+  if (error instanceof LocalRuntimeError || error instanceof CliError) return error.message;
+  return undefined;
 }
 
-async function dev(options: {
-  dynamoPort?: number;
-  s3Port?: number;
-  dataDir: string;
-}): Promise<void> {
-  const aws = await startEmbeddedAws({
-    dynamoPort: options.dynamoPort,
-    s3Port: options.s3Port,
-    dataDir: options.dataDir,
-  });
-  console.log('feedpub: embedded AWS is up');
-  console.log(`  DynamoDB Local  ${aws.endpoints.dynamodb}  table ${aws.names.table}`);
-  console.log(
-    `  S3 (s3rver)     ${aws.endpoints.s3}  buckets ${aws.names.inboxBucket}, ${aws.names.siteBucket}`,
-  );
-  console.log('Press Ctrl-C to stop.');
-}
+const BUILD_HELP = `
+Every file under --inbox (editor temp files and hidden files excepted) is uploaded as
+articles/<path relative to --inbox> to a throwaway embedded AWS, ingested and published by
+the real handlers; the site bucket is then copied to --out.
 
-export async function main(argv: string[]): Promise<void> {
-  const program = new Command('feedpub').description(
-    'Serverless news-feed publisher: articles in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.',
-  );
-  program
+Without --site-url (or SITE_URL), links use ${PLACEHOLDER_SITE_URL}, a placeholder:
+pass the URL the site will be served from.
+
+Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or --strict and
+an article was rejected, 2 the pipeline itself failed (dead letters, stream failures).`;
+
+const ENV_HELP = `
+Environment: SITE_URL (default for --site-url), SITE_TITLE, SITE_DESCRIPTION, SITE_LANGUAGE.`;
+
+function program(setExitCode: (code: number) => void): Command {
+  const root = new Command('feedpub')
+    .description(
+      'Serverless news-feed publisher: articles in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.',
+    )
+    .addHelpText('after', ENV_HELP);
+
+  root
     .command('dev', { isDefault: true })
-    .description('run the whole pipeline on this machine (DynamoDB Local + s3rver)')
-    .option('--dynamo-port <port>', 'DynamoDB Local port (default: a free port)', portOption)
-    .option('--s3-port <port>', 's3rver port (default: a free port)', portOption)
+    .description(
+      'run the whole pipeline on this machine (DynamoDB Local + s3rver): mirror an inbox folder, serve the site over HTTP (npm start)',
+    )
+    .option(
+      '--port <port>',
+      'HTTP port of the local site (0: any free port)',
+      portOption,
+      DEFAULT_HTTP_PORT,
+    )
+    .option(
+      '--site-url <url>',
+      'URL links in feeds and pages use (default: the local site)',
+      siteUrlOption,
+    )
+    .option('--item-limit <n>', 'items per feed, newest first', itemLimitOption, DEFAULT_ITEM_LIMIT)
+    .option(
+      '--inbox <dir>',
+      'folder mirrored to the inbox bucket (created with a sample article if missing)',
+      'inbox',
+    )
     .option('--data-dir <dir>', 'where state is kept between runs', '.feedpub')
-    .action(dev);
+    .option('--fresh', 'delete the data folder first: start from an empty site', false)
+    .option('--s3-port <port>', 's3rver port (0: any free port)', portOption, DEFAULT_S3_PORT)
+    .option('--dynamo-port <port>', 'DynamoDB Local port (default: any free port)', portOption)
+    .addHelpText('after', ENV_HELP)
+    .action(async (o: DevOptions) => {
+      await dev({ ...o, siteUrl: o.siteUrl ?? siteUrlFromEnv() });
+    });
+
+  root
+    .command('build')
+    .description('publish a folder of articles once and write the site to a folder')
+    .requiredOption('--inbox <dir>', 'folder of article files (.txt, .md, .json; subfolders too)')
+    .requiredOption('--out <dir>', 'folder the site is written to (new or empty)')
+    .option('--json <file>', 'write a JSON summary: one entry per input file, and the site files')
+    .option(
+      '--site-url <url>',
+      `URL the site will be served from (default: ${PLACEHOLDER_SITE_URL})`,
+      siteUrlOption,
+    )
+    .option('--item-limit <n>', 'items per feed, newest first', itemLimitOption, DEFAULT_ITEM_LIMIT)
+    .option('--strict', 'exit 1 if any article is rejected', false)
+    .option('--clean', 'empty a non-empty --out folder first', false)
+    .option('--s3-port <port>', 's3rver port (default: any free port)', portOption)
+    .option('--dynamo-port <port>', 'DynamoDB Local port (default: any free port)', portOption)
+    .addHelpText('after', `${BUILD_HELP}\n${ENV_HELP}`)
+    .action(async (o: Omit<BuildOptions, 'siteUrl'> & { siteUrl?: string }) => {
+      setExitCode(
+        await build({ ...o, siteUrl: o.siteUrl ?? siteUrlFromEnv() ?? PLACEHOLDER_SITE_URL }),
+      );
+    });
+
+  root
+    .command('validate')
+    .description('parse article files offline and say what would be published or why not')
+    .argument('<files...>', 'article files, or folders of them')
+    .option(
+      '--site-url <url>',
+      `URL relative links resolve against (default: ${PLACEHOLDER_SITE_URL})`,
+      siteUrlOption,
+    )
+    .option(
+      '--inbox <dir>',
+      'key files inside this folder by their path in it (default: by file name)',
+    )
+    .addHelpText(
+      'after',
+      '\nA file is checked as the object articles/<its name> (or <its path> inside --inbox or a\nfolder argument), which is where its id comes from. Exit code 1 if any file would be rejected.',
+    )
+    .action(async (files: string[], o: Partial<ValidateOptions>) => {
+      setExitCode(
+        await validate(files, {
+          ...o,
+          siteUrl: o.siteUrl ?? siteUrlFromEnv() ?? PLACEHOLDER_SITE_URL,
+        }),
+      );
+    });
+  return root;
+}
+
+/** Runs the command line. `dev` keeps running after this resolves; the others exit here. */
+export async function main(argv: string[]): Promise<void> {
+  let exitCode: number | undefined;
   try {
-    await program.parseAsync(argv);
+    await program((code) => {
+      exitCode = code;
+    }).parseAsync(argv);
   } catch (error) {
-    if (error instanceof LocalRuntimeError) {
-      console.error(`feedpub: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
+    const message = userMessage(error);
+    console.error(message ? `feedpub: ${message}` : error);
+    process.exit(1);
   }
+  if (exitCode !== undefined) process.exit(exitCode);
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from '../config/site.ts';
 import { ENV } from '../stores/table-definition.ts';
+import { CliError } from './errors.ts';
 
 /** Option parsers and the site configuration the commands share. */
 
@@ -34,11 +35,15 @@ export function siteUrlOption(value: string): string {
   }
 }
 
-/** The URL given on the command line, else SITE_URL from the environment, else `fallback`. */
-export function resolveSiteUrl(given: string | undefined, fallback: string): string {
-  if (given) return given;
-  const fromEnv = process.env[ENV.siteUrl];
-  return fromEnv ? siteUrlOption(fromEnv) : fallback;
+/** SITE_URL from the environment (what the functions read), when set. */
+export function siteUrlFromEnv(): string | undefined {
+  const raw = process.env[ENV.siteUrl];
+  if (!raw) return undefined;
+  try {
+    return normalizeSiteUrl(raw);
+  } catch (error) {
+    throw new CliError(`${ENV.siteUrl}: ${(error as Error).message}: fix it, or unset it`);
+  }
 }
 
 /** Title, description and language come from the same variables the functions read. */

@@ -69,10 +69,7 @@ async function check(target: Target, siteUrl: string, now: Date): Promise<string
     const body = await readFile(target.path);
     const { article, warnings } = parseArticle({ key: target.key, body, siteUrl });
     const id = article.id ?? idFromKey(target.key);
-    return [
-      ...describe(article, id, now),
-      ...warnings.map((w) => `          warning  ${w}`),
-    ];
+    return [...describe(article, id, now), ...warnings.map((w) => `          warning  ${w}`)];
   } catch (error) {
     if (error instanceof ArticleRejectedError)
       return new Error(`${error.message} (${error.reason})`);
@@ -83,7 +80,10 @@ async function check(target: Target, siteUrl: string, now: Date): Promise<string
 }
 
 /** Prints one block per file; resolves to the exit code (1 if any file would be rejected). */
-export async function validate(paths: readonly string[], options: ValidateOptions): Promise<number> {
+export async function validate(
+  paths: readonly string[],
+  options: ValidateOptions,
+): Promise<number> {
   const now = new Date();
   const list = await targets(paths, options.inbox ? resolve(options.inbox) : undefined);
   let rejected = 0;

@@ -131,8 +131,8 @@ export function startSiteServer(options: { port: number; host?: string }): Promi
   let source: SiteSource | undefined;
   const server = createServer((req, res) => {
     handle(req, res, source).catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      plain(res, 502, `site bucket unavailable: ${(error as Error).message ?? error}`);
+      if (res.headersSent) res.destroy();
+      else plain(res, 502, `site bucket unavailable: ${(error as Error).message ?? error}`);
     });
   });
   return new Promise((resolve, reject) => {

@@ -3,7 +3,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ARTICLE_PK_PREFIX, itemToArticle } from '../stores/table-items.ts';
+import { ARTICLE_PK_PREFIX } from '../stores/table-definition.ts';
+import { itemToArticle } from '../stores/table-items.ts';
 import type { ArticleChange } from './affected.ts';
 import { type PublishDeps, type PublishResult, publishChanges } from './publish-changes.ts';
 

@@ -10,6 +10,9 @@ export const TABLE = {
   billingMode: 'PAY_PER_REQUEST',
 } as const;
 
+/** Partition-key prefix of article items: the only items whose stream records publish reads. */
+export const ARTICLE_PK_PREFIX = 'ART#';
+
 /** Object key prefixes inside the inbox bucket. */
 export const INBOX_PREFIX = {
   articles: 'articles/',

@@ -2,6 +2,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import type { SourceRecord } from '../ingest/ports.ts';
 import type { FeedMeta } from '../publish/ports.ts';
+import { ARTICLE_PK_PREFIX } from './table-definition.ts';
 
 /**
  * Key layout of the single table (see README "Table"). Feed metas share one partition so
@@ -9,13 +10,12 @@ import type { FeedMeta } from '../publish/ports.ts';
  */
 export const keys = {
   source: (key: string) => ({ pk: `SRC#${key}`, sk: 'S' }),
-  article: (id: string) => ({ pk: `ART#${id}`, sk: 'A' }),
+  article: (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk: 'A' }),
   feedEntry: (feed: string, sortKey: string) => ({ pk: `FEED#${feed}`, sk: sortKey }),
   feedMeta: (feed: string) => ({ pk: 'FEEDMETA', sk: feed }),
   schedule: (sortKey: string) => ({ pk: 'SCHED', sk: sortKey }),
 };
 
-export const ARTICLE_PK_PREFIX = 'ART#';
 
 type Item = Record<string, unknown>;
 

@@ -42,18 +42,28 @@ describe.each(NAMES)('%s function', (name) => {
     expect(props(name).MemorySize).toBeGreaterThanOrEqual(512);
   });
 
-  it('carries the Powertools settings, source maps and the site settings', () => {
+  it('carries the Powertools settings, source maps and the table name', () => {
     expect(props(name).Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: `feedpub-${name}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: 'feedpub',
       NODE_OPTIONS: '--enable-source-maps',
+      TABLE_NAME: expect.anything(),
+    });
+  });
+
+  it('carries the site settings where it parses or renders, and only there', () => {
+    const variables = props(name).Environment.Variables;
+    if (name === 'release') {
+      expect(variables.SITE_URL).toBeUndefined();
+      return;
+    }
+    expect(variables).toMatchObject({
       SITE_URL: expect.anything(),
       SITE_TITLE: 'feedpub',
       SITE_DESCRIPTION: 'Articles published with feedpub',
       SITE_LANGUAGE: 'en',
       ITEM_LIMIT: '50',
-      TABLE_NAME: expect.anything(),
     });
   });
 
@@ -116,14 +126,18 @@ describe('least privilege', () => {
     expect(props(name).Environment.Variables.INBOX_BUCKET).toBeUndefined();
   });
 
-  it.each(['publish', 'release'])('%s gets, puts and deletes site objects', (name) => {
-    expect(actionsOn(allows(name), objectsOf(data().site, '*'))).toEqual([
+  it('publish gets, puts and deletes site objects', () => {
+    expect(actionsOn(allows('publish'), objectsOf(data().site, '*'))).toEqual([
       's3:DeleteObject',
       's3:GetObject',
       's3:PutObject',
     ]);
-    expect(actionsOn(allows(name), arnOf(data().site))).toEqual(['s3:ListBucket']);
-    expect(props(name).Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
+    expect(actionsOn(allows('publish'), arnOf(data().site))).toEqual(['s3:ListBucket']);
+    expect(props('publish').Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
+  });
+
+  it('release never touches the site bucket: publish owns it', () => {
+    expect(mentions(allows('release'), data().site)).toBe(false);
   });
 
   it('publish only reads the table (and its stream); release may write it', () => {

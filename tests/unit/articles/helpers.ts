@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParsedArticle } from '../../../shared/articles/article.ts';
 import { ArticleRejectedError } from '../../../shared/articles/errors.ts';
+import { MAX_TAGS } from '../../../shared/articles/labels.ts';
 import { isSafeId } from '../../../shared/articles/object-key.ts';
 
 export const SITE = 'https://news.example.com/';
@@ -151,7 +152,7 @@ export function articleProblems(article: ParsedArticle): string[] {
   plain('title', article.title, 200);
   if (BIDI_CONTROLS.test(article.title)) problems.push('title has bidi controls');
   plain('summary', article.summary, 1000);
-  if (article.tags.length > 20) problems.push('more than 20 tags');
+  if (article.tags.length > MAX_TAGS) problems.push(`more than ${MAX_TAGS} tags`);
   if (article.authors.length > 10) problems.push('more than 10 authors');
   for (const label of [...article.tags, ...article.authors]) {
     plain(`label ${label.name}`, label.name, 100);

@@ -77,6 +77,17 @@ describe('JSON articles', () => {
     expect(article.contentHtml).toBe('<p>]]&gt;]]&gt;</p>');
   });
 
+  it('lists ten unknown fields and counts the rest', () => {
+    const object = Object.fromEntries([
+      ['title', 'T'],
+      ...Array.from({ length: 1000 }, (_, i) => [`x${i}`, i]),
+    ]);
+    const { warnings } = parseJsonText(JSON.stringify(object));
+    expect(warnings).toHaveLength(11);
+    expect(warnings[0]).toBe('ignored unknown field "x0"');
+    expect(warnings[10]).toBe('ignored 990 more unknown fields');
+  });
+
   it('accepts a protocol-relative image and the single-author object form', () => {
     const { article } = parseJsonText(
       JSON.stringify({

@@ -49,19 +49,19 @@ describe('normalizeTags', () => {
     expect(normalizeTags(['', '   ', '\u0007']).tags).toEqual([]);
   });
 
-  it('caps at 20 and names what it dropped', () => {
+  it('caps at 12 and names what it dropped', () => {
     const { tags, warnings } = normalizeTags(Array.from({ length: 100 }, (_, i) => `tag ${i + 1}`));
-    expect(tags).toHaveLength(20);
-    expect(tags.at(-1)).toEqual({ slug: 'tag-20', name: 'tag 20' });
+    expect(tags).toHaveLength(12);
+    expect(tags.at(-1)).toEqual({ slug: 'tag-12', name: 'tag 12' });
     expect(warnings).toEqual([
-      'kept the first 20 tags; dropped 80 more ("tag 21", "tag 22", "tag 23", …)',
+      'kept the first 12 tags; dropped 88 more ("tag 13", "tag 14", "tag 15", …)',
     ]);
   });
 
   it('counts duplicates once before capping', () => {
-    const names = [...Array.from({ length: 20 }, (_, i) => `t${i}`), 'T0', 't1 ', ' T2'];
+    const names = [...Array.from({ length: 12 }, (_, i) => `t${i}`), 'T0', 't1 ', ' T2'];
     const { tags, warnings } = normalizeTags(names);
-    expect(tags).toHaveLength(20);
+    expect(tags).toHaveLength(12);
     expect(warnings).toEqual([]);
   });
 
@@ -145,14 +145,14 @@ describe('normalizeAuthors', () => {
     expect(warnings).toEqual(['dropped an author with no name']);
   });
 
-  it('de-duplicates by slug and caps at 10', () => {
+  it('de-duplicates by slug and caps at 5', () => {
     const inputs = [{ name: 'Jane Doe' }, { name: 'jane  doe', email: 'x@example.com' }];
     for (let i = 0; i < 15; i += 1) inputs.push({ name: `Writer ${i}` });
     const { authors, warnings } = normalizeAuthors(inputs, SITE);
-    expect(authors).toHaveLength(10);
+    expect(authors).toHaveLength(5);
     expect(authors[0]).toEqual({ slug: 'jane-doe', name: 'Jane Doe' });
     expect(warnings).toEqual([
-      'kept the first 10 authors; dropped 6 more ("Writer 9", "Writer 10", "Writer 11", …)',
+      'kept the first 5 authors; dropped 11 more ("Writer 4", "Writer 5", "Writer 6", …)',
     ]);
   });
 });

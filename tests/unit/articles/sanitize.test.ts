@@ -171,6 +171,16 @@ describe('sanitizeContent', () => {
     expect(sanitizeContent(input, SITE).warnings).toEqual(warnings);
   });
 
+  it('lists at most 20 kinds of removal', () => {
+    const links = Array.from(
+      { length: 500 },
+      (_, i) => `<a href="javascript:alert(${i})">x</a>`,
+    ).join('');
+    const { warnings } = sanitizeContent(links, SITE);
+    expect(warnings).toHaveLength(21);
+    expect(warnings.at(-1)).toBe('removed 480 more kinds of content (not listed)');
+  });
+
   it('rejects HTML nested too deeply to parse in time', () => {
     const error = rejectionOf(() => sanitizeContent('<div>'.repeat(300_000), SITE));
     expect(error.reason).toBe('too-complex');

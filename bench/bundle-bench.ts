@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { atMost, type Results } from './results.ts';
+import { median, round } from './stats.ts';
+
+/**
+ * Each Lambda bundled as infra/feedpub-function.ts has CDK bundle it (minified ESM for node22,
+ * `@aws-sdk/*` left to the runtime, the createRequire banner), then imported cold in a fresh
+ * Node process. The bundles live inside the project so `@aws-sdk/*` resolves from its
+ * node_modules, as it resolves from the runtime's on Lambda.
+ */
+
+const FUNCTIONS = ['ingest', 'publish', 'release'] as const;
+const ROOT = join(import.meta.dirname, '..');
+const OUT = join(import.meta.dirname, '.tmp', 'bundles');
+// The banner of infra/feedpub-function.ts: bundled CommonJS still require()s Node built-ins.
+const BANNER =
+  "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);";
+const HANDLER_ENV = {
+  TABLE_NAME: 'bench-table',
+  INBOX_BUCKET: 'bench-inbox',
+  SITE_BUCKET: 'bench-site',
+  SITE_URL: 'https://example.com/',
+  AWS_REGION: 'us-east-1',
+};
+
+async function bundle(name: string): Promise<{ file: string; metafile: Metafile }> {
+  const dir = join(OUT, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  const file = join(dir, 'index.mjs');
+  const { metafile } = await build({
+    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    banner: { js: BANNER },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { file, metafile };
+}
+
+/** Bytes in the bundle per npm package (or `project` for our own code), largest first. */
+export function bytesByPackage(metafile: Metafile): [string, number][] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const owner = match?.[1] ?? 'project';
+      totals.set(owner, (totals.get(owner) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]);
+}
+
+/** ms to import the bundle, measured inside a fresh node process. */
+function coldImport(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...HANDLER_ENV,
+    },
+    encoding: 'utf8',
+  });
+  const ms = Number(child.stdout.trim().split('\n').at(-1));
+  if (child.status !== 0 || !Number.isFinite(ms))
+    throw new Error(`cold import of ${file} failed: ${child.stderr || child.stdout}`);
+  return ms;
+}
+
+export async function bundleBench(results: Results, runs = 5): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  for (const name of FUNCTIONS) {
+    const { file, metafile } = await bundle(name);
+    const kb = statSync(file).size / 1024;
+    const top = bytesByPackage(metafile)
+      .slice(0, 5)
+      .map(([owner, bytes]) => `${owner} ${round(bytes / 1024, 1)} KB`)
+      .join(', ');
+    results.add(`bundle_kb_${name}`, {
+      value: round(kb, 1),
+      unit: 'KB',
+      goal: atMost(150),
+      note: `minified, no source map; largest: ${top}`,
+    });
+    const times = Array.from({ length: runs }, () => coldImport(file));
+    results.add(`init_ms_${name}`, {
+      value: round(median(times), 1),
+      unit: 'ms',
+      goal: atMost(150),
+      note: `median of ${runs} cold import() in a fresh node ${process.version} (all ${times.map((t) => Math.round(t)).join('/')} ms); @aws-sdk/* from node_modules`,
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli } from '../support/cli-process.ts';
+
+const FIXTURES = new URL('../fixtures/articles/', import.meta.url);
+const SITE = 'https://news.example.com/';
+
+/** Corpus path → fixture it is a copy of. */
+const CORPUS: Record<string, string> = {
+  'libya-ratifies-turkey-deal.txt': 'libya-ratifies-turkey-deal.txt',
+  '2019/budget.md': 'corpus/full-front-matter.md',
+  'Été à Paris/mairie plan.json': 'corpus/cms-export.json',
+  'drafts/embargoed.md': 'corpus/draft-scheduled.md',
+  'broken/bad date.md': 'corpus/bad-date.md',
+  'empty.txt': 'corpus/empty.txt',
+};
+
+function makeCorpus(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'feedpub-build-in-'));
+  for (const [path, fixture] of Object.entries(CORPUS)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    copyFileSync(new URL(fixture, FIXTURES), join(dir, path));
+  }
+  // Editor droppings are not articles.
+  writeFileSync(join(dir, '.DS_Store'), 'x');
+  writeFileSync(join(dir, 'empty.txt~'), 'x');
+  return dir;
+}
+
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
+interface Summary {
+  articles: {
+    file: string;
+    key: string;
+    status: string;
+    id: string | null;
+    title: string | null;
+    reason: string | null;
+    warnings: string[];
+  }[];
+  files: string[];
+}
+
+describe('feedpub build', () => {
+  const inbox = makeCorpus();
+  const work = mkdtempSync(join(tmpdir(), 'feedpub-build-out-'));
+  const out = join(work, 'site');
+  const json = join(work, 'summary.json');
+  let run: CliRun;
+  let summary: Summary;
+
+  beforeAll(async () => {
+    run = await runCli(['build', '--inbox', inbox, '--out', out, '--json', json, '--site-url', SITE]);
+    summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
+  }, 120_000);
+
+  it('exits 0 although some articles were rejected, and says so', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('6 files: 3 published, 1 draft, 2 rejected');
+    expect(run.stdout).toMatch(/rejected\s+empty\.txt: file is empty/);
+  });
+
+  it('has exactly one summary entry per input file, keyed by its path in the inbox', () => {
+    expect(summary.articles.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
+    for (const entry of summary.articles) expect(entry.key).toBe(`articles/${entry.file}`);
+    const byFile = new Map(summary.articles.map((a) => [a.file, a]));
+    expect(byFile.get('libya-ratifies-turkey-deal.txt')).toMatchObject({
+      status: 'published',
+      id: 'libya-ratifies-turkey-deal',
+      title: "Libya's internationally recognized gov't ratifies Turkey security deal",
+      reason: null,
+    });
+    expect(byFile.get('2019/budget.md')).toMatchObject({
+      status: 'published',
+      id: '2019/12/budget-2020',
+    });
+    const paris = byFile.get('Été à Paris/mairie plan.json');
+    expect(paris?.status).toBe('published');
+    expect(paris?.warnings).toContain('removed <script> from content');
+    expect(byFile.get('drafts/embargoed.md')?.status).toBe('draft');
+    expect(byFile.get('broken/bad date.md')).toMatchObject({ status: 'rejected', id: null });
+    expect(byFile.get('broken/bad date.md')?.reason).toMatch(/"next Tuesday" is not a date/);
+    expect(byFile.get('empty.txt')).toMatchObject({ status: 'rejected', reason: 'file is empty' });
+  });
+
+  it('writes the whole site to --out, and lists exactly those files', () => {
+    const written = filesBelow(out);
+    expect(summary.files).toEqual(written);
+    expect(written).toEqual(
+      expect.arrayContaining([
+        'rss.xml',
+        'atom.xml',
+        'feed.json',
+        'index.html',
+        'feeds.opml',
+        '404.html',
+        'tags/index.html',
+        'tags/security-deal/rss.xml',
+        'tags/budget/atom.xml',
+        'authors/jane-doe/feed.json',
+        'articles/libya-ratifies-turkey-deal.html',
+        'articles/2019/12/budget-2020.html',
+      ]),
+    );
+    expect(written.filter((f) => f.startsWith('articles/'))).toHaveLength(3);
+    const rss = readFileSync(join(out, 'rss.xml'), 'utf8');
+    expect(rss).toContain(`${SITE}articles/2019/12/budget-2020.html`);
+    expect(rss).not.toContain('Embargoed');
+    const feed = JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8')) as { items: unknown[] };
+    expect(feed.items).toHaveLength(3);
+  });
+
+  it('with --strict, exits 1 when an article is rejected', async () => {
+    const strictOut = join(work, 'strict');
+    const strict = await runCli(['build', '--inbox', inbox, '--out', strictOut, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('--strict: some articles were rejected');
+    expect(filesBelow(strictOut)).toContain('rss.xml');
+  }, 120_000);
+
+  it('refuses a missing inbox with one clear line, before starting anything', async () => {
+    const missing = join(work, 'no-such-folder');
+    const result = await runCli(['build', '--inbox', missing, '--out', join(work, 'x')], 20_000);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr.trim()).toBe(
+      `feedpub: the inbox folder ${missing} does not exist: pass the folder holding your articles with --inbox`,
+    );
+  });
+
+  it('refuses to overwrite a non-empty output folder without --clean', async () => {
+    const result = await runCli(['build', '--inbox', inbox, '--out', out], 20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/output folder .* is not empty: add --clean/);
+  });
+
+  it('names an output folder it cannot write to', async () => {
+    const blocked = join(work, 'summary.json', 'site');
+    const result = await runCli(['build', '--inbox', inbox, '--out', blocked], 20_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot write to the output folder .* \(ENOTDIR\)/);
+  });
+});
