@@ -2,7 +2,7 @@
  * The fields an article file may set (Markdown front matter, JSON), as one zod schema,
  * and the plain shape every format parser hands to the article builder.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATE_EXAMPLES, parseDate } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';

@@ -3,7 +3,7 @@
  * `text` (plain text, blank-line separated paragraphs). Titles and summaries may carry
  * HTML entities or tags, as CMS exports write them; they are reduced to plain text.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ArticleRejectedError } from './errors.ts';
 import {
   type ArticleFields,

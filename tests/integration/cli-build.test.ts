@@ -113,7 +113,7 @@ describe('feedpub build', () => {
     );
     expect(written.filter((f) => f.startsWith('articles/'))).toHaveLength(3);
     const rss = readFileSync(join(out, 'rss.xml'), 'utf8');
-    expect(rss).toContain(`${SITE}articles/2019/12/budget-2020.html`);
+    expect(rss).toContain(`${SITE}articles/libya-ratifies-turkey-deal.html`);
     expect(rss).not.toContain('Embargoed');
     const feed = JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8')) as { items: unknown[] };
     expect(feed.items).toHaveLength(3);
