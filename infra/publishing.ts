@@ -72,6 +72,7 @@ export class Publishing extends Construct {
       name: 'release',
       description: 'Releases scheduled articles whose date has come',
       timeout: Duration.seconds(60),
+      environment: {},
     })
       // Release only flips articles live; publish, driven by the stream, owns the site.
       .writesTable(props.table);

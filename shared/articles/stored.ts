@@ -48,13 +48,13 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
 }
 
 function entriesOf(article: Article | undefined): FeedEntry[] {
-  if (!article || article.status !== 'live') return [];
+  if (article?.status !== 'live') return [];
   const sortKey = entrySortKey(article);
   return feedsOf(article).map((feed) => ({ feed, sortKey, id: article.id }));
 }
 
 function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
-  if (!article || article.status !== 'scheduled') return undefined;
+  if (article?.status !== 'scheduled') return undefined;
   return { sortKey: entrySortKey(article), id: article.id };
 }
 

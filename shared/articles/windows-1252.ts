@@ -33,23 +33,34 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   } catch {
     // Not UTF-8 throughout: walk it sequence by sequence below.
   }
-  let text = '';
+  // Runs of valid UTF-8 are decoded whole; stray bytes are collected as code units and
+  // turned into text in chunks, so a file of nothing but Windows-1252 stays linear.
+  const parts: string[] = [];
+  const stray: number[] = [];
+  const flushStray = () => {
+    for (let i = 0; i < stray.length; i += 8192)
+      parts.push(String.fromCharCode(...stray.slice(i, i + 8192)));
+    stray.length = 0;
+  };
   let runStart = 0;
   let index = 0;
   let firstInvalidByte: number | undefined;
   while (index < bytes.length) {
     const length = utf8SequenceLength(bytes, index);
     if (length > 0) {
+      if (stray.length > 0) flushStray();
       index += length;
       continue;
     }
     firstInvalidByte ??= index;
-    text += utf8.decode(bytes.subarray(runStart, index)) + windows1252Char(bytes[index] ?? 0);
+    if (runStart < index) parts.push(utf8.decode(bytes.subarray(runStart, index)));
+    stray.push(windows1252Char(bytes[index] ?? 0).charCodeAt(0));
     index += 1;
     runStart = index;
   }
-  text += utf8.decode(bytes.subarray(runStart));
-  return { text, firstInvalidByte };
+  flushStray();
+  parts.push(utf8.decode(bytes.subarray(runStart)));
+  return { text: parts.join(''), firstInvalidByte };
 }
 
 /** Length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7), or 0. */

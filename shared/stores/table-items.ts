@@ -16,7 +16,6 @@ export const keys = {
   schedule: (sortKey: string) => ({ pk: 'SCHED', sk: sortKey }),
 };
 
-
 type Item = Record<string, unknown>;
 
 export function articleToItem(stored: StoredArticle): Item {

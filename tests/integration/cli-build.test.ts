@@ -1,4 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,7 +65,17 @@ describe('feedpub build', () => {
   let summary: Summary;
 
   beforeAll(async () => {
-    run = await runCli(['build', '--inbox', inbox, '--out', out, '--json', json, '--site-url', SITE]);
+    run = await runCli([
+      'build',
+      '--inbox',
+      inbox,
+      '--out',
+      out,
+      '--json',
+      json,
+      '--site-url',
+      SITE,
+    ]);
     summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
   }, 120_000);
 

@@ -25,7 +25,7 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     );
 
     expect(response.batchItemFailures).toEqual([]);
-    const stored = await h.table.getArticle('world/libya-deal-' + idSuffix(h));
+    const stored = await h.table.getArticle(`world/libya-deal-${idSuffix(h)}`);
     expect(stored?.article.title).toBe(
       "Libya's internationally recognized gov't ratifies Turkey security deal",
     );

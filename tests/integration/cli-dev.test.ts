@@ -1,0 +1,197 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../e2e/chromium.ts';
+import {
+  descendants,
+  eventually,
+  freePort,
+  isAlive,
+  runCli,
+  startCli,
+} from '../support/cli-process.ts';
+
+const ARTICLE = `---
+title: Harbour reopens after the storm
+tags: [Weather, Harbour]
+---
+The harbour reopened on Monday morning after three days of storm.
+`;
+
+describe('feedpub dev', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-data-'));
+  const inbox = mkdtempSync(join(tmpdir(), 'feedpub-dev-inbox-'));
+  let port: number;
+  let base: string;
+  let cli: ReturnType<typeof startCli>;
+
+  beforeAll(async () => {
+    port = await freePort();
+    base = `http://127.0.0.1:${port}/`;
+    cli = startCli([
+      'dev',
+      '--fresh',
+      '--data-dir',
+      dataDir,
+      '--inbox',
+      inbox,
+      '--port',
+      String(port),
+      '--s3-port',
+      '0',
+    ]);
+    await eventually(
+      async () => (cli.output().includes('Press Ctrl-C to stop.') ? true : undefined),
+      60_000,
+      'feedpub dev to start',
+    );
+  }, 90_000);
+
+  afterAll(() => {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(inbox, { recursive: true, force: true });
+  });
+
+  it('prints the site, the feeds to subscribe to and a ready-to-paste upload command', () => {
+    const output = cli.output();
+    expect(output).toContain(`Site        ${base}`);
+    expect(output).toContain(`${base}rss.xml`);
+    expect(output).toContain(`${base}atom.xml`);
+    expect(output).toContain(`${base}feed.json`);
+    expect(output).toContain(`${base}feeds.opml`);
+    expect(output).toMatch(
+      /AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER .*aws s3 cp FILE s3:\/\/feedpub-inbox\/articles\/ --endpoint-url http:\/\/127\.0\.0\.1:\d+/,
+    );
+  });
+
+  it('publishes a file dropped into the inbox folder and serves it with ETags and 304s', async () => {
+    writeFileSync(join(inbox, 'harbour reopens.md'), ARTICLE);
+    const rss = await eventually(
+      async () => {
+        const res = await fetch(`${base}rss.xml`);
+        const text = await res.text();
+        return text.includes('Harbour reopens after the storm') ? res : undefined;
+      },
+      60_000,
+      'the article in /rss.xml',
+    );
+    expect(rss.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    expect(rss.headers.get('cache-control')).toMatch(/max-age=/);
+    const etag = rss.headers.get('etag') ?? '';
+    const lastModified = rss.headers.get('last-modified') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+
+    expect((await fetch(`${base}rss.xml`, { headers: { 'If-None-Match': etag } })).status).toBe(
+      304,
+    );
+    const since = await fetch(`${base}rss.xml`, { headers: { 'If-Modified-Since': lastModified } });
+    expect(since.status).toBe(304);
+    expect(cli.output()).toMatch(/published\s+articles\/harbour reopens\.md → harbour-reopens-/);
+    expect(cli.output()).toMatch(/wrote\s+\d+ files: .*rss\.xml/);
+  }, 90_000);
+
+  it('answers / with index.html, a missing path with the 404 page, and refuses POST', async () => {
+    const index = await fetch(base);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('Harbour reopens after the storm');
+    const missing = await fetch(`${base}no/such/page.html`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await missing.text()).toContain('<html');
+    const head = await fetch(`${base}feed.json`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+    expect((await fetch(base, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${base}%2e%2e/%2e%2e/etc/passwd`)).status).toBe(400);
+  });
+
+  it('serves pages a browser reads: feed autodiscovery links and the article text', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(base);
+      const alternates = () =>
+        page.$$eval('link[rel="alternate"]', (links) =>
+          links.map((l) => `${l.getAttribute('type')} ${l.getAttribute('href')}`),
+        );
+      expect(await alternates()).toEqual([
+        `application/rss+xml ${base}rss.xml`,
+        `application/atom+xml ${base}atom.xml`,
+        `application/feed+json ${base}feed.json`,
+      ]);
+      await page.getByRole('link', { name: 'Harbour reopens after the storm' }).first().click();
+      await page.waitForURL(/\/articles\/harbour-reopens-[0-9a-f]+\.html$/);
+      expect(await page.title()).toContain('Harbour reopens after the storm');
+      expect(await page.textContent('body')).toContain(
+        'The harbour reopened on Monday morning after three days of storm.',
+      );
+      expect(await alternates()).toEqual(
+        expect.arrayContaining([
+          `application/rss+xml ${base}rss.xml`,
+          `application/rss+xml ${base}tags/weather/rss.xml`,
+          `application/atom+xml ${base}tags/harbour/atom.xml`,
+        ]),
+      );
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('removes the article when its file is deleted', async () => {
+    rmSync(join(inbox, 'harbour reopens.md'));
+    await eventually(
+      async () => {
+        const text = await (await fetch(`${base}rss.xml`)).text();
+        return text.includes('Harbour reopens') ? undefined : true;
+      },
+      60_000,
+      'the article to leave /rss.xml',
+    );
+    expect(cli.output()).toMatch(/deleted\s+articles\/harbour reopens\.md/);
+  }, 90_000);
+
+  it('stops everything on Ctrl-C (SIGINT), leaving no Java process behind', async () => {
+    const pid = cli.child.pid as number;
+    const started = descendants(pid);
+    const java = started.filter((p) => p.comm === 'java');
+    expect(java).toHaveLength(1);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    await eventually(
+      async () => (started.every((p) => !isAlive(p.pid)) ? true : undefined),
+      10_000,
+      'the child processes to end',
+    );
+  }, 30_000);
+});
+
+describe('feedpub dev with its HTTP port taken', () => {
+  let blocker: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  it('says so in one line and exits before starting the emulators', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-busy-'));
+    const started = Date.now();
+    const result = await runCli(
+      ['dev', '--data-dir', dataDir, '--inbox', join(dataDir, 'inbox'), '--port', String(port)],
+      20_000,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `feedpub: Port ${port} (site server) is already in use on 127.0.0.1: stop whatever listens there, or choose another port with --port.`,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
