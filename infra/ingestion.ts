@@ -5,7 +5,7 @@ import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INBOX_PREFIX } from '../shared/stores/table-definition.ts';
+import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/stores/table-definition.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 import { BASIC_EXECUTION_ROLE_FINDING } from './nag.ts';
 
@@ -18,7 +18,6 @@ export interface IngestionProps {
 
 export const INGEST_TIMEOUT = Duration.seconds(30);
 export const INGEST_BATCHING_WINDOW = Duration.seconds(1);
-export const INGEST_MAX_RECEIVES = 5;
 
 /** Inbox object events → queue (+ DLQ) → ingest → table, reports back into the inbox. */
 export class Ingestion extends Construct {

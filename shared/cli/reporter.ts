@@ -27,6 +27,7 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
     scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
     deleted: `${r.key}${r.id ? ` (${r.id} removed from the site)` : ''}`,
+    failed: `${r.key}: ${r.reason ?? 'processing failed'}`,
   }[r.status];
   return [line(r.status, main), ...r.warnings.map((w) => `${' '.repeat(19)}warning: ${w}`)];
 }

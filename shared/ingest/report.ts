@@ -7,7 +7,9 @@ export type IngestStatus =
   | 'draft'
   | 'scheduled'
   | 'rejected'
-  | 'deleted';
+  | 'deleted'
+  /** Processing kept failing (not the file's fault); the message went to the dead-letter queue. */
+  | 'failed';
 
 export interface IngestReport {
   key: string;

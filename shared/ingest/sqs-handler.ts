@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { INGEST_MAX_RECEIVES } from '../stores/table-definition.ts';
 import { type IngestDeps, ingestObjectEvent } from './ingest-object.ts';
 import type { IngestOutcome } from './report.ts';
 import { objectEventsFromMessage } from './s3-event.ts';
@@ -34,7 +35,28 @@ export function createIngestHandler(
       // Rethrown: the message is retried, and after maxReceiveCount it is parked in the DLQ.
       logger.error('message failed', { messageId: record.messageId, error: error as Error });
       metrics.addMetric('failed', MetricUnit.Count, 1);
+      const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+      if (receives >= INGEST_MAX_RECEIVES) await reportLastFailure(record.body, receives, error);
       throw error;
+    }
+  };
+
+  /** On the last delivery, the editor learns from the report that the upload was not lost. */
+  const reportLastFailure = async (body: string, receives: number, error: unknown) => {
+    try {
+      for (const event of objectEventsFromMessage(body)) {
+        await deps.inbox.writeReport({
+          key: event.key,
+          versionId: event.versionId,
+          sequencer: event.sequencer,
+          eventTime: event.eventTime,
+          status: 'failed',
+          reason: `not processed after ${receives} attempts (${(error as Error).message}); the event is kept in the dead-letter queue for a replay`,
+          warnings: [],
+        });
+      }
+    } catch (reportError) {
+      logger.error('could not write the failure report', { error: reportError as Error });
     }
   };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { INGEST_MAX_RECEIVES } from '../stores/table-definition.ts';
 
 /**
  * An in-process stand-in for SQS + Lambda's event source mapping: messages are delivered in
@@ -39,7 +40,7 @@ export class LocalQueue {
     this.options = {
       batchSize: 10,
       batchWindowMs: 20,
-      maxReceiveCount: 5,
+      maxReceiveCount: INGEST_MAX_RECEIVES,
       retryDelayMs: 100,
       concurrency: 4,
       ...options,

@@ -13,6 +13,9 @@ export const TABLE = {
 /** Partition-key prefix of article items: the only items whose stream records publish reads. */
 export const ARTICLE_PK_PREFIX = 'ART#';
 
+/** Deliveries of one ingest message before it is parked in the dead-letter queue. */
+export const INGEST_MAX_RECEIVES = 5;
+
 /** Object key prefixes inside the inbox bucket. */
 export const INBOX_PREFIX = {
   articles: 'articles/',

@@ -192,3 +192,58 @@ function idSuffix(h: Harness): string {
   const id = outcome?.kind === 'applied' ? (outcome.report.id ?? '') : '';
   return id.slice('world/libya-deal-'.length);
 }
+
+describe('ingest under injected S3 faults', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('retries a failed read, and on the last delivery leaves a report saying the event is parked', async () => {
+    h = await ingestHarness();
+    const { createIngestHandler } = await import('../../shared/ingest/sqs-handler.ts');
+    const { S3Inbox } = await import('../../shared/stores/inbox-bucket.ts');
+    const { localS3Client } = await import('../../shared/stores/local-clients.ts');
+    const { quiet } = await import('../support/harness.ts');
+    const s3 = localS3Client(h.aws.endpoints.s3);
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand')
+          throw Object.assign(new Error('injected: S3 unavailable'), {
+            name: 'ServiceUnavailable',
+          });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const handler = createIngestHandler(
+      {
+        store: h.table,
+        inbox: new S3Inbox({ client: s3, bucket: h.aws.names.inboxBucket }),
+        siteUrl: 'https://news.example.com/',
+        now: () => new Date(),
+      },
+      quiet(),
+    );
+    await h.inbox.put('articles/a.md', md('A', []));
+    const early = {
+      ...h.event('created', 'articles/a.md', '01'),
+      attributes: { ApproximateReceiveCount: '1' },
+    } as never;
+    const last = {
+      ...h.event('created', 'articles/a.md', '01'),
+      attributes: { ApproximateReceiveCount: '5' },
+    } as never;
+
+    await expect(handler(sqsEvent(early))).rejects.toThrow('All records failed');
+    expect(await h.inbox.text('reports/articles/a.md.json')).toBeUndefined();
+    await expect(handler(sqsEvent(last))).rejects.toThrow('All records failed');
+
+    const report = JSON.parse((await h.inbox.text('reports/articles/a.md.json')) ?? '{}');
+    expect(report).toMatchObject({ status: 'failed', key: 'articles/a.md' });
+    expect(report.reason).toContain('injected: S3 unavailable');
+    expect(report.reason).toContain('dead-letter queue');
+    expect(await h.table.getArticle('a')).toBeUndefined();
+    expect(await h.inbox.text('articles/a.md')).toContain('title: A');
+  });
+});
