@@ -71,6 +71,27 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     expect(rss.match(/<item>/g)).toHaveLength(TEST_SITE.itemLimit);
   });
 
+  it('writes every object with its real Content-Type and a Cache-Control', async () => {
+    h = await publishHarness();
+    await upload(h, { 'articles/a.md': md('A', ['x'], ['Ann']) });
+    await publishPending(h);
+    const expected: [RegExp, string][] = [
+      [/rss\.xml$/, 'application/rss+xml; charset=utf-8'],
+      [/atom\.xml$/, 'application/atom+xml; charset=utf-8'],
+      [/feed\.json$/, 'application/feed+json; charset=utf-8'],
+      [/\.html$/, 'text/html; charset=utf-8'],
+      [/\.opml$/, 'text/x-opml; charset=utf-8'],
+    ];
+    const keys = await h.site.keys();
+    expect(keys).toHaveLength(3 * 3 + 1 + 4);
+    for (const key of keys) {
+      const head = await h.site.head(key);
+      const type = expected.find(([pattern]) => pattern.test(key))?.[1];
+      expect({ key, type: head.ContentType }).toEqual({ key, type });
+      expect(head.CacheControl).toMatch(/max-age=\d+/);
+    }
+  });
+
   it('keeps unchanged files untouched, so conditional GETs answer 304', async () => {
     h = await publishHarness();
     await upload(h, { 'articles/a.md': md('A', ['x']), 'articles/b.md': md('B', ['y']) });
