@@ -12,12 +12,16 @@ export interface StoredArticle {
   rev: number;
 }
 
-/** One line of a feed's index: enough to order and fetch. */
+/**
+ * One line of a feed's index: enough to order and fetch, plus the article's revision, so
+ * the newest entries of a feed name exactly what a render of it shows.
+ */
 export interface FeedEntry {
   feed: FeedRef;
   /** `<published ISO>#<id>`: sorts newest last, so feeds are read in reverse. */
   sortKey: string;
   id: string;
+  rev: number;
 }
 
 /** An article waiting for its date, released by the scheduler. */
@@ -26,9 +30,12 @@ export interface ScheduleEntry {
   id: string;
 }
 
+/**
+ * A tag or author feed gaining (+1) or losing (-1) an article. The site feed has no meta
+ * item: it would be written by every ingest and serialize them all.
+ */
 export interface FeedMetaChange {
   feed: FeedRef;
-  /** +1 the article joined the feed, -1 it left, 0 it changed in place. */
   countDelta: number;
 }
 
@@ -47,10 +54,11 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
   return `${article.published}#${article.id}`;
 }
 
-function entriesOf(article: Article | undefined): FeedEntry[] {
+function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
+  const article = stored?.article;
   if (article?.status !== 'live') return [];
   const sortKey = entrySortKey(article);
-  return feedsOf(article).map((feed) => ({ feed, sortKey, id: article.id }));
+  return feedsOf(article).map((feed) => ({ feed, sortKey, id: article.id, rev: stored?.rev ?? 0 }));
 }
 
 function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
@@ -58,48 +66,44 @@ function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
   return { sortKey: entrySortKey(article), id: article.id };
 }
 
-const entryId = (e: FeedEntry) => `${feedKey(e.feed)}\n${e.sortKey}`;
+const slot = (e: FeedEntry) => `${feedKey(e.feed)}\n${e.sortKey}`;
+
+/** +1 for each tag or author feed joined, -1 for each one left. */
+function membershipChanges(oldEntries: FeedEntry[], newEntries: FeedEntry[]): FeedMetaChange[] {
+  const oldFeeds = new Map(oldEntries.map((e) => [feedKey(e.feed), e.feed]));
+  const newFeeds = new Map(newEntries.map((e) => [feedKey(e.feed), e.feed]));
+  const changes: FeedMetaChange[] = [];
+  for (const [key, feed] of oldFeeds)
+    if (!newFeeds.has(key)) changes.push({ feed, countDelta: -1 });
+  for (const [key, feed] of newFeeds) if (!oldFeeds.has(key)) changes.push({ feed, countDelta: 1 });
+  return changes
+    .filter((c) => c.feed.kind !== 'all')
+    .sort((a, b) => (feedKey(a.feed) < feedKey(b.feed) ? -1 : 1));
+}
 
 /**
- * Everything that moving an article from `before` to `after` writes: feed entries it joins or
- * leaves, each affected feed's meta (count and generation), the schedule. Either side may be
- * absent (a new article, a removal). Both must have the same id.
+ * Everything that moving an article from `before` to `after` writes: its feed entries (each
+ * carrying the new revision, so every feed showing it sees the change), the counts of the
+ * tag and author feeds it joins or leaves, the schedule. Either side may be absent (a new
+ * article, a removal). Both must have the same id.
  */
 export function planArticleWrite(
   before: StoredArticle | undefined,
   after: Article | undefined,
 ): ArticleWrite {
-  const oldEntries = entriesOf(before?.article);
-  const newEntries = entriesOf(after);
-  const oldIds = new Set(oldEntries.map(entryId));
-  const newIds = new Set(newEntries.map(entryId));
-
-  const metas = new Map<string, FeedMetaChange>();
-  const touch = (feed: FeedRef, delta: number) => {
-    const key = feedKey(feed);
-    const change = metas.get(key) ?? { feed, countDelta: 0 };
-    change.countDelta += delta;
-    metas.set(key, change);
-  };
-  for (const e of oldEntries)
-    touch(e.feed, newEntries.some((n) => feedKey(n.feed) === feedKey(e.feed)) ? 0 : -1);
-  for (const e of newEntries) {
-    const wasMember = oldEntries.some((o) => feedKey(o.feed) === feedKey(e.feed));
-    if (!wasMember) touch(e.feed, 1);
-  }
-
+  const put = after ? { article: after, rev: (before?.rev ?? 0) + 1 } : undefined;
+  const oldEntries = entriesOf(before);
+  const newEntries = entriesOf(put);
+  const newSlots = new Set(newEntries.map(slot));
   const oldSchedule = scheduleOf(before?.article);
   const newSchedule = scheduleOf(after);
   const scheduleChanged = oldSchedule?.sortKey !== newSchedule?.sortKey;
   return {
-    put: after ? { article: after, rev: (before?.rev ?? 0) + 1 } : undefined,
+    put,
     deleteId: after ? undefined : before?.article.id,
     expectedRev: before?.rev,
-    entries: {
-      put: newEntries.filter((e) => !oldIds.has(entryId(e))),
-      delete: oldEntries.filter((e) => !newIds.has(entryId(e))),
-    },
-    feedMeta: [...metas.values()].sort((a, b) => feedKey(a.feed).localeCompare(feedKey(b.feed))),
+    entries: { put: newEntries, delete: oldEntries.filter((e) => !newSlots.has(slot(e))) },
+    feedMeta: membershipChanges(oldEntries, newEntries),
     schedule: {
       put: scheduleChanged ? newSchedule : undefined,
       delete: scheduleChanged ? oldSchedule : undefined,

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { decodeS3EventKey } from '../articles/object-key.ts';
 import type { IngestOutcome } from '../ingest/report.ts';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { eachLimited, keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
@@ -8,8 +7,9 @@ import { startPipeline } from '../local/pipeline.ts';
 import { exportSite } from '../local/site-export.ts';
 import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
 import { type BuildInput, type BuildSummary, describeSummary, summarize } from './build-summary.ts';
+import { deadLetterKeys } from './dead-letters.ts';
 import { CliError } from './errors.ts';
-import { siteConfig } from './options.ts';
+import { PLACEHOLDER_SITE_URL, siteConfig } from './options.ts';
 import { Progress } from './reporter.ts';
 import { Resources, stopOnSignals } from './shutdown.ts';
 
@@ -29,21 +29,6 @@ export interface BuildOptions {
 export const EXIT = { ok: 0, rejected: 1, pipelineFailed: 2 } as const;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** Keys of the S3 events parked in the dead-letter queue (message bodies are S3 events). */
-function deadLetterKeys(bodies: readonly string[]): Set<string> {
-  const keys = new Set<string>();
-  for (const body of bodies) {
-    try {
-      const event = JSON.parse(body) as { Records?: { s3?: { object?: { key?: string } } }[] };
-      for (const record of event.Records ?? [])
-        if (record.s3?.object?.key) keys.add(decodeS3EventKey(record.s3.object.key));
-    } catch {
-      // Not an S3 event: it names no file.
-    }
-  }
-  return keys;
-}
 
 /**
  * `feedpub build`: every file of the inbox folder through the real pipeline on throwaway
@@ -67,6 +52,8 @@ export async function build(options: BuildOptions): Promise<number> {
   });
   stopOnSignals({ started: () => started, stop: () => resources.stopAll(), exitCode: 130 });
   console.log(`feedpub build: ${files.length} file${files.length === 1 ? '' : 's'} from ${inbox}`);
+  if (options.siteUrl === PLACEHOLDER_SITE_URL)
+    console.log(`note: links use the placeholder ${PLACEHOLDER_SITE_URL}; pass --site-url`);
   try {
     const aws = await startEmbeddedAws({
       s3Port: options.s3Port,

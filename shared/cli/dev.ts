@@ -4,11 +4,12 @@ import { startInboxMirror } from '../local/inbox-mirror.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { startSiteServer } from '../local/site-server.ts';
 import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
 import { ensureInbox, MIRROR_MANIFEST, prepareDataDir, rememberSiteUrl } from './dev-folders.ts';
 import { siteConfig } from './options.ts';
 import { describeOutcome, describePublish, Progress } from './reporter.ts';
-import { Resources, stopOnSignals } from './shutdown.ts';
+import { Resources, stopOnSignals, stopRequested } from './shutdown.ts';
 
 export interface DevOptions {
   port: number;
@@ -24,6 +25,18 @@ export interface DevOptions {
 const print = (text: string) => console.log(text);
 const warn = (text: string) => console.error(text);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Prints each message the ingest queue gives up on; returns the function that stops watching. */
+function reportDeadLetters(deadLetters: readonly { body: string }[]): () => Promise<void> {
+  let seen = 0;
+  const timer = setInterval(() => {
+    const fresh = deadLetters.slice(seen);
+    seen = deadLetters.length;
+    for (const key of deadLetterKeys(fresh.map((d) => d.body)))
+      warn(`feedpub: ingest kept failing for ${key}; it is parked in the dead-letter queue`);
+  }, 1000);
+  return async () => clearInterval(timer);
+}
 
 /**
  * `feedpub dev`: the site server, the embedded AWS, the pipeline and the inbox mirror, all
@@ -84,7 +97,9 @@ export async function dev(options: DevOptions): Promise<void> {
         ),
     });
     resources.add(pipeline.stop);
+    resources.add(reportDeadLetters(pipeline.queue.deadLetters));
     server.attach({ s3: aws.s3, bucket: aws.names.siteBucket });
+    if (stopRequested()) return;
 
     for (const text of banner({ serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws }))
       print(text);

@@ -13,6 +13,7 @@ import {
   siteUrlFromEnv,
   siteUrlOption,
 } from './options.ts';
+import { stopRequested } from './shutdown.ts';
 import { type ValidateOptions, validate } from './validate.ts';
 
 const PORT_OPTIONS: Record<string, string> = {
@@ -143,6 +144,8 @@ export async function main(argv: string[]): Promise<void> {
       exitCode = code;
     }).parseAsync(argv);
   } catch (error) {
+    // The signal handler finishes stopping and exits.
+    if (stopRequested()) return;
     const message = userMessage(error);
     console.error(message ? `feedpub: ${message}` : error);
     process.exit(1);

@@ -48,7 +48,9 @@ export function describePublish(result: PublishResult): string[] {
     lines.push(line('removed', `${count(result.deleted.length)}: ${listed(result.deleted)}`));
   for (const failure of result.failures) {
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-    lines.push(line('failed', `${failure.unit}: ${message} (will retry)`));
+    const text = message.startsWith(failure.unit) ? message : `${failure.unit}: ${message}`;
+    // The stream poller retries the batch; a lasting failure is reported by onStreamFailure.
+    lines.push(line('retrying', text));
   }
   return lines;
 }

@@ -16,6 +16,16 @@ export class Resources {
   }
 }
 
+let stopping = false;
+
+/**
+ * Whether a stop signal arrived. A start-up that fails after Ctrl-C (a terminal sends SIGINT to
+ * Java too) is not worth an error message: the user asked us to stop.
+ */
+export function stopRequested(): boolean {
+  return stopping;
+}
+
 export interface SignalOptions {
   /** Resolves when start-up is over; stopping waits for it, so a half-started Java is stopped too. */
   started: () => Promise<unknown>;
@@ -32,7 +42,6 @@ export interface SignalOptions {
  * reaches both `feedpub.js` and the node it re-executes, which then forwards it again).
  */
 export function stopOnSignals(options: SignalOptions): void {
-  let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

@@ -89,7 +89,8 @@ export async function validate(
   let rejected = 0;
   for (const target of list) {
     const result = await check(target, options.siteUrl, now);
-    const shown = relative(process.cwd(), target.path) || target.path;
+    const fromCwd = relative(process.cwd(), target.path);
+    const shown = fromCwd && !fromCwd.startsWith('..') ? fromCwd : target.path;
     if (result instanceof Error) {
       rejected++;
       console.log(`rejected  ${shown} (${target.key}): ${result.message}`);

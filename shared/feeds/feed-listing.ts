@@ -3,7 +3,8 @@ import { type FeedRef, feedKey } from '../articles/article.ts';
 /** A feed the site publishes and how many articles it holds. */
 export interface FeedListing {
   feed: FeedRef;
-  count: number;
+  /** Articles in a tag or author feed; the site feed keeps no count. */
+  count?: number;
 }
 
 const KIND_ORDER: Record<FeedRef['kind'], number> = { all: 0, tag: 1, author: 2 };

@@ -58,7 +58,7 @@ function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
   if (tags.length === 0) return '';
   const links = tags.map(({ feed, count }) => {
     const name = feed.kind === 'all' ? '' : feed.name;
-    return `<a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a> (${count})`;
+    return `<a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
   });
   return `<p>Tags: ${links.join(', ')}</p>`;
 }

@@ -8,7 +8,7 @@ import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 /** Every tag and author with its three feeds; anchors are `tag-<slug>` / `author-<slug>`. */
 export function renderTagsPage(site: SiteConfig, feeds: readonly FeedListing[]): string {
   const sorted = sortFeedListings(feeds);
-  const everything = ofKind(sorted, 'all')[0] ?? { feed: { kind: 'all' }, count: 0 };
+  const everything = ofKind(sorted, 'all')[0] ?? { feed: { kind: 'all' } };
   const body = [
     '<main>',
     '<h1>Feeds by tag and author</h1>',
@@ -37,8 +37,11 @@ function section(site: SiteConfig, heading: string, listings: readonly FeedListi
 }
 
 function row(site: SiteConfig, { feed, count }: FeedListing): string {
-  const articles = `${count} article${count === 1 ? '' : 's'}`;
-  return `<li id="${e(feedAnchor(feed))}"><strong>${e(nameOf(site, feed))}</strong> <span class="meta">(${articles})</span><br>${feedLinks(site, feed)}</li>`;
+  const articles =
+    count === undefined
+      ? ''
+      : ` <span class="meta">(${count} article${count === 1 ? '' : 's'})</span>`;
+  return `<li id="${e(feedAnchor(feed))}"><strong>${e(nameOf(site, feed))}</strong>${articles}<br>${feedLinks(site, feed)}</li>`;
 }
 
 function nameOf(site: SiteConfig, feed: FeedRef): string {

@@ -1,11 +1,16 @@
 import type { FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 
-/** A feed's meta item: bumped by every table write that changes what the feed shows. */
+/** A tag or author feed's meta item: its display name and how many articles it holds. */
 export interface FeedMeta {
   feed: FeedRef;
-  generation: number;
   count: number;
+}
+
+/** A feed's newest entries name what a render shows: which articles, at which revision. */
+export interface EntryRef {
+  id: string;
+  rev: number;
 }
 
 /** The table as publish reads it: bounded reads only, never a Scan. */
@@ -13,7 +18,7 @@ export interface FeedSource {
   getFeedMeta(feed: string): Promise<FeedMeta | undefined>;
   listFeedMetas(): Promise<FeedMeta[]>;
   /** Newest first; one Query with Limit = `limit`. */
-  latestIds(feed: string, limit: number): Promise<string[]>;
+  latestEntries(feed: string, limit: number): Promise<EntryRef[]>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
   getArticle(id: string): Promise<StoredArticle | undefined>;

@@ -2,7 +2,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { type ArticleChange, affectedBy } from './affected.ts';
 import { ConcurrentChangeError } from './errors.ts';
 import type { FeedSource, SiteBucket } from './ports.ts';
-import { feedUnit, pageUnit, type RenderUnit, siteUnit } from './render-units.ts';
+import { feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
 
 export interface PublishDeps {
   source: FeedSource;
@@ -28,11 +28,12 @@ const MAX_RENDERS = 5;
  * rendered once, however many changes touch it.
  *
  * Concurrency: two invocations may render the same feed at once, and the older render may
- * land last. So each unit reads its version (the feed meta's generation, which every ingest
- * transaction bumps; the article's revision) before rendering and again after writing. If it
- * moved, the table changed while we rendered and our files may be older than someone
- * else's: render again. The last writer of any file therefore always wrote from the newest
- * state, and an older render can never be what stays in the bucket.
+ * land last. So each unit notes the version of the state it rendered (a feed's newest
+ * entries with their article revisions, which every ingest transaction rewrites; an
+ * article's revision) and reads it again after writing. If it moved, the table changed
+ * while we rendered and our files may be older than someone else's: render again. The last
+ * writer of any file therefore always wrote from the newest state, and an older render can
+ * never be what stays in the bucket.
  */
 export async function publishChanges(
   changes: readonly ArticleChange[],
@@ -51,7 +52,7 @@ export async function publishChanges(
   const units: RenderUnit[] = [
     ...[...affected.feeds.values()].map(({ feed, causes }) => feedUnit(feed, causes, unitDeps)),
     ...[...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),
-    siteUnit(affected.siteCauses, unitDeps),
+    listingsUnit(affected.siteCauses, unitDeps),
   ];
   const failed = new Set<string>();
   await forEachLimited(units, deps.concurrency ?? 8, async (unit) => {
@@ -74,8 +75,8 @@ async function renderUntilStable(
   result: PublishResult,
 ): Promise<void> {
   for (let render = 1; render <= MAX_RENDERS; render++) {
-    const before = await unit.version();
-    const { put, remove } = await unit.files();
+    const { version: before, files } = await unit.render();
+    const { put, remove } = files;
     const outcomes = await Promise.allSettled([
       ...put.map(async (file) =>
         (await bucket.put(file)) ? result.written.push(file.path) : result.unchanged++,

@@ -18,7 +18,7 @@ import {
   TAGS_PAGE_PATH,
 } from '../feeds/site-layout.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
-import type { FeedSource, SiteFile } from './ports.ts';
+import type { EntryRef, FeedMeta, FeedSource, SiteFile } from './ports.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
 export interface UnitFiles {
@@ -27,15 +27,16 @@ export interface UnitFiles {
 }
 
 /**
- * A set of site files rendered together from one piece of table state. `version` names that
- * state (a feed's generation, an article's revision) so a render can tell whether the table
- * moved on while it was rendering.
+ * A set of site files rendered together from one piece of table state. `render` returns the
+ * files and the version of the state they were rendered from (a feed's newest entries with
+ * their revisions, an article's revision); `version` reads that version again, so a render
+ * can tell whether the table moved on while it was rendering.
  */
 export interface RenderUnit {
   name: string;
   causes: string[];
+  render(): Promise<{ version: string; files: UnitFiles }>;
   version(): Promise<string>;
-  files(): Promise<UnitFiles>;
 }
 
 interface UnitDeps {
@@ -43,35 +44,74 @@ interface UnitDeps {
   config: SiteConfig;
 }
 
-async function liveArticles(source: FeedSource, feed: string, limit: number) {
-  const stored = await source.getArticles(await source.latestIds(feed, limit));
+const entriesVersion = (entries: readonly EntryRef[]) =>
+  entries.map((e) => `${e.id}@${e.rev}`).join(' ');
+
+const metasVersion = (metas: readonly FeedMeta[]) =>
+  metas
+    .map((m) => `${feedKey(m.feed)}:${m.count}:${m.feed.kind === 'all' ? '' : m.feed.name}`)
+    .sort()
+    .join('|');
+
+/** Tag and author feeds that hold articles; the site feed is always listed. */
+const listingsOf = (metas: readonly FeedMeta[]): FeedListing[] => [
+  { feed: { kind: 'all' } },
+  ...metas.filter((m) => m.count > 0).map(({ feed, count }) => ({ feed, count })),
+];
+
+function file(path: string, body: string, contentType: string, cacheControl: string): SiteFile {
+  return { path, body, contentType, cacheControl };
+}
+
+async function articlesOf(source: FeedSource, entries: readonly EntryRef[]) {
+  const stored = await source.getArticles(entries.map((e) => e.id));
   return stored.map((s) => s.article).filter((a) => a.status === 'live');
 }
 
+/**
+ * One feed in three formats. The site feed also renders the index, which shows the same
+ * articles and links every feed.
+ */
 export function feedUnit(
   feed: FeedRef,
   causes: string[],
   { source, config }: UnitDeps,
 ): RenderUnit {
   const key = feedKey(feed);
-  const paths = FEED_FORMATS.map((format) => feedPath(feed, format));
+  const isSite = feed.kind === 'all';
+  const version = async () => {
+    const entries = entriesVersion(await source.latestEntries(key, config.itemLimit));
+    return isSite ? `${entries}|${metasVersion(await source.listFeedMetas())}` : entries;
+  };
   return {
     name: `feed ${key}`,
     causes,
-    version: async () => String((await source.getFeedMeta(key))?.generation ?? 'none'),
-    files: async () => {
-      const meta = await source.getFeedMeta(key);
+    version,
+    render: async () => {
+      const entries = await source.latestEntries(key, config.itemLimit);
+      const metas = isSite ? await source.listFeedMetas() : [];
+      const stamp = isSite
+        ? `${entriesVersion(entries)}|${metasVersion(metas)}`
+        : entriesVersion(entries);
       // A tag or author whose last article is gone loses its feeds; the site feed stays, empty.
-      if (feed.kind !== 'all' && (!meta || meta.count <= 0)) return { put: [], remove: paths };
-      const articles = await liveArticles(source, key, config.itemLimit);
-      const rendered = renderFeed({ feed: meta?.feed ?? feed, site: config, articles });
-      const put = FEED_FORMATS.map((format) => ({
-        path: feedPath(feed, format),
-        body: rendered[format],
-        contentType: CONTENT_TYPE[format],
-        cacheControl: CACHE_CONTROL.feed,
-      }));
-      return { put, remove: [] };
+      if (!isSite && entries.length === 0) {
+        return {
+          version: stamp,
+          files: { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) },
+        };
+      }
+      // The meta's name is the first spelling seen, so the feed title does not flip-flop.
+      const named = isSite ? feed : ((await source.getFeedMeta(key))?.feed ?? feed);
+      const articles = await articlesOf(source, entries);
+      const rendered = renderFeed({ feed: named, site: config, articles });
+      const put = FEED_FORMATS.map((format) =>
+        file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
+      );
+      if (isSite) {
+        const index = renderIndex(config, articles, listingsOf(metas));
+        put.push(file(INDEX_PATH, index, CONTENT_TYPE.html, CACHE_CONTROL.listing));
+      }
+      return { version: stamp, files: { put, remove: [] } };
     },
   };
 }
@@ -82,61 +122,39 @@ export function pageUnit(id: string, causes: string[], { source, config }: UnitD
     name: `page ${id}`,
     causes,
     version: async () => String((await source.getArticle(id))?.rev ?? 'none'),
-    files: async () => {
+    render: async () => {
       const stored = await source.getArticle(id);
-      if (stored?.article.status !== 'live') return { put: [], remove: [path] };
+      const version = String(stored?.rev ?? 'none');
+      if (stored?.article.status !== 'live') return { version, files: { put: [], remove: [path] } };
       const body = renderArticlePage(stored.article, config);
       return {
-        put: [{ path, body, contentType: CONTENT_TYPE.html, cacheControl: CACHE_CONTROL.page }],
-        remove: [],
+        version,
+        files: { put: [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)], remove: [] },
       };
     },
   };
 }
 
-function listingsVersion(
-  listings: readonly { feed: FeedRef; generation: number; count: number }[],
-): string {
-  return listings
-    .map((m) => `${feedKey(m.feed)}:${m.generation}:${m.count}`)
-    .sort()
-    .join('|');
-}
-
-/** Index, tags page, OPML and 404: they list feeds and the newest articles. */
-export function siteUnit(causes: string[], { source, config }: UnitDeps): RenderUnit {
-  const html = (
-    path: string,
-    body: string,
-    cacheControl: string = CACHE_CONTROL.listing,
-  ): SiteFile => ({
-    path,
-    body,
-    contentType: CONTENT_TYPE.html,
-    cacheControl,
-  });
+/** Tags page, OPML and 404: they list the feeds. */
+export function listingsUnit(causes: string[], { source, config }: UnitDeps): RenderUnit {
   return {
-    name: 'site pages',
+    name: 'feed listings',
     causes,
-    version: async () => listingsVersion(await source.listFeedMetas()),
-    files: async () => {
+    version: async () => metasVersion(await source.listFeedMetas()),
+    render: async () => {
       const metas = await source.listFeedMetas();
-      const listings: FeedListing[] = metas
-        .filter((m) => m.count > 0)
-        .map(({ feed, count }) => ({ feed, count }));
-      const articles = await liveArticles(source, 'all', config.itemLimit);
+      const listings = listingsOf(metas);
       const put = [
-        html(INDEX_PATH, renderIndex(config, articles, listings)),
-        html(TAGS_PAGE_PATH, renderTagsPage(config, listings)),
-        html(NOT_FOUND_PATH, renderNotFound(config), CACHE_CONTROL.notFound),
-        {
-          path: OPML_PATH,
-          body: renderOpml(config, listings),
-          contentType: CONTENT_TYPE.opml,
-          cacheControl: CACHE_CONTROL.listing,
-        },
+        file(
+          TAGS_PAGE_PATH,
+          renderTagsPage(config, listings),
+          CONTENT_TYPE.html,
+          CACHE_CONTROL.listing,
+        ),
+        file(OPML_PATH, renderOpml(config, listings), CONTENT_TYPE.opml, CACHE_CONTROL.listing),
+        file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
-      return { put, remove: [] };
+      return { version: metasVersion(metas), files: { put, remove: [] } };
     },
   };
 }

@@ -12,7 +12,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
 import type { ArticleStore, SourceRecord } from '../ingest/ports.ts';
-import type { FeedMeta, FeedSource } from '../publish/ports.ts';
+import type { EntryRef, FeedMeta, FeedSource } from '../publish/ports.ts';
 import { transactionItems } from './article-transaction.ts';
 import { StaleWriteError } from './errors.ts';
 import { itemToArticle, itemToFeedMeta, itemToSource, keys } from './table-items.ts';
@@ -93,7 +93,7 @@ export class DynamoArticleTable implements ArticleStore, FeedSource {
     return (out.Items ?? []).map((item) => String(unmarshall(item).id));
   }
 
-  /** The feed's meta item: its generation, count and display name. */
+  /** A tag or author feed's meta item: its count and display name. */
   async getFeedMeta(feed: string): Promise<FeedMeta | undefined> {
     const item = await this.getItem(keys.feedMeta(feed));
     return item ? itemToFeedMeta(item) : undefined;
@@ -119,8 +119,8 @@ export class DynamoArticleTable implements ArticleStore, FeedSource {
     return metas;
   }
 
-  /** The newest `limit` article ids of a feed: one Query, whatever the archive size. */
-  async latestIds(feed: string, limit: number): Promise<string[]> {
+  /** The newest `limit` entries of a feed: one Query, whatever the archive size. */
+  async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -131,7 +131,10 @@ export class DynamoArticleTable implements ArticleStore, FeedSource {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((item) => String(unmarshall(item).id));
+    return (out.Items ?? []).map((item) => {
+      const entry = unmarshall(item);
+      return { id: String(entry.id), rev: Number(entry.rev ?? 0) };
+    });
   }
 
   /** The articles with these ids, in the order given; missing ones are left out. */

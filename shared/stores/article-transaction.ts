@@ -53,7 +53,7 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
     });
   }
   for (const e of write.entries.put) {
-    const item = { ...keys.feedEntry(feedKey(e.feed), e.sortKey), id: e.id };
+    const item = { ...keys.feedEntry(feedKey(e.feed), e.sortKey), id: e.id, rev: e.rev };
     items.push({ Put: { TableName: table, Item: toAttr(item) } });
   }
   const { put, delete: remove } = write.schedule;
@@ -74,23 +74,22 @@ function mergeMetas(writes: ArticleWrite[]): FeedMetaChange[] {
     const seen = merged.get(key);
     merged.set(key, { feed: change.feed, countDelta: (seen?.countDelta ?? 0) + change.countDelta });
   }
-  return [...merged.values()];
+  return [...merged.values()].filter((change) => change.countDelta !== 0);
 }
 
-function metaItem(change: FeedMetaChange, table: string): TransactWriteItem {
-  const { feed } = change;
-  const named = feed.kind !== 'all';
+function metaItem({ feed, countDelta }: FeedMetaChange, table: string): TransactWriteItem {
+  // The first spelling of a tag or author name stays its display name.
+  const name = feed.kind === 'all' ? '' : feed.name;
   return {
     Update: {
       TableName: table,
       Key: toAttr(keys.feedMeta(feedKey(feed))),
-      UpdateExpression: `SET kind = :kind${named ? ', #name = if_not_exists(#name, :name)' : ''} ADD gen :one, #count :delta`,
-      ExpressionAttributeNames: { '#count': 'count', ...(named ? { '#name': 'name' } : {}) },
+      UpdateExpression: 'SET kind = :kind, #name = if_not_exists(#name, :name) ADD #count :delta',
+      ExpressionAttributeNames: { '#count': 'count', '#name': 'name' },
       ExpressionAttributeValues: toAttr({
         ':kind': feed.kind,
-        ':one': 1,
-        ':delta': change.countDelta,
-        ...(named ? { ':name': feed.name } : {}),
+        ':name': name,
+        ':delta': countDelta,
       }),
     },
   };

@@ -48,5 +48,5 @@ export function itemToFeedMeta(item: Item): FeedMeta {
           slug: key.slice(slash + 1),
           name: String(item.name ?? ''),
         };
-  return { feed, generation: Number(item.gen ?? 0), count: Number(item.count ?? 0) };
+  return { feed, count: Number(item.count ?? 0) };
 }

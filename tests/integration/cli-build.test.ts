@@ -4,11 +4,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliRun, runCli } from '../support/cli-process.ts';
 
 const FIXTURES = new URL('../fixtures/articles/', import.meta.url);
@@ -78,6 +79,10 @@ describe('feedpub build', () => {
     ]);
     summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
   }, 120_000);
+  afterAll(() => {
+    rmSync(inbox, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
 
   it('exits 0 although some articles were rejected, and says so', () => {
     expect(run.stderr).toBe('');

@@ -21,26 +21,30 @@ const article = (patch: Partial<Article> = {}): Article => ({
   ...patch,
 });
 
-const feeds = (entries: { feed: { kind: string; slug?: string } }[]) =>
+const feeds = (entries: readonly { feed: { kind: string; slug?: string } }[]) =>
   entries.map((e) => (e.feed.slug ? `${e.feed.kind}/${e.feed.slug}` : e.feed.kind)).sort();
 
 describe('planArticleWrite', () => {
-  it('adds a new live article to the site, tag and author feeds, each count +1', () => {
+  it('adds a new live article to the site, tag and author feeds; tag and author counts +1', () => {
     const plan = planArticleWrite(undefined, article());
     expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.put.every((e) => e.rev === 1)).toBe(true);
     expect(plan.entries.delete).toEqual([]);
-    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([1, 1, 1, 1]);
+    expect(feeds(plan.feedMeta)).toEqual(['author/ann', 'tag/x', 'tag/y']);
+    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([1, 1, 1]);
     expect(plan.expectedRev).toBeUndefined();
     expect(plan.put?.rev).toBe(1);
   });
 
-  it('on a content change keeps entries, bumps every feed with delta 0', () => {
+  it('on a content change rewrites every entry with the new revision, counts untouched', () => {
     const plan = planArticleWrite(
       { article: article(), rev: 3 },
       article({ title: 'B', contentHash: 'h2' }),
     );
-    expect(plan.entries).toEqual({ put: [], delete: [] });
-    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([0, 0, 0, 0]);
+    expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.put.every((e) => e.rev === 4)).toBe(true);
+    expect(plan.entries.delete).toEqual([]);
+    expect(plan.feedMeta).toEqual([]);
     expect(plan.expectedRev).toBe(3);
     expect(plan.put?.rev).toBe(4);
   });
@@ -56,11 +60,11 @@ describe('planArticleWrite', () => {
       }),
     );
     expect(feeds(plan.entries.delete)).toEqual(['tag/y']);
-    expect(feeds(plan.entries.put)).toEqual(['tag/z']);
+    expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/z']);
     const deltas = Object.fromEntries(
       plan.feedMeta.map((m) => [m.feed.kind === 'all' ? 'all' : m.feed.slug, m.countDelta]),
     );
-    expect(deltas).toEqual({ all: 0, ann: 0, x: 0, y: -1, z: 1 });
+    expect(deltas).toEqual({ y: -1, z: 1 });
   });
 
   it('re-keys every entry when the published date changes', () => {
@@ -70,14 +74,14 @@ describe('planArticleWrite', () => {
     );
     expect(plan.entries.put).toHaveLength(4);
     expect(plan.entries.delete).toHaveLength(4);
-    expect(plan.feedMeta.every((m) => m.countDelta === 0)).toBe(true);
+    expect(plan.feedMeta).toEqual([]);
   });
 
   it('removes a deleted article from every feed', () => {
     const plan = planArticleWrite({ article: article(), rev: 2 }, undefined);
     expect(plan.deleteId).toBe('a');
     expect(plan.entries.delete).toHaveLength(4);
-    expect(plan.feedMeta.every((m) => m.countDelta === -1)).toBe(true);
+    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([-1, -1, -1]);
   });
 
   it('keeps drafts out of feeds and schedules future articles', () => {
