@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/stores/table-definition.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 import { BASIC_EXECUTION_ROLE_FINDING } from './nag.ts';
 
@@ -28,15 +29,7 @@ export class Ingestion extends Construct {
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the inbox event queue; it is the end of the line.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the inbox event queue');
 
     // Lambda's guidance: at least six times the function timeout plus the batching window.
     const visibilityTimeout = Duration.seconds(
