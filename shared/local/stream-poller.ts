@@ -47,7 +47,9 @@ export class StreamPoller {
   constructor(options: StreamPollerOptions) {
     this.options = {
       batchSize: 500,
-      batchWindowMs: 200,
+      // Like the stack's maxBatchingWindow, shorter: a burst of uploads collects into few
+      // batches (few re-renders), while a single upload still shows within a second or so.
+      batchWindowMs: 500,
       retryAttempts: 10,
       retryDelayMs: 100,
       pollIntervalMs: 50,
