@@ -79,8 +79,27 @@ function coldImport(file: string): number {
   return ms;
 }
 
+/** The SDK clients the handlers construct, alone: the floor under every init_ms. */
+function sdkOnlyModule(): string {
+  const dir = join(OUT, 'sdk-only');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  const file = join(dir, 'index.mjs');
+  writeFileSync(
+    file,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nimport { S3Client } from '@aws-sdk/client-s3';\nnew DynamoDBClient({});\nnew S3Client({});\n",
+  );
+  return file;
+}
+
 export async function bundleBench(results: Results, runs = 5): Promise<void> {
   rmSync(OUT, { recursive: true, force: true });
+  const sdk = Array.from({ length: runs }, () => coldImport(sdkOnlyModule()));
+  results.add('init_ms_sdk_only', {
+    value: round(median(sdk), 1),
+    unit: 'ms',
+    note: 'import of @aws-sdk/client-dynamodb + client-s3 and one client each, nothing of ours',
+  });
   for (const name of FUNCTIONS) {
     const { file, metafile } = await bundle(name);
     const kb = statSync(file).size / 1024;

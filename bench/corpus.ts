@@ -30,13 +30,35 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SUBJECTS = ['energy', 'trade', 'health', 'climate', 'transport', 'housing', 'science', 'farming', 'security', 'culture'];
+const SUBJECTS = [
+  'energy',
+  'trade',
+  'health',
+  'climate',
+  'transport',
+  'housing',
+  'science',
+  'farming',
+  'security',
+  'culture',
+];
 const ANGLES = ['policy', 'markets', 'research', 'courts', 'local'];
 /** 50 tags: every subject with every angle. */
 export const TAG_POOL: readonly string[] = SUBJECTS.flatMap((s) => ANGLES.map((a) => `${s} ${a}`));
 
 const FIRST = ['Ana', 'Bilal', 'Chen', 'Dara', 'Emeka', 'Fatima', 'Goran', 'Hana', 'Ivo', 'Jun'];
-const LAST = ['Silva', 'Haddad', 'Wei', 'Novak', 'Okafor', 'Rahman', 'Petrov', 'Sato', 'Kovac', 'Park'];
+const LAST = [
+  'Silva',
+  'Haddad',
+  'Wei',
+  'Novak',
+  'Okafor',
+  'Rahman',
+  'Petrov',
+  'Sato',
+  'Kovac',
+  'Park',
+];
 /** 10 authors. */
 export const AUTHOR_POOL = FIRST.map((first, i) => ({
   name: `${first} ${LAST[i]}`,

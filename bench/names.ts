@@ -1,5 +1,5 @@
-import { createBucket, createTable } from '../shared/local/resources.ts';
 import type { EmbeddedAws, ResourceNames } from '../shared/local/embedded-aws.ts';
+import { createBucket, createTable } from '../shared/local/resources.ts';
 
 /**
  * The same emulators under other names: a table and two buckets of a benchmark's own.

@@ -23,7 +23,11 @@ function bareFeed(site: SiteConfig, articles: readonly Article[]): string[] {
     language: site.language,
     updated: new Date(articles[0]?.updated ?? 0),
     generator: 'feedpub',
-    feedLinks: { rss: `${site.url}rss.xml`, atom: `${site.url}atom.xml`, json: `${site.url}feed.json` },
+    feedLinks: {
+      rss: `${site.url}rss.xml`,
+      atom: `${site.url}atom.xml`,
+      json: `${site.url}feed.json`,
+    },
   });
   for (const a of articles) {
     const link = siteUrlOf(site.url, articlePath(a.id));

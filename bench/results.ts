@@ -58,7 +58,10 @@ export class Results {
 
   write(dir: string): string {
     const path = join(dir, 'results.json');
-    writeFileSync(path, `${JSON.stringify({ figures: this.figures, machine: machine() }, null, 2)}\n`);
+    writeFileSync(
+      path,
+      `${JSON.stringify({ figures: this.figures, machine: machine() }, null, 2)}\n`,
+    );
     return path;
   }
 }

@@ -1,0 +1,85 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SiteConfig } from '../shared/config/site.ts';
+import { type EmbeddedAws, startEmbeddedAws } from '../shared/local/embedded-aws.ts';
+import { bulkBench } from './bulk-bench.ts';
+import { bundleBench } from './bundle-bench.ts';
+import { naiveBench } from './naive-bench.ts';
+import { renderBench } from './render-bench.ts';
+import { machine, Results } from './results.ts';
+import { scalingBench } from './scaling-bench.ts';
+import { round, since } from './stats.ts';
+import { warmUp } from './warm-up.ts';
+
+/**
+ * `npm run bench`: what users pay for, on the embedded emulators, side by side with the naive
+ * design. Each design gets emulators of its own (DynamoDB Local slows down as stream records
+ * pile up, so the second one would pay for the first). Smaller sizes for a quick try:
+ * BENCH_ARTICLES, BENCH_ARCHIVE; figures are only comparable at the defaults.
+ */
+
+const SITE: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Bench News',
+  description: 'feedpub benchmark site',
+  language: 'en',
+  itemLimit: 50,
+};
+const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 1000);
+const ARCHIVE = Number(process.env.BENCH_ARCHIVE ?? 20_000);
+const BULK = { count: ARTICLES, seed: 1, concurrency: 16 };
+
+const started = performance.now();
+async function phase<T>(name: string, run: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  console.error(`# ${name}...`);
+  const value = await run();
+  console.error(`# ${name}: ${round(since(start) / 1000, 1)} s`);
+  return value;
+}
+
+let current: EmbeddedAws | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(
+    signal,
+    () => void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130)),
+  );
+
+/** Fresh emulators for one phase, always stopped. */
+async function withEmulators<T>(run: (aws: EmbeddedAws) => Promise<T>): Promise<T> {
+  current = await startEmbeddedAws({ handleSignals: false });
+  try {
+    return await run(current);
+  } finally {
+    await current.stop();
+    current = undefined;
+  }
+}
+
+const results = new Results();
+console.error(`# machine ${JSON.stringify(machine())}`);
+await phase('render', () => renderBench(results, SITE, 200));
+await phase('bundles', () => bundleBench(results));
+const ours = await phase('ours: bulk + freshness', () =>
+  withEmulators(async (aws) => {
+    await warmUp(aws, SITE);
+    return bulkBench(aws, results, SITE, BULK);
+  }),
+);
+await phase('naive: bulk', () =>
+  withEmulators(async (aws) => {
+    await warmUp(aws, SITE);
+    await naiveBench(aws, results, SITE, ours, { ...BULK, budgetMs: ours.wallMs });
+  }),
+);
+const sizes = [...new Set([100, Math.min(1500, ARCHIVE), ARCHIVE])];
+await phase('publish scaling', () =>
+  withEmulators((aws) => scalingBench(aws, results, SITE, { sizes, runs: 15, warmUp: 3 })),
+);
+
+results.add('bench_wall_s', { value: round(since(started) / 1000, 1), unit: 's' });
+const path = results.write(dirname(fileURLToPath(import.meta.url)));
+console.log(`\n${results.table()}\n`);
+const missed = results.missed();
+console.log(missed.length === 0 ? 'Every goal met.' : `GOALS MISSED:\n  ${missed.join('\n  ')}`);
+console.log(`\nwrote ${path}`);

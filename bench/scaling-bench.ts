@@ -1,0 +1,130 @@
+import type { Article } from '../shared/articles/article.ts';
+import { planArticleWrite } from '../shared/articles/stored.ts';
+import type { SiteConfig } from '../shared/config/site.ts';
+import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
+import { createBucket } from '../shared/local/resources.ts';
+import { publishChanges } from '../shared/publish/publish-changes.ts';
+import { DynamoArticleTable } from '../shared/stores/article-table.ts';
+import { localDynamoClients } from '../shared/stores/local-clients.ts';
+import { S3SiteBucket } from '../shared/stores/site-bucket.ts';
+import { generateCorpus } from './corpus.ts';
+import { atMost, type Results } from './results.ts';
+import { meterReadCapacity } from './sdk-meters.ts';
+import { createArchiveTable, seedTable } from './seed-table.ts';
+import { median, round, since } from './stats.ts';
+import { storedArticle } from './stored-articles.ts';
+
+const BASE = Date.parse('2025-01-01T00:00:00Z');
+const minuteIso = (index: number) => new Date(BASE + index * 60_000).toISOString();
+
+/** Articles 0..count-1 of one corpus, as stored; undated ones get their index's minute. */
+function archive(count: number): Article[] {
+  return generateCorpus({ seed: 5, count, folder: 'archive' }).map((spec) =>
+    storedArticle(spec, minuteIso(spec.index)),
+  );
+}
+
+interface Site {
+  size: number;
+  table: DynamoArticleTable;
+  meter: ReturnType<typeof meterReadCapacity>;
+  bucket: S3SiteBucket;
+}
+
+async function seededSite(aws: EmbeddedAws, size: number): Promise<Site & { seedMs: number }> {
+  const tableName = `scale-${size}-table`;
+  const siteBucket = `scale-${size}-site`;
+  await createArchiveTable(aws.dynamo, tableName);
+  await createBucket(aws.s3, siteBucket);
+  const start = performance.now();
+  await seedTable(aws.dynamo, tableName, archive(size));
+  const seedMs = since(start);
+  // Publish reads through a client of its own, so the capacity meter sees only publish.
+  const { dynamo } = localDynamoClients(aws.endpoints.dynamodb);
+  const meter = meterReadCapacity(dynamo);
+  const table = new DynamoArticleTable({ client: dynamo, tableName });
+  const bucket = new S3SiteBucket({ client: aws.s3, bucket: siteBucket });
+  return { size, table, meter, bucket, seedMs };
+}
+
+/** Ingest's write for one new article, then the publish its stream record would cause. */
+async function publishOne(site: Site, article: Article, config: SiteConfig) {
+  await site.table.commit({ articles: [planArticleWrite(undefined, article)] });
+  site.meter.reset();
+  const start = performance.now();
+  const result = await publishChanges([{ recordId: `new-${article.id}`, after: article }], {
+    source: site.table,
+    bucket: site.bucket,
+    config,
+  });
+  const ms = since(start);
+  if (result.failures.length > 0) throw new Error(`publish failed: ${result.failures[0]?.unit}`);
+  return { ms, units: site.meter.total.units, reads: site.meter.total.reads };
+}
+
+/**
+ * Time and read capacity to publish one new article into a table of 100 articles versus one of
+ * 20,000 (and 1,500, where every tag and author feed is already full). The same new articles go
+ * to every table, interleaved, so each run does the same work but for the archive around it.
+ */
+export async function scalingBench(
+  base: EmbeddedAws,
+  results: Results,
+  config: SiteConfig,
+  { sizes, runs, warmUp }: { sizes: number[]; runs: number; warmUp: number },
+): Promise<void> {
+  const largest = Math.max(...sizes);
+  const sites: Site[] = [];
+  for (const size of sizes) {
+    const site = await seededSite(base, size);
+    results.add(`seed_s_${size}`, { value: round(site.seedMs / 1000), unit: 's' });
+    sites.push(site);
+  }
+  const fresh = generateCorpus({ seed: 7, count: warmUp + runs, folder: 'new', first: largest });
+  const samples = new Map<number, { ms: number[]; units: number[]; reads: number[] }>();
+  for (const [i, spec] of fresh.entries()) {
+    const article = storedArticle(spec, minuteIso(spec.index));
+    for (const site of i % 2 === 0 ? sites : [...sites].reverse()) {
+      const run = await publishOne(site, article, config);
+      if (i < warmUp) continue;
+      const s = samples.get(site.size) ?? { ms: [], units: [], reads: [] };
+      s.ms.push(run.ms);
+      s.units.push(run.units);
+      s.reads.push(run.reads);
+      samples.set(site.size, s);
+    }
+  }
+  const smallest = Math.min(...sizes);
+  const small = samples.get(smallest);
+  for (const [size, s] of samples) {
+    results.add(`publish_ms_${size}`, {
+      value: round(median(s.ms), 1),
+      unit: 'ms',
+      note: `median of ${runs} (${s.ms.map((t) => Math.round(t)).join('/')}); ${median(s.reads)} reads`,
+    });
+    results.add(`publish_rcu_${size}`, { value: round(median(s.units), 1), unit: 'RCU' });
+  }
+  const big = samples.get(largest);
+  if (!small || !big) return;
+  results.add('publish_scaling', {
+    value: round(median(big.ms) / median(small.ms)),
+    unit: 'x',
+    goal: atMost(1.3),
+    note: `time(${largest}) / time(${smallest}), one new article`,
+  });
+  results.add('publish_capacity_scaling', {
+    value: round(median(big.units) / median(small.units)),
+    unit: 'x',
+    note: `read capacity(${largest}) / (${smallest})`,
+  });
+  // With 100 articles over 50 tags a tag feed holds ~6 items; from a few thousand on, every
+  // feed is full (item limit), so this ratio isolates the size of the archive.
+  for (const [size, s] of samples) {
+    if (size === smallest || size === largest) continue;
+    results.add(`publish_scaling_from_${size}`, {
+      value: round(median(big.ms) / median(s.ms)),
+      unit: 'x',
+      note: `time(${largest}) / time(${size}); capacity ${round(median(big.units) / median(s.units))}x`,
+    });
+  }
+}
