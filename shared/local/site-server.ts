@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NOT_FOUND_PATH } from '../feeds/site-layout.ts';
 import { PortInUseError } from './errors.ts';
@@ -30,11 +29,44 @@ export interface SiteServer {
 
 interface StoredObject {
   contentType?: string;
-  contentLength?: number;
   etag?: string;
   lastModified?: Date;
   cacheControl?: string;
-  body?: Readable;
+  contentLength?: number;
+  body?: Uint8Array;
+}
+
+const READ_ATTEMPTS = 4;
+const BODY_TIMEOUT_MS = 1500;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The whole body, or an error if it stalls or comes up short. */
+async function readBody(
+  body: Readable | undefined,
+  expected: number | undefined,
+): Promise<Uint8Array> {
+  if (!body) return new Uint8Array();
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      body.destroy();
+      reject(new Error('object body stalled'));
+    }, BODY_TIMEOUT_MS);
+  });
+  try {
+    const chunks: Buffer[] = [];
+    const read = (async () => {
+      for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+    })();
+    await Promise.race([read, stalled]);
+    const bytes = Buffer.concat(chunks);
+    if (expected !== undefined && bytes.length !== expected)
+      throw new Error('object body came up short');
+    return bytes;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const isNotFound = (error: unknown) => {
@@ -42,27 +74,44 @@ const isNotFound = (error: unknown) => {
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 };
 
+async function fetchOnce(
+  source: SiteSource,
+  key: string,
+  withBody: boolean,
+): Promise<StoredObject> {
+  const input = { Bucket: source.bucket, Key: key };
+  const out = withBody
+    ? await source.s3.send(new GetObjectCommand(input))
+    : await source.s3.send(new HeadObjectCommand(input));
+  const body =
+    'Body' in out ? await readBody(out.Body as Readable | undefined, out.ContentLength) : undefined;
+  return {
+    contentType: out.ContentType,
+    etag: out.ETag,
+    lastModified: out.LastModified,
+    cacheControl: out.CacheControl,
+    contentLength: out.ContentLength,
+    body,
+  };
+}
+
+/**
+ * s3rver rewrites an object's file in place, so a read racing a publish can fail or come up
+ * short (CloudFront never shows that): read again until a whole object comes back.
+ */
 async function fetchObject(
   source: SiteSource,
   key: string,
   withBody: boolean,
 ): Promise<StoredObject | undefined> {
-  const input = { Bucket: source.bucket, Key: key };
-  try {
-    const out = withBody
-      ? await source.s3.send(new GetObjectCommand(input))
-      : await source.s3.send(new HeadObjectCommand(input));
-    return {
-      contentType: out.ContentType,
-      contentLength: out.ContentLength,
-      etag: out.ETag,
-      lastModified: out.LastModified,
-      cacheControl: out.CacheControl,
-      body: 'Body' in out ? (out.Body as Readable | undefined) : undefined,
-    };
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetchOnce(source, key, withBody);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      if (attempt >= READ_ATTEMPTS) throw error;
+      await sleep(50 * attempt);
+    }
   }
 }
 
@@ -87,18 +136,13 @@ async function send(
     ifModifiedSince: req.headers['if-modified-since'],
   };
   if (status === 200 && isNotModified(conditions, object.etag, object.lastModified)) {
-    object.body?.destroy();
     res.writeHead(304, headers).end();
     return;
   }
-  if (object.contentLength !== undefined) headers['Content-Length'] = object.contentLength;
+  const length = object.body?.length ?? object.contentLength;
+  if (length !== undefined) headers['Content-Length'] = length;
   res.writeHead(status, headers);
-  if (req.method === 'HEAD' || !object.body) {
-    object.body?.destroy();
-    res.end();
-    return;
-  }
-  await pipeline(object.body, res);
+  res.end(req.method === 'HEAD' ? undefined : object.body);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, source?: SiteSource) {
