@@ -18,7 +18,9 @@ export interface IngestionProps {
 }
 
 export const INGEST_TIMEOUT = Duration.seconds(30);
-export const INGEST_BATCHING_WINDOW = Duration.seconds(1);
+// No batching window: an upload is ingested as soon as Lambda's poller sees it (freshness);
+// bursts still arrive in batches of up to 10.
+export const INGEST_BATCHING_WINDOW = Duration.seconds(0);
 
 /** Inbox object events → queue (+ DLQ) → ingest → table, reports back into the inbox. */
 export class Ingestion extends Construct {

@@ -49,7 +49,9 @@ export class Publishing extends Construct {
         // Not LATEST: writes made between table creation and this mapping still publish.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 500,
-        maxBatchingWindow: Duration.seconds(2),
+        // Short enough that one upload is in the feeds within a couple of seconds, long
+        // enough that a burst of uploads renders each feed a few times, not once per article.
+        maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: 10,

@@ -2,7 +2,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { type ArticleChange, affectedBy } from './affected.ts';
 import { ConcurrentChangeError } from './errors.ts';
 import type { FeedSource, SiteBucket } from './ports.ts';
-import { feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
+import { articleCache, feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
 
 export interface PublishDeps {
   source: FeedSource;
@@ -48,7 +48,7 @@ export async function publishChanges(
   };
   if (changes.length === 0) return result;
   const affected = affectedBy(changes);
-  const unitDeps = { source: deps.source, config: deps.config };
+  const unitDeps = { source: deps.source, config: deps.config, articles: articleCache() };
   const units: RenderUnit[] = [
     ...[...affected.feeds.values()].map(({ feed, causes }) => feedUnit(feed, causes, unitDeps)),
     ...[...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),

@@ -1,4 +1,4 @@
-import { type FeedRef, feedKey } from '../articles/article.ts';
+import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { renderArticlePage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
@@ -42,7 +42,16 @@ export interface RenderUnit {
 interface UnitDeps {
   source: FeedSource;
   config: SiteConfig;
+  /**
+   * Articles already read in this publish run, by `id@rev`. Keyed by revision, it can never
+   * serve an article older than the entry that names it; the site feed and every tag feed of
+   * a batch mostly show the same articles, so each is read once.
+   */
+  articles: Map<string, Promise<Article | undefined>>;
 }
+
+/** A cache for one publish run (see UnitDeps.articles). */
+export const articleCache = (): UnitDeps['articles'] => new Map();
 
 const entriesVersion = (entries: readonly EntryRef[]) =>
   entries.map((e) => `${e.id}@${e.rev}`).join(' ');
@@ -63,20 +72,29 @@ function file(path: string, body: string, contentType: string, cacheControl: str
   return { path, body, contentType, cacheControl };
 }
 
-async function articlesOf(source: FeedSource, entries: readonly EntryRef[]) {
-  const stored = await source.getArticles(entries.map((e) => e.id));
-  return stored.map((s) => s.article).filter((a) => a.status === 'live');
+async function articlesOf({ source, articles: cache }: UnitDeps, entries: readonly EntryRef[]) {
+  const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
+  const missing = entries.filter((e) => !cache.has(cacheKey(e)));
+  if (missing.length > 0) {
+    // Cached as promises, so units rendering at the same time share one read.
+    const read = source.getArticles(missing.map((e) => e.id));
+    for (const e of missing) {
+      cache.set(
+        cacheKey(e),
+        read.then((stored) => stored.find((s) => s.article.id === e.id)?.article),
+      );
+    }
+  }
+  const articles = await Promise.all(entries.map((e) => cache.get(cacheKey(e))));
+  return articles.filter((a): a is Article => a?.status === 'live');
 }
 
 /**
  * One feed in three formats. The site feed also renders the index, which shows the same
  * articles and links every feed.
  */
-export function feedUnit(
-  feed: FeedRef,
-  causes: string[],
-  { source, config }: UnitDeps,
-): RenderUnit {
+export function feedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): RenderUnit {
+  const { source, config } = deps;
   const key = feedKey(feed);
   const isSite = feed.kind === 'all';
   const version = async () => {
@@ -102,7 +120,7 @@ export function feedUnit(
       }
       // The meta's name is the first spelling seen, so the feed title does not flip-flop.
       const named = isSite ? feed : ((await source.getFeedMeta(key))?.feed ?? feed);
-      const articles = await articlesOf(source, entries);
+      const articles = await articlesOf(deps, entries);
       const rendered = renderFeed({ feed: named, site: config, articles });
       const put = FEED_FORMATS.map((format) =>
         file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),

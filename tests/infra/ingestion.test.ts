@@ -97,7 +97,7 @@ describe('ingest event source', () => {
       EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
       FunctionName: { Ref: functionId(t.service, 'ingest') },
       BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 1,
+      MaximumBatchingWindowInSeconds: 0,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });

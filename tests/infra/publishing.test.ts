@@ -35,7 +35,7 @@ describe('publish on the table stream', () => {
   it('batches up to 500 records for up to 2 s, bisects failing batches and reports item failures', () => {
     expect(streamMapping()).toMatchObject({
       BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 2,
+      MaximumBatchingWindowInSeconds: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       MaximumRetryAttempts: 10,
