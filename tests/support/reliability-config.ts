@@ -1,0 +1,55 @@
+/**
+ * Sizes of the reliability suite: a short form inside `npm test`, a larger one under
+ * `npm run soak` (FEEDPUB_SOAK=1). Seeded randomness, so a failure can be replayed.
+ */
+
+export const SOAK = process.env.FEEDPUB_SOAK === '1';
+
+/** `short` in `npm test`, `soak` in `npm run soak`. */
+export const scale = (short: number, soak: number): number => (SOAK ? soak : short);
+
+/** Vitest timeout for one reliability test, generous on a loaded two-core machine. */
+export const timeoutMs = (shortSeconds: number, soakSeconds: number): number =>
+  scale(shortSeconds, soakSeconds) * 1000;
+
+/** Overrides the seed (FEEDPUB_SEED=123) to replay a failing run. */
+export const SEED = Number(process.env.FEEDPUB_SEED ?? 20260105);
+
+/** mulberry32: a tiny deterministic PRNG, enough for shuffles and fault dice. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

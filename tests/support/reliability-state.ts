@@ -1,0 +1,180 @@
+import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Article } from '../../shared/articles/article.ts';
+import type { SourceRecord } from '../../shared/ingest/ports.ts';
+
+/**
+ * The whole state of one pipeline, read back for comparison: every table item (a Scan,
+ * which only tests do) and every object of a bucket with its body.
+ */
+
+export interface TableState {
+  /** Article items by id, with their revision. */
+  articles: Map<string, Article & { rev: number }>;
+  /** Feed entries: `<feed>` → (`<sort key>` → id and the article revision it names). */
+  entries: Map<string, Map<string, { id: string; rev: number }>>;
+  /** Tag and author feed metas (the site feed has none). */
+  metas: Map<string, { kind: string; name?: string; count: number }>;
+  sources: Map<string, SourceRecord>;
+  /** Schedule items: `<sort key>` → id. */
+  schedule: Map<string, string>;
+  other: string[];
+}
+
+export async function readTable(dynamo: DynamoDBClient, table: string): Promise<TableState> {
+  const state: TableState = {
+    articles: new Map(),
+    entries: new Map(),
+    metas: new Map(),
+    sources: new Map(),
+    schedule: new Map(),
+    other: [],
+  };
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(
+      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const raw of page.Items ?? []) addItem(state, unmarshall(raw));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return state;
+}
+
+function addItem(state: TableState, item: Record<string, unknown>): void {
+  const pk = String(item.pk);
+  const sk = String(item.sk);
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  if (pk.startsWith('ART#')) {
+    state.articles.set(pk.slice(4), rest as unknown as Article & { rev: number });
+  } else if (pk.startsWith('FEED#')) {
+    const feed = pk.slice(5);
+    const entries = state.entries.get(feed) ?? new Map<string, { id: string; rev: number }>();
+    entries.set(sk, { id: String(item.id), rev: Number(item.rev ?? 0) });
+    state.entries.set(feed, entries);
+  } else if (pk === 'FEEDMETA') {
+    state.metas.set(sk, {
+      kind: String(item.kind),
+      ...(item.name === undefined ? {} : { name: String(item.name) }),
+      count: Number(item.count ?? 0),
+    });
+  } else if (pk.startsWith('SRC#')) {
+    state.sources.set(pk.slice(4), rest as unknown as SourceRecord);
+  } else if (pk === 'SCHED') {
+    state.schedule.set(sk, String(item.id));
+  } else {
+    state.other.push(`${pk}|${sk}`);
+  }
+}
+
+const sortedObject = <V>(entries: Iterable<[string, V]>) =>
+  Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/**
+ * What the table means, without bookkeeping that legitimately depends on how many writes
+ * happened (revisions) or on delivery history (reports, first-seen times).
+ */
+export function tableMeaning(state: TableState) {
+  return {
+    articles: sortedObject(
+      [...state.articles].map(([id, { rev: _rev, ...article }]) => [id, article]),
+    ),
+    entries: sortedObject(
+      [...state.entries].map(([feed, entries]) => [
+        feed,
+        sortedObject([...entries].map(([sk, entry]) => [sk, entry.id])),
+      ]),
+    ),
+    // A tag or author that has lost its last article keeps a meta with count 0; whether it
+    // ever had one depends on which versions ingest applied, and nothing shows it.
+    metas: sortedObject([...state.metas].filter(([, meta]) => meta.count !== 0)),
+    sources: sortedObject(
+      [...state.sources].map(([key, s]) => [
+        key,
+        { sequencer: s.sequencer, deleted: s.deleted, ...(s.deleted ? {} : { id: s.id }) },
+      ]),
+    ),
+    schedule: sortedObject(state.schedule),
+    other: [...state.other].sort(),
+  };
+}
+
+/** Every object in a bucket (optionally below a prefix) with its body as text. */
+export async function readBucket(
+  s3: S3Client,
+  bucket: string,
+  prefix = '',
+): Promise<Map<string, string>> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
+    token = page.NextContinuationToken;
+  } while (token);
+  const files = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += 20) {
+    await Promise.all(
+      keys.slice(i, i + 20).map(async (key) => {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        files.set(key, (await out.Body?.transformToString()) ?? '');
+      }),
+    );
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Where two states differ, as short lines (`articles/x: ...`): readable when they do, and
+ * cheap where a deep-equality diff of thousands of items would take minutes to print.
+ */
+export function differences(
+  expected: Record<string, Record<string, unknown> | unknown[]>,
+  actual: Record<string, Record<string, unknown> | unknown[]>,
+  limit = 30,
+): string[] {
+  const found: string[] = [];
+  for (const part of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+    const want = (expected[part] ?? {}) as Record<string, unknown>;
+    const got = (actual[part] ?? {}) as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
+      const [a, b] = [JSON.stringify(want[key]), JSON.stringify(got[key])];
+      if (a !== b) found.push(`${part}/${key}: want ${clip(a)}, got ${clip(b)}`);
+    }
+  }
+  return found.length > limit
+    ? [...found.slice(0, limit), `… ${found.length - limit} more`]
+    : found;
+}
+
+function clip(text: string | undefined): string {
+  if (text === undefined) return 'nothing';
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** Two buckets' contents compared key by key; a changed body shows where it changed. */
+export function fileDifferences(
+  expected: ReadonlyMap<string, string>,
+  actual: ReadonlyMap<string, string>,
+  limit = 30,
+): string[] {
+  const found: string[] = [];
+  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
+    const [want, got] = [expected.get(key), actual.get(key)];
+    if (want === got) continue;
+    if (want === undefined || got === undefined) {
+      found.push(`${key}: ${want === undefined ? 'unexpected' : 'missing'}`);
+      continue;
+    }
+    let at = 0;
+    while (want[at] === got[at]) at++;
+    const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 40), at + 80));
+    found.push(`${key} differs at ${at}: want ${around(want)}, got ${around(got)}`);
+  }
+  return found.length > limit
+    ? [...found.slice(0, limit), `… ${found.length - limit} more`]
+    : found;
+}
