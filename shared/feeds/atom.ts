@@ -1,6 +1,7 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
 import {
   cdata,
+  cdataToText,
   ENCLOSURE,
   escapedAttr,
   finishXml,
@@ -72,11 +73,12 @@ function person(p: PersonView): FeedAuthor {
 /** `feed` ignores `language`, always writes html titles and guesses enclosure types. */
 function finishAtom(xml: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
-  return xml
+  const finished = xml
     .replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`)
     .replaceAll(HTML_TITLE, '<title type="text"><![CDATA[')
     .replace(ENCLOSURE_TYPE, (_match, index: string) => {
       const type = view.items[Number(index)]?.image?.type;
       return type ? ` type="${type}"` : '';
     });
+  return cdataToText(finished, '<title type="text">', '</title>');
 }

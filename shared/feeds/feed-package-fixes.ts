@@ -36,6 +36,21 @@ export function rawAttr(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
 }
 
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * Rewrites `<tag><![CDATA[...]]></tag>` (how `feed` writes item titles) as escaped text:
+ * a title is plain text, and a title such as `Why <script> blocks` must not put the bytes
+ * `<script` into the feed, where a careless reader could take them for markup.
+ */
+export function cdataToText(xml: string, open: string, close: string): string {
+  const section = new RegExp(`${open}<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>${close}`, 'g');
+  return xml.replace(section, (_match, body: string) => {
+    const value = body.replaceAll(']]]]><![CDATA[>', ']]>');
+    return `${open}${value.replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch)}${close}`;
+  });
+}
+
 /** Replaces the markers with the XML they stand for. */
 export function finishXml(xml: string): string {
   return xml.replaceAll(CDATA_END, ']]]]><![CDATA[>').replaceAll(ATTR_LT, '&lt;');

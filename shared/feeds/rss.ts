@@ -1,5 +1,5 @@
 import { Feed, type Item } from 'feed';
-import { cdata, finishXml, rawAttr, text } from './feed-package-fixes.ts';
+import { cdata, cdataToText, finishXml, rawAttr, text } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
 import { CONTENT_TYPE } from './site-layout.ts';
@@ -12,7 +12,8 @@ export const rss = {
   render(view: FeedView): string {
     const feed = new Feed({
       title: text(view.title),
-      description: text(view.description),
+      // RSS descriptions are HTML by convention: a tag named `<b>` must stay text.
+      description: text(escapeMarkup(view.description)),
       link: view.homeUrl,
       feedLinks: { rss: view.selfUrl.rss },
       ...(view.language ? { language: view.language } : {}),
@@ -20,7 +21,7 @@ export const rss = {
       generator: text(view.generator),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
-    return finishXml(feed.rss2());
+    return cdataToText(finishXml(feed.rss2()), '<title>', '</title>');
   },
 } as const;
 
