@@ -19,6 +19,8 @@ export interface IngestDeps {
 }
 
 const MAX_ATTEMPTS = 5;
+/** Room left for keys and bookkeeping under DynamoDB's 400 KB item limit. */
+const MAX_STORED_ARTICLE_BYTES = 350_000;
 
 /**
  * Turns one S3 object event into the table's new state, or into a rejection report.
@@ -111,8 +113,24 @@ async function commitAndReport(
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
   await deps.store.commit({ source: { record, previousSequencer: source?.sequencer }, articles });
-  await deps.inbox.writeReport(record.report);
+  await writeReportInOrder(record.report, deps);
   return { kind: 'applied', report: record.report };
+}
+
+/**
+ * Writes a report, then makes sure it is the newest: reports are written after their commit,
+ * so an older event's slow report could land after a newer one's. Whoever writes last checks
+ * the table and puts the newest report back.
+ */
+export async function writeReportInOrder(
+  report: IngestReport,
+  deps: Pick<IngestDeps, 'store' | 'inbox'>,
+) {
+  await deps.inbox.writeReport(report);
+  const current = await deps.store.getSource(report.key);
+  if (current && compareSequencers(current.sequencer, report.sequencer) > 0) {
+    await deps.inbox.writeReport(current.report);
+  }
 }
 
 async function remove(
@@ -176,6 +194,11 @@ async function upsert(
   }
 
   const article = buildArticle(event, source, parsed, id, hash, existing, deps.now());
+  const storedBytes = Buffer.byteLength(JSON.stringify(article));
+  if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
+    const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
+    return reject(event, source, new ArticleRejectedError('too-large', message), deps);
+  }
   const writes = [planArticleWrite(existing, article)];
   // The file changed its own id: the article moves, its old id disappears.
   if (source?.id && source.id !== id && !source.deleted) {

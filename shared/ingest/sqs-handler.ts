@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { INGEST_MAX_RECEIVES } from '../stores/table-definition.ts';
-import { type IngestDeps, ingestObjectEvent } from './ingest-object.ts';
+import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from './ingest-object.ts';
 import type { IngestOutcome } from './report.ts';
 import { objectEventsFromMessage } from './s3-event.ts';
 
@@ -45,15 +45,18 @@ export function createIngestHandler(
   const reportLastFailure = async (body: string, receives: number, error: unknown) => {
     try {
       for (const event of objectEventsFromMessage(body)) {
-        await deps.inbox.writeReport({
-          key: event.key,
-          versionId: event.versionId,
-          sequencer: event.sequencer,
-          eventTime: event.eventTime,
-          status: 'failed',
-          reason: `not processed after ${receives} attempts (${(error as Error).message}); the event is kept in the dead-letter queue for a replay`,
-          warnings: [],
-        });
+        await writeReportInOrder(
+          {
+            key: event.key,
+            versionId: event.versionId,
+            sequencer: event.sequencer,
+            eventTime: event.eventTime,
+            status: 'failed',
+            reason: `not processed after ${receives} attempts (${(error as Error).message}); the event is kept in the dead-letter queue for a replay`,
+            warnings: [],
+          },
+          deps,
+        );
       }
     } catch (reportError) {
       logger.error('could not write the failure report', { error: reportError as Error });

@@ -43,6 +43,7 @@ export class StreamPoller {
   private round = 0;
   private lastQuietRound = -1;
   private readonly finishedShards = new Set<string>();
+  private readonly lastSequence = new Map<string, string>();
 
   constructor(options: StreamPollerOptions) {
     this.options = {
@@ -86,14 +87,7 @@ export class StreamPoller {
     for (const shard of out.StreamDescription?.Shards ?? []) {
       const id = shard.ShardId;
       if (!id || this.iterators.has(id) || this.finishedShards.has(id)) continue;
-      const iterator = await this.options.streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: this.streamArn,
-          ShardId: id,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      if (iterator.ShardIterator) this.iterators.set(id, iterator.ShardIterator);
+      await this.renewIterator(id);
     }
   }
 
@@ -128,13 +122,44 @@ export class StreamPoller {
     await sleep(this.options.pollIntervalMs);
   }
 
+  /** A fresh iterator: after the last record read from the shard, or from its start. */
+  private async renewIterator(shardId: string): Promise<void> {
+    const after = this.lastSequence.get(shardId);
+    const out = await this.options.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    if (out.ShardIterator) this.iterators.set(shardId, out.ShardIterator);
+  }
+
+  private async readShard(shardId: string, iterator: string) {
+    try {
+      return await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+    } catch (error) {
+      // An iterator can expire, or (in DynamoDB Local, whose sequence numbers span all its
+      // tables) point at records trimmed meanwhile: start again where this shard left off.
+      const name = (error as { name?: string }).name ?? '';
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+      await this.renewIterator(shardId);
+      return undefined;
+    }
+  }
+
   private async pollShards(): Promise<number> {
     let fetched = 0;
     for (const [shardId, iterator] of [...this.iterators]) {
-      const out = await this.options.streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-      );
+      const out = await this.readShard(shardId, iterator);
+      if (!out) continue;
       const records = (out.Records ?? []).map((r) => this.toLambdaRecord(r));
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) this.lastSequence.set(shardId, last);
       if (records.length > 0 && this.buffer.length === 0) this.firstBufferedAt = Date.now();
       this.buffer.push(...records);
       fetched += records.length;

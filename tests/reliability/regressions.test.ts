@@ -1,0 +1,103 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createTable } from '../../shared/local/resources.ts';
+import { emulatorClients, uniqueName } from '../support/aws.ts';
+import { startTestPipeline } from '../support/pipeline.ts';
+import { articleFile, randomSpec } from '../support/reliability-articles.ts';
+import { prng, sleep } from '../support/reliability-config.ts';
+import {
+  middlewareOf,
+  putVersions,
+  serveVersions,
+  startRig,
+} from '../support/reliability-pipeline.ts';
+import { readBucket, readTable } from '../support/reliability-state.ts';
+import { messageFor, recordWorkload } from '../support/reliability-workload.ts';
+import { bucketHelpers } from '../support/site.ts';
+
+/** Bugs the reliability suite found, each kept as a test of its fix. */
+describe('regressions', () => {
+  it('rejects an article too big to store, with a report, instead of parking it in the DLQ', async () => {
+    const rig = await startRig();
+    const paragraph = 'A paragraph of an article that goes on and on. '.repeat(20);
+    await rig.inbox.put(
+      'articles/big.md',
+      `---\ntitle: Big\n---\n\n${`${paragraph}\n\n`.repeat(1000)}`,
+    );
+    await rig.pipeline.settle();
+    const dead = rig.pipeline.queue.deadLetters.length;
+    const report = JSON.parse((await rig.inbox.text('reports/articles/big.md.json')) ?? '{}');
+    await rig.stop();
+    expect(dead).toBe(0);
+    expect(report.status).toBe('rejected');
+    expect(report.reason).toMatch(/stored articles are limited to 350 KB/);
+  }, 100000);
+
+  it('keeps the newest report when an older event’s report is written last', async () => {
+    const key = 'articles/order/report.md';
+    const recording = await recordWorkload([
+      { kind: 'put', key, body: articleFile('md', randomSpec('V', 1, prng(2), true)) },
+      { kind: 'put', key, body: articleFile('md', randomSpec('V', 2, prng(3), true)) },
+    ]);
+    const older = recording.events[0]?.sequencer ?? '';
+    const rig = await startRig({
+      prepare: ({ s3 }) => {
+        serveVersions(s3);
+        middlewareOf(s3).add(
+          (next, context) => async (args) => {
+            const input = args.input as { Key?: string; Body?: string };
+            if (
+              context.commandName === 'PutObjectCommand' &&
+              input.Key?.startsWith('reports/') &&
+              String(input.Body).includes(older)
+            )
+              await sleep(1500);
+            return next(args);
+          },
+          { step: 'initialize', name: 'slowReport' },
+        );
+      },
+    });
+    const [first, second] = recording.events;
+    if (!first || !second) throw new Error('the recording has two events');
+    await putVersions(rig, recording.versions);
+    rig.pipeline.queue.send(messageFor(rig, first));
+    await sleep(300);
+    rig.pipeline.queue.send(messageFor(rig, second));
+    await rig.pipeline.settle();
+    await sleep(2000);
+    const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
+    const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
+    const report = JSON.parse(reports.get('reports/articles/order/report.md.json') ?? '{}');
+    const problems =
+      report.sequencer === state.sources.get(key)?.sequencer
+        ? []
+        : [
+            `report is about ${report.sequencer}, the table holds ${state.sources.get(key)?.sequencer}`,
+          ];
+    await rig.stop();
+    expect(problems).toEqual([]);
+  }, 100000);
+
+  it('the stream poller recovers from an iterator trimmed by writes to another table', async () => {
+    const t = await startTestPipeline();
+    const clients = emulatorClients();
+    const other = uniqueName('other');
+    await createTable(clients.dynamo, other);
+    for (let i = 0; i < 5; i++)
+      await clients.dynamo.send(
+        new PutItemCommand({ TableName: other, Item: { pk: { S: `x${i}` }, sk: { S: 'y' } } }),
+      );
+    const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
+    const site = bucketHelpers(t.aws.s3, t.aws.names.siteBucket);
+    await inbox.put('articles/trim.md', '---\ntitle: Trim\n---\n\nBody.\n');
+    const deadline = Date.now() + 15000;
+    let published = false;
+    while (Date.now() < deadline && !published) {
+      published = (await site.text('articles/trim.html')) !== undefined;
+      await sleep(500);
+    }
+    await t.stop();
+    expect(published).toBe(true);
+  }, 100000);
+});
