@@ -46,9 +46,11 @@ export async function ingestObjectEvent(
 async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestOutcome> {
   const source = await deps.store.getSource(event.key);
   if (source) {
-    const order = compareSequencers(event.sequencer, source.sequencer);
-    if (order < 0) return { kind: 'stale', key: event.key, sequencer: event.sequencer };
-    if (order === 0) {
+    const applied = source.appliedSequencer;
+    const sinceApplied = applied === undefined ? 1 : compareSequencers(event.sequencer, applied);
+    const sinceNewest = compareSequencers(event.sequencer, source.sequencer);
+    if (sinceApplied < 0) return { kind: 'stale', key: event.key, sequencer: event.sequencer };
+    if (sinceApplied === 0 || sinceNewest === 0) {
       // Delivered again: the first delivery may have died after its commit, before its report.
       await deps.inbox.writeReport(source.report);
       return {
@@ -87,22 +89,35 @@ function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {
   };
 }
 
-/** The source record after this event, keeping what it knew (first seen, last good id). */
+/** Whether no newer event for the key has been seen (an older one may follow a rejection). */
+function isNewest(event: ObjectEvent, source: SourceRecord | undefined): boolean {
+  return !source || compareSequencers(event.sequencer, source.sequencer) > 0;
+}
+
+/**
+ * The source record after this event, keeping what it knew (first seen, last good id).
+ * `applies`: the event decided the article (not a rejection). The report in the record is
+ * always the newest event's.
+ */
 function nextSource(
   event: ObjectEvent,
   source: SourceRecord | undefined,
   patch: Partial<SourceRecord>,
   report: IngestReport,
+  applies: boolean,
 ): SourceRecord {
+  const newest = isNewest(event, source);
   return {
     key: event.key,
-    sequencer: event.sequencer,
+    sequencer: newest ? event.sequencer : (source?.sequencer ?? event.sequencer),
+    appliedSequencer: applies ? event.sequencer : source?.appliedSequencer,
+    revision: (source?.revision ?? 0) + 1,
     id: source?.id,
     contentHash: source?.contentHash,
     firstSeen: source?.firstSeen ?? event.eventTime,
     deleted: source?.deleted ?? false,
     ...patch,
-    report,
+    report: newest ? report : (source?.report ?? report),
   };
 }
 
@@ -111,10 +126,12 @@ async function commitAndReport(
   record: SourceRecord,
   articles: ArticleWrite[],
   deps: IngestDeps,
+  /** This event's own report (the record keeps the newest event's). */
+  own: IngestReport,
 ): Promise<IngestOutcome> {
-  await deps.store.commit({ source: { record, previousSequencer: source?.sequencer }, articles });
+  await deps.store.commit({ source: { record, previousRevision: source?.revision }, articles });
   await writeReportInOrder(record.report, deps);
-  return { kind: 'applied', report: record.report };
+  return { kind: 'applied', report: own };
 }
 
 /**
@@ -148,8 +165,9 @@ async function remove(
     title: owned?.article.title,
   };
   // The tombstone stays, so an older create delivered late cannot bring the article back.
-  const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report);
-  return commitAndReport(source, record, owned ? [planArticleWrite(owned, undefined)] : [], deps);
+  const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report, true);
+  const writes = owned ? [planArticleWrite(owned, undefined)] : [];
+  return commitAndReport(source, record, writes, deps, report);
 }
 
 async function reject(
@@ -158,9 +176,12 @@ async function reject(
   error: ArticleRejectedError,
   deps: IngestDeps,
 ) {
+  // An older rejection than one already reported: in order, it would have been superseded.
+  if (!isNewest(event, source))
+    return { kind: 'stale' as const, key: event.key, sequencer: event.sequencer };
   const report: IngestReport = { ...baseReport(event), status: 'rejected', reason: error.message };
   // Only the sequencer moves: whatever this key published before stays published.
-  return commitAndReport(source, nextSource(event, source, {}, report), [], deps);
+  return commitAndReport(source, nextSource(event, source, {}, report, false), [], deps, report);
 }
 
 function contentHash(parsed: ParsedArticle, id: string): string {
@@ -190,7 +211,7 @@ async function upsert(
       title: parsed.title,
       warnings,
     };
-    return commitAndReport(source, nextSource(event, source, {}, report), [], deps);
+    return commitAndReport(source, nextSource(event, source, {}, report, true), [], deps, report);
   }
 
   const article = buildArticle(event, source, parsed, id, hash, existing, deps.now());
@@ -213,8 +234,8 @@ async function upsert(
         : 'published'
       : article.status;
   const report: IngestReport = { ...baseReport(event), status, id, title: article.title, warnings };
-  const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report);
-  return commitAndReport(source, record, writes, deps);
+  const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
+  return commitAndReport(source, record, writes, deps, report);
 }
 
 function buildArticle(

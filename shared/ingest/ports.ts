@@ -4,7 +4,16 @@ import type { IngestReport } from './report.ts';
 /** What the table remembers per inbox key: ordering, identity, and the last report. */
 export interface SourceRecord {
   key: string;
+  /** The newest event seen for the key: its report is the one in the bucket. */
   sequencer: string;
+  /**
+   * The newest event that decided the article (a good upload or a delete). A rejection moves
+   * only `sequencer`, so an older good upload delivered after it still counts, as it would
+   * have in order.
+   */
+  appliedSequencer?: string;
+  /** Bumped by every write of the record: the optimistic lock between concurrent events. */
+  revision: number;
   /** The article id this key produced last (kept after deletion as a tombstone). */
   id?: string;
   contentHash?: string;
@@ -20,11 +29,11 @@ export interface ArticleStore {
   getArticle(id: string): Promise<StoredArticle | undefined>;
   /**
    * Writes the source record and the article writes in one transaction. Throws
-   * StaleWriteError when the source moved past `previousSequencer` or an article's revision
-   * is no longer its `expectedRev` (the caller re-reads and plans again).
+   * StaleWriteError when the source record is no longer at `previousRevision` or an article's
+   * revision is no longer its `expectedRev` (the caller re-reads and plans again).
    */
   commit(change: {
-    source?: { record: SourceRecord; previousSequencer?: string };
+    source?: { record: SourceRecord; previousRevision?: number };
     articles: ArticleWrite[];
   }): Promise<void>;
   /** Scheduled articles due at or before `nowIso`, oldest first. */

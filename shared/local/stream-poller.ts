@@ -10,10 +10,15 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 
 /**
  * Lambda's DynamoDB-stream event source mapping, in process: reads every shard of the table's
- * stream, delivers records in batches (up to `batchSize`, waiting at most `batchWindowMs` for
- * a batch to fill), and on `batchItemFailures` retries from the earliest failed record, up to
- * `retryAttempts` times, before handing the records to `onFailure` (the on-failure
- * destination) and moving on.
+ * stream, delivers records in batches, and on `batchItemFailures` retries from the earliest
+ * failed record, up to `retryAttempts` times, before handing the records to `onFailure` (the
+ * on-failure destination) and moving on.
+ *
+ * A batch goes out when it holds `batchSize` records, when the stream has been quiet for
+ * `quietMs`, or at the latest `batchWindowMs` after its first record. Lambda scales a burst
+ * out over many invocations; one process cannot, so during a burst it waits for bigger
+ * batches (each feed rendered a few times, not once per handful of articles), while a single
+ * upload goes out after the short quiet period.
  */
 
 export interface StreamPollerOptions {
@@ -23,6 +28,7 @@ export interface StreamPollerOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
   batchSize?: number;
   batchWindowMs?: number;
+  quietMs?: number;
   retryAttempts?: number;
   retryDelayMs?: number;
   pollIntervalMs?: number;
@@ -38,6 +44,8 @@ export class StreamPoller {
   private readonly iterators = new Map<string, string>();
   private readonly buffer: DynamoDBRecord[] = [];
   private firstBufferedAt = 0;
+  private lastRecordAt = 0;
+  private renewedThisRound = false;
   private running = false;
   private loop: Promise<void> | undefined;
   private round = 0;
@@ -48,9 +56,8 @@ export class StreamPoller {
   constructor(options: StreamPollerOptions) {
     this.options = {
       batchSize: 500,
-      // Like the stack's maxBatchingWindow, shorter: a burst of uploads collects into few
-      // batches (few re-renders), while a single upload still shows within a second or so.
-      batchWindowMs: 500,
+      batchWindowMs: 3000,
+      quietMs: 300,
       retryAttempts: 10,
       retryDelayMs: 100,
       pollIntervalMs: 50,
@@ -109,16 +116,21 @@ export class StreamPoller {
   private async step(): Promise<void> {
     this.round += 1;
     const round = this.round;
+    this.renewedThisRound = false;
     const fetched = await this.pollShards();
     if (Date.now() - this.lastDiscovery > 1000) {
       await this.discoverShards();
       this.lastDiscovery = Date.now();
     }
-    const windowOver =
-      this.buffer.length > 0 && Date.now() - this.firstBufferedAt >= this.options.batchWindowMs;
-    if (this.buffer.length >= this.options.batchSize || windowOver) await this.dispatch();
+    const now = Date.now();
+    const due =
+      this.buffer.length >= this.options.batchSize ||
+      (this.buffer.length > 0 &&
+        (now - this.lastRecordAt >= this.options.quietMs ||
+          now - this.firstBufferedAt >= this.options.batchWindowMs));
+    if (due) await this.dispatch();
     if (fetched > 0) return;
-    if (this.buffer.length === 0) this.lastQuietRound = round;
+    if (this.buffer.length === 0 && !this.renewedThisRound) this.lastQuietRound = round;
     await sleep(this.options.pollIntervalMs);
   }
 
@@ -148,6 +160,8 @@ export class StreamPoller {
       const name = (error as { name?: string }).name ?? '';
       if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
       await this.renewIterator(shardId);
+      // Nothing was read from this shard: the round must not count as quiet.
+      this.renewedThisRound = true;
       return undefined;
     }
   }
@@ -161,6 +175,7 @@ export class StreamPoller {
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) this.lastSequence.set(shardId, last);
       if (records.length > 0 && this.buffer.length === 0) this.firstBufferedAt = Date.now();
+      if (records.length > 0) this.lastRecordAt = Date.now();
       this.buffer.push(...records);
       fetched += records.length;
       if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);

@@ -53,7 +53,7 @@ export class DynamoArticleTable implements ArticleStore, FeedSource {
   }
 
   async commit(change: {
-    source?: { record: SourceRecord; previousSequencer?: string };
+    source?: { record: SourceRecord; previousRevision?: number };
     articles: ArticleWrite[];
   }): Promise<void> {
     const items = transactionItems(this.tableName, change.source, change.articles);

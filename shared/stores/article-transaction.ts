@@ -14,18 +14,18 @@ const toAttr = (value: Record<string, unknown>) =>
 
 function sourceItem(
   record: SourceRecord,
-  previousSequencer: string | undefined,
+  previousRevision: number | undefined,
   table: string,
 ): TransactWriteItem {
   return {
     Put: {
       TableName: table,
       Item: toAttr(sourceToItem(record)),
-      // Optimistic lock on the sequencer we read: a concurrent newer event makes us re-plan.
+      // Optimistic lock on the record we read: a concurrent event makes us re-plan.
       ConditionExpression:
-        previousSequencer === undefined ? 'attribute_not_exists(pk)' : 'sequencer = :prev',
+        previousRevision === undefined ? 'attribute_not_exists(pk)' : 'revision = :prev',
       ExpressionAttributeValues:
-        previousSequencer === undefined ? undefined : toAttr({ ':prev': previousSequencer }),
+        previousRevision === undefined ? undefined : toAttr({ ':prev': previousRevision }),
     },
   };
 }
@@ -98,11 +98,11 @@ function metaItem({ feed, countDelta }: FeedMetaChange, table: string): Transact
 /** The TransactItems for one source record and its article writes. */
 export function transactionItems(
   table: string,
-  source: { record: SourceRecord; previousSequencer?: string } | undefined,
+  source: { record: SourceRecord; previousRevision?: number } | undefined,
   writes: ArticleWrite[],
 ): TransactWriteItem[] {
   const items = [
-    ...(source ? [sourceItem(source.record, source.previousSequencer, table)] : []),
+    ...(source ? [sourceItem(source.record, source.previousRevision, table)] : []),
     ...writes.flatMap((w) => articleItems(w, table)),
     ...mergeMetas(writes).map((m) => metaItem(m, table)),
   ];

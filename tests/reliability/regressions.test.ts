@@ -12,7 +12,7 @@ import {
   startRig,
 } from '../support/reliability-pipeline.ts';
 import { readBucket, readTable } from '../support/reliability-state.ts';
-import { messageFor, recordWorkload } from '../support/reliability-workload.ts';
+import { deliverSerially, messageFor, recordWorkload } from '../support/reliability-workload.ts';
 import { bucketHelpers } from '../support/site.ts';
 
 /** Bugs the reliability suite found, each kept as a test of its fix. */
@@ -32,6 +32,31 @@ describe('regressions', () => {
     expect(report.status).toBe('rejected');
     expect(report.reason).toMatch(/stored articles are limited to 350 KB/);
   }, 100000);
+
+  it('publishes an older good upload delivered after a newer rejected one, as in order', async () => {
+    const key = 'articles/order/good-then-bad.md';
+    const recording = await recordWorkload([
+      { kind: 'put', key, body: articleFile('md', randomSpec('Good', 1, prng(1), true)) },
+      { kind: 'put', key, body: '---\ntitle: [unclosed\n---\nbody\n' },
+    ]);
+    const serial = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
+    const reordered = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
+    await deliverSerially(serial, recording);
+    await putVersions(reordered, recording.versions);
+    for (const event of [...recording.events].reverse()) {
+      reordered.pipeline.queue.send(messageFor(reordered, event));
+      await reordered.pipeline.queue.idle();
+    }
+    await reordered.pipeline.settle();
+    const inOrder = await readTable(serial.aws.dynamo, serial.aws.names.table);
+    const outOfOrder = await readTable(reordered.aws.dynamo, reordered.aws.names.table);
+    const report = JSON.parse((await reordered.inbox.text(`reports/${key}.json`)) ?? '{}');
+    await serial.stop();
+    await reordered.stop();
+    expect(inOrder.articles.size).toBe(1);
+    expect(outOfOrder.articles.size).toBe(1);
+    expect(report.status).toBe('rejected');
+  }, 100_000);
 
   it('keeps the newest report when an older event’s report is written last', async () => {
     const key = 'articles/order/report.md';
