@@ -1,12 +1,12 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
 import {
   cdata,
-  cdataToText,
   ENCLOSURE,
   escapedAttr,
   finishXml,
   TEXT_TITLE,
   text,
+  textInCdata,
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
@@ -14,7 +14,7 @@ import { CONTENT_TYPE } from './site-layout.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
-const HTML_TITLE = `<title type="html"><![CDATA[${TEXT_TITLE}`;
+const HTML_TITLE = `<title type="html">${TEXT_TITLE}`;
 const ENCLOSURE_TYPE = new RegExp(` title="${ENCLOSURE}(\\d+)${ENCLOSURE}" type="[^"]*"`, 'g');
 
 /** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
@@ -41,7 +41,7 @@ export const atom = {
 
 function atomItem(item: ItemView, index: number, tagScheme: string): Item {
   return {
-    title: TEXT_TITLE + cdata(item.title),
+    title: textInCdata(item.title, TEXT_TITLE),
     id: item.id,
     link: item.link,
     date: item.updated,
@@ -73,12 +73,11 @@ function person(p: PersonView): FeedAuthor {
 /** `feed` ignores `language`, always writes html titles and guesses enclosure types. */
 function finishAtom(xml: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
-  const finished = xml
+  return xml
     .replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`)
-    .replaceAll(HTML_TITLE, '<title type="text"><![CDATA[')
+    .replaceAll(HTML_TITLE, '<title type="text">')
     .replace(ENCLOSURE_TYPE, (_match, index: string) => {
       const type = view.items[Number(index)]?.image?.type;
       return type ? ` type="${type}"` : '';
     });
-  return cdataToText(finished, '<title type="text">', '</title>');
 }

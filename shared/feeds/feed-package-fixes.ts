@@ -11,7 +11,7 @@
 const CDATA_END = '\u0001';
 /** Stands for `<` in an attribute `feed` &-escapes (xml-js escapes only `"`). */
 const ATTR_LT = '\u0002';
-/** Opens an Atom entry title, so `finishXml` can turn its `type="html"` into text. */
+/** Opens an Atom entry title, so `finishAtom` can turn its `type="html"` into text. */
 export const TEXT_TITLE = '\u0003';
 /** Brackets an item index in an Atom enclosure title, to set its real MIME type. */
 export const ENCLOSURE = '\u0004';
@@ -36,22 +36,27 @@ export function rawAttr(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
 }
 
+/** Bracket a title inside the CDATA section `feed` writes for it (see `textInCdata`). */
+const TEXT_OPEN = '\u0005';
+const TEXT_CLOSE = '\u0006';
+
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 /**
- * Rewrites `<tag><![CDATA[...]]></tag>` (how `feed` writes item titles) as escaped text:
- * a title is plain text, and a title such as `Why <script> blocks` must not put the bytes
- * `<script` into the feed, where a careless reader could take them for markup.
+ * For a title, which `feed` always writes as CDATA: the value goes in XML-escaped and
+ * bracketed, and `finishXml` drops the CDATA around it. A title is plain text, and one such as
+ * `Why <script> blocks` must not put the bytes `<script` into the feed, where a careless
+ * reader could take them for markup.
  */
-export function cdataToText(xml: string, open: string, close: string): string {
-  const section = new RegExp(`${open}<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>${close}`, 'g');
-  return xml.replace(section, (_match, body: string) => {
-    const value = body.replaceAll(']]]]><![CDATA[>', ']]>');
-    return `${open}${value.replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch)}${close}`;
-  });
+export function textInCdata(value: string, marker = ''): string {
+  return `${TEXT_OPEN}${marker}${value.replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch)}${TEXT_CLOSE}`;
 }
 
 /** Replaces the markers with the XML they stand for. */
 export function finishXml(xml: string): string {
-  return xml.replaceAll(CDATA_END, ']]]]><![CDATA[>').replaceAll(ATTR_LT, '&lt;');
+  return xml
+    .replaceAll(`<![CDATA[${TEXT_OPEN}`, '')
+    .replaceAll(`${TEXT_CLOSE}]]>`, '')
+    .replaceAll(CDATA_END, ']]]]><![CDATA[>')
+    .replaceAll(ATTR_LT, '&lt;');
 }

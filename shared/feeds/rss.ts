@@ -1,5 +1,5 @@
 import { Feed, type Item } from 'feed';
-import { cdata, cdataToText, finishXml, rawAttr, text } from './feed-package-fixes.ts';
+import { cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
 import { CONTENT_TYPE } from './site-layout.ts';
@@ -21,13 +21,13 @@ export const rss = {
       generator: text(view.generator),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
-    return cdataToText(finishXml(feed.rss2()), '<title>', '</title>');
+    return finishXml(feed.rss2());
   },
 } as const;
 
 function rssItem(item: ItemView, tagScheme: string): Item {
   return {
-    title: cdata(item.title),
+    title: textInCdata(item.title),
     link: item.link,
     guid: text(item.id),
     date: item.updated,
