@@ -1,11 +1,13 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { feedsOf } from '../shared/articles/article.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
+import { startPipeline } from '../shared/local/pipeline.ts';
 import { articleChanges } from '../shared/publish/stream-handler.ts';
+import { DynamoArticleTable } from '../shared/stores/article-table.ts';
 import { localS3Client } from '../shared/stores/local-clients.ts';
 import type { BulkRun } from './bulk-bench.ts';
 import { generateCorpus } from './corpus.ts';
-import { startIngestWith } from './ingest-only.ts';
 import { NaivePublisher } from './naive-publisher.ts';
 import { withOwnResources } from './names.ts';
 import { atLeast, type Results } from './results.ts';
@@ -36,7 +38,9 @@ export async function naiveBench(
   const count = { published: 0, live: 0, rulePuts: 0, publishedRulePuts: 0 };
   let deadline = Number.POSITIVE_INFINITY;
   let lastPublishMs = 0;
-  const ingest = await startIngestWith(aws, site, async (event) => {
+  const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
+  const naive = new NaivePublisher({ table, s3, bucket: aws.names.siteBucket, site });
+  const publishHandler = async (event: DynamoDBStreamEvent) => {
     for (const change of articleChanges(event.Records)) {
       if (change.after?.status !== 'live') continue;
       const rule = naivePuts(feedsOf(change.after).length);
@@ -49,8 +53,9 @@ export async function naiveBench(
       lastPublishMs = performance.now();
     }
     return { batchItemFailures: [] };
-  });
-  const naive = new NaivePublisher({ table: ingest.table, s3, bucket: aws.names.siteBucket, site });
+  };
+  // Our real ingest, wired as `npm start` wires it; only the publisher is the naive one.
+  const ingest = await startPipeline({ aws, site, releaseIntervalMs: 0, publishHandler });
   try {
     const specs = generateCorpus({ seed, count: ours.articles, folder: 'bulk' });
     const start = performance.now();

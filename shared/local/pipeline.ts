@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
 import type { IngestOutcome } from '../ingest/report.ts';
 import { createIngestHandler } from '../ingest/sqs-handler.ts';
@@ -32,6 +32,8 @@ export interface PipelineOptions {
   onIngest?: (outcome: IngestOutcome) => void;
   onPublish?: (result: PublishResult) => void;
   onStreamFailure?: (records: DynamoDBRecord[], error: unknown) => void;
+  /** Replaces the real publish handler (the benchmark runs its naive publisher here). */
+  publishHandler?: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
   now?: () => Date;
 }
 
@@ -83,7 +85,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     dynamo: aws.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    handler: publish,
+    handler: options.publishHandler ?? publish,
     ...(options.streamBatchSize ? { batchSize: options.streamBatchSize } : {}),
     ...(options.streamBatchWindowMs ? { batchWindowMs: options.streamBatchWindowMs } : {}),
     onFailure: options.onStreamFailure,
