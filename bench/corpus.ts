@@ -3,6 +3,8 @@
  * Shapes follow DESIGN.md "Article formats"; `.txt` (the wire format) has no author or date.
  */
 
+import { prng } from '../tests/support/prng.ts';
+
 export type ArticleFormat = 'md' | 'txt' | 'json';
 
 export interface ArticleSpec {
@@ -16,18 +18,6 @@ export interface ArticleSpec {
   author?: { name: string; email: string };
   /** `.md` and `.json` only; a `.txt` article is dated when first seen. */
   date?: string;
-}
-
-/** mulberry32: small, fast, good enough to pick words. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SUBJECTS = [

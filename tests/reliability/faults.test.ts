@@ -11,8 +11,7 @@ import { type Rig, serveVersions, startRig } from '../support/reliability-pipeli
 import {
   differences,
   fileDifferences,
-  readBucket,
-  readTable,
+  pipelineState,
   tableMeaning,
 } from '../support/reliability-state.ts';
 import {
@@ -24,13 +23,7 @@ import {
 
 const KEYS = scale(30, 120);
 
-async function finalState(rig: Rig) {
-  return {
-    state: await readTable(rig.aws.dynamo, rig.aws.names.table),
-    site: await readBucket(rig.aws.s3, rig.aws.names.siteBucket),
-    reports: await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/'),
-  };
-}
+const finalState = (rig: Rig) => pipelineState(rig.aws);
 
 describe('faults and crashes', () => {
   let recording: Recording;

@@ -7,8 +7,7 @@ import { type Rig, serveVersions, startRig } from '../support/reliability-pipeli
 import {
   differences,
   fileDifferences,
-  readBucket,
-  readTable,
+  pipelineState,
   tableMeaning,
 } from '../support/reliability-state.ts';
 import {
@@ -20,12 +19,7 @@ import {
 
 const KEYS = scale(30, 120);
 
-async function finalState(rig: Rig) {
-  const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
-  const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
-  const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
-  return { state, site, reports };
-}
+const finalState = (rig: Rig) => pipelineState(rig.aws);
 
 describe('duplicates and reordering', () => {
   const rigs: Rig[] = [];

@@ -3,6 +3,8 @@
  * `npm run soak` (FEEDPUB_SOAK=1). Seeded randomness, so a failure can be replayed.
  */
 
+export { prng } from './prng.ts';
+
 export const SOAK = process.env.FEEDPUB_SOAK === '1';
 
 /** `short` in `npm test`, `soak` in `npm run soak`. */
@@ -14,18 +16,6 @@ export const timeoutMs = (shortSeconds: number, soakSeconds: number): number =>
 
 /** Overrides the seed (FEEDPUB_SEED=123) to replay a failing run. */
 export const SEED = Number(process.env.FEEDPUB_SEED ?? 20260105);
-
-/** mulberry32: a tiny deterministic PRNG, enough for shuffles and fault dice. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];

@@ -1,8 +1,10 @@
 import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article } from '../../shared/articles/article.ts';
 import type { SourceRecord } from '../../shared/ingest/ports.ts';
+import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import { bucketHelpers } from './site.ts';
 
 /**
  * The whole state of one pipeline, read back for comparison: every table item (a Scan,
@@ -106,15 +108,7 @@ export async function readBucket(
   bucket: string,
   prefix = '',
 ): Promise<Map<string, string>> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
-    token = page.NextContinuationToken;
-  } while (token);
+  const keys = await bucketHelpers(s3, bucket).keys(prefix);
   const files = new Map<string, string>();
   for (let i = 0; i < keys.length; i += 20) {
     await Promise.all(
@@ -125,6 +119,15 @@ export async function readBucket(
     );
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A pipeline's table, site bucket and reports, read back for comparison with another run. */
+export async function pipelineState(aws: EmbeddedAws) {
+  return {
+    state: await readTable(aws.dynamo, aws.names.table),
+    site: await readBucket(aws.s3, aws.names.siteBucket),
+    reports: await readBucket(aws.s3, aws.names.inboxBucket, 'reports/'),
+  };
 }
 
 /**
