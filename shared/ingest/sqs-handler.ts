@@ -26,8 +26,6 @@ export function createIngestHandler(
   deps: IngestDeps,
   { logger, metrics, onOutcome }: Observability,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
-
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     try {
       await handleMessage(record);
@@ -82,6 +80,9 @@ export function createIngestHandler(
   };
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    // One processor per invocation: it holds the batch's successes and failures, and outside
+    // Lambda (the local runtime runs batches concurrently) a shared one mixes two batches up.
+    const processor = new BatchProcessor(EventType.SQS);
     try {
       return await processPartialResponse(event, handleRecord, processor, {
         context: context as Context,

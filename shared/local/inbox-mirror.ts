@@ -99,6 +99,15 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
   }
   await writeManifest(options.manifestPath, synced);
 
+  // A manifest that cannot be written (the data folder removed or full) is reported and
+  // written again by the next scan. A failed scan never ends the loop or escapes from stop().
+  let manifestDirty = false;
+  const saveManifest = () =>
+    guarded(options.manifestPath, async () => {
+      await writeManifest(options.manifestPath, synced);
+      manifestDirty = false;
+    });
+
   const scan = async () => {
     let current: InboxFile[];
     try {
@@ -125,7 +134,8 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
     const gone = [...synced.keys()].filter((p) => !seen.has(p));
     for (const path of gone) await guarded(path, () => remove(path));
     for (const path of [...pending.keys()]) if (!seen.has(path)) pending.delete(path);
-    if (stable.length > 0 || gone.length > 0) await writeManifest(options.manifestPath, synced);
+    if (stable.length > 0 || gone.length > 0) manifestDirty = true;
+    if (manifestDirty) await saveManifest();
   };
 
   let stopped = false;
@@ -133,9 +143,11 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
   let timer: NodeJS.Timeout | undefined;
   const loop = () => {
     timer = setTimeout(() => {
-      running = scan().finally(() => {
-        if (!stopped) loop();
-      });
+      running = scan()
+        .catch((error) => report(error, dir))
+        .finally(() => {
+          if (!stopped) loop();
+        });
     }, options.intervalMs ?? 400);
   };
   loop();
@@ -179,8 +191,12 @@ function readManifest(path: string): Map<string, Synced> {
   }
 }
 
+let manifestWrites = 0;
+
 async function writeManifest(path: string, synced: Map<string, Synced>): Promise<void> {
-  const temp = `${path}.tmp`;
+  // A temp name of this write's own: two writers never rename each other's file away.
+  manifestWrites += 1;
+  const temp = `${path}.${process.pid}.${manifestWrites}.tmp`;
   await writeFile(temp, `${JSON.stringify({ files: Object.fromEntries(synced) }, null, 1)}\n`);
   await rename(temp, path);
 }

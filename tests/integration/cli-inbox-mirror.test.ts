@@ -1,4 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,16 +21,21 @@ import { bucketHelpers } from '../support/site.ts';
 describe('inbox mirror', () => {
   const { s3 } = emulatorClients();
   let mirror: InboxMirror | undefined;
+  const folders: string[] = [];
   afterEach(async () => {
+    // The mirror stops first: removing its folders under a running scan is not a test of ours.
     await mirror?.stop();
     mirror = undefined;
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function setup() {
+  async function setup(manifestDir = '') {
     const dir = mkdtempSync(join(tmpdir(), 'feedpub-mirror-'));
+    folders.push(dir);
     const bucket = uniqueName('mirror');
     await createBucket(s3, bucket);
-    const manifestPath = join(dir, 'manifest.json');
+    mkdirSync(join(dir, manifestDir), { recursive: true });
+    const manifestPath = join(dir, manifestDir, 'manifest.json');
     const errors: string[] = [];
     const start = async () => {
       mirror = await startInboxMirror({
@@ -40,7 +54,7 @@ describe('inbox mirror', () => {
       objects: bucketHelpers(s3, bucket),
       start,
       errors,
-      cleanup: () => rmSync(dir, { recursive: true }),
+      dataDir: join(dir, manifestDir),
     };
   }
 
@@ -79,7 +93,6 @@ describe('inbox mirror', () => {
       'the deletion',
     );
     expect(t.errors).toEqual([]);
-    t.cleanup();
   });
 
   it('reconciles on start: uploads what changed while stopped, deletes only its own objects', async () => {
@@ -105,6 +118,33 @@ describe('inbox mirror', () => {
       'articles/new.txt',
     ]);
     expect(await t.objects.text('articles/edited.txt')).toContain('After!');
-    t.cleanup();
+  });
+
+  it('reports a manifest it cannot write, keeps mirroring, and stops cleanly', async () => {
+    const t = await setup('data');
+    await t.start();
+    // The data folder vanishes under the running mirror: the next scan's manifest write fails.
+    rmSync(t.dataDir, { recursive: true });
+    writeFileSync(join(t.inbox, 'late.txt'), 'Late\n\nBody.');
+    await eventually(
+      async () => (t.errors.some((e) => e.includes('manifest.json')) ? true : undefined),
+      30_000,
+      'the manifest error',
+    );
+    expect(await t.objects.keys()).toEqual(['articles/late.txt']);
+
+    // Once the folder is back, the next scan writes the manifest it still owes.
+    mkdirSync(t.dataDir);
+    await eventually(
+      async () => (existsSync(join(t.dataDir, 'manifest.json')) ? true : undefined),
+      30_000,
+      'the manifest rewritten',
+    );
+    await mirror?.stop();
+    mirror = undefined;
+    expect(JSON.parse(readFileSync(join(t.dataDir, 'manifest.json'), 'utf8')).files).toHaveProperty(
+      'late.txt',
+    );
+    expect(readdirSync(t.dataDir)).toEqual(['manifest.json']);
   });
 });

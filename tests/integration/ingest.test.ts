@@ -163,6 +163,24 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     expect((await h.table.getArticle('good'))?.article.title).toBe('Good');
   });
 
+  it('answers each of two overlapping invocations with its own failures', async () => {
+    // An SQS mapping runs batches concurrently, and the local runtime runs them through one
+    // handler: a batch's failures must never leak into, or be cleared by, another batch.
+    h = await ingestHarness();
+    await h.inbox.put('articles/one.md', md('One', []));
+    await h.inbox.put('articles/two.md', md('Two', []));
+    const poison = sqsRecord('this is not an S3 event');
+    const first = sqsEvent(h.event('created', 'articles/one.md', '01'), poison);
+    const second = sqsEvent(h.event('created', 'articles/two.md', '01'));
+
+    const [a, b] = await Promise.all([h.handler(first), h.handler(second)]);
+
+    expect(a.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect(b.batchItemFailures).toEqual([]);
+    expect((await h.table.getArticle('one'))?.article.title).toBe('One');
+    expect((await h.table.getArticle('two'))?.article.title).toBe('Two');
+  });
+
   it('keeps drafts and future articles out of every feed', async () => {
     h = await ingestHarness();
     await h.inbox.put('articles/d.md', md('Draft', ['x'], 'draft: true\n'));
