@@ -22,6 +22,8 @@ import { StreamPoller } from './stream-poller.ts';
  * bucket, plus the release schedule on a timer.
  */
 
+type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
 export interface PipelineOptions {
   aws: EmbeddedAws;
   site: SiteConfig;
@@ -32,8 +34,11 @@ export interface PipelineOptions {
   onIngest?: (outcome: IngestOutcome) => void;
   onPublish?: (result: PublishResult) => void;
   onStreamFailure?: (records: DynamoDBRecord[], error: unknown) => void;
-  /** Replaces the real publish handler (the benchmark runs its naive publisher here). */
-  publishHandler?: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+  /**
+   * Wraps or replaces the real publish handler: the benchmark runs its naive publisher here,
+   * tests run each invocation in a context of their own (faults per invocation).
+   */
+  publishHandler?: (real: PublishHandler) => PublishHandler;
   now?: () => Date;
 }
 
@@ -85,7 +90,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     dynamo: aws.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    handler: options.publishHandler ?? publish,
+    handler: options.publishHandler ? options.publishHandler(publish) : publish,
     ...(options.streamBatchSize ? { batchSize: options.streamBatchSize } : {}),
     ...(options.streamBatchWindowMs ? { batchWindowMs: options.streamBatchWindowMs } : {}),
     onFailure: options.onStreamFailure,

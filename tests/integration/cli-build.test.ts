@@ -78,7 +78,7 @@ describe('feedpub build', () => {
       SITE,
     ]);
     summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
-  }, 120_000);
+  });
   afterAll(() => {
     rmSync(inbox, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
@@ -147,11 +147,11 @@ describe('feedpub build', () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('--strict: some articles were rejected');
     expect(filesBelow(strictOut)).toContain('rss.xml');
-  }, 120_000);
+  });
 
   it('refuses a missing inbox with one clear line, before starting anything', async () => {
     const missing = join(work, 'no-such-folder');
-    const result = await runCli(['build', '--inbox', missing, '--out', join(work, 'x')], 20_000);
+    const result = await runCli(['build', '--inbox', missing, '--out', join(work, 'x')]);
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim()).toBe(
       `feedpub: the inbox folder ${missing} does not exist: pass the folder holding your articles with --inbox`,
@@ -159,14 +159,14 @@ describe('feedpub build', () => {
   });
 
   it('refuses to overwrite a non-empty output folder without --clean', async () => {
-    const result = await runCli(['build', '--inbox', inbox, '--out', out], 20_000);
+    const result = await runCli(['build', '--inbox', inbox, '--out', out]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/output folder .* is not empty: add --clean/);
   });
 
   it('names an output folder it cannot write to', async () => {
     const blocked = join(work, 'summary.json', 'site');
-    const result = await runCli(['build', '--inbox', inbox, '--out', blocked], 20_000);
+    const result = await runCli(['build', '--inbox', inbox, '--out', blocked]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot write to the output folder .* \(ENOTDIR\)/);
   });

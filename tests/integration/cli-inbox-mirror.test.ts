@@ -14,8 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type InboxMirror, startInboxMirror } from '../../shared/local/inbox-mirror.ts';
 import { createBucket } from '../../shared/local/resources.ts';
 import { emulatorClients, uniqueName } from '../support/aws.ts';
-import { eventually } from '../support/cli-process.ts';
 import { bucketHelpers } from '../support/site.ts';
+import { eventually } from '../support/wait.ts';
 
 /** The inbox folder ↔ inbox bucket mirror behind `feedpub dev`, against the run's s3rver. */
 describe('inbox mirror', () => {
@@ -71,7 +71,6 @@ describe('inbox mirror', () => {
     writeFileSync(join(t.inbox, 'first.txt~'), 'backup');
     await eventually(
       async () => ((await t.objects.keys()).length === 2 ? true : undefined),
-      5_000,
       'the nested upload',
     );
     expect(await t.objects.keys()).toEqual([
@@ -83,13 +82,11 @@ describe('inbox mirror', () => {
     await eventually(
       async () =>
         (await t.objects.text('articles/first.txt'))?.includes('edited') ? true : undefined,
-      5_000,
       'the changed upload',
     );
     rmSync(join(t.inbox, 'first.txt'));
     await eventually(
       async () => ((await t.objects.keys()).length === 1 ? true : undefined),
-      5_000,
       'the deletion',
     );
     expect(t.errors).toEqual([]);
@@ -128,7 +125,6 @@ describe('inbox mirror', () => {
     writeFileSync(join(t.inbox, 'late.txt'), 'Late\n\nBody.');
     await eventually(
       async () => (t.errors.some((e) => e.includes('manifest.json')) ? true : undefined),
-      30_000,
       'the manifest error',
     );
     expect(await t.objects.keys()).toEqual(['articles/late.txt']);
@@ -137,7 +133,6 @@ describe('inbox mirror', () => {
     mkdirSync(t.dataDir);
     await eventually(
       async () => (existsSync(join(t.dataDir, 'manifest.json')) ? true : undefined),
-      30_000,
       'the manifest rewritten',
     );
     await mirror?.stop();

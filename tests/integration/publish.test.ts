@@ -6,6 +6,7 @@ import { articleChanges } from '../../shared/publish/stream-handler.ts';
 import { sqsEvent } from '../support/harness.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { publishHarness } from '../support/publish-harness.ts';
+import { gate } from '../support/wait.ts';
 
 type Harness = Awaited<ReturnType<typeof publishHarness>>;
 
@@ -84,7 +85,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     expect(new Set(requested).size).toBe(requested.length);
     const rss = (await h.site.text('rss.xml')) ?? '';
     expect(rss.match(/<item>/g)).toHaveLength(TEST_SITE.itemLimit);
-  }, 180_000);
+  });
 
   it('writes every object with its real Content-Type and a Cache-Control', async () => {
     h = await publishHarness();
@@ -163,15 +164,16 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const firstChanges = articleChanges(await h.takeRecords());
 
     // Invocation A renders the old state, but its PUTs are held until B has finished.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const held = gate();
+    const reached = gate();
     let renders = 0;
     const slowBucket: SiteBucket = {
       put: async (file: SiteFile) => {
         if (file.path === 'rss.xml') renders += 1;
-        if (renders === 1 && file.path === 'rss.xml') await held;
+        if (renders === 1 && file.path === 'rss.xml') {
+          reached.open();
+          await held.promise;
+        }
         return h.bucket.put(file);
       },
       delete: (path) => h.bucket.delete(path),
@@ -181,7 +183,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       bucket: slowBucket,
       config: TEST_SITE,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reached.promise;
 
     await upload(h, { 'articles/a.md': md('New title', ['x']) }, '02');
     const b = await publishChanges(articleChanges(await h.takeRecords()), {
@@ -191,7 +193,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     });
     expect(b.failures).toEqual([]);
     expect(await h.site.text('rss.xml')).toContain('New title');
-    release();
+    held.open();
     const resultA = await a;
 
     expect(resultA.failures).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { siteUrlOf } from '../../shared/feeds/site-layout.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
-import { inParallel, scale, timeoutMs } from '../support/reliability-config.ts';
+import { inParallel, scale } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { hostileFiles } from '../support/reliability-hostile.ts';
 import { type Rig, startRig } from '../support/reliability-pipeline.ts';
@@ -20,62 +20,58 @@ describe('hostile articles through the whole pipeline', () => {
     await rig?.stop();
   });
 
-  it(
-    'each is published or rejected with a reason; every feed is valid; nothing in the site runs script',
-    async () => {
-      rig = await startRig();
-      const files = hostileFiles(FUZZ);
-      const live = rig;
-      await inParallel(files, 8, (f) => live.inbox.put(`${PREFIX}${f.name}`, f.body));
-      await rig.pipeline.settle();
+  it('each is published or rejected with a reason; every feed is valid; nothing in the site runs script', async () => {
+    rig = await startRig();
+    const files = hostileFiles(FUZZ);
+    const live = rig;
+    await inParallel(files, 8, (f) => live.inbox.put(`${PREFIX}${f.name}`, f.body));
+    await rig.pipeline.settle();
 
-      const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
-      const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
-      const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
-      const outcome = (name: string) => {
-        const raw = reports.get(`reports/${PREFIX}${name}.json`);
-        return raw
-          ? (JSON.parse(raw) as { status: string; reason?: string; id?: string })
-          : undefined;
-      };
-      const unaccounted = files.filter((f) => {
-        const report = outcome(f.name);
-        if (!report || !ACCOUNTED.has(report.status)) return true;
-        if (report.status === 'rejected') return !report.reason || report.reason.length < 10;
-        const article = report.id ? state.articles.get(report.id) : undefined;
-        return article?.sourceKey !== `${PREFIX}${f.name}`;
-      });
-      const statuses = files.map((f) => outcome(f.name)?.status ?? 'missing');
-      console.info(
-        `hostile: ${files.length} files, ${statuses.filter((s) => s === 'published').length} published, ${statuses.filter((s) => s === 'rejected').length} rejected; ${site.size} site files checked`,
-      );
-      expect(files.length).toBeGreaterThanOrEqual(60 + FUZZ);
-      expect(unaccounted.map((f) => `${f.name}: ${JSON.stringify(outcome(f.name))}`)).toEqual([]);
-      expect(statuses.filter((s) => s === 'published').length).toBeGreaterThan(files.length / 2);
-      expect(rig.pipeline.queue.deadLetters).toEqual([]);
-      expect(rig.streamFailures).toEqual([]);
+    const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
+    const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
+    const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
+    const outcome = (name: string) => {
+      const raw = reports.get(`reports/${PREFIX}${name}.json`);
+      return raw
+        ? (JSON.parse(raw) as { status: string; reason?: string; id?: string })
+        : undefined;
+    };
+    const unaccounted = files.filter((f) => {
+      const report = outcome(f.name);
+      if (!report || !ACCOUNTED.has(report.status)) return true;
+      if (report.status === 'rejected') return !report.reason || report.reason.length < 10;
+      const article = report.id ? state.articles.get(report.id) : undefined;
+      return article?.sourceKey !== `${PREFIX}${f.name}`;
+    });
+    const statuses = files.map((f) => outcome(f.name)?.status ?? 'missing');
+    console.info(
+      `hostile: ${files.length} files, ${statuses.filter((s) => s === 'published').length} published, ${statuses.filter((s) => s === 'rejected').length} rejected; ${site.size} site files checked`,
+    );
+    expect(files.length).toBeGreaterThanOrEqual(60 + FUZZ);
+    expect(unaccounted.map((f) => `${f.name}: ${JSON.stringify(outcome(f.name))}`)).toEqual([]);
+    expect(statuses.filter((s) => s === 'published').length).toBeGreaterThan(files.length / 2);
+    expect(rig.pipeline.queue.deadLetters).toEqual([]);
+    expect(rig.streamFailures).toEqual([]);
 
-      expect(tableProblems(state)).toEqual([]);
-      expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
-      expect(layoutProblems(site.keys())).toEqual([]);
-      expect(siteSafetyProblems(site)).toEqual([]);
+    expect(tableProblems(state)).toEqual([]);
+    expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
+    expect(layoutProblems(site.keys())).toEqual([]);
+    expect(siteSafetyProblems(site)).toEqual([]);
 
-      const xml = [...site.keys()].filter((k) => k.endsWith('.xml') || k.endsWith('.opml'));
-      const paths = writeTemp(
-        Object.fromEntries(xml.map((k, i) => [`${i}-${k.split('/').pop()}`, site.get(k) ?? ''])),
-      );
-      const lint = xmllintProblems(Object.values(paths));
-      expect([...lint.values()].flat()).toEqual([]);
-      const atom = Object.values(paths).filter((p) => p.endsWith('atom.xml'));
-      expect(atom.length).toBeGreaterThan(3);
-      expect([...jingProblems(atom).values()].flat()).toEqual([]);
-      const json = [...site.keys()].filter((k) => k.endsWith('feed.json'));
-      expect(
-        json.flatMap((k) =>
-          jsonFeedProblems(site.get(k) ?? '', siteUrlOf(TEST_SITE.url, k)).map((p) => `${k}: ${p}`),
-        ),
-      ).toEqual([]);
-    },
-    timeoutMs(90, 200),
-  );
+    const xml = [...site.keys()].filter((k) => k.endsWith('.xml') || k.endsWith('.opml'));
+    const paths = writeTemp(
+      Object.fromEntries(xml.map((k, i) => [`${i}-${k.split('/').pop()}`, site.get(k) ?? ''])),
+    );
+    const lint = xmllintProblems(Object.values(paths));
+    expect([...lint.values()].flat()).toEqual([]);
+    const atom = Object.values(paths).filter((p) => p.endsWith('atom.xml'));
+    expect(atom.length).toBeGreaterThan(3);
+    expect([...jingProblems(atom).values()].flat()).toEqual([]);
+    const json = [...site.keys()].filter((k) => k.endsWith('feed.json'));
+    expect(
+      json.flatMap((k) =>
+        jsonFeedProblems(site.get(k) ?? '', siteUrlOf(TEST_SITE.url, k)).map((p) => `${k}: ${p}`),
+      ),
+    ).toEqual([]);
+  });
 });

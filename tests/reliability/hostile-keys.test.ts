@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toS3EventRecord } from '../../shared/local/s3-notifications.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
-import { inParallel, timeoutMs } from '../support/reliability-config.ts';
+import { inParallel } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { aliasKeys, type Rig, startRig } from '../support/reliability-pipeline.ts';
 import { layoutProblems, siteSafetyProblems } from '../support/reliability-safety.ts';
@@ -76,84 +76,80 @@ describe('hostile object keys', () => {
     await rig?.stop();
   });
 
-  it(
-    'nothing escapes the site layout, and keys that slugify alike get distinct ids',
-    async () => {
-      const stand = new Map<string, string>();
-      rig = await startRig({ prepare: ({ s3 }) => aliasKeys(s3, stand) });
-      const { inbox, aws, pipeline } = rig;
-      const refused: string[] = [];
-      await inParallel(KEYS, 6, async (key, i) => {
-        try {
-          await inbox.put(key, body(key, i));
-        } catch {
-          // s3rver cannot store this key (S3 can): keep the body elsewhere, and send the event
-          // S3 would have sent.
-          refused.push(key);
-          stand.set(key, `blobs/${i}`);
-          stand.set(`reports/${key}.json`, `blobs/report-${i}`);
-          await inbox.put(`blobs/${i}`, body(key, i));
-          const eventTime = new Date().toISOString();
-          const object = { key, size: body(key, i).length };
-          const record = {
-            eventName: 'ObjectCreated:Put',
-            eventTime,
-            s3: { bucket: { name: aws.names.inboxBucket }, object },
-          };
-          pipeline.queue.send(JSON.stringify({ Records: [toS3EventRecord(record)] }));
-        }
+  it('nothing escapes the site layout, and keys that slugify alike get distinct ids', async () => {
+    const stand = new Map<string, string>();
+    rig = await startRig({ prepare: ({ s3 }) => aliasKeys(s3, stand) });
+    const { inbox, aws, pipeline } = rig;
+    const refused: string[] = [];
+    await inParallel(KEYS, 6, async (key, i) => {
+      try {
+        await inbox.put(key, body(key, i));
+      } catch {
+        // s3rver cannot store this key (S3 can): keep the body elsewhere, and send the event
+        // S3 would have sent.
+        refused.push(key);
+        stand.set(key, `blobs/${i}`);
+        stand.set(`reports/${key}.json`, `blobs/report-${i}`);
+        await inbox.put(`blobs/${i}`, body(key, i));
+        const eventTime = new Date().toISOString();
+        const object = { key, size: body(key, i).length };
+        const record = {
+          eventName: 'ObjectCreated:Put',
+          eventTime,
+          s3: { bucket: { name: aws.names.inboxBucket }, object },
+        };
+        pipeline.queue.send(JSON.stringify({ Records: [toS3EventRecord(record)] }));
+      }
+    });
+    await rig.pipeline.settle();
+
+    // By exact key: s3rver files `reports/articles/../x.txt.json` elsewhere than a listing shows.
+    const reports = new Map<string, { status: string; id?: string; reason?: string }>();
+    for (const key of KEYS) {
+      const raw = await inbox.text(stand.get(`reports/${key}.json`) ?? `reports/${key}.json`);
+      if (raw) reports.set(key, JSON.parse(raw));
+    }
+    const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
+    const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
+    const announced = [...state.sources.keys()];
+    console.info(
+      `hostile keys: ${KEYS.length} keys (${refused.length} refused by s3rver, their events sent by hand: ${JSON.stringify(refused)}), ${state.articles.size} published`,
+    );
+
+    expect(refused.length).toBeLessThan(5);
+    expect(announced.sort()).toEqual([...KEYS].sort());
+    for (const key of announced) {
+      const report = reports.get(key);
+      expect({ key, status: report?.status }).toEqual({
+        key,
+        status: expect.stringMatching(/^(published|rejected)$/),
       });
-      await rig.pipeline.settle();
+      if (report?.status === 'published') {
+        expect(report.id).toBeTruthy();
+        expect(state.articles.get(report.id ?? '')?.sourceKey).toBe(key);
+        expect(site.has(`articles/${report.id}.html`)).toBe(true);
+      } else expect(report?.reason).toBeTruthy();
+    }
+    const ids = announced.map((key) => reports.get(key)?.id).filter(Boolean);
+    expect(new Set(ids).size).toBe(ids.length);
+    const alike = ['articles/A b.txt', 'articles/a-b.txt', 'articles/a_b.txt'].map(
+      (k) => reports.get(k)?.id,
+    );
+    expect(alike[1]).toBe('a-b');
+    expect(new Set(alike).size).toBe(3);
+    expect(alike.every((id) => id?.startsWith('a-b'))).toBe(true);
 
-      // By exact key: s3rver files `reports/articles/../x.txt.json` elsewhere than a listing shows.
-      const reports = new Map<string, { status: string; id?: string; reason?: string }>();
-      for (const key of KEYS) {
-        const raw = await inbox.text(stand.get(`reports/${key}.json`) ?? `reports/${key}.json`);
-        if (raw) reports.set(key, JSON.parse(raw));
-      }
-      const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
-      const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
-      const announced = [...state.sources.keys()];
-      console.info(
-        `hostile keys: ${KEYS.length} keys (${refused.length} refused by s3rver, their events sent by hand: ${JSON.stringify(refused)}), ${state.articles.size} published`,
-      );
-
-      expect(refused.length).toBeLessThan(5);
-      expect(announced.sort()).toEqual([...KEYS].sort());
-      for (const key of announced) {
-        const report = reports.get(key);
-        expect({ key, status: report?.status }).toEqual({
-          key,
-          status: expect.stringMatching(/^(published|rejected)$/),
-        });
-        if (report?.status === 'published') {
-          expect(report.id).toBeTruthy();
-          expect(state.articles.get(report.id ?? '')?.sourceKey).toBe(key);
-          expect(site.has(`articles/${report.id}.html`)).toBe(true);
-        } else expect(report?.reason).toBeTruthy();
-      }
-      const ids = announced.map((key) => reports.get(key)?.id).filter(Boolean);
-      expect(new Set(ids).size).toBe(ids.length);
-      const alike = ['articles/A b.txt', 'articles/a-b.txt', 'articles/a_b.txt'].map(
-        (k) => reports.get(k)?.id,
-      );
-      expect(alike[1]).toBe('a-b');
-      expect(new Set(alike).size).toBe(3);
-      expect(alike.every((id) => id?.startsWith('a-b'))).toBe(true);
-
-      expect(layoutProblems(site.keys())).toEqual([]);
-      expect(siteSafetyProblems(site)).toEqual([]);
-      expect(tableProblems(state)).toEqual([]);
-      expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
-      const xml = [...site.keys()].filter((k) => k.endsWith('.xml') || k.endsWith('.opml'));
-      const paths = writeTemp(
-        Object.fromEntries(xml.map((k, i) => [`${i}-${k.split('/').pop()}`, site.get(k) ?? ''])),
-      );
-      expect([...xmllintProblems(Object.values(paths)).values()].flat()).toEqual([]);
-      const atom = Object.values(paths).filter((p) => p.endsWith('atom.xml'));
-      expect([...jingProblems(atom).values()].flat()).toEqual([]);
-      expect(rig.pipeline.queue.deadLetters).toEqual([]);
-    },
-    timeoutMs(60, 120),
-  );
+    expect(layoutProblems(site.keys())).toEqual([]);
+    expect(siteSafetyProblems(site)).toEqual([]);
+    expect(tableProblems(state)).toEqual([]);
+    expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
+    const xml = [...site.keys()].filter((k) => k.endsWith('.xml') || k.endsWith('.opml'));
+    const paths = writeTemp(
+      Object.fromEntries(xml.map((k, i) => [`${i}-${k.split('/').pop()}`, site.get(k) ?? ''])),
+    );
+    expect([...xmllintProblems(Object.values(paths)).values()].flat()).toEqual([]);
+    const atom = Object.values(paths).filter((p) => p.endsWith('atom.xml'));
+    expect([...jingProblems(atom).values()].flat()).toEqual([]);
+    expect(rig.pipeline.queue.deadLetters).toEqual([]);
+  });
 });

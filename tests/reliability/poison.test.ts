@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INGEST_MAX_RECEIVES } from '../../shared/stores/table-definition.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { articleFile, randomSpec } from '../support/reliability-articles.ts';
-import { prng, SEED, scale, timeoutMs } from '../support/reliability-config.ts';
+import { prng, SEED, scale } from '../support/reliability-config.ts';
 import { reportProblems, siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { Faults, s3Error } from '../support/reliability-faults.ts';
 import { type Rig, startRig } from '../support/reliability-pipeline.ts';
@@ -17,100 +17,94 @@ describe('poison messages', () => {
     await rig?.stop();
   });
 
-  it(
-    'go to the DLQ after the last receive, with a failed report when they name a file; nothing else is lost',
-    async () => {
-      // The inbox object of one key can never be read (a permanent fault, unlike the others).
-      const faults = new Faults(prng(SEED + 6), () => undefined);
-      rig = await startRig({
-        maxAttempts: 1,
-        prepare: ({ s3 }) =>
-          faults.install(
-            s3,
-            (command, input) =>
-              command === 'GetObjectCommand' && input.Key === BROKEN_KEY
-                ? [
-                    {
-                      kind: 'GetObject AccessDenied',
-                      probability: 1,
-                      perSubject: Number.POSITIVE_INFINITY,
-                      budget: Number.POSITIVE_INFINITY,
-                      error: s3Error('AccessDenied', 403),
-                    },
-                  ]
-                : [],
-            (_command, input) => String(input.Key),
-          ),
-      });
-      const random = prng(SEED + 7);
-      const poison = [
-        'this is not an S3 event',
-        JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { object: {} } }] }),
-        JSON.stringify({
-          Records: [
-            {
-              eventName: 'ObjectCreated:Put',
-              eventTime: 'yesterday',
-              s3: {
-                bucket: { name: rig.aws.names.inboxBucket },
-                object: { key: 'articles/x.md', sequencer: '01' },
-              },
+  it('go to the DLQ after the last receive, with a failed report when they name a file; nothing else is lost', async () => {
+    // The inbox object of one key can never be read (a permanent fault, unlike the others).
+    const faults = new Faults(prng(SEED + 6), () => undefined);
+    rig = await startRig({
+      maxAttempts: 1,
+      prepare: ({ s3 }) =>
+        faults.install(
+          s3,
+          (command, input) =>
+            command === 'GetObjectCommand' && input.Key === BROKEN_KEY
+              ? [
+                  {
+                    kind: 'GetObject AccessDenied',
+                    probability: 1,
+                    perSubject: Number.POSITIVE_INFINITY,
+                    budget: Number.POSITIVE_INFINITY,
+                    error: s3Error('AccessDenied', 403),
+                  },
+                ]
+              : [],
+          (_command, input) => String(input.Key),
+        ),
+    });
+    const random = prng(SEED + 7);
+    const poison = [
+      'this is not an S3 event',
+      JSON.stringify({ Records: [{ eventName: 'ObjectCreated:Put', s3: { object: {} } }] }),
+      JSON.stringify({
+        Records: [
+          {
+            eventName: 'ObjectCreated:Put',
+            eventTime: 'yesterday',
+            s3: {
+              bucket: { name: rig.aws.names.inboxBucket },
+              object: { key: 'articles/x.md', sequencer: '01' },
             },
-          ],
-        }),
-        JSON.stringify({
-          Records: [
-            {
-              eventName: 'ObjectCreated:Put',
-              eventTime: '2026-01-01T00:00:00Z',
-              s3: {
-                bucket: { name: rig.aws.names.inboxBucket },
-                object: { key: 'articles/%E0%A4%A.md', sequencer: '01' },
-              },
+          },
+        ],
+      }),
+      JSON.stringify({
+        Records: [
+          {
+            eventName: 'ObjectCreated:Put',
+            eventTime: '2026-01-01T00:00:00Z',
+            s3: {
+              bucket: { name: rig.aws.names.inboxBucket },
+              object: { key: 'articles/%E0%A4%A.md', sequencer: '01' },
             },
-          ],
-        }),
-      ];
+          },
+        ],
+      }),
+    ];
 
-      for (const body of poison) rig.pipeline.queue.send(body);
-      await rig.inbox.put(BROKEN_KEY, articleFile('md', randomSpec('Unreadable', 1, random)));
-      for (let i = 0; i < GOOD; i++) {
-        await rig.inbox.put(
-          `articles/poison/good-${i}.md`,
-          articleFile('md', randomSpec(`Good ${i}`, 1, random)),
-        );
-      }
-      await rig.pipeline.settle();
-
-      const dead = rig.pipeline.queue.deadLetters;
-      console.info(
-        `poison: ${dead.length} messages in the DLQ after ${faults.total} read failures`,
+    for (const body of poison) rig.pipeline.queue.send(body);
+    await rig.inbox.put(BROKEN_KEY, articleFile('md', randomSpec('Unreadable', 1, random)));
+    for (let i = 0; i < GOOD; i++) {
+      await rig.inbox.put(
+        `articles/poison/good-${i}.md`,
+        articleFile('md', randomSpec(`Good ${i}`, 1, random)),
       );
-      expect(dead.map((d) => d.receiveCount)).toEqual(
-        Array(poison.length + 1).fill(INGEST_MAX_RECEIVES),
-      );
-      expect(dead.filter((d) => poison.includes(d.body))).toHaveLength(poison.length);
-      const parked = dead.find((d) => !poison.includes(d.body))?.body ?? '';
-      expect(JSON.parse(parked).Records[0].s3.object.key).toBe(BROKEN_KEY);
-      expect(faults.total).toBe(INGEST_MAX_RECEIVES);
+    }
+    await rig.pipeline.settle();
 
-      const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
-      const failed = JSON.parse(reports.get(`reports/${BROKEN_KEY}.json`) ?? '{}');
-      expect(failed).toMatchObject({ key: BROKEN_KEY, status: 'failed' });
-      expect(failed.reason).toContain(`after ${INGEST_MAX_RECEIVES} attempts`);
-      expect(failed.reason).toContain('dead-letter queue');
-      expect(await rig.inbox.text(BROKEN_KEY)).toContain('Unreadable');
+    const dead = rig.pipeline.queue.deadLetters;
+    console.info(`poison: ${dead.length} messages in the DLQ after ${faults.total} read failures`);
+    expect(dead.map((d) => d.receiveCount)).toEqual(
+      Array(poison.length + 1).fill(INGEST_MAX_RECEIVES),
+    );
+    expect(dead.filter((d) => poison.includes(d.body))).toHaveLength(poison.length);
+    const parked = dead.find((d) => !poison.includes(d.body))?.body ?? '';
+    expect(JSON.parse(parked).Records[0].s3.object.key).toBe(BROKEN_KEY);
+    expect(faults.total).toBe(INGEST_MAX_RECEIVES);
 
-      const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
-      const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
-      expect(state.articles.size).toBe(GOOD);
-      expect(state.sources.has(BROKEN_KEY)).toBe(false);
-      expect([...reports.keys()]).toHaveLength(GOOD + 1);
-      expect(tableProblems(state)).toEqual([]);
-      expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
-      expect(reportProblems(reports, state)).toEqual([]);
-      expect(rig.streamFailures).toEqual([]);
-    },
-    timeoutMs(60, 200),
-  );
+    const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
+    const failed = JSON.parse(reports.get(`reports/${BROKEN_KEY}.json`) ?? '{}');
+    expect(failed).toMatchObject({ key: BROKEN_KEY, status: 'failed' });
+    expect(failed.reason).toContain(`after ${INGEST_MAX_RECEIVES} attempts`);
+    expect(failed.reason).toContain('dead-letter queue');
+    expect(await rig.inbox.text(BROKEN_KEY)).toContain('Unreadable');
+
+    const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
+    const site = await readBucket(rig.aws.s3, rig.aws.names.siteBucket);
+    expect(state.articles.size).toBe(GOOD);
+    expect(state.sources.has(BROKEN_KEY)).toBe(false);
+    expect([...reports.keys()]).toHaveLength(GOOD + 1);
+    expect(tableProblems(state)).toEqual([]);
+    expect(siteProblems(site, state, TEST_SITE)).toEqual([]);
+    expect(reportProblems(reports, state)).toEqual([]);
+    expect(rig.streamFailures).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import { createTable } from '../../shared/local/resources.ts';
 import { emulatorClients, uniqueName } from '../support/aws.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 import { articleFile, randomSpec } from '../support/reliability-articles.ts';
-import { prng, sleep } from '../support/reliability-config.ts';
+import { prng } from '../support/reliability-config.ts';
 import {
   middlewareOf,
   putVersions,
@@ -14,6 +14,7 @@ import {
 import { readBucket, readTable } from '../support/reliability-state.ts';
 import { deliverSerially, messageFor, recordWorkload } from '../support/reliability-workload.ts';
 import { bucketHelpers } from '../support/site.ts';
+import { eventually, gate } from '../support/wait.ts';
 
 /** Bugs the reliability suite found, each kept as a test of its fix. */
 describe('regressions', () => {
@@ -31,7 +32,7 @@ describe('regressions', () => {
     expect(dead).toBe(0);
     expect(report.status).toBe('rejected');
     expect(report.reason).toMatch(/stored articles are limited to 350 KB/);
-  }, 100000);
+  });
 
   it('publishes an older good upload delivered after a newer rejected one, as in order', async () => {
     const key = 'articles/order/good-then-bad.md';
@@ -56,7 +57,7 @@ describe('regressions', () => {
     expect(inOrder.articles.size).toBe(1);
     expect(outOfOrder.articles.size).toBe(1);
     expect(report.status).toBe('rejected');
-  }, 100_000);
+  });
 
   it('keeps the newest report when an older event’s report is written last', async () => {
     const key = 'articles/order/report.md';
@@ -65,21 +66,29 @@ describe('regressions', () => {
       { kind: 'put', key, body: articleFile('md', randomSpec('V', 2, prng(3), true)) },
     ]);
     const older = recording.events[0]?.sequencer ?? '';
+    const newer = recording.events[1]?.sequencer ?? '';
+    // The older event's first report PUT is held until the newer event's report is written.
+    const olderReportReached = gate();
+    const newerReportWritten = gate();
+    let held = false;
     const rig = await startRig({
       prepare: ({ s3 }) => {
         serveVersions(s3);
         middlewareOf(s3).add(
           (next, context) => async (args) => {
             const input = args.input as { Key?: string; Body?: string };
-            if (
-              context.commandName === 'PutObjectCommand' &&
-              input.Key?.startsWith('reports/') &&
-              String(input.Body).includes(older)
-            )
-              await sleep(1500);
-            return next(args);
+            const report =
+              context.commandName === 'PutObjectCommand' && input.Key?.startsWith('reports/');
+            if (report && !held && String(input.Body).includes(older)) {
+              held = true;
+              olderReportReached.open();
+              await newerReportWritten.promise;
+            }
+            const result = await next(args);
+            if (report && String(input.Body).includes(newer)) newerReportWritten.open();
+            return result;
           },
-          { step: 'initialize', name: 'slowReport' },
+          { step: 'initialize', name: 'heldReport' },
         );
       },
     });
@@ -87,10 +96,9 @@ describe('regressions', () => {
     if (!first || !second) throw new Error('the recording has two events');
     await putVersions(rig, recording.versions);
     rig.pipeline.queue.send(messageFor(rig, first));
-    await sleep(300);
+    await olderReportReached.promise;
     rig.pipeline.queue.send(messageFor(rig, second));
     await rig.pipeline.settle();
-    await sleep(2000);
     const state = await readTable(rig.aws.dynamo, rig.aws.names.table);
     const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');
     const report = JSON.parse(reports.get('reports/articles/order/report.md.json') ?? '{}');
@@ -102,7 +110,7 @@ describe('regressions', () => {
           ];
     await rig.stop();
     expect(problems).toEqual([]);
-  }, 100000);
+  });
 
   it('the stream poller recovers from an iterator trimmed by writes to another table', async () => {
     const t = await startTestPipeline();
@@ -116,13 +124,8 @@ describe('regressions', () => {
     const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
     const site = bucketHelpers(t.aws.s3, t.aws.names.siteBucket);
     await inbox.put('articles/trim.md', '---\ntitle: Trim\n---\n\nBody.\n');
-    const deadline = Date.now() + 15000;
-    let published = false;
-    while (Date.now() < deadline && !published) {
-      published = (await site.text('articles/trim.html')) !== undefined;
-      await sleep(500);
-    }
+    const page = await eventually(() => site.text('articles/trim.html'), 'the published page');
     await t.stop();
-    expect(published).toBe(true);
-  }, 100000);
+    expect(page).toContain('Trim');
+  });
 });

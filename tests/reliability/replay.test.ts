@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { mixedWorkload } from '../support/reliability-articles.ts';
-import { prng, SEED, scale, shuffle, timeoutMs } from '../support/reliability-config.ts';
+import { prng, SEED, scale, shuffle } from '../support/reliability-config.ts';
 import { reportProblems, siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { type Rig, serveVersions, startRig } from '../support/reliability-pipeline.ts';
 import {
@@ -27,39 +27,35 @@ describe('duplicates and reordering', () => {
     await Promise.all(rigs.splice(0).map((rig) => rig.stop()));
   });
 
-  it(
-    'the same events, each delivered 2–3 times, shuffled and interleaved, give the serial run’s table and site',
-    async () => {
-      const random = prng(SEED);
-      // Dates a file does not set come from the events ingest happened to apply, so they differ
-      // under reordering (see the suite's report); pinned, the final state must not.
-      const recording = await recordWorkload(mixedWorkload(KEYS, random, { pinDates: true }));
-      const serial = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
-      const replay = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
-      rigs.push(serial, replay);
+  it('the same events, each delivered 2–3 times, shuffled and interleaved, give the serial run’s table and site', async () => {
+    const random = prng(SEED);
+    // Dates a file does not set come from the events ingest happened to apply, so they differ
+    // under reordering (see the suite's report); pinned, the final state must not.
+    const recording = await recordWorkload(mixedWorkload(KEYS, random, { pinDates: true }));
+    const serial = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
+    const replay = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
+    rigs.push(serial, replay);
 
-      await deliverSerially(serial, recording);
-      const deliveries: RecordedEvent[] = recording.events.flatMap((event) =>
-        Array.from({ length: 2 + Math.floor(random() * 2) }, () => event),
-      );
-      await deliverInterleaved(replay, recording, shuffle(deliveries, random), random);
+    await deliverSerially(serial, recording);
+    const deliveries: RecordedEvent[] = recording.events.flatMap((event) =>
+      Array.from({ length: 2 + Math.floor(random() * 2) }, () => event),
+    );
+    await deliverInterleaved(replay, recording, shuffle(deliveries, random), random);
 
-      const expected = await finalState(serial);
-      const actual = await finalState(replay);
-      console.info(
-        `replay: ${recording.events.length} events over ${KEYS} keys, ${deliveries.length} deliveries (${replay.outcomes.length} outcomes: ${summarize(replay)})`,
-      );
-      expect(tableProblems(expected.state)).toEqual([]);
-      expect(siteProblems(expected.site, expected.state, TEST_SITE)).toEqual([]);
-      expect(differences(tableMeaning(expected.state), tableMeaning(actual.state))).toEqual([]);
-      expect(fileDifferences(expected.site, actual.site)).toEqual([]);
-      expect(tableProblems(actual.state)).toEqual([]);
-      expect(reportProblems(actual.reports, actual.state)).toEqual([]);
-      expect(replay.pipeline.queue.deadLetters).toEqual([]);
-      expect(replay.streamFailures).toEqual([]);
-    },
-    timeoutMs(90, 400),
-  );
+    const expected = await finalState(serial);
+    const actual = await finalState(replay);
+    console.info(
+      `replay: ${recording.events.length} events over ${KEYS} keys, ${deliveries.length} deliveries (${replay.outcomes.length} outcomes: ${summarize(replay)})`,
+    );
+    expect(tableProblems(expected.state)).toEqual([]);
+    expect(siteProblems(expected.site, expected.state, TEST_SITE)).toEqual([]);
+    expect(differences(tableMeaning(expected.state), tableMeaning(actual.state))).toEqual([]);
+    expect(fileDifferences(expected.site, actual.site)).toEqual([]);
+    expect(tableProblems(actual.state)).toEqual([]);
+    expect(reportProblems(actual.reports, actual.state)).toEqual([]);
+    expect(replay.pipeline.queue.deadLetters).toEqual([]);
+    expect(replay.streamFailures).toEqual([]);
+  });
 });
 
 function summarize(rig: Rig): string {

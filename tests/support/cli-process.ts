@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { HANG_MS } from './wait.ts';
 
 /** The `feedpub` command run as users run it: a child process of its own. */
 
@@ -14,7 +15,7 @@ export interface CliRun {
 }
 
 /** Runs `feedpub ...args` to completion. */
-export function runCli(args: readonly string[], timeoutMs = 120_000): Promise<CliRun> {
+export function runCli(args: readonly string[]): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
     let stdout = '';
@@ -25,10 +26,11 @@ export function runCli(args: readonly string[], timeoutMs = 120_000): Promise<Cl
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    // Only a hang gets here; the child is killed so that it does not outlive the run.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`feedpub ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
+      reject(new Error(`feedpub ${args.join(' ')} hung\n${stdout}\n${stderr}`));
+    }, HANG_MS - 10_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -91,19 +93,4 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

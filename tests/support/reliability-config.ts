@@ -10,10 +10,6 @@ export const SOAK = process.env.FEEDPUB_SOAK === '1';
 /** `short` in `npm test`, `soak` in `npm run soak`. */
 export const scale = (short: number, soak: number): number => (SOAK ? soak : short);
 
-/** Vitest timeout for one reliability test, generous on a loaded two-core machine. */
-export const timeoutMs = (shortSeconds: number, soakSeconds: number): number =>
-  scale(shortSeconds, soakSeconds) * 1000;
-
 /** Overrides the seed (FEEDPUB_SEED=123) to replay a failing run. */
 export const SEED = Number(process.env.FEEDPUB_SEED ?? 20260105);
 

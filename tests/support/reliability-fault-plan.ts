@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ResourceNames } from '../../shared/local/embedded-aws.ts';
 import {
   dynamoErrors,
@@ -12,11 +14,35 @@ import {
 
 const unbounded = Number.POSITIVE_INFINITY;
 
+type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+/**
+ * Outages counted in publish invocations, not in seconds: every other invocation runs in an
+ * outage, so a batch's next attempt is always clean, however fast or slow the machine is.
+ * Calls made outside any publish invocation (ingest's) are always exposed to their rules.
+ */
+export class PublishOutages {
+  private invocations = 0;
+  private readonly context = new AsyncLocalStorage<{ outage: boolean }>();
+
+  /** For the rig's `publishHandler`: runs each invocation of the real handler in its context. */
+  readonly wrap = (real: PublishHandler): PublishHandler => {
+    return (event) => {
+      this.invocations += 1;
+      return this.context.run({ outage: this.invocations % 2 === 1 }, () => real(event));
+    };
+  };
+
+  /** Whether the current call is inside an outage (or outside every publish invocation). */
+  readonly active = (): boolean => this.context.getStore()?.outage ?? true;
+}
+
 /** The faults of the issue, each transient (see Faults), on the pipeline's own clients. */
 export function installFaults(
   rig: { s3: S3Client; dynamo: DynamoDBClient },
   faults: Faults,
   names: ResourceNames,
+  outages: PublishOutages,
 ): void {
   const rule = (
     kind: string,
@@ -33,12 +59,11 @@ export function installFaults(
     ...extra,
   });
   const inboxGet = rule('S3 GetObject (inbox)', 0.2, 2, s3Error('InternalError', 500));
-  // Publish retries a stream batch as a whole (from its earliest failed record, ten times
-  // within about 19 s), and each retry renders, HEADs and PUTs again: under a steady per-call
-  // fault rate some unit of a large batch fails on every attempt. So publish-side faults come
-  // in outages of 10 s every 30 s, which the retries of any batch outlast.
-  const started = Date.now();
-  const outage = () => (Date.now() - started) % 30_000 < 10_000;
+  // Publish retries a stream batch as a whole (from its earliest failed record), and each
+  // retry renders, HEADs and PUTs again: under a steady per-call fault rate some unit of a
+  // large batch fails on every attempt. So publish-side faults come in outages of whole
+  // invocations (see PublishOutages), which the retries of any batch outlast.
+  const outage = outages.active;
   const sitePut = rule('S3 PutObject (site)', 0.2, 2, s3Error('SlowDown', 503), { active: outage });
   const sitePutLost = rule('S3 PutObject (site), response lost', 0.05, 1, lostResponse, {
     after: true,
