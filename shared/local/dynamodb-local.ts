@@ -52,6 +52,12 @@ function javaArgs(options: DynamoDbLocalOptions, dir: string): string[] {
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     '-Xms64m',
+    // The client compiler only, and one GC thread: an emulator's life is short and its load
+    // light, and the optimizing JIT and parallel GC cost more CPU than they ever win back.
+    // Measured on 2 cores (3,000 PutItems and 300 Queries): start 2.8 → 1.4 s of CPU, the
+    // work 7.7 → 3.6 s of CPU and 5.5 → 3.5 s of wall time.
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
     '-jar',
     join(dir, 'DynamoDBLocal.jar'),
     '-port',

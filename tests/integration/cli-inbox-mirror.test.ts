@@ -10,16 +10,20 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type InboxMirror, startInboxMirror } from '../../shared/local/inbox-mirror.ts';
 import { createBucket } from '../../shared/local/resources.ts';
 import { emulatorClients, uniqueName } from '../support/aws.ts';
 import { bucketHelpers } from '../support/site.ts';
 import { eventually } from '../support/wait.ts';
 
-/** The inbox folder ↔ inbox bucket mirror behind `feedpub dev`, against the run's s3rver. */
+/** The inbox folder ↔ inbox bucket mirror behind `feedpub dev`, against the file's s3rver. */
 describe('inbox mirror', () => {
-  const { s3 } = emulatorClients();
+  let s3: S3Client;
+  beforeAll(async () => {
+    ({ s3 } = await emulatorClients());
+  });
   let mirror: InboxMirror | undefined;
   const folders: string[] = [];
   afterEach(async () => {

@@ -114,7 +114,7 @@ describe('regressions', () => {
 
   it('the stream poller recovers from an iterator trimmed by writes to another table', async () => {
     const t = await startTestPipeline();
-    const clients = emulatorClients();
+    const clients = await emulatorClients();
     const other = uniqueName('other');
     await createTable(clients.dynamo, other);
     for (let i = 0; i < 5; i++)

@@ -3,14 +3,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { inject } from 'vitest';
 import type { IngestOutcome } from '../../shared/ingest/report.ts';
 import { createIngestHandler } from '../../shared/ingest/sqs-handler.ts';
-import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { encodeKeyLikeS3 } from '../../shared/local/s3-notifications.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
-import { uniqueName } from './aws.ts';
+import { testAws } from './aws.ts';
 import { TEST_SITE } from './pipeline.ts';
 import { bucketHelpers } from './site.ts';
 
@@ -51,15 +50,7 @@ export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: recor
 
 /** The ingest handler on an s3rver of this test's own and a table of its own. */
 export async function ingestHarness(options: { now?: () => Date } = {}) {
-  const aws: EmbeddedAws = await startEmbeddedAws({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    handleSignals: false,
-    names: {
-      table: uniqueName('table'),
-      inboxBucket: uniqueName('inbox'),
-      siteBucket: uniqueName('site'),
-    },
-  });
+  const aws: EmbeddedAws = await testAws();
   const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
   const outcomes: IngestOutcome[] = [];
   const handler = createIngestHandler(

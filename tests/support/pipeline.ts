@@ -1,8 +1,7 @@
-import { inject } from 'vitest';
 import type { SiteConfig } from '../../shared/config/site.ts';
-import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { type Pipeline, type PipelineOptions, startPipeline } from '../../shared/local/pipeline.ts';
-import { uniqueName } from './aws.ts';
+import { testAws } from './aws.ts';
 
 export const TEST_SITE: SiteConfig = {
   url: 'https://news.example.com/',
@@ -14,20 +13,12 @@ export const TEST_SITE: SiteConfig = {
 
 /**
  * A pipeline of the test's own: its own s3rver (so it sees its own S3 events) and its own
- * table in the run's shared DynamoDB Local.
+ * table in the file's DynamoDB Local.
  */
 export async function startTestPipeline(
   options: Partial<Omit<PipelineOptions, 'aws'>> = {},
 ): Promise<{ aws: EmbeddedAws; pipeline: Pipeline; stop: () => Promise<void> }> {
-  const aws = await startEmbeddedAws({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    handleSignals: false,
-    names: {
-      table: uniqueName('table'),
-      inboxBucket: uniqueName('inbox'),
-      siteBucket: uniqueName('site'),
-    },
-  });
+  const aws = await testAws();
   const pipeline = await startPipeline({
     site: TEST_SITE,
     releaseIntervalMs: 0,

@@ -2,12 +2,11 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/clie
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { inject } from 'vitest';
 import type { IngestOutcome } from '../../shared/ingest/report.ts';
-import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { type Pipeline, type PipelineOptions, startPipeline } from '../../shared/local/pipeline.ts';
 import type { PublishResult } from '../../shared/publish/publish-changes.ts';
-import { uniqueName } from './aws.ts';
+import { testAws } from './aws.ts';
 import { TEST_SITE } from './pipeline.ts';
 import { bucketHelpers } from './site.ts';
 
@@ -62,15 +61,7 @@ export function pipelineClients(aws: EmbeddedAws, maxAttempts?: number): Pipelin
 }
 
 export async function startEmulators(prefix = 'rel'): Promise<EmbeddedAws> {
-  return startEmbeddedAws({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    handleSignals: false,
-    names: {
-      table: uniqueName(`${prefix}-table`),
-      inboxBucket: uniqueName(`${prefix}-inbox`),
-      siteBucket: uniqueName(`${prefix}-site`),
-    },
-  });
+  return testAws(prefix);
 }
 
 /**
