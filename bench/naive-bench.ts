@@ -55,7 +55,12 @@ export async function naiveBench(
     return { batchItemFailures: [] };
   };
   // Our real ingest, wired as `npm start` wires it; only the publisher is the naive one.
-  const ingest = await startPipeline({ aws, site, releaseIntervalMs: 0, publishHandler: () => publishHandler });
+  const ingest = await startPipeline({
+    aws,
+    site,
+    releaseIntervalMs: 0,
+    publishHandler: () => publishHandler,
+  });
   try {
     const specs = generateCorpus({ seed, count: ours.articles, folder: 'bulk' });
     const start = performance.now();
