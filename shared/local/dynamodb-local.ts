@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EmulatorStartError, JavaMissingError, PortInUseError } from './errors.ts';
 
@@ -34,12 +35,12 @@ function jarDir(): string {
  * A tiny shell that outlives neither us nor the emulator: if this Node process dies without
  * running its exit hooks (SIGKILL, OOM), it kills the Java child within a second.
  */
-function startWatchdog(javaPid: number): void {
+function startWatchdog(javaPid: number, javaTemp: string): void {
   const script =
-    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill "$2" 2>/dev/null';
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill "$2" 2>/dev/null; sleep 1; rm -rf "$3"';
   const dog = spawn(
     'sh',
-    ['-c', script, 'feedpub-watchdog', String(process.pid), String(javaPid)],
+    ['-c', script, 'feedpub-watchdog', String(process.pid), String(javaPid), javaTemp],
     {
       detached: true,
       stdio: 'ignore',
@@ -48,9 +49,14 @@ function startWatchdog(javaPid: number): void {
   dog.unref();
 }
 
-function javaArgs(options: DynamoDbLocalOptions, dir: string): string[] {
+function javaArgs(options: DynamoDbLocalOptions, dir: string, javaTemp: string): string[] {
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    // SQLite's native library is unpacked here at every start: a folder of ours, removed
+    // when the emulator stops, instead of a file left in /tmp by every run.
+    `-Djava.io.tmpdir=${javaTemp}`,
+    // No /tmp/hsperfdata_* file per JVM; nothing here reads those counters.
+    '-XX:-UsePerfData',
     '-Xms64m',
     // The client compiler only, and one GC thread: an emulator's life is short and its load
     // light, and the optimizing JIT and parallel GC cost more CPU than they ever win back.
@@ -71,7 +77,9 @@ function javaArgs(options: DynamoDbLocalOptions, dir: string): string[] {
 /** Starts the emulator and resolves once it accepts requests. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const dir = jarDir();
-  const child = spawn('java', javaArgs(options, dir), {
+  const javaTemp = mkdtempSync(join(tmpdir(), 'feedpub-dynamodb-'));
+  const removeTemp = () => rmSync(javaTemp, { recursive: true, force: true });
+  const child = spawn('java', javaArgs(options, dir, javaTemp), {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,16 +91,25 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   child.stderr?.on('data', collect);
   const endpoint = `http://127.0.0.1:${options.port}`;
 
-  await waitUntilReady(child, endpoint, () => output, options.port);
-  if (child.pid) startWatchdog(child.pid);
+  try {
+    await waitUntilReady(child, endpoint, () => output, options.port);
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
+  if (child.pid) startWatchdog(child.pid, javaTemp);
   child.stdout?.removeListener('data', collect);
   child.stdout?.resume();
   return {
     endpoint,
     killNow: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      removeTemp();
     },
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      removeTemp();
+    },
   };
 }
 

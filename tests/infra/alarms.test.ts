@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  functionId,
-  logicalIdOf,
-  SYNTH_TIMEOUT,
-  synthFeedpub,
-  type Templates,
-} from './synth-feedpub.ts';
+import { functionId, logicalIdOf, synthFeedpub, type Templates } from './synth-feedpub.ts';
 
 let t: Templates;
 let withEmail: Templates;
 beforeAll(() => {
   t = synthFeedpub();
   withEmail = synthFeedpub({ context: { alarmEmail: 'ops@example.com' } });
-}, 2 * SYNTH_TIMEOUT);
+});
 afterAll(() => {
   t?.feedpub.dispose();
   withEmail?.feedpub.dispose();

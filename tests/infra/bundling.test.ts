@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionId, synthFeedpub, type Templates } from './synth-feedpub.ts';
 
 // The one synth that runs esbuild for real, once per function.
-const BUNDLE_TIMEOUT = 180_000;
 
 let t: Templates;
 beforeAll(() => {
   t = synthFeedpub({ bundle: true });
-}, BUNDLE_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 describe.each(['ingest', 'publish', 'release'])('%s bundle', (name) => {

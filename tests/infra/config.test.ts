@@ -4,13 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTEXT_KEYS, readConfig } from '../../infra/config.ts';
-import {
-  buildFeedpub,
-  cdkJsonContext,
-  functionId,
-  SYNTH_TIMEOUT,
-  synthFeedpub,
-} from './synth-feedpub.ts';
+import { buildFeedpub, cdkJsonContext, functionId, synthFeedpub } from './synth-feedpub.ts';
 
 // An App without outdir makes a temp dir on construction; give them all one, removed after.
 const outdir = mkdtempSync(join(tmpdir(), 'feedpub-config-'));
@@ -84,55 +78,47 @@ describe('context', () => {
     expect(() => configWith(context)).toThrow(/^feedpub context: /);
   });
 
-  it(
-    'a bad value stops the whole app before any stack is built',
-    () => {
-      expect(() => buildFeedpub({ context: { itemLimit: -1 } })).toThrow(/itemLimit/);
-    },
-    SYNTH_TIMEOUT,
-  );
+  it('a bad value stops the whole app before any stack is built', () => {
+    expect(() => buildFeedpub({ context: { itemLimit: -1 } })).toThrow(/itemLimit/);
+  });
 
-  it(
-    'siteUrl, title, description, language and item limit reach ingest, publish and the outputs',
-    () => {
-      const t = synthFeedpub({
-        context: {
-          siteUrl: 'https://news.example.com',
-          feedTitle: 'Example News',
-          feedDescription: 'All the news',
-          feedLanguage: 'fr',
-          itemLimit: '25',
-        },
-      });
-      try {
-        for (const name of ['ingest', 'publish']) {
-          const env =
-            t.service.toJSON().Resources[functionId(t.service, name)].Properties.Environment
-              .Variables;
-          expect(env).toMatchObject({
-            SITE_URL: 'https://news.example.com/',
-            SITE_TITLE: 'Example News',
-            SITE_DESCRIPTION: 'All the news',
-            SITE_LANGUAGE: 'fr',
-            ITEM_LIMIT: '25',
-          });
-        }
-        const outputs = t.service.toJSON().Outputs;
-        expect(outputs.SiteUrl.Value).toBe('https://news.example.com/');
-        expect(outputs.RssFeedUrl.Value).toBe('https://news.example.com/rss.xml');
-        expect(outputs.AtomFeedUrl.Value).toBe('https://news.example.com/atom.xml');
-        expect(outputs.JsonFeedUrl.Value).toBe('https://news.example.com/feed.json');
-        expect(outputs.OpmlUrl.Value).toBe('https://news.example.com/feeds.opml');
-        expect(outputs.UploadCommand.Value['Fn::Join'][1]).toEqual([
-          'aws s3 cp article.md s3://',
-          expect.anything(),
-          '/articles/',
-        ]);
-        expect(outputs.InboxBucketName).toBeDefined();
-      } finally {
-        t.feedpub.dispose();
+  it('siteUrl, title, description, language and item limit reach ingest, publish and the outputs', () => {
+    const t = synthFeedpub({
+      context: {
+        siteUrl: 'https://news.example.com',
+        feedTitle: 'Example News',
+        feedDescription: 'All the news',
+        feedLanguage: 'fr',
+        itemLimit: '25',
+      },
+    });
+    try {
+      for (const name of ['ingest', 'publish']) {
+        const env =
+          t.service.toJSON().Resources[functionId(t.service, name)].Properties.Environment
+            .Variables;
+        expect(env).toMatchObject({
+          SITE_URL: 'https://news.example.com/',
+          SITE_TITLE: 'Example News',
+          SITE_DESCRIPTION: 'All the news',
+          SITE_LANGUAGE: 'fr',
+          ITEM_LIMIT: '25',
+        });
       }
-    },
-    SYNTH_TIMEOUT,
-  );
+      const outputs = t.service.toJSON().Outputs;
+      expect(outputs.SiteUrl.Value).toBe('https://news.example.com/');
+      expect(outputs.RssFeedUrl.Value).toBe('https://news.example.com/rss.xml');
+      expect(outputs.AtomFeedUrl.Value).toBe('https://news.example.com/atom.xml');
+      expect(outputs.JsonFeedUrl.Value).toBe('https://news.example.com/feed.json');
+      expect(outputs.OpmlUrl.Value).toBe('https://news.example.com/feeds.opml');
+      expect(outputs.UploadCommand.Value['Fn::Join'][1]).toEqual([
+        'aws s3 cp article.md s3://',
+        expect.anything(),
+        '/articles/',
+      ]);
+      expect(outputs.InboxBucketName).toBeDefined();
+    } finally {
+      t.feedpub.dispose();
+    }
+  });
 });

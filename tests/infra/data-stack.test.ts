@@ -1,11 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logicalIdOf, SYNTH_TIMEOUT, synthFeedpub, type Templates } from './synth-feedpub.ts';
+import { logicalIdOf, synthFeedpub, type Templates } from './synth-feedpub.ts';
 
 let t: Templates;
 beforeAll(() => {
   t = synthFeedpub();
-}, SYNTH_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 const BLOCK_ALL = {

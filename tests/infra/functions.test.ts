@@ -6,7 +6,6 @@ import {
   logicalIdOf,
   objectsOf,
   type Statement,
-  SYNTH_TIMEOUT,
   statementsOf,
   synthFeedpub,
   type Templates,
@@ -15,7 +14,7 @@ import {
 let t: Templates;
 beforeAll(() => {
   t = synthFeedpub();
-}, SYNTH_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 const NAMES = ['ingest', 'publish', 'release'] as const;

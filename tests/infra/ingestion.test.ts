@@ -5,7 +5,6 @@ import {
   arnOf,
   functionId,
   logicalIdOf,
-  SYNTH_TIMEOUT,
   synthFeedpub,
   type Templates,
   withDataRefs,
@@ -14,7 +13,7 @@ import {
 let t: Templates;
 beforeAll(() => {
   t = synthFeedpub();
-}, SYNTH_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 const queueId = () => logicalIdOf(t.feedpub.service.ingestion.queue);

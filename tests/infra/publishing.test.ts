@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   functionId,
   logicalIdOf,
-  SYNTH_TIMEOUT,
   synthFeedpub,
   type Templates,
   withDataRefs,
@@ -11,7 +10,7 @@ import {
 let t: Templates;
 beforeAll(() => {
   t = synthFeedpub();
-}, SYNTH_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 const streamMapping = () => {

@@ -4,7 +4,6 @@ import {
   arnOf,
   logicalIdOf,
   objectsOf,
-  SYNTH_TIMEOUT,
   synthFeedpub,
   type TemplateJson,
   type Templates,
@@ -18,7 +17,7 @@ let custom: Templates;
 beforeAll(() => {
   t = synthFeedpub();
   custom = synthFeedpub({ context: { domainName: 'news.example.com', certificateArn: CERT } });
-}, 2 * SYNTH_TIMEOUT);
+});
 afterAll(() => {
   t?.feedpub.dispose();
   custom?.feedpub.dispose();

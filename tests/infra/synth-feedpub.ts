@@ -6,9 +6,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { composeFeedpub, type Feedpub } from '../../infra/feedpub.ts';
 
-/** Synth with bundling can take several seconds on two cores. */
-export const SYNTH_TIMEOUT = 60_000;
-
 const CDK_JSON = join(import.meta.dirname, '..', '..', 'cdk.json');
 
 /** The context `npx cdk synth` runs with: cdk.json's defaults and feature flags. */

@@ -38,12 +38,16 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     await h?.stop();
   });
 
-  it('renders each affected file once for a batch of 500 uploads, with bounded reads', async () => {
+  it('renders each affected file once for a batch of 200 uploads, with bounded reads', async () => {
     h = await publishHarness();
-    const tags = Array.from({ length: 12 }, (_, i) => `topic ${i}`);
+    // Enough articles that every feed of the batch is full (more than itemLimit entries each):
+    // a bigger batch only adds uploads, not another way for a render to repeat or over-read.
+    const ARTICLES = 200;
+    const TAGS = 6;
+    const tags = Array.from({ length: TAGS }, (_, i) => `topic ${i}`);
     const files: Record<string, string> = {};
-    for (let i = 0; i < 500; i++) {
-      const mine = [tags[i % 12] as string, tags[(i * 7) % 12] as string];
+    for (let i = 0; i < ARTICLES; i++) {
+      const mine = [tags[i % TAGS] as string, tags[(i * 5 + 1) % TAGS] as string];
       files[`articles/bulk/a${i}.md`] = md(
         `Article ${i}`,
         mine,
@@ -53,7 +57,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     }
     await upload(h, files);
     const records = await h.takeRecords();
-    expect(articleChanges(records)).toHaveLength(500);
+    expect(articleChanges(records)).toHaveLength(ARTICLES);
     h.s3Commands.length = 0;
     h.dynamoCommands.length = 0;
 
@@ -63,9 +67,9 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const puts = h.s3Commands
       .filter((c) => c.command === 'PutObjectCommand')
       .map((c) => String(c.input.Key));
-    const feeds = 1 + 12 + 3;
+    const feeds = 1 + TAGS + 3;
     expect(new Set(puts).size).toBe(puts.length);
-    expect(puts).toHaveLength(feeds * 3 + 500 + 4);
+    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4);
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
     // Per feed: one Query to render, one Query to confirm nothing moved, and at most one
@@ -83,8 +87,13 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       ).flatMap((r) => r.Keys.map((k) => k.pk.S)),
     );
     expect(new Set(requested).size).toBe(requested.length);
-    const rss = (await h.site.text('rss.xml')) ?? '';
-    expect(rss.match(/<item>/g)).toHaveLength(TEST_SITE.itemLimit);
+    for (const feed of ['rss.xml', ...tags.map((_, i) => `tags/topic-${i}/rss.xml`)]) {
+      const rss = (await h.site.text(feed)) ?? '';
+      expect({ feed, items: rss.match(/<item>/g)?.length }).toEqual({
+        feed,
+        items: TEST_SITE.itemLimit,
+      });
+    }
   });
 
   it('writes every object with its real Content-Type and a Cache-Control', async () => {

@@ -7,7 +7,9 @@ import { reportProblems, siteProblems, tableProblems } from '../support/reliabil
 import { aliasKeys, type Rig, startRig } from '../support/reliability-pipeline.ts';
 import { readBucket, readTable } from '../support/reliability-state.ts';
 
-const UPLOADS = scale(300, 1500);
+// 150 uploads 50 at a time keep ingest and publish overlapping all the way through; the
+// soak's 1,500 add volume, not another kind of interleaving.
+const UPLOADS = scale(150, 1500);
 const PARALLEL = 50;
 const KEYS = scale(10, 25);
 const VERSIONS = scale(10, 20);

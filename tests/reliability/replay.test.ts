@@ -17,7 +17,7 @@ import {
   recordWorkload,
 } from '../support/reliability-workload.ts';
 
-const KEYS = scale(30, 120);
+const KEYS = scale(20, 120);
 
 const finalState = (rig: Rig) => pipelineState(rig.aws);
 

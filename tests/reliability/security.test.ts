@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  asArray,
-  SYNTH_TIMEOUT,
-  synthFeedpub,
-  type Templates,
-  withDataRefs,
-} from '../infra/synth-feedpub.ts';
+import { asArray, synthFeedpub, type Templates, withDataRefs } from '../infra/synth-feedpub.ts';
 import { articleFile, randomSpec } from '../support/reliability-articles.ts';
 import { prng, SEED } from '../support/reliability-config.ts';
 import { middlewareOf, startRig } from '../support/reliability-pipeline.ts';
@@ -31,7 +25,7 @@ beforeAll(() => {
   resources = [t.data, t.service].flatMap((template) =>
     Object.entries(template.toJSON().Resources as Record<string, Resource>),
   );
-}, SYNTH_TIMEOUT);
+});
 afterAll(() => t?.feedpub.dispose());
 
 const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
