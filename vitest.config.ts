@@ -3,7 +3,6 @@ import { HANG_MS } from './tests/support/wait.ts';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     // One deadline for every test and hook, long enough to catch only a hang: tests wait for
     // conditions (tests/support/wait.ts), and none is sized to the speed of a machine.
     testTimeout: HANG_MS,
@@ -13,5 +12,28 @@ export default defineConfig({
     // (tests/support/aws.ts).
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['tests/infra/**/*.test.ts'],
+          // Pure synth tests: one import of aws-cdk-lib and one default synth per worker,
+          // instead of one per file.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'product',
+          include: [
+            'tests/unit/**/*.test.ts',
+            'tests/integration/**/*.test.ts',
+            'tests/reliability/**/*.test.ts',
+          ],
+        },
+      },
+    ],
   },
 });

@@ -54,13 +54,27 @@ export interface Templates {
   readonly service: Template;
 }
 
+let defaults: Templates | undefined;
+
+/**
+ * Synthesizes both stacks. The default app (no context, no bundling) is synthesized once per
+ * worker and shared by every file that asks for it (infra tests run unisolated: see
+ * vitest.config.ts); templates are plain JSON, and no test changes them.
+ */
 export function synthFeedpub(options: SynthOptions = {}): Templates {
+  const shared = !options.bundle && options.context === undefined;
+  if (shared && defaults) return defaults;
   const feedpub = buildFeedpub(options);
-  return {
+  const templates = {
     feedpub,
     data: Template.fromStack(feedpub.data),
     service: Template.fromStack(feedpub.service),
   };
+  if (!shared) return templates;
+  // Nothing reads the shared app's cloud assembly: it goes at once, and disposing is a no-op.
+  feedpub.dispose();
+  defaults = { ...templates, feedpub: { ...feedpub, dispose: () => {} } };
+  return defaults;
 }
 
 type Json = unknown;
