@@ -1,7 +1,7 @@
 import type { FeedRef } from '../shared/articles/article.ts';
 import { feedKey } from '../shared/articles/article.ts';
 import { guidFromId } from '../shared/articles/object-key.ts';
-import { feedPath } from '../shared/feeds/site-layout.ts';
+import { feedPath } from '../shared/contract/site-layout.ts';
 import type { DynamoArticleTable } from '../shared/stores/article-table.ts';
 import { getSiteFile, rssGuids, SiteReadError } from './site-http.ts';
 

@@ -1,7 +1,7 @@
 import { guidFromId, idFromKey } from '../shared/articles/object-key.ts';
+import { localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import type { Pipeline } from '../shared/local/pipeline.ts';
-import { localS3Client } from '../shared/stores/local-clients.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
 import { getSiteFile, SiteReadError } from './site-http.ts';

@@ -1,11 +1,11 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { feedsOf } from '../shared/articles/article.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
+import { localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { startPipeline } from '../shared/local/pipeline.ts';
-import { articleChanges } from '../shared/publish/stream-handler.ts';
+import { articleChanges } from '../shared/stores/article-stream.ts';
 import { DynamoArticleTable } from '../shared/stores/article-table.ts';
-import { localS3Client } from '../shared/stores/local-clients.ts';
 import type { BulkRun } from './bulk-bench.ts';
 import { generateCorpus } from './corpus.ts';
 import { NaivePublisher } from './naive-publisher.ts';

@@ -1,16 +1,16 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Article, type FeedRef, feedKey, feedsOf } from '../shared/articles/article.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
-import { renderArticlePage } from '../shared/feeds/article-page.ts';
-import { renderIndex } from '../shared/feeds/index-page.ts';
-import { renderFeed } from '../shared/feeds/render-feed.ts';
 import {
   articlePath,
   CONTENT_TYPE,
   FEED_FORMATS,
   feedPath,
   INDEX_PATH,
-} from '../shared/feeds/site-layout.ts';
+} from '../shared/contract/site-layout.ts';
+import { renderArticlePage } from '../shared/feeds/article-page.ts';
+import { renderIndex } from '../shared/feeds/index-page.ts';
+import { renderFeed } from '../shared/feeds/render-feed.ts';
 import type { DynamoArticleTable } from '../shared/stores/article-table.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { Feed } from 'feed';
 import type { Article } from '../shared/articles/article.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
+import { articlePath, siteUrlOf } from '../shared/contract/site-layout.ts';
 import { renderFeed } from '../shared/feeds/render-feed.ts';
-import { articlePath, siteUrlOf } from '../shared/feeds/site-layout.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
 import { median, round } from './stats.ts';

@@ -1,11 +1,11 @@
 import type { Article } from '../shared/articles/article.ts';
 import { planArticleWrite } from '../shared/articles/stored.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
+import { localDynamoClients } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { createBucket } from '../shared/local/resources.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
 import { DynamoArticleTable } from '../shared/stores/article-table.ts';
-import { localDynamoClients } from '../shared/stores/local-clients.ts';
 import { S3SiteBucket } from '../shared/stores/site-bucket.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';

@@ -8,9 +8,8 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type Article, type FeedRef, feedKey, feedsOf } from '../shared/articles/article.ts';
 import { planArticleWrite } from '../shared/articles/stored.ts';
+import { keys, TABLE } from '../shared/contract/table.ts';
 import { transactionItems } from '../shared/stores/article-transaction.ts';
-import { TABLE } from '../shared/stores/table-definition.ts';
-import { keys } from '../shared/stores/table-items.ts';
 import { forEachLimited, sleep } from './stats.ts';
 
 /**

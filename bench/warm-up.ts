@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../shared/config/site.ts';
+import { localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { startPipeline } from '../shared/local/pipeline.ts';
-import { localS3Client } from '../shared/stores/local-clients.ts';
 import { generateCorpus } from './corpus.ts';
 import { withOwnResources } from './names.ts';
 import { uploadAll } from './upload.ts';

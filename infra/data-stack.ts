@@ -9,7 +9,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { TABLE } from '../shared/stores/table-definition.ts';
+import { TABLE } from '../shared/contract/table.ts';
 
 /**
  * The stateful half: everything that holds data and outlives a redeploy. Nothing here is

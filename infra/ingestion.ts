@@ -5,7 +5,7 @@ import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/stores/table-definition.ts';
+import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/contract/inbox.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 import { BASIC_EXECUTION_ROLE_FINDING } from './nag.ts';

@@ -13,7 +13,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, BucketPolicy, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX_PATH, NOT_FOUND_PATH } from '../shared/feeds/site-layout.ts';
+import { INDEX_PATH, NOT_FOUND_PATH } from '../shared/contract/site-layout.ts';
 import type { FeedpubConfig } from './config.ts';
 
 export interface SiteDistributionProps {

@@ -3,10 +3,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
-import { createPublishHandler } from '../../shared/publish/stream-handler.ts';
+import { ENV } from '../../shared/contract/environment.ts';
+import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
-import { ENV } from '../../shared/stores/table-definition.ts';
 
 // Composition root: built once per container from validated configuration.
 const config = siteConfigFromEnv(process.env);

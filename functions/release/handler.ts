@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { requireEnv } from '../../shared/config/env.ts';
+import { ENV } from '../../shared/contract/environment.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
-import { ENV } from '../../shared/stores/table-definition.ts';
 
 // Composition root: built once per container from validated configuration.
 const store = new DynamoArticleTable({

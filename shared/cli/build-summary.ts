@@ -1,4 +1,5 @@
-import type { IngestOutcome, IngestStatus } from '../ingest/report.ts';
+import type { IngestStatus } from '../contract/inbox.ts';
+import type { IngestOutcome } from '../ingest/outcome.ts';
 
 /** The JSON summary `feedpub build --json` writes, and its short human form. */
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { IngestOutcome } from '../ingest/report.ts';
+import type { IngestOutcome } from '../ingest/outcome.ts';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { eachLimited, keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
 import { startPipeline } from '../local/pipeline.ts';

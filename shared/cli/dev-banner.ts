@@ -1,6 +1,6 @@
-import { FEED_FORMATS, OPML_PATH, siteUrlOf } from '../feeds/site-layout.ts';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
+import { FEED_FORMATS, OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import type { EmbeddedAws } from '../local/embedded-aws.ts';
-import { INBOX_PREFIX } from '../stores/table-definition.ts';
 
 /** What `feedpub dev` prints once everything is up: where things are and how to use them. */
 

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { startInboxMirror } from '../local/inbox-mirror.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { startSiteServer } from '../local/site-server.ts';
-import { INBOX_PREFIX } from '../stores/table-definition.ts';
 import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
 import { ensureInbox, MIRROR_MANIFEST, prepareDataDir, rememberSiteUrl } from './dev-folders.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from '../config/site.ts';
-import { ENV } from '../stores/table-definition.ts';
+import { ENV } from '../contract/environment.ts';
 import { CliError } from './errors.ts';
 
 /** Option parsers and the site configuration the commands share. */

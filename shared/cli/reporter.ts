@@ -1,4 +1,4 @@
-import type { IngestOutcome } from '../ingest/report.ts';
+import type { IngestOutcome } from '../ingest/outcome.ts';
 import type { PublishResult } from '../publish/publish-changes.ts';
 
 /** What `feedpub dev` and `feedpub build` print about the pipeline, one line per event. */

@@ -1,4 +1,4 @@
-import { ENV } from '../stores/table-definition.ts';
+import { ENV } from '../contract/environment.ts';
 import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from './site.ts';
 
 /** Configuration problems stop a function at cold start, never halfway through an event. */

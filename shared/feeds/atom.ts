@@ -1,4 +1,5 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
+import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import {
   cdata,
   ENCLOSURE,
@@ -10,7 +11,6 @@ import {
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
-import { CONTENT_TYPE } from './site-layout.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';

@@ -1,11 +1,11 @@
 import type { Article } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
+import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import { dayOf } from './dates.ts';
 import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
 import { buildItemView, type ItemView } from './item-view.ts';
 import { feedLinks, htmlPage } from './page-shell.ts';
-import { OPML_PATH, siteUrlOf } from './site-layout.ts';
 import { tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 

@@ -1,6 +1,6 @@
+import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
-import { CONTENT_TYPE } from './site-layout.ts';
 
 /**
  * JSON Feed 1.1, written by hand: `feed`'s json1() writes 1.0 (single `author`,

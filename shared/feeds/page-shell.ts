@@ -1,13 +1,13 @@
 import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { feedTitle } from './feed-meta.ts';
 import {
   CONTENT_TYPE,
   FEED_FORMATS,
   type FeedFormat,
   OPML_PATH,
   siteUrlOf,
-} from './site-layout.ts';
+} from '../contract/site-layout.ts';
+import { feedTitle } from './feed-meta.ts';
 import { feedUrl, languageTag, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e } from './xml-safe.ts';
 

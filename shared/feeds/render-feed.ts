@@ -1,8 +1,8 @@
+import type { FeedFormat } from '../contract/site-layout.ts';
 import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
 import { jsonFeed } from './json-feed.ts';
 import { rss } from './rss.ts';
-import type { FeedFormat } from './site-layout.ts';
 
 /** One feed format: its key, how it is served, and a pure renderer. */
 export interface FeedFormatModule {

@@ -1,8 +1,8 @@
 import { Feed, type Item } from 'feed';
+import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import { cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
-import { CONTENT_TYPE } from './site-layout.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 /** RSS 2.0 through `feed`, with content:encoded, dc:creator and an atom:link self. */

@@ -5,7 +5,7 @@ import {
   feedPath,
   siteUrlOf,
   TAGS_PAGE_PATH,
-} from './site-layout.ts';
+} from '../contract/site-layout.ts';
 import { xmlSafe } from './xml-safe.ts';
 
 /**

@@ -4,11 +4,13 @@ import { ArticleRejectedError } from '../articles/errors.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import { parseArticle } from '../articles/parse.ts';
 import { type ArticleWrite, planArticleWrite, type StoredArticle } from '../articles/stored.ts';
-import { StaleWriteError } from '../stores/errors.ts';
-import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import type { IngestReport } from '../contract/inbox.ts';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
+import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import { StaleWriteError } from '../ports/article-store.ts';
+import type { Inbox } from '../ports/inbox.ts';
 import { compareSequencers, type ObjectEvent } from './object-event.ts';
-import type { ArticleStore, Inbox, SourceRecord } from './ports.ts';
-import type { IngestOutcome, IngestReport } from './report.ts';
+import type { IngestOutcome } from './outcome.ts';
 
 export interface IngestDeps {
   store: ArticleStore;

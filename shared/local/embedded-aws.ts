@@ -5,12 +5,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { localDynamoClients, localS3Client } from '../stores/local-clients.ts';
-import { LOCAL_NAMES } from '../stores/table-definition.ts';
+import { localDynamoClients, localS3Client } from './clients.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { EmulatorStartError, PortInUseError } from './errors.ts';
-import { choosePort } from './ports.ts';
-import { createBucket, createTable } from './resources.ts';
+import { createBucket, createTable, LOCAL_NAMES } from './resources.ts';
+import { choosePort } from './tcp-ports.ts';
 
 /**
  * The embedded AWS: DynamoDB Local and s3rver on 127.0.0.1, the table and both buckets created

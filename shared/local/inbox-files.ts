@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
 
 /**
  * An inbox folder as the bucket sees it: which files count as uploads, the object key of each

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { INBOX_PREFIX } from '../stores/table-definition.ts';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
 import {
   eachLimited,
   type InboxFile,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { INGEST_MAX_RECEIVES } from '../stores/table-definition.ts';
+import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
 
 /**
  * An in-process stand-in for SQS + Lambda's event source mapping: messages are delivered in

@@ -5,7 +5,14 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { TABLE } from '../stores/table-definition.ts';
+import { TABLE } from '../contract/table.ts';
+
+/** Resource names for the local runtime; on AWS, CloudFormation names them. */
+export const LOCAL_NAMES = {
+  table: 'feedpub-articles',
+  inboxBucket: 'feedpub-inbox',
+  siteBucket: 'feedpub-site',
+} as const;
 
 /** Creates the table from the shared definition (the CDK stack uses the same one). Idempotent. */
 export async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {

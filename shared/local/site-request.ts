@@ -1,4 +1,4 @@
-import { INDEX_PATH } from '../feeds/site-layout.ts';
+import { INDEX_PATH } from '../contract/site-layout.ts';
 
 /**
  * How a request path becomes a site bucket key, and when a stored object is "not modified":

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { NOT_FOUND_PATH } from '../feeds/site-layout.ts';
+import { NOT_FOUND_PATH } from '../contract/site-layout.ts';
 import { PortInUseError } from './errors.ts';
 import { isNotModified, siteTarget } from './site-request.ts';
 

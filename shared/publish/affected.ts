@@ -1,12 +1,5 @@
 import { type Article, type FeedRef, feedKey, feedsOf } from '../articles/article.ts';
-
-/** One article item's change, as the table stream reports it. */
-export interface ArticleChange {
-  /** Identifies the stream record, for partial batch failures. */
-  recordId: string;
-  before?: Article;
-  after?: Article;
-}
+import type { ArticleChange } from '../ports/feed-source.ts';
 
 /** What one batch of changes makes stale: each feed and page at most once. */
 export interface Affected {

@@ -1,7 +1,8 @@
 import type { SiteConfig } from '../config/site.ts';
-import { type ArticleChange, affectedBy } from './affected.ts';
+import type { ArticleChange, FeedSource } from '../ports/feed-source.ts';
+import type { SiteBucket } from '../ports/site-bucket.ts';
+import { affectedBy } from './affected.ts';
 import { ConcurrentChangeError } from './errors.ts';
-import type { FeedSource, SiteBucket } from './ports.ts';
 import { articleCache, feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
 
 export interface PublishDeps {

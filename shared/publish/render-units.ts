@@ -1,11 +1,5 @@
 import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { renderArticlePage } from '../feeds/article-page.ts';
-import type { FeedListing } from '../feeds/feed-listing.ts';
-import { renderIndex } from '../feeds/index-page.ts';
-import { renderNotFound } from '../feeds/not-found-page.ts';
-import { renderOpml } from '../feeds/opml.ts';
-import { renderFeed } from '../feeds/render-feed.ts';
 import {
   articlePath,
   CACHE_CONTROL,
@@ -16,9 +10,16 @@ import {
   NOT_FOUND_PATH,
   OPML_PATH,
   TAGS_PAGE_PATH,
-} from '../feeds/site-layout.ts';
+} from '../contract/site-layout.ts';
+import { renderArticlePage } from '../feeds/article-page.ts';
+import type { FeedListing } from '../feeds/feed-listing.ts';
+import { renderIndex } from '../feeds/index-page.ts';
+import { renderNotFound } from '../feeds/not-found-page.ts';
+import { renderOpml } from '../feeds/opml.ts';
+import { renderFeed } from '../feeds/render-feed.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
-import type { EntryRef, FeedMeta, FeedSource, SiteFile } from './ports.ts';
+import type { EntryRef, FeedMeta, FeedSource } from '../ports/feed-source.ts';
+import type { SiteFile } from '../ports/site-bucket.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
 export interface UnitFiles {

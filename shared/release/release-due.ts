@@ -1,6 +1,6 @@
 import { planArticleWrite } from '../articles/stored.ts';
-import type { ArticleStore } from '../ingest/ports.ts';
-import { StaleWriteError } from '../stores/errors.ts';
+import type { ArticleStore } from '../ports/article-store.ts';
+import { StaleWriteError } from '../ports/article-store.ts';
 
 export interface ReleaseDeps {
   store: ArticleStore;

@@ -11,11 +11,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
-import type { ArticleStore, SourceRecord } from '../ingest/ports.ts';
-import type { EntryRef, FeedMeta, FeedSource } from '../publish/ports.ts';
+import { keys } from '../contract/table.ts';
+import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import { StaleWriteError } from '../ports/article-store.ts';
+import type { EntryRef, FeedMeta, FeedSource } from '../ports/feed-source.ts';
 import { transactionItems } from './article-transaction.ts';
-import { StaleWriteError } from './errors.ts';
-import { itemToArticle, itemToFeedMeta, itemToSource, keys } from './table-items.ts';
+import { itemToArticle, itemToFeedMeta, itemToSource } from './table-items.ts';
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;

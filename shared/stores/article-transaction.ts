@@ -2,9 +2,10 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import type { ArticleWrite, FeedMetaChange } from '../articles/stored.ts';
-import type { SourceRecord } from '../ingest/ports.ts';
-import { WriteTooLargeError } from './errors.ts';
-import { articleToItem, keys, sourceToItem } from './table-items.ts';
+import { keys } from '../contract/table.ts';
+import type { SourceRecord } from '../ports/article-store.ts';
+import { WriteTooLargeError } from '../ports/article-store.ts';
+import { articleToItem, sourceToItem } from './table-items.ts';
 
 /** DynamoDB's limit on items in one TransactWriteItems call. */
 const MAX_TRANSACTION_ITEMS = 100;

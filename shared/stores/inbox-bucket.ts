@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
-import type { Inbox } from '../ingest/ports.ts';
-import { type IngestReport, reportKey } from '../ingest/report.ts';
+import { type IngestReport, reportKey } from '../contract/inbox.ts';
+import type { Inbox } from '../ports/inbox.ts';
 
 const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
 

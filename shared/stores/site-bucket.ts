@@ -4,8 +4,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { sha256 } from '../feeds/content-hash.ts';
-import type { SiteBucket, SiteFile } from '../publish/ports.ts';
+import { sha256 } from '../contract/content-hash.ts';
+import type { SiteBucket, SiteFile } from '../ports/site-bucket.ts';
 
 /** Object metadata holding the hash of the body, so unchanged files are never rewritten. */
 const HASH_KEY = 'content-sha256';

@@ -1,20 +1,10 @@
+import { z } from 'zod';
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
-import type { SourceRecord } from '../ingest/ports.ts';
-import type { FeedMeta } from '../publish/ports.ts';
-import { ARTICLE_PK_PREFIX } from './table-definition.ts';
-
-/**
- * Key layout of the single table (see README "Table"). Feed metas share one partition so
- * that every feed can be listed with one Query (OPML, tags page).
- */
-export const keys = {
-  source: (key: string) => ({ pk: `SRC#${key}`, sk: 'S' }),
-  article: (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk: 'A' }),
-  feedEntry: (feed: string, sortKey: string) => ({ pk: `FEED#${feed}`, sk: sortKey }),
-  feedMeta: (feed: string) => ({ pk: 'FEEDMETA', sk: feed }),
-  schedule: (sortKey: string) => ({ pk: 'SCHED', sk: sortKey }),
-};
+import { keys } from '../contract/table.ts';
+import type { SourceRecord } from '../ports/article-store.ts';
+import type { FeedMeta } from '../ports/feed-source.ts';
+import { InvalidItemError } from './errors.ts';
 
 type Item = Record<string, unknown>;
 
@@ -22,9 +12,37 @@ export function articleToItem(stored: StoredArticle): Item {
   return { ...keys.article(stored.article.id), ...stored.article, rev: stored.rev };
 }
 
+const label = z.object({ slug: z.string(), name: z.string() });
+
+/** An article item as the table holds it: checked on every read, the stream's images included. */
+const articleItem = z.object({
+  id: z.string(),
+  guid: z.string(),
+  sourceKey: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  contentHtml: z.string(),
+  tags: z.array(label),
+  authors: z.array(label.extend({ email: z.string().optional(), url: z.string().optional() })),
+  published: z.string(),
+  updated: z.string(),
+  image: z.string().optional(),
+  link: z.string().optional(),
+  language: z.string().optional(),
+  status: z.enum(['live', 'draft', 'scheduled']),
+  contentHash: z.string(),
+  rev: z.number(),
+});
+
+/** Throws InvalidItemError when the item is not an article this code can render. */
 export function itemToArticle(item: Item): StoredArticle {
-  const { pk: _pk, sk: _sk, rev, ...article } = item;
-  return { article: article as unknown as Article, rev: Number(rev) };
+  const parsed = articleItem.safeParse(item);
+  if (!parsed.success)
+    throw new InvalidItemError(
+      `article item ${String(item.pk)}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`,
+    );
+  const { rev, ...article } = parsed.data;
+  return { article: article satisfies Article, rev };
 }
 
 export function sourceToItem(record: SourceRecord): Item {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { JavaMissingError, PortInUseError } from '../../shared/local/errors.ts';
-import { assertPortFree, freePort } from '../../shared/local/ports.ts';
+import { assertPortFree, freePort } from '../../shared/local/tcp-ports.ts';
 
 function occupy(port: number): Promise<Server> {
   return new Promise((resolve) => {

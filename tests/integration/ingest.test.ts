@@ -217,9 +217,9 @@ describe('ingest under injected S3 faults', () => {
 
   it('retries a failed read, and on the last delivery leaves a report saying the event is parked', async () => {
     h = await ingestHarness();
-    const { createIngestHandler } = await import('../../shared/ingest/sqs-handler.ts');
+    const { createIngestHandler } = await import('../../shared/lambda/ingest-handler.ts');
     const { S3Inbox } = await import('../../shared/stores/inbox-bucket.ts');
-    const { localS3Client } = await import('../../shared/stores/local-clients.ts');
+    const { localS3Client } = await import('../../shared/local/clients.ts');
     const { quiet } = await import('../support/harness.ts');
     const s3 = localS3Client(h.aws.endpoints.s3);
     s3.middlewareStack.add(

@@ -1,8 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SiteBucket, SiteFile } from '../../shared/publish/ports.ts';
+import type { SiteBucket, SiteFile } from '../../shared/ports/site-bucket.ts';
 import { publishChanges } from '../../shared/publish/publish-changes.ts';
-import { articleChanges } from '../../shared/publish/stream-handler.ts';
+import { articleChanges } from '../../shared/stores/article-stream.ts';
 import { sqsEvent } from '../support/harness.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { publishHarness } from '../support/publish-harness.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { siteUrlOf } from '../../shared/feeds/site-layout.ts';
+import { siteUrlOf } from '../../shared/contract/site-layout.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { inParallel, scale } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';

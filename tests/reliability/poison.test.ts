@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { INGEST_MAX_RECEIVES } from '../../shared/stores/table-definition.ts';
+import { INGEST_MAX_RECEIVES } from '../../shared/contract/inbox.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { articleFile, randomSpec } from '../support/reliability-articles.ts';
 import { prng, SEED, scale } from '../support/reliability-config.ts';

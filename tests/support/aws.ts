@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
+import { localDynamoClients, localS3Client } from '../../shared/local/clients.ts';
 import { type EmbeddedAws, startEmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { createBucket, createTable } from '../../shared/local/resources.ts';
-import { localDynamoClients, localS3Client } from '../../shared/stores/local-clients.ts';
 
 /**
  * The DynamoDB Local and s3rver of one test file: started when the file first needs them,

@@ -1,7 +1,6 @@
 import { type FeedRef, feedKey, feedsOf } from '../../shared/articles/article.ts';
 import { entrySortKey } from '../../shared/articles/stored.ts';
 import type { SiteConfig } from '../../shared/config/site.ts';
-import { itemId } from '../../shared/feeds/item-id.ts';
 import {
   articlePath,
   FEED_FORMATS,
@@ -10,7 +9,8 @@ import {
   NOT_FOUND_PATH,
   OPML_PATH,
   TAGS_PAGE_PATH,
-} from '../../shared/feeds/site-layout.ts';
+} from '../../shared/contract/site-layout.ts';
+import { itemId } from '../../shared/feeds/item-id.ts';
 import { compareSequencers } from '../../shared/ingest/object-event.ts';
 import type { TableState } from './reliability-state.ts';
 

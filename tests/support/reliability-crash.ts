@@ -1,11 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { IngestOutcome } from '../../shared/ingest/report.ts';
-import { createIngestHandler } from '../../shared/ingest/sqs-handler.ts';
+import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
+import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
+import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { LocalQueue } from '../../shared/local/local-queue.ts';
 import { StreamPoller } from '../../shared/local/stream-poller.ts';
 import type { PublishResult } from '../../shared/publish/publish-changes.ts';
-import { createPublishHandler } from '../../shared/publish/stream-handler.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';

@@ -2,7 +2,7 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/clie
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { IngestOutcome } from '../../shared/ingest/report.ts';
+import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { type Pipeline, type PipelineOptions, startPipeline } from '../../shared/local/pipeline.ts';
 import type { PublishResult } from '../../shared/publish/publish-changes.ts';

@@ -2,8 +2,8 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article } from '../../shared/articles/article.ts';
-import type { SourceRecord } from '../../shared/ingest/ports.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
+import type { SourceRecord } from '../../shared/ports/article-store.ts';
 import { bucketHelpers } from './site.ts';
 
 /**

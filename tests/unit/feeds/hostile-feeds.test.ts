@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type FeedFormat, feedPath, siteUrlOf } from '../../../shared/contract/site-layout.ts';
 import { renderFeed } from '../../../shared/feeds/render-feed.ts';
-import { type FeedFormat, feedPath, siteUrlOf } from '../../../shared/feeds/site-layout.ts';
 import { site } from '../../fixtures/feeds/articles.ts';
 import { type HostileCase, hostileCases } from '../../fixtures/feeds/hostile-articles.ts';
 import { jsonFeedProblems, rssProblems } from './feed-checks.ts';

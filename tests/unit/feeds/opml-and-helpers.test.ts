@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sha256 } from '../../../shared/feeds/content-hash.ts';
+import { sha256 } from '../../../shared/contract/content-hash.ts';
 import { type FeedListing, sortFeedListings } from '../../../shared/feeds/feed-listing.ts';
 import { renderOpml } from '../../../shared/feeds/opml.ts';
 import { site } from '../../fixtures/feeds/articles.ts';

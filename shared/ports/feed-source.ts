@@ -1,4 +1,4 @@
-import type { FeedRef } from '../articles/article.ts';
+import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 
 /** A tag or author feed's meta item: its display name and how many articles it holds. */
@@ -24,17 +24,10 @@ export interface FeedSource {
   getArticle(id: string): Promise<StoredArticle | undefined>;
 }
 
-export interface SiteFile {
-  path: string;
-  body: string;
-  contentType: string;
-  cacheControl: string;
-}
-
-/** The site bucket. */
-export interface SiteBucket {
-  /** Writes unless the stored object has the same content hash; true when it wrote. */
-  put(file: SiteFile): Promise<boolean>;
-  /** True when there was something to delete. */
-  delete(path: string): Promise<boolean>;
+/** One article item's change, as the table stream reports it. */
+export interface ArticleChange {
+  /** Identifies the stream record, for partial batch failures. */
+  recordId: string;
+  before?: Article;
+  after?: Article;
 }

@@ -1,34 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ARTICLE_PK_PREFIX } from '../stores/table-definition.ts';
-import { itemToArticle } from '../stores/table-items.ts';
-import type { ArticleChange } from './affected.ts';
-import { type PublishDeps, type PublishResult, publishChanges } from './publish-changes.ts';
-
-type Image = Record<string, AttributeValue> | undefined;
-
-function articleOf(image: Image) {
-  return image ? itemToArticle(unmarshall(image)).article : undefined;
-}
-
-/** Article items only: feed entries and metas change in the same transactions. */
-export function articleChanges(records: readonly DynamoDBRecord[]): ArticleChange[] {
-  return records.flatMap((record) => {
-    const pk = record.dynamodb?.Keys?.pk?.S ?? '';
-    const recordId = record.dynamodb?.SequenceNumber;
-    if (!pk.startsWith(ARTICLE_PK_PREFIX) || !recordId) return [];
-    return [
-      {
-        recordId,
-        before: articleOf(record.dynamodb?.OldImage as Image),
-        after: articleOf(record.dynamodb?.NewImage as Image),
-      },
-    ];
-  });
-}
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import {
+  type PublishDeps,
+  type PublishResult,
+  publishChanges,
+} from '../publish/publish-changes.ts';
+import { articleChanges } from '../stores/article-stream.ts';
 
 /** The publish Lambda: one coalesced render per stream batch; failed records are retried. */
 export interface PublishObservability {

@@ -2,10 +2,10 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { INGEST_MAX_RECEIVES } from '../stores/table-definition.ts';
-import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from './ingest-object.ts';
-import type { IngestOutcome } from './report.ts';
-import { objectEventsFromMessage } from './s3-event.ts';
+import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
+import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../ingest/ingest-object.ts';
+import type { IngestOutcome } from '../ingest/outcome.ts';
+import { objectEventsFromMessage } from '../ingest/s3-event.ts';
 
 export interface Observability {
   logger: Logger;

@@ -1,5 +1,5 @@
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
-import type { IngestReport } from './report.ts';
+import type { IngestReport } from '../contract/inbox.ts';
 
 /** What the table remembers per inbox key: ordering, identity, and the last report. */
 export interface SourceRecord {
@@ -30,7 +30,8 @@ export interface ArticleStore {
   /**
    * Writes the source record and the article writes in one transaction. Throws
    * StaleWriteError when the source record is no longer at `previousRevision` or an article's
-   * revision is no longer its `expectedRev` (the caller re-reads and plans again).
+   * revision is no longer its `expectedRev` (the caller re-reads and plans again), and
+   * WriteTooLargeError when the change does not fit in one transaction.
    */
   commit(change: {
     source?: { record: SourceRecord; previousRevision?: number };
@@ -40,9 +41,18 @@ export interface ArticleStore {
   dueScheduled(nowIso: string, limit: number): Promise<string[]>;
 }
 
-/** The inbox bucket: the uploads, and the reports written beside them. */
-export interface Inbox {
-  /** The bytes of that version, or undefined when it no longer exists. */
-  read(key: string, versionId?: string): Promise<Uint8Array | undefined>;
-  writeReport(report: IngestReport): Promise<void>;
+/** The table moved on since it was read: re-read and plan again. */
+export class StaleWriteError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StaleWriteError';
+  }
+}
+
+/** A write the store cannot express (too many items for one transaction). */
+export class WriteTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteTooLargeError';
+  }
 }

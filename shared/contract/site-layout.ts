@@ -1,9 +1,10 @@
-import type { FeedRef } from '../articles/article.ts';
-
 /**
  * Where everything lives in the site bucket, and how it is served.
- * The one place that knows the layout in ../DESIGN.md "Site bucket".
+ * The one place that knows the site bucket's layout.
  */
+
+/** Which feed a path is for: the site-wide one, or a tag's or an author's (a FeedRef fits). */
+export type FeedLocation = { kind: 'all' } | { kind: 'tag' | 'author'; slug: string };
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -37,12 +38,12 @@ export const OPML_PATH = 'feeds.opml';
 export const NOT_FOUND_PATH = '404.html';
 
 /** Folder of a feed inside the site bucket: '' for the site-wide feed. */
-export function feedDir(feed: FeedRef): string {
+export function feedDir(feed: FeedLocation): string {
   if (feed.kind === 'all') return '';
   return feed.kind === 'tag' ? `tags/${feed.slug}/` : `authors/${feed.slug}/`;
 }
 
-export function feedPath(feed: FeedRef, format: FeedFormat): string {
+export function feedPath(feed: FeedLocation, format: FeedFormat): string {
   return `${feedDir(feed)}${FEED_FILE[format]}`;
 }
 

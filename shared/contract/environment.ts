@@ -1,0 +1,11 @@
+/** Environment variables through which the stacks hand resource names and settings to the functions. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  inboxBucket: 'INBOX_BUCKET',
+  siteBucket: 'SITE_BUCKET',
+  siteUrl: 'SITE_URL',
+  siteTitle: 'SITE_TITLE',
+  siteDescription: 'SITE_DESCRIPTION',
+  siteLanguage: 'SITE_LANGUAGE',
+  itemLimit: 'ITEM_LIMIT',
+} as const;

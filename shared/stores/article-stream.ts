@@ -1,0 +1,31 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { ARTICLE_PK_PREFIX } from '../contract/table.ts';
+import type { ArticleChange } from '../ports/feed-source.ts';
+import { itemToArticle } from './table-items.ts';
+
+type Image = Record<string, AttributeValue> | undefined;
+
+function articleOf(image: Image) {
+  return image ? itemToArticle(unmarshall(image)).article : undefined;
+}
+
+/**
+ * The table stream as publish sees it: article items only (feed entries and metas change in
+ * the same transactions). Each image is validated; a malformed one throws InvalidItemError.
+ */
+export function articleChanges(records: readonly DynamoDBRecord[]): ArticleChange[] {
+  return records.flatMap((record) => {
+    const pk = record.dynamodb?.Keys?.pk?.S ?? '';
+    const recordId = record.dynamodb?.SequenceNumber;
+    if (!pk.startsWith(ARTICLE_PK_PREFIX) || !recordId) return [];
+    return [
+      {
+        recordId,
+        before: articleOf(record.dynamodb?.OldImage as Image),
+        after: articleOf(record.dynamodb?.NewImage as Image),
+      },
+    ];
+  });
+}
