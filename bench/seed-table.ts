@@ -8,9 +8,10 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type Article, type FeedRef, feedKey, feedsOf } from '../shared/articles/article.ts';
 import { planArticleWrite } from '../shared/articles/stored.ts';
+import { eachLimited } from '../shared/concurrency/each-limited.ts';
 import { keys, TABLE } from '../shared/contract/table.ts';
 import { transactionItems } from '../shared/stores/article-transaction.ts';
-import { forEachLimited, sleep } from './stats.ts';
+import { sleep } from './stats.ts';
 
 /**
  * Fills a table as if every article had been ingested, much faster than ingest: the article
@@ -98,6 +99,6 @@ export async function seedTable(
   const requests = [...articles.flatMap((a) => articlePuts(table, a)), ...metaPuts(articles)];
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
-  await forEachLimited(batches, concurrency, (batch) => writeBatch(client, table, batch));
+  await eachLimited(batches, concurrency, (batch) => writeBatch(client, table, batch));
   return { items: requests.length };
 }

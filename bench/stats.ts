@@ -15,22 +15,6 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** Milliseconds since `start` (a performance.now() reading). */
 export const since = (start: number) => performance.now() - start;
 
-/** Runs `run` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await run(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 export const round = (value: number, digits = 2) => {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

@@ -1,7 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { eachLimited } from '../shared/concurrency/each-limited.ts';
 import { articleFile } from './article-files.ts';
 import type { ArticleSpec } from './corpus.ts';
-import { forEachLimited } from './stats.ts';
 
 const CONTENT_TYPE = { md: 'text/markdown', txt: 'text/plain', json: 'application/json' };
 
@@ -24,5 +24,5 @@ export async function uploadAll(
   specs: readonly ArticleSpec[],
   concurrency = 16,
 ): Promise<void> {
-  await forEachLimited(specs, concurrency, (spec) => uploadArticle(s3, bucket, spec));
+  await eachLimited(specs, concurrency, (spec) => uploadArticle(s3, bucket, spec));
 }

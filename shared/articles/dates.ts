@@ -27,7 +27,7 @@ const ZONES: Readonly<Record<string, number>> = {
 export const DATE_EXAMPLES = '2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000';
 
 /** The ISO UTC form of a file's date, or undefined if it is not a date this accepts. */
-export function parseDate(value: string | Date): string | undefined {
+export function parseFileDate(value: string | Date): string | undefined {
   if (value instanceof Date)
     return Number.isNaN(value.getTime()) ? undefined : inRange(value.getTime());
   const text = value.trim();

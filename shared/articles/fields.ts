@@ -3,7 +3,7 @@
  * and the plain shape every format parser hands to the article builder.
  */
 import * as z from 'zod';
-import { DATE_EXAMPLES, parseDate } from './dates.ts';
+import { DATE_EXAMPLES, parseFileDate } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';
 
@@ -35,7 +35,7 @@ const text = z.string(expected('a string')).nullish();
 const date = z
   .union([z.string(), z.date()], expected(`a date like ${DATE_EXAMPLES}`))
   .transform((value, ctx) => {
-    const iso = parseDate(value);
+    const iso = parseFileDate(value);
     if (iso !== undefined) return iso;
     ctx.issues.push({
       code: 'custom',

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
+import { INBOX_PREFIX } from '../contract/inbox.ts';
 import { ArticleRejectedError } from './errors.ts';
 import { cutAt, shortHash, slugify } from './slug.ts';
+import { uuidV5 } from './uuid-v5.ts';
 
-/** Every article object lives below this prefix in the inbox bucket. */
-export const ARTICLES_PREFIX = 'articles/';
 /** Longest id in UTF-16 code units; `articles/<id>.html` stays far below S3's 1,024 bytes. */
 export const MAX_ID_LENGTH = 200;
 /** Fixed namespace for feedpub guids (UUIDv5). Never change it: every guid would change. */
@@ -44,13 +43,13 @@ export function decodeS3EventKey(raw: string): string {
  * Ids longer than {@link MAX_ID_LENGTH} are cut and get the same suffix.
  */
 export function idFromKey(key: string): string {
-  if (!key.startsWith(ARTICLES_PREFIX)) {
+  if (!key.startsWith(INBOX_PREFIX.articles)) {
     throw new ArticleRejectedError(
       'bad-key',
-      `object key "${key}" is not under ${ARTICLES_PREFIX}`,
+      `object key "${key}" is not under ${INBOX_PREFIX.articles}`,
     );
   }
-  const raw = key.slice(ARTICLES_PREFIX.length).split('/');
+  const raw = key.slice(INBOX_PREFIX.articles.length).split('/');
   const kept = raw.filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
   if (kept.length === 0) return `h-${shortHash(key)}`;
 
@@ -83,18 +82,6 @@ export function isSafeId(id: string): boolean {
 /** The article's permanent feed guid / Atom id: `urn:uuid:` + UUIDv5(id). */
 export function guidFromId(id: string): string {
   return `urn:uuid:${uuidV5(id, FEEDPUB_NAMESPACE)}`;
-}
-
-/** RFC 4122 name-based UUID, version 5 (SHA-1). */
-export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest();
-  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
-  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function splitExtension(name: string): { base: string; extension: string } {

@@ -4,6 +4,7 @@
  * absolute, links with rel="noopener noreferrer", no character XML 1.0 forbids.
  */
 import sanitizeHtml from 'sanitize-html';
+import { HTML_ALLOW_LIST } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import { NON_TEXT_TAGS, removeXmlForbidden } from './text.ts';
 import { LINK_SCHEMES, resolveUrl, WEB_SCHEMES } from './urls.ts';
@@ -14,22 +15,6 @@ export interface SanitizedHtml {
   warnings: string[];
 }
 
-const ALLOWED_TAGS = [
-  ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span'],
-  ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code', 'kbd', 'samp'],
-  ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
-  ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption'],
-  ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
-];
-const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
-  a: ['href', 'title', 'rel'],
-  img: ['src', 'alt', 'title', 'width', 'height'],
-  abbr: ['title'],
-  ol: ['start'],
-  th: ['colspan', 'rowspan', 'scope'],
-  td: ['colspan', 'rowspan'],
-  '*': ['dir', 'lang'],
-};
 /** Removed tags worth telling the editor about: active content, not mere layout. */
 const ACTIVE_TAGS = new Set([
   ...NON_TEXT_TAGS,
@@ -42,7 +27,7 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
   lang: /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
 };
-const allowed = new Set(ALLOWED_TAGS);
+const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
 const MAX_WARNINGS = 20;
 const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
 
@@ -59,11 +44,7 @@ export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
     return { tagName, attribs: cleanAttributes(tagName, attribs, siteUrl, found) };
   };
   const output = sanitizeHtml(removeXmlForbidden(html), {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: ALLOWED_ATTRIBUTES,
-    allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesByTag: { img: ['http', 'https'] },
-    allowProtocolRelative: false,
+    ...HTML_ALLOW_LIST,
     nonTextTags: NON_TEXT_TAGS,
     nestingLimit: MAX_HTML_DEPTH,
     transformTags: { '*': transform },
@@ -89,7 +70,10 @@ function cleanAttributes(
   found: Set<string>,
 ): sanitizeHtml.Attributes {
   const kept: sanitizeHtml.Attributes = {};
-  const permitted = [...(ALLOWED_ATTRIBUTES[tagName] ?? []), ...(ALLOWED_ATTRIBUTES['*'] ?? [])];
+  const permitted = [
+    ...(HTML_ALLOW_LIST.allowedAttributes[tagName] ?? []),
+    ...(HTML_ALLOW_LIST.allowedAttributes['*'] ?? []),
+  ];
   for (const [name, value] of Object.entries(attribs)) {
     if (!permitted.includes(name)) {
       if (name.startsWith('on'))

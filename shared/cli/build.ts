@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { eachLimited } from '../concurrency/each-limited.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
-import { eachLimited, keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
+import { keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { exportSite } from '../local/site-export.ts';
 import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';

@@ -1,5 +1,6 @@
 import { INBOX_PREFIX } from '../contract/inbox.ts';
-import { FEED_FORMATS, OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
+import { FEED_FORMATS, feedPath, OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
+import { FORMAT_LABEL } from '../feeds/page-shell.ts';
 import type { EmbeddedAws } from '../local/embedded-aws.ts';
 
 /** What `feedpub dev` prints once everything is up: where things are and how to use them. */
@@ -11,9 +12,6 @@ export interface BannerInput {
   dataDir: string;
   aws: Pick<EmbeddedAws, 'endpoints' | 'names'>;
 }
-
-const FEED_LABEL = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
-const FEED_FILE = { rss: 'rss.xml', atom: 'atom.xml', json: 'feed.json' } as const;
 
 /** A line to paste into a shell; s3rver only accepts the S3RVER/S3RVER credentials. */
 export function awsCliLine(s3Endpoint: string, inboxBucket: string): string {
@@ -39,7 +37,9 @@ export function banner({ serverUrl, siteUrl, inbox, dataDir, aws }: BannerInput)
     row('DynamoDB', `${aws.endpoints.dynamodb}  (DynamoDB Local; table ${aws.names.table})`),
     '',
     'Subscribe:',
-    ...FEED_FORMATS.map((f) => row(FEED_LABEL[f], siteUrlOf(serverUrl, FEED_FILE[f]))),
+    ...FEED_FORMATS.map((f) =>
+      row(FORMAT_LABEL[f], siteUrlOf(serverUrl, feedPath({ kind: 'all' }, f))),
+    ),
     row('OPML', `${siteUrlOf(serverUrl, OPML_PATH)}  (every feed: site, tags, authors)`),
     '',
     `Publish: drop .txt, .md or .json files into ${inbox}, or upload with any S3 client:`,

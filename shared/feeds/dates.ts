@@ -4,7 +4,7 @@
 export const EPOCH = new Date(0);
 
 /** Parses an ISO date; undefined when invalid or outside years 1000–9999. */
-export function parseDate(iso: string | undefined): Date | undefined {
+export function toDate(iso: string | undefined): Date | undefined {
   if (!iso) return undefined;
   const date = new Date(iso);
   const year = date.getUTCFullYear();

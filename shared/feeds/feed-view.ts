@@ -2,7 +2,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { FEED_FORMATS, type FeedFormat } from '../contract/site-layout.ts';
 import { latest } from './dates.ts';
-import { feedDescription, feedTitle } from './feed-meta.ts';
+import { feedDescription, feedTitle } from './feed-titles.ts';
 import { buildItemView, type ItemView, type PersonView } from './item-view.ts';
 import { feedUrl, httpUrl, languageTag, tagsPageUrl } from './urls.ts';
 import { oneLine } from './xml-safe.ts';

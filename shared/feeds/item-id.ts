@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { uuidV5 } from '../articles/uuid-v5.ts';
 import { xmlSafe } from './xml-safe.ts';
 
 // Fixed namespace for name-based ids: the same guid always maps to the same urn:uuid.
-const NAMESPACE = Buffer.from('5f0e6c2a7b1d4e8f9a3c2b1d0e4f6a7b', 'hex');
+const NAMESPACE = '5f0e6c2a-7b1d-4e8f-9a3c-2b1d0e4f6a7b';
 
 /**
  * The item id every format uses: the article's guid when it is a URI (normally a
@@ -15,13 +15,5 @@ export function itemId(guid: string, fallbackSeed: string): string {
     const href = new URL(text).href;
     if (!/[\s<>"]/.test(href)) return href;
   }
-  return nameBasedUuid(text || xmlSafe(fallbackSeed));
-}
-
-function nameBasedUuid(name: string): string {
-  const bytes = createHash('sha1').update(NAMESPACE).update(name, 'utf8').digest();
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.subarray(0, 16).toString('hex');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return `urn:uuid:${uuidV5(text || xmlSafe(fallbackSeed), NAMESPACE)}`;
 }

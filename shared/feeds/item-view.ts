@@ -1,6 +1,6 @@
 import type { Article, Author, Label } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { EPOCH, parseDate } from './dates.ts';
+import { EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { articlePageUrl, emailAddress, httpUrl, imageType, languageTag } from './urls.ts';
 import { escapeMarkup, oneLine, xmlSafe } from './xml-safe.ts';
@@ -42,7 +42,7 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
   const pageUrl = articlePageUrl(site.url, article.id);
   const title = oneLine(article.title) || 'Untitled';
   const summary = xmlSafe(article.summary).trim();
-  const published = parseDate(article.published) ?? parseDate(article.updated) ?? EPOCH;
+  const published = toDate(article.published) ?? toDate(article.updated) ?? EPOCH;
   const image = httpUrl(article.image, site.url);
   return {
     id: itemId(article.guid, article.id),
@@ -53,7 +53,7 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     // Every format then carries content (Atom entries need a link or content; JSON needs one).
     contentHtml: xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`,
     published,
-    updated: parseDate(article.updated) ?? published,
+    updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
     authors: cleanAuthors(article.authors),
     ...(image ? { image: { url: image, type: imageType(image) } } : {}),

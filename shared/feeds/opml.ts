@@ -1,7 +1,7 @@
 import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { type FeedListing, sortFeedListings } from './feed-listing.ts';
-import { feedDescription, feedTitle } from './feed-meta.ts';
+import { feedDescription, feedTitle } from './feed-titles.ts';
 import { feedUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 

@@ -7,7 +7,7 @@ import {
   OPML_PATH,
   siteUrlOf,
 } from '../contract/site-layout.ts';
-import { feedTitle } from './feed-meta.ts';
+import { feedTitle } from './feed-titles.ts';
 import { feedUrl, languageTag, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e } from './xml-safe.ts';
 

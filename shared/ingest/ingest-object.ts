@@ -216,7 +216,7 @@ async function upsert(
     return commitAndReport(source, nextSource(event, source, {}, report, true), [], deps, report);
   }
 
-  const article = buildArticle(event, source, parsed, id, hash, existing, deps.now());
+  const article = articleRecord(event, source, parsed, id, hash, existing, deps.now());
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
@@ -240,7 +240,7 @@ async function upsert(
   return commitAndReport(source, record, writes, deps, report);
 }
 
-function buildArticle(
+function articleRecord(
   event: ObjectEvent,
   source: SourceRecord | undefined,
   parsed: ParsedArticle,

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { eachLimited } from '../concurrency/each-limited.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import {
-  eachLimited,
   type InboxFile,
   keyForPath,
   listInboxFiles,

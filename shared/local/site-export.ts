@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { eachLimited } from './inbox-files.ts';
+import { eachLimited } from '../concurrency/each-limited.ts';
 
 /** Copies every object of the site bucket into `outDir` as `<outDir>/<key>`; returns the keys. */
 export async function exportSite(s3: S3Client, bucket: string, outDir: string): Promise<string[]> {

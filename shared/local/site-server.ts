@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { NOT_FOUND_PATH } from '../contract/site-layout.ts';
+import { isS3NotFound } from '../stores/s3-errors.ts';
 import { PortInUseError } from './errors.ts';
 import { isNotModified, siteTarget } from './site-request.ts';
 
@@ -69,11 +70,6 @@ async function readBody(
   }
 }
 
-const isNotFound = (error: unknown) => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
-};
-
 async function fetchOnce(
   source: SiteSource,
   key: string,
@@ -108,7 +104,7 @@ async function fetchObject(
     try {
       return await fetchOnce(source, key, withBody);
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isS3NotFound(error)) return undefined;
       if (attempt >= READ_ATTEMPTS) throw error;
       await sleep(50 * attempt);
     }

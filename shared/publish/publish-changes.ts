@@ -1,3 +1,4 @@
+import { eachLimited } from '../concurrency/each-limited.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedSource } from '../ports/feed-source.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
@@ -56,7 +57,7 @@ export async function publishChanges(
     listingsUnit(affected.siteCauses, unitDeps),
   ];
   const failed = new Set<string>();
-  await forEachLimited(units, deps.concurrency ?? 8, async (unit) => {
+  await eachLimited(units, deps.concurrency ?? 8, async (unit) => {
     try {
       await renderUntilStable(unit, deps.bucket, result);
     } catch (error) {
@@ -90,19 +91,4 @@ async function renderUntilStable(
     if ((await unit.version()) === before) return;
   }
   throw new ConcurrentChangeError(unit.name, MAX_RENDERS);
-}
-
-async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -3,8 +3,7 @@ import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { type IngestReport, reportKey } from '../contract/inbox.ts';
 import type { Inbox } from '../ports/inbox.ts';
-
-const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
+import { isS3NotFound } from './s3-errors.ts';
 
 /** The inbox bucket: uploads are only ever read; reports are written beside them. */
 export class S3Inbox implements Inbox {
@@ -29,7 +28,7 @@ export class S3Inbox implements Inbox {
       }
       return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
     } catch (error) {
-      if (GONE.has((error as { name?: string }).name ?? '')) return undefined;
+      if (isS3NotFound(error)) return undefined;
       throw error;
     }
   }

@@ -6,14 +6,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { sha256 } from '../contract/content-hash.ts';
 import type { SiteBucket, SiteFile } from '../ports/site-bucket.ts';
+import { isS3NotFound } from './s3-errors.ts';
 
 /** Object metadata holding the hash of the body, so unchanged files are never rewritten. */
 const HASH_KEY = 'content-sha256';
-
-const isNotFound = (error: unknown) => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
-};
 
 export class S3SiteBucket implements SiteBucket {
   private readonly client: S3Client;
@@ -31,7 +27,7 @@ export class S3SiteBucket implements SiteBucket {
       );
       return head.Metadata?.[HASH_KEY] ?? '';
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isS3NotFound(error)) return undefined;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate } from '../../../shared/articles/dates.ts';
+import { parseFileDate } from '../../../shared/articles/dates.ts';
 
-describe('parseDate', () => {
+describe('parseFileDate', () => {
   it.each([
     ['2019-12-19', '2019-12-19T00:00:00.000Z'],
     ['2019-12-19T10:30:00Z', '2019-12-19T10:30:00.000Z'],
@@ -28,12 +28,12 @@ describe('parseDate', () => {
     ['Thu, 19 Dec 2019 10:30:00 +0000 (UTC)', '2019-12-19T10:30:00.000Z'],
     ['Thu, 19 Dec 2019 10:30:00', '2019-12-19T10:30:00.000Z'],
   ])('%s → %s', (input, iso) => {
-    expect(parseDate(input)).toBe(iso);
+    expect(parseFileDate(input)).toBe(iso);
   });
 
   it('accepts Date objects (as YAML 1.1 timestamps would give)', () => {
-    expect(parseDate(new Date(Date.UTC(2019, 11, 19, 10)))).toBe('2019-12-19T10:00:00.000Z');
-    expect(parseDate(new Date(Number.NaN))).toBeUndefined();
+    expect(parseFileDate(new Date(Date.UTC(2019, 11, 19, 10)))).toBe('2019-12-19T10:00:00.000Z');
+    expect(parseFileDate(new Date(Number.NaN))).toBeUndefined();
   });
 
   it.each([
@@ -62,6 +62,6 @@ describe('parseDate', () => {
     '2019-12-19T10:30:00Z<script>',
     '２０１９-12-19',
   ])('rejects %j', (input) => {
-    expect(parseDate(input)).toBeUndefined();
+    expect(parseFileDate(input)).toBeUndefined();
   });
 });

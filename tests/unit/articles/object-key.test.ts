@@ -6,8 +6,8 @@ import {
   idFromKey,
   isSafeId,
   MAX_ID_LENGTH,
-  uuidV5,
 } from '../../../shared/articles/object-key.ts';
+import { uuidV5 } from '../../../shared/articles/uuid-v5.ts';
 import { rejectionOf } from './helpers.ts';
 
 const HASHED = '[0-9a-f]{8}';

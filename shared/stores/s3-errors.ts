@@ -1,0 +1,7 @@
+/** The object (or that version of it) does not exist. A missing bucket is not this: it is a fault. */
+export function isS3NotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name === 'NoSuchKey' || e.name === 'NoSuchVersion' || e.name === 'NotFound') return true;
+  // A HEAD's error has no body to name it: only its status says "not found".
+  return e.name !== 'NoSuchBucket' && e.$metadata?.httpStatusCode === 404;
+}
