@@ -1,6 +1,6 @@
 /**
  * Deterministic article corpus: the same seed gives the same articles, byte for byte.
- * Shapes follow DESIGN.md "Article formats"; `.txt` (the wire format) has no author or date.
+ * Shapes follow the article formats the parsers accept (shared/articles/); `.txt` (the wire format) has no author or date.
  */
 
 import { prng } from '../tests/support/prng.ts';

@@ -22,7 +22,7 @@ const EDGE_DASHES = /^-+|-+$/g;
 /**
  * Path-safe slug: NFKC, lowercase, Latin diacritics stripped, every run of characters
  * that are not letters or numbers (any script) replaced by `-`, trimmed of `-`.
- * May be empty (emoji, punctuation only): see {@link slugOrHash}.
+ * May be empty (emoji, punctuation only).
  */
 export function slugify(text: string): string {
   return text
@@ -39,11 +39,6 @@ export function slugify(text: string): string {
 /** First 8 hex characters of the SHA-256 of `text` (UTF-8). */
 export function shortHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
-}
-
-/** The slug, or `h-<hash>` when nothing readable is left, so a name always has a slug. */
-export function slugOrHash(text: string): string {
-  return slugify(text) || `h-${shortHash(text)}`;
 }
 
 /** Cuts `text` to at most `max` UTF-16 code units, never inside a surrogate pair. */

@@ -1,5 +1,4 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
-import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import {
   cdata,
   ENCLOSURE,
@@ -20,7 +19,6 @@ const ENCLOSURE_TYPE = new RegExp(` title="${ENCLOSURE}(\\d+)${ENCLOSURE}" type=
 /** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
 export const atom = {
   key: 'atom',
-  contentType: CONTENT_TYPE.atom,
   render(view: FeedView): string {
     const feed = new Feed({
       id: text(view.selfUrl.atom),

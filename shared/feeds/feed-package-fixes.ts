@@ -1,6 +1,7 @@
 /**
  * How values are handed to the `feed` package (6.0.0) so its XML comes out valid,
- * and the post-processing that finishes it. See STACK-NOTES "feed 6.0.0".
+ * and the post-processing that finishes it: `feed` 6.0.0 escapes `]]>` only once per
+ * field, writes characters XML 1.0 forbids, and throws on ids that are not URLs.
  *
  * Every value reaching here went through `xmlSafe`, so it holds no C0 control
  * characters: the markers below are controls, can only have come from us, and

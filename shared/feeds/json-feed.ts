@@ -1,4 +1,3 @@
-import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
 
@@ -8,7 +7,6 @@ import type { ItemView, PersonView } from './item-view.ts';
  */
 export const jsonFeed = {
   key: 'json',
-  contentType: CONTENT_TYPE.json,
   render(view: FeedView): string {
     const document = {
       version: 'https://jsonfeed.org/version/1.1',

@@ -4,10 +4,9 @@ import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
 import { jsonFeed } from './json-feed.ts';
 import { rss } from './rss.ts';
 
-/** One feed format: its key, how it is served, and a pure renderer. */
+/** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
   key: FeedFormat;
-  contentType: string;
   render(view: FeedView): string;
 }
 

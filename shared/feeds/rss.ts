@@ -1,5 +1,4 @@
 import { Feed, type Item } from 'feed';
-import { CONTENT_TYPE } from '../contract/site-layout.ts';
 import { cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
@@ -8,7 +7,6 @@ import { escapeMarkup } from './xml-safe.ts';
 /** RSS 2.0 through `feed`, with content:encoded, dc:creator and an atom:link self. */
 export const rss = {
   key: 'rss',
-  contentType: CONTENT_TYPE.rss,
   render(view: FeedView): string {
     const feed = new Feed({
       title: text(view.title),

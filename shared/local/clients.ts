@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 
-/** SDK v3 clients for the embedded emulators (settings from STACK-NOTES). */
+/** SDK v3 clients for the embedded emulators: DynamoDB Local, and s3rver with its fixed credentials. */
 
 const REGION = 'us-east-1';
 

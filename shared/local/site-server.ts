@@ -15,7 +15,8 @@ import { isNotModified, siteTarget } from './site-request.ts';
  * 503 until `attach` hands it the bucket.
  */
 
-export interface SiteSource {
+/** The bucket the local site serves, as CloudFront's origin. */
+export interface SiteOrigin {
   s3: S3Client;
   bucket: string;
 }
@@ -24,7 +25,7 @@ export interface SiteServer {
   /** `http://127.0.0.1:<port>/` */
   url: string;
   port: number;
-  attach(source: SiteSource): void;
+  attach(origin: SiteOrigin): void;
   close(): Promise<void>;
 }
 
@@ -71,14 +72,14 @@ async function readBody(
 }
 
 async function fetchOnce(
-  source: SiteSource,
+  origin: SiteOrigin,
   key: string,
   withBody: boolean,
 ): Promise<StoredObject> {
-  const input = { Bucket: source.bucket, Key: key };
+  const input = { Bucket: origin.bucket, Key: key };
   const out = withBody
-    ? await source.s3.send(new GetObjectCommand(input))
-    : await source.s3.send(new HeadObjectCommand(input));
+    ? await origin.s3.send(new GetObjectCommand(input))
+    : await origin.s3.send(new HeadObjectCommand(input));
   const body =
     'Body' in out ? await readBody(out.Body as Readable | undefined, out.ContentLength) : undefined;
   return {
@@ -96,13 +97,13 @@ async function fetchOnce(
  * short (CloudFront never shows that): read again until a whole object comes back.
  */
 async function fetchObject(
-  source: SiteSource,
+  origin: SiteOrigin,
   key: string,
   withBody: boolean,
 ): Promise<StoredObject | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetchOnce(source, key, withBody);
+      return await fetchOnce(origin, key, withBody);
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
       if (attempt >= READ_ATTEMPTS) throw error;
@@ -141,36 +142,36 @@ async function send(
   res.end(req.method === 'HEAD' ? undefined : object.body);
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, source?: SiteSource) {
+async function handle(req: IncomingMessage, res: ServerResponse, origin?: SiteOrigin) {
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) {
     res.setHeader('Allow', 'GET, HEAD');
     return plain(res, 405, `${req.method} is not allowed: use GET or HEAD`);
   }
-  if (!source) {
+  if (!origin) {
     res.setHeader('Retry-After', '1');
     return plain(res, 503, 'feedpub is starting; try again in a moment', head);
   }
   const target = siteTarget(req.url ?? '/');
   if ('status' in target) return plain(res, 400, `bad path: ${target.why}`, head);
-  const object = await fetchObject(source, target.key, !head);
+  const object = await fetchObject(origin, target.key, !head);
   if (object) return send(req, res, object, 200);
   // `/tags` → `/tags/` when that folder has an index, as a static host with index documents does.
-  if (!target.directory && (await fetchObject(source, `${target.key}/index.html`, false))) {
+  if (!target.directory && (await fetchObject(origin, `${target.key}/index.html`, false))) {
     const [path = '/', query] = (req.url ?? '/').split('?');
     res.writeHead(301, { Location: `${path}/${query === undefined ? '' : `?${query}`}` });
     return res.end();
   }
-  const notFound = await fetchObject(source, NOT_FOUND_PATH, !head);
+  const notFound = await fetchObject(origin, NOT_FOUND_PATH, !head);
   if (notFound) return send(req, res, notFound, 404);
   return plain(res, 404, `not found: ${target.key}`, head);
 }
 
 export function startSiteServer(options: { port: number; host?: string }): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
-  let source: SiteSource | undefined;
+  let origin: SiteOrigin | undefined;
   const server = createServer((req, res) => {
-    handle(req, res, source).catch((error: unknown) => {
+    handle(req, res, origin).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else plain(res, 502, `site bucket unavailable: ${(error as Error).message ?? error}`);
     });
@@ -190,7 +191,7 @@ export function startSiteServer(options: { port: number; host?: string }): Promi
         url: `http://${host}:${port}/`,
         port,
         attach: (next) => {
-          source = next;
+          origin = next;
         },
         close: () =>
           new Promise<void>((done) => {

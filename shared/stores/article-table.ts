@@ -70,8 +70,8 @@ export class DynamoArticleTable implements ArticleStore, FeedSource {
             cause: error,
           });
         }
-        // Another transaction held one of our items (the site-wide feed meta is hot during
-        // bulk uploads): back off with jitter and try the same transaction again.
+        // Another transaction held one of our items (a tag's or author's feed meta, shared by
+        // concurrent uploads): back off with jitter and try the same transaction again.
         if (attempt >= CONFLICT_RETRIES) throw error;
         await sleep(Math.random() * 20 * 2 ** attempt);
       }

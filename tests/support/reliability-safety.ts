@@ -165,7 +165,7 @@ const FIXED = new Set([
 const FEED_FILE = /^(tags|authors)\/([^/]+)\/(rss\.xml|atom\.xml|feed\.json)$/;
 const PAGE = /^articles\/(.+)\.html$/;
 
-/** Site keys outside the layout of DESIGN.md "Site bucket" (no `..`, no empty segment). */
+/** Site keys outside the layout of shared/contract/site-layout.ts (no `..`, no empty segment). */
 export function layoutProblems(keys: Iterable<string>): string[] {
   const problems: string[] = [];
   for (const key of keys) {
