@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ENV } from '../shared/contract/environment.ts';
+import { settingsEnvironment } from '../shared/config/settings.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { type FeedFormat, feedPath, OPML_PATH } from '../shared/contract/site-layout.ts';
 import { Alarms } from './alarms.ts';
@@ -41,13 +41,13 @@ export class FeedpubAppStack extends Stack {
 
     this.site = new SiteDistribution(this, 'Site', { site: props.site, domain: config.domain });
     const siteUrl = config.siteUrl ?? this.site.url;
-    const siteEnvironment = {
-      [ENV.siteUrl]: siteUrl,
-      [ENV.siteTitle]: config.feedTitle,
-      [ENV.siteDescription]: config.feedDescription,
-      [ENV.siteLanguage]: config.feedLanguage,
-      [ENV.itemLimit]: String(config.itemLimit),
-    };
+    const siteEnvironment = settingsEnvironment({
+      url: siteUrl,
+      title: config.feedTitle,
+      description: config.feedDescription,
+      language: config.feedLanguage,
+      itemLimit: config.itemLimit,
+    });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       inbox: props.inbox,

@@ -1,5 +1,8 @@
 import type { Node } from 'constructs';
-import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl } from '../shared/config/site.ts';
+import { SettingError } from '../shared/config/errors.ts';
+import { readSettings, SETTING_NAMES, SITE_SETTINGS } from '../shared/config/settings.ts';
+
+export { MAX_ITEM_LIMIT } from '../shared/config/settings.ts';
 
 /** What `cdk.json` context and `-c key=value` configure; validated once, at synth. */
 export interface FeedpubConfig {
@@ -13,35 +16,29 @@ export interface FeedpubConfig {
   readonly alarmEmail: string | undefined;
 }
 
-/** Every context key the app reads, with what it means (kept in step with DEPLOY-SECTION.md). */
-export const CONTEXT_KEYS = [
-  'siteUrl',
-  'domainName',
-  'certificateArn',
-  'itemLimit',
-  'feedTitle',
-  'feedDescription',
-  'feedLanguage',
-  'alarmEmail',
-] as const;
+/** Settings only the stacks use; the site settings are declared in shared/config/settings.ts. */
+const INFRA_KEYS = ['domainName', 'certificateArn', 'alarmEmail'] as const;
 
-export const MAX_ITEM_LIMIT = 1000;
+/** Every context key the app reads (the README's configuration table lists them). */
+export const CONTEXT_KEYS: readonly string[] = [
+  ...SETTING_NAMES.map((name) => SITE_SETTINGS[name].context),
+  ...INFRA_KEYS,
+];
 
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(`feedpub context: ${message}`);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`feedpub context: ${message}`, options);
     this.name = 'ConfigError';
   }
 }
 
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const US_EAST_1_CERT = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/;
 
 /** Reads and validates the feedpub context keys; throws a ConfigError naming the bad key. */
 export function readConfig(node: Node): FeedpubConfig {
-  const text = (key: (typeof CONTEXT_KEYS)[number]): string | undefined => {
+  const text = (key: string): string | undefined => {
     const value: unknown = node.tryGetContext(key);
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string' && typeof value !== 'number') {
@@ -50,40 +47,24 @@ export function readConfig(node: Node): FeedpubConfig {
     return String(value).trim() || undefined;
   };
 
+  const site = siteSettingsOf(text);
   return {
-    siteUrl: siteUrlOf(text('siteUrl')),
+    siteUrl: site.url,
     domain: domainOf(text('domainName'), text('certificateArn')),
-    itemLimit: itemLimitOf(text('itemLimit')),
-    feedTitle: text('feedTitle') ?? 'feedpub',
-    feedDescription: text('feedDescription') ?? 'Articles published with feedpub',
-    feedLanguage: matching(
-      'feedLanguage',
-      text('feedLanguage') ?? 'en',
-      LANGUAGE_TAG,
-      'en or pt-BR',
-    ),
+    itemLimit: site.itemLimit,
+    feedTitle: site.title,
+    feedDescription: site.description,
+    feedLanguage: site.language,
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
   };
 }
 
-function siteUrlOf(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
+function siteSettingsOf(text: (key: string) => string | undefined) {
   try {
-    return normalizeSiteUrl(raw);
-  } catch (cause) {
-    throw new ConfigError(`siteUrl: ${(cause as Error).message}`);
+    return readSettings('context', text);
+  } catch (error) {
+    throw error instanceof SettingError ? new ConfigError(error.message, { cause: error }) : error;
   }
-}
-
-function itemLimitOf(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_ITEM_LIMIT;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_ITEM_LIMIT) {
-    throw new ConfigError(
-      `itemLimit must be a whole number from 1 to ${MAX_ITEM_LIMIT}, got "${raw}"`,
-    );
-  }
-  return limit;
 }
 
 function domainOf(

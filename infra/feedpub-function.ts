@@ -19,7 +19,7 @@ export interface FeedpubFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
-  /** Variables beyond the Powertools ones; names come from ENV in table-definition.ts. */
+  /** Variables beyond the Powertools ones, such as the site settings (settingsEnvironment). */
   readonly environment: Record<string, string>;
 }
 

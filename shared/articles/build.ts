@@ -3,6 +3,7 @@
  * ParsedArticle whose every string is safe for a feed (sanitized HTML, plain bounded
  * text, absolute http(s) URLs, path-safe id, slugged labels).
  */
+import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from '../config/language-tag.ts';
 import type { ParsedArticle, ParseResult } from './article.ts';
 import { ArticleRejectedError } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
@@ -22,7 +23,6 @@ import { resolveUrl } from './urls.ts';
 
 /** A summary the file sets may be longer than a derived one, but not unbounded. */
 export const MAX_GIVEN_SUMMARY_LENGTH = 1000;
-const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$/i;
 const PARAGRAPH = /<p\b[^>]*>([\s\S]*?)<\/p>/g;
 
 export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResult {
@@ -60,10 +60,10 @@ export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResul
   if (link) article.link = link;
   if (fields.language !== undefined) {
     const language = plainLine(fields.language);
-    if (LANGUAGE_TAG.test(language)) article.language = language;
+    if (isLanguageTag(language)) article.language = language;
     else
       warnings.push(
-        `field "language": dropped ${quote(language)} (not a language tag such as en or pt-BR)`,
+        `field "language": dropped ${quote(language)} (not a language tag such as ${LANGUAGE_TAG_EXAMPLES})`,
       );
   }
   return { article, warnings };

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from '../config/site.ts';
-import { ENV } from '../contract/environment.ts';
+import { SettingError } from '../config/errors.ts';
+import { parseSetting, readSetting, readSettings, SITE_SETTINGS } from '../config/settings.ts';
+import type { SiteConfig } from '../config/site.ts';
 import { CliError } from './errors.ts';
 
 /** Option parsers and the site configuration the commands share. */
@@ -19,40 +20,45 @@ export function portOption(value: string): number {
   return port;
 }
 
+/** --item-limit; a bad value is one `feedpub: --item-limit …` line, like a bad variable. */
 export function itemLimitOption(value: string): number {
-  const limit = Number(value);
-  if (!/^\d+$/.test(value) || limit < 1 || limit > 1000) {
-    throw new InvalidArgumentError('expected a whole number of items from 1 to 1000');
-  }
-  return limit;
+  return fromFlag(() => parseSetting('itemLimit', value, 'flag'));
 }
 
 export function siteUrlOption(value: string): string {
-  try {
-    return normalizeSiteUrl(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
+  return fromFlag(() => parseSetting('url', value, 'flag'));
 }
 
 /** SITE_URL from the environment (what the functions read), when set. */
 export function siteUrlFromEnv(): string | undefined {
-  const raw = process.env[ENV.siteUrl];
-  if (!raw) return undefined;
+  return fromEnv(() => readSetting('url', process.env[SITE_SETTINGS.url.env], 'env'));
+}
+
+/**
+ * Title, description and language come from the same variables the functions read, as does
+ * the item limit when no flag gives one; unset or blank means the schema's default.
+ */
+export function siteConfig(url: string, itemLimit: number | undefined): SiteConfig {
+  const fromVariables = fromEnv(() =>
+    readSettings('env', (name) => process.env[name], { url, itemLimit }),
+  );
+  return { ...fromVariables, url };
+}
+
+function fromFlag<T>(parse: () => T): T {
   try {
-    return normalizeSiteUrl(raw);
+    return parse();
   } catch (error) {
-    throw new CliError(`${ENV.siteUrl}: ${(error as Error).message}: fix it, or unset it`);
+    throw error instanceof SettingError ? new CliError(error.message, { cause: error }) : error;
   }
 }
 
-/** Title, description and language come from the same variables the functions read. */
-export function siteConfig(url: string, itemLimit: number | undefined): SiteConfig {
-  return {
-    url,
-    title: process.env[ENV.siteTitle] || 'feedpub',
-    description: process.env[ENV.siteDescription] || 'Latest articles',
-    language: process.env[ENV.siteLanguage] || 'en',
-    itemLimit: itemLimit ?? DEFAULT_ITEM_LIMIT,
-  };
+function fromEnv<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof SettingError
+      ? new CliError(`${error.message}: fix it, or unset it`, { cause: error })
+      : error;
+  }
 }

@@ -1,13 +1,8 @@
-import { ENV } from '../contract/environment.ts';
-import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from './site.ts';
+import { ConfigError, SettingError } from './errors.ts';
+import { parseSetting, readSettings, SITE_SETTINGS } from './settings.ts';
+import type { SiteConfig } from './site.ts';
 
-/** Configuration problems stop a function at cold start, never halfway through an event. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './errors.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,29 +13,12 @@ export function requireEnv(env: Env, name: string): string {
   return value;
 }
 
-function itemLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_ITEM_LIMIT;
-  const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-    throw new ConfigError(`${ENV.itemLimit} must be a whole number from 1 to 1000, got "${raw}"`);
-  }
-  return limit;
-}
-
+/** The site settings from the variables infra sets (settingsEnvironment); the URL is required. */
 export function siteConfigFromEnv(env: Env): SiteConfig {
-  let url: string;
   try {
-    url = normalizeSiteUrl(requireEnv(env, ENV.siteUrl));
+    const url = parseSetting('url', requireEnv(env, SITE_SETTINGS.url.env), 'env');
+    return { ...readSettings('env', (name) => env[name], { url }), url };
   } catch (error) {
-    throw error instanceof ConfigError
-      ? error
-      : new ConfigError(`${ENV.siteUrl}: ${(error as Error).message}`);
+    throw error instanceof SettingError ? new ConfigError(error.message, { cause: error }) : error;
   }
-  return {
-    url,
-    title: env[ENV.siteTitle] || 'feedpub',
-    description: env[ENV.siteDescription] || 'Latest articles',
-    language: env[ENV.siteLanguage] || 'en',
-    itemLimit: itemLimit(env[ENV.itemLimit]),
-  };
 }

@@ -55,13 +55,8 @@ export function imageType(url: string): string | undefined {
   return ext ? IMAGE_TYPES[ext] : undefined;
 }
 
-const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
-
-/** A BCP 47-shaped tag (what Atom's xml:lang accepts), or undefined. */
-export function languageTag(raw: string | undefined): string | undefined {
-  const tag = raw?.trim();
-  return tag && LANGUAGE_TAG.test(tag) ? tag : undefined;
-}
+/** A language tag (the rule every setting and article field uses; fits xml:lang), or undefined. */
+export { languageTag } from '../config/language-tag.ts';
 
 /** An address Atom (`.+@.+`) and RSS (`email (name)`) both accept, or undefined. */
 export function emailAddress(raw: string | undefined): string | undefined {

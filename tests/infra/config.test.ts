@@ -25,6 +25,26 @@ describe('context', () => {
     });
   });
 
+  it('reads the site settings from the schema and the infra-only keys itself', () => {
+    expect([...CONTEXT_KEYS].sort()).toEqual([
+      'alarmEmail',
+      'certificateArn',
+      'domainName',
+      'feedDescription',
+      'feedLanguage',
+      'feedTitle',
+      'itemLimit',
+      'siteUrl',
+    ]);
+  });
+
+  it.each(['zh-Hant-TW', 'es-419', 'sr-Latn', 'x-klingon', 'en-US-u-ca-gregory'])(
+    'accepts the language tag %j as written',
+    (feedLanguage) => {
+      expect(configWith({ feedLanguage }).feedLanguage).toBe(feedLanguage);
+    },
+  );
+
   it('cdk.json sets only keys the app reads', () => {
     const appKeys = Object.keys(cdkJsonContext()).filter((k) => !k.includes(':'));
     expect(appKeys.every((k) => (CONTEXT_KEYS as readonly string[]).includes(k))).toBe(true);
@@ -49,6 +69,7 @@ describe('context', () => {
     [{ itemLimit: '12.5' }, /itemLimit .* got "12.5"/],
     [{ itemLimit: 'lots' }, /itemLimit .* got "lots"/],
     [{ itemLimit: 5000 }, /itemLimit/],
+    [{ itemLimit: '1e2' }, /itemLimit .* got "1e2"/],
     [
       { siteUrl: 'news.example.com' },
       /siteUrl: site URL "news.example.com" is not an absolute URL/,
@@ -71,6 +92,7 @@ describe('context', () => {
       /domainName/,
     ],
     [{ feedLanguage: 'english please' }, /feedLanguage "english please" is not valid/],
+    [{ feedLanguage: 'english' }, /feedLanguage "english" is not valid \(expected en or pt-BR\)/],
     [{ alarmEmail: 'ops' }, /alarmEmail "ops" is not valid/],
     [{ feedTitle: { nested: true } }, /feedTitle must be a string/],
   ])('rejects %j at synth with a message naming the key', (context, message) => {

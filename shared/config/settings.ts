@@ -1,0 +1,146 @@
+/**
+ * The site settings, each declared once: how the CDK context, the functions' environment and
+ * the CLI name it, its default, and how its text is checked. infra/config.ts, config/env.ts and
+ * cli/options.ts all read through here, and infra hands the values to the functions with
+ * settingsEnvironment(), the inverse of reading them back.
+ */
+import { ENV } from '../contract/environment.ts';
+import { SettingError } from './errors.ts';
+import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from './language-tag.ts';
+import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from './site.ts';
+
+/** Where a setting is set: each place names it its own way. */
+export type SettingOrigin = 'context' | 'env' | 'flag';
+
+export interface Setting<T> {
+  /** CDK context key (`cdk.json`, `-c key=value`). */
+  readonly context: string;
+  /** Environment variable the functions read (the CLI reads it too). */
+  readonly env: string;
+  /** Command-line flag, for the settings the CLI has one for. */
+  readonly flag?: string;
+  readonly help: string;
+  /** Used when the setting is unset or blank; undefined: the reader decides (the site URL). */
+  readonly default: T | undefined;
+  /** Checks trimmed text; throws a SettingError whose message starts with `where`. */
+  readonly parse: (text: string, where: string) => T;
+}
+
+export type SettingName = keyof SiteConfig;
+
+export const MAX_ITEM_LIMIT = 1000;
+
+export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]> } = {
+  url: {
+    context: 'siteUrl',
+    env: ENV.siteUrl,
+    flag: '--site-url',
+    help: 'absolute base URL written into feeds and pages (a trailing / is added)',
+    default: undefined,
+    parse: (text, where) => {
+      try {
+        return normalizeSiteUrl(text);
+      } catch (cause) {
+        throw new SettingError(`${where}: ${(cause as Error).message}`, { cause });
+      }
+    },
+  },
+  title: {
+    context: 'feedTitle',
+    env: ENV.siteTitle,
+    help: 'site and feed title',
+    default: 'feedpub',
+    parse: (text) => text,
+  },
+  description: {
+    context: 'feedDescription',
+    env: ENV.siteDescription,
+    help: 'site and feed description',
+    default: 'Articles published with feedpub',
+    parse: (text) => text,
+  },
+  language: {
+    context: 'feedLanguage',
+    env: ENV.siteLanguage,
+    help: `BCP 47 language tag of the feeds and pages, e.g. ${LANGUAGE_TAG_EXAMPLES}`,
+    default: 'en',
+    parse: (text, where) => {
+      if (!isLanguageTag(text))
+        throw new SettingError(
+          `${where} "${text}" is not valid (expected ${LANGUAGE_TAG_EXAMPLES})`,
+        );
+      return text;
+    },
+  },
+  itemLimit: {
+    context: 'itemLimit',
+    env: ENV.itemLimit,
+    flag: '--item-limit',
+    help: `items per feed, newest first (1–${MAX_ITEM_LIMIT})`,
+    default: DEFAULT_ITEM_LIMIT,
+    parse: (text, where) => {
+      const limit = Number(text);
+      if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_ITEM_LIMIT) {
+        throw new SettingError(
+          `${where} must be a whole number from 1 to ${MAX_ITEM_LIMIT}, got "${text}"`,
+        );
+      }
+      return limit;
+    },
+  },
+};
+
+/** In declaration order, which is also the order of the functions' environment variables. */
+export const SETTING_NAMES = Object.keys(SITE_SETTINGS) as SettingName[];
+
+/** Settings read from one place: each has its value or default; the site URL has no default. */
+export type SiteSettings = Omit<SiteConfig, 'url'> & { readonly url: string | undefined };
+
+/** How `origin` names the setting in messages (a setting without a flag: its context key). */
+export function whereOf(name: SettingName, origin: SettingOrigin): string {
+  const setting = SITE_SETTINGS[name];
+  return setting[origin] ?? setting.context;
+}
+
+/** Checks a value that was given, blank or not (an empty flag is a mistake, not "default"). */
+export function parseSetting<K extends SettingName>(
+  name: K,
+  raw: string,
+  origin: SettingOrigin,
+): SiteConfig[K] {
+  return SITE_SETTINGS[name].parse(raw.trim(), whereOf(name, origin));
+}
+
+/** A value as read from a place where unset and blank both mean "the default". */
+export function readSetting<K extends SettingName>(
+  name: K,
+  raw: string | undefined,
+  origin: SettingOrigin,
+): SiteConfig[K] | undefined {
+  return raw === undefined || raw.trim() === ''
+    ? SITE_SETTINGS[name].default
+    : parseSetting(name, raw, origin);
+}
+
+/**
+ * Every setting from one place, `lookup` taking that place's name for it. Values in `given`
+ * (flags) win and their place is not read.
+ */
+export function readSettings(
+  origin: 'context' | 'env',
+  lookup: (key: string) => string | undefined,
+  given: Partial<SiteConfig> = {},
+): SiteSettings {
+  const values: Partial<Record<SettingName, unknown>> = {};
+  for (const name of SETTING_NAMES) {
+    values[name] = given[name] ?? readSetting(name, lookup(whereOf(name, origin)), origin);
+  }
+  return values as SiteSettings;
+}
+
+/** The environment variables that hand `site` to the functions (siteConfigFromEnv reads them). */
+export function settingsEnvironment(site: SiteConfig): Record<string, string> {
+  return Object.fromEntries(
+    SETTING_NAMES.map((name) => [SITE_SETTINGS[name].env, String(site[name])]),
+  );
+}
