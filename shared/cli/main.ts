@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_ITEM_LIMIT } from '../config/site.ts';
+import { SETTING_NAMES, SITE_SETTINGS } from '../config/settings.ts';
 import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
 import { type BuildOptions, build } from './build.ts';
 import { type DevOptions, dev } from './dev.ts';
@@ -45,7 +45,10 @@ Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or -
 an article was rejected, 2 the pipeline itself failed (dead letters, stream failures).`;
 
 const ENV_HELP = `
-Environment: SITE_URL (default for --site-url), SITE_TITLE, SITE_DESCRIPTION, SITE_LANGUAGE.`;
+Environment (as the functions read it; a flag wins over its variable):
+${SETTING_NAMES.map((name) => `  ${SITE_SETTINGS[name].env.padEnd(18)}${SITE_SETTINGS[name].help}`).join('\n')}`;
+
+const ITEM_LIMIT_HELP = `${SITE_SETTINGS.itemLimit.help}; default ${SITE_SETTINGS.itemLimit.env}, else ${SITE_SETTINGS.itemLimit.default}`;
 
 function program(setExitCode: (code: number) => void): Command {
   const root = new Command('feedpub')
@@ -70,7 +73,7 @@ function program(setExitCode: (code: number) => void): Command {
       'URL links in feeds and pages use (default: the local site)',
       siteUrlOption,
     )
-    .option('--item-limit <n>', 'items per feed, newest first', itemLimitOption, DEFAULT_ITEM_LIMIT)
+    .option('--item-limit <n>', ITEM_LIMIT_HELP, itemLimitOption)
     .option(
       '--inbox <dir>',
       'folder mirrored to the inbox bucket (created with a sample article if missing)',
@@ -96,7 +99,7 @@ function program(setExitCode: (code: number) => void): Command {
       `URL the site will be served from (default: ${PLACEHOLDER_SITE_URL})`,
       siteUrlOption,
     )
-    .option('--item-limit <n>', 'items per feed, newest first', itemLimitOption, DEFAULT_ITEM_LIMIT)
+    .option('--item-limit <n>', ITEM_LIMIT_HELP, itemLimitOption)
     .option('--strict', 'exit 1 if any article is rejected', false)
     .option('--clean', 'empty a non-empty --out folder first', false)
     .option('--s3-port <port>', 's3rver port (default: any free port)', portOption)
