@@ -1,5 +1,5 @@
 import type { Author, Label } from './article.ts';
-import { cutAt, shortHash, slugify } from './slug.ts';
+import { cutAt, shortHash, slugFold, slugify } from './slug.ts';
 import { plainLine, quote, truncateAtWord } from './text.ts';
 import { resolveUrl } from './urls.ts';
 
@@ -20,10 +20,20 @@ export interface AuthorInput {
   url?: string | null;
 }
 
-/** A tag's or author's slug: the id slug, bounded; `h-<hash>` when nothing readable is left. */
+/**
+ * A tag's or author's slug: distinct labels get distinct feeds, as keys get distinct ids.
+ * Case, spacing, dashes, punctuation and Latin accents fold (`Security Deal`, `security-deal`
+ * and `SECURITY_DEAL` are one tag); when the readable slug loses more than that (`C++` and
+ * `C#` against `C`, a name cut at {@link MAX_LABEL_SLUG_LENGTH}), 8 hex digits of the fold's
+ * hash follow it; `h-<hash>` when nothing readable is left (emoji).
+ */
 export function labelSlug(name: string): string {
-  const slug = cutAt(slugify(name), MAX_LABEL_SLUG_LENGTH).replace(/-+$/, '');
-  return slug || `h-${shortHash(name.normalize('NFKC').toLowerCase())}`;
+  const full = slugify(name);
+  if (full === '') return `h-${shortHash(name.normalize('NFKC').toLowerCase())}`;
+  const fold = slugFold(name);
+  if (full.length <= MAX_LABEL_SLUG_LENGTH && full === fold) return full;
+  const readable = cutAt(full, MAX_LABEL_SLUG_LENGTH - 9).replace(/-+$/, '');
+  return `${readable}-${shortHash(fold)}`;
 }
 
 /** `security deal, Libya,` → `['security deal', 'Libya', '']` (empty names are dropped later). */
@@ -33,9 +43,16 @@ export function splitTagList(text: string): string[] {
 
 /** `Jane Doe <jane@example.com>` → name and email; a bare address is an email. */
 export function parseAuthorString(text: string): AuthorInput {
-  const match = /^(.*?)\s*<([^<>]*)>\s*$/u.exec(text);
-  if (match) return { name: match[1], email: match[2] };
+  // A scan, not a regex: `/^(.*?)\s*<([^<>]*)>\s*$/` backtracks quadratically on long spaces.
   const trimmed = text.trim();
+  const end = text.trimEnd();
+  const open = end.lastIndexOf('<');
+  if (end.endsWith('>') && open !== -1 && !end.slice(open + 1, -1).includes('>')) {
+    const name = text.slice(0, open);
+    // The regex's `.` stopped at line breaks: a name across lines was no `Name <email>`.
+    if (!/[\n\r\u2028\u2029]/.test(name.trimEnd()))
+      return { name: name.trimEnd(), email: end.slice(open + 1, -1) };
+  }
   return EMAIL.test(trimmed) ? { email: trimmed } : { name: text };
 }
 

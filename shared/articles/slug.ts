@@ -18,6 +18,7 @@ const LATIN_SPECIALS = /[ßæœøđðħıłþ]/gu;
 const LATIN_DIACRITICS = /(\p{Script=Latin})[\u0300-\u036f]+/gu;
 const NOT_LETTER_OR_NUMBER = /[^\p{L}\p{M}\p{N}]+/gu;
 const EDGE_DASHES = /^-+|-+$/g;
+const SEPARATORS = /[@<>\p{Z}\s\p{Cc}\p{Pd}\p{Pc}\p{Ps}\p{Pe}\p{Pi}\p{Pf}.,;:!?'"/\\·…]+/gu;
 
 /**
  * Path-safe slug: NFKC, lowercase, Latin diacritics stripped, every run of characters
@@ -25,15 +26,27 @@ const EDGE_DASHES = /^-+|-+$/g;
  * May be empty (emoji, punctuation only).
  */
 export function slugify(text: string): string {
+  return latinFolded(text).replace(NOT_LETTER_OR_NUMBER, '-').replace(EDGE_DASHES, '');
+}
+
+/**
+ * What a slug keeps of a name, with the symbols it drops left in: separators (spaces,
+ * dashes, brackets, quotes, sentence punctuation) become `-` as in a slug, but `+`, `#`, `&`,
+ * `@`, `$`, emoji and other symbols stay. A name whose fold equals its slug lost nothing that
+ * tells it apart from another name (`C++` folds to `c++`, `C#` to `c#`, `C` to `c`).
+ */
+export function slugFold(text: string): string {
+  return latinFolded(text).replace(SEPARATORS, '-').replace(EDGE_DASHES, '');
+}
+
+function latinFolded(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
     .normalize('NFD')
     .replace(LATIN_DIACRITICS, '$1')
     .normalize('NFC')
-    .replace(LATIN_SPECIALS, (ch) => LATIN_LETTERS[ch] ?? ch)
-    .replace(NOT_LETTER_OR_NUMBER, '-')
-    .replace(EDGE_DASHES, '');
+    .replace(LATIN_SPECIALS, (ch) => LATIN_LETTERS[ch] ?? ch);
 }
 
 /** First 8 hex characters of the SHA-256 of `text` (UTF-8). */

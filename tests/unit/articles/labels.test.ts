@@ -6,7 +6,7 @@ import {
   parseAuthorString,
   splitTagList,
 } from '../../../shared/articles/labels.ts';
-import { slugify } from '../../../shared/articles/slug.ts';
+import { shortHash, slugify } from '../../../shared/articles/slug.ts';
 import { SITE } from './helpers.ts';
 
 describe('slugify (shared by ids and labels)', () => {
@@ -81,6 +81,28 @@ describe('normalizeTags', () => {
     expect(tags[1]).toEqual({ slug: 'ab-c-d', name: 'ab c d' });
   });
 
+  it('gives distinct labels distinct slugs, whatever the readable slug drops', () => {
+    const slugs = ['C', 'C++', 'C#', 'F#', 'AT&T', '$', '1+1', '10%'].map(labelSlug);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    expect(slugs.slice(0, 3)).toEqual(['c', `c-${shortHash('c++')}`, `c-${shortHash('c#')}`]);
+    // Spelling variants of one name stay one label with a readable slug.
+    for (const name of ['c', ' C ', 'c.', '(C)', '“C”']) expect(labelSlug(name)).toBe('c');
+    for (const name of ['Ayşe Demir', 'ayse demir', 'AYSE-DEMIR', 'Ayşe_Demir'])
+      expect(labelSlug(name)).toBe('ayse-demir');
+    expect(labelSlug('desk@example.com')).toBe('desk-example-com');
+  });
+
+  it('keeps two long labels with the same first 80 characters apart', () => {
+    const stem = 'word '.repeat(17); // 85 characters: past the slug's 80, within a name's 100
+    const [a, b] = [labelSlug(`${stem}alpha`), labelSlug(`${stem}beta`)];
+    expect(a).not.toBe(b);
+    for (const slug of [a, b]) {
+      expect(slug.length).toBeLessThanOrEqual(80);
+      expect(slug).toMatch(/^word-word-.*-[0-9a-f]{8}$/);
+    }
+    expect(normalizeTags([`${stem}alpha`, `${stem}beta`]).tags).toHaveLength(2);
+  });
+
   it('keeps markup in a tag as text and makes a slug of it', () => {
     expect(normalizeTags(['<script>alert(1)</script>']).tags).toEqual([
       { slug: 'script-alert-1-script', name: '<script>alert(1)</script>' },
@@ -96,6 +118,10 @@ describe('parseAuthorString', () => {
     ['<jane@example.com>', { name: '', email: 'jane@example.com' }],
     ['Jane <not an email>', { name: 'Jane', email: 'not an email' }],
     ['A <b> C', { name: 'A <b> C' }],
+    ['Jane\n<jane@example.com>', { name: 'Jane', email: 'jane@example.com' }],
+    ['Ja\nne <jane@example.com>', { name: 'Ja\nne <jane@example.com>' }],
+    ['  Jane Doe   <a<b>  ', { name: '  Jane Doe   <a', email: 'b' }],
+    ['Jane <a>b>', { name: 'Jane <a>b>' }],
   ])('%s', (input, expected) => {
     expect(parseAuthorString(input)).toEqual(expected);
   });

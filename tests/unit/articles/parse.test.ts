@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ARTICLE_BYTES } from '../../../shared/articles/decode.ts';
 import { ArticleRejectedError, type RejectionReason } from '../../../shared/articles/errors.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
+import { shortHash } from '../../../shared/articles/slug.ts';
 import { articleProblems, corpusFiles, fixture, rejectionOf, SITE } from './helpers.ts';
 
 const parse = (key: string, body: string | Uint8Array) =>
@@ -116,7 +117,11 @@ describe('parseArticle over the hostile corpus', () => {
     expect(article.summary).toBe('Summary');
     expect(article.link).toBeUndefined();
     expect(article.authors).toEqual([
-      { slug: 'svg-onload-alert-1-mallory', name: '<svg onload=alert(1)>Mallory' },
+      // `=` is a symbol the readable slug drops: the hash keeps the name apart from `svg onload…`.
+      {
+        slug: `svg-onload-alert-1-mallory-${shortHash('svg-onload=alert-1-mallory')}`,
+        name: '<svg onload=alert(1)>Mallory',
+      },
     ]);
     const tags = (article.contentHtml.match(/<[^>]*>/g) ?? []).join('');
     expect(tags).not.toMatch(
