@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The inbox bucket as editors, the ingest function and the tools see it: where uploads go,
  * where reports appear and what a report holds, and how often a message is tried.
@@ -37,6 +39,18 @@ export interface IngestReport {
   warnings: string[];
 }
 
+/** S3's limit on an object key, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+/**
+ * Where the report of `objectKey` is written: `reports/<key>.json`, or, when that would pass
+ * S3's key limit (an upload key over ~1,011 bytes), `reports/long-keys/<sha256 of the key>.json`;
+ * the report names its key inside either way. No upload key can land on a long-keys name:
+ * every upload is under `articles/`.
+ */
 export function reportKey(objectKey: string): string {
-  return `${INBOX_PREFIX.reports}${objectKey}.json`;
+  const plain = `${INBOX_PREFIX.reports}${objectKey}.json`;
+  if (Buffer.byteLength(plain, 'utf8') <= MAX_KEY_BYTES) return plain;
+  const hash = createHash('sha256').update(objectKey, 'utf8').digest('hex');
+  return `${INBOX_PREFIX.reports}long-keys/${hash}.json`;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { reportKey } from '../../shared/contract/inbox.ts';
 import { ingestHarness, sqsEvent, sqsRecord } from '../support/harness.ts';
 
 const sample = readFileSync(
@@ -48,6 +49,23 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
       (await h.inbox.text('reports/articles/world/Libya deal.txt.json')) ?? '{}',
     );
     expect(report).toMatchObject({ status: 'published', id: stored?.article.id, sequencer: '0A' });
+  });
+
+  it('writes a report for a key too long to append reports/ and .json to', async () => {
+    h = await ingestHarness();
+    // 1,020 bytes: a valid S3 key, but `reports/<key>.json` would be 1,033. Segments stay
+    // under the 255-byte file-name limit of s3rver's disk.
+    const key = `articles/${`${'é'.repeat(100)}/`.repeat(4)}${'x'.repeat(204)}.md`;
+    expect(Buffer.byteLength(key)).toBe(1020);
+    await h.inbox.put(key, md('Long key', ['x']));
+
+    const response = await h.handler(sqsEvent(h.event('created', key, '01')));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const name = reportKey(key);
+    expect(name).toMatch(/^reports\/long-keys\/[0-9a-f]{64}\.json$/);
+    const report = JSON.parse((await h.inbox.text(name)) ?? '{}');
+    expect(report).toMatchObject({ key, status: 'published', title: 'Long key' });
   });
 
   it('decodes keys as S3 encodes them: + is a space, then percent-decoding', async () => {
