@@ -29,6 +29,7 @@ export default defineConfig({
           name: 'product',
           include: [
             'tests/unit/**/*.test.ts',
+            'tests/contract/**/*.test.ts',
             'tests/integration/**/*.test.ts',
             'tests/reliability/**/*.test.ts',
           ],

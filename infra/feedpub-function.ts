@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/contract/environment.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
@@ -106,6 +107,13 @@ export class FeedpubFunction extends NodejsFunction {
   publishesSite(site: IBucket): this {
     this.allowObjects(site, '*', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     this.addEnvironment(ENV.siteBucket, site.bucketName);
+    return this;
+  }
+
+  /** Sends a message no retry can mend straight to the dead-letter queue. */
+  parksIn(deadLetters: IQueue): this {
+    deadLetters.grantSendMessages(this);
+    this.addEnvironment(ENV.ingestDeadLetterQueue, deadLetters.queueUrl);
     return this;
   }
 

@@ -71,7 +71,8 @@ export class Ingestion extends Construct {
     })
       .readsInbox(props.inbox)
       .writesReports(props.inbox)
-      .writesTable(props.table);
+      .writesTable(props.table)
+      .parksIn(this.deadLetterQueue);
     this.ingest.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: 10,

@@ -2,10 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 
 // Composition root: built once per container from validated configuration.
@@ -19,7 +21,12 @@ const inbox = new S3Inbox({
   bucket: requireEnv(process.env, ENV.inboxBucket),
 });
 
+const deadLetters = new SqsDeadLetters({
+  client: new SQSClient({}),
+  queueUrl: requireEnv(process.env, ENV.ingestDeadLetterQueue),
+});
+
 export const handler = createIngestHandler(
-  { store, inbox, siteUrl: site.url, now: () => new Date() },
+  { store, inbox, deadLetters, siteUrl: site.url, now: () => new Date() },
   { logger: new Logger(), metrics: new Metrics() },
 );

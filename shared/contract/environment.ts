@@ -8,4 +8,5 @@ export const ENV = {
   siteDescription: 'SITE_DESCRIPTION',
   siteLanguage: 'SITE_LANGUAGE',
   itemLimit: 'ITEM_LIMIT',
+  ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
 } as const;

@@ -3,9 +3,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
+import { PoisonMessageError } from '../ingest/errors.ts';
 import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../ingest/ingest-object.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { objectEventsFromMessage } from '../ingest/s3-event.ts';
+import type { DeadLetters } from '../ports/dead-letters.ts';
 
 export interface Observability {
   logger: Logger;
@@ -20,16 +22,31 @@ function outcomeName(outcome: IngestOutcome): string {
 
 /**
  * The ingest Lambda: every SQS message is handled on its own, so a bad one never makes the
- * good ones retry (`batchItemFailures`); a message that keeps failing reaches the DLQ.
+ * good ones retry (`batchItemFailures`); a message that keeps failing reaches the DLQ, and one
+ * that is not an S3 notification at all goes there at once (no retry can mend it).
  */
 export function createIngestHandler(
-  deps: IngestDeps,
+  deps: IngestDeps & { deadLetters: DeadLetters },
   { logger, metrics, onOutcome }: Observability,
 ) {
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     try {
       await handleMessage(record);
     } catch (error) {
+      if (error instanceof PoisonMessageError) {
+        // Parked, then acknowledged: if parking fails, the rethrow below retries it as usual.
+        try {
+          await deps.deadLetters.park(record.body, error.message);
+          logger.error('not an S3 event notification: parked in the dead-letter queue', {
+            messageId: record.messageId,
+            error,
+          });
+          metrics.addMetric('poison', MetricUnit.Count, 1);
+          return;
+        } catch (parkError) {
+          logger.error('could not park a poison message', { error: parkError as Error });
+        }
+      }
       // Rethrown: the message is retried, and after maxReceiveCount it is parked in the DLQ.
       logger.error('message failed', { messageId: record.messageId, error: error as Error });
       metrics.addMetric('failed', MetricUnit.Count, 1);

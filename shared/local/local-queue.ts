@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
+import type { DeadLetters } from '../ports/dead-letters.ts';
 
 /**
  * An in-process stand-in for SQS + Lambda's event source mapping: messages are delivered in
@@ -27,8 +28,8 @@ interface Message {
   visibleAt: number;
 }
 
-export class LocalQueue {
-  readonly deadLetters: { body: string; receiveCount: number }[] = [];
+export class LocalQueue implements DeadLetters {
+  readonly deadLetters: { body: string; receiveCount: number; reason?: string }[] = [];
   private readonly waiting: Message[] = [];
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -50,6 +51,11 @@ export class LocalQueue {
   send(body: string): void {
     this.waiting.push({ id: randomUUID(), body, receiveCount: 0, visibleAt: Date.now() });
     this.schedule(this.options.batchWindowMs);
+  }
+
+  /** What the handler parks itself (a message no retry can mend), after its one receive. */
+  async park(body: string, reason: string): Promise<void> {
+    this.deadLetters.push({ body, receiveCount: 1, reason });
   }
 
   /** Messages not yet handled successfully, in flight included. */

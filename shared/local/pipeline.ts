@@ -73,6 +73,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
       siteUrl: site.url,
       now,
+      // The queue is built just below; nothing is parked before it exists.
+      deadLetters: { park: (body, reason) => queue.park(body, reason) },
     },
     { ...quietObservability(), onOutcome: options.onIngest },
   );

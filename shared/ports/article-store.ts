@@ -30,7 +30,8 @@ export interface ArticleStore {
   /**
    * Writes the source record and the article writes in one transaction. Throws
    * StaleWriteError when the source record is no longer at `previousRevision` or an article's
-   * revision is no longer its `expectedRev` (the caller re-reads and plans again), and
+   * revision is no longer its `expectedRev` on that article's put or delete (the caller
+   * re-reads and plans again), and
    * WriteTooLargeError when the change does not fit in one transaction.
    */
   commit(change: {

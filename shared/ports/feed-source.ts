@@ -1,7 +1,10 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 
-/** A tag or author feed's meta item: its display name and how many articles it holds. */
+/**
+ * A tag or author feed's meta item: its display name and how many articles it holds. A meta
+ * outlives its last article with `count: 0` (its first spelling stays); readers filter on count.
+ */
 export interface FeedMeta {
   feed: FeedRef;
   count: number;

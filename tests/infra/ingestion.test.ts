@@ -1,10 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TIMEOUT } from '../../infra/ingestion.ts';
+import { ENV } from '../../shared/contract/environment.ts';
 import {
   arnOf,
+  asArray,
   functionId,
   logicalIdOf,
+  statementsOf,
   synthFeedpub,
   type Templates,
   withDataRefs,
@@ -99,6 +102,15 @@ describe('ingest event source', () => {
       MaximumBatchingWindowInSeconds: 0,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('ingest may send to its DLQ, and only there, and knows its URL', () => {
+    const sends = statementsOf(t.service, t.data, 'ingest').filter((s) =>
+      asArray(s.Action).includes('sqs:SendMessage'),
+    );
+    expect(sends.flatMap((s) => asArray(s.Resource))).toEqual([{ 'Fn::GetAtt': [dlqId(), 'Arn'] }]);
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'ingest')].Properties;
+    expect(fn.Environment.Variables[ENV.ingestDeadLetterQueue]).toEqual({ Ref: dlqId() });
   });
 
   it('ingest times out after 30 s', () => {

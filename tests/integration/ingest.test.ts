@@ -168,7 +168,7 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     expect((await h.table.getArticle('a-b'))?.article.title).toBe('T1');
   });
 
-  it('reports only the poison message of a batch as failed', async () => {
+  it('parks a message that is not an S3 notification at once, with the reason', async () => {
     h = await ingestHarness();
     await h.inbox.put('articles/good.md', md('Good', []));
     const poison = sqsRecord('this is not an S3 event');
@@ -177,23 +177,41 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
 
     const response = await h.handler(sqsEvent(poison, test, good));
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    // Acknowledged, not retried: no delivery could ever turn it into an S3 event.
+    expect(response.batchItemFailures).toEqual([]);
+    expect(h.parked).toEqual([
+      {
+        body: 'this is not an S3 event',
+        reason: expect.stringContaining('not an S3 event notification'),
+      },
+    ]);
     expect((await h.table.getArticle('good'))?.article.title).toBe('Good');
+  });
+
+  it('retries a poison message it could not park', async () => {
+    h = await ingestHarness({ parkFails: true });
+    await h.inbox.put('articles/good.md', md('Good', []));
+    const poison = sqsRecord('this is not an S3 event');
+    const good = h.event('created', 'articles/good.md', '01');
+
+    const response = await h.handler(sqsEvent(poison, good));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
   });
 
   it('answers each of two overlapping invocations with its own failures', async () => {
     // An SQS mapping runs batches concurrently, and the local runtime runs them through one
     // handler: a batch's failures must never leak into, or be cleared by, another batch.
-    h = await ingestHarness();
+    h = await ingestHarness({ unreadable: ['articles/broken.md'] });
     await h.inbox.put('articles/one.md', md('One', []));
     await h.inbox.put('articles/two.md', md('Two', []));
-    const poison = sqsRecord('this is not an S3 event');
-    const first = sqsEvent(h.event('created', 'articles/one.md', '01'), poison);
+    const broken = h.event('created', 'articles/broken.md', '01');
+    const first = sqsEvent(h.event('created', 'articles/one.md', '01'), broken);
     const second = sqsEvent(h.event('created', 'articles/two.md', '01'));
 
     const [a, b] = await Promise.all([h.handler(first), h.handler(second)]);
 
-    expect(a.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);
+    expect(a.batchItemFailures).toEqual([{ itemIdentifier: broken.messageId }]);
     expect(b.batchItemFailures).toEqual([]);
     expect((await h.table.getArticle('one'))?.article.title).toBe('One');
     expect((await h.table.getArticle('two'))?.article.title).toBe('Two');
@@ -256,6 +274,7 @@ describe('ingest under injected S3 faults', () => {
         inbox: new S3Inbox({ client: s3, bucket: h.aws.names.inboxBucket }),
         siteUrl: 'https://news.example.com/',
         now: () => new Date(),
+        deadLetters: { park: async () => {} },
       },
       quiet(),
     );

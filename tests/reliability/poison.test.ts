@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INGEST_MAX_RECEIVES } from '../../shared/contract/inbox.ts';
+import { objectEventsFromMessage } from '../../shared/ingest/s3-event.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { articleFile, randomSpec } from '../support/reliability-articles.ts';
 import { prng, SEED, scale } from '../support/reliability-config.ts';
@@ -17,7 +18,7 @@ describe('poison messages', () => {
     await rig?.stop();
   });
 
-  it('go to the DLQ after the last receive, with a failed report when they name a file; nothing else is lost', async () => {
+  it('go to the DLQ: at once when not an S3 event, after the last receive with a failed report when they name a file; nothing else is lost', async () => {
     // The inbox object of one key can never be read (a permanent fault, unlike the others).
     const faults = new Faults(prng(SEED + 6), () => undefined);
     rig = await startRig({
@@ -82,11 +83,14 @@ describe('poison messages', () => {
 
     const dead = rig.pipeline.queue.deadLetters;
     console.info(`poison: ${dead.length} messages in the DLQ after ${faults.total} read failures`);
-    expect(dead.map((d) => d.receiveCount)).toEqual(
-      Array(poison.length + 1).fill(INGEST_MAX_RECEIVES),
-    );
-    expect(dead.filter((d) => poison.includes(d.body))).toHaveLength(poison.length);
-    const parked = dead.find((d) => !poison.includes(d.body))?.body ?? '';
+    // Not S3 notifications: parked at their first receive, with the reason; the unreadable
+    // file's event only after its last.
+    const notifications = dead.filter((d) => poison.includes(d.body));
+    expect(notifications.map((d) => d.receiveCount)).toEqual(Array(poison.length).fill(1));
+    for (const d of notifications) expect(d.reason).toBe(whyPoison(d.body));
+    const retried = dead.filter((d) => !poison.includes(d.body));
+    expect(retried.map((d) => d.receiveCount)).toEqual([INGEST_MAX_RECEIVES]);
+    const parked = retried[0]?.body ?? '';
     expect(JSON.parse(parked).Records[0].s3.object.key).toBe(BROKEN_KEY);
     expect(faults.total).toBe(INGEST_MAX_RECEIVES);
 
@@ -108,3 +112,13 @@ describe('poison messages', () => {
     expect(rig.streamFailures).toEqual([]);
   });
 });
+
+/** What the decoder says is wrong with a message that is no S3 event notification. */
+function whyPoison(body: string): string {
+  try {
+    objectEventsFromMessage(body);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`not poison: ${body}`);
+}

@@ -7,6 +7,7 @@ import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { encodeKeyLikeS3 } from '../../shared/local/s3-notifications.ts';
+import type { Inbox } from '../../shared/ports/inbox.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 import { testAws } from './aws.ts';
@@ -48,17 +49,32 @@ export function sqsRecord(body: unknown): SQSRecord {
 
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
-/** The ingest handler on an s3rver of this test's own and a table of its own. */
-export async function ingestHarness(options: { now?: () => Date } = {}) {
+/**
+ * The ingest handler on an s3rver of this test's own and a table of its own. Faults an
+ * emulator cannot produce: `unreadable` keys fail every read, `parkFails` fails parking.
+ */
+export async function ingestHarness(
+  options: { now?: () => Date; unreadable?: string[]; parkFails?: boolean } = {},
+) {
   const aws: EmbeddedAws = await testAws();
   const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
   const outcomes: IngestOutcome[] = [];
+  const parked: { body: string; reason: string }[] = [];
   const handler = createIngestHandler(
     {
       store: table,
-      inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
+      inbox: withUnreadable(
+        new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
+        options.unreadable ?? [],
+      ),
       siteUrl: TEST_SITE.url,
       now: options.now ?? (() => new Date('2026-06-01T00:00:00.000Z')),
+      deadLetters: {
+        park: async (body, reason) => {
+          if (options.parkFails) throw new Error('injected: the dead-letter queue is unavailable');
+          parked.push({ body, reason });
+        },
+      },
     },
     { ...quiet(), onOutcome: (o) => outcomes.push(o) },
   );
@@ -75,5 +91,15 @@ export async function ingestHarness(options: { now?: () => Date } = {}) {
     const items = (out.Items ?? []).map((i) => unmarshall(i));
     return Object.fromEntries(items.map((i) => [`${i.pk}|${i.sk}`, i]));
   };
-  return { aws, table, handler, outcomes, inbox, event, dump, stop: () => aws.stop() };
+  return { aws, table, handler, outcomes, parked, inbox, event, dump, stop: () => aws.stop() };
+}
+
+function withUnreadable(inbox: Inbox, keys: readonly string[]): Inbox {
+  return {
+    read: async (key, versionId) => {
+      if (keys.includes(key)) throw new Error(`injected: ${key} cannot be read`);
+      return inbox.read(key, versionId);
+    },
+    writeReport: (report) => inbox.writeReport(report),
+  };
 }

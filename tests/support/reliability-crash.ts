@@ -85,6 +85,8 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
       inbox: new S3Inbox({ client: clients.s3, bucket: aws.names.inboxBucket }),
       siteUrl: TEST_SITE.url,
       now: () => new Date(),
+      // The queue is built below; nothing is parked before it exists.
+      deadLetters: { park: (body, reason) => queue.park(body, reason) },
     },
     { ...quiet(), onOutcome: (o) => outcomes.push(o) },
   );

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll } from 'vitest';
+import { localS3Client } from '../../shared/local/clients.ts';
+import { createBucket, createTable } from '../../shared/local/resources.ts';
+import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
+import { emulatorClients, fileEmulators, uniqueName } from '../support/aws.ts';
+import { serveVersions, versionKey } from '../support/reliability-pipeline.ts';
+import { articleStoreContract } from './article-store.ts';
+import { feedSourceContract } from './feed-source.ts';
+import { inboxContract } from './inbox.ts';
+import { siteBucketContract } from './site-bucket.ts';
+
+// The real adapters on DynamoDB Local and s3rver, started once for this file; each case has
+// a table or bucket of its own. The fakes meet the same contracts (fakes.test.ts).
+
+let clients: ReturnType<typeof emulatorClients> | undefined;
+/** A second S3 client whose GETs of a VersionId read that version's copy: s3rver has no versions. */
+let versionedS3: Promise<S3Client> | undefined;
+
+afterAll(async () => {
+  for (const client of Object.values((await clients) ?? {})) client.destroy();
+  (await versionedS3)?.destroy();
+});
+
+const shared = () => {
+  clients ??= emulatorClients();
+  return clients;
+};
+
+async function table() {
+  const { dynamo } = await shared();
+  const tableName = uniqueName('contract');
+  await createTable(dynamo, tableName);
+  return new DynamoArticleTable({ client: dynamo, tableName });
+}
+
+async function bucket() {
+  const { s3 } = await shared();
+  const name = uniqueName('contract');
+  await createBucket(s3, name);
+  return { s3, name };
+}
+
+articleStoreContract('DynamoArticleTable', table);
+feedSourceContract('DynamoArticleTable', table);
+
+inboxContract('S3Inbox', async () => {
+  const { s3, name } = await bucket();
+  versionedS3 ??= fileEmulators().then(({ s3: endpoint }) => {
+    const client = localS3Client(endpoint);
+    serveVersions(client);
+    return client;
+  });
+  const put = (Key: string, Body: string | Uint8Array) =>
+    s3.send(
+      new PutObjectCommand({ Bucket: name, Key, Body, ContentLength: Buffer.byteLength(Body) }),
+    );
+  return {
+    inbox: new S3Inbox({ client: await versionedS3, bucket: name }),
+    upload: async (key, body) => {
+      const versionId = randomUUID();
+      await put(key, body);
+      await put(versionKey(versionId), body);
+      return versionId;
+    },
+    remove: async (key) => {
+      await s3.send(new DeleteObjectCommand({ Bucket: name, Key: key }));
+    },
+  };
+});
+
+siteBucketContract('S3SiteBucket', async () => {
+  const { s3, name } = await bucket();
+  return {
+    bucket: new S3SiteBucket({ client: s3, bucket: name }),
+    stored: async (path) => {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: name, Key: path }));
+        return {
+          body: (await out.Body?.transformToString()) ?? '',
+          contentType: out.ContentType ?? '',
+          cacheControl: out.CacheControl ?? '',
+        };
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    plant: async (path, body) => {
+      await s3.send(new PutObjectCommand({ Bucket: name, Key: path, Body: body }));
+    },
+  };
+});

@@ -1,0 +1,35 @@
+import { InMemoryArticleTable } from '../support/fakes/article-store.ts';
+import { InMemoryInbox } from '../support/fakes/inbox.ts';
+import { InMemorySiteBucket } from '../support/fakes/site-bucket.ts';
+import { articleStoreContract } from './article-store.ts';
+import { feedSourceContract } from './feed-source.ts';
+import { inboxContract } from './inbox.ts';
+import { siteBucketContract } from './site-bucket.ts';
+
+// The fakes the use-case tests run on, held to the contracts the adapters meet (adapters.test.ts).
+
+articleStoreContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
+feedSourceContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
+
+inboxContract('InMemoryInbox', async () => {
+  const inbox = new InMemoryInbox();
+  return {
+    inbox,
+    upload: async (key, body) => inbox.put(key, body),
+    remove: async (key) => inbox.remove(key),
+  };
+});
+
+siteBucketContract('InMemorySiteBucket', async () => {
+  const bucket = new InMemorySiteBucket();
+  return {
+    bucket,
+    stored: async (path) => {
+      const file = bucket.file(path);
+      if (!file) return undefined;
+      const { path: _path, ...rest } = file;
+      return rest;
+    },
+    plant: async (path, body) => bucket.plant(path, body),
+  };
+});

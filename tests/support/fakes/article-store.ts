@@ -1,0 +1,147 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { StoredArticle } from '../../../shared/articles/stored.ts';
+import {
+  type ArticleStore,
+  type SourceRecord,
+  StaleWriteError,
+  WriteTooLargeError,
+} from '../../../shared/ports/article-store.ts';
+import type {
+  ArticleChange,
+  EntryRef,
+  FeedMeta,
+  FeedSource,
+} from '../../../shared/ports/feed-source.ts';
+import { dynamoItemBytes, TableValidationError } from './dynamo-limits.ts';
+import { byBytes, copy, type TableChange, type TableSnapshot, TableState } from './table-state.ts';
+
+export type { TableChange, TableSnapshot } from './table-state.ts';
+
+type Read = 'getSource' | 'dueScheduled' | keyof FeedSource;
+
+/** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
+const MAX_TRANSACTION_ITEMS = 100;
+const BATCH_GET_LIMIT = 100;
+const MAX_ITEM_BYTES = 400 * 1024;
+
+function checkLimit(limit: number): void {
+  if (!(limit >= 1)) throw new TableValidationError('Limit must be greater than or equal to 1');
+}
+
+function articleItem(stored: StoredArticle): Record<string, unknown> {
+  return { pk: `ART#${stored.article.id}`, sk: 'A', ...stored.article, rev: stored.rev };
+}
+
+/**
+ * The single table in memory, as DynamoArticleTable reads and writes it: ArticleStore for
+ * ingest and release, FeedSource for publish. Same conditions (StaleWriteError), same limits
+ * (WriteTooLargeError past 100 items; a ValidationException-named error for what DynamoDB
+ * refuses), same orders. It also keeps the table's stream (`takeChanges`), and hooks let a
+ * test play a concurrent writer or inject a failure.
+ */
+export class InMemoryArticleTable implements ArticleStore, FeedSource {
+  private readonly state = new TableState();
+  /** Set inside a hook's own calls, so they do not run hooks again (other callers still do). */
+  private readonly inHook = new AsyncLocalStorage<true>();
+
+  /**
+   * Runs before each commit is checked. It may throw (an injected failure) or write to the
+   * table (a concurrent writer; its own commits do not run the hook again).
+   */
+  beforeCommit?: (change: TableChange) => void | Promise<void>;
+  /** Runs before each read, likewise: a test can move the table between two reads. */
+  beforeRead?: (read: Read) => void | Promise<void>;
+
+  private async hook<T>(run: ((arg: T) => void | Promise<void>) | undefined, arg: T) {
+    if (!run || this.inHook.getStore()) return;
+    await this.inHook.run(true, () => run(arg));
+  }
+
+  async getSource(key: string): Promise<SourceRecord | undefined> {
+    await this.hook(this.beforeRead, 'getSource');
+    return copy(this.state.sources.get(key));
+  }
+
+  async getArticle(id: string): Promise<StoredArticle | undefined> {
+    await this.hook(this.beforeRead, 'getArticle');
+    return copy(this.state.articles.get(id));
+  }
+
+  async commit(change: TableChange): Promise<void> {
+    await this.hook(this.beforeCommit, change);
+    const operations = this.state.operations(change);
+    if (operations.length > MAX_TRANSACTION_ITEMS) {
+      throw new WriteTooLargeError(
+        `one article change needs ${operations.length} table writes; the limit is ${MAX_TRANSACTION_ITEMS}`,
+      );
+    }
+    // What DynamoDB refuses outright, before it checks any condition.
+    if (operations.length === 0)
+      throw new TableValidationError('a transaction needs at least one item');
+    const items = operations.map((op) => op.item);
+    if (new Set(items).size !== items.length)
+      throw new TableValidationError(
+        'Transaction request cannot include multiple operations on one item',
+      );
+    for (const write of change.articles) {
+      if (write.put && dynamoItemBytes(articleItem(write.put)) > MAX_ITEM_BYTES)
+        throw new TableValidationError('Item size has exceeded the maximum allowed size');
+    }
+    if (!operations.every((op) => op.holds?.() ?? true))
+      throw new StaleWriteError('the article changed while it was being written');
+    for (const op of operations) op.apply();
+  }
+
+  async dueScheduled(nowIso: string, limit: number): Promise<string[]> {
+    await this.hook(this.beforeRead, 'dueScheduled');
+    checkLimit(limit);
+    const due = `${nowIso}#\uffff`;
+    const { schedule } = this.state;
+    return [...schedule.keys()]
+      .filter((sortKey) => byBytes(sortKey, due) <= 0)
+      .sort(byBytes)
+      .slice(0, limit)
+      .map((sortKey) => schedule.get(sortKey) as string);
+  }
+
+  async getFeedMeta(feed: string): Promise<FeedMeta | undefined> {
+    await this.hook(this.beforeRead, 'getFeedMeta');
+    return this.state.feedMeta(feed);
+  }
+
+  async listFeedMetas(): Promise<FeedMeta[]> {
+    await this.hook(this.beforeRead, 'listFeedMetas');
+    return [...this.state.metas.keys()]
+      .sort(byBytes)
+      .flatMap((key) => this.state.feedMeta(key) ?? []);
+  }
+
+  async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
+    await this.hook(this.beforeRead, 'latestEntries');
+    checkLimit(limit);
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.keys()]
+      .sort((a, b) => byBytes(b, a))
+      .slice(0, limit)
+      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
+  async getArticles(ids: string[]): Promise<StoredArticle[]> {
+    await this.hook(this.beforeRead, 'getArticles');
+    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
+      const chunk = ids.slice(i, i + BATCH_GET_LIMIT);
+      if (new Set(chunk).size !== chunk.length)
+        throw new TableValidationError('Provided list of item keys contains duplicates');
+    }
+    return ids.flatMap((id) => copy(this.state.articles.get(id)) ?? []);
+  }
+
+  /** The stream records of article items written since the last call, oldest first. */
+  takeChanges(): ArticleChange[] {
+    return this.state.stream.splice(0);
+  }
+
+  snapshot(): TableSnapshot {
+    return this.state.snapshot();
+  }
+}

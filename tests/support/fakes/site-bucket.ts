@@ -1,0 +1,71 @@
+import { sha256 } from '../../../shared/contract/content-hash.ts';
+import type { SiteBucket, SiteFile } from '../../../shared/ports/site-bucket.ts';
+
+/** One call of the bucket, whether it changed anything or not. */
+export interface SiteBucketCall {
+  op: 'put' | 'delete';
+  path: string;
+  /** It wrote or deleted an object (false: skipped, or nothing to delete). */
+  changed: boolean;
+}
+
+interface StoredObject {
+  file: SiteFile;
+  /** The content hash kept in the object's metadata; absent on an object someone else wrote. */
+  hash?: string;
+}
+
+/**
+ * The site bucket in memory, as S3SiteBucket behaves: a put whose body hashes like the
+ * stored object's writes nothing (whatever its content type) and returns false; a delete
+ * returns whether there was an object. `calls` records every call in order; the hooks let a
+ * test fail a call or change the table while files are being written.
+ */
+export class InMemorySiteBucket implements SiteBucket {
+  private readonly objects = new Map<string, StoredObject>();
+  readonly calls: SiteBucketCall[] = [];
+  /** Runs before each put: it may throw (that PUT fails) or write elsewhere. */
+  beforePut?: (file: SiteFile) => void | Promise<void>;
+  beforeDelete?: (path: string) => void | Promise<void>;
+
+  async put(file: SiteFile): Promise<boolean> {
+    await this.beforePut?.(file);
+    const hash = sha256(file.body);
+    const changed = (this.objects.get(file.path)?.hash ?? '') !== hash;
+    if (changed) this.objects.set(file.path, { file: { ...file }, hash });
+    this.calls.push({ op: 'put', path: file.path, changed });
+    return changed;
+  }
+
+  async delete(path: string): Promise<boolean> {
+    await this.beforeDelete?.(path);
+    const changed = this.objects.delete(path);
+    this.calls.push({ op: 'delete', path, changed });
+    return changed;
+  }
+
+  /** Stores an object as another tool would: without the content hash. */
+  plant(path: string, body: string): void {
+    this.objects.set(path, {
+      file: { path, body, contentType: 'application/octet-stream', cacheControl: '' },
+    });
+  }
+
+  file(path: string): SiteFile | undefined {
+    const stored = this.objects.get(path);
+    return stored ? { ...stored.file } : undefined;
+  }
+
+  text(path: string): string | undefined {
+    return this.objects.get(path)?.file.body;
+  }
+
+  paths(): string[] {
+    return [...this.objects.keys()].sort();
+  }
+
+  /** The paths `op` was called for, in call order (a path called twice appears twice). */
+  pathsOf(op: SiteBucketCall['op']): string[] {
+    return this.calls.filter((c) => c.op === op).map((c) => c.path);
+  }
+}

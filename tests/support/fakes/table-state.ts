@@ -1,0 +1,179 @@
+import { isDeepStrictEqual } from 'node:util';
+import { type Article, type FeedRef, feedKey } from '../../../shared/articles/article.ts';
+import type {
+  ArticleWrite,
+  FeedMetaChange,
+  StoredArticle,
+} from '../../../shared/articles/stored.ts';
+import type { ArticleStore, SourceRecord } from '../../../shared/ports/article-store.ts';
+import type { ArticleChange, EntryRef, FeedMeta } from '../../../shared/ports/feed-source.ts';
+
+export type TableChange = Parameters<ArticleStore['commit']>[0];
+
+/** One item of a transaction: the item it touches, its condition, its effect. */
+export interface Operation {
+  item: string;
+  holds?: () => boolean;
+  apply: () => void;
+}
+
+/** What the table holds; a deep copy, for "this wrote nothing" assertions. */
+export interface TableSnapshot {
+  sources: Record<string, SourceRecord>;
+  articles: Record<string, StoredArticle>;
+  entries: Record<string, Record<string, EntryRef>>;
+  metas: Record<string, MetaItem>;
+  schedule: Record<string, string>;
+}
+
+interface MetaItem {
+  name: string;
+  count: number;
+}
+
+/** The adapter's marshalling drops undefined values; a copy also keeps callers' objects out. */
+export const copy = <T>(value: T): T =>
+  value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+
+/** DynamoDB orders string sort keys by their UTF-8 bytes. */
+export const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** Sums the meta changes of several writes, as one transaction may touch an item only once. */
+function mergeMetas(writes: ArticleWrite[]): FeedMetaChange[] {
+  const merged = new Map<string, FeedMetaChange>();
+  for (const change of writes.flatMap((w) => w.feedMeta)) {
+    const seen = merged.get(feedKey(change.feed));
+    const countDelta = (seen?.countDelta ?? 0) + change.countDelta;
+    merged.set(feedKey(change.feed), { feed: change.feed, countDelta });
+  }
+  return [...merged.values()].filter((change) => change.countDelta !== 0);
+}
+
+/**
+ * The items of the table (README "Table") and its stream of article changes, and how one
+ * change turns into transaction items, as shared/stores/article-transaction.ts writes them.
+ */
+export class TableState {
+  readonly sources = new Map<string, SourceRecord>();
+  readonly articles = new Map<string, StoredArticle>();
+  /** Feed key → sort key → entry. */
+  readonly entries = new Map<string, Map<string, EntryRef>>();
+  readonly metas = new Map<string, MetaItem>();
+  /** Sort key → article id. */
+  readonly schedule = new Map<string, string>();
+  readonly stream: ArticleChange[] = [];
+  private streamSequence = 0;
+
+  /** The transaction items of a change, in the adapter's order. */
+  operations(change: TableChange): Operation[] {
+    const ops: Operation[] = [];
+    if (change.source) ops.push(this.sourceOperation(change.source));
+    for (const write of change.articles) ops.push(...this.articleOperations(write));
+    for (const meta of mergeMetas(change.articles)) ops.push(this.metaOperation(meta));
+    return ops;
+  }
+
+  /** A tag or author feed's meta, read as the adapter reads it: kind and slug from the key. */
+  feedMeta(key: string): FeedMeta | undefined {
+    const meta = this.metas.get(key);
+    if (!meta) return undefined;
+    const slash = key.indexOf('/');
+    const kind = slash < 0 ? 'all' : key.slice(0, slash);
+    const feed: FeedRef =
+      kind === 'all'
+        ? { kind: 'all' }
+        : { kind: kind as 'tag' | 'author', slug: key.slice(slash + 1), name: meta.name };
+    return { feed, count: meta.count };
+  }
+
+  snapshot(): TableSnapshot {
+    const feeds = [...this.entries].filter(([, entries]) => entries.size > 0);
+    return copy({
+      sources: Object.fromEntries(this.sources),
+      articles: Object.fromEntries(this.articles),
+      entries: Object.fromEntries(feeds.map(([feed, map]) => [feed, Object.fromEntries(map)])),
+      metas: Object.fromEntries(this.metas),
+      schedule: Object.fromEntries(this.schedule),
+    });
+  }
+
+  private sourceOperation({ record, previousRevision }: NonNullable<TableChange['source']>) {
+    return {
+      item: `SRC#${record.key}`,
+      holds: () => this.sources.get(record.key)?.revision === previousRevision,
+      apply: () => this.sources.set(record.key, copy(record)),
+    };
+  }
+
+  private articleOperations(write: ArticleWrite): Operation[] {
+    // Put and Delete both carry the condition; a write with neither checks nothing.
+    const holds = (id: string) => () => this.articles.get(id)?.rev === write.expectedRev;
+    const ops: Operation[] = [];
+    const { put, deleteId } = write;
+    if (put) {
+      const id = put.article.id;
+      ops.push({ item: `ART#${id}`, holds: holds(id), apply: () => this.setArticle(id, put) });
+    }
+    if (deleteId) {
+      const apply = () => this.setArticle(deleteId, undefined);
+      ops.push({ item: `ART#${deleteId}`, holds: holds(deleteId), apply });
+    }
+    for (const e of write.entries.delete) {
+      const feed = feedKey(e.feed);
+      const apply = () => this.entries.get(feed)?.delete(e.sortKey);
+      ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });
+    }
+    for (const e of write.entries.put) {
+      const feed = feedKey(e.feed);
+      const apply = () => {
+        const entries = this.entries.get(feed) ?? new Map<string, EntryRef>();
+        entries.set(e.sortKey, { id: e.id, rev: e.rev });
+        this.entries.set(feed, entries);
+      };
+      ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });
+    }
+    const { put: scheduled, delete: unscheduled } = write.schedule;
+    if (unscheduled) {
+      const apply = () => this.schedule.delete(unscheduled.sortKey);
+      ops.push({ item: `SCHED|${unscheduled.sortKey}`, apply });
+    }
+    if (scheduled) {
+      const apply = () => this.schedule.set(scheduled.sortKey, scheduled.id);
+      ops.push({ item: `SCHED|${scheduled.sortKey}`, apply });
+    }
+    return ops;
+  }
+
+  private metaOperation({ feed, countDelta }: FeedMetaChange): Operation {
+    const key = feedKey(feed);
+    return {
+      item: `FEEDMETA|${key}`,
+      apply: () => {
+        const meta = this.metas.get(key);
+        // The first spelling of a tag or author name stays its display name.
+        const name = meta?.name ?? (feed.kind === 'all' ? '' : feed.name);
+        this.metas.set(key, { name, count: (meta?.count ?? 0) + countDelta });
+      },
+    };
+  }
+
+  /** Writes or removes an article item and records it on the stream, as DynamoDB would. */
+  private setArticle(id: string, stored: StoredArticle | undefined): void {
+    const before = this.articles.get(id);
+    const after = stored ? copy(stored) : undefined;
+    if (after) this.articles.set(id, after);
+    else this.articles.delete(id);
+    // DynamoDB writes no stream record for a write that changes nothing.
+    if (isDeepStrictEqual(before, after)) return;
+    this.streamSequence += 1;
+    this.stream.push({
+      recordId: String(this.streamSequence).padStart(21, '0'),
+      before: imageOf(before),
+      after: imageOf(after),
+    });
+  }
+}
+
+function imageOf(stored: StoredArticle | undefined): Article | undefined {
+  return stored ? copy(stored.article) : undefined;
+}

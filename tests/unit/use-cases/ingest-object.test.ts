@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
+import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
+import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
+import { StaleWriteError } from '../../../shared/ports/article-store.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { InMemoryInbox } from '../../support/fakes/inbox.ts';
+
+const KEY = 'articles/a.md';
+
+const md = (title: string, tags: string[] = ['one']) =>
+  `---\ntitle: ${title}\ntags: [${tags.join(', ')}]\n---\n\nBody of ${title}.\n`;
+
+/** Ingest on the in-memory table and inbox: an editor uploads, S3 announces, ingest runs. */
+function rig() {
+  const store = new InMemoryArticleTable();
+  const inbox = new InMemoryInbox();
+  const deps = {
+    store,
+    inbox,
+    siteUrl: 'https://news.example.com/',
+    now: () => new Date('2026-06-01T00:00:00.000Z'),
+  };
+  const created = (sequencer: string, versionId: string, key = KEY): ObjectEvent => ({
+    kind: 'created',
+    bucket: 'inbox',
+    key,
+    versionId,
+    sequencer,
+    eventTime: `2026-01-05T10:00:${sequencer.slice(-2)}.000Z`,
+  });
+  const removed = (sequencer: string, key = KEY): ObjectEvent => ({
+    kind: 'removed',
+    bucket: 'inbox',
+    key,
+    sequencer,
+    eventTime: `2026-01-05T10:00:${sequencer.slice(-2)}.000Z`,
+  });
+  const ingest = (event: ObjectEvent) => ingestObjectEvent(event, deps);
+  return { store, inbox, deps, created, removed, ingest };
+}
+
+const statusOf = (outcome: IngestOutcome) =>
+  outcome.kind === 'applied' ? outcome.report.status : outcome.kind;
+
+describe('ingestObjectEvent on the in-memory table', () => {
+  it('publishes an upload: the article, its feed entries, its tag count and a report', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const version = inbox.put(KEY, md('First'));
+
+    const outcome = await ingest(created('01', version));
+
+    expect(statusOf(outcome)).toBe('published');
+    expect((await store.getArticle('a'))?.article).toMatchObject({
+      title: 'First',
+      status: 'live',
+      sourceKey: KEY,
+    });
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 1 }]);
+    expect((await store.getFeedMeta('tag/one'))?.count).toBe(1);
+    expect(inbox.report(KEY)).toMatchObject({ status: 'published', id: 'a', sequencer: '01' });
+  });
+
+  it('does nothing for an event older than the newest one applied', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const older = inbox.put(KEY, md('Older'));
+    const newer = inbox.put(KEY, md('Newer'));
+    await ingest(created('02', newer));
+    const table = store.snapshot();
+    const reports = inbox.reports.length;
+
+    const outcome = await ingest(created('01', older));
+
+    expect(outcome.kind).toBe('stale');
+    expect(store.snapshot()).toEqual(table);
+    expect(inbox.reports).toHaveLength(reports);
+    expect((await store.getArticle('a'))?.article.title).toBe('Newer');
+  });
+
+  it('writes nothing for a duplicate but its report, in case the first delivery died before it', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const version = inbox.put(KEY, md('First'));
+    await ingest(created('01', version));
+    const first = inbox.report(KEY);
+    const table = store.snapshot();
+    inbox.remove(`reports/${KEY}.json`);
+
+    const outcome = await ingest(created('01', version));
+
+    expect(outcome.kind).toBe('duplicate');
+    expect(store.snapshot()).toEqual(table);
+    expect(inbox.report(KEY)).toEqual(first);
+  });
+
+  it('leaves a tombstone on delete, so an older create delivered late cannot bring the article back', async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const version = inbox.put(KEY, md('Doomed'));
+    await ingest(created('01', version));
+    inbox.remove(KEY);
+
+    const deleted = await ingest(removed('03'));
+    const late = await ingest(created('02', version));
+
+    expect([statusOf(deleted), statusOf(late)]).toEqual(['deleted', 'stale']);
+    expect(await store.getArticle('a')).toBeUndefined();
+    expect(await store.latestEntries('all', 10)).toEqual([]);
+    expect((await store.getFeedMeta('tag/one'))?.count).toBe(0);
+    expect(await store.getSource(KEY)).toMatchObject({ deleted: true, id: 'a', sequencer: '03' });
+    expect(inbox.report(KEY)).toMatchObject({ status: 'deleted', id: 'a', sequencer: '03' });
+  });
+
+  it('keeps the published article when a later upload is rejected, and reports the rejection', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Good'))));
+    const changes = store.takeChanges();
+
+    const outcome = await ingest(created('02', inbox.put(KEY, '')));
+
+    expect(statusOf(outcome)).toBe('rejected');
+    expect(changes).toHaveLength(1);
+    expect(store.takeChanges()).toEqual([]);
+    expect(await store.getArticle('a')).toMatchObject({ rev: 1, article: { title: 'Good' } });
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 1 }]);
+    expect(inbox.report(KEY)).toMatchObject({ status: 'rejected', sequencer: '02' });
+    expect(inbox.report(KEY)?.reason).toBeTruthy();
+  });
+
+  it('still applies an older good upload delivered after a newer rejection, keeping the rejection as the report', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const good = inbox.put(KEY, md('Good'));
+    const bad = inbox.put(KEY, '');
+    await ingest(created('02', bad));
+
+    const outcome = await ingest(created('01', good));
+
+    expect(statusOf(outcome)).toBe('published');
+    expect((await store.getArticle('a'))?.article.title).toBe('Good');
+    expect(inbox.report(KEY)).toMatchObject({ status: 'rejected', sequencer: '02' });
+    // A redelivery of the rejection is now a duplicate, not a second rejection.
+    expect((await ingest(created('02', bad))).kind).toBe('duplicate');
+  });
+
+  it('writes only the new sequencer for identical content', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Same'))));
+    store.takeChanges();
+    const before = store.snapshot();
+
+    const outcome = await ingest(created('02', inbox.put(KEY, md('Same'))));
+
+    expect(statusOf(outcome)).toBe('unchanged');
+    expect(store.takeChanges()).toEqual([]);
+    const after = store.snapshot();
+    expect({ ...after, sources: {} }).toEqual({ ...before, sources: {} });
+    expect(after.sources[KEY]).toMatchObject({ sequencer: '02', appliedSequencer: '02' });
+    expect(after.sources[KEY]?.revision).toBe((before.sources[KEY]?.revision ?? 0) + 1);
+  });
+
+  it('reads again and re-plans when another event for the key commits first', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const first = inbox.put(KEY, md('First'));
+    const second = inbox.put(KEY, md('Second', ['two']));
+    let commits = 0;
+    store.beforeCommit = async () => {
+      commits += 1;
+      // The earlier event, delivered to another consumer, commits between our read and write.
+      if (commits === 1) await ingest(created('01', first));
+    };
+
+    const outcome = await ingest(created('02', second));
+
+    expect(commits).toBe(2);
+    expect(statusOf(outcome)).toBe('updated');
+    expect(await store.getArticle('a')).toMatchObject({ rev: 2, article: { title: 'Second' } });
+    expect(await store.latestEntries('tag/one', 10)).toEqual([]);
+    expect(await store.latestEntries('tag/two', 10)).toEqual([{ id: 'a', rev: 2 }]);
+    expect(inbox.report(KEY)).toMatchObject({ status: 'updated', sequencer: '02' });
+  });
+
+  it('gives up with StaleWriteError after five attempts when the key keeps moving', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('First'))));
+    const table = store.snapshot();
+    let commits = 0;
+    store.beforeCommit = async () => {
+      commits += 1;
+      const current = await store.getSource(KEY);
+      if (!current) throw new Error('the source record is missing');
+      const record = { ...current, revision: current.revision + 1 };
+      await store.commit({ source: { record, previousRevision: current.revision }, articles: [] });
+    };
+
+    await expect(ingest(created('02', inbox.put(KEY, md('Second'))))).rejects.toThrow(
+      StaleWriteError,
+    );
+
+    expect(commits).toBe(5);
+    expect(store.snapshot().articles).toEqual(table.articles);
+    expect(inbox.report(KEY)).toMatchObject({ sequencer: '01' });
+  });
+
+  it('does not retry a failure that is not a conflict', async () => {
+    const { store, inbox, created, ingest } = rig();
+    let commits = 0;
+    store.beforeCommit = () => {
+      commits += 1;
+      throw new Error('DynamoDB is down');
+    };
+
+    await expect(ingest(created('01', inbox.put(KEY, md('First'))))).rejects.toThrow(
+      'DynamoDB is down',
+    );
+    expect(commits).toBe(1);
+    expect(inbox.reports).toEqual([]);
+  });
+});
