@@ -53,7 +53,7 @@ async function publishOne(site: Site, article: Article, config: SiteConfig) {
   site.meter.reset();
   const start = performance.now();
   const result = await publishChanges([{ recordId: `new-${article.id}`, after: article }], {
-    source: site.table,
+    feeds: site.table,
     bucket: site.bucket,
     config,
   });

@@ -10,7 +10,7 @@ import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 
 // Composition root: built once per container from validated configuration.
 const config = siteConfigFromEnv(process.env);
-const source = new DynamoArticleTable({
+const feeds = new DynamoArticleTable({
   client: new DynamoDBClient({}),
   tableName: requireEnv(process.env, ENV.tableName),
 });
@@ -20,6 +20,6 @@ const bucket = new S3SiteBucket({
 });
 
 export const handler = createPublishHandler(
-  { source, bucket, config },
+  { feeds, bucket, config },
   { logger: new Logger(), metrics: new Metrics() },
 );

@@ -80,7 +80,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   );
   const publish = createPublishHandler(
     {
-      source: table,
+      feeds: table,
       bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
       config: site,
     },

@@ -1,5 +1,5 @@
 import { type Article, type FeedRef, feedKey, feedsOf } from '../articles/article.ts';
-import type { ArticleChange } from '../ports/feed-source.ts';
+import type { ArticleChange } from '../ports/feed-reader.ts';
 
 /** What one batch of changes makes stale: each feed and page at most once. */
 export interface Affected {

@@ -1,13 +1,13 @@
 import { eachLimited } from '../concurrency/each-limited.ts';
 import type { SiteConfig } from '../config/site.ts';
-import type { ArticleChange, FeedSource } from '../ports/feed-source.ts';
+import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { affectedBy } from './affected.ts';
 import { ConcurrentChangeError } from './errors.ts';
 import { articleCache, feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
 
 export interface PublishDeps {
-  source: FeedSource;
+  feeds: FeedReader;
   bucket: SiteBucket;
   config: SiteConfig;
   /** Units rendered at once (default 8). */
@@ -50,7 +50,7 @@ export async function publishChanges(
   };
   if (changes.length === 0) return result;
   const affected = affectedBy(changes);
-  const unitDeps = { source: deps.source, config: deps.config, articles: articleCache() };
+  const unitDeps = { feeds: deps.feeds, config: deps.config, articles: articleCache() };
   const units: RenderUnit[] = [
     ...[...affected.feeds.values()].map(({ feed, causes }) => feedUnit(feed, causes, unitDeps)),
     ...[...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),

@@ -18,7 +18,7 @@ import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
 import { renderFeed } from '../feeds/render-feed.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
-import type { EntryRef, FeedMeta, FeedSource } from '../ports/feed-source.ts';
+import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { SiteFile } from '../ports/site-bucket.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
@@ -41,7 +41,7 @@ export interface RenderUnit {
 }
 
 interface UnitDeps {
-  source: FeedSource;
+  feeds: FeedReader;
   config: SiteConfig;
   /**
    * Articles already read in this publish run, by `id@rev`. Keyed by revision, it can never
@@ -73,12 +73,12 @@ function file(path: string, body: string, contentType: string, cacheControl: str
   return { path, body, contentType, cacheControl };
 }
 
-async function articlesOf({ source, articles: cache }: UnitDeps, entries: readonly EntryRef[]) {
+async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonly EntryRef[]) {
   const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
   const missing = entries.filter((e) => !cache.has(cacheKey(e)));
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
-    const read = source.getArticles(missing.map((e) => e.id));
+    const read = feeds.getArticles(missing.map((e) => e.id));
     for (const e of missing) {
       cache.set(
         cacheKey(e),
@@ -95,20 +95,20 @@ async function articlesOf({ source, articles: cache }: UnitDeps, entries: readon
  * articles and links every feed.
  */
 export function feedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): RenderUnit {
-  const { source, config } = deps;
+  const { feeds, config } = deps;
   const key = feedKey(feed);
   const isSite = feed.kind === 'all';
   const version = async () => {
-    const entries = entriesVersion(await source.latestEntries(key, config.itemLimit));
-    return isSite ? `${entries}|${metasVersion(await source.listFeedMetas())}` : entries;
+    const entries = entriesVersion(await feeds.latestEntries(key, config.itemLimit));
+    return isSite ? `${entries}|${metasVersion(await feeds.listFeedMetas())}` : entries;
   };
   return {
     name: `feed ${key}`,
     causes,
     version,
     render: async () => {
-      const entries = await source.latestEntries(key, config.itemLimit);
-      const metas = isSite ? await source.listFeedMetas() : [];
+      const entries = await feeds.latestEntries(key, config.itemLimit);
+      const metas = isSite ? await feeds.listFeedMetas() : [];
       const stamp = isSite
         ? `${entriesVersion(entries)}|${metasVersion(metas)}`
         : entriesVersion(entries);
@@ -120,7 +120,7 @@ export function feedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): Rende
         };
       }
       // The meta's name is the first spelling seen, so the feed title does not flip-flop.
-      const named = isSite ? feed : ((await source.getFeedMeta(key))?.feed ?? feed);
+      const named = isSite ? feed : ((await feeds.getFeedMeta(key))?.feed ?? feed);
       const articles = await articlesOf(deps, entries);
       const rendered = renderFeed({ feed: named, site: config, articles });
       const put = FEED_FORMATS.map((format) =>
@@ -135,14 +135,14 @@ export function feedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): Rende
   };
 }
 
-export function pageUnit(id: string, causes: string[], { source, config }: UnitDeps): RenderUnit {
+export function pageUnit(id: string, causes: string[], { feeds, config }: UnitDeps): RenderUnit {
   const path = articlePath(id);
   return {
     name: `page ${id}`,
     causes,
-    version: async () => String((await source.getArticle(id))?.rev ?? 'none'),
+    version: async () => String((await feeds.getArticle(id))?.rev ?? 'none'),
     render: async () => {
-      const stored = await source.getArticle(id);
+      const stored = await feeds.getArticle(id);
       const version = String(stored?.rev ?? 'none');
       if (stored?.article.status !== 'live') return { version, files: { put: [], remove: [path] } };
       const body = renderArticlePage(stored.article, config);
@@ -155,13 +155,13 @@ export function pageUnit(id: string, causes: string[], { source, config }: UnitD
 }
 
 /** Tags page, OPML and 404: they list the feeds. */
-export function listingsUnit(causes: string[], { source, config }: UnitDeps): RenderUnit {
+export function listingsUnit(causes: string[], { feeds, config }: UnitDeps): RenderUnit {
   return {
     name: 'feed listings',
     causes,
-    version: async () => metasVersion(await source.listFeedMetas()),
+    version: async () => metasVersion(await feeds.listFeedMetas()),
     render: async () => {
-      const metas = await source.listFeedMetas();
+      const metas = await feeds.listFeedMetas();
       const listings = listingsOf(metas);
       const put = [
         file(

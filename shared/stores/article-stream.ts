@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { ARTICLE_PK_PREFIX } from '../contract/table.ts';
-import type { ArticleChange } from '../ports/feed-source.ts';
+import type { ArticleChange } from '../ports/feed-reader.ts';
 import { itemToArticle } from './table-items.ts';
 
 type Image = Record<string, AttributeValue> | undefined;

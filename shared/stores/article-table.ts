@@ -14,7 +14,7 @@ import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
 import { keys } from '../contract/table.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
-import type { EntryRef, FeedMeta, FeedSource } from '../ports/feed-source.ts';
+import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import { transactionItems } from './article-transaction.ts';
 import { itemToArticle, itemToFeedMeta, itemToSource } from './table-items.ts';
 
@@ -27,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The table, as ingest, release and publish use it. Every read is strongly consistent: a
  * publish triggered by a stream record must see the transaction that produced it.
  */
-export class DynamoArticleTable implements ArticleStore, FeedSource {
+export class DynamoArticleTable implements ArticleStore, FeedReader {
   private readonly client: DynamoDBClient;
   private readonly tableName: string;
 

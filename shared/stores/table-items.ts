@@ -3,7 +3,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import { keys } from '../contract/table.ts';
 import type { SourceRecord } from '../ports/article-store.ts';
-import type { FeedMeta } from '../ports/feed-source.ts';
+import type { FeedMeta } from '../ports/feed-reader.ts';
 import { InvalidItemError } from './errors.ts';
 
 type Item = Record<string, unknown>;

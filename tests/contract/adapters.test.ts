@@ -14,7 +14,7 @@ import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 import { emulatorClients, fileEmulators, uniqueName } from '../support/aws.ts';
 import { serveVersions, versionKey } from '../support/reliability-pipeline.ts';
 import { articleStoreContract } from './article-store.ts';
-import { feedSourceContract } from './feed-source.ts';
+import { feedReaderContract } from './feed-reader.ts';
 import { inboxContract } from './inbox.ts';
 import { siteBucketContract } from './site-bucket.ts';
 
@@ -50,7 +50,7 @@ async function bucket() {
 }
 
 articleStoreContract('DynamoArticleTable', table);
-feedSourceContract('DynamoArticleTable', table);
+feedReaderContract('DynamoArticleTable', table);
 
 inboxContract('S3Inbox', async () => {
   const { s3, name } = await bucket();

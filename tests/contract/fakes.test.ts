@@ -2,14 +2,14 @@ import { InMemoryArticleTable } from '../support/fakes/article-store.ts';
 import { InMemoryInbox } from '../support/fakes/inbox.ts';
 import { InMemorySiteBucket } from '../support/fakes/site-bucket.ts';
 import { articleStoreContract } from './article-store.ts';
-import { feedSourceContract } from './feed-source.ts';
+import { feedReaderContract } from './feed-reader.ts';
 import { inboxContract } from './inbox.ts';
 import { siteBucketContract } from './site-bucket.ts';
 
 // The fakes the use-case tests run on, held to the contracts the adapters meet (adapters.test.ts).
 
 articleStoreContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
-feedSourceContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
+feedReaderContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
 
 inboxContract('InMemoryInbox', async () => {
   const inbox = new InMemoryInbox();

@@ -188,7 +188,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       delete: (path) => h.bucket.delete(path),
     };
     const a = publishChanges(firstChanges, {
-      source: h.source,
+      feeds: h.feeds,
       bucket: slowBucket,
       config: TEST_SITE,
     });
@@ -196,7 +196,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
 
     await upload(h, { 'articles/a.md': md('New title', ['x']) }, '02');
     const b = await publishChanges(articleChanges(await h.takeRecords()), {
-      source: h.source,
+      feeds: h.feeds,
       bucket: h.bucket,
       config: TEST_SITE,
     });
@@ -228,7 +228,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     };
     const changes = articleChanges(records);
     const first = await publishChanges(changes, {
-      source: h.source,
+      feeds: h.feeds,
       bucket: flaky,
       config: TEST_SITE,
     });
@@ -241,7 +241,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
 
     const retry = await publishChanges(
       changes.filter((c) => first.failedRecordIds.includes(c.recordId)),
-      { source: h.source, bucket: flaky, config: TEST_SITE },
+      { feeds: h.feeds, bucket: flaky, config: TEST_SITE },
     );
     expect(retry.failures).toEqual([]);
     expect(await h.site.text('tags/x/atom.xml')).toContain('A');

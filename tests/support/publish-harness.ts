@@ -40,9 +40,9 @@ export async function publishHarness(site: SiteConfig = TEST_SITE) {
   const s3 = localS3Client(aws.endpoints.s3);
   const dynamoCommands = recordCommands(dynamo);
   const s3Commands = recordCommands(s3);
-  const source = new DynamoArticleTable({ client: dynamo, tableName: aws.names.table });
+  const feeds = new DynamoArticleTable({ client: dynamo, tableName: aws.names.table });
   const bucket = new S3SiteBucket({ client: s3, bucket: aws.names.siteBucket });
-  const publish = createPublishHandler({ source, bucket, config: site }, quiet());
+  const publish = createPublishHandler({ feeds, bucket, config: site }, quiet());
 
   const pending: DynamoDBRecord[] = [];
   const poller = new StreamPoller({
@@ -65,7 +65,7 @@ export async function publishHarness(site: SiteConfig = TEST_SITE) {
   };
   return {
     ...ingest,
-    source,
+    feeds,
     bucket,
     publish,
     takeRecords,

@@ -92,7 +92,7 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
   );
   const publish = createPublishHandler(
     {
-      source: table,
+      feeds: table,
       bucket: new S3SiteBucket({ client: clients.s3, bucket: aws.names.siteBucket }),
       config: TEST_SITE,
     },

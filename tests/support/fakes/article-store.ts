@@ -10,14 +10,14 @@ import type {
   ArticleChange,
   EntryRef,
   FeedMeta,
-  FeedSource,
-} from '../../../shared/ports/feed-source.ts';
+  FeedReader,
+} from '../../../shared/ports/feed-reader.ts';
 import { dynamoItemBytes, TableValidationError } from './dynamo-limits.ts';
 import { byBytes, copy, type TableChange, type TableSnapshot, TableState } from './table-state.ts';
 
 export type { TableChange, TableSnapshot } from './table-state.ts';
 
-type Read = 'getSource' | 'dueScheduled' | keyof FeedSource;
+type Read = 'getSource' | 'dueScheduled' | keyof FeedReader;
 
 /** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -34,12 +34,12 @@ function articleItem(stored: StoredArticle): Record<string, unknown> {
 
 /**
  * The single table in memory, as DynamoArticleTable reads and writes it: ArticleStore for
- * ingest and release, FeedSource for publish. Same conditions (StaleWriteError), same limits
+ * ingest and release, FeedReader for publish. Same conditions (StaleWriteError), same limits
  * (WriteTooLargeError past 100 items; a ValidationException-named error for what DynamoDB
  * refuses), same orders. It also keeps the table's stream (`takeChanges`), and hooks let a
  * test play a concurrent writer or inject a failure.
  */
-export class InMemoryArticleTable implements ArticleStore, FeedSource {
+export class InMemoryArticleTable implements ArticleStore, FeedReader {
   private readonly state = new TableState();
   /** Set inside a hook's own calls, so they do not run hooks again (other callers still do). */
   private readonly inHook = new AsyncLocalStorage<true>();

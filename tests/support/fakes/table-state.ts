@@ -6,7 +6,7 @@ import type {
   StoredArticle,
 } from '../../../shared/articles/stored.ts';
 import type { ArticleStore, SourceRecord } from '../../../shared/ports/article-store.ts';
-import type { ArticleChange, EntryRef, FeedMeta } from '../../../shared/ports/feed-source.ts';
+import type { ArticleChange, EntryRef, FeedMeta } from '../../../shared/ports/feed-reader.ts';
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
 

@@ -25,7 +25,7 @@ const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`
 function rig() {
   const store = new InMemoryArticleTable();
   const bucket = new InMemorySiteBucket();
-  const deps = { source: store, bucket, config: SITE };
+  const deps = { feeds: store, bucket, config: SITE };
   const publish = () => publishChanges(store.takeChanges(), deps);
   const save = (article: Article) => saveArticle(store, article);
   return { store, bucket, deps, publish, save };

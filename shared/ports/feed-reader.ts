@@ -17,7 +17,7 @@ export interface EntryRef {
 }
 
 /** The table as publish reads it: bounded reads only, never a Scan. */
-export interface FeedSource {
+export interface FeedReader {
   getFeedMeta(feed: string): Promise<FeedMeta | undefined>;
   listFeedMetas(): Promise<FeedMeta[]>;
   /** Newest first; one Query with Limit = `limit`. */

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { feedKey } from '../../shared/articles/article.ts';
 import { planArticleWrite } from '../../shared/articles/stored.ts';
 import type { ArticleStore } from '../../shared/ports/article-store.ts';
-import type { FeedMeta, FeedSource } from '../../shared/ports/feed-source.ts';
+import type { FeedMeta, FeedReader } from '../../shared/ports/feed-reader.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../support/fakes/articles.ts';
 
-type Table = ArticleStore & FeedSource;
+type Table = ArticleStore & FeedReader;
 
 const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
 
@@ -15,11 +15,11 @@ const byKey = (metas: FeedMeta[]) =>
     .sort((a, b) => (a.key < b.key ? -1 : 1));
 
 /**
- * What publish relies on from the table, for any FeedSource. The table is written only
+ * What publish relies on from the table, for any FeedReader. The table is written only
  * through ArticleStore.commit, so the factory makes one object that is both.
  */
-export function feedSourceContract(name: string, makeTable: () => Promise<Table>) {
-  describe(`${name} as a FeedSource`, () => {
+export function feedReaderContract(name: string, makeTable: () => Promise<Table>) {
+  describe(`${name} as a FeedReader`, () => {
     it("lists a feed's newest entries first, each with its article's revision, up to the limit", async () => {
       const table = await makeTable();
       await saveArticle(table, testArticle('old', { published: at(1) }));
