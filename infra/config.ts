@@ -25,10 +25,11 @@ export const CONTEXT_KEYS: readonly string[] = [
   ...INFRA_KEYS,
 ];
 
-export class ConfigError extends Error {
+/** A bad `cdk.json` context or `-c key=value`: synth stops with the key named. */
+export class ContextError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(`feedpub context: ${message}`, options);
-    this.name = 'ConfigError';
+    this.name = 'ContextError';
   }
 }
 
@@ -36,13 +37,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const US_EAST_1_CERT = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/;
 
-/** Reads and validates the feedpub context keys; throws a ConfigError naming the bad key. */
+/** Reads and validates the feedpub context keys; throws a ContextError naming the bad key. */
 export function readConfig(node: Node): FeedpubConfig {
   const text = (key: string): string | undefined => {
     const value: unknown = node.tryGetContext(key);
     if (value === undefined || value === null || value === '') return undefined;
     if (typeof value !== 'string' && typeof value !== 'number') {
-      throw new ConfigError(`${key} must be a string, got ${JSON.stringify(value)}`);
+      throw new ContextError(`${key} must be a string, got ${JSON.stringify(value)}`);
     }
     return String(value).trim() || undefined;
   };
@@ -63,7 +64,7 @@ function siteSettingsOf(text: (key: string) => string | undefined) {
   try {
     return readSettings('context', text);
   } catch (error) {
-    throw error instanceof SettingError ? new ConfigError(error.message, { cause: error }) : error;
+    throw error instanceof SettingError ? new ContextError(error.message, { cause: error }) : error;
   }
 }
 
@@ -73,7 +74,7 @@ function domainOf(
 ): FeedpubConfig['domain'] {
   if (name === undefined && certificateArn === undefined) return undefined;
   if (name === undefined || certificateArn === undefined) {
-    throw new ConfigError('domainName and certificateArn go together: set both or neither');
+    throw new ContextError('domainName and certificateArn go together: set both or neither');
   }
   return {
     name: matching('domainName', name.toLowerCase(), HOST_NAME, 'news.example.com'),
@@ -88,7 +89,7 @@ function domainOf(
 
 function matching(key: string, value: string, pattern: RegExp, example: string): string {
   if (!pattern.test(value))
-    throw new ConfigError(`${key} "${value}" is not valid (expected ${example})`);
+    throw new ContextError(`${key} "${value}" is not valid (expected ${example})`);
   return value;
 }
 
