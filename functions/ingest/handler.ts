@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
+import { ParsePool } from '../../shared/lambda/parse-pool.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
@@ -26,7 +27,10 @@ const deadLetters = new SqsDeadLetters({
   queueUrl: requireEnv(process.env, ENV.ingestDeadLetterQueue),
 });
 
+// Each upload is parsed in a worker thread with a time budget: one never holds up its batch.
+const parsing = new ParsePool();
+
 export const handler = createIngestHandler(
-  { store, inbox, deadLetters, siteUrl: site.url, now: () => new Date() },
+  { store, inbox, deadLetters, parse: parsing.parse, siteUrl: site.url, now: () => new Date() },
   { logger: new Logger(), metrics: new Metrics() },
 );

@@ -6,6 +6,7 @@ import { parseArticle } from '../articles/parse.ts';
 import { type ArticleWrite, planArticleWrite, type StoredArticle } from '../articles/stored.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
+import type { ArticleParser } from '../ports/article-parser.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
@@ -15,10 +16,14 @@ import type { IngestOutcome } from './outcome.ts';
 export interface IngestDeps {
   store: ArticleStore;
   inbox: Inbox;
+  /** How an upload is parsed: in process unless given (the Lambda parses in workers, with a budget). */
+  parse?: ArticleParser;
   siteUrl: string;
   /** Decides `scheduled` versus `live`; never used for an article's dates. */
   now: () => Date;
 }
+
+const parseInProcess: ArticleParser = async (input) => parseArticle(input);
 
 const MAX_ATTEMPTS = 5;
 /** Room left for keys and bookkeeping under DynamoDB's 400 KB item limit. */
@@ -73,7 +78,7 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
         key: event.key,
         why: 'the object no longer exists; its removal event will follow',
       };
-    parsed = parseArticle({ key: event.key, body, siteUrl: deps.siteUrl });
+    parsed = await (deps.parse ?? parseInProcess)({ key: event.key, body, siteUrl: deps.siteUrl });
   } catch (error) {
     if (error instanceof ArticleRejectedError) return reject(event, source, error, deps);
     throw error;

@@ -5,6 +5,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
+import { ParsePool } from '../lambda/parse-pool.ts';
 import { createPublishHandler } from '../lambda/publish-handler.ts';
 import type { PublishResult } from '../publish/publish-changes.ts';
 import { releaseDue } from '../release/release-due.ts';
@@ -67,9 +68,12 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const { aws, site } = options;
   const now = options.now ?? (() => new Date());
   const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
+  // Uploads are parsed as the Lambda parses them: in worker threads, with a budget.
+  const parsing = new ParsePool();
   const ingest = createIngestHandler(
     {
       store: table,
+      parse: parsing.parse,
       inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
       siteUrl: site.url,
       now,
@@ -125,6 +129,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       unsubscribe();
       queue.stop();
       await poller.stop();
+      await parsing.close();
     },
   };
 }

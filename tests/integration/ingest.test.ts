@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reportKey } from '../../shared/contract/inbox.ts';
+import { ParsePool } from '../../shared/lambda/parse-pool.ts';
 import { ingestHarness, sqsEvent, sqsRecord } from '../support/harness.ts';
 
 const sample = readFileSync(
@@ -66,6 +67,38 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     expect(name).toMatch(/^reports\/long-keys\/[0-9a-f]{64}\.json$/);
     const report = JSON.parse((await h.inbox.text(name)) ?? '{}');
     expect(report).toMatchObject({ key, status: 'published', title: 'Long key' });
+  });
+
+  it('rejects an upload whose parse never ends, and publishes the rest of its batch', async () => {
+    const stalling = new ParsePool({
+      budgetMs: 2_000,
+      parser: new URL('../fixtures/parsers/stalling-parser.ts', import.meta.url),
+    });
+    try {
+      h = await ingestHarness({ parse: stalling.parse });
+      await h.inbox.put('articles/stall.md', md('Stall', ['x']));
+      await h.inbox.put('articles/one.md', md('One', ['x']));
+      await h.inbox.put('articles/two.md', md('Two', ['x']));
+
+      const response = await h.handler(
+        sqsEvent(
+          h.event('created', 'articles/stall.md', '01'),
+          h.event('created', 'articles/one.md', '01'),
+          h.event('created', 'articles/two.md', '01'),
+        ),
+      );
+
+      expect(response.batchItemFailures).toEqual([]);
+      expect((await h.table.getArticle('one'))?.article.title).toBe('One');
+      expect((await h.table.getArticle('two'))?.article.title).toBe('Two');
+      expect(await h.table.getArticle('stall')).toBeUndefined();
+      const report = JSON.parse((await h.inbox.text('reports/articles/stall.md.json')) ?? '{}');
+      expect(report).toMatchObject({ status: 'rejected' });
+      expect(report.reason).toContain('took more than 2 s to parse');
+      expect(await h.inbox.text('articles/stall.md')).toContain('Stall');
+    } finally {
+      await stalling.close();
+    }
   });
 
   it('decodes keys as S3 encodes them: + is a space, then percent-decoding', async () => {

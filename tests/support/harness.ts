@@ -5,8 +5,10 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
+import { ParsePool } from '../../shared/lambda/parse-pool.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { encodeKeyLikeS3 } from '../../shared/local/s3-notifications.ts';
+import type { ArticleParser } from '../../shared/ports/article-parser.ts';
 import type { Inbox } from '../../shared/ports/inbox.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
@@ -49,12 +51,20 @@ export function sqsRecord(body: unknown): SQSRecord {
 
 export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
+/** Parsing as the Lambda parses: in worker threads (idle ones never hold the test process). */
+const parsing = new ParsePool();
+
 /**
  * The ingest handler on an s3rver of this test's own and a table of its own. Faults an
  * emulator cannot produce: `unreadable` keys fail every read, `parkFails` fails parking.
  */
 export async function ingestHarness(
-  options: { now?: () => Date; unreadable?: string[]; parkFails?: boolean } = {},
+  options: {
+    now?: () => Date;
+    unreadable?: string[];
+    parkFails?: boolean;
+    parse?: ArticleParser;
+  } = {},
 ) {
   const aws: EmbeddedAws = await testAws();
   const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });
@@ -68,6 +78,7 @@ export async function ingestHarness(
         options.unreadable ?? [],
       ),
       siteUrl: TEST_SITE.url,
+      parse: options.parse ?? parsing.parse,
       now: options.now ?? (() => new Date('2026-06-01T00:00:00.000Z')),
       deadLetters: {
         park: async (body, reason) => {
