@@ -7,17 +7,13 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CliError } from './errors.ts';
+import { overlap } from './folder-paths.ts';
 
 /** Checks on `feedpub build`'s folders, all made before any emulator starts. */
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-
-const within = (parent: string, child: string) => {
-  const path = relative(parent, child);
-  return !(path === '..' || path.startsWith(`..${sep}`) || isAbsolute(path));
-};
 
 export function checkInbox(inbox: string): void {
   if (!existsSync(inbox))
@@ -47,7 +43,8 @@ function assertWritable(dir: string, what: string, option: string): void {
  * it first. It may not overlap the inbox (a build must never delete or read its own output).
  */
 export function prepareOut(out: string, inbox: string, clean: boolean): void {
-  if (within(out, inbox) || within(inbox, out))
+  // Real paths: with --clean, an alias of the inbox would otherwise be emptied.
+  if (overlap(out, inbox))
     throw new CliError(
       `--out ${out} and --inbox ${inbox} overlap: write the site to a folder outside the inbox`,
     );

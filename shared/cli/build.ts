@@ -1,9 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
-import { keyForPath, listInboxFiles, putInboxObject } from '../local/inbox-files.ts';
+import {
+  type InboxFile,
+  keyForPath,
+  listInbox,
+  putInboxObject,
+  readInboxFile,
+  type SkippedEntry,
+} from '../local/inbox-files.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { exportSite } from '../local/site-export.ts';
 import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
@@ -26,6 +33,19 @@ export interface BuildOptions {
   dynamoPort?: number;
 }
 
+/** The `--json` summary: `skipped` lists the links and special files that were not read. */
+type BuildReport = BuildSummary & { skipped: { file: string; reason: string }[] };
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function describeSkipped(skipped: readonly SkippedEntry[]): string[] {
+  if (skipped.length === 0) return [];
+  return [
+    `${plural(skipped.length, 'entry', 'entries')} skipped, not read:`,
+    ...skipped.map(({ path, reason }) => `  skipped   ${path}: ${reason}`),
+  ];
+}
+
 /** Exit codes: 0 built (rejections included), 1 `--strict` and something was rejected, 2 the pipeline failed. */
 export const EXIT = { ok: 0, rejected: 1, pipelineFailed: 2 } as const;
 
@@ -42,9 +62,13 @@ export async function build(options: BuildOptions): Promise<number> {
   checkInbox(inbox);
   prepareOut(out, inbox, options.clean);
   if (json) prepareJsonTarget(json);
-  const files = await listInboxFiles(inbox);
-  if (files.length === 0)
-    throw new CliError(`the inbox folder ${inbox} holds no files: add .txt, .md or .json articles`);
+  const { files, skipped } = await listInbox(inbox);
+  if (files.length === 0) {
+    const only = skipped.length > 0 ? ` (only links or special files, which are skipped)` : '';
+    throw new CliError(
+      `the inbox folder ${inbox} holds no files${only}: add .txt, .md or .json articles`,
+    );
+  }
 
   const resources = new Resources();
   let startupDone = () => {};
@@ -52,7 +76,8 @@ export async function build(options: BuildOptions): Promise<number> {
     startupDone = done;
   });
   stopOnSignals({ started: () => started, stop: () => resources.stopAll(), exitCode: 130 });
-  console.log(`feedpub build: ${files.length} file${files.length === 1 ? '' : 's'} from ${inbox}`);
+  const skips = skipped.length > 0 ? ` (${skipped.length} skipped, listed at the end)` : '';
+  console.log(`feedpub build: ${plural(files.length, 'file', 'files')} from ${inbox}${skips}`);
   if (options.siteUrl === PLACEHOLDER_SITE_URL)
     console.log(`note: links use the placeholder ${PLACEHOLDER_SITE_URL}; pass --site-url`);
   try {
@@ -82,10 +107,14 @@ export async function build(options: BuildOptions): Promise<number> {
     resources.add(pipeline.stop);
     startupDone();
 
-    const inputs: BuildInput[] = files.map((f) => ({ file: f.path, key: keyForPath(f.path) }));
+    const inputs: (BuildInput & { source: InboxFile })[] = files.map((f) => ({
+      file: f.path,
+      key: keyForPath(f.path),
+      source: f,
+    }));
     await eachLimited(inputs, 8, async (input) => {
       try {
-        const body = await readFile(join(inbox, ...input.file.split('/')));
+        const body = await readInboxFile(inbox, input.source);
         await putInboxObject(aws.s3, aws.names.inboxBucket, input.key, body);
       } catch (error) {
         input.uploadError = messageOf(error);
@@ -95,13 +124,15 @@ export async function build(options: BuildOptions): Promise<number> {
     await pipeline.settle();
 
     const deadKeys = deadLetterKeys(pipeline.queue.deadLetters.map((d) => d.body));
-    const summary: BuildSummary = {
+    const summary: BuildReport = {
       articles: summarize(inputs, outcomes, deadKeys),
+      skipped: skipped.map(({ path, reason }) => ({ file: path, reason })),
       files: await exportSite(aws.s3, aws.names.siteBucket, out),
     };
     if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
 
     for (const text of describeSummary(summary.articles)) console.log(text);
+    for (const text of describeSkipped(skipped)) console.log(text);
     console.log(`Wrote ${summary.files.length} site files to ${out}`);
     if (json) console.log(`Summary: ${json}`);
     for (const failure of streamFailures) console.error(`feedpub: publishing failed: ${failure}`);

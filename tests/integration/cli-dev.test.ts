@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../e2e/chromium.ts';
 import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
+import { LOOPBACK, listenersOf } from '../support/listeners.ts';
 import { eventually } from '../support/wait.ts';
 
 function rawStatus(port: number, path: string): Promise<number | undefined> {
@@ -27,6 +37,7 @@ The harbour reopened on Monday morning after three days of storm.
 describe('feedpub dev', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-data-'));
   const inbox = mkdtempSync(join(tmpdir(), 'feedpub-dev-inbox-'));
+  const outside = mkdtempSync(join(tmpdir(), 'feedpub-dev-outside-'));
   let port: number;
   let base: string;
   let cli: ReturnType<typeof startCli>;
@@ -34,6 +45,9 @@ describe('feedpub dev', () => {
   beforeAll(async () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}/`;
+    writeFileSync(join(outside, 'npmrc'), 'token=never-publish-me');
+    symlinkSync(join(outside, 'npmrc'), join(inbox, 'npmrc.txt'));
+    execFileSync('mkfifo', [join(inbox, 'pipe.txt')]);
     cli = startCli([
       'dev',
       '--fresh',
@@ -56,6 +70,7 @@ describe('feedpub dev', () => {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(inbox, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   });
 
   it('prints the site, the feeds to subscribe to and a ready-to-paste upload command', () => {
@@ -154,6 +169,27 @@ describe('feedpub dev', () => {
     expect(cli.output()).toMatch(/deleted\s+articles\/harbour reopens\.md/);
   });
 
+  it('says once which inbox entries it skips, however many scans pass', () => {
+    // By now the mirror has scanned many times: it uploaded and deleted a file.
+    const output = cli.output();
+    const count = (text: string) => output.split(text).length - 1;
+    expect(count('feedpub: inbox: skipped npmrc.txt: symbolic link (not followed)\n')).toBe(1);
+    expect(count('feedpub: inbox: skipped pipe.txt: FIFO (not a regular file)\n')).toBe(1);
+    expect(output).not.toMatch(/npmrc\.txt →|articles\/npmrc\.txt|articles\/pipe\.txt/);
+  });
+
+  it('listens on 127.0.0.1 only: site server, s3rver and DynamoDB Local', () => {
+    const output = cli.output();
+    const portOf = (label: string) =>
+      Number(new RegExp(`${label}\\s+http://127\\.0\\.0\\.1:(\\d+)`).exec(output)?.[1]);
+    const ours = [portOf('Site'), portOf('S3'), portOf('DynamoDB')];
+    const pid = cli.child.pid as number;
+    const found = listenersOf([pid, ...descendants(pid).map((p) => p.pid)]);
+
+    expect(found.map((l) => l.port)).toEqual(expect.arrayContaining(ours));
+    expect(found.filter((l) => !LOOPBACK.includes(l.address))).toEqual([]);
+  });
+
   it('stops everything on Ctrl-C (SIGINT), leaving no Java process behind', async () => {
     const pid = cli.child.pid as number;
     const started = descendants(pid);
@@ -164,6 +200,54 @@ describe('feedpub dev', () => {
     await eventually(
       async () => (started.every((p) => !isAlive(p.pid)) ? true : undefined),
       'the child processes to end',
+    );
+  });
+});
+
+describe('feedpub dev with overlapping inbox and data folders', () => {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'feedpub-dev-overlap-')));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const FIX = 'keep the inbox and the data folder apart (neither inside the other)';
+
+  /** Runs dev with these folders; it must fail before creating or starting anything. */
+  async function refused(inbox: string, dataDir: string): Promise<string> {
+    const result = await runCli(['dev', '--inbox', inbox, '--data-dir', dataDir, '--port', '0']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+    expect(existsSync(join(inbox, 'libya-ratifies-turkey-deal.txt'))).toBe(false);
+    return result.stderr;
+  }
+
+  it('refuses an inbox inside the data folder', async () => {
+    const data = join(root, 'a', 'data');
+    expect(await refused(join(data, 'inbox'), data)).toBe(
+      `feedpub: --inbox ${data}/inbox is inside --data-dir ${data}: ${FIX}\n`,
+    );
+  });
+
+  it('refuses a data folder inside the inbox', async () => {
+    const inbox = join(root, 'b', 'inbox');
+    mkdirSync(inbox, { recursive: true });
+    expect(await refused(inbox, join(inbox, '.feedpub'))).toBe(
+      `feedpub: --data-dir ${inbox}/.feedpub is inside --inbox ${inbox}: ${FIX}\n`,
+    );
+  });
+
+  it('refuses one folder for both', async () => {
+    const both = join(root, 'c');
+    expect(await refused(both, both)).toBe(
+      `feedpub: --inbox ${both} and --data-dir ${both} are the same folder: ${FIX}\n`,
+    );
+  });
+
+  it('sees through a symbolic link to the same folder', async () => {
+    const data = join(root, 'd', 'data');
+    mkdirSync(data, { recursive: true });
+    symlinkSync(data, join(root, 'd', 'alias'));
+    const alias = join(root, 'd', 'alias');
+    expect(await refused(alias, data)).toBe(
+      `feedpub: --inbox ${alias} (really ${data}) and --data-dir ${data} are the same folder: ${FIX}\n`,
     );
   });
 });
@@ -180,21 +264,25 @@ describe('feedpub dev with its HTTP port taken', () => {
   afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
   it('says so in one line and exits before starting the emulators', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-busy-'));
-    const result = await runCli([
-      'dev',
-      '--data-dir',
-      dataDir,
-      '--inbox',
-      join(dataDir, 'inbox'),
-      '--port',
-      String(port),
-    ]);
-    expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toBe(
-      `feedpub: Port ${port} (site server) is already in use on 127.0.0.1: stop whatever listens there, or choose another port with --port.`,
-    );
-    expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
-    rmSync(dataDir, { recursive: true, force: true });
+    const root = mkdtempSync(join(tmpdir(), 'feedpub-dev-busy-'));
+    const dataDir = join(root, 'data');
+    try {
+      const result = await runCli([
+        'dev',
+        '--data-dir',
+        dataDir,
+        '--inbox',
+        join(root, 'inbox'),
+        '--port',
+        String(port),
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `feedpub: Port ${port} (site server) is already in use on 127.0.0.1: stop whatever listens there, or choose another port with --port.`,
+      );
+      expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

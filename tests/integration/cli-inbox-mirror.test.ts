@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -5,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SkippedEntry } from '../../shared/local/inbox-files.ts';
 import { type InboxMirror, startInboxMirror } from '../../shared/local/inbox-mirror.ts';
 import { createBucket } from '../../shared/local/resources.ts';
 import { emulatorClients, uniqueName } from '../support/aws.ts';
@@ -41,7 +44,7 @@ describe('inbox mirror', () => {
     mkdirSync(join(dir, manifestDir), { recursive: true });
     const manifestPath = join(dir, manifestDir, 'manifest.json');
     const errors: string[] = [];
-    const start = async () => {
+    const start = async (onSkipped?: (entry: SkippedEntry) => void) => {
       mirror = await startInboxMirror({
         dir: join(dir, 'inbox'),
         s3,
@@ -49,6 +52,7 @@ describe('inbox mirror', () => {
         manifestPath,
         intervalMs: 50,
         onError: (error, path) => errors.push(`${path}: ${error}`),
+        onSkipped,
       });
       return mirror;
     };
@@ -119,6 +123,50 @@ describe('inbox mirror', () => {
       'articles/new.txt',
     ]);
     expect(await t.objects.text('articles/edited.txt')).toContain('After!');
+  });
+
+  it('follows no link and opens no FIFO, and reports each skipped entry once', async () => {
+    const t = await setup();
+    const outside = join(t.inbox, '..', 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'npmrc'), 'token=never-publish-me');
+    writeFileSync(join(t.inbox, 'first.txt'), 'First\n\nBody.');
+    symlinkSync(join(outside, 'npmrc'), join(t.inbox, 'secret.txt'));
+    symlinkSync('..', join(t.inbox, 'parent'));
+    symlinkSync('first.txt', join(t.inbox, 'alias.txt'));
+    execFileSync('mkfifo', [join(t.inbox, 'pipe.txt')]);
+    const skipped: string[] = [];
+    await t.start((entry) => skipped.push(`${entry.path}: ${entry.reason}`));
+    expect(await t.objects.keys()).toEqual(['articles/first.txt']);
+
+    // Scans go on: a new file is only uploaded once two scans saw it the same.
+    writeFileSync(join(t.inbox, 'second.txt'), 'Second\n\nBody.');
+    await eventually(
+      async () => ((await t.objects.keys()).length === 2 ? true : undefined),
+      'the second upload',
+    );
+    // A link that appears later is reported when it appears.
+    symlinkSync(join(outside, 'npmrc'), join(t.inbox, 'late.txt'));
+    await eventually(async () => (skipped.length === 5 ? true : undefined), 'the late link');
+    writeFileSync(join(t.inbox, 'third.txt'), 'Third\n\nBody.');
+    await eventually(
+      async () => ((await t.objects.keys()).length === 3 ? true : undefined),
+      'the third upload',
+    );
+
+    expect(t.errors).toEqual([]);
+    expect(skipped).toEqual([
+      'alias.txt: symbolic link (not followed)',
+      'parent: symbolic link (not followed)',
+      'pipe.txt: FIFO (not a regular file)',
+      'secret.txt: symbolic link (not followed)',
+      'late.txt: symbolic link (not followed)',
+    ]);
+    expect(await t.objects.keys()).toEqual([
+      'articles/first.txt',
+      'articles/second.txt',
+      'articles/third.txt',
+    ]);
   });
 
   it('reports a manifest it cannot write, keeps mirroring, and stops cleanly', async () => {

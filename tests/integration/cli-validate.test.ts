@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,5 +42,34 @@ describe('feedpub validate', () => {
     const result = await runCli(['validate', dir]);
     expect(result.stdout).toContain('(articles/2019/budget.md)');
     expect(result.stdout).toContain('3 files: 2 would be accepted, 1 would be rejected');
+  });
+
+  it('skips links and FIFOs in a folder argument, and refuses a FIFO named as a file', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'feedpub-validate-outside-'));
+    const folder = mkdtempSync(join(tmpdir(), 'feedpub-validate-links-'));
+    try {
+      writeFileSync(join(outside, 'npmrc'), 'token=never-publish-me');
+      copyFileSync(fixture('libya-ratifies-turkey-deal.txt'), join(folder, 'libya.txt'));
+      symlinkSync(join(outside, 'npmrc'), join(folder, 'npmrc.txt'));
+      execFileSync('mkfifo', [join(folder, 'pipe.txt')]);
+
+      const listed = await runCli(['validate', folder]);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain(
+        `skipped   ${folder}/npmrc.txt: symbolic link (not followed)`,
+      );
+      expect(listed.stdout).toContain(`skipped   ${folder}/pipe.txt: FIFO (not a regular file)`);
+      expect(listed.stdout).toContain('1 file: 1 would be accepted, 0 would be rejected');
+      expect(listed.stdout).not.toContain('never-publish-me');
+
+      const named = await runCli(['validate', join(folder, 'pipe.txt')]);
+      expect(named.code).toBe(1);
+      expect(named.stdout).toMatch(
+        /rejected .*pipe\.txt .*: cannot read the file: not a regular file: FIFO/,
+      );
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,10 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { isolatedResources } from '../support/aws.ts';
+import { startSiteServer } from '../../shared/local/site-server.ts';
+import { fileEmulators, isolatedResources } from '../support/aws.ts';
+import { descendants } from '../support/cli-process.ts';
+import { LOOPBACK, listeners, listenersOf } from '../support/listeners.ts';
 
 describe('embedded AWS smoke test', () => {
   it('stores, reads and lists objects through s3rver, across pages', async () => {
@@ -85,5 +88,27 @@ describe('embedded AWS smoke test', () => {
     expect(
       records.find((r) => r.dynamodb?.Keys?.pk?.S === 'ART#a')?.dynamodb?.NewImage?.title?.S,
     ).toBe('One');
+  });
+
+  it('listens on 127.0.0.1 only: DynamoDB Local, s3rver and the site server', async () => {
+    const endpoints = await fileEmulators();
+    const server = await startSiteServer({ port: 0 });
+    try {
+      const ours = [endpoints.dynamodb, endpoints.s3, server.url].map((url) =>
+        Number(new URL(url).port),
+      );
+      const onOurPorts = listeners().filter((l) => ours.includes(l.port));
+      const ofOurProcesses = listenersOf([
+        process.pid,
+        ...descendants(process.pid).map((p) => p.pid),
+      ]);
+
+      expect(onOurPorts.map((l) => l.port)).toEqual(expect.arrayContaining(ours));
+      expect(ofOurProcesses.map((l) => l.port)).toEqual(expect.arrayContaining(ours));
+      for (const found of [onOurPorts, ofOurProcesses])
+        expect(found.filter((l) => !LOOPBACK.includes(l.address))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FeedRef } from '../../../shared/articles/article.ts';
 import type { FeedFormat } from '../../../shared/contract/site-layout.ts';
-import { FEED_FORMAT_MODULES, renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { renderFeed } from '../../../shared/feeds/render-feed.ts';
 import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
 import { jsonFeedProblems, rssProblems } from './feed-checks.ts';
 import {

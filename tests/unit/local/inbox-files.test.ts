@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  InboxEntryChangedError,
+  type InboxFile,
+  listInbox,
+  NotRegularFileError,
+  readInboxFile,
+  readRegularFile,
+} from '../../../shared/local/inbox-files.ts';
+
+/** Listing and reading an inbox folder: links are never followed, special files never opened. */
+
+const SECRET = 'token=never-publish-me';
+
+async function onlyFile(inbox: string): Promise<InboxFile> {
+  const { files } = await listInbox(inbox);
+  expect(files).toHaveLength(1);
+  return files[0] as InboxFile;
+}
+
+describe('inbox folder listing and reading', () => {
+  const folders: string[] = [];
+  afterEach(() => {
+    for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `<tmp>/outside/secret.txt` and an empty `<tmp>/inbox`. */
+  function setup() {
+    const root = mkdtempSync(join(tmpdir(), 'feedpub-inbox-files-'));
+    folders.push(root);
+    mkdirSync(join(root, 'outside'));
+    writeFileSync(join(root, 'outside', 'secret.txt'), SECRET);
+    mkdirSync(join(root, 'inbox'));
+    return { root, inbox: join(root, 'inbox'), secret: join(root, 'outside', 'secret.txt') };
+  }
+
+  it('lists regular files, and skips links (out, to the parent, inside) and FIFOs', async () => {
+    const { inbox, secret } = setup();
+    mkdirSync(join(inbox, 'sub'));
+    writeFileSync(join(inbox, 'sub', 'real.md'), 'Real\n\nBody.');
+    symlinkSync(secret, join(inbox, 'npmrc.txt'));
+    symlinkSync('..', join(inbox, 'parent'));
+    symlinkSync('sub/real.md', join(inbox, 'alias.md'));
+    symlinkSync('sub', join(inbox, 'sub-alias'));
+    execFileSync('mkfifo', [join(inbox, 'pipe.txt')]);
+    symlinkSync(secret, join(inbox, '.hidden-link'));
+
+    const listing = await listInbox(inbox);
+
+    expect(listing.files.map((f) => f.path)).toEqual(['sub/real.md']);
+    expect(listing.skipped).toEqual([
+      { path: 'alias.md', reason: 'symbolic link (not followed)' },
+      { path: 'npmrc.txt', reason: 'symbolic link (not followed)' },
+      { path: 'parent', reason: 'symbolic link (not followed)' },
+      { path: 'pipe.txt', reason: 'FIFO (not a regular file)' },
+      { path: 'sub-alias', reason: 'symbolic link (not followed)' },
+    ]);
+  });
+
+  it('reads a listed file', async () => {
+    const { inbox } = setup();
+    writeFileSync(join(inbox, 'a.txt'), 'A\n\nBody.');
+    const file = await onlyFile(inbox);
+    expect(Buffer.from(await readInboxFile(inbox, file)).toString()).toBe('A\n\nBody.');
+  });
+
+  it('does not read a file swapped for a link between listing and reading', async () => {
+    const { inbox, secret } = setup();
+    writeFileSync(join(inbox, 'a.txt'), 'A\n\nBody.');
+    const file = await onlyFile(inbox);
+    rmSync(join(inbox, 'a.txt'));
+    symlinkSync(secret, join(inbox, 'a.txt'));
+
+    await expect(readInboxFile(inbox, file)).rejects.toBeInstanceOf(InboxEntryChangedError);
+  });
+
+  it('does not read through a folder swapped for a link between listing and reading', async () => {
+    const { root, inbox } = setup();
+    mkdirSync(join(inbox, 'sub'));
+    writeFileSync(join(inbox, 'sub', 'secret.txt'), 'Harmless\n\nBody.');
+    const file = await onlyFile(inbox);
+    renameSync(join(inbox, 'sub'), join(root, 'moved'));
+    symlinkSync(join(root, 'outside'), join(inbox, 'sub'));
+
+    await expect(readInboxFile(inbox, file)).rejects.toBeInstanceOf(InboxEntryChangedError);
+  });
+
+  it('does not read through a linked folder even if the listing went through it', async () => {
+    // What a listing sees when a folder is swapped for a link while it is being walked.
+    const { inbox, secret } = setup();
+    symlinkSync(join(secret, '..'), join(inbox, 'sub'));
+    const { size, mtimeMs, dev, ino } = lstatSync(secret);
+    const file = { path: 'sub/secret.txt', size, mtimeMs, dev, ino };
+
+    await expect(readInboxFile(inbox, file)).rejects.toBeInstanceOf(InboxEntryChangedError);
+  });
+
+  it('does not open a FIFO put in place of a listed file (no hang)', async () => {
+    const { inbox } = setup();
+    writeFileSync(join(inbox, 'a.txt'), 'A\n\nBody.');
+    const file = await onlyFile(inbox);
+    rmSync(join(inbox, 'a.txt'));
+    execFileSync('mkfifo', [join(inbox, 'a.txt')]);
+
+    await expect(readInboxFile(inbox, file)).rejects.toBeInstanceOf(InboxEntryChangedError);
+  });
+
+  it('refuses a FIFO named as a file without blocking, and reads a named regular file', async () => {
+    const { root, secret } = setup();
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+
+    await expect(readRegularFile(join(root, 'pipe'))).rejects.toThrow(
+      new NotRegularFileError('FIFO'),
+    );
+    expect(Buffer.from(await readRegularFile(secret)).toString()).toBe(SECRET);
+  });
+});
