@@ -83,8 +83,34 @@ function installSignalHandlers(stop: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * s3rver answers any request that reaches its port, browsers' included: a web page could post
+ * a form (no CORS check for that) that plants an article in the inbox, or read drafts through
+ * DNS rebinding. Only what an S3 client on this machine sends passes: addressed to this
+ * loopback host, with no browser `Origin`, and every write signed (SigV4 header or presigned).
+ */
+function onlyLocalClients(port: number) {
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return async (
+    ctx: Parameters<S3rver['middleware'][number]>[0],
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    const read = ctx.method === 'GET' || ctx.method === 'HEAD';
+    const signed =
+      ctx.get('authorization').startsWith('AWS4-HMAC-SHA256 ') ||
+      ctx.query['X-Amz-Signature'] !== undefined;
+    if (!hosts.has(ctx.get('host')) || ctx.get('origin') !== '' || !(read || signed)) {
+      ctx.status = 403;
+      ctx.body = 'feedpub: the embedded S3 answers S3 clients on this machine only\n';
+      return;
+    }
+    await next();
+  };
+}
+
 async function startS3(port: number, directory: string): Promise<S3rver> {
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
+  server.middleware.unshift(onlyLocalClients(port));
   try {
     await server.run();
   } catch (cause) {

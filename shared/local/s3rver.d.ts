@@ -13,9 +13,19 @@ declare module 's3rver' {
     vhostBuckets?: boolean;
   }
 
+  interface S3rverContext {
+    method: string;
+    get(header: string): string;
+    query: Record<string, string | string[] | undefined>;
+    status: number;
+    body: unknown;
+  }
+
   export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
     httpServer?: Server;
+    /** Koa's middleware stack (s3rver is a Koa application). */
+    middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void> | void)[];
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
   }

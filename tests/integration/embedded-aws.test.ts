@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { DescribeTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -90,6 +91,37 @@ describe('embedded AWS smoke test', () => {
     ).toBe('One');
   });
 
+  it('turns away what a web page could send to s3rver: forms, other origins, other hosts', async () => {
+    const { s3, names } = await isolatedResources('browser');
+    const { s3: endpoint } = await fileEmulators();
+    const bucketUrl = `${endpoint}/${names.inboxBucket}`;
+    const form = new FormData();
+    form.append('key', 'articles/planted.md');
+    form.append('file', new Blob(['---\ntitle: Planted\n---\n']), 'planted.md');
+
+    const refused = [
+      await fetch(bucketUrl, { method: 'POST', body: form }),
+      await fetch(bucketUrl, {
+        method: 'POST',
+        body: form,
+        headers: { origin: 'https://evil.example' },
+      }),
+      await fetch(`${bucketUrl}/articles/planted.md`, { method: 'PUT', body: 'x' }),
+      await fetch(`${bucketUrl}?list-type=2`, { headers: { origin: 'https://evil.example' } }),
+      // fetch cannot set Host; a DNS-rebound page's requests carry its own name.
+      { status: await statusWithHost(`${bucketUrl}?list-type=2`, 'rebound.example') },
+    ];
+
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: names.inboxBucket }));
+    expect(listed.Contents ?? []).toEqual([]);
+    // What S3 clients send still works: signed writes, and reads from this machine.
+    await s3.send(
+      new PutObjectCommand({ Bucket: names.inboxBucket, Key: 'articles/ok.md', Body: 'ok' }),
+    );
+    expect((await fetch(`${bucketUrl}/articles/ok.md`)).status).toBe(200);
+  });
+
   it('listens on 127.0.0.1 only: DynamoDB Local, s3rver and the site server', async () => {
     const endpoints = await fileEmulators();
     const server = await startSiteServer({ port: 0 });
@@ -112,3 +144,14 @@ describe('embedded AWS smoke test', () => {
     }
   });
 });
+
+/** The status of a GET sent with another Host header, as a DNS-rebound page would send it. */
+function statusWithHost(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers: { host: `${host}:${new URL(url).port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
+}
