@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
-import { parseArticle } from '../articles/parse.ts';
+import { ParsePool } from '../lambda/parse-pool.ts';
 import {
   InboxEntryChangedError,
   type InboxFile,
@@ -13,6 +13,7 @@ import {
   readInboxFile,
   readRegularFile,
 } from '../local/inbox-files.ts';
+import type { ArticleParser } from '../ports/article-parser.ts';
 
 /** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
 
@@ -88,12 +89,17 @@ function describe(article: ParsedArticle, id: string, now: Date): string[] {
   ];
 }
 
-async function check(target: Target, siteUrl: string, now: Date): Promise<string[] | Error> {
+async function check(
+  target: Target,
+  siteUrl: string,
+  now: Date,
+  parse: ArticleParser,
+): Promise<string[] | Error> {
   try {
     const body = target.listed
       ? await readInboxFile(target.listed.folder, target.listed.file)
       : await readRegularFile(target.path);
-    const { article, warnings } = parseArticle({ key: target.key, body, siteUrl });
+    const { article, warnings } = await parse({ key: target.key, body, siteUrl });
     const id = article.id ?? idFromKey(target.key);
     return [...describe(article, id, now), ...warnings.map((w) => `          warning  ${w}`)];
   } catch (error) {
@@ -125,15 +131,21 @@ export async function validate(
   );
   for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
   let rejected = 0;
-  for (const target of list) {
-    const result = await check(target, options.siteUrl, now);
-    if (result instanceof Error) {
-      rejected++;
-      console.log(`rejected  ${shown(target.path)} (${target.key}): ${result.message}`);
-    } else {
-      console.log(`ok        ${shown(target.path)} (${target.key})`);
-      for (const line of result) console.log(line);
+  // Parsed as ingest parses: in a worker, so a pathological file is rejected, not a hang.
+  const parsing = new ParsePool({ size: 1 });
+  try {
+    for (const target of list) {
+      const result = await check(target, options.siteUrl, now, parsing.parse);
+      if (result instanceof Error) {
+        rejected++;
+        console.log(`rejected  ${shown(target.path)} (${target.key}): ${result.message}`);
+      } else {
+        console.log(`ok        ${shown(target.path)} (${target.key})`);
+        for (const line of result) console.log(line);
+      }
     }
+  } finally {
+    await parsing.close();
   }
   const ok = list.length - rejected;
   console.log(
