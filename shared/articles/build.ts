@@ -4,11 +4,12 @@
  * text, absolute http(s) URLs, path-safe id, slugged labels).
  */
 import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from '../config/language-tag.ts';
+import { articlePath, siteUrlOf } from '../contract/site-layout.ts';
 import type { ParsedArticle, ParseResult } from './article.ts';
 import { ArticleRejectedError } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
 import { normalizeAuthors, normalizeTags } from './labels.ts';
-import { isSafeId } from './object-key.ts';
+import { idFromKey, isSafeId } from './object-key.ts';
 import { sanitizeContent } from './sanitize.ts';
 import {
   htmlToText,
@@ -19,15 +20,25 @@ import {
   quote,
   summarize,
 } from './text.ts';
-import { resolveUrl } from './urls.ts';
+import { resolveImageUrl, resolveUrl } from './urls.ts';
 
 /** A summary the file sets may be longer than a derived one, but not unbounded. */
 export const MAX_GIVEN_SUMMARY_LENGTH = 1000;
 const PARAGRAPH = /<p\b[^>]*>([\s\S]*?)<\/p>/g;
 
-export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResult {
+/**
+ * `key` is the upload's object key: with the file's own `id`, it names the article's page,
+ * which relative links and images resolve against (`#notes` stays on the page, `photo.jpg` is
+ * beside it), as they would in the page itself.
+ */
+export function buildArticle(
+  fields: ArticleFields,
+  { siteUrl, key }: { siteUrl: string; key: string },
+): ParseResult {
   const warnings: string[] = [];
-  const content = sanitizeContent(fields.html, siteUrl);
+  const id = fields.id === undefined ? undefined : checkedId(fields.id);
+  const page = siteUrlOf(siteUrl, articlePath(id ?? idFromKey(key)));
+  const content = sanitizeContent(fields.html, page, siteUrl);
   warnings.push(...content.warnings);
 
   const title = plainTitle(fields.title);
@@ -38,7 +49,7 @@ export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResul
     warnings.push(`title is longer than ${MAX_TITLE_LENGTH} characters; shortened`);
   }
   const tags = normalizeTags(fields.tags);
-  const authors = normalizeAuthors(fields.authors, siteUrl);
+  const authors = normalizeAuthors(fields.authors, page);
   warnings.push(...tags.warnings, ...authors.warnings);
 
   const article: ParsedArticle = {
@@ -49,14 +60,14 @@ export function buildArticle(fields: ArticleFields, siteUrl: string): ParseResul
     authors: authors.authors,
     draft: fields.draft,
   };
-  if (fields.id !== undefined) article.id = checkedId(fields.id);
+  if (id !== undefined) article.id = id;
   if (fields.date !== undefined) article.date = fields.date;
   if (fields.updated !== undefined) article.updated = fields.updated;
   const image =
-    fields.image === undefined ? undefined : urlField('image', fields.image, siteUrl, warnings);
+    fields.image === undefined ? undefined : imageField(fields.image, page, siteUrl, warnings);
   if (image) article.image = image;
   const link =
-    fields.link === undefined ? undefined : urlField('link', fields.link, siteUrl, warnings);
+    fields.link === undefined ? undefined : urlField('link', fields.link, page, warnings);
   if (link) article.link = link;
   if (fields.language !== undefined) {
     const language = plainLine(fields.language);
@@ -96,14 +107,27 @@ function checkedId(raw: string): string {
   return id;
 }
 
-function urlField(
-  name: string,
-  raw: string,
-  siteUrl: string,
-  warnings: string[],
-): string | undefined {
-  const resolved = resolveUrl(raw, siteUrl);
+function urlField(name: string, raw: string, base: string, warnings: string[]): string | undefined {
+  const resolved = resolveUrl(raw, base);
   if (resolved.ok) return resolved.url;
   warnings.push(`field "${name}": dropped: ${resolved.problem}`);
   return undefined;
+}
+
+function imageField(
+  raw: string,
+  base: string,
+  siteUrl: string,
+  warnings: string[],
+): string | undefined {
+  const resolved = resolveImageUrl(raw, base, siteUrl);
+  if (!resolved.ok) {
+    warnings.push(`field "image": dropped: ${resolved.problem}`);
+    return undefined;
+  }
+  if (resolved.upgraded)
+    warnings.push(
+      `field "image": ${quote(resolved.upgraded)} loaded over https (pages load no http images)`,
+    );
+  return resolved.url;
 }

@@ -18,7 +18,7 @@ export const HTML_ALLOW_LIST = {
     ol: ['start'],
     th: ['colspan', 'rowspan', 'scope'],
     td: ['colspan', 'rowspan'],
-    '*': ['dir', 'lang'],
+    '*': ['dir', 'lang', 'id'],
   } as Record<string, string[]>,
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] } as Record<string, string[]>,

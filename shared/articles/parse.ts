@@ -36,7 +36,7 @@ export function parseArticle({ key, body, siteUrl }: ParseInput): ParseResult {
   const text = removeXmlForbidden(decoded.text);
   const removed = decoded.text.length - text.length;
   const parsed = parser(text);
-  const built = buildArticle(parsed.fields, siteUrl);
+  const built = buildArticle(parsed.fields, { siteUrl, key });
   return {
     article: built.article,
     warnings: [

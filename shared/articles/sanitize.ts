@@ -6,8 +6,8 @@
 import sanitizeHtml from 'sanitize-html';
 import { HTML_ALLOW_LIST } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
-import { NON_TEXT_TAGS, removeXmlForbidden } from './text.ts';
-import { LINK_SCHEMES, resolveUrl, WEB_SCHEMES } from './urls.ts';
+import { NON_TEXT_TAGS, quote, removeXmlForbidden } from './text.ts';
+import { LINK_SCHEMES, resolveImageUrl, resolveUrl } from './urls.ts';
 
 export interface SanitizedHtml {
   html: string;
@@ -25,6 +25,8 @@ const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'st
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
   lang: /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i,
+  // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
+  id: /^[a-z][\w.:-]{0,99}$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
 };
 const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
@@ -32,7 +34,11 @@ const MAX_WARNINGS = 20;
 const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
 
 /** Throws ArticleRejectedError 'too-complex' for HTML nested deeper than MAX_HTML_DEPTH. */
-export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
+/**
+ * `base` is the URL relative links and images resolve against (the article's page); `siteUrl`
+ * says which http images are the site's own (left as they are).
+ */
+export function sanitizeContent(html: string, base: string, siteUrl = base): SanitizedHtml {
   assertHtmlDepth(html, 'content');
   const found = new Set<string>();
   const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
@@ -41,7 +47,7 @@ export function sanitizeContent(html: string, siteUrl: string): SanitizedHtml {
       if (ACTIVE_TAGS.has(tagName)) found.add(`removed <${tagName}> from content`);
       return { tagName, attribs };
     }
-    return { tagName, attribs: cleanAttributes(tagName, attribs, siteUrl, found) };
+    return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl }, found) };
   };
   const output = sanitizeHtml(removeXmlForbidden(html), {
     ...HTML_ALLOW_LIST,
@@ -66,7 +72,7 @@ function capped(warnings: string[]): string[] {
 function cleanAttributes(
   tagName: string,
   attribs: sanitizeHtml.Attributes,
-  siteUrl: string,
+  { base, siteUrl }: { base: string; siteUrl: string },
   found: Set<string>,
 ): sanitizeHtml.Attributes {
   const kept: sanitizeHtml.Attributes = {};
@@ -88,11 +94,21 @@ function cleanAttributes(
   }
   if (tagName === 'a') {
     delete kept.rel;
-    if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, siteUrl, found);
+    if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, base, found);
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
   if (tagName === 'img' && kept.src !== undefined) {
-    resolveInto(kept, 'src', 'image', WEB_SCHEMES, siteUrl, found);
+    const resolved = resolveImageUrl(kept.src, base, siteUrl);
+    if (!resolved.ok) {
+      delete kept.src;
+      found.add(`removed image from content: ${resolved.problem}`);
+    } else {
+      kept.src = resolved.url;
+      if (resolved.upgraded)
+        found.add(
+          `image ${quote(resolved.upgraded)}: loaded over https (pages load no http images)`,
+        );
+    }
   }
   return kept;
 }

@@ -31,3 +31,22 @@ export function resolveUrl(raw: string, siteUrl: string, schemes = WEB_SCHEMES):
   }
   return { ok: true, url: url.href };
 }
+
+/**
+ * An image URL as pages can show it: resolved like {@link resolveUrl}, and `http:` upgraded to
+ * `https:` (the deployed pages only load https images, per their Content-Security-Policy)
+ * unless it is on the site's own origin (a local site served over http). `upgraded` says so,
+ * for the report.
+ */
+export function resolveImageUrl(
+  raw: string,
+  base: string,
+  siteUrl: string,
+): ResolvedUrl & { upgraded?: string } {
+  const resolved = resolveUrl(raw, base);
+  if (!resolved.ok) return resolved;
+  const url = new URL(resolved.url);
+  if (url.protocol !== 'http:' || url.origin === new URL(siteUrl).origin) return resolved;
+  url.protocol = 'https:';
+  return { ok: true, url: url.href, upgraded: resolved.url };
+}

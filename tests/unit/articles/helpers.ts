@@ -97,8 +97,9 @@ export function htmlSafetyProblems(html: string): string[] {
       continue;
     }
     for (const [, name = '', raw = ''] of attributes.matchAll(ATTRIBUTE)) {
-      if (!allowed.includes(name) && name !== 'dir' && name !== 'lang')
+      if (!allowed.includes(name) && name !== 'dir' && name !== 'lang' && name !== 'id')
         problems.push(`attribute ${tag}.${name}`);
+      if (name === 'id' && !/^[a-z][\w.:-]{0,99}$/i.test(raw)) problems.push(`id "${raw}"`);
       const value = raw
         .replace(/&quot;/g, '"')
         .replace(/&lt;/g, '<')

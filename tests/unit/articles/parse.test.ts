@@ -366,3 +366,47 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('relative URLs resolve against the article page', () => {
+  const body = [
+    '---',
+    'title: Links',
+    'image: lead.jpg',
+    '---',
+    '',
+    'See [the notes](#notes), [the other story](../other.html) and ![a photo](photo.jpg).',
+    '',
+    '<h2 id="notes">Notes</h2>',
+    '',
+    '![root](/logo.png) ![insecure](http://cdn.example.org/a.png) [plain http](http://example.org/)',
+  ].join('\n');
+
+  it('as the page itself would: fragments stay on it, relative paths sit beside it', () => {
+    const { article, warnings } = parse('articles/2019/12/links.md', body);
+    const page = `${SITE}articles/2019/12/links.html`;
+    expect(article.contentHtml).toContain(`href="${page}#notes"`);
+    expect(article.contentHtml).toContain('<h2 id="notes">Notes</h2>');
+    expect(article.contentHtml).toContain(`href="${SITE}articles/2019/other.html"`);
+    expect(article.contentHtml).toContain(`src="${SITE}articles/2019/12/photo.jpg"`);
+    expect(article.contentHtml).toContain(`src="${SITE}logo.png"`);
+    expect(article.image).toBe(`${SITE}articles/2019/12/lead.jpg`);
+    // An http image would be blocked by the pages' CSP: it is loaded over https, and said so.
+    expect(article.contentHtml).toContain('src="https://cdn.example.org/a.png"');
+    expect(article.contentHtml).toContain('href="http://example.org/"');
+    expect(warnings).toContain(
+      'image "http://cdn.example.org/a.png": loaded over https (pages load no http images)',
+    );
+  });
+
+  it("follows the file's own id, and leaves the site's own http images alone", () => {
+    const local = 'http://127.0.0.1:8787/';
+    const { article, warnings } = parseArticle({
+      key: 'articles/x.md',
+      body: Buffer.from(`---\ntitle: T\nid: news/own-id\n---\n\n![a](a.png) ![b](${local}b.png)\n`),
+      siteUrl: local,
+    });
+    expect(article.contentHtml).toContain(`src="${local}articles/news/a.png"`);
+    expect(article.contentHtml).toContain(`src="${local}b.png"`);
+    expect(warnings).toEqual([]);
+  });
+});

@@ -121,9 +121,9 @@ describe('sanitizeContent', () => {
     ],
     ['drops comments and CDATA', '<p>a<!-- secret -->b<![CDATA[c]]>d</p>', '<p>abd</p>'],
     [
-      'drops classes, ids and data attributes quietly',
-      '<div class="x" id="y" data-z="1">t</div>',
-      '<div>t</div>',
+      'drops classes and data attributes quietly; keeps a plain id, the target of #links',
+      '<div class="x" id="y" data-z="1">t</div><p id="a b">u</p><h2 id="notes">N</h2>',
+      '<div id="y">t</div><p>u</p><h2 id="notes">N</h2>',
     ],
     [
       'keeps the text of unknown layout tags',
