@@ -10,8 +10,12 @@
  *   the file would lose an article over a quote mark, while this guess costs nothing when
  *   the file is valid UTF-8 (valid sequences are always kept as UTF-8).
  * - CRLF and lone CR become LF.
- * - Rejected: empty or whitespace-only, binary (NUL characters, or more than 10% control
- *   characters), larger than {@link MAX_ARTICLE_BYTES}.
+ * - Bytes that are not UTF-8 and come in runs (a legacy encoding of another script: KOI8-R,
+ *   Shift-JIS, ...) are rejected ('bad-encoding') with "save it as UTF-8": read as Windows-1252
+ *   they would publish gibberish.
+ * - Rejected: empty or whitespace-only, binary (NULs past one in a thousand characters, or
+ *   more than 10% control characters), larger than {@link MAX_ARTICLE_BYTES}. A stray NUL is
+ *   removed later, with the other characters XML forbids, and reported.
  */
 import { ArticleRejectedError } from './errors.ts';
 import { decodeUtf8WithWindows1252Fallback } from './windows-1252.ts';
@@ -19,6 +23,10 @@ import { decodeUtf8WithWindows1252Fallback } from './windows-1252.ts';
 /** Largest accepted upload: 1 MiB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
 const MAX_CONTROL_SHARE = 0.1;
+/** NULs past this share of the text make it binary; fewer are stray bytes, removed. */
+const MAX_NUL_SHARE = 0.001;
+/** Invalid bytes needed before their runs count as a legacy encoding, not a few accents. */
+const MIN_LEGACY_EVIDENCE = 16;
 const BLANK = /^[\s\u200b-\u200d\u2060]*$/u;
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -59,9 +67,16 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
     );
   }
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
-  const { text, firstInvalidByte } = decodeUtf8WithWindows1252Fallback(body);
+  const { text, firstInvalidByte, invalidBytes, invalidInRuns } =
+    decodeUtf8WithWindows1252Fallback(body);
   if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: [] };
   const where = lineAndColumn(body, firstInvalidByte);
+  if (invalidBytes >= MIN_LEGACY_EVIDENCE && invalidInRuns * 2 >= invalidBytes) {
+    throw new ArticleRejectedError(
+      'bad-encoding',
+      `file is not UTF-8 (first bad byte at ${where}), and its other bytes come in runs, as a legacy encoding of a non-Latin script writes them (KOI8-R, Windows-1251, Shift-JIS, GB2312, …): read as Windows-1252 it would be gibberish. Save it as UTF-8`,
+    );
+  }
   return {
     text,
     encoding: 'windows-1252',
@@ -105,23 +120,33 @@ function looksLikeUtf16WithoutBom(bytes: Uint8Array): boolean {
   return many >= pairs * 0.4 && few <= pairs * 0.02;
 }
 
+/**
+ * Binary: NULs past a trace (one in a thousand characters, and more than one), or more than 10%
+ * control characters. A stray NUL in clear text (a wire service's padding byte) is no reason to
+ * lose the story: it is removed with the other characters XML forbids, and the report says so.
+ */
 function rejectBinary(text: string): void {
-  const nul = text.indexOf('\u0000');
-  if (nul !== -1) {
-    throw new ArticleRejectedError(
-      'binary',
-      `file contains NUL characters (first at character ${nul + 1}); it looks binary, not text`,
-    );
-  }
+  let nuls = 0;
+  let firstNul = -1;
   let controls = 0;
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
+    if (code === 0) {
+      nuls += 1;
+      if (firstNul === -1) firstNul = i;
+    }
     if (
       (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) ||
       code === 0x7f
     ) {
       controls += 1;
     }
+  }
+  if (nuls > 1 && nuls > text.length * MAX_NUL_SHARE) {
+    throw new ArticleRejectedError(
+      'binary',
+      `file contains ${nuls} NUL characters (first at character ${firstNul + 1}); it looks binary, not text`,
+    );
   }
   if (controls > text.length * MAX_CONTROL_SHARE) {
     const percent = Math.round((controls / text.length) * 100);

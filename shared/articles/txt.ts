@@ -24,6 +24,13 @@ const MAX_TAG_PHRASE_LENGTH = 60;
 const MAX_TAG_PHRASE_WORDS = 5;
 const SENTENCE_END = /[.!?:;"'”’)]$/u;
 const CLAUSE_MARK = /[:;!?]/u;
+/**
+ * Words of a credit or byline (`Additional reporting by Anna Lee, Tom Bak`, `Editing by …`,
+ * `Photos: …`): such a last line is text of the story, not its tags. When in doubt, keep
+ * the text.
+ */
+const CREDIT_WORD =
+  /\b(?:by|reporting|reported|writing|written|editing|edited|contribut\w*|compiled|photos?|pictures?|images?|sources?|copyright|via|staff)\b|©/iu;
 const BLANK_LINE = /\n[^\S\n]*\n/;
 
 export function parseTxt(text: string): { fields: ArticleFields; warnings: string[] } {
@@ -65,7 +72,7 @@ export function isTagLine(block: string): boolean {
   const line = plainLine(block);
   if (block.includes('\n') || !line.includes(',') || line.length > MAX_TAG_LINE_LENGTH)
     return false;
-  if (SENTENCE_END.test(line) || CLAUSE_MARK.test(line)) return false;
+  if (SENTENCE_END.test(line) || CLAUSE_MARK.test(line) || CREDIT_WORD.test(line)) return false;
   const phrases = splitTagList(line)
     .map((phrase) => phrase.trim())
     .filter(Boolean);

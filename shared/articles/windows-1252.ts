@@ -25,11 +25,19 @@ export interface LenientDecoding {
   text: string;
   /** Byte offset of the first byte that was not UTF-8, if any. */
   firstInvalidByte?: number;
+  /** Bytes read as Windows-1252. */
+  invalidBytes: number;
+  /**
+   * Of those, the ones in runs of three or more: how legacy encodings of other scripts look
+   * (KOI8-R, Windows-1251, Shift-JIS, GB2312 write every letter as high bytes), while the
+   * Windows-1252 of Word and Latin CMSs has stray accents and quotes between ASCII letters.
+   */
+  invalidInRuns: number;
 }
 
 export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDecoding {
   try {
-    return { text: utf8.decode(bytes) };
+    return { text: utf8.decode(bytes), invalidBytes: 0, invalidInRuns: 0 };
   } catch {
     // Not UTF-8 throughout: walk it sequence by sequence below.
   }
@@ -45,22 +53,33 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   let runStart = 0;
   let index = 0;
   let firstInvalidByte: number | undefined;
+  let invalidBytes = 0;
+  let invalidInRuns = 0;
+  let run = 0;
+  const endRun = () => {
+    if (run >= 3) invalidInRuns += run;
+    run = 0;
+  };
   while (index < bytes.length) {
     const length = utf8SequenceLength(bytes, index);
     if (length > 0) {
       if (stray.length > 0) flushStray();
+      endRun();
       index += length;
       continue;
     }
     firstInvalidByte ??= index;
+    invalidBytes += 1;
+    run += 1;
     if (runStart < index) parts.push(utf8.decode(bytes.subarray(runStart, index)));
     stray.push(windows1252Char(bytes[index] ?? 0).charCodeAt(0));
     index += 1;
     runStart = index;
   }
   flushStray();
+  endRun();
   parts.push(utf8.decode(bytes.subarray(runStart)));
-  return { text: parts.join(''), firstInvalidByte };
+  return { text: parts.join(''), firstInvalidByte, invalidBytes, invalidInRuns };
 }
 
 /** Length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7), or 0. */

@@ -103,7 +103,12 @@ describe('decodeArticleBytes', () => {
       /\d+% control characters/,
     ],
     ['binary', 'a JPEG header', fixture('corpus/photo.jpg'), /looks binary/],
-    ['binary', 'UTF-16 text with a NUL', bytes(0xff, 0xfe, 0x41, 0x00, 0x00, 0x00), /NUL/],
+    [
+      'binary',
+      'UTF-16 text with NULs',
+      bytes(0xff, 0xfe, 0x41, 0x00, 0x00, 0x00, 0x00, 0x00, 0x42, 0x00),
+      /2 NUL characters \(first at character 2\)/,
+    ],
     [
       'bad-encoding',
       'UTF-16 without a BOM',
@@ -124,11 +129,54 @@ describe('decodeArticleBytes', () => {
   });
 
   it('decodes a full 1 MiB Windows-1252 file', () => {
-    const body = new Uint8Array(MAX_ARTICLE_BYTES).fill(0x93);
+    // "Le café « vert » — déjà vu. " in Windows-1252, over and over.
+    const sentence = bytes(
+      ...[0x4c, 0x65, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x93, 0x76, 0x65, 0x72, 0x74, 0x94],
+      ...[0x20, 0x97, 0x20, 0x64, 0xe9, 0x6a, 0xe0, 0x20, 0x76, 0x75, 0x2e, 0x20],
+    );
+    const body = new Uint8Array(MAX_ARTICLE_BYTES);
+    for (let at = 0; at + sentence.length <= body.length; at += sentence.length)
+      body.set(sentence, at);
     body.set(new TextEncoder().encode('é and ’'), 1000);
     const decoded = decodeArticleBytes(body);
-    expect(decoded.text.length).toBe(MAX_ARTICLE_BYTES - 3);
-    expect(decoded.text[0]).toBe('“');
-    expect(decoded.text.slice(999, 1008)).toBe('“é and ’“');
+    expect(decoded.encoding).toBe('windows-1252');
+    expect(decoded.text.startsWith('Le café “vert” — déjà vu. Le café')).toBe(true);
+    expect(decoded.text).toContain('é and ’');
+  });
+
+  it('accepts a stray NUL in clear text (removed later, and reported)', () => {
+    const body = new TextEncoder().encode(
+      `Wire story\n\n${'A clear paragraph. '.repeat(20)}\u0000\n`,
+    );
+    expect(decodeArticleBytes(body).text).toContain('\u0000');
+  });
+
+  it('rejects a legacy encoding of another script rather than publish gibberish', () => {
+    // "Привет, мир! Новости дня." in KOI8-R, and "日本のニュース" in Shift-JIS.
+    const koi8 = bytes(
+      ...[0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4, 0x2c, 0x20, 0xcd, 0xc9, 0xd2, 0x21, 0x20],
+      ...[0xee, 0xcf, 0xd7, 0xcf, 0xd3, 0xd4, 0xc9, 0x20, 0xc4, 0xce, 0xd1, 0x2e, 0x0a],
+    );
+    const sjis = bytes(
+      0x93,
+      0xfa,
+      0x96,
+      0x7b,
+      0x82,
+      0xcc,
+      0x83,
+      0x6a,
+      0x83,
+      0x85,
+      0x81,
+      0x5b,
+      0x83,
+      0x58,
+    );
+    for (const body of [koi8, bytes(...sjis, 0x0a, ...sjis, 0x0a)]) {
+      const error = rejectionOf(() => decodeArticleBytes(body));
+      expect(error.reason).toBe('bad-encoding');
+      expect(error.message).toContain('Save it as UTF-8');
+    }
   });
 });

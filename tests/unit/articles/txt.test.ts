@@ -103,6 +103,16 @@ describe('parseTxt', () => {
   });
 });
 
+describe('a closing byline', () => {
+  it('stays in the story instead of becoming tags', () => {
+    const { fields } = parseTxt(
+      'Headline\n\nThe story.\n\nAdditional reporting by Anna Lee, Tom Bak\n',
+    );
+    expect(fields.tags).toEqual([]);
+    expect(fields.html).toContain('Additional reporting by Anna Lee, Tom Bak');
+  });
+});
+
 describe('isTagLine', () => {
   it.each([
     ['security deal,', true],
@@ -110,6 +120,13 @@ describe('isTagLine', () => {
     ['Libya, Turkey, security deal, U.S. politics', true],
     ['économie, société,', true],
     ['Reporting by Jane Doe, editing by John Smith.', false],
+    // Credits without a full stop are still credits: the story keeps them.
+    ['Additional reporting by Anna Lee, Tom Bak', false],
+    ['Writing by Tom Bak, Editing by Anna Lee', false],
+    ['Photos: AFP, Reuters', false],
+    ['Staff, agencies', false],
+    ['© AFP, 2019', false],
+    ['Bank of England, interest rates', true],
     ['He said: yes, no', false],
     ['one two three four five six, seven', false],
     ['no commas here', false],
