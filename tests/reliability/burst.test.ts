@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eachLimited } from '../../shared/concurrency/each-limited.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { articleFile, type Format, randomSpec } from '../support/reliability-articles.ts';
-import { inParallel, prng, SEED, scale } from '../support/reliability-config.ts';
+import { prng, SEED, scale } from '../support/reliability-config.ts';
 import { reportProblems, siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { aliasKeys, type Rig, startRig } from '../support/reliability-pipeline.ts';
 import { readBucket, readTable } from '../support/reliability-state.ts';
@@ -31,7 +32,7 @@ async function linearizableRig() {
     latest.set(key, `blobs/${eTag}`);
   });
   const keep = (bodies: readonly string[]) =>
-    inParallel(bodies, 20, (body) => rig.inbox.put(`blobs/${md5(body)}`, body));
+    eachLimited(bodies, 20, (body) => rig.inbox.put(`blobs/${md5(body)}`, body));
   return { rig, announced, keep };
 }
 
@@ -64,7 +65,7 @@ describe('bursts through the S3 API', () => {
     rigs.push(rig);
     await keep(uploads.map((u) => u.body));
 
-    await inParallel(uploads, PARALLEL, (u) => rig.inbox.put(u.key, u.body));
+    await eachLimited(uploads, PARALLEL, (u) => rig.inbox.put(u.key, u.body));
     const { state, site, reports } = await settled(rig);
 
     console.info(

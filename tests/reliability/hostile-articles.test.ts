@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eachLimited } from '../../shared/concurrency/each-limited.ts';
 import { siteUrlOf } from '../../shared/contract/site-layout.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
-import { inParallel, scale } from '../support/reliability-config.ts';
+import { scale } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { hostileFiles } from '../support/reliability-hostile.ts';
 import { type Rig, startRig } from '../support/reliability-pipeline.ts';
@@ -24,7 +25,7 @@ describe('hostile articles through the whole pipeline', () => {
     rig = await startRig();
     const files = hostileFiles(FUZZ);
     const live = rig;
-    await inParallel(files, 8, (f) => live.inbox.put(`${PREFIX}${f.name}`, f.body));
+    await eachLimited(files, 8, (f) => live.inbox.put(`${PREFIX}${f.name}`, f.body));
     await rig.pipeline.settle();
 
     const reports = await readBucket(rig.aws.s3, rig.aws.names.inboxBucket, 'reports/');

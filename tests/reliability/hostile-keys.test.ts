@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { eachLimited } from '../../shared/concurrency/each-limited.ts';
 import { toS3EventRecord } from '../../shared/local/s3-notifications.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
-import { inParallel } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { aliasKeys, type Rig, startRig } from '../support/reliability-pipeline.ts';
 import { layoutProblems, siteSafetyProblems } from '../support/reliability-safety.ts';
@@ -81,7 +81,7 @@ describe('hostile object keys', () => {
     rig = await startRig({ prepare: ({ s3 }) => aliasKeys(s3, stand) });
     const { inbox, aws, pipeline } = rig;
     const refused: string[] = [];
-    await inParallel(KEYS, 6, async (key, i) => {
+    await eachLimited(KEYS, 6, async (key, i) => {
       try {
         await inbox.put(key, body(key, i));
       } catch {

@@ -23,19 +23,3 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<unknown>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
