@@ -39,6 +39,7 @@ interface StoredObject {
 }
 
 const READ_ATTEMPTS = 4;
+const S3RVER_DEFAULT_TYPE = 'binary/octet-stream';
 const BODY_TIMEOUT_MS = 1500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,6 +83,11 @@ async function fetchOnce(
     : await origin.s3.send(new HeadObjectCommand(input));
   const body =
     'Body' in out ? await readBody(out.Body as Readable | undefined, out.ContentLength) : undefined;
+  // s3rver writes a new object's bytes before its metadata file: read in between, it has no
+  // Content-Type and answers its default. Every site file is written with one, so that is a
+  // torn read too.
+  if (out.ContentType === undefined || out.ContentType === S3RVER_DEFAULT_TYPE)
+    throw new Error(`${key}: read before its metadata was written`);
   return {
     contentType: out.ContentType,
     etag: out.ETag,

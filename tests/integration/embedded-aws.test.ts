@@ -1,4 +1,5 @@
 import { get as httpGet } from 'node:http';
+import { Readable } from 'node:stream';
 import { DescribeTableCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -120,6 +121,46 @@ describe('embedded AWS smoke test', () => {
       new PutObjectCommand({ Bucket: names.inboxBucket, Key: 'articles/ok.md', Body: 'ok' }),
     );
     expect((await fetch(`${bucketUrl}/articles/ok.md`)).status).toBe(200);
+  });
+
+  it('the site server never serves an object read before s3rver wrote its metadata', async () => {
+    const { s3, names } = await isolatedResources('torn');
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: names.siteBucket,
+        Key: 'rss.xml',
+        Body: '<rss/>',
+        ContentType: 'application/rss+xml; charset=utf-8',
+      }),
+    );
+    // The first read comes back as s3rver answers between writing a new object's bytes and its
+    // metadata file: the bytes, and its default Content-Type.
+    let torn = 1;
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'GetObjectCommand' || torn-- <= 0) return next(args);
+        return {
+          response: {},
+          output: {
+            $metadata: {},
+            ContentType: 'binary/octet-stream',
+            ContentLength: 6,
+            Body: Readable.from([Buffer.from('<rss/>')]),
+          },
+        } as never;
+      },
+      { step: 'initialize', name: 'tornRead' },
+    );
+    const server = await startSiteServer({ port: 0 });
+    try {
+      server.attach({ s3, bucket: names.siteBucket });
+      const res = await fetch(`${server.url}rss.xml`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+      expect(torn).toBe(-1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('listens on 127.0.0.1 only: DynamoDB Local, s3rver and the site server', async () => {
