@@ -67,6 +67,9 @@ export class Ingestion extends Construct {
       name: 'ingest',
       description: 'Turns an uploaded article into table records, or a rejection report',
       timeout: INGEST_TIMEOUT,
+      // Two parse workers (192 MB of heap each, see shared/parsing/parse-pool.ts) beside the
+      // handler, and the CPU share that comes with the memory.
+      memorySize: 1024,
       environment: props.siteEnvironment,
     })
       .readsInbox(props.inbox)

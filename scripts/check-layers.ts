@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'shared/publish': USE_CASE,
   'shared/release': USE_CASE,
   'shared/stores': ['shared/contract', 'shared/concurrency', 'shared/articles', 'shared/ports'],
+  'shared/parsing': ['shared/contract', 'shared/config', 'shared/articles', 'shared/ports'],
   'shared/lambda': [
     ...USE_CASE,
     'shared/ingest',
@@ -30,6 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   'shared/local': [
     ...USE_CASE,
+    'shared/parsing',
     'shared/ingest',
     'shared/publish',
     'shared/release',
@@ -38,6 +40,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   ],
   'shared/cli': [
     ...USE_CASE,
+    'shared/parsing',
     'shared/ingest',
     'shared/publish',
     'shared/release',
@@ -45,7 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'shared/lambda',
     'shared/local',
   ],
-  functions: [...USE_CASE, 'shared/release', 'shared/stores', 'shared/lambda'],
+  functions: [...USE_CASE, 'shared/release', 'shared/stores', 'shared/lambda', 'shared/parsing'],
   infra: ['shared/contract', 'shared/config'],
 };
 /** Layers that must stay free of AWS SDK, Lambda, Powertools and CDK packages. */

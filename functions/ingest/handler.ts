@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
-import { ParsePool } from '../../shared/lambda/parse-pool.ts';
+import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';

@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
-import { ParsePool } from '../lambda/parse-pool.ts';
+import { ParsePool } from '../parsing/parse-pool.ts';
 import {
   InboxEntryChangedError,
   type InboxFile,

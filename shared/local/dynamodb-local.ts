@@ -85,6 +85,10 @@ function javaArgs(
     '-port',
     String(options.port),
     '-sharedDb',
+    // CORS for no browser origin (its documented default is `*`): every DynamoDB call needs
+    // headers that make a browser ask first, so no web page can read drafts or write here.
+    '-cors',
+    'https://feedpub.invalid',
     '-disableTelemetry',
   ];
   return options.dataDir ? [...args, '-dbPath', options.dataDir] : [...args, '-inMemory'];

@@ -123,6 +123,20 @@ describe('embedded AWS smoke test', () => {
     expect((await fetch(`${bucketUrl}/articles/ok.md`)).status).toBe(200);
   });
 
+  it('lets no web page call DynamoDB Local: its CORS answer allows no origin', async () => {
+    const { dynamodb } = await fileEmulators();
+    const preflight = await fetch(dynamodb, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-amz-target,authorization',
+      },
+    });
+    // Without an allowed origin the browser never sends the call itself.
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('the site server never serves an object read before s3rver wrote its metadata', async () => {
     const { s3, names } = await isolatedResources('torn');
     await s3.send(

@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
-import { ParsePool } from '../../shared/lambda/parse-pool.ts';
+import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import { encodeKeyLikeS3 } from '../../shared/local/s3-notifications.ts';
 import type { ArticleParser } from '../../shared/ports/article-parser.ts';

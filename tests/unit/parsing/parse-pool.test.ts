@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArticleRejectedError } from '../../../shared/articles/errors.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
-import { ParsePool } from '../../../shared/lambda/parse-pool.ts';
+import { ParsePool } from '../../../shared/parsing/parse-pool.ts';
 import { HANG_MS } from '../../support/wait.ts';
 
 const SITE = 'https://news.example.com/';
@@ -58,7 +58,12 @@ describe('parsing in worker threads', () => {
   });
 
   it('rejects an upload that passes its budget, with a report-ready reason, and goes on', async () => {
-    const { parse } = pool({ size: 1, budgetMs: 1_000, parser: STALLING });
+    // Only the stalled upload has a short budget: no good parse races a clock.
+    const { parse } = pool({
+      size: 1,
+      budgetMs: (input) => (input.key.includes('stall') ? 1_000 : HANG_MS),
+      parser: STALLING,
+    });
 
     const rejection = await parse({ key: 'articles/stall.md', body: md('Stall'), siteUrl: SITE })
       .then(() => undefined)
@@ -70,5 +75,38 @@ describe('parsing in worker threads', () => {
     // The spinning worker was replaced: the next upload is parsed.
     const next = await parse({ key: 'articles/after.md', body: md('After'), siteUrl: SITE });
     expect(next.article.title).toBe('After');
+  });
+
+  it('fails an upload whose worker dies mid-parse (retryable), and replaces the worker', async () => {
+    const { parse } = pool({ size: 1, budgetMs: HANG_MS, parser: STALLING });
+
+    const crashed = await parse({ key: 'articles/crash.md', body: md('Crash'), siteUrl: SITE })
+      .then(() => undefined)
+      .catch((error: unknown) => error);
+
+    expect(crashed).toBeInstanceOf(Error);
+    expect(crashed).not.toBeInstanceOf(ArticleRejectedError);
+    expect((crashed as Error).message).toBe('the parse worker exited (code 2)');
+    expect(
+      (await parse({ key: 'articles/next.md', body: md('Next'), siteUrl: SITE })).article.title,
+    ).toBe('Next');
+  });
+
+  it('drops a worker that dies while idle, so the next upload is not lost with it', async () => {
+    const { parse } = pool({ size: 1, budgetMs: HANG_MS, parser: STALLING });
+    const first = await parse({ key: 'articles/exit-after.md', body: md('First'), siteUrl: SITE });
+    expect(first.article.title).toBe('First');
+
+    // Whether or not the idle worker has exited yet, the next upload is parsed.
+    const next = await parse({ key: 'articles/next.md', body: md('Next'), siteUrl: SITE });
+    expect(next.article.title).toBe('Next');
+  });
+
+  it('refuses work once closed', async () => {
+    const closed = pool({});
+    await closed.close();
+    await expect(
+      closed.parse({ key: 'articles/a.md', body: md('A'), siteUrl: SITE }),
+    ).rejects.toThrow('the parse pool is closed');
   });
 });
