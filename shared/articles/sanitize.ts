@@ -4,6 +4,7 @@
  * absolute, links with rel="noopener noreferrer", no character XML 1.0 forbids.
  */
 import sanitizeHtml from 'sanitize-html';
+import { isLanguageTag } from '../config/language-tag.ts';
 import { HTML_ALLOW_LIST } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import { NON_TEXT_TAGS, quote, removeXmlForbidden } from './text.ts';
@@ -24,7 +25,6 @@ const ACTIVE_TAGS = new Set([
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
-  lang: /^[a-z]{1,8}(?:-[a-z0-9]{1,8})*$/i,
   // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
   id: /^[a-z][\w.:-]{0,99}$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
@@ -90,6 +90,7 @@ function cleanAttributes(
     if (NUMERIC_ATTRIBUTES.has(name) && !/^\d{1,5}$/.test(value.trim())) continue;
     const rule = ATTRIBUTE_RULES[name];
     if (rule && !rule.test(value.trim())) continue;
+    if (name === 'lang' && !isLanguageTag(value.trim())) continue;
     kept[name] = value;
   }
   if (tagName === 'a') {

@@ -30,7 +30,7 @@ const CLAUSE_MARK = /[:;!?]/u;
  * the text.
  */
 const CREDIT_WORD =
-  /\b(?:by|reporting|reported|writing|written|editing|edited|contribut\w*|compiled|photos?|pictures?|images?|sources?|copyright|via|staff)\b|©/iu;
+  /^(?:(?:additional|with|and)\s+)?(?:reporting|reported|writing|written|editing|edited|research|compiled|contributed|produced|photos?|pictures?|graphics?|video)\b[^,]*\bby\b|^by\s|©|\bcopyright\b/iu;
 const BLANK_LINE = /\n[^\S\n]*\n/;
 
 export function parseTxt(text: string): { fields: ArticleFields; warnings: string[] } {

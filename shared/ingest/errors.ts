@@ -1,4 +1,4 @@
-/** An SQS message that is not an S3 event notification: retried, then parked in the DLQ. */
+/** An SQS message that is not an S3 event notification: parked in the DLQ at once, no retry. */
 export class PoisonMessageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
