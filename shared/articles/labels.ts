@@ -10,6 +10,7 @@ export const MAX_AUTHORS = 5;
 /** Longest display name of a tag or an author. */
 export const MAX_LABEL_NAME_LENGTH = 100;
 export const MAX_LABEL_SLUG_LENGTH = 80;
+const HASHED_SLUG = /-[0-9a-f]{8}$/;
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/u;
 
@@ -31,7 +32,9 @@ export function labelSlug(name: string): string {
   const full = slugify(name);
   if (full === '') return `h-${shortHash(name.normalize('NFKC').toLowerCase())}`;
   const fold = slugFold(name);
-  if (full.length <= MAX_LABEL_SLUG_LENGTH && full === fold) return full;
+  // A name that itself ends like a hashed slug (`c-1a2b3c4d`) is hashed too: it can never
+  // take the slug of another name (`C++`).
+  if (full.length <= MAX_LABEL_SLUG_LENGTH && full === fold && !HASHED_SLUG.test(full)) return full;
   const readable = cutAt(full, MAX_LABEL_SLUG_LENGTH - 9).replace(/-+$/, '');
   return `${readable}-${shortHash(fold)}`;
 }

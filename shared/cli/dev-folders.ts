@@ -8,7 +8,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { isIgnoredName } from '../local/inbox-files.ts';
 import { CliError } from './errors.ts';
 import { overlap, realPath } from './folder-paths.ts';
 
@@ -33,7 +34,9 @@ function fsProblem(error: unknown): string {
 
 /**
  * The inbox and the data folder may not overlap: the mirror would upload the database, and
- * --fresh would delete the articles. Checked on real paths, before anything starts.
+ * --fresh would delete the articles. Checked on real paths, before anything starts. One
+ * exception: a data folder inside the inbox under a hidden name (`--inbox .` with the default
+ * `./.feedpub`), which the mirror never reads.
  */
 export function checkFoldersApart(inbox: string, dataDir: string): void {
   const shown = (option: string, path: string) => {
@@ -42,6 +45,11 @@ export function checkFoldersApart(inbox: string, dataDir: string): void {
   };
   const how = overlap(inbox, dataDir);
   if (!how) return;
+  if (
+    how === 'b-in-a' &&
+    relative(realPath(inbox), realPath(dataDir)).split(sep).some(isIgnoredName)
+  )
+    return;
   const [a, b] = [shown('--inbox', inbox), shown('--data-dir', dataDir)];
   const relation = {
     same: `${a} and ${b} are the same folder`,

@@ -86,9 +86,7 @@ async function fetchOnce(
   // s3rver writes a new object's bytes before its metadata file: read in between, it has no
   // Content-Type and answers its default. Every site file is written with one, so that is a
   // torn read too.
-  if (out.ContentType === undefined || out.ContentType === S3RVER_DEFAULT_TYPE)
-    throw new Error(`${key}: read before its metadata was written`);
-  return {
+  const object = {
     contentType: out.ContentType,
     etag: out.ETag,
     lastModified: out.LastModified,
@@ -96,6 +94,20 @@ async function fetchOnce(
     contentLength: out.ContentLength,
     body,
   };
+  if (out.ContentType === undefined || out.ContentType === S3RVER_DEFAULT_TYPE)
+    throw new MissingMetadataError(key, object);
+  return object;
+}
+
+/** Read before s3rver wrote the object's metadata, or an object that has none. */
+class MissingMetadataError extends Error {
+  constructor(
+    key: string,
+    readonly object: StoredObject,
+  ) {
+    super(`${key}: read before its metadata was written`);
+    this.name = 'MissingMetadataError';
+  }
 }
 
 /**
@@ -112,6 +124,8 @@ async function fetchObject(
       return await fetchOnce(origin, key, withBody);
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
+      // An object that really has no Content-Type (put by another tool) is served as it is.
+      if (attempt >= READ_ATTEMPTS && error instanceof MissingMetadataError) return error.object;
       if (attempt >= READ_ATTEMPTS) throw error;
       await sleep(50 * attempt);
     }

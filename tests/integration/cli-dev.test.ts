@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFoldersApart } from '../../shared/cli/dev-folders.ts';
 import { launchChromium } from '../e2e/chromium.ts';
 import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
 import { LOOPBACK, listenersOf } from '../support/listeners.ts';
@@ -226,12 +227,15 @@ describe('feedpub dev with overlapping inbox and data folders', () => {
     );
   });
 
-  it('refuses a data folder inside the inbox', async () => {
+  it('refuses a data folder inside the inbox, unless hidden there (the mirror never reads it)', async () => {
     const inbox = join(root, 'b', 'inbox');
     mkdirSync(inbox, { recursive: true });
-    expect(await refused(inbox, join(inbox, '.feedpub'))).toBe(
-      `feedpub: --data-dir ${inbox}/.feedpub is inside --inbox ${inbox}: ${FIX}\n`,
+    expect(await refused(inbox, join(inbox, 'state'))).toBe(
+      `feedpub: --data-dir ${inbox}/state is inside --inbox ${inbox}: ${FIX}\n`,
     );
+    // `--inbox .` with the default `./.feedpub`.
+    expect(() => checkFoldersApart(inbox, join(inbox, '.feedpub'))).not.toThrow();
+    expect(() => checkFoldersApart(inbox, join(inbox, 'sub', '.state'))).not.toThrow();
   });
 
   it('refuses one folder for both', async () => {

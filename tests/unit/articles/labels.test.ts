@@ -90,6 +90,10 @@ describe('normalizeTags', () => {
     for (const name of ['Ayşe Demir', 'ayse demir', 'AYSE-DEMIR', 'Ayşe_Demir'])
       expect(labelSlug(name)).toBe('ayse-demir');
     expect(labelSlug('desk@example.com')).toBe('desk-example-com');
+    // Nor can a name that looks hashed take another name's slug.
+    const lookalike = labelSlug(slugs[1] ?? '');
+    expect(lookalike).not.toBe(slugs[1]);
+    expect(lookalike).toBe(`${slugs[1]}-${shortHash(slugs[1] ?? '')}`);
   });
 
   it('keeps two long labels with the same first 80 characters apart', () => {
