@@ -3,7 +3,6 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
-import { ParsePool } from '../parsing/parse-pool.ts';
 import {
   InboxEntryChangedError,
   type InboxFile,
@@ -13,6 +12,7 @@ import {
   readInboxFile,
   readRegularFile,
 } from '../local/inbox-files.ts';
+import { ParsePool } from '../parsing/parse-pool.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
 
 /** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
