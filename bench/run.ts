@@ -5,6 +5,7 @@ import { type EmbeddedAws, startEmbeddedAws } from '../shared/local/embedded-aws
 import { bulkBench } from './bulk-bench.ts';
 import { bundleBench } from './bundle-bench.ts';
 import { naiveBench } from './naive-bench.ts';
+import { parseBench } from './parse-bench.ts';
 import { renderBench } from './render-bench.ts';
 import { machine, Results } from './results.ts';
 import { scalingBench } from './scaling-bench.ts';
@@ -59,6 +60,9 @@ async function withEmulators<T>(run: (aws: EmbeddedAws) => Promise<T>): Promise<
 const results = new Results();
 console.error(`# machine ${JSON.stringify(machine())}`);
 await phase('render', () => renderBench(results, SITE, 200));
+await phase('parse: pathological uploads', () =>
+  parseBench(results, process.env.BENCH_PARSE_ONLY ? { only: process.env.BENCH_PARSE_ONLY } : {}),
+);
 await phase('bundles', () => bundleBench(results));
 const ours = await phase('ours: bulk + freshness', () =>
   withEmulators(async (aws) => {

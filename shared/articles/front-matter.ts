@@ -2,14 +2,25 @@
  * YAML front matter: split from the Markdown body, parsed safely (alias bombs, size), and
  * every problem reported with its line: `front matter line 3 (line 4 of the file): ...`.
  */
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { ArticleRejectedError } from './errors.ts';
 import { isRecord } from './fields.ts';
+import { lineAt } from './text.ts';
 
 /** Front matter larger than this is not metadata: reject before parsing. */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
 /** Aliases YAML may expand; a handful is normal, thousands is a billion-laughs attack. */
 const MAX_ALIAS_COUNT = 50;
+/**
+ * Deepest `[`/`{` nesting read: yaml recurses per level until the stack overflows (300 ms
+ * for 60 KiB of `[`); front matter nests two or three.
+ */
+const MAX_FLOW_DEPTH = 100;
+/**
+ * Aliases a document may hold at all: yaml looks each one up by walking every anchor and
+ * alias before it, so 10,000 aliases of 10,000 anchors cost it 10^8 steps.
+ */
+const MAX_ALIASES = 200;
 
 export interface FrontMatterSplit {
   /** The YAML between the `---` lines, if the file has front matter. */
@@ -53,12 +64,31 @@ export function parseFrontMatter(yaml: string): FrontMatter {
     );
   }
   const lineCounter = new LineCounter();
+  const deep = flowDepthBeyond(yaml, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    throw new ArticleRejectedError(
+      'bad-front-matter',
+      `${where(lineAt(yaml, deep))}: lists or maps ([ or {) nested more than ${MAX_FLOW_DEPTH} deep`,
+    );
+  }
   let doc: Document.Parsed;
   let value: unknown;
   try {
-    doc = parseDocument(yaml, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    doc = parseYaml(yaml, lineCounter);
+    const duplicate = firstDuplicateKey(doc);
     const error = doc.errors[0];
+    if (duplicate !== undefined && (!error || duplicate < error.pos[0])) {
+      throw rejection('Map keys must be unique', lineCounter.linePos(duplicate).line, undefined);
+    }
     if (error) throw rejection(error.message, lineCounter.linePos(error.pos[0]).line, error);
+    const tooMany = aliasBeyondLimit(doc);
+    if (tooMany !== undefined) {
+      throw rejection(
+        `more than ${MAX_ALIASES} aliases (*references); it looks like a YAML bomb`,
+        lineCounter.linePos(tooMany).line,
+        undefined,
+      );
+    }
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (cause) {
     if (cause instanceof ArticleRejectedError) throw cause;
@@ -90,11 +120,94 @@ export function parseFrontMatter(yaml: string): FrontMatter {
   return { data: value, lineOf, warnings };
 }
 
+/**
+ * Offset of the first key that repeats an earlier key of its map, as yaml's `uniqueKeys`
+ * finds it (scalars with the same value; other keys only if they are the same node).
+ */
+function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        const at = key.range?.[0];
+        if (seen.has(key.value) && at !== undefined && (first === undefined || at < first))
+          first = at;
+        seen.add(key.value);
+      }
+    },
+  });
+  return first;
+}
+
+/** Offset of the alias past {@link MAX_ALIASES}, if there is one. */
+function aliasBeyondLimit(doc: Document.Parsed): number | undefined {
+  let count = 0;
+  let beyond: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      count += 1;
+      if (count <= MAX_ALIASES) return undefined;
+      beyond = alias.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return beyond;
+}
+
+/**
+ * yaml's parseDocument, minus two costs: it checks each key against every earlier key of
+ * its map (quadratic; firstDuplicateKey does it in one pass), and it records a stack trace
+ * for each of its errors, which on 64 KiB of broken lines is half its time (we only read
+ * messages and positions).
+ */
+function parseYaml(yaml: string, lineCounter: LineCounter): Document.Parsed {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parseDocument(yaml, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Offset of the first `[` or `{` past `max` levels deep, outside quotes and comments. It
+ * also counts brackets inside plain scalars (`a[b`), so it can only overcount.
+ */
+function flowDepthBeyond(yaml: string, max: number): number | undefined {
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < yaml.length; i += 1) {
+    const code = yaml.charCodeAt(i);
+    if (quote !== 0) {
+      if (code === 0x5c && quote === 0x22) i += 1;
+      else if (code === quote) quote = 0;
+      continue;
+    }
+    if (code === 0x22 || code === 0x27) quote = code;
+    else if (code === 0x23 && (i === 0 || /\s/.test(yaml.charAt(i - 1)))) {
+      const end = yaml.indexOf('\n', i);
+      if (end === -1) break;
+      i = end;
+    } else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > max) return i;
+    } else if ((code === 0x5d || code === 0x7d) && depth > 0) depth -= 1;
+  }
+  return undefined;
+}
+
 /** `front matter line 3 (line 4 of the file)`. */
 export function where(frontMatterLine: number): string {
   return `front matter line ${frontMatterLine} (line ${frontMatterLine + 1} of the file)`;
 }
 
 function rejection(message: string, line: number, cause: unknown): ArticleRejectedError {
-  return new ArticleRejectedError('bad-front-matter', `${where(line)}: ${message}`, { cause });
+  return new ArticleRejectedError(
+    'bad-front-matter',
+    `${where(line)}: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }

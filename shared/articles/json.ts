@@ -42,7 +42,8 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
   if (data.content != null && data.text != null)
     warnings.push('both "content" and "text" are set; used "content"');
   const html =
-    data.content ?? paragraphsToHtml(splitParagraphs((data.text ?? '').replace(/\r\n?/g, '\n')));
+    data.content ??
+    paragraphsToHtml(splitParagraphs((data.text ?? '').replace(/\r\n?/g, '\n'), 'field "text"'));
   const summary = data.summary ? htmlToText(data.summary, 'field "summary"') : undefined;
   const merged = fieldsFromFile(data, { title, html, ...(summary ? { summary } : {}) });
   const known = Object.keys(jsonArticleSchema.shape);

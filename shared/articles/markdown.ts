@@ -3,7 +3,6 @@
  * marked (GFM). Without a front-matter title, a first `# Heading` (or setext heading) is
  * the title; a first heading that repeats the title is dropped from the body either way.
  */
-import { Marked } from 'marked';
 import { ArticleRejectedError } from './errors.ts';
 import {
   type ArticleFields,
@@ -13,10 +12,10 @@ import {
   unknownFieldWarnings,
 } from './fields.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
-import { htmlToText, isBlank, sameHeadline } from './text.ts';
+import { renderMarkdown } from './markdown-budget.ts';
+import { MarkdownTooComplexError } from './markdown-meter.ts';
+import { htmlToText, isBlank, lineAt, sameHeadline } from './text.ts';
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
-const ATX_HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
 
 export function parseMarkdown(text: string): { fields: ArticleFields; warnings: string[] } {
@@ -37,15 +36,18 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   const data = result.data;
   const heading = firstHeading(split.body);
   const fromFile = data.title ? htmlToText(data.title, 'field "title"') : '';
-  const title = fromFile || (heading ? htmlToText(renderInline(heading.text)) : '');
+  const bodyLine = lineAt(text, text.length - split.body.length);
+  const headingText = heading
+    ? htmlToText(renderInline(heading.text, `line ${bodyLine + heading.line}`))
+    : '';
+  const title = fromFile || headingText;
   if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',
       'no title: set "title:" in the front matter or start the text with a "# Heading" line',
     );
   }
-  const repeats =
-    heading !== undefined && sameHeadline(htmlToText(renderInline(heading.text)), title);
+  const repeats = heading !== undefined && sameHeadline(headingText, title);
   const body = repeats
     ? split.body
         .split('\n')
@@ -53,9 +55,10 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
         .join('\n')
     : split.body;
   const summary = data.summary ? htmlToText(data.summary, 'field "summary"') : undefined;
+  const bodyStart = lineAt(text, text.length - body.length);
   const { fields, warnings } = fieldsFromFile(data, {
     title,
-    html: renderBlock(body),
+    html: renderBlock(body, (offset) => `line ${bodyStart + lineAt(body, offset) - 1}`),
     ...(summary ? { summary } : {}),
   });
   const known = Object.keys(articleFieldsSchema.shape);
@@ -65,41 +68,80 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   };
 }
 
-/** The first non-blank block of the body, if it is a level-1 heading. */
-function firstHeading(body: string): { text: string; endLine: number } | undefined {
+/** The first non-blank block of the body, if it is a level-1 heading (`line` counts from 0). */
+function firstHeading(body: string): { text: string; line: number; endLine: number } | undefined {
   const lines = body.split('\n');
   const start = lines.findIndex((line) => line.trim() !== '');
   if (start === -1) return undefined;
   const line = lines[start] ?? '';
-  const atx = ATX_HEADING.exec(line);
-  if (atx?.[1]) return { text: atx[1], endLine: start };
+  const atx = atxHeadingText(line);
+  if (atx) return { text: atx, line: start, endLine: start };
   const next = lines[start + 1];
   if (next !== undefined && SETEXT_UNDERLINE.test(next))
-    return { text: line.trim(), endLine: start + 1 };
+    return { text: line.trim(), line: start, endLine: start + 1 };
   return undefined;
 }
 
-function renderBlock(markdown: string): string {
-  return render(() => marked.parse(markdown));
+/**
+ * The text of a level-1 ATX heading line, exactly as `/^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/`
+ * captures it, without that regex's quadratic backtracking on long runs of blanks.
+ */
+export function atxHeadingText(line: string): string | undefined {
+  let at = 0;
+  while (at < 3 && line.charCodeAt(at) === 0x20) at += 1;
+  if (line.charCodeAt(at) !== 0x23) return undefined;
+  const afterHash = at + 1;
+  let start = afterHash;
+  while (isBlankChar(line.charCodeAt(start))) start += 1;
+  if (start === afterHash) return undefined;
+  // `.` stops at line terminators, and only blanks and `#` may follow the text.
+  if (LINE_TERMINATOR.test(line)) return undefined;
+  let end = line.length;
+  while (end > start && isBlankChar(line.charCodeAt(end - 1))) end -= 1;
+  // Blanks only: the lazy group takes the last blank, if the `[ \t]+` keeps one.
+  if (end === start) return start - afterHash >= 2 ? line.slice(start - 1, start) : undefined;
+  let hashes = end;
+  while (hashes > start && line.charCodeAt(hashes - 1) === 0x23) hashes -= 1;
+  let blanks = hashes;
+  while (blanks > start && isBlankChar(line.charCodeAt(blanks - 1))) blanks -= 1;
+  const closingSequence = hashes < end && blanks < hashes && blanks > start;
+  return line.slice(start, closingSequence ? blanks : end);
 }
 
-function renderInline(markdown: string): string {
-  return render(() => marked.parseInline(markdown));
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+const isBlankChar = (code: number) => code === 0x20 || code === 0x09;
+
+function renderBlock(markdown: string, where: (offset: number) => string): string {
+  return render(
+    () => renderMarkdown(markdown).html,
+    (offset) => (offset === undefined ? 'body' : where(offset)),
+  );
 }
 
-/** marked recurses per nesting level: `>` × 5,000 overflows the stack. */
-function render(run: () => string | Promise<string>): string {
-  let output: string | Promise<string>;
+function renderInline(markdown: string, where: string): string {
+  return render(
+    () => renderMarkdown(markdown, true).html,
+    () => where,
+  );
+}
+
+/**
+ * marked within a work budget (see markdown-budget.ts); it also recurses per nesting level,
+ * so `>` × 5,000 overflows the stack.
+ */
+function render(run: () => string, where: (offset: number | undefined) => string): string {
   try {
-    output = run();
+    return run();
   } catch (cause) {
+    if (cause instanceof MarkdownTooComplexError) {
+      throw new ArticleRejectedError('too-complex', `${where(cause.offset)}: ${cause.detail}`, {
+        cause,
+      });
+    }
     const deep = cause instanceof RangeError;
     const message = deep
       ? 'Markdown is nested too deeply to render'
       : 'Markdown could not be rendered';
     throw new ArticleRejectedError(deep ? 'too-complex' : 'bad-markdown', message, { cause });
   }
-  if (typeof output !== 'string')
-    throw new Error('marked returned a promise; async extensions are not supported');
-  return output;
 }

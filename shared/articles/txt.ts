@@ -10,12 +10,13 @@ import { ArticleRejectedError } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
 import { splitTagList } from './labels.ts';
 import {
+  assertParagraphCount,
   collapseWhitespace,
   isBlank,
   paragraphsToHtml,
   plainLine,
   removeXmlForbidden,
-  sameHeadline,
+  repeatsHeadline,
 } from './text.ts';
 
 /** A tag line is short, and each phrase in it is a few words, not a sentence. */
@@ -43,18 +44,16 @@ export function parseTxt(text: string): { fields: ArticleFields; warnings: strin
       'line 1: no title: the first non-empty line must be the headline',
     );
   }
+  const repeatsTitle = repeatsHeadline(title);
   let next = titleIndex + 1;
   while (next < lines.length) {
     const line = lines[next] ?? '';
-    if (!isBlank(plainLine(line)) && !sameHeadline(line, title)) break;
+    if (!isBlank(plainLine(line)) && !repeatsTitle(line)) break;
     next += 1;
   }
-  const blocks = lines
-    .slice(next)
-    .join('\n')
-    .split(BLANK_LINE)
-    .map((block) => block.trim())
-    .filter((block) => block !== '');
+  const split = lines.slice(next).join('\n').split(BLANK_LINE);
+  assertParagraphCount(split, 'content');
+  const blocks = split.map((block) => block.trim()).filter((block) => block !== '');
   const last = blocks.at(-1);
   const tags = last !== undefined && isTagLine(last) ? splitTagList(last) : [];
   if (tags.length > 0) blocks.pop();

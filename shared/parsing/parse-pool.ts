@@ -64,6 +64,8 @@ function parseToReply(parse: typeof parseArticle, input: ParseInput): Reply {
 
 interface Job {
   input: ParseInput;
+  /** Hand-overs so far: a worker that died as it took the upload gets one more try. */
+  tries?: number;
   resolve: (result: ParseResult) => void;
   reject: (error: Error) => void;
 }
@@ -174,6 +176,7 @@ export class ParsePool {
   private run(slot: Slot, job: Job): void {
     const { worker } = slot;
     const budgetMs = this.budgetOf(job.input);
+    job.tries = (job.tries ?? 0) + 1;
     const done = (keep: boolean, outcome: () => void) => {
       clearTimeout(timer);
       slot.settle = undefined;
@@ -185,7 +188,11 @@ export class ParsePool {
     };
     slot.settle = (event) => {
       if ('exit' in event)
-        done(false, () => job.reject(new Error(`the parse worker exited (code ${event.exit})`)));
+        done(false, () => {
+          // Died with the upload in hand: maybe it was dying anyway (it sat idle); try once more.
+          if ((job.tries ?? 0) < 2) this.queue.unshift(job);
+          else job.reject(new Error(`the parse worker exited (code ${event.exit})`));
+        });
       else if ('error' in event)
         done(false, () => job.reject(rejectionForCrash(event.error, this.memoryMb)));
       else done(true, () => settleFromReply(job, event.reply));
