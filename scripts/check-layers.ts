@@ -10,6 +10,12 @@ import { fileURLToPath } from 'node:url';
 /** What each layer may import besides itself. */
 const DOMAIN = ['shared/contract', 'shared/concurrency', 'shared/config', 'shared/articles'];
 const USE_CASE = [...DOMAIN, 'shared/feeds', 'shared/ports'];
+/** What the local runtime and the CLI may both import: everything the Lambdas run, and parsing. */
+const LOCAL_RUNTIME = [
+  ...USE_CASE,
+  ...['shared/parsing', 'shared/ingest', 'shared/publish', 'shared/release'],
+  ...['shared/stores', 'shared/lambda'],
+];
 const ALLOWED: Record<string, readonly string[]> = {
   'shared/contract': [],
   'shared/concurrency': [],
@@ -29,25 +35,8 @@ const ALLOWED: Record<string, readonly string[]> = {
     'shared/release',
     'shared/stores',
   ],
-  'shared/local': [
-    ...USE_CASE,
-    'shared/parsing',
-    'shared/ingest',
-    'shared/publish',
-    'shared/release',
-    'shared/stores',
-    'shared/lambda',
-  ],
-  'shared/cli': [
-    ...USE_CASE,
-    'shared/parsing',
-    'shared/ingest',
-    'shared/publish',
-    'shared/release',
-    'shared/stores',
-    'shared/lambda',
-    'shared/local',
-  ],
+  'shared/local': LOCAL_RUNTIME,
+  'shared/cli': [...LOCAL_RUNTIME, 'shared/local'],
   functions: [...USE_CASE, 'shared/release', 'shared/stores', 'shared/lambda', 'shared/parsing'],
   infra: ['shared/contract', 'shared/config'],
 };
