@@ -6,6 +6,7 @@ import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { createBucket } from '../shared/local/resources.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
 import { DynamoArticleTable } from '../shared/stores/article-table.ts';
+import { DynamoRenderLedger } from '../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../shared/stores/site-bucket.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
@@ -27,6 +28,7 @@ function archive(count: number): Article[] {
 interface Site {
   size: number;
   table: DynamoArticleTable;
+  ledger: DynamoRenderLedger;
   meter: ReturnType<typeof meterReadCapacity>;
   bucket: S3SiteBucket;
 }
@@ -39,12 +41,14 @@ async function seededSite(aws: EmbeddedAws, size: number): Promise<Site & { seed
   const start = performance.now();
   await seedTable(aws.dynamo, tableName, archive(size));
   const seedMs = since(start);
-  // Publish reads through a client of its own, so the capacity meter sees only publish.
+  // Publish reads through a client of its own, so the capacity meter sees only publish (its
+  // ledger's reads included, as in the function).
   const { dynamo } = localDynamoClients(aws.endpoints.dynamodb);
   const meter = meterReadCapacity(dynamo);
   const table = new DynamoArticleTable({ client: dynamo, tableName });
+  const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
   const bucket = new S3SiteBucket({ client: aws.s3, bucket: siteBucket });
-  return { size, table, meter, bucket, seedMs };
+  return { size, table, ledger, meter, bucket, seedMs };
 }
 
 /** Ingest's write for one new article, then the publish its stream record would cause. */
@@ -54,6 +58,7 @@ async function publishOne(site: Site, article: Article, config: SiteConfig) {
   const start = performance.now();
   const result = await publishChanges([{ recordId: `new-${article.id}`, after: article }], {
     feeds: site.table,
+    ledger: site.ledger,
     bucket: site.bucket,
     config,
   });

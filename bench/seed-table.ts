@@ -14,10 +14,12 @@ import { transactionItems } from '../shared/stores/article-transaction.ts';
 import { sleep } from './stats.ts';
 
 /**
- * Fills a table as if every article had been ingested, much faster than ingest: the article
- * and feed-entry items are exactly the Puts of the product's own transaction for a new article
- * (planArticleWrite + transactionItems); each tag and author meta is written once with its
- * final count. Source records, which publish never reads, are left out.
+ * Fills a table as if every article had been ingested and published, much faster than either:
+ * the article and feed-entry items are exactly the Puts of the product's own transaction for a
+ * new article (planArticleWrite + transactionItems, so entries sit in their write shards,
+ * `FEED#<feed>#<writeShard(id)>`); each tag and author meta, which publish keeps, is written
+ * once with its final count and ticket 0, so the first render's ticket (1 or more) supersedes
+ * it. Source records and render bookkeeping, which publish reads only for itself, are left out.
  */
 
 const BATCH = 25;
@@ -54,10 +56,14 @@ function articlePuts(table: string, article: Article): WriteRequest[] {
   );
 }
 
-/** Tag and author metas with their final counts (the site feed has none), as ingest leaves them. */
+/**
+ * Tag and author metas with their final counts, as publish leaves them: the site feed has
+ * none, and a feed without a live article has none either (publish deletes a meta at 0).
+ */
 function metaPuts(articles: readonly Article[]): WriteRequest[] {
   const metas = new Map<string, { feed: FeedRef; count: number }>();
   for (const article of articles) {
+    if (article.status !== 'live') continue;
     for (const feed of feedsOf(article)) {
       if (feed.kind === 'all') continue;
       const key = feedKey(feed);
@@ -66,16 +72,19 @@ function metaPuts(articles: readonly Article[]): WriteRequest[] {
       metas.set(key, meta);
     }
   }
-  return [...metas].map(([key, { feed, count }]) => ({
-    PutRequest: {
-      Item: marshall({
-        ...keys.feedMeta(key),
-        kind: feed.kind,
-        name: feed.kind === 'all' ? '' : feed.name,
-        count,
-      }),
-    },
-  }));
+  return [...metas]
+    .filter(([, { count }]) => count > 0)
+    .map(([key, { feed, count }]) => ({
+      PutRequest: {
+        Item: marshall({
+          ...keys.feedMeta(key),
+          kind: feed.kind,
+          name: feed.kind === 'all' ? '' : feed.name,
+          count,
+          ticket: 0,
+        }),
+      },
+    }));
 }
 
 async function writeBatch(client: DynamoDBClient, table: string, requests: WriteRequest[]) {

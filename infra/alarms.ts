@@ -3,15 +3,18 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
+  Metric,
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS } from '../shared/contract/metrics.ts';
 
 export interface AlarmsProps {
   /** Subscribed to the topic when set; the address must confirm the subscription. */
@@ -19,10 +22,28 @@ export interface AlarmsProps {
 }
 
 const PERIOD = Duration.minutes(5);
+const MINUTE = Duration.minutes(1);
 /** How far behind the table stream publish may fall before someone should look. */
 export const MAX_ITERATOR_AGE = Duration.minutes(2);
+/**
+ * How long an upload may wait in the inbox queue. Longer than one visibility timeout (3 min,
+ * infra/ingestion.ts), so one retry of a passing failure pages nobody; an upload that keeps
+ * failing passes it before its third delivery, well before its fifth sends it to the DLQ.
+ */
+export const MAX_QUEUE_AGE = Duration.minutes(5);
+/**
+ * Failed ingest records in 5 minutes that mean "systemic" (throttling, S3, a bad deploy), not
+ * one bad upload: that one fails at most twice in 5 minutes (3-minute visibility timeout) and is
+ * the queue-age and DLQ alarms' business. A failing message reaches the DLQ ~12 minutes after
+ * its first failure (5 deliveries), so this fires with several minutes to spare.
+ */
+export const MAX_INGEST_FAILURES = 10;
 
-/** The alarm topic and the few alarms that mean "an article is stuck". */
+/**
+ * The alarm topic and the alarms an operator at peak traffic wants: the ones that mean "an
+ * article is stuck" (DLQs, errors), and the ones that fire before the DLQ does (handled
+ * failures, queue age, stream lag, throttles).
+ */
 export class Alarms extends Construct {
   public readonly topic: Topic;
 
@@ -60,6 +81,93 @@ export class Alarms extends Construct {
       threshold: MAX_ITERATOR_AGE.toMilliseconds(),
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
+    });
+  }
+
+  /** Ingest's handled failures: messages it reported in batchItemFailures, to be retried. */
+  ingestFailures(id: string): Alarm {
+    return this.alarm(id, 'Uploads failing in ingest (retried; the DLQ is next)', {
+      metric: this.custom(METRICS.services.ingest, METRICS.ingestFailedRecords, PERIOD),
+      threshold: MAX_INGEST_FAILURES,
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * Any feed or page publish could not write: it is stale on the site now. Stream retries do
+   * not wait for a visibility timeout, so a second datapoint could come after the DLQ.
+   */
+  renderFailures(id: string): Alarm {
+    return this.alarm(id, 'Feeds or pages publish could not render or write', {
+      metric: this.custom(METRICS.services.publish, METRICS.renderFailures, MINUTE),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * Stream records publish reported failed in two minutes running: retries are not clearing
+   * them, and their lane of the shard waits (iterator age follows).
+   */
+  publishFailures(id: string): Alarm {
+    return this.alarm(id, 'Stream records failing in publish for two minutes running', {
+      metric: this.custom(METRICS.services.publish, METRICS.publishFailedRecords, MINUTE),
+      threshold: 1,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+    });
+  }
+
+  /** The oldest upload in the inbox queue has waited MAX_QUEUE_AGE: backlog or retries. */
+  queueAge(id: string, queue: IQueue): Alarm {
+    return this.alarm(id, `Uploads waiting over ${MAX_QUEUE_AGE.toMinutes()} minutes for ingest`, {
+      metric: queue.metricApproximateAgeOfOldestMessage({
+        period: MINUTE,
+        statistic: Stats.MAXIMUM,
+      }),
+      threshold: MAX_QUEUE_AGE.toSeconds(),
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * Any throttle of a function. maxConcurrency, the stream and release's reservation keep
+   * feedpub inside its bounds, so a throttle means the account ran out of concurrency (another
+   * workload, or a quota too low for maxConcurrency): invocations wait, uploads go stale.
+   */
+  throttles(id: string, fn: IFunction): Alarm {
+    return this.alarm(id, `${fn.node.id} is being throttled`, {
+      metric: fn.metricThrottles({ period: PERIOD, statistic: Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * Table throttling in three minutes running, reads and writes apart (all causes: a hot
+   * partition, the on-demand or account limit, a cold table under a new peak). The SDK's
+   * retries absorb a moment of it; three minutes is a capacity problem, which
+   * tableWarmReads / tableWarmWrites or the key design must fix.
+   */
+  tableThrottles(id: string, table: ITable): Alarm[] {
+    return (['Read', 'Write'] as const).map((kind) =>
+      this.alarm(`${id}${kind}s`, `${kind}s to the table are being throttled`, {
+        metric: table.metric(`${kind}ThrottleEvents`, { period: MINUTE, statistic: Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+      }),
+    );
+  }
+
+  /** A metric a handler emits through Powertools: its namespace and its `service` dimension. */
+  private custom(service: string, metricName: string, period: Duration): Metric {
+    return new Metric({
+      namespace: METRICS.namespace,
+      metricName,
+      dimensionsMap: { [METRICS.serviceDimension]: service },
+      period,
+      statistic: Stats.SUM,
     });
   }
 

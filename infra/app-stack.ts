@@ -67,6 +67,15 @@ export class FeedpubAppStack extends Stack {
     this.alarms.errors('PublishErrors', this.publishing.publish);
     this.alarms.errors('ReleaseErrors', this.publishing.release);
     this.alarms.iteratorAge('PublishIteratorAge', this.publishing.publish);
+    // Before the DLQ: handled failures, an ageing queue, throttles.
+    this.alarms.ingestFailures('IngestFailedRecords');
+    this.alarms.publishFailures('PublishFailedRecords');
+    this.alarms.renderFailures('PublishRenderFailures');
+    this.alarms.queueAge('InboxQueueAge', this.ingestion.queue);
+    this.alarms.tableThrottles('TableThrottled', props.table);
+    this.alarms.throttles('IngestThrottles', this.ingestion.ingest);
+    this.alarms.throttles('PublishThrottles', this.publishing.publish);
+    this.alarms.throttles('ReleaseThrottles', this.publishing.release);
 
     const output = (outputId: string, value: string, description: string) =>
       new CfnOutput(this, outputId, { value, description });

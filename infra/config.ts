@@ -14,10 +14,30 @@ export interface FeedpubConfig {
   readonly feedDescription: string;
   readonly feedLanguage: string;
   readonly alarmEmail: string | undefined;
+  /**
+   * Throughput the table can take at once, set ahead of a known peak (a bulk import, an
+   * election night); undefined leaves DynamoDB's own (and its cost) alone.
+   */
+  readonly tableWarmThroughput: TableWarmThroughput | undefined;
+}
+
+/** Units per second, as CDK's Table `warmThroughput` takes them. */
+export interface TableWarmThroughput {
+  readonly readUnitsPerSecond?: number;
+  readonly writeUnitsPerSecond?: number;
 }
 
 /** Settings only the stacks use; the site settings are declared in shared/config/settings.ts. */
-const INFRA_KEYS = ['domainName', 'certificateArn', 'alarmEmail'] as const;
+const INFRA_KEYS = [
+  'domainName',
+  'certificateArn',
+  'alarmEmail',
+  'tableWarmReads',
+  'tableWarmWrites',
+] as const;
+
+/** What a new on-demand table starts with: a smaller warm throughput would buy nothing. */
+export const ON_DEMAND_WARM = { reads: 12_000, writes: 4_000 } as const;
 
 /** Every context key the app reads (the README's configuration table lists them). */
 export const CONTEXT_KEYS: readonly string[] = [
@@ -57,7 +77,39 @@ export function readConfig(node: Node): FeedpubConfig {
     feedDescription: site.description,
     feedLanguage: site.language,
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
+    tableWarmThroughput: warmThroughputOf(
+      unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),
+      unitsPerSecond('tableWarmWrites', text('tableWarmWrites'), ON_DEMAND_WARM.writes, 'write'),
+    ),
   };
+}
+
+function warmThroughputOf(
+  readUnitsPerSecond: number | undefined,
+  writeUnitsPerSecond: number | undefined,
+): TableWarmThroughput | undefined {
+  if (readUnitsPerSecond === undefined && writeUnitsPerSecond === undefined) return undefined;
+  return {
+    ...(readUnitsPerSecond !== undefined && { readUnitsPerSecond }),
+    ...(writeUnitsPerSecond !== undefined && { writeUnitsPerSecond }),
+  };
+}
+
+/** No upper bound here: the ceiling is the account's per-table quota, which can be raised. */
+function unitsPerSecond(
+  key: string,
+  value: string | undefined,
+  minimum: number,
+  kind: 'read' | 'write',
+): number | undefined {
+  if (value === undefined) return undefined;
+  const units = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(units) || units < minimum) {
+    throw new ContextError(
+      `${key} must be a whole number of ${kind} units per second, at least ${minimum} (what a new on-demand table already has), got "${value}"`,
+    );
+  }
+  return units;
 }
 
 function siteSettingsOf(text: (key: string) => string | undefined) {

@@ -10,6 +10,12 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/contract/table.ts';
+import type { TableWarmThroughput } from './config.ts';
+
+export interface FeedpubDataStackProps extends StackProps {
+  /** Pre-warms the table for a known peak (context tableWarmReads / tableWarmWrites). */
+  readonly tableWarmThroughput?: TableWarmThroughput;
+}
 
 /**
  * The stateful half: everything that holds data and outlives a redeploy. Nothing here is
@@ -26,7 +32,7 @@ export class FeedpubDataStack extends Stack {
   /** S3 server access logs of the other two buckets. */
   public readonly accessLogs: Bucket;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: FeedpubDataStackProps = {}) {
     super(scope, id, props);
 
     this.accessLogs = new Bucket(this, 'AccessLogs', {
@@ -78,6 +84,10 @@ export class FeedpubDataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Off by default: on demand, DynamoDB grows with the traffic it sees, but a jump to more
+      // than twice the previous peak within 30 minutes (a bulk import on a quiet table) can be
+      // throttled until it has split partitions. Pre-warming is a one-off charge.
+      warmThroughput: props.tableWarmThroughput,
     });
   }
 }

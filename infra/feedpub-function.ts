@@ -10,6 +10,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/contract/environment.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
+import { METRICS } from '../shared/contract/metrics.ts';
+import { keys } from '../shared/contract/table.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
@@ -20,6 +22,8 @@ export interface FeedpubFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
+  /** Set only where it protects the account; each caller says why (none by default). */
+  readonly reservedConcurrentExecutions?: number;
   /** Variables beyond the Powertools ones, such as the site settings (settingsEnvironment). */
   readonly environment: Record<string, string>;
 }
@@ -51,12 +55,14 @@ export class FeedpubFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: Tracing.ACTIVE,
       logGroup,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `feedpub-${props.name}`,
+        // The alarms on custom metrics name the same service and namespace (infra/alarms.ts).
+        POWERTOOLS_SERVICE_NAME: METRICS.services[props.name],
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_METRICS_NAMESPACE: 'feedpub',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -120,6 +126,26 @@ export class FeedpubFunction extends NodejsFunction {
   readsTable(table: ITable): this {
     table.grantReadData(this);
     this.addEnvironment(ENV.tableName, table.tableName);
+    return this;
+  }
+
+  /**
+   * Reads the table and writes only publish's own items: the render ledger and the feed metas
+   * (`dynamodb:LeadingKeys`), never an article, an entry or a source record.
+   */
+  keepsRenderLedger(table: ITable): this {
+    this.readsTable(table);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [keys.render('*').pk, keys.feedMeta('').pk],
+          },
+        },
+      }),
+    );
     return this;
   }
 

@@ -20,6 +20,7 @@ export function composeFeedpub(app: App): Feedpub {
   const description = 'feedpub: serverless news-feed publisher';
   const data = new FeedpubDataStack(app, DATA_STACK_ID, {
     description: `${description} (data: buckets and table, retained)`,
+    tableWarmThroughput: config.tableWarmThroughput,
   });
   const service = new FeedpubAppStack(app, APP_STACK_ID, {
     description: `${description} (functions, queues, CDN, alarms)`,

@@ -5,6 +5,7 @@ import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { INGEST_EVENTS } from '../shared/contract/event-sources.ts';
 import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/contract/inbox.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
@@ -17,11 +18,6 @@ export interface IngestionProps {
   readonly siteEnvironment: Record<string, string>;
 }
 
-export const INGEST_TIMEOUT = Duration.seconds(30);
-// No batching window: an upload is ingested as soon as Lambda's poller sees it (freshness);
-// bursts still arrive in batches of up to 10.
-export const INGEST_BATCHING_WINDOW = Duration.seconds(0);
-
 /** Inbox object events → queue (+ DLQ) → ingest → table, reports back into the inbox. */
 export class Ingestion extends Construct {
   public readonly queue: Queue;
@@ -33,9 +29,10 @@ export class Ingestion extends Construct {
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the inbox event queue');
 
-    // Lambda's guidance: at least six times the function timeout plus the batching window.
+    // Lambda's guidance: at least six times the function timeout plus the batching window, so
+    // a message is not handed out again while an invocation may still be working on it.
     const visibilityTimeout = Duration.seconds(
-      6 * INGEST_TIMEOUT.toSeconds() + INGEST_BATCHING_WINDOW.toSeconds(),
+      6 * INGEST_EVENTS.timeoutSeconds + INGEST_EVENTS.maxBatchingWindowSeconds,
     );
     this.queue = new Queue(this, 'Events', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -66,7 +63,7 @@ export class Ingestion extends Construct {
     this.ingest = new FeedpubFunction(this, 'Ingest', {
       name: 'ingest',
       description: 'Turns an uploaded article into table records, or a rejection report',
-      timeout: INGEST_TIMEOUT,
+      timeout: Duration.seconds(INGEST_EVENTS.timeoutSeconds),
       // Two parse workers (192 MB of heap each, see shared/parsing/parse-pool.ts) beside the
       // handler, and the CPU share that comes with the memory.
       memorySize: 1024,
@@ -76,10 +73,15 @@ export class Ingestion extends Construct {
       .writesReports(props.inbox)
       .writesTable(props.table)
       .parksIn(this.deadLetterQueue);
+    // Blast radius: maxConcurrency bounds ingest (and its write rate on the table), not reserved
+    // concurrency. Reserved concurrency would make Lambda throttle the poller's invocations, and
+    // a throttled batch goes back to the queue with a receive counted toward INGEST_MAX_RECEIVES:
+    // a bulk import would push good uploads into the DLQ. With maxConcurrency the poller waits.
     this.ingest.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: INGEST_BATCHING_WINDOW,
+        batchSize: INGEST_EVENTS.batchSize,
+        maxBatchingWindow: Duration.seconds(INGEST_EVENTS.maxBatchingWindowSeconds),
+        maxConcurrency: INGEST_EVENTS.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );

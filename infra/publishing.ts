@@ -7,7 +7,8 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ARTICLE_PK_PREFIX, TABLE } from '../shared/contract/table.ts';
+import { PUBLISH_EVENTS } from '../shared/contract/event-sources.ts';
+import { TABLE } from '../shared/contract/table.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 
@@ -38,28 +39,35 @@ export class Publishing extends Construct {
     this.publish = new FeedpubFunction(this, 'Publish', {
       name: 'publish',
       description: 'Renders the feeds and pages that changed articles belong to',
-      timeout: Duration.seconds(120),
+      timeout: Duration.seconds(PUBLISH_EVENTS.timeoutSeconds),
       memorySize: 1024,
+      // No reserved concurrency: the stream already bounds publish at (open shards) ×
+      // parallelizationFactor batches at once, and a reservation would hold that much account
+      // concurrency idle between bursts. More shards come with more table partitions: a warm
+      // throughput (tableWarmWrites) raises this bound too.
       environment: props.siteEnvironment,
     })
-      .readsTable(props.table)
+      .keepsRenderLedger(props.table)
       .publishesSite(props.site);
     this.publish.addEventSource(
       new DynamoEventSource(props.table, {
         // Not LATEST: writes made between table creation and this mapping still publish.
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 500,
-        // Short enough that one upload is in the feeds within a couple of seconds, long
-        // enough that a burst of uploads renders each feed a few times, not once per article.
-        maxBatchingWindow: Duration.seconds(1),
-        bisectBatchOnError: true,
+        batchSize: PUBLISH_EVENTS.batchSize,
+        maxBatchingWindow: Duration.seconds(PUBLISH_EVENTS.maxBatchingWindowSeconds),
+        parallelizationFactor: PUBLISH_EVENTS.parallelizationFactor,
+        bisectBatchOnError: PUBLISH_EVENTS.bisectBatchOnError,
         reportBatchItemFailures: true,
-        retryAttempts: 10,
+        retryAttempts: PUBLISH_EVENTS.retryAttempts,
         onFailure: new SqsDlq(this.deadLetterQueue),
         filters: [
           FilterCriteria.filter({
             dynamodb: {
-              Keys: { [TABLE.partitionKey.name]: { S: FilterRule.beginsWith(ARTICLE_PK_PREFIX) } },
+              Keys: {
+                [TABLE.partitionKey.name]: {
+                  S: FilterRule.beginsWith(PUBLISH_EVENTS.partitionKeyPrefix),
+                },
+              },
             },
           }),
         ],
@@ -70,6 +78,10 @@ export class Publishing extends Construct {
       name: 'release',
       description: 'Releases scheduled articles whose date has come',
       timeout: Duration.seconds(60),
+      // One run at a time is all release ever needs (one run per schedule tick, done well
+      // inside the tick); the reservation keeps an EventBridge retry from overlapping a run and
+      // caps what a fault here could take from the account, for the price of one unit of it.
+      reservedConcurrentExecutions: 1,
       environment: {},
     })
       // Release only flips articles live; publish, driven by the stream, owns the site.

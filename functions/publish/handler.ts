@@ -6,20 +6,21 @@ import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 
 // Composition root: built once per container from validated configuration.
 const config = siteConfigFromEnv(process.env);
-const feeds = new DynamoArticleTable({
-  client: new DynamoDBClient({}),
-  tableName: requireEnv(process.env, ENV.tableName),
-});
+const dynamo = new DynamoDBClient({});
+const tableName = requireEnv(process.env, ENV.tableName);
+const feeds = new DynamoArticleTable({ client: dynamo, tableName });
+const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
 const bucket = new S3SiteBucket({
   client: new S3Client({}),
   bucket: requireEnv(process.env, ENV.siteBucket),
 });
 
 export const handler = createPublishHandler(
-  { feeds, bucket, config },
+  { feeds, ledger, bucket, config },
   { logger: new Logger(), metrics: new Metrics() },
 );

@@ -3,7 +3,11 @@
  * Plain data only: no SDK types, no clock. Dates are ISO 8601 UTC strings.
  */
 
-export type ArticleStatus = 'live' | 'draft' | 'scheduled';
+/**
+ * `deleted`: the file is gone; the item stays as a tombstone without content, so the article's
+ * revision keeps counting up across a delete and a re-upload.
+ */
+export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'deleted';
 
 /** A tag or an author: a path-safe slug plus the name people read. */
 export interface Label {

@@ -31,22 +31,15 @@ export interface ScheduleEntry {
 }
 
 /**
- * A tag or author feed gaining (+1) or losing (-1) an article. The site feed has no meta
- * item: it would be written by every ingest and serialize them all.
+ * One change to one article. Feed metas (names and counts of tag and author feeds) are not
+ * part of it: publish keeps them, so concurrent ingests never write a shared item.
  */
-export interface FeedMetaChange {
-  feed: FeedRef;
-  countDelta: number;
-}
-
 export interface ArticleWrite {
-  /** The article item to put, or the id to delete. */
-  put?: StoredArticle;
-  deleteId?: string;
+  /** The article item to put: a removal puts a tombstone (status `deleted`). */
+  put: StoredArticle;
   /** The revision the write was planned against; absent when the article must not exist. */
   expectedRev?: number;
   entries: { put: FeedEntry[]; delete: FeedEntry[] };
-  feedMeta: FeedMetaChange[];
   schedule: { put?: ScheduleEntry; delete?: ScheduleEntry };
 }
 
@@ -68,30 +61,30 @@ function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
 
 const slot = (e: FeedEntry) => `${feedKey(e.feed)}\n${e.sortKey}`;
 
-/** +1 for each tag or author feed joined, -1 for each one left. */
-function membershipChanges(oldEntries: FeedEntry[], newEntries: FeedEntry[]): FeedMetaChange[] {
-  const oldFeeds = new Map(oldEntries.map((e) => [feedKey(e.feed), e.feed]));
-  const newFeeds = new Map(newEntries.map((e) => [feedKey(e.feed), e.feed]));
-  const changes: FeedMetaChange[] = [];
-  for (const [key, feed] of oldFeeds)
-    if (!newFeeds.has(key)) changes.push({ feed, countDelta: -1 });
-  for (const [key, feed] of newFeeds) if (!oldFeeds.has(key)) changes.push({ feed, countDelta: 1 });
-  return changes
-    .filter((c) => c.feed.kind !== 'all')
-    .sort((a, b) => (feedKey(a.feed) < feedKey(b.feed) ? -1 : 1));
+/** What stays of a removed article: its identity and dates, no content, in no feed. */
+export function tombstoneOf(article: Article): Article {
+  const { image: _image, link: _link, ...kept } = article;
+  return { ...kept, status: 'deleted', summary: '', contentHtml: '', tags: [], authors: [] };
+}
+
+/** Whether an id is free for a new file: no article, or only a removed one's tombstone. */
+export function isGone(stored: StoredArticle | undefined): boolean {
+  return !stored || stored.article.status === 'deleted';
 }
 
 /**
- * Everything that moving an article from `before` to `after` writes: its feed entries (each
- * carrying the new revision, so every feed showing it sees the change), the counts of the
- * tag and author feeds it joins or leaves, the schedule. Either side may be absent (a new
- * article, a removal). Both must have the same id.
+ * Everything that moving an article from `before` to `after` writes: the article item (a
+ * tombstone when `after` is absent, so revisions never restart), its feed entries (each carrying
+ * the new revision, so every feed showing it sees the change), the schedule. `before` is absent
+ * for a new article; `after` for a removal, which needs `before`. Both have the same id.
  */
 export function planArticleWrite(
   before: StoredArticle | undefined,
   after: Article | undefined,
 ): ArticleWrite {
-  const put = after ? { article: after, rev: (before?.rev ?? 0) + 1 } : undefined;
+  const next = after ?? (before ? tombstoneOf(before.article) : undefined);
+  if (!next) throw new Error('planArticleWrite: a removal needs the article it removes');
+  const put = { article: next, rev: (before?.rev ?? 0) + 1 };
   const oldEntries = entriesOf(before);
   const newEntries = entriesOf(put);
   const newSlots = new Set(newEntries.map(slot));
@@ -100,10 +93,8 @@ export function planArticleWrite(
   const scheduleChanged = oldSchedule?.sortKey !== newSchedule?.sortKey;
   return {
     put,
-    deleteId: after ? undefined : before?.article.id,
     expectedRev: before?.rev,
     entries: { put: newEntries, delete: oldEntries.filter((e) => !newSlots.has(slot(e))) },
-    feedMeta: membershipChanges(oldEntries, newEntries),
     schedule: {
       put: scheduleChanged ? newSchedule : undefined,
       delete: scheduleChanged ? oldSchedule : undefined,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The single table: its definition and its key layout (README "Table"), used by the CDK stack
  * (infra/), the DynamoDB adapters (shared/stores/) and the embedded AWS (shared/local/) alike.
@@ -14,11 +16,34 @@ export const TABLE = {
 /** Partition-key prefix of article items: the only items whose stream records publish reads. */
 export const ARTICLE_PK_PREFIX = 'ART#';
 
-/** Feed metas share one partition, so every feed can be listed with one Query (OPML, tags page). */
+/**
+ * Every feed's entries, and the schedule, are spread over this many partitions by a hash of the
+ * article id, and read back by a merge: at 1,000 uploads/s a feed every upload joins (the site
+ * feed) takes 1,000 × 2 transactional entry writes (a new sort key, the old one deleted) × 2 WCU
+ * / 10 = 400 WCU/s per partition, under half of DynamoDB's 1,000 (README "Capacity").
+ */
+export const WRITE_SHARDS = 10;
+
+/** The partition (0 … WRITE_SHARDS - 1) an article's entries and schedule item live in. */
+export function writeShard(id: string): number {
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % WRITE_SHARDS;
+}
+
+export const SHARD_NUMBERS = Array.from({ length: WRITE_SHARDS }, (_, shard) => shard);
+
+/**
+ * Feed metas share one partition, so every feed can be listed with one Query (OPML, tags page);
+ * only publish writes them, once per feed render, never an ingest.
+ */
 export const keys = {
   source: (key: string) => ({ pk: `SRC#${key}`, sk: 'S' }),
   article: (id: string) => ({ pk: `${ARTICLE_PK_PREFIX}${id}`, sk: 'A' }),
-  feedEntry: (feed: string, sortKey: string) => ({ pk: `FEED#${feed}`, sk: sortKey }),
+  feedEntry: (feed: string, shard: number, sortKey: string) => ({
+    pk: `FEED#${feed}#${shard}`,
+    sk: sortKey,
+  }),
   feedMeta: (feed: string) => ({ pk: 'FEEDMETA', sk: feed }),
-  schedule: (sortKey: string) => ({ pk: 'SCHED', sk: sortKey }),
+  schedule: (shard: number, sortKey: string) => ({ pk: `SCHED#${shard}`, sk: sortKey }),
+  /** Publish's bookkeeping for one render unit (a feed, a page, the listings): claims and lease. */
+  render: (unit: string) => ({ pk: `RENDER#${unit}`, sk: 'R' }),
 };

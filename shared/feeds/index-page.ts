@@ -1,4 +1,4 @@
-import type { Article } from '../articles/article.ts';
+import { type Article, feedKey } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import { dayOf } from './dates.ts';
@@ -52,13 +52,23 @@ function teaser(item: ItemView): string {
     .join('\n');
 }
 
-/** "Tags: a (3), b (1)": each links to its feeds on the tags page. */
+/** The home page names at most this many tags, the most used; the tags page lists them all. */
+export const INDEX_TAG_LIMIT = 30;
+
+/** "Tags: a (3), b (1)": the most used tags, each linking to its feeds on the tags page. */
 function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
-  const tags = sortFeedListings(feeds).filter((listing) => listing.feed.kind === 'tag');
+  const tags = feeds.filter((listing) => listing.feed.kind === 'tag');
   if (tags.length === 0) return '';
-  const links = tags.map(({ feed, count }) => {
+  const mostUsed = [...tags]
+    .sort(
+      (a, b) => (b.count ?? 0) - (a.count ?? 0) || feedKey(a.feed).localeCompare(feedKey(b.feed)),
+    )
+    .slice(0, INDEX_TAG_LIMIT);
+  const links = sortFeedListings(mostUsed).map(({ feed, count }) => {
     const name = feed.kind === 'all' ? '' : feed.name;
     return `<a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
   });
-  return `<p>Tags: ${links.join(', ')}</p>`;
+  const more = tags.length - mostUsed.length;
+  const rest = more > 0 ? `, <a href="${e(tagsPageUrl(site.url))}">${more} more</a>` : '';
+  return `<p>Tags: ${links.join(', ')}${rest}</p>`;
 }

@@ -3,7 +3,12 @@ import type { Article, ParsedArticle, ParseResult } from '../articles/article.ts
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import { parseArticle } from '../articles/parse.ts';
-import { type ArticleWrite, planArticleWrite, type StoredArticle } from '../articles/stored.ts';
+import {
+  type ArticleWrite,
+  isGone,
+  planArticleWrite,
+  type StoredArticle,
+} from '../articles/stored.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
@@ -164,7 +169,10 @@ async function remove(
 ): Promise<IngestOutcome> {
   const existing =
     source?.id && !source.deleted ? await deps.store.getArticle(source.id) : undefined;
-  const owned = existing && existing.article.sourceKey === event.key ? existing : undefined;
+  const owned =
+    existing && !isGone(existing) && existing.article.sourceKey === event.key
+      ? existing
+      : undefined;
   const report: IngestReport = {
     ...baseReport(event),
     status: 'deleted',
@@ -205,12 +213,19 @@ async function upsert(
 ): Promise<IngestOutcome> {
   const id = parsed.id ?? idFromKey(event.key);
   const existing = await deps.store.getArticle(id);
-  if (existing && existing.article.sourceKey !== event.key) {
+  // A tombstone keeps the id's revision counting; any file may take the id again.
+  if (!isGone(existing) && existing && existing.article.sourceKey !== event.key) {
     const message = `id "${id}" is already used by ${existing.article.sourceKey}: set another "id" in the file or rename it`;
     return reject(event, source, new ArticleRejectedError('bad-id', message), deps);
   }
   const hash = contentHash(parsed, id);
-  if (existing && source && !source.deleted && source.id === id && source.contentHash === hash) {
+  if (
+    !isGone(existing) &&
+    source &&
+    !source.deleted &&
+    source.id === id &&
+    source.contentHash === hash
+  ) {
     const report: IngestReport = {
       ...baseReport(event),
       status: 'unchanged',
@@ -221,7 +236,8 @@ async function upsert(
     return commitAndReport(source, nextSource(event, source, {}, report, true), [], deps, report);
   }
 
-  const article = articleRecord(event, source, parsed, id, hash, existing, deps.now());
+  const current = isGone(existing) ? undefined : existing;
+  const article = articleRecord(event, source, parsed, id, hash, current, deps.now());
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
@@ -231,7 +247,7 @@ async function upsert(
   // The file changed its own id: the article moves, its old id disappears.
   if (source?.id && source.id !== id && !source.deleted) {
     const previous = await deps.store.getArticle(source.id);
-    if (previous && previous.article.sourceKey === event.key)
+    if (previous && !isGone(previous) && previous.article.sourceKey === event.key)
       writes.push(planArticleWrite(previous, undefined));
   }
   const status =

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
+import { METRICS } from '../contract/metrics.ts';
 import { PoisonMessageError } from '../ingest/errors.ts';
 import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../ingest/ingest-object.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
@@ -49,7 +50,6 @@ export function createIngestHandler(
       }
       // Rethrown: the message is retried, and after maxReceiveCount it is parked in the DLQ.
       logger.error('message failed', { messageId: record.messageId, error: error as Error });
-      metrics.addMetric('failed', MetricUnit.Count, 1);
       const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
       if (receives >= INGEST_MAX_RECEIVES) await reportLastFailure(record.body, receives, error);
       throw error;
@@ -105,6 +105,13 @@ export function createIngestHandler(
         context: context as Context,
       });
     } finally {
+      // Every invocation, 0 included, so the alarm on it has data; when all records fail the
+      // batch throws, and they count too.
+      metrics.addMetric(
+        METRICS.ingestFailedRecords,
+        MetricUnit.Count,
+        processor.failureMessages.length,
+      );
       metrics.publishStoredMetrics();
     }
   };

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { METRICS } from '../contract/metrics.ts';
 import {
   type PublishDeps,
   type PublishResult,
@@ -30,19 +31,27 @@ export function createPublishHandler(
         written: result.written,
         deleted: result.deleted,
         unchanged: result.unchanged,
+        coveredByOthers: result.coveredByOthers,
       });
       for (const failure of result.failures)
         logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
       onPublished?.(result);
       metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
       metrics.addMetric('filesDeleted', MetricUnit.Count, result.deleted.length);
-      metrics.addMetric('renderFailures', MetricUnit.Count, result.failures.length);
+      metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
+      metrics.addMetric(
+        METRICS.publishFailedRecords,
+        MetricUnit.Count,
+        result.failedRecordIds.length,
+      );
       return {
         batchItemFailures: result.failedRecordIds.map((itemIdentifier) => ({ itemIdentifier })),
       };
     } catch (error) {
       // Rethrown: Lambda retries the batch (bisecting it), then sends it to the on-failure queue.
       logger.error('batch failed', { records: event.Records.length, error: error as Error });
+      metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, 0);
+      metrics.addMetric(METRICS.publishFailedRecords, MetricUnit.Count, event.Records.length);
       throw error;
     } finally {
       metrics.publishStoredMetrics();

@@ -9,6 +9,8 @@ import { localDynamoClients, localS3Client } from './clients.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { EmulatorStartError, PortInUseError } from './errors.ts';
 import { createBucket, createTable, LOCAL_NAMES } from './resources.ts';
+import { conditionalWrites } from './s3-conditional-writes.ts';
+import { makePutsAtomic } from './s3rver-atomic-puts.ts';
 import { choosePort } from './tcp-ports.ts';
 
 /**
@@ -110,7 +112,8 @@ function onlyLocalClients(port: number) {
 
 async function startS3(port: number, directory: string): Promise<S3rver> {
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
-  server.middleware.unshift(onlyLocalClients(port));
+  server.middleware.unshift(onlyLocalClients(port), conditionalWrites());
+  makePutsAtomic(server.store);
   try {
     await server.run();
   } catch (cause) {

@@ -1,56 +1,80 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { INGEST_EVENTS } from '../contract/event-sources.ts';
 import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 
 /**
- * An in-process stand-in for SQS + Lambda's event source mapping: messages are delivered in
- * batches, failed ones (batchItemFailures, or the whole batch when the handler throws) come
- * back after a visibility delay, and after `maxReceiveCount` receives they move to the DLQ.
+ * SQS and Lambda's SQS event-source mapping, in process, with the deployed settings
+ * (INGEST_EVENTS): up to `batchSize` messages per invocation, sent as soon as a message is
+ * visible (no batching window), up to `maxConcurrency` invocations at once, each holding
+ * messages the others do not. A failed message (a batchItemFailure, or every message of an
+ * invocation that throws) is hidden, then received again; a message that fails its
+ * `maxReceiveCount`-th receive moves to the dead-letter list.
+ *
+ * The one deliberate difference is time. On AWS a failed message stays hidden until the
+ * queue's visibility timeout (180 s) has passed since it was received; here it stays hidden for
+ * `retryDelayMs` after its invocation ends (LOCAL_RETRY_DELAY_MS by default), so a retry shows
+ * within a test or a dev session, and a slow local invocation never sees its own messages
+ * delivered a second time meanwhile.
  */
 
+/** The settings of an SQS event-source mapping that the local queue honours. */
+export interface QueueEventSettings {
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  maxConcurrency: number;
+}
+
+/** The local stand-in for the 180 s visibility timeout: time is compressed, not skipped. */
+export const LOCAL_RETRY_DELAY_MS = 500;
+
+export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
 export interface QueueOptions {
-  handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
-  batchSize?: number;
-  /** Wait this long for a batch to fill once a message is waiting. */
-  batchWindowMs?: number;
+  handler: QueueHandler;
+  /** Overrides of INGEST_EVENTS, for tests of the queue itself. */
+  events?: Partial<QueueEventSettings>;
+  /** Receives before the dead-letter list (INGEST_MAX_RECEIVES). */
   maxReceiveCount?: number;
-  /** Delay before a failed message is visible again, times its receive count. */
+  /** How long a failed message stays hidden after its invocation (LOCAL_RETRY_DELAY_MS). */
   retryDelayMs?: number;
-  /** Batches handled at once, like concurrent Lambda invocations. */
-  concurrency?: number;
 }
 
 interface Message {
   id: string;
   body: string;
+  sentAt: number;
   receiveCount: number;
+  firstReceivedAt?: number;
   visibleAt: number;
 }
 
 export class LocalQueue implements DeadLetters {
   readonly deadLetters: { body: string; receiveCount: number; reason?: string }[] = [];
   private readonly waiting: Message[] = [];
-  private inFlight = 0;
+  private inFlightBatches = 0;
+  private inFlightMessages = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly options: Required<QueueOptions>;
+  private readonly events: QueueEventSettings;
+  private readonly handler: QueueHandler;
+  private readonly maxReceiveCount: number;
+  private readonly retryDelayMs: number;
 
   constructor(options: QueueOptions) {
-    this.options = {
-      batchSize: 10,
-      batchWindowMs: 20,
-      maxReceiveCount: INGEST_MAX_RECEIVES,
-      retryDelayMs: 100,
-      concurrency: 4,
-      ...options,
-    };
+    this.handler = options.handler;
+    this.events = { ...INGEST_EVENTS, ...options.events };
+    this.maxReceiveCount = options.maxReceiveCount ?? INGEST_MAX_RECEIVES;
+    this.retryDelayMs = options.retryDelayMs ?? LOCAL_RETRY_DELAY_MS;
   }
 
   send(body: string): void {
-    this.waiting.push({ id: randomUUID(), body, receiveCount: 0, visibleAt: Date.now() });
-    this.schedule(this.options.batchWindowMs);
+    const now = Date.now();
+    this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
+    this.wakeAt(now);
   }
 
   /** What the handler parks itself (a message no retry can mend), after its one receive. */
@@ -60,7 +84,12 @@ export class LocalQueue implements DeadLetters {
 
   /** Messages not yet handled successfully, in flight included. */
   get depth(): number {
-    return this.waiting.length + this.inFlight;
+    return this.waiting.length + this.inFlightMessages;
+  }
+
+  /** Invocations running now. */
+  get inFlight(): number {
+    return this.inFlightBatches;
   }
 
   /** Resolves when no message is waiting or in flight. */
@@ -72,76 +101,100 @@ export class LocalQueue implements DeadLetters {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, delayMs);
+  /** Runs `pump` at `at` at the latest (sooner if already asked for sooner). */
+  private wakeAt(at: number): void {
+    if (this.stopped || at >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
+  /** Starts every invocation that is due and fits, then sleeps until the next one may be. */
   private pump(): void {
+    if (this.stopped) return;
     const now = Date.now();
-    while (this.inFlight < this.options.concurrency) {
-      const batch = this.takeVisible(now);
-      if (batch.length === 0) break;
-      this.inFlight += batch.length;
-      void this.deliver(batch).finally(() => {
-        this.inFlight -= batch.length;
-        this.afterDelivery();
-      });
+    while (this.inFlightBatches < this.events.maxConcurrency) {
+      const visible = this.waiting.filter((m) => m.visibleAt <= now);
+      if (visible.length === 0) break;
+      const oldest = Math.min(...visible.map((m) => m.visibleAt));
+      const windowEnds = oldest + this.events.maxBatchingWindowSeconds * 1000;
+      if (visible.length < this.events.batchSize && now < windowEnds) {
+        this.wakeAt(windowEnds);
+        break;
+      }
+      this.start(visible.slice(0, this.events.batchSize));
     }
-    const next = Math.min(...this.waiting.map((m) => m.visibleAt));
-    if (Number.isFinite(next)) this.schedule(Math.max(0, next - now));
+    const hidden = this.waiting.filter((m) => m.visibleAt > now).map((m) => m.visibleAt);
+    if (hidden.length > 0) this.wakeAt(Math.min(...hidden));
   }
 
-  private takeVisible(now: number): Message[] {
-    const batch: Message[] = [];
-    for (let i = 0; i < this.waiting.length && batch.length < this.options.batchSize; ) {
-      const message = this.waiting[i] as Message;
-      if (message.visibleAt <= now) batch.push(...this.waiting.splice(i, 1));
-      else i++;
-    }
-    return batch;
+  private start(batch: Message[]): void {
+    const taken = new Set(batch);
+    for (let i = this.waiting.length - 1; i >= 0; i--)
+      if (taken.has(this.waiting[i] as Message)) this.waiting.splice(i, 1);
+    this.inFlightBatches += 1;
+    this.inFlightMessages += batch.length;
+    void this.deliver(batch).finally(() => {
+      this.inFlightBatches -= 1;
+      this.inFlightMessages -= batch.length;
+      this.pump();
+      if (this.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
   }
 
   private async deliver(batch: Message[]): Promise<void> {
-    for (const message of batch) message.receiveCount += 1;
-    let failed: Set<string>;
-    try {
-      const response = await this.options.handler({ Records: batch.map(toSqsRecord) });
-      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    } catch {
-      failed = new Set(batch.map((m) => m.id));
+    const receivedAt = Date.now();
+    for (const message of batch) {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= receivedAt;
     }
+    const failed = await this.failedIds(batch);
     for (const message of batch.filter((m) => failed.has(m.id))) {
-      if (message.receiveCount >= this.options.maxReceiveCount) {
+      if (message.receiveCount >= this.maxReceiveCount) {
         this.deadLetters.push({ body: message.body, receiveCount: message.receiveCount });
       } else {
-        message.visibleAt = Date.now() + this.options.retryDelayMs * message.receiveCount;
+        message.visibleAt = Date.now() + this.retryDelayMs;
         this.waiting.push(message);
       }
     }
   }
 
-  private afterDelivery(): void {
-    if (this.waiting.length > 0) this.schedule(0);
-    if (this.depth === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  /**
+   * The messages of an invocation that failed: those it names in batchItemFailures, or all of
+   * them when it throws or names one that is not in the batch (as Lambda treats it).
+   */
+  private async failedIds(batch: Message[]): Promise<Set<string>> {
+    const all = new Set(batch.map((m) => m.id));
+    try {
+      const response = await this.handler({ Records: batch.map(toSqsRecord) });
+      const named = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+      return named.every((id) => all.has(id)) ? new Set(named) : all;
+    } catch {
+      return all;
+    }
   }
 }
 
 function toSqsRecord(message: Message): SQSRecord {
   return {
     messageId: message.id,
-    receiptHandle: message.id,
+    receiptHandle: `${message.id}#${message.receiveCount}`,
     body: message.body,
     attributes: {
       ApproximateReceiveCount: String(message.receiveCount),
-      SentTimestamp: String(Date.now()),
+      SentTimestamp: String(message.sentAt),
       SenderId: 'local',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? message.sentAt),
     },
     messageAttributes: {},
     md5OfBody: '',

@@ -1,7 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
+import { PUBLISH_EVENTS } from '../contract/event-sources.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
@@ -11,27 +18,31 @@ import type { PublishResult } from '../publish/publish-changes.ts';
 import { releaseDue } from '../release/release-due.ts';
 import { DynamoArticleTable } from '../stores/article-table.ts';
 import { S3Inbox } from '../stores/inbox-bucket.ts';
+import { DynamoRenderLedger } from '../stores/render-ledger.ts';
 import { S3SiteBucket } from '../stores/site-bucket.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
 import { LocalQueue } from './local-queue.ts';
 import { toS3EventRecord } from './s3-notifications.ts';
-import { StreamPoller } from './stream-poller.ts';
+import { StreamMapping } from './stream-mapping.ts';
 
 /**
  * The whole pipeline on the embedded AWS, wired as on AWS: S3 notifications for `articles/`
  * → queue → the real ingest handler → table → stream → the real publish handler → site
- * bucket, plus the release schedule on a timer.
+ * bucket, plus the release schedule on a timer. Both event-source mappings run with the deployed
+ * settings (shared/contract/event-sources.ts): several ingest and publish invocations at once,
+ * batching windows, retries, bisection, dead letters, so what AWS does to the handlers, `npm
+ * start`, `feedpub build`, the tests and the benchmarks do too. Time is compressed in one place
+ * only: a failed inbox message comes back after LOCAL_RETRY_DELAY_MS, not the queue's 180 s.
  */
 
-type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+export type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
 export interface PipelineOptions {
   aws: EmbeddedAws;
   site: SiteConfig;
   /** How often scheduled articles are released (default 60 s; 0 disables the timer). */
   releaseIntervalMs?: number;
-  streamBatchSize?: number;
-  streamBatchWindowMs?: number;
   onIngest?: (outcome: IngestOutcome) => void;
   onPublish?: (result: PublishResult) => void;
   onStreamFailure?: (records: DynamoDBRecord[], error: unknown) => void;
@@ -40,6 +51,8 @@ export interface PipelineOptions {
    * tests run each invocation in a context of their own (faults per invocation).
    */
   publishHandler?: (real: PublishHandler) => PublishHandler;
+  /** Wraps or replaces the real ingest handler: a benchmark counts concurrent invocations. */
+  ingestHandler?: (real: IngestHandler) => IngestHandler;
   now?: () => Date;
 }
 
@@ -85,23 +98,25 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const publish = createPublishHandler(
     {
       feeds: table,
+      ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
       bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
       config: site,
     },
     { ...quietObservability(), onPublished: options.onPublish },
   );
 
-  const queue = new LocalQueue({ handler: ingest });
-  const poller = new StreamPoller({
+  const queue = new LocalQueue({
+    handler: options.ingestHandler ? options.ingestHandler(ingest) : ingest,
+  });
+  const stream = new StreamMapping({
     dynamo: aws.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
     handler: options.publishHandler ? options.publishHandler(publish) : publish,
-    ...(options.streamBatchSize ? { batchSize: options.streamBatchSize } : {}),
-    ...(options.streamBatchWindowMs ? { batchWindowMs: options.streamBatchWindowMs } : {}),
     onFailure: options.onStreamFailure,
+    partitionKeyPrefix: PUBLISH_EVENTS.partitionKeyPrefix,
   });
-  await poller.start();
+  await stream.start();
   const unsubscribe = aws.onS3Event((record) => {
     if (
       record.s3.bucket.name !== aws.names.inboxBucket ||
@@ -121,14 +136,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     settle: async () => {
       do {
         await queue.idle();
-        await poller.idle();
+        await stream.idle();
       } while (queue.depth > 0);
     },
     stop: async () => {
       clearInterval(timer);
       unsubscribe();
       queue.stop();
-      await poller.stop();
+      await stream.stop();
       await parsing.close();
     },
   };

@@ -15,7 +15,11 @@ declare module 's3rver' {
 
   interface S3rverContext {
     method: string;
+    path: string;
     get(header: string): string;
+    set(header: string, value: string): void;
+    /** s3rver's filesystem store; getMetadata rejects with ENOENT for a missing object. */
+    store: { getMetadata(bucket: string, key: string): Promise<Record<string, unknown>> };
     query: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
@@ -24,6 +28,17 @@ declare module 's3rver' {
   export default class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
     httpServer?: Server;
+    /** Its filesystem store (lib/stores/filesystem.js). */
+    store: {
+      getResourcePath(bucket: string, key: string, resource: string): string;
+      putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+      putObject(object: {
+        bucket: string;
+        key: string;
+        content: Buffer | NodeJS.ReadableStream;
+        metadata: Record<string, unknown>;
+      }): Promise<{ size: number; md5: string }>;
+    };
     /** Koa's middleware stack (s3rver is a Koa application). */
     middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void> | void)[];
     run(): Promise<{ address: string; port: number }>;

@@ -2,8 +2,8 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 
 /**
- * A tag or author feed's meta item: its display name and how many articles it holds. A meta
- * outlives its last article with `count: 0` (its first spelling stays); readers filter on count.
+ * A tag or author feed's meta item: its display name (the first spelling seen) and how many
+ * articles it holds. Publish keeps it, and removes it with the feed's last article.
  */
 export interface FeedMeta {
   feed: FeedRef;
@@ -20,8 +20,10 @@ export interface EntryRef {
 export interface FeedReader {
   getFeedMeta(feed: string): Promise<FeedMeta | undefined>;
   listFeedMetas(): Promise<FeedMeta[]>;
-  /** Newest first; one Query with Limit = `limit`. */
+  /** Newest first: one Query with Limit = `limit` per write shard, merged. */
   latestEntries(feed: string, limit: number): Promise<EntryRef[]>;
+  /** How many articles the feed holds (reads every entry: only when the feed has more than a page). */
+  countEntries(feed: string): Promise<number>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
   getArticle(id: string): Promise<StoredArticle | undefined>;

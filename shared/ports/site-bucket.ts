@@ -5,13 +5,22 @@ export interface SiteFile {
   cacheControl: string;
 }
 
-/** The site bucket. */
+/**
+ * The site bucket. Every write carries the `stamp` of the render it comes from (the ticket of
+ * its unit, see RenderLedger): a file is never replaced or removed by a render with a lower
+ * stamp, and the check and the write are one conditional request (If-Match / If-None-Match).
+ */
 export interface SiteBucket {
   /**
-   * Writes unless the stored object has the same content hash; true when it wrote. Only the
-   * body counts: a new Content-Type or Cache-Control reaches a file with its next new bytes.
+   * Writes unless the stored object has the same content hash or a higher stamp; true when it
+   * wrote. Only the body counts: a new Content-Type or Cache-Control reaches a file with its next
+   * new bytes.
    */
-  put(file: SiteFile): Promise<boolean>;
-  /** True when there was something to delete. */
-  delete(path: string): Promise<boolean>;
+  put(file: SiteFile, stamp: number): Promise<boolean>;
+  /**
+   * Removes the file unless it is absent or has a higher stamp; true when it removed one. A
+   * removal leaves no stamp behind: that one publisher at a time renders a unit is the
+   * ledger's part (RenderLedger).
+   */
+  delete(path: string, stamp: number): Promise<boolean>;
 }

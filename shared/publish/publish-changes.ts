@@ -1,41 +1,54 @@
+import { randomUUID } from 'node:crypto';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
+import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { affectedBy } from './affected.ts';
-import { ConcurrentChangeError } from './errors.ts';
-import { articleCache, feedUnit, listingsUnit, pageUnit, type RenderUnit } from './render-units.ts';
+import {
+  articleCache,
+  labelFeedUnit,
+  pageUnit,
+  type RenderUnit,
+  siteUnit,
+  type UnitFiles,
+} from './render-units.ts';
 
 export interface PublishDeps {
   feeds: FeedReader;
+  ledger: RenderLedger;
   bucket: SiteBucket;
   config: SiteConfig;
   /** Units rendered at once (default 8). */
   concurrency?: number;
+  /** How long a publisher holds a unit at most before another may take it over (default 30 s). */
+  leaseMs?: number;
 }
 
 export interface PublishResult {
   written: string[];
   deleted: string[];
   unchanged: number;
+  /** Units another publisher rendered, from a state at least as new, while this one waited. */
+  coveredByOthers: number;
   failures: { unit: string; error: unknown }[];
   /** The stream records whose effects are not all in the bucket yet: retry them. */
   failedRecordIds: string[];
 }
 
-const MAX_RENDERS = 5;
+const DEFAULT_LEASE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it.
+ * rendered once, however many changes touch it, and pages go first, then tag and author feeds
+ * (which keep their metas), then the site feed, index and listings (which read those metas), so
+ * no feed links a page that is not there yet.
  *
- * Concurrency: two invocations may render the same feed at once, and the older render may
- * land last. So each unit notes the version of the state it rendered (a feed's newest
- * entries with their article revisions, which every ingest transaction rewrites; an
- * article's revision) and reads it again after writing. If it moved, the table changed
- * while we rendered and our files may be older than someone else's: render again. The last
- * writer of any file therefore always wrote from the newest state, and an older render can
- * never be what stays in the bucket.
+ * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
+ * lands while a unit renders is not a failure: it has its own stream record, whose publisher
+ * renders the unit again from a newer state.
  */
 export async function publishChanges(
   changes: readonly ArticleChange[],
@@ -45,50 +58,99 @@ export async function publishChanges(
     written: [],
     deleted: [],
     unchanged: 0,
+    coveredByOthers: 0,
     failures: [],
     failedRecordIds: [],
   };
   if (changes.length === 0) return result;
   const affected = affectedBy(changes);
-  const unitDeps = { feeds: deps.feeds, config: deps.config, articles: articleCache() };
-  const units: RenderUnit[] = [
-    ...[...affected.feeds.values()].map(({ feed, causes }) => feedUnit(feed, causes, unitDeps)),
-    ...[...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),
-    listingsUnit(affected.siteCauses, unitDeps),
+  const unitDeps = {
+    feeds: deps.feeds,
+    ledger: deps.ledger,
+    config: deps.config,
+    articles: articleCache(),
+  };
+  const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
+  const phases: RenderUnit[][] = [
+    [...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),
+    labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
+    [siteUnit(affected.siteCauses, unitDeps)],
   ];
+  const holder = randomUUID();
   const failed = new Set<string>();
-  await eachLimited(units, deps.concurrency ?? 8, async (unit) => {
-    try {
-      await renderUntilStable(unit, deps.bucket, result);
-    } catch (error) {
-      result.failures.push({ unit: unit.name, error });
-      for (const cause of unit.causes) failed.add(cause);
-    }
-  });
+  for (const units of phases) {
+    await eachLimited(units, deps.concurrency ?? 8, async (unit) => {
+      try {
+        await converge(unit, holder, deps, result);
+      } catch (error) {
+        result.failures.push({ unit: unit.name, error });
+        for (const cause of unit.causes) failed.add(cause);
+      }
+    });
+  }
   result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => failed.has(id));
   result.written.sort();
   result.deleted.sort();
   return result;
 }
 
-async function renderUntilStable(
+/**
+ * Renders one unit from a state read after its changes, unless another publisher does:
+ *
+ * 1. Claim the unit (a ticket, after this batch's changes were committed).
+ * 2. If a render covering that ticket is recorded, another publisher read the table after our
+ *    changes and wrote the result: nothing to do.
+ * 3. Otherwise take the unit's lease (one publisher at a time; wait while another holds it, at
+ *    most until its lease runs out), render from the table as it is now, write every file
+ *    stamped with the claims it covers, and release the lease, recording them as rendered.
+ *
+ * The bucket refuses a write stamped lower than what it holds (SiteBucket), so even a holder
+ * whose lease ran out while it stalled cannot put an older render over a newer one; if it
+ * finds its lease gone on release, it claims again and renders once more.
+ */
+async function converge(
   unit: RenderUnit,
+  holder: string,
+  deps: PublishDeps,
+  result: PublishResult,
+): Promise<void> {
+  const { ledger } = deps;
+  let ticket = await ledger.claim(unit.name);
+  for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+    if ((await ledger.rendered(unit.name)) >= ticket) {
+      result.coveredByOthers++;
+      return;
+    }
+    const lease = await ledger.acquire(unit.name, holder, deps.leaseMs ?? DEFAULT_LEASE_MS);
+    if (!lease) {
+      await sleep(wait / 2 + Math.random() * wait);
+      continue;
+    }
+    try {
+      await write(await unit.render(lease.covers), lease.covers, deps.bucket, result);
+    } catch (error) {
+      // Give the unit up at once: another publisher (or this batch's retry) renders it.
+      await ledger.abandon(unit.name, holder).catch(() => {});
+      throw error;
+    }
+    if (await ledger.release(unit.name, holder, lease.covers)) return;
+    ticket = await ledger.claim(unit.name);
+  }
+}
+
+async function write(
+  { put, remove }: UnitFiles,
+  stamp: number,
   bucket: SiteBucket,
   result: PublishResult,
 ): Promise<void> {
-  for (let render = 1; render <= MAX_RENDERS; render++) {
-    const { version: before, files } = await unit.render();
-    const { put, remove } = files;
-    const outcomes = await Promise.allSettled([
-      ...put.map(async (file) =>
-        (await bucket.put(file)) ? result.written.push(file.path) : result.unchanged++,
-      ),
-      ...remove.map(async (path) => (await bucket.delete(path)) && result.deleted.push(path)),
-    ]);
-    // Every file was attempted; one failed PUT does not cost the others.
-    const failure = outcomes.find((o) => o.status === 'rejected');
-    if (failure) throw failure.reason;
-    if ((await unit.version()) === before) return;
-  }
-  throw new ConcurrentChangeError(unit.name, MAX_RENDERS);
+  const outcomes = await Promise.allSettled([
+    ...put.map(async (file) =>
+      (await bucket.put(file, stamp)) ? result.written.push(file.path) : result.unchanged++,
+    ),
+    ...remove.map(async (path) => (await bucket.delete(path, stamp)) && result.deleted.push(path)),
+  ]);
+  // Every file was attempted; one failed PUT does not cost the others.
+  const failure = outcomes.find((o) => o.status === 'rejected');
+  if (failure) throw failure.reason;
 }

@@ -1,5 +1,6 @@
 import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
+import { sha256 } from '../contract/content-hash.ts';
 import {
   articlePath,
   CACHE_CONTROL,
@@ -19,6 +20,7 @@ import { renderOpml } from '../feeds/opml.ts';
 import { renderFeed } from '../feeds/render-feed.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteFile } from '../ports/site-bucket.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
@@ -28,20 +30,21 @@ export interface UnitFiles {
 }
 
 /**
- * A set of site files rendered together from one piece of table state. `render` returns the
- * files and the version of the state they were rendered from (a feed's newest entries with
- * their revisions, an article's revision); `version` reads that version again, so a render
- * can tell whether the table moved on while it was rendering.
+ * A set of site files rendered together from one read of the table: a page, a tag or author
+ * feed (with its meta), or the site (its feed, the index and the listings). `render` reads the
+ * table as it is now; `ticket` is the ledger claim the render covers, which stamps what it
+ * writes (the files, a feed's meta).
  */
 export interface RenderUnit {
+  /** Its key in the ledger. */
   name: string;
   causes: string[];
-  render(): Promise<{ version: string; files: UnitFiles }>;
-  version(): Promise<string>;
+  render(ticket: number): Promise<UnitFiles>;
 }
 
 interface UnitDeps {
   feeds: FeedReader;
+  ledger: RenderLedger;
   config: SiteConfig;
   /**
    * Articles already read in this publish run, by `id@rev`. Keyed by revision, it can never
@@ -53,15 +56,6 @@ interface UnitDeps {
 
 /** A cache for one publish run (see UnitDeps.articles). */
 export const articleCache = (): UnitDeps['articles'] => new Map();
-
-const entriesVersion = (entries: readonly EntryRef[]) =>
-  entries.map((e) => `${e.id}@${e.rev}`).join(' ');
-
-const metasVersion = (metas: readonly FeedMeta[]) =>
-  metas
-    .map((m) => `${feedKey(m.feed)}:${m.count}:${m.feed.kind === 'all' ? '' : m.feed.name}`)
-    .sort()
-    .join('|');
 
 /** Tag and author feeds that hold articles; the site feed is always listed. */
 const listingsOf = (metas: readonly FeedMeta[]): FeedListing[] => [
@@ -90,80 +84,72 @@ async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonl
   return articles.filter((a): a is Article => a?.status === 'live');
 }
 
+/** Ledger keys stay short whatever the id: a long one is hashed. */
+function unitName(kind: string, key: string): string {
+  const name = `${kind} ${key}`;
+  return Buffer.byteLength(name) <= 512 ? name : `${kind} #${sha256(key)}`;
+}
+
+function feedFiles(feed: FeedRef, config: SiteConfig, articles: Article[]): SiteFile[] {
+  const rendered = renderFeed({ feed, site: config, articles });
+  return FEED_FORMATS.map((format) =>
+    file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
+  );
+}
+
 /**
- * One feed in three formats. The site feed also renders the index, which shows the same
- * articles and links every feed.
+ * A tag or author feed in three formats, and its meta (display name, count), which only this
+ * unit writes. A feed whose last article is gone loses its files and its meta.
  */
-export function feedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): RenderUnit {
-  const { feeds, config } = deps;
+export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): RenderUnit {
+  const { feeds, ledger, config } = deps;
   const key = feedKey(feed);
-  const isSite = feed.kind === 'all';
-  const version = async () => {
-    const entries = entriesVersion(await feeds.latestEntries(key, config.itemLimit));
-    return isSite ? `${entries}|${metasVersion(await feeds.listFeedMetas())}` : entries;
-  };
   return {
-    name: `feed ${key}`,
+    name: unitName('feed', key),
     causes,
-    version,
-    render: async () => {
+    render: async (ticket) => {
       const entries = await feeds.latestEntries(key, config.itemLimit);
-      const metas = isSite ? await feeds.listFeedMetas() : [];
-      const stamp = isSite
-        ? `${entriesVersion(entries)}|${metasVersion(metas)}`
-        : entriesVersion(entries);
-      // A tag or author whose last article is gone loses its feeds; the site feed stays, empty.
-      if (!isSite && entries.length === 0) {
-        return {
-          version: stamp,
-          files: { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) },
-        };
+      if (entries.length === 0) {
+        await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
+        return { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) };
       }
-      // The meta's name is the first spelling seen, so the feed title does not flip-flop.
-      const named = isSite ? feed : ((await feeds.getFeedMeta(key))?.feed ?? feed);
+      const [meta, count] = await Promise.all([
+        feeds.getFeedMeta(key),
+        // A feed shorter than a page is counted by its page; only a longer one is read in full.
+        entries.length < config.itemLimit ? entries.length : feeds.countEntries(key),
+      ]);
+      // The first spelling seen stays the feed's name, so its title does not flip-flop.
+      const named = meta?.feed ?? feed;
+      if (meta?.count !== count || !meta) await ledger.saveFeedMeta({ feed: named, count }, ticket);
+      return { put: feedFiles(named, config, await articlesOf(deps, entries)), remove: [] };
+    },
+  };
+}
+
+/**
+ * The site: its feed in three formats, the index (the same articles, the most used tags) and
+ * the listings (tags page, OPML, 404), all from one read of the feed metas.
+ */
+export function siteUnit(causes: string[], deps: UnitDeps): RenderUnit {
+  const { feeds, config } = deps;
+  return {
+    name: 'site',
+    causes,
+    render: async () => {
+      const [entries, metas] = await Promise.all([
+        feeds.latestEntries(feedKey({ kind: 'all' }), config.itemLimit),
+        feeds.listFeedMetas(),
+      ]);
       const articles = await articlesOf(deps, entries);
-      const rendered = renderFeed({ feed: named, site: config, articles });
-      const put = FEED_FORMATS.map((format) =>
-        file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
-      );
-      if (isSite) {
-        const index = renderIndex(config, articles, listingsOf(metas));
-        put.push(file(INDEX_PATH, index, CONTENT_TYPE.html, CACHE_CONTROL.listing));
-      }
-      return { version: stamp, files: { put, remove: [] } };
-    },
-  };
-}
-
-export function pageUnit(id: string, causes: string[], { feeds, config }: UnitDeps): RenderUnit {
-  const path = articlePath(id);
-  return {
-    name: `page ${id}`,
-    causes,
-    version: async () => String((await feeds.getArticle(id))?.rev ?? 'none'),
-    render: async () => {
-      const stored = await feeds.getArticle(id);
-      const version = String(stored?.rev ?? 'none');
-      if (stored?.article.status !== 'live') return { version, files: { put: [], remove: [path] } };
-      const body = renderArticlePage(stored.article, config);
-      return {
-        version,
-        files: { put: [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)], remove: [] },
-      };
-    },
-  };
-}
-
-/** Tags page, OPML and 404: they list the feeds. */
-export function listingsUnit(causes: string[], { feeds, config }: UnitDeps): RenderUnit {
-  return {
-    name: 'feed listings',
-    causes,
-    version: async () => metasVersion(await feeds.listFeedMetas()),
-    render: async () => {
-      const metas = await feeds.listFeedMetas();
       const listings = listingsOf(metas);
       const put = [
+        ...feedFiles({ kind: 'all' }, config, articles),
+        file(
+          INDEX_PATH,
+          renderIndex(config, articles, listings),
+          CONTENT_TYPE.html,
+          CACHE_CONTROL.listing,
+        ),
         file(
           TAGS_PAGE_PATH,
           renderTagsPage(config, listings),
@@ -173,7 +159,21 @@ export function listingsUnit(causes: string[], { feeds, config }: UnitDeps): Ren
         file(OPML_PATH, renderOpml(config, listings), CONTENT_TYPE.opml, CACHE_CONTROL.listing),
         file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
-      return { version: metasVersion(metas), files: { put, remove: [] } };
+      return { put, remove: [] };
+    },
+  };
+}
+
+export function pageUnit(id: string, causes: string[], { feeds, config }: UnitDeps): RenderUnit {
+  const path = articlePath(id);
+  return {
+    name: unitName('page', id),
+    causes,
+    render: async () => {
+      const stored = await feeds.getArticle(id);
+      if (stored?.article.status !== 'live') return { put: [], remove: [path] };
+      const body = renderArticlePage(stored.article, config);
+      return { put: [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)], remove: [] };
     },
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
-import { keys } from '../contract/table.ts';
+import { keys, SHARD_NUMBERS } from '../contract/table.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
@@ -20,6 +20,9 @@ import { itemToArticle, itemToFeedMeta, itemToSource } from './table-items.ts';
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
+
+/** DynamoDB orders string sort keys by their UTF-8 bytes; so must a merge of several Queries. */
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -70,8 +73,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
             cause: error,
           });
         }
-        // Another transaction held one of our items (a tag's or author's feed meta, shared by
-        // concurrent uploads): back off with jitter and try the same transaction again.
+        // Another transaction held one of our items (two events for one key or one article at
+        // once; no item is shared by unrelated uploads): back off with jitter and try again.
         if (attempt >= CONFLICT_RETRIES) throw error;
         await sleep(Math.random() * 20 * 2 ** attempt);
       }
@@ -79,19 +82,28 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   async dueScheduled(nowIso: string, limit: number): Promise<string[]> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk <= :due',
-        ExpressionAttributeValues: marshall({
-          ':pk': keys.schedule('').pk,
-          ':due': `${nowIso}#\uffff`,
-        }),
-        ConsistentRead: true,
-        Limit: limit,
+    const due = await Promise.all(
+      SHARD_NUMBERS.map(async (shard) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk <= :due',
+            ExpressionAttributeValues: marshall({
+              ':pk': keys.schedule(shard, '').pk,
+              ':due': `${nowIso}#\uffff`,
+            }),
+            ConsistentRead: true,
+            Limit: limit,
+          }),
+        );
+        return (out.Items ?? []).map((item) => unmarshall(item));
       }),
     );
-    return (out.Items ?? []).map((item) => String(unmarshall(item).id));
+    return due
+      .flat()
+      .sort((a, b) => byBytes(String(a.sk), String(b.sk)))
+      .slice(0, limit)
+      .map((item) => String(item.id));
   }
 
   /** A tag or author feed's meta item: its count and display name. */
@@ -100,7 +112,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? itemToFeedMeta(item) : undefined;
   }
 
-  /** Every feed that ever had an entry (count may be 0). */
+  /** Every tag and author feed that holds an article (publish removes the others' metas). */
   async listFeedMetas(): Promise<FeedMeta[]> {
     const metas: FeedMeta[] = [];
     let start: Record<string, AttributeValue> | undefined;
@@ -120,22 +132,53 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return metas;
   }
 
-  /** The newest `limit` entries of a feed: one Query, whatever the archive size. */
+  /** The newest `limit` entries of a feed: one Query per write shard, merged. */
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, '').pk }),
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: limit,
+    const shards = await Promise.all(
+      SHARD_NUMBERS.map(async (shard) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, shard, '').pk }),
+            ScanIndexForward: false,
+            ConsistentRead: true,
+            Limit: limit,
+          }),
+        );
+        return (out.Items ?? []).map((item) => unmarshall(item));
       }),
     );
-    return (out.Items ?? []).map((item) => {
-      const entry = unmarshall(item);
-      return { id: String(entry.id), rev: Number(entry.rev ?? 0) };
-    });
+    return shards
+      .flat()
+      .sort((a, b) => byBytes(String(b.sk), String(a.sk)))
+      .slice(0, limit)
+      .map((entry) => ({ id: String(entry.id), rev: Number(entry.rev ?? 0) }));
+  }
+
+  async countEntries(feed: string): Promise<number> {
+    const counts = await Promise.all(
+      SHARD_NUMBERS.map(async (shard) => {
+        let count = 0;
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const out = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, shard, '').pk }),
+              Select: 'COUNT',
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          );
+          count += out.Count ?? 0;
+          start = out.LastEvaluatedKey;
+        } while (start);
+        return count;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   /** The articles with these ids, in the order given; missing ones are left out. */

@@ -6,11 +6,24 @@ import {
 } from '@aws-sdk/client-s3';
 import { sha256 } from '../contract/content-hash.ts';
 import type { SiteBucket, SiteFile } from '../ports/site-bucket.ts';
-import { isS3NotFound } from './s3-errors.ts';
+import { isS3NotFound, isS3PreconditionFailed } from './s3-errors.ts';
 
 /** Object metadata holding the hash of the body, so unchanged files are never rewritten. */
 const HASH_KEY = 'content-sha256';
+/** Object metadata holding the stamp of the render that wrote it (see SiteBucket). */
+const STAMP_KEY = 'render-stamp';
 
+interface Stored {
+  etag: string;
+  hash: string;
+  stamp: number;
+}
+
+/**
+ * The site bucket on S3. Each write is decided on a HEAD (stamp, hash) and made conditional on
+ * what that HEAD saw: `If-Match: <etag>`, or `If-None-Match: *` for a new object. When another
+ * write lands in between, S3 answers 412 and the decision is taken again on a fresh HEAD.
+ */
 export class S3SiteBucket implements SiteBucket {
   private readonly client: S3Client;
   private readonly bucket: string;
@@ -20,38 +33,64 @@ export class S3SiteBucket implements SiteBucket {
     this.bucket = bucket;
   }
 
-  private async storedHash(path: string): Promise<string | undefined> {
+  private async stored(path: string): Promise<Stored | undefined> {
     try {
       const head = await this.client.send(
         new HeadObjectCommand({ Bucket: this.bucket, Key: path }),
       );
-      return head.Metadata?.[HASH_KEY] ?? '';
+      return {
+        etag: head.ETag ?? '',
+        hash: head.Metadata?.[HASH_KEY] ?? '',
+        stamp: Number(head.Metadata?.[STAMP_KEY] ?? 0) || 0,
+      };
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
       throw error;
     }
   }
 
-  async put(file: SiteFile): Promise<boolean> {
-    const hash = sha256(file.body);
-    // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
-    if ((await this.storedHash(file.path)) === hash) return false;
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: file.path,
-        Body: file.body,
-        ContentType: file.contentType,
-        CacheControl: file.cacheControl,
-        Metadata: { [HASH_KEY]: hash },
-      }),
-    );
-    return true;
+  /** Runs `attempt` on a fresh HEAD until it decides without losing a race. */
+  private async decide(
+    path: string,
+    attempt: (stored: Stored | undefined) => Promise<boolean>,
+  ): Promise<boolean> {
+    for (;;) {
+      try {
+        return await attempt(await this.stored(path));
+      } catch (error) {
+        // Another write or delete landed since the HEAD: look again.
+        if (!isS3PreconditionFailed(error) && !isS3NotFound(error)) throw error;
+      }
+    }
   }
 
-  async delete(path: string): Promise<boolean> {
-    if ((await this.storedHash(path)) === undefined) return false;
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: path }));
-    return true;
+  put(file: SiteFile, stamp: number): Promise<boolean> {
+    const hash = sha256(file.body);
+    return this.decide(file.path, async (stored) => {
+      // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
+      if (stored && (stored.stamp > stamp || stored.hash === hash)) return false;
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: file.path,
+          Body: file.body,
+          ContentType: file.contentType,
+          CacheControl: file.cacheControl,
+          Metadata: { [HASH_KEY]: hash, [STAMP_KEY]: String(stamp) },
+          ...(stored ? { IfMatch: stored.etag } : { IfNoneMatch: '*' }),
+        }),
+      );
+      return true;
+    });
+  }
+
+  delete(path: string, stamp: number): Promise<boolean> {
+    return this.decide(path, async (stored) => {
+      if (!stored || stored.stamp > stamp) return false;
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: path, IfMatch: stored.etag }),
+      );
+      return true;
+    });
   }
 }

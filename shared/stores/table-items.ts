@@ -29,7 +29,7 @@ const articleItem = z.object({
   image: z.string().optional(),
   link: z.string().optional(),
   language: z.string().optional(),
-  status: z.enum(['live', 'draft', 'scheduled']),
+  status: z.enum(['live', 'draft', 'scheduled', 'deleted']),
   contentHash: z.string(),
   rev: z.number(),
 });

@@ -10,12 +10,14 @@ import { localS3Client } from '../../shared/local/clients.ts';
 import { createBucket, createTable } from '../../shared/local/resources.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 import { emulatorClients, fileEmulators, uniqueName } from '../support/aws.ts';
 import { serveVersions, versionKey } from '../support/reliability-pipeline.ts';
 import { articleStoreContract } from './article-store.ts';
 import { feedReaderContract } from './feed-reader.ts';
 import { inboxContract } from './inbox.ts';
+import { renderLedgerContract } from './render-ledger.ts';
 import { siteBucketContract } from './site-bucket.ts';
 
 // The real adapters on DynamoDB Local and s3rver, started once for this file; each case has
@@ -51,6 +53,24 @@ async function bucket() {
 
 articleStoreContract('DynamoArticleTable', table);
 feedReaderContract('DynamoArticleTable', table);
+
+renderLedgerContract('DynamoRenderLedger', async () => {
+  const { dynamo } = await shared();
+  const tableName = uniqueName('contract');
+  await createTable(dynamo, tableName);
+  let clock = Date.parse('2026-12-03T10:00:00Z');
+  const ledger = new DynamoRenderLedger({ client: dynamo, tableName, now: () => clock });
+  const reader = new DynamoArticleTable({ client: dynamo, tableName });
+  return {
+    ledger: Object.assign(ledger, {
+      getFeedMeta: reader.getFeedMeta.bind(reader),
+      listFeedMetas: reader.listFeedMetas.bind(reader),
+    }),
+    advance: (ms) => {
+      clock += ms;
+    },
+  };
+});
 
 inboxContract('S3Inbox', async () => {
   const { s3, name } = await bucket();

@@ -116,7 +116,7 @@ export function articleStoreContract(name: string, makeStore: () => Promise<Arti
       expect(await store.getSource('articles/a.md')).toBeUndefined();
     });
 
-    it('keeps a tombstone: the deleted key remembers its id, the article is gone', async () => {
+    it('keeps tombstones: the deleted key remembers its id, the article item only its identity', async () => {
       const store = await makeStore();
       const key = 'articles/a.md';
       const live = testSource(key, { id: 'a', contentHash: 'h1' });
@@ -136,22 +136,24 @@ export function articleStoreContract(name: string, makeStore: () => Promise<Arti
       const record = await store.getSource(key);
       expect(record).toEqual(tombstone);
       expect(record).not.toHaveProperty('contentHash');
-      expect(await store.getArticle('a')).toBeUndefined();
+      const gone = await store.getArticle('a');
+      expect(gone?.rev).toBe(2);
+      expect(gone?.article).toMatchObject({ id: 'a', status: 'deleted', contentHtml: '' });
     });
 
     it('takes up to 100 items in one commit and refuses more with WriteTooLargeError', async () => {
       const store = await makeStore();
-      // An article item, its site-feed entry, and an entry and a meta item per tag.
+      // An article item, its site-feed entry, and an entry per tag (no shared meta item).
       const tags = (n: number) => labels(...Array.from({ length: n }, (_, i) => `t${i}`));
-      const hundred = planArticleWrite(undefined, testArticle('a', { tags: tags(49) }));
-      const tooMany = planArticleWrite(undefined, testArticle('b', { tags: tags(49) }));
+      const hundred = planArticleWrite(undefined, testArticle('a', { tags: tags(98) }));
+      const tooMany = planArticleWrite(undefined, testArticle('b', { tags: tags(98) }));
 
       await store.commit({ articles: [hundred] });
       await expect(
         store.commit({ source: { record: testSource('articles/b.md') }, articles: [tooMany] }),
       ).rejects.toThrow(WriteTooLargeError);
 
-      expect((await store.getArticle('a'))?.article.tags).toHaveLength(49);
+      expect((await store.getArticle('a'))?.article.tags).toHaveLength(98);
       expect(await store.getArticle('b')).toBeUndefined();
       expect(await store.getSource('articles/b.md')).toBeUndefined();
     });

@@ -21,7 +21,7 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
   describe(`${name} as a SiteBucket`, () => {
     it('writes a new file with its headers', async () => {
       const { bucket, stored } = await makeBucket();
-      expect(await bucket.put(page('<p>é</p>'))).toBe(true);
+      expect(await bucket.put(page('<p>é</p>'), 1)).toBe(true);
       expect(await stored('articles/a.html')).toEqual({
         body: '<p>é</p>',
         contentType: 'text/html; charset=utf-8',
@@ -31,12 +31,12 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
 
     it('skips a file whose bytes did not change, even with other headers, and writes changed bytes', async () => {
       const { bucket, stored } = await makeBucket();
-      await bucket.put(page('one'));
-      expect(await bucket.put(page('one'))).toBe(false);
-      expect(await bucket.put(page('one', 'text/plain'))).toBe(false);
+      await bucket.put(page('one'), 1);
+      expect(await bucket.put(page('one'), 1)).toBe(false);
+      expect(await bucket.put(page('one', 'text/plain'), 1)).toBe(false);
       expect((await stored('articles/a.html'))?.contentType).toBe('text/html; charset=utf-8');
 
-      expect(await bucket.put(page('two', 'text/plain'))).toBe(true);
+      expect(await bucket.put(page('two', 'text/plain'), 1)).toBe(true);
       expect(await stored('articles/a.html')).toMatchObject({
         body: 'two',
         contentType: 'text/plain',
@@ -46,20 +46,40 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
     it('rewrites an object that carries no content hash, once', async () => {
       const { bucket, plant, stored } = await makeBucket();
       await plant('articles/a.html', 'same');
-      expect(await bucket.put(page('same'))).toBe(true);
-      expect(await bucket.put(page('same'))).toBe(false);
+      expect(await bucket.put(page('same'), 1)).toBe(true);
+      expect(await bucket.put(page('same'), 1)).toBe(false);
       expect((await stored('articles/a.html'))?.contentType).toBe('text/html; charset=utf-8');
     });
 
     it('deletes a file and says whether there was one', async () => {
       const { bucket, stored } = await makeBucket();
-      await bucket.put(page('one'));
-      expect(await bucket.delete('articles/a.html')).toBe(true);
+      await bucket.put(page('one'), 1);
+      expect(await bucket.delete('articles/a.html', 1)).toBe(true);
       expect(await stored('articles/a.html')).toBeUndefined();
-      expect(await bucket.delete('articles/a.html')).toBe(false);
-      expect(await bucket.delete('articles/never.html')).toBe(false);
+      expect(await bucket.delete('articles/a.html', 1)).toBe(false);
+      expect(await bucket.delete('articles/never.html', 1)).toBe(false);
       // Deleted, the same bytes are a new file again.
-      expect(await bucket.put(page('one'))).toBe(true);
+      expect(await bucket.put(page('one'), 1)).toBe(true);
+    });
+
+    it('never lets a lower stamp replace or remove what a higher one wrote', async () => {
+      const { bucket, stored } = await makeBucket();
+      expect(await bucket.put(page('newer'), 7)).toBe(true);
+      expect(await bucket.put(page('older'), 6)).toBe(false);
+      expect(await bucket.delete('articles/a.html', 6)).toBe(false);
+      expect((await stored('articles/a.html'))?.body).toBe('newer');
+      // The same stamp or a higher one may: they rendered from a state at least as new.
+      expect(await bucket.put(page('same stamp'), 7)).toBe(true);
+      expect(await bucket.put(page('higher'), 9)).toBe(true);
+      expect(await bucket.delete('articles/a.html', 9)).toBe(true);
+      expect(await stored('articles/a.html')).toBeUndefined();
+    });
+
+    it('keeps the highest stamp whatever order concurrent writes land in', async () => {
+      const { bucket, stored } = await makeBucket();
+      const stamps = [5, 2, 9, 1, 7, 3, 8, 4, 6];
+      await Promise.all(stamps.map((stamp) => bucket.put(page(`render ${stamp}`), stamp)));
+      expect((await stored('articles/a.html'))?.body).toBe('render 9');
     });
   });
 }

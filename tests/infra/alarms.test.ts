@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionId, logicalIdOf, synthFeedpub, type Templates } from './synth-feedpub.ts';
+import { MAX_QUEUE_AGE } from '../../infra/alarms.ts';
+import { METRICS } from '../../shared/contract/metrics.ts';
+import {
+  functionId,
+  logicalIdOf,
+  synthFeedpub,
+  type Templates,
+  withDataRefs,
+} from './synth-feedpub.ts';
 
 let t: Templates;
 let withEmail: Templates;
@@ -32,7 +40,7 @@ const alarmOn = (metric: string, dimension: string, value: unknown) => {
 
 describe('alarms', () => {
   it('every alarm notifies the topic on ALARM and OK, and ignores missing data', () => {
-    expect(alarms()).toHaveLength(6);
+    expect(alarms()).toHaveLength(15);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
@@ -74,6 +82,82 @@ describe('alarms', () => {
       Threshold: 120_000,
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
+    });
+  });
+});
+
+describe('alarms before the DLQ', () => {
+  const functionEnv = (name: string) =>
+    t.service.toJSON().Resources[functionId(t.service, name)].Properties.Environment.Variables;
+
+  it.each([
+    ['ingest', METRICS.ingestFailedRecords, { Period: 300, Threshold: 10, EvaluationPeriods: 1 }],
+    [
+      'publish',
+      METRICS.publishFailedRecords,
+      { Period: 60, Threshold: 1, EvaluationPeriods: 2, DatapointsToAlarm: 2 },
+    ],
+    ['publish', METRICS.renderFailures, { Period: 60, Threshold: 1, EvaluationPeriods: 1 }],
+  ] as const)('%s: %s, a Powertools metric, as that function emits it', (name, metric, policy) => {
+    const service = METRICS.services[name];
+    const alarm = alarmOn(metric, METRICS.serviceDimension, service);
+    expect(alarm).toMatchObject({ Namespace: METRICS.namespace, Statistic: 'Sum', ...policy });
+    // Powertools emits exactly one dimension, `service`: one more here would match no data.
+    expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: service }]);
+    // ...valued from the function's own settings, which Powertools reads.
+    expect(functionEnv(name)).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: service,
+      POWERTOOLS_METRICS_NAMESPACE: alarm.Namespace,
+    });
+  });
+
+  it('fires when the oldest upload in the inbox queue has waited 5 minutes, over one retry', () => {
+    const queue = t.feedpub.service.ingestion.queue;
+    const alarm = alarmOn('ApproximateAgeOfOldestMessage', 'QueueName', {
+      'Fn::GetAtt': [logicalIdOf(queue), 'QueueName'],
+    });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: MAX_QUEUE_AGE.toSeconds(),
+      Period: 60,
+      EvaluationPeriods: 1,
+    });
+    expect(alarm.Threshold).toBe(300);
+    // One redelivery of a passing failure waits one visibility timeout: not worth a page.
+    const visibility =
+      t.service.toJSON().Resources[logicalIdOf(queue)].Properties.VisibilityTimeout;
+    expect(alarm.Threshold).toBeGreaterThan(visibility);
+  });
+
+  it.each(['ReadThrottleEvents', 'WriteThrottleEvents'])(
+    'fires on %s on the table in 3 minutes running',
+    (metric) => {
+      const found = alarms().filter((a) => a.MetricName === metric);
+      expect(found).toHaveLength(1);
+      const alarm = withDataRefs(found[0], t.data) as Alarm;
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/DynamoDB',
+        Statistic: 'Sum',
+        Threshold: 1,
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
+      expect(alarm.Dimensions).toEqual([
+        { Name: 'TableName', Value: { Ref: logicalIdOf(t.feedpub.data.table) } },
+      ]);
+    },
+  );
+
+  it.each(['ingest', 'publish', 'release'])('fires on any %s throttle', (name) => {
+    const alarm = alarmOn('Throttles', 'FunctionName', { Ref: functionId(t.service, name) });
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 1,
+      Period: 300,
+      EvaluationPeriods: 1,
     });
   });
 });

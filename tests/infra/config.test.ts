@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTEXT_KEYS, readConfig } from '../../infra/config.ts';
+import { CONTEXT_KEYS, ContextError, readConfig } from '../../infra/config.ts';
 import { buildFeedpub, cdkJsonContext, functionId, synthFeedpub } from './synth-feedpub.ts';
 
 // An App without outdir makes a temp dir on construction; give them all one, removed after.
@@ -22,6 +22,7 @@ describe('context', () => {
       feedDescription: 'Articles published with feedpub',
       feedLanguage: 'en',
       alarmEmail: undefined,
+      tableWarmThroughput: undefined,
     });
   });
 
@@ -35,6 +36,8 @@ describe('context', () => {
       'feedTitle',
       'itemLimit',
       'siteUrl',
+      'tableWarmReads',
+      'tableWarmWrites',
     ]);
   });
 
@@ -61,6 +64,15 @@ describe('context', () => {
       itemLimit: 20,
       siteUrl: 'https://news.example.com/blog/',
       feedLanguage: 'pt-BR',
+    });
+  });
+
+  it('reads the table warm throughput in units per second, each direction on its own', () => {
+    expect(configWith({ tableWarmReads: '30000', tableWarmWrites: 10000 })).toMatchObject({
+      tableWarmThroughput: { readUnitsPerSecond: 30000, writeUnitsPerSecond: 10000 },
+    });
+    expect(configWith({ tableWarmWrites: '4000' }).tableWarmThroughput).toEqual({
+      writeUnitsPerSecond: 4000,
     });
   });
 
@@ -95,6 +107,16 @@ describe('context', () => {
     [{ feedLanguage: 'english' }, /feedLanguage "english" is not valid \(expected en or pt-BR\)/],
     [{ alarmEmail: 'ops' }, /alarmEmail "ops" is not valid/],
     [{ feedTitle: { nested: true } }, /feedTitle must be a string/],
+    [
+      { tableWarmWrites: 100 },
+      /tableWarmWrites must be a whole number of write units per second, at least 4000 .*got "100"/,
+    ],
+    [{ tableWarmReads: 4000 }, /tableWarmReads .* at least 12000 .*got "4000"/],
+    [{ tableWarmWrites: 'lots' }, /tableWarmWrites .* got "lots"/],
+    [{ tableWarmWrites: '5000.5' }, /tableWarmWrites .* got "5000.5"/],
+    [{ tableWarmReads: '-20000' }, /tableWarmReads .* got "-20000"/],
+    [{ tableWarmReads: '2e4' }, /tableWarmReads .* got "2e4"/],
+    [{ tableWarmWrites: [8000] }, /tableWarmWrites must be a string/],
   ])('rejects %j at synth with a message naming the key', (context, message) => {
     expect(() => configWith(context)).toThrow(message);
     expect(() => configWith(context)).toThrow(/^feedpub context: /);
@@ -102,6 +124,8 @@ describe('context', () => {
 
   it('a bad value stops the whole app before any stack is built', () => {
     expect(() => buildFeedpub({ context: { itemLimit: -1 } })).toThrow(/itemLimit/);
+    expect(() => buildFeedpub({ context: { tableWarmWrites: 'lots' } })).toThrow(ContextError);
+    expect(() => buildFeedpub({ context: { tableWarmWrites: 'lots' } })).toThrow(/tableWarmWrites/);
   });
 
   it('siteUrl, title, description, language and item limit reach ingest, publish and the outputs', () => {

@@ -91,6 +91,24 @@ describe('feedpub-data table', () => {
     });
   });
 
+  it('has no warm throughput unless asked (pre-warming is charged)', () => {
+    const [table] = Object.values(t.data.findResources('AWS::DynamoDB::Table'));
+    expect(table?.Properties).not.toHaveProperty('WarmThroughput');
+  });
+
+  it('is pre-warmed with the context tableWarmReads / tableWarmWrites', () => {
+    const warm = synthFeedpub({ context: { tableWarmReads: 30000, tableWarmWrites: '10000' } });
+    try {
+      const [table] = Object.values(warm.data.findResources('AWS::DynamoDB::Table'));
+      expect(table?.Properties.WarmThroughput).toEqual({
+        ReadUnitsPerSecond: 30000,
+        WriteUnitsPerSecond: 10000,
+      });
+    } finally {
+      warm.feedpub.dispose();
+    }
+  });
+
   it('is retained when the stack goes', () => {
     t.data.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',

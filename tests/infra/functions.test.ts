@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS } from '../../shared/contract/metrics.ts';
 import {
   arnOf,
   asArray,
@@ -41,11 +42,11 @@ describe.each(NAMES)('%s function', (name) => {
     expect(props(name).MemorySize).toBeGreaterThanOrEqual(512);
   });
 
-  it('carries the Powertools settings, source maps and the table name', () => {
+  it('carries the Powertools settings (metric names from METRICS), source maps and the table name', () => {
     expect(props(name).Environment.Variables).toMatchObject({
-      POWERTOOLS_SERVICE_NAME: `feedpub-${name}`,
+      POWERTOOLS_SERVICE_NAME: METRICS.services[name],
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_NAMESPACE: 'feedpub',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: expect.anything(),
     });
@@ -139,11 +140,22 @@ describe('least privilege', () => {
     expect(mentions(allows('release'), data().site)).toBe(false);
   });
 
-  it('publish only reads the table (and its stream); release may write it', () => {
+  it('publish reads the table (and its stream) and writes only its ledger and feed metas; release may write it', () => {
     const writes = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/;
     const publishTable = actionsOn(allows('publish'), arnOf(data().table));
     expect(publishTable).toContain('dynamodb:Query');
-    expect(publishTable.filter((a) => writes.test(a))).toEqual([]);
+    const writing = allows('publish').filter((s) =>
+      [s.Action].flat().some((a: string) => writes.test(a)),
+    );
+    expect(writing).toHaveLength(1);
+    expect([writing[0]?.Action].flat().sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(writing[0]?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RENDER#*', 'FEEDMETA'] },
+    });
     const stream = { 'Fn::GetAtt': [logicalIdOf(data().table), 'StreamArn'] };
     expect(actionsOn(allows('publish'), stream)).toEqual([
       'dynamodb:DescribeStream',

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_TIMEOUT } from '../../infra/ingestion.ts';
 import { ENV } from '../../shared/contract/environment.ts';
+import { INGEST_EVENTS } from '../../shared/contract/event-sources.ts';
 import {
   arnOf,
   asArray,
@@ -23,14 +23,16 @@ const queueId = () => logicalIdOf(t.feedpub.service.ingestion.queue);
 const dlqId = () => logicalIdOf(t.feedpub.service.ingestion.deadLetterQueue);
 
 describe('inbox events queue', () => {
-  it('is encrypted, gives up after 5 receives into its DLQ, and outlasts six ingest timeouts', () => {
+  it('is encrypted, gives up after 5 receives into its DLQ, and outlasts six ingest timeouts and the window', () => {
     const queue = t.service.toJSON().Resources[queueId()].Properties;
     expect(queue.SqsManagedSseEnabled).toBe(true);
     expect(queue.RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(), 'Arn'] },
       maxReceiveCount: 5,
     });
-    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * INGEST_TIMEOUT.toSeconds());
+    expect(queue.VisibilityTimeout).toBe(
+      6 * INGEST_EVENTS.timeoutSeconds + INGEST_EVENTS.maxBatchingWindowSeconds,
+    );
   });
 
   it('the DLQ is encrypted and keeps messages 14 days', () => {
@@ -93,15 +95,31 @@ describe('inbox notifications', () => {
   });
 });
 
+const ingestMapping = () => {
+  const mappings = t.service.findResources('AWS::Lambda::EventSourceMapping', {
+    Properties: { FunctionName: { Ref: functionId(t.service, 'ingest') } },
+  });
+  expect(Object.keys(mappings)).toHaveLength(1);
+  return Object.values(mappings)[0]?.Properties as Record<string, unknown>;
+};
+
 describe('ingest event source', () => {
-  it('takes batches of 10 within 1 s and reports item failures', () => {
-    t.service.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  it('reads the inbox queue with the batch size and window of INGEST_EVENTS, reporting item failures', () => {
+    expect(ingestMapping()).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
-      FunctionName: { Ref: functionId(t.service, 'ingest') },
-      BatchSize: 10,
-      MaximumBatchingWindowInSeconds: 0,
+      BatchSize: INGEST_EVENTS.batchSize,
+      MaximumBatchingWindowInSeconds: INGEST_EVENTS.maxBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('runs at most INGEST_EVENTS.maxConcurrency batches at once, and that is its only bound', () => {
+    expect(ingestMapping().ScalingConfig).toEqual({
+      MaximumConcurrency: INGEST_EVENTS.maxConcurrency,
+    });
+    // Reserved concurrency would throttle the poller and push retried messages to the DLQ.
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'ingest')].Properties;
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('ingest may send to its DLQ, and only there, and knows its URL', () => {
@@ -113,8 +131,8 @@ describe('ingest event source', () => {
     expect(fn.Environment.Variables[ENV.ingestDeadLetterQueue]).toEqual({ Ref: dlqId() });
   });
 
-  it('ingest times out after 30 s', () => {
+  it('ingest times out after INGEST_EVENTS.timeoutSeconds', () => {
     const fn = t.service.toJSON().Resources[functionId(t.service, 'ingest')].Properties;
-    expect(fn.Timeout).toBe(30);
+    expect(fn.Timeout).toBe(INGEST_EVENTS.timeoutSeconds);
   });
 });

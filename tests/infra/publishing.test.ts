@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RELEASE_EVERY } from '../../infra/publishing.ts';
+import { PUBLISH_EVENTS } from '../../shared/contract/event-sources.ts';
 import {
   functionId,
   logicalIdOf,
@@ -31,14 +33,22 @@ describe('publish on the table stream', () => {
     });
   });
 
-  it('batches up to 500 records for up to 2 s, bisects failing batches and reports item failures', () => {
+  it('batches, retries and bisects as PUBLISH_EVENTS says, and reports item failures', () => {
     expect(streamMapping()).toMatchObject({
-      BatchSize: 500,
-      MaximumBatchingWindowInSeconds: 1,
-      BisectBatchOnFunctionError: true,
+      BatchSize: PUBLISH_EVENTS.batchSize,
+      MaximumBatchingWindowInSeconds: PUBLISH_EVENTS.maxBatchingWindowSeconds,
+      BisectBatchOnFunctionError: PUBLISH_EVENTS.bisectBatchOnError,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: PUBLISH_EVENTS.retryAttempts,
     });
+  });
+
+  it('runs PUBLISH_EVENTS.parallelizationFactor batches per shard at once, with no reservation', () => {
+    expect(PUBLISH_EVENTS.parallelizationFactor).toBeGreaterThan(1);
+    expect(streamMapping().ParallelizationFactor).toBe(PUBLISH_EVENTS.parallelizationFactor);
+    // The stream bounds publish (shards × factor); a reservation would only idle concurrency.
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'publish')].Properties;
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('sends batches that keep failing to the publish DLQ', () => {
@@ -72,8 +82,9 @@ describe('publish on the table stream', () => {
     ]);
   });
 
-  it('publish has time for a large batch', () => {
+  it('publish times out after PUBLISH_EVENTS.timeoutSeconds, time for a large batch', () => {
     const fn = t.service.toJSON().Resources[functionId(t.service, 'publish')].Properties;
+    expect(fn.Timeout).toBe(PUBLISH_EVENTS.timeoutSeconds);
     expect(fn.Timeout).toBeGreaterThanOrEqual(60);
     expect(fn.Timeout).toBeLessThanOrEqual(120);
   });
@@ -92,6 +103,12 @@ describe('release on a schedule', () => {
         RetryPolicy: { MaximumRetryAttempts: 2 },
       }),
     ]);
+  });
+
+  it('runs one at a time (reserved concurrency 1), which is enough: a run ends within its tick', () => {
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'release')].Properties;
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
+    expect(fn.Timeout).toBeLessThan(RELEASE_EVERY.toSeconds());
   });
 
   it('EventBridge may invoke release, and only from that rule', () => {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reportKey } from '../../shared/contract/inbox.ts';
+import { writeShard } from '../../shared/contract/table.ts';
 import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import { ingestHarness, sqsEvent, sqsRecord } from '../support/harness.ts';
 import { HANG_MS } from '../support/wait.ts';
@@ -35,18 +38,23 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     expect(stored?.article.tags).toEqual([{ slug: 'security-deal', name: 'security deal' }]);
     expect(stored?.article.status).toBe('live');
     expect(stored?.article.published).toBe('2026-01-05T10:00:00.000Z');
+    const id = stored?.article.id ?? '';
     const items = await h.dump();
+    // Each feed's entries sit in the write shard of the article's id.
     expect(
       Object.keys(items)
         .filter((k) => k.startsWith('FEED#'))
         .sort(),
     ).toEqual([
-      `FEED#all|2026-01-05T10:00:00.000Z#${stored?.article.id}`,
-      `FEED#tag/security-deal|2026-01-05T10:00:00.000Z#${stored?.article.id}`,
+      `FEED#all#${writeShard(id)}|2026-01-05T10:00:00.000Z#${id}`,
+      `FEED#tag/security-deal#${writeShard(id)}|2026-01-05T10:00:00.000Z#${id}`,
     ]);
-    expect(items['FEEDMETA|tag/security-deal']).toMatchObject({ count: 1, name: 'security deal' });
-    // The site feed has no meta item: one written by every ingest would serialize them all.
-    expect(items['FEEDMETA|all']).toBeUndefined();
+    expect(items[`FEED#all#${writeShard(id)}|2026-01-05T10:00:00.000Z#${id}`]).toMatchObject({
+      id,
+      rev: 1,
+    });
+    // Feed metas are publish's: one written by every ingest carrying a tag would serialize them.
+    expect(Object.keys(items).filter((k) => k.startsWith('FEEDMETA|'))).toEqual([]);
     const report = JSON.parse(
       (await h.inbox.text('reports/articles/world/Libya deal.txt.json')) ?? '{}',
     );
@@ -130,10 +138,24 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
 
     await h.handler(sqsEvent(h.event('removed', 'articles/a.md', '0000003')));
     await h.handler(sqsEvent(h.event('created', 'articles/a.md', '0000002')));
-    expect(await h.table.getArticle('a')).toBeUndefined();
+    // A tombstone stays, so the revision keeps counting: published 1, deleted 2, and the stale
+    // create after it wrote nothing.
+    const gone = await h.table.getArticle('a');
+    expect(gone?.rev).toBe(2);
+    expect(gone?.article).toMatchObject({
+      id: 'a',
+      status: 'deleted',
+      sourceKey: 'articles/a.md',
+      summary: '',
+      contentHtml: '',
+      tags: [],
+      authors: [],
+    });
     const items = await h.dump();
+    expect(items['ART#a|A']).toMatchObject({ status: 'deleted', rev: 2 });
     expect(Object.keys(items).filter((k) => k.startsWith('FEED#'))).toEqual([]);
-    expect(items['FEEDMETA|tag/one']).toMatchObject({ count: 0 });
+    expect(Object.keys(items).filter((k) => k.startsWith('SCHED#'))).toEqual([]);
+    expect(Object.keys(items).filter((k) => k.startsWith('FEEDMETA|'))).toEqual([]);
     expect(h.outcomes.map((o) => (o.kind === 'applied' ? o.report.status : o.kind))).toEqual([
       'published',
       'stale',
@@ -156,10 +178,12 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     );
     const items = await h.dump();
     expect(Object.keys(items).filter((k) => k.startsWith('FEED#tag/'))).toEqual([
-      expect.stringMatching(/^FEED#tag\/keep\|/),
+      `FEED#tag/keep#${writeShard('a')}|2026-01-05T10:00:00.000Z#a`,
     ]);
-    expect(items['FEEDMETA|tag/drop']).toMatchObject({ count: 0 });
-    expect(items['FEEDMETA|tag/keep']).toMatchObject({ count: 1 });
+    expect(items[`FEED#tag/keep#${writeShard('a')}|2026-01-05T10:00:00.000Z#a`]).toMatchObject({
+      rev: 2,
+    });
+    expect(Object.keys(items).filter((k) => k.startsWith('FEEDMETA|'))).toEqual([]);
     const updated = await h.table.getArticle('a');
     expect(updated?.rev).toBe(2);
     // Dated when first seen, never again: the re-upload changes `updated` only.
@@ -268,11 +292,52 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     expect(statuses).toEqual(['draft', 'scheduled']);
     const items = await h.dump();
     expect(Object.keys(items).filter((k) => k.startsWith('FEED#'))).toEqual([]);
-    expect(Object.keys(items).filter((k) => k.startsWith('SCHED|'))).toEqual([
-      'SCHED|2027-01-01T00:00:00.000Z#s',
+    expect(Object.keys(items).filter((k) => k.startsWith('SCHED#'))).toEqual([
+      `SCHED#${writeShard('s')}|2027-01-01T00:00:00.000Z#s`,
     ]);
   });
+
+  it('lets concurrent ingests of articles with the same tags and author share no item', async () => {
+    h = await ingestHarness();
+    const transactions: string[][] = [];
+    h.aws.dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand')
+          transactions.push(itemKeys(args.input as TransactWriteItemsCommandInput));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const shared = 'author: Ann\n';
+    await h.inbox.put('articles/one.md', md('One', ['news', 'world'], shared));
+    await h.inbox.put('articles/two.md', md('Two', ['news', 'world'], shared));
+
+    const [a, b] = await Promise.all([
+      h.handler(sqsEvent(h.event('created', 'articles/one.md', '01'))),
+      h.handler(sqsEvent(h.event('created', 'articles/two.md', '01'))),
+    ]);
+
+    expect([...a.batchItemFailures, ...b.batchItemFailures]).toEqual([]);
+    // One transaction each, never retried on a conflict, and no item in both.
+    expect(transactions).toHaveLength(2);
+    const [first = [], second = []] = transactions;
+    expect(first.filter((key) => second.includes(key))).toEqual([]);
+    expect([...first, ...second].filter((key) => key.startsWith('FEEDMETA|'))).toEqual([]);
+    // Both joined the same feeds all the same.
+    const entries = Object.keys(await h.dump()).filter((k) => k.startsWith('FEED#'));
+    expect(entries).toHaveLength(2 * 4);
+  });
 });
+
+/** `pk|sk` of every item one TransactWriteItems call writes or checks. */
+function itemKeys(input: TransactWriteItemsCommandInput): string[] {
+  return (input.TransactItems ?? []).map((item) => {
+    const key =
+      item.Put?.Item ?? item.Delete?.Key ?? item.Update?.Key ?? item.ConditionCheck?.Key ?? {};
+    const { pk, sk } = unmarshall(key);
+    return `${pk}|${sk}`;
+  });
+}
 
 function idSuffix(h: Harness): string {
   const outcome = h.outcomes[0];

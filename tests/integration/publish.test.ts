@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SiteBucket, SiteFile } from '../../shared/ports/site-bucket.ts';
+import { WRITE_SHARDS } from '../../shared/contract/table.ts';
+import type { SiteBucket } from '../../shared/ports/site-bucket.ts';
 import { publishChanges } from '../../shared/publish/publish-changes.ts';
 import { articleChanges } from '../../shared/stores/article-stream.ts';
 import { sqsEvent } from '../support/harness.ts';
@@ -72,13 +73,18 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4);
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
-    // Per feed: one Query to render, one Query to confirm nothing moved, and at most one
-    // BatchGet; an article shown by several feeds of the batch is read once.
-    const feedQueries = h.dynamoCommands.filter(
-      (c) => c.command === 'QueryCommand' && JSON.stringify(c.input).includes('FEED#'),
-    );
-    expect(feedQueries).toHaveLength(feeds * 2);
-    for (const q of feedQueries) expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
+    // Per feed: one Query per write shard for its newest entries; per full tag or author feed,
+    // one counting Query per shard for its meta; at most one BatchGet per feed, an article
+    // shown by several feeds of the batch read once; the feed metas listed once.
+    const queries = h.dynamoCommands.filter((c) => c.command === 'QueryCommand');
+    const feedQueries = queries.filter((c) => JSON.stringify(c.input).includes('FEED#'));
+    const latest = feedQueries.filter((q) => q.input.Select !== 'COUNT');
+    expect(latest).toHaveLength(feeds * WRITE_SHARDS);
+    for (const q of latest) expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
+    const counts = feedQueries.filter((q) => q.input.Select === 'COUNT');
+    expect(counts).toHaveLength((feeds - 1) * WRITE_SHARDS);
+    const metaLists = queries.filter((c) => JSON.stringify(c.input).includes('"FEEDMETA"'));
+    expect(metaLists).toHaveLength(1);
     const batchGets = h.dynamoCommands.filter((c) => c.command === 'BatchGetItemCommand');
     expect(batchGets.length).toBeLessThanOrEqual(feeds);
     const requested = batchGets.flatMap((c) =>
@@ -169,46 +175,46 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
 
   it('never leaves an older render in the bucket when two publishes race on one feed', async () => {
     h = await publishHarness();
+    const deps = { feeds: h.feeds, ledger: h.ledger, config: TEST_SITE };
     await upload(h, { 'articles/a.md': md('Old title', ['x']) });
     const firstChanges = articleChanges(await h.takeRecords());
 
-    // Invocation A renders the old state, but its PUTs are held until B has finished.
+    // Invocation A renders the old state, then stalls before its PUTs past its lease.
     const held = gate();
     const reached = gate();
-    let renders = 0;
+    let stalled = false;
     const slowBucket: SiteBucket = {
-      put: async (file: SiteFile) => {
-        if (file.path === 'rss.xml') renders += 1;
-        if (renders === 1 && file.path === 'rss.xml') {
+      put: async (file, stamp) => {
+        if (!stalled && file.path === 'rss.xml') {
+          stalled = true;
           reached.open();
           await held.promise;
         }
-        return h.bucket.put(file);
+        return h.bucket.put(file, stamp);
       },
-      delete: (path) => h.bucket.delete(path),
+      delete: (path, stamp) => h.bucket.delete(path, stamp),
     };
-    const a = publishChanges(firstChanges, {
-      feeds: h.feeds,
-      bucket: slowBucket,
-      config: TEST_SITE,
-    });
+    const a = publishChanges(firstChanges, { ...deps, bucket: slowBucket });
     await reached.promise;
 
+    // B, for a newer upload, may take the unit over only once A's lease has run out.
+    h.clock.now += 60_000;
     await upload(h, { 'articles/a.md': md('New title', ['x']) }, '02');
     const b = await publishChanges(articleChanges(await h.takeRecords()), {
-      feeds: h.feeds,
+      ...deps,
       bucket: h.bucket,
-      config: TEST_SITE,
     });
     expect(b.failures).toEqual([]);
     expect(await h.site.text('rss.xml')).toContain('New title');
+
+    // A wakes up: its older render is refused by the bucket (a lower stamp), and on finding
+    // its lease gone it renders again, from the newer state.
     held.open();
     const resultA = await a;
-
     expect(resultA.failures).toEqual([]);
-    expect(renders).toBeGreaterThanOrEqual(2);
     expect(await h.site.text('rss.xml')).toContain('New title');
     expect(await h.site.text('rss.xml')).not.toContain('Old title');
+    expect(await h.site.text('tags/x/atom.xml')).toContain('New title');
   });
 
   it('loses no other file when one PUT fails, reports the record, and converges on retry', async () => {
@@ -217,21 +223,18 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const records = await h.takeRecords();
     let failOnce = true;
     const flaky: SiteBucket = {
-      put: async (file) => {
+      put: async (file, stamp) => {
         if (file.path === 'tags/x/atom.xml' && failOnce) {
           failOnce = false;
           throw new Error('injected PUT failure');
         }
-        return h.bucket.put(file);
+        return h.bucket.put(file, stamp);
       },
-      delete: (path) => h.bucket.delete(path),
+      delete: (path, stamp) => h.bucket.delete(path, stamp),
     };
     const changes = articleChanges(records);
-    const first = await publishChanges(changes, {
-      feeds: h.feeds,
-      bucket: flaky,
-      config: TEST_SITE,
-    });
+    const deps = { feeds: h.feeds, ledger: h.ledger, config: TEST_SITE };
+    const first = await publishChanges(changes, { ...deps, bucket: flaky });
 
     const aRecord = changes.find((c) => c.after?.title === 'A')?.recordId;
     expect(first.failedRecordIds).toEqual([aRecord]);
@@ -241,7 +244,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
 
     const retry = await publishChanges(
       changes.filter((c) => first.failedRecordIds.includes(c.recordId)),
-      { feeds: h.feeds, bucket: flaky, config: TEST_SITE },
+      { ...deps, bucket: flaky },
     );
     expect(retry.failures).toEqual([]);
     expect(await h.site.text('tags/x/atom.xml')).toContain('A');

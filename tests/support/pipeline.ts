@@ -22,7 +22,6 @@ export async function startTestPipeline(
   const pipeline = await startPipeline({
     site: TEST_SITE,
     releaseIntervalMs: 0,
-    streamBatchWindowMs: 50,
     ...options,
     aws,
   });

@@ -5,8 +5,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { SiteConfig } from '../../shared/config/site.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { localDynamoClients, localS3Client } from '../../shared/local/clients.ts';
-import { StreamPoller } from '../../shared/local/stream-poller.ts';
+import { StreamMapping } from '../../shared/local/stream-mapping.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 import { ingestHarness, quiet } from './harness.ts';
 import { TEST_SITE } from './pipeline.ts';
@@ -42,15 +43,23 @@ export async function publishHarness(site: SiteConfig = TEST_SITE) {
   const s3Commands = recordCommands(s3);
   const feeds = new DynamoArticleTable({ client: dynamo, tableName: aws.names.table });
   const bucket = new S3SiteBucket({ client: s3, bucket: aws.names.siteBucket });
-  const publish = createPublishHandler({ feeds, bucket, config: site }, quiet());
+  /** The ledger's clock: a test moves it to run a lease out. */
+  const clock = { now: Date.now() };
+  const ledger = new DynamoRenderLedger({
+    client: dynamo,
+    tableName: aws.names.table,
+    now: () => clock.now,
+  });
+  const publish = createPublishHandler({ feeds, ledger, bucket, config: site }, quiet());
 
   const pending: DynamoDBRecord[] = [];
-  const poller = new StreamPoller({
+  // A collector, not a publish function: every record, in stream order, as soon as it is read.
+  const poller = new StreamMapping({
     dynamo: aws.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    batchSize: 10_000,
-    batchWindowMs: 10,
+    events: { batchSize: 10_000, maxBatchingWindowSeconds: 0, parallelizationFactor: 1 },
+    pollIntervalMs: 50,
     handler: async (event) => {
       pending.push(...event.Records);
       return { batchItemFailures: [] };
@@ -66,6 +75,8 @@ export async function publishHarness(site: SiteConfig = TEST_SITE) {
   return {
     ...ingest,
     feeds,
+    ledger,
+    clock,
     bucket,
     publish,
     takeRecords,

@@ -4,11 +4,12 @@ import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { LocalQueue } from '../../shared/local/local-queue.ts';
-import { StreamPoller } from '../../shared/local/stream-poller.ts';
+import { StreamMapping } from '../../shared/local/stream-mapping.ts';
 import type { PublishResult } from '../../shared/publish/publish-changes.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 import { quiet } from './harness.ts';
 import { TEST_SITE } from './pipeline.ts';
@@ -25,7 +26,7 @@ import { bucketHelpers } from './site.ts';
 
 /**
  * The pipeline of shared/local/pipeline.ts, wired from the same parts (real handlers,
- * LocalQueue, StreamPoller), with handlers that crash: an invocation is abandoned at a random
+ * LocalQueue, StreamMapping), with handlers that crash: an invocation is abandoned at a random
  * moment, its requests already sent complete, nothing after them happens (its process is
  * gone), and the caller sees a failed invocation, so the whole batch comes back.
  */
@@ -93,6 +94,7 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
   const publish = createPublishHandler(
     {
       feeds: table,
+      ledger: new DynamoRenderLedger({ client: clients.dynamo, tableName: aws.names.table }),
       bucket: new S3SiteBucket({ client: clients.s3, bucket: aws.names.siteBucket }),
       config: TEST_SITE,
     },
@@ -104,11 +106,10 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
       (event) => event.Records.map((r) => r.messageId),
     )((event) => ingest(event)),
   });
-  const poller = new StreamPoller({
+  const poller = new StreamMapping({
     dynamo: clients.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    batchWindowMs: 50,
     handler: crashing<Parameters<typeof publish>[0], Awaited<ReturnType<typeof publish>>>(
       'publish',
       (event) => event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ''),

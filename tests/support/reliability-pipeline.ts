@@ -90,7 +90,6 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const pipeline = await startPipeline({
     site: TEST_SITE,
     releaseIntervalMs: 0,
-    streamBatchWindowMs: 50,
     ...pipelineOptions,
     onIngest: (outcome) => {
       outcomes.push(outcome);

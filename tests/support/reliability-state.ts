@@ -2,6 +2,7 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article } from '../../shared/articles/article.ts';
+import { ARTICLE_PK_PREFIX, WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import type { SourceRecord } from '../../shared/ports/article-store.ts';
 import { bucketHelpers } from './site.ts';
@@ -12,15 +13,22 @@ import { bucketHelpers } from './site.ts';
  */
 
 export interface TableState {
-  /** Article items by id, with their revision. */
+  /** Article items by id, with their revision; tombstones (status `deleted`) included. */
   articles: Map<string, Article & { rev: number }>;
-  /** Feed entries: `<feed>` → (`<sort key>` → id and the article revision it names). */
-  entries: Map<string, Map<string, { id: string; rev: number }>>;
-  /** Tag and author feed metas (the site feed has none). */
-  metas: Map<string, { kind: string; name?: string; count: number }>;
+  /**
+   * Feed entries, their write shards merged: `<feed>` → (`<sort key>` → id, the article
+   * revision it names and the shard it sits in).
+   */
+  entries: Map<string, Map<string, { id: string; rev: number; shard: number }>>;
+  /** Tag and author feed metas (the site feed has none), with the ticket of the render that wrote them. */
+  metas: Map<string, { kind: string; name?: string; count: number; ticket?: number }>;
   sources: Map<string, SourceRecord>;
-  /** Schedule items: `<sort key>` → id. */
-  schedule: Map<string, string>;
+  /** Schedule items, their shards merged: `<sort key>` → id and shard. */
+  schedule: Map<string, { id: string; shard: number }>;
+  /** Publish's bookkeeping (RENDER#<unit>): claims, rendered, lease. */
+  renders: Map<string, Record<string, unknown>>;
+  /** Entries or schedule items found in two shards under one sort key: `pk|sk` of the second. */
+  duplicates: string[];
   other: string[];
 }
 
@@ -31,6 +39,8 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
     metas: new Map(),
     sources: new Map(),
     schedule: new Map(),
+    renders: new Map(),
+    duplicates: [],
     other: [],
   };
   let start: Record<string, AttributeValue> | undefined;
@@ -44,27 +54,53 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
   return state;
 }
 
+/**
+ * `FEED#<feed>#<shard>`: the shard is the last `#` field. Feed keys hold none (`all`,
+ * `tag/<slug>`, `author/<slug>`; slugs are letters, numbers and `-`), but the match takes the
+ * last one anyway. A key without a valid shard (the old unsharded `FEED#<feed>`) is unknown.
+ */
+const FEED_PK = /^FEED#(.+)#(\d+)$/;
+const SCHED_PK = /^SCHED#(\d+)$/;
+const RENDER_PREFIX = 'RENDER#';
+
+/** The shard a key names, as `keys` writes it (`0` … `WRITE_SHARDS - 1`, no leading zero). */
+function shardOf(text: string | undefined): number | undefined {
+  const shard = Number(text);
+  return String(shard) === text && shard < WRITE_SHARDS ? shard : undefined;
+}
+
 function addItem(state: TableState, item: Record<string, unknown>): void {
   const pk = String(item.pk);
   const sk = String(item.sk);
   const { pk: _pk, sk: _sk, ...rest } = item;
-  if (pk.startsWith('ART#')) {
-    state.articles.set(pk.slice(4), rest as unknown as Article & { rev: number });
-  } else if (pk.startsWith('FEED#')) {
-    const feed = pk.slice(5);
-    const entries = state.entries.get(feed) ?? new Map<string, { id: string; rev: number }>();
-    entries.set(sk, { id: String(item.id), rev: Number(item.rev ?? 0) });
+  const feedPk = FEED_PK.exec(pk);
+  const feedShard = shardOf(feedPk?.[2]);
+  const scheduleShard = shardOf(SCHED_PK.exec(pk)?.[1]);
+  if (pk.startsWith(ARTICLE_PK_PREFIX) && sk === 'A') {
+    state.articles.set(
+      pk.slice(ARTICLE_PK_PREFIX.length),
+      rest as unknown as Article & { rev: number },
+    );
+  } else if (feedPk?.[1] && feedShard !== undefined) {
+    const feed = feedPk[1];
+    const entries = state.entries.get(feed) ?? new Map();
+    if (entries.has(sk)) state.duplicates.push(`${pk}|${sk}`);
+    else entries.set(sk, { id: String(item.id), rev: Number(item.rev ?? 0), shard: feedShard });
     state.entries.set(feed, entries);
   } else if (pk === 'FEEDMETA') {
     state.metas.set(sk, {
       kind: String(item.kind),
       ...(item.name === undefined ? {} : { name: String(item.name) }),
       count: Number(item.count ?? 0),
+      ...(item.ticket === undefined ? {} : { ticket: Number(item.ticket) }),
     });
-  } else if (pk.startsWith('SRC#')) {
+  } else if (pk.startsWith('SRC#') && sk === 'S') {
     state.sources.set(pk.slice(4), rest as unknown as SourceRecord);
-  } else if (pk === 'SCHED') {
-    state.schedule.set(sk, String(item.id));
+  } else if (scheduleShard !== undefined) {
+    if (state.schedule.has(sk)) state.duplicates.push(`${pk}|${sk}`);
+    else state.schedule.set(sk, { id: String(item.id), shard: scheduleShard });
+  } else if (pk.startsWith(RENDER_PREFIX) && sk === 'R') {
+    state.renders.set(pk.slice(RENDER_PREFIX.length), rest);
   } else {
     state.other.push(`${pk}|${sk}`);
   }
@@ -75,12 +111,20 @@ const sortedObject = <V>(entries: Iterable<[string, V]>) =>
 
 /**
  * What the table means, without bookkeeping that legitimately depends on how many writes
- * happened (revisions) or on delivery history (reports, first-seen times).
+ * happened (revisions), on delivery history (reports, first-seen times, tombstones) or on how
+ * publish got there (RENDER items, meta tickets).
+ *
+ * Tombstones are left out whole, not only their revisions: an id with a tombstone and an id
+ * with no item mean the same (`isGone`), and whether a removed article left one, and which
+ * version it was cut from, depends on the order the events arrived in (a delete that arrives
+ * before its file's first version removes nothing).
  */
 export function tableMeaning(state: TableState) {
   return {
     articles: sortedObject(
-      [...state.articles].map(([id, { rev: _rev, ...article }]) => [id, article]),
+      [...state.articles]
+        .filter(([, article]) => article.status !== 'deleted')
+        .map(([id, { rev: _rev, ...article }]) => [id, article]),
     ),
     entries: sortedObject(
       [...state.entries].map(([feed, entries]) => [
@@ -88,16 +132,19 @@ export function tableMeaning(state: TableState) {
         sortedObject([...entries].map(([sk, entry]) => [sk, entry.id])),
       ]),
     ),
-    // A tag or author that has lost its last article keeps a meta with count 0; whether it
-    // ever had one depends on which versions ingest applied, and nothing shows it.
-    metas: sortedObject([...state.metas].filter(([, meta]) => meta.count !== 0)),
+    // A meta at count 0 is a defect now (publish removes it with the feed's last entry):
+    // kept, so a run that leaves one differs. The ticket is which render wrote it.
+    metas: sortedObject(
+      [...state.metas].map(([feed, { ticket: _ticket, ...meta }]) => [feed, meta]),
+    ),
     sources: sortedObject(
       [...state.sources].map(([key, s]) => [
         key,
         { sequencer: s.sequencer, deleted: s.deleted, ...(s.deleted ? {} : { id: s.id }) },
       ]),
     ),
-    schedule: sortedObject(state.schedule),
+    schedule: sortedObject([...state.schedule].map(([sk, { id }]) => [sk, id])),
+    duplicates: [...state.duplicates].sort(),
     other: [...state.other].sort(),
   };
 }

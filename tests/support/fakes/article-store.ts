@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { feedKey } from '../../../shared/articles/article.ts';
 import type { StoredArticle } from '../../../shared/articles/stored.ts';
 import {
   type ArticleStore,
@@ -12,6 +13,7 @@ import type {
   FeedMeta,
   FeedReader,
 } from '../../../shared/ports/feed-reader.ts';
+import type { RenderLedger } from '../../../shared/ports/render-ledger.ts';
 import { dynamoItemBytes, TableValidationError } from './dynamo-limits.ts';
 import { byBytes, copy, type TableChange, type TableSnapshot, TableState } from './table-state.ts';
 
@@ -33,13 +35,13 @@ function articleItem(stored: StoredArticle): Record<string, unknown> {
 }
 
 /**
- * The single table in memory, as DynamoArticleTable reads and writes it: ArticleStore for
- * ingest and release, FeedReader for publish. Same conditions (StaleWriteError), same limits
+ * The single table in memory, as DynamoArticleTable and DynamoRenderLedger read and write it:
+ * ArticleStore for ingest and release, FeedReader and RenderLedger for publish. Same conditions (StaleWriteError), same limits
  * (WriteTooLargeError past 100 items; a ValidationException-named error for what DynamoDB
  * refuses), same orders. It also keeps the table's stream (`takeChanges`), and hooks let a
  * test play a concurrent writer or inject a failure.
  */
-export class InMemoryArticleTable implements ArticleStore, FeedReader {
+export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLedger {
   private readonly state = new TableState();
   /** Set inside a hook's own calls, so they do not run hooks again (other callers still do). */
   private readonly inHook = new AsyncLocalStorage<true>();
@@ -84,7 +86,7 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader {
         'Transaction request cannot include multiple operations on one item',
       );
     for (const write of change.articles) {
-      if (write.put && dynamoItemBytes(articleItem(write.put)) > MAX_ITEM_BYTES)
+      if (dynamoItemBytes(articleItem(write.put)) > MAX_ITEM_BYTES)
         throw new TableValidationError('Item size has exceeded the maximum allowed size');
     }
     if (!operations.every((op) => op.holds?.() ?? true))
@@ -126,6 +128,11 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader {
       .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
   }
 
+  async countEntries(feed: string): Promise<number> {
+    await this.hook(this.beforeRead, 'countEntries');
+    return this.state.entries.get(feed)?.size ?? 0;
+  }
+
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
     await this.hook(this.beforeRead, 'getArticles');
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
@@ -135,6 +142,71 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader {
     }
     return ids.flatMap((id) => copy(this.state.articles.get(id)) ?? []);
   }
+
+  // RenderLedger: publish's bookkeeping, in the same table as DynamoRenderLedger keeps it.
+
+  private readonly units = new Map<
+    string,
+    { claims: number; rendered: number; holder?: string; leaseUntil?: number }
+  >();
+  /** The ledger's clock (epoch ms); a test moves it to expire a lease. */
+  now = () => Date.now();
+
+  private unit(name: string) {
+    const unit = this.units.get(name) ?? { claims: 0, rendered: 0 };
+    this.units.set(name, unit);
+    return unit;
+  }
+
+  async claim(name: string): Promise<number> {
+    await this.hook(this.beforeLedger, 'claim');
+    const unit = this.unit(name);
+    unit.claims += 1;
+    return unit.claims;
+  }
+
+  async rendered(name: string): Promise<number> {
+    await this.hook(this.beforeLedger, 'rendered');
+    return this.units.get(name)?.rendered ?? 0;
+  }
+
+  async acquire(name: string, holder: string, leaseMs: number) {
+    await this.hook(this.beforeLedger, 'acquire');
+    const unit = this.unit(name);
+    const now = this.now();
+    if (unit.holder !== undefined && (unit.leaseUntil ?? 0) >= now) return undefined;
+    unit.holder = holder;
+    unit.leaseUntil = now + leaseMs;
+    return { covers: unit.claims };
+  }
+
+  async release(name: string, holder: string, covers: number): Promise<boolean> {
+    await this.hook(this.beforeLedger, 'release');
+    const unit = this.unit(name);
+    if (unit.holder !== holder) return false;
+    unit.rendered = covers;
+    unit.holder = undefined;
+    unit.leaseUntil = undefined;
+    return true;
+  }
+
+  async abandon(name: string, holder: string): Promise<void> {
+    const unit = this.unit(name);
+    if (unit.holder !== holder) return;
+    unit.holder = undefined;
+    unit.leaseUntil = undefined;
+  }
+
+  async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
+    const key = feedKey(feed);
+    const stored = this.state.metas.get(key);
+    if (stored && stored.ticket >= ticket) return;
+    if (count <= 0) this.state.metas.delete(key);
+    else this.state.metas.set(key, { name: feed.kind === 'all' ? '' : feed.name, count, ticket });
+  }
+
+  /** Runs before each ledger call, likewise: a test can play another publisher in between. */
+  beforeLedger?: (call: 'claim' | 'rendered' | 'acquire' | 'release') => void | Promise<void>;
 
   /** The stream records of article items written since the last call, oldest first. */
   takeChanges(): ArticleChange[] {

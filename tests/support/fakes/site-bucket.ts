@@ -13,12 +13,14 @@ interface StoredObject {
   file: SiteFile;
   /** The content hash kept in the object's metadata; absent on an object someone else wrote. */
   hash?: string;
+  /** The stamp of the render that wrote it (0 on an object someone else wrote). */
+  stamp: number;
 }
 
 /**
  * The site bucket in memory, as S3SiteBucket behaves: a put whose body hashes like the
- * stored object's writes nothing (whatever its content type) and returns false; a delete
- * returns whether there was an object. `calls` records every call in order; the hooks let a
+ * stored object's, or whose stamp is lower, writes nothing (whatever its content type) and
+ * returns false; a delete returns whether it removed an object (not one stamped higher). `calls` records every call in order; the hooks let a
  * test fail a call or change the table while files are being written.
  */
 export class InMemorySiteBucket implements SiteBucket {
@@ -28,26 +30,34 @@ export class InMemorySiteBucket implements SiteBucket {
   beforePut?: (file: SiteFile) => void | Promise<void>;
   beforeDelete?: (path: string) => void | Promise<void>;
 
-  async put(file: SiteFile): Promise<boolean> {
+  async put(file: SiteFile, stamp: number): Promise<boolean> {
     await this.beforePut?.(file);
     const hash = sha256(file.body);
-    const changed = (this.objects.get(file.path)?.hash ?? '') !== hash;
-    if (changed) this.objects.set(file.path, { file: { ...file }, hash });
+    const stored = this.objects.get(file.path);
+    const changed = !stored || (stored.stamp <= stamp && (stored.hash ?? '') !== hash);
+    if (changed) this.objects.set(file.path, { file: { ...file }, hash, stamp });
     this.calls.push({ op: 'put', path: file.path, changed });
     return changed;
   }
 
-  async delete(path: string): Promise<boolean> {
+  async delete(path: string, stamp: number): Promise<boolean> {
     await this.beforeDelete?.(path);
-    const changed = this.objects.delete(path);
+    const stored = this.objects.get(path);
+    const changed = stored !== undefined && stored.stamp <= stamp && this.objects.delete(path);
     this.calls.push({ op: 'delete', path, changed });
     return changed;
+  }
+
+  /** The stamp the object at `path` was written with. */
+  stampOf(path: string): number | undefined {
+    return this.objects.get(path)?.stamp;
   }
 
   /** Stores an object as another tool would: without the content hash. */
   plant(path: string, body: string): void {
     this.objects.set(path, {
       file: { path, body, contentType: 'application/octet-stream', cacheControl: '' },
+      stamp: 0,
     });
   }
 

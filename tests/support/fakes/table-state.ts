@@ -1,10 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Article, type FeedRef, feedKey } from '../../../shared/articles/article.ts';
-import type {
-  ArticleWrite,
-  FeedMetaChange,
-  StoredArticle,
-} from '../../../shared/articles/stored.ts';
+import type { ArticleWrite, StoredArticle } from '../../../shared/articles/stored.ts';
 import type { ArticleStore, SourceRecord } from '../../../shared/ports/article-store.ts';
 import type { ArticleChange, EntryRef, FeedMeta } from '../../../shared/ports/feed-reader.ts';
 
@@ -29,6 +25,8 @@ export interface TableSnapshot {
 interface MetaItem {
   name: string;
   count: number;
+  /** The ticket of the render that wrote it (RenderLedger.saveFeedMeta). */
+  ticket: number;
 }
 
 /** The adapter's marshalling drops undefined values; a copy also keeps callers' objects out. */
@@ -37,17 +35,6 @@ export const copy = <T>(value: T): T =>
 
 /** DynamoDB orders string sort keys by their UTF-8 bytes. */
 export const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
-/** Sums the meta changes of several writes, as one transaction may touch an item only once. */
-function mergeMetas(writes: ArticleWrite[]): FeedMetaChange[] {
-  const merged = new Map<string, FeedMetaChange>();
-  for (const change of writes.flatMap((w) => w.feedMeta)) {
-    const seen = merged.get(feedKey(change.feed));
-    const countDelta = (seen?.countDelta ?? 0) + change.countDelta;
-    merged.set(feedKey(change.feed), { feed: change.feed, countDelta });
-  }
-  return [...merged.values()].filter((change) => change.countDelta !== 0);
-}
 
 /**
  * The items of the table (README "Table") and its stream of article changes, and how one
@@ -69,7 +56,6 @@ export class TableState {
     const ops: Operation[] = [];
     if (change.source) ops.push(this.sourceOperation(change.source));
     for (const write of change.articles) ops.push(...this.articleOperations(write));
-    for (const meta of mergeMetas(change.articles)) ops.push(this.metaOperation(meta));
     return ops;
   }
 
@@ -106,18 +92,15 @@ export class TableState {
   }
 
   private articleOperations(write: ArticleWrite): Operation[] {
-    // Put and Delete both carry the condition; a write with neither checks nothing.
-    const holds = (id: string) => () => this.articles.get(id)?.rev === write.expectedRev;
-    const ops: Operation[] = [];
-    const { put, deleteId } = write;
-    if (put) {
-      const id = put.article.id;
-      ops.push({ item: `ART#${id}`, holds: holds(id), apply: () => this.setArticle(id, put) });
-    }
-    if (deleteId) {
-      const apply = () => this.setArticle(deleteId, undefined);
-      ops.push({ item: `ART#${deleteId}`, holds: holds(deleteId), apply });
-    }
+    const { put } = write;
+    const id = put.article.id;
+    const ops: Operation[] = [
+      {
+        item: `ART#${id}`,
+        holds: () => this.articles.get(id)?.rev === write.expectedRev,
+        apply: () => this.setArticle(id, put),
+      },
+    ];
     for (const e of write.entries.delete) {
       const feed = feedKey(e.feed);
       const apply = () => this.entries.get(feed)?.delete(e.sortKey);
@@ -142,19 +125,6 @@ export class TableState {
       ops.push({ item: `SCHED|${scheduled.sortKey}`, apply });
     }
     return ops;
-  }
-
-  private metaOperation({ feed, countDelta }: FeedMetaChange): Operation {
-    const key = feedKey(feed);
-    return {
-      item: `FEEDMETA|${key}`,
-      apply: () => {
-        const meta = this.metas.get(key);
-        // The first spelling of a tag or author name stays its display name.
-        const name = meta?.name ?? (feed.kind === 'all' ? '' : feed.name);
-        this.metas.set(key, { name, count: (meta?.count ?? 0) + countDelta });
-      },
-    };
   }
 
   /** Writes or removes an article item and records it on the stream, as DynamoDB would. */

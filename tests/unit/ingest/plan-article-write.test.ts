@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
-import { planArticleWrite } from '../../../shared/articles/stored.ts';
+import { isGone, planArticleWrite } from '../../../shared/articles/stored.ts';
 
 const article = (patch: Partial<Article> = {}): Article => ({
   id: 'a',
@@ -25,18 +25,21 @@ const feeds = (entries: readonly { feed: { kind: string; slug?: string } }[]) =>
   entries.map((e) => (e.feed.slug ? `${e.feed.kind}/${e.feed.slug}` : e.feed.kind)).sort();
 
 describe('planArticleWrite', () => {
-  it('adds a new live article to the site, tag and author feeds; tag and author counts +1', () => {
+  // Feed metas (tag and author counts) are publish's: no plan carries one, so the points
+  // about count deltas became points about which feeds an article's entries join and leave.
+  it('adds a new live article to the site, tag and author feeds', () => {
     const plan = planArticleWrite(undefined, article());
     expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
     expect(plan.entries.put.every((e) => e.rev === 1)).toBe(true);
     expect(plan.entries.delete).toEqual([]);
-    expect(feeds(plan.feedMeta)).toEqual(['author/ann', 'tag/x', 'tag/y']);
-    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([1, 1, 1]);
     expect(plan.expectedRev).toBeUndefined();
-    expect(plan.put?.rev).toBe(1);
+    expect(plan.put).toEqual({ article: article(), rev: 1 });
+    // No count change rides along: publish keeps the metas, so ingests share no item.
+    expect(plan).not.toHaveProperty('feedMeta');
+    expect(plan).not.toHaveProperty('deleteId');
   });
 
-  it('on a content change rewrites every entry with the new revision, counts untouched', () => {
+  it('on a content change rewrites every entry with the new revision, in the same feeds', () => {
     const plan = planArticleWrite(
       { article: article(), rev: 3 },
       article({ title: 'B', contentHash: 'h2' }),
@@ -44,9 +47,8 @@ describe('planArticleWrite', () => {
     expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
     expect(plan.entries.put.every((e) => e.rev === 4)).toBe(true);
     expect(plan.entries.delete).toEqual([]);
-    expect(plan.feedMeta).toEqual([]);
     expect(plan.expectedRev).toBe(3);
-    expect(plan.put?.rev).toBe(4);
+    expect(plan.put.rev).toBe(4);
   });
 
   it('moves a dropped tag out and a new tag in', () => {
@@ -61,10 +63,15 @@ describe('planArticleWrite', () => {
     );
     expect(feeds(plan.entries.delete)).toEqual(['tag/y']);
     expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/z']);
-    const deltas = Object.fromEntries(
-      plan.feedMeta.map((m) => [m.feed.kind === 'all' ? 'all' : m.feed.slug, m.countDelta]),
-    );
-    expect(deltas).toEqual({ y: -1, z: 1 });
+    // The old entry goes as it was written (rev 1); the kept feeds are rewritten in place.
+    expect(plan.entries.delete).toEqual([
+      {
+        feed: { kind: 'tag', slug: 'y', name: 'Y' },
+        sortKey: '2026-01-01T00:00:00.000Z#a',
+        id: 'a',
+        rev: 1,
+      },
+    ]);
   });
 
   it('re-keys every entry when the published date changes', () => {
@@ -74,14 +81,60 @@ describe('planArticleWrite', () => {
     );
     expect(plan.entries.put).toHaveLength(4);
     expect(plan.entries.delete).toHaveLength(4);
-    expect(plan.feedMeta).toEqual([]);
+    expect(feeds(plan.entries.delete)).toEqual(feeds(plan.entries.put));
   });
 
-  it('removes a deleted article from every feed', () => {
-    const plan = planArticleWrite({ article: article(), rev: 2 }, undefined);
-    expect(plan.deleteId).toBe('a');
-    expect(plan.entries.delete).toHaveLength(4);
-    expect(plan.feedMeta.map((m) => m.countDelta)).toEqual([-1, -1, -1]);
+  it('removes a deleted article from every feed and leaves a tombstone without content', () => {
+    const before = {
+      article: article({ image: 'https://example.com/a.png', link: 'https://example.com/a' }),
+      rev: 2,
+    };
+    const plan = planArticleWrite(before, undefined);
+    expect(feeds(plan.entries.delete)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.put).toEqual([]);
+    expect(plan.expectedRev).toBe(2);
+    expect(plan.put.rev).toBe(3);
+    const { image: _image, link: _link, ...identity } = before.article;
+    expect(plan.put.article).toEqual({
+      ...identity,
+      status: 'deleted',
+      summary: '',
+      contentHtml: '',
+      tags: [],
+      authors: [],
+    });
+    expect(plan.put.article).not.toHaveProperty('image');
+    expect(plan.put.article).not.toHaveProperty('link');
+    expect(isGone(plan.put)).toBe(true);
+    expect(isGone(before)).toBe(false);
+    expect(isGone(undefined)).toBe(true);
+  });
+
+  it('takes a scheduled article off the schedule when it is deleted', () => {
+    const plan = planArticleWrite({ article: article({ status: 'scheduled' }), rev: 1 }, undefined);
+    expect(plan.schedule).toEqual({
+      put: undefined,
+      delete: { sortKey: '2026-01-01T00:00:00.000Z#a', id: 'a' },
+    });
+    expect(plan.entries).toEqual({ put: [], delete: [] });
+    expect(plan.put.article.status).toBe('deleted');
+  });
+
+  it('continues the revision when a file comes back after a tombstone', () => {
+    const tombstone = planArticleWrite({ article: article(), rev: 5 }, undefined).put;
+    const plan = planArticleWrite(tombstone, article({ title: 'Back' }));
+    // Revisions never restart: `a@1` after a re-upload can never pass for the old `a@1`.
+    expect(plan.expectedRev).toBe(6);
+    expect(plan.put.rev).toBe(7);
+    expect(plan.put.article.title).toBe('Back');
+    expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.put.every((e) => e.rev === 7)).toBe(true);
+    expect(plan.entries.delete).toEqual([]);
+    expect(plan.schedule).toEqual({ put: undefined, delete: undefined });
+  });
+
+  it('refuses a removal without the article it removes', () => {
+    expect(() => planArticleWrite(undefined, undefined)).toThrow(/needs the article/);
   });
 
   it('keeps drafts out of feeds and schedules future articles', () => {

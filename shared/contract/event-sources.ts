@@ -1,0 +1,45 @@
+import { ARTICLE_PK_PREFIX } from './table.ts';
+
+/**
+ * How Lambda feeds the two functions: the settings of both event-source mappings, read by the
+ * CDK stack (infra/) and by the local runtime (shared/local/), so what production does, the
+ * local runtime and the suite do too. Plain data: no SDK or CDK types. (Deliveries of one
+ * inbox message before its dead-letter queue: INGEST_MAX_RECEIVES in inbox.ts.)
+ */
+
+/** The inbox queue → ingest mapping. */
+export const INGEST_EVENTS = {
+  /** Messages per invocation (one S3 event each). */
+  batchSize: 10,
+  /** No batching window: an upload is ingested as soon as it is seen (freshness). */
+  maxBatchingWindowSeconds: 0,
+  /**
+   * Invocations at once (SQS maximum concurrency, 2–1000). Bounds the table's write rate and
+   * the account concurrency a bulk import can take: 50 × 10 messages per invocation.
+   */
+  maxConcurrency: 50,
+  timeoutSeconds: 30,
+} as const;
+
+/** The table stream → publish mapping. */
+export const PUBLISH_EVENTS = {
+  /**
+   * The mapping's filter: only article items' records reach publish (not feed entries, sources,
+   * or publish's own ledger and meta writes, which would otherwise invoke it again).
+   */
+  partitionKeyPrefix: ARTICLE_PK_PREFIX,
+  batchSize: 500,
+  /**
+   * Short enough that one upload is in the feeds within a couple of seconds, long enough that
+   * a burst renders each feed a few times, not once per article.
+   */
+  maxBatchingWindowSeconds: 1,
+  /**
+   * Concurrent batches per stream shard (1–10); records of one article (one partition key)
+   * stay in order, in one of them.
+   */
+  parallelizationFactor: 4,
+  retryAttempts: 10,
+  bisectBatchOnError: true,
+  timeoutSeconds: 120,
+} as const;

@@ -1,0 +1,34 @@
+import type { FeedMeta } from './feed-reader.ts';
+
+/**
+ * Publish's bookkeeping in the table, per render unit (a feed with its files, a page, the
+ * listings), so concurrent publishers converge instead of racing:
+ *
+ * - a **claim** says "render this unit from a state read from now on" and gets a ticket, a
+ *   number that only grows;
+ * - one publisher at a time holds the unit's **lease**; taking it returns the highest ticket
+ *   claimed so far (`covers`): everything it renders next is read after those claims;
+ * - **release** records `covers` as rendered and gives the lease up.
+ *
+ * A claim whose ticket is rendered needs nothing more. Leases expire, so a publisher that dies
+ * holding one delays the unit by at most the lease, never for ever.
+ */
+export interface RenderLedger {
+  claim(unit: string): Promise<number>;
+  /** The highest ticket rendered so far (0 when none). */
+  rendered(unit: string): Promise<number>;
+  /** Takes the lease if it is free or expired; undefined when another publisher holds it. */
+  acquire(unit: string, holder: string, leaseMs: number): Promise<{ covers: number } | undefined>;
+  /**
+   * Records `covers` as rendered and frees the lease; false when the lease was no longer
+   * `holder`'s (it expired and another publisher took it): render again.
+   */
+  release(unit: string, holder: string, covers: number): Promise<boolean>;
+  /** Frees the lease without recording a render (the render failed). */
+  abandon(unit: string, holder: string): Promise<void>;
+  /**
+   * Writes a tag or author feed's meta, or removes it (`count` 0), unless a render with a
+   * higher ticket already did.
+   */
+  saveFeedMeta(meta: FeedMeta, ticket: number): Promise<void>;
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedReader } from '../../shared/ports/feed-reader.ts';
+import type { RenderLedger } from '../../shared/ports/render-ledger.ts';
+
+/** A RenderLedger with a clock the test moves, and the FeedReader that sees its metas. */
+export interface RenderLedgerHarness {
+  ledger: RenderLedger & Pick<FeedReader, 'getFeedMeta' | 'listFeedMetas'>;
+  advance(ms: number): void;
+}
+
+const tag = (name: string) => ({
+  kind: 'tag' as const,
+  slug: name.toLowerCase().replace(/ /g, '-'),
+  name,
+});
+
+/** What publish relies on from its bookkeeping, for any RenderLedger. */
+export function renderLedgerContract(name: string, make: () => Promise<RenderLedgerHarness>) {
+  describe(`${name} as a RenderLedger`, () => {
+    it('hands out growing tickets per unit, each unit counting on its own', async () => {
+      const { ledger } = await make();
+      expect(await ledger.claim('site')).toBe(1);
+      expect(await ledger.claim('site')).toBe(2);
+      expect(await ledger.claim('feed tag/x')).toBe(1);
+      const concurrent = await Promise.all(Array.from({ length: 8 }, () => ledger.claim('site')));
+      expect([...concurrent].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await ledger.rendered('site')).toBe(0);
+    });
+
+    it('leases a unit to one holder at a time, covering the claims made before', async () => {
+      const { ledger } = await make();
+      await ledger.claim('site');
+      await ledger.claim('site');
+      expect(await ledger.acquire('site', 'p1', 30_000)).toEqual({ covers: 2 });
+      await ledger.claim('site');
+      expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
+      expect(await ledger.release('site', 'p2', 3)).toBe(false);
+      expect(await ledger.release('site', 'p1', 2)).toBe(true);
+      expect(await ledger.rendered('site')).toBe(2);
+      // Free again; the next holder covers the claim made meanwhile.
+      expect(await ledger.acquire('site', 'p2', 30_000)).toEqual({ covers: 3 });
+      expect(await ledger.release('site', 'p2', 3)).toBe(true);
+      expect(await ledger.rendered('site')).toBe(3);
+    });
+
+    it('gives a unit up without recording a render', async () => {
+      const { ledger } = await make();
+      await ledger.claim('page a');
+      expect(await ledger.acquire('page a', 'p1', 30_000)).toEqual({ covers: 1 });
+      await ledger.abandon('page a', 'p2');
+      expect(await ledger.acquire('page a', 'p2', 30_000)).toBeUndefined();
+      await ledger.abandon('page a', 'p1');
+      expect(await ledger.rendered('page a')).toBe(0);
+      expect(await ledger.acquire('page a', 'p2', 30_000)).toEqual({ covers: 1 });
+    });
+
+    it('lets another holder take an expired lease, and tells the first one on release', async () => {
+      const { ledger, advance } = await make();
+      await ledger.claim('site');
+      expect(await ledger.acquire('site', 'stalled', 1_000)).toEqual({ covers: 1 });
+      advance(500);
+      expect(await ledger.acquire('site', 'p2', 1_000)).toBeUndefined();
+      advance(1_000);
+      await ledger.claim('site');
+      expect(await ledger.acquire('site', 'p2', 1_000)).toEqual({ covers: 2 });
+      expect(await ledger.release('site', 'stalled', 1)).toBe(false);
+      expect(await ledger.release('site', 'p2', 2)).toBe(true);
+      expect(await ledger.rendered('site')).toBe(2);
+    });
+
+    it('keeps feed metas by ticket: the first spelling, the count, removal at 0', async () => {
+      const { ledger } = await make();
+      await ledger.saveFeedMeta({ feed: tag('Space X'), count: 2 }, 1);
+      expect(await ledger.getFeedMeta('tag/space-x')).toEqual({ feed: tag('Space X'), count: 2 });
+      // A render with a lower ticket is older: it changes nothing.
+      await ledger.saveFeedMeta({ feed: tag('Space X'), count: 5 }, 1);
+      expect((await ledger.getFeedMeta('tag/space-x'))?.count).toBe(2);
+      await ledger.saveFeedMeta({ feed: tag('Space X'), count: 3 }, 2);
+      await ledger.saveFeedMeta({ feed: tag('Other'), count: 1 }, 1);
+      expect((await ledger.listFeedMetas()).map((m) => [m.feed, m.count])).toEqual([
+        [tag('Other'), 1],
+        [tag('Space X'), 3],
+      ]);
+      await ledger.saveFeedMeta({ feed: tag('Space X'), count: 0 }, 3);
+      expect(await ledger.getFeedMeta('tag/space-x')).toBeUndefined();
+      expect(await ledger.listFeedMetas()).toEqual([{ feed: tag('Other'), count: 1 }]);
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { METRICS } from '../../../shared/contract/metrics.ts';
+import type { IngestDeps } from '../../../shared/ingest/ingest-object.ts';
+import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
+
+/** What a record's body does here; none of them reaches the store or the inbox. */
+const BODY = {
+  /** The subscription's test event: no object events, acknowledged. */
+  ok: JSON.stringify({ Event: 's3:TestEvent' }),
+  /** Not an S3 notification, and parking it fails: reported failed, retried. */
+  failing: 'not json',
+};
+
+let count = 0;
+const record = (body: string): SQSRecord =>
+  ({
+    messageId: `m-${++count}`,
+    body,
+    attributes: { ApproximateReceiveCount: '1' },
+    eventSource: 'aws:sqs',
+  }) as unknown as SQSRecord;
+
+const unused = () => {
+  throw new Error('not used by these records');
+};
+
+/** Every EMF document the handler printed, as CloudWatch would read it from the log. */
+let printed: Record<string, unknown>[];
+
+function handler() {
+  const deps = {
+    store: new Proxy({}, { get: unused }),
+    inbox: new Proxy({}, { get: unused }),
+    siteUrl: 'https://news.example.com/',
+    now: () => new Date('2026-06-01T00:00:00.000Z'),
+    deadLetters: {
+      park: async () => {
+        throw new Error('injected: the dead-letter queue is unavailable');
+      },
+    },
+  } as unknown as IngestDeps & { deadLetters: { park: () => Promise<void> } };
+  return createIngestHandler(deps, {
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    // As the Lambda builds it from POWERTOOLS_* (infra/feedpub-function.ts).
+    metrics: new Metrics({ namespace: METRICS.namespace, serviceName: METRICS.services.ingest }),
+  });
+}
+
+beforeEach(() => {
+  // Dev mode prints EMF with the global console; metrics stay on (the harness turns them off).
+  vi.stubEnv('POWERTOOLS_DEV', 'true');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+  printed = [];
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+    const document = JSON.parse(String(line));
+    if (document._aws) printed.push(document);
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+/** The values of `name` across the printed documents, with the namespace and dimensions. */
+function emitted(name: string) {
+  return printed.flatMap((document) => {
+    const aws = document._aws as {
+      CloudWatchMetrics: {
+        Namespace: string;
+        Dimensions: string[][];
+        Metrics: { Name: string }[];
+      }[];
+    };
+    return aws.CloudWatchMetrics.filter((d) => d.Metrics.some((m) => m.Name === name)).map(
+      (directive) => ({
+        namespace: directive.Namespace,
+        dimensions: Object.fromEntries(
+          (directive.Dimensions[0] ?? []).map((key) => [key, document[key]]),
+        ),
+        unit: directive.Metrics.find((m) => m.Name === name),
+        value: document[name],
+      }),
+    );
+  });
+}
+
+describe('ingest handler: the failed-records metric', () => {
+  it('counts the batchItemFailures of an invocation, in the namespace and service the alarm watches', async () => {
+    const failing = record(BODY.failing);
+    const response = await handler()({
+      Records: [record(BODY.ok), failing, record(BODY.ok)],
+    });
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: failing.messageId }]);
+    expect(emitted(METRICS.ingestFailedRecords)).toEqual([
+      {
+        namespace: METRICS.namespace,
+        dimensions: { [METRICS.serviceDimension]: METRICS.services.ingest },
+        unit: { Name: METRICS.ingestFailedRecords, Unit: 'Count' },
+        value: 1,
+      },
+    ]);
+  });
+
+  it('emits 0 when every record succeeds, so the alarm has data', async () => {
+    const response = await handler()({ Records: [record(BODY.ok), record(BODY.ok)] });
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(emitted(METRICS.ingestFailedRecords).map((m) => m.value)).toEqual([0]);
+  });
+
+  it('counts every record when the whole batch fails and the invocation throws', async () => {
+    await expect(
+      handler()({ Records: [record(BODY.failing), record(BODY.failing)] }),
+    ).rejects.toThrow('All records failed');
+
+    expect(emitted(METRICS.ingestFailedRecords).map((m) => m.value)).toEqual([2]);
+  });
+});
