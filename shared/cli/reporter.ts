@@ -49,7 +49,7 @@ export function describePublish(result: PublishResult): string[] {
   for (const failure of result.failures) {
     const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
     const text = message.startsWith(failure.unit) ? message : `${failure.unit}: ${message}`;
-    // The stream poller retries the batch; a lasting failure is reported by onStreamFailure.
+    // The stream mapping retries the batch; a lasting failure is reported by onStreamFailure.
     lines.push(line('retrying', text));
   }
   return lines;

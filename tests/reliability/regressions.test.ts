@@ -112,7 +112,7 @@ describe('regressions', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the stream poller recovers from an iterator trimmed by writes to another table', async () => {
+  it('the stream mapping recovers from an iterator trimmed by writes to another table', async () => {
     const t = await startTestPipeline();
     const clients = await emulatorClients();
     const other = uniqueName('other');

@@ -65,10 +65,10 @@ export async function startEmulators(prefix = 'rel'): Promise<EmbeddedAws> {
 }
 
 /**
- * Puts a record in the table's stream before the poller asks for its TRIM_HORIZON iterator.
+ * Puts a record in the table's stream before the mapping asks for its TRIM_HORIZON iterator.
  * DynamoDB Local numbers stream records across all its tables, and an iterator taken on an
- * empty shard fails with TrimmedDataAccessException once other tables have been written;
- * the StreamPoller never replaces it (see the report of this suite). The item is removed
+ * empty shard can keep failing with TrimmedDataAccessException once other tables have been
+ * written, so the mapping would renew it round after round and `idle()` never resolve. The item is removed
  * again; publish ignores both records (not articles).
  */
 export async function warmUpStream(aws: EmbeddedAws): Promise<void> {
