@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
 import type { FeedListing } from '../../../shared/feeds/feed-listing.ts';
-import { renderIndex } from '../../../shared/feeds/index-page.ts';
+import { INDEX_TAG_LIMIT, renderIndex } from '../../../shared/feeds/index-page.ts';
 import { renderNotFound } from '../../../shared/feeds/not-found-page.ts';
 import { renderTagsPage } from '../../../shared/feeds/tags-page.ts';
 import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
@@ -126,6 +126,19 @@ describe('renderIndex', () => {
 
   it('says so when there are no articles', () => {
     expect(renderIndex(site, [], [])).toContain('<p>No articles yet.</p>');
+  });
+
+  it('names only the most used tags, and links the tags page for the rest', () => {
+    const many: FeedListing[] = Array.from({ length: INDEX_TAG_LIMIT + 12 }, (_, i) => ({
+      feed: { kind: 'tag', slug: `t${i}`, name: `Tag ${i}` },
+      count: i + 1,
+    }));
+    const tagLine = /<p>Tags: (.*)<\/p>/.exec(renderIndex(site, [], many))?.[1] ?? '';
+    const named = [...tagLine.matchAll(/>Tag (\d+)</g)].map((m) => Number(m[1]));
+    expect(named).toHaveLength(INDEX_TAG_LIMIT);
+    // The most used: counts 13 … 42, i.e. tags 12 … 41.
+    expect(Math.min(...named)).toBe(12);
+    expect(tagLine).toContain('>12 more</a>');
   });
 });
 
