@@ -22,8 +22,12 @@ export interface FeedReader {
   listFeedMetas(): Promise<FeedMeta[]>;
   /** Newest first: one Query with Limit = `limit` per write shard, merged. */
   latestEntries(feed: string, limit: number): Promise<EntryRef[]>;
-  /** How many articles the feed holds (reads every entry: only when the feed has more than a page). */
-  countEntries(feed: string): Promise<number>;
+  /**
+   * The newest `limit` entries and how many the feed holds in all. The count comes free from
+   * the same Queries while each partition holds fewer than `limit`; only a fuller partition is
+   * counted with a further (counting) Query.
+   */
+  feedPage(feed: string, limit: number): Promise<{ entries: EntryRef[]; total: number }>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
   getArticle(id: string): Promise<StoredArticle | undefined>;

@@ -1,5 +1,12 @@
 import type { FeedMeta } from './feed-reader.ts';
 
+/** A claim's ticket, the highest ticket rendered when it was made, and the lease if taken. */
+export interface Claim {
+  ticket: number;
+  rendered: number;
+  lease?: { covers: number };
+}
+
 /**
  * Publish's bookkeeping in the table, per render unit (a feed with its files, a page, the
  * listings), so concurrent publishers converge instead of racing:
@@ -14,7 +21,11 @@ import type { FeedMeta } from './feed-reader.ts';
  * holding one delays the unit by at most the lease, never for ever.
  */
 export interface RenderLedger {
-  claim(unit: string): Promise<number>;
+  /**
+   * Claims the unit, and takes its lease at once when it is free or expired (one request in the
+   * usual case, where nobody else renders the unit).
+   */
+  claim(unit: string, holder: string, leaseMs: number): Promise<Claim>;
   /** The highest ticket rendered so far (0 when none). */
   rendered(unit: string): Promise<number>;
   /** Takes the lease if it is free or expired; undefined when another publisher holds it. */

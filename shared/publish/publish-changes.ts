@@ -8,9 +8,10 @@ import { affectedBy } from './affected.ts';
 import {
   articleCache,
   labelFeedUnit,
+  listingsUnit,
   pageUnit,
   type RenderUnit,
-  siteUnit,
+  siteFeedUnit,
   type UnitFiles,
 } from './render-units.ts';
 
@@ -19,7 +20,7 @@ export interface PublishDeps {
   ledger: RenderLedger;
   bucket: SiteBucket;
   config: SiteConfig;
-  /** Units rendered at once (default 8). */
+  /** Units rendered at once (default 16). */
   concurrency?: number;
   /** How long a publisher holds a unit at most before another may take it over (default 30 s). */
   leaseMs?: number;
@@ -42,9 +43,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it, and pages go first, then tag and author feeds
- * (which keep their metas), then the site feed, index and listings (which read those metas), so
- * no feed links a page that is not there yet.
+ * rendered once, however many changes touch it. Pages go first, then the feeds (tag and author
+ * feeds keep their metas), then the index and listings (which read those metas), so no feed
+ * links a page that is not there yet.
  *
  * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
  * lands while a unit renders is not a failure: it has its own stream record, whose publisher
@@ -73,15 +74,19 @@ export async function publishChanges(
   const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
   const phases: RenderUnit[][] = [
     [...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),
-    labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
-    [siteUnit(affected.siteCauses, unitDeps)],
+    [
+      siteFeedUnit(affected.siteCauses, unitDeps),
+      ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
+    ],
+    [listingsUnit(affected.siteCauses, unitDeps)],
   ];
   const holder = randomUUID();
   const failed = new Set<string>();
   for (const units of phases) {
-    await eachLimited(units, deps.concurrency ?? 8, async (unit) => {
+    await eachLimited(units, deps.concurrency ?? 16, async (unit) => {
       try {
-        await converge(unit, holder, deps, result);
+        if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
+        else await converge(unit, holder, deps, result);
       } catch (error) {
         result.failures.push({ unit: unit.name, error });
         for (const cause of unit.causes) failed.add(cause);
@@ -94,15 +99,22 @@ export async function publishChanges(
   return result;
 }
 
+/** A unit only its article's stream lane renders, in order: stamped with the revision it read. */
+async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishResult) {
+  const { files, stamp } = await unit.render(0);
+  await write(files, stamp, bucket, result);
+}
+
 /**
  * Renders one unit from a state read after its changes, unless another publisher does:
  *
- * 1. Claim the unit (a ticket, after this batch's changes were committed).
- * 2. If a render covering that ticket is recorded, another publisher read the table after our
- *    changes and wrote the result: nothing to do.
- * 3. Otherwise take the unit's lease (one publisher at a time; wait while another holds it, at
- *    most until its lease runs out), render from the table as it is now, write every file
- *    stamped with the claims it covers, and release the lease, recording them as rendered.
+ * 1. Claim the unit (a ticket, after this batch's changes were committed), taking its lease at
+ *    once if nobody holds it: one request in the usual case.
+ * 2. Without the lease: if a render covering the ticket is recorded, another publisher read the
+ *    table after our changes and wrote the result: done. Otherwise wait for the lease (its
+ *    holder is rendering: usually one render; at most until its lease runs out) and look again.
+ * 3. With the lease: render from the table as it is now, write every file stamped with the
+ *    claims the lease covers, release the lease, recording them as rendered.
  *
  * The bucket refuses a write stamped lower than what it holds (SiteBucket), so even a holder
  * whose lease ran out while it stalled cannot put an older render over a newer one; if it
@@ -115,26 +127,32 @@ async function converge(
   result: PublishResult,
 ): Promise<void> {
   const { ledger } = deps;
-  let ticket = await ledger.claim(unit.name);
-  for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
-    if ((await ledger.rendered(unit.name)) >= ticket) {
-      result.coveredByOthers++;
-      return;
-    }
-    const lease = await ledger.acquire(unit.name, holder, deps.leaseMs ?? DEFAULT_LEASE_MS);
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  let { ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs);
+  for (let wait = 10; ; ) {
     if (!lease) {
-      await sleep(wait / 2 + Math.random() * wait);
-      continue;
+      if (rendered >= ticket) {
+        result.coveredByOthers++;
+        return;
+      }
+      lease = await ledger.acquire(unit.name, holder, leaseMs);
+      if (!lease) {
+        await sleep(wait / 2 + Math.random() * wait);
+        wait = Math.min(wait * 2, 250);
+        rendered = await ledger.rendered(unit.name);
+        continue;
+      }
     }
     try {
-      await write(await unit.render(lease.covers), lease.covers, deps.bucket, result);
+      const { files, stamp } = await unit.render(lease.covers);
+      await write(files, stamp, deps.bucket, result);
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
       await ledger.abandon(unit.name, holder).catch(() => {});
       throw error;
     }
     if (await ledger.release(unit.name, holder, lease.covers)) return;
-    ticket = await ledger.claim(unit.name);
+    ({ ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs));
   }
 }
 

@@ -30,16 +30,22 @@ export interface UnitFiles {
 }
 
 /**
- * A set of site files rendered together from one read of the table: a page, a tag or author
- * feed (with its meta), or the site (its feed, the index and the listings). `render` reads the
- * table as it is now; `ticket` is the ledger claim the render covers, which stamps what it
- * writes (the files, a feed's meta).
+ * A set of site files rendered together from one read of the table: a page, a feed (a tag's or
+ * author's with its meta), or the listings (index, tags page, OPML, 404). `render` reads the
+ * table as it is now and returns the files with the stamp they are written under.
+ *
+ * - `ledger` units (feeds, listings) are rendered by any publisher whose batch touches them,
+ *   several at once: they go through the RenderLedger, and `ticket` (the claims the render
+ *   covers) is their stamp, also on a feed's meta.
+ * - `revision` units (an article's page) are rendered only by the stream lane of that article,
+ *   one batch at a time, in order: their stamp is the article's revision, which only grows.
  */
 export interface RenderUnit {
   /** Its key in the ledger. */
   name: string;
   causes: string[];
-  render(ticket: number): Promise<UnitFiles>;
+  order: 'ledger' | 'revision';
+  render(ticket: number): Promise<{ files: UnitFiles; stamp: number }>;
 }
 
 interface UnitDeps {
@@ -107,49 +113,63 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
   return {
     name: unitName('feed', key),
     causes,
+    order: 'ledger',
     render: async (ticket) => {
-      const entries = await feeds.latestEntries(key, config.itemLimit);
-      if (entries.length === 0) {
-        await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
-        return { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) };
-      }
-      const [meta, count] = await Promise.all([
+      const [{ entries, total }, meta] = await Promise.all([
+        feeds.feedPage(key, config.itemLimit),
         feeds.getFeedMeta(key),
-        // A feed shorter than a page is counted by its page; only a longer one is read in full.
-        entries.length < config.itemLimit ? entries.length : feeds.countEntries(key),
       ]);
+      if (entries.length === 0) {
+        if (meta) await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
+        return {
+          stamp: ticket,
+          files: { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) },
+        };
+      }
       // The first spelling seen stays the feed's name, so its title does not flip-flop.
       const named = meta?.feed ?? feed;
-      if (meta?.count !== count || !meta) await ledger.saveFeedMeta({ feed: named, count }, ticket);
-      return { put: feedFiles(named, config, await articlesOf(deps, entries)), remove: [] };
+      if (meta?.count !== total) await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
+      const put = feedFiles(named, config, await articlesOf(deps, entries));
+      return { stamp: ticket, files: { put, remove: [] } };
+    },
+  };
+}
+
+/** The site feed in three formats. */
+export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
+  const { feeds, config } = deps;
+  const site: FeedRef = { kind: 'all' };
+  return {
+    name: unitName('feed', feedKey(site)),
+    causes,
+    order: 'ledger',
+    render: async (ticket) => {
+      const entries = await feeds.latestEntries(feedKey(site), config.itemLimit);
+      const put = feedFiles(site, config, await articlesOf(deps, entries));
+      return { stamp: ticket, files: { put, remove: [] } };
     },
   };
 }
 
 /**
- * The site: its feed in three formats, the index (the same articles, the most used tags) and
- * the listings (tags page, OPML, 404), all from one read of the feed metas.
+ * The pages that list feeds, from one read of the feed metas: the index (the newest articles and
+ * the most used tags), the tags page, the OPML, and the 404 page.
  */
-export function siteUnit(causes: string[], deps: UnitDeps): RenderUnit {
+export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
   const { feeds, config } = deps;
   return {
-    name: 'site',
+    name: 'listings',
     causes,
-    render: async () => {
+    order: 'ledger',
+    render: async (ticket) => {
       const [entries, metas] = await Promise.all([
         feeds.latestEntries(feedKey({ kind: 'all' }), config.itemLimit),
         feeds.listFeedMetas(),
       ]);
-      const articles = await articlesOf(deps, entries);
       const listings = listingsOf(metas);
+      const index = renderIndex(config, await articlesOf(deps, entries), listings);
       const put = [
-        ...feedFiles({ kind: 'all' }, config, articles),
-        file(
-          INDEX_PATH,
-          renderIndex(config, articles, listings),
-          CONTENT_TYPE.html,
-          CACHE_CONTROL.listing,
-        ),
+        file(INDEX_PATH, index, CONTENT_TYPE.html, CACHE_CONTROL.listing),
         file(
           TAGS_PAGE_PATH,
           renderTagsPage(config, listings),
@@ -159,7 +179,7 @@ export function siteUnit(causes: string[], deps: UnitDeps): RenderUnit {
         file(OPML_PATH, renderOpml(config, listings), CONTENT_TYPE.opml, CACHE_CONTROL.listing),
         file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
-      return { put, remove: [] };
+      return { stamp: ticket, files: { put, remove: [] } };
     },
   };
 }
@@ -169,11 +189,14 @@ export function pageUnit(id: string, causes: string[], { feeds, config }: UnitDe
   return {
     name: unitName('page', id),
     causes,
+    order: 'revision',
     render: async () => {
       const stored = await feeds.getArticle(id);
-      if (stored?.article.status !== 'live') return { put: [], remove: [path] };
+      const stamp = stored?.rev ?? 0;
+      if (stored?.article.status !== 'live') return { stamp, files: { put: [], remove: [path] } };
       const body = renderArticlePage(stored.article, config);
-      return { put: [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)], remove: [] };
+      const put = [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)];
+      return { stamp, files: { put, remove: [] } };
     },
   };
 }

@@ -134,51 +134,59 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   /** The newest `limit` entries of a feed: one Query per write shard, merged. */
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
+    return (await this.readShards(feed, limit, false)).entries;
+  }
+
+  async feedPage(feed: string, limit: number) {
+    return this.readShards(feed, limit, true);
+  }
+
+  private async readShards(feed: string, limit: number, counted: boolean) {
     const shards = await Promise.all(
       SHARD_NUMBERS.map(async (shard) => {
+        const pk = keys.feedEntry(feed, shard, '').pk;
         const out = await this.client.send(
           new QueryCommand({
             TableName: this.tableName,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, shard, '').pk }),
+            ExpressionAttributeValues: marshall({ ':pk': pk }),
             ScanIndexForward: false,
             ConsistentRead: true,
             Limit: limit,
           }),
         );
-        return (out.Items ?? []).map((item) => unmarshall(item));
+        const items = (out.Items ?? []).map((item) => unmarshall(item));
+        // A partition that filled the page may hold more: only then is it counted.
+        const full = out.LastEvaluatedKey !== undefined;
+        return { items, count: counted && full ? await this.countPartition(pk) : items.length };
       }),
     );
-    return shards
-      .flat()
+    const entries = shards
+      .flatMap((shard) => shard.items)
       .sort((a, b) => byBytes(String(b.sk), String(a.sk)))
       .slice(0, limit)
       .map((entry) => ({ id: String(entry.id), rev: Number(entry.rev ?? 0) }));
+    return { entries, total: shards.reduce((sum, shard) => sum + shard.count, 0) };
   }
 
-  async countEntries(feed: string): Promise<number> {
-    const counts = await Promise.all(
-      SHARD_NUMBERS.map(async (shard) => {
-        let count = 0;
-        let start: Record<string, AttributeValue> | undefined;
-        do {
-          const out = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: marshall({ ':pk': keys.feedEntry(feed, shard, '').pk }),
-              Select: 'COUNT',
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          );
-          count += out.Count ?? 0;
-          start = out.LastEvaluatedKey;
-        } while (start);
-        return count;
-      }),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+  private async countPartition(pk: string): Promise<number> {
+    let count = 0;
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: marshall({ ':pk': pk }),
+          Select: 'COUNT',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
   }
 
   /** The articles with these ids, in the order given; missing ones are left out. */

@@ -10,7 +10,9 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
 import type { FeedMeta } from '../ports/feed-reader.ts';
-import type { RenderLedger } from '../ports/render-ledger.ts';
+import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
+
+const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now';
 
 /**
  * RenderLedger on the table: one small item per render unit (`RENDER#<unit>`) holding
@@ -29,17 +31,34 @@ export class DynamoRenderLedger implements RenderLedger {
     this.now = options.now ?? Date.now;
   }
 
-  async claim(unit: string): Promise<number> {
-    const out = await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: marshall(keys.render(unit)),
-        UpdateExpression: 'ADD claims :one',
-        ExpressionAttributeValues: marshall({ ':one': 1 }),
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(unmarshall(out.Attributes ?? {}).claims ?? 0);
+  async claim(unit: string, holder: string, leaseMs: number): Promise<Claim> {
+    const now = this.now();
+    const update = (withLease: boolean) =>
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.render(unit)),
+          UpdateExpression: withLease
+            ? 'ADD claims :one SET holder = :holder, leaseUntil = :until'
+            : 'ADD claims :one',
+          ...(withLease ? { ConditionExpression: LEASE_FREE } : {}),
+          ExpressionAttributeValues: marshall(
+            withLease
+              ? { ':one': 1, ':holder': holder, ':until': now + leaseMs, ':now': now }
+              : { ':one': 1 },
+          ),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+    try {
+      const item = unmarshall((await update(true)).Attributes ?? {});
+      const ticket = Number(item.claims ?? 0);
+      return { ticket, rendered: Number(item.rendered ?? 0), lease: { covers: ticket } };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const item = unmarshall((await update(false)).Attributes ?? {});
+    return { ticket: Number(item.claims ?? 0), rendered: Number(item.rendered ?? 0) };
   }
 
   async rendered(unit: string): Promise<number> {
@@ -62,7 +81,7 @@ export class DynamoRenderLedger implements RenderLedger {
           TableName: this.tableName,
           Key: marshall(keys.render(unit)),
           UpdateExpression: 'SET holder = :holder, leaseUntil = :until',
-          ConditionExpression: 'attribute_not_exists(holder) OR leaseUntil < :now',
+          ConditionExpression: LEASE_FREE,
           ExpressionAttributeValues: marshall({
             ':holder': holder,
             ':until': now + leaseMs,

@@ -70,17 +70,25 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       );
     });
 
-    it('counts the articles of a feed, and an ingest writes no shared feed item', async () => {
+    it('counts the articles of a feed with its newest page, and an ingest writes no shared feed item', async () => {
       const table = await makeTable();
       for (let i = 0; i < 23; i++)
         await saveArticle(table, testArticle(`a${i}`, { tags: labels(i % 2 ? 'Odd' : 'X') }));
       await saveArticle(table, testArticle('d', { status: 'draft', tags: labels('X') }));
-      expect(await table.countEntries('all')).toBe(23);
-      expect(await table.countEntries('tag/x')).toBe(12);
-      expect(await table.countEntries('tag/odd')).toBe(11);
-      expect(await table.countEntries('tag/none')).toBe(0);
+      // A page of 1 fills every partition (each is counted), one of 50 none (counted by the page).
+      for (const limit of [1, 50]) {
+        const all = await table.feedPage('all', limit);
+        expect({ limit, total: all.total, shown: all.entries.length }).toEqual({
+          limit,
+          total: 23,
+          shown: Math.min(limit, 23),
+        });
+        expect((await table.feedPage('tag/x', limit)).total).toBe(12);
+        expect((await table.feedPage('tag/odd', limit)).total).toBe(11);
+        expect((await table.feedPage('tag/none', limit)).total).toBe(0);
+      }
       await removeArticle(table, 'a0');
-      expect(await table.countEntries('tag/x')).toBe(11);
+      expect((await table.feedPage('tag/x', 5)).total).toBe(11);
       // Names and counts of tag and author feeds are publish's (RenderLedger.saveFeedMeta).
       expect(await table.listFeedMetas()).toEqual([]);
       expect(await table.getFeedMeta('tag/x')).toBeUndefined();

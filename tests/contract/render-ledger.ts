@@ -17,36 +17,51 @@ const tag = (name: string) => ({
 /** What publish relies on from its bookkeeping, for any RenderLedger. */
 export function renderLedgerContract(name: string, make: () => Promise<RenderLedgerHarness>) {
   describe(`${name} as a RenderLedger`, () => {
-    it('hands out growing tickets per unit, each unit counting on its own', async () => {
+    it('hands out growing tickets per unit, and the lease to the first claim while it is free', async () => {
       const { ledger } = await make();
-      expect(await ledger.claim('site')).toBe(1);
-      expect(await ledger.claim('site')).toBe(2);
-      expect(await ledger.claim('feed tag/x')).toBe(1);
-      const concurrent = await Promise.all(Array.from({ length: 8 }, () => ledger.claim('site')));
-      expect([...concurrent].sort((a, b) => a - b)).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(await ledger.claim('site', 'p1', 30_000)).toEqual({
+        ticket: 1,
+        rendered: 0,
+        lease: { covers: 1 },
+      });
+      expect(await ledger.claim('site', 'p2', 30_000)).toEqual({ ticket: 2, rendered: 0 });
+      expect(await ledger.claim('feed tag/x', 'p2', 30_000)).toMatchObject({
+        ticket: 1,
+        lease: { covers: 1 },
+      });
+      const concurrent = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => ledger.claim('site', `q${i}`, 30_000)),
+      );
+      expect(concurrent.map((c) => c.ticket).sort((a, b) => a - b)).toEqual([
+        3, 4, 5, 6, 7, 8, 9, 10,
+      ]);
+      expect(concurrent.filter((c) => c.lease)).toEqual([]);
       expect(await ledger.rendered('site')).toBe(0);
     });
 
     it('leases a unit to one holder at a time, covering the claims made before', async () => {
       const { ledger } = await make();
-      await ledger.claim('site');
-      await ledger.claim('site');
-      expect(await ledger.acquire('site', 'p1', 30_000)).toEqual({ covers: 2 });
-      await ledger.claim('site');
+      await ledger.claim('site', 'p1', 30_000);
+      await ledger.claim('site', 'p2', 30_000);
       expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
-      expect(await ledger.release('site', 'p2', 3)).toBe(false);
+      expect(await ledger.release('site', 'p2', 2)).toBe(false);
+      // p1 holds the lease it took with the first claim, and covers both claims when it releases.
       expect(await ledger.release('site', 'p1', 2)).toBe(true);
       expect(await ledger.rendered('site')).toBe(2);
-      // Free again; the next holder covers the claim made meanwhile.
-      expect(await ledger.acquire('site', 'p2', 30_000)).toEqual({ covers: 3 });
-      expect(await ledger.release('site', 'p2', 3)).toBe(true);
-      expect(await ledger.rendered('site')).toBe(3);
+      await ledger.claim('site', 'p3', 30_000);
+      expect(await ledger.release('site', 'p3', 3)).toBe(true);
+      // Free again: a holder that takes it covers the claims made meanwhile.
+      await ledger.claim('site', 'p4', 30_000);
+      await ledger.claim('site', 'p5', 30_000);
+      expect(await ledger.release('site', 'p4', 4)).toBe(true);
+      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5 });
+      expect(await ledger.release('site', 'p5', 5)).toBe(true);
+      expect(await ledger.rendered('site')).toBe(5);
     });
 
     it('gives a unit up without recording a render', async () => {
       const { ledger } = await make();
-      await ledger.claim('page a');
-      expect(await ledger.acquire('page a', 'p1', 30_000)).toEqual({ covers: 1 });
+      await ledger.claim('page a', 'p1', 30_000);
       await ledger.abandon('page a', 'p2');
       expect(await ledger.acquire('page a', 'p2', 30_000)).toBeUndefined();
       await ledger.abandon('page a', 'p1');
@@ -56,16 +71,19 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
 
     it('lets another holder take an expired lease, and tells the first one on release', async () => {
       const { ledger, advance } = await make();
-      await ledger.claim('site');
-      expect(await ledger.acquire('site', 'stalled', 1_000)).toEqual({ covers: 1 });
+      expect((await ledger.claim('site', 'stalled', 1_000)).lease).toEqual({ covers: 1 });
       advance(500);
       expect(await ledger.acquire('site', 'p2', 1_000)).toBeUndefined();
+      expect((await ledger.claim('site', 'p2', 1_000)).lease).toBeUndefined();
       advance(1_000);
-      await ledger.claim('site');
-      expect(await ledger.acquire('site', 'p2', 1_000)).toEqual({ covers: 2 });
+      expect(await ledger.claim('site', 'p3', 1_000)).toEqual({
+        ticket: 3,
+        rendered: 0,
+        lease: { covers: 3 },
+      });
       expect(await ledger.release('site', 'stalled', 1)).toBe(false);
-      expect(await ledger.release('site', 'p2', 2)).toBe(true);
-      expect(await ledger.rendered('site')).toBe(2);
+      expect(await ledger.release('site', 'p3', 3)).toBe(true);
+      expect(await ledger.rendered('site')).toBe(3);
     });
 
     it('keeps feed metas by ticket: the first spelling, the count, removal at 0', async () => {

@@ -13,7 +13,7 @@ import type {
   FeedMeta,
   FeedReader,
 } from '../../../shared/ports/feed-reader.ts';
-import type { RenderLedger } from '../../../shared/ports/render-ledger.ts';
+import type { Claim, RenderLedger } from '../../../shared/ports/render-ledger.ts';
 import { dynamoItemBytes, TableValidationError } from './dynamo-limits.ts';
 import { byBytes, copy, type TableChange, type TableSnapshot, TableState } from './table-state.ts';
 
@@ -128,9 +128,9 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
       .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
   }
 
-  async countEntries(feed: string): Promise<number> {
-    await this.hook(this.beforeRead, 'countEntries');
-    return this.state.entries.get(feed)?.size ?? 0;
+  async feedPage(feed: string, limit: number) {
+    const entries = await this.latestEntries(feed, limit);
+    return { entries, total: this.state.entries.get(feed)?.size ?? 0 };
   }
 
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
@@ -158,11 +158,23 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
     return unit;
   }
 
-  async claim(name: string): Promise<number> {
+  async claim(name: string, holder: string, leaseMs: number): Promise<Claim> {
     await this.hook(this.beforeLedger, 'claim');
     const unit = this.unit(name);
     unit.claims += 1;
-    return unit.claims;
+    const claim = { ticket: unit.claims, rendered: unit.rendered };
+    if (!this.leaseFree(unit)) return claim;
+    this.lease(unit, holder, leaseMs);
+    return { ...claim, lease: { covers: unit.claims } };
+  }
+
+  private leaseFree(unit: { holder?: string; leaseUntil?: number }): boolean {
+    return unit.holder === undefined || (unit.leaseUntil ?? 0) < this.now();
+  }
+
+  private lease(unit: { holder?: string; leaseUntil?: number }, holder: string, ms: number) {
+    unit.holder = holder;
+    unit.leaseUntil = this.now() + ms;
   }
 
   async rendered(name: string): Promise<number> {
@@ -173,10 +185,8 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
   async acquire(name: string, holder: string, leaseMs: number) {
     await this.hook(this.beforeLedger, 'acquire');
     const unit = this.unit(name);
-    const now = this.now();
-    if (unit.holder !== undefined && (unit.leaseUntil ?? 0) >= now) return undefined;
-    unit.holder = holder;
-    unit.leaseUntil = now + leaseMs;
+    if (!this.leaseFree(unit)) return undefined;
+    this.lease(unit, holder, leaseMs);
     return { covers: unit.claims };
   }
 
