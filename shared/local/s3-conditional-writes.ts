@@ -4,8 +4,8 @@ import type S3rver from 's3rver';
  * S3's conditional writes, which s3rver 3.7 lacks: a PutObject or DeleteObject with `If-Match:
  * <etag>` or (PutObject) `If-None-Match: *` is answered 412 PreconditionFailed when the object's
  * current ETag says otherwise, 404 NoSuchKey when `If-Match` names an object that is gone, as S3
- * answers. Conditional requests on one key are decided one at a time, check and write together,
- * as S3 decides them; the site bucket's writes are all conditional (shared/stores/site-bucket.ts),
+ * answers. Requests on one key are served one at a time, a conditional write's check and write
+ * together, as S3 decides them; the site bucket's writes are all conditional (shared/stores/site-bucket.ts),
  * so the local runtime runs the deployed path.
  */
 
@@ -68,19 +68,29 @@ function verdict(ifMatch: string, ifNoneMatch: string, etag: string | undefined)
 
 export function conditionalWrites(): Middleware {
   return async (ctx, next) => {
-    const ifMatch = ctx.get('if-match');
-    const ifNoneMatch = ctx.get('if-none-match');
-    const isObjectWrite =
-      (ctx.method === 'PUT' || ctx.method === 'DELETE') &&
+    const [, bucket = '', ...rest] = ctx.path.split('/');
+    let key = '';
+    try {
+      key = rest.map(decodeURIComponent).join('/');
+    } catch {
+      // Not a key S3 would accept either: s3rver answers it.
+    }
+    const plainObjectRequest =
+      key !== '' &&
       Object.keys(ctx.query).every((name) => name === 'x-id') &&
       ctx.get('x-amz-copy-source') === '';
-    const [, bucket = '', ...rest] = ctx.path.split('/');
-    const key = rest.map(decodeURIComponent).join('/');
-    if (!isObjectWrite || (!ifMatch && !ifNoneMatch) || !key) return next();
+    if (!plainObjectRequest) return next();
+    // Every request on one key, reads included, is served one at a time: s3rver keeps an
+    // object's bytes, ETag and metadata in three files, and S3 never shows a mix of two writes.
     await oneAtATime(`${bucket}/${key}`, async () => {
-      const refused = verdict(ifMatch, ifNoneMatch, await currentEtag(ctx, bucket, key));
-      if (refused) s3Error(ctx, refused[0], refused[1], refused[2]);
-      else await next();
+      const ifMatch = ctx.get('if-match');
+      const ifNoneMatch = ctx.get('if-none-match');
+      const isWrite = ctx.method === 'PUT' || ctx.method === 'DELETE';
+      if (isWrite && (ifMatch || ifNoneMatch)) {
+        const refused = verdict(ifMatch, ifNoneMatch, await currentEtag(ctx, bucket, key));
+        if (refused) return s3Error(ctx, refused[0], refused[1], refused[2]);
+      }
+      await next();
     });
   };
 }

@@ -24,6 +24,8 @@ export interface PublishDeps {
   concurrency?: number;
   /** How long a publisher holds a unit at most before another may take it over (default 30 s). */
   leaseMs?: number;
+  /** The clock leases are kept by (epoch ms); the ledger's must agree. */
+  now?: () => number;
 }
 
 export interface PublishResult {
@@ -38,6 +40,20 @@ export interface PublishResult {
 }
 
 const DEFAULT_LEASE_MS = 30_000;
+/**
+ * A holder stops writing this long before its lease runs out (by its own clock), so another
+ * publisher that takes an expired lease over never races a live one: room for clock skew
+ * between machines and for a request already on its way.
+ */
+const FENCE_MS = 10_000;
+
+/** The lease is too close to its end to write under it: the unit is given up and retried. */
+export class LeaseRunningOutError extends Error {
+  constructor(unit: string) {
+    super(`${unit}: rendering took nearly the whole lease; given up so another publisher can`);
+    this.name = 'LeaseRunningOutError';
+  }
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -128,6 +144,8 @@ async function converge(
 ): Promise<void> {
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const now = deps.now ?? Date.now;
+  let leasedAt = now();
   let { ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs);
   for (let wait = 10; ; ) {
     if (!lease) {
@@ -135,6 +153,7 @@ async function converge(
         result.coveredByOthers++;
         return;
       }
+      leasedAt = now();
       lease = await ledger.acquire(unit.name, holder, leaseMs);
       if (!lease) {
         await sleep(wait / 2 + Math.random() * wait);
@@ -143,15 +162,22 @@ async function converge(
         continue;
       }
     }
+    const fence = leasedAt + Math.max(0, leaseMs - FENCE_MS);
+    let released: boolean;
     try {
       const { files, stamp } = await unit.render(lease.covers);
-      await write(files, stamp, deps.bucket, result);
+      await write(files, stamp, deps.bucket, result, () => {
+        if (now() >= fence) throw new LeaseRunningOutError(unit.name);
+      });
+      released = await ledger.release(unit.name, holder, lease.covers);
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
       await ledger.abandon(unit.name, holder).catch(() => {});
       throw error;
     }
-    if (await ledger.release(unit.name, holder, lease.covers)) return;
+    if (released) return;
+    // The lease ran out and another publisher took it: render once more, from a newer state.
+    leasedAt = now();
     ({ ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs));
   }
 }
@@ -161,12 +187,19 @@ async function write(
   stamp: number,
   bucket: SiteBucket,
   result: PublishResult,
+  /** Throws when the unit may no longer be written (its lease is running out). */
+  mayWrite: () => void = () => {},
 ): Promise<void> {
   const outcomes = await Promise.allSettled([
-    ...put.map(async (file) =>
-      (await bucket.put(file, stamp)) ? result.written.push(file.path) : result.unchanged++,
-    ),
-    ...remove.map(async (path) => (await bucket.delete(path, stamp)) && result.deleted.push(path)),
+    ...put.map(async (file) => {
+      mayWrite();
+      if (await bucket.put(file, stamp)) result.written.push(file.path);
+      else result.unchanged++;
+    }),
+    ...remove.map(async (path) => {
+      mayWrite();
+      if (await bucket.delete(path, stamp)) result.deleted.push(path);
+    }),
   ]);
   // Every file was attempted; one failed PUT does not cost the others.
   const failure = outcomes.find((o) => o.status === 'rejected');

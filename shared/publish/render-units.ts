@@ -79,6 +79,10 @@ async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonl
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
     const read = feeds.getArticles(missing.map((e) => e.id));
+    // A failed read is not kept: a unit rendered after it reads again.
+    read.catch(() => {
+      for (const e of missing) cache.delete(cacheKey(e));
+    });
     for (const e of missing) {
       cache.set(
         cacheKey(e),

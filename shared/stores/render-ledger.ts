@@ -12,7 +12,8 @@ import { keys } from '../contract/table.ts';
 import type { FeedMeta } from '../ports/feed-reader.ts';
 import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
 
-const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now';
+/** Free, expired, or already this holder's (an SDK retry of a request that took it). */
+const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
 
 /**
  * RenderLedger on the table: one small item per render unit (`RENDER#<unit>`) holding
@@ -134,7 +135,9 @@ export class DynamoRenderLedger implements RenderLedger {
   async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
     const key = keys.feedMeta(feedKey(feed));
     const newer = {
-      ConditionExpression: 'attribute_not_exists(pk) OR ticket < :ticket',
+      // A meta without a ticket was written before publish kept metas: any render may replace it.
+      ConditionExpression:
+        'attribute_not_exists(pk) OR attribute_not_exists(ticket) OR ticket < :ticket',
       ExpressionAttributeValues: marshall({ ':ticket': ticket }),
     };
     try {

@@ -13,6 +13,11 @@ const HASH_KEY = 'content-sha256';
 /** Object metadata holding the stamp of the render that wrote it (see SiteBucket). */
 const STAMP_KEY = 'render-stamp';
 
+/** Races one write may lose in a row before it gives up (its unit is then retried). */
+const MAX_DECISIONS = 20;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 interface Stored {
   etag: string;
   hash: string;
@@ -49,17 +54,21 @@ export class S3SiteBucket implements SiteBucket {
     }
   }
 
-  /** Runs `attempt` on a fresh HEAD until it decides without losing a race. */
+  /**
+   * Runs `attempt` on a fresh HEAD until it decides without losing a race (another write or
+   * delete landed since the HEAD: look again, after a short jittered pause).
+   */
   private async decide(
     path: string,
     attempt: (stored: Stored | undefined) => Promise<boolean>,
   ): Promise<boolean> {
-    for (;;) {
+    for (let tries = 1; ; tries++) {
       try {
         return await attempt(await this.stored(path));
       } catch (error) {
-        // Another write or delete landed since the HEAD: look again.
-        if (!isS3PreconditionFailed(error) && !isS3NotFound(error)) throw error;
+        const lostRace = isS3PreconditionFailed(error) || isS3NotFound(error);
+        if (!lostRace || tries >= MAX_DECISIONS) throw error;
+        await sleep(Math.random() * 10 * tries);
       }
     }
   }

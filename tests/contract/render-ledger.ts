@@ -59,6 +59,14 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       expect(await ledger.rendered('site')).toBe(5);
     });
 
+    it('gives a holder its own lease again (an SDK retry of the request that took it)', async () => {
+      const { ledger } = await make();
+      await ledger.claim('site', 'p1', 30_000);
+      await ledger.claim('site', 'p2', 30_000);
+      expect(await ledger.acquire('site', 'p1', 30_000)).toEqual({ covers: 2 });
+      expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
+    });
+
     it('gives a unit up without recording a render', async () => {
       const { ledger } = await make();
       await ledger.claim('page a', 'p1', 30_000);

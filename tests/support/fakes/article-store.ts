@@ -163,13 +163,15 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
     const unit = this.unit(name);
     unit.claims += 1;
     const claim = { ticket: unit.claims, rendered: unit.rendered };
-    if (!this.leaseFree(unit)) return claim;
+    if (!this.leaseFree(unit, holder)) return claim;
     this.lease(unit, holder, leaseMs);
     return { ...claim, lease: { covers: unit.claims } };
   }
 
-  private leaseFree(unit: { holder?: string; leaseUntil?: number }): boolean {
-    return unit.holder === undefined || (unit.leaseUntil ?? 0) < this.now();
+  private leaseFree(unit: { holder?: string; leaseUntil?: number }, holder: string): boolean {
+    return (
+      unit.holder === undefined || unit.holder === holder || (unit.leaseUntil ?? 0) < this.now()
+    );
   }
 
   private lease(unit: { holder?: string; leaseUntil?: number }, holder: string, ms: number) {
@@ -185,7 +187,7 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
   async acquire(name: string, holder: string, leaseMs: number) {
     await this.hook(this.beforeLedger, 'acquire');
     const unit = this.unit(name);
-    if (!this.leaseFree(unit)) return undefined;
+    if (!this.leaseFree(unit, holder)) return undefined;
     this.lease(unit, holder, leaseMs);
     return { covers: unit.claims };
   }
@@ -210,7 +212,7 @@ export class InMemoryArticleTable implements ArticleStore, FeedReader, RenderLed
   async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
     const key = feedKey(feed);
     const stored = this.state.metas.get(key);
-    if (stored && stored.ticket >= ticket) return;
+    if (stored && stored.ticket !== undefined && stored.ticket >= ticket) return;
     if (count <= 0) this.state.metas.delete(key);
     else this.state.metas.set(key, { name: feed.kind === 'all' ? '' : feed.name, count, ticket });
   }

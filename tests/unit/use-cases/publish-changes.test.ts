@@ -132,23 +132,50 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(bucket.text('tags/index.html')).toContain('(2 articles)');
   });
 
-  it('renders again when its lease ran out mid-write, and the stalled write never wins', async () => {
+  it('gives a unit up when rendering took nearly its whole lease, and its retry renders it', async () => {
     const { store, bucket, deps, save } = rig();
     let clock = 0;
     store.now = () => clock;
+    const timed = { ...deps, leaseMs: 30_000, now: () => clock };
+    await save(testArticle('a', { published: day(1) }));
+    const changes = store.takeChanges();
+    // The site feed's render stalls 25 s: under 30 s, but past the point a holder may write.
+    store.beforeRead = (read) => {
+      if (read === 'getArticles' && clock === 0) clock += 25_000;
+    };
+
+    const first = await publishChanges(changes, timed);
+
+    expect(first.failures.map((f) => [f.unit, (f.error as Error).name])).toEqual([
+      ['feed all', 'LeaseRunningOutError'],
+    ]);
+    expect(first.failedRecordIds).toEqual(changes.map((c) => c.recordId));
+    expect(bucket.paths()).not.toContain('rss.xml');
+    // The lease was given up: the retry does not wait for it to expire.
+    const retry = await publishChanges(changes, timed);
+    expect(retry.failures).toEqual([]);
+    expect(bucket.text('rss.xml')).toContain('Title of a');
+  });
+
+  it('renders again when its lease ran out and another publisher took it, and the stalled write never wins', async () => {
+    const { store, bucket, deps, save } = rig();
+    let clock = 0;
+    store.now = () => clock;
+    const timed = { ...deps, leaseMs: 30_000, now: () => clock };
     await save(testArticle('a', { published: day(1) }));
     const first = store.takeChanges();
     let takeover: Promise<unknown> | undefined;
     bucket.beforePut = async (file) => {
-      if (file.path !== 'rss.xml' || takeover) return;
-      // This publisher stalls past its lease; another takes the unit over with a newer state.
+      if (file.path !== 'feed.json' || takeover) return;
+      // This publisher's last write stalls past its lease (after its fence was checked: a pause
+      // no fence can see coming); another takes the unit over with a newer state.
       clock += 60_000;
       await save(testArticle('b', { published: day(2) }));
-      takeover = publishChanges(store.takeChanges(), { ...deps, leaseMs: 1_000 });
+      takeover = publishChanges(store.takeChanges(), timed);
       await takeover;
     };
 
-    const stalled = await publishChanges(first, { ...deps, leaseMs: 1_000 });
+    const stalled = await publishChanges(first, timed);
 
     expect(stalled.failures).toEqual([]);
     expect(bucket.text('rss.xml')).toContain('Title of b');
