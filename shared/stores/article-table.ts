@@ -24,6 +24,17 @@ const BATCH_GET_LIMIT = 100;
 /** DynamoDB orders string sort keys by their UTF-8 bytes; so must a merge of several Queries. */
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
+type Order = 'newest first' | 'oldest first';
+
+/** The first `limit` items of several partitions' Queries, in the order DynamoDB gave each. */
+function mergeShards(shards: { items: Record<string, unknown>[] }[], limit: number, order: Order) {
+  const sign = order === 'oldest first' ? 1 : -1;
+  return shards
+    .flatMap((shard) => shard.items)
+    .sort((a, b) => sign * byBytes(String(a.sk), String(b.sk)))
+    .slice(0, limit);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -82,28 +93,13 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   async dueScheduled(nowIso: string, limit: number): Promise<string[]> {
-    const due = await Promise.all(
-      SHARD_NUMBERS.map(async (shard) => {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk <= :due',
-            ExpressionAttributeValues: marshall({
-              ':pk': keys.schedule(shard, '').pk,
-              ':due': `${nowIso}#\uffff`,
-            }),
-            ConsistentRead: true,
-            Limit: limit,
-          }),
-        );
-        return (out.Items ?? []).map((item) => unmarshall(item));
-      }),
+    const shards = await this.firstOfEachShard(
+      (shard) => keys.schedule(shard, ''),
+      limit,
+      'oldest first',
+      `${nowIso}#\uffff`,
     );
-    return due
-      .flat()
-      .sort((a, b) => byBytes(String(a.sk), String(b.sk)))
-      .slice(0, limit)
-      .map((item) => String(item.id));
+    return mergeShards(shards, limit, 'oldest first').map((item) => String(item.id));
   }
 
   /** A tag or author feed's meta item: its count and display name. */
@@ -115,20 +111,9 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   /** Every tag and author feed that holds an article (publish removes the others' metas). */
   async listFeedMetas(): Promise<FeedMeta[]> {
     const metas: FeedMeta[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': keys.feedMeta('').pk }),
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      metas.push(...(out.Items ?? []).map((item) => itemToFeedMeta(unmarshall(item))));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.pages({ ':pk': keys.feedMeta('').pk })) {
+      metas.push(...(page.Items ?? []).map((item) => itemToFeedMeta(unmarshall(item))));
+    }
     return metas;
   }
 
@@ -142,50 +127,78 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   private async readShards(feed: string, limit: number, counted: boolean) {
-    const shards = await Promise.all(
+    const shards = await this.firstOfEachShard(
+      (shard) => keys.feedEntry(feed, shard, ''),
+      limit,
+      'newest first',
+    );
+    const counts = await Promise.all(
+      // A partition that filled the page may hold more: only then is it counted.
+      shards.map(({ pk, items, full }) =>
+        counted && full ? this.countPartition(pk) : items.length,
+      ),
+    );
+    const entries = mergeShards(shards, limit, 'newest first').map((entry) => ({
+      id: String(entry.id),
+      rev: Number(entry.rev ?? 0),
+    }));
+    return { entries, total: counts.reduce((sum, count) => sum + count, 0) };
+  }
+
+  /**
+   * The first `limit` items of one partition per write shard (sort keys up to `upTo`, if given),
+   * one Query each, all at once; `full` when the partition holds more.
+   */
+  private firstOfEachShard(
+    partition: (shard: number) => { pk: string },
+    limit: number,
+    order: Order,
+    upTo?: string,
+  ) {
+    return Promise.all(
       SHARD_NUMBERS.map(async (shard) => {
-        const pk = keys.feedEntry(feed, shard, '').pk;
+        const { pk } = partition(shard);
         const out = await this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: marshall({ ':pk': pk }),
-            ScanIndexForward: false,
+            KeyConditionExpression: upTo === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :upTo',
+            ExpressionAttributeValues: marshall({
+              ':pk': pk,
+              ...(upTo === undefined ? {} : { ':upTo': upTo }),
+            }),
+            ScanIndexForward: order === 'oldest first',
             ConsistentRead: true,
             Limit: limit,
           }),
         );
         const items = (out.Items ?? []).map((item) => unmarshall(item));
-        // A partition that filled the page may hold more: only then is it counted.
-        const full = out.LastEvaluatedKey !== undefined;
-        return { items, count: counted && full ? await this.countPartition(pk) : items.length };
+        return { pk, items, full: out.LastEvaluatedKey !== undefined };
       }),
     );
-    const entries = shards
-      .flatMap((shard) => shard.items)
-      .sort((a, b) => byBytes(String(b.sk), String(a.sk)))
-      .slice(0, limit)
-      .map((entry) => ({ id: String(entry.id), rev: Number(entry.rev ?? 0) }));
-    return { entries, total: shards.reduce((sum, shard) => sum + shard.count, 0) };
   }
 
-  private async countPartition(pk: string): Promise<number> {
-    let count = 0;
+  /** Every page of one partition's Query, strongly consistent. */
+  private async *pages(values: { ':pk': string }, select?: 'COUNT') {
     let start: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall({ ':pk': pk }),
-          Select: 'COUNT',
+          ExpressionAttributeValues: marshall(values),
+          ...(select ? { Select: select } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
-      count += out.Count ?? 0;
+      yield out;
       start = out.LastEvaluatedKey;
     } while (start);
+  }
+
+  private async countPartition(pk: string): Promise<number> {
+    let count = 0;
+    for await (const page of this.pages({ ':pk': pk }, 'COUNT')) count += page.Count ?? 0;
     return count;
   }
 

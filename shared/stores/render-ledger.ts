@@ -15,6 +15,16 @@ import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
 
+/** A conditional request's outcome: its answer, or `undefined` when its condition failed. */
+async function ifConditionHolds<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
 /**
  * RenderLedger on the table: one small item per render unit (`RENDER#<unit>`) holding
  * `claims` (a counter), `rendered`, and the lease (`holder`, `leaseUntil`, epoch ms). Each call
@@ -32,33 +42,40 @@ export class DynamoRenderLedger implements RenderLedger {
     this.now = options.now ?? Date.now;
   }
 
-  async claim(unit: string, holder: string, leaseMs: number): Promise<Claim> {
-    const now = this.now();
-    const update = (withLease: boolean) =>
+  /** One UpdateItem on the unit's item; `undefined` when `condition` failed. */
+  private update(
+    unit: string,
+    expression: string,
+    values: Record<string, unknown>,
+    condition?: string,
+  ) {
+    return ifConditionHolds(
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(keys.render(unit)),
-          UpdateExpression: withLease
-            ? 'ADD claims :one SET holder = :holder, leaseUntil = :until'
-            : 'ADD claims :one',
-          ...(withLease ? { ConditionExpression: LEASE_FREE } : {}),
-          ExpressionAttributeValues: marshall(
-            withLease
-              ? { ':one': 1, ':holder': holder, ':until': now + leaseMs, ':now': now }
-              : { ':one': 1 },
-          ),
+          UpdateExpression: expression,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeValues: marshall(values),
           ReturnValues: 'ALL_NEW',
         }),
-      );
-    try {
-      const item = unmarshall((await update(true)).Attributes ?? {});
-      const ticket = Number(item.claims ?? 0);
-      return { ticket, rendered: Number(item.rendered ?? 0), lease: { covers: ticket } };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      ),
+    ).then((out) => (out ? unmarshall(out.Attributes ?? {}) : undefined));
+  }
+
+  async claim(unit: string, holder: string, leaseMs: number): Promise<Claim> {
+    const now = this.now();
+    const leased = await this.update(
+      unit,
+      'ADD claims :one SET holder = :holder, leaseUntil = :until',
+      { ':one': 1, ':holder': holder, ':until': now + leaseMs, ':now': now },
+      LEASE_FREE,
+    );
+    if (leased) {
+      const ticket = Number(leased.claims ?? 0);
+      return { ticket, rendered: Number(leased.rendered ?? 0), lease: { covers: ticket } };
     }
-    const item = unmarshall((await update(false)).Attributes ?? {});
+    const item = (await this.update(unit, 'ADD claims :one', { ':one': 1 })) ?? {};
     return { ticket: Number(item.claims ?? 0), rendered: Number(item.rendered ?? 0) };
   }
 
@@ -76,60 +93,27 @@ export class DynamoRenderLedger implements RenderLedger {
 
   async acquire(unit: string, holder: string, leaseMs: number) {
     const now = this.now();
-    try {
-      const out = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(keys.render(unit)),
-          UpdateExpression: 'SET holder = :holder, leaseUntil = :until',
-          ConditionExpression: LEASE_FREE,
-          ExpressionAttributeValues: marshall({
-            ':holder': holder,
-            ':until': now + leaseMs,
-            ':now': now,
-          }),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return { covers: Number(unmarshall(out.Attributes ?? {}).claims ?? 0) };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const item = await this.update(
+      unit,
+      'SET holder = :holder, leaseUntil = :until',
+      { ':holder': holder, ':until': now + leaseMs, ':now': now },
+      LEASE_FREE,
+    );
+    return item ? { covers: Number(item.claims ?? 0) } : undefined;
   }
 
   async release(unit: string, holder: string, covers: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(keys.render(unit)),
-          UpdateExpression: 'SET rendered = :covers REMOVE holder, leaseUntil',
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: marshall({ ':holder': holder, ':covers': covers }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const item = await this.update(
+      unit,
+      'SET rendered = :covers REMOVE holder, leaseUntil',
+      { ':holder': holder, ':covers': covers },
+      'holder = :holder',
+    );
+    return item !== undefined;
   }
 
   async abandon(unit: string, holder: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(keys.render(unit)),
-          UpdateExpression: 'REMOVE holder, leaseUntil',
-          ConditionExpression: 'holder = :holder',
-          ExpressionAttributeValues: marshall({ ':holder': holder }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.update(unit, 'REMOVE holder, leaseUntil', { ':holder': holder }, 'holder = :holder');
   }
 
   async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
@@ -140,24 +124,20 @@ export class DynamoRenderLedger implements RenderLedger {
         'attribute_not_exists(pk) OR attribute_not_exists(ticket) OR ticket < :ticket',
       ExpressionAttributeValues: marshall({ ':ticket': ticket }),
     };
-    try {
-      if (count > 0) {
-        const name = feed.kind === 'all' ? '' : feed.name;
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.tableName,
-            Item: marshall({ ...key, kind: feed.kind, name, count, ticket }),
-            ...newer,
-          }),
-        );
-      } else {
-        await this.client.send(
-          new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
-        );
-      }
-    } catch (error) {
-      // A render with a higher ticket wrote it: that one is newer.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const name = feed.kind === 'all' ? '' : feed.name;
+    // A failed condition: a render with a higher ticket wrote it, and that one is newer.
+    await ifConditionHolds(
+      count > 0
+        ? this.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: marshall({ ...key, kind: feed.kind, name, count, ticket }),
+              ...newer,
+            }),
+          )
+        : this.client.send(
+            new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
+          ),
+    );
   }
 }

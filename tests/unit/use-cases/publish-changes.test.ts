@@ -30,6 +30,14 @@ function rig() {
   return { store, bucket, deps, publish, save };
 }
 
+/** rig() whose ledger and publisher keep leases (30 s) by one clock the test moves. */
+function timedRig() {
+  const setup = rig();
+  const clock = { now: 0 };
+  setup.store.now = () => clock.now;
+  return { ...setup, clock, timed: { ...setup.deps, leaseMs: 30_000, now: () => clock.now } };
+}
+
 describe('publishChanges on the in-memory table and bucket', () => {
   it('renders each file a batch affects once, however many changes touch it', async () => {
     const { bucket, publish, save } = rig();
@@ -133,15 +141,12 @@ describe('publishChanges on the in-memory table and bucket', () => {
   });
 
   it('gives a unit up when rendering took nearly its whole lease, and its retry renders it', async () => {
-    const { store, bucket, deps, save } = rig();
-    let clock = 0;
-    store.now = () => clock;
-    const timed = { ...deps, leaseMs: 30_000, now: () => clock };
+    const { store, bucket, clock, timed, save } = timedRig();
     await save(testArticle('a', { published: day(1) }));
     const changes = store.takeChanges();
     // The site feed's render stalls 25 s: under 30 s, but past the point a holder may write.
     store.beforeRead = (read) => {
-      if (read === 'getArticles' && clock === 0) clock += 25_000;
+      if (read === 'getArticles' && clock.now === 0) clock.now += 25_000;
     };
 
     const first = await publishChanges(changes, timed);
@@ -158,10 +163,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
   });
 
   it('renders again when its lease ran out and another publisher took it, and the stalled write never wins', async () => {
-    const { store, bucket, deps, save } = rig();
-    let clock = 0;
-    store.now = () => clock;
-    const timed = { ...deps, leaseMs: 30_000, now: () => clock };
+    const { store, bucket, clock, timed, save } = timedRig();
     await save(testArticle('a', { published: day(1) }));
     const first = store.takeChanges();
     let takeover: Promise<unknown> | undefined;
@@ -169,7 +171,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
       if (file.path !== 'feed.json' || takeover) return;
       // This publisher's last write stalls past its lease (after its fence was checked: a pause
       // no fence can see coming); another takes the unit over with a newer state.
-      clock += 60_000;
+      clock.now += 60_000;
       await save(testArticle('b', { published: day(2) }));
       takeover = publishChanges(store.takeChanges(), timed);
       await takeover;
