@@ -27,7 +27,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   'shared/publish': USE_CASE,
   'shared/release': USE_CASE,
   'shared/stores': ['shared/contract', 'shared/concurrency', 'shared/articles', 'shared/ports'],
-  'shared/parsing': ['shared/contract', 'shared/config', 'shared/articles', 'shared/ports'],
+  'shared/parsing': [
+    ...['shared/contract', 'shared/concurrency', 'shared/config', 'shared/articles'],
+    'shared/ports',
+  ],
   'shared/lambda': [
     ...USE_CASE,
     'shared/ingest',

@@ -10,20 +10,21 @@ import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 
 // Composition root: built once per container from validated configuration.
 const site = siteConfigFromEnv(process.env);
 const store = new DynamoArticleTable({
-  client: new DynamoDBClient({}),
+  client: new DynamoDBClient(SDK_CLIENT_SETTINGS),
   tableName: requireEnv(process.env, ENV.tableName),
 });
 const inbox = new S3Inbox({
-  client: new S3Client({}),
+  client: new S3Client(SDK_CLIENT_SETTINGS),
   bucket: requireEnv(process.env, ENV.inboxBucket),
 });
 
 const deadLetters = new SqsDeadLetters({
-  client: new SQSClient({}),
+  client: new SQSClient(SDK_CLIENT_SETTINGS),
   queueUrl: requireEnv(process.env, ENV.ingestDeadLetterQueue),
 });
 

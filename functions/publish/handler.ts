@@ -7,16 +7,17 @@ import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
+import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 
 // Composition root: built once per container from validated configuration.
 const config = siteConfigFromEnv(process.env);
-const dynamo = new DynamoDBClient({});
+const dynamo = new DynamoDBClient(SDK_CLIENT_SETTINGS);
 const tableName = requireEnv(process.env, ENV.tableName);
 const feeds = new DynamoArticleTable({ client: dynamo, tableName });
 const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
 const bucket = new S3SiteBucket({
-  client: new S3Client({}),
+  client: new S3Client(SDK_CLIENT_SETTINGS),
   bucket: requireEnv(process.env, ENV.siteBucket),
 });
 

@@ -4,10 +4,11 @@ import { requireEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 
 // Composition root: built once per container from validated configuration.
 const store = new DynamoArticleTable({
-  client: new DynamoDBClient({}),
+  client: new DynamoDBClient(SDK_CLIENT_SETTINGS),
   tableName: requireEnv(process.env, ENV.tableName),
 });
 const logger = new Logger();

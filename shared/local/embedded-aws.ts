@@ -4,13 +4,10 @@ import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
 import { localDynamoClients, localS3Client } from './clients.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { EmulatorStartError, PortInUseError } from './errors.ts';
 import { createBucket, createTable, LOCAL_NAMES } from './resources.ts';
-import { conditionalWrites } from './s3-conditional-writes.ts';
-import { makePutsAtomic } from './s3rver-atomic-puts.ts';
+import { type S3Server, startS3Server } from './s3-server.ts';
 import { choosePort } from './tcp-ports.ts';
 
 /**
@@ -85,45 +82,6 @@ function installSignalHandlers(stop: () => Promise<void>): () => void {
   };
 }
 
-/**
- * s3rver answers any request that reaches its port, browsers' included: a web page could post
- * a form (no CORS check for that) that plants an article in the inbox, or read drafts through
- * DNS rebinding. Only what an S3 client on this machine sends passes: addressed to this
- * loopback host, with no browser `Origin`, and every write signed (SigV4 header or presigned).
- */
-function onlyLocalClients(port: number) {
-  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  return async (
-    ctx: Parameters<S3rver['middleware'][number]>[0],
-    next: () => Promise<void>,
-  ): Promise<void> => {
-    const read = ctx.method === 'GET' || ctx.method === 'HEAD';
-    const signed =
-      ctx.get('authorization').startsWith('AWS4-HMAC-SHA256 ') ||
-      ctx.query['X-Amz-Signature'] !== undefined;
-    if (!hosts.has(ctx.get('host')) || ctx.get('origin') !== '' || !(read || signed)) {
-      ctx.status = 403;
-      ctx.body = 'feedpub: the embedded S3 answers S3 clients on this machine only\n';
-      return;
-    }
-    await next();
-  };
-}
-
-async function startS3(port: number, directory: string): Promise<S3rver> {
-  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
-  server.middleware.unshift(onlyLocalClients(port), conditionalWrites());
-  makePutsAtomic(server.store);
-  try {
-    await server.run();
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      throw new PortInUseError(port, 's3rver', { cause });
-    throw new EmulatorStartError('s3rver', String(cause), { cause });
-  }
-  return server;
-}
-
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
   const names: ResourceNames = { ...LOCAL_NAMES, ...options.names };
   const dynamoPort = options.dynamoEndpoint
@@ -138,14 +96,14 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
 
   installExitHook();
   let dynamoLocal: DynamoDbLocal | undefined;
-  let s3rver: S3rver | undefined;
+  let s3rver: S3Server | undefined;
   const cleanup = async () => {
     await Promise.allSettled([dynamoLocal?.stop(), s3rver?.close()]);
     if (dynamoLocal) running.delete(dynamoLocal);
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
   try {
-    s3rver = await startS3(s3Port, s3Dir);
+    s3rver = await startS3Server(s3Port, s3Dir);
     if (!options.dynamoEndpoint) {
       dynamoLocal = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
       running.add(dynamoLocal);
@@ -172,13 +130,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
       dynamo,
       streams,
       s3,
-      onS3Event: (listener) => {
-        const wrapped = (event: { Records: S3rverEventRecord[] }) => {
-          for (const record of event.Records) listener(record);
-        };
-        server.on('event', wrapped);
-        return () => server.removeListener('event', wrapped);
-      },
+      onS3Event: (listener) => server.onEvent(listener),
       stop,
     };
   } catch (error) {

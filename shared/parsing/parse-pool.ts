@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import type { ParseResult } from '../articles/article.ts';
 import { ArticleRejectedError, type RejectionReason } from '../articles/errors.ts';
 import { type ParseInput, parseArticle } from '../articles/parse.ts';
+import { startModuleWorker } from '../concurrency/module-worker.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
 
 /**
@@ -126,7 +124,7 @@ export class ParsePool {
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = startWorker({
+      worker = startModuleWorker(import.meta.url, {
         workerData: { role: WORKER_ROLE, parser: this.parser },
         resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
       });
@@ -231,20 +229,4 @@ function rejectionForCrash(error: Error & { code?: string }, memoryMb: number): 
     'too-complex',
     `needs more than ${memoryMb} MB of memory to parse: simplify or split the file`,
   );
-}
-
-/** This module as a worker: the bundle in Lambda, the TypeScript source through tsx elsewhere. */
-function startWorker(options: ConstructorParameters<typeof Worker>[1]): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), options);
-  // A worker does not inherit tsx's loader (nor honour `--import` in execArgv on Node 20):
-  // it registers tsx's ESM hooks itself, from the path tsx's package.json exports.
-  const require = createRequire(self);
-  const manifest = require.resolve('tsx/package.json');
-  const entry = (require(manifest) as { exports: Record<string, { import: { default: string } }> })
-    .exports['./esm/api']?.import.default;
-  if (!entry) throw new Error('tsx/esm/api is missing: reinstall the dependencies');
-  const api = pathToFileURL(join(dirname(manifest), entry)).href;
-  const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(self)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
 }

@@ -30,7 +30,6 @@ export interface FeedReader {
   feedPage(feed: string, limit: number): Promise<{ entries: EntryRef[]; total: number }>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
-  getArticle(id: string): Promise<StoredArticle | undefined>;
 }
 
 /** One article item's change, as the table stream reports it. */

@@ -5,6 +5,15 @@ export interface SiteFile {
   cacheControl: string;
 }
 
+/** What the caller knows that may save a request; never changes what `put` decides. */
+export interface PutHint {
+  /**
+   * The file most likely does not exist yet (an article's first revision): try to create it
+   * before looking at what is stored. A wrong guess costs one refused request.
+   */
+  likelyNew?: boolean;
+}
+
 /**
  * The site bucket. Every write carries the `stamp` of the render it comes from (the ticket of
  * its unit, see RenderLedger): a file is never replaced or removed by a render with a lower
@@ -16,7 +25,7 @@ export interface SiteBucket {
    * wrote. Only the body counts: a new Content-Type or Cache-Control reaches a file with its next
    * new bytes.
    */
-  put(file: SiteFile, stamp: number): Promise<boolean>;
+  put(file: SiteFile, stamp: number, hint?: PutHint): Promise<boolean>;
   /**
    * Removes the file unless it is absent or has a higher stamp; true when it removed one. A
    * removal leaves no stamp behind: that one publisher at a time renders a unit is the

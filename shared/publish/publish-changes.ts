@@ -9,6 +9,7 @@ import {
   articleCache,
   labelFeedUnit,
   listingsUnit,
+  pageArticles,
   pageUnit,
   type RenderUnit,
   siteFeedUnit,
@@ -88,8 +89,13 @@ export async function publishChanges(
     articles: articleCache(),
   };
   const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
+  const pages = [...affected.pages.values()];
+  const pageArticle = pageArticles(
+    unitDeps,
+    pages.map((p) => p.id),
+  );
   const phases: RenderUnit[][] = [
-    [...affected.pages.values()].map(({ id, causes }) => pageUnit(id, causes, unitDeps)),
+    pages.map(({ id, causes }) => pageUnit(id, causes, { config: deps.config, pageArticle })),
     [
       siteFeedUnit(affected.siteCauses, unitDeps),
       ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
@@ -183,7 +189,7 @@ async function converge(
 }
 
 async function write(
-  { put, remove }: UnitFiles,
+  { put, remove, hint }: UnitFiles,
   stamp: number,
   bucket: SiteBucket,
   result: PublishResult,
@@ -193,7 +199,7 @@ async function write(
   const outcomes = await Promise.allSettled([
     ...put.map(async (file) => {
       mayWrite();
-      if (await bucket.put(file, stamp)) result.written.push(file.path);
+      if (await bucket.put(file, stamp, hint)) result.written.push(file.path);
       else result.unchanged++;
     }),
     ...remove.map(async (path) => {

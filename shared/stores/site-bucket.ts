@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { sha256 } from '../contract/content-hash.ts';
-import type { SiteBucket, SiteFile } from '../ports/site-bucket.ts';
+import type { PutHint, SiteBucket, SiteFile } from '../ports/site-bucket.ts';
 import { isS3NotFound, isS3PreconditionFailed } from './s3-errors.ts';
 
 /** Object metadata holding the hash of the body, so unchanged files are never rewritten. */
@@ -73,12 +73,10 @@ export class S3SiteBucket implements SiteBucket {
     }
   }
 
-  put(file: SiteFile, stamp: number): Promise<boolean> {
+  async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
     const hash = sha256(file.body);
-    return this.decide(file.path, async (stored) => {
-      // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
-      if (stored && (stored.stamp > stamp || stored.hash === hash)) return false;
-      await this.client.send(
+    const write = (stored: Stored | undefined) =>
+      this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: file.path,
@@ -89,6 +87,19 @@ export class S3SiteBucket implements SiteBucket {
           ...(stored ? { IfMatch: stored.etag } : { IfNoneMatch: '*' }),
         }),
       );
+    if (hint.likelyNew) {
+      try {
+        await write(undefined);
+        return true;
+      } catch (error) {
+        // It exists after all: decide on what it holds, as for any other file.
+        if (!isS3PreconditionFailed(error)) throw error;
+      }
+    }
+    return this.decide(file.path, async (stored) => {
+      // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
+      if (stored && (stored.stamp > stamp || stored.hash === hash)) return false;
+      await write(stored);
       return true;
     });
   }

@@ -75,6 +75,22 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
       expect(await stored('articles/a.html')).toBeUndefined();
     });
 
+    it('decides a put hinted as new like any other when the file exists', async () => {
+      const { bucket, plant, stored } = await makeBucket();
+      const likelyNew = { likelyNew: true };
+      expect(await bucket.put(page('first'), 3, likelyNew)).toBe(true);
+      expect(await bucket.put(page('first'), 3, likelyNew)).toBe(false);
+      expect(await bucket.put(page('older'), 2, likelyNew)).toBe(false);
+      expect((await stored('articles/a.html'))?.body).toBe('first');
+      expect(await bucket.put(page('newer'), 4, likelyNew)).toBe(true);
+      expect((await stored('articles/a.html'))?.body).toBe('newer');
+      await plant('articles/b.html', 'planted');
+      expect(await bucket.put({ ...page('mine'), path: 'articles/b.html' }, 1, likelyNew)).toBe(
+        true,
+      );
+      expect((await stored('articles/b.html'))?.body).toBe('mine');
+    });
+
     it('keeps the highest stamp whatever order concurrent writes land in', async () => {
       const { bucket, stored } = await makeBucket();
       const stamps = [5, 2, 9, 1, 7, 3, 8, 4, 6];

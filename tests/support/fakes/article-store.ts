@@ -19,7 +19,7 @@ import { byBytes, copy, type TableChange, type TableSnapshot, TableState } from 
 
 export type { TableChange, TableSnapshot } from './table-state.ts';
 
-type Read = 'getSource' | 'dueScheduled' | keyof FeedReader;
+type Read = 'getSource' | 'getArticle' | 'dueScheduled' | keyof FeedReader;
 
 /** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
 const MAX_TRANSACTION_ITEMS = 100;

@@ -1,5 +1,5 @@
 import { sha256 } from '../../../shared/contract/content-hash.ts';
-import type { SiteBucket, SiteFile } from '../../../shared/ports/site-bucket.ts';
+import type { PutHint, SiteBucket, SiteFile } from '../../../shared/ports/site-bucket.ts';
 
 /** One call of the bucket, whether it changed anything or not. */
 export interface SiteBucketCall {
@@ -30,8 +30,12 @@ export class InMemorySiteBucket implements SiteBucket {
   beforePut?: (file: SiteFile) => void | Promise<void>;
   beforeDelete?: (path: string) => void | Promise<void>;
 
-  async put(file: SiteFile, stamp: number): Promise<boolean> {
+  /** The hints puts were given, by path (the in-memory bucket needs none). */
+  readonly hints = new Map<string, PutHint>();
+
+  async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
     await this.beforePut?.(file);
+    this.hints.set(file.path, hint);
     const hash = sha256(file.body);
     const stored = this.objects.get(file.path);
     const changed = !stored || (stored.stamp <= stamp && (stored.hash ?? '') !== hash);

@@ -68,6 +68,19 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(JSON.parse(bucket.text('feed.json') ?? '{}').items).toHaveLength(SITE.itemLimit);
   });
 
+  it("hints an article's first page as new, so S3 can create it without a look first", async () => {
+    const { bucket, publish, save } = rig();
+    await save(testArticle('a', { title: 'First' }));
+    await publish();
+    expect(bucket.hints.get('articles/a.html')).toEqual({ likelyNew: true });
+
+    await save(testArticle('a', { title: 'Second' }));
+    await publish();
+    expect(bucket.hints.get('articles/a.html')).toEqual({ likelyNew: false });
+    expect(bucket.text('articles/a.html')).toContain('Second');
+    expect(bucket.hints.get('feed.json')).toEqual({});
+  });
+
   it('writes nothing when a batch renders the same bytes again', async () => {
     const { store, deps, save } = rig();
     await save(testArticle('a', { tags: labels('X') }));
@@ -146,7 +159,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
     const changes = store.takeChanges();
     // The site feed's render stalls 25 s: under 30 s, but past the point a holder may write.
     store.beforeRead = (read) => {
-      if (read === 'getArticles' && clock.now === 0) clock.now += 25_000;
+      if (read === 'latestEntries' && clock.now === 0) clock.now += 25_000;
     };
 
     const first = await publishChanges(changes, timed);

@@ -1,0 +1,124 @@
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import S3rver from 's3rver';
+import { startModuleWorker } from '../concurrency/module-worker.ts';
+import type { S3rverEventRecord } from './embedded-aws.ts';
+import { EmulatorStartError, PortInUseError } from './errors.ts';
+import { conditionalWrites } from './s3-conditional-writes.ts';
+import { makePutsAtomic } from './s3rver-atomic-puts.ts';
+
+/**
+ * The embedded S3: s3rver on 127.0.0.1, in a worker thread of its own. S3 is not our CPU in
+ * production; here, serving every request on the thread that also runs the Lambda handlers
+ * took a fifth of that thread under load. Its event notifications come back as messages, in
+ * the order s3rver emitted them.
+ */
+
+export interface S3Server {
+  /** Subscribe to s3rver's event notifications; returns the unsubscribe function. */
+  onEvent(listener: (record: S3rverEventRecord) => void): () => void;
+  close(): Promise<void>;
+}
+
+const WORKER_ROLE = 'feedpub-s3-server';
+
+type FromWorker =
+  | { ready: true }
+  | { failed: { message: string; code?: string } }
+  | { events: S3rverEventRecord[] }
+  | { closed: true };
+
+if (!isMainThread && workerData?.role === WORKER_ROLE) void serve(workerData);
+
+/**
+ * s3rver answers any request that reaches its port, browsers' included: a web page could post
+ * a form (no CORS check for that) that plants an article in the inbox, or read drafts through
+ * DNS rebinding. Only what an S3 client on this machine sends passes: addressed to this
+ * loopback host, with no browser `Origin`, and every write signed (SigV4 header or presigned).
+ */
+function onlyLocalClients(port: number) {
+  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return async (
+    ctx: Parameters<S3rver['middleware'][number]>[0],
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    const read = ctx.method === 'GET' || ctx.method === 'HEAD';
+    const signed =
+      ctx.get('authorization').startsWith('AWS4-HMAC-SHA256 ') ||
+      ctx.query['X-Amz-Signature'] !== undefined;
+    if (!hosts.has(ctx.get('host')) || ctx.get('origin') !== '' || !(read || signed)) {
+      ctx.status = 403;
+      ctx.body = 'feedpub: the embedded S3 answers S3 clients on this machine only\n';
+      return;
+    }
+    await next();
+  };
+}
+
+async function serve({ port, directory }: { port: number; directory: string }): Promise<void> {
+  const post = (message: FromWorker) => parentPort?.postMessage(message);
+  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
+  server.middleware.unshift(onlyLocalClients(port), conditionalWrites());
+  makePutsAtomic(server.store);
+  try {
+    await server.run();
+  } catch (error) {
+    const { message, code } = error as NodeJS.ErrnoException;
+    post({ failed: { message: String(message ?? error), code } });
+    return;
+  }
+  server.on('event', (event: { Records: S3rverEventRecord[] }) => post({ events: event.Records }));
+  parentPort?.once('message', () => {
+    void server.close().finally(() => {
+      post({ closed: true });
+      parentPort?.close();
+    });
+  });
+  post({ ready: true });
+}
+
+export async function startS3Server(port: number, directory: string): Promise<S3Server> {
+  const worker = startModuleWorker(import.meta.url, {
+    workerData: { role: WORKER_ROLE, port, directory },
+  });
+  const listeners = new Set<(record: S3rverEventRecord) => void>();
+  let closed: Promise<void> | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onError = (cause: Error) =>
+      reject(new EmulatorStartError('s3rver', String(cause), { cause }));
+    worker.once('error', onError);
+    worker.on('message', (message: FromWorker) => {
+      if ('events' in message) {
+        for (const record of message.events) for (const listener of listeners) listener(record);
+      } else if ('ready' in message) {
+        worker.off('error', onError);
+        resolve();
+      } else if ('failed' in message) {
+        const cause = Object.assign(new Error(message.failed.message), {
+          code: message.failed.code,
+        });
+        void worker.terminate();
+        reject(
+          message.failed.code === 'EADDRINUSE'
+            ? new PortInUseError(port, 's3rver', { cause })
+            : new EmulatorStartError('s3rver', message.failed.message, { cause }),
+        );
+      }
+    });
+  });
+  // Afterwards a crash of the emulator is loud: every request to it would fail.
+  worker.on('error', (error) => console.error('feedpub: the embedded S3 stopped:', error));
+  return {
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      closed ??= (async () => {
+        worker.postMessage('close');
+        await exited;
+      })();
+      return closed;
+    },
+  };
+}
