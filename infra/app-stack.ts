@@ -39,7 +39,14 @@ export class FeedpubAppStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
-    this.site = new SiteDistribution(this, 'Site', { site: props.site, domain: config.domain });
+    this.site = new SiteDistribution(this, 'Site', {
+      site: props.site,
+      domain: config.domain,
+      hubs: [],
+      siteOrigin: config.siteUrl
+        ? new URL(config.siteUrl).origin
+        : config.domain && `https://${config.domain.name}`,
+    });
     const siteUrl = config.siteUrl ?? this.site.url;
     const siteEnvironment = settingsEnvironment({
       url: siteUrl,

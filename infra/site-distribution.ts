@@ -1,7 +1,12 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
+  CachePolicy,
   Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
@@ -13,30 +18,31 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, BucketPolicy, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import {
+  CONTENT_SECURITY_POLICY,
+  EDGE_CORS,
+  EDGE_ERROR_SECONDS,
+  EDGE_TTL,
+  edgeRequestFunctionCode,
+  edgeResponseFunctionCode,
+  HSTS_SECONDS,
+} from '../shared/contract/edge.ts';
 import { INDEX_PATH, NOT_FOUND_PATH } from '../shared/contract/site-layout.ts';
 import type { FeedpubConfig } from './config.ts';
 
 export interface SiteDistributionProps {
   readonly site: IBucket;
   readonly domain: FeedpubConfig['domain'];
+  /** WebSub hubs the feeds' `Link` header names. */
+  readonly hubs: readonly string[];
+  /** The site's origin for rel="self", when known at synth (a site URL or a custom domain). */
+  readonly siteOrigin: string | undefined;
 }
 
 /**
- * Pages and feeds contain sanitized HTML only: no scripts, no frames, no forms. Images and
- * media may come from anywhere over https, as article authors link them.
+ * CloudFront in front of the private site bucket, through Origin Access Control, as
+ * shared/contract/edge.ts describes it (the local site server models the same).
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "img-src 'self' https: data:",
-  "media-src 'self' https:",
-  "style-src 'self' 'unsafe-inline'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-/** CloudFront in front of the private site bucket, through Origin Access Control. */
 export class SiteDistribution extends Construct {
   public readonly distribution: Distribution;
   /** https://<custom domain or CloudFront domain>/ */
@@ -68,7 +74,7 @@ export class SiteDistribution extends Construct {
       comment: 'feedpub: security headers; feeds readable by browser-based readers',
       securityHeadersBehavior: {
         strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(730),
+          accessControlMaxAge: Duration.seconds(HSTS_SECONDS),
           includeSubdomains: true,
           override: true,
         },
@@ -82,9 +88,9 @@ export class SiteDistribution extends Construct {
       },
       corsBehavior: {
         accessControlAllowCredentials: false,
-        accessControlAllowHeaders: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD'],
-        accessControlAllowOrigins: ['*'],
+        accessControlAllowHeaders: [...EDGE_CORS.allowHeaders],
+        accessControlAllowMethods: [...EDGE_CORS.allowMethods],
+        accessControlAllowOrigins: [EDGE_CORS.allowOrigin],
         originOverride: true,
       },
     });
@@ -94,8 +100,35 @@ export class SiteDistribution extends Construct {
       httpStatus,
       responseHttpStatus: 404,
       responsePagePath: `/${NOT_FOUND_PATH}`,
-      ttl: Duration.minutes(1),
+      ttl: Duration.seconds(EDGE_ERROR_SECONDS),
     });
+
+    // Each object's Cache-Control decides how long the edge keeps it (a feed 1 s, a page 30 s),
+    // within these bounds; nothing of the request but the path is part of the key.
+    const cachePolicy = new CachePolicy(this, 'Cache', {
+      comment: 'feedpub: objects keep their own short edge lifetimes (shared/contract/edge.ts)',
+      minTtl: Duration.seconds(EDGE_TTL.minSeconds),
+      defaultTtl: Duration.seconds(EDGE_TTL.defaultSeconds),
+      maxTtl: Duration.seconds(EDGE_TTL.maxSeconds),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const functionOf = (id: string, comment: string, code: string) =>
+      new EdgeFunction(this, id, {
+        comment,
+        code: FunctionCode.fromInline(code),
+        runtime: FunctionRuntime.JS_2_0,
+      });
+    const folders = functionOf(
+      'FolderIndexes',
+      'feedpub: /tags/ serves /tags/index.html; /tags redirects to /tags/',
+      edgeRequestFunctionCode(),
+    );
+    const feedLinks = functionOf(
+      'FeedLinks',
+      'feedpub: WebSub Link headers (hubs and self) on feeds',
+      edgeResponseFunctionCode({ hubs: props.hubs, siteOrigin: props.siteOrigin }),
+    );
 
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'feedpub site and feeds',
@@ -105,7 +138,12 @@ export class SiteDistribution extends Construct {
         origin: S3BucketOrigin.withOriginAccessControl(site),
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         compress: true,
+        cachePolicy,
         responseHeadersPolicy: headers,
+        functionAssociations: [
+          { eventType: FunctionEventType.VIEWER_REQUEST, function: folders },
+          { eventType: FunctionEventType.VIEWER_RESPONSE, function: feedLinks },
+        ],
       },
       errorResponses: [notFound(403), notFound(404)],
       ...(props.domain && {

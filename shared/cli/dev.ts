@@ -105,7 +105,11 @@ export async function dev(options: DevOptions): Promise<void> {
     });
     resources.add(pipeline.stop);
     resources.add(reportDeadLetters(pipeline.queue.deadLetters));
-    server.attach({ s3: aws.s3, bucket: aws.names.siteBucket });
+    server.attach({
+      s3: aws.s3,
+      bucket: aws.names.siteBucket,
+      siteOrigin: new URL(site.url).origin,
+    });
     if (stopRequested()) return;
 
     for (const text of banner({ serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws }))

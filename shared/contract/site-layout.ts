@@ -16,20 +16,15 @@ const FEED_FILE: Record<FeedFormat, string> = {
   json: 'feed.json',
 };
 
+/** The file name of a feed format (`rss.xml`, `atom.xml`, `feed.json`). */
+export const feedFileName = (format: FeedFormat): string => FEED_FILE[format];
+
 export const CONTENT_TYPE = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
   json: 'application/feed+json; charset=utf-8',
   html: 'text/html; charset=utf-8',
   opml: 'text/x-opml; charset=utf-8',
-} as const;
-
-/** Feeds and listings change often; pages rarely. Readers revalidate with ETags either way. */
-export const CACHE_CONTROL = {
-  feed: 'public, max-age=300, must-revalidate',
-  listing: 'public, max-age=300, must-revalidate',
-  page: 'public, max-age=3600, must-revalidate',
-  notFound: 'public, max-age=60',
 } as const;
 
 export const INDEX_PATH = 'index.html';

@@ -1,24 +1,29 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { NOT_FOUND_PATH } from '../contract/site-layout.ts';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isS3NotFound } from '../stores/s3-errors.ts';
+import { EdgeModel, type OriginObject } from './edge.ts';
 import { PortInUseError } from './errors.ts';
-import { isNotModified, siteTarget } from './site-request.ts';
 
 /**
- * The site bucket over HTTP, as CloudFront serves it: stored Content-Type, ETag,
- * Last-Modified and Cache-Control, 304s for conditional requests, `index.html` for `/` and
- * folder paths, the stored `404.html` for misses, GET and HEAD only.
+ * The site bucket over HTTP, through a model of the CloudFront distribution that serves it
+ * deployed (shared/local/edge.ts): its cache lifetimes, its functions (folder indexes, WebSub
+ * `Link` headers), its response headers; stored Content-Type, ETag, Last-Modified and
+ * Cache-Control, 304s for conditional requests, the stored `404.html` for misses, GET and HEAD
+ * only.
  *
  * The server listens before the emulators start (so a taken port fails fast) and answers
  * 503 until `attach` hands it the bucket.
  */
 
-/** The bucket the local site serves, as CloudFront's origin. */
+/** The bucket the local site serves, as CloudFront's origin, and what the edge adds. */
 export interface SiteOrigin {
   s3: S3Client;
   bucket: string;
+  /** WebSub hubs the feeds name in their `Link` header. */
+  hubs?: readonly string[];
+  /** The origin of the site URL, for the `Link` header's rel="self" (default: this server). */
+  siteOrigin?: string;
 }
 
 export interface SiteServer {
@@ -29,13 +34,8 @@ export interface SiteServer {
   close(): Promise<void>;
 }
 
-interface StoredObject {
-  contentType?: string;
-  etag?: string;
-  lastModified?: Date;
-  cacheControl?: string;
+interface StoredObject extends OriginObject {
   contentLength?: number;
-  body?: Uint8Array;
 }
 
 const READ_ATTEMPTS = 4;
@@ -72,17 +72,9 @@ async function readBody(
   }
 }
 
-async function fetchOnce(
-  origin: SiteOrigin,
-  key: string,
-  withBody: boolean,
-): Promise<StoredObject> {
-  const input = { Bucket: origin.bucket, Key: key };
-  const out = withBody
-    ? await origin.s3.send(new GetObjectCommand(input))
-    : await origin.s3.send(new HeadObjectCommand(input));
-  const body =
-    'Body' in out ? await readBody(out.Body as Readable | undefined, out.ContentLength) : undefined;
+async function fetchOnce(origin: SiteOrigin, key: string): Promise<StoredObject> {
+  const out = await origin.s3.send(new GetObjectCommand({ Bucket: origin.bucket, Key: key }));
+  const body = await readBody(out.Body as Readable | undefined, out.ContentLength);
   // s3rver writes a new object's bytes before its metadata file: read in between, it has no
   // Content-Type and answers its default. Every site file is written with one, so that is a
   // torn read too.
@@ -114,14 +106,10 @@ class MissingMetadataError extends Error {
  * s3rver rewrites an object's file in place, so a read racing a publish can fail or come up
  * short (CloudFront never shows that): read again until a whole object comes back.
  */
-async function fetchObject(
-  origin: SiteOrigin,
-  key: string,
-  withBody: boolean,
-): Promise<StoredObject | undefined> {
+async function fetchObject(origin: SiteOrigin, key: string): Promise<StoredObject | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetchOnce(origin, key, withBody);
+      return await fetchOnce(origin, key);
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
       // An object that really has no Content-Type (put by another tool) is served as it is.
@@ -137,61 +125,35 @@ function plain(res: ServerResponse, status: number, text: string, head = false):
   res.end(head ? undefined : `${text}\n`);
 }
 
-async function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  object: StoredObject,
-  status: 200 | 404,
-): Promise<void> {
-  const headers: Record<string, string | number> = {};
-  if (object.contentType) headers['Content-Type'] = object.contentType;
-  if (object.cacheControl) headers['Cache-Control'] = object.cacheControl;
-  if (object.etag) headers.ETag = object.etag;
-  if (object.lastModified) headers['Last-Modified'] = object.lastModified.toUTCString();
-  const conditions = {
-    ifNoneMatch: req.headers['if-none-match'],
-    ifModifiedSince: req.headers['if-modified-since'],
-  };
-  if (status === 200 && isNotModified(conditions, object.etag, object.lastModified)) {
-    res.writeHead(304, headers).end();
-    return;
-  }
-  const length = object.body?.length ?? object.contentLength;
-  if (length !== undefined) headers['Content-Length'] = length;
-  res.writeHead(status, headers);
-  res.end(req.method === 'HEAD' ? undefined : object.body);
-}
-
-async function handle(req: IncomingMessage, res: ServerResponse, origin?: SiteOrigin) {
+async function handle(req: IncomingMessage, res: ServerResponse, edge?: EdgeModel) {
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) {
     res.setHeader('Allow', 'GET, HEAD');
     return plain(res, 405, `${req.method} is not allowed: use GET or HEAD`);
   }
-  if (!origin) {
+  if (!edge) {
     res.setHeader('Retry-After', '1');
     return plain(res, 503, 'feedpub is starting; try again in a moment', head);
   }
-  const target = siteTarget(req.url ?? '/');
-  if ('status' in target) return plain(res, 400, `bad path: ${target.why}`, head);
-  const object = await fetchObject(origin, target.key, !head);
-  if (object) return send(req, res, object, 200);
-  // `/tags` → `/tags/` when that folder has an index, as a static host with index documents does.
-  if (!target.directory && (await fetchObject(origin, `${target.key}/index.html`, false))) {
-    const [path = '/', query] = (req.url ?? '/').split('?');
-    res.writeHead(301, { Location: `${path}/${query === undefined ? '' : `?${query}`}` });
-    return res.end();
-  }
-  const notFound = await fetchObject(origin, NOT_FOUND_PATH, !head);
-  if (notFound) return send(req, res, notFound, 404);
-  return plain(res, 404, `not found: ${target.key}`, head);
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(', ') : value,
+    ]),
+  );
+  const answer = await edge.serve({ method: head ? 'HEAD' : 'GET', url: req.url ?? '/', headers });
+  const body = answer.body === undefined ? undefined : Buffer.from(answer.body);
+  if (body && answer.headers['content-length'] === undefined)
+    answer.headers['content-length'] = String(body.length);
+  res.writeHead(answer.status, answer.headers);
+  res.end(body);
 }
 
 export function startSiteServer(options: { port: number; host?: string }): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
-  let origin: SiteOrigin | undefined;
+  let edge: EdgeModel | undefined;
   const server = createServer((req, res) => {
-    handle(req, res, origin).catch((error: unknown) => {
+    handle(req, res, edge).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else plain(res, 502, `site bucket unavailable: ${(error as Error).message ?? error}`);
     });
@@ -210,8 +172,12 @@ export function startSiteServer(options: { port: number; host?: string }): Promi
       resolve({
         url: `http://${host}:${port}/`,
         port,
-        attach: (next) => {
-          origin = next;
+        attach: (origin) => {
+          edge = new EdgeModel({
+            readOrigin: (key) => fetchObject(origin, key),
+            hubs: origin.hubs ?? [],
+            siteOrigin: origin.siteOrigin ?? `http://${host}:${port}`,
+          });
         },
         close: () =>
           new Promise<void>((done) => {

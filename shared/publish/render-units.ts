@@ -2,9 +2,9 @@ import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { sha256 } from '../contract/content-hash.ts';
+import { CACHE_CONTROL } from '../contract/edge.ts';
 import {
   articlePath,
-  CACHE_CONTROL,
   CONTENT_TYPE,
   FEED_FORMATS,
   feedPath,

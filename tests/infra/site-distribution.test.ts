@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from '../../infra/site-distribution.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  edgeRequestFunctionCode,
+  edgeResponseFunctionCode,
+} from '../../shared/contract/edge.ts';
 import {
   arnOf,
   logicalIdOf,
@@ -59,9 +63,44 @@ describe('CloudFront distribution', () => {
 
   it('answers missing pages (403 or 404 from S3) with /404.html and status 404', () => {
     expect(configOf(t).CustomErrorResponses).toEqual([
-      { ErrorCode: 403, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
-      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+      { ErrorCode: 403, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 2 },
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 2 },
     ]);
+  });
+
+  it('lets each object decide its edge lifetime within a minute, keyed by path only, compressed', () => {
+    const [policyId, policy] =
+      Object.entries(t.service.findResources('AWS::CloudFront::CachePolicy'))[0] ?? [];
+    expect(configOf(t).DefaultCacheBehavior.CachePolicyId).toEqual({ Ref: policyId });
+    const config = policy?.Properties.CachePolicyConfig;
+    expect(config).toMatchObject({ MinTTL: 0, DefaultTTL: 5, MaxTTL: 60 });
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      EnableAcceptEncodingGzip: true,
+      EnableAcceptEncodingBrotli: true,
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+    });
+  });
+
+  it('runs the folder-index and feed-link functions of shared/contract/edge.ts on every request', () => {
+    const functions = t.service.findResources('AWS::CloudFront::Function');
+    const associations = configOf(t).DefaultCacheBehavior.FunctionAssociations as {
+      EventType: string;
+      FunctionARN: { 'Fn::GetAtt': [string, string] };
+    }[];
+    const codeOf = (event: string) => {
+      const association = associations.find((a) => a.EventType === event);
+      const id = association?.FunctionARN['Fn::GetAtt'][0] ?? '';
+      expect(functions[id]?.Properties.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
+      return functions[id]?.Properties.FunctionCode;
+    };
+    expect(codeOf('viewer-request')).toBe(edgeRequestFunctionCode());
+    expect(codeOf('viewer-response')).toBe(edgeResponseFunctionCode({ hubs: [] }));
+    const withDomain = custom.service.findResources('AWS::CloudFront::Function');
+    expect(Object.values(withDomain).map((f) => f.Properties.FunctionCode)).toContain(
+      edgeResponseFunctionCode({ hubs: [], siteOrigin: 'https://news.example.com' }),
+    );
   });
 
   it('adds HSTS, nosniff, DENY framing, a referrer policy and a CSP to every response', () => {

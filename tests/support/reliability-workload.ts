@@ -43,9 +43,17 @@ export async function recordWorkload(ops: readonly Op[]): Promise<Recording> {
   try {
     for (const op of ops) {
       const before = captured.length;
+      if (before !== events.length)
+        throw new Error(
+          `an S3 event came without an operation: ${JSON.stringify(captured.at(-1))}`,
+        );
       if (op.kind === 'put') await inbox.put(op.key, op.body);
       else await inbox.remove(op.key);
-      // s3rver emits before it answers; one event per operation.
+      // One event per operation; as on S3 it may arrive after the answer (s3rver's thread
+      // posts it). The deadline only catches a hang.
+      const deadline = performance.now() + 10_000;
+      while (captured.length === before && performance.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 2));
       if (captured.length !== before + 1)
         throw new Error(`expected one S3 event for ${op.kind} ${op.key}`);
       const record = captured[before] as S3EventRecord;

@@ -1,0 +1,144 @@
+import { FEED_FORMATS, feedFileName } from './site-layout.ts';
+
+/**
+ * What CloudFront does in front of the site bucket: how long the edge keeps each kind of file,
+ * what it adds to every response, and the code of its two CloudFront Functions.
+ * infra/site-distribution.ts deploys exactly this, and the local site server
+ * (shared/local/edge.ts) models it, running the same function code, so what a reader of
+ * `feedpub dev` sees is what a reader of the deployed site sees.
+ *
+ * Freshness comes from short edge lifetimes, not invalidations (README "Fresh at the edge"):
+ * the edge keeps a feed 1 s, a listing 5 s, a page 30 s, then revalidates against S3 (a
+ * conditional GET: 304, no body). Staleness is bounded by those numbers whatever happens, and
+ * the cost is bounded by paths × lifetimes, never by how often we publish; invalidating the
+ * paths of every batch would cost $0.005 a path, ~$2,400 a month at 1,000 articles a day.
+ * No `stale-while-revalidate`: it would serve a copy older than these bounds to the first
+ * reader after a quiet spell, a hub answering our ping included.
+ */
+
+/** How long the edge keeps a file of each kind (seconds): the objects' `s-maxage`. */
+export const EDGE_SECONDS = { feed: 1, listing: 5, page: 30 } as const;
+
+/** How long browsers and feed readers keep one (seconds): the objects' `max-age`. */
+const CLIENT_SECONDS = { feed: 0, listing: 60, page: 60, notFound: 5 } as const;
+
+/**
+ * The Cache-Control each site file is written with. `must-revalidate` on feeds: a reader that
+ * has one asks again (a 304) before showing it.
+ */
+export const CACHE_CONTROL = {
+  feed: `public, max-age=${CLIENT_SECONDS.feed}, s-maxage=${EDGE_SECONDS.feed}, must-revalidate`,
+  listing: `public, max-age=${CLIENT_SECONDS.listing}, s-maxage=${EDGE_SECONDS.listing}`,
+  page: `public, max-age=${CLIENT_SECONDS.page}, s-maxage=${EDGE_SECONDS.page}`,
+  notFound: `public, max-age=${CLIENT_SECONDS.notFound}`,
+} as const;
+
+/**
+ * The cache policy's bounds (seconds). Within them each object's own Cache-Control decides;
+ * the maximum also bounds files written before these lifetimes (0.1 wrote `max-age=3600` on
+ * pages: a takedown still leaves the edge within a minute).
+ */
+export const EDGE_TTL = { minSeconds: 0, defaultSeconds: 5, maxSeconds: 60 } as const;
+
+/** How long the edge keeps a "not found" (seconds): a page a feed is about to link is not
+ * missing for long. */
+export const EDGE_ERROR_SECONDS = 2;
+
+/**
+ * Pages and feeds contain sanitized HTML only: no scripts, no frames, no forms. Images and
+ * media may come from anywhere over https, as article authors link them.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "img-src 'self' https: data:",
+  "media-src 'self' https:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const HSTS_SECONDS = 730 * 86_400;
+
+/** The headers the edge adds to every response (the response headers policy). */
+export const EDGE_HEADERS = {
+  'strict-transport-security': `max-age=${HSTS_SECONDS}; includeSubDomains`,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'strict-origin-when-cross-origin',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+} as const;
+
+/** CORS for browser-based feed readers: any origin may GET, without credentials. */
+export const EDGE_CORS = {
+  allowOrigin: '*',
+  allowMethods: ['GET', 'HEAD'],
+  allowHeaders: ['*'],
+} as const;
+
+/**
+ * The viewer-request function: `/tags/` → `/tags/index.html`, and a last segment without a
+ * dot (`/tags`) redirected to its folder (`/tags/`), as a static host with index documents
+ * does. CloudFront's `defaultRootObject` covers only `/`.
+ */
+export function edgeRequestFunctionCode(): string {
+  return `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.charAt(uri.length - 1) === '/') {
+    request.uri = uri + 'index.html';
+    return request;
+  }
+  var last = uri.substring(uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) {
+    return {
+      statusCode: 301,
+      statusDescription: 'Moved Permanently',
+      headers: { location: { value: uri + '/' }, 'cache-control': { value: 'public, max-age=3600' } },
+    };
+  }
+  return request;
+}
+`;
+}
+
+export interface EdgeResponseOptions {
+  /** WebSub hubs every feed names (none: only its own URL). */
+  hubs: readonly string[];
+  /**
+   * The site's origin for `rel="self"` (`https://news.example.com`); absent: https and the
+   * Host the reader asked (CloudFront redirects http to https, and its own domain name is not
+   * known before the distribution exists).
+   */
+  siteOrigin?: string;
+}
+
+/**
+ * The viewer-response function: on a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
+ * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
+ * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
+ */
+export function edgeResponseFunctionCode({ hubs, siteOrigin }: EdgeResponseOptions): string {
+  const files = FEED_FORMATS.map(feedFileName);
+  return `var HUBS = ${JSON.stringify(hubs)};
+var ORIGIN = ${JSON.stringify(siteOrigin ?? null)};
+var FEED_FILES = ${JSON.stringify(files)};
+var FEED_FOLDER = /^\\/((tags|authors)\\/[^\\/]+\\/)?[^\\/]*$/;
+function handler(event) {
+  var request = event.request;
+  var response = event.response;
+  var uri = request.uri;
+  var file = uri.substring(uri.lastIndexOf('/') + 1);
+  var status = response.statusCode;
+  if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {
+    var host = request.headers.host ? request.headers.host.value : '';
+    var self = (ORIGIN || 'https://' + host) + uri;
+    var links = HUBS.map(function (hub) { return '<' + hub + '>; rel="hub"'; });
+    links.push('<' + self + '>; rel="self"');
+    response.headers['link'] = { value: links.join(', ') };
+  }
+  return response;
+}
+`;
+}

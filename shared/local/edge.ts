@@ -1,0 +1,237 @@
+import {
+  EDGE_CORS,
+  EDGE_ERROR_SECONDS,
+  EDGE_HEADERS,
+  EDGE_TTL,
+  type EdgeResponseOptions,
+  edgeRequestFunctionCode,
+  edgeResponseFunctionCode,
+} from '../contract/edge.ts';
+import { NOT_FOUND_PATH } from '../contract/site-layout.ts';
+import { isNotModified, siteTarget } from './site-request.ts';
+
+/**
+ * CloudFront in front of the site bucket, as a model the local site server serves through
+ * (shared/contract/edge.ts is what both follow):
+ *
+ * - the viewer-request and viewer-response CloudFront Functions, the very code infra deploys;
+ * - a shared cache keyed by path (query strings are not part of the key, as in the cache
+ *   policy), each object kept for its `s-maxage` (else `max-age`, else the default) within the
+ *   policy's bounds, a miss kept `EDGE_ERROR_SECONDS` and answered with /404.html; concurrent
+ *   misses of one path make one origin request;
+ * - the response headers policy (security headers, CORS), `Age` and `X-Cache`.
+ */
+
+/** An object as the origin (the site bucket) returns it. */
+export interface OriginObject {
+  contentType?: string;
+  etag?: string;
+  lastModified?: Date;
+  cacheControl?: string;
+  body?: Uint8Array;
+}
+
+export interface EdgeRequest {
+  method: 'GET' | 'HEAD';
+  /** Path and query, as on the request line. */
+  url: string;
+  headers: Record<string, string | undefined>;
+}
+
+export interface EdgeResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+export interface EdgeOptions extends EdgeResponseOptions {
+  /** Reads a key of the site bucket; undefined when it does not exist. */
+  readOrigin: (key: string) => Promise<OriginObject | undefined>;
+  /** The clock the cache keeps time by (epoch ms). */
+  now?: () => number;
+}
+
+interface Entry {
+  status: 200 | 404;
+  object: OriginObject;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+interface FunctionHeaders {
+  [name: string]: { value: string };
+}
+
+type RequestEvent = {
+  request: { uri: string; method: string; headers: FunctionHeaders; querystring: object };
+};
+type RequestResult =
+  | RequestEvent['request']
+  | { statusCode: number; statusDescription?: string; headers?: FunctionHeaders };
+type ResponseEvent = RequestEvent & {
+  response: { statusCode: number; headers: FunctionHeaders };
+};
+
+/** Turns a CloudFront Function's source into its handler, as the CloudFront runtime runs it. */
+function cloudFrontFunction<E, R>(code: string): (event: E) => R {
+  return new Function(`${code}\nreturn handler;`)() as (event: E) => R;
+}
+
+/** The edge lifetime of an object with this Cache-Control, within the cache policy's bounds. */
+export function edgeSeconds(cacheControl: string | undefined): number {
+  const directive = (name: string) => {
+    const match = new RegExp(`(?:^|,)\\s*${name}\\s*=\\s*"?(\\d+)`, 'i').exec(cacheControl ?? '');
+    return match ? Number(match[1]) : undefined;
+  };
+  const asked = directive('s-maxage') ?? directive('max-age') ?? EDGE_TTL.defaultSeconds;
+  return Math.min(EDGE_TTL.maxSeconds, Math.max(EDGE_TTL.minSeconds, asked));
+}
+
+const toFunctionHeaders = (headers: Record<string, string | undefined>): FunctionHeaders =>
+  Object.fromEntries(
+    Object.entries(headers)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]) => [name.toLowerCase(), { value }]),
+  );
+
+const fromFunctionHeaders = (headers: FunctionHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([name, { value }]) => [name, value]));
+
+export class EdgeModel {
+  private readonly cache = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<Entry>>();
+  private readonly onRequest = cloudFrontFunction<RequestEvent, RequestResult>(
+    edgeRequestFunctionCode(),
+  );
+  private readonly onResponse: (event: ResponseEvent) => ResponseEvent['response'];
+  private readonly now: () => number;
+
+  constructor(private readonly options: EdgeOptions) {
+    this.onResponse = cloudFrontFunction(edgeResponseFunctionCode(options));
+    this.now = options.now ?? Date.now;
+  }
+
+  async serve(req: EdgeRequest): Promise<EdgeResponse> {
+    const uri = req.url.split('?', 1)[0] || '/';
+    // CloudFront refuses a path that steps outside the site before any function sees it.
+    const asked = siteTarget(uri);
+    if ('status' in asked) {
+      return this.finish(
+        req,
+        { uri, method: req.method, headers: {}, querystring: {} },
+        {
+          status: 400,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+          body: `bad path: ${asked.why}\n`,
+        },
+      );
+    }
+    const viewer: RequestEvent['request'] = {
+      uri,
+      method: req.method,
+      headers: toFunctionHeaders(req.headers),
+      querystring: {},
+    };
+    const routed = this.onRequest({ request: structuredClone(viewer) });
+    if ('statusCode' in routed) {
+      return this.finish(req, viewer, {
+        status: routed.statusCode,
+        headers: fromFunctionHeaders(routed.headers),
+      });
+    }
+    const target = siteTarget(routed.uri);
+    if ('status' in target) {
+      return this.finish(req, routed, {
+        status: 400,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: `bad path: ${target.why}\n`,
+      });
+    }
+    const { entry, hit } = await this.lookup(target.key);
+    const { object } = entry;
+    const headers: Record<string, string> = {};
+    if (object.contentType) headers['content-type'] = object.contentType;
+    if (object.cacheControl) headers['cache-control'] = object.cacheControl;
+    if (object.etag) headers.etag = object.etag;
+    if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
+    if (object.body) headers['content-length'] = String(object.body.length);
+    const age = Math.floor((this.now() - entry.fetchedAt) / 1000);
+    headers.age = String(Math.max(0, age));
+    headers['x-cache'] = `${hit ? 'Hit' : 'Miss'} from feedpub-edge`;
+    const conditions = {
+      ifNoneMatch: req.headers['if-none-match'],
+      ifModifiedSince: req.headers['if-modified-since'],
+    };
+    if (entry.status === 200 && isNotModified(conditions, object.etag, object.lastModified)) {
+      delete headers['content-length'];
+      return this.finish(req, routed, { status: 304, headers });
+    }
+    return this.finish(req, routed, { status: entry.status, headers, body: object.body });
+  }
+
+  /** The cached entry for `key` (a hit), or one fetched from the origin now (a miss). */
+  private async lookup(key: string): Promise<{ entry: Entry; hit: boolean }> {
+    const cached = this.cache.get(key);
+    if (cached && this.now() < cached.expiresAt) return { entry: cached, hit: true };
+    let fetching = this.inFlight.get(key);
+    if (!fetching) {
+      fetching = this.fetch(key).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, fetching);
+    }
+    return { entry: await fetching, hit: false };
+  }
+
+  private async fetch(key: string): Promise<Entry> {
+    const fetchedAt = this.now();
+    const object = await this.options.readOrigin(key);
+    const entry: Entry = object
+      ? {
+          status: 200,
+          object,
+          fetchedAt,
+          expiresAt: fetchedAt + edgeSeconds(object.cacheControl) * 1000,
+        }
+      : {
+          status: 404,
+          object: (await this.options.readOrigin(NOT_FOUND_PATH)) ?? {
+            contentType: 'text/plain; charset=utf-8',
+            body: new TextEncoder().encode(`not found: ${key}\n`),
+          },
+          fetchedAt,
+          expiresAt: fetchedAt + EDGE_ERROR_SECONDS * 1000,
+        };
+    this.sweep();
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  /** Forgets expired entries once the cache grows, so a long `feedpub dev` stays small. */
+  private sweep(): void {
+    if (this.cache.size < 10_000) return;
+    const now = this.now();
+    for (const [key, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(key);
+  }
+
+  /** The viewer-response function, then the response headers policy, as CloudFront applies them. */
+  private finish(
+    req: EdgeRequest,
+    request: RequestEvent['request'],
+    response: EdgeResponse,
+  ): EdgeResponse {
+    const after = this.onResponse({
+      request,
+      response: { statusCode: response.status, headers: toFunctionHeaders(response.headers) },
+    });
+    const headers: Record<string, string> = {
+      ...fromFunctionHeaders(after.headers),
+      ...EDGE_HEADERS,
+    };
+    if (req.headers.origin !== undefined) {
+      headers['access-control-allow-origin'] = EDGE_CORS.allowOrigin;
+      headers['access-control-allow-methods'] = EDGE_CORS.allowMethods.join(', ');
+      headers['access-control-allow-headers'] = EDGE_CORS.allowHeaders.join(', ');
+    }
+    const body = req.method === 'HEAD' || after.statusCode === 304 ? undefined : response.body;
+    return { status: after.statusCode, headers, body };
+  }
+}

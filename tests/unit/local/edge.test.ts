@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CACHE_CONTROL,
+  CONTENT_SECURITY_POLICY,
+  EDGE_ERROR_SECONDS,
+  EDGE_SECONDS,
+  EDGE_TTL,
+} from '../../../shared/contract/edge.ts';
+import { EdgeModel, type EdgeRequest, edgeSeconds } from '../../../shared/local/edge.ts';
+
+/** A site bucket in memory whose reads are counted, and a clock the test moves. */
+function rig(hubs: string[] = []) {
+  const objects = new Map<string, { body: string; cacheControl?: string; etag: string }>();
+  const reads: string[] = [];
+  const clock = { now: 1_000_000 };
+  const put = (key: string, body: string, cacheControl?: string) =>
+    objects.set(key, { body, cacheControl, etag: `"${body.length}-${body}"` });
+  const edge = new EdgeModel({
+    hubs,
+    siteOrigin: 'https://news.example.com',
+    now: () => clock.now,
+    readOrigin: async (key) => {
+      reads.push(key);
+      const o = objects.get(key);
+      return (
+        o && {
+          body: new TextEncoder().encode(o.body),
+          cacheControl: o.cacheControl,
+          etag: o.etag,
+          contentType: 'text/plain; charset=utf-8',
+          lastModified: new Date(0),
+        }
+      );
+    },
+  });
+  const get = async (url: string, headers: EdgeRequest['headers'] = {}) => {
+    const res = await edge.serve({
+      method: 'GET',
+      url,
+      headers: { host: 'localhost', ...headers },
+    });
+    const body = res.body === undefined ? undefined : Buffer.from(res.body).toString();
+    return { ...res, body };
+  };
+  return { put, get, reads, clock, edge, objects };
+}
+
+describe('the local edge (a model of the CloudFront distribution)', () => {
+  it('keeps each kind of file for its edge lifetime, then asks the origin again', async () => {
+    const { put, get, reads, clock } = rig();
+    put('rss.xml', 'feed one', CACHE_CONTROL.feed);
+    put('articles/a.html', 'page one', CACHE_CONTROL.page);
+    expect((await get('/rss.xml')).body).toBe('feed one');
+    expect((await get('/articles/a.html')).body).toBe('page one');
+    put('rss.xml', 'feed two', CACHE_CONTROL.feed);
+    put('articles/a.html', 'page two', CACHE_CONTROL.page);
+
+    // Within its lifetime the edge answers from its copy, without the origin.
+    const cached = await get('/rss.xml');
+    expect(cached.body).toBe('feed one');
+    expect(cached.headers['x-cache']).toBe('Hit from feedpub-edge');
+    expect(reads).toEqual(['rss.xml', 'articles/a.html']);
+
+    clock.now += EDGE_SECONDS.feed * 1000;
+    const fresh = await get('/rss.xml');
+    expect(fresh.body).toBe('feed two');
+    expect(fresh.headers['x-cache']).toBe('Miss from feedpub-edge');
+    expect((await get('/articles/a.html')).body).toBe('page one');
+
+    clock.now += EDGE_SECONDS.page * 1000;
+    expect((await get('/articles/a.html')).body).toBe('page two');
+  });
+
+  it('bounds every lifetime by the cache policy, old long-lived objects included', () => {
+    expect(edgeSeconds(CACHE_CONTROL.feed)).toBe(EDGE_SECONDS.feed);
+    expect(edgeSeconds('public, max-age=3600, must-revalidate')).toBe(EDGE_TTL.maxSeconds);
+    expect(edgeSeconds('public, max-age=3600, s-maxage=7')).toBe(7);
+    expect(edgeSeconds(undefined)).toBe(EDGE_TTL.defaultSeconds);
+    expect(EDGE_TTL.maxSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('answers a miss with the stored 404 page, kept for seconds only', async () => {
+    const { put, get, clock } = rig();
+    put('404.html', 'nothing here', CACHE_CONTROL.notFound);
+    const missing = await get('/articles/new.html');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toBe('nothing here');
+    put('articles/new.html', 'now it exists', CACHE_CONTROL.page);
+    expect((await get('/articles/new.html')).status).toBe(404);
+    clock.now += EDGE_ERROR_SECONDS * 1000;
+    const found = await get('/articles/new.html');
+    expect(found).toMatchObject({ status: 200, body: 'now it exists' });
+  });
+
+  it('serves folder indexes and redirects a folder named without its slash, as the deployed function does', async () => {
+    const { put, get } = rig();
+    put('tags/index.html', 'all tags', CACHE_CONTROL.listing);
+    put('index.html', 'home', CACHE_CONTROL.listing);
+    expect((await get('/tags/')).body).toBe('all tags');
+    expect((await get('/')).body).toBe('home');
+    const redirect = await get('/tags?x=1');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('/tags/');
+  });
+
+  it('adds the security headers of the response headers policy to every answer, and CORS for browsers', async () => {
+    const { put, get } = rig();
+    put('feed.json', '{}', CACHE_CONTROL.feed);
+    for (const res of [await get('/feed.json'), await get('/missing.html'), await get('/tags')]) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'strict-origin-when-cross-origin',
+      });
+      expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+; includeSubDomains$/);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const cors = await get('/feed.json', { origin: 'https://reader.example' });
+    expect(cors.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('names the hubs and the feed itself in a Link header on feeds only (WebSub discovery)', async () => {
+    const hubs = ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'];
+    const { put, get } = rig(hubs);
+    for (const key of ['rss.xml', 'tags/world/atom.xml', 'authors/sam/feed.json', 'index.html'])
+      put(key, key, CACHE_CONTROL.feed);
+    put('articles/rss.xml', 'not a feed', CACHE_CONTROL.page);
+    const link = async (url: string, headers = {}) => (await get(url, headers)).headers.link;
+    const expected = (path: string) =>
+      `<https://hub.example/>; rel="hub", <https://pubsubhubbub.appspot.com/>; rel="hub", <https://news.example.com${path}>; rel="self"`;
+    expect(await link('/rss.xml')).toBe(expected('/rss.xml'));
+    expect(await link('/tags/world/atom.xml')).toBe(expected('/tags/world/atom.xml'));
+    expect(await link('/authors/sam/feed.json')).toBe(expected('/authors/sam/feed.json'));
+    const etag = (await get('/rss.xml')).headers.etag;
+    const notModified = await get('/rss.xml', { 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.link).toBe(expected('/rss.xml'));
+    expect(await link('/index.html')).toBeUndefined();
+    expect(await link('/articles/rss.xml')).toBeUndefined();
+    expect(await link('/tags/gone/rss.xml')).toBeUndefined();
+  });
+
+  it('asks the origin once for concurrent misses of one path', async () => {
+    const { put, get, reads } = rig();
+    put('rss.xml', 'feed', CACHE_CONTROL.feed);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get('/rss.xml')));
+    expect(answers.map((a) => a.body)).toEqual(Array(5).fill('feed'));
+    expect(reads).toEqual(['rss.xml']);
+  });
+});
