@@ -42,7 +42,7 @@ export class FeedpubAppStack extends Stack {
     this.site = new SiteDistribution(this, 'Site', {
       site: props.site,
       domain: config.domain,
-      hubs: [],
+      hubs: config.hubs,
       siteOrigin: config.siteUrl
         ? new URL(config.siteUrl).origin
         : config.domain && `https://${config.domain.name}`,
@@ -54,6 +54,7 @@ export class FeedpubAppStack extends Stack {
       description: config.feedDescription,
       language: config.feedLanguage,
       itemLimit: config.itemLimit,
+      hubs: config.hubs,
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {

@@ -10,6 +10,8 @@ export interface FeedpubConfig {
   readonly siteUrl: string | undefined;
   readonly domain: { readonly name: string; readonly certificateArn: string } | undefined;
   readonly itemLimit: number;
+  /** WebSub hubs (`websubHubs`; unset: Google's public hub, `none`: no hub). */
+  readonly hubs: readonly string[];
   readonly feedTitle: string;
   readonly feedDescription: string;
   readonly feedLanguage: string;
@@ -73,6 +75,7 @@ export function readConfig(node: Node): FeedpubConfig {
     siteUrl: site.url,
     domain: domainOf(text('domainName'), text('certificateArn')),
     itemLimit: site.itemLimit,
+    hubs: site.hubs ?? [],
     feedTitle: site.title,
     feedDescription: site.description,
     feedLanguage: site.language,

@@ -27,6 +27,7 @@ export interface BuildOptions {
   json?: string;
   siteUrl: string;
   itemLimit?: number;
+  hub?: readonly string[];
   strict: boolean;
   clean: boolean;
   s3Port?: number;
@@ -93,7 +94,7 @@ export async function build(options: BuildOptions): Promise<number> {
     progress.expect(files.length);
     const pipeline = await startPipeline({
       aws,
-      site: siteConfig(options.siteUrl, options.itemLimit),
+      site: siteConfig(options.siteUrl, options.itemLimit, options.hub),
       releaseIntervalMs: 0,
       onIngest: (outcome) => {
         if (outcome.kind === 'applied') outcomes.set(outcome.report.key, outcome);

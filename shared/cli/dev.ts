@@ -23,6 +23,7 @@ export interface DevOptions {
   dynamoPort?: number;
   siteUrl?: string;
   itemLimit?: number;
+  hub?: readonly string[];
   dataDir: string;
   inbox: string;
   fresh: boolean;
@@ -68,7 +69,7 @@ export async function dev(options: DevOptions): Promise<void> {
     resources.add(server.close);
     prepareDataDir(dataDir, options.fresh);
     const createdInbox = ensureInbox(inbox);
-    const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit);
+    const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit, options.hub);
     const previousUrl = rememberSiteUrl(dataDir, site.url);
     print('feedpub: starting DynamoDB Local and s3rver…');
 
@@ -109,6 +110,7 @@ export async function dev(options: DevOptions): Promise<void> {
       s3: aws.s3,
       bucket: aws.names.siteBucket,
       siteOrigin: new URL(site.url).origin,
+      hubs: site.hubs,
     });
     if (stopRequested()) return;
 

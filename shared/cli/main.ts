@@ -7,6 +7,7 @@ import { CliError } from './errors.ts';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_S3_PORT,
+  hubOption,
   itemLimitOption,
   PLACEHOLDER_SITE_URL,
   portOption,
@@ -48,6 +49,7 @@ const ENV_HELP = `
 Environment (as the functions read it; a flag wins over its variable):
 ${SETTING_NAMES.map((name) => `  ${SITE_SETTINGS[name].env.padEnd(18)}${SITE_SETTINGS[name].help}`).join('\n')}`;
 
+const HUB_HELP = `a WebSub hub the feeds name (repeat for more); default ${SITE_SETTINGS.hubs.env}, else none`;
 const ITEM_LIMIT_HELP = `${SITE_SETTINGS.itemLimit.help}; default ${SITE_SETTINGS.itemLimit.env}, else ${SITE_SETTINGS.itemLimit.default}`;
 
 function program(setExitCode: (code: number) => void): Command {
@@ -74,6 +76,7 @@ function program(setExitCode: (code: number) => void): Command {
       siteUrlOption,
     )
     .option('--item-limit <n>', ITEM_LIMIT_HELP, itemLimitOption)
+    .option('--hub <url>', HUB_HELP, hubOption)
     .option(
       '--inbox <dir>',
       'folder mirrored to the inbox bucket (created with a sample article if missing)',
@@ -100,6 +103,7 @@ function program(setExitCode: (code: number) => void): Command {
       siteUrlOption,
     )
     .option('--item-limit <n>', ITEM_LIMIT_HELP, itemLimitOption)
+    .option('--hub <url>', HUB_HELP, hubOption)
     .option('--strict', 'exit 1 if any article is rejected', false)
     .option('--clean', 'empty a non-empty --out folder first', false)
     .option('--s3-port <port>', 's3rver port (default: any free port)', portOption)

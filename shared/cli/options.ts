@@ -25,6 +25,14 @@ export function itemLimitOption(value: string): number {
   return fromFlag(() => parseSetting('itemLimit', value, 'flag'));
 }
 
+/** --hub, repeatable: each adds its hubs to the ones before. */
+export function hubOption(value: string, previous: readonly string[] = []): readonly string[] {
+  const hubs = fromFlag(() => parseSetting('hubs', value, 'flag')) ?? [];
+  const twice = hubs.find((hub) => previous.includes(hub));
+  if (twice) throw new CliError(`--hub: "${twice}" is named twice`);
+  return [...previous, ...hubs];
+}
+
 export function siteUrlOption(value: string): string {
   return fromFlag(() => parseSetting('url', value, 'flag'));
 }
@@ -38,9 +46,13 @@ export function siteUrlFromEnv(): string | undefined {
  * Title, description and language come from the same variables the functions read, as does
  * the item limit when no flag gives one; unset or blank means the schema's default.
  */
-export function siteConfig(url: string, itemLimit: number | undefined): SiteConfig {
+export function siteConfig(
+  url: string,
+  itemLimit: number | undefined,
+  hubs?: readonly string[],
+): SiteConfig {
   const fromVariables = fromEnv(() =>
-    readSettings('env', (name) => process.env[name], { url, itemLimit }),
+    readSettings('env', (name) => process.env[name], { url, itemLimit, hubs }),
   );
   return { ...fromVariables, url };
 }

@@ -22,6 +22,8 @@ export interface Setting<T> {
   readonly help: string;
   /** Used when the setting is unset or blank; undefined: the reader decides (the site URL). */
   readonly default: T | undefined;
+  /** The default of a deployed stack, where it differs (read from the CDK context). */
+  readonly deployedDefault?: T;
   /** Checks trimmed text; throws a SettingError whose message starts with `where`. */
   readonly parse: (text: string, where: string) => T;
 }
@@ -29,6 +31,37 @@ export interface Setting<T> {
 export type SettingName = keyof SiteConfig;
 
 export const MAX_ITEM_LIMIT = 1000;
+
+/**
+ * Google's public WebSub hub: free, no account, run since 2009 (as PubSubHubbub), and the hub
+ * WordPress's WebSub plugin names by default; Feedly, Inoreader and NewsBlur take pings
+ * through any hub a feed names.
+ */
+export const DEFAULT_HUB = 'https://pubsubhubbub.appspot.com/';
+
+/**
+ * A list of hub URLs, comma- or space-separated: each an absolute http(s) URL, none twice;
+ * `none` for no hub at all.
+ */
+function parseHubs(text: string, where: string): readonly string[] {
+  const hubs: string[] = [];
+  if (text.toLowerCase() === 'none') return hubs;
+  for (const raw of text.split(/[\s,]+/).filter(Boolean)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new SettingError(`${where}: "${raw}" is not an absolute URL (example: ${DEFAULT_HUB})`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new SettingError(`${where}: "${raw}" must use https (or http)`);
+    if (url.username || url.password || url.hash)
+      throw new SettingError(`${where}: "${raw}" may carry no credentials and no #fragment`);
+    if (hubs.includes(url.href)) throw new SettingError(`${where}: "${raw}" is named twice`);
+    hubs.push(url.href);
+  }
+  return hubs;
+}
 
 export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]> } = {
   url: {
@@ -88,6 +121,15 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
       return limit;
     },
   },
+  hubs: {
+    context: 'websubHubs',
+    env: ENV.siteHubs,
+    flag: '--hub',
+    help: `WebSub hubs the feeds name and publish pings, comma-separated (deployed default: ${DEFAULT_HUB}; locally none)`,
+    default: [],
+    deployedDefault: [DEFAULT_HUB],
+    parse: parseHubs,
+  },
 };
 
 /** In declaration order, which is also the order of the functions' environment variables. */
@@ -133,7 +175,11 @@ export function readSettings(
 ): SiteSettings {
   const values: Partial<Record<SettingName, unknown>> = {};
   for (const name of SETTING_NAMES) {
-    values[name] = given[name] ?? readSetting(name, lookup(whereOf(name, origin)), origin);
+    const deployed = origin === 'context' ? SITE_SETTINGS[name].deployedDefault : undefined;
+    const raw = lookup(whereOf(name, origin));
+    const unset = raw === undefined || raw.trim() === '';
+    values[name] =
+      given[name] ?? (unset && deployed !== undefined ? deployed : readSetting(name, raw, origin));
   }
   return values as SiteSettings;
 }
@@ -141,6 +187,10 @@ export function readSettings(
 /** The environment variables that hand `site` to the functions (siteConfigFromEnv reads them). */
 export function settingsEnvironment(site: SiteConfig): Record<string, string> {
   return Object.fromEntries(
-    SETTING_NAMES.map((name) => [SITE_SETTINGS[name].env, String(site[name])]),
+    SETTING_NAMES.map((name) => {
+      const value = site[name];
+      const text = Array.isArray(value) ? (value.length ? value.join(',') : 'none') : value;
+      return [SITE_SETTINGS[name].env, String(text ?? '')];
+    }),
   );
 }

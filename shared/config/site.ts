@@ -8,6 +8,8 @@ export interface SiteConfig {
   language: string;
   /** Items per feed, newest first. */
   itemLimit: number;
+  /** WebSub hubs every feed names, and publish pings (none when absent). */
+  hubs?: readonly string[];
 }
 
 export const DEFAULT_ITEM_LIMIT = 50;

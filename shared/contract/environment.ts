@@ -8,5 +8,6 @@ export const ENV = {
   siteDescription: 'SITE_DESCRIPTION',
   siteLanguage: 'SITE_LANGUAGE',
   itemLimit: 'ITEM_LIMIT',
+  siteHubs: 'SITE_WEBSUB_HUBS',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
 } as const;

@@ -1,5 +1,6 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
 import {
+  addHubLinks,
   cdata,
   ENCLOSURE,
   escapedAttr,
@@ -33,7 +34,12 @@ export const atom = {
     view.items.forEach((item, index) => {
       feed.addItem(atomItem(item, index, view.tagScheme));
     });
-    return finishAtom(finishXml(feed.atom1()), view);
+    return addHubLinks(
+      finishAtom(finishXml(feed.atom1()), view),
+      view.hubs,
+      /^( *)<link rel="self" [^>]*\/>$/m,
+      (href) => `<link rel="hub" href="${href}"/>`,
+    );
   },
 } as const;
 

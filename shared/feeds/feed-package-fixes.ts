@@ -53,6 +53,24 @@ export function textInCdata(value: string, marker = ''): string {
   return `${TEXT_OPEN}${marker}${value.replace(/[&<>]/g, (ch) => ENTITY[ch] ?? ch)}${TEXT_CLOSE}`;
 }
 
+/**
+ * One `rel="hub"` link per WebSub hub, right after the feed's self link (`feed` writes one hub
+ * at most). `linkOf` writes the element for a hub URL, already attribute-escaped.
+ */
+export function addHubLinks(
+  xml: string,
+  hubs: readonly string[],
+  selfLink: RegExp,
+  linkOf: (href: string) => string,
+): string {
+  if (hubs.length === 0) return xml;
+  return xml.replace(selfLink, (self, indent: string) =>
+    [self, ...hubs.map((hub) => `${indent}${linkOf(rawAttr(hub).replaceAll('"', '&quot;'))}`)].join(
+      '\n',
+    ),
+  );
+}
+
 /** Replaces the markers with the XML they stand for. */
 export function finishXml(xml: string): string {
   return xml

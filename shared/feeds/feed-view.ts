@@ -20,6 +20,8 @@ export interface FeedView {
   description: string;
   homeUrl: string;
   selfUrl: Record<FeedFormat, string>;
+  /** WebSub hubs to name beside the self link (W3C WebSub §4). */
+  hubs: readonly string[];
   language?: string;
   /** Newest item `updated`; EPOCH for an empty feed. Never the clock. */
   updated: Date;
@@ -44,6 +46,7 @@ export function buildFeedView({ feed, site, articles }: FeedInput): FeedView {
     selfUrl: Object.fromEntries(
       FEED_FORMATS.map((format) => [format, feedUrl(homeUrl, feed, format)]),
     ) as Record<FeedFormat, string>,
+    hubs: site.hubs ?? [],
     ...(language ? { language } : {}),
     updated: latest(items.map((item) => item.updated)),
     generator: GENERATOR,

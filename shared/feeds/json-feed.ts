@@ -13,6 +13,7 @@ export const jsonFeed = {
       title: view.title,
       home_page_url: view.homeUrl,
       feed_url: view.selfUrl.json,
+      ...(view.hubs.length > 0 ? { hubs: view.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
       description: view.description,
       ...(view.language ? { language: view.language } : {}),
       authors: [jsonAuthor(view.publisher)],

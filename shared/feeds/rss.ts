@@ -1,10 +1,10 @@
 import { Feed, type Item } from 'feed';
-import { cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
+import { addHubLinks, cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
-/** RSS 2.0 through `feed`, with content:encoded, dc:creator and an atom:link self. */
+/** RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. */
 export const rss = {
   key: 'rss',
   render(view: FeedView): string {
@@ -19,7 +19,12 @@ export const rss = {
       generator: text(view.generator),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
-    return finishXml(feed.rss2());
+    return addHubLinks(
+      finishXml(feed.rss2()),
+      view.hubs,
+      /^( *)<atom:link [^>]*rel="self"[^>]*\/>$/m,
+      (href) => `<atom:link href="${href}" rel="hub"/>`,
+    );
   },
 } as const;
 

@@ -13,11 +13,16 @@ const configWith = (context: Record<string, unknown>) =>
   readConfig(new App({ context, outdir }).node);
 
 describe('context', () => {
-  it('defaults: 50 items, English, no custom domain, site URL from CloudFront, no alarm e-mail', () => {
+  it('websubHubs=none: no hub, in the functions and at the edge', () => {
+    expect(configWith({ websubHubs: 'none' }).hubs).toEqual([]);
+  });
+
+  it("defaults: 50 items, English, Google's public WebSub hub, no custom domain, site URL from CloudFront, no alarm e-mail", () => {
     expect(configWith({})).toEqual({
       siteUrl: undefined,
       domain: undefined,
       itemLimit: 50,
+      hubs: ['https://pubsubhubbub.appspot.com/'],
       feedTitle: 'feedpub',
       feedDescription: 'Articles published with feedpub',
       feedLanguage: 'en',
@@ -38,6 +43,7 @@ describe('context', () => {
       'siteUrl',
       'tableWarmReads',
       'tableWarmWrites',
+      'websubHubs',
     ]);
   });
 
@@ -117,6 +123,8 @@ describe('context', () => {
     [{ tableWarmReads: '-20000' }, /tableWarmReads .* got "-20000"/],
     [{ tableWarmReads: '2e4' }, /tableWarmReads .* got "2e4"/],
     [{ tableWarmWrites: [8000] }, /tableWarmWrites must be a string/],
+    [{ websubHubs: 'hub.example' }, /websubHubs: "hub.example" is not an absolute URL/],
+    [{ websubHubs: 'ftp://hub.example/' }, /websubHubs: "ftp:\/\/hub.example\/" must use https/],
   ])('rejects %j at synth with a message naming the key', (context, message) => {
     expect(() => configWith(context)).toThrow(message);
     expect(() => configWith(context)).toThrow(/^feedpub context: /);
@@ -136,6 +144,7 @@ describe('context', () => {
         feedDescription: 'All the news',
         feedLanguage: 'fr',
         itemLimit: '25',
+        websubHubs: 'https://hub.example/websub, https://pubsubhubbub.appspot.com/',
       },
     });
     try {
@@ -149,8 +158,16 @@ describe('context', () => {
           SITE_DESCRIPTION: 'All the news',
           SITE_LANGUAGE: 'fr',
           ITEM_LIMIT: '25',
+          SITE_WEBSUB_HUBS: 'https://hub.example/websub,https://pubsubhubbub.appspot.com/',
         });
       }
+      // The edge names the same hubs in its Link header, and the feeds' own URL as self.
+      const functions = Object.values(t.service.findResources('AWS::CloudFront::Function'));
+      expect(functions.map((f) => f.Properties.FunctionCode)).toContainEqual(
+        expect.stringContaining(
+          'var HUBS = ["https://hub.example/websub","https://pubsubhubbub.appspot.com/"];\nvar ORIGIN = "https://news.example.com";',
+        ),
+      );
       const outputs = t.service.toJSON().Outputs;
       expect(outputs.SiteUrl.Value).toBe('https://news.example.com/');
       expect(outputs.RssFeedUrl.Value).toBe('https://news.example.com/rss.xml');

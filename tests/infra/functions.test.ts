@@ -64,6 +64,7 @@ describe.each(NAMES)('%s function', (name) => {
       SITE_DESCRIPTION: 'Articles published with feedpub',
       SITE_LANGUAGE: 'en',
       ITEM_LIMIT: '50',
+      SITE_WEBSUB_HUBS: 'https://pubsubhubbub.appspot.com/',
     });
   });
 

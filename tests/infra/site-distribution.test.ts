@@ -96,10 +96,15 @@ describe('CloudFront distribution', () => {
       return functions[id]?.Properties.FunctionCode;
     };
     expect(codeOf('viewer-request')).toBe(edgeRequestFunctionCode());
-    expect(codeOf('viewer-response')).toBe(edgeResponseFunctionCode({ hubs: [] }));
+    expect(codeOf('viewer-response')).toBe(
+      edgeResponseFunctionCode({ hubs: ['https://pubsubhubbub.appspot.com/'] }),
+    );
     const withDomain = custom.service.findResources('AWS::CloudFront::Function');
     expect(Object.values(withDomain).map((f) => f.Properties.FunctionCode)).toContain(
-      edgeResponseFunctionCode({ hubs: [], siteOrigin: 'https://news.example.com' }),
+      edgeResponseFunctionCode({
+        hubs: ['https://pubsubhubbub.appspot.com/'],
+        siteOrigin: 'https://news.example.com',
+      }),
     );
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../../shared/cli/errors.ts';
 import {
+  hubOption,
   itemLimitOption,
   siteConfig,
   siteUrlFromEnv,
@@ -8,6 +9,7 @@ import {
 } from '../../../shared/cli/options.ts';
 import { ConfigError, siteConfigFromEnv } from '../../../shared/config/env.ts';
 import {
+  DEFAULT_HUB,
   readSettings,
   SETTING_NAMES,
   type SettingName,
@@ -25,6 +27,8 @@ interface Row {
   readonly flag?: string;
   readonly parseFlag?: (value: string) => unknown;
   readonly fallback: SiteConfig[SettingName] | undefined;
+  /** What a deployed stack gets when the context leaves it unset, where that differs. */
+  readonly deployedFallback?: SiteConfig[SettingName];
   /** Raw text as it would be set, and the value it gives. */
   readonly good: readonly [raw: string, value: SiteConfig[SettingName]];
   /** Raw text, and the message for it given how the setting is named where it was set. */
@@ -81,6 +85,23 @@ const ROWS: readonly Row[] = [
     good: ['25', 25],
     bad: ['0', (where) => `${where} must be a whole number from 1 to 1000, got "0"`],
   },
+  {
+    name: 'hubs',
+    context: 'websubHubs',
+    env: 'SITE_WEBSUB_HUBS',
+    flag: '--hub',
+    parseFlag: (value) => hubOption(value, []),
+    fallback: [],
+    deployedFallback: [DEFAULT_HUB],
+    good: [
+      'https://hub.example/websub, http://127.0.0.1:9/hub',
+      ['https://hub.example/websub', 'http://127.0.0.1:9/hub'],
+    ],
+    bad: [
+      'ftp://hub.example/',
+      (where) => `${where}: "ftp://hub.example/" must use https (or http)`,
+    ],
+  },
 ];
 
 const fromContext = (context: Record<string, string>) =>
@@ -119,8 +140,9 @@ describe('the settings schema', () => {
     });
 
     it('defaults when unset or blank, in every place', () => {
-      expect(fromContext({})[row.name]).toEqual(row.fallback);
-      expect(fromContext({ [row.context]: '  ' })[row.name]).toEqual(row.fallback);
+      const deployed = row.deployedFallback ?? row.fallback;
+      expect(fromContext({})[row.name]).toEqual(deployed);
+      expect(fromContext({ [row.context]: '  ' })[row.name]).toEqual(deployed);
       if (row.name === 'url') return;
       expect(fromEnv({})[row.name]).toEqual(row.fallback);
       expect(fromEnv({ [row.env]: '' })[row.name]).toEqual(row.fallback);
@@ -198,6 +220,7 @@ describe('the settings schema', () => {
       description: 'All the news',
       language: 'pt-BR',
       itemLimit: 25,
+      hubs: ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'],
     };
     const environment = settingsEnvironment(site);
     expect(environment).toEqual({
@@ -206,7 +229,25 @@ describe('the settings schema', () => {
       SITE_DESCRIPTION: 'All the news',
       SITE_LANGUAGE: 'pt-BR',
       ITEM_LIMIT: '25',
+      SITE_WEBSUB_HUBS: 'https://hub.example/,https://pubsubhubbub.appspot.com/',
     });
     expect(siteConfigFromEnv(environment)).toEqual(site);
+    const none = settingsEnvironment({ ...site, hubs: [] });
+    expect(none.SITE_WEBSUB_HUBS).toBe('none');
+    expect(siteConfigFromEnv(none).hubs).toEqual([]);
+  });
+
+  it('hubs: none, repeated --hub flags, and no hub named twice', () => {
+    expect(fromContext({ websubHubs: 'none' }).hubs).toEqual([]);
+    expect(hubOption('https://b.example/', hubOption('https://a.example/', []))).toEqual([
+      'https://a.example/',
+      'https://b.example/',
+    ]);
+    expect(() => fromContext({ websubHubs: 'https://a.example/ https://a.example/' })).toThrow(
+      'websubHubs: "https://a.example/" is named twice',
+    );
+    expect(() => hubOption('https://a.example/', ['https://a.example/'])).toThrow(
+      '--hub: "https://a.example/" is named twice',
+    );
   });
 });

@@ -81,6 +81,36 @@ describe('renderFeed maps articles to items', () => {
   const { rss, atom, json } = rendered.site as Record<FeedFormat, string>;
   const entry = (n: number) => `/${a('feed')}/${a('entry')}[${n}]`;
 
+  it('names its WebSub hubs beside its self link, in all three formats (W3C WebSub §4)', () => {
+    const hubs = ['https://pubsubhubbub.appspot.com/', 'https://hub.example/websub?a=1&b=2'];
+    const out = renderFeed({ feed: tag, site: { ...site, hubs }, articles: [article()] });
+    const self = selfOf('tag', 'rss');
+    expect(xpathString(out.rss, "/rss/channel/*[local-name()='link'][@rel='self']/@href")).toBe(
+      self,
+    );
+    for (const [i, hub] of hubs.entries()) {
+      const n = i + 1;
+      expect(
+        xpathString(out.rss, `(/rss/channel/*[local-name()='link'][@rel='hub'])[${n}]/@href`),
+      ).toBe(hub);
+      expect(xpathString(out.atom, `(/${a('feed')}/${a('link')}[@rel='hub'])[${n}]/@href`)).toBe(
+        hub,
+      );
+    }
+    expect(JSON.parse(out.json).hubs).toEqual(hubs.map((url) => ({ type: 'WebSub', url })));
+    const paths = writeTemp({ 'hubs.atom.xml': out.atom, 'hubs.rss.xml': out.rss });
+    const files = Object.values(paths);
+    expect([...xmllintProblems(files).values()].flat()).toEqual([]);
+    expect(jingProblems([paths['hubs.atom.xml'] ?? '']).get(paths['hubs.atom.xml'] ?? '')).toEqual(
+      [],
+    );
+    expect(rssProblems(out.rss, self)).toEqual([]);
+    expect(jsonFeedProblems(out.json, selfOf('tag', 'json'))).toEqual([]);
+    // Without hubs, none is named.
+    expect(xpathCount(rendered.tag?.rss ?? '', "//*[@rel='hub']")).toBe(0);
+    expect(JSON.parse(rendered.tag?.json ?? '{}').hubs).toBeUndefined();
+  });
+
   it('uses the guid as RSS guid, Atom id and JSON id', () => {
     const guid = latestArticles[1]?.guid;
     expect(xpathString(rss, "/rss/channel/item[2]/guid[@isPermaLink='false']")).toBe(guid);
