@@ -6,6 +6,7 @@ import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { HttpHubNotifier } from '../../shared/stores/http-hub-notifier.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
@@ -22,6 +23,7 @@ const bucket = new S3SiteBucket({
 });
 
 export const handler = createPublishHandler(
-  { feeds, ledger, bucket, config },
+  // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds.
+  { feeds, ledger, bucket, config, notifier: new HttpHubNotifier() },
   { logger: new Logger(), metrics: new Metrics() },
 );

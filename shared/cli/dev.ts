@@ -4,6 +4,7 @@ import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { startInboxMirror } from '../local/inbox-mirror.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { startSiteServer } from '../local/site-server.ts';
+import { HttpHubNotifier } from '../stores/http-hub-notifier.ts';
 import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
 import {
@@ -90,6 +91,7 @@ export async function dev(options: DevOptions): Promise<void> {
     const pipeline = await startPipeline({
       aws,
       site,
+      notifier: new HttpHubNotifier(),
       onIngest: (outcome) => {
         for (const text of describeOutcome(outcome)) print(text);
         progress.complete();

@@ -23,4 +23,6 @@ export const METRICS = {
   publishFailedRecords: 'publishFailedRecords',
   /** Feeds or pages one publish invocation could not render or write, 0 included. */
   renderFailures: 'renderFailures',
+  /** WebSub hubs that refused every attempt to notify them of a batch, 0 included. */
+  hubNoticesFailed: 'hubNoticesFailed',
 } as const;

@@ -42,6 +42,12 @@ export function feedPath(feed: FeedLocation, format: FeedFormat): string {
   return `${feedDir(feed)}${FEED_FILE[format]}`;
 }
 
+/** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
+export function isFeedPath(path: string): boolean {
+  const match = /^(?:(?:tags|authors)\/[^/]+\/)?([^/]+)$/.exec(path);
+  return match !== null && Object.values(FEED_FILE).includes(match[1] ?? '');
+}
+
 export function articlePath(id: string): string {
   return `articles/${id}.html`;
 }

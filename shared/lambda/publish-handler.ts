@@ -2,6 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { METRICS } from '../contract/metrics.ts';
+import type { HubNotifier } from '../ports/hub-notifier.ts';
+import { type Announcement, announceChanges } from '../publish/announce-changes.ts';
 import {
   type PublishDeps,
   type PublishResult,
@@ -18,9 +20,40 @@ export interface PublishObservability {
 }
 
 export function createPublishHandler(
-  deps: PublishDeps,
+  deps: PublishDeps & {
+    /** Tells the site's WebSub hubs (config.hubs) which feeds a batch changed. */
+    notifier?: HubNotifier;
+  },
   { logger, metrics, onPublished }: PublishObservability,
 ) {
+  /** After the batch, never instead of it: a hub's trouble is logged and counted, not thrown. */
+  const announce = async (written: string[]) => {
+    if (!deps.notifier) return;
+    let announcement: Announcement;
+    try {
+      announcement = await announceChanges(written, {
+        notifier: deps.notifier,
+        config: deps.config,
+      });
+    } catch (error) {
+      logger.error('WebSub notices failed', { error: error as Error });
+      metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, deps.config.hubs?.length ?? 0);
+      return;
+    }
+    if (announcement.delivered.length > 0)
+      logger.info('WebSub hubs notified', {
+        topics: announcement.topics,
+        hubs: announcement.delivered,
+      });
+    for (const { hub, error } of announcement.failed)
+      logger.error('a WebSub hub refused every notice', {
+        hub,
+        topics: announcement.topics,
+        error: error as Error,
+      });
+    metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, announcement.failed.length);
+  };
+
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     try {
       const changes = articleChanges(event.Records);
@@ -35,6 +68,7 @@ export function createPublishHandler(
       });
       for (const failure of result.failures)
         logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
+      await announce(result.written);
       onPublished?.(result);
       metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
       metrics.addMetric('filesDeleted', MetricUnit.Count, result.deleted.length);

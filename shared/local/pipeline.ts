@@ -14,6 +14,7 @@ import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
 import { createPublishHandler } from '../lambda/publish-handler.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
+import type { HubNotifier } from '../ports/hub-notifier.ts';
 import type { PublishResult } from '../publish/publish-changes.ts';
 import { releaseDue } from '../release/release-due.ts';
 import { DynamoArticleTable } from '../stores/article-table.ts';
@@ -53,6 +54,11 @@ export interface PipelineOptions {
   publishHandler?: (real: PublishHandler) => PublishHandler;
   /** Wraps or replaces the real ingest handler: a benchmark counts concurrent invocations. */
   ingestHandler?: (real: IngestHandler) => IngestHandler;
+  /**
+   * Tells the site's hubs (site.hubs) of each batch's changed feeds, as the deployed publish
+   * does: `feedpub dev` passes one; `feedpub build` none (its files are not served yet).
+   */
+  notifier?: HubNotifier;
   now?: () => Date;
 }
 
@@ -101,6 +107,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
       bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
       config: site,
+      notifier: options.notifier,
     },
     { ...quietObservability(), onPublished: options.onPublish },
   );

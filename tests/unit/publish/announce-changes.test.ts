@@ -1,0 +1,130 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { SiteConfig } from '../../../shared/config/site.ts';
+import type { HubNotifier } from '../../../shared/ports/hub-notifier.ts';
+import { ANNOUNCE_DELAY_MS, announceChanges } from '../../../shared/publish/announce-changes.ts';
+import { HttpHubNotifier, HubRefusedError } from '../../../shared/stores/http-hub-notifier.ts';
+
+const HUB_A = 'https://hub-a.example/';
+const HUB_B = 'https://hub-b.example/websub';
+const config: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Example News',
+  description: 'Tests',
+  language: 'en',
+  itemLimit: 50,
+  hubs: [HUB_A, HUB_B],
+};
+
+/** A notifier that records each call and fails a hub as many times as told. */
+function recorder(failures: Record<string, number> = {}) {
+  const calls: { hub: string; topics: readonly string[]; at: number }[] = [];
+  const clock = { now: 0 };
+  const notifier: HubNotifier = {
+    async notify(hub, topics) {
+      calls.push({ hub, topics, at: clock.now });
+      if ((failures[hub] ?? 0) > 0) {
+        failures[hub] = (failures[hub] ?? 0) - 1;
+        throw new HubRefusedError(hub, 'answered HTTP 503');
+      }
+    },
+  };
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    clock.now += ms;
+  };
+  return { calls, clock, notifier, sleep, sleeps };
+}
+
+describe('announceChanges', () => {
+  it('tells each hub once which feeds the batch changed, after the edge lets their copies go', async () => {
+    const { calls, notifier, sleep } = recorder();
+    const written = [
+      'articles/a.html',
+      'tags/world/rss.xml',
+      'rss.xml',
+      'feed.json',
+      'index.html',
+      'authors/sam-lee/atom.xml',
+      'feeds.opml',
+      'rss.xml',
+    ];
+    const result = await announceChanges(written, { notifier, config, sleep });
+    const topics = [
+      'https://news.example.com/authors/sam-lee/atom.xml',
+      'https://news.example.com/feed.json',
+      'https://news.example.com/rss.xml',
+      'https://news.example.com/tags/world/rss.xml',
+    ];
+    expect(result.topics).toEqual(topics);
+    expect(calls).toEqual([
+      { hub: HUB_A, topics, at: ANNOUNCE_DELAY_MS },
+      { hub: HUB_B, topics, at: ANNOUNCE_DELAY_MS },
+    ]);
+    expect(ANNOUNCE_DELAY_MS).toBeGreaterThan(1000);
+    expect(result.failed).toEqual([]);
+  });
+
+  it('sends nothing when no feed changed, or when the site names no hub', async () => {
+    const { calls, notifier, sleep } = recorder();
+    await announceChanges(['articles/a.html', 'index.html'], { notifier, config, sleep });
+    await announceChanges(['rss.xml'], { notifier, config: { ...config, hubs: [] }, sleep });
+    await announceChanges(['rss.xml'], { notifier, config: { ...config, hubs: undefined }, sleep });
+    expect(calls).toEqual([]);
+  });
+
+  it('asks a refusing hub again with backoff, and reports one that never takes it without failing', async () => {
+    const { calls, notifier, sleep, sleeps } = recorder({ [HUB_A]: 1, [HUB_B]: 5 });
+    const result = await announceChanges(['rss.xml'], { notifier, config, sleep, backoffMs: 100 });
+    expect(calls.filter((c) => c.hub === HUB_A)).toHaveLength(2);
+    expect(calls.filter((c) => c.hub === HUB_B)).toHaveLength(3);
+    // The wait for the edge, then A's one pause and B's two, doubling.
+    expect(sleeps[0]).toBe(ANNOUNCE_DELAY_MS);
+    expect(sleeps.slice(1).sort((a, b) => a - b)).toEqual([100, 100, 200]);
+    expect(result.delivered).toEqual([{ hub: HUB_A, attempts: 2 }]);
+    expect(result.failed.map((f) => [f.hub, (f.error as Error).message])).toEqual([
+      [HUB_B, `WebSub hub ${HUB_B}: answered HTTP 503`],
+    ]);
+  });
+});
+
+describe('HttpHubNotifier', () => {
+  it('POSTs hub.mode=publish and one hub.url per topic, form-encoded; refuses a non-2xx answer', async () => {
+    const received: { type?: string; body: string }[] = [];
+    let status = 204;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push({ type: req.headers['content-type'], body });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hub = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const notifier = new HttpHubNotifier();
+      await notifier.notify(hub, ['https://n.example/rss.xml', 'https://n.example/a b&c.xml']);
+      const form = new URLSearchParams(received[0]?.body);
+      expect(received[0]?.type).toBe('application/x-www-form-urlencoded');
+      expect(form.get('hub.mode')).toBe('publish');
+      expect(form.getAll('hub.url')).toEqual([
+        'https://n.example/rss.xml',
+        'https://n.example/a b&c.xml',
+      ]);
+      status = 500;
+      await expect(notifier.notify(hub, ['https://n.example/rss.xml'])).rejects.toThrow(
+        `WebSub hub ${hub}: answered HTTP 500`,
+      );
+      await expect(
+        new HttpHubNotifier().notify('http://127.0.0.1:9/', ['https://n.example/rss.xml']),
+      ).rejects.toThrow(/no answer/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
