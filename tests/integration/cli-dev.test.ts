@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFoldersApart } from '../../shared/cli/dev-folders.ts';
+import { CACHE_CONTROL, CONTENT_SECURITY_POLICY } from '../../shared/contract/edge.ts';
 import { launchChromium } from '../e2e/chromium.ts';
 import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
 import { LOOPBACK, listenersOf } from '../support/listeners.ts';
@@ -127,6 +128,18 @@ describe('feedpub dev', () => {
     // fetch() would resolve the dots itself: send the raw path.
     expect(await rawStatus(port, '/%2e%2e/%2e%2e/etc/passwd')).toBe(400);
     expect(await rawStatus(port, '/../articles')).toBe(400);
+  });
+
+  it('serves through the model of the deployed edge: its headers, its lifetimes, its folder rules', async () => {
+    const feed = await fetch(`${base}rss.xml`);
+    expect(feed.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(feed.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(feed.headers.get('cache-control')).toBe(CACHE_CONTROL.feed);
+    expect(feed.headers.get('x-cache')).toMatch(/^(Hit|Miss) from feedpub-edge$/);
+    expect(feed.headers.get('link')).toBe(`<${base}rss.xml>; rel="self"`);
+    const folder = await fetch(`${base}tags`, { redirect: 'manual' });
+    expect([folder.status, folder.headers.get('location')]).toEqual([301, '/tags/']);
+    expect((await fetch(`${base}tags/`)).status).toBe(200);
   });
 
   it('serves pages a browser reads: feed autodiscovery links and the article text', async () => {
