@@ -24,6 +24,7 @@ const HANDLER_ENV = {
   INBOX_BUCKET: 'bench-inbox',
   SITE_BUCKET: 'bench-site',
   SITE_URL: 'https://example.com/',
+  INGEST_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-dlq',
   AWS_REGION: 'us-east-1',
 };
 
