@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import { keys } from '../contract/table.ts';
