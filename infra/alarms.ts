@@ -118,6 +118,18 @@ export class Alarms extends Construct {
     });
   }
 
+  /**
+   * A WebSub hub refused every attempt for three batches in 15 minutes: subscribers there stop
+   * hearing of changes (they still poll). One refusal is a hub's bad minute, not an alarm.
+   */
+  hubNotices(id: string): Alarm {
+    return this.alarm(id, 'A WebSub hub keeps refusing notices of changed feeds', {
+      metric: this.custom(METRICS.services.publish, METRICS.hubNoticesFailed, Duration.minutes(15)),
+      threshold: 3,
+      evaluationPeriods: 1,
+    });
+  }
+
   /** The oldest upload in the inbox queue has waited MAX_QUEUE_AGE: backlog or retries. */
   queueAge(id: string, queue: IQueue): Alarm {
     return this.alarm(id, `Uploads waiting over ${MAX_QUEUE_AGE.toMinutes()} minutes for ingest`, {

@@ -79,6 +79,7 @@ export class FeedpubAppStack extends Stack {
     this.alarms.ingestFailures('IngestFailedRecords');
     this.alarms.publishFailures('PublishFailedRecords');
     this.alarms.renderFailures('PublishRenderFailures');
+    this.alarms.hubNotices('WebSubHubsRefusing');
     this.alarms.queueAge('InboxQueueAge', this.ingestion.queue);
     this.alarms.tableThrottles('TableThrottled', props.table);
     this.alarms.throttles('IngestThrottles', this.ingestion.ingest);

@@ -40,7 +40,7 @@ const alarmOn = (metric: string, dimension: string, value: unknown) => {
 
 describe('alarms', () => {
   it('every alarm notifies the topic on ALARM and OK, and ignores missing data', () => {
-    expect(alarms()).toHaveLength(15);
+    expect(alarms()).toHaveLength(16);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
@@ -98,6 +98,7 @@ describe('alarms before the DLQ', () => {
       { Period: 60, Threshold: 1, EvaluationPeriods: 2, DatapointsToAlarm: 2 },
     ],
     ['publish', METRICS.renderFailures, { Period: 60, Threshold: 1, EvaluationPeriods: 1 }],
+    ['publish', METRICS.hubNoticesFailed, { Period: 900, Threshold: 3, EvaluationPeriods: 1 }],
   ] as const)('%s: %s, a Powertools metric, as that function emits it', (name, metric, policy) => {
     const service = METRICS.services[name];
     const alarm = alarmOn(metric, METRICS.serviceDimension, service);
