@@ -74,9 +74,14 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
     }
   }
   if (event.kind === 'removed') return remove(event, source, deps);
+  // A version deleted for good: publish what the key holds now (its current version), or
+  // nothing if that is a delete marker. The event is the newest for the key, so it decides.
+  const current = event.kind === 'version-removed';
+  const decided: ObjectEvent = current ? { ...event, versionId: undefined } : event;
   let parsed: ParseResult;
   try {
-    const body = await deps.inbox.read(event.key, event.versionId);
+    const body = await deps.inbox.read(event.key, decided.versionId);
+    if (!body && current) return remove(decided, source, deps);
     if (!body)
       return {
         kind: 'ignored',
@@ -85,10 +90,10 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
       };
     parsed = await (deps.parse ?? parseInProcess)({ key: event.key, body, siteUrl: deps.siteUrl });
   } catch (error) {
-    if (error instanceof ArticleRejectedError) return reject(event, source, error, deps);
+    if (error instanceof ArticleRejectedError) return reject(decided, source, error, deps);
     throw error;
   }
-  return upsert(event, source, parsed, deps);
+  return upsert(decided, source, parsed, deps);
 }
 
 function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {

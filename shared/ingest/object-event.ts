@@ -1,6 +1,11 @@
 /** One S3 object event, decoded: the plain values ingest works on. */
 export interface ObjectEvent {
-  kind: 'created' | 'removed';
+  /**
+   * `version-removed`: one version was deleted for good in a versioned bucket (a noncurrent
+   * version, or a delete marker: an undone delete). The key may still have a current version,
+   * and that, not the event, says what is published.
+   */
+  kind: 'created' | 'removed' | 'version-removed';
   bucket: string;
   /** Decoded object key (`+` and percent-encoding undone). */
   key: string;

@@ -34,13 +34,18 @@ export function objectEventsFromMessage(body: string): ObjectEvent[] {
 
 function toObjectEvent(record: S3EventRecordShape, index: number): ObjectEvent[] {
   const name = String(record.eventName ?? '');
+  const object = record.s3?.object;
+  const versioned = typeof object?.versionId === 'string' && object.versionId !== '';
+  // In a versioned bucket a plain delete is `DeleteMarkerCreated`; `Delete` with a version id
+  // removed one version for good (an old one, or the marker of an undone delete).
   const kind = name.startsWith('ObjectCreated:')
     ? 'created'
-    : name.startsWith('ObjectRemoved:')
-      ? 'removed'
-      : undefined;
+    : name === 'ObjectRemoved:Delete' && versioned
+      ? 'version-removed'
+      : name.startsWith('ObjectRemoved:')
+        ? 'removed'
+        : undefined;
   if (!kind) return [];
-  const object = record.s3?.object;
   const bucket = record.s3?.bucket?.name;
   if (
     typeof object?.key !== 'string' ||

@@ -164,6 +164,58 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     ]);
   });
 
+  it('in a versioned inbox, publishes what the key holds now, whatever version an event removed', async () => {
+    // s3rver keeps no versions: what it holds stands for the key's current version, and each
+    // event carries the version id S3 would send.
+    h = await ingestHarness();
+    const live = async () => {
+      const stored = await h.table.getArticle('a');
+      return stored?.article.status === 'live' ? stored.article.title : undefined;
+    };
+    await h.inbox.put('articles/a.md', md('Second version', ['one']));
+    await h.handler(sqsEvent(h.versionEvent('ObjectCreated:Put', 'articles/a.md', '02', 'v2')));
+    expect(await live()).toBe('Second version');
+
+    // A cleanup job deletes the old version v1 for good: the current one stays published.
+    await h.handler(sqsEvent(h.versionEvent('ObjectRemoved:Delete', 'articles/a.md', '03', 'v1')));
+    expect(await live()).toBe('Second version');
+
+    // A plain delete puts a delete marker on top: nothing is current, nothing is published.
+    await h.inbox.remove('articles/a.md');
+    await h.handler(
+      sqsEvent(h.versionEvent('ObjectRemoved:DeleteMarkerCreated', 'articles/a.md', '04', 'm1')),
+    );
+    expect(await live()).toBeUndefined();
+
+    // Deleting the marker undoes the delete: v2 is current again and published again.
+    await h.inbox.put('articles/a.md', md('Second version', ['one']));
+    await h.handler(sqsEvent(h.versionEvent('ObjectRemoved:Delete', 'articles/a.md', '05', 'm1')));
+    expect(await live()).toBe('Second version');
+
+    // An older version copied over the current one (a restore) is a new version: published.
+    await h.inbox.put('articles/a.md', md('First version', ['one']));
+    await h.handler(sqsEvent(h.versionEvent('ObjectCreated:Copy', 'articles/a.md', '06', 'v3')));
+    expect(await live()).toBe('First version');
+
+    // Events that arrive late change nothing: the newest one decided.
+    await h.handler(sqsEvent(h.versionEvent('ObjectRemoved:Delete', 'articles/a.md', '03', 'v1')));
+    await h.handler(
+      sqsEvent(h.versionEvent('ObjectRemoved:DeleteMarkerCreated', 'articles/a.md', '04', 'm1')),
+    );
+    expect(await live()).toBe('First version');
+    expect(h.outcomes.map((o) => (o.kind === 'applied' ? o.report.status : o.kind))).toEqual([
+      'published',
+      'unchanged',
+      'deleted',
+      'published',
+      'updated',
+      'stale',
+      'stale',
+    ]);
+    const report = JSON.parse((await h.inbox.text('reports/articles/a.md.json')) ?? '{}');
+    expect(report).toMatchObject({ status: 'updated', sequencer: '06', versionId: 'v3' });
+  });
+
   it('writes nothing for unchanged content, and moves entries when a tag is dropped', async () => {
     h = await ingestHarness();
     await h.inbox.put('articles/a.md', md('A', ['keep', 'drop']));

@@ -94,6 +94,19 @@ export async function ingestHarness(
     sqsRecord({
       Records: [s3Notification(kind, aws.names.inboxBucket, key, sequencer, eventTime)],
     });
+  /** An event as a versioned bucket sends it: any event name, with a version id. */
+  const versionEvent = (eventName: string, key: string, sequencer: string, versionId: string) => {
+    const notification = s3Notification('created', aws.names.inboxBucket, key, sequencer);
+    return sqsRecord({
+      Records: [
+        {
+          ...notification,
+          eventName,
+          s3: { ...notification.s3, object: { ...notification.s3.object, versionId } },
+        },
+      ],
+    });
+  };
   /** Every item in the table, keyed `pk|sk` (tests may Scan; the product never does). */
   const dump = async () => {
     const out = await aws.dynamo.send(
@@ -102,7 +115,18 @@ export async function ingestHarness(
     const items = (out.Items ?? []).map((i) => unmarshall(i));
     return Object.fromEntries(items.map((i) => [`${i.pk}|${i.sk}`, i]));
   };
-  return { aws, table, handler, outcomes, parked, inbox, event, dump, stop: () => aws.stop() };
+  return {
+    aws,
+    table,
+    handler,
+    outcomes,
+    parked,
+    inbox,
+    event,
+    versionEvent,
+    dump,
+    stop: () => aws.stop(),
+  };
 }
 
 function withUnreadable(inbox: Inbox, keys: readonly string[]): Inbox {

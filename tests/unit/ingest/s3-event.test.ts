@@ -28,13 +28,23 @@ describe('S3 event notifications in SQS messages', () => {
   it.each([
     ['ObjectCreated:Put', 'created'],
     ['ObjectCreated:CompleteMultipartUpload', 'created'],
-    ['ObjectRemoved:Delete', 'removed'],
+    // A versioned bucket: one version deleted for good (an old one, or a delete marker).
+    ['ObjectRemoved:Delete', 'version-removed'],
     ['ObjectRemoved:DeleteMarkerCreated', 'removed'],
   ])('maps %s to %s and keeps the version id', (name, kind) => {
     const [event] = objectEventsFromMessage(
       JSON.stringify({ Records: [record(name, 'articles/a.txt', { versionId: 'v1' })] }),
     );
     expect(event).toMatchObject({ kind, versionId: 'v1' });
+  });
+
+  it('maps ObjectRemoved:Delete without a version id (an unversioned bucket) to removed', () => {
+    for (const extra of [{}, { versionId: '' }]) {
+      const [event] = objectEventsFromMessage(
+        JSON.stringify({ Records: [record('ObjectRemoved:Delete', 'articles/a.txt', extra)] }),
+      );
+      expect(event).toMatchObject({ kind: 'removed', versionId: undefined });
+    }
   });
 
   it('yields nothing for the subscription test event or other event types', () => {
