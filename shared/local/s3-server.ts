@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import S3rver from 's3rver';
 import { startModuleWorker } from '../concurrency/module-worker.ts';
@@ -10,7 +11,9 @@ import { makePutsAtomic } from './s3rver-atomic-puts.ts';
  * The embedded S3: s3rver on 127.0.0.1, in a worker thread of its own. S3 is not our CPU in
  * production; here, serving every request on the thread that also runs the Lambda handlers
  * took a fifth of that thread under load. Its event notifications come back as messages, in
- * the order s3rver emitted them.
+ * the order s3rver emitted them, and a request is answered once the main thread has its
+ * events: an upload's event is in the local queue before its PUT returns, so a caller that
+ * uploads and then waits for the pipeline to settle never waits for too little.
  */
 
 export interface S3Server {
@@ -24,8 +27,10 @@ const WORKER_ROLE = 'feedpub-s3-server';
 type FromWorker =
   | { ready: true }
   | { failed: { message: string; code?: string } }
-  | { events: S3rverEventRecord[] }
+  | { events: S3rverEventRecord[]; id: number }
   | { closed: true };
+
+type ToWorker = 'close' | { ack: number };
 
 if (!isMainThread && workerData?.role === WORKER_ROLE) void serve(workerData);
 
@@ -57,7 +62,16 @@ function onlyLocalClients(port: number) {
 async function serve({ port, directory }: { port: number; directory: string }): Promise<void> {
   const post = (message: FromWorker) => parentPort?.postMessage(message);
   const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
-  server.middleware.unshift(onlyLocalClients(port), conditionalWrites());
+  // Each request collects the acknowledgements of the events it caused, and is answered after.
+  const requestEvents = new AsyncLocalStorage<Promise<void>[]>();
+  const acks = new Map<number, () => void>();
+  let lastEvent = 0;
+  const answerAfterEvents = async (_ctx: unknown, next: () => Promise<void>) => {
+    const pending: Promise<void>[] = [];
+    await requestEvents.run(pending, next);
+    await Promise.all(pending);
+  };
+  server.middleware.unshift(answerAfterEvents, onlyLocalClients(port), conditionalWrites());
   makePutsAtomic(server.store);
   try {
     await server.run();
@@ -66,8 +80,19 @@ async function serve({ port, directory }: { port: number; directory: string }): 
     post({ failed: { message: String(message ?? error), code } });
     return;
   }
-  server.on('event', (event: { Records: S3rverEventRecord[] }) => post({ events: event.Records }));
-  parentPort?.once('message', () => {
+  server.on('event', (event: { Records: S3rverEventRecord[] }) => {
+    lastEvent += 1;
+    const id = lastEvent;
+    requestEvents.getStore()?.push(new Promise((resolve) => acks.set(id, resolve)));
+    post({ events: event.Records, id });
+  });
+  parentPort?.on('message', (message: ToWorker) => {
+    if (message !== 'close') {
+      acks.get(message.ack)?.();
+      acks.delete(message.ack);
+      return;
+    }
+    for (const ack of acks.values()) ack();
     void server.close().finally(() => {
       post({ closed: true });
       parentPort?.close();
@@ -87,9 +112,15 @@ export async function startS3Server(port: number, directory: string): Promise<S3
     const onError = (cause: Error) =>
       reject(new EmulatorStartError('s3rver', String(cause), { cause }));
     worker.once('error', onError);
+    worker.once('exit', (code) =>
+      reject(
+        new EmulatorStartError('s3rver', `its thread exited with code ${code} before it listened`),
+      ),
+    );
     worker.on('message', (message: FromWorker) => {
       if ('events' in message) {
         for (const record of message.events) for (const listener of listeners) listener(record);
+        worker.postMessage({ ack: message.id } satisfies ToWorker);
       } else if ('ready' in message) {
         worker.off('error', onError);
         resolve();
@@ -115,7 +146,7 @@ export async function startS3Server(port: number, directory: string): Promise<S3
     },
     close() {
       closed ??= (async () => {
-        worker.postMessage('close');
+        worker.postMessage('close' satisfies ToWorker);
         await exited;
       })();
       return closed;

@@ -203,13 +203,20 @@ export function pageArticles(
 ): (id: string) => Promise<StoredArticle | undefined> {
   let read: Promise<Map<string, StoredArticle>> | undefined;
   return async (id) => {
-    read ??= feeds.getArticles([...ids]).then((found) => {
-      for (const { article, rev } of found) {
-        const key = `${article.id}@${rev}`;
-        if (!cache.has(key)) cache.set(key, Promise.resolve(article));
-      }
-      return new Map(found.map((s) => [s.article.id, s]));
-    });
+    if (!read) {
+      const reading = feeds.getArticles([...ids]).then((found) => {
+        for (const { article, rev } of found) {
+          const key = `${article.id}@${rev}`;
+          if (!cache.has(key)) cache.set(key, Promise.resolve(article));
+        }
+        return new Map(found.map((s) => [s.article.id, s]));
+      });
+      read = reading;
+      // A failed read is not kept: the next page asks again.
+      reading.catch(() => {
+        if (read === reading) read = undefined;
+      });
+    }
     return (await read).get(id);
   };
 }

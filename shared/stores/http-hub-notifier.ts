@@ -30,12 +30,20 @@ export class HttpHubNotifier implements HubNotifier {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
+        // A redirect would turn the POST into a GET that "succeeds" without a notice.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new HubRefusedError(hub, `no answer (${(error as Error).message})`);
     }
     await response.body?.cancel();
-    if (!response.ok) throw new HubRefusedError(hub, `answered HTTP ${response.status}`);
+    if (response.status < 200 || response.status > 299) {
+      const where = response.headers.get('location');
+      throw new HubRefusedError(
+        hub,
+        `answered HTTP ${response.status}${where ? ` (to ${where}: name that URL as the hub)` : ''}`,
+      );
+    }
   }
 }

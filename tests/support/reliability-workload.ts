@@ -49,8 +49,9 @@ export async function recordWorkload(ops: readonly Op[]): Promise<Recording> {
         );
       if (op.kind === 'put') await inbox.put(op.key, op.body);
       else await inbox.remove(op.key);
-      // One event per operation; as on S3 it may arrive after the answer (s3rver's thread
-      // posts it). The deadline only catches a hang.
+      // One event per operation. The embedded S3 answers once its event is delivered; S3
+      // itself may deliver later, so this waits for it all the same (the deadline only
+      // catches a hang).
       const deadline = performance.now() + 10_000;
       while (captured.length === before && performance.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 2));

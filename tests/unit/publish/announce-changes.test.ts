@@ -101,7 +101,8 @@ describe('HttpHubNotifier', () => {
       });
       req.on('end', () => {
         received.push({ type: req.headers['content-type'], body });
-        res.writeHead(status).end();
+        res.writeHead(status, status === 302 ? { location: 'https://elsewhere.example/' } : {});
+        res.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,6 +121,13 @@ describe('HttpHubNotifier', () => {
       await expect(notifier.notify(hub, ['https://n.example/rss.xml'])).rejects.toThrow(
         `WebSub hub ${hub}: answered HTTP 500`,
       );
+      // A redirect is not followed: it would turn the notice into a GET that "succeeds".
+      status = 302;
+      const before = received.length;
+      await expect(notifier.notify(hub, ['https://n.example/rss.xml'])).rejects.toThrow(
+        `WebSub hub ${hub}: answered HTTP 302 (to https://elsewhere.example/: name that URL as the hub)`,
+      );
+      expect(received).toHaveLength(before + 1);
       await expect(
         new HttpHubNotifier().notify('http://127.0.0.1:9/', ['https://n.example/rss.xml']),
       ).rejects.toThrow(/no answer/);
