@@ -43,9 +43,7 @@ export class FeedpubAppStack extends Stack {
       site: props.site,
       domain: config.domain,
       hubs: config.hubs,
-      siteOrigin: config.siteUrl
-        ? new URL(config.siteUrl).origin
-        : config.domain && `https://${config.domain.name}`,
+      siteUrl: config.siteUrl ?? (config.domain && `https://${config.domain.name}/`),
     });
     const siteUrl = config.siteUrl ?? this.site.url;
     const siteEnvironment = settingsEnvironment({

@@ -35,8 +35,8 @@ export interface SiteDistributionProps {
   readonly domain: FeedpubConfig['domain'];
   /** WebSub hubs the feeds' `Link` header names. */
   readonly hubs: readonly string[];
-  /** The site's origin for rel="self", when known at synth (a site URL or a custom domain). */
-  readonly siteOrigin: string | undefined;
+  /** The site URL for rel="self", when known at synth (a site URL or a custom domain). */
+  readonly siteUrl: string | undefined;
 }
 
 /**
@@ -127,7 +127,7 @@ export class SiteDistribution extends Construct {
     const feedLinks = functionOf(
       'FeedLinks',
       'feedpub: WebSub Link headers (hubs and self) on feeds',
-      edgeResponseFunctionCode({ hubs: props.hubs, siteOrigin: props.siteOrigin }),
+      edgeResponseFunctionCode({ hubs: props.hubs, siteUrl: props.siteUrl }),
     );
 
     this.distribution = new Distribution(this, 'Distribution', {

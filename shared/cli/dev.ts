@@ -111,7 +111,7 @@ export async function dev(options: DevOptions): Promise<void> {
     server.attach({
       s3: aws.s3,
       bucket: aws.names.siteBucket,
-      siteOrigin: new URL(site.url).origin,
+      siteUrl: site.url,
       hubs: site.hubs,
     });
     if (stopRequested()) return;

@@ -107,11 +107,11 @@ export interface EdgeResponseOptions {
   /** WebSub hubs every feed names (none: only its own URL). */
   hubs: readonly string[];
   /**
-   * The site's origin for `rel="self"` (`https://news.example.com`); absent: https and the
-   * Host the reader asked (CloudFront redirects http to https, and its own domain name is not
-   * known before the distribution exists).
+   * The site URL feeds name themselves under (`https://news.example.com/`, a path allowed), for
+   * `rel="self"`; absent: https and the Host the reader asked (CloudFront redirects http to
+   * https, and its own domain name is not known before the distribution exists).
    */
-  siteOrigin?: string;
+  siteUrl?: string;
 }
 
 /**
@@ -119,12 +119,18 @@ export interface EdgeResponseOptions {
  * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
  * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
  */
-export function edgeResponseFunctionCode({ hubs, siteOrigin }: EdgeResponseOptions): string {
+export function edgeResponseFunctionCode({ hubs, siteUrl }: EdgeResponseOptions): string {
   const files = FEED_FORMATS.map(feedFileName);
   return `var HUBS = ${JSON.stringify(hubs)};
-var ORIGIN = ${JSON.stringify(siteOrigin ?? null)};
+var SITE = ${JSON.stringify(siteUrl ?? null)};
 var FEED_FILES = ${JSON.stringify(files)};
 var FEED_FOLDER = /^\\/((tags|authors)\\/[^\\/]+\\/)?[^\\/]*$/;
+// Each segment as the feed's own self link spells it: decoded, then percent-encoded.
+function selfPath(uri) {
+  return uri.substring(1).split('/').map(function (segment) {
+    try { return encodeURIComponent(decodeURIComponent(segment)); } catch (e) { return segment; }
+  }).join('/');
+}
 function handler(event) {
   var request = event.request;
   var response = event.response;
@@ -133,7 +139,7 @@ function handler(event) {
   var status = response.statusCode;
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {
     var host = request.headers.host ? request.headers.host.value : '';
-    var self = (ORIGIN || 'https://' + host) + uri;
+    var self = (SITE || 'https://' + host + '/') + selfPath(uri);
     var links = HUBS.map(function (hub) { return '<' + hub + '>; rel="hub"'; });
     links.push('<' + self + '>; rel="self"');
     response.headers['link'] = { value: links.join(', ') };

@@ -22,8 +22,8 @@ export interface SiteOrigin {
   bucket: string;
   /** WebSub hubs the feeds name in their `Link` header. */
   hubs?: readonly string[];
-  /** The origin of the site URL, for the `Link` header's rel="self" (default: this server). */
-  siteOrigin?: string;
+  /** The site URL feeds name themselves under, for the `Link` header (default: this server). */
+  siteUrl?: string;
 }
 
 export interface SiteServer {
@@ -176,7 +176,7 @@ export function startSiteServer(options: { port: number; host?: string }): Promi
           edge = new EdgeModel({
             readOrigin: (key) => fetchObject(origin, key),
             hubs: origin.hubs ?? [],
-            siteOrigin: origin.siteOrigin ?? `http://${host}:${port}`,
+            siteUrl: origin.siteUrl ?? `http://${host}:${port}/`,
           });
         },
         close: () =>

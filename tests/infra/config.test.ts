@@ -165,7 +165,7 @@ describe('context', () => {
       const functions = Object.values(t.service.findResources('AWS::CloudFront::Function'));
       expect(functions.map((f) => f.Properties.FunctionCode)).toContainEqual(
         expect.stringContaining(
-          'var HUBS = ["https://hub.example/websub","https://pubsubhubbub.appspot.com/"];\nvar ORIGIN = "https://news.example.com";',
+          'var HUBS = ["https://hub.example/websub","https://pubsubhubbub.appspot.com/"];\nvar SITE = "https://news.example.com/";',
         ),
       );
       const outputs = t.service.toJSON().Outputs;

@@ -103,7 +103,7 @@ describe('CloudFront distribution', () => {
     expect(Object.values(withDomain).map((f) => f.Properties.FunctionCode)).toContain(
       edgeResponseFunctionCode({
         hubs: ['https://pubsubhubbub.appspot.com/'],
-        siteOrigin: 'https://news.example.com',
+        siteUrl: 'https://news.example.com/',
       }),
     );
   });

@@ -6,6 +6,7 @@ import {
   EDGE_SECONDS,
   EDGE_TTL,
 } from '../../../shared/contract/edge.ts';
+import { siteUrlOf } from '../../../shared/contract/site-layout.ts';
 import { EdgeModel, type EdgeRequest, edgeSeconds } from '../../../shared/local/edge.ts';
 
 /** A site bucket in memory whose reads are counted, and a clock the test moves. */
@@ -17,7 +18,7 @@ function rig(hubs: string[] = []) {
     objects.set(key, { body, cacheControl, etag: `"${body.length}-${body}"` });
   const edge = new EdgeModel({
     hubs,
-    siteOrigin: 'https://news.example.com',
+    siteUrl: 'https://news.example.com/',
     now: () => clock.now,
     readOrigin: async (key) => {
       reads.push(key);
@@ -139,6 +140,22 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     expect(await link('/index.html')).toBeUndefined();
     expect(await link('/articles/rss.xml')).toBeUndefined();
     expect(await link('/tags/gone/rss.xml')).toBeUndefined();
+  });
+
+  it("names itself in the Link header as the feed's own self link does: site path and encoding", async () => {
+    const siteUrl = 'https://news.example.com/news/';
+    const edge = new EdgeModel({
+      hubs: [],
+      siteUrl,
+      readOrigin: async () => ({ body: new Uint8Array(), cacheControl: CACHE_CONTROL.feed }),
+    });
+    for (const path of ['tags/café/rss.xml', 'tags/a b/atom.xml']) {
+      const encoded = path.split('/').map(encodeURIComponent).join('/');
+      for (const url of [`/${encoded}`, `/${encoded.replace('%C3%A9', '%c3%a9')}`]) {
+        const res = await edge.serve({ method: 'GET', url, headers: { host: 'cdn.example' } });
+        expect(res.headers.link).toBe(`<${siteUrlOf(siteUrl, path)}>; rel="self"`);
+      }
+    }
   });
 
   it('asks the origin once for concurrent misses of one path', async () => {
