@@ -153,15 +153,18 @@ export function parseSetting<K extends SettingName>(
   return SITE_SETTINGS[name].parse(raw.trim(), whereOf(name, origin));
 }
 
-/** A value as read from a place where unset and blank both mean "the default". */
+/**
+ * A value as read from a place where unset and blank both mean "the default" (in the CDK
+ * context, a deployed stack's default where the setting has one).
+ */
 export function readSetting<K extends SettingName>(
   name: K,
   raw: string | undefined,
   origin: SettingOrigin,
 ): SiteConfig[K] | undefined {
-  return raw === undefined || raw.trim() === ''
-    ? SITE_SETTINGS[name].default
-    : parseSetting(name, raw, origin);
+  if (raw !== undefined && raw.trim() !== '') return parseSetting(name, raw, origin);
+  const setting = SITE_SETTINGS[name];
+  return origin === 'context' ? (setting.deployedDefault ?? setting.default) : setting.default;
 }
 
 /**
@@ -175,11 +178,7 @@ export function readSettings(
 ): SiteSettings {
   const values: Partial<Record<SettingName, unknown>> = {};
   for (const name of SETTING_NAMES) {
-    const deployed = origin === 'context' ? SITE_SETTINGS[name].deployedDefault : undefined;
-    const raw = lookup(whereOf(name, origin));
-    const unset = raw === undefined || raw.trim() === '';
-    values[name] =
-      given[name] ?? (unset && deployed !== undefined ? deployed : readSetting(name, raw, origin));
+    values[name] = given[name] ?? readSetting(name, lookup(whereOf(name, origin)), origin);
   }
   return values as SiteSettings;
 }

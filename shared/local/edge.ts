@@ -72,6 +72,12 @@ type ResponseEvent = RequestEvent & {
   response: { statusCode: number; headers: FunctionHeaders };
 };
 
+const badPath = (why: string): EdgeResponse => ({
+  status: 400,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: `bad path: ${why}\n`,
+});
+
 /** Turns a CloudFront Function's source into its handler, as the CloudFront runtime runs it. */
 function cloudFrontFunction<E, R>(code: string): (event: E) => R {
   return new Function(`${code}\nreturn handler;`)() as (event: E) => R;
@@ -112,26 +118,15 @@ export class EdgeModel {
   }
 
   async serve(req: EdgeRequest): Promise<EdgeResponse> {
-    const uri = req.url.split('?', 1)[0] || '/';
-    // CloudFront refuses a path that steps outside the site before any function sees it.
-    const asked = siteTarget(uri);
-    if ('status' in asked) {
-      return this.finish(
-        req,
-        { uri, method: req.method, headers: {}, querystring: {} },
-        {
-          status: 400,
-          headers: { 'content-type': 'text/plain; charset=utf-8' },
-          body: `bad path: ${asked.why}\n`,
-        },
-      );
-    }
     const viewer: RequestEvent['request'] = {
-      uri,
+      uri: req.url.split('?', 1)[0] || '/',
       method: req.method,
       headers: toFunctionHeaders(req.headers),
       querystring: {},
     };
+    // CloudFront refuses a path that steps outside the site before any function sees it.
+    const asked = siteTarget(viewer.uri);
+    if ('status' in asked) return this.finish(req, viewer, badPath(asked.why));
     const routed = this.onRequest({ request: structuredClone(viewer) });
     if ('statusCode' in routed) {
       return this.finish(req, viewer, {
@@ -140,13 +135,7 @@ export class EdgeModel {
       });
     }
     const target = siteTarget(routed.uri);
-    if ('status' in target) {
-      return this.finish(req, routed, {
-        status: 400,
-        headers: { 'content-type': 'text/plain; charset=utf-8' },
-        body: `bad path: ${target.why}\n`,
-      });
-    }
+    if ('status' in target) return this.finish(req, routed, badPath(target.why));
     const { entry, hit } = await this.lookup(target.key);
     const { object } = entry;
     const headers: Record<string, string> = {};
@@ -154,7 +143,6 @@ export class EdgeModel {
     if (object.cacheControl) headers['cache-control'] = object.cacheControl;
     if (object.etag) headers.etag = object.etag;
     if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
-    if (object.body) headers['content-length'] = String(object.body.length);
     const age = Math.floor((this.now() - entry.fetchedAt) / 1000);
     headers.age = String(Math.max(0, age));
     headers['x-cache'] = `${hit ? 'Hit' : 'Miss'} from feedpub-edge`;
@@ -162,10 +150,9 @@ export class EdgeModel {
       ifNoneMatch: req.headers['if-none-match'],
       ifModifiedSince: req.headers['if-modified-since'],
     };
-    if (entry.status === 200 && isNotModified(conditions, object.etag, object.lastModified)) {
-      delete headers['content-length'];
+    if (entry.status === 200 && isNotModified(conditions, object.etag, object.lastModified))
       return this.finish(req, routed, { status: 304, headers });
-    }
+    if (object.body) headers['content-length'] = String(object.body.length);
     return this.finish(req, routed, { status: entry.status, headers, body: object.body });
   }
 

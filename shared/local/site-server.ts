@@ -34,10 +34,6 @@ export interface SiteServer {
   close(): Promise<void>;
 }
 
-interface StoredObject extends OriginObject {
-  contentLength?: number;
-}
-
 const READ_ATTEMPTS = 4;
 const S3RVER_DEFAULT_TYPE = 'binary/octet-stream';
 const BODY_TIMEOUT_MS = 1500;
@@ -72,7 +68,7 @@ async function readBody(
   }
 }
 
-async function fetchOnce(origin: SiteOrigin, key: string): Promise<StoredObject> {
+async function fetchOnce(origin: SiteOrigin, key: string): Promise<OriginObject> {
   const out = await origin.s3.send(new GetObjectCommand({ Bucket: origin.bucket, Key: key }));
   const body = await readBody(out.Body as Readable | undefined, out.ContentLength);
   // s3rver writes a new object's bytes before its metadata file: read in between, it has no
@@ -83,7 +79,6 @@ async function fetchOnce(origin: SiteOrigin, key: string): Promise<StoredObject>
     etag: out.ETag,
     lastModified: out.LastModified,
     cacheControl: out.CacheControl,
-    contentLength: out.ContentLength,
     body,
   };
   if (out.ContentType === undefined || out.ContentType === S3RVER_DEFAULT_TYPE)
@@ -95,7 +90,7 @@ async function fetchOnce(origin: SiteOrigin, key: string): Promise<StoredObject>
 class MissingMetadataError extends Error {
   constructor(
     key: string,
-    readonly object: StoredObject,
+    readonly object: OriginObject,
   ) {
     super(`${key}: read before its metadata was written`);
     this.name = 'MissingMetadataError';
@@ -106,7 +101,7 @@ class MissingMetadataError extends Error {
  * s3rver rewrites an object's file in place, so a read racing a publish can fail or come up
  * short (CloudFront never shows that): read again until a whole object comes back.
  */
-async function fetchObject(origin: SiteOrigin, key: string): Promise<StoredObject | undefined> {
+async function fetchObject(origin: SiteOrigin, key: string): Promise<OriginObject | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fetchOnce(origin, key);

@@ -76,8 +76,10 @@ function file(path: string, body: string, contentType: string, cacheControl: str
   return { path, body, contentType, cacheControl };
 }
 
+/** The run's cache key of an article at a revision (see UnitDeps.articles). */
+const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
+
 async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonly EntryRef[]) {
-  const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
   const missing = entries.filter((e) => !cache.has(cacheKey(e)));
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
@@ -206,7 +208,7 @@ export function pageArticles(
     if (!read) {
       const reading = feeds.getArticles([...ids]).then((found) => {
         for (const { article, rev } of found) {
-          const key = `${article.id}@${rev}`;
+          const key = cacheKey({ id: article.id, rev });
           if (!cache.has(key)) cache.set(key, Promise.resolve(article));
         }
         return new Map(found.map((s) => [s.article.id, s]));

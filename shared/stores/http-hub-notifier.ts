@@ -38,7 +38,7 @@ export class HttpHubNotifier implements HubNotifier {
       throw new HubRefusedError(hub, `no answer (${(error as Error).message})`);
     }
     await response.body?.cancel();
-    if (response.status < 200 || response.status > 299) {
+    if (!response.ok) {
       const where = response.headers.get('location');
       throw new HubRefusedError(
         hub,
