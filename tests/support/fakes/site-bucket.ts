@@ -1,5 +1,5 @@
-import { sha256 } from '../../../shared/contract/content-hash.ts';
-import type { PutHint, SiteBucket, SiteFile } from '../../../shared/ports/site-bucket.ts';
+import type { PutHint, SiteFile } from '../../../shared/ports/site-bucket.ts';
+import { MemorySiteBucket } from '../../../shared/stores/memory-site-bucket.ts';
 
 /** One call of the bucket, whether it changed anything or not. */
 export interface SiteBucketCall {
@@ -9,22 +9,12 @@ export interface SiteBucketCall {
   changed: boolean;
 }
 
-interface StoredObject {
-  file: SiteFile;
-  /** The content hash kept in the object's metadata; absent on an object someone else wrote. */
-  hash?: string;
-  /** The stamp of the render that wrote it (0 on an object someone else wrote). */
-  stamp: number;
-}
-
 /**
- * The site bucket in memory, as S3SiteBucket behaves: a put whose body hashes like the
- * stored object's, or whose stamp is lower, writes nothing (whatever its content type) and
- * returns false; a delete returns whether it removed an object (not one stamped higher). `calls` records every call in order; the hooks let a
- * test fail a call or change the table while files are being written.
+ * The product's in-memory site bucket (shared/stores/memory-site-bucket.ts) that records
+ * every call in order (`calls`) and whose hooks let a test fail a call or change the table
+ * while files are being written.
  */
-export class InMemorySiteBucket implements SiteBucket {
-  private readonly objects = new Map<string, StoredObject>();
+export class InMemorySiteBucket extends MemorySiteBucket {
   readonly calls: SiteBucketCall[] = [];
   /** Runs before each put: it may throw (that PUT fails) or write elsewhere. */
   beforePut?: (file: SiteFile) => void | Promise<void>;
@@ -33,21 +23,17 @@ export class InMemorySiteBucket implements SiteBucket {
   /** The hints puts were given, by path (the in-memory bucket needs none). */
   readonly hints = new Map<string, PutHint>();
 
-  async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
+  override async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
     await this.beforePut?.(file);
     this.hints.set(file.path, hint);
-    const hash = sha256(file.body);
-    const stored = this.objects.get(file.path);
-    const changed = !stored || (stored.stamp <= stamp && (stored.hash ?? '') !== hash);
-    if (changed) this.objects.set(file.path, { file: { ...file }, hash, stamp });
+    const changed = await super.put(file, stamp, hint);
     this.calls.push({ op: 'put', path: file.path, changed });
     return changed;
   }
 
-  async delete(path: string, stamp: number): Promise<boolean> {
+  override async delete(path: string, stamp: number): Promise<boolean> {
     await this.beforeDelete?.(path);
-    const stored = this.objects.get(path);
-    const changed = stored !== undefined && stored.stamp <= stamp && this.objects.delete(path);
+    const changed = await super.delete(path, stamp);
     this.calls.push({ op: 'delete', path, changed });
     return changed;
   }
@@ -65,17 +51,8 @@ export class InMemorySiteBucket implements SiteBucket {
     });
   }
 
-  file(path: string): SiteFile | undefined {
-    const stored = this.objects.get(path);
-    return stored ? { ...stored.file } : undefined;
-  }
-
   text(path: string): string | undefined {
     return this.objects.get(path)?.file.body;
-  }
-
-  paths(): string[] {
-    return [...this.objects.keys()].sort();
   }
 
   /** The paths `op` was called for, in call order (a path called twice appears twice). */

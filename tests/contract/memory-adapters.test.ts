@@ -1,5 +1,5 @@
-import { InMemoryArticleTable } from '../support/fakes/article-store.ts';
-import { InMemoryInbox } from '../support/fakes/inbox.ts';
+import { MemoryInbox } from '../../shared/stores/memory-inbox.ts';
+import { MemoryArticleTable } from '../../shared/stores/memory-table.ts';
 import { InMemorySiteBucket } from '../support/fakes/site-bucket.ts';
 import { articleStoreContract } from './article-store.ts';
 import { feedReaderContract } from './feed-reader.ts';
@@ -7,13 +7,16 @@ import { inboxContract } from './inbox.ts';
 import { renderLedgerContract } from './render-ledger.ts';
 import { siteBucketContract } from './site-bucket.ts';
 
-// The fakes the use-case tests run on, held to the contracts the adapters meet (adapters.test.ts).
+// The in-memory adapters (shared/stores/memory-*.ts), which `feedpub build` runs on and whose
+// test doubles the use-case tests run on, held to the contracts the AWS adapters meet
+// (adapters.test.ts). The site bucket is checked through its test double, which only records
+// calls and can plant a foreign object.
 
-articleStoreContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
-feedReaderContract('InMemoryArticleTable', async () => new InMemoryArticleTable());
+articleStoreContract('MemoryArticleTable', async () => new MemoryArticleTable());
+feedReaderContract('MemoryArticleTable', async () => new MemoryArticleTable());
 
-renderLedgerContract('InMemoryArticleTable', async () => {
-  const ledger = new InMemoryArticleTable();
+renderLedgerContract('MemoryArticleTable', async () => {
+  const ledger = new MemoryArticleTable();
   let clock = Date.parse('2026-12-03T10:00:00Z');
   ledger.now = () => clock;
   return {
@@ -24,8 +27,8 @@ renderLedgerContract('InMemoryArticleTable', async () => {
   };
 });
 
-inboxContract('InMemoryInbox', async () => {
-  const inbox = new InMemoryInbox();
+inboxContract('MemoryInbox', async () => {
+  const inbox = new MemoryInbox();
   return {
     inbox,
     upload: async (key, body) => inbox.put(key, body),

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Article, type FeedRef, feedKey } from '../../../shared/articles/article.ts';
-import type { ArticleWrite, StoredArticle } from '../../../shared/articles/stored.ts';
-import type { ArticleStore, SourceRecord } from '../../../shared/ports/article-store.ts';
-import type { ArticleChange, EntryRef, FeedMeta } from '../../../shared/ports/feed-reader.ts';
+import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
+import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
+import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import type { ArticleChange, EntryRef, FeedMeta } from '../ports/feed-reader.ts';
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
 

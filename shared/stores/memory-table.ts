@@ -1,0 +1,224 @@
+import { feedKey } from '../articles/article.ts';
+import type { StoredArticle } from '../articles/stored.ts';
+import {
+  type ArticleStore,
+  type SourceRecord,
+  StaleWriteError,
+  WriteTooLargeError,
+} from '../ports/article-store.ts';
+import type { ArticleChange, EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
+import {
+  byBytes,
+  copy,
+  type TableChange,
+  type TableSnapshot,
+  TableState,
+} from './memory-table-state.ts';
+import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
+
+export type { TableChange, TableSnapshot } from './memory-table-state.ts';
+
+/** The calls a subclass may step in before (MemoryArticleTable.before). */
+export type TableCall =
+  | { kind: 'read'; read: 'getSource' | 'getArticle' | 'dueScheduled' | keyof FeedReader }
+  | { kind: 'commit'; change: TableChange }
+  | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' };
+
+/** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
+const MAX_TRANSACTION_ITEMS = 100;
+const BATCH_GET_LIMIT = 100;
+const MAX_ITEM_BYTES = 400 * 1024;
+
+function checkLimit(limit: number): void {
+  if (!(limit >= 1)) throw new TableValidationError('Limit must be greater than or equal to 1');
+}
+
+function articleItem(stored: StoredArticle): Record<string, unknown> {
+  return { pk: `ART#${stored.article.id}`, sk: 'A', ...stored.article, rev: stored.rev };
+}
+
+/**
+ * The single table in memory, as DynamoArticleTable and DynamoRenderLedger read and write it:
+ * ArticleStore for ingest and release, FeedReader and RenderLedger for publish. Same
+ * conditions (StaleWriteError), same limits (WriteTooLargeError past 100 items; a
+ * ValidationException-named error for what DynamoDB refuses), same orders; the contract suite
+ * (tests/contract) holds it and the DynamoDB adapters to the same promises. It also keeps the
+ * table's stream of article changes (`takeChanges`). `feedpub build` runs on it: a one-shot
+ * build needs no emulator and no round trip per item.
+ */
+export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedger {
+  private readonly state = new TableState();
+  /**
+   * Runs before each call is checked or answered; nothing here. The test double extends this
+   * to play a concurrent writer or inject a failure (tests/support/fakes/article-store.ts).
+   */
+  protected async before(_call: TableCall): Promise<void> {}
+
+  async getSource(key: string): Promise<SourceRecord | undefined> {
+    await this.before({ kind: 'read', read: 'getSource' });
+    return copy(this.state.sources.get(key));
+  }
+
+  async getArticle(id: string): Promise<StoredArticle | undefined> {
+    await this.before({ kind: 'read', read: 'getArticle' });
+    return copy(this.state.articles.get(id));
+  }
+
+  async commit(change: TableChange): Promise<void> {
+    await this.before({ kind: 'commit', change });
+    const operations = this.state.operations(change);
+    if (operations.length > MAX_TRANSACTION_ITEMS) {
+      throw new WriteTooLargeError(
+        `one article change needs ${operations.length} table writes; the limit is ${MAX_TRANSACTION_ITEMS}`,
+      );
+    }
+    // What DynamoDB refuses outright, before it checks any condition.
+    if (operations.length === 0)
+      throw new TableValidationError('a transaction needs at least one item');
+    const items = operations.map((op) => op.item);
+    if (new Set(items).size !== items.length)
+      throw new TableValidationError(
+        'Transaction request cannot include multiple operations on one item',
+      );
+    for (const write of change.articles) {
+      if (dynamoItemBytes(articleItem(write.put)) > MAX_ITEM_BYTES)
+        throw new TableValidationError('Item size has exceeded the maximum allowed size');
+    }
+    if (!operations.every((op) => op.holds?.() ?? true))
+      throw new StaleWriteError('the article changed while it was being written');
+    for (const op of operations) op.apply();
+  }
+
+  async dueScheduled(nowIso: string, limit: number): Promise<string[]> {
+    await this.before({ kind: 'read', read: 'dueScheduled' });
+    checkLimit(limit);
+    const due = `${nowIso}#\uffff`;
+    const { schedule } = this.state;
+    return [...schedule.keys()]
+      .filter((sortKey) => byBytes(sortKey, due) <= 0)
+      .sort(byBytes)
+      .slice(0, limit)
+      .map((sortKey) => schedule.get(sortKey) as string);
+  }
+
+  async getFeedMeta(feed: string): Promise<FeedMeta | undefined> {
+    await this.before({ kind: 'read', read: 'getFeedMeta' });
+    return this.state.feedMeta(feed);
+  }
+
+  async listFeedMetas(): Promise<FeedMeta[]> {
+    await this.before({ kind: 'read', read: 'listFeedMetas' });
+    return [...this.state.metas.keys()]
+      .sort(byBytes)
+      .flatMap((key) => this.state.feedMeta(key) ?? []);
+  }
+
+  async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
+    await this.before({ kind: 'read', read: 'latestEntries' });
+    checkLimit(limit);
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.keys()]
+      .sort((a, b) => byBytes(b, a))
+      .slice(0, limit)
+      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
+  async feedPage(feed: string, limit: number) {
+    const entries = await this.latestEntries(feed, limit);
+    return { entries, total: this.state.entries.get(feed)?.size ?? 0 };
+  }
+
+  async getArticles(ids: string[]): Promise<StoredArticle[]> {
+    await this.before({ kind: 'read', read: 'getArticles' });
+    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
+      const chunk = ids.slice(i, i + BATCH_GET_LIMIT);
+      if (new Set(chunk).size !== chunk.length)
+        throw new TableValidationError('Provided list of item keys contains duplicates');
+    }
+    return ids.flatMap((id) => copy(this.state.articles.get(id)) ?? []);
+  }
+
+  // RenderLedger: publish's bookkeeping, in the same table as DynamoRenderLedger keeps it.
+
+  private readonly units = new Map<
+    string,
+    { claims: number; rendered: number; holder?: string; leaseUntil?: number }
+  >();
+  /** The ledger's clock (epoch ms); a test moves it to expire a lease. */
+  now = () => Date.now();
+
+  private unit(name: string) {
+    const unit = this.units.get(name) ?? { claims: 0, rendered: 0 };
+    this.units.set(name, unit);
+    return unit;
+  }
+
+  async claim(name: string, holder: string, leaseMs: number): Promise<Claim> {
+    await this.before({ kind: 'ledger', call: 'claim' });
+    const unit = this.unit(name);
+    unit.claims += 1;
+    const claim = { ticket: unit.claims, rendered: unit.rendered };
+    if (!this.leaseFree(unit, holder)) return claim;
+    this.lease(unit, holder, leaseMs);
+    return { ...claim, lease: { covers: unit.claims } };
+  }
+
+  private leaseFree(unit: { holder?: string; leaseUntil?: number }, holder: string): boolean {
+    return (
+      unit.holder === undefined || unit.holder === holder || (unit.leaseUntil ?? 0) < this.now()
+    );
+  }
+
+  private lease(unit: { holder?: string; leaseUntil?: number }, holder: string, ms: number) {
+    unit.holder = holder;
+    unit.leaseUntil = this.now() + ms;
+  }
+
+  async rendered(name: string): Promise<number> {
+    await this.before({ kind: 'ledger', call: 'rendered' });
+    return this.units.get(name)?.rendered ?? 0;
+  }
+
+  async acquire(name: string, holder: string, leaseMs: number) {
+    await this.before({ kind: 'ledger', call: 'acquire' });
+    const unit = this.unit(name);
+    if (!this.leaseFree(unit, holder)) return undefined;
+    this.lease(unit, holder, leaseMs);
+    return { covers: unit.claims };
+  }
+
+  async release(name: string, holder: string, covers: number): Promise<boolean> {
+    await this.before({ kind: 'ledger', call: 'release' });
+    const unit = this.unit(name);
+    if (unit.holder !== holder) return false;
+    unit.rendered = covers;
+    unit.holder = undefined;
+    unit.leaseUntil = undefined;
+    return true;
+  }
+
+  async abandon(name: string, holder: string): Promise<void> {
+    const unit = this.unit(name);
+    if (unit.holder !== holder) return;
+    unit.holder = undefined;
+    unit.leaseUntil = undefined;
+  }
+
+  async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
+    const key = feedKey(feed);
+    const stored = this.state.metas.get(key);
+    if (stored && stored.ticket !== undefined && stored.ticket >= ticket) return;
+    if (count <= 0) this.state.metas.delete(key);
+    else this.state.metas.set(key, { name: feed.kind === 'all' ? '' : feed.name, count, ticket });
+  }
+
+  /** The stream records of article items written since the last call, oldest first. */
+  takeChanges(): ArticleChange[] {
+    return this.state.stream.splice(0);
+  }
+
+  snapshot(): TableSnapshot {
+    return this.state.snapshot();
+  }
+}
