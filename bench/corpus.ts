@@ -95,14 +95,18 @@ export interface CorpusOptions {
   folder: string;
   /** Index of the first article (dates and ids continue from there). */
   first?: number;
+  /** Every article in this format (default: mixed). The draws stay the same either way. */
+  format?: ArticleFormat;
 }
 
 /** Articles 2–20 KB, 1–5 tags from {@link TAG_POOL}, mixed .md/.txt/.json; newer as index grows. */
-export function generateCorpus({ seed, count, folder, first = 0 }: CorpusOptions): ArticleSpec[] {
+export function generateCorpus(options: CorpusOptions): ArticleSpec[] {
+  const { seed, count, folder, first = 0 } = options;
   const rng = prng(seed);
   return Array.from({ length: count }, (_, n) => {
     const index = first + n;
-    const format = pick(rng, ['md', 'txt', 'json'] as const);
+    const drawn = pick(rng, ['md', 'txt', 'json'] as const);
+    const format = options.format ?? drawn;
     const tags = new Set<string>();
     const tagCount = 1 + Math.floor(rng() * 5);
     while (tags.size < tagCount) tags.add(pick(rng, TAG_POOL));

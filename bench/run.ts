@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteConfig } from '../shared/config/site.ts';
 import { type EmbeddedAws, startEmbeddedAws } from '../shared/local/embedded-aws.ts';
+import { buildBench } from './build-bench.ts';
 import { bulkBench } from './bulk-bench.ts';
 import { bundleBench } from './bundle-bench.ts';
 import { naiveBench } from './naive-bench.ts';
@@ -64,6 +65,9 @@ await phase('parse: pathological uploads', () =>
   parseBench(results, process.env.BENCH_PARSE_ONLY ? { only: process.env.BENCH_PARSE_ONLY } : {}),
 );
 await phase('bundles', () => bundleBench(results));
+await phase('build: an archive, against hugo', () =>
+  buildBench(results, SITE, { count: ARTICLES, seed: 19, runs: 3 }),
+);
 const ours = await phase('ours: bulk + freshness', () =>
   withEmulators(async (aws) => {
     await warmUp(aws, SITE);

@@ -24,17 +24,16 @@ export interface BuildSummary {
 export interface BuildInput {
   file: string;
   key: string;
-  /** Why the file could not even be uploaded. */
-  uploadError?: string;
+  /** Why the file could not be read or ingested (not a rejection: those have a report). */
+  error?: string;
 }
 
 /** One entry per input file, from the last outcome seen for its key. */
 export function summarize(
   inputs: readonly BuildInput[],
   outcomes: ReadonlyMap<string, IngestOutcome>,
-  deadKeys: ReadonlySet<string>,
 ): SummaryEntry[] {
-  return inputs.map(({ file, key, uploadError }) => {
+  return inputs.map(({ file, key, error }) => {
     const outcome = outcomes.get(key);
     const report =
       outcome?.kind === 'applied' || outcome?.kind === 'duplicate' ? outcome.report : undefined;
@@ -49,13 +48,11 @@ export function summarize(
         warnings: report.warnings,
       };
     }
-    const reason = uploadError
-      ? `could not be uploaded: ${uploadError}`
+    const reason = error
+      ? `could not be ingested: ${error}`
       : outcome?.kind === 'ignored'
         ? `ignored by ingest: ${outcome.why}`
-        : deadKeys.has(key)
-          ? 'ingest kept failing; the message went to the dead-letter queue'
-          : 'the pipeline produced no report for this file';
+        : 'the pipeline produced no report for this file';
     return { file, key, status: 'error', id: null, title: null, reason, warnings: [] };
   });
 }

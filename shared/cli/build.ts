@@ -2,20 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
-import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import {
   type InboxFile,
   keyForPath,
   listInbox,
-  putInboxObject,
   readInboxFile,
   type SkippedEntry,
 } from '../local/inbox-files.ts';
-import { startPipeline } from '../local/pipeline.ts';
+import { OneShotBuild } from '../local/one-shot.ts';
 import { exportSite } from '../local/site-export.ts';
 import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
 import { type BuildInput, type BuildSummary, describeSummary, summarize } from './build-summary.ts';
-import { deadLetterKeys } from './dead-letters.ts';
 import { CliError } from './errors.ts';
 import { PLACEHOLDER_SITE_URL, siteConfig } from './options.ts';
 import { Progress } from './reporter.ts';
@@ -30,8 +27,6 @@ export interface BuildOptions {
   hub?: readonly string[];
   strict: boolean;
   clean: boolean;
-  s3Port?: number;
-  dynamoPort?: number;
 }
 
 /** The `--json` summary: `skipped` lists the links and special files that were not read. */
@@ -53,8 +48,8 @@ export const EXIT = { ok: 0, rejected: 1, pipelineFailed: 2 } as const;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * `feedpub build`: every file of the inbox folder through the real pipeline on throwaway
- * emulators, the site bucket copied to `out`, a summary with one entry per file.
+ * `feedpub build`: every file of the inbox folder through ingest and publish, in this process
+ * (OneShotBuild), the site written to `out`, a summary with one entry per file.
  */
 export async function build(options: BuildOptions): Promise<number> {
   const inbox = resolve(options.inbox);
@@ -82,53 +77,37 @@ export async function build(options: BuildOptions): Promise<number> {
   if (options.siteUrl === PLACEHOLDER_SITE_URL)
     console.log(`note: links use the placeholder ${PLACEHOLDER_SITE_URL}; pass --site-url`);
   try {
-    const aws = await startEmbeddedAws({
-      s3Port: options.s3Port,
-      dynamoPort: options.dynamoPort,
-      handleSignals: false,
+    const run = new OneShotBuild({
+      site: siteConfig(options.siteUrl, options.itemLimit, options.hub),
     });
-    resources.add(aws.stop);
+    resources.add(() => run.close());
+    startupDone();
     const outcomes = new Map<string, IngestOutcome>();
-    const streamFailures: string[] = [];
     const progress = new Progress((text) => console.log(text));
     progress.expect(files.length);
-    const pipeline = await startPipeline({
-      aws,
-      site: siteConfig(options.siteUrl, options.itemLimit, options.hub),
-      releaseIntervalMs: 0,
-      onIngest: (outcome) => {
-        if (outcome.kind === 'applied') outcomes.set(outcome.report.key, outcome);
-        else if (outcome.kind !== 'stale') outcomes.set(outcome.key, outcome);
-        progress.complete();
-      },
-      onStreamFailure: (records, error) => {
-        if (records.length > 0) streamFailures.push(messageOf(error));
-      },
-    });
-    resources.add(pipeline.stop);
-    startupDone();
-
     const inputs: (BuildInput & { source: InboxFile })[] = files.map((f) => ({
       file: f.path,
       key: keyForPath(f.path),
       source: f,
     }));
-    await eachLimited(inputs, 8, async (input) => {
+    await eachLimited(inputs, 16, async (input) => {
       try {
         const body = await readInboxFile(inbox, input.source);
-        await putInboxObject(aws.s3, aws.names.inboxBucket, input.key, body);
+        outcomes.set(input.key, await run.ingest(input.key, body));
       } catch (error) {
-        input.uploadError = messageOf(error);
-        progress.complete();
+        input.error = messageOf(error);
       }
+      progress.complete();
     });
-    await pipeline.settle();
+    const published = await run.publish();
+    const publishFailures = published.failures.map(
+      ({ unit, error }) => `${unit}: ${messageOf(error)}`,
+    );
 
-    const deadKeys = deadLetterKeys(pipeline.queue.deadLetters.map((d) => d.body));
     const summary: BuildReport = {
-      articles: summarize(inputs, outcomes, deadKeys),
+      articles: summarize(inputs, outcomes),
       skipped: skipped.map(({ path, reason }) => ({ file: path, reason })),
-      files: await exportSite(aws.s3, aws.names.siteBucket, out),
+      files: await exportSite(run.bucket, out),
     };
     if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
 
@@ -136,12 +115,9 @@ export async function build(options: BuildOptions): Promise<number> {
     for (const text of describeSkipped(skipped)) console.log(text);
     console.log(`Wrote ${summary.files.length} site files to ${out}`);
     if (json) console.log(`Summary: ${json}`);
-    for (const failure of streamFailures) console.error(`feedpub: publishing failed: ${failure}`);
+    for (const failure of publishFailures) console.error(`feedpub: publishing failed: ${failure}`);
 
-    const failed =
-      streamFailures.length > 0 ||
-      deadKeys.size > 0 ||
-      summary.articles.some((a) => a.status === 'error');
+    const failed = publishFailures.length > 0 || summary.articles.some((a) => a.status === 'error');
     if (failed) {
       console.error('feedpub: the pipeline failed for some files (see "error" above)');
       return EXIT.pipelineFailed;

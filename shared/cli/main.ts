@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { SETTING_NAMES, SITE_SETTINGS } from '../config/settings.ts';
 import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
-import { type BuildOptions, build } from './build.ts';
-import { type DevOptions, dev } from './dev.ts';
+import type { BuildOptions } from './build.ts';
+import type { DevOptions } from './dev.ts';
 import { CliError } from './errors.ts';
 import {
   DEFAULT_HTTP_PORT,
@@ -15,7 +15,7 @@ import {
   siteUrlOption,
 } from './options.ts';
 import { stopRequested } from './shutdown.ts';
-import { type ValidateOptions, validate } from './validate.ts';
+import type { ValidateOptions } from './validate.ts';
 
 const PORT_OPTIONS: Record<string, string> = {
   'site server': '--port',
@@ -35,15 +35,15 @@ function userMessage(error: unknown): string | undefined {
 }
 
 const BUILD_HELP = `
-Every file under --inbox (editor temp files and hidden files excepted) is uploaded as
-articles/<path relative to --inbox> to a throwaway embedded AWS, ingested and published by
-the real handlers; the site bucket is then copied to --out.
+Every file under --inbox (editor temp files and hidden files excepted) is ingested as the
+upload articles/<path relative to --inbox> would be, and published, by the functions' own
+code in this process (no emulator, no Java); the site is then written to --out.
 
 Without --site-url (or SITE_URL), links use ${PLACEHOLDER_SITE_URL}, a placeholder:
 pass the URL the site will be served from.
 
 Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or --strict and
-an article was rejected, 2 the pipeline itself failed (dead letters, stream failures).`;
+an article was rejected, 2 the pipeline itself failed (a file not ingested, a file not published).`;
 
 const ENV_HELP = `
 Environment (as the functions read it; a flag wins over its variable):
@@ -88,6 +88,7 @@ function program(setExitCode: (code: number) => void): Command {
     .option('--dynamo-port <port>', 'DynamoDB Local port (default: any free port)', portOption)
     .addHelpText('after', ENV_HELP)
     .action(async (o: DevOptions) => {
+      const { dev } = await import('./dev.ts');
       await dev({ ...o, siteUrl: o.siteUrl ?? siteUrlFromEnv() });
     });
 
@@ -106,10 +107,9 @@ function program(setExitCode: (code: number) => void): Command {
     .option('--hub <url>', HUB_HELP, hubOption)
     .option('--strict', 'exit 1 if any article is rejected', false)
     .option('--clean', 'empty a non-empty --out folder first', false)
-    .option('--s3-port <port>', 's3rver port (default: any free port)', portOption)
-    .option('--dynamo-port <port>', 'DynamoDB Local port (default: any free port)', portOption)
     .addHelpText('after', `${BUILD_HELP}\n${ENV_HELP}`)
     .action(async (o: Omit<BuildOptions, 'siteUrl'> & { siteUrl?: string }) => {
+      const { build } = await import('./build.ts');
       setExitCode(
         await build({ ...o, siteUrl: o.siteUrl ?? siteUrlFromEnv() ?? PLACEHOLDER_SITE_URL }),
       );
@@ -133,6 +133,7 @@ function program(setExitCode: (code: number) => void): Command {
       '\nA file is checked as the object articles/<its name> (or <its path> inside --inbox or a\nfolder argument), which is where its id comes from. Exit code 1 if any file would be rejected.',
     )
     .action(async (files: string[], o: Partial<ValidateOptions>) => {
+      const { validate } = await import('./validate.ts');
       setExitCode(
         await validate(files, {
           ...o,
@@ -143,7 +144,10 @@ function program(setExitCode: (code: number) => void): Command {
   return root;
 }
 
-/** Runs the command line. `dev` keeps running after this resolves; the others exit here. */
+/**
+ * Runs the command line. `dev` keeps running after this resolves; the others exit here. Each
+ * command's module is loaded when it runs: `--help` and `build` load no emulator and no SDK.
+ */
 export async function main(argv: string[]): Promise<void> {
   let exitCode: number | undefined;
   try {

@@ -1,31 +1,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { eachLimited } from '../concurrency/each-limited.ts';
+import type { MemorySiteBucket } from '../stores/memory-site-bucket.ts';
 
-/** Copies every object of the site bucket into `outDir` as `<outDir>/<key>`; returns the keys. */
-export async function exportSite(s3: S3Client, bucket: string, outDir: string): Promise<string[]> {
+/** Writes every file of the site bucket into `outDir` as `<outDir>/<path>`; returns the paths. */
+export async function exportSite(bucket: MemorySiteBucket, outDir: string): Promise<string[]> {
   const root = resolve(outDir);
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  keys.sort();
-  await eachLimited(keys, 8, async (key) => {
-    const target = resolve(root, ...key.split('/'));
-    // Keys are the publisher's own paths; refuse anything that would land outside the folder.
+  const paths = bucket.paths();
+  const targets = paths.map((path) => {
+    const target = resolve(root, ...path.split('/'));
+    // Paths are the publisher's own; refuse anything that would land outside the folder.
     const inside = relative(root, target);
     if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..')
-      throw new Error(`site object "${key}" would be written outside ${root}`);
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const body = await out.Body?.transformToByteArray();
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, body ?? new Uint8Array());
+      throw new Error(`site object "${path}" would be written outside ${root}`);
+    return { path, target };
   });
-  return keys;
+  // Each folder once (a thousand pages share a few), then the files.
+  for (const folder of new Set(targets.map(({ target }) => dirname(target))))
+    await mkdir(folder, { recursive: true });
+  await eachLimited(targets, 16, async ({ path, target }) => {
+    await writeFile(target, bucket.file(path)?.body ?? '');
+  });
+  return paths;
 }

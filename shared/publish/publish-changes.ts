@@ -15,12 +15,15 @@ import {
   siteFeedUnit,
   type UnitFiles,
 } from './render-units.ts';
+import { type Renderer, renderInProcess } from './renderer.ts';
 
 export interface PublishDeps {
   feeds: FeedReader;
   ledger: RenderLedger;
   bucket: SiteBucket;
   config: SiteConfig;
+  /** Where the pure renders run (default: this thread). */
+  renderer?: Renderer;
   /** Units rendered at once (default 16). */
   concurrency?: number;
   /** How long a publisher holds a unit at most before another may take it over (default 30 s). */
@@ -86,6 +89,7 @@ export async function publishChanges(
     feeds: deps.feeds,
     ledger: deps.ledger,
     config: deps.config,
+    renderer: deps.renderer ?? renderInProcess,
     articles: articleCache(),
   };
   const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
@@ -95,7 +99,7 @@ export async function publishChanges(
     pages.map((p) => p.id),
   );
   const phases: RenderUnit[][] = [
-    pages.map(({ id, causes }) => pageUnit(id, causes, { config: deps.config, pageArticle })),
+    pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })),
     [
       siteFeedUnit(affected.siteCauses, unitDeps),
       ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),

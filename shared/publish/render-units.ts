@@ -13,16 +13,15 @@ import {
   OPML_PATH,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
-import { renderArticlePage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
 import { renderIndex } from '../feeds/index-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
-import { renderFeed } from '../feeds/render-feed.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
+import type { Renderer } from './renderer.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
 export interface UnitFiles {
@@ -55,6 +54,7 @@ interface UnitDeps {
   feeds: FeedReader;
   ledger: RenderLedger;
   config: SiteConfig;
+  renderer: Renderer;
   /**
    * Articles already read in this publish run, by `id@rev`. Keyed by revision, it can never
    * serve an article older than the entry that names it; the site feed and every tag feed of
@@ -105,8 +105,12 @@ function unitName(kind: string, key: string): string {
   return Buffer.byteLength(name) <= 512 ? name : `${kind} #${sha256(key)}`;
 }
 
-function feedFiles(feed: FeedRef, config: SiteConfig, articles: Article[]): SiteFile[] {
-  const rendered = renderFeed({ feed, site: config, articles });
+async function feedFiles(
+  feed: FeedRef,
+  { config, renderer }: Pick<UnitDeps, 'config' | 'renderer'>,
+  articles: Article[],
+): Promise<SiteFile[]> {
+  const rendered = await renderer.feed({ feed, site: config, articles });
   return FEED_FORMATS.map((format) =>
     file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
   );
@@ -138,7 +142,7 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
       // The first spelling seen stays the feed's name, so its title does not flip-flop.
       const named = meta?.feed ?? feed;
       if (meta?.count !== total) await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
-      const put = feedFiles(named, config, await articlesOf(deps, entries));
+      const put = await feedFiles(named, deps, await articlesOf(deps, entries));
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -154,7 +158,7 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
     order: 'ledger',
     render: async (ticket) => {
       const entries = await feeds.latestEntries(feedKey(site), config.itemLimit);
-      const put = feedFiles(site, config, await articlesOf(deps, entries));
+      const put = await feedFiles(site, deps, await articlesOf(deps, entries));
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -228,8 +232,9 @@ export function pageUnit(
   causes: string[],
   {
     config,
+    renderer,
     pageArticle,
-  }: Pick<UnitDeps, 'config'> & {
+  }: Pick<UnitDeps, 'config' | 'renderer'> & {
     pageArticle: (id: string) => Promise<StoredArticle | undefined>;
   },
 ): RenderUnit {
@@ -242,7 +247,7 @@ export function pageUnit(
       const stored = await pageArticle(id);
       const stamp = stored?.rev ?? 0;
       if (stored?.article.status !== 'live') return { stamp, files: { put: [], remove: [path] } };
-      const body = renderArticlePage(stored.article, config);
+      const body = await renderer.page(stored.article, config);
       const put = [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)];
       // Revisions never restart (a deletion leaves a tombstone): the first one has no page yet.
       return { stamp, files: { put, remove: [], hint: { likelyNew: stored.rev === 1 } } };

@@ -1,0 +1,80 @@
+import { availableParallelism } from 'node:os';
+import type { SiteConfig } from '../config/site.ts';
+import { ingestObjectEvent } from '../ingest/ingest-object.ts';
+import type { ObjectEvent } from '../ingest/object-event.ts';
+import type { IngestOutcome } from '../ingest/outcome.ts';
+import { ParsePool } from '../parsing/parse-pool.ts';
+import { type PublishResult, publishChanges } from '../publish/publish-changes.ts';
+import { MemoryInbox } from '../stores/memory-inbox.ts';
+import { MemorySiteBucket } from '../stores/memory-site-bucket.ts';
+import { MemoryArticleTable } from '../stores/memory-table.ts';
+import { RenderPool } from './render-pool.ts';
+
+/**
+ * `feedpub build`'s runtime: the use cases the Lambdas run (ingestObjectEvent, publishChanges),
+ * on the in-memory adapters (shared/stores/memory-*.ts, held to the AWS adapters' contract
+ * suite), in this process. A one-shot build has nothing to serve and nobody else writing, so
+ * it needs no emulator, no queue and no stream poller: every file is ingested as its upload
+ * would be (an S3 event each, parsed in worker threads with the Lambda's budget), then every
+ * change is published in one batch, so each feed is rendered once, its renders spread over
+ * worker threads (RenderPool). `feedpub dev` and the
+ * tests keep the Lambda-like runtime on DynamoDB Local and s3rver (pipeline.ts).
+ */
+
+export interface OneShotOptions {
+  site: SiteConfig;
+  /** Decides `scheduled` versus `live`, and dates an undated upload (default: the clock). */
+  now?: () => Date;
+}
+
+export class OneShotBuild {
+  private readonly inbox = new MemoryInbox();
+  private readonly table = new MemoryArticleTable();
+  /** The built site; `exportSite` writes it to a folder. */
+  readonly bucket = new MemorySiteBucket();
+  private readonly parsing = new ParsePool({ size: availableParallelism() });
+  private readonly rendering = new RenderPool({ size: availableParallelism() });
+  private readonly now: () => Date;
+  private sequence = 0;
+
+  constructor(private readonly options: OneShotOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Ingests one file as its upload to the inbox would be: an S3 event, in upload order. */
+  async ingest(key: string, body: Uint8Array): Promise<IngestOutcome> {
+    const versionId = this.inbox.put(key, body);
+    this.sequence += 1;
+    const event: ObjectEvent = {
+      kind: 'created',
+      bucket: 'inbox',
+      key,
+      versionId,
+      sequencer: this.sequence.toString(16).toUpperCase().padStart(16, '0'),
+      eventTime: this.now().toISOString(),
+      size: body.length,
+    };
+    return ingestObjectEvent(event, {
+      store: this.table,
+      inbox: this.inbox,
+      parse: this.parsing.parse,
+      siteUrl: this.options.site.url,
+      now: this.now,
+    });
+  }
+
+  /** Publishes every change ingested since the last call, as one batch. */
+  async publish(): Promise<PublishResult> {
+    return publishChanges(this.table.takeChanges(), {
+      feeds: this.table,
+      ledger: this.table,
+      bucket: this.bucket,
+      config: this.options.site,
+      renderer: this.rendering,
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.parsing.close(), this.rendering.close()]);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Article } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { renderArticlePage } from '../feeds/article-page.ts';
+import type { FeedInput } from '../feeds/feed-view.ts';
+import { renderFeed } from '../feeds/render-feed.ts';
+
+/**
+ * Where publish's pure renders run. The Lambda renders in its own thread (renderInProcess);
+ * `feedpub build` spreads them over worker threads (shared/local/render-pool.ts), so the
+ * renders of a large batch use every core. Same functions, same bytes.
+ */
+export interface Renderer {
+  feed(input: FeedInput): Promise<ReturnType<typeof renderFeed>>;
+  page(article: Article, site: SiteConfig): Promise<string>;
+}
+
+export const renderInProcess: Renderer = {
+  feed: async (input) => renderFeed(input),
+  page: async (article, site) => renderArticlePage(article, site),
+};
