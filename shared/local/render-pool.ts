@@ -75,7 +75,11 @@ export class RenderPool implements Renderer {
   }
 
   private start(): Slot {
-    const worker = startModuleWorker(import.meta.url, { workerData: { role: WORKER_ROLE } });
+    const worker = startModuleWorker(
+      import.meta.url,
+      { workerData: { role: WORKER_ROLE } },
+      { bundle: true },
+    );
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: Reply) => {
       const job = slot.pending.get(reply.id);

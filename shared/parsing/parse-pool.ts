@@ -124,10 +124,15 @@ export class ParsePool {
   private spawn(): void {
     let worker: Worker;
     try {
-      worker = startModuleWorker(import.meta.url, {
-        workerData: { role: WORKER_ROLE, parser: this.parser },
-        resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
-      });
+      worker = startModuleWorker(
+        import.meta.url,
+        {
+          workerData: { role: WORKER_ROLE, parser: this.parser },
+          resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+        },
+        // A test's own parser is TypeScript the bundle cannot import: tsx loads it.
+        { bundle: this.parser === undefined },
+      );
     } catch (error) {
       this.queue.shift()?.reject(new Error('a parse worker could not start', { cause: error }));
       return;
