@@ -3,11 +3,16 @@ import type { PutHint, SiteBucket, SiteFile } from '../ports/site-bucket.ts';
 
 interface StoredObject {
   file: SiteFile;
-  /** The content hash kept in the object's metadata; absent on an object someone else wrote. */
+  /** Written by another tool: it has no content hash, so any put replaces it. */
+  foreign?: boolean;
+  /** The content hash, once a later put needed it (a build writes most files once). */
   hash?: string;
   /** The stamp of the render that wrote it (0 on an object someone else wrote). */
   stamp: number;
 }
+
+const hashOf = (stored: StoredObject) =>
+  stored.foreign ? '' : (stored.hash ??= sha256(stored.file.body));
 
 /**
  * The site bucket in memory, as S3SiteBucket behaves (the contract suite in tests/contract
@@ -20,10 +25,9 @@ export class MemorySiteBucket implements SiteBucket {
   protected readonly objects = new Map<string, StoredObject>();
 
   async put(file: SiteFile, stamp: number, _hint: PutHint = {}): Promise<boolean> {
-    const hash = sha256(file.body);
     const stored = this.objects.get(file.path);
-    const changed = !stored || (stored.stamp <= stamp && (stored.hash ?? '') !== hash);
-    if (changed) this.objects.set(file.path, { file: { ...file }, hash, stamp });
+    const changed = !stored || (stored.stamp <= stamp && hashOf(stored) !== sha256(file.body));
+    if (changed) this.objects.set(file.path, { file: { ...file }, stamp });
     return changed;
   }
 

@@ -47,6 +47,7 @@ export class InMemorySiteBucket extends MemorySiteBucket {
   plant(path: string, body: string): void {
     this.objects.set(path, {
       file: { path, body, contentType: 'application/octet-stream', cacheControl: '' },
+      foreign: true,
       stamp: 0,
     });
   }
