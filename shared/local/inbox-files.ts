@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -13,8 +12,7 @@ import {
   type Stats,
   statSync,
 } from 'node:fs';
-import { extname, join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 
 /**
@@ -205,32 +203,4 @@ export async function readRegularFile(path: string): Promise<Uint8Array> {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Hex MD5 of the bytes: what S3 reports as the ETag of a single-part upload. */
-export function md5Hex(body: Uint8Array): string {
-  return createHash('md5').update(body).digest('hex');
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.txt': 'text/plain; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.markdown': 'text/markdown; charset=utf-8',
-  '.json': 'application/json',
-};
-
-export async function putInboxObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  body: Uint8Array,
-): Promise<void> {
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      Body: body,
-      ContentType: CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream',
-    }),
-  );
 }

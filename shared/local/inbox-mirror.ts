@@ -1,14 +1,19 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
-import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { extname } from 'node:path';
+import {
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import {
   type InboxFile,
   keyForPath,
   listInbox,
-  md5Hex,
-  putInboxObject,
   readInboxFile,
   type SkippedEntry,
 } from './inbox-files.ts';
@@ -216,4 +221,32 @@ async function writeManifest(path: string, synced: Map<string, Synced>): Promise
   const temp = `${path}.${process.pid}.${manifestWrites}.tmp`;
   await writeFile(temp, `${JSON.stringify({ files: Object.fromEntries(synced) }, null, 1)}\n`);
   await rename(temp, path);
+}
+
+/** Hex MD5 of the bytes: what S3 reports as the ETag of a single-part upload. */
+function md5Hex(body: Uint8Array): string {
+  return createHash('md5').update(body).digest('hex');
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.markdown': 'text/markdown; charset=utf-8',
+  '.json': 'application/json',
+};
+
+async function putInboxObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  body: Uint8Array,
+): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream',
+    }),
+  );
 }

@@ -11,8 +11,11 @@ interface StoredObject {
   stamp: number;
 }
 
-const hashOf = (stored: StoredObject) =>
-  stored.foreign ? '' : (stored.hash ??= sha256(stored.file.body));
+function hashOf(stored: StoredObject): string {
+  if (stored.foreign) return '';
+  stored.hash ??= sha256(stored.file.body);
+  return stored.hash;
+}
 
 /**
  * The site bucket in memory, as S3SiteBucket behaves (the contract suite in tests/contract
