@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { SETTING_NAMES, SITE_SETTINGS } from '../config/settings.ts';
 import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
@@ -52,11 +53,55 @@ ${SETTING_NAMES.map((name) => `  ${SITE_SETTINGS[name].env.padEnd(18)}${SITE_SET
 const HUB_HELP = `a WebSub hub the feeds name (repeat for more); default ${SITE_SETTINGS.hubs.env}, else none`;
 const ITEM_LIMIT_HELP = `${SITE_SETTINGS.itemLimit.help}; default ${SITE_SETTINGS.itemLimit.env}, else ${SITE_SETTINGS.itemLimit.default}`;
 
+/** The package's version, from its package.json. */
+function version(): string {
+  const manifest = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+const COMMANDS = ['dev', 'build', 'validate', 'help'];
+
+/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const up = d[i - 1] as number[];
+      row[j] = Math.min(
+        (up[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (up[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/**
+ * `dev` is the default command, so a mistyped command would reach it as an argument ("too many
+ * arguments for 'dev'"): a first word that is no command is named as such, with the nearest.
+ */
+function checkCommand(argv: readonly string[]): void {
+  const word = argv[2];
+  if (word === undefined || word.startsWith('-') || COMMANDS.includes(word)) return;
+  const nearest = COMMANDS.map((name) => ({ name, edits: distance(word, name) }))
+    .filter(({ edits }) => edits <= 2)
+    .sort((a, b) => a.edits - b.edits)[0];
+  const hint = nearest ? ` (did you mean ${nearest.name}?)` : '';
+  throw new CliError(
+    `unknown command '${word}'${hint}; the commands are ${COMMANDS.slice(0, 3).join(', ')} (feedpub --help)`,
+  );
+}
+
 function program(setExitCode: (code: number) => void): Command {
   const root = new Command('feedpub')
     .description(
       'Serverless news-feed publisher: articles in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.',
     )
+    .version(version(), '-V, --version', 'print the version')
     .addHelpText('after', ENV_HELP);
 
   root
@@ -151,6 +196,7 @@ function program(setExitCode: (code: number) => void): Command {
 export async function main(argv: string[]): Promise<void> {
   let exitCode: number | undefined;
   try {
+    checkCommand(argv);
     await program((code) => {
       exitCode = code;
     }).parseAsync(argv);

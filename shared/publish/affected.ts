@@ -20,10 +20,14 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
     const { recordId } = change;
     // The site feed is always rendered, so it exists (empty) before the first live article.
     const always: FeedRef = { kind: 'all' };
-    for (const feed of [always, ...visibleFeeds(change.before), ...visibleFeeds(change.after)]) {
-      const key = feedKey(feed);
+    // Each feed once per change (before and after often share it): a batch of thousands of
+    // changes must not search the site feed's causes for every one of them.
+    const feeds = new Map<string, FeedRef>();
+    for (const feed of [always, ...visibleFeeds(change.before), ...visibleFeeds(change.after)])
+      if (!feeds.has(feedKey(feed))) feeds.set(feedKey(feed), feed);
+    for (const [key, feed] of feeds) {
       const entry = affected.feeds.get(key) ?? { feed, causes: [] };
-      if (!entry.causes.includes(recordId)) entry.causes.push(recordId);
+      entry.causes.push(recordId);
       affected.feeds.set(key, entry);
     }
     for (const id of new Set([change.before?.id, change.after?.id])) {
