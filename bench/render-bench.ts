@@ -50,6 +50,16 @@ function bareFeed(site: SiteConfig, articles: readonly Article[]): string[] {
   return [feed.rss2(), feed.atom1(), feed.json1()];
 }
 
+/**
+ * A document as it leaves a renderer for the bucket: a flat string, its UTF-8 length known
+ * (a PUT's Content-Length and body). `feed` returns ropes, xml-js's thousands of concatenations,
+ * which cost nothing until something reads them; ours are flat already (the marker scan reads
+ * them). Counted on both sides, so each pays for a usable document.
+ */
+function usable(documents: readonly string[]): number {
+  return documents.reduce((sum, doc) => sum + Buffer.byteLength(doc), 0);
+}
+
 function timeOnce(run: () => unknown): number {
   const start = performance.now();
   run();
@@ -61,8 +71,8 @@ export function renderBench(results: Results, site: SiteConfig, iterations = 200
   const articles = specs
     .map((spec) => storedArticle(spec, '2026-01-01T00:00:00.000Z'))
     .sort((a, b) => (a.published < b.published ? 1 : -1));
-  const ours = () => renderFeed({ feed: { kind: 'all' }, site, articles });
-  const bare = () => bareFeed(site, articles);
+  const ours = () => usable(Object.values(renderFeed({ feed: { kind: 'all' }, site, articles })));
+  const bare = () => usable(bareFeed(site, articles));
   const warmUp = Math.ceil(iterations / 5);
   for (let i = 0; i < warmUp; i++) {
     ours();
@@ -79,14 +89,14 @@ export function renderBench(results: Results, site: SiteConfig, iterations = 200
       oursMs.push(timeOnce(ours));
     }
   }
-  const bytes = Object.values(ours()).reduce((sum, body) => sum + Buffer.byteLength(body), 0);
+  const bytes = ours();
   const note = `${articles.length} items, ${Math.round(bytes / 1024)} KB in 3 formats, median of ${iterations} after ${warmUp} warm-up`;
   results.add('render_ours_ms', { value: round(median(oursMs)), unit: 'ms', note });
   results.add('render_bare_feed_ms', { value: round(median(bareMs)), unit: 'ms', note });
   results.add('render_overhead', {
     value: round(median(oursMs) / median(bareMs)),
     unit: 'x',
-    goal: atMost(1.5),
-    note: 'median(renderFeed) / median(bare feed rss2+atom1+json1)',
+    goal: atMost(1.2),
+    note: 'median(renderFeed) / median(bare feed rss2+atom1+json1), each to usable UTF-8 documents',
   });
 }

@@ -14,8 +14,6 @@ import type { ItemView, PersonView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
-const HTML_TITLE = `<title type="html">${TEXT_TITLE}`;
-const ENCLOSURE_TYPE = new RegExp(` title="${ENCLOSURE}(\\d+)${ENCLOSURE}" type="[^"]*"`, 'g');
 
 /** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
 export const atom = {
@@ -35,7 +33,7 @@ export const atom = {
       feed.addItem(atomItem(item, index, view.tagScheme));
     });
     return addHubLinks(
-      finishAtom(finishXml(feed.atom1()), view),
+      finishAtom(feed.atom1(), view),
       view.hubs,
       /^( *)<link rel="self" [^>]*\/>$/m,
       (href) => `<link rel="hub" href="${href}"/>`,
@@ -74,14 +72,13 @@ function person(p: PersonView): FeedAuthor {
   };
 }
 
-/** `feed` ignores `language`, always writes html titles and guesses enclosure types. */
+/**
+ * `feed` ignores `language`, always writes html titles and guesses enclosure types: the titles
+ * and types are fixed in the scan that finishes the shared markers (finishXml).
+ */
 function finishAtom(xml: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
-  return xml
-    .replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`)
-    .replaceAll(HTML_TITLE, '<title type="text">')
-    .replace(ENCLOSURE_TYPE, (_match, index: string) => {
-      const type = view.items[Number(index)]?.image?.type;
-      return type ? ` type="${type}"` : '';
-    });
+  return finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`), {
+    enclosureType: (index) => view.items[index]?.image?.type,
+  });
 }
