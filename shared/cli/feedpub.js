@@ -3,6 +3,8 @@
 // TypeScript sources through tsx.
 import { spawn } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 
 // s3rver encrypts listing continuation tokens with DES, which OpenSSL 3 only offers through
 // its legacy provider: re-run ourselves with it when it is not loaded, for the commands that
@@ -19,15 +21,30 @@ function legacyCiphersAvailable() {
   }
 }
 
+// `build` holds the whole archive in memory (about 100 KB an article at its peak): it may use
+// up to three quarters of the machine's memory, not Node's default heap limit (about 4 GB).
+const BUILD_HEAP_MB = Math.floor((totalmem() * 0.75) / 2 ** 20);
+function heapFlags() {
+  if (process.argv[2] !== 'build') return [];
+  if (process.execArgv.some((arg) => arg.startsWith('--max-old-space-size'))) return [];
+  return getHeapStatistics().heap_size_limit / 2 ** 20 < BUILD_HEAP_MB
+    ? [`--max-old-space-size=${BUILD_HEAP_MB}`]
+    : [];
+}
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-if (legacyCiphersAvailable()) {
+const respawnWith = [
+  ...(legacyCiphersAvailable() ? [] : ['--openssl-legacy-provider']),
+  ...heapFlags(),
+];
+if (respawnWith.length === 0) {
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('./main.ts');
   await main(process.argv);
 } else {
-  const args = ['--openssl-legacy-provider', ...process.execArgv, ...process.argv.slice(1)];
+  const args = [...respawnWith, ...process.execArgv, ...process.argv.slice(1)];
   const child = spawn(process.execPath, args, { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));

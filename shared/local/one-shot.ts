@@ -54,13 +54,18 @@ export class OneShotBuild {
       eventTime: this.now().toISOString(),
       size: body.length,
     };
-    return ingestObjectEvent(event, {
-      store: this.table,
-      inbox: this.inbox,
-      parse: this.parsing.parse,
-      siteUrl: this.options.site.url,
-      now: this.now,
-    });
+    try {
+      return await ingestObjectEvent(event, {
+        store: this.table,
+        inbox: this.inbox,
+        parse: this.parsing.parse,
+        siteUrl: this.options.site.url,
+        now: this.now,
+      });
+    } finally {
+      // Its outcome is returned, its article is in the table: the bytes are not needed again.
+      this.inbox.forget(key);
+    }
   }
 
   /** Publishes every change ingested since the last call, as one batch. */

@@ -20,12 +20,11 @@ export class MethodNotAllowedError extends Error {
 /**
  * The inbox bucket in memory, versioned as the real one is: a delete leaves a marker, older
  * versions stay readable by id. Reports are objects of the same bucket, as S3Inbox writes
- * them, and every report written is also kept in `reports` for assertions.
+ * them.
  */
 export class MemoryInbox implements Inbox {
   private readonly objects = new Map<string, Version[]>();
   private versionCount = 0;
-  readonly reports: IngestReport[] = [];
 
   /** Uploads a new version of `key`; returns its version id. */
   put(key: string, body: string | Uint8Array): string {
@@ -64,7 +63,12 @@ export class MemoryInbox implements Inbox {
 
   async writeReport(report: IngestReport): Promise<void> {
     this.put(reportKey(report.key), `${JSON.stringify(report, null, 2)}\n`);
-    this.reports.push(JSON.parse(JSON.stringify(report)));
+  }
+
+  /** Drops a key and its report, every version: a one-shot build is done with an upload once it is ingested. */
+  forget(key: string): void {
+    this.objects.delete(key);
+    this.objects.delete(reportKey(key));
   }
 
   /** The report in the bucket for an object key, as an editor would read it. */

@@ -1,14 +1,25 @@
+import type { IngestReport } from '../../../shared/contract/inbox.ts';
 import { MemoryInbox } from '../../../shared/stores/memory-inbox.ts';
 
 export { MethodNotAllowedError } from '../../../shared/stores/memory-inbox.ts';
 
-/** The product's in-memory inbox (shared/stores/memory-inbox.ts) with a hook on reads. */
+/**
+ * The product's in-memory inbox (shared/stores/memory-inbox.ts) with a hook on reads, and every
+ * report written kept in `reports` for assertions.
+ */
 export class InMemoryInbox extends MemoryInbox {
+  readonly reports: IngestReport[] = [];
+
   /** Runs before each read: it may throw (S3 down) or change the bucket. */
   beforeRead?: (key: string, versionId: string | undefined) => void | Promise<void>;
 
   override async read(key: string, versionId?: string): Promise<Uint8Array | undefined> {
     await this.beforeRead?.(key, versionId);
     return super.read(key, versionId);
+  }
+
+  override async writeReport(report: IngestReport): Promise<void> {
+    await super.writeReport(report);
+    this.reports.push(JSON.parse(JSON.stringify(report)));
   }
 }
