@@ -18,7 +18,8 @@ export function startModuleWorker(
   { bundle = false }: { bundle?: boolean } = {},
 ): Worker {
   if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(moduleUrl), options);
-  if (bundle) return new Worker(bundled(moduleUrl), options);
+  const made = bundle ? bundledOrUndefined(moduleUrl) : undefined;
+  if (made) return new Worker(made, options);
   // A worker does not inherit tsx's loader (nor honour `--import` in execArgv on Node 20):
   // it registers tsx's ESM hooks itself, from the path tsx's package.json exports.
   const require = createRequire(moduleUrl);
@@ -29,6 +30,18 @@ export function startModuleWorker(
   const api = pathToFileURL(join(dirname(manifest), entry)).href;
   const bootstrap = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * The bundle, or undefined where none can be made or kept (esbuild missing, a read-only
+ * node_modules): the worker then loads the sources through tsx, slower to start, the same code.
+ */
+function bundledOrUndefined(moduleUrl: string): URL | undefined {
+  try {
+    return bundled(moduleUrl);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Bundles ready in this process, by module. */
