@@ -108,6 +108,13 @@ export async function dev(options: DevOptions): Promise<void> {
     });
     resources.add(pipeline.stop);
     resources.add(reportDeadLetters(pipeline.queue.deadLetters));
+    // Before the site is served: an empty inbox still gives a home page and valid, empty feeds.
+    const frame = await pipeline.publishSite();
+    for (const text of describePublish({ ...frame, failures: [] })) print(text);
+    for (const { unit, error } of frame.failures)
+      warn(
+        `feedpub: ${unit} could not be rendered yet (${messageOf(error)}); the next change renders it`,
+      );
     server.attach({
       s3: aws.s3,
       bucket: aws.names.siteBucket,

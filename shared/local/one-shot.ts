@@ -4,7 +4,7 @@ import { ingestObjectEvent } from '../ingest/ingest-object.ts';
 import type { ObjectEvent } from '../ingest/object-event.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
-import { type PublishResult, publishChanges } from '../publish/publish-changes.ts';
+import { type PublishResult, publishChanges, publishSite } from '../publish/publish-changes.ts';
 import { MemoryInbox } from '../stores/memory-inbox.ts';
 import { MemorySiteBucket } from '../stores/memory-site-bucket.ts';
 import { MemoryArticleTable } from '../stores/memory-table.ts';
@@ -68,15 +68,20 @@ export class OneShotBuild {
     }
   }
 
-  /** Publishes every change ingested since the last call, as one batch. */
+  /**
+   * Publishes every change ingested since the last call, as one batch; with none (every file
+   * rejected, or drafts only), the site's feed and listings, so the site is never empty.
+   */
   async publish(): Promise<PublishResult> {
-    return publishChanges(this.table.takeChanges(), {
+    const deps = {
       feeds: this.table,
       ledger: this.table,
       bucket: this.bucket,
       config: this.options.site,
       renderer: this.rendering,
-    });
+    };
+    const changes = this.table.takeChanges();
+    return changes.length > 0 ? publishChanges(changes, deps) : publishSite(deps);
   }
 
   async close(): Promise<void> {

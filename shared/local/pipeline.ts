@@ -15,7 +15,7 @@ import { createIngestHandler } from '../lambda/ingest-handler.ts';
 import { createPublishHandler } from '../lambda/publish-handler.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
-import type { PublishResult } from '../publish/publish-changes.ts';
+import { type PublishResult, publishSite } from '../publish/publish-changes.ts';
 import { releaseDue } from '../release/release-due.ts';
 import { DynamoArticleTable } from '../stores/article-table.ts';
 import { S3Inbox } from '../stores/inbox-bucket.ts';
@@ -68,6 +68,8 @@ export interface Pipeline {
   settle(): Promise<void>;
   /** Runs the release schedule once now. */
   release(): Promise<string[]>;
+  /** Renders the site feed and the listings from the table as it is (publishSite). */
+  publishSite(): Promise<PublishResult>;
   stop(): Promise<void>;
 }
 
@@ -101,14 +103,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     },
     { ...quietObservability(), onOutcome: options.onIngest },
   );
+  const publishDeps = {
+    feeds: table,
+    ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
+    bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
+    config: site,
+  };
   const publish = createPublishHandler(
-    {
-      feeds: table,
-      ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
-      bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
-      config: site,
-      notifier: options.notifier,
-    },
+    { ...publishDeps, notifier: options.notifier },
     { ...quietObservability(), onPublished: options.onPublish },
   );
 
@@ -140,6 +142,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   return {
     queue,
     release,
+    publishSite: () => publishSite(publishDeps),
     settle: async () => {
       do {
         await queue.idle();

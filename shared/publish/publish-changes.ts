@@ -75,23 +75,10 @@ export async function publishChanges(
   changes: readonly ArticleChange[],
   deps: PublishDeps,
 ): Promise<PublishResult> {
-  const result: PublishResult = {
-    written: [],
-    deleted: [],
-    unchanged: 0,
-    coveredByOthers: 0,
-    failures: [],
-    failedRecordIds: [],
-  };
+  const result = emptyResult();
   if (changes.length === 0) return result;
   const affected = affectedBy(changes);
-  const unitDeps = {
-    feeds: deps.feeds,
-    ledger: deps.ledger,
-    config: deps.config,
-    renderer: deps.renderer ?? renderInProcess,
-    articles: articleCache(),
-  };
+  const unitDeps = unitDepsOf(deps);
   const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
   const pages = [...affected.pages.values()];
   const pageArticle = pageArticles(
@@ -106,6 +93,57 @@ export async function publishChanges(
     ],
     [listingsUnit(affected.siteCauses, unitDeps)],
   ];
+  const failed = await renderPhases(phases, deps, result);
+  result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => failed.has(id));
+  return result;
+}
+
+/** What every unit of one run reads and renders with (one article cache per run). */
+function unitDepsOf(deps: PublishDeps) {
+  return {
+    feeds: deps.feeds,
+    ledger: deps.ledger,
+    config: deps.config,
+    renderer: deps.renderer ?? renderInProcess,
+    articles: articleCache(),
+  };
+}
+
+/** What renders nothing yet. */
+function emptyResult(): PublishResult {
+  return {
+    written: [],
+    deleted: [],
+    unchanged: 0,
+    coveredByOthers: 0,
+    failures: [],
+    failedRecordIds: [],
+  };
+}
+
+/**
+ * The files a site has before and whatever its articles: the site feed in three formats and the
+ * listings (index, tags page, OPML, 404), rendered from the table as it is. A new site (a fresh
+ * deploy, `feedpub dev` on an empty inbox) answers `/` and `/rss.xml` with a page and a valid
+ * empty feed instead of 404 to its first subscriber. Idempotent: unchanged files are not written.
+ */
+export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
+  const result = emptyResult();
+  const unitDeps = unitDepsOf(deps);
+  await renderPhases(
+    [[siteFeedUnit(['site'], unitDeps)], [listingsUnit(['site'], unitDeps)]],
+    deps,
+    result,
+  );
+  return result;
+}
+
+/** Renders each phase's units (a phase after the one before); returns the causes that failed. */
+async function renderPhases(
+  phases: RenderUnit[][],
+  deps: PublishDeps,
+  result: PublishResult,
+): Promise<Set<string>> {
   const holder = randomUUID();
   const failed = new Set<string>();
   for (const units of phases) {
@@ -119,10 +157,9 @@ export async function publishChanges(
       }
     });
   }
-  result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => failed.has(id));
   result.written.sort();
   result.deleted.sort();
-  return result;
+  return failed;
 }
 
 /** A unit only its article's stream lane renders, in order: stamped with the revision it read. */

@@ -19,6 +19,8 @@ import { launchChromium } from '../e2e/chromium.ts';
 import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
 import { LOOPBACK, listenersOf } from '../support/listeners.ts';
 import { eventually } from '../support/wait.ts';
+import { jsonFeedProblems, rssProblems } from '../unit/feeds/feed-checks.ts';
+import { a, xpathCount } from '../unit/feeds/xml-tools.ts';
 
 function rawStatus(port: number, path: string): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
@@ -87,7 +89,26 @@ describe('feedpub dev', () => {
     );
   });
 
+  it('serves a home page and valid, empty feeds before the first article', async () => {
+    const index = await fetch(base);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<html');
+    const rss = await fetch(`${base}rss.xml`);
+    expect(rss.status).toBe(200);
+    const xml = await rss.text();
+    expect(rssProblems(xml, `${base}rss.xml`)).toEqual([]);
+    expect(xpathCount(xml, '/rss/channel')).toBe(1);
+    expect(xpathCount(xml, '//item')).toBe(0);
+    const atom = await fetch(`${base}atom.xml`);
+    expect(atom.status).toBe(200);
+    expect(xpathCount(await atom.text(), `/${a('feed')}/${a('entry')}`)).toBe(0);
+    const json = await fetch(`${base}feed.json`);
+    expect(jsonFeedProblems(await json.text(), `${base}feed.json`)).toEqual([]);
+    expect((await fetch(`${base}feeds.opml`)).status).toBe(200);
+  });
+
   it('publishes a file dropped into the inbox folder and serves it with ETags and 304s', async () => {
+    const printedBefore = cli.output().length;
     writeFileSync(join(inbox, 'harbour reopens.md'), ARTICLE);
     const rss = await eventually(async () => {
       const res = await fetch(`${base}rss.xml`);
@@ -107,16 +128,21 @@ describe('feedpub dev', () => {
     expect(since.status).toBe(304);
     // The batch's summary line follows its last write.
     await eventually(
-      async () => (/wrote\s+\d+ files: /.test(cli.output()) ? true : undefined),
+      async () =>
+        /wrote\s+\d+ files: /.test(cli.output().slice(printedBefore)) ? true : undefined,
       'the "wrote" line',
     );
     expect(cli.output()).toMatch(/published\s+articles\/harbour reopens\.md → harbour-reopens-/);
   });
 
   it('answers / with index.html, a missing path with the 404 page, and refuses POST', async () => {
-    const index = await fetch(base);
+    // The edge keeps a listing up to 5 s (EDGE_SECONDS.listing), and the empty site's index was
+    // read before the article came: the new one shows once that copy expires.
+    const index = await eventually(async () => {
+      const res = await fetch(base);
+      return (await res.text()).includes('Harbour reopens after the storm') ? res : undefined;
+    }, 'the article on /');
     expect(index.status).toBe(200);
-    expect(await index.text()).toContain('Harbour reopens after the storm');
     const missing = await fetch(`${base}no/such/page.html`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('text/html; charset=utf-8');

@@ -93,3 +93,22 @@ describe('feedpub build (in process) and the Lambda-like runtime on the emulator
     expect(differing.map(([path]) => path)).toEqual([]);
   });
 });
+
+describe('feedpub build with nothing to publish', () => {
+  it('still writes the home page, the listings and valid, empty feeds', async () => {
+    const run = new OneShotBuild({ site: TEST_SITE });
+    try {
+      const outcome = await run.ingest('articles/empty.md', new TextEncoder().encode('---\n---\n'));
+      expect(outcome).toMatchObject({ kind: 'applied', report: { status: 'rejected' } });
+      const published = await run.publish();
+      expect(published.failures).toEqual([]);
+      expect(run.bucket.paths()).toEqual(
+        expect.arrayContaining(['index.html', 'rss.xml', 'atom.xml', 'feed.json', 'feeds.opml']),
+      );
+      expect(run.bucket.file('rss.xml')?.body).toContain('<channel>');
+      expect(run.bucket.file('rss.xml')?.body).not.toContain('<item>');
+    } finally {
+      await run.close();
+    }
+  });
+});

@@ -30,7 +30,8 @@ export interface RigOptions extends Partial<Omit<PipelineOptions, 'aws'>> {
 
 export interface Rig {
   aws: EmbeddedAws;
-  pipeline: Pipeline;
+  /** What the reliability suites drive: uploads, settling, the release schedule. */
+  pipeline: Omit<Pipeline, 'publishSite'>;
   outcomes: IngestOutcome[];
   publishes: PublishResult[];
   streamFailures: { records: number; error: unknown }[];
