@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PUBLISH_EVENTS } from '../shared/contract/event-sources.ts';
+import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../shared/contract/event-sources.ts';
 import { TABLE } from '../shared/contract/table.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
@@ -89,7 +89,15 @@ export class Publishing extends Construct {
     new Rule(this, 'ReleaseSchedule', {
       description: 'Releases scheduled feedpub articles',
       schedule: Schedule.rate(RELEASE_EVERY),
-      targets: [new LambdaFunction(this.release, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(this.release, { retryAttempts: 2 }),
+        // The site frame (site feed, index, listings) on the same tick: a fresh deploy answers
+        // `/` and `/rss.xml` within minutes, not at the first article; idempotent otherwise.
+        new LambdaFunction(this.publish, {
+          retryAttempts: 2,
+          event: RuleTargetInput.fromObject(PUBLISH_SITE_EVENT),
+        }),
+      ],
     });
   }
 }

@@ -47,3 +47,10 @@ export const PUBLISH_EVENTS = {
   bisectBatchOnError: true,
   timeoutSeconds: 120,
 } as const;
+
+/**
+ * What the schedule sends publish, besides its stream batches: render the site's feed and
+ * listings from the table as it is (publishSite), so a fresh deploy answers `/` and `/rss.xml`
+ * within one tick, and a deleted index comes back. Idempotent; it writes only what changed.
+ */
+export const PUBLISH_SITE_EVENT = { feedpub: 'publish-site' } as const;

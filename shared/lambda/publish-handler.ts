@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
 import { METRICS } from '../contract/metrics.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 import { type Announcement, announceChanges } from '../publish/announce-changes.ts';
@@ -8,6 +9,7 @@ import {
   type PublishDeps,
   type PublishResult,
   publishChanges,
+  publishSite,
 } from '../publish/publish-changes.ts';
 import { articleChanges } from '../stores/article-stream.ts';
 
@@ -54,7 +56,33 @@ export function createPublishHandler(
     metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, announcement.failed.length);
   };
 
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  /** The schedule's tick: the site feed and listings, whatever the stream brought. */
+  const publishSiteFrame = async (): Promise<DynamoDBBatchResponse> => {
+    try {
+      const result = await publishSite(deps);
+      logger.info('published the site frame', {
+        written: result.written,
+        unchanged: result.unchanged,
+      });
+      for (const failure of result.failures)
+        logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
+      await announce(result.written);
+      metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
+      metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
+      // EventBridge retries a failed invocation; a render failure is one.
+      if (result.failures.length > 0) throw result.failures[0]?.error;
+      return { batchItemFailures: [] };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+
+  return async (
+    event: DynamoDBStreamEvent | typeof PUBLISH_SITE_EVENT,
+  ): Promise<DynamoDBBatchResponse> => {
+    if ('feedpub' in event && event.feedpub === PUBLISH_SITE_EVENT.feedpub)
+      return publishSiteFrame();
+    if (!('Records' in event)) throw new Error('publish: neither a stream batch nor a tick');
     try {
       const changes = articleChanges(event.Records);
       const result = await publishChanges(changes, deps);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_EVERY } from '../../infra/publishing.ts';
-import { PUBLISH_EVENTS } from '../../shared/contract/event-sources.ts';
+import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../../shared/contract/event-sources.ts';
 import {
   functionId,
   logicalIdOf,
@@ -102,7 +102,22 @@ describe('release on a schedule', () => {
         Arn: { 'Fn::GetAtt': [functionId(t.service, 'release'), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 2 },
       }),
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionId(t.service, 'publish'), 'Arn'] },
+        Input: JSON.stringify(PUBLISH_SITE_EVENT),
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      }),
     ]);
+  });
+
+  it('EventBridge may invoke publish with the site-frame tick, and only from that rule', () => {
+    const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
+    t.service.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId(t.service, 'publish'), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
   });
 
   it('runs one at a time (reserved concurrency 1), which is enough: a run ends within its tick', () => {

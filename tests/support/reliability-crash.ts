@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
@@ -110,7 +110,7 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
     dynamo: clients.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    handler: crashing<Parameters<typeof publish>[0], Awaited<ReturnType<typeof publish>>>(
+    handler: crashing<DynamoDBStreamEvent, Awaited<ReturnType<typeof publish>>>(
       'publish',
       (event) => event.Records.map((r) => r.dynamodb?.SequenceNumber ?? ''),
     )(publish),
