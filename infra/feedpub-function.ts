@@ -30,6 +30,15 @@ export interface FeedpubFunctionProps {
 
 const PROJECT_ROOT = join(import.meta.dirname, '..');
 
+/** What the adapters in shared/stores send the table (strongly consistent reads included). */
+const TABLE_READS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+const TABLE_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
 /** Where CDK finds a handler: by this file's location, never the working directory. */
 export function entryOf(name: FunctionName): string {
   return join(PROJECT_ROOT, 'functions', name, 'handler.ts');
@@ -123,8 +132,11 @@ export class FeedpubFunction extends NodejsFunction {
     return this;
   }
 
+  /** Item and partition reads only: no Scan (grantReadData's), which nothing of ours sends. */
   readsTable(table: ITable): this {
-    table.grantReadData(this);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...TABLE_READS], resources: [table.tableArn] }),
+    );
     this.addEnvironment(ENV.tableName, table.tableName);
     return this;
   }
@@ -149,9 +161,15 @@ export class FeedpubFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Reads, and the item writes one transaction is made of (TransactWriteItems is authorized
+   * per item action): no Scan and no BatchWriteItem, which grantReadWriteData would add.
+   */
   writesTable(table: ITable): this {
-    table.grantReadWriteData(this);
-    this.addEnvironment(ENV.tableName, table.tableName);
+    this.readsTable(table);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: [...TABLE_WRITES], resources: [table.tableArn] }),
+    );
     return this;
   }
 

@@ -15,8 +15,12 @@ import { overlap, realPath } from './folder-paths.ts';
 
 /** The two folders `feedpub dev` works in: the data folder (state) and the inbox folder. */
 
-const SAMPLE = new URL('./sample-article.txt', import.meta.url);
-export const SAMPLE_NAME = 'libya-ratifies-turkey-deal.txt';
+/** One sample of each format, copied into a new inbox under these names. */
+const SAMPLES: Record<string, URL> = {
+  'libya-ratifies-turkey-deal.txt': new URL('./sample-article.txt', import.meta.url),
+  'harbour-works.md': new URL('./sample-article.md', import.meta.url),
+  'night-trains.json': new URL('./sample-article.json', import.meta.url),
+};
 export const MIRROR_MANIFEST = 'inbox-mirror.json';
 const SITE_FILE = 'site.json';
 /** What feedpub writes into a data folder; --fresh deletes nothing else. */
@@ -82,7 +86,7 @@ export function prepareDataDir(dir: string, fresh: boolean): void {
   }
 }
 
-/** Creates a missing inbox folder with the sample article in it; returns true if it did. */
+/** Creates a missing inbox folder with a sample article of each format; returns true if it did. */
 export function ensureInbox(dir: string): boolean {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory())
@@ -91,7 +95,7 @@ export function ensureInbox(dir: string): boolean {
   }
   try {
     mkdirSync(dir, { recursive: true });
-    copyFileSync(SAMPLE, join(dir, SAMPLE_NAME));
+    for (const [name, source] of Object.entries(SAMPLES)) copyFileSync(source, join(dir, name));
   } catch (error) {
     throw new CliError(
       `cannot create the inbox folder ${dir} (${fsProblem(error)}): choose another with --inbox`,

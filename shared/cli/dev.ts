@@ -125,7 +125,8 @@ export async function dev(options: DevOptions): Promise<void> {
 
     for (const text of banner({ serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws }))
       print(text);
-    if (createdInbox) print(`Created ${inbox} with a sample article in it.`);
+    if (createdInbox)
+      print(`Created ${inbox} with a sample article of each format in it (.txt, .md, .json).`);
     if (previousUrl)
       warn(
         `feedpub: the site URL changed from ${previousUrl} to ${site.url}; stored articles keep the old links until re-uploaded (or start with --fresh)`,

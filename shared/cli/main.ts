@@ -173,6 +173,7 @@ function program(setExitCode: (code: number) => void): Command {
       '--inbox <dir>',
       'key files inside this folder by their path in it (default: by file name)',
     )
+    .option('--json', 'print one JSON document: a verdict per file, the skipped entries', false)
     .addHelpText(
       'after',
       '\nA file is checked as the object articles/<its name> (or <its path> inside --inbox or a\nfolder argument), which is where its id comes from. Exit code 1 if any file would be rejected.',

@@ -21,6 +21,8 @@ export interface ValidateOptions {
   siteUrl: string;
   /** Keys are relative to this folder for files inside it (else the file's own name). */
   inbox?: string;
+  /** One JSON document on stdout instead of the text. */
+  json?: boolean;
 }
 
 interface Target {
@@ -69,23 +71,61 @@ async function targets(
   return { found, skipped };
 }
 
-function describe(article: ParsedArticle, id: string, now: Date): string[] {
-  const names = (labels: readonly { name: string }[]) =>
-    labels.map((l) => l.name).join(', ') || '(none)';
-  const state = article.draft
-    ? 'draft: stored, not published'
+/** One file's verdict, as `--json` prints it. */
+export interface Verdict {
+  file: string;
+  key: string;
+  status: 'published' | 'scheduled' | 'draft' | 'rejected' | 'unreadable';
+  id: string | null;
+  title: string | null;
+  date: string | null;
+  updated: string | null;
+  tags: string[];
+  authors: string[];
+  warnings: string[];
+  /** Why it would be rejected (the report's `reason`), or null. */
+  reason: string | null;
+  /** What was wrong and where, or null. */
+  message: string | null;
+}
+
+function accepted(file: string, key: string, article: ParsedArticle, id: string, now: Date) {
+  const status: Verdict['status'] = article.draft
+    ? 'draft'
     : article.date && Date.parse(article.date) > now.getTime()
-      ? `scheduled: published on ${article.date}`
+      ? 'scheduled'
       : 'published';
+  return {
+    file,
+    key,
+    status,
+    id,
+    title: article.title,
+    date: article.date ?? null,
+    updated: article.updated ?? null,
+    tags: article.tags.map((t) => t.name),
+    authors: article.authors.map((a) => a.name),
+  };
+}
+
+function describe(verdict: Verdict): string[] {
+  const names = (list: readonly string[]) => list.join(', ') || '(none)';
+  const state =
+    verdict.status === 'draft'
+      ? 'draft: stored, not published'
+      : verdict.status === 'scheduled'
+        ? `scheduled: published on ${verdict.date}`
+        : 'published';
   const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
   return [
-    row('title', article.title),
-    row('id', id),
+    row('title', verdict.title ?? ''),
+    row('id', verdict.id ?? ''),
     row('status', state),
-    row('date', article.date ?? '(none: dated when first uploaded)'),
-    ...(article.updated ? [row('updated', article.updated)] : []),
-    row('tags', names(article.tags)),
-    row('authors', names(article.authors)),
+    row('date', verdict.date ?? '(none: dated when first uploaded)'),
+    ...(verdict.updated ? [row('updated', verdict.updated)] : []),
+    row('tags', names(verdict.tags)),
+    row('authors', names(verdict.authors)),
+    ...verdict.warnings.map((w) => `          warning  ${w}`),
   ];
 }
 
@@ -94,21 +134,37 @@ async function check(
   siteUrl: string,
   now: Date,
   parse: ArticleParser,
-): Promise<string[] | Error> {
+): Promise<Verdict> {
+  const file = shown(target.path);
+  const none = { id: null, title: null, date: null, updated: null, tags: [], authors: [] };
+  const refused = (status: 'rejected' | 'unreadable', message: string, reason: string | null) => ({
+    file,
+    key: target.key,
+    status,
+    ...none,
+    warnings: [],
+    reason,
+    message,
+  });
   try {
     const body = target.listed
       ? await readInboxFile(target.listed.folder, target.listed.file)
       : await readRegularFile(target.path);
     const { article, warnings } = await parse({ key: target.key, body, siteUrl });
     const id = article.id ?? idFromKey(target.key);
-    return [...describe(article, id, now), ...warnings.map((w) => `          warning  ${w}`)];
+    return {
+      ...accepted(file, target.key, article, id, now),
+      warnings,
+      reason: null,
+      message: null,
+    };
   } catch (error) {
     if (error instanceof ArticleRejectedError)
-      return new Error(`${error.message} (${error.reason})`);
+      return refused('rejected', error.message, error.reason);
     if (error instanceof NotRegularFileError || error instanceof InboxEntryChangedError)
-      return new Error(`cannot read the file: ${error.message}`);
+      return refused('unreadable', `cannot read the file: ${error.message}`, null);
     const code = (error as NodeJS.ErrnoException).code;
-    if (code) return new Error(`cannot read the file (${code})`);
+    if (code) return refused('unreadable', `cannot read the file (${code})`, null);
     throw error;
   }
 }
@@ -129,27 +185,39 @@ export async function validate(
     paths,
     options.inbox ? resolve(options.inbox) : undefined,
   );
-  for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
-  let rejected = 0;
+  const verdicts: Verdict[] = [];
   // Parsed as ingest parses: in a worker, so a pathological file is rejected, not a hang.
   const parsing = new ParsePool({ size: 1 });
   try {
-    for (const target of list) {
-      const result = await check(target, options.siteUrl, now, parsing.parse);
-      if (result instanceof Error) {
-        rejected++;
-        console.log(`rejected  ${shown(target.path)} (${target.key}): ${result.message}`);
-      } else {
-        console.log(`ok        ${shown(target.path)} (${target.key})`);
-        for (const line of result) console.log(line);
-      }
-    }
+    for (const target of list)
+      verdicts.push(await check(target, options.siteUrl, now, parsing.parse));
   } finally {
     await parsing.close();
   }
-  const ok = list.length - rejected;
+  const rejected = verdicts.filter((v) => v.status === 'rejected' || v.status === 'unreadable');
+  if (options.json) {
+    const summary = {
+      files: verdicts,
+      skipped: skipped.map(({ path, reason }) => ({ file: shown(path), reason })),
+      accepted: verdicts.length - rejected.length,
+      rejected: rejected.length,
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    return rejected.length > 0 ? 1 : 0;
+  }
+  for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
+  for (const verdict of verdicts) {
+    if (verdict.reason !== null || verdict.status === 'unreadable') {
+      const why = verdict.reason ? `${verdict.message} (${verdict.reason})` : verdict.message;
+      console.log(`rejected  ${verdict.file} (${verdict.key}): ${why}`);
+    } else {
+      console.log(`ok        ${verdict.file} (${verdict.key})`);
+      for (const line of describe(verdict)) console.log(line);
+    }
+  }
+  const ok = verdicts.length - rejected.length;
   console.log(
-    `${list.length} file${list.length === 1 ? '' : 's'}: ${ok} would be accepted, ${rejected} would be rejected`,
+    `${verdicts.length} file${verdicts.length === 1 ? '' : 's'}: ${ok} would be accepted, ${rejected.length} would be rejected`,
   );
-  return rejected > 0 ? 1 : 0;
+  return rejected.length > 0 ? 1 : 0;
 }

@@ -137,6 +137,17 @@ describe('least privilege', () => {
     expect(props('publish').Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
   });
 
+  it.each(['ingest', 'publish', 'release'])(
+    '%s may neither Scan nor BatchWriteItem the table: nothing of ours sends them',
+    (name) => {
+      const table = actionsOn(allows(name), arnOf(data().table));
+      expect(table).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(table).not.toContain('dynamodb:Scan');
+      expect(table).not.toContain('dynamodb:BatchWriteItem');
+      expect(table.filter((action) => action.endsWith('*'))).toEqual([]);
+    },
+  );
+
   it('release never touches the site bucket: publish owns it', () => {
     expect(mentions(allows('release'), data().site)).toBe(false);
   });

@@ -38,6 +38,32 @@ describe('feedpub validate', () => {
     );
   });
 
+  it('with --json, prints one document a script can read: a verdict per file', async () => {
+    const result = await runCli(['validate', '--json', dir]);
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ accepted: 2, rejected: 1, skipped: [] });
+    const byKey = new Map(
+      (summary.files as { key: string }[]).map((verdict) => [verdict.key, verdict]),
+    );
+    expect(byKey.get('articles/libya.txt')).toMatchObject({
+      status: 'published',
+      id: 'libya',
+      tags: ['security deal'],
+      date: null,
+      reason: null,
+    });
+    expect(byKey.get('articles/2019/budget.md')).toMatchObject({
+      id: '2019/12/budget-2020',
+      authors: ['Jane Doe', 'Ali Ben Salah'],
+    });
+    expect(byKey.get('articles/bad date.md')).toMatchObject({
+      status: 'rejected',
+      reason: 'invalid-field',
+      message: expect.stringContaining('"next Tuesday" is not a date'),
+    });
+  });
+
   it('keys the files of a folder argument by their path inside it', async () => {
     const result = await runCli(['validate', dir]);
     expect(result.stdout).toContain('(articles/2019/budget.md)');
