@@ -17,8 +17,8 @@ import { RenderPool } from './render-pool.ts';
  * it needs no emulator, no queue and no stream poller: every file is ingested as its upload
  * would be (an S3 event each, parsed in worker threads with the Lambda's budget), then every
  * change is published in one batch, so each feed is rendered once, its renders spread over
- * worker threads (RenderPool). `feedpub dev` and the
- * tests keep the Lambda-like runtime on DynamoDB Local and s3rver (pipeline.ts).
+ * worker threads (RenderPool). `feedpub dev` and the tests keep the Lambda-like runtime on
+ * DynamoDB Local and s3rver (pipeline.ts).
  */
 
 export interface OneShotOptions {

@@ -81,10 +81,14 @@ export class RenderPool implements Renderer {
       { bundle: true },
     );
     const slot: Slot = { worker, pending: new Map() };
+    // An idle worker never keeps the process alive (a build that forgot close()); a busy one
+    // does, until its last reply.
+    worker.unref();
     worker.on('message', (reply: Reply) => {
       const job = slot.pending.get(reply.id);
       if (!job) return;
       slot.pending.delete(reply.id);
+      if (slot.pending.size === 0) worker.unref();
       if ('ok' in reply) job.resolve(reply.ok as never);
       else
         job.reject(Object.assign(new Error(reply.failed.message), { stack: reply.failed.stack }));
@@ -110,6 +114,7 @@ export class RenderPool implements Renderer {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      slot.worker.ref();
       slot.worker.postMessage({ id, job });
     });
   }
