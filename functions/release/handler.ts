@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
@@ -13,9 +14,24 @@ const store = new DynamoArticleTable({
 });
 const logger = new Logger();
 
-/** Runs on a schedule: makes due articles live; publishing follows through the stream. */
-export const handler = async (): Promise<{ released: string[] }> => {
-  const result = await releaseDue({ store, now: () => new Date() });
-  logger.info('release run', { released: result.released });
+/** Stops starting pages this long before the timeout: a page is at most 100 transactions. */
+const PAGE_RESERVE_MS = 15_000;
+
+/**
+ * Runs on a schedule: makes every due article live (pages of 100, as long as the invocation has
+ * time; the next tick takes the rest); publishing follows through the stream.
+ */
+export const handler = async (
+  _event: unknown,
+  context?: Context,
+): Promise<{ released: string[] }> => {
+  if (context) logger.addContext(context);
+  const result = await releaseDue({
+    store,
+    now: () => new Date(),
+    timeLeft: () =>
+      (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
+  });
+  logger.info('release run', { count: result.released.length, released: result.released });
   return result;
 };

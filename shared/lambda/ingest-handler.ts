@@ -9,6 +9,7 @@ import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../inges
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { objectEventsFromMessage } from '../ingest/s3-event.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
+import { inLambda } from './lambda-context.ts';
 
 export interface Observability {
   logger: Logger;
@@ -97,6 +98,7 @@ export function createIngestHandler(
   };
 
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    inLambda(context, logger, metrics);
     // One processor per invocation: it holds the batch's successes and failures, and outside
     // Lambda (the local runtime runs batches concurrently) a shared one mixes two batches up.
     const processor = new BatchProcessor(EventType.SQS);

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
 import { METRICS } from '../contract/metrics.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
@@ -12,6 +12,7 @@ import {
   publishSite,
 } from '../publish/publish-changes.ts';
 import { articleChanges } from '../stores/article-stream.ts';
+import { inLambda } from './lambda-context.ts';
 
 /** The publish Lambda: one coalesced render per stream batch; failed records are retried. */
 export interface PublishObservability {
@@ -79,7 +80,9 @@ export function createPublishHandler(
 
   return async (
     event: DynamoDBStreamEvent | typeof PUBLISH_SITE_EVENT,
+    context?: Context,
   ): Promise<DynamoDBBatchResponse> => {
+    inLambda(context, logger, metrics);
     if ('feedpub' in event && event.feedpub === PUBLISH_SITE_EVENT.feedpub)
       return publishSiteFrame();
     if (!('Records' in event)) throw new Error('publish: neither a stream batch nor a tick');
@@ -89,6 +92,8 @@ export function createPublishHandler(
       logger.info('published', {
         records: event.Records.length,
         articleChanges: changes.length,
+        // Which articles, so a log search for an id finds its publish as well as its ingest.
+        articles: [...new Set(changes.map((c) => c.after?.id ?? c.before?.id ?? ''))],
         written: result.written,
         deleted: result.deleted,
         unchanged: result.unchanged,

@@ -5,29 +5,43 @@ import { StaleWriteError } from '../ports/article-store.ts';
 export interface ReleaseDeps {
   store: ArticleStore;
   now: () => Date;
-  /** Articles released per run (default 100); the next run takes the rest. */
+  /** Due articles read per page (default 100). */
   batch?: number;
+  /**
+   * Whether there is time for another page (the Lambda passes its remaining time); a run that
+   * stops leaves the rest to the next one. Default: a run drains everything due.
+   */
+  timeLeft?: () => boolean;
 }
 
 /**
- * Makes scheduled articles whose date has come live. Each is its own transaction, so the
+ * Makes every scheduled article whose date has come live, a page of `batch` at a time, until
+ * none is due (or time runs out: the next run goes on). Each is its own transaction, so the
  * change reaches the feeds through the table stream like any other.
  */
 export async function releaseDue(deps: ReleaseDeps): Promise<{ released: string[] }> {
   const nowIso = deps.now().toISOString();
+  const batch = deps.batch ?? 100;
   const released: string[] = [];
-  for (const id of await deps.store.dueScheduled(nowIso, deps.batch ?? 100)) {
-    const stored = await deps.store.getArticle(id);
-    if (stored?.article.status !== 'scheduled' || stored.article.published > nowIso) continue;
-    try {
-      await deps.store.commit({
-        articles: [planArticleWrite(stored, { ...stored.article, status: 'live' })],
-      });
-      released.push(id);
-    } catch (error) {
-      // Re-uploaded meanwhile: ingest has settled its status; the next run sees the result.
-      if (!(error instanceof StaleWriteError)) throw error;
+  for (;;) {
+    const due = await deps.store.dueScheduled(nowIso, batch);
+    const before = released.length;
+    for (const id of due) {
+      const stored = await deps.store.getArticle(id);
+      if (stored?.article.status !== 'scheduled' || stored.article.published > nowIso) continue;
+      try {
+        await deps.store.commit({
+          articles: [planArticleWrite(stored, { ...stored.article, status: 'live' })],
+        });
+        released.push(id);
+      } catch (error) {
+        // Re-uploaded meanwhile: ingest has settled its status; the next run sees the result.
+        if (!(error instanceof StaleWriteError)) throw error;
+      }
     }
+    // A short page was the last; a page that released nothing would only come back the same.
+    if (due.length < batch || released.length === before) break;
+    if (deps.timeLeft && !deps.timeLeft()) break;
   }
   return { released };
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { SQSRecord } from 'aws-lambda';
+import type { Context, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { METRICS } from '../../../shared/contract/metrics.ts';
 import type { IngestDeps } from '../../../shared/ingest/ingest-object.ts';
@@ -118,5 +118,81 @@ describe('ingest handler: the failed-records metric', () => {
     ).rejects.toThrow('All records failed');
 
     expect(emitted(METRICS.ingestFailedRecords).map((m) => m.value)).toEqual([2]);
+  });
+});
+
+describe('ingest handler on Lambda: the invocation context', () => {
+  const context = {
+    functionName: 'feedpub-ingest',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feedpub-ingest',
+    memoryLimitInMB: '1024',
+    awsRequestId: 'req-1234',
+    getRemainingTimeInMillis: () => 30_000,
+  } as unknown as Context;
+
+  it('counts one ColdStart for the container, and none locally (no context)', async () => {
+    // What the Lambda runtime sets in an on-demand execution environment.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    const run = handler();
+    await run({ Records: [record(BODY.ok)] });
+    expect(emitted('ColdStart')).toEqual([]);
+    await run({ Records: [record(BODY.ok)] }, context);
+    await run({ Records: [record(BODY.ok)] }, context);
+    expect(emitted('ColdStart')).toEqual([
+      expect.objectContaining({ unit: { Name: 'ColdStart', Unit: 'Count' }, value: 1 }),
+    ]);
+  });
+
+  it('puts the request id and the cold-start flag on every log line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
+    vi.spyOn(console, 'info').mockImplementation((line: unknown) => {
+      lines.push(JSON.parse(String(line)));
+    });
+    const run = createIngestHandler(
+      {
+        store: new Proxy({}, { get: unused }),
+        inbox: new Proxy({}, { get: unused }),
+        siteUrl: 'https://news.example.com/',
+        now: () => new Date(),
+        deadLetters: { park: async () => {} },
+      } as unknown as Parameters<typeof createIngestHandler>[0],
+      {
+        logger,
+        metrics: new Metrics({
+          namespace: METRICS.namespace,
+          serviceName: METRICS.services.ingest,
+        }),
+      },
+    );
+    await run(
+      {
+        Records: [
+          record(
+            JSON.stringify({
+              Records: [
+                {
+                  eventName: 'ObjectCreated:Put',
+                  s3: {
+                    bucket: { name: 'inbox' },
+                    object: { key: 'reports/x.json', sequencer: '01' },
+                  },
+                  eventTime: '2026-06-01T00:00:00.000Z',
+                },
+              ],
+            }),
+          ),
+        ],
+      },
+      context,
+    );
+    const ingested = lines.filter((line) => line.message === 'ingested');
+    expect(ingested).not.toEqual([]);
+    for (const line of ingested)
+      expect(line).toMatchObject({
+        function_request_id: 'req-1234',
+        cold_start: expect.any(Boolean),
+      });
   });
 });

@@ -45,13 +45,33 @@ describe('releaseDue on the in-memory table', () => {
     ]);
   });
 
-  it('releases at most a batch per run; the next run takes the rest', async () => {
+  it('drains every due article in one run, a page of `batch` at a time', async () => {
+    const ids = Array.from({ length: 7 }, (_, i) => `a${i}`);
+    const store = await tableWith(
+      ...ids.map((id, i) => scheduled(id, `2026-06-0${1 + (i % 4)}T00:00:0${i}.000Z`)),
+      scheduled('future', '2026-07-01T00:00:00.000Z'),
+    );
+    const pages: number[] = [];
+    store.beforeRead = (read) => {
+      if (read === 'dueScheduled') pages.push(1);
+    };
+
+    const { released } = await releaseDue({ store, now: () => NOW, batch: 2 });
+
+    expect([...released].sort()).toEqual(ids);
+    // Pages of 2, 2, 2 and the last short one.
+    expect(pages).toHaveLength(4);
+    expect((await releaseDue({ store, now: () => NOW, batch: 2 })).released).toEqual([]);
+    expect((await store.getArticle('future'))?.article.status).toBe('scheduled');
+  });
+
+  it('stops between pages when time runs out; the next run takes the rest', async () => {
     const store = await tableWith(
       scheduled('a', '2026-06-01T00:00:00.000Z'),
       scheduled('b', '2026-06-02T00:00:00.000Z'),
       scheduled('c', '2026-06-03T00:00:00.000Z'),
     );
-    const deps = { store, now: () => NOW, batch: 2 };
+    const deps = { store, now: () => NOW, batch: 2, timeLeft: () => false };
 
     expect((await releaseDue(deps)).released).toEqual(['a', 'b']);
     expect((await releaseDue(deps)).released).toEqual(['c']);

@@ -1,0 +1,13 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+
+/**
+ * On Lambda: every log line of the invocation carries its request id and cold-start flag, and a
+ * container's first invocation counts a `ColdStart` metric. The local runtime passes no context.
+ */
+export function inLambda(context: Context | undefined, logger: Logger, metrics: Metrics): void {
+  if (!context) return;
+  logger.addContext(context);
+  metrics.captureColdStartMetric(context.functionName);
+}
