@@ -7,6 +7,7 @@ import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { type FeedFormat, feedPath, OPML_PATH } from '../shared/contract/site-layout.ts';
 import { Alarms } from './alarms.ts';
 import type { FeedpubConfig } from './config.ts';
+import { OperationsDashboard } from './dashboard.ts';
 import { Ingestion } from './ingestion.ts';
 import { Publishing } from './publishing.ts';
 import { SiteDistribution } from './site-distribution.ts';
@@ -83,6 +84,15 @@ export class FeedpubAppStack extends Stack {
     this.alarms.throttles('IngestThrottles', this.ingestion.ingest);
     this.alarms.throttles('PublishThrottles', this.publishing.publish);
     this.alarms.throttles('ReleaseThrottles', this.publishing.release);
+    const { dashboard } = new OperationsDashboard(this, 'Operations', {
+      ingest: this.ingestion.ingest,
+      publish: this.publishing.publish,
+      release: this.publishing.release,
+      inboxQueue: this.ingestion.queue,
+      ingestDeadLetters: this.ingestion.deadLetterQueue,
+      publishDeadLetters: this.publishing.deadLetterQueue,
+      table: props.table,
+    });
 
     const output = (outputId: string, value: string, description: string) =>
       new CfnOutput(this, outputId, { value, description });
@@ -105,6 +115,11 @@ export class FeedpubAppStack extends Stack {
       'DistributionDomainName',
       this.site.distribution.distributionDomainName,
       'Point a custom domain here (CNAME, or Route 53 alias)',
+    );
+    output(
+      'DashboardUrl',
+      `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
+      'Uploads, freshness, publish, dead letters and errors on one page',
     );
     output(
       'AlarmTopicArn',
