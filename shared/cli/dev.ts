@@ -70,7 +70,9 @@ export async function dev(options: DevOptions): Promise<void> {
     resources.add(server.close);
     prepareDataDir(dataDir, options.fresh);
     const createdInbox = ensureInbox(inbox);
-    const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit, options.hub);
+    const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit, options.hub, {
+      deployed: false,
+    });
     const previousUrl = rememberSiteUrl(dataDir, site.url);
     print('feedpub: starting DynamoDB Local and s3rver…');
 

@@ -8,6 +8,7 @@ import { CliError } from './errors.ts';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_S3_PORT,
+  deployedSiteUrl,
   hubOption,
   itemLimitOption,
   PLACEHOLDER_SITE_URL,
@@ -40,8 +41,10 @@ Every file under --inbox (editor temp files and hidden files excepted) is ingest
 upload articles/<path relative to --inbox> would be, and published, by the functions' own
 code in this process (no emulator, no Java); the site is then written to --out.
 
-Without --site-url (or SITE_URL), links use ${PLACEHOLDER_SITE_URL}, a placeholder:
-pass the URL the site will be served from.
+Site settings come from the flags, else the environment (below), else the "context" of
+cdk.json in the working folder (siteUrl, feedTitle, feedDescription, feedLanguage, itemLimit,
+websubHubs: the CDK app's own place for them), else their defaults. Without any site URL,
+links use ${PLACEHOLDER_SITE_URL}, a placeholder: pass the URL the site will be served from.
 
 Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or --strict and
 an article was rejected, 2 the pipeline itself failed (a file not ingested, a file not published).`;
@@ -156,7 +159,7 @@ function program(setExitCode: (code: number) => void): Command {
     .action(async (o: Omit<BuildOptions, 'siteUrl'> & { siteUrl?: string }) => {
       const { build } = await import('./build.ts');
       setExitCode(
-        await build({ ...o, siteUrl: o.siteUrl ?? siteUrlFromEnv() ?? PLACEHOLDER_SITE_URL }),
+        await build({ ...o, siteUrl: o.siteUrl ?? deployedSiteUrl() ?? PLACEHOLDER_SITE_URL }),
       );
     });
 
@@ -183,7 +186,7 @@ function program(setExitCode: (code: number) => void): Command {
       setExitCode(
         await validate(files, {
           ...o,
-          siteUrl: o.siteUrl ?? siteUrlFromEnv() ?? PLACEHOLDER_SITE_URL,
+          siteUrl: o.siteUrl ?? deployedSiteUrl() ?? PLACEHOLDER_SITE_URL,
         }),
       );
     });

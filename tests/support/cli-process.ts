@@ -14,10 +14,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `feedpub ...args` to completion. */
-export function runCli(args: readonly string[]): Promise<CliRun> {
+/** Runs `feedpub ...args` to completion (in the repository, or `cwd`; `env` added to ours). */
+export function runCli(
+  args: readonly string[],
+  { cwd = REPO_ROOT, env = {} }: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
