@@ -1,6 +1,8 @@
 import type { FeedFormat } from '../contract/site-layout.ts';
 import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
+import type { ItemView } from './item-view.ts';
+import { escapeMarkup } from './xml-safe.ts';
 import { jsonFeed } from './json-feed.ts';
 import { rss } from './rss.ts';
 
@@ -12,10 +14,49 @@ export interface FeedFormatModule {
 
 export const FEED_FORMAT_MODULES: readonly FeedFormatModule[] = [rss, atom, jsonFeed];
 
-/** The three documents of one feed; same input, same bytes. */
-export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
-  const view = buildFeedView(input);
+/**
+ * The most a feed document may weigh: Google News and several readers refuse larger feeds, and
+ * 50 articles of up to 350 KB each would make 17 MB.
+ */
+export const MAX_FEED_BYTES = 2_000_000;
+
+/** An item past the budget: its summary and a link to the full story, instead of the story. */
+function shortened(item: ItemView): ItemView {
+  const teaser = item.summary ? `<p>${escapeMarkup(item.summary)}</p>` : '';
+  const more = `<p><a href="${escapeMarkup(item.pageUrl)}">Read the full story</a></p>`;
+  return { ...item, contentHtml: `${teaser}${more}` };
+}
+
+function renderAll(view: FeedView): Record<FeedFormat, string> {
   return Object.fromEntries(
     FEED_FORMAT_MODULES.map((format) => [format.key, format.render(view)]),
   ) as Record<FeedFormat, string>;
+}
+
+const heaviest = (documents: Record<FeedFormat, string>) =>
+  Math.max(...Object.values(documents).map((doc) => Buffer.byteLength(doc)));
+
+/**
+ * The three documents of one feed; same input, same bytes. None exceeds MAX_FEED_BYTES: when
+ * full content would, the newest items keep theirs and the older ones carry their summary and
+ * a link, as few as need to (the same items in all three formats).
+ */
+export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
+  const view = buildFeedView(input);
+  const documents = renderAll(view);
+  if (heaviest(documents) <= MAX_FEED_BYTES) return documents;
+  // The most full items that fit, by bisection (each try renders the three formats).
+  let fits = 0;
+  let tooMany = view.items.length;
+  let best = renderAll({ ...view, items: view.items.map(shortened) });
+  while (tooMany - fits > 1) {
+    const full = Math.floor((fits + tooMany) / 2);
+    const items = view.items.map((item, index) => (index < full ? item : shortened(item)));
+    const tried = renderAll({ ...view, items });
+    if (heaviest(tried) <= MAX_FEED_BYTES) {
+      fits = full;
+      best = tried;
+    } else tooMany = full;
+  }
+  return best;
 }
