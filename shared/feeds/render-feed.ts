@@ -2,9 +2,9 @@ import type { FeedFormat } from '../contract/site-layout.ts';
 import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
-import { escapeMarkup } from './xml-safe.ts';
 import { jsonFeed } from './json-feed.ts';
 import { rss } from './rss.ts';
+import { escapeMarkup } from './xml-safe.ts';
 
 /** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
