@@ -16,17 +16,18 @@ import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import { transactionItems } from './article-transaction.ts';
+import { byBytes } from './sort-key-order.ts';
 import { itemToArticle, itemToFeedMeta, itemToSource } from './table-items.ts';
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
 
-/** DynamoDB orders string sort keys by their UTF-8 bytes; so must a merge of several Queries. */
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
 type Order = 'newest first' | 'oldest first';
 
-/** The first `limit` items of several partitions' Queries, in the order DynamoDB gave each. */
+/**
+ * The first `limit` items of several partitions' Queries, in the order DynamoDB gave each (its
+ * sort keys' UTF-8 byte order, byBytes).
+ */
 function mergeShards(shards: { items: Record<string, unknown>[] }[], limit: number, order: Order) {
   const sign = order === 'oldest first' ? 1 : -1;
   return shards

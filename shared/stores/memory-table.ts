@@ -8,13 +8,8 @@ import {
 } from '../ports/article-store.ts';
 import type { ArticleChange, EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
-import {
-  byBytes,
-  copy,
-  type TableChange,
-  type TableSnapshot,
-  TableState,
-} from './memory-table-state.ts';
+import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
+import { byBytes } from './sort-key-order.ts';
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
 export type { TableChange, TableSnapshot } from './memory-table-state.ts';
