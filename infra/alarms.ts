@@ -3,7 +3,6 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
-  Metric,
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../shared/contract/metrics.ts';
+import { handlerMetric } from './handler-metric.ts';
 
 export interface AlarmsProps {
   /** Subscribed to the topic when set; the address must confirm the subscription. */
@@ -87,7 +87,7 @@ export class Alarms extends Construct {
   /** Ingest's handled failures: messages it reported in batchItemFailures, to be retried. */
   ingestFailures(id: string): Alarm {
     return this.alarm(id, 'Uploads failing in ingest (retried; the DLQ is next)', {
-      metric: this.custom(METRICS.services.ingest, METRICS.ingestFailedRecords, PERIOD),
+      metric: handlerMetric(METRICS.services.ingest, METRICS.ingestFailedRecords, PERIOD),
       threshold: MAX_INGEST_FAILURES,
       evaluationPeriods: 1,
     });
@@ -99,7 +99,7 @@ export class Alarms extends Construct {
    */
   renderFailures(id: string): Alarm {
     return this.alarm(id, 'Feeds or pages publish could not render or write', {
-      metric: this.custom(METRICS.services.publish, METRICS.renderFailures, MINUTE),
+      metric: handlerMetric(METRICS.services.publish, METRICS.renderFailures, MINUTE),
       threshold: 1,
       evaluationPeriods: 1,
     });
@@ -111,7 +111,7 @@ export class Alarms extends Construct {
    */
   publishFailures(id: string): Alarm {
     return this.alarm(id, 'Stream records failing in publish for two minutes running', {
-      metric: this.custom(METRICS.services.publish, METRICS.publishFailedRecords, MINUTE),
+      metric: handlerMetric(METRICS.services.publish, METRICS.publishFailedRecords, MINUTE),
       threshold: 1,
       evaluationPeriods: 2,
       datapointsToAlarm: 2,
@@ -124,7 +124,11 @@ export class Alarms extends Construct {
    */
   hubNotices(id: string): Alarm {
     return this.alarm(id, 'A WebSub hub keeps refusing notices of changed feeds', {
-      metric: this.custom(METRICS.services.publish, METRICS.hubNoticesFailed, Duration.minutes(15)),
+      metric: handlerMetric(
+        METRICS.services.publish,
+        METRICS.hubNoticesFailed,
+        Duration.minutes(15),
+      ),
       threshold: 3,
       evaluationPeriods: 1,
     });
@@ -170,17 +174,6 @@ export class Alarms extends Construct {
         datapointsToAlarm: 3,
       }),
     );
-  }
-
-  /** A metric a handler emits through Powertools: its namespace and its `service` dimension. */
-  private custom(service: string, metricName: string, period: Duration): Metric {
-    return new Metric({
-      namespace: METRICS.namespace,
-      metricName,
-      dimensionsMap: { [METRICS.serviceDimension]: service },
-      period,
-      statistic: Stats.SUM,
-    });
   }
 
   private alarm(

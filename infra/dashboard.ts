@@ -3,7 +3,6 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
-  Metric,
   Stats,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,6 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../shared/contract/metrics.ts';
+import { handlerMetric } from './handler-metric.ts';
 
 export interface OperationsDashboardProps {
   readonly ingest: IFunction;
@@ -37,15 +37,8 @@ export class OperationsDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
-    const custom = (service: string, metricName: string, label = metricName): IMetric =>
-      new Metric({
-        namespace: METRICS.namespace,
-        metricName,
-        dimensionsMap: { [METRICS.serviceDimension]: service },
-        period: PERIOD,
-        statistic: Stats.SUM,
-        label,
-      });
+    const custom = (service: string, metricName: string, label = metricName) =>
+      handlerMetric(service, metricName, PERIOD, label);
     const graph = (title: string, left: IMetric[], right: IMetric[] = []) =>
       new GraphWidget({ title, left, right, width: 12, height: 6 });
 
