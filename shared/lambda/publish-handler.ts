@@ -57,6 +57,15 @@ export function createPublishHandler(
     metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, announcement.failed.length);
   };
 
+  /** What every render run reports, a batch's or a tick's: its failures, hubs, counts. */
+  const rendered = async (result: PublishResult) => {
+    for (const failure of result.failures)
+      logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
+    await announce(result.written);
+    metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
+    metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
+  };
+
   /** The schedule's tick: the site feed and listings, whatever the stream brought. */
   const publishSiteFrame = async (): Promise<DynamoDBBatchResponse> => {
     try {
@@ -65,11 +74,7 @@ export function createPublishHandler(
         written: result.written,
         unchanged: result.unchanged,
       });
-      for (const failure of result.failures)
-        logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
-      await announce(result.written);
-      metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
-      metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
+      await rendered(result);
       // EventBridge retries a failed invocation; a render failure is one.
       if (result.failures.length > 0) throw result.failures[0]?.error;
       return { batchItemFailures: [] };
@@ -99,13 +104,9 @@ export function createPublishHandler(
         unchanged: result.unchanged,
         coveredByOthers: result.coveredByOthers,
       });
-      for (const failure of result.failures)
-        logger.error('render failed', { unit: failure.unit, error: failure.error as Error });
-      await announce(result.written);
+      await rendered(result);
       onPublished?.(result);
-      metrics.addMetric('filesWritten', MetricUnit.Count, result.written.length);
       metrics.addMetric('filesDeleted', MetricUnit.Count, result.deleted.length);
-      metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
       metrics.addMetric(
         METRICS.publishFailedRecords,
         MetricUnit.Count,
