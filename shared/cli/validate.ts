@@ -194,7 +194,8 @@ export async function validate(
   } finally {
     await parsing.close();
   }
-  const rejected = verdicts.filter((v) => v.status === 'rejected' || v.status === 'unreadable');
+  const isRefused = (v: Verdict) => v.status === 'rejected' || v.status === 'unreadable';
+  const rejected = verdicts.filter(isRefused);
   if (options.json) {
     const summary = {
       files: verdicts,
@@ -207,7 +208,7 @@ export async function validate(
   }
   for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
   for (const verdict of verdicts) {
-    if (verdict.reason !== null || verdict.status === 'unreadable') {
+    if (isRefused(verdict)) {
       const why = verdict.reason ? `${verdict.message} (${verdict.reason})` : verdict.message;
       console.log(`rejected  ${verdict.file} (${verdict.key}): ${why}`);
     } else {

@@ -45,18 +45,23 @@ export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
   const view = buildFeedView(input);
   const documents = renderAll(view);
   if (heaviest(documents) <= MAX_FEED_BYTES) return documents;
-  // The most full items that fit, by bisection (each try renders the three formats).
+  // The most full items that fit, by bisection (each try renders the three formats); with
+  // none, every item shortened.
+  const withFull = (full: number) =>
+    renderAll({
+      ...view,
+      items: view.items.map((item, index) => (index < full ? item : shortened(item))),
+    });
   let fits = 0;
   let tooMany = view.items.length;
-  let best = renderAll({ ...view, items: view.items.map(shortened) });
+  let best: Record<FeedFormat, string> | undefined;
   while (tooMany - fits > 1) {
     const full = Math.floor((fits + tooMany) / 2);
-    const items = view.items.map((item, index) => (index < full ? item : shortened(item)));
-    const tried = renderAll({ ...view, items });
+    const tried = withFull(full);
     if (heaviest(tried) <= MAX_FEED_BYTES) {
       fits = full;
       best = tried;
     } else tooMany = full;
   }
-  return best;
+  return best ?? withFull(0);
 }

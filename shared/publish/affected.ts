@@ -23,8 +23,10 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
     // Each feed once per change (before and after often share it): a batch of thousands of
     // changes must not search the site feed's causes for every one of them.
     const feeds = new Map<string, FeedRef>();
-    for (const feed of [always, ...visibleFeeds(change.before), ...visibleFeeds(change.after)])
-      if (!feeds.has(feedKey(feed))) feeds.set(feedKey(feed), feed);
+    for (const feed of [always, ...visibleFeeds(change.before), ...visibleFeeds(change.after)]) {
+      const key = feedKey(feed);
+      if (!feeds.has(key)) feeds.set(key, feed);
+    }
     for (const [key, feed] of feeds) {
       const entry = affected.feeds.get(key) ?? { feed, causes: [] };
       entry.causes.push(recordId);
