@@ -110,29 +110,23 @@ describe('release on a schedule', () => {
     ]);
   });
 
-  it('EventBridge may invoke publish with the site-frame tick, and only from that rule', () => {
-    const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
-    t.service.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { 'Fn::GetAtt': [functionId(t.service, 'publish'), 'Arn'] },
-      Principal: 'events.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-    });
-  });
-
   it('runs one at a time (reserved concurrency 1), which is enough: a run ends within its tick', () => {
     const fn = t.service.toJSON().Resources[functionId(t.service, 'release')].Properties;
     expect(fn.ReservedConcurrentExecutions).toBe(1);
     expect(fn.Timeout).toBeLessThan(RELEASE_EVERY.toSeconds());
   });
 
-  it('EventBridge may invoke release, and only from that rule', () => {
-    const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
-    t.service.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      FunctionName: { 'Fn::GetAtt': [functionId(t.service, 'release'), 'Arn'] },
-      Principal: 'events.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-    });
-  });
+  // Release for its runs, publish for the site-frame tick.
+  it.each(['release', 'publish'] as const)(
+    'EventBridge may invoke %s, and only from that rule',
+    (name) => {
+      const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
+      t.service.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId(t.service, name), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      });
+    },
+  );
 });
