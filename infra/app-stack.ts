@@ -54,6 +54,7 @@ export class FeedpubAppStack extends Stack {
       language: config.feedLanguage,
       itemLimit: config.itemLimit,
       hubs: config.hubs,
+      withdrawnDays: config.withdrawnDays,
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {

@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { SettingError } from '../shared/config/errors.ts';
 import { readSettings, SETTING_NAMES, SITE_SETTINGS } from '../shared/config/settings.ts';
+import { DEFAULT_WITHDRAWN_DAYS } from '../shared/config/site.ts';
 
 export { MAX_ITEM_LIMIT } from '../shared/config/settings.ts';
 
@@ -15,6 +16,8 @@ export interface FeedpubConfig {
   readonly feedTitle: string;
   readonly feedDescription: string;
   readonly feedLanguage: string;
+  /** Days a withdrawn story stays in Atom feeds as a deleted entry (`withdrawnEntryDays`). */
+  readonly withdrawnDays: number;
   readonly alarmEmail: string | undefined;
   /**
    * Throughput the table can take at once, set ahead of a known peak (a bulk import, an
@@ -79,6 +82,7 @@ export function readConfig(node: Node): FeedpubConfig {
     feedTitle: site.title,
     feedDescription: site.description,
     feedLanguage: site.language,
+    withdrawnDays: site.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS,
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
     tableWarmThroughput: warmThroughputOf(
       unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),

@@ -18,13 +18,13 @@ const logger = new Logger();
 const PAGE_RESERVE_MS = 15_000;
 
 /**
- * Runs on a schedule: makes every due article live (pages of 100, as long as the invocation has
+ * Runs on a schedule: makes every due article live, withdraws every expired one (pages of 100, as long as the invocation has
  * time; the next tick takes the rest); publishing follows through the stream.
  */
 export const handler = async (
   _event: unknown,
   context?: Context,
-): Promise<{ released: string[] }> => {
+): Promise<{ released: string[]; expired: string[] }> => {
   if (context) logger.addContext(context);
   const result = await releaseDue({
     store,
@@ -32,6 +32,10 @@ export const handler = async (
     timeLeft: () =>
       (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
   });
-  logger.info('release run', { count: result.released.length, released: result.released });
+  logger.info('release run', {
+    count: result.released.length + result.expired.length,
+    released: result.released,
+    expired: result.expired,
+  });
   return result;
 };

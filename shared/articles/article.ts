@@ -6,8 +6,27 @@
 /**
  * `deleted`: the file is gone; the item stays as a tombstone without content, so the article's
  * revision keeps counting up across a delete and a re-upload.
+ * `withdrawn`: the file says so (`status: withdrawn`), or its `expires` date has passed.
+ * Both take the story out of every feed, listing and page; see Article.withdrawn for what
+ * readers are told.
  */
-export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'deleted';
+export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'withdrawn' | 'deleted';
+
+/** A public story taken down: when, and the editor's note. */
+export interface Withdrawal {
+  /** ISO UTC. */
+  at: string;
+  /** Plain text. */
+  note?: string;
+}
+
+/** One entry of an article's correction log. */
+export interface Correction {
+  /** ISO UTC: when the correction first appeared. */
+  date: string;
+  /** Plain text. */
+  text: string;
+}
 
 /** A tag or an author: a path-safe slug plus the name people read. */
 export interface Label {
@@ -39,6 +58,16 @@ export interface ParsedArticle {
   link?: string;
   draft: boolean;
   language?: string;
+  /** `status: withdrawn` in the file. */
+  withdrawn?: true;
+  /** Plain text: why (shown on the withdrawn story's notice). */
+  note?: string;
+  /** Plain text: the correction this version makes. */
+  correction?: string;
+  /** A minor edit: `updated` does not move. */
+  minor?: true;
+  /** ISO: when the story expires (is withdrawn by the release schedule). */
+  expires?: string;
 }
 
 export interface ParseResult {
@@ -67,6 +96,21 @@ export interface Article {
   status: ArticleStatus;
   /** sha256 of the parsed article, to skip unchanged re-uploads. */
   contentHash: string;
+  /**
+   * Set when a story readers had seen (it was live) is withdrawn or its file deleted: Atom feeds
+   * carry an RFC 6721 `at:deleted-entry` for it, and its page answers 410 with a notice. A story
+   * withdrawn before it was ever public has none, and leaves no trace.
+   */
+  withdrawn?: Withdrawal;
+  /** Dated corrections, oldest first: shown on the page and in the feeds' content. */
+  corrections?: Correction[];
+  /** ISO: when the release schedule withdraws it. */
+  expires?: string;
+}
+
+/** Whether an article is withdrawn or deleted after readers saw it (see Article.withdrawn). */
+export function isWithdrawnPublic(article: Article | undefined): boolean {
+  return article?.withdrawn !== undefined && article.status !== 'live';
 }
 
 /** A feed the site publishes: the site-wide one, or one per tag or author. */

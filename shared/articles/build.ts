@@ -69,6 +69,21 @@ export function buildArticle(
   const link =
     fields.link === undefined ? undefined : urlField('link', fields.link, page, warnings);
   if (link) article.link = link;
+  if (fields.withdrawn) article.withdrawn = true;
+  const note = lineField(fields.note);
+  if (note) article.note = note;
+  const correction = lineField(fields.correction);
+  if (correction) article.correction = correction;
+  if (fields.minor) article.minor = true;
+  if (fields.expires !== undefined) {
+    const published = fields.date;
+    if (published !== undefined && fields.expires <= published)
+      throw new ArticleRejectedError(
+        'invalid-field',
+        `field "expires": ${fields.expires} is not after "date" (${published}): the story would never be shown`,
+      );
+    article.expires = fields.expires;
+  }
   if (fields.language !== undefined) {
     const language = plainLine(fields.language);
     if (isLanguageTag(language)) article.language = language;
@@ -78,6 +93,13 @@ export function buildArticle(
       );
   }
   return { article, warnings };
+}
+
+/** A note or a correction: one plain line, bounded like a given summary; empty is absent. */
+function lineField(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const clean = summarize(plainLine(raw), MAX_GIVEN_SUMMARY_LENGTH);
+  return clean === '' ? undefined : clean;
 }
 
 function summaryOf(given: string | undefined, html: string, warnings: string[]): string {

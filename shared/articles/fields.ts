@@ -25,7 +25,20 @@ export interface ArticleFields {
   link?: string;
   draft: boolean;
   language?: string;
+  /** `status: withdrawn`: the story is taken down (see Article.withdrawn). */
+  withdrawn?: boolean;
+  /** Plain text: why it was withdrawn, shown on its notice. */
+  note?: string;
+  /** Plain text: the newest correction, logged with the date it first appears. */
+  correction?: string;
+  /** An edit too small to tell readers about: `updated` stays. */
+  minor?: boolean;
+  /** ISO UTC: when the story is withdrawn by the release schedule. */
+  expires?: string;
 }
+
+/** The lifecycle states a file may set; `published` is the default. */
+export const FILE_STATUSES = ['published', 'draft', 'withdrawn'] as const;
 
 const MAX_LISTED_FIELDS = 10;
 /**
@@ -95,6 +108,11 @@ export const articleFieldsSchema = z.object({
   canonical: text,
   draft: z.boolean(expected('true or false')).nullish(),
   language: text,
+  status: z.enum(FILE_STATUSES, expected(FILE_STATUSES.map((s) => `"${s}"`).join(', '))).nullish(),
+  note: text,
+  correction: text,
+  minor: z.boolean(expected('true or false')).nullish(),
+  expires: date,
 });
 
 export type FileFields = z.output<typeof articleFieldsSchema>;
@@ -158,8 +176,13 @@ export function fieldsFromFile(
     ...body,
     authors: [...(data.author ?? []), ...(data.authors ?? [])],
     tags: data.tags ?? [],
-    draft: data.draft ?? false,
+    draft: data.draft === true || data.status === 'draft',
   };
+  if (data.status === 'withdrawn') fields.withdrawn = true;
+  if (data.note != null) fields.note = data.note;
+  if (data.correction != null) fields.correction = data.correction;
+  if (data.minor === true) fields.minor = true;
+  if (data.expires != null) fields.expires = data.expires;
   const link = data.link ?? data.canonical;
   if (link != null) fields.link = link;
   if (data.id != null) fields.id = data.id;

@@ -1,4 +1,5 @@
-import { type Article, type FeedRef, feedKey, feedsOf } from './article.ts';
+import { type Article, type FeedRef, feedKey, feedsOf, isWithdrawnPublic } from './article.ts';
+import { nextTransitionAt } from './lifecycle.ts';
 
 /**
  * How an article sits in the table, and what one change to it must write: the pure core of
@@ -18,13 +19,31 @@ export interface StoredArticle {
  */
 export interface FeedEntry {
   feed: FeedRef;
+  /**
+   * `live`: the article is in the feed. `gone`: it was, and is withdrawn (its sort key is
+   * `<withdrawn ISO>#<id>`): the feed tells readers to delete it (RFC 6721).
+   */
+  list: EntryList;
   /** `<published ISO>#<id>`: sorts newest last, so feeds are read in reverse. */
   sortKey: string;
   id: string;
   rev: number;
 }
 
-/** An article waiting for its date, released by the scheduler. */
+export type EntryList = 'live' | 'gone';
+
+/**
+ * The table's name of one list of a feed: `all`, `tag/<slug>` for its articles, `gone:all`,
+ * `gone:tag/<slug>` for its withdrawn ones (slugs never hold `:`).
+ */
+export function entryListKey(feed: FeedRef, list: EntryList): string {
+  return list === 'live' ? feedKey(feed) : `gone:${feedKey(feed)}`;
+}
+
+/**
+ * An article waiting for its next transition, made by the release schedule: a scheduled one
+ * going live at its date, a live one withdrawn at its `expires`. Sort key `<when ISO>#<id>`.
+ */
 export interface ScheduleEntry {
   sortKey: string;
   id: string;
@@ -47,24 +66,43 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
   return `${article.published}#${article.id}`;
 }
 
+/** A live article's entries in its feeds; a withdrawn public one's in their `gone` lists. */
 function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
-  if (article?.status !== 'live') return [];
-  const sortKey = entrySortKey(article);
-  return feedsOf(article).map((feed) => ({ feed, sortKey, id: article.id, rev: stored?.rev ?? 0 }));
+  if (!stored || !article) return [];
+  const entry = (list: EntryList, sortKey: string) =>
+    feedsOf(article).map((feed) => ({ feed, list, sortKey, id: article.id, rev: stored.rev }));
+  if (article.status === 'live') return entry('live', entrySortKey(article));
+  if (isWithdrawnPublic(article) && article.withdrawn)
+    return entry('gone', `${article.withdrawn.at}#${article.id}`);
+  return [];
 }
 
 function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
-  if (article?.status !== 'scheduled') return undefined;
-  return { sortKey: entrySortKey(article), id: article.id };
+  const at = article && nextTransitionAt(article);
+  return at && article ? { sortKey: `${at}#${article.id}`, id: article.id } : undefined;
 }
 
-const slot = (e: FeedEntry) => `${feedKey(e.feed)}\n${e.sortKey}`;
+const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
 
-/** What stays of a removed article: its identity and dates, no content, in no feed. */
-export function tombstoneOf(article: Article): Article {
-  const { image: _image, link: _link, ...kept } = article;
-  return { ...kept, status: 'deleted', summary: '', contentHtml: '', tags: [], authors: [] };
+/**
+ * What stays of a removed article: its identity and dates, no content. A story readers saw
+ * keeps its title, labels and withdrawal, so its feeds can tell them it is gone.
+ */
+export function tombstoneOf(article: Article, at: string): Article {
+  const { image: _image, link: _link, expires: _expires, corrections: _c, ...kept } = article;
+  const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
+  if (!wasPublic) {
+    const { withdrawn: _w, ...rest } = kept;
+    return { ...rest, status: 'deleted', summary: '', contentHtml: '', tags: [], authors: [] };
+  }
+  return {
+    ...kept,
+    status: 'deleted',
+    summary: '',
+    contentHtml: '',
+    withdrawn: article.withdrawn ?? { at },
+  };
 }
 
 /** Whether an id is free for a new file: no article, or only a removed one's tombstone. */
@@ -76,13 +114,16 @@ export function isGone(stored: StoredArticle | undefined): boolean {
  * Everything that moving an article from `before` to `after` writes: the article item (a
  * tombstone when `after` is absent, so revisions never restart), its feed entries (each carrying
  * the new revision, so every feed showing it sees the change), the schedule. `before` is absent
- * for a new article; `after` for a removal, which needs `before`. Both have the same id.
+ * for a new article; `after` for a removal, which needs `before` and `at` (when the file went).
+ * Both have the same id.
  */
 export function planArticleWrite(
   before: StoredArticle | undefined,
   after: Article | undefined,
+  at?: string,
 ): ArticleWrite {
-  const next = after ?? (before ? tombstoneOf(before.article) : undefined);
+  const next =
+    after ?? (before ? tombstoneOf(before.article, at ?? before.article.updated) : undefined);
   if (!next) throw new Error('planArticleWrite: a removal needs the article it removes');
   const put = { article: next, rev: (before?.rev ?? 0) + 1 };
   const oldEntries = entriesOf(before);

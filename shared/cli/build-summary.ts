@@ -63,6 +63,7 @@ const STATUS_ORDER: readonly SummaryEntry['status'][] = [
   'unchanged',
   'draft',
   'scheduled',
+  'withdrawn',
   'deleted',
   'rejected',
   'error',

@@ -7,7 +7,12 @@
 import { ENV } from '../contract/environment.ts';
 import { SettingError } from './errors.ts';
 import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from './language-tag.ts';
-import { DEFAULT_ITEM_LIMIT, normalizeSiteUrl, type SiteConfig } from './site.ts';
+import {
+  DEFAULT_ITEM_LIMIT,
+  DEFAULT_WITHDRAWN_DAYS,
+  normalizeSiteUrl,
+  type SiteConfig,
+} from './site.ts';
 
 /** Where a setting is set: each place names it its own way. */
 export type SettingOrigin = 'context' | 'env' | 'flag';
@@ -31,6 +36,16 @@ export interface Setting<T> {
 export type SettingName = keyof SiteConfig;
 
 export const MAX_ITEM_LIMIT = 1000;
+export const MAX_WITHDRAWN_DAYS = 365;
+
+/** A whole number from `min` to `max`, or a SettingError naming `where`. */
+function wholeNumber(text: string, where: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new SettingError(`${where} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
 
 /**
  * Google's public WebSub hub: free, no account, run since 2009 (as PubSubHubbub), and the hub
@@ -111,15 +126,7 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
     flag: '--item-limit',
     help: `items per feed, newest first (1–${MAX_ITEM_LIMIT})`,
     default: DEFAULT_ITEM_LIMIT,
-    parse: (text, where) => {
-      const limit = Number(text);
-      if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_ITEM_LIMIT) {
-        throw new SettingError(
-          `${where} must be a whole number from 1 to ${MAX_ITEM_LIMIT}, got "${text}"`,
-        );
-      }
-      return limit;
-    },
+    parse: (text, where) => wholeNumber(text, where, 1, MAX_ITEM_LIMIT),
   },
   hubs: {
     context: 'websubHubs',
@@ -129,6 +136,13 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
     default: [],
     deployedDefault: [DEFAULT_HUB],
     parse: parseHubs,
+  },
+  withdrawnDays: {
+    context: 'withdrawnEntryDays',
+    env: ENV.withdrawnDays,
+    help: `days a withdrawn story stays in its Atom feeds as an RFC 6721 deleted entry (0–${MAX_WITHDRAWN_DAYS})`,
+    default: DEFAULT_WITHDRAWN_DAYS,
+    parse: (text, where) => wholeNumber(text, where, 0, MAX_WITHDRAWN_DAYS),
   },
 };
 

@@ -10,9 +10,15 @@ export interface SiteConfig {
   itemLimit: number;
   /** WebSub hubs every feed names, and publish pings (none when absent). */
   hubs?: readonly string[];
+  /**
+   * Days a withdrawn story stays in its Atom feeds as an RFC 6721 `at:deleted-entry`
+   * (default DEFAULT_WITHDRAWN_DAYS).
+   */
+  withdrawnDays?: number;
 }
 
 export const DEFAULT_ITEM_LIMIT = 50;
+export const DEFAULT_WITHDRAWN_DAYS = 30;
 
 /** Normalizes a site URL to an absolute http(s) URL ending in `/`; throws on anything else. */
 export function normalizeSiteUrl(raw: string): string {

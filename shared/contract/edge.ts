@@ -115,7 +115,14 @@ export interface EdgeResponseOptions {
 }
 
 /**
- * The viewer-response function: on a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
+ * The object metadata (`x-amz-meta-…` on the origin's answer) that makes the edge answer a site
+ * file with another status: `410` for a withdrawn story's notice page.
+ */
+export const EDGE_STATUS_METADATA = 'feedpub-status';
+
+/**
+ * The viewer-response function: a file whose metadata says so (EDGE_STATUS_METADATA) answered
+ * with that status instead of 200, the metadata header dropped. On a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
  * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
  * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
  */
@@ -137,6 +144,11 @@ function handler(event) {
   var uri = request.uri;
   var file = uri.substring(uri.lastIndexOf('/') + 1);
   var status = response.statusCode;
+  var meta = response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
+  if (meta) {
+    delete response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
+    if (status === 200 && meta.value === '410') response.statusCode = 410;
+  }
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {
     var host = request.headers.host ? request.headers.host.value : '';
     var self = (SITE || 'https://' + host + '/') + selfPath(uri);

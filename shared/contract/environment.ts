@@ -9,5 +9,6 @@ export const ENV = {
   siteLanguage: 'SITE_LANGUAGE',
   itemLimit: 'ITEM_LIMIT',
   siteHubs: 'SITE_WEBSUB_HUBS',
+  withdrawnDays: 'SITE_WITHDRAWN_DAYS',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
 } as const;

@@ -20,6 +20,8 @@ export type IngestStatus =
   | 'unchanged'
   | 'draft'
   | 'scheduled'
+  /** Taken down (`status: withdrawn`, or its `expires` has passed). */
+  | 'withdrawn'
   | 'rejected'
   | 'deleted'
   /** Processing kept failing (not the file's fault); the message went to the dead-letter queue. */

@@ -29,6 +29,14 @@ export function writeShard(id: string): number {
   return createHash('sha256').update(id).digest().readUInt32BE(0) % WRITE_SHARDS;
 }
 
+/**
+ * The partition one feed entry lives in. A feed's `gone` list (withdrawn stories, rare and
+ * read on every render of the feed) is one partition, read with one Query.
+ */
+export function entryShard(list: 'live' | 'gone', id: string): number {
+  return list === 'gone' ? 0 : writeShard(id);
+}
+
 export const SHARD_NUMBERS = Array.from({ length: WRITE_SHARDS }, (_, shard) => shard);
 
 /**

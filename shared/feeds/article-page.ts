@@ -1,6 +1,6 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { dayOf } from './dates.ts';
+import { dayOf, toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
 import { buildItemView, type ItemView } from './item-view.ts';
 import { feedLinks, htmlPage } from './page-shell.ts';
@@ -27,6 +27,54 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
     canonical: item.link,
     description: item.summary,
     feeds: [{ kind: 'all' }, ...feeds],
+    body: body.filter(Boolean).join('\n'),
+    jsonLd: newsArticleData(article, item, site),
+  });
+}
+
+/** schema.org NewsArticle: what search engines read of the page, its correction log included. */
+function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
+  const corrections = (article.corrections ?? []).map((c) => ({
+    '@type': 'CorrectionComment',
+    text: oneLine(c.text),
+    datePublished: c.date,
+  }));
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'NewsArticle',
+    headline: item.title,
+    url: item.pageUrl,
+    mainEntityOfPage: item.pageUrl,
+    datePublished: item.published.toISOString(),
+    dateModified: item.updated.toISOString(),
+    ...(item.authors.length > 0
+      ? { author: item.authors.map((a) => ({ '@type': 'Person', name: a.name })) }
+      : {}),
+    ...(item.image ? { image: [item.image.url] } : {}),
+    publisher: { '@type': 'Organization', name: oneLine(site.title) || 'feedpub', url: site.url },
+    ...(corrections.length > 0 ? { correction: corrections } : {}),
+  };
+}
+
+/**
+ * What a withdrawn story's page says (it answers 410 Gone, see SiteFile.status): that it was
+ * withdrawn, when, and why, with its title; none of its content.
+ */
+export function renderWithdrawnPage(article: Article, site: SiteConfig): string {
+  const title = oneLine(article.title) || 'Untitled';
+  const at = toDate(article.withdrawn?.at);
+  const note = oneLine(article.withdrawn?.note ?? '');
+  const body = [
+    '<main><article>',
+    `<h1>${e(title)}</h1>`,
+    `<p class="meta">This story was withdrawn${at ? ` on <time datetime="${at.toISOString()}">${dayOf(at)}</time>` : ''}.</p>`,
+    note ? `<p>${e(note)}</p>` : '',
+    '</article></main>',
+  ];
+  return htmlPage({
+    site,
+    title: `Withdrawn: ${title} — ${oneLine(site.title)}`,
+    feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
   });
 }

@@ -9,11 +9,13 @@ import {
   text,
   textInCdata,
 } from './feed-package-fixes.ts';
-import type { FeedView } from './feed-view.ts';
+import type { DeletedEntryView, FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
+/** RFC 6721's namespace, declared on the root only when the feed has deleted entries. */
+const TOMBSTONES = 'http://purl.org/atompub/tombstones/1.0';
 
 /** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
 export const atom = {
@@ -78,7 +80,21 @@ function person(p: PersonView): FeedAuthor {
  */
 function finishAtom(xml: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
-  return finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${lang}>`), {
+  const at = view.deletedEntries.length > 0 ? ` xmlns:at="${TOMBSTONES}"` : '';
+  const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${lang}>`), {
     enclosureType: (index) => view.items[index]?.image?.type,
   });
+  if (!at) return finished;
+  const end = finished.lastIndexOf('</feed>');
+  return `${finished.slice(0, end)}${view.deletedEntries.map(deletedEntry).join('')}${finished.slice(end)}`;
+}
+
+/** RFC 6721 §2: the entry's id, when it was withdrawn, its page, and the editor's note. */
+function deletedEntry(entry: DeletedEntryView): string {
+  const comment = entry.comment
+    ? `\n        <at:comment>${escapeMarkup(entry.comment)}</at:comment>`
+    : '';
+  return `    <at:deleted-entry ref="${escapeMarkup(entry.ref)}" when="${entry.when.toISOString()}">
+        <link rel="alternate" type="text/html" href="${escapeMarkup(entry.pageUrl)}"/>${comment}
+    </at:deleted-entry>\n`;
 }

@@ -1,10 +1,11 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { FEED_FORMATS, type FeedFormat } from '../contract/site-layout.ts';
-import { latest } from './dates.ts';
+import { latest, toDate } from './dates.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
+import { itemId } from './item-id.ts';
 import { buildItemView, type ItemView, type PersonView } from './item-view.ts';
-import { feedUrl, httpUrl, languageTag, tagsPageUrl } from './urls.ts';
+import { articlePageUrl, feedUrl, httpUrl, languageTag, tagsPageUrl } from './urls.ts';
 import { oneLine } from './xml-safe.ts';
 
 export interface FeedInput {
@@ -12,6 +13,20 @@ export interface FeedInput {
   site: SiteConfig;
   /** Newest first, already limited to the item limit by the caller. */
   articles: readonly Article[];
+  /**
+   * Withdrawn stories the feed still announces (Article.withdrawn set), newest withdrawal
+   * first: Atom carries an RFC 6721 `at:deleted-entry` for each.
+   */
+  withdrawn?: readonly Article[];
+}
+
+/** One RFC 6721 deleted entry: the withdrawn item's id, when, and the editor's note. */
+export interface DeletedEntryView {
+  ref: string;
+  when: Date;
+  comment?: string;
+  /** The story's page (it answers 410 Gone with the notice). */
+  pageUrl: string;
 }
 
 /** A feed as every format renders it; built once, then each format only serializes. */
@@ -31,12 +46,19 @@ export interface FeedView {
   /** Category scheme / domain: the tags page. */
   tagScheme: string;
   items: ItemView[];
+  deletedEntries: DeletedEntryView[];
 }
 
 export const GENERATOR = 'feedpub';
 
-export function buildFeedView({ feed, site, articles }: FeedInput): FeedView {
+export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInput): FeedView {
   const items = uniqueById(articles.map((article) => buildItemView(article, site)));
+  const listed = new Set(items.map((item) => item.id));
+  // An id the feed lists is not also announced as deleted (a story withdrawn and then
+  // published again under the same guid is the listed one).
+  const deletedEntries = withdrawn
+    .flatMap((article) => deletedEntryView(article, site))
+    .filter((entry) => !listed.has(entry.ref) && listed.add(entry.ref));
   const homeUrl = httpUrl(site.url) ?? site.url;
   const language = languageTag(site.language);
   return {
@@ -48,12 +70,30 @@ export function buildFeedView({ feed, site, articles }: FeedInput): FeedView {
     ) as Record<FeedFormat, string>,
     hubs: site.hubs ?? [],
     ...(language ? { language } : {}),
-    updated: latest(items.map((item) => item.updated)),
+    updated: latest([
+      ...items.map((item) => item.updated),
+      ...deletedEntries.map((entry) => entry.when),
+    ]),
     generator: GENERATOR,
     publisher: { name: oneLine(site.title) || GENERATOR, url: homeUrl },
     tagScheme: tagsPageUrl(homeUrl),
     items,
+    deletedEntries,
   };
+}
+
+function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[] {
+  const when = toDate(article.withdrawn?.at);
+  if (!when) return [];
+  const comment = oneLine(article.withdrawn?.note ?? '');
+  return [
+    {
+      ref: itemId(article.guid, article.id),
+      when,
+      ...(comment ? { comment } : {}),
+      pageUrl: articlePageUrl(site.url, article.id),
+    },
+  ];
 }
 
 // Readers key items by id: a repeated id would be one item shown twice or lost.

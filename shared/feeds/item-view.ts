@@ -1,6 +1,6 @@
 import type { Article, Author, Label } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { EPOCH, toDate } from './dates.ts';
+import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { articlePageUrl, emailAddress, httpUrl, imageType, languageTag } from './urls.ts';
 import { escapeMarkup, oneLine, xmlSafe } from './xml-safe.ts';
@@ -51,7 +51,9 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     pageUrl,
     summary,
     // Every format then carries content (Atom entries need a link or content; JSON needs one).
-    contentHtml: xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`,
+    contentHtml:
+      (xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`) +
+      correctionLog(article.corrections),
     published,
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
@@ -59,6 +61,20 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     ...(image ? { image: { url: image, type: imageType(image) } } : {}),
     ...(languageTag(article.language) ? { language: languageTag(article.language) } : {}),
   };
+}
+
+/**
+ * The dated correction log at the end of the story, in the page and in every feed's content:
+ * what a reader of either sees, oldest first.
+ */
+export function correctionLog(corrections: Article['corrections']): string {
+  const rows = (corrections ?? []).flatMap(({ date, text }) => {
+    const when = toDate(date);
+    const said = oneLine(text);
+    if (!when || !said) return [];
+    return [`<p><strong>Correction</strong> (${dayOf(when)}): ${escapeMarkup(said)}</p>`];
+  });
+  return rows.length > 0 ? `\n${rows.join('\n')}` : '';
 }
 
 /** A label keeps a slug (term) and a name (label); one stands in for the other if empty. */

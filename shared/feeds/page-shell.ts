@@ -20,6 +20,21 @@ export interface PageParts {
   /** Feeds announced with <link rel="alternate">: the site's, then the page's own. */
   feeds: readonly FeedRef[];
   body: string;
+  /** schema.org data about the page: written as an `application/ld+json` data block. */
+  jsonLd?: Record<string, unknown>;
+}
+
+/**
+ * JSON as the content of a `<script type="application/ld+json">` data block: a browser never
+ * runs it (CSP aside, it is not script), and with `<`, `>`, `&` and the line separators escaped
+ * as JSON escapes, no text in it can end the element or be read as markup.
+ */
+export function jsonLdBlock(data: Record<string, unknown>): string {
+  const json = JSON.stringify(data).replace(
+    /[<>&\u2028\u2029]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `<script type="application/ld+json">${json}</script>`;
 }
 
 export const FORMAT_LABEL: Record<FeedFormat, string> = {
@@ -47,6 +62,7 @@ export function htmlPage(parts: PageParts): string {
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
     ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),
     `<style>${STYLE}</style>`,
+    parts.jsonLd ? jsonLdBlock(parts.jsonLd) : '',
   ].filter(Boolean);
   return `<!DOCTYPE html>\n<html lang="${e(lang)}">\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site)}\n${parts.body}\n${siteFooter(parts.site)}\n</body>\n</html>\n`;
 }

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Article, ParsedArticle, ParseResult } from '../articles/article.ts';
+import {
+  type Article,
+  type Correction,
+  isWithdrawnPublic,
+  type ParsedArticle,
+  type ParseResult,
+} from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
+import { applyDueTransitions } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import { parseArticle } from '../articles/parse.ts';
 import {
@@ -186,7 +193,7 @@ async function remove(
   };
   // The tombstone stays, so an older create delivered late cannot bring the article back.
   const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report, true);
-  const writes = owned ? [planArticleWrite(owned, undefined)] : [];
+  const writes = owned ? [planArticleWrite(owned, undefined, event.eventTime)] : [];
   return commitAndReport(source, record, writes, deps, report);
 }
 
@@ -253,7 +260,7 @@ async function upsert(
   if (source?.id && source.id !== id && !source.deleted) {
     const previous = await deps.store.getArticle(source.id);
     if (previous && !isGone(previous) && previous.article.sourceKey === event.key)
-      writes.push(planArticleWrite(previous, undefined));
+      writes.push(planArticleWrite(previous, undefined, event.eventTime));
   }
   const status =
     article.status === 'live'
@@ -275,14 +282,19 @@ function articleRecord(
   existing: StoredArticle | undefined,
   now: Date,
 ): Article {
-  const published =
-    parsed.date ?? existing?.article.published ?? source?.firstSeen ?? event.eventTime;
-  const revised = existing ? maxIso(event.eventTime, published) : published;
-  const updated = maxIso(parsed.updated ?? revised, published);
-  const status = parsed.draft ? 'draft' : published > now.toISOString() ? 'scheduled' : 'live';
-  return {
+  const before = existing?.article;
+  const published = parsed.date ?? before?.published ?? source?.firstSeen ?? event.eventTime;
+  const corrections = correctionLog(before?.corrections, parsed.correction, event.eventTime);
+  const corrected = corrections.length > (before?.corrections?.length ?? 0);
+  const revised = before ? maxIso(event.eventTime, published) : published;
+  // A minor edit (a typo) keeps the date readers saw, so they do not see the story as updated.
+  const updated =
+    parsed.minor && before && !corrected
+      ? before.updated
+      : maxIso(parsed.updated ?? revised, published);
+  const article: Article = {
     id,
-    guid: existing?.article.guid ?? guidFromId(id),
+    guid: before?.guid ?? guidFromId(id),
     sourceKey: event.key,
     title: parsed.title,
     summary: parsed.summary,
@@ -294,9 +306,37 @@ function articleRecord(
     image: parsed.image,
     link: parsed.link,
     language: parsed.language,
-    status,
+    status: parsed.draft ? 'draft' : 'scheduled',
     contentHash: hash,
+    ...(corrections.length > 0 ? { corrections } : {}),
+    ...(parsed.expires ? { expires: parsed.expires } : {}),
   };
+  const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
+  if (parsed.withdrawn) {
+    // Readers who saw it are told (dated at the first withdrawal); otherwise it leaves no trace.
+    const at = before?.withdrawn?.at ?? event.eventTime;
+    return {
+      ...article,
+      status: 'withdrawn',
+      ...(wasPublic ? { withdrawn: { at, ...(parsed.note ? { note: parsed.note } : {}) } } : {}),
+    };
+  }
+  if (parsed.draft) return article;
+  const due = applyDueTransitions(article, now.toISOString(), wasPublic);
+  return due.withdrawn && parsed.note
+    ? { ...due, withdrawn: { ...due.withdrawn, note: parsed.note } }
+    : due;
+}
+
+/** The correction log with `text` added, dated `at`, unless it is logged already. */
+function correctionLog(
+  log: Correction[] | undefined,
+  text: string | undefined,
+  at: string,
+): Correction[] {
+  const kept = log ?? [];
+  if (!text || kept.some((c) => c.text === text)) return kept;
+  return [...kept, { date: at, text }];
 }
 
 function maxIso(a: string, b: string): string {

@@ -28,6 +28,8 @@ export interface OriginObject {
   etag?: string;
   lastModified?: Date;
   cacheControl?: string;
+  /** User metadata, as S3 answers it in `x-amz-meta-<name>` headers. */
+  metadata?: Record<string, string>;
   body?: Uint8Array;
 }
 
@@ -143,6 +145,8 @@ export class EdgeModel {
     if (object.cacheControl) headers['cache-control'] = object.cacheControl;
     if (object.etag) headers.etag = object.etag;
     if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
+    for (const [name, value] of Object.entries(object.metadata ?? {}))
+      headers[`x-amz-meta-${name.toLowerCase()}`] = value;
     const age = Math.floor((this.now() - entry.fetchedAt) / 1000);
     headers.age = String(Math.max(0, age));
     headers['x-cache'] = `${hit ? 'Hit' : 'Miss'} from feedpub-edge`;

@@ -79,6 +79,7 @@ async function fetchOnce(origin: SiteOrigin, key: string): Promise<OriginObject>
     etag: out.ETag,
     lastModified: out.LastModified,
     cacheControl: out.CacheControl,
+    ...(out.Metadata && Object.keys(out.Metadata).length > 0 ? { metadata: out.Metadata } : {}),
     body,
   };
   if (out.ContentType === undefined || out.ContentType === S3RVER_DEFAULT_TYPE)

@@ -28,6 +28,11 @@ export interface FeedReader {
    * counted with a further (counting) Query.
    */
   feedPage(feed: string, limit: number): Promise<{ entries: EntryRef[]; total: number }>;
+  /**
+   * The feed's withdrawn stories (its `gone` list, see FeedEntry) withdrawn at or after
+   * `sinceIso`, newest withdrawal first, at most `limit`: one Query.
+   */
+  withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
 }

@@ -3,6 +3,12 @@ export interface SiteFile {
   body: string;
   contentType: string;
   cacheControl: string;
+  /**
+   * The status the edge answers the file with instead of 200: 410 for a withdrawn story's
+   * notice. Kept as object metadata (EDGE_STATUS_METADATA) and applied by the viewer-response
+   * function, deployed and locally.
+   */
+  status?: 410;
 }
 
 /** What the caller knows that may save a request; never changes what `put` decides. */

@@ -1,4 +1,10 @@
-import { type Article, type FeedRef, feedKey, feedsOf } from '../articles/article.ts';
+import {
+  type Article,
+  type FeedRef,
+  feedKey,
+  feedsOf,
+  isWithdrawnPublic,
+} from '../articles/article.ts';
 import type { ArticleChange } from '../ports/feed-reader.ts';
 
 /** What one batch of changes makes stale: each feed and page at most once. */
@@ -9,8 +15,10 @@ export interface Affected {
   siteCauses: string[];
 }
 
+/** The feeds showing the article: as an item, or (withdrawn) as a deleted entry. */
 function visibleFeeds(article: Article | undefined): FeedRef[] {
-  return article?.status === 'live' ? feedsOf(article) : [];
+  if (!article) return [];
+  return article.status === 'live' || isWithdrawnPublic(article) ? feedsOf(article) : [];
 }
 
 /** Coalesces a batch: 500 changes to one feed make one feed to render. */

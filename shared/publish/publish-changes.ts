@@ -106,6 +106,7 @@ function unitDepsOf(deps: PublishDeps) {
     config: deps.config,
     renderer: deps.renderer ?? renderInProcess,
     articles: articleCache(),
+    now: deps.now ?? Date.now,
   };
 }
 

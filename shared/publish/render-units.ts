@@ -1,6 +1,6 @@
-import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
-import type { StoredArticle } from '../articles/stored.ts';
-import type { SiteConfig } from '../config/site.ts';
+import { type Article, type FeedRef, feedKey, isWithdrawnPublic } from '../articles/article.ts';
+import { entryListKey, type StoredArticle } from '../articles/stored.ts';
+import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../config/site.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import { CACHE_CONTROL } from '../contract/edge.ts';
 import {
@@ -13,6 +13,7 @@ import {
   OPML_PATH,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
+import { renderWithdrawnPage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
 import { renderIndex } from '../feeds/index-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
@@ -61,6 +62,8 @@ interface UnitDeps {
    * a batch mostly show the same articles, so each is read once.
    */
   articles: Map<string, Promise<Article | undefined>>;
+  /** The clock (epoch ms) that decides which withdrawals a feed still announces. */
+  now: () => number;
 }
 
 /** A cache for one publish run (see UnitDeps.articles). */
@@ -79,7 +82,11 @@ function file(path: string, body: string, contentType: string, cacheControl: str
 /** The run's cache key of an article at a revision (see UnitDeps.articles). */
 const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
 
-async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonly EntryRef[]) {
+async function articlesOf(
+  { feeds, articles: cache }: UnitDeps,
+  entries: readonly EntryRef[],
+  keep: (article: Article) => boolean = (article) => article.status === 'live',
+) {
   const missing = entries.filter((e) => !cache.has(cacheKey(e)));
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
@@ -96,8 +103,26 @@ async function articlesOf({ feeds, articles: cache }: UnitDeps, entries: readonl
     }
   }
   const articles = await Promise.all(entries.map((e) => cache.get(cacheKey(e))));
-  return articles.filter((a): a is Article => a?.status === 'live');
+  return articles.filter((a): a is Article => a !== undefined && keep(a));
 }
+
+/**
+ * The feed's stories withdrawn within the site's window (withdrawnDays), newest first: its
+ * Atom document tells readers to delete them (RFC 6721).
+ */
+async function withdrawnOf(deps: UnitDeps, feed: FeedRef): Promise<Article[]> {
+  const days = deps.config.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS;
+  if (days === 0) return [];
+  const since = new Date(deps.now() - days * DAY_MS).toISOString();
+  const entries = await deps.feeds.withdrawnEntries(
+    entryListKey(feed, 'gone'),
+    since,
+    deps.config.itemLimit,
+  );
+  return articlesOf(deps, entries, isWithdrawnPublic);
+}
+
+const DAY_MS = 86_400_000;
 
 /** Ledger keys stay short whatever the id: a long one is hashed. */
 function unitName(kind: string, key: string): string {
@@ -109,8 +134,14 @@ async function feedFiles(
   feed: FeedRef,
   { config, renderer }: Pick<UnitDeps, 'config' | 'renderer'>,
   articles: Article[],
+  withdrawn: Article[],
 ): Promise<SiteFile[]> {
-  const rendered = await renderer.feed({ feed, site: config, articles });
+  const rendered = await renderer.feed({
+    feed,
+    site: config,
+    articles,
+    ...(withdrawn.length > 0 ? { withdrawn } : {}),
+  });
   return FEED_FORMATS.map((format) =>
     file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
   );
@@ -128,12 +159,14 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [{ entries, total }, meta] = await Promise.all([
+      const [{ entries, total }, meta, withdrawn] = await Promise.all([
         feeds.feedPage(key, config.itemLimit),
         feeds.getFeedMeta(key),
+        withdrawnOf(deps, feed),
       ]);
-      if (entries.length === 0) {
-        if (meta) await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
+      if (entries.length === 0 && meta) await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
+      // A feed whose last story was withdrawn stays (unlisted) while it tells readers so.
+      if (entries.length === 0 && withdrawn.length === 0) {
         return {
           stamp: ticket,
           files: { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) },
@@ -141,8 +174,9 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
       }
       // The first spelling seen stays the feed's name, so its title does not flip-flop.
       const named = meta?.feed ?? feed;
-      if (meta?.count !== total) await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
-      const put = await feedFiles(named, deps, await articlesOf(deps, entries));
+      if (entries.length > 0 && meta?.count !== total)
+        await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
+      const put = await feedFiles(named, deps, await articlesOf(deps, entries), withdrawn);
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -157,8 +191,11 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const entries = await feeds.latestEntries(feedKey(site), config.itemLimit);
-      const put = await feedFiles(site, deps, await articlesOf(deps, entries));
+      const [entries, withdrawn] = await Promise.all([
+        feeds.latestEntries(feedKey(site), config.itemLimit),
+        withdrawnOf(deps, site),
+      ]);
+      const put = await feedFiles(site, deps, await articlesOf(deps, entries), withdrawn);
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -246,6 +283,15 @@ export function pageUnit(
     render: async () => {
       const stored = await pageArticle(id);
       const stamp = stored?.rev ?? 0;
+      if (stored && isWithdrawnPublic(stored.article)) {
+        // Readers saw it: its address answers 410 Gone with a notice, not a bare 404.
+        const notice = renderWithdrawnPage(stored.article, config);
+        const gone = {
+          ...file(path, notice, CONTENT_TYPE.html, CACHE_CONTROL.page),
+          status: 410 as const,
+        };
+        return { stamp, files: { put: [gone], remove: [] } };
+      }
       if (stored?.article.status !== 'live') return { stamp, files: { put: [], remove: [path] } };
       const body = await renderer.page(stored.article, config);
       const put = [file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page)];

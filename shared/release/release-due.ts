@@ -1,3 +1,4 @@
+import { applyDueTransitions } from '../articles/lifecycle.ts';
 import { planArticleWrite } from '../articles/stored.ts';
 import type { ArticleStore } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
@@ -15,33 +16,37 @@ export interface ReleaseDeps {
 }
 
 /**
- * Makes every scheduled article whose date has come live, a page of `batch` at a time, until
- * none is due (or time runs out: the next run goes on). Each is its own transaction, so the
- * change reaches the feeds through the table stream like any other.
+ * Makes every due transition (shared/articles/lifecycle.ts): a scheduled article whose date has
+ * come goes live, a live one whose `expires` has passed is withdrawn. A page of `batch` at a
+ * time, until none is due (or time runs out: the next run goes on). Each is its own
+ * transaction, so the change reaches the feeds through the table stream like any other.
  */
-export async function releaseDue(deps: ReleaseDeps): Promise<{ released: string[] }> {
+export async function releaseDue(
+  deps: ReleaseDeps,
+): Promise<{ released: string[]; expired: string[] }> {
   const nowIso = deps.now().toISOString();
   const batch = deps.batch ?? 100;
   const released: string[] = [];
+  const expired: string[] = [];
   for (;;) {
     const due = await deps.store.dueScheduled(nowIso, batch);
-    const before = released.length;
+    const before = released.length + expired.length;
     for (const id of due) {
       const stored = await deps.store.getArticle(id);
-      if (stored?.article.status !== 'scheduled' || stored.article.published > nowIso) continue;
+      if (!stored) continue;
+      const next = applyDueTransitions(stored.article, nowIso);
+      if (next === stored.article) continue;
       try {
-        await deps.store.commit({
-          articles: [planArticleWrite(stored, { ...stored.article, status: 'live' })],
-        });
-        released.push(id);
+        await deps.store.commit({ articles: [planArticleWrite(stored, next)] });
+        (next.status === 'live' ? released : expired).push(id);
       } catch (error) {
         // Re-uploaded meanwhile: ingest has settled its status; the next run sees the result.
         if (!(error instanceof StaleWriteError)) throw error;
       }
     }
     // A short page was the last; a page that released nothing would only come back the same.
-    if (due.length < batch || released.length === before) break;
+    if (due.length < batch || released.length + expired.length === before) break;
     if (deps.timeLeft && !deps.timeLeft()) break;
   }
-  return { released };
+  return { released, expired };
 }

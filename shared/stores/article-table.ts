@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
-import { keys, SHARD_NUMBERS } from '../contract/table.ts';
+import { entryShard, keys, SHARD_NUMBERS } from '../contract/table.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
@@ -125,6 +125,27 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   async feedPage(feed: string, limit: number) {
     return this.readShards(feed, limit, true);
+  }
+
+  async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        // A key condition may not compare with an empty string: "since ever" is no condition.
+        KeyConditionExpression: sinceIso === '' ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: marshall({
+          ':pk': keys.feedEntry(feed, entryShard('gone', ''), '').pk,
+          ...(sinceIso === '' ? {} : { ':since': sinceIso }),
+        }),
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((item) => {
+      const entry = unmarshall(item);
+      return { id: String(entry.id), rev: Number(entry.rev ?? 0) };
+    });
   }
 
   private async readShards(feed: string, limit: number, counted: boolean) {

@@ -1,8 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { feedKey } from '../articles/article.ts';
-import type { ArticleWrite, FeedEntry } from '../articles/stored.ts';
-import { keys, writeShard } from '../contract/table.ts';
+import { type ArticleWrite, entryListKey, type FeedEntry } from '../articles/stored.ts';
+import { entryShard, keys, writeShard } from '../contract/table.ts';
 import type { SourceRecord } from '../ports/article-store.ts';
 import { WriteTooLargeError } from '../ports/article-store.ts';
 import { articleToItem, sourceToItem } from './table-items.ts';
@@ -42,7 +41,8 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
   const items: TransactWriteItem[] = [
     { Put: { TableName: table, Item: toAttr(articleToItem(write.put)), ...revCondition } },
   ];
-  const entryKey = (e: FeedEntry) => keys.feedEntry(feedKey(e.feed), writeShard(e.id), e.sortKey);
+  const entryKey = (e: FeedEntry) =>
+    keys.feedEntry(entryListKey(e.feed, e.list), entryShard(e.list, e.id), e.sortKey);
   for (const e of write.entries.delete) {
     items.push({ Delete: { TableName: table, Key: toAttr(entryKey(e)) } });
   }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { type Article, type FeedRef, feedKey } from '../articles/article.ts';
-import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
+import type { Article, FeedRef } from '../articles/article.ts';
+import { type ArticleWrite, entryListKey, type StoredArticle } from '../articles/stored.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import type { ArticleChange, EntryRef, FeedMeta } from '../ports/feed-reader.ts';
 
@@ -99,12 +99,12 @@ export class TableState {
       },
     ];
     for (const e of write.entries.delete) {
-      const feed = feedKey(e.feed);
+      const feed = entryListKey(e.feed, e.list);
       const apply = () => this.entries.get(feed)?.delete(e.sortKey);
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });
     }
     for (const e of write.entries.put) {
-      const feed = feedKey(e.feed);
+      const feed = entryListKey(e.feed, e.list);
       const apply = () => {
         const entries = this.entries.get(feed) ?? new Map<string, EntryRef>();
         entries.set(e.sortKey, { id: e.id, rev: e.rev });

@@ -124,6 +124,17 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return { entries, total: this.state.entries.get(feed)?.size ?? 0 };
   }
 
+  async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
+    await this.before({ kind: 'read', read: 'withdrawnEntries' });
+    checkLimit(limit);
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.keys()]
+      .filter((sortKey) => byBytes(sortKey, sinceIso) >= 0)
+      .sort((a, b) => byBytes(b, a))
+      .slice(0, limit)
+      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
     await this.before({ kind: 'read', read: 'getArticles' });
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {

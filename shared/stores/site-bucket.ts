@@ -5,6 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { sha256 } from '../contract/content-hash.ts';
+import { EDGE_STATUS_METADATA } from '../contract/edge.ts';
 import type { PutHint, SiteBucket, SiteFile } from '../ports/site-bucket.ts';
 import { isS3NotFound, isS3PreconditionFailed } from './s3-errors.ts';
 
@@ -83,7 +84,11 @@ export class S3SiteBucket implements SiteBucket {
           Body: file.body,
           ContentType: file.contentType,
           CacheControl: file.cacheControl,
-          Metadata: { [HASH_KEY]: hash, [STAMP_KEY]: String(stamp) },
+          Metadata: {
+            [HASH_KEY]: hash,
+            [STAMP_KEY]: String(stamp),
+            ...(file.status ? { [EDGE_STATUS_METADATA]: String(file.status) } : {}),
+          },
           ...(stored ? { IfMatch: stored.etag } : { IfNoneMatch: '*' }),
         }),
       );

@@ -29,8 +29,11 @@ const articleItem = z.object({
   image: z.string().optional(),
   link: z.string().optional(),
   language: z.string().optional(),
-  status: z.enum(['live', 'draft', 'scheduled', 'deleted']),
+  status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted']),
   contentHash: z.string(),
+  withdrawn: z.object({ at: z.string(), note: z.string().optional() }).optional(),
+  corrections: z.array(z.object({ date: z.string(), text: z.string() })).optional(),
+  expires: z.string().optional(),
   rev: z.number(),
 });
 

@@ -97,18 +97,44 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
     it('keeps a removed article as a tombstone whose revision goes on counting', async () => {
       const table = await makeTable();
       await saveArticle(table, testArticle('a', { tags: labels('X') }));
-      await removeArticle(table, 'a');
+      await removeArticle(table, 'a', '2026-02-01T00:00:00.000Z');
       const gone = await table.getArticle('a');
       expect(gone?.rev).toBe(2);
+      // Readers saw it: the tombstone keeps its labels and the date it went, for its feeds.
       expect(gone?.article).toMatchObject({
         id: 'a',
         status: 'deleted',
         contentHtml: '',
-        tags: [],
+        tags: labels('X'),
+        withdrawn: { at: '2026-02-01T00:00:00.000Z' },
       });
       expect(await table.latestEntries('tag/x', 10)).toEqual([]);
       await table.commit({ articles: [planArticleWrite(gone, testArticle('a'))] });
       expect(await table.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 3 }]);
+      expect(await table.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+    });
+
+    it("lists a feed's withdrawn stories from a date on, newest withdrawal first", async () => {
+      const table = await makeTable();
+      const days = ['2026-01-05', '2026-01-20', '2026-01-10', '2026-01-01'];
+      for (const [i, day] of days.entries()) {
+        await saveArticle(table, testArticle(`w${i}`, { tags: labels(i % 2 ? 'Odd' : 'Even') }));
+        await removeArticle(table, `w${i}`, `${day}T00:00:00.000Z`);
+      }
+      await saveArticle(table, testArticle('live', { tags: labels('Odd') }));
+
+      expect(await table.withdrawnEntries('gone:all', '2026-01-05', 10)).toEqual([
+        { id: 'w1', rev: 2 },
+        { id: 'w2', rev: 2 },
+        { id: 'w0', rev: 2 },
+      ]);
+      expect(await table.withdrawnEntries('gone:all', '2026-01-05', 2)).toHaveLength(2);
+      expect(await table.withdrawnEntries('gone:tag/odd', '', 10)).toEqual([
+        { id: 'w1', rev: 2 },
+        { id: 'w3', rev: 2 },
+      ]);
+      // The live list does not see them, nor they the live one.
+      expect(await table.latestEntries('tag/odd', 10)).toEqual([{ id: 'live', rev: 1 }]);
     });
 
     it('reads articles in the order asked, leaving out missing ones, past 100 ids', async () => {

@@ -26,6 +26,7 @@ describe('context', () => {
       feedTitle: 'feedpub',
       feedDescription: 'Articles published with feedpub',
       feedLanguage: 'en',
+      withdrawnDays: 30,
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
     });
@@ -44,6 +45,7 @@ describe('context', () => {
       'tableWarmReads',
       'tableWarmWrites',
       'websubHubs',
+      'withdrawnEntryDays',
     ]);
   });
 

@@ -55,8 +55,12 @@ export async function saveArticle(store: ArticleStore, article: Article): Promis
 }
 
 /** Removes the article with this id, its feed entries and its schedule. */
-export async function removeArticle(store: ArticleStore, id: string): Promise<void> {
+export async function removeArticle(
+  store: ArticleStore,
+  id: string,
+  at = '2026-01-01T12:00:00.000Z',
+): Promise<void> {
   const before = await store.getArticle(id);
   if (!before) throw new Error(`no article ${id} to remove`);
-  await store.commit({ articles: [planArticleWrite(before, undefined)] });
+  await store.commit({ articles: [planArticleWrite(before, undefined, at)] });
 }

@@ -102,6 +102,14 @@ const ROWS: readonly Row[] = [
       (where) => `${where}: "ftp://hub.example/" must use https (or http)`,
     ],
   },
+  {
+    name: 'withdrawnDays',
+    context: 'withdrawnEntryDays',
+    env: 'SITE_WITHDRAWN_DAYS',
+    fallback: 30,
+    good: ['7', 7],
+    bad: ['366', (where) => `${where} must be a whole number from 0 to 365, got "366"`],
+  },
 ];
 
 const fromContext = (context: Record<string, string>) =>
@@ -221,6 +229,7 @@ describe('the settings schema', () => {
       language: 'pt-BR',
       itemLimit: 25,
       hubs: ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'],
+      withdrawnDays: 14,
     };
     const environment = settingsEnvironment(site);
     expect(environment).toEqual({
@@ -230,6 +239,7 @@ describe('the settings schema', () => {
       SITE_LANGUAGE: 'pt-BR',
       ITEM_LIMIT: '25',
       SITE_WEBSUB_HUBS: 'https://hub.example/,https://pubsubhubbub.appspot.com/',
+      SITE_WITHDRAWN_DAYS: '14',
     });
     expect(siteConfigFromEnv(environment)).toEqual(site);
     const none = settingsEnvironment({ ...site, hubs: [] });

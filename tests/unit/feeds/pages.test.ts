@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
+import { renderArticlePage, renderWithdrawnPage } from '../../../shared/feeds/article-page.ts';
 import type { FeedListing } from '../../../shared/feeds/feed-listing.ts';
 import { INDEX_TAG_LIMIT, renderIndex } from '../../../shared/feeds/index-page.ts';
 import { renderNotFound } from '../../../shared/feeds/not-found-page.ts';
@@ -32,8 +32,21 @@ function activeMarkup(html: string): string[] {
   });
 }
 
+const DATA_BLOCK = /<script type="application\/ld\+json">([^<]*)<\/script>/g;
+
+/**
+ * The page's JSON-LD: the only `<script` elements a page may have are `application/ld+json`
+ * data blocks (never run; CSP's `default-src 'none'` blocks script anyway), each valid JSON
+ * with no `<` in it, so no text can end the element early.
+ */
+function jsonLdOf(html: string): Record<string, unknown>[] {
+  return [...html.matchAll(DATA_BLOCK)].map((m) => JSON.parse(m[1] ?? ''));
+}
+
 /** The loose HTML5 shape every page must have. */
 function expectPageShape(html: string, lang = 'en') {
+  jsonLdOf(html);
+  html = html.replace(DATA_BLOCK, '');
   expect(html.startsWith('<!DOCTYPE html>\n<html lang="')).toBe(true);
   expect(html).toContain(`<html lang="${lang}">`);
   expect(html).toContain('<meta charset="utf-8">');
@@ -100,6 +113,59 @@ describe('renderArticlePage', () => {
     );
     expect(html).toContain('<p>ok</p>');
     expect(html).not.toContain('\u0000');
+    // The title reaches the JSON-LD as data: the same text, no markup that could end the block.
+    const [data] = jsonLdOf(html);
+    expect(data).toMatchObject({
+      '@type': 'NewsArticle',
+      headline: '</title><script>alert(1)</script>',
+      author: [{ '@type': 'Person', name: '<img src=x onerror=alert(7)>' }],
+    });
+  });
+
+  it('carries the correction log, visible and dated, and as schema.org corrections', () => {
+    const html = renderArticlePage(
+      article({
+        corrections: [
+          { date: '2019-12-06T08:00:00.000Z', text: 'An earlier version misspelled the name.' },
+          { date: '2019-12-07T08:00:00.000Z', text: 'The vote was 72 to 1, not 71 to 2 </script>' },
+        ],
+      }),
+      site,
+    );
+    expectPageShape(html);
+    expect(html).toContain(
+      '<p><strong>Correction</strong> (2019-12-06): An earlier version misspelled the name.</p>',
+    );
+    expect(html).toContain('not 71 to 2 &lt;/script&gt;</p>');
+    expect(jsonLdOf(html)[0]?.correction).toEqual([
+      {
+        '@type': 'CorrectionComment',
+        text: 'An earlier version misspelled the name.',
+        datePublished: '2019-12-06T08:00:00.000Z',
+      },
+      {
+        '@type': 'CorrectionComment',
+        text: 'The vote was 72 to 1, not 71 to 2 </script>',
+        datePublished: '2019-12-07T08:00:00.000Z',
+      },
+    ]);
+  });
+
+  it('a withdrawn story: a notice with its title, date and note, none of its content', () => {
+    const html = renderWithdrawnPage(
+      article({
+        status: 'withdrawn',
+        withdrawn: { at: '2019-12-08T10:00:00.000Z', note: 'Legal <reasons>.' },
+      }),
+      site,
+    );
+    expectPageShape(html);
+    expect(html).toContain('<h1>Libya ratifies Turkey deal</h1>');
+    expect(html).toContain(
+      'This story was withdrawn on <time datetime="2019-12-08T10:00:00.000Z">2019-12-08</time>.',
+    );
+    expect(html).toContain('<p>Legal &lt;reasons&gt;.</p>');
+    expect(html).not.toContain('ratified');
   });
 });
 

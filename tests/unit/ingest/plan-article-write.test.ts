@@ -67,6 +67,7 @@ describe('planArticleWrite', () => {
     expect(plan.entries.delete).toEqual([
       {
         feed: { kind: 'tag', slug: 'y', name: 'Y' },
+        list: 'live',
         sortKey: '2026-01-01T00:00:00.000Z#a',
         id: 'a',
         rev: 1,
@@ -89,9 +90,13 @@ describe('planArticleWrite', () => {
       article: article({ image: 'https://example.com/a.png', link: 'https://example.com/a' }),
       rev: 2,
     };
-    const plan = planArticleWrite(before, undefined);
+    const at = '2026-03-01T10:00:00.000Z';
+    const plan = planArticleWrite(before, undefined, at);
     expect(feeds(plan.entries.delete)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
-    expect(plan.entries.put).toEqual([]);
+    expect(plan.entries.delete.every((e) => e.list === 'live')).toBe(true);
+    // Readers saw it: each of its feeds lists it as withdrawn, dated when the file went.
+    expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.put.every((e) => e.list === 'gone' && e.sortKey === `${at}#a`)).toBe(true);
     expect(plan.expectedRev).toBe(2);
     expect(plan.put.rev).toBe(3);
     const { image: _image, link: _link, ...identity } = before.article;
@@ -100,8 +105,7 @@ describe('planArticleWrite', () => {
       status: 'deleted',
       summary: '',
       contentHtml: '',
-      tags: [],
-      authors: [],
+      withdrawn: { at },
     });
     expect(plan.put.article).not.toHaveProperty('image');
     expect(plan.put.article).not.toHaveProperty('link');
@@ -116,8 +120,11 @@ describe('planArticleWrite', () => {
       put: undefined,
       delete: { sortKey: '2026-01-01T00:00:00.000Z#a', id: 'a' },
     });
+    // Never public: it leaves no trace in any feed.
     expect(plan.entries).toEqual({ put: [], delete: [] });
     expect(plan.put.article.status).toBe('deleted');
+    expect(plan.put.article).not.toHaveProperty('withdrawn');
+    expect(plan.put.article.tags).toEqual([]);
   });
 
   it('continues the revision when a file comes back after a tombstone', () => {
@@ -128,8 +135,10 @@ describe('planArticleWrite', () => {
     expect(plan.put.rev).toBe(7);
     expect(plan.put.article.title).toBe('Back');
     expect(feeds(plan.entries.put)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
-    expect(plan.entries.put.every((e) => e.rev === 7)).toBe(true);
-    expect(plan.entries.delete).toEqual([]);
+    expect(plan.entries.put.every((e) => e.rev === 7 && e.list === 'live')).toBe(true);
+    // Back in its feeds, it is no longer listed as withdrawn.
+    expect(feeds(plan.entries.delete)).toEqual(['all', 'author/ann', 'tag/x', 'tag/y']);
+    expect(plan.entries.delete.every((e) => e.list === 'gone')).toBe(true);
     expect(plan.schedule).toEqual({ put: undefined, delete: undefined });
   });
 

@@ -4,6 +4,7 @@ import {
   CONTENT_SECURITY_POLICY,
   EDGE_ERROR_SECONDS,
   EDGE_SECONDS,
+  EDGE_STATUS_METADATA,
   EDGE_TTL,
 } from '../../../shared/contract/edge.ts';
 import { siteUrlOf } from '../../../shared/contract/site-layout.ts';
@@ -11,11 +12,18 @@ import { EdgeModel, type EdgeRequest, edgeSeconds } from '../../../shared/local/
 
 /** A site bucket in memory whose reads are counted, and a clock the test moves. */
 function rig(hubs: string[] = []) {
-  const objects = new Map<string, { body: string; cacheControl?: string; etag: string }>();
+  const objects = new Map<
+    string,
+    { body: string; cacheControl?: string; etag: string; metadata?: Record<string, string> }
+  >();
   const reads: string[] = [];
   const clock = { now: 1_000_000 };
-  const put = (key: string, body: string, cacheControl?: string) =>
-    objects.set(key, { body, cacheControl, etag: `"${body.length}-${body}"` });
+  const put = (
+    key: string,
+    body: string,
+    cacheControl?: string,
+    metadata?: Record<string, string>,
+  ) => objects.set(key, { body, cacheControl, etag: `"${body.length}-${body}"`, metadata });
   const edge = new EdgeModel({
     hubs,
     siteUrl: 'https://news.example.com/',
@@ -30,6 +38,7 @@ function rig(hubs: string[] = []) {
           etag: o.etag,
           contentType: 'text/plain; charset=utf-8',
           lastModified: new Date(0),
+          ...(o.metadata ? { metadata: o.metadata } : {}),
         }
       );
     },
@@ -47,6 +56,24 @@ function rig(hubs: string[] = []) {
 }
 
 describe('the local edge (a model of the CloudFront distribution)', () => {
+  it("answers a withdrawn story's notice 410 Gone, as its object metadata says, hit or miss", async () => {
+    const { put, get } = rig();
+    put('articles/a.html', 'withdrawn notice', CACHE_CONTROL.page, {
+      [EDGE_STATUS_METADATA]: '410',
+    });
+    put('articles/b.html', 'a story', CACHE_CONTROL.page, { 'content-sha256': 'x' });
+    for (let i = 0; i < 2; i++) {
+      const gone = await get('/articles/a.html');
+      expect(gone.status).toBe(410);
+      expect(gone.body).toBe('withdrawn notice');
+      // The marker is the edge's business, not the reader's.
+      expect(gone.headers).not.toHaveProperty(`x-amz-meta-${EDGE_STATUS_METADATA}`);
+    }
+    const story = await get('/articles/b.html');
+    expect(story.status).toBe(200);
+    expect(story.headers['x-amz-meta-content-sha256']).toBe('x');
+  });
+
   it('keeps each kind of file for its edge lifetime, then asks the origin again', async () => {
     const { put, get, reads, clock } = rig();
     put('rss.xml', 'feed one', CACHE_CONTROL.feed);

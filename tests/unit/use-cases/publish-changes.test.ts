@@ -233,12 +233,15 @@ describe('publishChanges on the in-memory table and bucket', () => {
     await publish();
     expect(bucket.text('feeds.opml')).toContain('tags/x/');
 
-    await removeArticle(store, 'a');
+    // Withdrawn long ago (the clock is today's): no feed announces it any more.
+    await removeArticle(store, 'a', '2020-01-01T00:00:00.000Z');
     const result = await publish();
 
-    expect(result.deleted).toEqual(
-      [...feedFiles('tags/x/'), ...feedFiles('authors/ann/'), 'articles/a.html'].sort(),
-    );
+    expect(result.deleted).toEqual([...feedFiles('tags/x/'), ...feedFiles('authors/ann/')].sort());
+    // Its address says it is gone, for good.
+    expect(bucket.file('articles/a.html')).toMatchObject({ status: 410 });
+    expect(bucket.text('articles/a.html')).toContain('This story was withdrawn');
+    expect(bucket.text('articles/a.html')).not.toContain('Body of a');
     expect(bucket.paths()).not.toContain('tags/x/rss.xml');
     expect(bucket.text('feeds.opml')).not.toContain('tags/x/');
     expect(bucket.text('feeds.opml')).toContain('tags/y/');
@@ -246,9 +249,42 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(bucket.text('rss.xml')).not.toContain('Title of a');
     expect(bucket.text('rss.xml')).toContain('Title of b');
 
-    await removeArticle(store, 'b');
+    await removeArticle(store, 'b', '2020-01-01T00:00:00.000Z');
     await publish();
     expect(JSON.parse(bucket.text('feed.json') ?? '{}').items).toEqual([]);
     expect(bucket.paths()).not.toContain('tags/y/feed.json');
+  });
+
+  it('announces a withdrawal in Atom (RFC 6721) in every feed that showed the story, within the window', async () => {
+    const { store, bucket, deps, save } = rig();
+    const clock = { now: Date.parse('2026-03-01T00:00:00.000Z') };
+    const timed = { ...deps, config: { ...SITE, withdrawnDays: 10 }, now: () => clock.now };
+    const publish = () => publishChanges(store.takeChanges(), timed);
+    await save(testArticle('a', { tags: labels('X'), authors: labels('Ann') }));
+    await save(testArticle('b', { tags: labels('Y') }));
+    await publish();
+
+    await removeArticle(store, 'a', '2026-02-28T09:30:00.000Z');
+    const result = await publish();
+
+    // The tag's and the author's feeds stay while they tell readers, unlisted.
+    expect(result.deleted).toEqual([]);
+    for (const path of ['atom.xml', 'tags/x/atom.xml', 'authors/ann/atom.xml']) {
+      const atom = bucket.text(path) ?? '';
+      expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');
+      expect(atom).toContain(
+        '<at:deleted-entry ref="urn:uuid:test-a" when="2026-02-28T09:30:00.000Z">',
+      );
+      expect(atom).not.toContain('<title type="text">Title of a</title>');
+    }
+    expect(bucket.text('tags/y/atom.xml')).not.toContain('deleted-entry');
+    expect(bucket.text('feeds.opml')).not.toContain('tags/x/');
+    expect(store.snapshot().metas).not.toHaveProperty('tag/x');
+
+    // Past the window, the next render of a feed drops the notice (and an empty feed goes).
+    clock.now = Date.parse('2026-03-20T00:00:00.000Z');
+    await save(testArticle('c', { tags: labels('Y') }));
+    await publish();
+    expect(bucket.text('atom.xml')).not.toContain('deleted-entry');
   });
 });

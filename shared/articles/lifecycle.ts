@@ -1,0 +1,38 @@
+import type { Article } from './article.ts';
+
+/**
+ * The editorial lifecycle's clock-driven half: a scheduled story goes live at its date, a live
+ * one is withdrawn at its `expires`. Ingest applies it when a file arrives, the release
+ * schedule when the time comes; both through these two functions, so they never disagree.
+ */
+
+/** When the article's next timed transition is due (ISO), if it has one. */
+export function nextTransitionAt(article: Article): string | undefined {
+  if (article.status === 'scheduled') return article.published;
+  if (article.status === 'live' && article.expires !== undefined) return article.expires;
+  return undefined;
+}
+
+export const EXPIRED_NOTE = 'This story has expired.';
+
+/**
+ * The article as it should be at `nowIso`: released if its date has come, withdrawn (dated at
+ * its `expires`) if that has passed; the same object when nothing is due. `wasPublic`: readers
+ * have seen it (default: it is live), so its withdrawal is announced (Article.withdrawn); a
+ * story that expires before it was ever shown leaves no trace.
+ */
+export function applyDueTransitions(
+  article: Article,
+  nowIso: string,
+  wasPublic = article.status === 'live',
+): Article {
+  let next = article;
+  if (next.status === 'scheduled' && next.published <= nowIso) next = { ...next, status: 'live' };
+  if (next.status === 'live' && next.expires !== undefined && next.expires <= nowIso) {
+    const { withdrawn: _none, ...rest } = next;
+    next = wasPublic
+      ? { ...rest, status: 'withdrawn', withdrawn: { at: next.expires, note: EXPIRED_NOTE } }
+      : { ...rest, status: 'withdrawn' };
+  }
+  return next;
+}
