@@ -9,8 +9,10 @@
  * `withdrawn`: the file says so (`status: withdrawn`), or its `expires` date has passed.
  * Both take the story out of every feed, listing and page; see Article.withdrawn for what
  * readers are told.
+ * `moved`: the file was moved (same bytes under another key): the story lives on under the
+ * id `movedTo`, with the same guid, and this id's page redirects there.
  */
-export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'withdrawn' | 'deleted';
+export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'withdrawn' | 'deleted' | 'moved';
 
 /** A public story taken down: when, and the editor's note. */
 export interface Withdrawal {
@@ -106,6 +108,10 @@ export interface Article {
   corrections?: Correction[];
   /** ISO: when the release schedule withdraws it. */
   expires?: string;
+  /** sha256 of the uploaded file's bytes: the same bytes under another key are a move. */
+  bodyHash?: string;
+  /** A moved article's new id (status `moved`). */
+  movedTo?: string;
 }
 
 /** Whether an article is withdrawn or deleted after readers saw it (see Article.withdrawn). */

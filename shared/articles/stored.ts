@@ -105,9 +105,42 @@ export function tombstoneOf(article: Article, at: string): Article {
   };
 }
 
-/** Whether an id is free for a new file: no article, or only a removed one's tombstone. */
+/**
+ * The bytes-to-article index entry a write makes: a story readers can find (not a tombstone)
+ * whose upload's bytes are known.
+ */
+export function bodyIndexOf(write: ArticleWrite): { hash: string; id: string } | undefined {
+  const { article } = write.put;
+  if (!article.bodyHash || article.status === 'deleted' || article.status === 'moved')
+    return undefined;
+  return { hash: article.bodyHash, id: article.id };
+}
+
+/** What stays of a moved article: its identity and where it went (its page redirects). */
+export function movedTombstoneOf(article: Article, movedTo: string): Article {
+  return {
+    id: article.id,
+    guid: article.guid,
+    sourceKey: article.sourceKey,
+    title: article.title,
+    summary: '',
+    contentHtml: '',
+    tags: [],
+    authors: [],
+    published: article.published,
+    updated: article.updated,
+    status: 'moved',
+    contentHash: article.contentHash,
+    movedTo,
+  };
+}
+
+/**
+ * Whether an id is free for a new file: no article, or only a removed or moved one's
+ * tombstone.
+ */
 export function isGone(stored: StoredArticle | undefined): boolean {
-  return !stored || stored.article.status === 'deleted';
+  return !stored || stored.article.status === 'deleted' || stored.article.status === 'moved';
 }
 
 /**

@@ -64,6 +64,7 @@ const STATUS_ORDER: readonly SummaryEntry['status'][] = [
   'draft',
   'scheduled',
   'withdrawn',
+  'moved',
   'deleted',
   'rejected',
   'error',

@@ -26,6 +26,7 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
     draft: `${r.key} → ${r.id}${title} (draft: not published)`,
     scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
     withdrawn: `${r.key} → ${r.id}${title} (withdrawn: out of every feed and listing)`,
+    moved: `${r.key} → ${r.id}${title} (moved from ${r.movedFrom ?? 'another file'}: same story, its old page redirects)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
     deleted: `${r.key}${r.id ? ` (${r.id} removed from the site)` : ''}`,
     failed: `${r.key}: ${r.reason ?? 'processing failed'}`,

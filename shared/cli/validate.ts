@@ -75,7 +75,7 @@ async function targets(
 export interface Verdict {
   file: string;
   key: string;
-  status: 'published' | 'scheduled' | 'draft' | 'rejected' | 'unreadable';
+  status: 'published' | 'scheduled' | 'draft' | 'withdrawn' | 'rejected' | 'unreadable';
   id: string | null;
   title: string | null;
   date: string | null;
@@ -90,11 +90,16 @@ export interface Verdict {
 }
 
 function accepted(file: string, key: string, article: ParsedArticle, id: string, now: Date) {
-  const status: Verdict['status'] = article.draft
-    ? 'draft'
-    : article.date && Date.parse(article.date) > now.getTime()
-      ? 'scheduled'
-      : 'published';
+  const expired = article.expires !== undefined && Date.parse(article.expires) <= now.getTime();
+  const status: Verdict['status'] = article.withdrawn
+    ? 'withdrawn'
+    : article.draft
+      ? 'draft'
+      : article.date && Date.parse(article.date) > now.getTime()
+        ? 'scheduled'
+        : expired
+          ? 'withdrawn'
+          : 'published';
   return {
     file,
     key,
@@ -115,7 +120,9 @@ function describe(verdict: Verdict): string[] {
       ? 'draft: stored, not published'
       : verdict.status === 'scheduled'
         ? `scheduled: published on ${verdict.date}`
-        : 'published';
+        : verdict.status === 'withdrawn'
+          ? 'withdrawn: in no feed or listing; a story readers saw answers 410'
+          : 'published';
   const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
   return [
     row('title', verdict.title ?? ''),

@@ -119,10 +119,12 @@ export interface EdgeResponseOptions {
  * file with another status: `410` for a withdrawn story's notice page.
  */
 export const EDGE_STATUS_METADATA = 'feedpub-status';
+/** With status `301`: where to (an absolute URL). */
+export const EDGE_LOCATION_METADATA = 'feedpub-location';
 
 /**
  * The viewer-response function: a file whose metadata says so (EDGE_STATUS_METADATA) answered
- * with that status instead of 200, the metadata header dropped. On a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
+ * with that status instead of 200 (a 301 with its Location), the metadata headers dropped. On a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
  * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
  * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
  */
@@ -145,9 +147,15 @@ function handler(event) {
   var file = uri.substring(uri.lastIndexOf('/') + 1);
   var status = response.statusCode;
   var meta = response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
-  if (meta) {
-    delete response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
-    if (status === 200 && meta.value === '410') response.statusCode = 410;
+  var to = response.headers['x-amz-meta-${EDGE_LOCATION_METADATA}'];
+  delete response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
+  delete response.headers['x-amz-meta-${EDGE_LOCATION_METADATA}'];
+  if (meta && status === 200) {
+    if (meta.value === '410') response.statusCode = 410;
+    if (meta.value === '301' && to) {
+      response.statusCode = 301;
+      response.headers['location'] = { value: to.value };
+    }
   }
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {
     var host = request.headers.host ? request.headers.host.value : '';

@@ -22,6 +22,8 @@ export type IngestStatus =
   | 'scheduled'
   /** Taken down (`status: withdrawn`, or its `expires` has passed). */
   | 'withdrawn'
+  /** The same bytes as another key's story: that story, moved here (`movedFrom`). */
+  | 'moved'
   | 'rejected'
   | 'deleted'
   /** Processing kept failing (not the file's fault); the message went to the dead-letter queue. */
@@ -38,6 +40,8 @@ export interface IngestReport {
   title?: string;
   /** Why it was rejected: what was wrong and where. */
   reason?: string;
+  /** A move: the key the story came from (its old page redirects to the new one). */
+  movedFrom?: string;
   warnings: string[];
 }
 

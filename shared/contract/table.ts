@@ -52,6 +52,11 @@ export const keys = {
   }),
   feedMeta: (feed: string) => ({ pk: 'FEEDMETA', sk: feed }),
   schedule: (shard: number, sortKey: string) => ({ pk: `SCHED#${shard}`, sk: sortKey }),
+  /**
+   * Which article the bytes of an upload (sha256) last made: the same bytes under another key
+   * are that article moved (README "Moving a file").
+   */
+  body: (hash: string) => ({ pk: `BODY#${hash}`, sk: 'B' }),
   /** Publish's bookkeeping for one render unit (a feed, a page, the listings): claims and lease. */
   render: (unit: string) => ({ pk: `RENDER#${unit}`, sk: 'R' }),
 };

@@ -56,6 +56,18 @@ function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
   };
 }
 
+/** A moved story's old page: answered 301 to `to`; the body is for clients that show it. */
+export function renderMovedPage(article: Article, to: string, site: SiteConfig): string {
+  const title = oneLine(article.title) || 'Untitled';
+  return htmlPage({
+    site,
+    title: `Moved: ${title} — ${oneLine(site.title)}`,
+    canonical: to,
+    feeds: [{ kind: 'all' }],
+    body: `<main><p>This story has moved to <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+  });
+}
+
 /**
  * What a withdrawn story's page says (it answers 410 Gone, see SiteFile.status): that it was
  * withdrawn, when, and why, with its title; none of its content.

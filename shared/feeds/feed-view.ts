@@ -70,10 +70,7 @@ export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInpu
     ) as Record<FeedFormat, string>,
     hubs: site.hubs ?? [],
     ...(language ? { language } : {}),
-    updated: latest([
-      ...items.map((item) => item.updated),
-      ...deletedEntries.map((entry) => entry.when),
-    ]),
+    updated: latest(items.map((item) => item.updated)),
     generator: GENERATOR,
     publisher: { name: oneLine(site.title) || GENERATOR, url: homeUrl },
     tagScheme: tagsPageUrl(homeUrl),

@@ -13,6 +13,7 @@ import { parseArticle } from '../articles/parse.ts';
 import {
   type ArticleWrite,
   isGone,
+  movedTombstoneOf,
   planArticleWrite,
   type StoredArticle,
 } from '../articles/stored.ts';
@@ -86,6 +87,7 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
   const current = event.kind === 'version-removed';
   const decided: ObjectEvent = current ? { ...event, versionId: undefined } : event;
   let parsed: ParseResult;
+  let bodyHash: string;
   try {
     const body = await deps.inbox.read(event.key, decided.versionId);
     if (!body && current) return remove(decided, source, deps);
@@ -95,12 +97,13 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
         key: event.key,
         why: 'the object no longer exists; its removal event will follow',
       };
+    bodyHash = createHash('sha256').update(body).digest('hex');
     parsed = await (deps.parse ?? parseInProcess)({ key: event.key, body, siteUrl: deps.siteUrl });
   } catch (error) {
     if (error instanceof ArticleRejectedError) return reject(decided, source, error, deps);
     throw error;
   }
-  return upsert(decided, source, parsed, deps);
+  return upsert(decided, source, parsed, bodyHash, deps);
 }
 
 function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {
@@ -217,16 +220,45 @@ function contentHash(parsed: ParsedArticle, id: string): string {
     .digest('hex');
 }
 
+/**
+ * The story this upload is a move of, if any: the same bytes as an upload that made another
+ * key's story, arriving at a key that holds no story of its own. `aws s3 mv` is a copy and a
+ * delete, in either order: the copy first finds the story live at its old key (whose delete then
+ * finds it moved, and removes nothing); the delete first leaves a tombstone with the bytes'
+ * hash, and the copy finds that.
+ */
+async function movedFrom(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  existing: StoredArticle | undefined,
+  bodyHash: string,
+  deps: IngestDeps,
+): Promise<StoredArticle | undefined> {
+  if (source?.id && !source.deleted) return undefined;
+  const originId = await deps.store.findByBody(bodyHash);
+  if (!originId) return undefined;
+  const origin =
+    originId === existing?.article.id ? existing : await deps.store.getArticle(originId);
+  const article = origin?.article;
+  if (!article || article.bodyHash !== bodyHash || article.sourceKey === event.key)
+    return undefined;
+  return article.status === 'moved' ? undefined : origin;
+}
+
 async function upsert(
   event: ObjectEvent,
   source: SourceRecord | undefined,
   { article: parsed, warnings }: ParseResult,
+  bodyHash: string,
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
   const id = parsed.id ?? idFromKey(event.key);
   const existing = await deps.store.getArticle(id);
-  // A tombstone keeps the id's revision counting; any file may take the id again.
-  if (!isGone(existing) && existing && existing.article.sourceKey !== event.key) {
+  const origin = await movedFrom(event, source, existing, bodyHash, deps);
+  // A tombstone keeps the id's revision counting; any file may take the id again. A story
+  // moved here under its own id (the file sets it) is the one exception.
+  const movedOwnId = origin?.article.id === id;
+  if (!movedOwnId && !isGone(existing) && existing && existing.article.sourceKey !== event.key) {
     const message = `id "${id}" is already used by ${existing.article.sourceKey}: set another "id" in the file or rename it`;
     return reject(event, source, new ArticleRejectedError('bad-id', message), deps);
   }
@@ -248,27 +280,42 @@ async function upsert(
     return commitAndReport(source, nextSource(event, source, {}, report, true), [], deps, report);
   }
 
-  const current = isGone(existing) ? undefined : existing;
-  const article = articleRecord(event, source, parsed, id, hash, current, deps.now());
+  // A move carries the story over: its guid, dates and correction log (same bytes: same story).
+  const current = origin ?? (isGone(existing) ? undefined : existing);
+  const article = {
+    ...articleRecord(event, source, parsed, id, hash, current, deps.now(), Boolean(origin)),
+    bodyHash,
+  };
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
     return reject(event, source, new ArticleRejectedError('too-large', message), deps);
   }
   const writes = [planArticleWrite(existing, article)];
+  // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).
+  if (origin && origin.article.id !== id)
+    writes.push(planArticleWrite(origin, movedTombstoneOf(origin.article, id)));
   // The file changed its own id: the article moves, its old id disappears.
   if (source?.id && source.id !== id && !source.deleted) {
     const previous = await deps.store.getArticle(source.id);
     if (previous && !isGone(previous) && previous.article.sourceKey === event.key)
       writes.push(planArticleWrite(previous, undefined, event.eventTime));
   }
-  const status =
-    article.status === 'live'
+  const status = origin
+    ? 'moved'
+    : article.status === 'live'
       ? existing?.article.status === 'live'
         ? 'updated'
         : 'published'
       : article.status;
-  const report: IngestReport = { ...baseReport(event), status, id, title: article.title, warnings };
+  const report: IngestReport = {
+    ...baseReport(event),
+    status: status === 'deleted' ? 'withdrawn' : status,
+    id,
+    title: article.title,
+    ...(origin ? { movedFrom: origin.article.sourceKey } : {}),
+    warnings,
+  };
   const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
   return commitAndReport(source, record, writes, deps, report);
 }
@@ -281,6 +328,8 @@ function articleRecord(
   hash: string,
   existing: StoredArticle | undefined,
   now: Date,
+  /** The same story moved here: nothing about it changed for its readers. */
+  moved = false,
 ): Article {
   const before = existing?.article;
   const published = parsed.date ?? before?.published ?? source?.firstSeen ?? event.eventTime;
@@ -289,7 +338,7 @@ function articleRecord(
   const revised = before ? maxIso(event.eventTime, published) : published;
   // A minor edit (a typo) keeps the date readers saw, so they do not see the story as updated.
   const updated =
-    parsed.minor && before && !corrected
+    (parsed.minor || moved) && before && !corrected
       ? before.updated
       : maxIso(parsed.updated ?? revised, published);
   const article: Article = {

@@ -28,6 +28,12 @@ export interface ArticleStore {
   getSource(key: string): Promise<SourceRecord | undefined>;
   getArticle(id: string): Promise<StoredArticle | undefined>;
   /**
+   * The article an upload with these bytes (sha256) made last, if any: every committed write
+   * of a story with `bodyHash` records it (see bodyIndexOf). The article may have changed since:
+   * the caller compares its `bodyHash`.
+   */
+  findByBody(hash: string): Promise<string | undefined>;
+  /**
    * Writes the source record and the article writes in one transaction. Throws
    * StaleWriteError when the source record is no longer at `previousRevision` or an article's
    * revision is no longer its `expectedRev` on that article's put or delete (the caller

@@ -5,10 +5,13 @@ export interface SiteFile {
   cacheControl: string;
   /**
    * The status the edge answers the file with instead of 200: 410 for a withdrawn story's
-   * notice. Kept as object metadata (EDGE_STATUS_METADATA) and applied by the viewer-response
-   * function, deployed and locally.
+   * notice, 301 (to `location`) for a moved one's old page. Kept as object metadata
+   * (EDGE_STATUS_METADATA, EDGE_LOCATION_METADATA) and applied by the viewer-response function,
+   * deployed and locally.
    */
-  status?: 410;
+  status?: 301 | 410;
+  /** Where a 301 points: an absolute URL. */
+  location?: string;
 }
 
 /** What the caller knows that may save a request; never changes what `put` decides. */

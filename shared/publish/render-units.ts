@@ -13,12 +13,13 @@ import {
   OPML_PATH,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
-import { renderWithdrawnPage } from '../feeds/article-page.ts';
+import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
 import { renderIndex } from '../feeds/index-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
+import { articlePageUrl } from '../feeds/urls.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
@@ -291,6 +292,17 @@ export function pageUnit(
           status: 410 as const,
         };
         return { stamp, files: { put: [gone], remove: [] } };
+      }
+      if (stored?.article.status === 'moved' && stored.article.movedTo) {
+        // Its old address sends readers and search engines to the new one, for good.
+        const to = articlePageUrl(config.url, stored.article.movedTo);
+        const body = renderMovedPage(stored.article, to, config);
+        const moved = {
+          ...file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page),
+          status: 301 as const,
+          location: to,
+        };
+        return { stamp, files: { put: [moved], remove: [] } };
       }
       if (stored?.article.status !== 'live') return { stamp, files: { put: [], remove: [path] } };
       const body = await renderer.page(stored.article, config);

@@ -68,6 +68,11 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? itemToArticle(item) : undefined;
   }
 
+  async findByBody(hash: string): Promise<string | undefined> {
+    const item = await this.getItem(keys.body(hash));
+    return item ? String(item.id) : undefined;
+  }
+
   async commit(change: {
     source?: { record: SourceRecord; previousRevision?: number };
     articles: ArticleWrite[];

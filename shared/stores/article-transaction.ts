@@ -1,6 +1,11 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { type ArticleWrite, entryListKey, type FeedEntry } from '../articles/stored.ts';
+import {
+  type ArticleWrite,
+  bodyIndexOf,
+  entryListKey,
+  type FeedEntry,
+} from '../articles/stored.ts';
 import { entryShard, keys, writeShard } from '../contract/table.ts';
 import type { SourceRecord } from '../ports/article-store.ts';
 import { WriteTooLargeError } from '../ports/article-store.ts';
@@ -51,6 +56,11 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
       Put: { TableName: table, Item: toAttr({ ...entryKey(e), id: e.id, rev: e.rev }) },
     });
   }
+  const body = bodyIndexOf(write);
+  if (body)
+    items.push({
+      Put: { TableName: table, Item: toAttr({ ...keys.body(body.hash), id: body.id }) },
+    });
   const { put, delete: remove } = write.schedule;
   if (remove)
     items.push({

@@ -1,6 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Article, FeedRef } from '../articles/article.ts';
-import { type ArticleWrite, entryListKey, type StoredArticle } from '../articles/stored.ts';
+import {
+  type ArticleWrite,
+  bodyIndexOf,
+  entryListKey,
+  type StoredArticle,
+} from '../articles/stored.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import type { ArticleChange, EntryRef, FeedMeta } from '../ports/feed-reader.ts';
 
@@ -20,6 +25,7 @@ export interface TableSnapshot {
   entries: Record<string, Record<string, EntryRef>>;
   metas: Record<string, MetaItem>;
   schedule: Record<string, string>;
+  bodies: Record<string, string>;
 }
 
 interface MetaItem {
@@ -45,6 +51,8 @@ export class TableState {
   readonly metas = new Map<string, MetaItem>();
   /** Sort key → article id. */
   readonly schedule = new Map<string, string>();
+  /** Upload sha256 → article id (keys.body). */
+  readonly bodies = new Map<string, string>();
   readonly stream: ArticleChange[] = [];
   private streamSequence = 0;
 
@@ -77,6 +85,7 @@ export class TableState {
       entries: Object.fromEntries(feeds.map(([feed, map]) => [feed, Object.fromEntries(map)])),
       metas: Object.fromEntries(this.metas),
       schedule: Object.fromEntries(this.schedule),
+      bodies: Object.fromEntries(this.bodies),
     });
   }
 
@@ -112,6 +121,9 @@ export class TableState {
       };
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });
     }
+    const body = bodyIndexOf(write);
+    if (body)
+      ops.push({ item: `BODY#${body.hash}`, apply: () => this.bodies.set(body.hash, body.id) });
     const { put: scheduled, delete: unscheduled } = write.schedule;
     if (unscheduled) {
       const apply = () => this.schedule.delete(unscheduled.sortKey);

@@ -16,7 +16,10 @@ export type { TableChange, TableSnapshot } from './memory-table-state.ts';
 
 /** The calls a subclass may step in before (MemoryArticleTable.before). */
 export type TableCall =
-  | { kind: 'read'; read: 'getSource' | 'getArticle' | 'dueScheduled' | keyof FeedReader }
+  | {
+      kind: 'read';
+      read: 'getSource' | 'getArticle' | 'findByBody' | 'dueScheduled' | keyof FeedReader;
+    }
   | { kind: 'commit'; change: TableChange }
   | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' };
 
@@ -58,6 +61,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async getArticle(id: string): Promise<StoredArticle | undefined> {
     await this.before({ kind: 'read', read: 'getArticle' });
     return copy(this.state.articles.get(id));
+  }
+
+  async findByBody(hash: string): Promise<string | undefined> {
+    await this.before({ kind: 'read', read: 'findByBody' });
+    return this.state.bodies.get(hash);
   }
 
   async commit(change: TableChange): Promise<void> {

@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { sha256 } from '../contract/content-hash.ts';
-import { EDGE_STATUS_METADATA } from '../contract/edge.ts';
+import { EDGE_LOCATION_METADATA, EDGE_STATUS_METADATA } from '../contract/edge.ts';
 import type { PutHint, SiteBucket, SiteFile } from '../ports/site-bucket.ts';
 import { isS3NotFound, isS3PreconditionFailed } from './s3-errors.ts';
 
@@ -88,6 +88,7 @@ export class S3SiteBucket implements SiteBucket {
             [HASH_KEY]: hash,
             [STAMP_KEY]: String(stamp),
             ...(file.status ? { [EDGE_STATUS_METADATA]: String(file.status) } : {}),
+            ...(file.location ? { [EDGE_LOCATION_METADATA]: file.location } : {}),
           },
           ...(stored ? { IfMatch: stored.etag } : { IfNoneMatch: '*' }),
         }),

@@ -29,11 +29,13 @@ const articleItem = z.object({
   image: z.string().optional(),
   link: z.string().optional(),
   language: z.string().optional(),
-  status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted']),
+  status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved']),
   contentHash: z.string(),
   withdrawn: z.object({ at: z.string(), note: z.string().optional() }).optional(),
   corrections: z.array(z.object({ date: z.string(), text: z.string() })).optional(),
   expires: z.string().optional(),
+  bodyHash: z.string().optional(),
+  movedTo: z.string().optional(),
   rev: z.number(),
 });
 

@@ -142,18 +142,30 @@ describe('ingest handler against s3rver and DynamoDB Local', () => {
     // create after it wrote nothing.
     const gone = await h.table.getArticle('a');
     expect(gone?.rev).toBe(2);
+    // Readers saw it: the tombstone keeps its labels and when it went, for its feeds' notice.
     expect(gone?.article).toMatchObject({
       id: 'a',
       status: 'deleted',
       sourceKey: 'articles/a.md',
       summary: '',
       contentHtml: '',
-      tags: [],
-      authors: [],
+      tags: [{ slug: 'one', name: 'one' }],
+      withdrawn: { at: expect.any(String) },
     });
     const items = await h.dump();
     expect(items['ART#a|A']).toMatchObject({ status: 'deleted', rev: 2 });
-    expect(Object.keys(items).filter((k) => k.startsWith('FEED#'))).toEqual([]);
+    // Only the feeds' lists of withdrawn stories hold it (RFC 6721 deleted entries).
+    expect(
+      Object.keys(items).filter((k) => k.startsWith('FEED#') && !k.startsWith('FEED#gone:')),
+    ).toEqual([]);
+    expect(
+      Object.keys(items)
+        .filter((k) => k.startsWith('FEED#gone:'))
+        .sort(),
+    ).toEqual([
+      expect.stringMatching(/^FEED#gone:all#0\|/),
+      expect.stringMatching(/^FEED#gone:tag\/one#0\|/),
+    ]);
     expect(Object.keys(items).filter((k) => k.startsWith('SCHED#'))).toEqual([]);
     expect(Object.keys(items).filter((k) => k.startsWith('FEEDMETA|'))).toEqual([]);
     expect(h.outcomes.map((o) => (o.kind === 'applied' ? o.report.status : o.kind))).toEqual([
