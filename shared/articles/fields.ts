@@ -108,7 +108,12 @@ export const articleFieldsSchema = z.object({
   canonical: text,
   draft: z.boolean(expected('true or false')).nullish(),
   language: text,
-  status: z.enum(FILE_STATUSES, expected(FILE_STATUSES.map((s) => `"${s}"`).join(', '))).nullish(),
+  status: z
+    .enum(FILE_STATUSES, {
+      error: (issue: { input?: unknown }) =>
+        `expected "published", "draft" or "withdrawn", got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
+    })
+    .nullish(),
   note: text,
   correction: text,
   minor: z.boolean(expected('true or false')).nullish(),

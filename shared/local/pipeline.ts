@@ -134,7 +134,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       return;
     queue.send(JSON.stringify({ Records: [toS3EventRecord(record)] }));
   });
-  const release = async () => (await releaseDue({ store: table, now })).released;
+  const release = async () => {
+    const { released, expired } = await releaseDue({ store: table, now });
+    return [...released, ...expired];
+  };
   const interval = options.releaseIntervalMs ?? 60_000;
   const timer =
     interval > 0 ? setInterval(() => void release().catch(() => {}), interval) : undefined;

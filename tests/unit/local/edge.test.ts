@@ -3,6 +3,7 @@ import {
   CACHE_CONTROL,
   CONTENT_SECURITY_POLICY,
   EDGE_ERROR_SECONDS,
+  EDGE_LOCATION_METADATA,
   EDGE_SECONDS,
   EDGE_STATUS_METADATA,
   EDGE_TTL,
@@ -72,6 +73,21 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     const story = await get('/articles/b.html');
     expect(story.status).toBe(200);
     expect(story.headers['x-amz-meta-content-sha256']).toBe('x');
+  });
+
+  it("answers a moved story's old page 301 to its new address; a 301 without one stays a page", async () => {
+    const { put, get } = rig();
+    const to = 'https://news.example.com/articles/2026/new.html';
+    put('articles/old.html', 'moved', CACHE_CONTROL.page, {
+      [EDGE_STATUS_METADATA]: '301',
+      [EDGE_LOCATION_METADATA]: to,
+    });
+    put('articles/odd.html', 'odd', CACHE_CONTROL.page, { [EDGE_STATUS_METADATA]: '301' });
+    const moved = await get('/articles/old.html');
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe(to);
+    expect(moved.headers).not.toHaveProperty(`x-amz-meta-${EDGE_LOCATION_METADATA}`);
+    expect((await get('/articles/odd.html')).status).toBe(200);
   });
 
   it('keeps each kind of file for its edge lifetime, then asks the origin again', async () => {

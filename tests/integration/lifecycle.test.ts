@@ -1,0 +1,265 @@
+import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EDGE_STATUS_METADATA } from '../../shared/contract/edge.ts';
+import { startSiteServer } from '../../shared/local/site-server.ts';
+import { startTestPipeline } from '../support/pipeline.ts';
+import { bucketHelpers } from '../support/site.ts';
+
+/**
+ * The editorial lifecycle through the real handlers (s3rver, DynamoDB Local, the Lambda-like
+ * runtime), checked as readers see it: the feeds parsed with a real feed parser, the pages
+ * fetched through the local edge (the same viewer functions CloudFront runs).
+ */
+
+const md = (front: string, body = 'The council voted on Tuesday.') =>
+  `---\ntitle: Council votes on the budget\ntags: [politics]\nauthor: Ana Silva\ndate: 2026-11-30T10:00:00Z\n${front}---\n\n${body}\n`;
+
+interface ReaderItem {
+  id: string;
+  title: string;
+  url: string;
+  updated: string | undefined;
+  content: string;
+}
+
+type Rig = Awaited<ReturnType<typeof rig>>;
+
+async function rig(options: Parameters<typeof startTestPipeline>[0] = {}) {
+  const t = await startTestPipeline(options);
+  const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
+  const site = bucketHelpers(t.aws.s3, t.aws.names.siteBucket);
+  const server = await startSiteServer({ port: 0 });
+  server.attach({ s3: t.aws.s3, bucket: t.aws.names.siteBucket });
+  /** What a feed reader subscribed to `dir` sees in each format. */
+  const reader = async (dir = '') => {
+    const xml = (path: string): ReaderItem[] =>
+      parseFeed(texts[path] ?? '').items.map((item) => ({
+        id: item.id ?? '',
+        title: item.title ?? '',
+        url: item.url ?? '',
+        updated: item.updated?.toISOString(),
+        content: item.content ?? '',
+      }));
+    const texts: Record<string, string> = {};
+    for (const file of ['rss.xml', 'atom.xml', 'feed.json'])
+      texts[file] = (await site.text(`${dir}${file}`)) ?? '';
+    const json = JSON.parse(texts['feed.json'] || '{"items":[]}') as {
+      items: {
+        id: string;
+        title: string;
+        url: string;
+        date_modified?: string;
+        content_html: string;
+      }[];
+    };
+    return {
+      rss: xml('rss.xml'),
+      atom: xml('atom.xml'),
+      json: json.items.map((item) => ({
+        id: item.id,
+        title: item.title,
+        url: item.url,
+        updated: item.date_modified,
+        content: item.content_html,
+      })),
+      atomText: texts['atom.xml'] ?? '',
+    };
+  };
+  /** A page as the local edge answers it (redirects not followed). */
+  const page = (path: string) => fetch(new URL(path, server.url), { redirect: 'manual' });
+  const settle = () => t.pipeline.settle();
+  return {
+    t,
+    inbox,
+    site,
+    reader,
+    page,
+    settle,
+    stop: async () => {
+      await server.close();
+      await t.stop();
+    },
+  };
+}
+
+/** The one story's id in every format, which must agree (the guid readers key items by). */
+function onlyId(view: Awaited<ReturnType<Rig['reader']>>): string {
+  const ids = [view.rss, view.atom, view.json].map((items) => items.map((i) => i.id));
+  expect(ids[0]).toHaveLength(1);
+  expect(ids[1]).toEqual(ids[0]);
+  expect(ids[2]).toEqual(ids[0]);
+  return ids[0]?.[0] ?? '';
+}
+
+describe('the editorial lifecycle, as readers see it', () => {
+  let current: Rig | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+
+  it.each([
+    ['the copy first', 'copy'],
+    ['the delete first', 'delete'],
+  ] as const)(
+    'a moved file (%s) keeps its story: same id, no second item, the old page answers 301',
+    async (_, first) => {
+      const r = await rig();
+      current = r;
+      const body = md('');
+      await r.inbox.put('articles/budget.md', body);
+      await r.settle();
+      const before = await r.reader();
+      const id = onlyId(before);
+      expect(before.rss[0]?.url).toBe('https://news.example.com/articles/budget.html');
+
+      const copy = () =>
+        r.t.aws.s3.send(
+          new CopyObjectCommand({
+            Bucket: r.t.aws.names.inboxBucket,
+            Key: 'articles/2026/11/council-budget.md',
+            CopySource: `${r.t.aws.names.inboxBucket}/articles/budget.md`,
+          }),
+        );
+      if (first === 'copy') {
+        await copy();
+        await r.inbox.remove('articles/budget.md');
+      } else {
+        // The source is gone once deleted: the same bytes uploaded again stand for the copy.
+        await r.inbox.remove('articles/budget.md');
+        await r.inbox.put('articles/2026/11/council-budget.md', body);
+      }
+      await r.settle();
+
+      const after = await r.reader();
+      expect(onlyId(after)).toBe(id);
+      const moved = 'https://news.example.com/articles/2026/11/council-budget.html';
+      for (const items of [after.rss, after.atom, after.json]) {
+        expect(items[0]?.url).toBe(moved);
+        expect(items[0]?.updated).toBe(before.json[0]?.updated);
+      }
+      expect(after.atomText).not.toContain('deleted-entry');
+      const old = await r.page('/articles/budget.html');
+      expect(old.status).toBe(301);
+      expect(old.headers.get('location')).toBe(moved);
+      expect((await r.page('/articles/2026/11/council-budget.html')).status).toBe(200);
+      const report = JSON.parse(
+        (await r.inbox.text('reports/articles/2026/11/council-budget.md.json')) ?? '{}',
+      );
+      expect(report).toMatchObject({ status: 'moved', movedFrom: 'articles/budget.md' });
+    },
+  );
+
+  it('a withdrawn story leaves every feed, Atom tells readers to delete it, its page answers 410', async () => {
+    const r = await rig();
+    current = r;
+    await r.inbox.put('articles/budget.md', md(''));
+    await r.settle();
+    const id = onlyId(await r.reader());
+
+    await r.inbox.put(
+      'articles/budget.md',
+      md('status: withdrawn\nnote: Withdrawn pending a legal review.\n'),
+    );
+    await r.settle();
+
+    for (const dir of ['', 'tags/politics/', 'authors/ana-silva/']) {
+      const view = await r.reader(dir);
+      expect([view.rss, view.atom, view.json]).toEqual([[], [], []]);
+      const deleted = [
+        ...view.atomText.matchAll(/<at:deleted-entry ref="([^"]+)" when="([^"]+)">/g),
+      ];
+      expect(deleted.map((m) => m[1])).toEqual([id]);
+      expect(view.atomText).toContain('<at:comment>Withdrawn pending a legal review.</at:comment>');
+    }
+    const gone = await r.page('/articles/budget.html');
+    expect(gone.status).toBe(410);
+    const notice = await gone.text();
+    expect(notice).toContain('This story was withdrawn');
+    expect(notice).toContain('Withdrawn pending a legal review.');
+    expect(notice).not.toContain('The council voted');
+    expect(await r.site.text('tags/index.html')).not.toContain('politics');
+
+    // Published again: the same item comes back, and the notice goes (from the bucket at once;
+    // the edge keeps its 410 for the page's edge lifetime, as CloudFront would).
+    await r.inbox.put('articles/budget.md', md(''));
+    await r.settle();
+    const back = await r.reader();
+    expect(onlyId(back)).toBe(id);
+    expect(back.atomText).not.toContain('deleted-entry');
+    const object = await r.site.head('articles/budget.html');
+    expect(object.Metadata).not.toHaveProperty(EDGE_STATUS_METADATA);
+    expect(await r.site.text('articles/budget.html')).toContain('The council voted');
+  });
+
+  it('a correction keeps the item and logs it, dated; a minor edit changes the content, not the date', async () => {
+    const r = await rig();
+    current = r;
+    await r.inbox.put('articles/budget.md', md(''));
+    await r.settle();
+    const first = await r.reader();
+    const id = onlyId(first);
+
+    await r.inbox.put(
+      'articles/budget.md',
+      md(
+        'correction: "An earlier version said the vote was on Monday."\n',
+        'The council voted on Tuesday, 72 to 1.',
+      ),
+    );
+    await r.settle();
+    const corrected = await r.reader();
+    expect(onlyId(corrected)).toBe(id);
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      expect(corrected[format][0]?.content).toMatch(
+        /<strong>Correction<\/strong> \(\d{4}-\d{2}-\d{2}\): An earlier version said the vote was on Monday\./,
+      );
+    }
+    // RSS 2.0 items have no date of change (pubDate stays); Atom and JSON Feed say it moved.
+    for (const format of ['atom', 'json'] as const) {
+      expect(Date.parse(corrected[format][0]?.updated ?? '')).toBeGreaterThan(
+        Date.parse(first[format][0]?.updated ?? ''),
+      );
+    }
+    const page = await (await r.page('/articles/budget.html')).text();
+    expect(page).toContain('An earlier version said the vote was on Monday.');
+    expect(page).toContain('"@type":"CorrectionComment"');
+
+    await r.inbox.put(
+      'articles/budget.md',
+      md(
+        'correction: "An earlier version said the vote was on Monday."\nminor: true\n',
+        'The council voted on Tuesday, 72 to 1, after a long debate.',
+      ),
+    );
+    await r.settle();
+    const minor = await r.reader();
+    expect(onlyId(minor)).toBe(id);
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      expect(minor[format][0]?.content).toContain('after a long debate');
+      expect(minor[format][0]?.updated).toBe(corrected[format][0]?.updated);
+    }
+  });
+
+  it('an expiring story is withdrawn by the release schedule when its time comes', async () => {
+    const clock = { now: Date.parse('2026-12-01T12:00:00.000Z') };
+    const r = await rig({ now: () => new Date(clock.now) });
+    current = r;
+    await r.inbox.put('articles/offer.md', md('expires: 2026-12-02T00:00:00Z\n'));
+    await r.settle();
+    const id = onlyId(await r.reader());
+
+    expect(await r.t.pipeline.release()).toEqual([]);
+    clock.now = Date.parse('2026-12-02T00:00:01.000Z');
+    expect(await r.t.pipeline.release()).toEqual(['offer']);
+    await r.settle();
+
+    const view = await r.reader();
+    expect([view.rss, view.atom, view.json]).toEqual([[], [], []]);
+    expect(view.atomText).toContain(
+      `<at:deleted-entry ref="${id}" when="2026-12-02T00:00:00.000Z">`,
+    );
+    expect((await r.page('/articles/offer.html')).status).toBe(410);
+  });
+});

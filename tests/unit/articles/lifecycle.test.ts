@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ArticleRejectedError } from '../../../shared/articles/errors.ts';
+import {
+  applyDueTransitions,
+  EXPIRED_NOTE,
+  nextTransitionAt,
+} from '../../../shared/articles/lifecycle.ts';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+import { testArticle } from '../../support/fakes/articles.ts';
+
+const SITE = 'https://news.example.com/';
+const parse = (front: string, key = 'articles/a.md') =>
+  parseArticle({
+    key,
+    body: Buffer.from(`---\ntitle: A story\n${front}---\n\nBody.\n`),
+    siteUrl: SITE,
+  }).article;
+const rejection = (front: string) => {
+  try {
+    parse(front);
+  } catch (error) {
+    if (error instanceof ArticleRejectedError) return `${error.reason}: ${error.message}`;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+};
+
+describe('the lifecycle fields of a file', () => {
+  it('reads status, note, correction, minor and expires, the same in front matter and JSON', () => {
+    expect(
+      parse(
+        'status: withdrawn\nnote: "  Legal\\nreview "\ncorrection: Fixed the name.\nminor: true\nexpires: 2027-01-01\n',
+      ),
+    ).toMatchObject({
+      withdrawn: true,
+      note: 'Legal review',
+      correction: 'Fixed the name.',
+      minor: true,
+      expires: '2027-01-01T00:00:00.000Z',
+      draft: false,
+    });
+    const json = parseArticle({
+      key: 'articles/a.json',
+      body: Buffer.from(
+        JSON.stringify({ title: 'A', content: '<p>x</p>', status: 'draft', correction: 'C' }),
+      ),
+      siteUrl: SITE,
+    }).article;
+    expect(json).toMatchObject({ draft: true, correction: 'C' });
+    expect(json).not.toHaveProperty('withdrawn');
+    // Absent fields stay absent: an unchanged file hashes as before.
+    expect(parse('')).not.toHaveProperty('minor');
+    expect(parse('status: published\n')).toMatchObject({ draft: false });
+  });
+
+  it('rejects a status it does not know and an expiry not after the date, saying which field', () => {
+    expect(rejection('status: retracted\n')).toBe(
+      'invalid-field: front matter line 2 (line 3 of the file): field "status": expected "published", "draft" or "withdrawn", got "retracted"',
+    );
+    expect(rejection('date: 2026-05-01\nexpires: 2026-04-30\n')).toBe(
+      'invalid-field: field "expires": 2026-04-30T00:00:00.000Z is not after "date" (2026-05-01T00:00:00.000Z): the story would never be shown',
+    );
+    expect(rejection('minor: sure\n')).toMatch(
+      /^invalid-field: front matter line 2 \(line 3 of the file\): field "minor": expected true or false, got a string$/,
+    );
+  });
+});
+
+describe('timed transitions', () => {
+  const scheduled = testArticle('a', {
+    status: 'scheduled',
+    published: '2026-05-01T00:00:00.000Z',
+    expires: '2026-05-10T00:00:00.000Z',
+  });
+
+  it('a scheduled story goes live at its date, then is withdrawn at its expiry', () => {
+    expect(nextTransitionAt(scheduled)).toBe('2026-05-01T00:00:00.000Z');
+    expect(applyDueTransitions(scheduled, '2026-04-30T23:59:59.999Z')).toBe(scheduled);
+    const live = applyDueTransitions(scheduled, '2026-05-01T00:00:00.000Z');
+    expect(live.status).toBe('live');
+    expect(nextTransitionAt(live)).toBe('2026-05-10T00:00:00.000Z');
+    const expired = applyDueTransitions(live, '2026-05-10T00:00:00.000Z');
+    expect(expired).toMatchObject({
+      status: 'withdrawn',
+      withdrawn: { at: '2026-05-10T00:00:00.000Z', note: EXPIRED_NOTE },
+    });
+    expect(nextTransitionAt(expired)).toBeUndefined();
+  });
+
+  it('a story that expires before it was ever shown leaves no withdrawal to announce', () => {
+    const late = applyDueTransitions(scheduled, '2026-06-01T00:00:00.000Z');
+    expect(late.status).toBe('withdrawn');
+    expect(late).not.toHaveProperty('withdrawn');
+  });
+
+  it('drafts and withdrawn stories have no timed transition', () => {
+    expect(nextTransitionAt({ ...scheduled, status: 'draft' })).toBeUndefined();
+    expect(nextTransitionAt({ ...scheduled, status: 'withdrawn' })).toBeUndefined();
+    expect(nextTransitionAt(testArticle('b'))).toBeUndefined();
+  });
+});
