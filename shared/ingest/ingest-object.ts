@@ -282,10 +282,22 @@ async function upsert(
 
   // A move carries the story over: its guid, dates and correction log (same bytes: same story).
   const current = origin ?? (isGone(existing) ? undefined : existing);
-  const article = {
-    ...articleRecord(event, source, parsed, id, hash, current, deps.now(), Boolean(origin)),
-    bodyHash,
-  };
+  const record = articleRecord(
+    event,
+    source,
+    parsed,
+    id,
+    hash,
+    current,
+    deps.now(),
+    Boolean(origin),
+  );
+  // An id whose story moved away gives a new story a new guid: the moved one keeps the old.
+  const guid =
+    !current && existing?.article.status === 'moved'
+      ? guidFromId(`${id}#${existing.rev}`)
+      : record.guid;
+  const article = { ...record, guid, bodyHash };
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
@@ -316,8 +328,8 @@ async function upsert(
     ...(origin ? { movedFrom: origin.article.sourceKey } : {}),
     warnings,
   };
-  const record = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
-  return commitAndReport(source, record, writes, deps, report);
+  const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
+  return commitAndReport(source, next, writes, deps, report);
 }
 
 function articleRecord(

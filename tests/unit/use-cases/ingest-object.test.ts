@@ -109,6 +109,64 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(inbox.report(KEY)).toMatchObject({ status: 'deleted', id: 'a', sequencer: '03' });
   });
 
+  it('takes the same bytes at a new key for the story moved, in either order of copy and delete', async () => {
+    for (const order of ['copy first', 'delete first'] as const) {
+      const { store, inbox, created, removed, ingest } = rig();
+      const bytes = md('Moving story');
+      await ingest(created('01', inbox.put(KEY, bytes)));
+      const before = (await store.getArticle('a'))?.article;
+      const copy = () =>
+        ingest(created('01', inbox.put('articles/2026/b.md', bytes), 'articles/2026/b.md'));
+      const remove = () => {
+        inbox.remove(KEY);
+        return ingest(removed('02'));
+      };
+      const outcomes =
+        order === 'copy first' ? [await copy(), await remove()] : [await remove(), await copy()];
+
+      expect(outcomes.map(statusOf).sort(), order).toEqual(['deleted', 'moved']);
+      const moved = (await store.getArticle('2026/b'))?.article;
+      expect(moved, order).toMatchObject({
+        status: 'live',
+        guid: before?.guid,
+        published: before?.published,
+        updated: before?.updated,
+        sourceKey: 'articles/2026/b.md',
+      });
+      expect((await store.getArticle('a'))?.article, order).toMatchObject({
+        status: 'moved',
+        movedTo: '2026/b',
+      });
+      // Every feed holds it once, under its new id, and tells no reader it was deleted.
+      expect(await store.latestEntries('all', 10), order).toEqual([{ id: '2026/b', rev: 1 }]);
+      expect(await store.withdrawnEntries('gone:all', '', 10), order).toEqual([]);
+    }
+  });
+
+  it("gives a new story at a moved story's old key a guid of its own", async () => {
+    const { store, inbox, created, ingest } = rig();
+    const bytes = md('Original');
+    await ingest(created('01', inbox.put(KEY, bytes)));
+    // A copy of the same bytes (not a move): the story follows the copy.
+    await ingest(created('01', inbox.put('articles/b.md', bytes), 'articles/b.md'));
+    expect(statusOf(await ingest(created('02', inbox.put(KEY, md('Something else')))))).toBe(
+      'published',
+    );
+
+    const [a, b] = [await store.getArticle('a'), await store.getArticle('b')];
+    expect(a?.article.title).toBe('Something else');
+    expect(b?.article.title).toBe('Original');
+    expect(a?.article.guid).not.toBe(b?.article.guid);
+  });
+
+  it('keeps a different file with the bytes of no other story a new story', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('One'))));
+    await ingest(created('01', inbox.put('articles/b.md', md('Two')), 'articles/b.md'));
+    expect((await store.getArticle('a'))?.article.status).toBe('live');
+    expect((await store.getArticle('b'))?.article.status).toBe('live');
+  });
+
   it('keeps the published article when a later upload is rejected, and reports the rejection', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(created('01', inbox.put(KEY, md('Good'))));
