@@ -45,6 +45,27 @@ describe('releaseDue on the in-memory table', () => {
     ]);
   });
 
+  it('withdraws a live story whose expiry has passed, telling its feeds; one still due waits', async () => {
+    const store = await tableWith(
+      testArticle('offer', { expires: '2026-06-04T00:00:00.000Z', tags: labels('Deals') }),
+      testArticle('sale', { expires: '2026-06-30T00:00:00.000Z' }),
+    );
+
+    const { released, expired } = await releaseDue({ store, now: () => NOW });
+
+    expect([released, expired]).toEqual([[], ['offer']]);
+    expect((await store.getArticle('offer'))?.article).toMatchObject({
+      status: 'withdrawn',
+      withdrawn: { at: '2026-06-04T00:00:00.000Z', note: 'This story has expired.' },
+    });
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: 'sale', rev: 1 }]);
+    expect(await store.withdrawnEntries('gone:tag/deals', '2026-06-01', 10)).toEqual([
+      { id: 'offer', rev: 2 },
+    ]);
+    expect(await store.dueScheduled('2026-12-31T00:00:00.000Z', 10)).toEqual(['sale']);
+    expect((await releaseDue({ store, now: () => NOW })).expired).toEqual([]);
+  });
+
   it('drains every due article in one run, a page of `batch` at a time', async () => {
     const ids = Array.from({ length: 7 }, (_, i) => `a${i}`);
     const store = await tableWith(
