@@ -85,8 +85,10 @@ function finishAtom(xml: string, view: FeedView): string {
     enclosureType: (index) => view.items[index]?.image?.type,
   });
   if (!at) return finished;
-  const end = finished.lastIndexOf('</feed>');
-  return `${finished.slice(0, end)}${view.deletedEntries.map(deletedEntry).join('')}${finished.slice(end)}`;
+  // Atom's schema takes extension elements among the feed's metadata, before its entries.
+  const first = finished.indexOf('\n    <entry>');
+  const at_ = first >= 0 ? first + 1 : finished.lastIndexOf('</feed>');
+  return `${finished.slice(0, at_)}${view.deletedEntries.map(deletedEntry).join('')}${finished.slice(at_)}`;
 }
 
 /** RFC 6721 §2: the entry's id, when it was withdrawn, its page, and the editor's note. */
