@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestPipeline } from '../support/pipeline.ts';
+import { articlePageUrl } from '../../shared/feeds/urls.ts';
+import { startTestPipeline, TEST_SITE } from '../support/pipeline.ts';
 import { bucketHelpers } from '../support/site.ts';
 
 const sample = readFileSync(
@@ -14,7 +15,7 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     stop = undefined;
   });
 
-  it('publishes the sample article to every feed, page and listing, and removes it again', async () => {
+  it('publishes the sample article to every feed, page and listing, and withdraws it again', async () => {
     const t = await startTestPipeline();
     stop = t.stop;
     const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
@@ -25,6 +26,11 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
 
     const id = '2019/12/libya-ratifies-';
     const keys = await site.keys();
+    const tagFeeds = [
+      'tags/security-deal/atom.xml',
+      'tags/security-deal/feed.json',
+      'tags/security-deal/rss.xml',
+    ];
     expect(keys).toEqual(
       expect.arrayContaining([
         'rss.xml',
@@ -32,20 +38,19 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
         'feed.json',
         'index.html',
         'feeds.opml',
-        'tags/security-deal/rss.xml',
-        'tags/security-deal/atom.xml',
-        'tags/security-deal/feed.json',
+        ...tagFeeds,
       ]),
     );
-    const page = keys.find((k) => k.startsWith(`articles/${id}`));
-    expect(page).toBeDefined();
-    const rss = await site.text('rss.xml');
-    expect(rss).toContain(
-      'Libya&apos;s internationally recognized gov&apos;t ratifies Turkey security deal'.replaceAll(
-        '&apos;',
-        "'",
-      ),
-    );
+    const page = keys.find((k) => k.startsWith(`articles/${id}`)) ?? '';
+    expect(page).not.toBe('');
+    const title = "Libya's internationally recognized gov't ratifies Turkey security deal";
+    const rss = (await site.text('rss.xml')) ?? '';
+    expect(rss).toContain(title);
+    const guid = /<guid isPermaLink="false">([^<]+)<\/guid>/.exec(rss)?.[1] ?? '';
+    expect(guid).not.toBe('');
+    expect(await site.text(page)).toContain('Ankara and Tripoli reached');
+    expect((await site.head(page)).Metadata?.['feedpub-status']).toBeUndefined();
+    expect(await site.text('feeds.opml')).toContain('tags/security-deal/');
     const report = JSON.parse(
       (await inbox.text('reports/articles/2019/12/Libya ratifies.txt.json')) ?? '{}',
     );
@@ -54,9 +59,38 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     await inbox.remove('articles/2019/12/Libya ratifies.txt');
     await t.pipeline.settle();
     const after = await site.keys();
-    expect(after.filter((k) => k.startsWith('tags/') && k !== 'tags/index.html')).toEqual([]);
-    expect(after.filter((k) => k.startsWith('articles/'))).toEqual([]);
+
+    // Out of every list: the site feed, the tag feed, the index and the listings.
+    for (const feed of ['rss.xml', 'feed.json', 'tags/security-deal/rss.xml']) {
+      expect({ feed, text: await site.text(feed) }).toEqual({
+        feed,
+        text: expect.not.stringContaining('Libya'),
+      });
+    }
     expect(await site.text('rss.xml')).toContain('<channel>');
-    expect(await site.text('rss.xml')).not.toContain('Libya');
+    expect(JSON.parse((await site.text('tags/security-deal/feed.json')) ?? '{}').items).toEqual([]);
+    expect(await site.text('index.html')).not.toContain('Libya');
+    expect(await site.text('feeds.opml')).not.toContain('tags/security-deal/');
+    expect(await site.text('tags/index.html')).not.toContain('security-deal');
+
+    // Its readers are told: the Atom feeds it was in announce its withdrawal (RFC 6721); the
+    // tag's feed stays for that, unlisted; the page answers 410 with a notice and no content.
+    expect(after.filter((k) => k.startsWith('tags/') && k !== 'tags/index.html')).toEqual(tagFeeds);
+    const pageUrl = articlePageUrl(TEST_SITE.url, page.slice('articles/'.length, -'.html'.length));
+    for (const feed of ['atom.xml', 'tags/security-deal/atom.xml']) {
+      const atom = (await site.text(feed)) ?? '';
+      expect({ feed, entries: atom.match(/<entry>/g) ?? [] }).toEqual({ feed, entries: [] });
+      expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');
+      const deleted = [...atom.matchAll(/<at:deleted-entry ref="([^"]*)" when="([^"]*)">/g)];
+      expect({ feed, refs: deleted.map((m) => m[1]) }).toEqual({ feed, refs: [guid] });
+      expect(Date.parse(deleted[0]?.[2] ?? '')).toBeGreaterThan(Date.now() - 60_000);
+      expect(atom).toContain(`<link rel="alternate" type="text/html" href="${pageUrl}"/>`);
+    }
+    expect(after.filter((k) => k.startsWith('articles/'))).toEqual([page]);
+    const notice = (await site.text(page)) ?? '';
+    expect(notice).toContain('This story was withdrawn');
+    expect(notice).toContain(title.replaceAll("'", '&#39;'));
+    expect(notice).not.toContain('Ankara and Tripoli reached');
+    expect((await site.head(page)).Metadata?.['feedpub-status']).toBe('410');
   });
 });

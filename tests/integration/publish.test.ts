@@ -74,16 +74,32 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
     // Per feed: one Query per write shard for its newest entries (the site feed's twice: for
-    // the feed, then for the index); at most one BatchGet per feed, an article shown by several
-    // feeds of the batch read once; the feed metas listed once. A tag's count comes with its
-    // page: here no partition holds a full page (~7 of a tag's ~67 entries each), so nothing
-    // else is counted.
+    // the feed, then for the index), and one for its gone list (the withdrawals its Atom
+    // announces: one partition, read from the start of the window); at most one BatchGet per
+    // feed, an article shown by several feeds of the batch read once; the feed metas listed
+    // once. A tag's count comes with its page: here no partition holds a full page (~7 of a
+    // tag's ~67 entries each), so nothing else is counted.
     const queries = h.dynamoCommands.filter((c) => c.command === 'QueryCommand');
-    const feedQueries = queries.filter((c) => JSON.stringify(c.input).includes('FEED#'));
-    const latest = feedQueries.filter((q) => q.input.Select !== 'COUNT');
+    const pkOf = (c: (typeof queries)[number]) =>
+      String((c.input.ExpressionAttributeValues as { ':pk'?: { S?: string } })?.[':pk']?.S);
+    const feedQueries = queries.filter((c) => pkOf(c).startsWith('FEED#'));
+    const goneQueries = feedQueries.filter((c) => pkOf(c).startsWith('FEED#gone:'));
+    const latest = feedQueries.filter(
+      (c) => !goneQueries.includes(c) && c.input.Select !== 'COUNT',
+    );
     expect(latest).toHaveLength((feeds + 1) * WRITE_SHARDS);
     for (const q of latest) expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
-    expect(feedQueries.filter((q) => q.input.Select === 'COUNT')).toEqual([]);
+    const feedKeys = [
+      'all',
+      ...tags.map((_, i) => `tag/topic-${i}`),
+      ...[0, 1, 2].map((i) => `author/writer-${i}`),
+    ];
+    expect(goneQueries.map(pkOf).sort()).toEqual(feedKeys.map((k) => `FEED#gone:${k}#0`).sort());
+    for (const q of goneQueries) {
+      expect(q.input.KeyConditionExpression).toBe('pk = :pk AND sk >= :since');
+      expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
+    }
+    expect(feedQueries).toHaveLength(latest.length + goneQueries.length);
     const metaLists = queries.filter((c) => JSON.stringify(c.input).includes('"FEEDMETA"'));
     expect(metaLists).toHaveLength(1);
     const batchGets = h.dynamoCommands.filter((c) => c.command === 'BatchGetItemCommand');

@@ -6,7 +6,11 @@ import { scale } from '../support/reliability-config.ts';
 import { siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { hostileFiles } from '../support/reliability-hostile.ts';
 import { type Rig, startRig } from '../support/reliability-pipeline.ts';
-import { layoutProblems, siteSafetyProblems } from '../support/reliability-safety.ts';
+import {
+  layoutProblems,
+  markupProblems,
+  siteSafetyProblems,
+} from '../support/reliability-safety.ts';
 import { readBucket, readTable } from '../support/reliability-state.ts';
 import { jsonFeedProblems } from '../unit/feeds/feed-checks.ts';
 import { jingProblems, writeTemp, xmllintProblems } from '../unit/feeds/xml-tools.ts';
@@ -19,6 +23,31 @@ describe('hostile articles through the whole pipeline', () => {
   let rig: Rig | undefined;
   afterEach(async () => {
     await rig?.stop();
+  });
+
+  it('the safety check lets a page hold its one JSON-LD data block, and nothing like it', () => {
+    const data = '{"@type":"NewsArticle","headline":"a \\u003c/script\\u003e b"}';
+    const block = `<script type="application/ld+json">${data}</script>`;
+    const page = (head: string) => `<html><head>${head}</head><body><p>x</p></body></html>`;
+    expect(markupProblems(page(block), 'page', true)).toEqual([]);
+    const refused = [
+      // Not a page: HTML a feed carries holds no data block.
+      [page(block), false],
+      [page(block + block), true],
+      [page(`<script type="application/ld+json" onload="alert(1)">${data}</script>`), true],
+      [page(`<script type="application/ld+json" src="https://x.test/a.js">${data}</script>`), true],
+      [page(`<script type="text/javascript">${data}</script>`), true],
+      [page(`<SCRIPT type="application/ld+json">${data}</SCRIPT>`), true],
+      [page('<script type="application/ld+json">alert(1)</script>'), true],
+      [
+        page('<script type="application/ld+json">{"a":"</script><script>alert(1)//"}</script>'),
+        true,
+      ],
+      [page(`<script type="application/ld+json">${data}`), true],
+      [page(`${block}<script>alert(1)</script>`), true],
+    ] as const;
+    for (const [markup, isPage] of refused)
+      expect(markupProblems(markup, 'page', isPage), markup).not.toEqual([]);
   });
 
   it('each is published or rejected with a reason; every feed is valid; nothing in the site runs script', async () => {

@@ -3,9 +3,15 @@
  * attributes, script URLs, active elements. Checked on the raw bytes (CDATA included), and
  * on the HTML that feeds carry as text (RSS description/content:encoded, Atom content/summary,
  * JSON content_html), decoded once, as a reader decodes it before rendering.
+ *
+ * The one exception: a page's schema.org data block (shared/feeds/page-shell.ts `jsonLdBlock`),
+ * which a browser never runs. Only its exact form passes: see jsonLdBlockAt.
  */
 
-const SCRIPT = /<\s*script/i;
+const SCRIPT = /<\s*script/gi;
+/** The opening tag of a JSON-LD data block, byte for byte as pages write it. */
+const JSON_LD_OPEN = '<script type="application/ld+json">';
+const SCRIPT_CLOSE = '</script>';
 /** Elements that run code, load documents or submit data; none belongs in a feed or page. */
 const ACTIVE =
   /<\s*(iframe|object|embed|base|form|svg|math|frame|frameset|applet|input|button|portal|isindex|keygen|template)\b/i;
@@ -52,20 +58,49 @@ export function isScriptUrl(value: string): boolean {
   );
 }
 
-/** Problems in one piece of markup: a whole file, or HTML a feed carries. */
-export function markupProblems(markup: string, where: string, allowStyle = false): string[] {
+/**
+ * The end (index after `</script>`) of the JSON-LD data block starting at `index`, if one does:
+ * exactly JSON_LD_OPEN, then content that parses as JSON and holds no `<` (pages escape `<`,
+ * `>` and `&` in it as \u003c etc., so nothing in it can close the element or be markup), then
+ * `</script>`. Anything else there (another attribute, another type, a non-JSON body) is none.
+ */
+export function jsonLdBlockAt(markup: string, index: number): number | undefined {
+  if (!markup.startsWith(JSON_LD_OPEN, index)) return undefined;
+  const start = index + JSON_LD_OPEN.length;
+  const end = markup.indexOf(SCRIPT_CLOSE, start);
+  if (end < 0) return undefined;
+  const content = markup.slice(start, end);
+  if (content.includes('<')) return undefined;
+  try {
+    JSON.parse(content);
+  } catch {
+    return undefined;
+  }
+  return end + SCRIPT_CLOSE.length;
+}
+
+/**
+ * Problems in one piece of markup: a whole file, or HTML a feed carries. `page`: a whole HTML
+ * page, which may hold its own `<style>` element and one JSON-LD data block (jsonLdBlockAt);
+ * HTML a feed carries may hold neither.
+ */
+export function markupProblems(markup: string, where: string, page = false): string[] {
   const problems: string[] = [];
   const at = (what: string, index: number) =>
     `${where}: ${what} at ${index}: ${JSON.stringify(markup.slice(Math.max(0, index - 30), index + 60))}`;
-  for (const [pattern, what] of [
-    [SCRIPT, '<script'],
-    [ACTIVE, 'active element'],
-  ] as const) {
-    const found = pattern.exec(markup);
-    if (found) problems.push(at(what, found.index));
+  let dataBlocks = 0;
+  for (const found of markup.matchAll(SCRIPT)) {
+    const end = page && dataBlocks === 0 ? jsonLdBlockAt(markup, found.index) : undefined;
+    if (end === undefined) {
+      problems.push(at('<script', found.index));
+      break;
+    }
+    dataBlocks += 1;
   }
+  const active = ACTIVE.exec(markup);
+  if (active) problems.push(at('active element', active.index));
   const styles = [...markup.matchAll(/<\s*style\b/gi)];
-  if (styles.length > (allowStyle ? 1 : 0)) problems.push(at('<style', styles.at(-1)?.index ?? 0));
+  if (styles.length > (page ? 1 : 0)) problems.push(at('<style', styles.at(-1)?.index ?? 0));
   for (const tag of markup.matchAll(TAG)) {
     for (const attribute of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
       const [, name = '', value = ''] = attribute;

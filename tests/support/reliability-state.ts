@@ -2,6 +2,7 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article } from '../../shared/articles/article.ts';
+import { EDGE_LOCATION_METADATA, EDGE_STATUS_METADATA } from '../../shared/contract/edge.ts';
 import { ARTICLE_PK_PREFIX, WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import type { SourceRecord } from '../../shared/ports/article-store.ts';
@@ -12,14 +13,26 @@ import { bucketHelpers } from './site.ts';
  * which only tests do) and every object of a bucket with its body.
  */
 
+export interface EntryItem {
+  id: string;
+  /** The article revision it names. */
+  rev: number;
+  /** The partition it sits in. */
+  shard: number;
+}
+
 export interface TableState {
-  /** Article items by id, with their revision; tombstones (status `deleted`) included. */
+  /** Article items by id, with their revision; tombstones (status `deleted`, `moved`) included. */
   articles: Map<string, Article & { rev: number }>;
   /**
-   * Feed entries, their write shards merged: `<feed>` → (`<sort key>` → id, the article
-   * revision it names and the shard it sits in).
+   * Live feed entries, their write shards merged: `<feed>` → (`<sort key>` → entry).
    */
-  entries: Map<string, Map<string, { id: string; rev: number; shard: number }>>;
+  entries: Map<string, Map<string, EntryItem>>;
+  /**
+   * The feeds' `gone` lists (withdrawn public stories, `FEED#gone:<feed>#0`): `<feed>` (without
+   * the `gone:`) → (`<withdrawn at>#<id>` → entry).
+   */
+  gone: Map<string, Map<string, EntryItem>>;
   /** Tag and author feed metas (the site feed has none), with the ticket of the render that wrote them. */
   metas: Map<string, { kind: string; name?: string; count: number; ticket?: number }>;
   sources: Map<string, SourceRecord>;
@@ -27,6 +40,8 @@ export interface TableState {
   schedule: Map<string, { id: string; shard: number }>;
   /** Publish's bookkeeping (RENDER#<unit>): claims, rendered, lease. */
   renders: Map<string, Record<string, unknown>>;
+  /** The bytes-to-article index (BODY#<sha256>): upload hash → the id it last made. */
+  bodies: Map<string, string>;
   /** Entries or schedule items found in two shards under one sort key: `pk|sk` of the second. */
   duplicates: string[];
   other: string[];
@@ -36,10 +51,12 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
   const state: TableState = {
     articles: new Map(),
     entries: new Map(),
+    gone: new Map(),
     metas: new Map(),
     sources: new Map(),
     schedule: new Map(),
     renders: new Map(),
+    bodies: new Map(),
     duplicates: [],
     other: [],
   };
@@ -62,6 +79,9 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
 const FEED_PK = /^FEED#(.+)#(\d+)$/;
 const SCHED_PK = /^SCHED#(\d+)$/;
 const RENDER_PREFIX = 'RENDER#';
+const BODY_PREFIX = 'BODY#';
+/** The table's name of a feed's `gone` list (shared/articles/stored.ts `entryListKey`). */
+const GONE_PREFIX = 'gone:';
 
 /** The shard a key names, as `keys` writes it (`0` … `WRITE_SHARDS - 1`, no leading zero). */
 function shardOf(text: string | undefined): number | undefined {
@@ -82,11 +102,13 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
       rest as unknown as Article & { rev: number },
     );
   } else if (feedPk?.[1] && feedShard !== undefined) {
-    const feed = feedPk[1];
-    const entries = state.entries.get(feed) ?? new Map();
+    const gone = feedPk[1].startsWith(GONE_PREFIX);
+    const feed = gone ? feedPk[1].slice(GONE_PREFIX.length) : feedPk[1];
+    const lists = gone ? state.gone : state.entries;
+    const entries = lists.get(feed) ?? new Map();
     if (entries.has(sk)) state.duplicates.push(`${pk}|${sk}`);
     else entries.set(sk, { id: String(item.id), rev: Number(item.rev ?? 0), shard: feedShard });
-    state.entries.set(feed, entries);
+    lists.set(feed, entries);
   } else if (pk === 'FEEDMETA') {
     state.metas.set(sk, {
       kind: String(item.kind),
@@ -101,6 +123,8 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
     else state.schedule.set(sk, { id: String(item.id), shard: scheduleShard });
   } else if (pk.startsWith(RENDER_PREFIX) && sk === 'R') {
     state.renders.set(pk.slice(RENDER_PREFIX.length), rest);
+  } else if (pk.startsWith(BODY_PREFIX) && sk === 'B') {
+    state.bodies.set(pk.slice(BODY_PREFIX.length), String(item.id));
   } else {
     state.other.push(`${pk}|${sk}`);
   }
@@ -114,17 +138,28 @@ const sortedObject = <V>(entries: Iterable<[string, V]>) =>
  * happened (revisions), on delivery history (reports, first-seen times, tombstones) or on how
  * publish got there (RENDER items, meta tickets).
  *
- * Tombstones are left out whole, not only their revisions: an id with a tombstone and an id
- * with no item mean the same (`isGone`), and whether a removed article left one, and which
- * version it was cut from, depends on the order the events arrived in (a delete that arrives
- * before its file's first version removes nothing).
+ * Tombstones (`deleted` and `moved`) are left out whole, not only their revisions: an id with a
+ * tombstone and an id with no item mean the same (`isGone`), and whether a removed article left
+ * one, and which version it was cut from, depends on the order the events arrived in (a delete
+ * that arrives before its file's first version removes nothing).
+ *
+ * For the same reason, so is everything that says a story was withdrawn after readers saw it:
+ * the `gone` entry lists, and an article's `withdrawn` (its withdrawal record: whether a
+ * `status: withdrawn` file was live first, and since when, depends on which of its versions
+ * were applied). A delete applied before its file's create leaves no trace; applied after it,
+ * a withdrawal the feeds announce. tableProblems checks both against the article items.
+ *
+ * BODY# items are left out too: one is written by every applied version and never removed, so
+ * which versions left one depends on which were applied (a version overtaken by a newer one
+ * before it arrived is stale and writes nothing). tableProblems checks that each names an
+ * article.
  */
 export function tableMeaning(state: TableState) {
   return {
     articles: sortedObject(
       [...state.articles]
-        .filter(([, article]) => article.status !== 'deleted')
-        .map(([id, { rev: _rev, ...article }]) => [id, article]),
+        .filter(([, article]) => article.status !== 'deleted' && article.status !== 'moved')
+        .map(([id, { rev: _rev, withdrawn: _withdrawn, ...article }]) => [id, article]),
     ),
     entries: sortedObject(
       [...state.entries].map(([feed, entries]) => [
@@ -149,23 +184,74 @@ export function tableMeaning(state: TableState) {
   };
 }
 
+/** How the edge answers a file whose object metadata says so (shared/contract/edge.ts). */
+export interface EdgeAnswer {
+  /** EDGE_STATUS_METADATA: `410` (a withdrawal notice), `301` (a moved story's old page). */
+  status: string;
+  /** EDGE_LOCATION_METADATA, with a 301. */
+  location?: string;
+}
+
+/**
+ * The objects of a bucket, key → body as text, in key order; `edge` holds the answer of each
+ * object whose metadata gives it another status than 200.
+ */
+export class BucketFiles extends Map<string, string> {
+  readonly edge = new Map<string, EdgeAnswer>();
+}
+
 /** Every object in a bucket (optionally below a prefix) with its body as text. */
-export async function readBucket(
-  s3: S3Client,
-  bucket: string,
-  prefix = '',
-): Promise<Map<string, string>> {
+export async function readBucket(s3: S3Client, bucket: string, prefix = ''): Promise<BucketFiles> {
   const keys = await bucketHelpers(s3, bucket).keys(prefix);
   const files = new Map<string, string>();
+  const edge = new Map<string, EdgeAnswer>();
   for (let i = 0; i < keys.length; i += 20) {
     await Promise.all(
       keys.slice(i, i + 20).map(async (key) => {
         const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         files.set(key, (await out.Body?.transformToString()) ?? '');
+        const status = out.Metadata?.[EDGE_STATUS_METADATA];
+        const location = out.Metadata?.[EDGE_LOCATION_METADATA];
+        if (status) edge.set(key, { status, ...(location ? { location } : {}) });
       }),
     );
   }
-  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = new BucketFiles([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const [key, answer] of edge) sorted.edge.set(key, answer);
+  return sorted;
+}
+
+/** RFC 6721 deleted entries in an Atom document, and the namespace declared for them. */
+const DELETED_ENTRY = /[ \t]*<at:deleted-entry\b[^>]*>[\s\S]*?<\/at:deleted-entry>\n?/g;
+const TOMBSTONES_XMLNS = ' xmlns:at="http://purl.org/atompub/tombstones/1.0"';
+const LABEL_FEED = /^(?:tags|authors)\/[^/]+\/(?:rss\.xml|atom\.xml|feed\.json)$/;
+
+/** Whether a feed file lists no item (RSS `<item>`, Atom `<entry>`, JSON Feed `items`). */
+function listsNoItems(path: string, body: string): boolean {
+  if (path.endsWith('rss.xml')) return !/<item>/.test(body);
+  if (path.endsWith('atom.xml')) return !/<entry>/.test(body);
+  return (JSON.parse(body) as { items?: unknown[] }).items?.length === 0;
+}
+
+/**
+ * A site without the files and parts that say a story was withdrawn after readers saw it, for
+ * comparing two runs of the same events (see tableMeaning: whether a deleted story was ever
+ * live depends on the order its events were applied). Taken out: withdrawal notice pages (the
+ * pages the edge answers 410), the `<at:deleted-entry>` blocks of Atom feeds and their
+ * namespace declaration, and then the tag and author feeds that list no item (the feeds a
+ * withdrawal alone keeps, unlisted). siteProblems checks all of these against the table.
+ */
+export function withoutWithdrawals(files: BucketFiles): Map<string, string> {
+  const kept = new Map<string, string>();
+  for (const [path, body] of files) {
+    if (files.edge.get(path)?.status === '410') continue;
+    const text = path.endsWith('atom.xml')
+      ? body.replace(DELETED_ENTRY, '').replace(TOMBSTONES_XMLNS, '')
+      : body;
+    if (LABEL_FEED.test(path) && listsNoItems(path, text)) continue;
+    kept.set(path, text);
+  }
+  return kept;
 }
 
 /** A pipeline's table, site bucket and reports, read back for comparison with another run. */
