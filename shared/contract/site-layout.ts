@@ -25,12 +25,26 @@ export const CONTENT_TYPE = {
   json: 'application/feed+json; charset=utf-8',
   html: 'text/html; charset=utf-8',
   opml: 'text/x-opml; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
 } as const;
 
 export const INDEX_PATH = 'index.html';
 export const TAGS_PAGE_PATH = 'tags/index.html';
 export const OPML_PATH = 'feeds.opml';
 export const NOT_FOUND_PATH = '404.html';
+/** The sitemap index: one sitemap per day that has stories, and one of the site's own pages. */
+export const SITEMAP_INDEX_PATH = 'sitemap.xml';
+/** Google News' sitemap: the stories of the last two days. */
+export const NEWS_SITEMAP_PATH = 'news-sitemap.xml';
+export const ROBOTS_PATH = 'robots.txt';
+/** The sitemap of the site's own pages (index, tags page). */
+export const PAGES_SITEMAP_PATH = 'sitemaps/pages.xml';
+
+/** The sitemap of the stories published on one day (`YYYY-MM-DD`, UTC). */
+export function daySitemapPath(day: string): string {
+  return `sitemaps/${day}.xml`;
+}
 
 /** Folder of a feed inside the site bucket: '' for the site-wide feed. */
 export function feedDir(feed: FeedLocation): string {

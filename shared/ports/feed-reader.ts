@@ -10,6 +10,21 @@ export interface FeedMeta {
   count: number;
 }
 
+/** What listings and sitemaps need of an article (read with a projection: small). */
+export type Headline = Pick<
+  Article,
+  'id' | 'title' | 'published' | 'updated' | 'language' | 'status'
+>;
+
+/** One day's sitemap as the index lists it (publish keeps one per day that has stories). */
+export interface SitemapDay {
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  count: number;
+  /** The newest `updated` of its stories (ISO). */
+  lastmod: string;
+}
+
 /** A feed's newest entries name what a render shows: which articles, at which revision. */
 export interface EntryRef {
   id: string;
@@ -33,8 +48,19 @@ export interface FeedReader {
    * `sinceIso`, newest withdrawal first, at most `limit`: one Query.
    */
   withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]>;
+  /**
+   * Every entry of a feed whose sort key begins with `prefix` (a day, `2026-12-03`), oldest
+   * first: one Query per write shard, every page.
+   */
+  entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]>;
+  /** The newest `limit` entries whose sort keys are at or after `since`, newest first. */
+  entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]>;
+  /** Every day sitemap publish keeps (one Query of one partition, every page). */
+  listSitemapDays(): Promise<SitemapDay[]>;
   /** One BatchGet (per 100 ids), in the order given. */
   getArticles(ids: string[]): Promise<StoredArticle[]>;
+  /** The same, with only the headline fields: in the order given, missing ones left out. */
+  getHeadlines(ids: string[]): Promise<Headline[]>;
 }
 
 /** One article item's change, as the table stream reports it. */

@@ -1,4 +1,4 @@
-import type { FeedMeta } from './feed-reader.ts';
+import type { FeedMeta, SitemapDay } from './feed-reader.ts';
 
 /** A claim's ticket, the highest ticket rendered when it was made, and the lease if taken. */
 export interface Claim {
@@ -42,4 +42,9 @@ export interface RenderLedger {
    * higher ticket already did.
    */
   saveFeedMeta(meta: FeedMeta, ticket: number): Promise<void>;
+  /**
+   * Writes a day sitemap's index item, or removes it (`count` 0), unless a render with a
+   * higher ticket already did.
+   */
+  saveSitemapDay(day: SitemapDay, ticket: number): Promise<void>;
 }

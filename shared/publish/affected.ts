@@ -5,12 +5,15 @@ import {
   feedsOf,
   isWithdrawnPublic,
 } from '../articles/article.ts';
+import { sitemapDayOf } from '../feeds/sitemaps.ts';
 import type { ArticleChange } from '../ports/feed-reader.ts';
 
 /** What one batch of changes makes stale: each feed and page at most once. */
 export interface Affected {
   feeds: Map<string, { feed: FeedRef; causes: string[] }>;
   pages: Map<string, { id: string; causes: string[] }>;
+  /** Day sitemaps (`YYYY-MM-DD`) whose stories changed. */
+  days: Map<string, { day: string; causes: string[] }>;
   /** Index, tags page, OPML and 404 depend on every change. */
   siteCauses: string[];
 }
@@ -23,7 +26,12 @@ function visibleFeeds(article: Article | undefined): FeedRef[] {
 
 /** Coalesces a batch: 500 changes to one feed make one feed to render. */
 export function affectedBy(changes: readonly ArticleChange[]): Affected {
-  const affected: Affected = { feeds: new Map(), pages: new Map(), siteCauses: [] };
+  const affected: Affected = {
+    feeds: new Map(),
+    pages: new Map(),
+    days: new Map(),
+    siteCauses: [],
+  };
   for (const change of changes) {
     const { recordId } = change;
     // The site feed is always rendered, so it exists (empty) before the first live article.
@@ -45,6 +53,16 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
       const entry = affected.pages.get(id) ?? { id, causes: [] };
       entry.causes.push(recordId);
       affected.pages.set(id, entry);
+    }
+    const days = new Set(
+      [change.before, change.after]
+        .filter((a): a is Article => a?.status === 'live')
+        .map((a) => sitemapDayOf(a.published)),
+    );
+    for (const day of days) {
+      const entry = affected.days.get(day) ?? { day, causes: [] };
+      entry.causes.push(recordId);
+      affected.days.set(day, entry);
     }
     affected.siteCauses.push(recordId);
   }

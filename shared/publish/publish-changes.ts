@@ -7,6 +7,7 @@ import type { SiteBucket } from '../ports/site-bucket.ts';
 import { affectedBy } from './affected.ts';
 import {
   articleCache,
+  daySitemapUnit,
   labelFeedUnit,
   listingsUnit,
   pageArticles,
@@ -64,8 +65,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
  * rendered once, however many changes touch it. Pages go first, then the feeds (tag and author
- * feeds keep their metas), then the index and listings (which read those metas), so no feed
- * links a page that is not there yet.
+ * feeds keep their metas) and the day sitemaps (which keep theirs), then the index, listings and
+ * sitemap index (which read those metas), so no feed links a page that is not there yet.
  *
  * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
  * lands while a unit renders is not a failure: it has its own stream record, whose publisher
@@ -90,6 +91,9 @@ export async function publishChanges(
     [
       siteFeedUnit(affected.siteCauses, unitDeps),
       ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
+      ...[...affected.days.values()].map(({ day, causes }) =>
+        daySitemapUnit(day, causes, unitDeps),
+      ),
     ],
     [listingsUnit(affected.siteCauses, unitDeps)],
   ];

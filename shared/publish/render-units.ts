@@ -6,11 +6,16 @@ import { CACHE_CONTROL } from '../contract/edge.ts';
 import {
   articlePath,
   CONTENT_TYPE,
+  daySitemapPath,
   FEED_FORMATS,
   feedPath,
   INDEX_PATH,
+  NEWS_SITEMAP_PATH,
   NOT_FOUND_PATH,
   OPML_PATH,
+  PAGES_SITEMAP_PATH,
+  ROBOTS_PATH,
+  SITEMAP_INDEX_PATH,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
 import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
@@ -18,6 +23,15 @@ import type { FeedListing } from '../feeds/feed-listing.ts';
 import { renderIndex } from '../feeds/index-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
+import {
+  MAX_NEWS_URLS,
+  NEWS_SITEMAP_DAYS,
+  renderDaySitemap,
+  renderNewsSitemap,
+  renderPagesSitemap,
+  renderRobots,
+  renderSitemapIndex,
+} from '../feeds/sitemaps.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import { articlePageUrl } from '../feeds/urls.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
@@ -203,8 +217,45 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
 }
 
 /**
+ * The sitemap of the stories published on one day (UTC), oldest first, each with its last
+ * change, and its item in the sitemap index (count, newest change), which only this unit
+ * writes. A day whose last story is gone loses both.
+ */
+export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): RenderUnit {
+  const { feeds, ledger, config } = deps;
+  const path = daySitemapPath(day);
+  return {
+    name: unitName('sitemap', day),
+    causes,
+    order: 'ledger',
+    render: async (ticket) => {
+      const entries = await feeds.entriesStartingWith(feedKey({ kind: 'all' }), day);
+      const articles = await headlinesOf(deps, entries);
+      const lastmod = articles.reduce((max, a) => (a.updated > max ? a.updated : max), '');
+      await ledger.saveSitemapDay({ day, count: articles.length, lastmod }, ticket);
+      if (articles.length === 0) return { stamp: ticket, files: { put: [], remove: [path] } };
+      const body = renderDaySitemap(config, articles);
+      return {
+        stamp: ticket,
+        files: { put: [file(path, body, CONTENT_TYPE.xml, CACHE_CONTROL.listing)], remove: [] },
+      };
+    },
+  };
+}
+
+const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * 86_400_000;
+
+/** The live ones of these entries' articles, headline fields only (a few hundred bytes each). */
+async function headlinesOf({ feeds }: UnitDeps, entries: readonly EntryRef[]) {
+  const headlines = await feeds.getHeadlines(entries.map((e) => e.id));
+  return headlines.filter((h) => h.status === 'live');
+}
+
+/**
  * The pages that list feeds, from one read of the feed metas: the index (the newest articles and
- * the most used tags), the tags page, the OPML, and the 404 page.
+ * the most used tags), the tags page, the OPML, and the 404 page; and the files search engines
+ * start from: the sitemap index (from the day sitemaps' items), the Google News sitemap (the
+ * last two days' stories) and robots.txt.
  */
 export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
   const { feeds, config } = deps;
@@ -213,13 +264,48 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [entries, metas] = await Promise.all([
+      const since = new Date(deps.now() - NEWS_WINDOW_MS).toISOString();
+      const [entries, metas, days, recent] = await Promise.all([
         feeds.latestEntries(feedKey({ kind: 'all' }), config.itemLimit),
         feeds.listFeedMetas(),
+        feeds.listSitemapDays(),
+        feeds.entriesSince(feedKey({ kind: 'all' }), since, MAX_NEWS_URLS),
       ]);
       const listings = listingsOf(metas);
       const index = renderIndex(config, await articlesOf(deps, entries), listings);
+      const news = await headlinesOf(deps, recent);
+      const discovery = [
+        file(
+          SITEMAP_INDEX_PATH,
+          renderSitemapIndex(config, days),
+          CONTENT_TYPE.xml,
+          CACHE_CONTROL.listing,
+        ),
+        file(
+          PAGES_SITEMAP_PATH,
+          renderPagesSitemap(config),
+          CONTENT_TYPE.xml,
+          CACHE_CONTROL.listing,
+        ),
+        file(
+          ROBOTS_PATH,
+          renderRobots(config, news.length > 0),
+          CONTENT_TYPE.text,
+          CACHE_CONTROL.listing,
+        ),
+        ...(news.length > 0
+          ? [
+              file(
+                NEWS_SITEMAP_PATH,
+                renderNewsSitemap(config, news),
+                CONTENT_TYPE.xml,
+                CACHE_CONTROL.listing,
+              ),
+            ]
+          : []),
+      ];
       const put = [
+        ...discovery,
         file(INDEX_PATH, index, CONTENT_TYPE.html, CACHE_CONTROL.listing),
         file(
           TAGS_PAGE_PATH,
@@ -230,7 +316,8 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         file(OPML_PATH, renderOpml(config, listings), CONTENT_TYPE.opml, CACHE_CONTROL.listing),
         file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
-      return { stamp: ticket, files: { put, remove: [] } };
+      const remove = news.length > 0 ? [] : [NEWS_SITEMAP_PATH];
+      return { stamp: ticket, files: { put, remove } };
     },
   };
 }

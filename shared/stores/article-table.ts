@@ -14,10 +14,16 @@ import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
 import { entryShard, keys, SHARD_NUMBERS } from '../contract/table.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
-import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type { EntryRef, FeedMeta, FeedReader, Headline, SitemapDay } from '../ports/feed-reader.ts';
 import { transactionItems } from './article-transaction.ts';
 import { byBytes } from './sort-key-order.ts';
-import { itemToArticle, itemToFeedMeta, itemToSource } from './table-items.ts';
+import {
+  HEADLINE_FIELDS,
+  itemToArticle,
+  itemToFeedMeta,
+  itemToHeadline,
+  itemToSource,
+} from './table-items.ts';
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
@@ -28,6 +34,11 @@ type Order = 'newest first' | 'oldest first';
  * The first `limit` items of several partitions' Queries, in the order DynamoDB gave each (its
  * sort keys' UTF-8 byte order, byBytes).
  */
+const entryRefOf = (item: Record<string, unknown>): EntryRef => ({
+  id: String(item.id),
+  rev: Number(item.rev ?? 0),
+});
+
 function mergeShards(shards: { items: Record<string, unknown>[] }[], limit: number, order: Order) {
   const sign = order === 'oldest first' ? 1 : -1;
   return shards
@@ -132,6 +143,70 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return this.readShards(feed, limit, true);
   }
 
+  async entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]> {
+    const shards = await Promise.all(
+      SHARD_NUMBERS.map(async (shard) => {
+        const items: Record<string, unknown>[] = [];
+        let start: Record<string, AttributeValue> | undefined;
+        do {
+          const out = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: marshall({
+                ':pk': keys.feedEntry(feed, shard, '').pk,
+                ':prefix': prefix,
+              }),
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          );
+          items.push(...(out.Items ?? []).map((item) => unmarshall(item)));
+          start = out.LastEvaluatedKey;
+        } while (start);
+        return { items };
+      }),
+    );
+    return mergeShards(shards, Number.POSITIVE_INFINITY, 'oldest first').map(entryRefOf);
+  }
+
+  async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
+    const shards = await Promise.all(
+      SHARD_NUMBERS.map(async (shard) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            ExpressionAttributeValues: marshall({
+              ':pk': keys.feedEntry(feed, shard, '').pk,
+              ':since': since,
+            }),
+            ScanIndexForward: false,
+            ConsistentRead: true,
+            Limit: limit,
+          }),
+        );
+        return { items: (out.Items ?? []).map((item) => unmarshall(item)) };
+      }),
+    );
+    return mergeShards(shards, limit, 'newest first').map(entryRefOf);
+  }
+
+  async listSitemapDays(): Promise<SitemapDay[]> {
+    const days: SitemapDay[] = [];
+    for await (const page of this.pages({ ':pk': keys.sitemapDay('').pk })) {
+      for (const raw of page.Items ?? []) {
+        const item = unmarshall(raw);
+        days.push({
+          day: String(item.sk),
+          count: Number(item.count ?? 0),
+          lastmod: String(item.lastmod ?? ''),
+        });
+      }
+    }
+    return days;
+  }
+
   async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
     const out = await this.client.send(
       new QueryCommand({
@@ -231,30 +306,57 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   /** The articles with these ids, in the order given; missing ones are left out. */
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
-    const found = new Map<string, StoredArticle>();
+    const items = await this.batchGetAll(ids);
+    const found = new Map(
+      items.map((item) => {
+        const stored = itemToArticle(item);
+        return [stored.article.id, stored] as const;
+      }),
+    );
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** What listings need of these articles, read with a projection: a few hundred bytes each. */
+  async getHeadlines(ids: string[]): Promise<Headline[]> {
+    const items = await this.batchGetAll(ids, HEADLINE_FIELDS);
+    const found = new Map(items.map((item) => [String(item.id), itemToHeadline(item)] as const));
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Every item of these ids, 100 to a BatchGet, the chunks at once. */
+  private async batchGetAll(ids: string[], fields?: readonly string[]) {
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT)
       chunks.push(ids.slice(i, i + BATCH_GET_LIMIT));
     // The chunks at once: a 500-page batch waits for one round trip, not five.
-    await Promise.all(chunks.map((chunk) => this.batchGet(chunk, found)));
-    return ids.flatMap((id) => found.get(id) ?? []);
+    const read = await Promise.all(chunks.map((chunk) => this.batchGet(chunk, fields)));
+    return read.flat();
   }
 
   /** One BatchGet of at most 100 ids, asking again for what DynamoDB left unprocessed. */
-  private async batchGet(ids: string[], found: Map<string, StoredArticle>): Promise<void> {
+  private async batchGet(ids: string[], fields?: readonly string[]) {
+    const items: Record<string, unknown>[] = [];
+    const projection = fields
+      ? {
+          ProjectionExpression: fields.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#f${i}`, f])),
+        }
+      : {};
     let request: Record<string, KeysAndAttributes> | undefined = {
-      [this.tableName]: { Keys: ids.map((id) => marshall(keys.article(id))), ConsistentRead: true },
+      [this.tableName]: {
+        Keys: ids.map((id) => marshall(keys.article(id))),
+        ConsistentRead: true,
+        ...projection,
+      },
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await sleep(Math.min(1000, 10 * 2 ** attempt));
       const out: BatchGetItemCommandOutput = await this.client.send(
         new BatchGetItemCommand({ RequestItems: request }),
       );
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const stored = itemToArticle(unmarshall(item));
-        found.set(stored.article.id, stored);
-      }
+      for (const item of out.Responses?.[this.tableName] ?? []) items.push(unmarshall(item));
       request = out.UnprocessedKeys;
     }
+    return items;
   }
 }

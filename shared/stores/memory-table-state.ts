@@ -53,6 +53,8 @@ export class TableState {
   readonly schedule = new Map<string, string>();
   /** Upload sha256 → article id (keys.body). */
   readonly bodies = new Map<string, string>();
+  /** Day → its sitemap's index item (keys.sitemapDay). */
+  readonly sitemapDays = new Map<string, { count: number; lastmod: string; ticket: number }>();
   readonly stream: ArticleChange[] = [];
   private streamSequence = 0;
 

@@ -6,7 +6,14 @@ import {
   StaleWriteError,
   WriteTooLargeError,
 } from '../ports/article-store.ts';
-import type { ArticleChange, EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type {
+  ArticleChange,
+  EntryRef,
+  FeedMeta,
+  FeedReader,
+  Headline,
+  SitemapDay,
+} from '../ports/feed-reader.ts';
 import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
 import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
 import { byBytes } from './sort-key-order.ts';
@@ -143,13 +150,60 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
       .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
   }
 
-  async getArticles(ids: string[]): Promise<StoredArticle[]> {
-    await this.before({ kind: 'read', read: 'getArticles' });
+  async entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]> {
+    await this.before({ kind: 'read', read: 'entriesStartingWith' });
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.keys()]
+      .filter((sortKey) => sortKey.startsWith(prefix))
+      .sort(byBytes)
+      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
+  async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
+    await this.before({ kind: 'read', read: 'entriesSince' });
+    checkLimit(limit);
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.keys()]
+      .filter((sortKey) => byBytes(sortKey, since) >= 0)
+      .sort((a, b) => byBytes(b, a))
+      .slice(0, limit)
+      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
+  async listSitemapDays(): Promise<SitemapDay[]> {
+    await this.before({ kind: 'read', read: 'listSitemapDays' });
+    return [...this.state.sitemapDays.keys()].sort(byBytes).map((day) => {
+      const { count, lastmod } = this.state.sitemapDays.get(day) as {
+        count: number;
+        lastmod: string;
+      };
+      return { day, count, lastmod };
+    });
+  }
+
+  async getHeadlines(ids: string[]): Promise<Headline[]> {
+    await this.before({ kind: 'read', read: 'getHeadlines' });
+    this.checkBatches(ids);
+    return ids.flatMap((id) => {
+      const stored = this.state.articles.get(id);
+      if (!stored) return [];
+      const { title, published, updated, language, status } = stored.article;
+      return [{ id, title, published, updated, ...(language ? { language } : {}), status }];
+    });
+  }
+
+  /** What DynamoDB refuses of a BatchGet: an id twice in one request of 100. */
+  private checkBatches(ids: string[]): void {
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) {
       const chunk = ids.slice(i, i + BATCH_GET_LIMIT);
       if (new Set(chunk).size !== chunk.length)
         throw new TableValidationError('Provided list of item keys contains duplicates');
     }
+  }
+
+  async getArticles(ids: string[]): Promise<StoredArticle[]> {
+    await this.before({ kind: 'read', read: 'getArticles' });
+    this.checkBatches(ids);
     return ids.flatMap((id) => copy(this.state.articles.get(id)) ?? []);
   }
 
@@ -225,6 +279,13 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     if (stored && stored.ticket !== undefined && stored.ticket >= ticket) return;
     if (count <= 0) this.state.metas.delete(key);
     else this.state.metas.set(key, { name: feed.kind === 'all' ? '' : feed.name, count, ticket });
+  }
+
+  async saveSitemapDay({ day, count, lastmod }: SitemapDay, ticket: number): Promise<void> {
+    const stored = this.state.sitemapDays.get(day);
+    if (stored && stored.ticket >= ticket) return;
+    if (count <= 0) this.state.sitemapDays.delete(day);
+    else this.state.sitemapDays.set(day, { count, lastmod, ticket });
   }
 
   /** The stream records of article items written since the last call, oldest first. */

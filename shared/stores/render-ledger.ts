@@ -9,7 +9,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
-import type { FeedMeta } from '../ports/feed-reader.ts';
+import type { FeedMeta, SitemapDay } from '../ports/feed-reader.ts';
 import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
 
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
@@ -114,6 +114,28 @@ export class DynamoRenderLedger implements RenderLedger {
 
   async abandon(unit: string, holder: string): Promise<void> {
     await this.update(unit, 'REMOVE holder, leaseUntil', { ':holder': holder }, 'holder = :holder');
+  }
+
+  async saveSitemapDay({ day, count, lastmod }: SitemapDay, ticket: number): Promise<void> {
+    const key = keys.sitemapDay(day);
+    const newer = {
+      ConditionExpression: 'attribute_not_exists(pk) OR ticket < :ticket',
+      ExpressionAttributeValues: marshall({ ':ticket': ticket }),
+    };
+    // A failed condition: a render with a higher ticket wrote it, and that one is newer.
+    await ifConditionHolds(
+      count > 0
+        ? this.client.send(
+            new PutItemCommand({
+              TableName: this.tableName,
+              Item: marshall({ ...key, count, lastmod, ticket }),
+              ...newer,
+            }),
+          )
+        : this.client.send(
+            new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
+          ),
+    );
   }
 
   async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {

@@ -3,7 +3,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import { keys } from '../contract/table.ts';
 import type { SourceRecord } from '../ports/article-store.ts';
-import type { FeedMeta } from '../ports/feed-reader.ts';
+import type { FeedMeta, Headline } from '../ports/feed-reader.ts';
 import { InvalidItemError } from './errors.ts';
 
 type Item = Record<string, unknown>;
@@ -38,6 +38,35 @@ const articleItem = z.object({
   movedTo: z.string().optional(),
   rev: z.number(),
 });
+
+/** The article fields a headline holds: what listings and sitemaps need. */
+export const HEADLINE_FIELDS = [
+  'id',
+  'title',
+  'published',
+  'updated',
+  'language',
+  'status',
+] as const;
+
+const headlineItem = articleItem.pick({
+  id: true,
+  title: true,
+  published: true,
+  updated: true,
+  language: true,
+  status: true,
+});
+
+/** Throws InvalidItemError when the item is not a headline of an article. */
+export function itemToHeadline(item: Item): Headline {
+  const parsed = headlineItem.safeParse(item);
+  if (!parsed.success)
+    throw new InvalidItemError(
+      `article item ${String(item.id)}: ${z.prettifyError(parsed.error).replaceAll('\n', '; ')}`,
+    );
+  return parsed.data;
+}
 
 /** Throws InvalidItemError when the item is not an article this code can render. */
 export function itemToArticle(item: Item): StoredArticle {

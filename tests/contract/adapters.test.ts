@@ -65,6 +65,7 @@ renderLedgerContract('DynamoRenderLedger', async () => {
     ledger: Object.assign(ledger, {
       getFeedMeta: reader.getFeedMeta.bind(reader),
       listFeedMetas: reader.listFeedMetas.bind(reader),
+      listSitemapDays: reader.listSitemapDays.bind(reader),
     }),
     advance: (ms) => {
       clock += ms;

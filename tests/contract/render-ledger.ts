@@ -4,7 +4,7 @@ import type { RenderLedger } from '../../shared/ports/render-ledger.ts';
 
 /** A RenderLedger with a clock the test moves, and the FeedReader that sees its metas. */
 export interface RenderLedgerHarness {
-  ledger: RenderLedger & Pick<FeedReader, 'getFeedMeta' | 'listFeedMetas'>;
+  ledger: RenderLedger & Pick<FeedReader, 'getFeedMeta' | 'listFeedMetas' | 'listSitemapDays'>;
   advance(ms: number): void;
 }
 
@@ -110,6 +110,25 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.saveFeedMeta({ feed: tag('Space X'), count: 0 }, 3);
       expect(await ledger.getFeedMeta('tag/space-x')).toBeUndefined();
       expect(await ledger.listFeedMetas()).toEqual([{ feed: tag('Other'), count: 1 }]);
+    });
+
+    it('keeps day sitemaps by ticket: count and newest change, listed by day, removal at 0', async () => {
+      const { ledger } = await make();
+      const day = (d: string, count: number, lastmod = `${d}T12:00:00.000Z`) => ({
+        day: d,
+        count,
+        lastmod,
+      });
+      await ledger.saveSitemapDay(day('2026-12-02', 4), 1);
+      await ledger.saveSitemapDay(day('2026-11-30', 1), 1);
+      // An older render changes nothing.
+      await ledger.saveSitemapDay(day('2026-12-02', 9), 1);
+      expect(await ledger.listSitemapDays()).toEqual([day('2026-11-30', 1), day('2026-12-02', 4)]);
+      await ledger.saveSitemapDay(day('2026-12-02', 5, '2026-12-03T01:00:00.000Z'), 2);
+      await ledger.saveSitemapDay(day('2026-11-30', 0), 2);
+      expect(await ledger.listSitemapDays()).toEqual([
+        day('2026-12-02', 5, '2026-12-03T01:00:00.000Z'),
+      ]);
     });
   });
 }

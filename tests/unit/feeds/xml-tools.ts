@@ -41,6 +41,26 @@ export function xmllintProblems(paths: readonly string[]): Map<string, string[]>
   return problemsByFile(`${run.stdout}\n${run.stderr}`, paths);
 }
 
+export const SITEMAP_XSD = fileURLToPath(
+  new URL('../../fixtures/feeds/sitemap.xsd', import.meta.url),
+);
+export const SITEMAP_INDEX_XSD = fileURLToPath(
+  new URL('../../fixtures/feeds/siteindex.xsd', import.meta.url),
+);
+
+/** xmllint --schema on many files in one run: each file's problems (none when it validates). */
+export function xsdProblems(schema: string, paths: readonly string[]): Map<string, string[]> {
+  const run = spawnSync('xmllint', ['--noout', '--schema', schema, ...paths], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  const problems = problemsByFile(`${run.stdout}\n${run.stderr}`, paths);
+  // xmllint also names every file that fails as a whole ("<path> fails to validate").
+  for (const path of paths) {
+    if (run.stderr.includes(`${path} fails to validate`))
+      problems.set(path, [...(problems.get(path) ?? []), `${path} fails to validate`]);
+  }
+  return problems;
+}
+
 /** jing -c atom.rnc on many files in one run (one JVM start). */
 export function jingProblems(paths: readonly string[]): Map<string, string[]> {
   const run = spawnSync('jing', ['-c', ATOM_RNC, ...paths], {

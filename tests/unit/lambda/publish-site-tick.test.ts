@@ -30,10 +30,16 @@ describe('publish, on the schedule tick (a fresh deploy, no article yet)', () =>
         'feed.json',
         'feeds.opml',
         'index.html',
+        'robots.txt',
         'rss.xml',
+        'sitemap.xml',
+        'sitemaps/pages.xml',
         'tags/index.html',
       ].sort(),
     );
+    // A new site's sitemap index names its own pages; no news sitemap until there is news.
+    expect(bucket.text('sitemap.xml')).toContain('/sitemaps/pages.xml</loc>');
+    expect(bucket.text('robots.txt')).not.toContain('news-sitemap.xml');
     expect(bucket.text('rss.xml')).toContain('<channel>');
     expect(JSON.parse(bucket.text('feed.json') ?? '{}')).toMatchObject({
       version: 'https://jsonfeed.org/version/1.1',

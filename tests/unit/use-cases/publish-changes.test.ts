@@ -15,7 +15,17 @@ const SITE: SiteConfig = {
 };
 
 const FEED_FILES = ['rss.xml', 'atom.xml', 'feed.json'];
-const LISTINGS = ['404.html', 'feeds.opml', 'tags/index.html'];
+const LISTINGS = [
+  '404.html',
+  'feeds.opml',
+  'tags/index.html',
+  'robots.txt',
+  'sitemap.xml',
+  'sitemaps/pages.xml',
+];
+/** The day sitemaps of stories published on these days of January 2026. */
+const daySitemaps = (days: Iterable<number>) =>
+  [...new Set(days)].map((n) => `sitemaps/2026-01-${String(n).padStart(2, '0')}.xml`);
 const feedFiles = (dir: string) => FEED_FILES.map((file) => `${dir}${file}`);
 
 const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
@@ -60,6 +70,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
         ...['t0', 't1', 't2', 't3'].flatMap((t) => feedFiles(`tags/${t}/`)),
         ...['w0', 'w1'].flatMap((w) => feedFiles(`authors/${w}/`)),
         ...Array.from({ length: 60 }, (_, i) => `articles/a${i}.html`),
+        ...daySitemaps(Array.from({ length: 60 }, (_, i) => 1 + (i % 28))),
         ...LISTINGS,
       ].sort(),
     );
@@ -164,8 +175,10 @@ describe('publishChanges on the in-memory table and bucket', () => {
 
     const first = await publishChanges(changes, timed);
 
-    expect(first.failures.map((f) => [f.unit, (f.error as Error).name])).toEqual([
+    // Every unit of that phase held its lease from the same moment: all are given up.
+    expect(first.failures.map((f) => [f.unit, (f.error as Error).name]).sort()).toEqual([
       ['feed all', 'LeaseRunningOutError'],
+      ['sitemap 2026-01-01', 'LeaseRunningOutError'],
     ]);
     expect(first.failedRecordIds).toEqual(changes.map((c) => c.recordId));
     expect(bucket.paths()).not.toContain('rss.xml');
