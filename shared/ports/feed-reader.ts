@@ -8,6 +8,11 @@ import type { StoredArticle } from '../articles/stored.ts';
 export interface FeedMeta {
   feed: FeedRef;
   count: number;
+  /**
+   * No article left, but the feed still announces withdrawn ones (RFC 6721): kept, unlisted,
+   * so the site's periodic render can drop the feed once its window has passed.
+   */
+  announcing?: true;
 }
 
 /** What listings and sitemaps need of an article (read with a projection: small). */

@@ -38,8 +38,8 @@ export interface RenderLedger {
   /** Frees the lease without recording a render (the render failed). */
   abandon(unit: string, holder: string): Promise<void>;
   /**
-   * Writes a tag or author feed's meta, or removes it (`count` 0), unless a render with a
-   * higher ticket already did.
+   * Writes a tag or author feed's meta, or removes it (`count` 0, not `announcing`), unless a
+   * render with a higher ticket already did.
    */
   saveFeedMeta(meta: FeedMeta, ticket: number): Promise<void>;
   /**

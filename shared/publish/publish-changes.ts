@@ -128,15 +128,25 @@ function emptyResult(): PublishResult {
 
 /**
  * The files a site has before and whatever its articles: the site feed in three formats and the
- * listings (index, tags page, OPML, 404), rendered from the table as it is. A new site (a fresh
+ * listings (index, tags page, OPML, 404, sitemaps, robots.txt), rendered from the table as it
+ * is, and the tag and author feeds kept only to announce withdrawals (dropped once their
+ * window is over). Deployed, the 5-minute schedule runs it; `feedpub dev` at start. A new site (a fresh
  * deploy, `feedpub dev` on an empty inbox) answers `/` and `/rss.xml` with a page and a valid
  * empty feed instead of 404 to its first subscriber. Idempotent: unchanged files are not written.
  */
 export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   const result = emptyResult();
   const unitDeps = unitDepsOf(deps);
+  // Feeds kept only to announce withdrawals: rendered again, so they go when that is over.
+  const announcing = (await deps.feeds.listFeedMetas()).filter((m) => m.announcing);
   await renderPhases(
-    [[siteFeedUnit(['site'], unitDeps)], [listingsUnit(['site'], unitDeps)]],
+    [
+      [
+        siteFeedUnit(['site'], unitDeps),
+        ...announcing.map(({ feed }) => labelFeedUnit(feed, ['site'], unitDeps)),
+      ],
+      [listingsUnit(['site'], unitDeps)],
+    ],
     deps,
     result,
   );

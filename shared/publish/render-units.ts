@@ -179,8 +179,17 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
         feeds.getFeedMeta(key),
         withdrawnOf(deps, feed),
       ]);
-      if (entries.length === 0 && meta) await ledger.saveFeedMeta({ feed, count: 0 }, ticket);
-      // A feed whose last story was withdrawn stays (unlisted) while it tells readers so.
+      // A feed whose last story was withdrawn stays (unlisted, its meta `announcing`) while it
+      // tells readers so; the site's periodic render drops it when that is over.
+      const announcing = entries.length === 0 && withdrawn.length > 0;
+      const metaStale = announcing
+        ? !(meta?.announcing && meta.count === 0)
+        : entries.length === 0 && meta !== undefined;
+      if (metaStale)
+        await ledger.saveFeedMeta(
+          { feed: meta?.feed ?? feed, count: 0, ...(announcing ? { announcing } : {}) },
+          ticket,
+        );
       if (entries.length === 0 && withdrawn.length === 0) {
         return {
           stamp: ticket,

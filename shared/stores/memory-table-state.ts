@@ -31,6 +31,7 @@ export interface TableSnapshot {
 interface MetaItem {
   name: string;
   count: number;
+  announcing?: true;
   /** The ticket of the render that wrote it (RenderLedger.saveFeedMeta). */
   ticket: number;
 }
@@ -76,7 +77,7 @@ export class TableState {
       kind === 'all'
         ? { kind: 'all' }
         : { kind: kind as 'tag' | 'author', slug: key.slice(slash + 1), name: meta.name };
-    return { feed, count: meta.count };
+    return { feed, count: meta.count, ...(meta.announcing ? { announcing: true as const } : {}) };
   }
 
   snapshot(): TableSnapshot {

@@ -273,12 +273,18 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     unit.leaseUntil = undefined;
   }
 
-  async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
+  async saveFeedMeta({ feed, count, announcing }: FeedMeta, ticket: number): Promise<void> {
     const key = feedKey(feed);
     const stored = this.state.metas.get(key);
     if (stored && stored.ticket !== undefined && stored.ticket >= ticket) return;
-    if (count <= 0) this.state.metas.delete(key);
-    else this.state.metas.set(key, { name: feed.kind === 'all' ? '' : feed.name, count, ticket });
+    if (count <= 0 && !announcing) this.state.metas.delete(key);
+    else
+      this.state.metas.set(key, {
+        name: feed.kind === 'all' ? '' : feed.name,
+        count,
+        ...(announcing ? { announcing } : {}),
+        ticket,
+      });
   }
 
   async saveSitemapDay({ day, count, lastmod }: SitemapDay, ticket: number): Promise<void> {

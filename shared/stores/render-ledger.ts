@@ -138,7 +138,7 @@ export class DynamoRenderLedger implements RenderLedger {
     );
   }
 
-  async saveFeedMeta({ feed, count }: FeedMeta, ticket: number): Promise<void> {
+  async saveFeedMeta({ feed, count, announcing }: FeedMeta, ticket: number): Promise<void> {
     const key = keys.feedMeta(feedKey(feed));
     const newer = {
       // A meta without a ticket was written before publish kept metas: any render may replace it.
@@ -149,11 +149,18 @@ export class DynamoRenderLedger implements RenderLedger {
     const name = feed.kind === 'all' ? '' : feed.name;
     // A failed condition: a render with a higher ticket wrote it, and that one is newer.
     await ifConditionHolds(
-      count > 0
+      count > 0 || announcing
         ? this.client.send(
             new PutItemCommand({
               TableName: this.tableName,
-              Item: marshall({ ...key, kind: feed.kind, name, count, ticket }),
+              Item: marshall({
+                ...key,
+                kind: feed.kind,
+                name,
+                count,
+                ...(announcing ? { announcing } : {}),
+                ticket,
+              }),
               ...newer,
             }),
           )

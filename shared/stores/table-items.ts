@@ -100,5 +100,5 @@ export function itemToFeedMeta(item: Item): FeedMeta {
           slug: key.slice(slash + 1),
           name: String(item.name ?? ''),
         };
-  return { feed, count: Number(item.count ?? 0) };
+  return { feed, count: Number(item.count ?? 0), ...(item.announcing ? { announcing: true } : {}) };
 }

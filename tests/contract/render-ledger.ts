@@ -110,6 +110,13 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.saveFeedMeta({ feed: tag('Space X'), count: 0 }, 3);
       expect(await ledger.getFeedMeta('tag/space-x')).toBeUndefined();
       expect(await ledger.listFeedMetas()).toEqual([{ feed: tag('Other'), count: 1 }]);
+      // A feed left only to announce withdrawals keeps a meta at 0 until a render drops it.
+      await ledger.saveFeedMeta({ feed: tag('Other'), count: 0, announcing: true }, 2);
+      expect(await ledger.listFeedMetas()).toEqual([
+        { feed: tag('Other'), count: 0, announcing: true },
+      ]);
+      await ledger.saveFeedMeta({ feed: tag('Other'), count: 0 }, 3);
+      expect(await ledger.listFeedMetas()).toEqual([]);
     });
 
     it('keeps day sitemaps by ticket: count and newest change, listed by day, removal at 0', async () => {

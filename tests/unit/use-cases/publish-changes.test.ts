@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
-import { publishChanges } from '../../../shared/publish/publish-changes.ts';
+import { publishChanges, publishSite } from '../../../shared/publish/publish-changes.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
@@ -292,12 +292,18 @@ describe('publishChanges on the in-memory table and bucket', () => {
     }
     expect(bucket.text('tags/y/atom.xml')).not.toContain('deleted-entry');
     expect(bucket.text('feeds.opml')).not.toContain('tags/x/');
-    expect(store.snapshot().metas).not.toHaveProperty('tag/x');
+    // Unlisted, but known: the site's periodic render finds it when its window is over.
+    expect(store.snapshot().metas['tag/x']).toMatchObject({ count: 0, announcing: true });
 
-    // Past the window, the next render of a feed drops the notice (and an empty feed goes).
+    // Within the window the periodic render keeps it; past it, the feed and its meta go.
+    await publishSite(timed);
+    expect(bucket.paths()).toContain('tags/x/atom.xml');
     clock.now = Date.parse('2026-03-20T00:00:00.000Z');
-    await save(testArticle('c', { tags: labels('Y') }));
-    await publish();
+    const tick = await publishSite(timed);
+    expect(tick.deleted).toEqual([...feedFiles('tags/x/'), ...feedFiles('authors/ann/')].sort());
+    expect(store.snapshot().metas).not.toHaveProperty('tag/x');
     expect(bucket.text('atom.xml')).not.toContain('deleted-entry');
+    // The author feed went the same way; the tag feed of a story still live is untouched.
+    expect(bucket.text('tags/y/atom.xml')).toContain('Title of b');
   });
 });
