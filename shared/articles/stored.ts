@@ -90,12 +90,13 @@ const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
  * keeps its title, labels and withdrawal, so its feeds can tell them it is gone.
  */
 export function tombstoneOf(article: Article, at: string): Article {
-  const { image: _image, link: _link, expires: _expires, corrections: _c, ...kept } = article;
+  const { image: _image, link: _link, expires: _expires, ...kept } = article;
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   if (!wasPublic) {
-    const { withdrawn: _w, ...rest } = kept;
+    const { withdrawn: _w, corrections: _c, ...rest } = kept;
     return { ...rest, status: 'deleted', summary: '', contentHtml: '', tags: [], authors: [] };
   }
+  // A public story's correction log stays with it: a move whose delete came first carries it on.
   return {
     ...kept,
     status: 'deleted',

@@ -112,11 +112,11 @@ describe('ingestObjectEvent on the in-memory table', () => {
   it('takes the same bytes at a new key for the story moved, in either order of copy and delete', async () => {
     for (const order of ['copy first', 'delete first'] as const) {
       const { store, inbox, created, removed, ingest } = rig();
-      const bytes = md('Moving story');
+      const bytes = '---\ntitle: Moving story\ncorrection: Fixed a name.\n---\n\nBody.\n';
       await ingest(created('01', inbox.put(KEY, bytes)));
       const before = (await store.getArticle('a'))?.article;
       const copy = () =>
-        ingest(created('01', inbox.put('articles/2026/b.md', bytes), 'articles/2026/b.md'));
+        ingest(created('05', inbox.put('articles/2026/b.md', bytes), 'articles/2026/b.md'));
       const remove = () => {
         inbox.remove(KEY);
         return ingest(removed('02'));
@@ -131,8 +131,10 @@ describe('ingestObjectEvent on the in-memory table', () => {
         guid: before?.guid,
         published: before?.published,
         updated: before?.updated,
+        corrections: before?.corrections,
         sourceKey: 'articles/2026/b.md',
       });
+      expect(moved?.corrections, order).toHaveLength(1);
       expect((await store.getArticle('a'))?.article, order).toMatchObject({
         status: 'moved',
         movedTo: '2026/b',
