@@ -29,6 +29,16 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
     feeds: [{ kind: 'all' }, ...feeds],
     body: body.filter(Boolean).join('\n'),
     jsonLd: newsArticleData(article, item, site),
+    share: {
+      type: 'article',
+      title: item.title,
+      ...(item.summary ? { description: item.summary } : {}),
+      // The canonical URL: the story's own link when it has one elsewhere.
+      url: item.link,
+      ...(item.image ? { image: item.image.url } : {}),
+      published: item.published,
+      modified: item.updated,
+    },
   });
 }
 

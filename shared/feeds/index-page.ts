@@ -33,6 +33,12 @@ export function renderIndex(
     title: oneLine(site.title),
     canonical: site.url,
     description: site.description,
+    share: {
+      type: 'website',
+      title: oneLine(site.title),
+      ...(site.description ? { description: oneLine(site.description) } : {}),
+      url: site.url,
+    },
     feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
   });

@@ -9,7 +9,7 @@ import {
 } from '../contract/site-layout.ts';
 import { feedTitle } from './feed-titles.ts';
 import { feedUrl, languageTag, tagsPageUrl } from './urls.ts';
-import { escapeMarkup as e } from './xml-safe.ts';
+import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 export interface PageParts {
   site: SiteConfig;
@@ -22,6 +22,43 @@ export interface PageParts {
   body: string;
   /** schema.org data about the page: written as an `application/ld+json` data block. */
   jsonLd?: Record<string, unknown>;
+  /** How the page looks when shared (OpenGraph, Twitter cards); absent: not shareable. */
+  share?: ShareCard;
+}
+
+/** What a link preview shows: OpenGraph (Facebook, LinkedIn, Slack, …) and Twitter cards. */
+export interface ShareCard {
+  type: 'article' | 'website';
+  title: string;
+  description?: string;
+  /** Absolute URL of the page. */
+  url: string;
+  /** Absolute https URL of the lead image. */
+  image?: string;
+  published?: Date;
+  modified?: Date;
+}
+
+/** The `<meta>` tags of a share card; every value escaped. */
+function shareTags(site: SiteConfig, card: ShareCard): string[] {
+  const property = (name: string, value: string | undefined) =>
+    value ? `<meta property="${name}" content="${e(value)}">` : '';
+  const named = (name: string, value: string | undefined) =>
+    value ? `<meta name="${name}" content="${e(value)}">` : '';
+  return [
+    property('og:type', card.type),
+    property('og:site_name', oneLine(site.title)),
+    property('og:title', card.title),
+    property('og:description', card.description),
+    property('og:url', card.url),
+    property('og:image', card.image),
+    property('article:published_time', card.published?.toISOString()),
+    property('article:modified_time', card.modified?.toISOString()),
+    named('twitter:card', card.image ? 'summary_large_image' : 'summary'),
+    named('twitter:title', card.title),
+    named('twitter:description', card.description),
+    named('twitter:image', card.image),
+  ].filter(Boolean);
 }
 
 /**
@@ -60,6 +97,7 @@ export function htmlPage(parts: PageParts): string {
     `<title>${e(parts.title)}</title>`,
     parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
+    ...(parts.share ? shareTags(parts.site, parts.share) : []),
     ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),
     `<style>${STYLE}</style>`,
     parts.jsonLd ? jsonLdBlock(parts.jsonLd) : '',

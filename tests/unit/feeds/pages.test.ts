@@ -122,6 +122,24 @@ describe('renderArticlePage', () => {
     });
   });
 
+  it('describes itself for link previews (OpenGraph, Twitter cards), escaped', () => {
+    const html = renderArticlePage(article({ title: 'Quotes "and" <tags>' }), site);
+    const meta = (attribute: string, name: string) =>
+      new RegExp(`<meta ${attribute}="${name}" content="([^"]*)">`).exec(html)?.[1];
+    expect(meta('property', 'og:type')).toBe('article');
+    expect(meta('property', 'og:title')).toBe('Quotes &quot;and&quot; &lt;tags&gt;');
+    expect(meta('property', 'og:url')).toBe(
+      'https://news.example.com/articles/2019/12/libya-ratifies-turkey-deal.html',
+    );
+    expect(meta('property', 'og:image')).toBe('https://news.example.com/media/tripoli.jpg');
+    expect(meta('property', 'og:site_name')).toBe('Example News');
+    expect(meta('property', 'article:published_time')).toBe('2019-12-05T09:30:00.000Z');
+    expect(meta('name', 'twitter:card')).toBe('summary_large_image');
+    const home = renderIndex(site, latestArticles, listings);
+    expect(home).toContain('<meta property="og:type" content="website">');
+    expect(home).toContain('<meta name="twitter:card" content="summary">');
+  });
+
   it('carries the correction log, visible and dated, and as schema.org corrections', () => {
     const html = renderArticlePage(
       article({
