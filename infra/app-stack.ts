@@ -55,6 +55,7 @@ export class FeedpubAppStack extends Stack {
       itemLimit: config.itemLimit,
       hubs: config.hubs,
       withdrawnDays: config.withdrawnDays,
+      feedContent: config.feedContent,
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {

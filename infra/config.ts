@@ -1,7 +1,7 @@
 import type { Node } from 'constructs';
 import { SettingError } from '../shared/config/errors.ts';
 import { readSettings, SETTING_NAMES, SITE_SETTINGS } from '../shared/config/settings.ts';
-import { DEFAULT_WITHDRAWN_DAYS } from '../shared/config/site.ts';
+import { DEFAULT_WITHDRAWN_DAYS, type FeedContent } from '../shared/config/site.ts';
 
 export { MAX_ITEM_LIMIT } from '../shared/config/settings.ts';
 
@@ -18,6 +18,8 @@ export interface FeedpubConfig {
   readonly feedLanguage: string;
   /** Days a withdrawn story stays in Atom feeds as a deleted entry (`withdrawnEntryDays`). */
   readonly withdrawnDays: number;
+  /** What feed items carry (`feedContent`: full or summary). */
+  readonly feedContent: FeedContent;
   readonly alarmEmail: string | undefined;
   /**
    * Throughput the table can take at once, set ahead of a known peak (a bulk import, an
@@ -83,6 +85,7 @@ export function readConfig(node: Node): FeedpubConfig {
     feedDescription: site.description,
     feedLanguage: site.language,
     withdrawnDays: site.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS,
+    feedContent: site.feedContent ?? 'full',
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
     tableWarmThroughput: warmThroughputOf(
       unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),

@@ -70,6 +70,8 @@ export interface ParsedArticle {
   minor?: true;
   /** ISO: when the story expires (is withdrawn by the release schedule). */
   expires?: string;
+  /** What its feed items carry, instead of the site's setting. */
+  feedContent?: 'full' | 'summary';
 }
 
 export interface ParseResult {
@@ -108,6 +110,8 @@ export interface Article {
   corrections?: Correction[];
   /** ISO: when the release schedule withdraws it. */
   expires?: string;
+  /** What its feed items carry (`summary`: its summary and a link), instead of the site's. */
+  feedContent?: 'full' | 'summary';
   /** sha256 of the uploaded file's bytes: the same bytes under another key are a move. */
   bodyHash?: string;
   /** A moved article's new id (status `moved`). */

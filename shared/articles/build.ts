@@ -75,6 +75,7 @@ export function buildArticle(
   const correction = lineField(fields.correction);
   if (correction) article.correction = correction;
   if (fields.minor) article.minor = true;
+  if (fields.feedContent) article.feedContent = fields.feedContent;
   if (fields.expires !== undefined) {
     const published = fields.date;
     if (published !== undefined && fields.expires <= published)

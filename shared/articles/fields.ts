@@ -35,6 +35,8 @@ export interface ArticleFields {
   minor?: boolean;
   /** ISO UTC: when the story is withdrawn by the release schedule. */
   expires?: string;
+  /** What this story's feed items carry, instead of the site's setting. */
+  feedContent?: 'full' | 'summary';
 }
 
 /** The lifecycle states a file may set; `published` is the default. */
@@ -118,6 +120,12 @@ export const articleFieldsSchema = z.object({
   correction: text,
   minor: z.boolean(expected('true or false')).nullish(),
   expires: date,
+  feedContent: z
+    .enum(['full', 'summary'], {
+      error: (issue: { input?: unknown }) =>
+        `expected "full" or "summary", got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
+    })
+    .nullish(),
 });
 
 export type FileFields = z.output<typeof articleFieldsSchema>;
@@ -188,6 +196,7 @@ export function fieldsFromFile(
   if (data.correction != null) fields.correction = data.correction;
   if (data.minor === true) fields.minor = true;
   if (data.expires != null) fields.expires = data.expires;
+  if (data.feedContent != null) fields.feedContent = data.feedContent;
   const link = data.link ?? data.canonical;
   if (link != null) fields.link = link;
   if (data.id != null) fields.id = data.id;

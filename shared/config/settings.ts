@@ -10,6 +10,7 @@ import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from './language-tag.ts';
 import {
   DEFAULT_ITEM_LIMIT,
   DEFAULT_WITHDRAWN_DAYS,
+  FEED_CONTENT_MODES,
   normalizeSiteUrl,
   type SiteConfig,
 } from './site.ts';
@@ -136,6 +137,17 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
     default: [],
     deployedDefault: [DEFAULT_HUB],
     parse: parseHubs,
+  },
+  feedContent: {
+    context: 'feedContent',
+    env: ENV.feedContent,
+    help: 'what feed items carry: full (the whole story) or summary (its summary and a link)',
+    default: 'full',
+    parse: (text, where) => {
+      const mode = FEED_CONTENT_MODES.find((m) => m === text);
+      if (!mode) throw new SettingError(`${where} must be "full" or "summary", got "${text}"`);
+      return mode;
+    },
   },
   withdrawnDays: {
     context: 'withdrawnEntryDays',

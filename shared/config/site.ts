@@ -15,7 +15,15 @@ export interface SiteConfig {
    * (default DEFAULT_WITHDRAWN_DAYS).
    */
   withdrawnDays?: number;
+  /**
+   * What feed items carry: `full` content, or their `summary` and a link to the page. An
+   * article's own `feedContent` wins.
+   */
+  feedContent?: FeedContent;
 }
+
+export type FeedContent = 'full' | 'summary';
+export const FEED_CONTENT_MODES: readonly FeedContent[] = ['full', 'summary'];
 
 export const DEFAULT_ITEM_LIMIT = 50;
 export const DEFAULT_WITHDRAWN_DAYS = 30;

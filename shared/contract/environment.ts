@@ -10,5 +10,6 @@ export const ENV = {
   itemLimit: 'ITEM_LIMIT',
   siteHubs: 'SITE_WEBSUB_HUBS',
   withdrawnDays: 'SITE_WITHDRAWN_DAYS',
+  feedContent: 'SITE_FEED_CONTENT',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
 } as const;

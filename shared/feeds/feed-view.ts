@@ -4,7 +4,13 @@ import { FEED_FORMATS, type FeedFormat } from '../contract/site-layout.ts';
 import { latest, toDate } from './dates.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
 import { itemId } from './item-id.ts';
-import { buildItemView, type ItemView, type PersonView } from './item-view.ts';
+import {
+  buildItemView,
+  correctionLog,
+  type ItemView,
+  type PersonView,
+  summaryContent,
+} from './item-view.ts';
 import { articlePageUrl, feedUrl, httpUrl, languageTag, tagsPageUrl } from './urls.ts';
 import { oneLine } from './xml-safe.ts';
 
@@ -52,7 +58,7 @@ export interface FeedView {
 export const GENERATOR = 'feedpub';
 
 export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInput): FeedView {
-  const items = uniqueById(articles.map((article) => buildItemView(article, site)));
+  const items = uniqueById(articles.map((article) => feedItem(article, site)));
   const listed = new Set(items.map((item) => item.id));
   // An id the feed lists is not also announced as deleted (a story withdrawn and then
   // published again under the same guid is the listed one).
@@ -91,6 +97,16 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
       pageUrl: articlePageUrl(site.url, article.id),
     },
   ];
+}
+
+/**
+ * An article as a feed item: its whole story, or (feedContent `summary`, the article's own
+ * setting first, then the site's) its summary, a link to the page and its correction log.
+ */
+function feedItem(article: Article, site: SiteConfig): ItemView {
+  const item = buildItemView(article, site);
+  if ((article.feedContent ?? site.feedContent) !== 'summary') return item;
+  return { ...item, contentHtml: summaryContent(item) + correctionLog(article.corrections) };
 }
 
 // Readers key items by id: a repeated id would be one item shown twice or lost.

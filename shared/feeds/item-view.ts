@@ -63,6 +63,12 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
   };
 }
 
+/** An item's summary and a link to its page: what it carries instead of the whole story. */
+export function summaryContent(item: Pick<ItemView, 'summary' | 'pageUrl'>): string {
+  const teaser = item.summary ? `<p>${escapeMarkup(item.summary)}</p>` : '';
+  return `${teaser}<p><a href="${escapeMarkup(item.pageUrl)}">Read the full story</a></p>`;
+}
+
 /**
  * The dated correction log at the end of the story, in the page and in every feed's content:
  * what a reader of either sees, oldest first.

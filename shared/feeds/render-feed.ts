@@ -1,10 +1,9 @@
 import type { FeedFormat } from '../contract/site-layout.ts';
 import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
-import type { ItemView } from './item-view.ts';
+import { type ItemView, summaryContent } from './item-view.ts';
 import { jsonFeed } from './json-feed.ts';
 import { rss } from './rss.ts';
-import { escapeMarkup } from './xml-safe.ts';
 
 /** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
@@ -22,9 +21,7 @@ export const MAX_FEED_BYTES = 2_000_000;
 
 /** An item past the budget: its summary and a link to the full story, instead of the story. */
 function shortened(item: ItemView): ItemView {
-  const teaser = item.summary ? `<p>${escapeMarkup(item.summary)}</p>` : '';
-  const more = `<p><a href="${escapeMarkup(item.pageUrl)}">Read the full story</a></p>`;
-  return { ...item, contentHtml: `${teaser}${more}` };
+  return { ...item, contentHtml: summaryContent(item) };
 }
 
 function renderAll(view: FeedView): Record<FeedFormat, string> {

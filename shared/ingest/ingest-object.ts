@@ -371,6 +371,7 @@ function articleRecord(
     contentHash: hash,
     ...(corrections.length > 0 ? { corrections } : {}),
     ...(parsed.expires ? { expires: parsed.expires } : {}),
+    ...(parsed.feedContent ? { feedContent: parsed.feedContent } : {}),
   };
   const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
   if (parsed.withdrawn) {

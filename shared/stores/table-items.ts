@@ -36,6 +36,7 @@ const articleItem = z.object({
   expires: z.string().optional(),
   bodyHash: z.string().optional(),
   movedTo: z.string().optional(),
+  feedContent: z.enum(['full', 'summary']).optional(),
   rev: z.number(),
 });
 

@@ -27,6 +27,7 @@ describe('context', () => {
       feedDescription: 'Articles published with feedpub',
       feedLanguage: 'en',
       withdrawnDays: 30,
+      feedContent: 'full',
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
     });
@@ -37,6 +38,7 @@ describe('context', () => {
       'alarmEmail',
       'certificateArn',
       'domainName',
+      'feedContent',
       'feedDescription',
       'feedLanguage',
       'feedTitle',

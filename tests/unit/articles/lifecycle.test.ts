@@ -47,6 +47,10 @@ describe('the lifecycle fields of a file', () => {
       siteUrl: SITE,
     }).article;
     expect(json).toMatchObject({ draft: true, correction: 'C' });
+    expect(parse('feedContent: summary\n')).toMatchObject({ feedContent: 'summary' });
+    expect(rejection('feedContent: teaser\n')).toBe(
+      'invalid-field: front matter line 2 (line 3 of the file): field "feedContent": expected "full" or "summary", got "teaser"',
+    );
     expect(json).not.toHaveProperty('withdrawn');
     // Absent fields stay absent: an unchanged file hashes as before.
     expect(parse('')).not.toHaveProperty('minor');

@@ -103,6 +103,14 @@ const ROWS: readonly Row[] = [
     ],
   },
   {
+    name: 'feedContent',
+    context: 'feedContent',
+    env: 'SITE_FEED_CONTENT',
+    fallback: 'full',
+    good: ['summary', 'summary'],
+    bad: ['teaser', (where) => `${where} must be "full" or "summary", got "teaser"`],
+  },
+  {
     name: 'withdrawnDays',
     context: 'withdrawnEntryDays',
     env: 'SITE_WITHDRAWN_DAYS',
@@ -230,6 +238,7 @@ describe('the settings schema', () => {
       itemLimit: 25,
       hubs: ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'],
       withdrawnDays: 14,
+      feedContent: 'summary',
     };
     const environment = settingsEnvironment(site);
     expect(environment).toEqual({
@@ -239,6 +248,7 @@ describe('the settings schema', () => {
       SITE_LANGUAGE: 'pt-BR',
       ITEM_LIMIT: '25',
       SITE_WEBSUB_HUBS: 'https://hub.example/,https://pubsubhubbub.appspot.com/',
+      SITE_FEED_CONTENT: 'summary',
       SITE_WITHDRAWN_DAYS: '14',
     });
     expect(siteConfigFromEnv(environment)).toEqual(site);
