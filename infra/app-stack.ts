@@ -56,6 +56,7 @@ export class FeedpubAppStack extends Stack {
       hubs: config.hubs,
       withdrawnDays: config.withdrawnDays,
       feedContent: config.feedContent,
+      ...(config.siteIcon ? { icon: config.siteIcon } : {}),
     });
 
     this.ingestion = new Ingestion(this, 'Ingestion', {

@@ -20,6 +20,8 @@ export interface FeedpubConfig {
   readonly withdrawnDays: number;
   /** What feed items carry (`feedContent`: full or summary). */
   readonly feedContent: FeedContent;
+  /** The site's icon (`siteIcon`), if set. */
+  readonly siteIcon: string | undefined;
   readonly alarmEmail: string | undefined;
   /**
    * Throughput the table can take at once, set ahead of a known peak (a bulk import, an
@@ -86,6 +88,7 @@ export function readConfig(node: Node): FeedpubConfig {
     feedLanguage: site.language,
     withdrawnDays: site.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS,
     feedContent: site.feedContent ?? 'full',
+    siteIcon: site.icon,
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
     tableWarmThroughput: warmThroughputOf(
       unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),

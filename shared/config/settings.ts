@@ -149,6 +149,26 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
       return mode;
     },
   },
+  icon: {
+    context: 'siteIcon',
+    env: ENV.siteIcon,
+    help: "the site's icon: an https URL, or a path on the site, of a square PNG (≥ 144 px) for feeds and pages",
+    default: undefined,
+    parse: (text, where) => {
+      if (/[\s"<>\\]/.test(text))
+        throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
+      if (text.startsWith('/')) return text;
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new SettingError(`${where}: "${text}" must use https (or http)`);
+      return url.href;
+    },
+  },
   withdrawnDays: {
     context: 'withdrawnEntryDays',
     env: ENV.withdrawnDays,

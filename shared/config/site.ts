@@ -20,6 +20,12 @@ export interface SiteConfig {
    * article's own `feedContent` wins.
    */
   feedContent?: FeedContent;
+  /**
+   * The site's icon: an absolute http(s) URL of a square image (PNG, at least 144 px) or a
+   * path on the site. The feeds' image and icon (RSS `<image>`, Atom `<icon>`/`<logo>`, JSON
+   * Feed `icon`/`favicon`) and the pages' favicon.
+   */
+  icon?: string;
 }
 
 export type FeedContent = 'full' | 'summary';

@@ -11,5 +11,6 @@ export const ENV = {
   siteHubs: 'SITE_WEBSUB_HUBS',
   withdrawnDays: 'SITE_WITHDRAWN_DAYS',
   feedContent: 'SITE_FEED_CONTENT',
+  siteIcon: 'SITE_ICON',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
 } as const;

@@ -30,6 +30,8 @@ export const atom = {
       updated: view.updated,
       generator: view.generator,
       author: person(view.publisher),
+      // Atom <logo> and <icon>: the one square icon serves as both.
+      ...(view.icon ? { image: view.icon, favicon: view.icon } : {}),
     });
     view.items.forEach((item, index) => {
       feed.addItem(atomItem(item, index, view.tagScheme));

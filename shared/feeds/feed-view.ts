@@ -11,7 +11,7 @@ import {
   type PersonView,
   summaryContent,
 } from './item-view.ts';
-import { articlePageUrl, feedUrl, httpUrl, languageTag, tagsPageUrl } from './urls.ts';
+import { articlePageUrl, feedUrl, httpUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
 import { oneLine } from './xml-safe.ts';
 
 export interface FeedInput {
@@ -51,6 +51,8 @@ export interface FeedView {
   publisher: PersonView;
   /** Category scheme / domain: the tags page. */
   tagScheme: string;
+  /** The site's icon, absolute (SiteConfig.icon). */
+  icon?: string;
   items: ItemView[];
   deletedEntries: DeletedEntryView[];
 }
@@ -66,6 +68,7 @@ export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInpu
     .flatMap((article) => deletedEntryView(article, site))
     .filter((entry) => !listed.has(entry.ref) && listed.add(entry.ref));
   const homeUrl = httpUrl(site.url) ?? site.url;
+  const icon = siteIconUrl(site);
   const language = languageTag(site.language);
   return {
     title: feedTitle(site, feed),
@@ -80,6 +83,7 @@ export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInpu
     generator: GENERATOR,
     publisher: { name: oneLine(site.title) || GENERATOR, url: homeUrl },
     tagScheme: tagsPageUrl(homeUrl),
+    ...(icon ? { icon } : {}),
     items,
     deletedEntries,
   };

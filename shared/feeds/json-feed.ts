@@ -16,6 +16,7 @@ export const jsonFeed = {
       ...(view.hubs.length > 0 ? { hubs: view.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
       description: view.description,
       ...(view.language ? { language: view.language } : {}),
+      ...(view.icon ? { icon: view.icon, favicon: view.icon } : {}),
       authors: [jsonAuthor(view.publisher)],
       items: view.items.map(jsonItem),
     };

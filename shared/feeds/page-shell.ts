@@ -8,7 +8,7 @@ import {
   siteUrlOf,
 } from '../contract/site-layout.ts';
 import { feedTitle } from './feed-titles.ts';
-import { feedUrl, languageTag, tagsPageUrl } from './urls.ts';
+import { feedUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 export interface PageParts {
@@ -91,12 +91,14 @@ const STYLE = [
 /** A complete HTML5 document; every value in `parts` except `body` is escaped here. */
 export function htmlPage(parts: PageParts): string {
   const lang = languageTag(parts.lang) ?? languageTag(parts.site.language) ?? 'en';
+  const icon = siteIconUrl(parts.site);
   const head = [
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(parts.title)}</title>`,
     parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
+    icon ? `<link rel="icon" href="${e(icon)}">` : '',
     ...(parts.share ? shareTags(parts.site, parts.share) : []),
     ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),
     `<style>${STYLE}</style>`,

@@ -17,6 +17,8 @@ export const rss = {
       ...(view.language ? { language: view.language } : {}),
       updated: view.updated,
       generator: text(view.generator),
+      // RSS <image>: its title and link are the channel's.
+      ...(view.icon ? { image: view.icon } : {}),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
     return addHubLinks(

@@ -19,6 +19,12 @@ export function httpUrl(raw: string | undefined, base?: string): string | undefi
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
 }
 
+/** The site icon's absolute URL: a path (`/icon.png`) is on the site, below its URL. */
+export function siteIconUrl(site: { url: string; icon?: string }): string | undefined {
+  if (!site.icon) return undefined;
+  return httpUrl(site.icon.startsWith('/') ? `.${site.icon}` : site.icon, site.url);
+}
+
 export function feedUrl(siteUrl: string, feed: FeedRef, format: FeedFormat): string {
   return siteUrlOf(siteUrl, xmlSafe(feedPath(feed, format)));
 }

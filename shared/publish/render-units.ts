@@ -241,7 +241,11 @@ export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): R
       const entries = await feeds.entriesStartingWith(feedKey({ kind: 'all' }), day);
       const articles = await headlinesOf(deps, entries);
       // ISO strings: the newest sorts last.
-      const lastmod = articles.map((a) => a.updated).sort().at(-1) ?? '';
+      const lastmod =
+        articles
+          .map((a) => a.updated)
+          .sort()
+          .at(-1) ?? '';
       await ledger.saveSitemapDay({ day, count: articles.length, lastmod }, ticket);
       if (articles.length === 0) return { stamp: ticket, files: { put: [], remove: [path] } };
       const body = renderDaySitemap(config, articles);

@@ -28,6 +28,7 @@ describe('context', () => {
       feedLanguage: 'en',
       withdrawnDays: 30,
       feedContent: 'full',
+      siteIcon: undefined,
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
     });
@@ -43,6 +44,7 @@ describe('context', () => {
       'feedLanguage',
       'feedTitle',
       'itemLimit',
+      'siteIcon',
       'siteUrl',
       'tableWarmReads',
       'tableWarmWrites',

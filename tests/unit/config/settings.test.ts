@@ -111,6 +111,17 @@ const ROWS: readonly Row[] = [
     bad: ['teaser', (where) => `${where} must be "full" or "summary", got "teaser"`],
   },
   {
+    name: 'icon',
+    context: 'siteIcon',
+    env: 'SITE_ICON',
+    fallback: undefined,
+    good: [' https://cdn.example.com/icon.png ', 'https://cdn.example.com/icon.png'],
+    bad: [
+      'ftp://cdn.example.com/icon.png',
+      (where) => `${where}: "ftp://cdn.example.com/icon.png" must use https (or http)`,
+    ],
+  },
+  {
     name: 'withdrawnDays',
     context: 'withdrawnEntryDays',
     env: 'SITE_WITHDRAWN_DAYS',
@@ -239,6 +250,7 @@ describe('the settings schema', () => {
       hubs: ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'],
       withdrawnDays: 14,
       feedContent: 'summary',
+      icon: '/media/icon.png',
     };
     const environment = settingsEnvironment(site);
     expect(environment).toEqual({
@@ -249,6 +261,7 @@ describe('the settings schema', () => {
       ITEM_LIMIT: '25',
       SITE_WEBSUB_HUBS: 'https://hub.example/,https://pubsubhubbub.appspot.com/',
       SITE_FEED_CONTENT: 'summary',
+      SITE_ICON: '/media/icon.png',
       SITE_WITHDRAWN_DAYS: '14',
     });
     expect(siteConfigFromEnv(environment)).toEqual(site);
