@@ -43,7 +43,7 @@ code in this process (no emulator, no Java); the site is then written to --out.
 
 Site settings come from the flags, else the environment (below), else the "context" of
 cdk.json in the working folder (siteUrl, feedTitle, feedDescription, feedLanguage, itemLimit,
-websubHubs, withdrawnEntryDays, feedContent: the CDK app's own place for them), else their defaults. Without any site URL,
+websubHubs, withdrawnEntryDays, feedContent, siteIcon: the CDK app's own place for them), else their defaults. Without any site URL,
 links use ${PLACEHOLDER_SITE_URL}, a placeholder: pass the URL the site will be served from.
 
 Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or --strict and
