@@ -56,6 +56,37 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     );
     expect(report.status).toBe('published');
 
+    // Discovery: a .txt story is dated when first seen, so today's sitemap lists it, and so does
+    // the news sitemap (the last two days'); the index names the pages' and the day's sitemaps,
+    // robots.txt both indexes.
+    const pageUrl = articlePageUrl(TEST_SITE.url, page.slice('articles/'.length, -'.html'.length));
+    const daySitemaps = keys.filter((k) => /^sitemaps\/\d{4}-\d{2}-\d{2}\.xml$/.test(k));
+    expect(daySitemaps).toHaveLength(1);
+    const daySitemap = daySitemaps[0] ?? '';
+    expect(Date.now() - Date.parse(daySitemap.slice(9, 19))).toBeLessThan(2 * 86_400_000);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'sitemap.xml',
+        'sitemaps/pages.xml',
+        'news-sitemap.xml',
+        'robots.txt',
+      ]),
+    );
+    const locs = async (path: string) =>
+      [...((await site.text(path)) ?? '').matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]);
+    expect(await locs(daySitemap)).toEqual([pageUrl]);
+    expect(await locs('news-sitemap.xml')).toEqual([pageUrl]);
+    expect(await site.text('news-sitemap.xml')).toContain(
+      `<news:title>${title.replaceAll("'", '&#39;')}</news:title>`,
+    );
+    expect(await locs('sitemap.xml')).toEqual([
+      `${TEST_SITE.url}sitemaps/pages.xml`,
+      `${TEST_SITE.url}${daySitemap}`,
+    ]);
+    expect(await site.text('robots.txt')).toBe(
+      `User-agent: *\nAllow: /\n\nSitemap: ${TEST_SITE.url}sitemap.xml\nSitemap: ${TEST_SITE.url}news-sitemap.xml\n`,
+    );
+
     await inbox.remove('articles/2019/12/Libya ratifies.txt');
     await t.pipeline.settle();
     const after = await site.keys();
@@ -72,11 +103,17 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     expect(await site.text('index.html')).not.toContain('Libya');
     expect(await site.text('feeds.opml')).not.toContain('tags/security-deal/');
     expect(await site.text('tags/index.html')).not.toContain('security-deal');
+    // Out of the sitemaps: its day has no story left, nor have the last two days.
+    expect(after).not.toContain(daySitemap);
+    expect(after).not.toContain('news-sitemap.xml');
+    expect(await locs('sitemap.xml')).toEqual([`${TEST_SITE.url}sitemaps/pages.xml`]);
+    expect(await site.text('robots.txt')).toBe(
+      `User-agent: *\nAllow: /\n\nSitemap: ${TEST_SITE.url}sitemap.xml\n`,
+    );
 
     // Its readers are told: the Atom feeds it was in announce its withdrawal (RFC 6721); the
     // tag's feed stays for that, unlisted; the page answers 410 with a notice and no content.
     expect(after.filter((k) => k.startsWith('tags/') && k !== 'tags/index.html')).toEqual(tagFeeds);
-    const pageUrl = articlePageUrl(TEST_SITE.url, page.slice('articles/'.length, -'.html'.length));
     for (const feed of ['atom.xml', 'tags/security-deal/atom.xml']) {
       const atom = (await site.text(feed)) ?? '';
       expect({ feed, entries: atom.match(/<entry>/g) ?? [] }).toEqual({ feed, entries: [] });

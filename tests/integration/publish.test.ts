@@ -69,8 +69,18 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       .filter((c) => c.command === 'PutObjectCommand')
       .map((c) => String(c.input.Key));
     const feeds = 1 + TAGS + 3;
+    // Discovery: the sitemap index, the pages' sitemap and robots.txt (with the listings), and
+    // one day's sitemap (every article is dated 2026-01-01). No news sitemap: no story was
+    // published within two days of the publisher's clock.
+    const discovery = [
+      'robots.txt',
+      'sitemap.xml',
+      'sitemaps/2026-01-01.xml',
+      'sitemaps/pages.xml',
+    ];
+    expect(puts.filter((k) => /sitemap|robots/.test(k)).sort()).toEqual(discovery);
     expect(new Set(puts).size).toBe(puts.length);
-    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4);
+    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4 + discovery.length);
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
     // Per feed: one Query per write shard for its newest entries (the site feed's twice: for
@@ -79,13 +89,40 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     // feed, an article shown by several feeds of the batch read once; the feed metas listed
     // once. A tag's count comes with its page: here no partition holds a full page (~7 of a
     // tag's ~67 entries each), so nothing else is counted.
+    // Discovery: the day's sitemap reads that day's entries of the site feed, one Query per
+    // write shard (every page: here each shard's ~25 entries fit in one); the news sitemap the
+    // site feed's entries of the last two days, one Query per write shard (newest first, at most
+    // 1,000); the sitemap index the day items, one Query of one partition. Their stories'
+    // headlines come in BatchGets with a projection, each article once.
     const queries = h.dynamoCommands.filter((c) => c.command === 'QueryCommand');
     const pkOf = (c: (typeof queries)[number]) =>
       String((c.input.ExpressionAttributeValues as { ':pk'?: { S?: string } })?.[':pk']?.S);
+    const keyValue = (c: (typeof queries)[number], name: string) =>
+      (c.input.ExpressionAttributeValues as Record<string, { S?: string }>)[name]?.S;
+    const siteFeedShards = Array.from({ length: WRITE_SHARDS }, (_, s) => `FEED#all#${s}`);
     const feedQueries = queries.filter((c) => pkOf(c).startsWith('FEED#'));
     const goneQueries = feedQueries.filter((c) => pkOf(c).startsWith('FEED#gone:'));
+    const dayQueries = feedQueries.filter(
+      (c) => c.input.KeyConditionExpression === 'pk = :pk AND begins_with(sk, :prefix)',
+    );
+    expect(dayQueries.map(pkOf).sort()).toEqual(siteFeedShards);
+    for (const q of dayQueries) {
+      expect(keyValue(q, ':prefix')).toBe('2026-01-01');
+      expect(q.input.ExclusiveStartKey).toBeUndefined();
+    }
+    const newsQueries = feedQueries.filter(
+      (c) =>
+        !goneQueries.includes(c) && c.input.KeyConditionExpression === 'pk = :pk AND sk >= :since',
+    );
+    expect(newsQueries.map(pkOf).sort()).toEqual(siteFeedShards);
+    for (const q of newsQueries) {
+      expect(q.input).toMatchObject({ ScanIndexForward: false, Limit: 1000 });
+      const since = Date.parse(keyValue(q, ':since') ?? '');
+      expect(Math.abs(since - (Date.now() - 2 * 86_400_000))).toBeLessThan(10 * 60_000);
+    }
     const latest = feedQueries.filter(
-      (c) => !goneQueries.includes(c) && c.input.Select !== 'COUNT',
+      (c) =>
+        ![...goneQueries, ...dayQueries, ...newsQueries].includes(c) && c.input.Select !== 'COUNT',
     );
     expect(latest).toHaveLength((feeds + 1) * WRITE_SHARDS);
     for (const q of latest) expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
@@ -99,17 +136,46 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       expect(q.input.KeyConditionExpression).toBe('pk = :pk AND sk >= :since');
       expect(q.input.Limit).toBe(TEST_SITE.itemLimit);
     }
-    expect(feedQueries).toHaveLength(latest.length + goneQueries.length);
-    const metaLists = queries.filter((c) => JSON.stringify(c.input).includes('"FEEDMETA"'));
-    expect(metaLists).toHaveLength(1);
-    const batchGets = h.dynamoCommands.filter((c) => c.command === 'BatchGetItemCommand');
-    expect(batchGets.length).toBeLessThanOrEqual(feeds);
-    const requested = batchGets.flatMap((c) =>
-      Object.values(
-        c.input.RequestItems as Record<string, { Keys: { pk: { S: string } }[] }>,
-      ).flatMap((r) => r.Keys.map((k) => k.pk.S)),
+    expect(feedQueries).toHaveLength(
+      latest.length + goneQueries.length + dayQueries.length + newsQueries.length,
     );
+    const metaLists = queries.filter((c) => pkOf(c) === 'FEEDMETA');
+    expect(metaLists).toHaveLength(1);
+    const dayLists = queries.filter((c) => pkOf(c) === 'SITEMAP');
+    expect(dayLists).toHaveLength(1);
+    // Nothing else is queried.
+    expect(queries).toHaveLength(feedQueries.length + metaLists.length + dayLists.length);
+    type BatchGet = Record<
+      string,
+      { Keys: { pk: { S: string } }[]; ExpressionAttributeNames?: Record<string, string> }
+    >;
+    const readsOf = (c: (typeof h.dynamoCommands)[number]) =>
+      Object.values(c.input.RequestItems as BatchGet);
+    const idsOf = (gets: typeof h.dynamoCommands) =>
+      gets.flatMap((c) => readsOf(c).flatMap((r) => r.Keys.map((k) => k.pk.S)));
+    const batchGets = h.dynamoCommands.filter((c) => c.command === 'BatchGetItemCommand');
+    const headlineGets = batchGets.filter((c) =>
+      readsOf(c).some((r) => r.ExpressionAttributeNames !== undefined),
+    );
+    const articleGets = batchGets.filter((c) => !headlineGets.includes(c));
+    expect(articleGets.length).toBeLessThanOrEqual(feeds);
+    const requested = idsOf(articleGets);
     expect(new Set(requested).size).toBe(requested.length);
+    // The day's 200 stories' headlines, 100 to a BatchGet, each once; only the headline fields.
+    const headlines = idsOf(headlineGets);
+    expect(headlineGets).toHaveLength(Math.ceil(ARTICLES / 100));
+    expect(new Set(headlines).size).toBe(ARTICLES);
+    expect(headlines).toHaveLength(ARTICLES);
+    for (const c of headlineGets)
+      for (const r of readsOf(c))
+        expect(Object.values(r.ExpressionAttributeNames ?? {}).sort()).toEqual([
+          'id',
+          'language',
+          'published',
+          'status',
+          'title',
+          'updated',
+        ]);
     for (const feed of ['rss.xml', ...tags.map((_, i) => `tags/topic-${i}/rss.xml`)]) {
       const rss = (await h.site.text(feed)) ?? '';
       expect({ feed, items: rss.match(/<item>/g)?.length }).toEqual({
@@ -124,14 +190,25 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     await upload(h, { 'articles/a.md': md('A', ['x'], ['Ann']) });
     await publishPending(h);
     const expected: [RegExp, string][] = [
-      [/rss\.xml$/, 'application/rss+xml; charset=utf-8'],
-      [/atom\.xml$/, 'application/atom+xml; charset=utf-8'],
+      [/(^|\/)rss\.xml$/, 'application/rss+xml; charset=utf-8'],
+      [/(^|\/)atom\.xml$/, 'application/atom+xml; charset=utf-8'],
       [/feed\.json$/, 'application/feed+json; charset=utf-8'],
       [/\.html$/, 'text/html; charset=utf-8'],
       [/\.opml$/, 'text/x-opml; charset=utf-8'],
+      [/^(sitemap\.xml|sitemaps\/.+\.xml)$/, 'application/xml; charset=utf-8'],
+      [/^robots\.txt$/, 'text/plain; charset=utf-8'],
     ];
     const keys = await h.site.keys();
-    expect(keys).toHaveLength(3 * 3 + 1 + 4);
+    // Three feeds, the page, the listings, and the discovery files: the sitemap index, the
+    // pages' and the day's sitemaps (the story is dated at its event, 2026-01-05), robots.txt.
+    // No news sitemap: nothing was published within two days of the publisher's clock.
+    expect(keys.filter((k) => /sitemap|robots/.test(k))).toEqual([
+      'robots.txt',
+      'sitemap.xml',
+      'sitemaps/2026-01-05.xml',
+      'sitemaps/pages.xml',
+    ]);
+    expect(keys).toHaveLength(3 * 3 + 1 + 4 + 4);
     for (const key of keys) {
       const head = await h.site.head(key);
       const type = expected.find(([pattern]) => pattern.test(key))?.[1];
@@ -275,10 +352,23 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     await publishPending(h);
     expect(await h.site.text('rss.xml')).not.toContain('Later');
     expect(await h.site.text('articles/later.html')).toBeUndefined();
+    // Before its date nothing about it is in any site object: feeds, listings, sitemaps.
+    const early = await h.site.keys();
+    expect(early.filter((k) => k.startsWith('tags/x/') || k.includes('2026-07-01'))).toEqual([]);
+    for (const key of early) {
+      const text = (await h.site.text(key)) ?? '';
+      expect({ key, leaks: /Later|later\.html|2026-07-01/.test(text) }).toEqual({
+        key,
+        leaks: false,
+      });
+    }
 
     const { releaseDue } = await import('../../shared/release/release-due.ts');
-    const early = await releaseDue({ store: h.table, now: () => new Date('2026-06-30T23:59:59Z') });
-    expect(early.released).toEqual([]);
+    const notYet = await releaseDue({
+      store: h.table,
+      now: () => new Date('2026-06-30T23:59:59Z'),
+    });
+    expect(notYet.released).toEqual([]);
     const due = await releaseDue({ store: h.table, now: () => new Date('2026-07-01T00:00:01Z') });
     expect(due.released).toEqual(['later']);
     await publishPending(h);
@@ -286,5 +376,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     expect(await h.site.text('rss.xml')).toContain('Later');
     expect(await h.site.text('tags/x/feed.json')).toContain('Later');
     expect(await h.site.text('articles/later.html')).toContain('Later');
+    expect(await h.site.text('sitemaps/2026-07-01.xml')).toContain('articles/later.html');
+    expect(await h.site.text('sitemap.xml')).toContain('sitemaps/2026-07-01.xml');
   });
 });

@@ -5,6 +5,12 @@ import { mixedWorkload } from '../support/reliability-articles.ts';
 import { prng, SEED, scale } from '../support/reliability-config.ts';
 import { reportProblems, siteProblems, tableProblems } from '../support/reliability-consistency.ts';
 import { startCrashingRig } from '../support/reliability-crash.ts';
+import {
+  embargoedOutcomes,
+  embargoMarkers,
+  markerProblems,
+  watchSiteWrites,
+} from '../support/reliability-embargo.ts';
 import { installFaults, PublishOutages } from '../support/reliability-fault-plan.ts';
 import { Faults } from '../support/reliability-faults.ts';
 import { type Rig, serveVersions, startRig } from '../support/reliability-pipeline.ts';
@@ -18,6 +24,7 @@ import {
 import {
   deliverAll,
   keyIndex,
+  type Op,
   type Recording,
   recordWorkload,
 } from '../support/reliability-workload.ts';
@@ -27,15 +34,33 @@ const KEYS = scale(30, 120);
 const finalState = (rig: Rig) => pipelineState(rig.aws);
 
 describe('faults and crashes', () => {
+  let ops: Op[];
+  /** The markers of the workload's scheduled versions (dated 2099): no site object may hold one. */
+  let markers: string[];
+  /** What each rig's watch saw written with a marker (watchSiteWrites): a leak, however brief. */
+  const leaks: string[][] = [];
   let recording: Recording;
   let clean: Awaited<ReturnType<typeof finalState>>;
   const rigs: Rig[] = [];
   beforeAll(async () => {
-    recording = await recordWorkload(mixedWorkload(KEYS, prng(SEED + 3), { pinDates: true }));
-    const rig = await startRig({ prepare: ({ s3 }) => serveVersions(s3) });
+    ops = mixedWorkload(KEYS, prng(SEED + 3), { pinDates: true });
+    markers = embargoMarkers(ops);
+    recording = await recordWorkload(ops);
+    const rig = await startRig({
+      prepare: ({ s3 }, aws) => {
+        serveVersions(s3);
+        leaks.push(watchSiteWrites(s3, aws.names.siteBucket, markers));
+      },
+    });
     try {
       await deliverAll(rig, recording);
       clean = await finalState(rig);
+      // Embargoed stories that stay scheduled, are released, and are deleted while scheduled.
+      expect(new Set(embargoedOutcomes(ops, clean.state).values())).toEqual(
+        new Set(['scheduled', 'live', 'deleted']),
+      );
+      expect(leaks.flat()).toEqual([]);
+      expect(markerProblems(clean.site, markers)).toEqual([]);
       expect(tableProblems(clean.state)).toEqual([]);
       expect(siteProblems(clean.site, clean.state, TEST_SITE)).toEqual([]);
     } finally {
@@ -53,6 +78,8 @@ describe('faults and crashes', () => {
     expect(
       fileDifferences(withoutWithdrawals(clean.site), withoutWithdrawals(actual.site)),
     ).toEqual([]);
+    expect(leaks.flat()).toEqual([]);
+    expect(markerProblems(actual.site, markers)).toEqual([]);
     expect(tableProblems(actual.state)).toEqual([]);
     expect(siteProblems(actual.site, actual.state, TEST_SITE)).toEqual([]);
     expect(reportProblems(actual.reports, actual.state)).toEqual([]);
@@ -68,6 +95,7 @@ describe('faults and crashes', () => {
       publishHandler: outages.wrap,
       prepare: (clients, aws) => {
         serveVersions(clients.s3);
+        leaks.push(watchSiteWrites(clients.s3, aws.names.siteBucket, markers));
         installFaults(clients, faults, aws.names, outages);
       },
     });
@@ -88,6 +116,9 @@ describe('faults and crashes', () => {
       random: prng(SEED + 5),
       probability: 0.5,
       perRecord: 2,
+      prepare: ({ s3 }, aws) => {
+        leaks.push(watchSiteWrites(s3, aws.names.siteBucket, markers));
+      },
     });
     rigs.push(rig);
 

@@ -1,3 +1,4 @@
+import { embargoMarker } from './reliability-embargo.ts';
 import type { Op } from './reliability-workload.ts';
 
 /** Ordinary articles in the three formats, and workloads made of them. */
@@ -82,6 +83,29 @@ export function randomSpec(
   };
 }
 
+/**
+ * A version under embargo: dated in 2099 (scheduled, and never released in a test), its
+ * `marker` (reliability-embargo.ts) in its title, body, one tag's name and one author's name,
+ * beside ordinary tags and authors that live stories share. It sets `date` and `updated`, as
+ * pinned versions do.
+ */
+export function embargoedSpec(
+  name: string,
+  version: number,
+  marker: string,
+  random: () => number,
+): ArticleSpec {
+  const date = `2099-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${day(random)}T08:00:00Z`;
+  return {
+    title: `${name} version ${version}: ${marker}`,
+    tags: [marker, ...pickSome(TAGS, 2, random)],
+    authors: [`Writer ${marker}`, ...pickSome(AUTHORS, 1, random)],
+    date,
+    updated: date,
+    body: `Paragraph of ${name}, version ${version}, under embargo until 2099: ${marker}.`,
+  };
+}
+
 export interface WorkloadOptions {
   /**
    * Every version of a .md/.json article sets `date` and `updated`, and .txt articles (which
@@ -90,26 +114,60 @@ export interface WorkloadOptions {
   pinDates: boolean;
 }
 
+type Step = 'scheduled' | 'live' | 'delete';
+
+/**
+ * What the embargoed keys do, in turn: stay scheduled; are released by a live re-upload; are
+ * pulled back under embargo after being live; are deleted while scheduled (and re-uploaded,
+ * scheduled again); flip back and forth; and one whose live story was pulled back, deleted
+ * and published again.
+ */
+const EMBARGO_PLANS: readonly Step[][] = [
+  ['scheduled'],
+  ['scheduled', 'live'],
+  ['live', 'scheduled'],
+  ['scheduled', 'delete'],
+  ['scheduled', 'live', 'scheduled'],
+  ['scheduled', 'delete', 'scheduled'],
+  ['live', 'scheduled', 'delete', 'live'],
+];
+
+/** Every other .md/.json key is embargoed (a third of all keys: 2, 4, 8, 10, 14, …). */
+const isEmbargoed = (k: number) => k % 3 !== 0 && k % 2 === 0;
+
 /**
  * For each key: a create, overwrites with different content, maybe a delete and a
- * re-upload; the operations of all keys interleaved at random.
+ * re-upload; the operations of all keys interleaved at random. A third of the keys follow an
+ * embargo plan (EMBARGO_PLANS, in turn) instead: versions scheduled for 2099, each with a
+ * marker of its own (`EMBARGO-<n>`, see reliability-embargo.ts), live versions and deletes.
  */
 export function mixedWorkload(keys: number, random: () => number, options: WorkloadOptions): Op[] {
   const perKey: Op[][] = [];
+  let markers = 0;
+  let embargoed = 0;
   for (let k = 0; k < keys; k++) {
     const format = (['txt', 'md', 'json'] as const)[k % 3] as Format;
     const once = options.pinDates && format === 'txt';
     const key = `articles/replay/${String(k).padStart(3, '0')}-story.${format}`;
     const ops: Op[] = [];
     let version = 0;
-    const put = () => {
+    const put = (scheduled = false) => {
       version += 1;
-      ops.push({
-        kind: 'put',
-        key,
-        body: articleFile(format, randomSpec(`Story ${k}`, version, random, options.pinDates)),
-      });
+      const name = `Story ${k}`;
+      const spec = scheduled
+        ? embargoedSpec(name, version, embargoMarker(++markers), random)
+        : randomSpec(name, version, random, options.pinDates);
+      ops.push({ kind: 'put', key, body: articleFile(format, spec) });
     };
+    if (isEmbargoed(k)) {
+      const plan = EMBARGO_PLANS[embargoed++ % EMBARGO_PLANS.length] as Step[];
+      for (const step of plan) {
+        if (step === 'delete') ops.push({ kind: 'delete', key });
+        else put(step === 'scheduled');
+      }
+      perKey.push(ops);
+      continue;
+    }
     put();
     for (let i = once ? 0 : Math.floor(random() * 3); i > 0; i--) put();
     if (random() < 0.4) {

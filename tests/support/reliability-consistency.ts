@@ -10,18 +10,26 @@ import { entrySortKey } from '../../shared/articles/stored.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../../shared/config/site.ts';
 import {
   articlePath,
+  daySitemapPath,
   FEED_FORMATS,
   feedPath,
   INDEX_PATH,
+  NEWS_SITEMAP_PATH,
   NOT_FOUND_PATH,
   OPML_PATH,
+  PAGES_SITEMAP_PATH,
+  ROBOTS_PATH,
+  SITEMAP_INDEX_PATH,
+  siteUrlOf,
   TAGS_PAGE_PATH,
 } from '../../shared/contract/site-layout.ts';
 import { entryShard, writeShard } from '../../shared/contract/table.ts';
 import { renderMovedPage, renderWithdrawnPage } from '../../shared/feeds/article-page.ts';
 import { itemId } from '../../shared/feeds/item-id.ts';
-import { articlePageUrl } from '../../shared/feeds/urls.ts';
+import { MAX_NEWS_URLS, NEWS_SITEMAP_DAYS } from '../../shared/feeds/sitemaps.ts';
+import { articlePageUrl, tagsPageUrl } from '../../shared/feeds/urls.ts';
 import { compareSequencers } from '../../shared/ingest/object-event.ts';
+import { markerProblems, markersIn } from './reliability-embargo.ts';
 import { decodeEntities } from './reliability-safety.ts';
 import type { BucketFiles, TableState } from './reliability-state.ts';
 
@@ -118,9 +126,17 @@ export function tableProblems(state: TableState): string[] {
   }
   for (const [feed, meta] of state.metas) {
     const count = state.entries.get(feed)?.size ?? 0;
-    // Publish removes a meta with its feed's last (live) entry: none stays at 0, whatever the
-    // feed's gone list holds.
-    if (count === 0) problems.push(`meta ${feed} (count ${meta.count}) outlives its last entry`);
+    if (meta.announcing) {
+      // A feed whose last story was withdrawn keeps its meta at count 0 while it announces that
+      // (siteProblems checks the window); its next story makes it a counted meta again.
+      if (count > 0 || meta.count !== 0)
+        problems.push(`announcing meta ${feed} counts ${meta.count}, has ${count} entries`);
+      else if ((state.gone.get(feed)?.size ?? 0) === 0)
+        problems.push(`announcing meta ${feed} has no withdrawn story to announce`);
+    }
+    // Otherwise publish removes a meta with its feed's last (live) entry: none stays at 0.
+    else if (count === 0)
+      problems.push(`meta ${feed} (count ${meta.count}) outlives its last entry`);
     else if (meta.count !== count) problems.push(`meta ${feed} counts ${meta.count}, has ${count}`);
   }
   for (const feed of state.entries.keys()) {
@@ -128,6 +144,24 @@ export function tableProblems(state: TableState): string[] {
       problems.push(`feed ${feed} has entries but no meta`);
   }
   if (state.metas.has('all')) problems.push('the site feed has a meta item');
+  // The sitemap index's items (publish's daySitemapUnit keeps them): one per day that has live
+  // stories, none for another day, each counting that day's live stories and naming the newest
+  // `updated` among them.
+  const days = liveStoriesByDay(state);
+  for (const [day, item] of state.sitemapDays) {
+    const stories = days.get(day) ?? [];
+    const where = `sitemap day ${day} (count ${item.count}, lastmod ${item.lastmod})`;
+    if (stories.length === 0) problems.push(`${where} has no live story`);
+    else if (item.count !== stories.length)
+      problems.push(`${where} counts ${item.count}, the day has ${stories.length} live stories`);
+    else if (item.lastmod !== newestUpdated(stories))
+      problems.push(`${where}: its newest update is ${newestUpdated(stories)}`);
+    if (item.ticket === undefined) problems.push(`${where} has no ticket`);
+  }
+  for (const [day, stories] of days) {
+    if (!state.sitemapDays.has(day))
+      problems.push(`day ${day} has ${stories.length} live stories but no sitemap item`);
+  }
   for (const [key, source] of state.sources) {
     if (source.deleted || !source.id) continue;
     if (state.articles.get(source.id)?.sourceKey !== key)
@@ -147,9 +181,9 @@ export function tableProblems(state: TableState): string[] {
 
 /**
  * What a tombstone must not keep of the article it was (shared/articles/stored.ts `tombstoneOf`,
- * `movedTombstoneOf`): content and links always; its labels unless it is a story readers saw
- * (its `withdrawn` set: its feeds announce the withdrawal); a moved one keeps no labels nor a
- * withdrawal (its story lives on).
+ * `movedTombstoneOf`): content and links always; its labels and correction log unless it is a
+ * story readers saw (its `withdrawn` set: its feeds announce the withdrawal); a moved one keeps
+ * no labels nor a withdrawal (its story lives on).
  */
 function tombstoneLeftovers(id: string, article: Article): string[] {
   const announced = article.status === 'deleted' && article.withdrawn !== undefined;
@@ -162,7 +196,8 @@ function tombstoneLeftovers(id: string, article: Article): string[] {
     article.image !== undefined && 'image',
     article.link !== undefined && 'link',
     article.expires !== undefined && 'expires',
-    article.corrections !== undefined && 'corrections',
+    // A public story's log stays with it (a move whose delete came first carries it on).
+    !announced && article.corrections !== undefined && 'corrections',
   ].filter((field): field is string => typeof field === 'string');
   return kept.length > 0 ? [`tombstone ${id} keeps ${kept.join(', ')}`] : [];
 }
@@ -180,6 +215,50 @@ export function liveFeeds(state: TableState): FeedRef[] {
 }
 
 const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` (UTC) of the day a story was published: the day sitemap that lists it. */
+function dayOf(article: Article): string {
+  const time = Date.parse(article.published);
+  return Number.isNaN(time)
+    ? article.published.slice(0, 10)
+    : new Date(time).toISOString().slice(0, 10);
+}
+
+const byEntrySortKey = (a: Article, b: Article) => {
+  const [x, y] = [entrySortKey(a), entrySortKey(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** The live stories of each day (UTC) they were published on, oldest first, the days in no order. */
+export function liveStoriesByDay(state: TableState): Map<string, StoredItem[]> {
+  const days = new Map<string, StoredItem[]>();
+  for (const article of state.articles.values()) {
+    if (article.status !== 'live') continue;
+    const day = dayOf(article);
+    days.set(day, [...(days.get(day) ?? []), article]);
+  }
+  for (const stories of days.values()) stories.sort(byEntrySortKey);
+  return days;
+}
+
+/** The newest `updated` of these stories, as stored. */
+function newestUpdated(stories: readonly Article[]): string {
+  let newest = stories[0]?.updated ?? '';
+  for (const { updated } of stories) if (Date.parse(updated) > Date.parse(newest)) newest = updated;
+  return newest;
+}
+
+/**
+ * The stories Google News' sitemap lists at `now`: the live ones published within its window
+ * (NEWS_SITEMAP_DAYS before `now`), newest first, at most MAX_NEWS_URLS.
+ */
+export function newsStories(state: TableState, now: number): StoredItem[] {
+  const since = now - NEWS_SITEMAP_DAYS * DAY_MS;
+  return [...state.articles.values()]
+    .filter((a) => a.status === 'live' && Date.parse(a.published) >= since)
+    .sort((a, b) => byEntrySortKey(b, a))
+    .slice(0, MAX_NEWS_URLS);
+}
 
 /**
  * The withdrawn stories a feed announces (Atom `at:deleted-entry`) at `now`: its gone entries
@@ -281,6 +360,11 @@ export function expectedSiteKeys(
   now: number = Date.now(),
 ): string[] {
   const keys = [INDEX_PATH, NOT_FOUND_PATH, OPML_PATH, TAGS_PAGE_PATH];
+  // Discovery: the sitemap index, its sitemap of the site's pages, robots.txt always; a sitemap
+  // per day that has live stories; the news sitemap while it has a story.
+  keys.push(SITEMAP_INDEX_PATH, PAGES_SITEMAP_PATH, ROBOTS_PATH);
+  for (const day of liveStoriesByDay(state).keys()) keys.push(daySitemapPath(day));
+  if (newsStories(state, now).length > 0) keys.push(NEWS_SITEMAP_PATH);
   for (const feed of publishedFeeds(state, site, now))
     keys.push(...FEED_FORMATS.map((f) => feedPath(feed, f)));
   for (const article of state.articles.values())
@@ -346,9 +430,184 @@ export function siteProblems(
         `${feedPath(feed, 'atom')} announces ${deleted.length} withdrawals, want ${wantGone.length} (or another order)`,
       );
   }
+  // A feed published only for its withdrawals has an `announcing` meta, and only such a feed.
+  const listed = new Set(liveFeeds(state).map(feedKey));
+  const unlisted = publishedFeeds(state, site, now)
+    .map(feedKey)
+    .filter((key) => !listed.has(key));
+  for (const key of unlisted)
+    if (!state.metas.get(key)?.announcing)
+      problems.push(`unlisted feed ${key} has no announcing meta`);
+  for (const [key, meta] of state.metas)
+    if (meta.announcing && !unlisted.includes(key))
+      problems.push(
+        `announcing meta ${key}: the feed announces no withdrawal at ${new Date(now).toISOString()}`,
+      );
   for (const article of state.articles.values())
     if (hasPage(article)) problems.push(...pageProblems(files, article, site));
+  problems.push(...discoveryProblems(files, state, site, now));
+  problems.push(...unpublishedProblems(files, state, site, now));
   return problems;
+}
+
+/** One `<url>` or `<sitemap>` of a sitemap, as `<loc> <date>` (its lastmod or news date, ISO). */
+function sitemapEntries(xml: string, element: 'url' | 'sitemap'): string[] {
+  const pattern = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`, 'g');
+  return [...xml.matchAll(pattern)].map(([, inner = '']) => {
+    const field = (name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(inner)?.[1];
+    const date = field('lastmod') ?? field('news:publication_date');
+    return entryLine(decodeEntities(field('loc') ?? '(no loc)'), date);
+  });
+}
+
+const entryLine = (loc: string, date: string | undefined) => {
+  const time = date === undefined ? Number.NaN : Date.parse(date);
+  return `${loc} ${date === undefined ? '-' : Number.isNaN(time) ? date : new Date(time).toISOString()}`;
+};
+
+/** Where a rendered sitemap's entries differ from the wanted ones (a missing file is reported apart). */
+function entryProblems(
+  files: ReadonlyMap<string, string>,
+  path: string,
+  element: 'url' | 'sitemap',
+  want: string[],
+): string[] {
+  const body = files.get(path);
+  if (body === undefined) return [];
+  const got = sitemapEntries(body, element);
+  if (JSON.stringify(got) === JSON.stringify(want)) return [];
+  let at = 0;
+  while (at < want.length && got[at] === want[at]) at++;
+  return [
+    `${path} lists ${got.length}, want ${want.length}; at ${at}: want ${want[at] ?? 'nothing'}, got ${got[at] ?? 'nothing'}`,
+  ];
+}
+
+/**
+ * The discovery files against the table: the sitemap index names the pages' sitemap, then
+ * each day that has live stories, newest first, with the newest `updated` of its stories; each
+ * day sitemap lists exactly that day's live stories' pages, oldest first, each with its
+ * `updated`; the news sitemap exactly the live stories published within its window before
+ * `now`, newest first, with their publication dates; robots.txt names the sitemap index, and
+ * the news sitemap while it exists.
+ *
+ * `now` stands for the clock of the listings' last render: a story that left the news window
+ * between that render and `now` would be reported (none does in these suites: their stories are
+ * dated in 2026-03, far in the future, or at their upload).
+ */
+export function discoveryProblems(
+  files: ReadonlyMap<string, string>,
+  state: TableState,
+  site: SiteConfig,
+  now: number,
+): string[] {
+  const url = (path: string) => siteUrlOf(site.url, path);
+  const page = (a: Article) => articlePageUrl(site.url, a.id);
+  const days = [...liveStoriesByDay(state)].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0));
+  const news = newsStories(state, now);
+  const problems = [
+    ...entryProblems(files, SITEMAP_INDEX_PATH, 'sitemap', [
+      entryLine(url(PAGES_SITEMAP_PATH), undefined),
+      ...days.map(([day, stories]) => entryLine(url(daySitemapPath(day)), newestUpdated(stories))),
+    ]),
+    ...entryProblems(files, PAGES_SITEMAP_PATH, 'url', [
+      entryLine(site.url, undefined),
+      entryLine(url(TAGS_PAGE_PATH), undefined),
+    ]),
+    ...days.flatMap(([day, stories]) =>
+      entryProblems(
+        files,
+        daySitemapPath(day),
+        'url',
+        stories.map((a) => entryLine(page(a), a.updated)),
+      ),
+    ),
+    ...entryProblems(
+      files,
+      NEWS_SITEMAP_PATH,
+      'url',
+      news.map((a) => entryLine(page(a), a.published)),
+    ),
+  ];
+  const robots = [
+    'User-agent: *',
+    'Allow: /',
+    '',
+    `Sitemap: ${url(SITEMAP_INDEX_PATH)}`,
+    ...(news.length > 0 ? [`Sitemap: ${url(NEWS_SITEMAP_PATH)}`] : []),
+    '',
+  ].join('\n');
+  const got = files.get(ROBOTS_PATH);
+  if (got !== undefined && got !== robots)
+    problems.push(`${ROBOTS_PATH} is ${JSON.stringify(got)}, want ${JSON.stringify(robots)}`);
+  return problems;
+}
+
+/** Stories that were never public, or are not now, and must leave no trace in the site. */
+const isUnpublished = (article: Article) =>
+  article.status === 'scheduled' || article.status === 'draft';
+
+/**
+ * Before its date, nothing about a scheduled story is in any site object (nor about a draft):
+ * no file holds a marker of its (reliability-embargo.ts: in its title, body, tags or authors),
+ * its page's URL, or its guid; its page does not exist; no tag or author feed folder of its
+ * exists that no published feed (liveFeeds, or one kept for withdrawals) accounts for, and no
+ * file links one; no sitemap exists for its day, nor does the index name one, unless a live
+ * story shares the day.
+ */
+export function unpublishedProblems(
+  files: ReadonlyMap<string, string>,
+  state: TableState,
+  site: SiteConfig,
+  now: number,
+): string[] {
+  const hidden = [...state.articles.values()].filter(isUnpublished);
+  if (hidden.length === 0) return [];
+  const markers = new Map<string, string>();
+  for (const a of hidden) {
+    const labels = [...a.tags, ...a.authors].flatMap((l) => [l.name, l.slug]);
+    for (const marker of markersIn([a.title, a.summary, a.contentHtml, ...labels].join('\n')))
+      markers.set(marker, `${a.status} ${a.id}`);
+  }
+  const problems = markerProblems(files, markers);
+  const published = new Set(publishedFeeds(state, site, now).map(feedKey));
+  const liveDays = liveStoriesByDay(state);
+  const index = files.get(SITEMAP_INDEX_PATH) ?? '';
+  for (const a of hidden) {
+    const who = `${a.status} ${a.id}`;
+    // Its page's URL (not the bare path: another id may end with this one) and its guid.
+    const traces = [articlePageUrl(site.url, a.id), a.guid];
+    // Its tags and authors that no published feed accounts for: their feed folders, and the
+    // links to them (absolute, as every file writes them) and to their place on the tags page
+    // (with the attribute's closing quote: `#tag-tech` is not `#tag-technology`).
+    const unpublishedFeeds = feedsOf(a).filter(
+      (feed) => feed.kind !== 'all' && !published.has(feedKey(feed)),
+    );
+    const folders = unpublishedFeeds.map((feed) => feedPath(feed, 'rss').replace(/rss\.xml$/, ''));
+    traces.push(
+      ...folders.map((folder) => url(folder)),
+      ...unpublishedFeeds.map((feed) => `${tagsPageUrl(site.url, feed)}"`),
+    );
+    if (files.has(articlePath(a.id))) problems.push(`${articlePath(a.id)} is the page of ${who}`);
+    for (const [path, body] of files) {
+      for (const trace of traces)
+        if (body.includes(trace)) problems.push(`${path} names ${who}: ${trace}`);
+      for (const folder of folders)
+        if (path.startsWith(folder)) problems.push(`${path} is a feed of ${who}`);
+    }
+    const day = dayOf(a);
+    if (!liveDays.has(day)) {
+      const sitemap = daySitemapPath(day);
+      if (files.has(sitemap)) problems.push(`${sitemap} exists for ${who}`);
+      if (index.includes(sitemap))
+        problems.push(`${SITEMAP_INDEX_PATH} names ${sitemap} of ${who}`);
+    }
+  }
+  return problems;
+
+  function url(path: string) {
+    return siteUrlOf(site.url, path);
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   middlewareOf,
   pipelineClients,
   type Rig,
+  type RigOptions,
   serveVersions,
   startEmulators,
   warmUpStream,
@@ -36,6 +37,8 @@ export interface CrashPlan {
   probability: number;
   /** Crashed invocations one message or stream record may be part of. */
   perRecord: number;
+  /** Adds middleware to the pipeline's clients before it starts (as RigOptions.prepare). */
+  prepare?: RigOptions['prepare'];
 }
 
 export interface CrashingRig extends Rig {
@@ -47,6 +50,7 @@ export async function startCrashingRig(plan: CrashPlan): Promise<CrashingRig> {
   await warmUpStream(aws);
   const clients = pipelineClients(aws);
   serveVersions(clients.s3);
+  plan.prepare?.(clients, aws);
   const invocation = new AsyncLocalStorage<{ dead: boolean }>();
   for (const client of [clients.s3, clients.dynamo]) {
     middlewareOf(client).add(

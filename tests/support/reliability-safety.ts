@@ -123,7 +123,8 @@ export function xmlText(inner: string): string {
 }
 
 const HTML_FIELDS = /<(description|content:encoded|content|summary)\b[^>]*>([\s\S]*?)<\/\1>/g;
-const URL_TEXT = /<(link|guid|id|uri|docs|url)>([^<]*)<\/\1>/g;
+/** Text that is a URL: feeds' links and ids, and sitemaps' `<loc>`. */
+const URL_TEXT = /<(link|guid|id|uri|docs|url|loc)>([^<]*)<\/\1>/g;
 
 function xmlFeedProblems(path: string, xml: string): string[] {
   const problems: string[] = [];
@@ -196,7 +197,13 @@ const FIXED = new Set([
   'feeds.opml',
   '404.html',
   'tags/index.html',
+  'sitemap.xml',
+  'sitemaps/pages.xml',
+  'news-sitemap.xml',
+  'robots.txt',
 ]);
+/** A day's sitemap: `sitemaps/<YYYY-MM-DD>.xml`. */
+const DAY_SITEMAP = /^sitemaps\/\d{4}-\d{2}-\d{2}\.xml$/;
 const FEED_FILE = /^(tags|authors)\/([^/]+)\/(rss\.xml|atom\.xml|feed\.json)$/;
 const PAGE = /^articles\/(.+)\.html$/;
 
@@ -204,7 +211,7 @@ const PAGE = /^articles\/(.+)\.html$/;
 export function layoutProblems(keys: Iterable<string>): string[] {
   const problems: string[] = [];
   for (const key of keys) {
-    if (FIXED.has(key)) continue;
+    if (FIXED.has(key) || DAY_SITEMAP.test(key)) continue;
     const feed = FEED_FILE.exec(key);
     if (feed && SEGMENT.test(feed[2] ?? '')) continue;
     const page = PAGE.exec(key);

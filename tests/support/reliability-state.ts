@@ -3,7 +3,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article } from '../../shared/articles/article.ts';
 import { EDGE_LOCATION_METADATA, EDGE_STATUS_METADATA } from '../../shared/contract/edge.ts';
-import { ARTICLE_PK_PREFIX, WRITE_SHARDS } from '../../shared/contract/table.ts';
+import { ARTICLE_PK_PREFIX, keys, WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import type { SourceRecord } from '../../shared/ports/article-store.ts';
 import { bucketHelpers } from './site.ts';
@@ -21,6 +21,12 @@ export interface EntryItem {
   shard: number;
 }
 
+export interface SitemapDayItem {
+  count: number;
+  lastmod: string;
+  ticket?: number;
+}
+
 export interface TableState {
   /** Article items by id, with their revision; tombstones (status `deleted`, `moved`) included. */
   articles: Map<string, Article & { rev: number }>;
@@ -33,8 +39,15 @@ export interface TableState {
    * the `gone:`) → (`<withdrawn at>#<id>` → entry).
    */
   gone: Map<string, Map<string, EntryItem>>;
-  /** Tag and author feed metas (the site feed has none), with the ticket of the render that wrote them. */
-  metas: Map<string, { kind: string; name?: string; count: number; ticket?: number }>;
+  /**
+   * Tag and author feed metas (the site feed has none), with the ticket of the render that wrote
+   * them; `announcing`: a feed with no story left, kept (unlisted, count 0) while it announces
+   * withdrawals.
+   */
+  metas: Map<
+    string,
+    { kind: string; name?: string; count: number; announcing?: true; ticket?: number }
+  >;
   sources: Map<string, SourceRecord>;
   /** Schedule items, their shards merged: `<sort key>` → id and shard. */
   schedule: Map<string, { id: string; shard: number }>;
@@ -42,6 +55,11 @@ export interface TableState {
   renders: Map<string, Record<string, unknown>>;
   /** The bytes-to-article index (BODY#<sha256>): upload hash → the id it last made. */
   bodies: Map<string, string>;
+  /**
+   * The sitemap index's items (`SITEMAP` | `<YYYY-MM-DD>`), publish's one per day that has live
+   * stories: their count, newest `updated`, and the ticket of the render that wrote them.
+   */
+  sitemapDays: Map<string, SitemapDayItem>;
   /** Entries or schedule items found in two shards under one sort key: `pk|sk` of the second. */
   duplicates: string[];
   other: string[];
@@ -57,6 +75,7 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
     schedule: new Map(),
     renders: new Map(),
     bodies: new Map(),
+    sitemapDays: new Map(),
     duplicates: [],
     other: [],
   };
@@ -80,6 +99,7 @@ const FEED_PK = /^FEED#(.+)#(\d+)$/;
 const SCHED_PK = /^SCHED#(\d+)$/;
 const RENDER_PREFIX = 'RENDER#';
 const BODY_PREFIX = 'BODY#';
+const SITEMAP_PK = keys.sitemapDay('').pk;
 /** The table's name of a feed's `gone` list (shared/articles/stored.ts `entryListKey`). */
 const GONE_PREFIX = 'gone:';
 
@@ -114,6 +134,7 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
       kind: String(item.kind),
       ...(item.name === undefined ? {} : { name: String(item.name) }),
       count: Number(item.count ?? 0),
+      ...(item.announcing ? { announcing: true as const } : {}),
       ...(item.ticket === undefined ? {} : { ticket: Number(item.ticket) }),
     });
   } else if (pk.startsWith('SRC#') && sk === 'S') {
@@ -125,6 +146,12 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
     state.renders.set(pk.slice(RENDER_PREFIX.length), rest);
   } else if (pk.startsWith(BODY_PREFIX) && sk === 'B') {
     state.bodies.set(pk.slice(BODY_PREFIX.length), String(item.id));
+  } else if (pk === SITEMAP_PK) {
+    state.sitemapDays.set(sk, {
+      count: Number(item.count ?? 0),
+      lastmod: String(item.lastmod ?? ''),
+      ...(item.ticket === undefined ? {} : { ticket: Number(item.ticket) }),
+    });
   } else {
     state.other.push(`${pk}|${sk}`);
   }
@@ -153,6 +180,11 @@ const sortedObject = <V>(entries: Iterable<[string, V]>) =>
  * which versions left one depends on which were applied (a version overtaken by a newer one
  * before it arrived is stale and writes nothing). tableProblems checks that each names an
  * article.
+ *
+ * The sitemap day items (`SITEMAP` | `<day>`) are compared, all but their `ticket` (which
+ * render wrote them, like a meta's): a day's count and newest `updated` follow from its live
+ * stories alone, so they must not depend on the order anything arrived in. tableProblems checks
+ * them against the live articles.
  */
 export function tableMeaning(state: TableState) {
   return {
@@ -167,10 +199,15 @@ export function tableMeaning(state: TableState) {
         sortedObject([...entries].map(([sk, entry]) => [sk, entry.id])),
       ]),
     ),
-    // A meta at count 0 is a defect now (publish removes it with the feed's last entry):
-    // kept, so a run that leaves one differs. The ticket is which render wrote it.
+    // A meta at count 0 is a defect (publish removes it with the feed's last entry), unless it
+    // is `announcing`: kept, so a run that leaves one differs. An announcing meta is left out
+    // with the gone lists it stands for (whether a feed's last story was withdrawn after
+    // readers saw it depends on the order its events were applied). The ticket is which render
+    // wrote it.
     metas: sortedObject(
-      [...state.metas].map(([feed, { ticket: _ticket, ...meta }]) => [feed, meta]),
+      [...state.metas]
+        .filter(([, meta]) => !meta.announcing)
+        .map(([feed, { ticket: _ticket, ...meta }]) => [feed, meta]),
     ),
     sources: sortedObject(
       [...state.sources].map(([key, s]) => [
@@ -179,6 +216,9 @@ export function tableMeaning(state: TableState) {
       ]),
     ),
     schedule: sortedObject([...state.schedule].map(([sk, { id }]) => [sk, id])),
+    sitemapDays: sortedObject(
+      [...state.sitemapDays].map(([day, { ticket: _ticket, ...item }]) => [day, item]),
+    ),
     duplicates: [...state.duplicates].sort(),
     other: [...state.other].sort(),
   };
