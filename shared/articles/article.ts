@@ -22,6 +22,13 @@ export interface Withdrawal {
   note?: string;
 }
 
+/** What is said of the lead image (plain text): alt text, caption, credit. */
+export interface ImageText {
+  alt?: string;
+  caption?: string;
+  credit?: string;
+}
+
 /** One entry of an article's correction log. */
 export interface Correction {
   /** ISO UTC: when the correction first appeared. */
@@ -56,6 +63,8 @@ export interface ParsedArticle {
   updated?: string;
   /** Absolute http(s) URL. */
   image?: string;
+  /** Said of the lead image, when there is one. */
+  imageText?: ImageText;
   /** The article's own canonical link, absolute http(s) URL. */
   link?: string;
   draft: boolean;
@@ -95,6 +104,8 @@ export interface Article {
   published: string;
   updated: string;
   image?: string;
+  /** Said of the lead image (alt text, caption, credit). */
+  imageText?: ImageText;
   link?: string;
   language?: string;
   status: ArticleStatus;

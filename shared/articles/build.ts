@@ -66,6 +66,12 @@ export function buildArticle(
   const image =
     fields.image === undefined ? undefined : imageField(fields.image, page, siteUrl, warnings);
   if (image) article.image = image;
+  const imageText = {
+    ...(lineField(fields.imageAlt) ? { alt: lineField(fields.imageAlt) } : {}),
+    ...(lineField(fields.imageCaption) ? { caption: lineField(fields.imageCaption) } : {}),
+    ...(lineField(fields.imageCredit) ? { credit: lineField(fields.imageCredit) } : {}),
+  };
+  if (image && Object.keys(imageText).length > 0) article.imageText = imageText;
   const link =
     fields.link === undefined ? undefined : urlField('link', fields.link, page, warnings);
   if (link) article.link = link;

@@ -22,6 +22,10 @@ export interface ArticleFields {
   authors: AuthorInput[];
   tags: string[];
   image?: string;
+  /** Plain text about the lead image: its alt text, caption and credit. */
+  imageAlt?: string;
+  imageCaption?: string;
+  imageCredit?: string;
   link?: string;
   draft: boolean;
   language?: string;
@@ -106,6 +110,9 @@ export const articleFieldsSchema = z.object({
   tags,
   summary: text,
   image: text,
+  image_alt: text,
+  image_caption: text,
+  image_credit: text,
   link: text,
   canonical: text,
   draft: z.boolean(expected('true or false')).nullish(),
@@ -203,6 +210,9 @@ export function fieldsFromFile(
   if (data.date != null) fields.date = data.date;
   if (data.updated != null) fields.updated = data.updated;
   if (data.image != null) fields.image = data.image;
+  if (data.image_alt != null) fields.imageAlt = data.image_alt;
+  if (data.image_caption != null) fields.imageCaption = data.image_caption;
+  if (data.image_credit != null) fields.imageCredit = data.image_credit;
   if (data.language != null) fields.language = data.language;
   return { fields, warnings };
 }

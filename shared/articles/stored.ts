@@ -90,7 +90,7 @@ const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
  * keeps its title, labels and withdrawal, so its feeds can tell them it is gone.
  */
 export function tombstoneOf(article: Article, at: string): Article {
-  const { image: _image, link: _link, expires: _expires, ...kept } = article;
+  const { image: _image, imageText: _text, link: _link, expires: _expires, ...kept } = article;
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   if (!wasPublic) {
     const { withdrawn: _w, corrections: _c, ...rest } = kept;

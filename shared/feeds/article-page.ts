@@ -2,7 +2,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { dayOf, toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
-import { buildItemView, type ItemView } from './item-view.ts';
+import { buildItemView, type ItemView, imageFigure } from './item-view.ts';
 import { feedLinks, htmlPage } from './page-shell.ts';
 import { tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -15,7 +15,7 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
     `<p class="meta">${byline(item)}${dateline(item)}</p>`,
-    item.image ? `<figure><img src="${e(item.image.url)}" alt=""></figure>` : '',
+    item.image ? imageFigure(item.image) : '',
     `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
     feeds.length > 0 ? feedList(site, feeds) : '',
     '</article></main>',

@@ -8,6 +8,7 @@ import {
   buildItemView,
   correctionLog,
   type ItemView,
+  imageFigure,
   type PersonView,
   summaryContent,
 } from './item-view.ts';
@@ -109,8 +110,11 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
  */
 function feedItem(article: Article, site: SiteConfig): ItemView {
   const item = buildItemView(article, site);
-  if ((article.feedContent ?? site.feedContent) !== 'summary') return item;
-  return { ...item, contentHtml: summaryContent(item) + correctionLog(article.corrections) };
+  // The lead image leads the content too, for readers that show no enclosure or media:content.
+  const lead = item.image ? imageFigure(item.image) : '';
+  if ((article.feedContent ?? site.feedContent) !== 'summary')
+    return lead ? { ...item, contentHtml: `${lead}\n${item.contentHtml}` } : item;
+  return { ...item, contentHtml: lead + summaryContent(item) + correctionLog(article.corrections) };
 }
 
 // Readers key items by id: a repeated id would be one item shown twice or lost.

@@ -16,6 +16,20 @@ export interface ImageView {
   url: string;
   /** Known from the extension; undefined when it cannot be told. */
   type?: string;
+  /** One line each, XML-safe; absent when not given. */
+  alt?: string;
+  caption?: string;
+  credit?: string;
+}
+
+/** The lead image as a figure: its alt text, and its caption and credit under it. */
+export function imageFigure(image: ImageView): string {
+  const under = [image.caption, image.credit ? `Photo: ${image.credit}` : undefined]
+    .filter((part): part is string => Boolean(part))
+    .map(escapeMarkup)
+    .join(' ');
+  const caption = under ? `<figcaption>${under}</figcaption>` : '';
+  return `<figure><img src="${escapeMarkup(image.url)}" alt="${escapeMarkup(image.alt ?? '')}">${caption}</figure>`;
 }
 
 /**
@@ -58,7 +72,7 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
     authors: cleanAuthors(article.authors),
-    ...(image ? { image: { url: image, type: imageType(image) } } : {}),
+    ...(image ? { image: imageView(image, article.imageText) } : {}),
     ...(languageTag(article.language) ? { language: languageTag(article.language) } : {}),
   };
 }
@@ -81,6 +95,18 @@ export function correctionLog(corrections: Article['corrections']): string {
     return [`<p><strong>Correction</strong> (${dayOf(when)}): ${escapeMarkup(said)}</p>`];
   });
   return rows.length > 0 ? `\n${rows.join('\n')}` : '';
+}
+
+function imageView(url: string, text: Article['imageText']): ImageView {
+  const line = (value: string | undefined) => (value ? oneLine(value) : '');
+  const [alt, caption, credit] = [line(text?.alt), line(text?.caption), line(text?.credit)];
+  return {
+    url,
+    type: imageType(url),
+    ...(alt ? { alt } : {}),
+    ...(caption ? { caption } : {}),
+    ...(credit ? { credit } : {}),
+  };
 }
 
 /** A label keeps a slug (term) and a name (label); one stands in for the other if empty. */

@@ -4,6 +4,8 @@ import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
+const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
+
 /** RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. */
 export const rss = {
   key: 'rss',
@@ -21,8 +23,12 @@ export const rss = {
       ...(view.icon ? { image: view.icon } : {}),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
+    const media = view.items.some((item) => item.image)
+      ? (xml: string) =>
+          xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_RSS}"`)
+      : (xml: string) => xml;
     return addHubLinks(
-      finishXml(feed.rss2()),
+      media(finishXml(feed.rss2())),
       view.hubs,
       /^( *)<atom:link [^>]*rel="self"[^>]*\/>$/m,
       (href) => `<atom:link href="${href}" rel="hub"/>`,
@@ -45,7 +51,14 @@ function rssItem(item: ItemView, tagScheme: string): Item {
     author: item.authors.flatMap((a) =>
       a.email ? [{ name: text(a.name), email: text(a.email) }] : [],
     ),
-    ...(item.authors.length > 0 ? { extensions: [creators(item)] } : {}),
+    ...(item.authors.length > 0 || item.image
+      ? {
+          extensions: [
+            ...(item.authors.length > 0 ? [creators(item)] : []),
+            ...(item.image ? [mediaContent(item.image)] : []),
+          ],
+        }
+      : {}),
     ...(item.image
       ? {
           image: {
@@ -55,6 +68,23 @@ function rssItem(item: ItemView, tagScheme: string): Item {
           },
         }
       : {}),
+  };
+}
+
+/** Media RSS: the lead image with its type, caption (or alt text) and credit. */
+function mediaContent(image: NonNullable<ItemView['image']>) {
+  const description = image.caption ?? image.alt;
+  return {
+    name: 'media:content',
+    objects: {
+      _attributes: {
+        url: rawAttr(image.url),
+        medium: 'image',
+        ...(image.type ? { type: rawAttr(image.type) } : {}),
+      },
+      ...(description ? { 'media:description': { _text: text(description) } } : {}),
+      ...(image.credit ? { 'media:credit': { _text: text(image.credit) } } : {}),
+    },
   };
 }
 

@@ -365,6 +365,7 @@ function articleRecord(
     published,
     updated,
     image: parsed.image,
+    ...(parsed.imageText ? { imageText: parsed.imageText } : {}),
     link: parsed.link,
     language: parsed.language,
     status: parsed.draft ? 'draft' : 'scheduled',

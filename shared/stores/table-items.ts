@@ -27,6 +27,13 @@ const articleItem = z.object({
   published: z.string(),
   updated: z.string(),
   image: z.string().optional(),
+  imageText: z
+    .object({
+      alt: z.string().optional(),
+      caption: z.string().optional(),
+      credit: z.string().optional(),
+    })
+    .optional(),
   link: z.string().optional(),
   language: z.string().optional(),
   status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved']),

@@ -20,6 +20,9 @@ const outputs = new Map(hostileCases.map((c) => [c.name, render(c)]));
 const out = (name: string) => outputs.get(name) as Record<FeedFormat, string>;
 const entry = `/${a('feed')}/${a('entry')}[1]`;
 
+/** The fixture's lead image, which leads each item's content. */
+const LEAD_IMAGE = '<figure><img src="https://news.example.com/media/tripoli.jpg" alt=""></figure>';
+
 describe('hostile articles still give valid feeds', () => {
   const files = writeTemp(
     Object.fromEntries(
@@ -62,7 +65,9 @@ describe('hostile values come out meaning what they said', () => {
   it('splits every ]]> so CDATA fields survive intact', () => {
     const { rss, atom } = out('two CDATA ends in every field');
     expect(xpathString(rss, '//item[1]/title')).toBe('one ]]> two ]]>]]> end]]');
-    expect(xpathString(atom, `${entry}/${a('content')}`)).toBe('<p>a ]]>]]> b</p><!-- ]]> -->');
+    expect(xpathString(atom, `${entry}/${a('content')}`)).toBe(
+      `${LEAD_IMAGE}\n<p>a ]]>]]> b</p><!-- ]]> -->`,
+    );
     expect(xpathString(atom, `${entry}/${a('category')}/@label`)).toBe(']]>]]>');
   });
 
@@ -158,7 +163,7 @@ describe('hostile values come out meaning what they said', () => {
   it('titles untitled items and gives them content', () => {
     const { atom, json } = out('empty title, summary and content');
     expect(xpathString(atom, `${entry}/${a('title')}`)).toBe('Untitled');
-    expect(JSON.parse(json).items[0].content_html).toBe('<p>Untitled</p>');
+    expect(JSON.parse(json).items[0].content_html).toBe(`${LEAD_IMAGE}\n<p>Untitled</p>`);
   });
 
   it('keeps one item per id', () => {

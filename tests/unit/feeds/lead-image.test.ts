@@ -1,0 +1,81 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+import type { SiteConfig } from '../../../shared/config/site.ts';
+import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
+import { renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { testArticle } from '../../support/fakes/articles.ts';
+import { writeTemp, xmllintProblems, xpathString } from './xml-tools.ts';
+
+const SITE: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Example News',
+  description: 'Tests',
+  language: 'en',
+  itemLimit: 10,
+};
+const FIGURE =
+  '<figure><img src="https://news.example.com/media/quay.jpg" alt="The east quay &lt;at dawn&gt;"><figcaption>Repairs start on Monday &amp; last ten weeks. Photo: Ana Silva</figcaption></figure>';
+
+describe('the lead image and what is said of it', () => {
+  const parsed = parseArticle({
+    key: 'articles/quay.md',
+    body: Buffer.from(
+      '---\ntitle: Quay closes\nimage: /media/quay.jpg\nimage_alt: The east quay <at dawn>\nimage_caption: "Repairs start on Monday & last ten weeks."\nimage_credit: Ana Silva\n---\n\nThe quay closes.\n',
+    ),
+    siteUrl: SITE.url,
+  });
+  const article = testArticle('quay', {
+    image: parsed.article.image,
+    imageText: parsed.article.imageText,
+    contentHtml: parsed.article.contentHtml,
+  });
+
+  it('reads image_alt, image_caption and image_credit as plain text, with no unknown-field warning', () => {
+    expect(parsed.article.imageText).toEqual({
+      alt: 'The east quay <at dawn>',
+      caption: 'Repairs start on Monday & last ten weeks.',
+      credit: 'Ana Silva',
+    });
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('is in the page with its alt text, caption and credit', () => {
+    expect(renderArticlePage(article, SITE)).toContain(FIGURE);
+  });
+
+  it('leads every feed item’s content, as a reader parses it, for readers that ignore media', () => {
+    const out = renderFeed({ feed: { kind: 'all' }, site: SITE, articles: [article] });
+    // The parser hands over the content with its entities decoded.
+    for (const doc of [out.rss, out.atom]) {
+      const content = parseFeed(doc).items[0]?.content ?? '';
+      expect(content).toMatch(
+        /^<figure><img src="https:\/\/news\.example\.com\/media\/quay\.jpg" alt="The east quay <at dawn>"><figcaption>Repairs start on Monday & last ten weeks\. Photo: Ana Silva<\/figcaption><\/figure>\n<p>/,
+      );
+    }
+    expect(JSON.parse(out.json).items[0]).toMatchObject({
+      image: 'https://news.example.com/media/quay.jpg',
+    });
+    expect(JSON.parse(out.json).items[0].content_html.startsWith(FIGURE)).toBe(true);
+  });
+
+  it('is Media RSS content in RSS: its type, caption and credit', () => {
+    const { rss } = renderFeed({ feed: { kind: 'all' }, site: SITE, articles: [article] });
+    const media =
+      "//item/*[local-name()='content' and namespace-uri()='http://search.yahoo.com/mrss/']";
+    expect(xpathString(rss, `${media}/@url`)).toBe('https://news.example.com/media/quay.jpg');
+    expect(xpathString(rss, `${media}/@type`)).toBe('image/jpeg');
+    expect(xpathString(rss, `${media}/*[local-name()='description']`)).toBe(
+      'Repairs start on Monday & last ten weeks.',
+    );
+    expect(xpathString(rss, `${media}/*[local-name()='credit']`)).toBe('Ana Silva');
+    const files = writeTemp({ 'rss.xml': rss });
+    expect([...xmllintProblems(Object.values(files)).values()].flat()).toEqual([]);
+  });
+
+  it('says nothing of an image that is not there', () => {
+    const plain = renderFeed({ feed: { kind: 'all' }, site: SITE, articles: [testArticle('p')] });
+    expect(plain.rss).not.toContain('mrss');
+    expect(plain.rss).not.toContain('<figure>');
+  });
+});
