@@ -60,6 +60,17 @@ const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}`,
 });
 const text = z.string(expected('a string')).nullish();
+/** One of `values` (`expected "a", "b" or "c", got "d"`). */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  const quoted = values.map((v) => `"${v}"`);
+  const listed = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  return z
+    .enum(values, {
+      error: (issue: { input?: unknown }) =>
+        `expected ${listed}, got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
+    })
+    .nullish();
+};
 const date = z
   .union([z.string(), z.date()], expected(`a date like ${DATE_EXAMPLES}`))
   .transform((value, ctx) => {
@@ -117,22 +128,12 @@ export const articleFieldsSchema = z.object({
   canonical: text,
   draft: z.boolean(expected('true or false')).nullish(),
   language: text,
-  status: z
-    .enum(FILE_STATUSES, {
-      error: (issue: { input?: unknown }) =>
-        `expected "published", "draft" or "withdrawn", got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
-    })
-    .nullish(),
+  status: oneOf(FILE_STATUSES),
   note: text,
   correction: text,
   minor: z.boolean(expected('true or false')).nullish(),
   expires: date,
-  feedContent: z
-    .enum(['full', 'summary'], {
-      error: (issue: { input?: unknown }) =>
-        `expected "full" or "summary", got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
-    })
-    .nullish(),
+  feedContent: oneOf(['full', 'summary'] as const),
 });
 
 export type FileFields = z.output<typeof articleFieldsSchema>;

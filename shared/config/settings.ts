@@ -55,6 +55,19 @@ function wholeNumber(text: string, where: string, min: number, max: number): num
  */
 export const DEFAULT_HUB = 'https://pubsubhubbub.appspot.com/';
 
+/** An absolute http(s) URL, or a SettingError naming `where` (`notUrl`: what else to say). */
+function httpSettingUrl(raw: string, where: string, notUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingError(`${where}: "${raw}" ${notUrl}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SettingError(`${where}: "${raw}" must use https (or http)`);
+  return url;
+}
+
 /**
  * A list of hub URLs, comma- or space-separated: each an absolute http(s) URL, none twice;
  * `none` for no hub at all.
@@ -63,14 +76,7 @@ function parseHubs(text: string, where: string): readonly string[] {
   const hubs: string[] = [];
   if (text.toLowerCase() === 'none') return hubs;
   for (const raw of text.split(/[\s,]+/).filter(Boolean)) {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw new SettingError(`${where}: "${raw}" is not an absolute URL (example: ${DEFAULT_HUB})`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-      throw new SettingError(`${where}: "${raw}" must use https (or http)`);
+    const url = httpSettingUrl(raw, where, `is not an absolute URL (example: ${DEFAULT_HUB})`);
     if (url.username || url.password || url.hash)
       throw new SettingError(`${where}: "${raw}" may carry no credentials and no #fragment`);
     if (hubs.includes(url.href)) throw new SettingError(`${where}: "${raw}" is named twice`);
@@ -158,15 +164,7 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
       if (/[\s"<>\\]/.test(text))
         throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
       if (text.startsWith('/')) return text;
-      let url: URL;
-      try {
-        url = new URL(text);
-      } catch {
-        throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
-      }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new SettingError(`${where}: "${text}" must use https (or http)`);
-      return url.href;
+      return httpSettingUrl(text, where, 'is not a URL or a path (example: /icon.png)').href;
     },
   },
   withdrawnDays: {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type Article,
   type Correction,
@@ -17,6 +16,7 @@ import {
   planArticleWrite,
   type StoredArticle,
 } from '../articles/stored.ts';
+import { sha256 } from '../contract/content-hash.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
@@ -97,7 +97,7 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
         key: event.key,
         why: 'the object no longer exists; its removal event will follow',
       };
-    bodyHash = createHash('sha256').update(body).digest('hex');
+    bodyHash = sha256(body);
     parsed = await (deps.parse ?? parseInProcess)({ key: event.key, body, siteUrl: deps.siteUrl });
   } catch (error) {
     if (error instanceof ArticleRejectedError) return reject(decided, source, error, deps);
@@ -215,9 +215,7 @@ async function reject(
 }
 
 function contentHash(parsed: ParsedArticle, id: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ id, ...parsed }))
-    .digest('hex');
+  return sha256(JSON.stringify({ id, ...parsed }));
 }
 
 /**

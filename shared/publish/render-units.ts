@@ -257,7 +257,7 @@ export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): R
   };
 }
 
-const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * 86_400_000;
+const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * DAY_MS;
 
 /** The live ones of these entries' articles, headline fields only (a few hundred bytes each). */
 async function headlinesOf({ feeds }: UnitDeps, entries: readonly EntryRef[]) {

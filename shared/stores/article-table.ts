@@ -34,6 +34,28 @@ type Order = 'newest first' | 'oldest first';
  * The first `limit` items of several partitions' Queries, in the order DynamoDB gave each (its
  * sort keys' UTF-8 byte order, byBytes).
  */
+/**
+ * A Query's condition on the sort key: up to a key, from a key on, or a prefix; none (or an
+ * empty bound, which DynamoDB refuses to compare with) reads the whole partition.
+ */
+type SortKeyRange = { upTo: string } | { from: string } | { prefix: string } | undefined;
+
+function keyCondition(pk: string, range: SortKeyRange) {
+  const [clause, name, bound] =
+    range === undefined
+      ? []
+      : 'upTo' in range
+        ? ['sk <= :upTo', ':upTo', range.upTo]
+        : 'from' in range
+          ? ['sk >= :since', ':since', range.from]
+          : ['begins_with(sk, :prefix)', ':prefix', range.prefix];
+  const bounded = clause !== undefined && name !== undefined && bound !== '';
+  return {
+    KeyConditionExpression: bounded ? `pk = :pk AND ${clause}` : 'pk = :pk',
+    ExpressionAttributeValues: marshall({ ':pk': pk, ...(bounded ? { [name]: bound } : {}) }),
+  };
+}
+
 const entryRefOf = (item: Record<string, unknown>): EntryRef => ({
   id: String(item.id),
   rev: Number(item.rev ?? 0),
@@ -114,7 +136,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       (shard) => keys.schedule(shard, ''),
       limit,
       'oldest first',
-      `${nowIso}#\uffff`,
+      { upTo: `${nowIso}#\uffff` },
     );
     return mergeShards(shards, limit, 'oldest first').map((item) => String(item.id));
   }
@@ -128,7 +150,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   /** Every tag and author feed that holds an article (publish removes the others' metas). */
   async listFeedMetas(): Promise<FeedMeta[]> {
     const metas: FeedMeta[] = [];
-    for await (const page of this.pages({ ':pk': keys.feedMeta('').pk })) {
+    for await (const page of this.pages(keys.feedMeta('').pk)) {
       metas.push(...(page.Items ?? []).map((item) => itemToFeedMeta(unmarshall(item))));
     }
     return metas;
@@ -147,23 +169,10 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     const shards = await Promise.all(
       SHARD_NUMBERS.map(async (shard) => {
         const items: Record<string, unknown>[] = [];
-        let start: Record<string, AttributeValue> | undefined;
-        do {
-          const out = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: marshall({
-                ':pk': keys.feedEntry(feed, shard, '').pk,
-                ':prefix': prefix,
-              }),
-              ConsistentRead: true,
-              ExclusiveStartKey: start,
-            }),
-          );
-          items.push(...(out.Items ?? []).map((item) => unmarshall(item)));
-          start = out.LastEvaluatedKey;
-        } while (start);
+        const pk = keys.feedEntry(feed, shard, '').pk;
+        for await (const page of this.pages(pk, { prefix })) {
+          items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+        }
         return { items };
       }),
     );
@@ -171,30 +180,18 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
-    const shards = await Promise.all(
-      SHARD_NUMBERS.map(async (shard) => {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: marshall({
-              ':pk': keys.feedEntry(feed, shard, '').pk,
-              ':since': since,
-            }),
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            Limit: limit,
-          }),
-        );
-        return { items: (out.Items ?? []).map((item) => unmarshall(item)) };
-      }),
+    const shards = await this.firstOfEachShard(
+      (shard) => keys.feedEntry(feed, shard, ''),
+      limit,
+      'newest first',
+      { from: since },
     );
     return mergeShards(shards, limit, 'newest first').map(entryRefOf);
   }
 
   async listSitemapDays(): Promise<SitemapDay[]> {
     const days: SitemapDay[] = [];
-    for await (const page of this.pages({ ':pk': keys.sitemapDay('').pk })) {
+    for await (const page of this.pages(keys.sitemapDay('').pk)) {
       for (const raw of page.Items ?? []) {
         const item = unmarshall(raw);
         days.push({
@@ -208,24 +205,9 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
-    const out = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        // A key condition may not compare with an empty string: "since ever" is no condition.
-        KeyConditionExpression: sinceIso === '' ? 'pk = :pk' : 'pk = :pk AND sk >= :since',
-        ExpressionAttributeValues: marshall({
-          ':pk': keys.feedEntry(feed, entryShard('gone', ''), '').pk,
-          ...(sinceIso === '' ? {} : { ':since': sinceIso }),
-        }),
-        ScanIndexForward: false,
-        ConsistentRead: true,
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((item) => {
-      const entry = unmarshall(item);
-      return { id: String(entry.id), rev: Number(entry.rev ?? 0) };
-    });
+    const pk = keys.feedEntry(feed, entryShard('gone', ''), '').pk;
+    const { items } = await this.firstOf(pk, limit, 'newest first', { from: sinceIso });
+    return items.map(entryRefOf);
   }
 
   private async readShards(feed: string, limit: number, counted: boolean) {
@@ -240,54 +222,48 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
         counted && full ? this.countPartition(pk) : items.length,
       ),
     );
-    const entries = mergeShards(shards, limit, 'newest first').map((entry) => ({
-      id: String(entry.id),
-      rev: Number(entry.rev ?? 0),
-    }));
+    const entries = mergeShards(shards, limit, 'newest first').map(entryRefOf);
     return { entries, total: counts.reduce((sum, count) => sum + count, 0) };
   }
 
   /**
-   * The first `limit` items of one partition per write shard (sort keys up to `upTo`, if given),
-   * one Query each, all at once; `full` when the partition holds more.
+   * The first `limit` items of one partition per write shard (within `range`), one Query each,
+   * all at once; `full` when the partition holds more.
    */
   private firstOfEachShard(
     partition: (shard: number) => { pk: string },
     limit: number,
     order: Order,
-    upTo?: string,
+    range?: SortKeyRange,
   ) {
     return Promise.all(
-      SHARD_NUMBERS.map(async (shard) => {
-        const { pk } = partition(shard);
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: upTo === undefined ? 'pk = :pk' : 'pk = :pk AND sk <= :upTo',
-            ExpressionAttributeValues: marshall({
-              ':pk': pk,
-              ...(upTo === undefined ? {} : { ':upTo': upTo }),
-            }),
-            ScanIndexForward: order === 'oldest first',
-            ConsistentRead: true,
-            Limit: limit,
-          }),
-        );
-        const items = (out.Items ?? []).map((item) => unmarshall(item));
-        return { pk, items, full: out.LastEvaluatedKey !== undefined };
-      }),
+      SHARD_NUMBERS.map((shard) => this.firstOf(partition(shard).pk, limit, order, range)),
     );
   }
 
-  /** Every page of one partition's Query, strongly consistent. */
-  private async *pages(values: { ':pk': string }, select?: 'COUNT') {
+  /** The first `limit` items of one partition (within `range`): one Query. */
+  private async firstOf(pk: string, limit: number, order: Order, range?: SortKeyRange) {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...keyCondition(pk, range),
+        ScanIndexForward: order === 'oldest first',
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    const items = (out.Items ?? []).map((item) => unmarshall(item));
+    return { pk, items, full: out.LastEvaluatedKey !== undefined };
+  }
+
+  /** Every page of one partition's Query (within `range`), strongly consistent. */
+  private async *pages(pk: string, range?: SortKeyRange, select?: 'COUNT') {
     let start: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: marshall(values),
+          ...keyCondition(pk, range),
           ...(select ? { Select: select } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: start,
@@ -300,7 +276,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   private async countPartition(pk: string): Promise<number> {
     let count = 0;
-    for await (const page of this.pages({ ':pk': pk }, 'COUNT')) count += page.Count ?? 0;
+    for await (const page of this.pages(pk, undefined, 'COUNT')) count += page.Count ?? 0;
     return count;
   }
 

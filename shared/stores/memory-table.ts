@@ -141,13 +141,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
 
   async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
     await this.before({ kind: 'read', read: 'withdrawnEntries' });
-    checkLimit(limit);
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
-    return [...entries.keys()]
-      .filter((sortKey) => byBytes(sortKey, sinceIso) >= 0)
-      .sort((a, b) => byBytes(b, a))
-      .slice(0, limit)
-      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+    return this.newestSince(feed, sinceIso, limit);
   }
 
   async entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]> {
@@ -161,6 +155,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
 
   async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
     await this.before({ kind: 'read', read: 'entriesSince' });
+    return this.newestSince(feed, since, limit);
+  }
+
+  /** The newest `limit` entries of one list with sort keys at or after `since`, newest first. */
+  private newestSince(feed: string, since: string, limit: number): EntryRef[] {
     checkLimit(limit);
     const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
     return [...entries.keys()]

@@ -1,18 +1,11 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
-import type { SiteConfig } from '../../../shared/config/site.ts';
 import { renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { site as SITE } from '../../fixtures/feeds/articles.ts';
 import { testArticle } from '../../support/fakes/articles.ts';
 import { jingProblems, writeTemp, xmllintProblems, xpathCount, xpathString } from './xml-tools.ts';
 
-const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests',
-  language: 'en',
-  itemLimit: 10,
-};
 const TOMBSTONE =
   "*[local-name()='deleted-entry' and namespace-uri()='http://purl.org/atompub/tombstones/1.0']";
 

@@ -1,16 +1,8 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
-import type { SiteConfig } from '../../../shared/config/site.ts';
 import { renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { site as SITE } from '../../fixtures/feeds/articles.ts';
 import { testArticle } from '../../support/fakes/articles.ts';
-
-const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests',
-  language: 'en',
-  itemLimit: 10,
-};
 
 /** What a reader shows of each item, per format: id → content. */
 function contents(documents: ReturnType<typeof renderFeed>) {

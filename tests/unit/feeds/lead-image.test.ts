@@ -1,19 +1,12 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
 import { parseArticle } from '../../../shared/articles/parse.ts';
-import type { SiteConfig } from '../../../shared/config/site.ts';
 import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
 import { renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { site as SITE } from '../../fixtures/feeds/articles.ts';
 import { testArticle } from '../../support/fakes/articles.ts';
 import { writeTemp, xmllintProblems, xpathString } from './xml-tools.ts';
 
-const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests',
-  language: 'en',
-  itemLimit: 10,
-};
 const FIGURE =
   '<figure><img src="https://news.example.com/media/quay.jpg" alt="The east quay &lt;at dawn&gt;"><figcaption>Repairs start on Monday &amp; last ten weeks. Photo: Ana Silva</figcaption></figure>';
 
