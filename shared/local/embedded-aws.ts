@@ -6,6 +6,7 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { localDynamoClients, localS3Client } from './clients.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { PortInUseError } from './errors.ts';
 import { createBucket, createTable, LOCAL_NAMES } from './resources.ts';
 import { type S3Server, startS3Server } from './s3-server.ts';
 import { choosePort } from './tcp-ports.ts';
@@ -82,12 +83,28 @@ function installSignalHandlers(stop: () => Promise<void>): () => void {
   };
 }
 
+/**
+ * DynamoDB Local on the port asked for, or on a free one. Java cannot be told "any port", so a
+ * free port is chosen first; on a busy machine another process (an outgoing connection's
+ * ephemeral port, say) can take it before Java binds. A port we chose is chosen again then; a
+ * port the caller named is theirs to be told about.
+ */
+async function startDynamoOnAPort(
+  port: number | undefined,
+  dataDir: string | undefined,
+): Promise<DynamoDbLocal> {
+  const named = port !== undefined && port !== 0;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDynamoDbLocal({ port: await choosePort(port, 'DynamoDB Local'), dataDir });
+    } catch (error) {
+      if (named || !(error instanceof PortInUseError) || attempt >= 5) throw error;
+    }
+  }
+}
+
 export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promise<EmbeddedAws> {
   const names: ResourceNames = { ...LOCAL_NAMES, ...options.names };
-  const dynamoPort = options.dynamoEndpoint
-    ? 0
-    : await choosePort(options.dynamoPort, 'DynamoDB Local');
-  const s3Port = await choosePort(options.s3Port, 's3rver');
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   const tempDir = dataDir ? undefined : mkdtempSync(join(tmpdir(), 'feedpub-s3-'));
   const s3Dir = dataDir ? join(dataDir, 's3') : (tempDir as string);
@@ -103,13 +120,13 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   };
   try {
-    s3rver = await startS3Server(s3Port, s3Dir);
+    s3rver = await startS3Server(options.s3Port ?? 0, s3Dir);
     if (!options.dynamoEndpoint) {
-      dynamoLocal = await startDynamoDbLocal({ port: dynamoPort, dataDir: dynamoDir });
+      dynamoLocal = await startDynamoOnAPort(options.dynamoPort, dynamoDir);
       running.add(dynamoLocal);
     }
     const dynamoEndpoint = options.dynamoEndpoint ?? (dynamoLocal as DynamoDbLocal).endpoint;
-    const endpoints = { dynamodb: dynamoEndpoint, s3: `http://127.0.0.1:${s3Port}` };
+    const endpoints = { dynamodb: dynamoEndpoint, s3: `http://127.0.0.1:${s3rver.port}` };
     const { dynamo, streams } = localDynamoClients(endpoints.dynamodb);
     const s3 = localS3Client(endpoints.s3);
     await createTable(dynamo, names.table);

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Server as HttpServer } from 'node:http';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import S3rver from 's3rver';
 import { startModuleWorker } from '../concurrency/module-worker.ts';
@@ -17,15 +18,18 @@ import { makePutsAtomic } from './s3rver-atomic-puts.ts';
  */
 
 export interface S3Server {
+  /** The port it listens on: the one asked for, or the one the OS gave for 0. */
+  port: number;
   /** Subscribe to s3rver's event notifications; returns the unsubscribe function. */
   onEvent(listener: (record: S3rverEventRecord) => void): () => void;
   close(): Promise<void>;
 }
 
 const WORKER_ROLE = 'feedpub-s3-server';
+const HOST = '127.0.0.1';
 
 type FromWorker =
-  | { ready: true }
+  | { ready: number }
   | { failed: { message: string; code?: string } }
   | { events: S3rverEventRecord[]; id: number }
   | { closed: true };
@@ -40,12 +44,13 @@ if (!isMainThread && workerData?.role === WORKER_ROLE) void serve(workerData);
  * DNS rebinding. Only what an S3 client on this machine sends passes: addressed to this
  * loopback host, with no browser `Origin`, and every write signed (SigV4 header or presigned).
  */
-function onlyLocalClients(port: number) {
-  const hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+function onlyLocalClients(port: () => number) {
+  let hosts = new Set<string>();
   return async (
     ctx: Parameters<S3rver['middleware'][number]>[0],
     next: () => Promise<void>,
   ): Promise<void> => {
+    if (hosts.size === 0) hosts = new Set([`127.0.0.1:${port()}`, `localhost:${port()}`]);
     const read = ctx.method === 'GET' || ctx.method === 'HEAD';
     const signed =
       ctx.get('authorization').startsWith('AWS4-HMAC-SHA256 ') ||
@@ -61,7 +66,7 @@ function onlyLocalClients(port: number) {
 
 async function serve({ port, directory }: { port: number; directory: string }): Promise<void> {
   const post = (message: FromWorker) => parentPort?.postMessage(message);
-  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
+  const server = new S3rver({ address: HOST, port, silent: true, directory });
   // Each request collects the acknowledgements of the events it caused, and is answered after.
   const requestEvents = new AsyncLocalStorage<Promise<void>[]>();
   const acks = new Map<number, () => void>();
@@ -71,10 +76,15 @@ async function serve({ port, directory }: { port: number; directory: string }): 
     await requestEvents.run(pending, next);
     await Promise.all(pending);
   };
-  server.middleware.unshift(answerAfterEvents, onlyLocalClients(port), conditionalWrites());
+  let listening = port;
+  server.middleware.unshift(
+    answerAfterEvents,
+    onlyLocalClients(() => listening),
+    conditionalWrites(),
+  );
   makePutsAtomic(server.store);
   try {
-    await server.run();
+    listening = await listen(server, port);
   } catch (error) {
     const { message, code } = error as NodeJS.ErrnoException;
     post({ failed: { message: String(message ?? error), code } });
@@ -98,9 +108,33 @@ async function serve({ port, directory }: { port: number; directory: string }): 
       parentPort?.close();
     });
   });
-  post({ ready: true });
+  post({ ready: listening });
 }
 
+/**
+ * s3rver's own `run()` leaves a failed listen (a port taken between choosing and binding) as an
+ * unhandled 'error' event that kills the thread; this binds with the error in hand, then hands
+ * the HTTP server to s3rver so its `close()` works. Resolves with the port bound.
+ */
+function listen(server: S3rver, port: number): Promise<number> {
+  // s3rver's listen() (untyped: Koa's) builds the server with its request and close handlers.
+  const s3rver = server as unknown as {
+    listen(port: number, host: string, onListening: () => void): HttpServer;
+    httpServer: HttpServer;
+  };
+  const http = s3rver.listen(port, HOST, () => {});
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.once('listening', () => {
+      http.off('error', reject);
+      s3rver.httpServer = http;
+      const address = http.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Starts the embedded S3 on `port` (0: any free port, the one to prefer: nothing can take it first). */
 export async function startS3Server(port: number, directory: string): Promise<S3Server> {
   const worker = startModuleWorker(import.meta.url, {
     workerData: { role: WORKER_ROLE, port, directory },
@@ -108,7 +142,7 @@ export async function startS3Server(port: number, directory: string): Promise<S3
   const listeners = new Set<(record: S3rverEventRecord) => void>();
   let closed: Promise<void> | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
+  const bound = await new Promise<number>((resolve, reject) => {
     const onError = (cause: Error) =>
       reject(new EmulatorStartError('s3rver', String(cause), { cause }));
     worker.once('error', onError);
@@ -123,7 +157,7 @@ export async function startS3Server(port: number, directory: string): Promise<S3
         worker.postMessage({ ack: message.id } satisfies ToWorker);
       } else if ('ready' in message) {
         worker.off('error', onError);
-        resolve();
+        resolve(message.ready);
       } else if ('failed' in message) {
         const cause = Object.assign(new Error(message.failed.message), {
           code: message.failed.code,
@@ -140,6 +174,7 @@ export async function startS3Server(port: number, directory: string): Promise<S3
   // Afterwards a crash of the emulator is loud: every request to it would fail.
   worker.on('error', (error) => console.error('feedpub: the embedded S3 stopped:', error));
   return {
+    port: bound,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

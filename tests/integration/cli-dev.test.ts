@@ -47,8 +47,6 @@ describe('feedpub dev', () => {
   let cli: ReturnType<typeof startCli>;
 
   beforeAll(async () => {
-    port = await freePort();
-    base = `http://127.0.0.1:${port}/`;
     writeFileSync(join(outside, 'npmrc'), 'token=never-publish-me');
     symlinkSync(join(outside, 'npmrc'), join(inbox, 'npmrc.txt'));
     execFileSync('mkfifo', [join(inbox, 'pipe.txt')]);
@@ -60,7 +58,7 @@ describe('feedpub dev', () => {
       '--inbox',
       inbox,
       '--port',
-      String(port),
+      '0',
       '--s3-port',
       '0',
     ]);
@@ -68,6 +66,9 @@ describe('feedpub dev', () => {
       async () => (cli.output().includes('Press Ctrl-C to stop.') ? true : undefined),
       'feedpub dev to start',
     );
+    // Port 0: the OS picks, so no other process can take the port between choosing and binding.
+    port = Number(/Site {8}http:\/\/127\.0\.0\.1:(\d+)\//.exec(cli.output())?.[1]);
+    base = `http://127.0.0.1:${port}/`;
   });
 
   afterAll(() => {

@@ -31,6 +31,19 @@ describe('embedded AWS start-up failures', () => {
     await expect(assertPortFree(s3Port, 's3rver')).resolves.toBeUndefined();
   });
 
+  it('names a taken S3 port (the thread that serves it does not die unheard) and starts no Java', async () => {
+    const s3Port = await freePort();
+    const blocker = await occupy(s3Port);
+    process.env.PATH = '/nonexistent';
+    try {
+      const start = startEmbeddedAws({ s3Port, handleSignals: false });
+      await expect(start).rejects.toBeInstanceOf(PortInUseError);
+      await expect(start).rejects.toThrow(`Port ${s3Port} (s3rver) is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('says Java is missing and how to install it, and closes s3rver again', async () => {
     const s3Port = await freePort();
     process.env.PATH = '/nonexistent';
