@@ -56,6 +56,14 @@ export function feedPath(feed: FeedLocation, format: FeedFormat): string {
   return `${feedDir(feed)}${FEED_FILE[format]}`;
 }
 
+/**
+ * One archive page of a feed (RFC 5005): `<feed dir>archive/<name>/<format file>`, its name
+ * `first` or `<YYYY-MM-DD>-<hash>` (see shared/publish/archive-pages.ts).
+ */
+export function archivePath(feed: FeedLocation, name: string, format: FeedFormat): string {
+  return `${feedDir(feed)}archive/${name}/${FEED_FILE[format]}`;
+}
+
 /** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
 export function isFeedPath(path: string): boolean {
   const match = /^(?:(?:tags|authors)\/[^/]+\/)?([^/]+)$/.exec(path);

@@ -1,9 +1,12 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
 import {
   addHubLinks,
+  addLinks,
+  archiveElements,
   cdata,
   ENCLOSURE,
   escapedAttr,
+  FEED_HISTORY,
   finishXml,
   TEXT_TITLE,
   text,
@@ -22,7 +25,8 @@ export const atom = {
   key: 'atom',
   render(view: FeedView): string {
     const feed = new Feed({
-      id: text(view.selfUrl.atom),
+      // One feed, one id: its archive pages carry the subscription document's.
+      id: text(view.feedId),
       title: text(view.title),
       description: text(view.description),
       link: view.homeUrl,
@@ -36,11 +40,21 @@ export const atom = {
     view.items.forEach((item, index) => {
       feed.addItem(atomItem(item, index, view.tagScheme));
     });
-    return addHubLinks(
-      finishAtom(feed.atom1(), view),
-      view.hubs,
-      /^( *)<link rel="self" [^>]*\/>$/m,
-      (href) => `<link rel="hub" href="${href}"/>`,
+    const self = /^( *)<link rel="self" [^>]*\/>$/m;
+    const archive = archiveElements(
+      {
+        current: view.archive.current?.atom,
+        older: view.archive.older?.atom,
+        newer: view.archive.newer?.atom,
+      },
+      (rel, href) => `<link rel="${rel}" type="application/atom+xml" href="${href}"/>`,
+    );
+    return addLinks(
+      addHubLinks(finishAtom(feed.atom1(), view), view.hubs, self, (href) => {
+        return `<link rel="hub" href="${href}"/>`;
+      }),
+      self,
+      archive,
     );
   },
 } as const;
@@ -83,7 +97,8 @@ function person(p: PersonView): FeedAuthor {
 function finishAtom(xml: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
   const at = view.deletedEntries.length > 0 ? ` xmlns:at="${TOMBSTONES}"` : '';
-  const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${lang}>`), {
+  const fh = view.archive.current ? ` xmlns:fh="${FEED_HISTORY}"` : '';
+  const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${fh}${lang}>`), {
     enclosureType: (index) => view.items[index]?.image?.type,
   });
   if (!at) return finished;

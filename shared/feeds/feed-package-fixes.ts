@@ -63,12 +63,43 @@ export function addHubLinks(
   selfLink: RegExp,
   linkOf: (href: string) => string,
 ): string {
-  if (hubs.length === 0) return xml;
-  return xml.replace(selfLink, (self, indent: string) =>
-    [self, ...hubs.map((hub) => `${indent}${linkOf(rawAttr(hub).replaceAll('"', '&quot;'))}`)].join(
-      '\n',
-    ),
+  return addLinks(
+    xml,
+    selfLink,
+    hubs.map((hub) => linkOf(rawAttr(hub).replaceAll('"', '&quot;'))),
   );
+}
+
+/** Elements (already escaped) written right after the feed's self link, on lines of their own. */
+export function addLinks(xml: string, selfLink: RegExp, elements: readonly string[]): string {
+  if (elements.length === 0) return xml;
+  return xml.replace(selfLink, (self, indent: string) =>
+    [self, ...elements.map((element) => `${indent}${element}`)].join('\n'),
+  );
+}
+
+/** RFC 5005's namespace, for `fh:archive` on archive pages. */
+export const FEED_HISTORY = 'http://purl.org/syndication/history/1.0';
+
+/**
+ * A document's RFC 5005 links (`current`, `prev-archive`, `next-archive`) as `element(rel, href)`
+ * writes them, href attribute-escaped; then `fh:archive` on an archive page.
+ */
+export function archiveElements(
+  archive: { current?: string; older?: string; newer?: string },
+  element: (rel: string, href: string) => string,
+): string[] {
+  const links: [string, string | undefined][] = [
+    ['current', archive.current],
+    ['prev-archive', archive.older],
+    ['next-archive', archive.newer],
+  ];
+  return [
+    ...links.flatMap(([rel, href]) =>
+      href ? [element(rel, rawAttr(href).replaceAll('"', '&quot;'))] : [],
+    ),
+    ...(archive.current ? ['<fh:archive/>'] : []),
+  ];
 }
 
 /** How the Atom markers are finished (see `finishXml`). */

@@ -12,7 +12,15 @@ import {
   type PersonView,
   summaryContent,
 } from './item-view.ts';
-import { articlePageUrl, feedUrl, httpUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
+import {
+  archiveUrl,
+  articlePageUrl,
+  feedUrl,
+  httpUrl,
+  languageTag,
+  siteIconUrl,
+  tagsPageUrl,
+} from './urls.ts';
 import { oneLine } from './xml-safe.ts';
 
 export interface FeedInput {
@@ -25,6 +33,23 @@ export interface FeedInput {
    * first: Atom carries an RFC 6721 `at:deleted-entry` for each.
    */
   withdrawn?: readonly Article[];
+  /**
+   * Where this document sits in the feed's RFC 5005 chain, by archive page name: `page` (this
+   * document is that archive page; absent: the subscription document), `older` (the next older
+   * page) and `newer` (the next newer one; absent on the newest, whose next is the
+   * subscription document).
+   */
+  archive?: { page?: string; older?: string; newer?: string };
+}
+
+/** A document's RFC 5005 links, each in the three formats. */
+export interface ArchiveView {
+  /** This document is an archive page (`fh:archive`); its `current` is the subscription one. */
+  current?: Record<FeedFormat, string>;
+  /** `prev-archive`: the next older archive page. */
+  older?: Record<FeedFormat, string>;
+  /** `next-archive`: the next newer archive page. */
+  newer?: Record<FeedFormat, string>;
 }
 
 /** One RFC 6721 deleted entry: the withdrawn item's id, when, and the editor's note. */
@@ -56,11 +81,20 @@ export interface FeedView {
   icon?: string;
   items: ItemView[];
   deletedEntries: DeletedEntryView[];
+  archive: ArchiveView;
+  /** The subscription document's Atom URL: the feed's id in all its documents. */
+  feedId: string;
 }
 
 export const GENERATOR = 'feedpub';
 
-export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInput): FeedView {
+export function buildFeedView({
+  feed,
+  site,
+  articles,
+  withdrawn = [],
+  archive = {},
+}: FeedInput): FeedView {
   const items = uniqueById(articles.map((article) => feedItem(article, site)));
   const listed = new Set(items.map((item) => item.id));
   // An id the feed lists is not also announced as deleted (a story withdrawn and then
@@ -71,13 +105,24 @@ export function buildFeedView({ feed, site, articles, withdrawn = [] }: FeedInpu
   const homeUrl = httpUrl(site.url) ?? site.url;
   const icon = siteIconUrl(site);
   const language = languageTag(site.language);
+  const inFormats = (url: (format: FeedFormat) => string) =>
+    Object.fromEntries(FEED_FORMATS.map((format) => [format, url(format)])) as Record<
+      FeedFormat,
+      string
+    >;
+  const subscription = inFormats((format) => feedUrl(homeUrl, feed, format));
+  const page = (name: string) => inFormats((format) => archiveUrl(homeUrl, feed, name, format));
   return {
     title: feedTitle(site, feed),
     description: feedDescription(site, feed),
     homeUrl,
-    selfUrl: Object.fromEntries(
-      FEED_FORMATS.map((format) => [format, feedUrl(homeUrl, feed, format)]),
-    ) as Record<FeedFormat, string>,
+    selfUrl: archive.page ? page(archive.page) : subscription,
+    feedId: subscription.atom,
+    archive: {
+      ...(archive.page ? { current: subscription } : {}),
+      ...(archive.older ? { older: page(archive.older) } : {}),
+      ...(archive.newer ? { newer: page(archive.newer) } : {}),
+    },
     hubs: site.hubs ?? [],
     ...(language ? { language } : {}),
     updated: latest(items.map((item) => item.updated)),

@@ -12,7 +12,9 @@ export const jsonFeed = {
       version: 'https://jsonfeed.org/version/1.1',
       title: view.title,
       home_page_url: view.homeUrl,
-      feed_url: view.selfUrl.json,
+      // The feed's identity, on its archive pages too; next_url leads to the older entries.
+      feed_url: view.archive.current?.json ?? view.selfUrl.json,
+      ...(view.archive.older ? { next_url: view.archive.older.json } : {}),
       ...(view.hubs.length > 0 ? { hubs: view.hubs.map((url) => ({ type: 'WebSub', url })) } : {}),
       description: view.description,
       ...(view.language ? { language: view.language } : {}),

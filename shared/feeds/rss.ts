@@ -1,5 +1,15 @@
 import { Feed, type Item } from 'feed';
-import { addHubLinks, cdata, finishXml, rawAttr, text, textInCdata } from './feed-package-fixes.ts';
+import {
+  addHubLinks,
+  addLinks,
+  archiveElements,
+  cdata,
+  FEED_HISTORY,
+  finishXml,
+  rawAttr,
+  text,
+  textInCdata,
+} from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
@@ -27,11 +37,26 @@ export const rss = {
       ? (xml: string) =>
           xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_RSS}"`)
       : (xml: string) => xml;
-    return addHubLinks(
-      media(finishXml(feed.rss2())),
-      view.hubs,
-      /^( *)<atom:link [^>]*rel="self"[^>]*\/>$/m,
-      (href) => `<atom:link href="${href}" rel="hub"/>`,
+    const history = view.archive.current
+      ? (xml: string) =>
+          xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FEED_HISTORY}"`)
+      : (xml: string) => xml;
+    const self = /^( *)<atom:link [^>]*rel="self"[^>]*\/>$/m;
+    // RFC 5005 Appendix B: the same links as atom:link, and fh:archive, in the channel.
+    const archive = archiveElements(
+      {
+        current: view.archive.current?.rss,
+        older: view.archive.older?.rss,
+        newer: view.archive.newer?.rss,
+      },
+      (rel, href) => `<atom:link href="${href}" rel="${rel}" type="application/rss+xml"/>`,
+    );
+    return addLinks(
+      addHubLinks(history(media(finishXml(feed.rss2()))), view.hubs, self, (href) => {
+        return `<atom:link href="${href}" rel="hub"/>`;
+      }),
+      self,
+      archive,
     );
   },
 } as const;

@@ -1,5 +1,6 @@
 import type { FeedRef } from '../articles/article.ts';
 import {
+  archivePath,
   articlePath,
   type FeedFormat,
   feedPath,
@@ -27,6 +28,16 @@ export function siteIconUrl(site: { url: string; icon?: string }): string | unde
 
 export function feedUrl(siteUrl: string, feed: FeedRef, format: FeedFormat): string {
   return siteUrlOf(siteUrl, xmlSafe(feedPath(feed, format)));
+}
+
+/** An archive page of a feed (RFC 5005), by its name. */
+export function archiveUrl(
+  siteUrl: string,
+  feed: FeedRef,
+  name: string,
+  format: FeedFormat,
+): string {
+  return siteUrlOf(siteUrl, xmlSafe(archivePath(feed, name, format)));
 }
 
 /** The page every feed item links to, on this site. */

@@ -36,6 +36,21 @@ export interface EntryRef {
   rev: number;
 }
 
+/** An entry with its place in the feed: its sort key, `<published ISO>#<id>`. */
+export interface KeyedEntry extends EntryRef {
+  sortKey: string;
+}
+
+/**
+ * Where a walk through a feed starts and which way it goes: `newest first` from the newest
+ * entry, or below `bound`; `oldest first` from the oldest, or above `bound`. `inclusive` takes
+ * an entry at the bound itself too.
+ */
+export interface WalkStart {
+  order: 'newest first' | 'oldest first';
+  bound?: { key: string; inclusive: boolean };
+}
+
 /** The table as publish reads it: bounded reads only, never a Scan. */
 export interface FeedReader {
   getFeedMeta(feed: string): Promise<FeedMeta | undefined>;
@@ -60,6 +75,12 @@ export interface FeedReader {
   entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]>;
   /** The newest `limit` entries whose sort keys are at or after `since`, newest first. */
   entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]>;
+  /**
+   * A feed's entries in order from `start`, read as the caller goes: one Query per write shard
+   * for each few entries taken, so a walk that stops after 60 entries reads about that many,
+   * whatever the feed holds (the archive pages' boundaries are found this way).
+   */
+  walkEntries(feed: string, start: WalkStart): AsyncIterable<KeyedEntry>;
   /** Every day sitemap publish keeps (one Query of one partition, every page). */
   listSitemapDays(): Promise<SitemapDay[]>;
   /** One BatchGet (per 100 ids), in the order given. */

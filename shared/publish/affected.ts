@@ -5,12 +5,21 @@ import {
   feedsOf,
   isWithdrawnPublic,
 } from '../articles/article.ts';
+import { entrySortKey } from '../articles/stored.ts';
 import { sitemapDayOf } from '../feeds/sitemaps.ts';
 import type { ArticleChange } from '../ports/feed-reader.ts';
 
 /** What one batch of changes makes stale: each feed and page at most once. */
 export interface Affected {
-  feeds: Map<string, { feed: FeedRef; causes: string[] }>;
+  /**
+   * Each feed, with the sort keys of the entries the batch added, changed or removed in it
+   * (their archive pages may have changed), whether it removed or moved any, and how many
+   * entries it added or moved (each pushes at most one out of the subscription document).
+   */
+  feeds: Map<
+    string,
+    { feed: FeedRef; causes: string[]; changed: string[]; removed: boolean; added: number }
+  >;
   pages: Map<string, { id: string; causes: string[] }>;
   /** Day sitemaps (`YYYY-MM-DD`) whose stories changed. */
   days: Map<string, { day: string; causes: string[] }>;
@@ -22,6 +31,13 @@ export interface Affected {
 function visibleFeeds(article: Article | undefined): FeedRef[] {
   if (!article) return [];
   return article.status === 'live' || isWithdrawnPublic(article) ? feedsOf(article) : [];
+}
+
+/** The sort key of an article's entry in each feed it is listed in (live only). */
+function liveEntries(article: Article | undefined): Map<string, string> {
+  if (article?.status !== 'live') return new Map();
+  const sortKey = entrySortKey(article);
+  return new Map(feedsOf(article).map((feed) => [feedKey(feed), sortKey]));
 }
 
 /** Coalesces a batch: 500 changes to one feed make one feed to render. */
@@ -43,9 +59,21 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
       const key = feedKey(feed);
       if (!feeds.has(key)) feeds.set(key, feed);
     }
+    const before = liveEntries(change.before);
+    const after = liveEntries(change.after);
     for (const [key, feed] of feeds) {
-      const entry = affected.feeds.get(key) ?? { feed, causes: [] };
+      const entry = affected.feeds.get(key) ?? {
+        feed,
+        causes: [],
+        changed: [],
+        removed: false,
+        added: 0,
+      };
       entry.causes.push(recordId);
+      const [was, is] = [before.get(key), after.get(key)];
+      for (const sortKey of [was, is]) if (sortKey !== undefined) entry.changed.push(sortKey);
+      if (was !== undefined && was !== is) entry.removed = true;
+      if (is !== undefined && was !== is) entry.added += 1;
       affected.feeds.set(key, entry);
     }
     for (const id of new Set([change.before?.id, change.after?.id])) {

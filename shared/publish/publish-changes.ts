@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { feedKey } from '../articles/article.ts';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
-import { affectedBy } from './affected.ts';
+import { type Affected, affectedBy } from './affected.ts';
+import { archivePagesAffected } from './archive-pages.ts';
 import {
+  archivePageUnit,
   articleCache,
   daySitemapUnit,
   labelFeedUnit,
@@ -86,8 +89,10 @@ export async function publishChanges(
     unitDeps,
     pages.map((p) => p.id),
   );
+  const archives = await archiveUnits([...affected.feeds.values()], deps, unitDeps);
   const phases: RenderUnit[][] = [
     pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })),
+    archives.units,
     [
       siteFeedUnit(affected.siteCauses, unitDeps),
       ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
@@ -98,8 +103,46 @@ export async function publishChanges(
     [listingsUnit(affected.siteCauses, unitDeps)],
   ];
   const failed = await renderPhases(phases, deps, result);
+  for (const { unit, error, causes } of archives.failures) {
+    result.failures.push({ unit, error });
+    for (const cause of causes) failed.add(cause);
+  }
   result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => failed.has(id));
   return result;
+}
+
+type AffectedFeed = Affected['feeds'] extends Map<string, infer F> ? F : never;
+
+/**
+ * The archive pages (RFC 5005) the batch may have changed, feed by feed, found by reading the
+ * table after the batch's changes were committed (archivePagesAffected); each is then rendered
+ * like any unit, from a later read. A feed whose pages could not be found fails its records.
+ */
+async function archiveUnits(
+  feeds: AffectedFeed[],
+  deps: PublishDeps,
+  unitDeps: ReturnType<typeof unitDepsOf>,
+) {
+  const units: RenderUnit[] = [];
+  const failures: { unit: string; error: unknown; causes: string[] }[] = [];
+  await eachLimited(feeds, deps.concurrency ?? 16, async (affected) => {
+    const { feed, causes, changed, removed, added } = affected;
+    const key = feedKey(feed);
+    try {
+      const starts = await archivePagesAffected(
+        deps.feeds,
+        key,
+        deps.config.itemLimit,
+        changed,
+        removed,
+        added,
+      );
+      for (const start of starts) units.push(archivePageUnit(feed, start, causes, unitDeps));
+    } catch (error) {
+      failures.push({ unit: `archive ${key}`, error, causes });
+    }
+  });
+  return { units, failures };
 }
 
 /** What every unit of one run reads and renders with (one article cache per run). */

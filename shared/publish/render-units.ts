@@ -4,10 +4,12 @@ import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../config/site.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import { CACHE_CONTROL } from '../contract/edge.ts';
 import {
+  archivePath,
   articlePath,
   CONTENT_TYPE,
   daySitemapPath,
   FEED_FORMATS,
+  type FeedFormat,
   feedPath,
   INDEX_PATH,
   NEWS_SITEMAP_PATH,
@@ -20,6 +22,7 @@ import {
 } from '../contract/site-layout.ts';
 import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
+import type { FeedInput } from '../feeds/feed-view.ts';
 import { renderIndex } from '../feeds/index-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
@@ -37,6 +40,7 @@ import { articlePageUrl } from '../feeds/urls.ts';
 import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
+import { archivePageName, newestArchivePage, readArchivePage } from './archive-pages.ts';
 import type { Renderer } from './renderer.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
@@ -145,21 +149,73 @@ function unitName(kind: string, key: string): string {
   return Buffer.byteLength(name) <= 512 ? name : `${kind} #${sha256(key)}`;
 }
 
+/** A subscription document's `prev-archive`: its newest archive page, if it has one. */
+async function archiveOf(deps: UnitDeps, feed: FeedRef): Promise<FeedInput['archive']> {
+  const newest = await newestArchivePage(deps.feeds, feedKey(feed), deps.config.itemLimit);
+  return newest === undefined ? {} : { older: archivePageName(newest) };
+}
+
 async function feedFiles(
   feed: FeedRef,
   { config, renderer }: Pick<UnitDeps, 'config' | 'renderer'>,
   articles: Article[],
   withdrawn: Article[],
+  archive: FeedInput['archive'] = {},
 ): Promise<SiteFile[]> {
   const rendered = await renderer.feed({
     feed,
     site: config,
     articles,
     ...(withdrawn.length > 0 ? { withdrawn } : {}),
+    archive,
   });
+  const page = archive?.page;
+  const path = (format: FeedFormat) =>
+    page ? archivePath(feed, page, format) : feedPath(feed, format);
+  // The newest archive page still grows with every story the subscription pushes out.
+  const cache = page && archive?.newer ? CACHE_CONTROL.archive : CACHE_CONTROL.feed;
   return FEED_FORMATS.map((format) =>
-    file(feedPath(feed, format), rendered[format], CONTENT_TYPE[format], CACHE_CONTROL.feed),
+    file(path(format), rendered[format], CONTENT_TYPE[format], cache),
   );
+}
+
+/**
+ * One archive page of a feed (RFC 5005), by the sort key of its first entry (FIRST_PAGE: the
+ * oldest page), in three formats: its entries, `current`, `prev-archive` and `next-archive`,
+ * read from the table as it is now. A page that no longer exists (its first story withdrawn
+ * or back in the subscription document) loses its files.
+ */
+export function archivePageUnit(
+  feed: FeedRef,
+  start: string,
+  causes: string[],
+  deps: UnitDeps,
+): RenderUnit {
+  const key = feedKey(feed);
+  const name = archivePageName(start);
+  return {
+    name: unitName('archive', `${key} ${name}`),
+    causes,
+    order: 'ledger',
+    render: async (ticket) => {
+      const [page, meta] = await Promise.all([
+        readArchivePage(deps.feeds, key, start, deps.config.itemLimit),
+        feed.kind === 'all' ? undefined : deps.feeds.getFeedMeta(key),
+      ]);
+      if (!page) {
+        const remove = FEED_FORMATS.map((format) => archivePath(feed, name, format));
+        return { stamp: ticket, files: { put: [], remove } };
+      }
+      const articles = await articlesOf(deps, [...page.entries].reverse());
+      const archive = {
+        page: name,
+        ...(page.older !== undefined ? { older: archivePageName(page.older) } : {}),
+        ...(page.newer !== undefined ? { newer: archivePageName(page.newer) } : {}),
+      };
+      const put = await feedFiles(meta?.feed ?? feed, deps, articles, [], archive);
+      return { stamp: ticket, files: { put, remove: [] } };
+    },
+  };
 }
 
 /**
@@ -174,10 +230,11 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [{ entries, total }, meta, withdrawn] = await Promise.all([
+      const [{ entries, total }, meta, withdrawn, archive] = await Promise.all([
         feeds.feedPage(key, config.itemLimit),
         feeds.getFeedMeta(key),
         withdrawnOf(deps, feed),
+        archiveOf(deps, feed),
       ]);
       // A feed whose last story was withdrawn stays (unlisted, its meta `announcing`) while it
       // tells readers so; the site's periodic render drops it when that is over.
@@ -200,7 +257,8 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
       const named = meta?.feed ?? feed;
       if (entries.length > 0 && meta?.count !== total)
         await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
-      const put = await feedFiles(named, deps, await articlesOf(deps, entries), withdrawn);
+      const articles = await articlesOf(deps, entries);
+      const put = await feedFiles(named, deps, articles, withdrawn, archive);
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -215,11 +273,13 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [entries, withdrawn] = await Promise.all([
+      const [entries, withdrawn, archive] = await Promise.all([
         feeds.latestEntries(feedKey(site), config.itemLimit),
         withdrawnOf(deps, site),
+        archiveOf(deps, site),
       ]);
-      const put = await feedFiles(site, deps, await articlesOf(deps, entries), withdrawn);
+      const articles = await articlesOf(deps, entries);
+      const put = await feedFiles(site, deps, articles, withdrawn, archive);
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };

@@ -11,12 +11,20 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
+import { byBytes } from '../contract/sort-key-order.ts';
 import { entryShard, keys, SHARD_NUMBERS } from '../contract/table.ts';
 import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
-import type { EntryRef, FeedMeta, FeedReader, Headline, SitemapDay } from '../ports/feed-reader.ts';
+import type {
+  EntryRef,
+  FeedMeta,
+  FeedReader,
+  Headline,
+  KeyedEntry,
+  SitemapDay,
+  WalkStart,
+} from '../ports/feed-reader.ts';
 import { transactionItems } from './article-transaction.ts';
-import { byBytes } from './sort-key-order.ts';
 import {
   HEADLINE_FIELDS,
   itemToArticle,
@@ -27,6 +35,8 @@ import {
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
+/** Items a walk reads from one shard at a time (walkEntries). */
+export const WALK_CHUNK = 16;
 
 type Order = 'newest first' | 'oldest first';
 
@@ -38,7 +48,13 @@ type Order = 'newest first' | 'oldest first';
  * A Query's condition on the sort key: up to a key, from a key on, or a prefix; none (or an
  * empty bound, which DynamoDB refuses to compare with) reads the whole partition.
  */
-type SortKeyRange = { upTo: string } | { from: string } | { prefix: string } | undefined;
+type SortKeyRange =
+  | { upTo: string }
+  | { from: string }
+  | { prefix: string }
+  | { below: string }
+  | { above: string }
+  | undefined;
 
 function keyCondition(pk: string, range: SortKeyRange) {
   const [clause, name, bound] =
@@ -48,7 +64,11 @@ function keyCondition(pk: string, range: SortKeyRange) {
         ? ['sk <= :upTo', ':upTo', range.upTo]
         : 'from' in range
           ? ['sk >= :since', ':since', range.from]
-          : ['begins_with(sk, :prefix)', ':prefix', range.prefix];
+          : 'below' in range
+            ? ['sk < :below', ':below', range.below]
+            : 'above' in range
+              ? ['sk > :above', ':above', range.above]
+              : ['begins_with(sk, :prefix)', ':prefix', range.prefix];
   const bounded = clause !== undefined && name !== undefined && bound !== '';
   return {
     KeyConditionExpression: bounded ? `pk = :pk AND ${clause}` : 'pk = :pk',
@@ -242,7 +262,13 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   /** The first `limit` items of one partition (within `range`): one Query. */
-  private async firstOf(pk: string, limit: number, order: Order, range?: SortKeyRange) {
+  private async firstOf(
+    pk: string,
+    limit: number,
+    order: Order,
+    range?: SortKeyRange,
+    after?: Record<string, AttributeValue>,
+  ) {
     const out = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -250,10 +276,57 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
         ScanIndexForward: order === 'oldest first',
         ConsistentRead: true,
         Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
     const items = (out.Items ?? []).map((item) => unmarshall(item));
-    return { pk, items, full: out.LastEvaluatedKey !== undefined };
+    return { pk, items, full: out.LastEvaluatedKey !== undefined, next: out.LastEvaluatedKey };
+  }
+
+  /**
+   * A merge of the write shards' Queries, read lazily: each shard is read WALK_CHUNK items at a
+   * time, and again only when the merge has used up what it read and the shard holds more.
+   */
+  async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
+    const range: SortKeyRange =
+      bound === undefined
+        ? undefined
+        : order === 'newest first'
+          ? bound.inclusive
+            ? { upTo: bound.key }
+            : { below: bound.key }
+          : bound.inclusive
+            ? { from: bound.key }
+            : { above: bound.key };
+    const shards = SHARD_NUMBERS.map((shard) => ({
+      pk: keys.feedEntry(feed, shard, '').pk,
+      items: [] as Record<string, unknown>[],
+      next: undefined as Record<string, AttributeValue> | undefined,
+      started: false,
+    }));
+    const sign = order === 'oldest first' ? 1 : -1;
+    for (;;) {
+      await Promise.all(
+        shards
+          .filter((s) => s.items.length === 0 && (!s.started || s.next))
+          .map(async (s) => {
+            const read = await this.firstOf(s.pk, WALK_CHUNK, order, range, s.next);
+            s.items.push(...read.items);
+            s.next = read.next;
+            s.started = true;
+          }),
+      );
+      let head: (typeof shards)[number] | undefined;
+      for (const s of shards) {
+        const first = s.items[0];
+        if (!first) continue;
+        const best = head?.items[0];
+        if (!best || sign * byBytes(String(first.sk), String(best.sk)) < 0) head = s;
+      }
+      const item = head?.items.shift();
+      if (!item) return;
+      yield { ...entryRefOf(item), sortKey: String(item.sk) };
+    }
   }
 
   /** Every page of one partition's Query (within `range`), strongly consistent. */

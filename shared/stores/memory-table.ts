@@ -1,5 +1,6 @@
 import { feedKey } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
+import { byBytes } from '../contract/sort-key-order.ts';
 import {
   type ArticleStore,
   type SourceRecord,
@@ -12,11 +13,12 @@ import type {
   FeedMeta,
   FeedReader,
   Headline,
+  KeyedEntry,
   SitemapDay,
+  WalkStart,
 } from '../ports/feed-reader.ts';
 import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
 import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
-import { byBytes } from './sort-key-order.ts';
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
 export type { TableChange, TableSnapshot } from './memory-table-state.ts';
@@ -167,6 +169,22 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
       .sort((a, b) => byBytes(b, a))
       .slice(0, limit)
       .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+  }
+
+  async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
+    await this.before({ kind: 'read', read: 'walkEntries' });
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    const sign = order === 'oldest first' ? 1 : -1;
+    const inRange = (sortKey: string) => {
+      if (!bound) return true;
+      const side = sign * byBytes(sortKey, bound.key);
+      return side > 0 || (bound.inclusive && side === 0);
+    };
+    const sortKeys = [...entries.keys()].filter(inRange).sort((a, b) => sign * byBytes(a, b));
+    for (const sortKey of sortKeys) {
+      const entry = entries.get(sortKey);
+      if (entry) yield { ...copy(entry), sortKey };
+    }
   }
 
   async listSitemapDays(): Promise<SitemapDay[]> {

@@ -70,6 +70,54 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       );
     });
 
+    it('walks a feed either way from any entry, across all its partitions, reading as it goes', async () => {
+      const table = await makeTable();
+      // More than a walk reads from one partition at a time, so partitions are read again.
+      const ids = Array.from({ length: 200 }, (_, i) => `walk-${String(i).padStart(3, '0')}`);
+      for (const [i, id] of ids.entries())
+        await saveArticle(table, testArticle(id, { published: at(1 + (i % 28)) }));
+      const all = async (start: Parameters<FeedReader['walkEntries']>[1], take = 1000) => {
+        const seen: { id: string; sortKey: string }[] = [];
+        for await (const entry of table.walkEntries('all', start)) {
+          seen.push({ id: entry.id, sortKey: entry.sortKey });
+          if (seen.length === take) break;
+        }
+        return seen;
+      };
+      const oldestFirst = ids
+        .map((id, i) => ({ id, sortKey: `${at(1 + (i % 28))}#${id}` }))
+        .sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
+      const newestFirst = [...oldestFirst].reverse();
+      expect(await all({ order: 'oldest first' })).toEqual(oldestFirst);
+      expect(await all({ order: 'newest first' })).toEqual(newestFirst);
+      expect(await all({ order: 'newest first' }, 5)).toEqual(newestFirst.slice(0, 5));
+
+      const middle = oldestFirst[100]?.sortKey as string;
+      const bound = (inclusive: boolean) => ({ key: middle, inclusive });
+      expect(await all({ order: 'oldest first', bound: bound(true) })).toEqual(
+        oldestFirst.slice(100),
+      );
+      expect(await all({ order: 'oldest first', bound: bound(false) })).toEqual(
+        oldestFirst.slice(101),
+      );
+      expect(await all({ order: 'newest first', bound: bound(true) })).toEqual(
+        newestFirst.slice(99),
+      );
+      expect(await all({ order: 'newest first', bound: bound(false) }, 3)).toEqual(
+        newestFirst.slice(100, 103),
+      );
+      // A bound between entries, and walks of a feed that has none.
+      expect(await all({ order: 'oldest first', bound: { key: at(28), inclusive: true } })).toEqual(
+        oldestFirst.filter((e) => e.sortKey > at(28)),
+      );
+      expect(
+        await table
+          .walkEntries('tag/none', { order: 'newest first' })
+          [Symbol.asyncIterator]()
+          .next(),
+      ).toEqual({ done: true, value: undefined });
+    });
+
     it('counts the articles of a feed with its newest page, and an ingest writes no shared feed item', async () => {
       const table = await makeTable();
       for (let i = 0; i < 23; i++)

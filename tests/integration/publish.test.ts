@@ -4,6 +4,7 @@ import { WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { SiteBucket } from '../../shared/ports/site-bucket.ts';
 import { publishChanges } from '../../shared/publish/publish-changes.ts';
 import { articleChanges } from '../../shared/stores/article-stream.ts';
+import { WALK_CHUNK } from '../../shared/stores/article-table.ts';
 import { sqsEvent } from '../support/harness.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { publishHarness } from '../support/publish-harness.ts';
@@ -80,7 +81,11 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     ];
     expect(puts.filter((k) => /sitemap|robots/.test(k)).sort()).toEqual(discovery);
     expect(new Set(puts).size).toBe(puts.length);
-    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4 + discovery.length);
+    // Older stories go to archive pages (RFC 5005), three formats each, each page once.
+    const archived = puts.filter((k) => /(^|\/)archive\//.test(k));
+    const archivePages = archived.length / 3;
+    expect(archived.filter((k) => k.endsWith('/atom.xml'))).toHaveLength(archivePages);
+    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4 + discovery.length + archived.length);
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
     // Per feed: one Query per write shard for its newest entries (the site feed's twice: for
@@ -100,7 +105,13 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const keyValue = (c: (typeof queries)[number], name: string) =>
       (c.input.ExpressionAttributeValues as Record<string, { S?: string }>)[name]?.S;
     const siteFeedShards = Array.from({ length: WRITE_SHARDS }, (_, s) => `FEED#all#${s}`);
-    const feedQueries = queries.filter((c) => pkOf(c).startsWith('FEED#'));
+    const walks = queries.filter((c) => c.input.Limit === WALK_CHUNK);
+    // The archive's walks (FeedReader.walkEntries): a few entries of each write shard at a
+    // time. Per feed, one walk finds the pages the batch changed and one the subscription
+    // document's prev-archive; per archive page, up to three (from the top; from its start and
+    // below it when deep); each walk of one or two rounds of the shards here.
+    expect(walks.length).toBeLessThanOrEqual(WRITE_SHARDS * 2 * (2 * feeds + 3 * archivePages));
+    const feedQueries = queries.filter((c) => pkOf(c).startsWith('FEED#') && !walks.includes(c));
     const goneQueries = feedQueries.filter((c) => pkOf(c).startsWith('FEED#gone:'));
     const dayQueries = feedQueries.filter(
       (c) => c.input.KeyConditionExpression === 'pk = :pk AND begins_with(sk, :prefix)',
@@ -144,7 +155,9 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     const dayLists = queries.filter((c) => pkOf(c) === 'SITEMAP');
     expect(dayLists).toHaveLength(1);
     // Nothing else is queried.
-    expect(queries).toHaveLength(feedQueries.length + metaLists.length + dayLists.length);
+    expect(queries).toHaveLength(
+      feedQueries.length + metaLists.length + dayLists.length + walks.length,
+    );
     type BatchGet = Record<
       string,
       { Keys: { pk: { S: string } }[]; ExpressionAttributeNames?: Record<string, string> }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byBytes } from '../../../shared/stores/sort-key-order.ts';
+import { byBytes } from '../../../shared/contract/sort-key-order.ts';
 
 describe('byBytes: sort keys in the order DynamoDB keeps them (UTF-8 bytes)', () => {
   it('agrees with a byte comparison of the UTF-8 encodings, surrogate pairs included', () => {

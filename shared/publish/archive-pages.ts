@@ -1,0 +1,314 @@
+import { sha256 } from '../contract/content-hash.ts';
+import { byBytes } from '../contract/sort-key-order.ts';
+import type { FeedReader, KeyedEntry } from '../ports/feed-reader.ts';
+
+/**
+ * A feed's archive (RFC 5005): every entry older than the subscription document's newest
+ * `itemLimit` lies in exactly one archive page, and the pages form a chain from the newest to
+ * the oldest.
+ *
+ * Pages are cut by content, not by count: an entry whose id hashes to 0 modulo
+ * ARCHIVE_PAGE_MEAN starts a page (the oldest page, `first`, starts at the feed's beginning).
+ * So a page's entries depend only on the entries themselves, never on the order they arrived
+ * in or on how many came before:
+ *
+ * - a new story pushes the subscription's oldest entry into the newest page, and rewrites only
+ *   that page (plus, once a page every ~50 stories, the one before it, to link the new one);
+ * - a story published with an old date, withdrawn or moved changes only the page it lies in
+ *   (and, if it starts a page, the pages on either side);
+ * - pages hold ARCHIVE_PAGE_MEAN entries on average however the archive was built (a bulk
+ *   import in any order included), and a full page never changes again on its own.
+ *
+ * Everything here is read through FeedReader.walkEntries, as far as needed and no further.
+ */
+
+/** Entries an archive page holds on average. */
+export const ARCHIVE_PAGE_MEAN = 50;
+
+/** The start of the oldest archive page (before the first entry that starts one). */
+export const FIRST_PAGE = '';
+
+/** Whether the entry of article `id` starts an archive page (in every feed it is in). */
+export function startsArchivePage(id: string): boolean {
+  return Number.parseInt(sha256(id).slice(0, 8), 16) % ARCHIVE_PAGE_MEAN === 0;
+}
+
+/** The id part of a sort key (`<published ISO>#<id>`). */
+const idOf = (sortKey: string) => sortKey.slice(sortKey.indexOf('#') + 1);
+
+/**
+ * An archive page's name in its URL: `first`, or the day its first story was published and a
+ * hash of its sort key (`2026-11-03-1f2e3d4c5b`): readable, and fixed for the page's life.
+ */
+export function archivePageName(start: string): string {
+  return start === FIRST_PAGE ? 'first' : `${start.slice(0, 10)}-${sha256(start).slice(0, 10)}`;
+}
+
+export interface ArchivePage {
+  start: string;
+  /** Oldest first. */
+  entries: KeyedEntry[];
+  /** The next older page's start (`prev-archive`); none for the oldest. */
+  older?: string;
+  /** The next newer page's start (`next-archive`); none for the newest. */
+  newer?: string;
+}
+
+/**
+ * The subscription document's oldest entry's sort key: entries below it are archived. None
+ * when the feed holds no more than `limit` entries (it has no archive).
+ */
+export async function archiveFrontier(
+  feeds: FeedReader,
+  feed: string,
+  limit: number,
+): Promise<string | undefined> {
+  let seen = 0;
+  let oldest: string | undefined;
+  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+    seen += 1;
+    if (seen === limit) oldest = entry.sortKey;
+    if (seen > limit) return oldest;
+  }
+  return undefined;
+}
+
+/** The newest archive page's start (the subscription's `prev-archive`); none without one. */
+export async function newestArchivePage(
+  feeds: FeedReader,
+  feed: string,
+  limit: number,
+): Promise<string | undefined> {
+  let seen = 0;
+  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+    seen += 1;
+    if (seen > limit && startsArchivePage(entry.id)) return entry.sortKey;
+  }
+  return seen > limit ? FIRST_PAGE : undefined;
+}
+
+/**
+ * The start of the page holding `key` (at or below it, or only below with `inclusive` false):
+ * the nearest entry that starts a page, else the first page if any entry lies below; none when
+ * no entry does.
+ */
+async function startAtOrBelow(
+  feeds: FeedReader,
+  feed: string,
+  key: string,
+  inclusive: boolean,
+): Promise<string | undefined> {
+  let any = false;
+  const walk = feeds.walkEntries(feed, { order: 'newest first', bound: { key, inclusive } });
+  for await (const entry of walk) {
+    if (startsArchivePage(entry.id)) return entry.sortKey;
+    any = true;
+  }
+  return any ? FIRST_PAGE : undefined;
+}
+
+/** The next page's start above `key`, below the frontier; none when the page is the newest. */
+async function startAbove(
+  feeds: FeedReader,
+  feed: string,
+  key: string,
+  frontier: string,
+): Promise<string | undefined> {
+  const walk = feeds.walkEntries(feed, {
+    order: 'oldest first',
+    ...(key === FIRST_PAGE ? {} : { bound: { key, inclusive: false } }),
+  });
+  for await (const entry of walk) {
+    if (byBytes(entry.sortKey, frontier) >= 0) return undefined;
+    if (startsArchivePage(entry.id)) return entry.sortKey;
+  }
+  return undefined;
+}
+
+/**
+ * How far past the frontier a page is looked for from the top, in entries, before it is read
+ * from its own start instead: the newest pages (every new story's) are found in one walk.
+ */
+const NEAR_FRONTIER = 4 * ARCHIVE_PAGE_MEAN;
+
+/**
+ * The archive page that starts at `start`, as the table holds it now; none when there is no
+ * such page (its first entry is gone, or now in the subscription document, or the feed has no
+ * archive any more): its files go.
+ *
+ * One walk from the newest entry down finds the frontier and, for a page near it (the usual
+ * case: the newest page and the one before it), the page, the newer page's start and the older
+ * one's. A page deeper in the archive is then read from its own start.
+ */
+export async function readArchivePage(
+  feeds: FeedReader,
+  feed: string,
+  start: string,
+  limit: number,
+): Promise<ArchivePage | undefined> {
+  let seen = 0;
+  let frontier: string | undefined;
+  let newer: string | undefined;
+  let sinceBoundary: KeyedEntry[] = [];
+  let page: KeyedEntry[] | undefined;
+  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+    seen += 1;
+    if (seen === limit) frontier = entry.sortKey;
+    if (seen <= limit) continue;
+    const boundary = startsArchivePage(entry.id);
+    if (page !== undefined) {
+      // Below the page: the older page starts at the first boundary, or is the first page.
+      if (boundary) return { start, entries: page, older: entry.sortKey, ...newerOf(newer) };
+      continue;
+    }
+    if (start !== FIRST_PAGE && byBytes(entry.sortKey, start) < 0) return undefined;
+    sinceBoundary.push(entry);
+    if (entry.sortKey === start) {
+      if (!boundary) return undefined;
+      page = sinceBoundary.reverse();
+      continue;
+    }
+    if (boundary) {
+      newer = entry.sortKey;
+      sinceBoundary = [];
+    }
+    if (seen > limit + NEAR_FRONTIER) break;
+  }
+  if (frontier === undefined || seen <= limit) return undefined;
+  if (page !== undefined) return { start, entries: page, older: FIRST_PAGE, ...newerOf(newer) };
+  if (seen <= limit + NEAR_FRONTIER) {
+    // The walk reached the feed's oldest entry: only the first page can be what is left.
+    if (start !== FIRST_PAGE || sinceBoundary.length === 0) return undefined;
+    return { start, entries: sinceBoundary.reverse(), ...newerOf(newer) };
+  }
+  return readDeepPage(feeds, feed, start, frontier);
+}
+
+const newerOf = (newer: string | undefined) => (newer === undefined ? {} : { newer });
+
+/** A page far from the frontier, read from its own start up, and below it for the older one. */
+async function readDeepPage(
+  feeds: FeedReader,
+  feed: string,
+  start: string,
+  frontier: string,
+): Promise<ArchivePage | undefined> {
+  const entries: KeyedEntry[] = [];
+  let newer: string | undefined;
+  const walk = feeds.walkEntries(feed, {
+    order: 'oldest first',
+    ...(start === FIRST_PAGE ? {} : { bound: { key: start, inclusive: true } }),
+  });
+  for await (const entry of walk) {
+    if (byBytes(entry.sortKey, frontier) >= 0) break;
+    const opens = entries.length === 0 && start !== FIRST_PAGE;
+    if (opens && (entry.sortKey !== start || !startsArchivePage(entry.id))) return undefined;
+    if (!opens && startsArchivePage(entry.id)) {
+      newer = entry.sortKey;
+      break;
+    }
+    entries.push(entry);
+  }
+  if (entries.length === 0) return undefined;
+  const older = start === FIRST_PAGE ? undefined : await startAtOrBelow(feeds, feed, start, false);
+  return {
+    start,
+    entries,
+    ...(older !== undefined ? { older } : {}),
+    ...newerOf(newer),
+  };
+}
+
+/**
+ * The archive pages a batch's changes to one feed may have changed, as the table is now (read
+ * after the changes were committed; each page is then rendered from a later read still):
+ *
+ * - the newest page (the subscription pushed entries into it, or took them back) and, when it
+ *   may have begun with this batch (it holds no more entries than the batch `added`), the one
+ *   before it (whose `next-archive` then changes);
+ * - for each changed sort key below the frontier (`changed`: the old and new places of every
+ *   entry the batch added, moved or removed), the page holding it; when the entry starts a
+ *   page, that page too (new, or gone) and the pages on either side (their links change);
+ * - with `removed`, the pages starting within the subscription: a removal there pulls
+ *   archived entries back into it, and a page may be left with none (its files go).
+ */
+export async function archivePagesAffected(
+  feeds: FeedReader,
+  feed: string,
+  limit: number,
+  changed: readonly string[],
+  removed: boolean,
+  added: number,
+): Promise<string[]> {
+  const starts = new Set<string>();
+  // A page that starts (or started) at a changed entry: new, or its files go.
+  for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
+  const places = [...new Set(changed)].sort(byBytes);
+  // One walk from the newest entry down finds the frontier, the newest pages, and the pages
+  // around the changed places, unless they lie deeper than reading each on its own would cost.
+  const budget = NEAR_FRONTIER + places.length * 2 * ARCHIVE_PAGE_MEAN;
+  const walked = { seen: 0, archived: 0, newestSize: 0, end: true, lowest: '' };
+  let frontier: string | undefined;
+  /** Archived entries that start a page, newest first. */
+  const boundaries: string[] = [];
+  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+    walked.seen += 1;
+    if (walked.seen === limit) frontier = entry.sortKey;
+    const boundary = startsArchivePage(entry.id);
+    if (walked.seen <= limit) {
+      if (removed && boundary) starts.add(entry.sortKey);
+      continue;
+    }
+    walked.archived += 1;
+    walked.lowest = entry.sortKey;
+    if (boundary) {
+      boundaries.push(entry.sortKey);
+      if (boundaries.length === 1) walked.newestSize = walked.archived;
+    }
+    // The newest page began with this batch: the one before it is needed too.
+    const wanted = boundaries.length >= 1 && walked.newestSize <= added ? 2 : 1;
+    const deepest = places.find((key) => frontier !== undefined && byBytes(key, frontier) < 0);
+    const placesDone =
+      deepest === undefined || boundaries.filter((b) => byBytes(b, deepest) <= 0).length >= 2;
+    if ((boundaries.length >= wanted && placesDone) || walked.archived > budget) {
+      walked.end = false;
+      break;
+    }
+  }
+  if (frontier === undefined || walked.archived === 0) {
+    // No archive (any more): a page the removals emptied goes, the first one included.
+    if (removed) starts.add(FIRST_PAGE);
+    return [...starts];
+  }
+  const front = frontier;
+  /** The start of the page holding `key` from what the walk saw; undefined: not seen. */
+  const startOf = (key: string, inclusive: boolean): string | undefined => {
+    const found = boundaries.find((b) => (inclusive ? byBytes(b, key) <= 0 : byBytes(b, key) < 0));
+    if (found !== undefined) return found;
+    return walked.end ? FIRST_PAGE : undefined;
+  };
+  const newest = startOf(front, false) ?? (await startAtOrBelow(feeds, feed, front, false));
+  if (newest !== undefined) starts.add(newest);
+  if (newest !== undefined && walked.newestSize <= added && newest !== FIRST_PAGE) {
+    const before = startOf(newest, false) ?? (await startAtOrBelow(feeds, feed, newest, false));
+    if (before !== undefined) starts.add(before);
+  }
+  for (const key of places) {
+    if (byBytes(key, front) >= 0) continue;
+    const boundary = startsArchivePage(idOf(key));
+    const seen = walked.end || byBytes(key, walked.lowest) >= 0;
+    const from =
+      (seen ? startOf(key, true) : undefined) ?? (await startAtOrBelow(feeds, feed, key, true));
+    if (from !== undefined) starts.add(from);
+    if (!boundary) continue;
+    // A page began or ended at `key`: the pages on either side link to it, or to each other.
+    const before =
+      (seen ? startOf(key, false) : undefined) ?? (await startAtOrBelow(feeds, feed, key, false));
+    if (before !== undefined) starts.add(before);
+    const after = seen
+      ? [...boundaries].reverse().find((b) => byBytes(b, key) > 0)
+      : await startAbove(feeds, feed, key, front);
+    if (after !== undefined) starts.add(after);
+  }
+  return [...starts];
+}

@@ -1,0 +1,253 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../shared/articles/article.ts';
+import type { SiteConfig } from '../../../shared/config/site.ts';
+import { CACHE_CONTROL } from '../../../shared/contract/edge.ts';
+import { publishChanges } from '../../../shared/publish/publish-changes.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
+import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
+import { prng } from '../../support/prng.ts';
+import { jsonFeedProblems, rssProblems } from '../feeds/feed-checks.ts';
+import { a, jingProblems, writeTemp, xpathCount, xpathString } from '../feeds/xml-tools.ts';
+
+const SITE: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Example News',
+  description: 'Tests of feedpub',
+  language: 'en',
+  itemLimit: 20,
+};
+
+const FORMAT_FILES = { atom: 'atom.xml', rss: 'rss.xml', json: 'feed.json' } as const;
+type Format = keyof typeof FORMAT_FILES;
+
+/** A published time for story `n`: minutes apart, so the order is the number's. */
+const minute = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
+
+function rig() {
+  const store = new InMemoryArticleTable();
+  const bucket = new InMemorySiteBucket();
+  const deps = { feeds: store, ledger: store, bucket, config: SITE };
+  return {
+    store,
+    bucket,
+    publish: () => publishChanges(store.takeChanges(), deps),
+    save: (article: Article) => saveArticle(store, article),
+  };
+}
+
+const story = (n: number, extra: Partial<Article> = {}) =>
+  testArticle(`s${String(n).padStart(5, '0')}`, {
+    published: minute(n),
+    tags: labels(n % 3 === 0 ? 'Fizz' : 'Plain'),
+    ...extra,
+  });
+
+const pathOf = (url: string) => new URL(url).pathname.slice(1);
+
+/** The links of one Atom or RSS document with this rel (atom:link in RSS). */
+const linkOf = (xml: string, rel: string) =>
+  xpathString(xml, `string(//${a('link')}[@rel='${rel}']/@href)`);
+
+interface Walked {
+  /** Item ids (guids) in the order a reader walking the chain meets them, newest first. */
+  ids: string[];
+  /** Each document's path, from the subscription document down. */
+  documents: string[];
+}
+
+/**
+ * Follows the chain as an RFC 5005 client does: from the subscription document along
+ * prev-archive, each document read with a real feed parser; checks every archive document's
+ * `current`, `fh:archive` and that its `next-archive` names the document it was reached from.
+ */
+function walkChain(bucket: InMemorySiteBucket, dir: string, format: Format): Walked {
+  const ids: string[] = [];
+  const documents: string[] = [];
+  let path: string | undefined = `${dir}${FORMAT_FILES[format]}`;
+  let newer: string | undefined;
+  while (path) {
+    const text = bucket.text(path);
+    if (text === undefined) throw new Error(`${path} is linked but missing`);
+    documents.push(path);
+    let older: string | undefined;
+    if (format === 'json') {
+      // The parser reads XML feeds; JSON Feed is read as JSON.
+      const doc = JSON.parse(text) as {
+        next_url?: string;
+        feed_url: string;
+        items: { id: string }[];
+      };
+      ids.push(...doc.items.map((item) => item.id));
+      expect(doc.feed_url).toBe(`${SITE.url}${dir}feed.json`);
+      older = doc.next_url;
+    } else {
+      ids.push(...parseFeed(text).items.map((item) => item.id ?? ''));
+      older = linkOf(text, 'prev-archive') || undefined;
+      if (newer !== undefined) {
+        expect(linkOf(text, 'current')).toBe(`${SITE.url}${dir}${FORMAT_FILES[format]}`);
+        expect(xpathCount(text, `//${a('archive')}`)).toBe(1);
+        // The newest archive page's next is the subscription document (`current`).
+        if (newer !== `${dir}${FORMAT_FILES[format]}`)
+          expect(pathOf(linkOf(text, 'next-archive'))).toBe(newer);
+        else expect(linkOf(text, 'next-archive')).toBe('');
+      } else expect(xpathCount(text, `//${a('archive')}`)).toBe(0);
+    }
+    newer = path;
+    path = older ? pathOf(older) : undefined;
+  }
+  return { ids, documents };
+}
+
+/** Every archive file the bucket holds for one feed directory. */
+const archiveFiles = (bucket: InMemorySiteBucket, dir: string) =>
+  bucket
+    .paths()
+    .filter((key) => key.startsWith(`${dir}archive/`))
+    .sort();
+
+/** The live stories a reader should find, newest first, as feed item ids. */
+const expectedIds = (numbers: Iterable<number>) =>
+  [...numbers].sort((x, y) => y - x).map((n) => story(n).guid);
+
+describe('feed archives (RFC 5005)', () => {
+  it('chains every story into archive pages, reached from the subscription document exactly once, in order, in all three formats', async () => {
+    const { bucket, publish, save } = rig();
+    const random = prng(5005);
+    // 400 stories arriving in a random order, in batches: pages must not depend on the order.
+    const numbers = Array.from({ length: 400 }, (_, i) => i + 1).sort(() => random() - 0.5);
+    for (let i = 0; i < numbers.length; i += 37) {
+      for (const n of numbers.slice(i, i + 37)) await save(story(n));
+      expect((await publish()).failures).toEqual([]);
+    }
+    const live = new Set(numbers);
+    for (const format of ['atom', 'rss', 'json'] as const) {
+      const walked = walkChain(bucket, '', format);
+      expect(walked.ids).toEqual(expectedIds(live));
+      // 380 archived stories in pages of about 50.
+      expect(walked.documents.length).toBeGreaterThan(3);
+      expect(walked.documents.length).toBeLessThan(25);
+    }
+    // A tag feed has its own chain of its own stories.
+    const fizz = [...live].filter((n) => n % 3 === 0);
+    expect(walkChain(bucket, 'tags/fizz/', 'atom').ids).toEqual(expectedIds(fizz));
+    // No file is left out of the chain.
+    const walked = walkChain(bucket, '', 'rss').documents.slice(1);
+    expect(archiveFiles(bucket, '').filter((f) => f.endsWith('rss.xml'))).toEqual(
+      [...walked].sort(),
+    );
+  });
+
+  it('writes the same pages whatever order the stories came in', async () => {
+    const build = async (seed: number) => {
+      const { bucket, publish, save } = rig();
+      const random = prng(seed);
+      const numbers = Array.from({ length: 200 }, (_, i) => i + 1).sort(() => random() - 0.5);
+      for (let i = 0; i < numbers.length; i += 23) {
+        for (const n of numbers.slice(i, i + 23)) await save(story(n));
+        await publish();
+      }
+      return Object.fromEntries(archiveFiles(bucket, '').map((f) => [f, bucket.text(f)]));
+    };
+    const [one, two] = [await build(1), await build(2)];
+    expect(Object.keys(one).length).toBeGreaterThan(0);
+    expect(two).toEqual(one);
+  });
+
+  it('makes a new story rewrite only the subscription documents and the newest archive page, as many as with a small archive', async () => {
+    const archiveWrites = async (stories: number) => {
+      const { bucket, publish, save } = rig();
+      for (let n = 1; n <= stories; n++) await save(story(n, { tags: [] }));
+      await publish();
+      const counts: number[] = [];
+      for (let n = stories + 1; n <= stories + 120; n++) {
+        await save(story(n, { tags: [] }));
+        const { written } = await publish();
+        const archive = written.filter((path) => path.startsWith('archive/'));
+        counts.push(archive.length);
+        // The subscription documents, and at most two archive pages (the newest, and the one
+        // before it when the newest just began).
+        expect(archive.length).toBeLessThanOrEqual(6);
+      }
+      expect(archiveFiles(bucket, '').length).toBeGreaterThan(0);
+      // Each page that filled up was linked to the next one as it began.
+      const all = Array.from({ length: stories + 120 }, (_, i) => i + 1);
+      expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds(all));
+      return counts.reduce((sum, n) => sum + n, 0) / counts.length;
+    };
+    const small = await archiveWrites(100);
+    const large = await archiveWrites(3000);
+    expect(small).toBeGreaterThanOrEqual(3);
+    expect(large).toBeCloseTo(small, 0);
+  });
+
+  it('keeps the chain whole through withdrawals, stories published with old dates, moves of date and removals', async () => {
+    const { bucket, publish, save, store } = rig();
+    const live = new Set<number>();
+    for (let n = 1; n <= 300; n += 1) {
+      await save(story(n * 10));
+      live.add(n * 10);
+    }
+    await publish();
+    const random = prng(6721);
+    for (let round = 0; round < 8; round++) {
+      for (let k = 0; k < 15; k++) {
+        const n = [...live][Math.floor(random() * live.size)] as number;
+        const choice = random();
+        if (choice < 0.3) {
+          await save(story(n, { status: 'withdrawn', withdrawn: { at: minute(99_999) } }));
+          live.delete(n);
+        } else if (choice < 0.5) {
+          await removeArticle(store, story(n).id);
+          live.delete(n);
+        } else if (choice < 0.8) {
+          // A story with an old date, between two others.
+          const old = Math.floor(random() * 3000) * 10 + 5;
+          if (!live.has(old)) {
+            await save(story(old));
+            live.add(old);
+          }
+        } else {
+          await save(story(n, { title: `Corrected ${round}` }));
+        }
+      }
+      expect((await publish()).failures).toEqual([]);
+      for (const format of ['atom', 'json'] as const)
+        expect(walkChain(bucket, '', format).ids).toEqual(expectedIds(live));
+      const chained = walkChain(bucket, '', 'atom').documents.slice(1);
+      expect(archiveFiles(bucket, '').filter((f) => f.endsWith('atom.xml'))).toEqual(
+        [...chained].sort(),
+      );
+    }
+    // Shrinking back below one document's worth removes every archive page.
+    for (const n of [...live].slice(0, live.size - 5)) {
+      await removeArticle(store, story(n).id);
+      live.delete(n);
+    }
+    await publish();
+    expect(archiveFiles(bucket, '')).toEqual([]);
+    expect(walkChain(bucket, '', 'rss').ids).toEqual(expectedIds(live));
+  });
+
+  it('writes valid archive documents: Atom against its schema, RSS and JSON Feed checks; full pages are cached longer', async () => {
+    const { bucket, publish, save } = rig();
+    for (let n = 1; n <= 200; n++) await save(story(n));
+    await publish();
+    const { documents } = walkChain(bucket, '', 'atom');
+    const atoms = Object.fromEntries(
+      documents.map((path, i) => [`doc${i}.xml`, bucket.text(path) ?? '']),
+    );
+    expect([...jingProblems(Object.values(writeTemp(atoms))).values()].flat()).toEqual([]);
+    for (const path of documents.slice(1)) {
+      const rss = path.replace('atom.xml', 'rss.xml');
+      const json = path.replace('atom.xml', 'feed.json');
+      expect(rssProblems(bucket.text(rss) ?? '', `${SITE.url}${rss}`)).toEqual([]);
+      expect(jsonFeedProblems(bucket.text(json) ?? '', `${SITE.url}feed.json`)).toEqual([]);
+    }
+    // The newest archive page still grows; the ones behind it are full.
+    expect(bucket.file(documents[1] as string)?.cacheControl).toBe(CACHE_CONTROL.feed);
+    for (const path of documents.slice(2))
+      expect(bucket.file(path)?.cacheControl).toBe(CACHE_CONTROL.archive);
+  });
+});
