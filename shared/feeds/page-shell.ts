@@ -7,6 +7,7 @@ import {
   OPML_PATH,
   siteUrlOf,
 } from '../contract/site-layout.ts';
+import { dayIn } from './dates.ts';
 import { feedTitle } from './feed-titles.ts';
 import { feedUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -88,9 +89,24 @@ const STYLE = [
   '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}}',
 ].join('');
 
+/** The site's language tag: what its pages are written in unless an article says otherwise. */
+export function siteLanguage(site: SiteConfig): string {
+  return languageTag(site.language) ?? 'en';
+}
+
+/**
+ * A date on a page: the instant for machines (`datetime`), the day for people in the site's
+ * language. On a page in another language (`pageLang`) the element says which it is in.
+ */
+export function timeTag(date: Date, site: SiteConfig, pageLang?: string): string {
+  const language = siteLanguage(site);
+  const lang = pageLang && pageLang !== language ? ` lang="${e(language)}"` : '';
+  return `<time datetime="${date.toISOString()}"${lang}>${e(dayIn(date, language))}</time>`;
+}
+
 /** A complete HTML5 document; every value in `parts` except `body` is escaped here. */
 export function htmlPage(parts: PageParts): string {
-  const lang = languageTag(parts.lang) ?? languageTag(parts.site.language) ?? 'en';
+  const lang = languageTag(parts.lang) ?? siteLanguage(parts.site);
   const icon = siteIconUrl(parts.site);
   const head = [
     '<meta charset="utf-8">',
