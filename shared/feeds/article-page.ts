@@ -1,9 +1,9 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { dayOf, toDate } from './dates.ts';
+import { toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
 import { buildItemView, type ItemView, imageFigure } from './item-view.ts';
-import { feedLinks, htmlPage } from './page-shell.ts';
+import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
 import { tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -14,7 +14,7 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
   const body = [
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
-    `<p class="meta">${byline(item)}${dateline(item)}</p>`,
+    `<p class="meta">${byline(item)}${dateline(item, site)}</p>`,
     item.image ? imageFigure(item.image) : '',
     `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
     feeds.length > 0 ? feedList(site, feeds) : '',
@@ -89,7 +89,7 @@ export function renderWithdrawnPage(article: Article, site: SiteConfig): string 
   const body = [
     '<main><article>',
     `<h1>${e(title)}</h1>`,
-    `<p class="meta">This story was withdrawn${at ? ` on <time datetime="${at.toISOString()}">${dayOf(at)}</time>` : ''}.</p>`,
+    `<p class="meta">This story was withdrawn${at ? ` on ${timeTag(at, site)}` : ''}.</p>`,
     note ? `<p>${e(note)}</p>` : '',
     '</article></main>',
   ];
@@ -115,8 +115,8 @@ function byline(item: ItemView): string {
   return `By ${item.authors.map((a) => e(a.name)).join(', ')} · `;
 }
 
-function dateline(item: ItemView): string {
-  const time = (d: Date) => `<time datetime="${d.toISOString()}">${dayOf(d)}</time>`;
+function dateline(item: ItemView, site: SiteConfig): string {
+  const time = (d: Date) => timeTag(d, site, item.language);
   const updated =
     item.updated.getTime() > item.published.getTime() ? `, updated ${time(item.updated)}` : '';
   return `Published ${time(item.published)}${updated}`;

@@ -1,11 +1,10 @@
 import { type Article, feedKey } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
-import { dayOf } from './dates.ts';
 import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
 import { buildItemView, type ItemView } from './item-view.ts';
-import { feedLinks, htmlPage } from './page-shell.ts';
+import { feedLinks, htmlPage, siteLanguage, timeTag } from './page-shell.ts';
 import { tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -16,7 +15,10 @@ export function renderIndex(
   feeds: readonly FeedListing[],
 ): string {
   const items = articles.map((article) => buildItemView(article, site));
-  const list = items.length > 0 ? items.map(teaser).join('\n') : '<p>No articles yet.</p>';
+  const list =
+    items.length > 0
+      ? items.map((item) => teaser(item, site)).join('\n')
+      : '<p>No articles yet.</p>';
   const body = [
     '<main>',
     `<h1>${e(site.title)}</h1>`,
@@ -44,13 +46,16 @@ export function renderIndex(
   });
 }
 
-function teaser(item: ItemView): string {
+function teaser(item: ItemView, site: SiteConfig): string {
   const authors =
     item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
+  // A story in another language than the site's says so, for screen readers and hyphenation.
+  const lang =
+    item.language && item.language !== siteLanguage(site) ? ` lang="${e(item.language)}"` : '';
   return [
-    '<article>',
+    `<article${lang}>`,
     `<h3><a href="${e(item.pageUrl)}">${e(item.title)}</a></h3>`,
-    `<p class="meta"><time datetime="${item.published.toISOString()}">${dayOf(item.published)}</time>${authors}</p>`,
+    `<p class="meta">${timeTag(item.published, site, item.language)}${authors}</p>`,
     item.summary ? `<p>${e(item.summary)}</p>` : '',
     '</article>',
   ]

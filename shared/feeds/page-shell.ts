@@ -7,6 +7,7 @@ import {
   OPML_PATH,
   siteUrlOf,
 } from '../contract/site-layout.ts';
+import { dayIn } from './dates.ts';
 import { feedTitle } from './feed-titles.ts';
 import { feedUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -80,17 +81,44 @@ export const FORMAT_LABEL: Record<FeedFormat, string> = {
   json: 'JSON Feed',
 };
 
+/**
+ * The pages' one style sheet, inline (the edge's CSP allows inline styles, not scripts). Made to
+ * fit a phone: nothing may be wider than the screen. Long words and URLs break anywhere; media
+ * shrink to the column; tables and code, which cannot break, scroll sideways in their own box
+ * (a table keeps its cells' words whole, and scrolls only when they do not fit).
+ */
 const STYLE = [
-  'body{margin:0 auto;max-width:42rem;padding:1rem;font:1.05rem/1.6 system-ui,sans-serif;color:#222;background:#fff}',
-  'a{color:#0645ad}img,video{max-width:100%;height:auto}h1,h2{line-height:1.25}',
+  'html{-webkit-text-size-adjust:100%;text-size-adjust:100%}',
+  'body{margin:0 auto;max-width:42rem;padding:1rem;font:1.05rem/1.6 system-ui,sans-serif;color:#222;background:#fff;overflow-wrap:anywhere}',
+  'a{color:#0645ad}h1,h2,h3{line-height:1.25}',
+  'img,video,audio,svg,canvas{max-width:100%}img,video,svg,canvas{height:auto}figure{margin:1rem 0}',
+  'pre{overflow-x:auto;padding:.5rem;background:#f4f4f4}',
+  'table{display:block;width:max-content;max-width:100%;overflow-x:auto;border-collapse:collapse}',
+  'caption,th,td{text-align:start}th,td{overflow-wrap:normal;padding:.25rem .5rem;border-bottom:1px solid #ddd}',
+  'blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #ddd}ul,ol{padding-left:1.5rem}',
   'header,nav{margin-bottom:1.5rem}footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}',
   '.meta{color:#555;font-size:.9rem}ul.plain{list-style:none;padding:0}',
-  '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}}',
+  '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}pre{background:#222}}',
 ].join('');
+
+/** The site's language tag: what its pages are written in unless an article says otherwise. */
+export function siteLanguage(site: SiteConfig): string {
+  return languageTag(site.language) ?? 'en';
+}
+
+/**
+ * A date on a page: the instant for machines (`datetime`), the day for people in the site's
+ * language. On a page in another language (`pageLang`) the element says which it is in.
+ */
+export function timeTag(date: Date, site: SiteConfig, pageLang?: string): string {
+  const language = siteLanguage(site);
+  const lang = pageLang && pageLang !== language ? ` lang="${e(language)}"` : '';
+  return `<time datetime="${date.toISOString()}"${lang}>${e(dayIn(date, language))}</time>`;
+}
 
 /** A complete HTML5 document; every value in `parts` except `body` is escaped here. */
 export function htmlPage(parts: PageParts): string {
-  const lang = languageTag(parts.lang) ?? languageTag(parts.site.language) ?? 'en';
+  const lang = languageTag(parts.lang) ?? siteLanguage(parts.site);
   const icon = siteIconUrl(parts.site);
   const head = [
     '<meta charset="utf-8">',

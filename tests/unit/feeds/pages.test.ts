@@ -82,7 +82,7 @@ describe('renderArticlePage', () => {
     expect(html).toContain(
       '<link rel="canonical" href="https://news.example.com/articles/2019/12/libya-ratifies-turkey-deal.html">',
     );
-    expect(html).toContain('<time datetime="2019-12-05T09:30:00.000Z">2019-12-05</time>');
+    expect(html).toContain('<time datetime="2019-12-05T09:30:00.000Z">December 5, 2019</time>');
     expect(html).toContain('updated <time datetime="2019-12-05T11:00:00.000Z">');
   });
 
@@ -180,7 +180,7 @@ describe('renderArticlePage', () => {
     expectPageShape(html);
     expect(html).toContain('<h1>Libya ratifies Turkey deal</h1>');
     expect(html).toContain(
-      'This story was withdrawn on <time datetime="2019-12-08T10:00:00.000Z">2019-12-08</time>.',
+      'This story was withdrawn on <time datetime="2019-12-08T10:00:00.000Z">December 8, 2019</time>.',
     );
     expect(html).toContain('<p>Legal &lt;reasons&gt;.</p>');
     expect(html).not.toContain('ratified');
@@ -205,7 +205,7 @@ describe('renderIndex', () => {
     ]);
     expect(html).toContain('href="https://news.example.com/tags/index.html"');
     expect(html).toContain('href="https://news.example.com/feeds.opml"');
-    expect(html).toContain('<time datetime="2020-01-10T08:00:00.000Z">2020-01-10</time>');
+    expect(html).toContain('<time datetime="2020-01-10T08:00:00.000Z">January 10, 2020</time>');
   });
 
   it('says so when there are no articles', () => {
