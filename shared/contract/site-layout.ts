@@ -64,6 +64,15 @@ export function archivePath(feed: FeedLocation, name: string, format: FeedFormat
   return `${feedDir(feed)}archive/${name}/${FEED_FILE[format]}`;
 }
 
+/**
+ * The HTML page listing a feed's stories: a tag's or author's newest (`tags/<slug>/index.html`;
+ * the site's is the home page), or one archive page's (`<feed dir>archive/<name>/index.html`).
+ */
+export function listingPagePath(feed: FeedLocation, archivePage?: string): string {
+  if (archivePage !== undefined) return `${feedDir(feed)}archive/${archivePage}/${INDEX_PATH}`;
+  return `${feedDir(feed)}${INDEX_PATH}`;
+}
+
 /** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
 export function isFeedPath(path: string): boolean {
   const match = /^(?:(?:tags|authors)\/[^/]+\/)?([^/]+)$/.exec(path);

@@ -4,7 +4,7 @@ import { toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
 import { buildItemView, type ItemView, imageFigure } from './item-view.ts';
 import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
-import { tagsPageUrl } from './urls.ts';
+import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /** The page every feed item links to: the article, its dates, authors and tag feeds. */
@@ -126,7 +126,7 @@ function feedList(site: SiteConfig, feeds: readonly FeedRef[]): string {
   const rows = feeds.map((feed) => {
     const name = feed.kind === 'all' ? '' : feed.name;
     const what = feed.kind === 'tag' ? 'Tag' : 'Author';
-    return `<li>${what} <a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a>: ${feedLinks(site, feed)}</li>`;
+    return `<li>${what} <a href="${e(listingPageUrl(site.url, feed))}">${e(name)}</a>: ${feedLinks(site, feed)}</li>`;
   });
   return `<footer><h2>Follow</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
 }

@@ -5,7 +5,7 @@ import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
 import { buildItemView, type ItemView } from './item-view.ts';
 import { feedLinks, htmlPage, siteLanguage, timeTag } from './page-shell.ts';
-import { tagsPageUrl } from './urls.ts';
+import { listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /** The home page: latest articles (newest first, as given) and where to subscribe. */
@@ -13,6 +13,8 @@ export function renderIndex(
   site: SiteConfig,
   articles: readonly Article[],
   feeds: readonly FeedListing[],
+  /** The site feed's newest archive page, when it has one: where older stories are. */
+  olderPage?: string,
 ): string {
   const items = articles.map((article) => buildItemView(article, site));
   const list =
@@ -28,6 +30,9 @@ export function renderIndex(
     labelLine(site, feeds),
     '</nav>',
     `<section><h2>Latest</h2>\n${list}\n</section>`,
+    olderPage !== undefined
+      ? `<nav><p><a href="${e(listingPageUrl(site.url, { kind: 'all' }, olderPage))}" rel="next">Older stories</a></p></nav>`
+      : '',
     '</main>',
   ];
   return htmlPage({
@@ -46,7 +51,8 @@ export function renderIndex(
   });
 }
 
-function teaser(item: ItemView, site: SiteConfig): string {
+/** One story in a list of stories: its headline, date, authors and summary. */
+export function teaser(item: ItemView, site: SiteConfig): string {
   const authors =
     item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
   // A story in another language than the site's says so, for screen readers and hyphenation.
@@ -66,7 +72,7 @@ function teaser(item: ItemView, site: SiteConfig): string {
 /** The home page names at most this many tags, the most used; the tags page lists them all. */
 export const INDEX_TAG_LIMIT = 30;
 
-/** "Tags: a (3), b (1)": the most used tags, each linking to its feeds on the tags page. */
+/** "Tags: a (3), b (1)": the most used tags, each linking to the page of its stories. */
 function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
   const tags = feeds.filter((listing) => listing.feed.kind === 'tag');
   if (tags.length === 0) return '';
@@ -77,7 +83,7 @@ function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
     .slice(0, INDEX_TAG_LIMIT);
   const links = sortFeedListings(mostUsed).map(({ feed, count }) => {
     const name = feed.kind === 'all' ? '' : feed.name;
-    return `<a href="${e(tagsPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
+    return `<a href="${e(listingPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
   });
   const more = tags.length - mostUsed.length;
   const rest = more > 0 ? `, <a href="${e(tagsPageUrl(site.url))}">${more} more</a>` : '';

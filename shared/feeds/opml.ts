@@ -2,7 +2,7 @@ import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { type FeedListing, sortFeedListings } from './feed-listing.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
-import { feedUrl, tagsPageUrl } from './urls.ts';
+import { feedUrl, listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /**
@@ -48,6 +48,6 @@ function folder(site: SiteConfig, name: string, feeds: readonly FeedRef[]): stri
 
 function outline(site: SiteConfig, feed: FeedRef, indent: string): string {
   const title = e(feedTitle(site, feed));
-  const html = feed.kind === 'all' ? site.url : tagsPageUrl(site.url, feed);
+  const html = listingPageUrl(site.url, feed);
   return `${indent}<outline type="rss" text="${title}" title="${title}" description="${e(feedDescription(site, feed))}" xmlUrl="${e(feedUrl(site.url, feed, 'rss'))}" htmlUrl="${e(html)}"/>`;
 }

@@ -2,7 +2,7 @@ import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { type FeedListing, sortFeedListings } from './feed-listing.ts';
 import { feedLinks, htmlPage } from './page-shell.ts';
-import { feedAnchor, tagsPageUrl } from './urls.ts';
+import { feedAnchor, listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /** Every tag and author with its three feeds; anchors are `tag-<slug>` / `author-<slug>`. */
@@ -41,7 +41,12 @@ function row(site: SiteConfig, { feed, count }: FeedListing): string {
     count === undefined
       ? ''
       : ` <span class="meta">(${count} article${count === 1 ? '' : 's'})</span>`;
-  return `<li id="${e(feedAnchor(feed))}"><strong>${e(nameOf(site, feed))}</strong>${articles}<br>${feedLinks(site, feed)}</li>`;
+  // A feed kept only to announce withdrawals has no stories to list (count 0).
+  const name =
+    count === 0
+      ? e(nameOf(site, feed))
+      : `<a href="${e(listingPageUrl(site.url, feed))}">${e(nameOf(site, feed))}</a>`;
+  return `<li id="${e(feedAnchor(feed))}"><strong>${name}</strong>${articles}<br>${feedLinks(site, feed)}</li>`;
 }
 
 function nameOf(site: SiteConfig, feed: FeedRef): string {

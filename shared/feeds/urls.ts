@@ -4,6 +4,8 @@ import {
   articlePath,
   type FeedFormat,
   feedPath,
+  INDEX_PATH,
+  listingPagePath,
   siteUrlOf,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
@@ -28,6 +30,16 @@ export function siteIconUrl(site: { url: string; icon?: string }): string | unde
 
 export function feedUrl(siteUrl: string, feed: FeedRef, format: FeedFormat): string {
   return siteUrlOf(siteUrl, xmlSafe(feedPath(feed, format)));
+}
+
+/**
+ * Where a tag or author leads readers: the page listing its stories (`…/tags/<slug>/`, its
+ * `index.html`), or one archive page of a feed's (the site's included), by the page's name.
+ */
+export function listingPageUrl(siteUrl: string, feed: FeedRef, archivePage?: string): string {
+  if (feed.kind === 'all' && archivePage === undefined) return siteUrl;
+  const path = listingPagePath(feed, archivePage);
+  return siteUrlOf(siteUrl, xmlSafe(path.slice(0, -INDEX_PATH.length)));
 }
 
 /** An archive page of a feed (RFC 5005), by its name. */

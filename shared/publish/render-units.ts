@@ -12,6 +12,7 @@ import {
   type FeedFormat,
   feedPath,
   INDEX_PATH,
+  listingPagePath,
   NEWS_SITEMAP_PATH,
   NOT_FOUND_PATH,
   OPML_PATH,
@@ -24,6 +25,7 @@ import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
 import type { FeedInput } from '../feeds/feed-view.ts';
 import { renderIndex } from '../feeds/index-page.ts';
+import { renderListingPage } from '../feeds/listing-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
 import {
@@ -203,7 +205,10 @@ export function archivePageUnit(
         feed.kind === 'all' ? undefined : deps.feeds.getFeedMeta(key),
       ]);
       if (!page) {
-        const remove = FEED_FORMATS.map((format) => archivePath(feed, name, format));
+        const remove = [
+          ...FEED_FORMATS.map((format) => archivePath(feed, name, format)),
+          listingPagePath(feed, name),
+        ];
         return { stamp: ticket, files: { put: [], remove } };
       }
       const articles = await articlesOf(deps, [...page.entries].reverse());
@@ -212,8 +217,12 @@ export function archivePageUnit(
         ...(page.older !== undefined ? { older: archivePageName(page.older) } : {}),
         ...(page.newer !== undefined ? { newer: archivePageName(page.newer) } : {}),
       };
-      const put = await feedFiles(meta?.feed ?? feed, deps, articles, [], archive);
-      return { stamp: ticket, files: { put, remove: [] } };
+      const named = meta?.feed ?? feed;
+      const feedDocs = await feedFiles(named, deps, articles, [], archive);
+      const html = renderListingPage(deps.config, named, articles, archive);
+      const cache = archive.newer === undefined ? CACHE_CONTROL.listing : CACHE_CONTROL.archive;
+      const listing = file(listingPagePath(feed, name), html, CONTENT_TYPE.html, cache);
+      return { stamp: ticket, files: { put: [...feedDocs, listing], remove: [] } };
     },
   };
 }
@@ -248,10 +257,8 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
           ticket,
         );
       if (entries.length === 0 && withdrawn.length === 0) {
-        return {
-          stamp: ticket,
-          files: { put: [], remove: FEED_FORMATS.map((f) => feedPath(feed, f)) },
-        };
+        const remove = [...FEED_FORMATS.map((f) => feedPath(feed, f)), listingPagePath(feed)];
+        return { stamp: ticket, files: { put: [], remove } };
       }
       // The first spelling seen stays the feed's name, so its title does not flip-flop.
       const named = meta?.feed ?? feed;
@@ -259,6 +266,12 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
         await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
       const articles = await articlesOf(deps, entries);
       const put = await feedFiles(named, deps, articles, withdrawn, archive);
+      // The page of its stories, where its tag and author links lead (none while it only
+      // announces withdrawals).
+      const page = listingPagePath(feed);
+      if (articles.length === 0) return { stamp: ticket, files: { put, remove: [page] } };
+      const html = renderListingPage(config, named, articles, archive ?? {});
+      put.push(file(page, html, CONTENT_TYPE.html, CACHE_CONTROL.listing));
       return { stamp: ticket, files: { put, remove: [] } };
     },
   };
@@ -339,14 +352,16 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
     order: 'ledger',
     render: async (ticket) => {
       const since = new Date(deps.now() - NEWS_WINDOW_MS).toISOString();
-      const [entries, metas, days, recent] = await Promise.all([
+      const [entries, metas, days, recent, archive] = await Promise.all([
         feeds.latestEntries(feedKey({ kind: 'all' }), config.itemLimit),
         feeds.listFeedMetas(),
         feeds.listSitemapDays(),
         feeds.entriesSince(feedKey({ kind: 'all' }), since, MAX_NEWS_URLS),
+        archiveOf(deps, { kind: 'all' }),
       ]);
       const listings = listingsOf(metas);
-      const index = renderIndex(config, await articlesOf(deps, entries), listings);
+      const latest = await articlesOf(deps, entries);
+      const index = renderIndex(config, latest, listings, archive?.older);
       const news = await headlinesOf(deps, recent);
       const discovery = [
         file(

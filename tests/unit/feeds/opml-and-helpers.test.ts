@@ -38,7 +38,7 @@ describe('renderOpml', () => {
       'Example News — tag R&D <lab> "x"',
     );
     expect(xpathString(opml, "/opml/body/outline[@text='Authors']/outline/@htmlUrl")).toBe(
-      'https://news.example.com/tags/index.html#author-sam-lee',
+      'https://news.example.com/authors/sam-lee/',
     );
   });
 

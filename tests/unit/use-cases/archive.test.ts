@@ -139,6 +139,49 @@ describe('feed archives (RFC 5005)', () => {
     );
   });
 
+  it("pages a reader from a tag's page and the home page to every story, through each archive page", async () => {
+    const { bucket, publish, save } = rig();
+    for (let n = 1; n <= 260; n++) await save(story(n));
+    await publish();
+    /** The stories a reader meets following "Older stories" from `start`, newest first. */
+    const follow = (start: string) => {
+      const met: string[] = [];
+      let path: string | undefined = start;
+      let pages = 0;
+      while (path) {
+        const html: string = bucket.text(path) ?? '';
+        expect(html, path).toContain('<!DOCTYPE html>');
+        met.push(
+          ...[...html.matchAll(/<h3><a href="[^"]*\/articles\/([^"]+)\.html">/g)].map(
+            (m) => m[1] as string,
+          ),
+        );
+        const older: string | undefined = /<a href="([^"]+)" rel="next">Older stories<\/a>/.exec(
+          html,
+        )?.[1];
+        if (older) {
+          // An archive page leads back to the one it was reached from.
+          const back = /<a href="([^"]+)" rel="prev">Newer stories<\/a>/.exec(
+            bucket.text(`${pathOf(older)}index.html`) ?? '',
+          )?.[1];
+          expect(back && `${pathOf(back)}index.html`).toBe(path);
+        }
+        path = older ? `${pathOf(older)}index.html` : undefined;
+        pages += 1;
+      }
+      expect(pages).toBeGreaterThan(1);
+      return met;
+    };
+    const ids = (numbers: number[]) => numbers.sort((x, y) => y - x).map((n) => story(n).id);
+    const all = Array.from({ length: 260 }, (_, i) => i + 1);
+    expect(follow('tags/fizz/index.html')).toEqual(ids(all.filter((n) => n % 3 === 0)));
+    expect(follow('index.html')).toEqual(ids(all));
+    // Tag links on a story's page lead to its tag's page.
+    expect(bucket.text(`articles/${story(9).id}.html`)).toContain(
+      `<a href="${SITE.url}tags/fizz/">Fizz</a>`,
+    );
+  });
+
   it('writes the same pages whatever order the stories came in', async () => {
     const build = async (seed: number) => {
       const { bucket, publish, save } = rig();
@@ -167,8 +210,8 @@ describe('feed archives (RFC 5005)', () => {
         const archive = written.filter((path) => path.startsWith('archive/'));
         counts.push(archive.length);
         // The subscription documents, and at most two archive pages (the newest, and the one
-        // before it when the newest just began).
-        expect(archive.length).toBeLessThanOrEqual(6);
+        // before it when the newest just began), each in three formats and as an HTML page.
+        expect(archive.length).toBeLessThanOrEqual(8);
       }
       expect(archiveFiles(bucket, '').length).toBeGreaterThan(0);
       // Each page that filled up was linked to the next one as it began.
@@ -178,7 +221,7 @@ describe('feed archives (RFC 5005)', () => {
     };
     const small = await archiveWrites(100);
     const large = await archiveWrites(3000);
-    expect(small).toBeGreaterThanOrEqual(3);
+    expect(small).toBeGreaterThanOrEqual(4);
     expect(large).toBeCloseTo(small, 0);
   });
 

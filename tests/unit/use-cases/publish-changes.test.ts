@@ -27,6 +27,8 @@ const LISTINGS = [
 const daySitemaps = (days: Iterable<number>) =>
   [...new Set(days)].map((n) => `sitemaps/2026-01-${String(n).padStart(2, '0')}.xml`);
 const feedFiles = (dir: string) => FEED_FILES.map((file) => `${dir}${file}`);
+/** A tag's or author's feeds and the page listing its stories. */
+const labelFiles = (dir: string) => [...feedFiles(dir), `${dir}index.html`];
 
 const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
 
@@ -70,8 +72,8 @@ describe('publishChanges on the in-memory table and bucket', () => {
       [
         ...feedFiles(''),
         'index.html',
-        ...['t0', 't1', 't2', 't3'].flatMap((t) => feedFiles(`tags/${t}/`)),
-        ...['w0', 'w1'].flatMap((w) => feedFiles(`authors/${w}/`)),
+        ...['t0', 't1', 't2', 't3'].flatMap((t) => labelFiles(`tags/${t}/`)),
+        ...['w0', 'w1'].flatMap((w) => labelFiles(`authors/${w}/`)),
         ...Array.from({ length: 60 }, (_, i) => `articles/a${i}.html`),
         ...daySitemaps(Array.from({ length: 60 }, (_, i) => 1 + (i % 28))),
         ...LISTINGS,
@@ -253,7 +255,9 @@ describe('publishChanges on the in-memory table and bucket', () => {
     await removeArticle(store, 'a', '2020-01-01T00:00:00.000Z');
     const result = await publish();
 
-    expect(result.deleted).toEqual([...feedFiles('tags/x/'), ...feedFiles('authors/ann/')].sort());
+    expect(result.deleted).toEqual(
+      [...labelFiles('tags/x/'), ...labelFiles('authors/ann/')].sort(),
+    );
     // Its address says it is gone, for good.
     expect(bucket.file('articles/a.html')).toMatchObject({ status: 410 });
     expect(bucket.text('articles/a.html')).toContain('This story was withdrawn');
@@ -283,8 +287,9 @@ describe('publishChanges on the in-memory table and bucket', () => {
     await removeArticle(store, 'a', '2026-02-28T09:30:00.000Z');
     const result = await publish();
 
-    // The tag's and the author's feeds stay while they tell readers, unlisted.
-    expect(result.deleted).toEqual([]);
+    // The tag's and the author's feeds stay while they tell readers, unlisted; the pages
+    // that listed their stories go.
+    expect(result.deleted).toEqual(['authors/ann/index.html', 'tags/x/index.html']);
     for (const path of ['atom.xml', 'tags/x/atom.xml', 'authors/ann/atom.xml']) {
       const atom = bucket.text(path) ?? '';
       expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');

@@ -1,0 +1,63 @@
+import type { Article, FeedRef } from '../articles/article.ts';
+import type { SiteConfig } from '../config/site.ts';
+import { feedTitle } from './feed-titles.ts';
+import { teaser } from './index-page.ts';
+import { buildItemView } from './item-view.ts';
+import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
+import { listingPageUrl } from './urls.ts';
+import { escapeMarkup as e, oneLine } from './xml-safe.ts';
+
+/**
+ * Where a listing page sits among its feed's pages, by archive page name: `page` (this is that
+ * archive page; absent: the feed's own page of its newest stories), `older` and `newer`.
+ */
+export interface ListingPlace {
+  page?: string;
+  older?: string;
+  newer?: string;
+}
+
+/**
+ * The HTML page of a tag's or author's stories, or of one archive page of any feed: the stories
+ * newest first, the feed's subscribe links, and links to older and newer pages, so a reader can
+ * page from a tag to its very first story. It mirrors the feed's RFC 5005 chain page for page.
+ */
+export function renderListingPage(
+  site: SiteConfig,
+  feed: FeedRef,
+  articles: readonly Article[],
+  place: ListingPlace,
+): string {
+  const items = articles.map((article) => buildItemView(article, site));
+  const name = oneLine(feedTitle(site, feed));
+  const span =
+    place.page !== undefined && items.length > 0
+      ? `Stories from ${timeTag(items.at(-1)?.published as Date, site)} to ${timeTag(items[0]?.published as Date, site)}`
+      : '';
+  const nav = [
+    place.newer !== undefined || place.page !== undefined
+      ? `<a href="${e(listingPageUrl(site.url, feed, place.newer))}" rel="prev">Newer stories</a>`
+      : '',
+    place.older !== undefined
+      ? `<a href="${e(listingPageUrl(site.url, feed, place.older))}" rel="next">Older stories</a>`
+      : '',
+  ].filter(Boolean);
+  const body = [
+    '<main>',
+    `<h1>${e(name)}</h1>`,
+    span ? `<p class="meta">${span}</p>` : '',
+    `<nav><p>Subscribe: ${feedLinks(site, feed)}</p></nav>`,
+    items.length > 0
+      ? `<section>\n${items.map((item) => teaser(item, site)).join('\n')}\n</section>`
+      : '<p>No stories.</p>',
+    nav.length > 0 ? `<nav><p>${nav.join(' · ')}</p></nav>` : '',
+    '</main>',
+  ];
+  return htmlPage({
+    site,
+    title: place.page === undefined ? name : `${name}: older stories`,
+    canonical: listingPageUrl(site.url, feed, place.page),
+    feeds: feed.kind === 'all' ? [feed] : [{ kind: 'all' }, feed],
+    body: body.filter(Boolean).join('\n'),
+  });
+}
