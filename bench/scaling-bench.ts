@@ -10,7 +10,7 @@ import { DynamoRenderLedger } from '../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../shared/stores/site-bucket.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
-import { meterReadCapacity } from './sdk-meters.ts';
+import { countPuts, meterReadCapacity } from './sdk-meters.ts';
 import { createArchiveTable, seedTable } from './seed-table.ts';
 import { median, round, since } from './stats.ts';
 import { storedArticle } from './stored-articles.ts';
@@ -31,6 +31,7 @@ interface Site {
   ledger: DynamoRenderLedger;
   meter: ReturnType<typeof meterReadCapacity>;
   bucket: S3SiteBucket;
+  puts: ReturnType<typeof countPuts>;
 }
 
 async function seededSite(aws: EmbeddedAws, size: number): Promise<Site & { seedMs: number }> {
@@ -48,13 +49,15 @@ async function seededSite(aws: EmbeddedAws, size: number): Promise<Site & { seed
   const table = new DynamoArticleTable({ client: dynamo, tableName });
   const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
   const bucket = new S3SiteBucket({ client: aws.s3, bucket: siteBucket });
-  return { size, table, ledger, meter, bucket, seedMs };
+  const puts = countPuts(aws.s3, siteBucket);
+  return { size, table, ledger, meter, bucket, puts, seedMs };
 }
 
 /** Ingest's write for one new article, then the publish its stream record would cause. */
 async function publishOne(site: Site, article: Article, config: SiteConfig) {
   await site.table.commit({ articles: [planArticleWrite(undefined, article)] });
   site.meter.reset();
+  site.puts.reset();
   const start = performance.now();
   const result = await publishChanges([{ recordId: `new-${article.id}`, after: article }], {
     feeds: site.table,
@@ -64,7 +67,12 @@ async function publishOne(site: Site, article: Article, config: SiteConfig) {
   });
   const ms = since(start);
   if (result.failures.length > 0) throw new Error(`publish failed: ${result.failures[0]?.unit}`);
-  return { ms, units: site.meter.total.units, reads: site.meter.total.reads };
+  return {
+    ms,
+    units: site.meter.total.units,
+    reads: site.meter.total.reads,
+    puts: site.puts.keys.length,
+  };
 }
 
 /**
@@ -86,14 +94,18 @@ export async function scalingBench(
     sites.push(site);
   }
   const fresh = generateCorpus({ seed: 7, count: warmUp + runs, folder: 'new', first: largest });
-  const samples = new Map<number, { ms: number[]; units: number[]; reads: number[] }>();
+  const samples = new Map<
+    number,
+    { ms: number[]; units: number[]; reads: number[]; puts: number[] }
+  >();
   for (const [i, spec] of fresh.entries()) {
     const article = storedArticle(spec, minuteIso(spec.index));
     for (const site of i % 2 === 0 ? sites : [...sites].reverse()) {
       const run = await publishOne(site, article, config);
       if (i < warmUp) continue;
-      const s = samples.get(site.size) ?? { ms: [], units: [], reads: [] };
+      const s = samples.get(site.size) ?? { ms: [], units: [], reads: [], puts: [] };
       s.ms.push(run.ms);
+      s.puts.push(run.puts);
       s.units.push(run.units);
       s.reads.push(run.reads);
       samples.set(site.size, s);
@@ -108,6 +120,11 @@ export async function scalingBench(
       note: `median of ${runs} (${s.ms.map((t) => Math.round(t)).join('/')}); ${median(s.reads)} reads`,
     });
     results.add(`publish_rcu_${size}`, { value: round(median(s.units), 1), unit: 'RCU' });
+    results.add(`puts_per_article_${size}`, {
+      value: median(s.puts),
+      unit: 'PUTs',
+      note: `site PUTs for one new article (${s.puts.join('/')}): its page, its feeds, their newest archive pages, listings`,
+    });
   }
   const big = samples.get(largest);
   if (!small || !big) return;
@@ -122,6 +139,16 @@ export async function scalingBench(
     unit: 'x',
     note: `read capacity(${largest}) / (${smallest})`,
   });
+  // The archive's size must not show in what a new article writes (RFC 5005 pages: only the
+  // newest page changes), compared from the size where every feed has an archive already.
+  const fullFeeds = samples.get(sizes.find((size) => size !== smallest && size !== largest) ?? 0);
+  if (fullFeeds)
+    results.add('archive_puts_scaling', {
+      value: round(median(big.puts) / median(fullFeeds.puts)),
+      unit: 'x',
+      goal: atMost(1),
+      note: `PUTs per new article, ${largest} / ${sizes.find((size) => samples.get(size) === fullFeeds)} articles archived`,
+    });
   // With 100 articles over 50 tags a tag feed holds ~6 items; from a few thousand on, every
   // feed is full (item limit), so this ratio isolates the size of the archive.
   for (const [size, s] of samples) {

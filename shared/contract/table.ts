@@ -59,6 +59,12 @@ export const keys = {
   body: (hash: string) => ({ pk: `BODY#${hash}`, sk: 'B' }),
   /** One day's sitemap (`YYYY-MM-DD`): its story count and newest update; publish keeps it. */
   sitemapDay: (day: string) => ({ pk: 'SITEMAP', sk: day }),
+  /**
+   * A feed's archive (RFC 5005): the newest archive page that the page before it has been
+   * written to link to (`next-archive`); publish keeps it, so a new newest page gets its older
+   * neighbour rewritten once, whichever batch or retry sees it first.
+   */
+  archiveLink: (feed: string) => ({ pk: 'ARCHIVE', sk: feed }),
   /** Publish's bookkeeping for one render unit (a feed, a page, the listings): claims and lease. */
   render: (unit: string) => ({ pk: `RENDER#${unit}`, sk: 'R' }),
 };

@@ -1,4 +1,4 @@
-import type { Article } from '../articles/article.ts';
+import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import {
   daySitemapPath,
@@ -10,7 +10,7 @@ import {
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
 import { toDate } from './dates.ts';
-import { articlePageUrl, httpUrl, languageTag } from './urls.ts';
+import { articlePageUrl, httpUrl, languageTag, listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /**
@@ -65,12 +65,17 @@ export function renderDaySitemap(
 }
 
 /** The site's own pages: the front page and the tags page. */
-export function renderPagesSitemap(site: SiteConfig): string {
-  return urlset(
-    [INDEX_PATH, TAGS_PAGE_PATH].map((path) =>
-      urlEntry(path === INDEX_PATH ? site.url : siteUrlOf(site.url, path), undefined),
-    ),
+export function renderPagesSitemap(site: SiteConfig, labels: readonly FeedRef[] = []): string {
+  const own = [INDEX_PATH, TAGS_PAGE_PATH].map((path) =>
+    path === INDEX_PATH ? site.url : siteUrlOf(site.url, path),
   );
+  // Each tag's and author's page of its stories, up to the protocol's 50,000 URLs.
+  const pages = labels
+    .filter((feed) => feed.kind !== 'all')
+    .map((feed) => listingPageUrl(site.url, feed))
+    .sort()
+    .slice(0, MAX_SITEMAP_URLS - own.length);
+  return urlset([...own, ...pages].map((url) => urlEntry(url, undefined)));
 }
 
 /** The index of every sitemap: the site's pages, then each day that has stories, newest first. */

@@ -81,6 +81,11 @@ export interface FeedReader {
    * whatever the feed holds (the archive pages' boundaries are found this way).
    */
   walkEntries(feed: string, start: WalkStart): AsyncIterable<KeyedEntry>;
+  /**
+   * The newest archive page (its start) the page before it links to, as publish last recorded
+   * (RenderLedger.saveArchiveLink); undefined when none was recorded.
+   */
+  archiveLink(feed: string): Promise<string | undefined>;
   /** Every day sitemap publish keeps (one Query of one partition, every page). */
   listSitemapDays(): Promise<SitemapDay[]>;
   /** One BatchGet (per 100 ids), in the order given. */

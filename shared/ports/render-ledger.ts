@@ -47,4 +47,10 @@ export interface RenderLedger {
    * higher ticket already did.
    */
   saveSitemapDay(day: SitemapDay, ticket: number): Promise<void>;
+  /**
+   * Records that the archive page before `newest` (a start, FeedReader.archiveLink) now links
+   * to it. Written after that page's files: a failure leaves the old value, and the next batch
+   * renders the page again.
+   */
+  saveArchiveLink(feed: string, newest: string): Promise<void>;
 }

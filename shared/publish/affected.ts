@@ -13,13 +13,9 @@ import type { ArticleChange } from '../ports/feed-reader.ts';
 export interface Affected {
   /**
    * Each feed, with the sort keys of the entries the batch added, changed or removed in it
-   * (their archive pages may have changed), whether it removed or moved any, and how many
-   * entries it added or moved (each pushes at most one out of the subscription document).
+   * (their archive pages may have changed), and whether it removed or moved any.
    */
-  feeds: Map<
-    string,
-    { feed: FeedRef; causes: string[]; changed: string[]; removed: boolean; added: number }
-  >;
+  feeds: Map<string, { feed: FeedRef; causes: string[]; changed: string[]; removed: boolean }>;
   pages: Map<string, { id: string; causes: string[] }>;
   /** Day sitemaps (`YYYY-MM-DD`) whose stories changed. */
   days: Map<string, { day: string; causes: string[] }>;
@@ -67,13 +63,11 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
         causes: [],
         changed: [],
         removed: false,
-        added: 0,
       };
       entry.causes.push(recordId);
       const [was, is] = [before.get(key), after.get(key)];
       for (const sortKey of [was, is]) if (sortKey !== undefined) entry.changed.push(sortKey);
       if (was !== undefined && was !== is) entry.removed = true;
-      if (is !== undefined && was !== is) entry.added += 1;
       affected.feeds.set(key, entry);
     }
     for (const id of new Set([change.before?.id, change.after?.id])) {

@@ -221,11 +221,14 @@ async function readDeepPage(
 
 /**
  * The archive pages a batch's changes to one feed may have changed, as the table is now (read
- * after the changes were committed; each page is then rendered from a later read still):
+ * after the changes were committed; each page is then rendered from a later read still), and
+ * the newest page's start, to record once they are written (`linkTo`, RenderLedger
+ * .saveArchiveLink):
  *
- * - the newest page (the subscription pushed entries into it, or took them back) and, when it
- *   may have begun with this batch (it holds no more entries than the batch `added`), the one
- *   before it (whose `next-archive` then changes);
+ * - every page from the newest one down to the one recorded as linked last time
+ *   (FeedReader.archiveLink): pages the frontier passed since, whatever batches (concurrent or
+ *   retried) pushed it, are new or changed, and the recorded one gains its `next-archive`. No
+ *   record yet (a new feed, or a table from before archives): every page, once;
  * - for each changed sort key below the frontier (`changed`: the old and new places of every
  *   entry the batch added, moved or removed), the page holding it; when the entry starts a
  *   page, that page too (new, or gone) and the pages on either side (their links change);
@@ -238,16 +241,17 @@ export async function archivePagesAffected(
   limit: number,
   changed: readonly string[],
   removed: boolean,
-  added: number,
-): Promise<string[]> {
+): Promise<{ starts: string[]; linkTo?: string }> {
   const starts = new Set<string>();
   // A page that starts (or started) at a changed entry: new, or its files go.
   for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
+  const linked = await feeds.archiveLink(feed);
   const places = [...new Set(changed)].sort(byBytes);
-  // One walk from the newest entry down finds the frontier, the newest pages, and the pages
-  // around the changed places, unless they lie deeper than reading each on its own would cost.
+  // One walk from the newest entry down finds the frontier, the pages down to the recorded
+  // link, and the pages around the changed places, unless those lie deeper than reading each
+  // on its own would cost.
   const budget = NEAR_FRONTIER + places.length * 2 * ARCHIVE_PAGE_MEAN;
-  const walked = { seen: 0, archived: 0, newestSize: 0, end: true, lowest: '' };
+  const walked = { seen: 0, archived: 0, end: true, lowest: '' };
   let frontier: string | undefined;
   /** Archived entries that start a page, newest first. */
   const boundaries: string[] = [];
@@ -261,16 +265,15 @@ export async function archivePagesAffected(
     }
     walked.archived += 1;
     walked.lowest = entry.sortKey;
-    if (boundary) {
-      boundaries.push(entry.sortKey);
-      if (boundaries.length === 1) walked.newestSize = walked.archived;
-    }
-    // The newest page began with this batch: the one before it is needed too.
-    const wanted = boundaries.length >= 1 && walked.newestSize <= added ? 2 : 1;
+    if (boundary) boundaries.push(entry.sortKey);
+    // Down to the recorded link: it, or a page start below it, was met (the first page's
+    // record, '', only at the end).
+    const linkMet =
+      linked !== undefined && linked !== FIRST_PAGE && byBytes(entry.sortKey, linked) <= 0;
     const deepest = places.find((key) => frontier !== undefined && byBytes(key, frontier) < 0);
     const placesDone =
       deepest === undefined || boundaries.filter((b) => byBytes(b, deepest) <= 0).length >= 2;
-    if ((boundaries.length >= wanted && placesDone) || walked.archived > budget) {
+    if (boundaries.length > 0 && linkMet && (placesDone || walked.archived > budget)) {
       walked.end = false;
       break;
     }
@@ -278,7 +281,7 @@ export async function archivePagesAffected(
   if (frontier === undefined || walked.archived === 0) {
     // No archive (any more): a page the removals emptied goes, the first one included.
     if (removed) starts.add(FIRST_PAGE);
-    return [...starts];
+    return { starts: [...starts] };
   }
   const front = frontier;
   /** The start of the page holding `key` from what the walk saw; undefined: not seen. */
@@ -287,12 +290,14 @@ export async function archivePagesAffected(
     if (found !== undefined) return found;
     return walked.end ? FIRST_PAGE : undefined;
   };
-  const newest = startOf(front, false) ?? (await startAtOrBelow(feeds, feed, front, false));
-  if (newest !== undefined) starts.add(newest);
-  if (newest !== undefined && walked.newestSize <= added && newest !== FIRST_PAGE) {
-    const before = startOf(newest, false) ?? (await startAtOrBelow(feeds, feed, newest, false));
-    if (before !== undefined) starts.add(before);
+  // The walk went down to the recorded link, so every page start above it was seen.
+  const newest = boundaries[0] ?? FIRST_PAGE;
+  for (const b of boundaries) {
+    starts.add(b);
+    if (linked !== undefined && linked !== FIRST_PAGE && byBytes(b, linked) <= 0) break;
   }
+  if (walked.end && (linked === undefined || linked === FIRST_PAGE || boundaries.length === 0))
+    starts.add(FIRST_PAGE);
   for (const key of places) {
     if (byBytes(key, front) >= 0) continue;
     const boundary = startsArchivePage(idOf(key));
@@ -310,5 +315,5 @@ export async function archivePagesAffected(
       : await startAbove(feeds, feed, key, front);
     if (after !== undefined) starts.add(after);
   }
-  return [...starts];
+  return { starts: [...starts], linkTo: newest };
 }

@@ -103,6 +103,7 @@ export async function publishChanges(
     [listingsUnit(affected.siteCauses, unitDeps)],
   ];
   const failed = await renderPhases(phases, deps, result);
+  await recordArchiveLinks(archives.links, deps, result);
   for (const { unit, error, causes } of archives.failures) {
     result.failures.push({ unit, error });
     for (const cause of causes) failed.add(cause);
@@ -125,24 +126,56 @@ async function archiveUnits(
 ) {
   const units: RenderUnit[] = [];
   const failures: { unit: string; error: unknown; causes: string[] }[] = [];
+  const links: ArchiveLink[] = [];
   await eachLimited(feeds, deps.concurrency ?? 16, async (affected) => {
-    const { feed, causes, changed, removed, added } = affected;
+    const { feed, causes, changed, removed } = affected;
     const key = feedKey(feed);
     try {
-      const starts = await archivePagesAffected(
+      const { starts, linkTo } = await archivePagesAffected(
         deps.feeds,
         key,
         deps.config.itemLimit,
         changed,
         removed,
-        added,
       );
-      for (const start of starts) units.push(archivePageUnit(feed, start, causes, unitDeps));
+      const mine = starts.map((start) => archivePageUnit(feed, start, causes, unitDeps));
+      units.push(...mine);
+      if (linkTo !== undefined)
+        links.push({ feed: key, newest: linkTo, units: mine.map((u) => u.name) });
     } catch (error) {
       failures.push({ unit: `archive ${key}`, error, causes });
     }
   });
-  return { units, failures };
+  return { units, failures, links };
+}
+
+/** A feed's newest archive page, to record once every page the batch rendered for it is written. */
+interface ArchiveLink {
+  feed: string;
+  newest: string;
+  units: string[];
+}
+
+/**
+ * Records, for each feed whose archive pages were all written, its newest page as linked
+ * (RenderLedger.saveArchiveLink): the next batch renders pages only down to it. A feed with a
+ * failed page records nothing, so its retry renders them again.
+ */
+async function recordArchiveLinks(
+  links: readonly ArchiveLink[],
+  deps: PublishDeps,
+  result: PublishResult,
+): Promise<void> {
+  const failedUnits = new Set(result.failures.map((f) => f.unit));
+  await eachLimited(links, deps.concurrency ?? 16, async ({ feed, newest, units }) => {
+    if (units.some((unit) => failedUnits.has(unit))) return;
+    try {
+      await deps.ledger.saveArchiveLink(feed, newest);
+    } catch (error) {
+      // Not recorded: the next batch renders the same pages again, which is all it costs.
+      result.failures.push({ unit: `archive link ${feed}`, error });
+    }
+  });
 }
 
 /** What every unit of one run reads and renders with (one article cache per run). */

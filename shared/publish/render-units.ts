@@ -372,7 +372,10 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         ),
         file(
           PAGES_SITEMAP_PATH,
-          renderPagesSitemap(config),
+          renderPagesSitemap(
+            config,
+            listings.map((listing) => listing.feed),
+          ),
           CONTENT_TYPE.xml,
           CACHE_CONTROL.listing,
         ),

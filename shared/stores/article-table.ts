@@ -167,6 +167,11 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? itemToFeedMeta(item) : undefined;
   }
 
+  async archiveLink(feed: string): Promise<string | undefined> {
+    const item = await this.getItem(keys.archiveLink(feed));
+    return item === undefined ? undefined : String(item.linked ?? '');
+  }
+
   /** Every tag and author feed that holds an article (publish removes the others' metas). */
   async listFeedMetas(): Promise<FeedMeta[]> {
     const metas: FeedMeta[] = [];

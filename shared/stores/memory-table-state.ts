@@ -56,6 +56,8 @@ export class TableState {
   readonly bodies = new Map<string, string>();
   /** Day → its sitemap's index item (keys.sitemapDay). */
   readonly sitemapDays = new Map<string, { count: number; lastmod: string; ticket: number }>();
+  /** RenderLedger.saveArchiveLink, by feed. */
+  readonly archiveLinks = new Map<string, string>();
   readonly stream: ArticleChange[] = [];
   private streamSequence = 0;
 

@@ -30,7 +30,7 @@ export type TableCall =
       read: 'getSource' | 'getArticle' | 'findByBody' | 'dueScheduled' | keyof FeedReader;
     }
   | { kind: 'commit'; change: TableChange }
-  | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' };
+  | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' | 'saveArchiveLink' };
 
 /** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -187,6 +187,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     }
   }
 
+  async archiveLink(feed: string): Promise<string | undefined> {
+    await this.before({ kind: 'read', read: 'archiveLink' });
+    return this.state.archiveLinks.get(feed);
+  }
+
   async listSitemapDays(): Promise<SitemapDay[]> {
     await this.before({ kind: 'read', read: 'listSitemapDays' });
     return [...this.state.sitemapDays.keys()].sort(byBytes).map((day) => {
@@ -302,6 +307,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
         ...(announcing ? { announcing } : {}),
         ticket,
       });
+  }
+
+  async saveArchiveLink(feed: string, newest: string): Promise<void> {
+    await this.before({ kind: 'ledger', call: 'saveArchiveLink' });
+    this.state.archiveLinks.set(feed, newest);
   }
 
   async saveSitemapDay({ day, count, lastmod }: SitemapDay, ticket: number): Promise<void> {

@@ -138,6 +138,15 @@ export class DynamoRenderLedger implements RenderLedger {
     );
   }
 
+  async saveArchiveLink(feed: string, newest: string): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: marshall({ ...keys.archiveLink(feed), linked: newest }),
+      }),
+    );
+  }
+
   async saveFeedMeta({ feed, count, announcing }: FeedMeta, ticket: number): Promise<void> {
     const key = keys.feedMeta(feedKey(feed));
     const newer = {

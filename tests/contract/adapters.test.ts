@@ -66,6 +66,7 @@ renderLedgerContract('DynamoRenderLedger', async () => {
       getFeedMeta: reader.getFeedMeta.bind(reader),
       listFeedMetas: reader.listFeedMetas.bind(reader),
       listSitemapDays: reader.listSitemapDays.bind(reader),
+      archiveLink: reader.archiveLink.bind(reader),
     }),
     advance: (ms) => {
       clock += ms;

@@ -4,7 +4,8 @@ import type { RenderLedger } from '../../shared/ports/render-ledger.ts';
 
 /** A RenderLedger with a clock the test moves, and the FeedReader that sees its metas. */
 export interface RenderLedgerHarness {
-  ledger: RenderLedger & Pick<FeedReader, 'getFeedMeta' | 'listFeedMetas' | 'listSitemapDays'>;
+  ledger: RenderLedger &
+    Pick<FeedReader, 'getFeedMeta' | 'listFeedMetas' | 'listSitemapDays' | 'archiveLink'>;
   advance(ms: number): void;
 }
 
@@ -136,6 +137,17 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       expect(await ledger.listSitemapDays()).toEqual([
         day('2026-12-02', 5, '2026-12-03T01:00:00.000Z'),
       ]);
+    });
+
+    it("records per feed which archive page is linked from the one before it, the first page's '' included", async () => {
+      const { ledger } = await make();
+      expect(await ledger.archiveLink('all')).toBeUndefined();
+      await ledger.saveArchiveLink('all', '2026-01-02T00:00:00.000Z#b');
+      await ledger.saveArchiveLink('tag/x', '');
+      expect(await ledger.archiveLink('all')).toBe('2026-01-02T00:00:00.000Z#b');
+      expect(await ledger.archiveLink('tag/x')).toBe('');
+      await ledger.saveArchiveLink('all', '2026-01-09T00:00:00.000Z#c');
+      expect(await ledger.archiveLink('all')).toBe('2026-01-09T00:00:00.000Z#c');
     });
   });
 }

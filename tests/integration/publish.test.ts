@@ -81,11 +81,16 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     ];
     expect(puts.filter((k) => /sitemap|robots/.test(k)).sort()).toEqual(discovery);
     expect(new Set(puts).size).toBe(puts.length);
-    // Older stories go to archive pages (RFC 5005), three formats each, each page once.
+    // Older stories go to archive pages (RFC 5005): three formats and an HTML page each.
     const archived = puts.filter((k) => /(^|\/)archive\//.test(k));
-    const archivePages = archived.length / 3;
+    const archivePages = archived.length / 4;
     expect(archived.filter((k) => k.endsWith('/atom.xml'))).toHaveLength(archivePages);
-    expect(puts).toHaveLength(feeds * 3 + ARTICLES + 4 + discovery.length + archived.length);
+    // Each tag and author has a page of its stories too.
+    const labelPages = puts.filter((k) => /^(tags|authors)\/[^/]+\/index\.html$/.test(k));
+    expect(labelPages).toHaveLength(feeds - 1);
+    expect(puts).toHaveLength(
+      feeds * 3 + labelPages.length + ARTICLES + 4 + discovery.length + archived.length,
+    );
     const commands = h.dynamoCommands.map((c) => c.command);
     expect(commands).not.toContain('ScanCommand');
     // Per feed: one Query per write shard for its newest entries (the site feed's twice: for
@@ -212,7 +217,7 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       [/^robots\.txt$/, 'text/plain; charset=utf-8'],
     ];
     const keys = await h.site.keys();
-    // Three feeds, the page, the listings, and the discovery files: the sitemap index, the
+    // Three feeds, two label pages, the page, the listings, and the discovery files: the sitemap index, the
     // pages' and the day's sitemaps (the story is dated at its event, 2026-01-05), robots.txt.
     // No news sitemap: nothing was published within two days of the publisher's clock.
     expect(keys.filter((k) => /sitemap|robots/.test(k))).toEqual([
@@ -221,7 +226,8 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       'sitemaps/2026-01-05.xml',
       'sitemaps/pages.xml',
     ]);
-    expect(keys).toHaveLength(3 * 3 + 1 + 4 + 4);
+    // The tag's and the author's pages of their stories (tags/x/, authors/ann/) too.
+    expect(keys).toHaveLength(3 * 3 + 2 + 1 + 4 + 4);
     for (const key of keys) {
       const head = await h.site.head(key);
       const type = expected.find(([pattern]) => pattern.test(key))?.[1];

@@ -9,11 +9,14 @@ import { nextTransitionAt } from '../../shared/articles/lifecycle.ts';
 import { entrySortKey } from '../../shared/articles/stored.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../../shared/config/site.ts';
 import {
+  archivePath,
   articlePath,
   daySitemapPath,
   FEED_FORMATS,
+  type FeedFormat,
   feedPath,
   INDEX_PATH,
+  listingPagePath,
   NEWS_SITEMAP_PATH,
   NOT_FOUND_PATH,
   OPML_PATH,
@@ -27,8 +30,13 @@ import { entryShard, writeShard } from '../../shared/contract/table.ts';
 import { renderMovedPage, renderWithdrawnPage } from '../../shared/feeds/article-page.ts';
 import { itemId } from '../../shared/feeds/item-id.ts';
 import { MAX_NEWS_URLS, NEWS_SITEMAP_DAYS } from '../../shared/feeds/sitemaps.ts';
-import { articlePageUrl, tagsPageUrl } from '../../shared/feeds/urls.ts';
+import { articlePageUrl, listingPageUrl, tagsPageUrl } from '../../shared/feeds/urls.ts';
 import { compareSequencers } from '../../shared/ingest/object-event.ts';
+import {
+  archivePageName,
+  FIRST_PAGE,
+  startsArchivePage,
+} from '../../shared/publish/archive-pages.ts';
 import { markerProblems, markersIn } from './reliability-embargo.ts';
 import { decodeEntities } from './reliability-safety.ts';
 import type { BucketFiles, TableState } from './reliability-state.ts';
@@ -308,6 +316,35 @@ export function expectedItemIds(state: TableState, feed: string, limit: number):
     .map((a) => itemId(a.guid, a.id));
 }
 
+/**
+ * A feed's archive pages (RFC 5005) from the article items alone, by the rule of
+ * shared/publish/archive-pages.ts: every live story older than the newest `limit`, in pages
+ * that start at a story whose id starts one (or at the first story). Each page's item ids,
+ * newest first.
+ */
+export function expectedArchivePages(
+  state: TableState,
+  feed: string,
+  limit: number,
+): { name: string; ids: string[] }[] {
+  const live = [...state.articles.values()]
+    .filter((a) => a.status === 'live' && inFeed(a, feed))
+    .sort((a, b) => (entrySortKey(a) < entrySortKey(b) ? -1 : 1));
+  const archived = live.slice(0, Math.max(0, live.length - limit));
+  const pages: { name: string; ids: string[] }[] = [];
+  for (const article of archived) {
+    const current = pages.at(-1);
+    if (!current || startsArchivePage(article.id))
+      pages.push({
+        name: archivePageName(startsArchivePage(article.id) ? entrySortKey(article) : FIRST_PAGE),
+        ids: [itemId(article.guid, article.id)],
+      });
+    else current.ids.push(itemId(article.guid, article.id));
+  }
+  for (const page of pages) page.ids.reverse();
+  return pages;
+}
+
 /** The refs of the deleted entries a feed's Atom must carry, newest withdrawal first. */
 export function expectedDeletedRefs(
   state: TableState,
@@ -322,11 +359,17 @@ export function expectedDeletedRefs(
     .filter((ref) => !seen.has(ref) && seen.add(ref));
 }
 
-/** The item ids a rendered feed lists, in order, per format. */
-export function listedItemIds(files: ReadonlyMap<string, string>, feed: FeedRef) {
-  const rss = files.get(feedPath(feed, 'rss')) ?? '';
-  const atom = files.get(feedPath(feed, 'atom')) ?? '';
-  const json = files.get(feedPath(feed, 'json')) ?? '{"items":[]}';
+/** The item ids a rendered feed (or one of its archive pages) lists, in order, per format. */
+export function listedItemIds(
+  files: ReadonlyMap<string, string>,
+  feed: FeedRef,
+  archivePage?: string,
+) {
+  const path = (format: FeedFormat) =>
+    archivePage === undefined ? feedPath(feed, format) : archivePath(feed, archivePage, format);
+  const rss = files.get(path('rss')) ?? '';
+  const atom = files.get(path('atom')) ?? '';
+  const json = files.get(path('json')) ?? '{"items":[]}';
   return {
     rss: [...rss.matchAll(/<guid isPermaLink="false">([^<]*)<\/guid>/g)].map((m) => m[1]),
     atom: [...atom.matchAll(/<entry>[\s\S]*?<id>([^<]*)<\/id>/g)].map((m) => m[1]),
@@ -367,6 +410,16 @@ export function expectedSiteKeys(
   if (newsStories(state, now).length > 0) keys.push(NEWS_SITEMAP_PATH);
   for (const feed of publishedFeeds(state, site, now))
     keys.push(...FEED_FORMATS.map((f) => feedPath(feed, f)));
+  // A tag's or author's page of its stories; each feed's archive pages, in three formats and
+  // as a page.
+  for (const feed of liveFeeds(state)) {
+    if (feed.kind !== 'all') keys.push(listingPagePath(feed));
+    for (const { name } of expectedArchivePages(state, feedKey(feed), site.itemLimit))
+      keys.push(
+        ...FEED_FORMATS.map((f) => archivePath(feed, name, f)),
+        listingPagePath(feed, name),
+      );
+  }
   for (const article of state.articles.values())
     if (hasPage(article)) keys.push(articlePath(article.id));
   return keys.sort();
@@ -422,6 +475,14 @@ export function siteProblems(
         problems.push(
           `${feedPath(feed, format)} lists ${listed[format].length}, want ${want.length} (or another order)`,
         );
+    }
+    for (const page of expectedArchivePages(state, feedKey(feed), site.itemLimit)) {
+      const inPage = listedItemIds(files, feed, page.name);
+      for (const format of FEED_FORMATS)
+        if (JSON.stringify(inPage[format]) !== JSON.stringify(page.ids))
+          problems.push(
+            `${archivePath(feed, page.name, format)} lists ${inPage[format].length}, want ${page.ids.length} (or another order)`,
+          );
     }
     const wantGone = expectedDeletedRefs(state, feedKey(feed), site, now);
     const deleted = listedDeletedRefs(files, feed);
@@ -513,6 +574,12 @@ export function discoveryProblems(
     ...entryProblems(files, PAGES_SITEMAP_PATH, 'url', [
       entryLine(site.url, undefined),
       entryLine(url(TAGS_PAGE_PATH), undefined),
+      // Each tag's and author's page of its stories.
+      ...liveFeeds(state)
+        .filter((feed) => feed.kind !== 'all')
+        .map((feed) => listingPageUrl(site.url, feed))
+        .sort()
+        .map((loc) => entryLine(loc, undefined)),
     ]),
     ...days.flatMap(([day, stories]) =>
       entryProblems(

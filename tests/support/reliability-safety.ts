@@ -204,7 +204,12 @@ const FIXED = new Set([
 ]);
 /** A day's sitemap: `sitemaps/<YYYY-MM-DD>.xml`. */
 const DAY_SITEMAP = /^sitemaps\/\d{4}-\d{2}-\d{2}\.xml$/;
-const FEED_FILE = /^(tags|authors)\/([^/]+)\/(rss\.xml|atom\.xml|feed\.json)$/;
+/**
+ * A tag's or author's feed file or page of stories, or an archive page of any feed (RFC 5005:
+ * `[tags|authors/<slug>/]archive/<first | YYYY-MM-DD-<10 hex>>/<file>`).
+ */
+const FEED_FILE =
+  /^(?:(tags|authors)\/([^/]+)\/)?(?:archive\/(first|\d{4}-\d{2}-\d{2}-[0-9a-f]{10})\/)?(rss\.xml|atom\.xml|feed\.json|index\.html)$/;
 const PAGE = /^articles\/(.+)\.html$/;
 
 /** Site keys outside the layout of shared/contract/site-layout.ts (no `..`, no empty segment). */
@@ -213,7 +218,7 @@ export function layoutProblems(keys: Iterable<string>): string[] {
   for (const key of keys) {
     if (FIXED.has(key) || DAY_SITEMAP.test(key)) continue;
     const feed = FEED_FILE.exec(key);
-    if (feed && SEGMENT.test(feed[2] ?? '')) continue;
+    if (feed && (feed[1] === undefined || SEGMENT.test(feed[2] ?? ''))) continue;
     const page = PAGE.exec(key);
     if (page && (page[1] ?? '').split('/').every((segment) => SEGMENT.test(segment))) continue;
     problems.push(`outside the site layout: ${JSON.stringify(key)}`);

@@ -60,6 +60,8 @@ export interface TableState {
    * stories: their count, newest `updated`, and the ticket of the render that wrote them.
    */
   sitemapDays: Map<string, SitemapDayItem>;
+  /** ARCHIVE | <feed>: RenderLedger.saveArchiveLink. */
+  archiveLinks: Map<string, string>;
   /** Entries or schedule items found in two shards under one sort key: `pk|sk` of the second. */
   duplicates: string[];
   other: string[];
@@ -76,6 +78,7 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
     renders: new Map(),
     bodies: new Map(),
     sitemapDays: new Map(),
+    archiveLinks: new Map(),
     duplicates: [],
     other: [],
   };
@@ -100,6 +103,7 @@ const SCHED_PK = /^SCHED#(\d+)$/;
 const RENDER_PREFIX = 'RENDER#';
 const BODY_PREFIX = 'BODY#';
 const SITEMAP_PK = keys.sitemapDay('').pk;
+const ARCHIVE_PK = keys.archiveLink('').pk;
 /** The table's name of a feed's `gone` list (shared/articles/stored.ts `entryListKey`). */
 const GONE_PREFIX = 'gone:';
 
@@ -146,6 +150,10 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
     state.renders.set(pk.slice(RENDER_PREFIX.length), rest);
   } else if (pk.startsWith(BODY_PREFIX) && sk === 'B') {
     state.bodies.set(pk.slice(BODY_PREFIX.length), String(item.id));
+  } else if (pk === ARCHIVE_PK) {
+    // Publish's record of which archive page its older neighbour links to: bookkeeping, like
+    // RENDER items (it depends on how publish got there).
+    state.archiveLinks.set(sk, String(item.linked ?? ''));
   } else if (pk === SITEMAP_PK) {
     state.sitemapDays.set(sk, {
       count: Number(item.count ?? 0),

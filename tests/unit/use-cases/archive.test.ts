@@ -182,6 +182,32 @@ describe('feed archives (RFC 5005)', () => {
     );
   });
 
+  it('links the page before a new newest page even when concurrent batches, none alone, pushed it out', async () => {
+    const { bucket, store, save } = rig();
+    const deps = { feeds: store, ledger: store, bucket, config: SITE };
+    let n = 1;
+    for (; n <= SITE.itemLimit + 5; n++) await save(story(n, { tags: [] }));
+    await publishChanges(store.takeChanges(), deps);
+    let pagesBefore = archiveFiles(bucket, '').length;
+    // Each batch one new story; all published at once, after every story is in the table, as
+    // Lambda's concurrent stream batches may be: each sees the others' stories.
+    for (let round = 0; round < 6; round++) {
+      const batches = [];
+      for (let k = 0; k < 30; k++, n++) {
+        await save(story(n, { tags: [] }));
+        batches.push(store.takeChanges());
+      }
+      const results = await Promise.all(batches.map((changes) => publishChanges(changes, deps)));
+      expect(results.flatMap((r) => r.failures)).toEqual([]);
+      const all = Array.from({ length: n - 1 }, (_, i) => i + 1);
+      for (const format of ['atom', 'rss'] as const)
+        expect(walkChain(bucket, '', format).ids).toEqual(expectedIds(all));
+      expect(archiveFiles(bucket, '').length).toBeGreaterThanOrEqual(pagesBefore);
+      pagesBefore = archiveFiles(bucket, '').length;
+    }
+    expect(pagesBefore).toBeGreaterThan(8);
+  });
+
   it('writes the same pages whatever order the stories came in', async () => {
     const build = async (seed: number) => {
       const { bucket, publish, save } = rig();
