@@ -85,6 +85,7 @@ function finishAtom(xml: string, view: FeedView): string {
   const at = view.deletedEntries.length > 0 ? ` xmlns:at="${TOMBSTONES}"` : '';
   const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${lang}>`), {
     enclosureType: (index) => view.items[index]?.image?.type,
+    enclosureLength: (index) => view.items[index]?.image?.length,
   });
   if (!at) return finished;
   // Atom's schema takes extension elements among the feed's metadata, before its entries.
