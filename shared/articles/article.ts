@@ -96,6 +96,8 @@ export interface ParsedArticle {
   expires?: string;
   /** What its feed items carry, instead of the site's setting. */
   feedContent?: 'full' | 'summary';
+  /** Inbox media files it refers to (their placeholder URLs are in its content and image). */
+  mediaKeys?: string[];
 }
 
 export interface ParseResult {
