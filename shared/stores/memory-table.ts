@@ -2,6 +2,7 @@ import { feedKey } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
 import {
   type ArticleStore,
+  type MediaRecord,
   type SourceRecord,
   StaleWriteError,
   WriteTooLargeError,
@@ -25,7 +26,13 @@ export type { TableChange, TableSnapshot } from './memory-table-state.ts';
 export type TableCall =
   | {
       kind: 'read';
-      read: 'getSource' | 'getArticle' | 'findByBody' | 'dueScheduled' | keyof FeedReader;
+      read:
+        | 'getSource'
+        | 'getArticle'
+        | 'findByBody'
+        | 'getMedia'
+        | 'dueScheduled'
+        | keyof FeedReader;
     }
   | { kind: 'commit'; change: TableChange }
   | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' };
@@ -73,6 +80,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async findByBody(hash: string): Promise<string | undefined> {
     await this.before({ kind: 'read', read: 'findByBody' });
     return this.state.bodies.get(hash);
+  }
+
+  async getMedia(key: string): Promise<MediaRecord | undefined> {
+    await this.before({ kind: 'read', read: 'getMedia' });
+    return copy(this.state.media.get(key));
   }
 
   async commit(change: TableChange): Promise<void> {
