@@ -127,8 +127,10 @@ export class FeedpubFunction extends NodejsFunction {
   }
 
   /**
-   * Copies media uploads into the site bucket's `media/` folder and deletes them there
-   * (CopyObject needs GetObject on the source, which readsInbox gives, and PutObject here).
+   * Copies media uploads into the site bucket's `media/` folder and deletes them there, and
+   * nothing more: no read, no list, no other key (CopyObject needs GetObject/GetObjectVersion on
+   * the source, which readsInbox gives, and PutObject here; tags are not copied, see
+   * shared/stores/site-media.ts).
    */
   publishesMedia(site: IBucket): this {
     this.allowObjects(site, `${MEDIA_SITE_PREFIX}*`, ['s3:PutObject', 's3:DeleteObject']);
