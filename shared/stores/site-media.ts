@@ -41,6 +41,9 @@ export class S3SiteMedia implements SiteMedia {
         CopySource: copySource(this.inboxBucket, file.inboxKey, file.versionId),
         // The editor's Content-Type and metadata are not ours to serve: ours replace them.
         MetadataDirective: 'REPLACE',
+        // Nor are their tags: copying a tag set would need s3:GetObjectTagging on the inbox and
+        // s3:PutObjectTagging on the site, which ingest is not given (infra/feedpub-function.ts).
+        TaggingDirective: 'REPLACE',
         ContentType: file.type,
         CacheControl: MEDIA_CACHE_CONTROL,
       }),
