@@ -62,6 +62,7 @@ export class FeedpubAppStack extends Stack {
     this.ingestion = new Ingestion(this, 'Ingestion', {
       inbox: props.inbox,
       table: props.table,
+      site: props.site,
       siteEnvironment,
     });
     this.publishing = new Publishing(this, 'Publishing', {

@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/contract/environment.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
+import { MEDIA_SITE_PREFIX } from '../shared/contract/media.ts';
 import { METRICS } from '../shared/contract/metrics.ts';
 import { keys } from '../shared/contract/table.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
@@ -121,6 +122,18 @@ export class FeedpubFunction extends NodejsFunction {
   /** Reads (HEAD for content hashes), writes and deletes site objects. */
   publishesSite(site: IBucket): this {
     this.allowObjects(site, '*', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    this.addEnvironment(ENV.siteBucket, site.bucketName);
+    return this;
+  }
+
+  /**
+   * Copies media uploads into the site bucket's `media/` folder and deletes them there, and
+   * nothing more: no read, no list, no other key (CopyObject needs GetObject/GetObjectVersion on
+   * the source, which readsInbox gives, and PutObject here; tags are not copied, see
+   * shared/stores/site-media.ts).
+   */
+  publishesMedia(site: IBucket): this {
+    this.allowObjects(site, `${MEDIA_SITE_PREFIX}*`, ['s3:PutObject', 's3:DeleteObject']);
     this.addEnvironment(ENV.siteBucket, site.bucketName);
     return this;
   }

@@ -14,6 +14,8 @@ import { BASIC_EXECUTION_ROLE_FINDING } from './nag.ts';
 export interface IngestionProps {
   readonly inbox: IBucket;
   readonly table: ITable;
+  /** The site bucket: ingest copies media uploads into its `media/` folder. */
+  readonly site: IBucket;
   /** SITE_URL and friends: ingest makes relative URLs absolute. */
   readonly siteEnvironment: Record<string, string>;
 }
@@ -62,7 +64,8 @@ export class Ingestion extends Construct {
 
     this.ingest = new FeedpubFunction(this, 'Ingest', {
       name: 'ingest',
-      description: 'Turns an uploaded article into table records, or a rejection report',
+      description:
+        'Turns an uploaded article into table records, a media upload into a site file, or a rejection report',
       timeout: Duration.seconds(INGEST_EVENTS.timeoutSeconds),
       // Two parse workers (192 MB of heap each, see shared/parsing/parse-pool.ts) beside the
       // handler, and the CPU share that comes with the memory.
@@ -72,6 +75,7 @@ export class Ingestion extends Construct {
       .readsInbox(props.inbox)
       .writesReports(props.inbox)
       .writesTable(props.table)
+      .publishesMedia(props.site)
       .parksIn(this.deadLetterQueue);
     // Blast radius: maxConcurrency bounds ingest (and its write rate on the table), not reserved
     // concurrency. Reserved concurrency would make Lambda throttle the poller's invocations, and

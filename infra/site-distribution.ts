@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
+  type BehaviorOptions,
   CachePolicy,
   Distribution,
   Function as EdgeFunction,
@@ -20,9 +21,11 @@ import { Bucket, BucketPolicy, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   CONTENT_SECURITY_POLICY,
+  EDGE_CACHE_BEHAVIORS,
   EDGE_CORS,
   EDGE_ERROR_SECONDS,
   EDGE_TTL,
+  type EdgeTtl,
   edgeRequestFunctionCode,
   edgeResponseFunctionCode,
   HSTS_SECONDS,
@@ -105,14 +108,15 @@ export class SiteDistribution extends Construct {
 
     // Each object's Cache-Control decides how long the edge keeps it (a feed 1 s, a page 30 s),
     // within these bounds; nothing of the request but the path is part of the key.
-    const cachePolicy = new CachePolicy(this, 'Cache', {
-      comment: 'feedpub: objects keep their own short edge lifetimes (shared/contract/edge.ts)',
-      minTtl: Duration.seconds(EDGE_TTL.minSeconds),
-      defaultTtl: Duration.seconds(EDGE_TTL.defaultSeconds),
-      maxTtl: Duration.seconds(EDGE_TTL.maxSeconds),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
+    const cachePolicyOf = (id: string, comment: string, ttl: EdgeTtl) =>
+      new CachePolicy(this, id, {
+        comment,
+        minTtl: Duration.seconds(ttl.minSeconds),
+        defaultTtl: Duration.seconds(ttl.defaultSeconds),
+        maxTtl: Duration.seconds(ttl.maxSeconds),
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      });
     const functionOf = (id: string, comment: string, code: string) =>
       new EdgeFunction(this, id, {
         comment,
@@ -130,21 +134,37 @@ export class SiteDistribution extends Construct {
       edgeResponseFunctionCode({ hubs: props.hubs, siteUrl: props.siteUrl }),
     );
 
+    // Every behaviour serves the same origin through the same functions and headers; only the
+    // cache policy differs (shared/contract/edge.ts EDGE_CACHE_BEHAVIORS).
+    const behavior = {
+      origin: S3BucketOrigin.withOriginAccessControl(site),
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      compress: true,
+      responseHeadersPolicy: headers,
+      functionAssociations: [
+        { eventType: FunctionEventType.VIEWER_REQUEST, function: folders },
+        { eventType: FunctionEventType.VIEWER_RESPONSE, function: feedLinks },
+      ],
+    } satisfies Omit<BehaviorOptions, 'cachePolicy'>;
+
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'feedpub site and feeds',
       defaultRootObject: INDEX_PATH,
       httpVersion: HttpVersion.HTTP2_AND_3,
       defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(site),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        compress: true,
-        cachePolicy,
-        responseHeadersPolicy: headers,
-        functionAssociations: [
-          { eventType: FunctionEventType.VIEWER_REQUEST, function: folders },
-          { eventType: FunctionEventType.VIEWER_RESPONSE, function: feedLinks },
-        ],
+        ...behavior,
+        cachePolicy: cachePolicyOf(
+          'Cache',
+          'feedpub: objects keep their own short edge lifetimes (shared/contract/edge.ts)',
+          EDGE_TTL,
+        ),
       },
+      additionalBehaviors: Object.fromEntries(
+        EDGE_CACHE_BEHAVIORS.map((b) => [
+          b.pathPattern,
+          { ...behavior, cachePolicy: cachePolicyOf(`${b.id}Cache`, b.comment, b.ttl) },
+        ]),
+      ),
       errorResponses: [notFound(403), notFound(404)],
       ...(props.domain && {
         domainNames: [props.domain.name],

@@ -11,6 +11,7 @@ import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
+import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 
 // Composition root: built once per container from validated configuration.
 const site = siteConfigFromEnv(process.env);
@@ -18,9 +19,14 @@ const store = new DynamoArticleTable({
   client: new DynamoDBClient(SDK_CLIENT_SETTINGS),
   tableName: requireEnv(process.env, ENV.tableName),
 });
-const inbox = new S3Inbox({
-  client: new S3Client(SDK_CLIENT_SETTINGS),
-  bucket: requireEnv(process.env, ENV.inboxBucket),
+const s3 = new S3Client(SDK_CLIENT_SETTINGS);
+const inboxBucket = requireEnv(process.env, ENV.inboxBucket);
+const inbox = new S3Inbox({ client: s3, bucket: inboxBucket });
+// Media uploads are copied to the site bucket by S3 itself (README "Media").
+const media = new S3SiteMedia({
+  client: s3,
+  inboxBucket,
+  siteBucket: requireEnv(process.env, ENV.siteBucket),
 });
 
 const deadLetters = new SqsDeadLetters({
@@ -32,6 +38,14 @@ const deadLetters = new SqsDeadLetters({
 const parsing = new ParsePool();
 
 export const handler = createIngestHandler(
-  { store, inbox, deadLetters, parse: parsing.parse, siteUrl: site.url, now: () => new Date() },
+  {
+    store,
+    inbox,
+    media,
+    deadLetters,
+    parse: parsing.parse,
+    siteUrl: site.url,
+    now: () => new Date(),
+  },
   { logger: new Logger(), metrics: new Metrics() },
 );

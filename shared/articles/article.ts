@@ -29,6 +29,21 @@ export interface ImageText {
   credit?: string;
 }
 
+/**
+ * A media file of the inbox an article refers to (its `image`, or a relative reference in its
+ * body), as ingest last saw it: `url` is where it is published (content-versioned), or, while
+ * the file is not in the inbox, its placeholder URL (`media/<path>`, nothing there).
+ */
+export interface MediaRef {
+  /** The inbox key (`articles/2026/12/story/lead.jpg`). */
+  key: string;
+  /** Absolute URL, as written in the article's content and `image`. */
+  url: string;
+  /** Content-Type and size in bytes, when the file is published. */
+  type?: string;
+  size?: number;
+}
+
 /** One entry of an article's correction log. */
 export interface Correction {
   /** ISO UTC: when the correction first appeared. */
@@ -81,6 +96,8 @@ export interface ParsedArticle {
   expires?: string;
   /** What its feed items carry, instead of the site's setting. */
   feedContent?: 'full' | 'summary';
+  /** Inbox media files it refers to (their placeholder URLs are in its content and image). */
+  mediaKeys?: string[];
 }
 
 export interface ParseResult {
@@ -127,6 +144,8 @@ export interface Article {
   bodyHash?: string;
   /** A moved article's new id (status `moved`). */
   movedTo?: string;
+  /** The inbox media it refers to, and where each is published. */
+  media?: MediaRef[];
 }
 
 /** Whether an article is withdrawn or deleted after readers saw it (see Article.withdrawn). */

@@ -9,6 +9,7 @@ import type { ParsedArticle, ParseResult } from './article.ts';
 import { ArticleRejectedError } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
 import { normalizeAuthors, normalizeTags } from './labels.ts';
+import { MediaReferences } from './media-refs.ts';
 import { idFromKey, isSafeId } from './object-key.ts';
 import { sanitizeContent } from './sanitize.ts';
 import {
@@ -38,7 +39,8 @@ export function buildArticle(
   const warnings: string[] = [];
   const id = fields.id === undefined ? undefined : checkedId(fields.id);
   const page = siteUrlOf(siteUrl, articlePath(id ?? idFromKey(key)));
-  const content = sanitizeContent(fields.html, page, siteUrl);
+  const media = new MediaReferences(key, siteUrl);
+  const content = sanitizeContent(fields.html, page, siteUrl, media);
   warnings.push(...content.warnings);
 
   const title = plainTitle(fields.title);
@@ -64,7 +66,10 @@ export function buildArticle(
   if (fields.date !== undefined) article.date = fields.date;
   if (fields.updated !== undefined) article.updated = fields.updated;
   const image =
-    fields.image === undefined ? undefined : imageField(fields.image, page, siteUrl, warnings);
+    fields.image === undefined
+      ? undefined
+      : (media.resolve(fields.image, 'field "image":') ??
+        imageField(fields.image, page, siteUrl, warnings));
   if (image) article.image = image;
   const imageText = {
     ...(lineField(fields.imageAlt) ? { alt: lineField(fields.imageAlt) } : {}),
@@ -75,6 +80,8 @@ export function buildArticle(
   const link =
     fields.link === undefined ? undefined : urlField('link', fields.link, page, warnings);
   if (link) article.link = link;
+  warnings.push(...media.warnings);
+  if (media.keys.length > 0) article.mediaKeys = media.keys;
   if (fields.withdrawn) article.withdrawn = true;
   const note = lineField(fields.note);
   if (note) article.note = note;

@@ -12,7 +12,9 @@ export type RejectionReason =
   | 'no-title'
   | 'bad-id'
   | 'bad-key'
-  | 'too-complex';
+  | 'too-complex'
+  /** A media upload whose bytes are not what its extension says. */
+  | 'bad-media';
 
 /**
  * An upload that cannot become an article. Not retryable: the same bytes fail the same

@@ -7,6 +7,7 @@ import sanitizeHtml from 'sanitize-html';
 import { isLanguageTag } from '../config/language-tag.ts';
 import { HTML_ALLOW_LIST } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
+import type { MediaReferences } from './media-refs.ts';
 import { NON_TEXT_TAGS, quote, removeXmlForbidden } from './text.ts';
 import { LINK_SCHEMES, resolveImageUrl, resolveUrl } from './urls.ts';
 
@@ -38,7 +39,13 @@ const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
  * `base` is the URL relative links and images resolve against (the article's page); `siteUrl`
  * says which http images are the site's own (left as they are).
  */
-export function sanitizeContent(html: string, base: string, siteUrl = base): SanitizedHtml {
+export function sanitizeContent(
+  html: string,
+  base: string,
+  siteUrl = base,
+  /** Resolves references to the inbox's media files (against the article's key). */
+  media?: MediaReferences,
+): SanitizedHtml {
   assertHtmlDepth(html, 'content');
   const found = new Set<string>();
   const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
@@ -47,7 +54,7 @@ export function sanitizeContent(html: string, base: string, siteUrl = base): San
       if (ACTIVE_TAGS.has(tagName)) found.add(`removed <${tagName}> from content`);
       return { tagName, attribs };
     }
-    return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl }, found) };
+    return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl, media }, found) };
   };
   const output = sanitizeHtml(removeXmlForbidden(html), {
     ...HTML_ALLOW_LIST,
@@ -72,7 +79,7 @@ function capped(warnings: string[]): string[] {
 function cleanAttributes(
   tagName: string,
   attribs: sanitizeHtml.Attributes,
-  { base, siteUrl }: { base: string; siteUrl: string },
+  { base, siteUrl, media }: { base: string; siteUrl: string; media?: MediaReferences },
   found: Set<string>,
 ): sanitizeHtml.Attributes {
   const kept: sanitizeHtml.Attributes = {};
@@ -95,10 +102,14 @@ function cleanAttributes(
   }
   if (tagName === 'a') {
     delete kept.rel;
-    if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, base, found);
+    const file = kept.href === undefined ? undefined : media?.resolve(kept.href, 'link');
+    if (file) kept.href = file;
+    else if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, base, found);
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
-  if (tagName === 'img' && kept.src !== undefined) {
+  const file = tagName === 'img' && kept.src ? media?.resolve(kept.src, 'image') : undefined;
+  if (file) kept.src = file;
+  else if (tagName === 'img' && kept.src !== undefined) {
     const resolved = resolveImageUrl(kept.src, base, siteUrl);
     if (!resolved.ok) {
       delete kept.src;

@@ -107,7 +107,7 @@ export async function build(options: BuildOptions): Promise<number> {
     const summary: BuildReport = {
       articles: summarize(inputs, outcomes),
       skipped: skipped.map(({ path, reason }) => ({ file: path, reason })),
-      files: exportSite(run.bucket, out),
+      files: exportSite(run.bucket, out, run.media),
     };
     if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
 

@@ -1,3 +1,4 @@
+import { MEDIA_SITE_PREFIX } from './media.ts';
 import { FEED_FORMATS, feedFileName } from './site-layout.ts';
 
 /**
@@ -45,6 +46,55 @@ export const CACHE_CONTROL = {
  * pages: a takedown still leaves the edge within a minute).
  */
 export const EDGE_TTL = { minSeconds: 0, defaultSeconds: 5, maxSeconds: 60 } as const;
+
+/** A cache policy's bounds (seconds). */
+export interface EdgeTtl {
+  readonly minSeconds: number;
+  readonly defaultSeconds: number;
+  readonly maxSeconds: number;
+}
+
+/**
+ * Media files never change under their URL (`media/<path>.<version>.<ext>`, written with
+ * `max-age=31536000, immutable`: shared/contract/media.ts), so the edge may keep them as long
+ * as browsers do, a year. An object there without a Cache-Control of its own is not one of
+ * ours: the short default. Taking a media file down at once needs an invalidation of its path.
+ */
+export const MEDIA_EDGE_TTL = {
+  minSeconds: 0,
+  defaultSeconds: EDGE_TTL.defaultSeconds,
+  maxSeconds: 365 * 86_400,
+} as const satisfies EdgeTtl;
+
+/**
+ * The cache behaviours besides the default one (which has EDGE_TTL), in CloudFront's order:
+ * the first whose path pattern matches the request's path applies. Each differs from the
+ * default only in its cache policy (same functions, same response headers).
+ */
+export const EDGE_CACHE_BEHAVIORS = [
+  {
+    id: 'Media',
+    pathPattern: `${MEDIA_SITE_PREFIX}*`,
+    comment: 'feedpub: content-versioned media, immutable, kept up to a year',
+    ttl: MEDIA_EDGE_TTL,
+  },
+] as const;
+
+/** CloudFront's path-pattern match: `*` any characters, `?` one, case-sensitive, whole path. */
+function matchesPathPattern(pattern: string, uri: string): boolean {
+  const path = uri.startsWith('/') ? uri.slice(1) : uri;
+  const glob = pattern.startsWith('/') ? pattern.slice(1) : pattern;
+  const source = glob
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(path);
+}
+
+/** The cache policy bounds that apply to a request path (as the viewer asked it). */
+export function edgeTtlFor(uri: string): EdgeTtl {
+  return EDGE_CACHE_BEHAVIORS.find((b) => matchesPathPattern(b.pathPattern, uri))?.ttl ?? EDGE_TTL;
+}
 
 /** How long the edge keeps a "not found" (seconds): a page a feed is about to link is not
  * missing for long. */

@@ -42,6 +42,8 @@ export interface IngestReport {
   reason?: string;
   /** A move: the key the story came from (its old page redirects to the new one). */
   movedFrom?: string;
+  /** A media file: the URL it is published at. */
+  url?: string;
   warnings: string[];
 }
 

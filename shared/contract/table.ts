@@ -57,6 +57,8 @@ export const keys = {
    * are that article moved (README "Moving a file").
    */
   body: (hash: string) => ({ pk: `BODY#${hash}`, sk: 'B' }),
+  /** A media file of the inbox: where it is published and which articles use it. */
+  media: (key: string) => ({ pk: `MEDIA#${key}`, sk: 'M' }),
   /** One day's sitemap (`YYYY-MM-DD`): its story count and newest update; publish keeps it. */
   sitemapDay: (day: string) => ({ pk: 'SITEMAP', sk: day }),
   /**

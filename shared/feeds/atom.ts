@@ -100,6 +100,7 @@ function finishAtom(xml: string, view: FeedView): string {
   const fh = view.archive.current ? ` xmlns:fh="${FEED_HISTORY}"` : '';
   const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${fh}${lang}>`), {
     enclosureType: (index) => view.items[index]?.image?.type,
+    enclosureLength: (index) => view.items[index]?.image?.length,
   });
   if (!at) return finished;
   // Atom's schema takes extension elements among the feed's metadata, before its entries.

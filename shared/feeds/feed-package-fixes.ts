@@ -106,6 +106,8 @@ export function archiveElements(
 export interface AtomMarkers {
   /** The real MIME type of entry `index`'s enclosure; none drops `feed`'s guess. */
   enclosureType(index: number): string | undefined;
+  /** Its size in bytes, when known (Atom's `length` is optional: none is written otherwise). */
+  enclosureLength?(index: number): number | undefined;
 }
 
 const CDATA_OPEN = '<![CDATA[';
@@ -154,9 +156,11 @@ export function finishXml(xml: string, atom?: AtomMarkers): string {
       const close = xml.indexOf(ENCLOSURE, next);
       const typeEnd = close < 0 ? -1 : xml.indexOf('"', close + 1 + TYPE_ATTRIBUTE.length);
       if (typeEnd < 0 || !xml.startsWith(TYPE_ATTRIBUTE, close + 1)) continue;
-      const type = atom.enclosureType(Number(xml.slice(next, close)));
+      const index = Number(xml.slice(next, close));
+      const type = atom.enclosureType(index);
+      const length = atom.enclosureLength?.(index);
       upTo = at - ENCLOSURE_TITLE.length;
-      out = type ? ` type="${type}"` : '';
+      out = `${type ? ` type="${type}"` : ''}${length !== undefined ? ` length="${length}"` : ''}`;
       next = typeEnd + 1;
       MARKER.lastIndex = next;
     } else continue;

@@ -1,4 +1,4 @@
-import type { Article, Author, Label } from '../articles/article.ts';
+import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
@@ -14,8 +14,10 @@ export interface PersonView {
 
 export interface ImageView {
   url: string;
-  /** Known from the extension; undefined when it cannot be told. */
+  /** The published file's, else known from the extension; undefined when it cannot be told. */
   type?: string;
+  /** Bytes: only for a file this site publishes (an external image's size is not known). */
+  length?: number;
   /** One line each, XML-safe; absent when not given. */
   alt?: string;
   caption?: string;
@@ -72,7 +74,7 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
     authors: cleanAuthors(article.authors),
-    ...(image ? { image: imageView(image, article.imageText) } : {}),
+    ...(image ? { image: imageView(image, article.imageText, mediaOf(article, image)) } : {}),
     ...(languageTag(article.language) ? { language: languageTag(article.language) } : {}),
   };
 }
@@ -97,12 +99,18 @@ export function correctionLog(corrections: Article['corrections']): string {
   return rows.length > 0 ? `\n${rows.join('\n')}` : '';
 }
 
-function imageView(url: string, text: Article['imageText']): ImageView {
+/** The inbox media file at `url`, when the article's lead image is one that is published. */
+function mediaOf(article: Article, url: string): MediaRef | undefined {
+  return article.media?.find((m) => m.url === url && m.type !== undefined);
+}
+
+function imageView(url: string, text: Article['imageText'], media?: MediaRef): ImageView {
   const line = (value: string | undefined) => (value ? oneLine(value) : '');
   const [alt, caption, credit] = [line(text?.alt), line(text?.caption), line(text?.credit)];
   return {
     url,
-    type: imageType(url),
+    type: media?.type ?? imageType(url),
+    ...(media?.size !== undefined ? { length: media.size } : {}),
     ...(alt ? { alt } : {}),
     ...(caption ? { caption } : {}),
     ...(credit ? { credit } : {}),

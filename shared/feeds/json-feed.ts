@@ -34,11 +34,21 @@ function jsonItem(item: ItemView) {
     content_html: item.contentHtml,
     ...(item.summary ? { summary: item.summary } : {}),
     ...(item.image ? { image: item.image.url } : {}),
+    ...(item.image?.type ? { attachments: [attachment(item.image)] } : {}),
     date_published: item.published.toISOString(),
     date_modified: item.updated.toISOString(),
     ...(item.authors.length > 0 ? { authors: item.authors.map(jsonAuthor) } : {}),
     ...(item.tags.length > 0 ? { tags: item.tags.map((tag) => tag.name) } : {}),
     ...(item.language ? { language: item.language } : {}),
+  };
+}
+
+/** The lead image as an attachment: JSON Feed 1.1 requires its `mime_type`; size when known. */
+function attachment(image: NonNullable<ItemView['image']>) {
+  return {
+    url: image.url,
+    mime_type: image.type,
+    ...(image.length !== undefined ? { size_in_bytes: image.length } : {}),
   };
 }
 

@@ -89,7 +89,9 @@ function rssItem(item: ItemView, tagScheme: string): Item {
           image: {
             url: item.image.url,
             type: item.image.type ?? 'application/octet-stream',
-            length: 0,
+            // RSS requires a length; 0 when it is not known (an external image), as the RSS
+            // Advisory Board's profile advises.
+            length: item.image.length ?? 0,
           },
         }
       : {}),
@@ -106,6 +108,7 @@ function mediaContent(image: NonNullable<ItemView['image']>) {
         url: rawAttr(image.url),
         medium: 'image',
         ...(image.type ? { type: rawAttr(image.type) } : {}),
+        ...(image.length !== undefined ? { fileSize: String(image.length) } : {}),
       },
       ...(description ? { 'media:description': { _text: text(description) } } : {}),
       ...(image.credit ? { 'media:credit': { _text: text(image.credit) } } : {}),

@@ -19,10 +19,14 @@ import {
 import { sha256 } from '../contract/content-hash.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
+import { isMediaKey } from '../contract/media.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
-import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import type { ArticleStore, MediaWrite, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
+import type { SiteMedia } from '../ports/site-media.ts';
+import { finishMedia, ingestMedia, type SourceBookkeeping } from './ingest-media.ts';
+import { linkMedia } from './media-links.ts';
 import { compareSequencers, type ObjectEvent } from './object-event.ts';
 import type { IngestOutcome } from './outcome.ts';
 
@@ -31,6 +35,8 @@ export interface IngestDeps {
   inbox: Inbox;
   /** How an upload is parsed: in process unless given (the Lambda parses in workers, with a budget). */
   parse?: ArticleParser;
+  /** Where media uploads are published; without it they are ignored (README "Media"). */
+  media?: SiteMedia;
   siteUrl: string;
   /** Decides `scheduled` versus `live`; never used for an article's dates. */
   now: () => Date;
@@ -73,6 +79,8 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
     if (sinceApplied === 0 || sinceNewest === 0) {
       // Delivered again: the first delivery may have died after its commit, before its report.
       await deps.inbox.writeReport(source.report);
+      if (deps.media && isMediaKey(event.key))
+        await finishMedia(event.key, { ...deps, media: deps.media });
       return {
         kind: 'duplicate',
         key: event.key,
@@ -80,6 +88,11 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
         report: source.report,
       };
     }
+  }
+  if (isMediaKey(event.key)) {
+    if (!deps.media)
+      return { kind: 'ignored', key: event.key, why: 'media files are not published here' };
+    return ingestMedia(event, source, { ...deps, media: deps.media }, bookkeeping(deps));
   }
   if (event.kind === 'removed') return remove(event, source, deps);
   // A version deleted for good: publish what the key holds now (its current version), or
@@ -104,6 +117,15 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
     throw error;
   }
   return upsert(decided, source, parsed, bodyHash, deps);
+}
+
+function bookkeeping(deps: IngestDeps): SourceBookkeeping {
+  return {
+    baseReport,
+    nextSource,
+    reject: (event, source, error) => reject(event, source, error, deps),
+    writeReport: (report) => writeReportInOrder(report, deps),
+  };
 }
 
 function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {
@@ -155,8 +177,13 @@ async function commitAndReport(
   deps: IngestDeps,
   /** This event's own report (the record keeps the newest event's). */
   own: IngestReport,
+  media: MediaWrite[] = [],
 ): Promise<IngestOutcome> {
-  await deps.store.commit({ source: { record, previousRevision: source?.revision }, articles });
+  await deps.store.commit({
+    source: { record, previousRevision: source?.revision },
+    articles,
+    ...(media.length > 0 ? { media } : {}),
+  });
   await writeReportInOrder(record.report, deps);
   return { kind: 'applied', report: own };
 }
@@ -295,7 +322,14 @@ async function upsert(
     !current && existing?.article.status === 'moved'
       ? guidFromId(`${id}#${existing.rev}`)
       : record.guid;
-  const article = { ...record, guid, bodyHash };
+  const linked = await linkMedia(
+    { ...record, guid, bodyHash },
+    parsed.mediaKeys ?? [],
+    deps.store,
+    deps.siteUrl,
+  );
+  const article = linked.article;
+  warnings.push(...linked.warnings);
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
@@ -327,7 +361,7 @@ async function upsert(
     warnings,
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
-  return commitAndReport(source, next, writes, deps, report);
+  return commitAndReport(source, next, writes, deps, report, linked.writes);
 }
 
 function articleRecord(

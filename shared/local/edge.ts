@@ -4,8 +4,10 @@ import {
   EDGE_HEADERS,
   EDGE_TTL,
   type EdgeResponseOptions,
+  type EdgeTtl,
   edgeRequestFunctionCode,
   edgeResponseFunctionCode,
+  edgeTtlFor,
 } from '../contract/edge.ts';
 import { NOT_FOUND_PATH } from '../contract/site-layout.ts';
 import { isNotModified, siteTarget } from './site-request.ts';
@@ -17,8 +19,9 @@ import { isNotModified, siteTarget } from './site-request.ts';
  * - the viewer-request and viewer-response CloudFront Functions, the very code infra deploys;
  * - a shared cache keyed by path (query strings are not part of the key, as in the cache
  *   policy), each object kept for its `s-maxage` (else `max-age`, else the default) within the
- *   policy's bounds, a miss kept `EDGE_ERROR_SECONDS` and answered with /404.html; concurrent
- *   misses of one path make one origin request;
+ *   bounds of the cache behaviour its path matches (`media/*` keeps files up to a year), a miss
+ *   kept `EDGE_ERROR_SECONDS` and answered with /404.html; concurrent misses of one path make
+ *   one origin request;
  * - the response headers policy (security headers, CORS), `Age` and `X-Cache`.
  */
 
@@ -85,14 +88,17 @@ function cloudFrontFunction<E, R>(code: string): (event: E) => R {
   return new Function(`${code}\nreturn handler;`)() as (event: E) => R;
 }
 
-/** The edge lifetime of an object with this Cache-Control, within the cache policy's bounds. */
-export function edgeSeconds(cacheControl: string | undefined): number {
+/**
+ * The edge lifetime of an object with this Cache-Control, within the bounds of a cache policy
+ * (the default behaviour's unless told: edgeTtlFor gives a path's).
+ */
+export function edgeSeconds(cacheControl: string | undefined, ttl: EdgeTtl = EDGE_TTL): number {
   const directive = (name: string) => {
     const match = new RegExp(`(?:^|,)\\s*${name}\\s*=\\s*"?(\\d+)`, 'i').exec(cacheControl ?? '');
     return match ? Number(match[1]) : undefined;
   };
-  const asked = directive('s-maxage') ?? directive('max-age') ?? EDGE_TTL.defaultSeconds;
-  return Math.min(EDGE_TTL.maxSeconds, Math.max(EDGE_TTL.minSeconds, asked));
+  const asked = directive('s-maxage') ?? directive('max-age') ?? ttl.defaultSeconds;
+  return Math.min(ttl.maxSeconds, Math.max(ttl.minSeconds, asked));
 }
 
 const toFunctionHeaders = (headers: Record<string, string | undefined>): FunctionHeaders =>
@@ -138,7 +144,8 @@ export class EdgeModel {
     }
     const target = siteTarget(routed.uri);
     if ('status' in target) return this.finish(req, routed, badPath(target.why));
-    const { entry, hit } = await this.lookup(target.key);
+    // CloudFront picks the cache behaviour by the path the viewer asked, before any function.
+    const { entry, hit } = await this.lookup(target.key, edgeTtlFor(viewer.uri));
     const { object } = entry;
     const headers: Record<string, string> = {};
     if (object.contentType) headers['content-type'] = object.contentType;
@@ -161,18 +168,18 @@ export class EdgeModel {
   }
 
   /** The cached entry for `key` (a hit), or one fetched from the origin now (a miss). */
-  private async lookup(key: string): Promise<{ entry: Entry; hit: boolean }> {
+  private async lookup(key: string, ttl: EdgeTtl): Promise<{ entry: Entry; hit: boolean }> {
     const cached = this.cache.get(key);
     if (cached && this.now() < cached.expiresAt) return { entry: cached, hit: true };
     let fetching = this.inFlight.get(key);
     if (!fetching) {
-      fetching = this.fetch(key).finally(() => this.inFlight.delete(key));
+      fetching = this.fetch(key, ttl).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, fetching);
     }
     return { entry: await fetching, hit: false };
   }
 
-  private async fetch(key: string): Promise<Entry> {
+  private async fetch(key: string, ttl: EdgeTtl): Promise<Entry> {
     const fetchedAt = this.now();
     const object = await this.options.readOrigin(key);
     const entry: Entry = object
@@ -180,7 +187,7 @@ export class EdgeModel {
           status: 200,
           object,
           fetchedAt,
-          expiresAt: fetchedAt + edgeSeconds(object.cacheControl) * 1000,
+          expiresAt: fetchedAt + edgeSeconds(object.cacheControl, ttl) * 1000,
         }
       : {
           status: 404,

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
+import { mediaFormatOf } from '../contract/media.ts';
 import {
   type InboxFile,
   keyForPath,
@@ -246,7 +247,10 @@ async function putInboxObject(
       Bucket: bucket,
       Key: key,
       Body: body,
-      ContentType: CONTENT_TYPES[extname(key).toLowerCase()] ?? 'application/octet-stream',
+      ContentType:
+        CONTENT_TYPES[extname(key).toLowerCase()] ??
+        mediaFormatOf(key)?.type ??
+        'application/octet-stream',
     }),
   );
 }

@@ -7,6 +7,7 @@ import { ParsePool } from '../parsing/parse-pool.ts';
 import { type PublishResult, publishChanges, publishSite } from '../publish/publish-changes.ts';
 import { MemoryInbox } from '../stores/memory-inbox.ts';
 import { MemorySiteBucket } from '../stores/memory-site-bucket.ts';
+import { MemorySiteMedia } from '../stores/memory-site-media.ts';
 import { MemoryArticleTable } from '../stores/memory-table.ts';
 import { RenderPool } from './render-pool.ts';
 
@@ -32,6 +33,8 @@ export class OneShotBuild {
   private readonly table = new MemoryArticleTable();
   /** The built site; `exportSite` writes it to a folder. */
   readonly bucket = new MemorySiteBucket();
+  /** The built site's media files. */
+  readonly media = new MemorySiteMedia({ inbox: this.inbox });
   private readonly parsing = new ParsePool({ size: availableParallelism() });
   private readonly rendering = new RenderPool({ size: availableParallelism() });
   private readonly now: () => Date;
@@ -58,6 +61,7 @@ export class OneShotBuild {
       return await ingestObjectEvent(event, {
         store: this.table,
         inbox: this.inbox,
+        media: this.media,
         parse: this.parsing.parse,
         siteUrl: this.options.site.url,
         now: this.now,

@@ -21,6 +21,7 @@ import { DynamoArticleTable } from '../stores/article-table.ts';
 import { S3Inbox } from '../stores/inbox-bucket.ts';
 import { DynamoRenderLedger } from '../stores/render-ledger.ts';
 import { S3SiteBucket } from '../stores/site-bucket.ts';
+import { S3SiteMedia } from '../stores/site-media.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
 import { LocalQueue } from './local-queue.ts';
 import { toS3EventRecord } from './s3-notifications.ts';
@@ -96,6 +97,11 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       store: table,
       parse: parsing.parse,
       inbox: new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
+      media: new S3SiteMedia({
+        client: aws.s3,
+        inboxBucket: aws.names.inboxBucket,
+        siteBucket: aws.names.siteBucket,
+      }),
       siteUrl: site.url,
       now,
       // The queue is built just below; nothing is parked before it exists.

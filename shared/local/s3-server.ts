@@ -64,6 +64,36 @@ function onlyLocalClients(port: () => number) {
   };
 }
 
+/**
+ * S3 reads `x-amz-copy-source` URL-encoded (S3SiteMedia encodes each segment); s3rver decodes it
+ * with decodeURI, which leaves `%2B`, `%26`, `%2C`, `%24`… as they are: a media file named
+ * `a+b.jpg` or `Tom & Jerry.jpg` was not found. Decode each segment fully and hand s3rver a form
+ * its decodeURI turns back into the raw key. A `?versionId=` stays (s3rver has no versions: it
+ * fails loudly, not with another version).
+ */
+function copySourceAsS3Reads() {
+  const segment = (encoded: string) => {
+    try {
+      return encodeURI(decodeURIComponent(encoded));
+    } catch {
+      return encoded;
+    }
+  };
+  return async (
+    ctx: Parameters<S3rver['middleware'][number]>[0],
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    const source = ctx.get('x-amz-copy-source');
+    if (source !== '') {
+      const query = source.indexOf('?');
+      const path = query === -1 ? source : source.slice(0, query);
+      const rest = query === -1 ? '' : source.slice(query);
+      ctx.headers['x-amz-copy-source'] = `${path.split('/').map(segment).join('/')}${rest}`;
+    }
+    await next();
+  };
+}
+
 async function serve({ port, directory }: { port: number; directory: string }): Promise<void> {
   const post = (message: FromWorker) => parentPort?.postMessage(message);
   const server = new S3rver({ address: HOST, port, silent: true, directory });
@@ -80,6 +110,7 @@ async function serve({ port, directory }: { port: number; directory: string }): 
   server.middleware.unshift(
     answerAfterEvents,
     onlyLocalClients(() => listening),
+    copySourceAsS3Reads(),
     conditionalWrites(),
   );
   makePutsAtomic(server.store);

@@ -21,6 +21,8 @@ declare module 's3rver' {
     /** s3rver's filesystem store; getMetadata rejects with ENOENT for a missing object. */
     store: { getMetadata(bucket: string, key: string): Promise<Record<string, unknown>> };
     query: Record<string, string | string[] | undefined>;
+    /** The request headers (Koa's ctx.headers: the object s3rver's controllers read). */
+    headers: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
   }

@@ -23,6 +23,27 @@ export interface SourceRecord {
   report: IngestReport;
 }
 
+/**
+ * What the table knows of one media file of the inbox: where it is published, and which
+ * articles refer to it (so a change to it publishes them again).
+ */
+export interface MediaRecord {
+  /** The inbox key. */
+  key: string;
+  /** Bumped by every write: the optimistic lock between the file's ingest and its articles'. */
+  revision: number;
+  /** Ids of the articles that referred to it; only ever added to (a stale id costs a read). */
+  usedBy: string[];
+  /** The published version; absent while there is none (not uploaded yet, or deleted). */
+  published?: { path: string; type: string; size: number };
+}
+
+/** A media record to write, if it is still at `previousRevision` (undefined: absent). */
+export interface MediaWrite {
+  record: MediaRecord;
+  previousRevision?: number;
+}
+
 /** The table as ingest and release see it. */
 export interface ArticleStore {
   getSource(key: string): Promise<SourceRecord | undefined>;
@@ -33,16 +54,18 @@ export interface ArticleStore {
    * the caller compares its `bodyHash`.
    */
   findByBody(hash: string): Promise<string | undefined>;
+  getMedia(key: string): Promise<MediaRecord | undefined>;
   /**
    * Writes the source record and the article writes in one transaction. Throws
    * StaleWriteError when the source record is no longer at `previousRevision` or an article's
-   * revision is no longer its `expectedRev` on that article's put or delete (the caller
-   * re-reads and plans again), and
+   * revision is no longer its `expectedRev` on that article's put or delete, or a media
+   * record is no longer at its `previousRevision` (the caller re-reads and plans again), and
    * WriteTooLargeError when the change does not fit in one transaction.
    */
   commit(change: {
     source?: { record: SourceRecord; previousRevision?: number };
     articles: ArticleWrite[];
+    media?: MediaWrite[];
   }): Promise<void>;
   /** Scheduled articles due at or before `nowIso`, oldest first. */
   dueScheduled(nowIso: string, limit: number): Promise<string[]>;

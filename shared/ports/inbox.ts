@@ -1,8 +1,24 @@
 import type { IngestReport } from '../contract/inbox.ts';
 
+export interface ObjectSummary {
+  size: number;
+  /** Changes with the content (S3's ETag). */
+  etag: string;
+  head: Uint8Array;
+}
+
 /** The inbox bucket: the uploads, and the reports written beside them. */
 export interface Inbox {
   /** The bytes of that version, or undefined when it no longer exists. */
   read(key: string, versionId?: string): Promise<Uint8Array | undefined>;
   writeReport(report: IngestReport): Promise<void>;
+  /**
+   * A media upload's size, ETag and first `headBytes` bytes, without reading the rest; undefined
+   * when that version no longer exists.
+   */
+  inspect(
+    key: string,
+    versionId: string | undefined,
+    headBytes: number,
+  ): Promise<ObjectSummary | undefined>;
 }

@@ -13,7 +13,12 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
 import { byBytes } from '../contract/sort-key-order.ts';
 import { entryShard, keys, SHARD_NUMBERS } from '../contract/table.ts';
-import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import type {
+  ArticleStore,
+  MediaRecord,
+  MediaWrite,
+  SourceRecord,
+} from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type {
   EntryRef,
@@ -126,11 +131,19 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? String(item.id) : undefined;
   }
 
+  async getMedia(key: string): Promise<MediaRecord | undefined> {
+    const item = await this.getItem(keys.media(key));
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...record } = item;
+    return record as unknown as MediaRecord;
+  }
+
   async commit(change: {
     source?: { record: SourceRecord; previousRevision?: number };
     articles: ArticleWrite[];
+    media?: MediaWrite[];
   }): Promise<void> {
-    const items = transactionItems(this.tableName, change.source, change.articles);
+    const items = transactionItems(this.tableName, change.source, change.articles, change.media);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));

@@ -7,7 +7,7 @@ import {
   type FeedEntry,
 } from '../articles/stored.ts';
 import { entryShard, keys, writeShard } from '../contract/table.ts';
-import type { SourceRecord } from '../ports/article-store.ts';
+import type { MediaWrite, SourceRecord } from '../ports/article-store.ts';
 import { WriteTooLargeError } from '../ports/article-store.ts';
 import { articleToItem, sourceToItem } from './table-items.ts';
 
@@ -27,6 +27,19 @@ function sourceItem(
       TableName: table,
       Item: toAttr(sourceToItem(record)),
       // Optimistic lock on the record we read: a concurrent event makes us re-plan.
+      ConditionExpression:
+        previousRevision === undefined ? 'attribute_not_exists(pk)' : 'revision = :prev',
+      ExpressionAttributeValues:
+        previousRevision === undefined ? undefined : toAttr({ ':prev': previousRevision }),
+    },
+  };
+}
+
+function mediaItem({ record, previousRevision }: MediaWrite, table: string): TransactWriteItem {
+  return {
+    Put: {
+      TableName: table,
+      Item: toAttr({ ...keys.media(record.key), ...record }),
       ConditionExpression:
         previousRevision === undefined ? 'attribute_not_exists(pk)' : 'revision = :prev',
       ExpressionAttributeValues:
@@ -84,10 +97,12 @@ export function transactionItems(
   table: string,
   source: { record: SourceRecord; previousRevision?: number } | undefined,
   writes: ArticleWrite[],
+  media: MediaWrite[] = [],
 ): TransactWriteItem[] {
   const items = [
     ...(source ? [sourceItem(source.record, source.previousRevision, table)] : []),
     ...writes.flatMap((w) => articleItems(w, table)),
+    ...media.map((m) => mediaItem(m, table)),
   ];
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new WriteTooLargeError(

@@ -1,8 +1,13 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { type IngestReport, reportKey } from '../contract/inbox.ts';
-import type { Inbox } from '../ports/inbox.ts';
+import type { Inbox, ObjectSummary } from '../ports/inbox.ts';
 import { isS3NotFound } from './s3-errors.ts';
 
 /** The inbox bucket: uploads are only ever read; reports are written beside them. */
@@ -27,6 +32,36 @@ export class S3Inbox implements Inbox {
         throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
       }
       return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+    } catch (error) {
+      if (isS3NotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async inspect(
+    key: string,
+    versionId: string | undefined,
+    headBytes: number,
+  ): Promise<ObjectSummary | undefined> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+      );
+      const size = head.ContentLength ?? 0;
+      const etag = head.ETag ?? '';
+      if (size === 0) return { size, etag, head: new Uint8Array() };
+      // The same version as the HEAD: a newer upload in between must not lend its bytes.
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          VersionId: versionId,
+          IfMatch: etag || undefined,
+          Range: `bytes=0-${headBytes - 1}`,
+        }),
+      );
+      const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+      return { size, etag, head: bytes.slice(0, headBytes) };
     } catch (error) {
       if (isS3NotFound(error)) return undefined;
       throw error;

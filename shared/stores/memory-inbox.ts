@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { type IngestReport, reportKey } from '../contract/inbox.ts';
-import type { Inbox } from '../ports/inbox.ts';
+import type { Inbox, ObjectSummary } from '../ports/inbox.ts';
 
 /** One version of a key; a delete marker has no body. */
 interface Version {
@@ -59,6 +60,24 @@ export class MemoryInbox implements Inbox {
       throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
     }
     return version.body.slice();
+  }
+
+  async inspect(
+    key: string,
+    versionId: string | undefined,
+    headBytes: number,
+  ): Promise<ObjectSummary | undefined> {
+    const body = this.object(key, versionId);
+    if (!body) return undefined;
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    return { size: body.length, etag, head: body.slice(0, headBytes) };
+  }
+
+  /** The bytes of that version (the current one without `versionId`), whatever their size. */
+  object(key: string, versionId?: string): Uint8Array | undefined {
+    const versions = this.objects.get(key) ?? [];
+    const version = versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
+    return version?.body?.slice();
   }
 
   async writeReport(report: IngestReport): Promise<void> {

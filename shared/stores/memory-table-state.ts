@@ -6,7 +6,12 @@ import {
   entryListKey,
   type StoredArticle,
 } from '../articles/stored.ts';
-import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import type {
+  ArticleStore,
+  MediaRecord,
+  MediaWrite,
+  SourceRecord,
+} from '../ports/article-store.ts';
 import type { ArticleChange, EntryRef, FeedMeta } from '../ports/feed-reader.ts';
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
@@ -46,6 +51,8 @@ export const copy = <T>(value: T): T =>
  */
 export class TableState {
   readonly sources = new Map<string, SourceRecord>();
+  /** Inbox key → media record (keys.media). */
+  readonly media = new Map<string, MediaRecord>();
   readonly articles = new Map<string, StoredArticle>();
   /** Feed key → sort key → entry. */
   readonly entries = new Map<string, Map<string, EntryRef>>();
@@ -66,6 +73,7 @@ export class TableState {
     const ops: Operation[] = [];
     if (change.source) ops.push(this.sourceOperation(change.source));
     for (const write of change.articles) ops.push(...this.articleOperations(write));
+    for (const write of change.media ?? []) ops.push(this.mediaOperation(write));
     return ops;
   }
 
@@ -99,6 +107,14 @@ export class TableState {
       item: `SRC#${record.key}`,
       holds: () => this.sources.get(record.key)?.revision === previousRevision,
       apply: () => this.sources.set(record.key, copy(record)),
+    };
+  }
+
+  private mediaOperation({ record, previousRevision }: MediaWrite): Operation {
+    return {
+      item: `MEDIA#${record.key}`,
+      holds: () => this.media.get(record.key)?.revision === previousRevision,
+      apply: () => this.media.set(record.key, copy(record)),
     };
   }
 

@@ -3,6 +3,7 @@ import type { StoredArticle } from '../articles/stored.ts';
 import { byBytes } from '../contract/sort-key-order.ts';
 import {
   type ArticleStore,
+  type MediaRecord,
   type SourceRecord,
   StaleWriteError,
   WriteTooLargeError,
@@ -27,7 +28,13 @@ export type { TableChange, TableSnapshot } from './memory-table-state.ts';
 export type TableCall =
   | {
       kind: 'read';
-      read: 'getSource' | 'getArticle' | 'findByBody' | 'dueScheduled' | keyof FeedReader;
+      read:
+        | 'getSource'
+        | 'getArticle'
+        | 'findByBody'
+        | 'getMedia'
+        | 'dueScheduled'
+        | keyof FeedReader;
     }
   | { kind: 'commit'; change: TableChange }
   | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' | 'saveArchiveLink' };
@@ -75,6 +82,11 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async findByBody(hash: string): Promise<string | undefined> {
     await this.before({ kind: 'read', read: 'findByBody' });
     return this.state.bodies.get(hash);
+  }
+
+  async getMedia(key: string): Promise<MediaRecord | undefined> {
+    await this.before({ kind: 'read', read: 'getMedia' });
+    return copy(this.state.media.get(key));
   }
 
   async commit(change: TableChange): Promise<void> {

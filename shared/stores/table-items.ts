@@ -44,6 +44,16 @@ const articleItem = z.object({
   bodyHash: z.string().optional(),
   movedTo: z.string().optional(),
   feedContent: z.enum(['full', 'summary']).optional(),
+  media: z
+    .array(
+      z.object({
+        key: z.string(),
+        url: z.string(),
+        type: z.string().optional(),
+        size: z.number().optional(),
+      }),
+    )
+    .optional(),
   rev: z.number(),
 });
 

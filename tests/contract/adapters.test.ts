@@ -12,6 +12,7 @@ import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
+import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 import { emulatorClients, fileEmulators, uniqueName } from '../support/aws.ts';
 import { serveVersions, versionKey } from '../support/reliability-pipeline.ts';
 import { articleStoreContract } from './article-store.ts';
@@ -19,6 +20,7 @@ import { feedReaderContract } from './feed-reader.ts';
 import { inboxContract } from './inbox.ts';
 import { renderLedgerContract } from './render-ledger.ts';
 import { siteBucketContract } from './site-bucket.ts';
+import { siteMediaContract } from './site-media.ts';
 
 // The real adapters on DynamoDB Local and s3rver, started once for this file; each case has
 // a table or bucket of its own. The fakes meet the same contracts (fakes.test.ts).
@@ -36,6 +38,15 @@ const shared = () => {
   clients ??= emulatorClients();
   return clients;
 };
+
+/** A client that reads (and copies) a named version from its copy under versions/. */
+function versionedClient(): Promise<S3Client> {
+  return fileEmulators().then(({ s3: endpoint }) => {
+    const client = localS3Client(endpoint);
+    serveVersions(client);
+    return client;
+  });
+}
 
 async function table() {
   const { dynamo } = await shared();
@@ -76,11 +87,7 @@ renderLedgerContract('DynamoRenderLedger', async () => {
 
 inboxContract('S3Inbox', async () => {
   const { s3, name } = await bucket();
-  versionedS3 ??= fileEmulators().then(({ s3: endpoint }) => {
-    const client = localS3Client(endpoint);
-    serveVersions(client);
-    return client;
-  });
+  versionedS3 ??= versionedClient();
   const put = (Key: string, Body: string | Uint8Array) =>
     s3.send(
       new PutObjectCommand({ Bucket: name, Key, Body, ContentLength: Buffer.byteLength(Body) }),
@@ -118,6 +125,49 @@ siteBucketContract('S3SiteBucket', async () => {
     },
     plant: async (path, body) => {
       await s3.send(new PutObjectCommand({ Bucket: name, Key: path, Body: body }));
+    },
+  };
+});
+
+siteMediaContract('S3SiteMedia', async () => {
+  const inbox = await bucket();
+  const site = await bucket();
+  const { s3 } = inbox;
+  versionedS3 ??= versionedClient();
+  const put = (Key: string, Body: Uint8Array) =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: inbox.name,
+        Key,
+        Body,
+        ContentType: 'application/octet-stream',
+        CacheControl: 'no-store',
+      }),
+    );
+  return {
+    media: new S3SiteMedia({
+      client: await versionedS3,
+      inboxBucket: inbox.name,
+      siteBucket: site.name,
+    }),
+    upload: async (key, body) => {
+      const versionId = randomUUID();
+      await put(key, body);
+      await put(versionKey(versionId), body);
+      return versionId;
+    },
+    stored: async (path) => {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: site.name, Key: path }));
+        return {
+          body: (await out.Body?.transformToByteArray()) ?? new Uint8Array(),
+          contentType: out.ContentType ?? '',
+          cacheControl: out.CacheControl ?? '',
+        };
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
     },
   };
 });

@@ -178,6 +178,36 @@ export function articleStoreContract(name: string, makeStore: () => Promise<Arti
       expect((await store.getArticle('big'))?.article.contentHtml).toHaveLength(390 * 1024);
     });
 
+    it('keeps media records under an optimistic lock, alone or beside an article', async () => {
+      const store = await makeStore();
+      const key = 'articles/a/lead.jpg';
+      expect(await store.getMedia(key)).toBeUndefined();
+      const published = { path: 'media/a/lead.0123456789ab.jpg', type: 'image/jpeg', size: 12 };
+      await store.commit({
+        articles: [],
+        media: [{ record: { key, revision: 1, usedBy: [], published } }],
+      });
+      expect(await store.getMedia(key)).toEqual({ key, revision: 1, usedBy: [], published });
+      const used = { key, revision: 2, usedBy: ['a'], published };
+      await store.commit({
+        articles: [planArticleWrite(undefined, testArticle('a'))],
+        media: [{ record: used, previousRevision: 1 }],
+      });
+      expect(await store.getMedia(key)).toEqual(used);
+      // A writer that read revision 1 is refused, and its article is not written.
+      await expect(
+        store.commit({
+          articles: [planArticleWrite(undefined, testArticle('b'))],
+          media: [{ record: { key, revision: 2, usedBy: ['b'] }, previousRevision: 1 }],
+        }),
+      ).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await store.getArticle('b')).toBeUndefined();
+      await expect(
+        store.commit({ articles: [], media: [{ record: { key, revision: 1, usedBy: [] } }] }),
+      ).rejects.toBeInstanceOf(StaleWriteError);
+      expect(await store.getMedia(key)).toEqual(used);
+    });
+
     it('lists scheduled articles due by a time, oldest first, up to the limit', async () => {
       const store = await makeStore();
       const scheduled = (id: string, published: string) =>

@@ -18,6 +18,25 @@ const text = (bytes: Uint8Array | undefined) =>
 /** What ingest relies on from the inbox bucket, for any Inbox. */
 export function inboxContract(name: string, makeInbox: () => Promise<InboxHarness>) {
   describe(`${name} as an Inbox`, () => {
+    it('inspects an upload: size, an ETag that follows the content, and its first bytes', async () => {
+      const { inbox, upload } = await makeInbox();
+      expect(await inbox.inspect('articles/none.jpg', undefined, 4)).toBeUndefined();
+      const big = new Uint8Array(3 * 1024 * 1024).fill(7);
+      big.set([0xff, 0xd8, 0xff]);
+      await upload('articles/a.jpg', big);
+      const first = await inbox.inspect('articles/a.jpg', undefined, 4);
+      expect(first?.size).toBe(big.length);
+      expect([...(first?.head ?? [])]).toEqual([0xff, 0xd8, 0xff, 7]);
+      const versionId = await upload('articles/a.jpg', 'GIF89a');
+      const second = await inbox.inspect('articles/a.jpg', versionId, 32);
+      expect(second?.size).toBe(6);
+      expect(new TextDecoder().decode(second?.head)).toBe('GIF89a');
+      expect(second?.etag).not.toBe(first?.etag);
+      expect(second?.etag).not.toBe('');
+      await upload('articles/empty.png', '');
+      expect(await inbox.inspect('articles/empty.png', undefined, 4)).toMatchObject({ size: 0 });
+    });
+
     it('reads nothing for a key never uploaded, with or without a version', async () => {
       const { inbox } = await makeInbox();
       expect(await inbox.read('articles/none.md')).toBeUndefined();

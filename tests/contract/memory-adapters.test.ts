@@ -1,4 +1,5 @@
 import { MemoryInbox } from '../../shared/stores/memory-inbox.ts';
+import { MemorySiteMedia } from '../../shared/stores/memory-site-media.ts';
 import { MemoryArticleTable } from '../../shared/stores/memory-table.ts';
 import { InMemorySiteBucket } from '../support/fakes/site-bucket.ts';
 import { articleStoreContract } from './article-store.ts';
@@ -6,6 +7,7 @@ import { feedReaderContract } from './feed-reader.ts';
 import { inboxContract } from './inbox.ts';
 import { renderLedgerContract } from './render-ledger.ts';
 import { siteBucketContract } from './site-bucket.ts';
+import { siteMediaContract } from './site-media.ts';
 
 // The in-memory adapters (shared/stores/memory-*.ts), which `feedpub build` runs on and whose
 // test doubles the use-case tests run on, held to the contracts the AWS adapters meet
@@ -47,5 +49,15 @@ siteBucketContract('InMemorySiteBucket', async () => {
       return rest;
     },
     plant: async (path, body) => bucket.plant(path, body),
+  };
+});
+
+siteMediaContract('MemorySiteMedia', async () => {
+  const inbox = new MemoryInbox();
+  const media = new MemorySiteMedia({ inbox });
+  return {
+    media,
+    upload: async (key, body) => inbox.put(key, body),
+    stored: async (path) => media.file(path),
   };
 });

@@ -47,6 +47,7 @@ describe('ingest bundle as its own parse worker', () => {
         AWS_REGION: 'us-east-1',
         [ENV.tableName]: 'table',
         [ENV.inboxBucket]: 'inbox',
+        [ENV.siteBucket]: 'site',
         [ENV.siteUrl]: 'https://news.example.com/',
         [ENV.ingestDeadLetterQueue]: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
       },

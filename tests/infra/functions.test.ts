@@ -30,6 +30,21 @@ const actionsOn = (statements: Statement[], resource: unknown) =>
     .sort();
 const mentions = (statements: Statement[], construct: Parameters<typeof arnOf>[0]) =>
   JSON.stringify(statements).includes(JSON.stringify(arnOf(construct)));
+/**
+ * Every resource of a bucket (the bucket or a key pattern) the statements name, with the
+ * actions allowed on it, sorted: the whole of what a function may do there.
+ */
+const grantsOn = (statements: Statement[], bucket: Parameters<typeof arnOf>[0]) => {
+  const arn = JSON.stringify(arnOf(bucket));
+  const resources = new Map<string, unknown>();
+  for (const s of statements)
+    for (const r of asArray(s.Resource))
+      if (JSON.stringify(r).includes(arn)) resources.set(JSON.stringify(r), r);
+  return [...resources.keys()].sort().map((key) => ({
+    resource: resources.get(key),
+    actions: [...new Set(actionsOn(statements, resources.get(key)))],
+  }));
+};
 
 describe.each(NAMES)('%s function', (name) => {
   it('runs Node 22 on arm64 with X-Ray tracing', () => {
@@ -94,23 +109,41 @@ describe('least privilege', () => {
   const data = () => t.feedpub.data;
 
   it('ingest reads articles/ (any version) and writes reports/, nothing else in the inbox', () => {
-    const ingest = allows('ingest');
-    expect(actionsOn(ingest, objectsOf(data().inbox, 'articles/*'))).toEqual([
-      's3:GetObject',
-      's3:GetObjectVersion',
-    ]);
-    expect(actionsOn(ingest, objectsOf(data().inbox, 'reports/*'))).toEqual(['s3:PutObject']);
-    expect(actionsOn(ingest, arnOf(data().inbox))).toEqual(['s3:ListBucket']);
-    const writes = ingest.filter((s) => asArray(s.Action).some((a) => /^s3:(Put|Delete)/.test(a)));
-    expect(writes.flatMap((s) => asArray(s.Resource))).toEqual([
-      objectsOf(data().inbox, 'reports/*'),
+    expect(grantsOn(allows('ingest'), data().inbox)).toEqual([
+      { resource: arnOf(data().inbox), actions: ['s3:ListBucket'] },
+      {
+        resource: objectsOf(data().inbox, 'articles/*'),
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      },
+      { resource: objectsOf(data().inbox, 'reports/*'), actions: ['s3:PutObject'] },
     ]);
     expect(props('ingest').Environment.Variables.INBOX_BUCKET).toEqual(expect.anything());
   });
 
-  it('ingest reads and writes the table but never touches the site bucket', () => {
-    const ingest = allows('ingest');
-    expect(actionsOn(ingest, arnOf(data().table))).toEqual(
+  it('ingest may only put and delete media/* in the site bucket: no read, no list, no other key', () => {
+    // CopyObject reads the inbox version (GetObject/GetObjectVersion on articles/*, above) and
+    // writes the copy (PutObject); the old version goes with DeleteObject.
+    expect(grantsOn(allows('ingest'), data().site)).toEqual([
+      { resource: objectsOf(data().site, 'media/*'), actions: ['s3:DeleteObject', 's3:PutObject'] },
+    ]);
+    expect(props('ingest').Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
+  });
+
+  it('ingest writes objects only under reports/ in the inbox and media/ in the site bucket', () => {
+    const writes = allows('ingest').filter((s) =>
+      asArray(s.Action).some((a) => /^s3:(Put|Delete|Copy|Restore|Abort)/.test(a)),
+    );
+    expect(writes.flatMap((s) => asArray(s.Resource))).toEqual(
+      expect.arrayContaining([
+        objectsOf(data().inbox, 'reports/*'),
+        objectsOf(data().site, 'media/*'),
+      ]),
+    );
+    expect(writes.flatMap((s) => asArray(s.Resource))).toHaveLength(2);
+  });
+
+  it('ingest reads and writes the table', () => {
+    expect(actionsOn(allows('ingest'), arnOf(data().table))).toEqual(
       expect.arrayContaining([
         'dynamodb:ConditionCheckItem',
         'dynamodb:GetItem',
@@ -118,8 +151,6 @@ describe('least privilege', () => {
         'dynamodb:Query',
       ]),
     );
-    expect(mentions(ingest, data().site)).toBe(false);
-    expect(props('ingest').Environment.Variables.SITE_BUCKET).toBeUndefined();
   });
 
   it.each(['publish', 'release'])('%s cannot read or write the inbox', (name) => {

@@ -91,6 +91,7 @@ describe('cdk-nag AwsSolutions', () => {
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Inbox\w+\.Arn>\/articles\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Inbox\w+\.Arn>\/reports\/\*\]$/),
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Site\w+\.Arn>\/\*\]$/),
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<Site\w+\.Arn>\/media\/\*\]$/),
       ]),
     );
     for (const [path, id, reason] of acks) {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
+  EDGE_CACHE_BEHAVIORS,
+  EDGE_TTL,
   edgeRequestFunctionCode,
   edgeResponseFunctionCode,
 } from '../../shared/contract/edge.ts';
+import { MEDIA_CACHE_CONTROL } from '../../shared/contract/media.ts';
 import {
   arnOf,
   logicalIdOf,
@@ -32,6 +35,19 @@ const configOf = (templates: Templates) => {
     templates.service.findResources('AWS::CloudFront::Distribution'),
   );
   return withDataRefs(distribution?.Properties.DistributionConfig, templates.data) as TemplateJson;
+};
+/** The CachePolicyConfig a behaviour's `CachePolicyId: { Ref }` names. */
+const cachePolicyOf = (id: { Ref: string }) => {
+  const policies = t.service.findResources('AWS::CloudFront::CachePolicy');
+  expect(Object.keys(policies)).toContain(id.Ref);
+  return policies[id.Ref]?.Properties.CachePolicyConfig;
+};
+const PATH_ONLY_KEY = {
+  EnableAcceptEncodingGzip: true,
+  EnableAcceptEncodingBrotli: true,
+  QueryStringsConfig: { QueryStringBehavior: 'none' },
+  CookiesConfig: { CookieBehavior: 'none' },
+  HeadersConfig: { HeaderBehavior: 'none' },
 };
 const distributionId = () =>
   Object.keys(t.service.findResources('AWS::CloudFront::Distribution'))[0];
@@ -69,18 +85,51 @@ describe('CloudFront distribution', () => {
   });
 
   it('lets each object decide its edge lifetime within a minute, keyed by path only, compressed', () => {
-    const [policyId, policy] =
-      Object.entries(t.service.findResources('AWS::CloudFront::CachePolicy'))[0] ?? [];
-    expect(configOf(t).DefaultCacheBehavior.CachePolicyId).toEqual({ Ref: policyId });
-    const config = policy?.Properties.CachePolicyConfig;
+    const config = cachePolicyOf(configOf(t).DefaultCacheBehavior.CachePolicyId);
     expect(config).toMatchObject({ MinTTL: 0, DefaultTTL: 5, MaxTTL: 60 });
-    expect(config.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
-      EnableAcceptEncodingGzip: true,
-      EnableAcceptEncodingBrotli: true,
-      QueryStringsConfig: { QueryStringBehavior: 'none' },
-      CookiesConfig: { CookieBehavior: 'none' },
-      HeadersConfig: { HeaderBehavior: 'none' },
+    expect(config).toMatchObject({
+      MinTTL: EDGE_TTL.minSeconds,
+      DefaultTTL: EDGE_TTL.defaultSeconds,
+      MaxTTL: EDGE_TTL.maxSeconds,
     });
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin).toEqual(PATH_ONLY_KEY);
+  });
+
+  it('keeps media/* up to a year with a cache policy of its own, keyed by path only', () => {
+    const behaviors = configOf(t).CacheBehaviors as TemplateJson[];
+    const media = behaviors[0] as TemplateJson;
+    expect(behaviors.map((b) => b.PathPattern)).toEqual(['media/*']);
+    const config = cachePolicyOf(media.CachePolicyId);
+    // As long as the files' own Cache-Control asks: a year, immutable.
+    expect(MEDIA_CACHE_CONTROL).toContain(`max-age=${config.MaxTTL}`);
+    expect(config).toMatchObject({
+      MinTTL: 0,
+      DefaultTTL: EDGE_TTL.defaultSeconds,
+      MaxTTL: 31_536_000,
+    });
+    const [rule] = EDGE_CACHE_BEHAVIORS;
+    expect(config).toMatchObject({
+      MinTTL: rule.ttl.minSeconds,
+      DefaultTTL: rule.ttl.defaultSeconds,
+      MaxTTL: rule.ttl.maxSeconds,
+    });
+    expect(config.ParametersInCacheKeyAndForwardedToOrigin).toEqual(PATH_ONLY_KEY);
+    expect(media.CachePolicyId).not.toEqual(configOf(t).DefaultCacheBehavior.CachePolicyId);
+  });
+
+  it('serves media/* exactly as the default behaviour does but for the cache policy', () => {
+    const { CachePolicyId: _default, ...rest } = configOf(t).DefaultCacheBehavior;
+    const media = (configOf(t).CacheBehaviors as TemplateJson[])[0] as TemplateJson;
+    const { CachePolicyId: _media, PathPattern, ...mediaRest } = media;
+    expect(PathPattern).toBe('media/*');
+    expect(mediaRest).toEqual(rest);
+    expect(rest).toMatchObject({
+      Compress: true,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      ResponseHeadersPolicyId: expect.anything(),
+      FunctionAssociations: expect.any(Array),
+    });
+    expect(configOf(t).Origins).toHaveLength(1);
   });
 
   it('runs the folder-index and feed-link functions of shared/contract/edge.ts on every request', () => {

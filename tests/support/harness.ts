@@ -12,6 +12,7 @@ import type { ArticleParser } from '../../shared/ports/article-parser.ts';
 import type { Inbox } from '../../shared/ports/inbox.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
+import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 import { testAws } from './aws.ts';
 import { TEST_SITE } from './pipeline.ts';
 import { bucketHelpers } from './site.ts';
@@ -77,6 +78,11 @@ export async function ingestHarness(
         new S3Inbox({ client: aws.s3, bucket: aws.names.inboxBucket }),
         options.unreadable ?? [],
       ),
+      media: new S3SiteMedia({
+        client: aws.s3,
+        inboxBucket: aws.names.inboxBucket,
+        siteBucket: aws.names.siteBucket,
+      }),
       siteUrl: TEST_SITE.url,
       parse: options.parse ?? parsing.parse,
       now: options.now ?? (() => new Date('2026-06-01T00:00:00.000Z')),
@@ -136,5 +142,9 @@ function withUnreadable(inbox: Inbox, keys: readonly string[]): Inbox {
       return inbox.read(key, versionId);
     },
     writeReport: (report) => inbox.writeReport(report),
+    inspect: (key, versionId, headBytes) => {
+      if (keys.includes(key)) throw new Error(`injected: ${key} cannot be read`);
+      return inbox.inspect(key, versionId, headBytes);
+    },
   };
 }

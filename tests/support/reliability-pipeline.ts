@@ -135,14 +135,23 @@ export const versionKey = (versionId: string) => `versions/${versionId}`;
 
 /**
  * Emulates a versioned inbox: a GetObject that names a VersionId reads the copy of that
- * version, as S3 would serve the version the event announced, whatever the key holds now.
+ * version, as S3 would serve the version the event announced, whatever the key holds now; a
+ * CopyObject whose CopySource names one (`bucket/key?versionId=…`) copies from there too.
  */
 export function serveVersions(s3: S3Client): void {
   middlewareOf(s3).add(
     (next, context) => async (args) => {
-      const input = args.input as { Key?: string; VersionId?: string };
+      const input = args.input as { Key?: string; VersionId?: string; CopySource?: string };
       if (context.commandName === 'GetObjectCommand' && input.VersionId) {
         args.input = { ...input, Key: versionKey(input.VersionId), VersionId: undefined };
+      }
+      const copied = /^([^/]+)\/.*\?versionId=([^&]+)$/.exec(input.CopySource ?? '');
+      if (context.commandName === 'CopyObjectCommand' && copied) {
+        const [, bucket, versionId] = copied;
+        args.input = {
+          ...input,
+          CopySource: `${bucket}/${versionKey(decodeURIComponent(versionId ?? ''))}`,
+        };
       }
       return next(args);
     },

@@ -367,7 +367,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-describe('relative URLs resolve against the article page', () => {
+describe('relative URLs resolve against the article page, media against its inbox key', () => {
   const body = [
     '---',
     'title: Links',
@@ -387,9 +387,10 @@ describe('relative URLs resolve against the article page', () => {
     expect(article.contentHtml).toContain(`href="${page}#notes"`);
     expect(article.contentHtml).toContain('<h2 id="notes">Notes</h2>');
     expect(article.contentHtml).toContain(`href="${SITE}articles/2019/other.html"`);
-    expect(article.contentHtml).toContain(`src="${SITE}articles/2019/12/photo.jpg"`);
+    // Media files resolve beside the article's file, to their published URL (README "Media").
+    expect(article.contentHtml).toContain(`src="${SITE}media/2019/12/photo.jpg"`);
     expect(article.contentHtml).toContain(`src="${SITE}logo.png"`);
-    expect(article.image).toBe(`${SITE}articles/2019/12/lead.jpg`);
+    expect(article.image).toBe(`${SITE}media/2019/12/lead.jpg`);
     // An http image would be blocked by the pages' CSP: it is loaded over https, and said so.
     expect(article.contentHtml).toContain('src="https://cdn.example.org/a.png"');
     expect(article.contentHtml).toContain('href="http://example.org/"');
@@ -398,14 +399,14 @@ describe('relative URLs resolve against the article page', () => {
     );
   });
 
-  it("follows the file's own id, and leaves the site's own http images alone", () => {
+  it("resolves media by the key whatever the file's own id, and leaves the site's own http images alone", () => {
     const local = 'http://127.0.0.1:8787/';
     const { article, warnings } = parseArticle({
       key: 'articles/x.md',
       body: Buffer.from(`---\ntitle: T\nid: news/own-id\n---\n\n![a](a.png) ![b](${local}b.png)\n`),
       siteUrl: local,
     });
-    expect(article.contentHtml).toContain(`src="${local}articles/news/a.png"`);
+    expect(article.contentHtml).toContain(`src="${local}media/a.png"`);
     expect(article.contentHtml).toContain(`src="${local}b.png"`);
     expect(warnings).toEqual([]);
   });

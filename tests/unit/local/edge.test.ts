@@ -7,7 +7,10 @@ import {
   EDGE_SECONDS,
   EDGE_STATUS_METADATA,
   EDGE_TTL,
+  edgeTtlFor,
+  MEDIA_EDGE_TTL,
 } from '../../../shared/contract/edge.ts';
+import { MEDIA_CACHE_CONTROL } from '../../../shared/contract/media.ts';
 import { siteUrlOf } from '../../../shared/contract/site-layout.ts';
 import { EdgeModel, type EdgeRequest, edgeSeconds } from '../../../shared/local/edge.ts';
 
@@ -121,6 +124,49 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     expect(edgeSeconds('public, max-age=3600, s-maxage=7')).toBe(7);
     expect(edgeSeconds(undefined)).toBe(EDGE_TTL.defaultSeconds);
     expect(EDGE_TTL.maxSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('keeps a versioned media file a year at the edge, and a page beside it a minute at most', async () => {
+    const { put, get, reads, clock } = rig();
+    const image = 'media/2026/12/quay/lead.3f2a9c1b07de.jpg';
+    put(image, 'jpeg one', MEDIA_CACHE_CONTROL);
+    // An old long-lived page outside media/ stays bounded by the default behaviour.
+    put('articles/old.html', 'page one', 'public, max-age=31536000');
+    expect((await get(`/${image}`)).body).toBe('jpeg one');
+    expect((await get('/articles/old.html')).body).toBe('page one');
+    put(image, 'jpeg two', MEDIA_CACHE_CONTROL);
+    put('articles/old.html', 'page two', 'public, max-age=31536000');
+
+    clock.now += EDGE_TTL.maxSeconds * 1000;
+    expect((await get('/articles/old.html')).body).toBe('page two');
+    clock.now += 364 * 86_400 * 1000;
+    const kept = await get(`/${image}`);
+    expect(kept).toMatchObject({ status: 200, body: 'jpeg one' });
+    expect(kept.headers['x-cache']).toBe('Hit from feedpub-edge');
+    expect(kept.headers['cache-control']).toBe(MEDIA_CACHE_CONTROL);
+    expect(reads.filter((key) => key === image)).toEqual([image]);
+
+    clock.now += 86_400 * 1000;
+    expect((await get(`/${image}`)).body).toBe('jpeg two');
+  });
+
+  it('applies the media cache policy by the path asked: media/* only, its own short default', async () => {
+    expect(edgeTtlFor('/media/2026/12/a.3f2a9c1b07de.png')).toBe(MEDIA_EDGE_TTL);
+    expect(edgeTtlFor('/media/')).toBe(MEDIA_EDGE_TTL);
+    for (const uri of ['/', '/rss.xml', '/articles/media/x.jpg', '/mediakit.html', '/Media/a.jpg'])
+      expect(edgeTtlFor(uri), uri).toBe(EDGE_TTL);
+    expect(MEDIA_EDGE_TTL.maxSeconds).toBe(31_536_000);
+    expect(edgeSeconds(MEDIA_CACHE_CONTROL, MEDIA_EDGE_TTL)).toBe(31_536_000);
+    expect(edgeSeconds(MEDIA_CACHE_CONTROL)).toBe(EDGE_TTL.maxSeconds);
+    // Something under media/ without a Cache-Control of ours is not kept long.
+    expect(edgeSeconds(undefined, MEDIA_EDGE_TTL)).toBe(EDGE_TTL.defaultSeconds);
+
+    const { put, get, clock } = rig();
+    put('media/stray.jpg', 'stray one');
+    expect((await get('/media/stray.jpg')).body).toBe('stray one');
+    put('media/stray.jpg', 'stray two');
+    clock.now += MEDIA_EDGE_TTL.defaultSeconds * 1000;
+    expect((await get('/media/stray.jpg')).body).toBe('stray two');
   });
 
   it('answers a miss with the stored 404 page, kept for seconds only', async () => {

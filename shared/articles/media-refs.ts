@@ -1,0 +1,67 @@
+/**
+ * Relative references in an article (Markdown images and links, HTML `src` and `href`, the
+ * `image` field) resolve against the article's own inbox key, as they would beside it on disk:
+ * `photo.jpg` in `articles/2026/12/story.md` is `articles/2026/12/photo.jpg`, and
+ * `story/lead.jpg` is `articles/2026/12/story/lead.jpg`. One naming a media file becomes that
+ * file's site URL (its placeholder until ingest knows the file: README "Media").
+ */
+import { isMediaKey, mediaPlaceholderPath } from '../contract/media.ts';
+import { siteUrlOf } from '../contract/site-layout.ts';
+import { quote, removeXmlForbidden } from './text.ts';
+
+const INBOX_ORIGIN = 'https://inbox.invalid/';
+/** A scheme (`https:`, `mailto:`), a root (`/`), a fragment or a query: not path-relative. */
+const NOT_PATH_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|[/\\#?])/i;
+
+/** The media an article refers to, collected while its references are resolved. */
+export class MediaReferences {
+  /** Inbox keys, in order of first reference. */
+  readonly keys: string[] = [];
+  readonly warnings: string[] = [];
+  private readonly articleKey: string;
+  private readonly siteUrl: string;
+
+  constructor(articleKey: string, siteUrl: string) {
+    this.articleKey = articleKey;
+    this.siteUrl = siteUrl;
+  }
+
+  /**
+   * The site URL a path-relative reference to a media file stands for, or undefined when `raw`
+   * is not one (it is then resolved as before: against the article's page). A reference that
+   * leaves `articles/` is reported.
+   */
+  resolve(raw: string, where: string): string | undefined {
+    const value = removeXmlForbidden(raw).trim();
+    if (value === '' || NOT_PATH_RELATIVE.test(value)) return undefined;
+    let url: URL;
+    try {
+      url = new URL(value, new URL(encodePath(this.articleKey), INBOX_ORIGIN));
+    } catch {
+      return undefined;
+    }
+    let key: string;
+    try {
+      key = decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      return undefined;
+    }
+    if (!key.startsWith('articles/')) {
+      if (isMediaKey(key))
+        this.warnings.push(
+          `${where} ${quote(value)} points outside articles/ (to ${quote(key)}): put the file under articles/`,
+        );
+      return undefined;
+    }
+    if (!isMediaKey(key)) return undefined;
+    if (!this.keys.includes(key)) this.keys.push(key);
+    return siteUrlOf(this.siteUrl, mediaPlaceholderPath(key));
+  }
+}
+
+function encodePath(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}

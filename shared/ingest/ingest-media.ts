@@ -1,0 +1,128 @@
+/**
+ * A media upload (an image, audio or video file beside the articles): checked, copied to the
+ * site bucket under a content-versioned path, recorded, and the articles that use it published
+ * again. Ordered and idempotent like articles: the key's source record holds its sequencer and
+ * report, and what is published is the key's current version.
+ */
+import { ArticleRejectedError } from '../articles/errors.ts';
+import { checkMedia, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
+import type { IngestReport } from '../contract/inbox.ts';
+import { mediaSitePath, mediaVersion } from '../contract/media.ts';
+import { siteUrlOf } from '../contract/site-layout.ts';
+import type { ArticleStore, MediaRecord, SourceRecord } from '../ports/article-store.ts';
+import type { Inbox } from '../ports/inbox.ts';
+import type { SiteMedia } from '../ports/site-media.ts';
+import { republishUsers } from './media-links.ts';
+import type { ObjectEvent } from './object-event.ts';
+import type { IngestOutcome } from './outcome.ts';
+
+export interface MediaDeps {
+  store: ArticleStore;
+  inbox: Inbox;
+  media: SiteMedia;
+  siteUrl: string;
+}
+
+/** What ingest-object shares with this use case: the report and source-record bookkeeping. */
+export interface SourceBookkeeping {
+  baseReport(event: ObjectEvent): Omit<IngestReport, 'status'>;
+  nextSource(
+    event: ObjectEvent,
+    source: SourceRecord | undefined,
+    patch: Partial<SourceRecord>,
+    report: IngestReport,
+    applies: boolean,
+  ): SourceRecord;
+  reject(
+    event: ObjectEvent,
+    source: SourceRecord | undefined,
+    error: ArticleRejectedError,
+  ): Promise<IngestOutcome>;
+  writeReport(report: IngestReport): Promise<void>;
+}
+
+/** One event of a media key, after the ordering checks. */
+export async function ingestMedia(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  deps: MediaDeps,
+  book: SourceBookkeeping,
+): Promise<IngestOutcome> {
+  if (event.kind === 'removed') return unpublish(event, source, deps, book);
+  // A version deleted for good: the key's current version decides (see ingest-object).
+  const versionId = event.kind === 'version-removed' ? undefined : event.versionId;
+  const decided: ObjectEvent = { ...event, versionId };
+  const object = await deps.inbox.inspect(event.key, versionId, MEDIA_SNIFF_BYTES);
+  if (!object && event.kind === 'version-removed') return unpublish(decided, source, deps, book);
+  if (!object)
+    return {
+      kind: 'ignored',
+      key: event.key,
+      why: 'the object no longer exists; its removal event will follow',
+    };
+  let type: string;
+  try {
+    type = checkMedia(event.key, object.size, object.head).type;
+  } catch (error) {
+    if (error instanceof ArticleRejectedError) return book.reject(decided, source, error);
+    throw error;
+  }
+  const path = mediaSitePath(event.key, mediaVersion(object.etag));
+  const before = await deps.store.getMedia(event.key);
+  const same = before?.published?.path === path && before.published.type === type;
+  // Copied before it is recorded: an article linked to the record finds the file there.
+  if (!same) await deps.media.publish({ inboxKey: event.key, versionId, path, type });
+  const record: MediaRecord = {
+    key: event.key,
+    revision: (before?.revision ?? 0) + 1,
+    usedBy: before?.usedBy ?? [],
+    published: { path, type, size: object.size },
+  };
+  const report: IngestReport = {
+    ...book.baseReport(decided),
+    status: same ? 'unchanged' : before?.published ? 'updated' : 'published',
+    url: siteUrlOf(deps.siteUrl, path),
+  };
+  const next = book.nextSource(decided, source, { deleted: false }, report, true);
+  await deps.store.commit({
+    source: { record: next, previousRevision: source?.revision },
+    articles: [],
+    ...(same ? {} : { media: [{ record, previousRevision: before?.revision }] }),
+  });
+  if (!same) await republishUsers(record, deps.store, deps.siteUrl);
+  // The old version goes once the articles point at the new one (their pages follow within
+  // a publish; a reader holding an old page may meet a 404 for its image meanwhile).
+  const old = before?.published?.path;
+  if (old && old !== path) await deps.media.remove(old);
+  await book.writeReport(next.report);
+  return { kind: 'applied', report };
+}
+
+async function unpublish(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  deps: MediaDeps,
+  book: SourceBookkeeping,
+): Promise<IngestOutcome> {
+  const before = await deps.store.getMedia(event.key);
+  const report: IngestReport = { ...book.baseReport(event), status: 'deleted' };
+  const next = book.nextSource(event, source, { deleted: true }, report, true);
+  const record: MediaRecord | undefined = before?.published
+    ? { key: event.key, revision: before.revision + 1, usedBy: before.usedBy }
+    : undefined;
+  await deps.store.commit({
+    source: { record: next, previousRevision: source?.revision },
+    articles: [],
+    ...(record ? { media: [{ record, previousRevision: before?.revision }] } : {}),
+  });
+  if (record) await republishUsers(record, deps.store, deps.siteUrl);
+  if (before?.published) await deps.media.remove(before.published.path);
+  await book.writeReport(next.report);
+  return { kind: 'applied', report };
+}
+
+/** A redelivered event: the first delivery may have died before its articles were republished. */
+export async function finishMedia(key: string, deps: MediaDeps): Promise<void> {
+  const record = await deps.store.getMedia(key);
+  if (record) await republishUsers(record, deps.store, deps.siteUrl);
+}

@@ -1,0 +1,127 @@
+/**
+ * How an article and the media files it refers to stay in step, whichever arrives first: the
+ * article takes each file's published URL, type and size when it is ingested, and registers
+ * itself in the file's record (in the same transaction, conditional on the record it read); a
+ * media change then publishes every article its record names again, through the stream.
+ */
+import type { Article, MediaRef } from '../articles/article.ts';
+import { isGone, planArticleWrite } from '../articles/stored.ts';
+import { mediaPlaceholderPath } from '../contract/media.ts';
+import { siteUrlOf } from '../contract/site-layout.ts';
+import {
+  type ArticleStore,
+  type MediaRecord,
+  type MediaWrite,
+  StaleWriteError,
+} from '../ports/article-store.ts';
+
+/** Media files one article may refer to: each new one is a write in its transaction. */
+export const MAX_MEDIA_PER_ARTICLE = 30;
+const MAX_ATTEMPTS = 5;
+
+/** Where an article's reference to `key` points, given the file's record. */
+export function mediaRefOf(
+  key: string,
+  record: MediaRecord | undefined,
+  siteUrl: string,
+): MediaRef {
+  const published = record?.published;
+  if (!published) return { key, url: siteUrlOf(siteUrl, mediaPlaceholderPath(key)) };
+  return {
+    key,
+    url: siteUrlOf(siteUrl, published.path),
+    type: published.type,
+    size: published.size,
+  };
+}
+
+const attr = (url: string) => url.replaceAll('&', '&amp;');
+
+/** `article` with its reference `from` pointing at `to` instead (content, image, media list). */
+function repoint(article: Article, from: MediaRef, to: MediaRef): Article {
+  const content = article.contentHtml.split(`"${attr(from.url)}"`).join(`"${attr(to.url)}"`);
+  return {
+    ...article,
+    contentHtml: content,
+    ...(article.image === from.url ? { image: to.url } : {}),
+    media: (article.media ?? []).map((m) => (m.key === to.key ? to : m)),
+  };
+}
+
+/**
+ * An article just parsed (its references at their placeholder URLs), linked to the media it
+ * names: each published one's URL, type and size; the record writes that register it; and a
+ * warning for each file the inbox does not hold.
+ */
+export async function linkMedia(
+  article: Article,
+  keys: readonly string[],
+  store: ArticleStore,
+  siteUrl: string,
+): Promise<{ article: Article; writes: MediaWrite[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  if (keys.length > MAX_MEDIA_PER_ARTICLE)
+    warnings.push(
+      `refers to ${keys.length} media files; only the first ${MAX_MEDIA_PER_ARTICLE} are linked to their published files`,
+    );
+  let linked: Article = { ...article, media: [] };
+  const writes: MediaWrite[] = [];
+  for (const key of keys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
+    const record = await store.getMedia(key);
+    const placeholder = mediaRefOf(key, undefined, siteUrl);
+    const ref = mediaRefOf(key, record, siteUrl);
+    linked = repoint(
+      { ...linked, media: [...(linked.media ?? []), placeholder] },
+      placeholder,
+      ref,
+    );
+    if (!record?.published)
+      warnings.push(
+        `media "${key}" is not in the inbox (yet): its reference works once the file is uploaded`,
+      );
+    if (!record?.usedBy.includes(article.id))
+      writes.push({
+        record: {
+          key,
+          revision: (record?.revision ?? 0) + 1,
+          usedBy: [...(record?.usedBy ?? []), article.id],
+          ...(record?.published ? { published: record.published } : {}),
+        },
+        previousRevision: record?.revision,
+      });
+  }
+  if (linked.media?.length === 0) delete linked.media;
+  return { article: linked, writes, warnings };
+}
+
+/**
+ * Publishes again every article that refers to the media file `record` describes, with its
+ * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which
+ * the stream brings to publish. Idempotent: an article already pointing there is left alone.
+ * Returns the ids it changed.
+ */
+export async function republishUsers(
+  record: MediaRecord,
+  store: ArticleStore,
+  siteUrl: string,
+): Promise<string[]> {
+  const changed: string[] = [];
+  const to = mediaRefOf(record.key, record, siteUrl);
+  for (const id of record.usedBy) {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await store.getArticle(id);
+      const from = stored?.article.media?.find((m) => m.key === record.key);
+      if (!stored || isGone(stored) || !from || JSON.stringify(from) === JSON.stringify(to)) break;
+      try {
+        await store.commit({
+          articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
+        });
+        changed.push(id);
+        break;
+      } catch (error) {
+        if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+
+const SITE = 'https://news.example.com/';
+
+function parse(key: string, text: string) {
+  return parseArticle({ key, body: Buffer.from(text), siteUrl: SITE });
+}
+
+describe('relative references resolve against the article’s inbox key', () => {
+  const { article, warnings } = parse(
+    'articles/2026/12/story.md',
+    [
+      '---',
+      'title: Quay',
+      'image: story/lead.jpg',
+      '---',
+      '',
+      '![A photo](photo.jpg) ![Lead](./story/lead.jpg)',
+      '',
+      '[Listen](../clips/interview%20one.mp3) and [the notice](https://example.org/n.pdf).',
+      '',
+      '<img src="../../../etc/x.png" alt="out"> <img src="https://cdn.example.org/a.jpg" alt="ext">',
+      '',
+      '[Next story](other.html) [Root](/media/quay.jpg)',
+    ].join('\n'),
+  );
+
+  it('maps media references to their site URLs under media/', () => {
+    expect(article.image).toBe(`${SITE}media/2026/12/story/lead.jpg`);
+    expect(article.contentHtml).toContain(
+      `<img src="${SITE}media/2026/12/photo.jpg" alt="A photo" />`,
+    );
+    expect(article.contentHtml).toContain(`<img src="${SITE}media/2026/12/story/lead.jpg"`);
+    expect(article.contentHtml).toContain(`href="${SITE}media/2026/clips/interview%20one.mp3"`);
+    expect(article.mediaKeys).toEqual([
+      'articles/2026/12/photo.jpg',
+      'articles/2026/12/story/lead.jpg',
+      'articles/2026/clips/interview one.mp3',
+    ]);
+  });
+
+  it('leaves absolute, root-relative and non-media references as they were', () => {
+    expect(article.contentHtml).toContain('href="https://example.org/n.pdf"');
+    expect(article.contentHtml).toContain('src="https://cdn.example.org/a.jpg"');
+    expect(article.contentHtml).toContain(`href="${SITE}articles/2026/12/other.html"`);
+    expect(article.contentHtml).toContain(`href="${SITE}media/quay.jpg"`);
+  });
+
+  it('warns of a reference that leaves articles/, without rejecting the story', () => {
+    expect(warnings).toEqual([
+      'image "../../../etc/x.png" points outside articles/ (to "etc/x.png"): put the file under articles/',
+    ]);
+  });
+
+  it('resolves against the key, not a file’s own id', () => {
+    const own = parse('articles/a/b.md', '---\ntitle: T\nid: x/y/z\n---\n\n![p](p.png)\n');
+    expect(own.article.contentHtml).toContain(`src="${SITE}media/a/p.png"`);
+    expect(own.article.mediaKeys).toEqual(['articles/a/p.png']);
+  });
+
+  it('lists no media for an article without any', () => {
+    expect(parse('articles/a.md', '# T\n\ntext\n').article.mediaKeys).toBeUndefined();
+  });
+});
