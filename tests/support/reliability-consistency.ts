@@ -422,6 +422,8 @@ export function expectedSiteKeys(
   }
   for (const article of state.articles.values())
     if (hasPage(article)) keys.push(articlePath(article.id));
+  // Uploaded media, at their published (versioned) paths.
+  for (const { published } of state.media.values()) if (published) keys.push(published);
   return keys.sort();
 }
 

@@ -211,6 +211,8 @@ const DAY_SITEMAP = /^sitemaps\/\d{4}-\d{2}-\d{2}\.xml$/;
 const FEED_FILE =
   /^(?:(tags|authors)\/([^/]+)\/)?(?:archive\/(first|\d{4}-\d{2}-\d{2}-[0-9a-f]{10})\/)?(rss\.xml|atom\.xml|feed\.json|index\.html)$/;
 const PAGE = /^articles\/(.+)\.html$/;
+/** A published media file: `media/<path below articles/>` with a 12-hex version before its extension. */
+const MEDIA = /^media\/(.+)\.[0-9a-f]{12}(\.[a-z0-9]+)?$/;
 
 /** Site keys outside the layout of shared/contract/site-layout.ts (no `..`, no empty segment). */
 export function layoutProblems(keys: Iterable<string>): string[] {
@@ -219,6 +221,9 @@ export function layoutProblems(keys: Iterable<string>): string[] {
     if (FIXED.has(key) || DAY_SITEMAP.test(key)) continue;
     const feed = FEED_FILE.exec(key);
     if (feed && (feed[1] === undefined || SEGMENT.test(feed[2] ?? ''))) continue;
+    const media = MEDIA.exec(key);
+    if (media && (media[1] ?? '').split('/').every((segment) => !['', '.', '..'].includes(segment)))
+      continue;
     const page = PAGE.exec(key);
     if (page && (page[1] ?? '').split('/').every((segment) => SEGMENT.test(segment))) continue;
     problems.push(`outside the site layout: ${JSON.stringify(key)}`);

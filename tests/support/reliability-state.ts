@@ -62,6 +62,8 @@ export interface TableState {
   sitemapDays: Map<string, SitemapDayItem>;
   /** ARCHIVE | <feed>: RenderLedger.saveArchiveLink. */
   archiveLinks: Map<string, string>;
+  /** MEDIA#<key> | M: an uploaded media file's record, by inbox key (its published path). */
+  media: Map<string, { published?: string }>;
   /** Entries or schedule items found in two shards under one sort key: `pk|sk` of the second. */
   duplicates: string[];
   other: string[];
@@ -79,6 +81,7 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
     bodies: new Map(),
     sitemapDays: new Map(),
     archiveLinks: new Map(),
+    media: new Map(),
     duplicates: [],
     other: [],
   };
@@ -104,6 +107,7 @@ const RENDER_PREFIX = 'RENDER#';
 const BODY_PREFIX = 'BODY#';
 const SITEMAP_PK = keys.sitemapDay('').pk;
 const ARCHIVE_PK = keys.archiveLink('').pk;
+const MEDIA_PREFIX = keys.media('').pk;
 /** The table's name of a feed's `gone` list (shared/articles/stored.ts `entryListKey`). */
 const GONE_PREFIX = 'gone:';
 
@@ -150,6 +154,9 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
     state.renders.set(pk.slice(RENDER_PREFIX.length), rest);
   } else if (pk.startsWith(BODY_PREFIX) && sk === 'B') {
     state.bodies.set(pk.slice(BODY_PREFIX.length), String(item.id));
+  } else if (pk.startsWith(MEDIA_PREFIX) && sk === 'M') {
+    const published = (item.published as { path?: string } | undefined)?.path;
+    state.media.set(pk.slice(MEDIA_PREFIX.length), published ? { published } : {});
   } else if (pk === ARCHIVE_PK) {
     // Publish's record of which archive page its older neighbour links to: bookkeeping, like
     // RENDER items (it depends on how publish got there).
@@ -227,6 +234,8 @@ export function tableMeaning(state: TableState) {
     sitemapDays: sortedObject(
       [...state.sitemapDays].map(([day, { ticket: _ticket, ...item }]) => [day, item]),
     ),
+    // Media files: where each is published (which articles use one is history: left out).
+    media: sortedObject([...state.media]),
     duplicates: [...state.duplicates].sort(),
     other: [...state.other].sort(),
   };
