@@ -54,3 +54,17 @@ export const PUBLISH_EVENTS = {
  * within one tick, and a deleted index comes back. Idempotent; it writes only what changed.
  */
 export const PUBLISH_SITE_EVENT = { feedpub: 'publish-site' } as const;
+
+/**
+ * What an operator sends publish (Lambda Invoke; locally, the same handler) to render again
+ * from the table without an upload: every article (`all`) or these ids, with every feed and
+ * listing they are in. `feedpub republish` sends it, and `feedpub redrive` turns the publish
+ * dead-letter queue's records into one. Idempotent: unchanged files are not written.
+ */
+export interface RepublishEvent {
+  feedpub: 'republish';
+  all?: true;
+  ids?: string[];
+}
+
+export const REPUBLISH_EVENT_KIND = 'republish' as const;
