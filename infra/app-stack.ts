@@ -125,6 +125,25 @@ export class FeedpubAppStack extends Stack {
       `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
       'Uploads, freshness, publish, dead letters and errors on one page',
     );
+    // What the operator commands (feedpub status, reports, redrive, republish) find the stack by.
+    output('TableName', props.table.tableName, 'The article table');
+    output('SiteBucketName', props.site.bucketName, 'The published site files');
+    output('IngestQueueUrl', this.ingestion.queue.queueUrl, 'Inbox events waiting for ingest');
+    output(
+      'IngestDeadLetterQueueUrl',
+      this.ingestion.deadLetterQueue.queueUrl,
+      'Inbox events ingest gave up on: feedpub redrive',
+    );
+    output(
+      'PublishDeadLetterQueueUrl',
+      this.publishing.deadLetterQueue.queueUrl,
+      'Stream batches publish gave up on: feedpub redrive',
+    );
+    output(
+      'PublishFunctionName',
+      this.publishing.publish.functionName,
+      'Renders the site: feedpub republish invokes it',
+    );
     output(
       'AlarmTopicArn',
       this.alarms.topic.topicArn,

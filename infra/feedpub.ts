@@ -1,10 +1,10 @@
 import type { App } from 'aws-cdk-lib';
+import { APP_STACK_ID, DATA_STACK_ID } from '../shared/contract/stacks.ts';
 import { FeedpubAppStack } from './app-stack.ts';
 import { readConfig } from './config.ts';
 import { FeedpubDataStack } from './data-stack.ts';
 
-export const DATA_STACK_ID = 'feedpub-data';
-export const APP_STACK_ID = 'feedpub-app';
+export { APP_STACK_ID, DATA_STACK_ID } from '../shared/contract/stacks.ts';
 
 export interface Feedpub {
   readonly data: FeedpubDataStack;

@@ -23,6 +23,8 @@ const SAMPLES: Record<string, URL> = {
 };
 export const MIRROR_MANIFEST = 'inbox-mirror.json';
 const SITE_FILE = 'site.json';
+/** The process id of the `feedpub dev` using a data folder, while it runs. */
+export const DEV_PID_FILE = 'dev.pid';
 /** What feedpub writes into a data folder; --fresh deletes nothing else. */
 const OWN_ENTRIES = new Set([
   's3',
@@ -30,6 +32,7 @@ const OWN_ENTRIES = new Set([
   MIRROR_MANIFEST,
   `${MIRROR_MANIFEST}.tmp`,
   SITE_FILE,
+  DEV_PID_FILE,
 ]);
 
 function fsProblem(error: unknown): string {
@@ -119,4 +122,28 @@ export function rememberSiteUrl(dataDir: string, url: string): string | undefine
   }
   writeFileSync(path, `${JSON.stringify({ url })}\n`);
   return previous && previous !== url ? previous : undefined;
+}
+
+/** Marks the data folder as used by this process; returns the function that unmarks it. */
+export function claimDataDir(dataDir: string): () => void {
+  const path = join(dataDir, DEV_PID_FILE);
+  writeFileSync(path, `${process.pid}\n`);
+  return () => rmSync(path, { force: true });
+}
+
+/** The pid of a live `feedpub dev` on this data folder, if one is running. */
+export function runningDev(dataDir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, DEV_PID_FILE), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
 }

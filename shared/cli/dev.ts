@@ -9,6 +9,7 @@ import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
 import {
   checkFoldersApart,
+  claimDataDir,
   ensureInbox,
   MIRROR_MANIFEST,
   prepareDataDir,
@@ -69,6 +70,8 @@ export async function dev(options: DevOptions): Promise<void> {
     const server = await startSiteServer({ port: options.port });
     resources.add(server.close);
     prepareDataDir(dataDir, options.fresh);
+    const release = claimDataDir(dataDir);
+    resources.add(async () => release());
     const createdInbox = ensureInbox(inbox);
     const site = siteConfig(options.siteUrl ?? server.url, options.itemLimit, options.hub, {
       deployed: false,

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { SETTING_NAMES, SITE_SETTINGS } from '../config/settings.ts';
+import { APP_STACK_ID } from '../contract/stacks.ts';
 import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
 import type { BuildOptions } from './build.ts';
 import type { DevOptions } from './dev.ts';
 import { CliError } from './errors.ts';
+import type { TargetOptions } from './ops.ts';
 import {
   DEFAULT_HTTP_PORT,
   DEFAULT_S3_PORT,
@@ -62,7 +64,7 @@ function version(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-const COMMANDS = ['dev', 'build', 'validate', 'help'];
+const COMMANDS = ['dev', 'build', 'validate', 'status', 'reports', 'redrive', 'republish', 'help'];
 
 /** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
 function distance(a: string, b: string): number {
@@ -95,7 +97,7 @@ function checkCommand(argv: readonly string[]): void {
     .sort((a, b) => a.edits - b.edits)[0];
   const hint = nearest ? ` (did you mean ${nearest.name}?)` : '';
   throw new CliError(
-    `unknown command '${word}'${hint}; the commands are ${COMMANDS.slice(0, 3).join(', ')} (feedpub --help)`,
+    `unknown command '${word}'${hint}; the commands are ${COMMANDS.slice(0, -1).join(', ')} (feedpub --help)`,
   );
 }
 
@@ -190,7 +192,85 @@ function program(setExitCode: (code: number) => void): Command {
         }),
       );
     });
+  addOperatorCommands(root, setExitCode);
   return root;
+}
+
+const TARGET_HELP = `
+Runs against the deployed stack --stack (default ${APP_STACK_ID}), found by its CloudFormation
+outputs with your AWS credentials and region (AWS_PROFILE, AWS_REGION), or with --local against
+the data folder of feedpub dev (stop feedpub dev first: its queues live in its process).`;
+
+const whole = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(`${name} must be a whole number ≥ 1, not ${value}`);
+  return n;
+};
+
+/** status, reports, redrive, republish: each against a deployed stack or the local runtime. */
+function addOperatorCommands(root: Command, setExitCode: (code: number) => void): void {
+  const targeted = (name: string, description: string) =>
+    root
+      .command(name)
+      .description(description)
+      .option('--stack <name>', 'the deployed app stack', APP_STACK_ID)
+      .option('--local', 'the local runtime (feedpub dev data) instead of a deployed stack', false)
+      .option('--data-dir <dir>', 'with --local: the data folder of feedpub dev', '.feedpub')
+      .addHelpText('after', TARGET_HELP);
+  const run = async <O>(
+    o: O & TargetOptions,
+    command: (
+      ops: import('./operations/operations.ts').Operations,
+      c: typeof import('./operations/commands.ts'),
+    ) => Promise<number>,
+  ) => {
+    const [{ withOperations }, commands] = await Promise.all([
+      import('./ops.ts'),
+      import('./operations/commands.ts'),
+    ]);
+    setExitCode(await withOperations(o, (ops) => command(ops, commands)));
+  };
+  const print = (line: string) => console.log(line);
+
+  targeted('status', 'articles by status, rejected uploads, last publish, queue and DLQ depths')
+    .option('--json', 'print one JSON document', false)
+    .option(
+      '--scan-limit <n>',
+      'article items counted at most (a paginated Scan)',
+      whole('--scan-limit'),
+      200_000,
+    )
+    .option(
+      '--report-limit <n>',
+      'newest reports read for the rejected count',
+      whole('--report-limit'),
+      1000,
+    )
+    .action((o: TargetOptions & { json: boolean; scanLimit: number; reportLimit: number }) =>
+      run(o, (ops, c) => c.status(ops, o, print)),
+    );
+  targeted('reports', "each upload's report (status, reason, warnings), newest first")
+    .option('--rejected', 'only rejected uploads', false)
+    .option('--json', 'print one JSON array', false)
+    .option('--limit <n>', 'newest reports shown at most', whole('--limit'), 100)
+    .action((o: TargetOptions & { json: boolean; rejected: boolean; limit: number }) =>
+      run(o, (ops, c) => c.reports(ops, o, print)),
+    );
+  targeted(
+    'redrive',
+    'ingest DLQ back to its queue; publish DLQ batches republished by id, then deleted',
+  )
+    .option('--dry-run', 'say what would be moved and republished; change nothing', false)
+    .action((o: TargetOptions & { dryRun: boolean }) =>
+      run(o, (ops, c) => c.redrive(ops, o, print)),
+    );
+  targeted('republish', 'render articles again from the table (a RepublishEvent to publish)')
+    .argument('[ids...]', 'article ids (as in their page paths: 2019/12/libya-ratifies-)')
+    .option('--all', 'every article', false)
+    .action((ids: string[], o: TargetOptions & { all: boolean }) =>
+      run(o, (ops, c) => c.republish(ops, { all: o.all, ids }, print)),
+    );
 }
 
 /**

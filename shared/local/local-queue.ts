@@ -41,6 +41,14 @@ export interface QueueOptions {
   retryDelayMs?: number;
 }
 
+/** A message in the dead-letter list; `sentAt` is when it was first sent (ms). */
+export interface DeadLetter {
+  body: string;
+  receiveCount: number;
+  reason?: string;
+  sentAt: number;
+}
+
 interface Message {
   id: string;
   body: string;
@@ -51,7 +59,7 @@ interface Message {
 }
 
 export class LocalQueue implements DeadLetters {
-  readonly deadLetters: { body: string; receiveCount: number; reason?: string }[] = [];
+  readonly deadLetters: DeadLetter[] = [];
   private readonly waiting: Message[] = [];
   private inFlightBatches = 0;
   private inFlightMessages = 0;
@@ -79,12 +87,22 @@ export class LocalQueue implements DeadLetters {
 
   /** What the handler parks itself (a message no retry can mend), after its one receive. */
   async park(body: string, reason: string): Promise<void> {
-    this.deadLetters.push({ body, receiveCount: 1, reason });
+    this.deadLetters.push({ body, receiveCount: 1, reason, sentAt: Date.now() });
   }
 
   /** Messages not yet handled successfully, in flight included. */
   get depth(): number {
     return this.waiting.length + this.inFlightMessages;
+  }
+
+  /** Messages waiting and in flight, and when the oldest of them was sent (ms). */
+  get stats(): { waiting: number; inFlight: number; oldestSentAt?: number } {
+    const sent = this.waiting.map((m) => m.sentAt);
+    return {
+      waiting: this.waiting.length,
+      inFlight: this.inFlightMessages,
+      ...(sent.length > 0 ? { oldestSentAt: Math.min(...sent) } : {}),
+    };
   }
 
   /** Invocations running now. */
@@ -161,7 +179,11 @@ export class LocalQueue implements DeadLetters {
     const failed = await this.failedIds(batch);
     for (const message of batch.filter((m) => failed.has(m.id))) {
       if (message.receiveCount >= this.maxReceiveCount) {
-        this.deadLetters.push({ body: message.body, receiveCount: message.receiveCount });
+        this.deadLetters.push({
+          body: message.body,
+          receiveCount: message.receiveCount,
+          sentAt: message.sentAt,
+        });
       } else {
         message.visibleAt = Date.now() + this.retryDelayMs;
         this.waiting.push(message);

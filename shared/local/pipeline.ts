@@ -63,8 +63,24 @@ export interface PipelineOptions {
   now?: () => Date;
 }
 
+/** What Lambda's SQS on-failure destination sends for a stream batch (its DDBStreamBatchInfo). */
+export interface StreamBatchFailure {
+  requestContext: { condition: string; functionArn: string };
+  DDBStreamBatchInfo: {
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    batchSize: number;
+    streamArn: string;
+  };
+}
+
 export interface Pipeline {
   queue: LocalQueue;
+  /** The publish mapping's on-failure destination: batches given up, as Lambda describes them. */
+  publishDeadLetters: { body: string }[];
+  /** The publish handler as the mapping invokes it (an operator's events go here too). */
+  publish: PublishHandler;
   /** Resolves when every upload so far has been ingested and published. */
   settle(): Promise<void>;
   /** Runs the release schedule once now. */
@@ -82,6 +98,20 @@ function quietObservability() {
     }),
     metrics: new Metrics({ namespace: 'feedpub', serviceName: 'feedpub-local' }),
   };
+}
+
+function publishDepsOf(aws: EmbeddedAws, site: SiteConfig) {
+  return {
+    feeds: new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table }),
+    ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
+    bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
+    config: site,
+  };
+}
+
+/** The real publish handler on the embedded AWS, without the stream: for operator commands. */
+export function localPublishHandler(aws: EmbeddedAws, site: SiteConfig): PublishHandler {
+  return createPublishHandler(publishDepsOf(aws, site), quietObservability());
 }
 
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -109,12 +139,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     },
     { ...quietObservability(), onOutcome: options.onIngest },
   );
-  const publishDeps = {
-    feeds: table,
-    ledger: new DynamoRenderLedger({ client: aws.dynamo, tableName: aws.names.table }),
-    bucket: new S3SiteBucket({ client: aws.s3, bucket: aws.names.siteBucket }),
-    config: site,
-  };
+  const publishDeps = publishDepsOf(aws, site);
   const publish = createPublishHandler(
     { ...publishDeps, notifier: options.notifier },
     { ...quietObservability(), onPublished: options.onPublish },
@@ -123,12 +148,18 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const queue = new LocalQueue({
     handler: options.ingestHandler ? options.ingestHandler(ingest) : ingest,
   });
+  const publishDeadLetters: { body: string }[] = [];
+  const publishing = options.publishHandler ? options.publishHandler(publish) : publish;
   const stream = new StreamMapping({
     dynamo: aws.dynamo,
     streams: aws.streams,
     tableName: aws.names.table,
-    handler: options.publishHandler ? options.publishHandler(publish) : publish,
-    onFailure: options.onStreamFailure,
+    handler: publishing,
+    onFailure: (records, error, shardId) => {
+      const failure = shardId ? streamBatchFailure(records, shardId) : undefined;
+      if (failure) publishDeadLetters.push({ body: JSON.stringify(failure) });
+      options.onStreamFailure?.(records, error);
+    },
     partitionKeyPrefix: PUBLISH_EVENTS.partitionKeyPrefix,
   });
   await stream.start();
@@ -150,6 +181,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
 
   return {
     queue,
+    publishDeadLetters,
+    publish: publishing,
     release,
     publishSite: () => publishSite(publishDeps),
     settle: async () => {
@@ -164,6 +197,28 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       queue.stop();
       await stream.stop();
       await parsing.close();
+    },
+  };
+}
+
+function streamBatchFailure(
+  records: DynamoDBRecord[],
+  shardId: string,
+): StreamBatchFailure | undefined {
+  const first = records[0];
+  const last = records.at(-1);
+  if (!first?.dynamodb?.SequenceNumber || !last?.dynamodb?.SequenceNumber) return undefined;
+  return {
+    requestContext: {
+      condition: 'RetryAttemptsExhausted',
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:feedpub-local-publish',
+    },
+    DDBStreamBatchInfo: {
+      shardId,
+      startSequenceNumber: first.dynamodb.SequenceNumber,
+      endSequenceNumber: last.dynamodb.SequenceNumber,
+      batchSize: records.length,
+      streamArn: first.eventSourceARN ?? '',
     },
   };
 }

@@ -38,8 +38,11 @@ export interface StreamMappingOptions {
   retryDelayMs?: number;
   /** Pause between poll rounds (default 250 ms). */
   pollIntervalMs?: number;
-  /** Records given up after their retries (the on-failure destination); `[]` for read errors. */
-  onFailure?: (records: DynamoDBRecord[], error: unknown) => void;
+  /**
+   * Records given up after their retries (the on-failure destination), with their shard; `[]`
+   * (and no shard) for read errors.
+   */
+  onFailure?: (records: DynamoDBRecord[], error: unknown, shardId?: string) => void;
   /**
    * The mapping's filter criteria: only records whose partition key begins with this reach the
    * handler, the others are dropped as Lambda drops them (default: every record).
@@ -244,7 +247,7 @@ export class StreamMapping {
             settings: this.events,
             handler: this.options.handler,
             retryDelayMs: this.options.retryDelayMs ?? 100,
-            onFailure: this.options.onFailure,
+            onFailure: (records, error) => this.options.onFailure?.(records, error, shardId),
             signal: this.abort.signal,
           }),
       );

@@ -1,0 +1,97 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { EmbeddedAws } from '../../local/embedded-aws.ts';
+import type { LocalQueue } from '../../local/local-queue.ts';
+import type { PublishHandler } from '../../local/pipeline.ts';
+import type { Operations, PublishDeadLetter, QueueDepth, StreamRange } from './operations.ts';
+import { StackData } from './stack-data.ts';
+
+/** The local runtime's queues and publish handler (a Pipeline, or what a test wires). */
+export interface LocalRuntime {
+  queue: LocalQueue;
+  publishDeadLetters: { body: string }[];
+  publish: PublishHandler;
+}
+
+/** The operations port on the embedded AWS and the local pipeline, in this process. */
+export class LocalOperations implements Operations {
+  private readonly data: StackData;
+
+  constructor(
+    aws: EmbeddedAws,
+    private readonly runtime: LocalRuntime,
+    readonly target: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.data = new StackData({
+      dynamo: aws.dynamo,
+      streams: aws.streams,
+      s3: aws.s3,
+      tableName: aws.names.table,
+      inboxBucket: aws.names.inboxBucket,
+      siteBucket: aws.names.siteBucket,
+    });
+  }
+
+  countArticles(limit: number) {
+    return this.data.countArticles(limit);
+  }
+
+  listReports(limit: number) {
+    return this.data.listReports(limit);
+  }
+
+  lastPublish() {
+    return this.data.lastPublish();
+  }
+
+  idsInStreamRange(range: StreamRange) {
+    return this.data.idsInStreamRange(range);
+  }
+
+  async queues(): Promise<QueueDepth[]> {
+    const age = (sentAt: number | undefined) =>
+      sentAt === undefined ? undefined : Math.max(0, Math.floor((this.now() - sentAt) / 1000));
+    const { waiting, inFlight, oldestSentAt } = this.runtime.queue.stats;
+    const dead = this.runtime.queue.deadLetters;
+    return [
+      { role: 'ingest', waiting, inFlight, oldestAgeSeconds: age(oldestSentAt) },
+      {
+        role: 'ingest-dlq',
+        waiting: dead.length,
+        inFlight: 0,
+        oldestAgeSeconds: age(dead.length > 0 ? Math.min(...dead.map((d) => d.sentAt)) : undefined),
+      },
+      // The local on-failure list keeps no times.
+      { role: 'publish-dlq', waiting: this.runtime.publishDeadLetters.length, inFlight: 0 },
+    ];
+  }
+
+  async redriveIngest(dryRun: boolean): Promise<number> {
+    const { queue } = this.runtime;
+    if (dryRun) return queue.deadLetters.length;
+    const moved = queue.deadLetters.splice(0);
+    for (const letter of moved) queue.send(letter.body);
+    return moved.length;
+  }
+
+  async receivePublishDeadLetters(): Promise<PublishDeadLetter[]> {
+    return this.runtime.publishDeadLetters.map((letter, index) => ({
+      handle: String(index),
+      body: letter.body,
+    }));
+  }
+
+  async deletePublishDeadLetters(letters: readonly PublishDeadLetter[]): Promise<void> {
+    const gone = new Set(letters.map((l) => l.body));
+    const kept = this.runtime.publishDeadLetters.filter((l) => !gone.has(l.body));
+    this.runtime.publishDeadLetters.splice(0, Infinity, ...kept);
+  }
+
+  async republish(event: RepublishEvent): Promise<void> {
+    // The publish handler's declared events do not name it until the publish side handles it.
+    await this.runtime.publish(event as unknown as DynamoDBStreamEvent);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startEmbeddedAws } from '../local/embedded-aws.ts';
+import { LocalQueue } from '../local/local-queue.ts';
+import { localPublishHandler } from '../local/pipeline.ts';
+import { runningDev } from './dev-folders.ts';
+import { CliError } from './errors.ts';
+import { DeployedOperations } from './operations/deployed.ts';
+import { LocalOperations } from './operations/local.ts';
+import type { Operations } from './operations/operations.ts';
+import { siteConfig } from './options.ts';
+
+/** Where an operator command runs: a deployed stack, or the local runtime's data folder. */
+export interface TargetOptions {
+  stack: string;
+  local: boolean;
+  dataDir: string;
+}
+
+/** The local site URL `feedpub dev` last rendered with (its data folder's site.json). */
+function localSiteUrl(dataDir: string): string {
+  try {
+    const { url } = JSON.parse(readFileSync(join(dataDir, 'site.json'), 'utf8')) as {
+      url?: string;
+    };
+    if (url) return url;
+  } catch {
+    // No site.json: feedpub dev never ran here.
+  }
+  throw new CliError(
+    `${dataDir} holds no feedpub dev data (no site.json): run feedpub dev first, or pass --data-dir`,
+  );
+}
+
+/**
+ * The local runtime, started on the data folder in this process (DynamoDB Local and s3rver on
+ * free ports), with the real publish handler and no stream mapping. `feedpub dev` keeps its
+ * queues in its own process, so a running dev is refused here (two DynamoDB Locals on one
+ * database), and the queues a stopped dev had are gone: they show as empty.
+ */
+async function localOperations(dataDir: string): Promise<Operations> {
+  const dir = resolve(dataDir);
+  const pid = runningDev(dir);
+  if (pid !== undefined)
+    throw new CliError(
+      `feedpub dev (pid ${pid}) is running on ${dir}: stop it first (Ctrl-C), or run this command against a deployed stack`,
+    );
+  const url = localSiteUrl(dir);
+  const aws = await startEmbeddedAws({ dataDir: dir, s3Port: 0, handleSignals: true });
+  const queue = new LocalQueue({
+    handler: async () => {
+      throw new Error('no ingest runs outside feedpub dev');
+    },
+  });
+  const ops = new LocalOperations(
+    aws,
+    {
+      queue,
+      publishDeadLetters: [],
+      publish: localPublishHandler(aws, siteConfig(url, undefined, [], { deployed: false })),
+    },
+    dir,
+  );
+  return Object.assign(ops, {
+    close: async () => {
+      queue.stop();
+      await aws.stop();
+    },
+  });
+}
+
+/** Runs `command` on the target, closing it afterwards. */
+export async function withOperations<T>(
+  target: TargetOptions,
+  command: (ops: Operations) => Promise<T>,
+): Promise<T> {
+  const ops = target.local
+    ? await localOperations(target.dataDir)
+    : await DeployedOperations.connect(target.stack);
+  try {
+    return await command(ops);
+  } finally {
+    await ops.close();
+  }
+}
