@@ -18,11 +18,13 @@ describe('feedpub, its commands', () => {
     const run = await runCli(['biuld', '--inbox', 'x']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      "feedpub: unknown command 'biuld' (did you mean build?); the commands are dev, build, validate (feedpub --help)\n",
+      "feedpub: unknown command 'biuld' (did you mean build?); the commands are dev, build, validate, status, reports, redrive, republish (feedpub --help)\n",
     );
-    const unknown = await runCli(['publish']);
+    const unknown = await runCli(['deploy']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("unknown command 'publish'; the commands are");
+    expect(unknown.stderr).toContain("unknown command 'deploy'; the commands are");
+    const near = await runCli(['publish']);
+    expect(near.stderr).toContain("unknown command 'publish' (did you mean republish?)");
   });
 
   it('lists every command in its help', async () => {

@@ -100,7 +100,9 @@ describe('LocalQueue: SQS and Lambda’s SQS event-source mapping, in process', 
     expect(bad.map((b) => b.records.map(receives))).toEqual([[1, 1, 1], ...later]);
     for (let i = 1; i < bad.length; i++)
       expect((bad[i]?.at ?? 0) - (bad[i - 1]?.endedAt ?? 0)).toBeGreaterThanOrEqual(retryDelayMs);
-    expect(q.deadLetters).toEqual([{ body: 'bad', receiveCount: INGEST_MAX_RECEIVES }]);
+    expect(q.deadLetters).toEqual([
+      { body: 'bad', receiveCount: INGEST_MAX_RECEIVES, sentAt: expect.any(Number) },
+    ]);
     expect(calls.receivedBodies()).toEqual(
       new Map([
         ['good-1', 1],
@@ -148,7 +150,9 @@ describe('LocalQueue: SQS and Lambda’s SQS event-source mapping, in process', 
   it('keeps what the handler parks itself beside what failed every receive', async () => {
     const q = start({ handler: async () => ok });
     await q.park('not an event', 'not JSON');
-    expect(q.deadLetters).toEqual([{ body: 'not an event', receiveCount: 1, reason: 'not JSON' }]);
+    expect(q.deadLetters).toEqual([
+      { body: 'not an event', receiveCount: 1, reason: 'not JSON', sentAt: expect.any(Number) },
+    ]);
     expect(q.depth).toBe(0);
   });
 });
