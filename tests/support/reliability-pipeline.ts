@@ -31,7 +31,7 @@ export interface RigOptions extends Partial<Omit<PipelineOptions, 'aws'>> {
 export interface Rig {
   aws: EmbeddedAws;
   /** What the reliability suites drive: uploads, settling, the release schedule. */
-  pipeline: Omit<Pipeline, 'publishSite'>;
+  pipeline: Omit<Pipeline, 'publishSite' | 'republishIfSettingsChanged' | 'republish'>;
   outcomes: IngestOutcome[];
   publishes: PublishResult[];
   streamFailures: { records: number; error: unknown }[];
