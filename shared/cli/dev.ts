@@ -120,6 +120,16 @@ export async function dev(options: DevOptions): Promise<void> {
       warn(
         `feedpub: ${unit} could not be rendered yet (${messageOf(error)}); the next change renders it`,
       );
+    // Started with other settings than the site was last rendered with: every file again.
+    const republished = await pipeline.republishIfSettingsChanged();
+    if (republished) {
+      for (const text of describePublish({ ...republished, failures: [] })) print(text);
+      print(
+        republished.pending
+          ? `feedpub: settings changed; re-rendering stopped (${republished.pending}), it goes on at the next start`
+          : `feedpub: settings changed; re-rendered ${republished.articles} article(s) and every feed`,
+      );
+    }
     server.attach({
       s3: aws.s3,
       bucket: aws.names.siteBucket,
@@ -134,7 +144,7 @@ export async function dev(options: DevOptions): Promise<void> {
       print(`Created ${inbox} with a sample article of each format in it (.txt, .md, .json).`);
     if (previousUrl)
       warn(
-        `feedpub: the site URL changed from ${previousUrl} to ${site.url}; stored articles keep the old links until re-uploaded (or start with --fresh)`,
+        `feedpub: the site URL changed from ${previousUrl} to ${site.url}; pages and feeds are rendered again with it, but links inside stored articles keep the old URL until re-uploaded (or start with --fresh)`,
       );
 
     const mirror = await startInboxMirror({

@@ -67,6 +67,11 @@ export const keys = {
    * neighbour rewritten once, whichever batch or retry sees it first.
    */
   archiveLink: (feed: string) => ({ pk: 'ARCHIVE', sk: feed }),
+  /**
+   * The whole site's re-render: the settings fingerprint it was last rendered with, and a
+   * republish of every article under way (its lease and cursor); publish keeps it.
+   */
+  siteRendering: () => ({ pk: 'SITE', sk: 'RENDERING' }),
   /** Publish's bookkeeping for one render unit (a feed, a page, the listings): claims and lease. */
   render: (unit: string) => ({ pk: `RENDER#${unit}`, sk: 'R' }),
 };

@@ -1,7 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
+import {
+  PUBLISH_EVENTS,
+  PUBLISH_SITE_EVENT,
+  REPUBLISH_EVENT_KIND,
+  type RepublishEvent,
+} from '../contract/event-sources.ts';
 import { METRICS } from '../contract/metrics.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 import { type Announcement, announceChanges } from '../publish/announce-changes.ts';
@@ -11,6 +16,11 @@ import {
   publishChanges,
   publishSite,
 } from '../publish/publish-changes.ts';
+import {
+  type RepublishResult,
+  republish,
+  republishIfSettingsChanged,
+} from '../publish/republish.ts';
 import { articleChanges } from '../stores/article-stream.ts';
 import { inLambda } from './lambda-context.ts';
 
@@ -21,6 +31,36 @@ export interface PublishObservability {
   /** Called after every batch; the local runtime prints what was written. */
   onPublished?: (result: PublishResult) => void;
 }
+
+/** What a RepublishEvent's invocation answers (`feedpub republish` prints it). */
+export interface RepublishSummary {
+  articles: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+  notFound: string[];
+  /** Set when not everything is rendered yet (see RepublishResult.pending). */
+  pending?: RepublishResult['pending'];
+}
+
+/** The publish function: stream batches, the schedule's tick, and republish requests. */
+export interface PublishHandler {
+  (event: RepublishEvent, context?: Context): Promise<RepublishSummary>;
+  // Last, so ReturnType<PublishHandler> is a stream batch's answer.
+  (
+    event: DynamoDBStreamEvent | typeof PUBLISH_SITE_EVENT,
+    context?: Context,
+  ): Promise<DynamoDBBatchResponse>;
+}
+
+/**
+ * A whole-site republish stops taking new chunks when less than half the function's timeout is
+ * left (a chunk of a stream batch's size renders well within it); the next tick goes on.
+ */
+const REPUBLISH_RESERVE_MS = (PUBLISH_EVENTS.timeoutSeconds * 1000) / 2;
+
+const timeLeftIn = (context: Context | undefined) => () =>
+  !context || context.getRemainingTimeInMillis() > REPUBLISH_RESERVE_MS;
 
 export function createPublishHandler(
   deps: PublishDeps & {
@@ -66,8 +106,25 @@ export function createPublishHandler(
     metrics.addMetric(METRICS.renderFailures, MetricUnit.Count, result.failures.length);
   };
 
-  /** The schedule's tick: the site feed and listings, whatever the stream brought. */
-  const publishSiteFrame = async (): Promise<DynamoDBBatchResponse> => {
+  /** What a republish run did, in the log. */
+  const logRepublished = (message: string, result: RepublishResult, extra: object = {}) =>
+    logger.info(message, {
+      ...extra,
+      articles: result.articles,
+      written: result.written,
+      deleted: result.deleted,
+      unchanged: result.unchanged,
+      coveredByOthers: result.coveredByOthers,
+      ...(result.notFound.length > 0 ? { notFound: result.notFound } : {}),
+      ...(result.pending ? { pending: result.pending } : {}),
+    });
+
+  /**
+   * The schedule's tick: the site feed and listings, whatever the stream brought; then, when the
+   * settings changed since the site was last rendered whole (or such a re-render is under way),
+   * every file again, as far as the invocation's time allows (the next tick goes on).
+   */
+  const publishSiteFrame = async (context?: Context): Promise<DynamoDBBatchResponse> => {
     try {
       const result = await publishSite(deps);
       logger.info('published the site frame', {
@@ -75,22 +132,63 @@ export function createPublishHandler(
         unchanged: result.unchanged,
       });
       await rendered(result);
+      const republished = await republishIfSettingsChanged({
+        ...deps,
+        hasTimeFor: timeLeftIn(context),
+      });
+      if (republished) {
+        logRepublished('republished the site for changed settings', republished);
+        await rendered(republished);
+        onPublished?.(republished);
+      }
       // EventBridge retries a failed invocation; a render failure is one.
-      if (result.failures.length > 0) throw result.failures[0]?.error;
+      const failure = result.failures[0] ?? republished?.failures[0];
+      if (failure) throw failure.error;
       return { batchItemFailures: [] };
     } finally {
       metrics.publishStoredMetrics();
     }
   };
 
-  return async (
-    event: DynamoDBStreamEvent | typeof PUBLISH_SITE_EVENT,
+  /** An operator's request (feedpub republish, redrive): these articles' files, or all. */
+  const republishRequested = async (
+    event: RepublishEvent,
     context?: Context,
-  ): Promise<DynamoDBBatchResponse> => {
+  ): Promise<RepublishSummary> => {
+    try {
+      const result = await republish(event, { ...deps, hasTimeFor: timeLeftIn(context) });
+      logRepublished('republished', result, {
+        requested: event.all ? 'all' : (event.ids ?? []),
+      });
+      await rendered(result);
+      onPublished?.(result);
+      // Rethrown: the caller sees the invocation fail; the ledger makes a retry cheap.
+      if (result.failures[0]) throw result.failures[0].error;
+      const { articles, written, deleted, unchanged, notFound, pending } = result;
+      return {
+        articles,
+        written: written.length,
+        deleted: deleted.length,
+        unchanged,
+        notFound,
+        ...(pending ? { pending } : {}),
+      };
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+
+  const handler = async (
+    event: DynamoDBStreamEvent | typeof PUBLISH_SITE_EVENT | RepublishEvent,
+    context?: Context,
+  ): Promise<DynamoDBBatchResponse | RepublishSummary> => {
     inLambda(context, logger, metrics);
     if ('feedpub' in event && event.feedpub === PUBLISH_SITE_EVENT.feedpub)
-      return publishSiteFrame();
-    if (!('Records' in event)) throw new Error('publish: neither a stream batch nor a tick');
+      return publishSiteFrame(context);
+    if ('feedpub' in event && event.feedpub === REPUBLISH_EVENT_KIND)
+      return republishRequested(event, context);
+    if (!('Records' in event))
+      throw new Error('publish: neither a stream batch, a tick nor a republish request');
     try {
       const changes = articleChanges(event.Records);
       const result = await publishChanges(changes, deps);
@@ -125,4 +223,5 @@ export function createPublishHandler(
       metrics.publishStoredMetrics();
     }
   };
+  return handler as PublishHandler;
 }

@@ -8,14 +8,16 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
+import type { RepublishEvent } from '../contract/event-sources.ts';
 import { PUBLISH_EVENTS } from '../contract/event-sources.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
-import { createPublishHandler } from '../lambda/publish-handler.ts';
+import { createPublishHandler, type RepublishSummary } from '../lambda/publish-handler.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 import { type PublishResult, publishSite } from '../publish/publish-changes.ts';
+import { type RepublishResult, republishIfSettingsChanged } from '../publish/republish.ts';
 import { releaseDue } from '../release/release-due.ts';
 import { DynamoArticleTable } from '../stores/article-table.ts';
 import { S3Inbox } from '../stores/inbox-bucket.ts';
@@ -87,6 +89,13 @@ export interface Pipeline {
   release(): Promise<string[]>;
   /** Renders the site feed and the listings from the table as it is (publishSite). */
   publishSite(): Promise<PublishResult>;
+  /**
+   * What the deployed tick does after the site frame: every file again when the settings
+   * changed since the site was last rendered whole (undefined: they did not).
+   */
+  republishIfSettingsChanged(): Promise<RepublishResult | undefined>;
+  /** A RepublishEvent through the real publish handler (`feedpub republish` locally). */
+  republish(event: RepublishEvent): Promise<RepublishSummary>;
   stop(): Promise<void>;
 }
 
@@ -185,6 +194,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     publish: publishing,
     release,
     publishSite: () => publishSite(publishDeps),
+    republishIfSettingsChanged: () => republishIfSettingsChanged(publishDeps),
+    republish: (event) => publish(event),
     settle: async () => {
       do {
         await queue.idle();

@@ -8,6 +8,17 @@ export interface Claim {
 }
 
 /**
+ * The whole site's re-renders (a settings change, RepublishEvent `all`): the settings
+ * fingerprint the last finished one rendered with, and the one under way, if any.
+ */
+export interface SiteRendering {
+  /** The fingerprint every file was last rendered with (settingsFingerprint); none: never. */
+  fingerprint?: string;
+  /** A republish of every article under way: for which fingerprint, and how far it got. */
+  job?: { fingerprint: string; cursor?: string };
+}
+
+/**
  * Publish's bookkeeping in the table, per render unit (a feed with its files, a page, the
  * listings), so concurrent publishers converge instead of racing:
  *
@@ -53,4 +64,33 @@ export interface RenderLedger {
    * renders the page again.
    */
   saveArchiveLink(feed: string, newest: string): Promise<void>;
+  /** What SiteRendering says now (one strongly consistent read). */
+  siteRendering(): Promise<SiteRendering>;
+  /**
+   * Takes the lease of the whole-site republish for `fingerprint`: resumes the job under way for
+   * it (returns its cursor), or starts one from the beginning (no job, another fingerprint's, or
+   * `restart`). Undefined while another holder's lease runs, or when another publisher changed
+   * the job meanwhile (try again later).
+   */
+  takeRepublish(
+    fingerprint: string,
+    holder: string,
+    leaseMs: number,
+    restart?: boolean,
+  ): Promise<{ cursor?: string } | undefined>;
+  /**
+   * Records how far the job got (an opaque cursor) and extends the lease; false when the lease
+   * is no longer `holder`'s.
+   */
+  advanceRepublish(holder: string, cursor: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Frees the job's lease and keeps its cursor, so the next publisher (the schedule's next tick)
+   * goes on from there at once; nothing when the lease is no longer `holder`'s.
+   */
+  pauseRepublish(holder: string): Promise<void>;
+  /**
+   * Records `fingerprint` (the job's) as the site's and ends the job; false when the lease is no
+   * longer `holder`'s or the job is another fingerprint's.
+   */
+  finishRepublish(holder: string, fingerprint: string): Promise<boolean>;
 }

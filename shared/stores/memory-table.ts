@@ -18,7 +18,7 @@ import type {
   SitemapDay,
   WalkStart,
 } from '../ports/feed-reader.ts';
-import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
+import type { Claim, RenderLedger, SiteRendering } from '../ports/render-ledger.ts';
 import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
@@ -37,7 +37,20 @@ export type TableCall =
         | keyof FeedReader;
     }
   | { kind: 'commit'; change: TableChange }
-  | { kind: 'ledger'; call: 'claim' | 'rendered' | 'acquire' | 'release' | 'saveArchiveLink' };
+  | {
+      kind: 'ledger';
+      call:
+        | 'claim'
+        | 'rendered'
+        | 'acquire'
+        | 'release'
+        | 'saveArchiveLink'
+        | 'siteRendering'
+        | 'takeRepublish'
+        | 'advanceRepublish'
+        | 'pauseRepublish'
+        | 'finishRepublish';
+    };
 
 /** DynamoDB's limits, as the adapter meets them (shared/stores/article-transaction.ts). */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -331,6 +344,55 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     if (stored && stored.ticket >= ticket) return;
     if (count <= 0) this.state.sitemapDays.delete(day);
     else this.state.sitemapDays.set(day, { count, lastmod, ticket });
+  }
+
+  /** RenderLedger's site rendering item (keys.siteRendering), as DynamoRenderLedger keeps it. */
+  private site: {
+    fingerprint?: string;
+    job?: { fingerprint: string; cursor?: string };
+    holder?: string;
+    leaseUntil?: number;
+  } = {};
+
+  async siteRendering(): Promise<SiteRendering> {
+    await this.before({ kind: 'ledger', call: 'siteRendering' });
+    const { fingerprint, job } = this.site;
+    return copy({ ...(fingerprint ? { fingerprint } : {}), ...(job ? { job } : {}) });
+  }
+
+  async takeRepublish(fingerprint: string, holder: string, leaseMs: number, restart = false) {
+    await this.before({ kind: 'ledger', call: 'takeRepublish' });
+    const site = this.site;
+    if (site.holder !== undefined && site.holder !== holder && (site.leaseUntil ?? 0) >= this.now())
+      return undefined;
+    const cursor = !restart && site.job?.fingerprint === fingerprint ? site.job.cursor : undefined;
+    site.job = { fingerprint, ...(cursor === undefined ? {} : { cursor }) };
+    site.holder = holder;
+    site.leaseUntil = this.now() + leaseMs;
+    return cursor === undefined ? {} : { cursor };
+  }
+
+  async advanceRepublish(holder: string, cursor: string, leaseMs: number): Promise<boolean> {
+    await this.before({ kind: 'ledger', call: 'advanceRepublish' });
+    const site = this.site;
+    if (site.holder !== holder || !site.job) return false;
+    site.job.cursor = cursor;
+    site.leaseUntil = this.now() + leaseMs;
+    return true;
+  }
+
+  async pauseRepublish(holder: string): Promise<void> {
+    await this.before({ kind: 'ledger', call: 'pauseRepublish' });
+    if (this.site.holder !== holder) return;
+    this.site.holder = undefined;
+    this.site.leaseUntil = undefined;
+  }
+
+  async finishRepublish(holder: string, fingerprint: string): Promise<boolean> {
+    await this.before({ kind: 'ledger', call: 'finishRepublish' });
+    if (this.site.holder !== holder || this.site.job?.fingerprint !== fingerprint) return false;
+    this.site = { fingerprint };
+    return true;
   }
 
   /** The stream records of article items written since the last call, oldest first. */

@@ -10,7 +10,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
 import type { FeedMeta, SitemapDay } from '../ports/feed-reader.ts';
-import type { Claim, RenderLedger } from '../ports/render-ledger.ts';
+import type { Claim, RenderLedger, SiteRendering } from '../ports/render-ledger.ts';
 
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
@@ -177,5 +177,117 @@ export class DynamoRenderLedger implements RenderLedger {
             new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
           ),
     );
+  }
+
+  async siteRendering(): Promise<SiteRendering> {
+    const item = await this.siteItem();
+    if (!item) return {};
+    const { fingerprint, jobFingerprint, cursor } = item;
+    return {
+      ...(typeof fingerprint === 'string' ? { fingerprint } : {}),
+      ...(typeof jobFingerprint === 'string'
+        ? {
+            job: { fingerprint: jobFingerprint, ...(typeof cursor === 'string' ? { cursor } : {}) },
+          }
+        : {}),
+    };
+  }
+
+  private async siteItem(): Promise<Record<string, unknown> | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall(keys.siteRendering()),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? unmarshall(out.Item) : undefined;
+  }
+
+  async takeRepublish(fingerprint: string, holder: string, leaseMs: number, restart = false) {
+    const item = await this.siteItem();
+    const now = this.now();
+    if (item?.holder !== undefined && item.holder !== holder && Number(item.leaseUntil) >= now)
+      return undefined;
+    const cursor =
+      !restart && item?.jobFingerprint === fingerprint && typeof item.cursor === 'string'
+        ? item.cursor
+        : undefined;
+    const version = Number(item?.version ?? 0);
+    // Conditional on the version read: another publisher's take, advance or finish in between
+    // wins, and this one tries again on a later tick.
+    const taken = await ifConditionHolds(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.siteRendering()),
+          UpdateExpression: `SET jobFingerprint = :fp, holder = :holder, leaseUntil = :until, version = :next${cursor === undefined ? ' REMOVE #cursor' : ', #cursor = :cursor'}`,
+          ConditionExpression: version === 0 ? 'attribute_not_exists(version)' : 'version = :v',
+          ExpressionAttributeNames: { '#cursor': 'cursor' },
+          ExpressionAttributeValues: marshall({
+            ':fp': fingerprint,
+            ':holder': holder,
+            ':until': now + leaseMs,
+            ':next': version + 1,
+            ...(version === 0 ? {} : { ':v': version }),
+            ...(cursor === undefined ? {} : { ':cursor': cursor }),
+          }),
+        }),
+      ),
+    );
+    if (!taken) return undefined;
+    return cursor === undefined ? {} : { cursor };
+  }
+
+  async advanceRepublish(holder: string, cursor: string, leaseMs: number): Promise<boolean> {
+    const out = await ifConditionHolds(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.siteRendering()),
+          UpdateExpression: 'SET #cursor = :cursor, leaseUntil = :until, version = version + :one',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeNames: { '#cursor': 'cursor' },
+          ExpressionAttributeValues: marshall({
+            ':cursor': cursor,
+            ':until': this.now() + leaseMs,
+            ':one': 1,
+            ':holder': holder,
+          }),
+        }),
+      ),
+    );
+    return out !== undefined;
+  }
+
+  async pauseRepublish(holder: string): Promise<void> {
+    await ifConditionHolds(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.siteRendering()),
+          UpdateExpression: 'SET version = version + :one REMOVE holder, leaseUntil',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: marshall({ ':one': 1, ':holder': holder }),
+        }),
+      ),
+    );
+  }
+
+  async finishRepublish(holder: string, fingerprint: string): Promise<boolean> {
+    const out = await ifConditionHolds(
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.siteRendering()),
+          UpdateExpression:
+            'SET fingerprint = :fp, version = version + :one REMOVE jobFingerprint, #cursor, holder, leaseUntil',
+          ConditionExpression: 'holder = :holder AND jobFingerprint = :fp',
+          ExpressionAttributeNames: { '#cursor': 'cursor' },
+          ExpressionAttributeValues: marshall({ ':fp': fingerprint, ':one': 1, ':holder': holder }),
+        }),
+      ),
+    );
+    return out !== undefined;
   }
 }

@@ -149,5 +149,45 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.saveArchiveLink('all', '2026-01-09T00:00:00.000Z#c');
       expect(await ledger.archiveLink('all')).toBe('2026-01-09T00:00:00.000Z#c');
     });
+
+    it('keeps the whole-site republish: one holder, its cursor, its fingerprint once finished', async () => {
+      const { ledger, advance } = await make();
+      expect(await ledger.siteRendering()).toEqual({});
+      expect(await ledger.takeRepublish('fp1', 'p1', 60_000)).toEqual({});
+      expect(await ledger.takeRepublish('fp1', 'p2', 60_000)).toBeUndefined();
+      expect(await ledger.advanceRepublish('p2', '0\nx', 60_000)).toBe(false);
+      expect(await ledger.advanceRepublish('p1', '0\nk1', 60_000)).toBe(true);
+      expect(await ledger.siteRendering()).toEqual({
+        job: { fingerprint: 'fp1', cursor: '0\nk1' },
+      });
+      // Paused: the next holder goes on from the cursor at once.
+      await ledger.pauseRepublish('p2');
+      expect(await ledger.takeRepublish('fp1', 'p2', 60_000)).toBeUndefined();
+      await ledger.pauseRepublish('p1');
+      expect(await ledger.takeRepublish('fp1', 'p2', 60_000)).toEqual({ cursor: '0\nk1' });
+      expect(await ledger.finishRepublish('p1', 'fp1')).toBe(false);
+      expect(await ledger.finishRepublish('p2', 'fp0')).toBe(false);
+      // A holder that stopped answering: its lease runs out, and another takes the job over.
+      advance(60_001);
+      expect(await ledger.takeRepublish('fp1', 'p3', 60_000)).toEqual({ cursor: '0\nk1' });
+      expect(await ledger.advanceRepublish('p2', '0\nk2', 60_000)).toBe(false);
+      expect(await ledger.finishRepublish('p3', 'fp1')).toBe(true);
+      expect(await ledger.siteRendering()).toEqual({ fingerprint: 'fp1' });
+      // New settings start from the beginning; so does a restart of the same ones.
+      expect(await ledger.takeRepublish('fp2', 'p4', 60_000)).toEqual({});
+      expect(await ledger.advanceRepublish('p4', '1\nk9', 60_000)).toBe(true);
+      expect(await ledger.takeRepublish('fp2', 'p4', 60_000, true)).toEqual({});
+      expect(await ledger.siteRendering()).toEqual({
+        fingerprint: 'fp1',
+        job: { fingerprint: 'fp2' },
+      });
+      const racing = await Promise.all(
+        ['q1', 'q2', 'q3'].map(async (q) => {
+          await ledger.pauseRepublish('p4');
+          return ledger.takeRepublish('fp2', q, 60_000);
+        }),
+      );
+      expect(racing.filter((r) => r !== undefined).length).toBeLessThanOrEqual(1);
+    });
   });
 }

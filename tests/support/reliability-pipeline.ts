@@ -31,7 +31,10 @@ export interface RigOptions extends Partial<Omit<PipelineOptions, 'aws'>> {
 export interface Rig {
   aws: EmbeddedAws;
   /** What the reliability suites drive: uploads, settling, the release schedule. */
-  pipeline: Omit<Pipeline, 'publishSite' | 'publishDeadLetters' | 'publish'>;
+  pipeline: Omit<
+    Pipeline,
+    'publishSite' | 'publishDeadLetters' | 'publish' | 'republishIfSettingsChanged' | 'republish'
+  >;
   outcomes: IngestOutcome[];
   publishes: PublishResult[];
   streamFailures: { records: number; error: unknown }[];

@@ -56,10 +56,10 @@ describe('publish, on the schedule tick (a fresh deploy, no article yet)', () =>
     expect(bucket.calls.filter((c) => c.changed)).toHaveLength(writes);
   });
 
-  it('refuses an event that is neither a stream batch nor the tick', async () => {
+  it('refuses an event that is neither a stream batch, the tick nor a republish request', async () => {
     const handler = handlerOn(new InMemorySiteBucket());
     await expect(handler({ feedpub: 'other' } as never)).rejects.toThrow(
-      'neither a stream batch nor a tick',
+      'neither a stream batch, a tick nor a republish request',
     );
   });
 });

@@ -1,0 +1,40 @@
+import { sha256 } from '../contract/content-hash.ts';
+import { SETTING_NAMES, type SettingName, SITE_SETTINGS } from './settings.ts';
+import type { SiteConfig } from './site.ts';
+
+/**
+ * Whether each setting changes a byte of the site: the ones that do are in the fingerprint, so
+ * a deploy that changes one of them re-renders every file (README "Changing settings"). Typed
+ * over every SettingName: a new setting does not compile until it is classified here.
+ *
+ * All of them do today. `hubs` too: every feed names its hubs (`<atom:link rel="hub">`).
+ */
+const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
+  url: true,
+  title: true,
+  description: true,
+  language: true,
+  itemLimit: true,
+  hubs: true,
+  feedContent: true,
+  icon: true,
+  withdrawnDays: true,
+};
+
+/**
+ * Bumped when a release renders the same articles into different bytes (a renderer's fix), so
+ * its deploy re-renders the site like a settings change.
+ */
+export const OUTPUT_VERSION = 1;
+
+/**
+ * A hash of everything in the settings that shapes the rendered site: an unset setting counts
+ * as its default, so naming a default explicitly changes nothing.
+ */
+export function settingsFingerprint(config: SiteConfig): string {
+  const shaping = SETTING_NAMES.filter((name) => AFFECTS_OUTPUT[name]).map((name) => [
+    name,
+    config[name] ?? SITE_SETTINGS[name].default ?? null,
+  ]);
+  return sha256(JSON.stringify({ version: OUTPUT_VERSION, settings: shaping })).slice(0, 32);
+}

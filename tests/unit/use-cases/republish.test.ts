@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { settingsFingerprint } from '../../../shared/config/fingerprint.ts';
+import type { SiteConfig } from '../../../shared/config/site.ts';
+import { publishChanges, publishSite } from '../../../shared/publish/publish-changes.ts';
+import { republish, republishIfSettingsChanged } from '../../../shared/publish/republish.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
+import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
+
+const SITE_A: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Title Alpha',
+  description: 'Tests of feedpub',
+  language: 'en',
+  itemLimit: 5,
+};
+const SITE_B: SiteConfig = { ...SITE_A, title: 'Title Bravo' };
+
+const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
+const ARTICLES = 40;
+
+/** A site of 40 articles (archive pages in the site, tag and author feeds), one withdrawn, rendered with SITE_A. */
+async function renderedSite() {
+  const store = new InMemoryArticleTable();
+  const bucket = new InMemorySiteBucket();
+  const deps = (config: SiteConfig) => ({ feeds: store, ledger: store, bucket, config });
+  for (let i = 0; i < ARTICLES; i++)
+    await saveArticle(
+      store,
+      testArticle(`a${i}`, {
+        tags: labels(`T${i % 3}`),
+        authors: labels(`W${i % 2}`),
+        published: day(1 + (i % 28)),
+      }),
+    );
+  await publishChanges(store.takeChanges(), deps(SITE_A));
+  await removeArticle(store, 'a3');
+  await publishChanges(store.takeChanges(), deps(SITE_A));
+  await publishSite(deps(SITE_A));
+  return { store, bucket, deps };
+}
+
+const containing = (bucket: InMemorySiteBucket, text: string) =>
+  bucket.paths().filter((path) => bucket.text(path)?.includes(text));
+
+describe('republishing the site when its settings change', () => {
+  it('renders every file that shows the old title again, and a second tick writes nothing', async () => {
+    const { store, bucket, deps } = await renderedSite();
+    // The site was rendered with A before the fingerprint was kept: the first tick records it.
+    const first = await republishIfSettingsChanged({ ...deps(SITE_A), chunkSize: 7 });
+    expect(first?.pending).toBeUndefined();
+    expect(first?.written).toEqual([]);
+    expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_A));
+    const withA = containing(bucket, 'Title Alpha');
+    // Pages, the withdrawn notice, every feed, archive pages, label pages and listings.
+    for (const path of [
+      'articles/a0.html',
+      'articles/a3.html',
+      'rss.xml',
+      'atom.xml',
+      'feed.json',
+      'tags/t1/rss.xml',
+      'tags/t1/index.html',
+      'authors/w0/atom.xml',
+      'index.html',
+      'tags/index.html',
+      'feeds.opml',
+      '404.html',
+    ])
+      expect(withA).toContain(path);
+    expect(withA.some((path) => path.startsWith('archive/') || path.includes('/archive/'))).toBe(
+      true,
+    );
+
+    const tick = await republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 });
+
+    expect(tick?.pending).toBeUndefined();
+    expect(tick?.articles).toBe(ARTICLES);
+    expect(containing(bucket, 'Title Alpha')).toEqual([]);
+    expect(containing(bucket, 'Title Bravo')).toEqual(withA);
+    expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_B));
+    const calls = bucket.calls.length;
+    expect(await republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 })).toBeUndefined();
+    expect(bucket.calls.length).toBe(calls);
+  });
+
+  it('goes on from where a run out of time stopped, and records the settings only at the end', async () => {
+    const { store, bucket, deps } = await renderedSite();
+    await republishIfSettingsChanged({ ...deps(SITE_A), chunkSize: 7 });
+    const b = { ...deps(SITE_B), chunkSize: 7, hasTimeFor: () => false };
+
+    const runs = [];
+    for (let run = 0; run < 20; run++) {
+      const result = await republishIfSettingsChanged(b);
+      if (!result) break;
+      runs.push(result);
+      if (result.pending === undefined) break;
+      expect(result.pending).toBe('out of time');
+      expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_A));
+    }
+    // 39 live articles and one withdrawn, 7 a run: 6 live chunks, one withdrawn, then the end.
+    expect(runs.map((r) => r.articles)).toEqual([7, 7, 7, 7, 7, 4, 1, 0]);
+    expect(containing(bucket, 'Title Alpha')).toEqual([]);
+    expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_B));
+  });
+
+  it('lets one publisher at a time run the whole-site republish', async () => {
+    const { deps } = await renderedSite();
+    const both = await Promise.all([
+      republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 }),
+      republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 }),
+    ]);
+    expect(both.map((r) => r?.pending).sort()).toEqual(['another publisher', undefined]);
+    expect(both.map((r) => r?.articles).sort()).toEqual([0, ARTICLES]);
+  });
+});
+
+describe('republish (RepublishEvent)', () => {
+  it('renders the files of the ids it names, and says which the table does not hold', async () => {
+    const { bucket, deps } = await renderedSite();
+    const result = await republish(
+      { feedpub: 'republish', ids: ['a1', 'a1', 'nope'] },
+      deps(SITE_B),
+    );
+    expect(result.articles).toBe(1);
+    expect(result.notFound).toEqual(['nope']);
+    expect(bucket.text('articles/a1.html')).toContain('Title Bravo');
+    expect(bucket.text('tags/t1/rss.xml')).toContain('Title Bravo');
+    expect(bucket.text('articles/a2.html')).toContain('Title Alpha');
+  });
+
+  it('renders everything for all, even with the settings unchanged', async () => {
+    const { bucket, deps } = await renderedSite();
+    await republishIfSettingsChanged(deps(SITE_A));
+    bucket.calls.length = 0;
+    const result = await republish({ feedpub: 'republish', all: true }, deps(SITE_A));
+    expect(result.articles).toBe(ARTICLES);
+    expect(result.written).toEqual([]);
+    expect(bucket.calls.some((c) => c.path === 'articles/a39.html')).toBe(true);
+  });
+});
