@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,12 +56,15 @@ export class Results {
       .map(([name, f]) => `${name} = ${f.value} ${f.unit} (goal ${f.goal?.op} ${f.goal?.value})`);
   }
 
-  write(dir: string): string {
+  /** Writes results.json; `merge` keeps the figures of phases not run this time. */
+  write(dir: string, { merge = false }: { merge?: boolean } = {}): string {
     const path = join(dir, 'results.json');
-    writeFileSync(
-      path,
-      `${JSON.stringify({ figures: this.figures, machine: machine() }, null, 2)}\n`,
-    );
+    const kept =
+      merge && existsSync(path)
+        ? (JSON.parse(readFileSync(path, 'utf8')) as { figures: Record<string, Figure> }).figures
+        : {};
+    const figures = { ...kept, ...this.figures };
+    writeFileSync(path, `${JSON.stringify({ figures, machine: machine() }, null, 2)}\n`);
     return path;
   }
 }

@@ -31,6 +31,14 @@ const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 1000);
 const ARCHIVE = Number(process.env.BENCH_ARCHIVE ?? 20_000);
 const BULK = { count: ARTICLES, seed: 1, concurrency: 16 };
 
+/**
+ * BENCH_PHASES=scaling,render runs only those phases (render, parse, bundles, build, bulk,
+ * scaling) and merges their figures into bench/results.json; the default runs every phase and
+ * writes the file afresh.
+ */
+const ONLY = process.env.BENCH_PHASES?.split(',').map((p) => p.trim()) ?? undefined;
+const runs = (key: string) => ONLY === undefined || ONLY.includes(key);
+
 const started = performance.now();
 async function phase<T>(name: string, run: () => Promise<T> | T): Promise<T> {
   const start = performance.now();
@@ -60,33 +68,40 @@ async function withEmulators<T>(run: (aws: EmbeddedAws) => Promise<T>): Promise<
 
 const results = new Results();
 console.error(`# machine ${JSON.stringify(machine())}`);
-await phase('render', () => renderBench(results, SITE, 200));
-await phase('parse: pathological uploads', () =>
-  parseBench(results, process.env.BENCH_PARSE_ONLY ? { only: process.env.BENCH_PARSE_ONLY } : {}),
-);
-await phase('bundles', () => bundleBench(results));
-await phase('build: an archive, against hugo', () =>
-  buildBench(results, SITE, { count: ARTICLES, seed: 19, runs: 3 }),
-);
-const ours = await phase('ours: bulk + freshness', () =>
-  withEmulators(async (aws) => {
-    await warmUp(aws, SITE);
-    return bulkBench(aws, results, SITE, BULK);
-  }),
-);
-await phase('naive: bulk', () =>
-  withEmulators(async (aws) => {
-    await warmUp(aws, SITE);
-    await naiveBench(aws, results, SITE, ours, { ...BULK, budgetMs: ours.wallMs });
-  }),
-);
+if (runs('render')) await phase('render', () => renderBench(results, SITE, 200));
+if (runs('parse'))
+  await phase('parse: pathological uploads', () =>
+    parseBench(results, process.env.BENCH_PARSE_ONLY ? { only: process.env.BENCH_PARSE_ONLY } : {}),
+  );
+if (runs('bundles')) await phase('bundles', () => bundleBench(results));
+if (runs('build'))
+  await phase('build: an archive, against hugo', () =>
+    buildBench(results, SITE, { count: ARTICLES, seed: 19, runs: 3 }),
+  );
+if (runs('bulk')) {
+  const ours = await phase('ours: bulk + freshness', () =>
+    withEmulators(async (aws) => {
+      await warmUp(aws, SITE);
+      return bulkBench(aws, results, SITE, BULK);
+    }),
+  );
+  await phase('naive: bulk', () =>
+    withEmulators(async (aws) => {
+      await warmUp(aws, SITE);
+      await naiveBench(aws, results, SITE, ours, { ...BULK, budgetMs: ours.wallMs });
+    }),
+  );
+}
 const sizes = [...new Set([100, Math.min(1500, ARCHIVE), ARCHIVE])];
-await phase('publish scaling', () =>
-  withEmulators((aws) => scalingBench(aws, results, SITE, { sizes, runs: 15, warmUp: 3 })),
-);
+if (runs('scaling'))
+  await phase('publish scaling', () =>
+    withEmulators((aws) => scalingBench(aws, results, SITE, { sizes, runs: 15, warmUp: 3 })),
+  );
 
 results.add('bench_wall_s', { value: round(since(started) / 1000, 1), unit: 's' });
-const path = results.write(dirname(fileURLToPath(import.meta.url)));
+const path = results.write(dirname(fileURLToPath(import.meta.url)), {
+  merge: ONLY !== undefined,
+});
 console.log(`\n${results.table()}\n`);
 const missed = results.missed();
 console.log(missed.length === 0 ? 'Every goal met.' : `GOALS MISSED:\n  ${missed.join('\n  ')}`);

@@ -7,9 +7,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { type Article, type FeedRef, feedKey, feedsOf } from '../shared/articles/article.ts';
-import { planArticleWrite } from '../shared/articles/stored.ts';
+import { entrySortKey, planArticleWrite } from '../shared/articles/stored.ts';
 import { eachLimited } from '../shared/concurrency/each-limited.ts';
+import { byBytes } from '../shared/contract/sort-key-order.ts';
 import { keys, TABLE } from '../shared/contract/table.ts';
+import { FIRST_PAGE, startsArchivePage } from '../shared/publish/archive-pages.ts';
 import { transactionItems } from '../shared/stores/article-transaction.ts';
 import { sleep } from './stats.ts';
 
@@ -98,14 +100,48 @@ async function writeBatch(client: DynamoDBClient, table: string, requests: Write
   }
 }
 
-/** Writes the articles' items with BatchWriteItem, `concurrency` batches in flight. */
+/**
+ * The archive records of a site whose archive pages (RFC 5005) were all written before: per
+ * feed, its newest archive page as linked (RenderLedger.saveArchiveLink), so a new article's
+ * publish renders only what it changes, as on a site in service. Without them the first publish
+ * touching a feed renders its whole archive once (an upgraded table's first publish).
+ */
+function archiveLinkPuts(articles: readonly Article[], itemLimit: number): WriteRequest[] {
+  const feeds = new Map<string, Article[]>();
+  for (const article of articles) {
+    if (article.status !== 'live') continue;
+    for (const feed of feedsOf(article)) {
+      const list = feeds.get(feedKey(feed)) ?? [];
+      list.push(article);
+      feeds.set(feedKey(feed), list);
+    }
+  }
+  return [...feeds].flatMap(([feed, list]) => {
+    const archived = list
+      .map((article) => ({ id: article.id, sortKey: entrySortKey(article) }))
+      .sort((a, b) => byBytes(b.sortKey, a.sortKey))
+      .slice(itemLimit);
+    if (archived.length === 0) return [];
+    const newest = archived.find((entry) => startsArchivePage(entry.id))?.sortKey ?? FIRST_PAGE;
+    return [{ PutRequest: { Item: marshall({ ...keys.archiveLink(feed), linked: newest }) } }];
+  });
+}
+
+/**
+ * Writes the articles' items with BatchWriteItem, `concurrency` batches in flight; with
+ * `archiveLimit` (the site's itemLimit), also the records of an archive already written.
+ */
 export async function seedTable(
   client: DynamoDBClient,
   table: string,
   articles: readonly Article[],
-  concurrency = 8,
+  { concurrency = 8, archiveLimit }: { concurrency?: number; archiveLimit?: number } = {},
 ): Promise<{ items: number }> {
-  const requests = [...articles.flatMap((a) => articlePuts(table, a)), ...metaPuts(articles)];
+  const requests = [
+    ...articles.flatMap((a) => articlePuts(table, a)),
+    ...metaPuts(articles),
+    ...(archiveLimit === undefined ? [] : archiveLinkPuts(articles, archiveLimit)),
+  ];
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH) batches.push(requests.slice(i, i + BATCH));
   await eachLimited(batches, concurrency, (batch) => writeBatch(client, table, batch));
