@@ -5,7 +5,8 @@ import type { FeedReader, KeyedEntry } from '../ports/feed-reader.ts';
 /**
  * A feed's archive (RFC 5005): every entry older than the subscription document's newest
  * `itemLimit` lies in exactly one archive page, and the pages form a chain from the newest to
- * the oldest.
+ * the oldest. The **frontier** is the subscription document's oldest entry: entries below it
+ * are archived.
  *
  * Pages are cut by content, not by count: an entry whose id hashes to 0 modulo
  * ARCHIVE_PAGE_MEAN starts a page (the oldest page, `first`, starts at the feed's beginning).
@@ -52,25 +53,6 @@ export interface ArchivePage {
   older?: string;
   /** The next newer page's start (`next-archive`); none for the newest. */
   newer?: string;
-}
-
-/**
- * The subscription document's oldest entry's sort key: entries below it are archived. None
- * when the feed holds no more than `limit` entries (it has no archive).
- */
-export async function archiveFrontier(
-  feeds: FeedReader,
-  feed: string,
-  limit: number,
-): Promise<string | undefined> {
-  let seen = 0;
-  let oldest: string | undefined;
-  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
-    seen += 1;
-    if (seen === limit) oldest = entry.sortKey;
-    if (seen > limit) return oldest;
-  }
-  return undefined;
 }
 
 /** The newest archive page's start (the subscription's `prev-archive`); none without one. */

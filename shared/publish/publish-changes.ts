@@ -191,7 +191,7 @@ function unitDepsOf(deps: PublishDeps) {
 }
 
 /** What renders nothing yet. */
-function emptyResult(): PublishResult {
+export function emptyResult(): PublishResult {
   return {
     written: [],
     deleted: [],

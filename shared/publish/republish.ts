@@ -5,6 +5,7 @@ import { settingsFingerprint } from '../config/fingerprint.ts';
 import { PUBLISH_EVENTS, type RepublishEvent } from '../contract/event-sources.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import {
+  emptyResult,
   type PublishDeps,
   type PublishResult,
   publishChanges,
@@ -198,16 +199,7 @@ async function renderChunk(
 }
 
 function emptyRepublish(): RepublishResult {
-  return {
-    written: [],
-    deleted: [],
-    unchanged: 0,
-    coveredByOthers: 0,
-    failures: [],
-    failedRecordIds: [],
-    articles: 0,
-    notFound: [],
-  };
+  return { ...emptyResult(), articles: 0, notFound: [] };
 }
 
 function merge(into: PublishResult, from: PublishResult): void {

@@ -1,5 +1,5 @@
 import { MEDIA_CACHE_CONTROL } from '../contract/media.ts';
-import type { SiteMedia } from '../ports/site-media.ts';
+import type { MediaCopy, SiteMedia } from '../ports/site-media.ts';
 import type { MemoryInbox } from './memory-inbox.ts';
 
 export interface MediaFile {
@@ -17,12 +17,7 @@ export class MemorySiteMedia implements SiteMedia {
     this.inbox = inbox;
   }
 
-  async publish(file: {
-    inboxKey: string;
-    versionId?: string;
-    path: string;
-    type: string;
-  }): Promise<void> {
+  async publish(file: MediaCopy): Promise<void> {
     const body = this.inbox.object(file.inboxKey, file.versionId);
     if (!body) throw new Error(`NoSuchKey: ${file.inboxKey} is not in the inbox`);
     this.files.set(file.path, { body, contentType: file.type, cacheControl: MEDIA_CACHE_CONTROL });

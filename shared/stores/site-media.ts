@@ -1,6 +1,6 @@
 import { CopyObjectCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MEDIA_CACHE_CONTROL } from '../contract/media.ts';
-import type { SiteMedia } from '../ports/site-media.ts';
+import type { MediaCopy, SiteMedia } from '../ports/site-media.ts';
 
 /** Segment-wise encoding: CopySource is a URL path (and s3rver wants it so, STACK-NOTES). */
 function copySource(bucket: string, key: string, versionId?: string): string {
@@ -28,12 +28,7 @@ export class S3SiteMedia implements SiteMedia {
     this.siteBucket = siteBucket;
   }
 
-  async publish(file: {
-    inboxKey: string;
-    versionId?: string;
-    path: string;
-    type: string;
-  }): Promise<void> {
+  async publish(file: MediaCopy): Promise<void> {
     await this.client.send(
       new CopyObjectCommand({
         Bucket: this.siteBucket,

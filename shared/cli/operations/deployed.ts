@@ -12,13 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { RepublishEvent } from '../../contract/event-sources.ts';
 import { CliError } from '../errors.ts';
-import type {
-  Operations,
-  PublishDeadLetter,
-  QueueDepth,
-  QueueRole,
-  StreamRange,
-} from './operations.ts';
+import type { Operations, PublishDeadLetter, QueueDepth, QueueRole } from './operations.ts';
 import { StackData } from './stack-data.ts';
 import { CloudFormationClient, readStackOutputs, type StackOutputs } from './stack-outputs.ts';
 
@@ -36,16 +30,17 @@ const RECEIVE_VISIBILITY_SECONDS = 300;
 /** ReceiveMessage rounds at most (10 messages each) per redrive. */
 const MAX_RECEIVE_ROUNDS = 100;
 
-/** The operations port on a deployed stack: SDK clients with the caller's credentials. */
-export class DeployedOperations implements Operations {
-  private readonly data: StackData;
-
+/**
+ * The operations port on a deployed stack: SDK clients with the caller's credentials. The
+ * table and bucket reads are StackData's, shared with the local adapter.
+ */
+export class DeployedOperations extends StackData implements Operations {
   constructor(
     private readonly c: DeployedClients,
     private readonly outputs: StackOutputs,
     readonly target: string,
   ) {
-    this.data = new StackData({
+    super({
       dynamo: c.dynamo,
       streams: c.streams,
       s3: c.s3,
@@ -76,22 +71,6 @@ export class DeployedOperations implements Operations {
       outputs,
       stackName,
     );
-  }
-
-  countArticles(limit: number) {
-    return this.data.countArticles(limit);
-  }
-
-  listReports(limit: number) {
-    return this.data.listReports(limit);
-  }
-
-  lastPublish() {
-    return this.data.lastPublish();
-  }
-
-  idsInStreamRange(range: StreamRange) {
-    return this.data.idsInStreamRange(range);
   }
 
   async queues(): Promise<QueueDepth[]> {

@@ -3,7 +3,7 @@ import type { RepublishEvent } from '../../contract/event-sources.ts';
 import type { EmbeddedAws } from '../../local/embedded-aws.ts';
 import type { LocalQueue } from '../../local/local-queue.ts';
 import type { PublishHandler } from '../../local/pipeline.ts';
-import type { Operations, PublishDeadLetter, QueueDepth, StreamRange } from './operations.ts';
+import type { Operations, PublishDeadLetter, QueueDepth } from './operations.ts';
 import { StackData } from './stack-data.ts';
 
 /** The local runtime's queues and publish handler (a Pipeline, or what a test wires). */
@@ -13,17 +13,18 @@ export interface LocalRuntime {
   publish: PublishHandler;
 }
 
-/** The operations port on the embedded AWS and the local pipeline, in this process. */
-export class LocalOperations implements Operations {
-  private readonly data: StackData;
-
+/**
+ * The operations port on the embedded AWS and the local pipeline, in this process. The table
+ * and bucket reads are StackData's, shared with the deployed adapter.
+ */
+export class LocalOperations extends StackData implements Operations {
   constructor(
     aws: EmbeddedAws,
     private readonly runtime: LocalRuntime,
     readonly target: string,
     private readonly now: () => number = Date.now,
   ) {
-    this.data = new StackData({
+    super({
       dynamo: aws.dynamo,
       streams: aws.streams,
       s3: aws.s3,
@@ -31,22 +32,6 @@ export class LocalOperations implements Operations {
       inboxBucket: aws.names.inboxBucket,
       siteBucket: aws.names.siteBucket,
     });
-  }
-
-  countArticles(limit: number) {
-    return this.data.countArticles(limit);
-  }
-
-  listReports(limit: number) {
-    return this.data.listReports(limit);
-  }
-
-  lastPublish() {
-    return this.data.lastPublish();
-  }
-
-  idsInStreamRange(range: StreamRange) {
-    return this.data.idsInStreamRange(range);
   }
 
   async queues(): Promise<QueueDepth[]> {

@@ -48,6 +48,11 @@ const LAST_PUBLISH_PATHS = [
   ...FEED_FORMATS.map((f) => feedPath({ kind: 'all' }, f)),
 ];
 
+/**
+ * What both operations adapters read the same way, from the table and the buckets with SDK
+ * clients: article counts, reports, the last publish, a stream range's ids. DeployedOperations
+ * and LocalOperations extend it.
+ */
 export class StackData {
   constructor(private readonly o: StackDataOptions) {}
 
