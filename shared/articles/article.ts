@@ -10,9 +10,20 @@
  * Both take the story out of every feed, listing and page; see Article.withdrawn for what
  * readers are told.
  * `moved`: the file was moved (same bytes under another key): the story lives on under the
- * id `movedTo`, with the same guid, and this id's page redirects there.
+ * id `movedTo`, with the same guid, and this id's page redirects there (only if it was public:
+ * a moved draft or scheduled story keeps no `movedTo`, and its old address stays empty).
+ * `held`: an unchanged copy of a story whose file is still in the inbox (`heldFor`): nothing
+ * about it is public, like a draft; it becomes that story moved when that file is deleted, or
+ * a story of its own when it changes (README "The life of a story").
  */
-export type ArticleStatus = 'live' | 'draft' | 'scheduled' | 'withdrawn' | 'deleted' | 'moved';
+export type ArticleStatus =
+  | 'live'
+  | 'draft'
+  | 'scheduled'
+  | 'withdrawn'
+  | 'deleted'
+  | 'moved'
+  | 'held';
 
 /** A public story taken down: when, and the editor's note. */
 export interface Withdrawal {
@@ -142,8 +153,10 @@ export interface Article {
   feedContent?: 'full' | 'summary';
   /** sha256 of the uploaded file's bytes: the same bytes under another key are a move. */
   bodyHash?: string;
-  /** A moved article's new id (status `moved`). */
+  /** A moved public article's new id (status `moved`), where its old page redirects. */
   movedTo?: string;
+  /** A held copy's original (status `held`): the id of the story it has the bytes of. */
+  heldFor?: string;
   /** The inbox media it refers to, and where each is published. */
   media?: MediaRef[];
 }

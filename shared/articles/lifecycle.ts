@@ -16,23 +16,32 @@ export function nextTransitionAt(article: Article): string | undefined {
 export const EXPIRED_NOTE = 'This story has expired.';
 
 /**
- * The article as it should be at `nowIso`: released if its date has come, withdrawn (dated at
- * its `expires`) if that has passed; the same object when nothing is due. `wasPublic`: readers
- * have seen it (default: it is live), so its withdrawal is announced (Article.withdrawn); a
- * story that expires before it was ever shown leaves no trace.
+ * The article as it should be at `nowIso`: released if its date has come, withdrawn if its
+ * `expires` has passed; the same object when nothing is due. `wasPublic`: readers have seen it
+ * (default: it is live), so its withdrawal is announced (Article.withdrawn), dated when it
+ * really left: `leftAt` (default `nowIso`: a release run that came late dates it then, so
+ * readers still get the whole RFC 6721 window), never before its `expires`. A story that
+ * expires before it was ever shown leaves no trace.
  */
 export function applyDueTransitions(
   article: Article,
   nowIso: string,
   wasPublic = article.status === 'live',
+  leftAt = nowIso,
 ): Article {
   let next = article;
   if (next.status === 'scheduled' && next.published <= nowIso) next = { ...next, status: 'live' };
   if (next.status === 'live' && next.expires !== undefined && next.expires <= nowIso) {
     const { withdrawn: _none, ...rest } = next;
     next = wasPublic
-      ? { ...rest, status: 'withdrawn', withdrawn: { at: next.expires, note: EXPIRED_NOTE } }
+      ? {
+          ...rest,
+          status: 'withdrawn',
+          withdrawn: { at: later(next.expires, leftAt), note: EXPIRED_NOTE },
+        }
       : { ...rest, status: 'withdrawn' };
   }
   return next;
 }
+
+const later = (a: string, b: string) => (a > b ? a : b);

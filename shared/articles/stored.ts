@@ -60,6 +60,8 @@ export interface ArticleWrite {
   expectedRev?: number;
   entries: { put: FeedEntry[]; delete: FeedEntry[] };
   schedule: { put?: ScheduleEntry; delete?: ScheduleEntry };
+  /** The bytes-to-article index entry to put (see bodyIndexOf). */
+  bodyIndex?: { hash: string; id: string };
 }
 
 export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string {
@@ -106,19 +108,32 @@ export function tombstoneOf(article: Article, at: string): Article {
   };
 }
 
-/**
- * The bytes-to-article index entry a write makes: a story readers can find (not a tombstone)
- * whose upload's bytes are known.
- */
+/** The bytes-to-article index entry a write makes (ArticleStore.findByBody), if any. */
 export function bodyIndexOf(write: ArticleWrite): { hash: string; id: string } | undefined {
-  const { article } = write.put;
-  if (!article.bodyHash || article.status === 'deleted' || article.status === 'moved')
-    return undefined;
-  return { hash: article.bodyHash, id: article.id };
+  return write.bodyIndex;
 }
 
-/** What stays of a moved article: its identity and where it went (its page redirects). */
+/**
+ * The index entry an upload's bytes get: a story (not a tombstone) whose bytes are new to it.
+ * A write that keeps its bytes (a release, an expiry, a held copy looked at again) leaves the
+ * entry as it is, so it still names whatever those bytes made last (a held copy included).
+ */
+function bodyIndexFor(
+  before: Article | undefined,
+  after: Article | undefined,
+): ArticleWrite['bodyIndex'] {
+  if (!after?.bodyHash || after.status === 'deleted' || after.status === 'moved') return undefined;
+  if (before?.bodyHash === after.bodyHash && before.status !== 'moved') return undefined;
+  return { hash: after.bodyHash, id: after.id };
+}
+
+/**
+ * What stays of a moved article: its identity and where it went. Its page redirects there only
+ * if readers could have seen it: a draft or scheduled story moved leaves no trace at its old
+ * address (no `movedTo`).
+ */
 export function movedTombstoneOf(article: Article, movedTo: string): Article {
+  const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   return {
     id: article.id,
     guid: article.guid,
@@ -132,7 +147,7 @@ export function movedTombstoneOf(article: Article, movedTo: string): Article {
     updated: article.updated,
     status: 'moved',
     contentHash: article.contentHash,
-    movedTo,
+    ...(wasPublic ? { movedTo } : {}),
   };
 }
 
@@ -166,6 +181,7 @@ export function planArticleWrite(
   const oldSchedule = scheduleOf(before?.article);
   const newSchedule = scheduleOf(after);
   const scheduleChanged = oldSchedule?.sortKey !== newSchedule?.sortKey;
+  const bodyIndex = bodyIndexFor(before?.article, after);
   return {
     put,
     expectedRev: before?.rev,
@@ -174,5 +190,6 @@ export function planArticleWrite(
       put: scheduleChanged ? newSchedule : undefined,
       delete: scheduleChanged ? oldSchedule : undefined,
     },
+    ...(bodyIndex ? { bodyIndex } : {}),
   };
 }

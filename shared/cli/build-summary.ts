@@ -65,6 +65,7 @@ const STATUS_ORDER: readonly SummaryEntry['status'][] = [
   'scheduled',
   'withdrawn',
   'moved',
+  'held',
   'deleted',
   'rejected',
   'error',

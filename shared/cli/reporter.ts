@@ -27,6 +27,7 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
     scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
     withdrawn: `${r.key} → ${r.id}${title} (withdrawn: out of every feed and listing)`,
     moved: `${r.key} → ${r.id}${title} (moved from ${r.movedFrom ?? 'another file'}: same story, its old page redirects)`,
+    held: `${r.key}${title} (a copy of ${r.copyOf ?? 'another file'}: published when it changes, or as that story moved here when ${r.copyOf ?? 'that file'} is deleted)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
     deleted: `${r.key}${r.id ? ` (${r.id} removed from the site)` : ''}`,
     failed: `${r.key}: ${r.reason ?? 'processing failed'}`,

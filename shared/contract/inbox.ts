@@ -24,6 +24,12 @@ export type IngestStatus =
   | 'withdrawn'
   /** The same bytes as another key's story: that story, moved here (`movedFrom`). */
   | 'moved'
+  /**
+   * The same bytes as a story whose file is still in the inbox (`copyOf`): a copy, not a new
+   * story. It waits, published nowhere, until it changes (then it is a story of its own) or
+   * that file is deleted (then it is that story, moved here).
+   */
+  | 'held'
   | 'rejected'
   | 'deleted'
   /** Processing kept failing (not the file's fault); the message went to the dead-letter queue. */
@@ -42,6 +48,8 @@ export interface IngestReport {
   reason?: string;
   /** A move: the key the story came from (its old page redirects to the new one). */
   movedFrom?: string;
+  /** A held copy (status `held`): the key whose story it has the bytes of. */
+  copyOf?: string;
   /** A media file: the URL it is published at. */
   url?: string;
   warnings: string[];

@@ -73,6 +73,7 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
     site,
     title: `Moved: ${title} — ${oneLine(site.title)}`,
     canonical: to,
+    notice: { redirect: to },
     feeds: [{ kind: 'all' }],
     body: `<main><p>This story has moved to <a href="${e(to)}">${e(to)}</a>.</p></main>`,
   });
@@ -96,6 +97,7 @@ export function renderWithdrawnPage(article: Article, site: SiteConfig): string 
   return htmlPage({
     site,
     title: `Withdrawn: ${title} — ${oneLine(site.title)}`,
+    notice: {},
     feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
   });

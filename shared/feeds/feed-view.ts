@@ -70,7 +70,10 @@ export interface FeedView {
   /** WebSub hubs to name beside the self link (W3C WebSub §4). */
   hubs: readonly string[];
   language?: string;
-  /** Newest item `updated`; EPOCH for an empty feed. Never the clock. */
+  /**
+   * The feed's last change: its newest item's `updated`, or a later withdrawal it announces
+   * (the feed changed then too); EPOCH for a feed with neither. Never the clock.
+   */
   updated: Date;
   generator: string;
   /** Feed-level author, so Atom entries without authors stay valid. */
@@ -125,7 +128,10 @@ export function buildFeedView({
     },
     hubs: site.hubs ?? [],
     ...(language ? { language } : {}),
-    updated: latest(items.map((item) => item.updated)),
+    updated: latest([
+      ...items.map((item) => item.updated),
+      ...deletedEntries.map((entry) => entry.when),
+    ]),
     generator: GENERATOR,
     publisher: { name: oneLine(site.title) || GENERATOR, url: homeUrl },
     tagScheme: tagsPageUrl(homeUrl),

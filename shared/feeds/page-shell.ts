@@ -25,6 +25,11 @@ export interface PageParts {
   jsonLd?: Record<string, unknown>;
   /** How the page looks when shared (OpenGraph, Twitter cards); absent: not shareable. */
   share?: ShareCard;
+  /**
+   * A notice in place of a story (withdrawn, moved): kept out of search indexes, and a moved
+   * story's notice sends browsers on (`redirect`), for hosts that cannot answer 301 themselves.
+   */
+  notice?: { redirect?: string };
 }
 
 /** What a link preview shows: OpenGraph (Facebook, LinkedIn, Slack, …) and Twitter cards. */
@@ -126,6 +131,10 @@ export function htmlPage(parts: PageParts): string {
     `<title>${e(parts.title)}</title>`,
     parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
+    parts.notice ? '<meta name="robots" content="noindex">' : '',
+    parts.notice?.redirect
+      ? `<meta http-equiv="refresh" content="0; url=${e(parts.notice.redirect)}">`
+      : '',
     icon ? `<link rel="icon" href="${e(icon)}">` : '',
     ...(parts.share ? shareTags(parts.site, parts.share) : []),
     ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),

@@ -94,6 +94,15 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
       return { kind: 'ignored', key: event.key, why: 'media files are not published here' };
     return ingestMedia(event, source, { ...deps, media: deps.media }, bookkeeping(deps));
   }
+  return decide(event, source, deps);
+}
+
+/** What an article key's event does to the table, once it is known to be new for the key. */
+async function decide(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
   if (event.kind === 'removed') return remove(event, source, deps);
   // A version deleted for good: publish what the key holds now (its current version), or
   // nothing if that is a delete marker. The event is the newest for the key, so it decides.
@@ -138,9 +147,13 @@ function baseReport(event: ObjectEvent): Omit<IngestReport, 'status'> {
   };
 }
 
-/** Whether no newer event for the key has been seen (an older one may follow a rejection). */
+/**
+ * Whether no newer event for the key has been seen (an older one may follow a rejection). The
+ * newest one itself only comes back here when its key is decided again (moveToHeldCopy): a
+ * redelivery stops at ingestOnce.
+ */
 function isNewest(event: ObjectEvent, source: SourceRecord | undefined): boolean {
-  return !source || compareSequencers(event.sequencer, source.sequencer) > 0;
+  return !source || compareSequencers(event.sequencer, source.sequencer) >= 0;
 }
 
 /**
@@ -215,6 +228,9 @@ async function remove(
     existing && !isGone(existing) && existing.article.sourceKey === event.key
       ? existing
       : undefined;
+  // A copy held for this story (the first half of a move whose delete came second) takes it
+  // over first, in one transaction: readers never see it withdrawn, nor twice.
+  if (owned && (await moveToHeldCopy(owned, event, deps))) return remove(event, source, deps);
   const report: IngestReport = {
     ...baseReport(event),
     status: 'deleted',
@@ -241,6 +257,67 @@ async function reject(
   return commitAndReport(source, nextSource(event, source, {}, report, false), [], deps, report);
 }
 
+/**
+ * The copy held for `owned` (HELD: same bytes, while `owned`'s file was still there), looked
+ * at again now that the file is being deleted: it is the story, moved. Whether it did.
+ */
+async function moveToHeldCopy(
+  owned: StoredArticle,
+  event: ObjectEvent,
+  deps: IngestDeps,
+): Promise<boolean> {
+  const hash = owned.article.bodyHash;
+  const heldId = hash ? await deps.store.findByBody(hash) : undefined;
+  if (!heldId || heldId === owned.article.id) return false;
+  const held = await deps.store.getArticle(heldId);
+  if (held?.article.status !== 'held' || held.article.heldFor !== owned.article.id) return false;
+  const key = held.article.sourceKey;
+  const source = await deps.store.getSource(key);
+  if (!source) return false;
+  // What the copy's key holds now, decided again as its own newest event would be.
+  const again: ObjectEvent = {
+    kind: 'version-removed',
+    bucket: event.bucket,
+    key,
+    sequencer: source.sequencer,
+    eventTime: event.eventTime,
+  };
+  const outcome = await decide(again, source, deps);
+  return outcome.kind === 'applied' && outcome.report.status === 'moved';
+}
+
+/**
+ * A copy of a story whose file is still in the inbox (same bytes): stored under its own id,
+ * status `held`, published nowhere. It becomes a story of its own when it changes, or that
+ * story, moved here, when the other file is deleted (moveToHeldCopy).
+ */
+async function hold(
+  event: ObjectEvent,
+  source: SourceRecord | undefined,
+  { article: parsed, warnings }: ParseResult,
+  id: string,
+  hash: string,
+  bodyHash: string,
+  existing: StoredArticle | undefined,
+  original: Article,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  const mine = existing?.article.status === 'held' ? existing : undefined;
+  const record = articleRecord(event, source, parsed, id, hash, mine, deps.now());
+  const { withdrawn: _none, ...rest } = record;
+  const held: Article = { ...rest, status: 'held', heldFor: original.id, bodyHash };
+  const report: IngestReport = {
+    ...baseReport(event),
+    status: 'held',
+    id,
+    title: parsed.title,
+    copyOf: original.sourceKey,
+    warnings,
+  };
+  const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
+  return commitAndReport(source, next, [planArticleWrite(existing, held)], deps, report);
+}
+
 function contentHash(parsed: ParsedArticle, id: string): string {
   return sha256(JSON.stringify({ id, ...parsed }));
 }
@@ -259,15 +336,28 @@ async function movedFrom(
   bodyHash: string,
   deps: IngestDeps,
 ): Promise<StoredArticle | undefined> {
-  if (source?.id && !source.deleted) return undefined;
+  // A key with a story of its own keeps it; a held copy is looked at again on every upload.
+  if (source?.id && !source.deleted && existing?.article.status !== 'held') return undefined;
+  const read = async (id: string) =>
+    id === existing?.article.id ? existing : await deps.store.getArticle(id);
   const originId = await deps.store.findByBody(bodyHash);
-  if (!originId) return undefined;
-  const origin =
-    originId === existing?.article.id ? existing : await deps.store.getArticle(originId);
+  let origin = originId ? await read(originId) : undefined;
+  // The bytes' last upload was a held copy of them: its original is the story.
+  if (origin?.article.status === 'held' && origin.article.heldFor)
+    origin = await read(origin.article.heldFor);
   const article = origin?.article;
   if (!article || article.bodyHash !== bodyHash || article.sourceKey === event.key)
     return undefined;
-  return article.status === 'moved' ? undefined : origin;
+  return article.status === 'moved' || article.status === 'held' ? undefined : origin;
+}
+
+/**
+ * Whether a story's file is still in the inbox: its same bytes at another key are then a copy
+ * (held), not the arriving half of a move. A move's delete usually runs before its copy's
+ * event is processed; when it has not yet, the copy is held until the delete arrives.
+ */
+async function fileExists(key: string, deps: IngestDeps): Promise<boolean> {
+  return (await deps.inbox.inspect(key, undefined, 1)) !== undefined;
 }
 
 async function upsert(
@@ -290,6 +380,7 @@ async function upsert(
   const hash = contentHash(parsed, id);
   if (
     !isGone(existing) &&
+    existing?.article.status !== 'held' &&
     source &&
     !source.deleted &&
     source.id === id &&
@@ -305,8 +396,33 @@ async function upsert(
     return commitAndReport(source, nextSource(event, source, {}, report, true), [], deps, report);
   }
 
+  // The same bytes as a story whose file is still there: a copy. Held, published nowhere, so no
+  // reader sees the story twice; a file that names its own id cannot be a second copy of it.
+  const copyOf =
+    origin && !movedOwnId && !isGone(origin) && (await fileExists(origin.article.sourceKey, deps))
+      ? origin.article
+      : undefined;
+  if (copyOf)
+    return hold(
+      event,
+      source,
+      { article: parsed, warnings },
+      id,
+      hash,
+      bodyHash,
+      existing,
+      copyOf,
+      deps,
+    );
+
   // A move carries the story over: its guid, dates and correction log (same bytes: same story).
-  const current = origin ?? (isGone(existing) ? undefined : existing);
+  // So does a file that comes back to its key after a delete (re-uploaded, or the delete
+  // undone): the same item for readers, updated, not a new one.
+  const restored =
+    existing?.article.status === 'deleted' && existing.article.sourceKey === event.key
+      ? existing
+      : undefined;
+  const current = origin ?? (isGone(existing) ? restored : existing);
   const record = articleRecord(
     event,
     source,
@@ -417,10 +533,15 @@ function articleRecord(
     };
   }
   if (parsed.draft) return article;
-  const due = applyDueTransitions(article, now.toISOString(), wasPublic);
-  return due.withdrawn && parsed.note
-    ? { ...due, withdrawn: { ...due.withdrawn, note: parsed.note } }
-    : due;
+  // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
+  const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);
+  if (!due.withdrawn) return due;
+  // Withdrawn already (an edit of an expired story): still dated at its first withdrawal.
+  const at = before?.withdrawn?.at ?? due.withdrawn.at;
+  return {
+    ...due,
+    withdrawn: { ...due.withdrawn, at, ...(parsed.note ? { note: parsed.note } : {}) },
+  };
 }
 
 /** The correction log with `text` added, dated `at`, unless it is logged already. */

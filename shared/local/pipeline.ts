@@ -9,7 +9,7 @@ import type {
 } from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
 import type { RepublishEvent } from '../contract/event-sources.ts';
-import { PUBLISH_EVENTS } from '../contract/event-sources.ts';
+import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
@@ -184,9 +184,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     const { released, expired } = await releaseDue({ store: table, now });
     return [...released, ...expired];
   };
+  // What the deployed schedule does each tick: release, then the site's periodic render
+  // (withdrawals whose announcement window is over leave their feeds).
+  const tick = async () => {
+    await release();
+    await publish(PUBLISH_SITE_EVENT);
+  };
   const interval = options.releaseIntervalMs ?? 60_000;
-  const timer =
-    interval > 0 ? setInterval(() => void release().catch(() => {}), interval) : undefined;
+  const timer = interval > 0 ? setInterval(() => void tick().catch(() => {}), interval) : undefined;
 
   return {
     queue,

@@ -36,13 +36,14 @@ const articleItem = z.object({
     .optional(),
   link: z.string().optional(),
   language: z.string().optional(),
-  status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved']),
+  status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved', 'held']),
   contentHash: z.string(),
   withdrawn: z.object({ at: z.string(), note: z.string().optional() }).optional(),
   corrections: z.array(z.object({ date: z.string(), text: z.string() })).optional(),
   expires: z.string().optional(),
   bodyHash: z.string().optional(),
   movedTo: z.string().optional(),
+  heldFor: z.string().optional(),
   feedContent: z.enum(['full', 'summary']).optional(),
   media: z
     .array(

@@ -101,6 +101,7 @@ describe('the editorial lifecycle, as readers see it', () => {
 
   it.each([
     ['the copy first', 'copy'],
+    ['the copy seen before the delete ran', 'copy, then a pause'],
     ['the delete first', 'delete'],
   ] as const)(
     'a moved file (%s) keeps its story: same id, no second item, the old page answers 301',
@@ -124,6 +125,17 @@ describe('the editorial lifecycle, as readers see it', () => {
         );
       if (first === 'copy') {
         await copy();
+        await r.inbox.remove('articles/budget.md');
+      } else if (first === 'copy, then a pause') {
+        // Its event is processed while the original is still there: the copy is held, and the
+        // reader still sees the one story, at its old address.
+        await copy();
+        await r.settle();
+        const between = await r.reader();
+        expect(onlyId(between)).toBe(id);
+        expect(between.json[0]?.url).toBe('https://news.example.com/articles/budget.html');
+        // (Read from the bucket: the edge would keep a 404 fetched now for its error TTL.)
+        expect(await r.site.text('articles/2026/11/council-budget.html')).toBeUndefined();
         await r.inbox.remove('articles/budget.md');
       } else {
         // The source is gone once deleted: the same bytes uploaded again stand for the copy.
@@ -150,6 +162,57 @@ describe('the editorial lifecycle, as readers see it', () => {
       expect(report).toMatchObject({ status: 'moved', movedFrom: 'articles/budget.md' });
     },
   );
+
+  it('a copy kept beside its original is held: one story for readers; edited, a story of its own', async () => {
+    const r = await rig();
+    current = r;
+    await r.inbox.put('articles/monday.md', md('', 'Monday story.'));
+    await r.settle();
+    const id = onlyId(await r.reader());
+
+    // `aws s3 cp monday.md tuesday.md`, to start the next story from it.
+    await r.inbox.put('articles/tuesday.md', md('', 'Monday story.'));
+    await r.settle();
+    const copied = await r.reader();
+    expect(onlyId(copied)).toBe(id);
+    expect(copied.json[0]?.url).toBe('https://news.example.com/articles/monday.html');
+    expect((await r.page('/articles/monday.html')).status).toBe(200);
+    expect((await r.page('/articles/tuesday.html')).status).toBe(404);
+    const held = JSON.parse((await r.inbox.text('reports/articles/tuesday.md.json')) ?? '{}');
+    expect(held).toMatchObject({ status: 'held', copyOf: 'articles/monday.md' });
+
+    await r.inbox.put(
+      'articles/tuesday.md',
+      md('', 'Tuesday story.').replace('Council votes on the budget', 'The mayor resigns'),
+    );
+    await r.settle();
+    const both = await r.reader();
+    for (const items of [both.rss, both.atom, both.json]) {
+      expect(items.map((i) => i.title).sort()).toEqual([
+        'Council votes on the budget',
+        'The mayor resigns',
+      ]);
+      expect(items.find((i) => i.title === 'Council votes on the budget')?.id).toBe(id);
+      expect(new Set(items.map((i) => i.id)).size).toBe(2);
+    }
+    expect((await r.page('/articles/monday.html')).status).toBe(200);
+  });
+
+  it('a scheduled story moved before its date leaves nothing at its old address', async () => {
+    const r = await rig();
+    current = r;
+    const secret = md('').replace('2026-11-30T10:00:00Z', '2099-01-01T00:00:00Z');
+    await r.inbox.put('articles/embargo.md', secret.replace('Council votes', 'SECRET votes'));
+    await r.settle();
+    await r.inbox.put('articles/2099/embargo.md', secret.replace('Council votes', 'SECRET votes'));
+    await r.inbox.remove('articles/embargo.md');
+    await r.settle();
+
+    expect((await r.page('/articles/embargo.html')).status).toBe(404);
+    expect((await r.page('/articles/2099/embargo.html')).status).toBe(404);
+    for (const key of await r.site.keys())
+      expect(await r.site.text(key), key).not.toContain('SECRET');
+  });
 
   it('a withdrawn story leaves every feed, Atom tells readers to delete it, its page answers 410', async () => {
     const r = await rig();
@@ -258,7 +321,8 @@ describe('the editorial lifecycle, as readers see it', () => {
     const view = await r.reader();
     expect([view.rss, view.atom, view.json]).toEqual([[], [], []]);
     expect(view.atomText).toContain(
-      `<at:deleted-entry ref="${id}" when="2026-12-02T00:00:00.000Z">`,
+      // Dated when it left: the release run, a second after its expiry.
+      `<at:deleted-entry ref="${id}" when="2026-12-02T00:00:01.000Z">`,
     );
     expect((await r.page('/articles/offer.html')).status).toBe(410);
   });

@@ -91,6 +91,19 @@ describe('timed transitions', () => {
     expect(nextTransitionAt(expired)).toBeUndefined();
   });
 
+  it('an expiry found late is dated when the story left, never before its expires', () => {
+    const live = { ...scheduled, status: 'live' as const };
+    // The release run came a day late: readers get the whole announcement window from then.
+    expect(applyDueTransitions(live, '2026-05-11T00:00:00.000Z').withdrawn?.at).toBe(
+      '2026-05-11T00:00:00.000Z',
+    );
+    // An upload found it expired: dated with the upload, or the expiry if that came later.
+    const upload = (at: string) =>
+      applyDueTransitions(live, '2026-05-12T00:00:00.000Z', true, at).withdrawn?.at;
+    expect(upload('2026-05-11T12:00:00.000Z')).toBe('2026-05-11T12:00:00.000Z');
+    expect(upload('2026-05-09T00:00:00.000Z')).toBe('2026-05-10T00:00:00.000Z');
+  });
+
   it('a story that expires before it was ever shown leaves no withdrawal to announce', () => {
     const late = applyDueTransitions(scheduled, '2026-06-01T00:00:00.000Z');
     expect(late.status).toBe('withdrawn');

@@ -110,21 +110,27 @@ describe('ingestObjectEvent on the in-memory table', () => {
   });
 
   it('takes the same bytes at a new key for the story moved, in either order of copy and delete', async () => {
-    for (const order of ['copy first', 'delete first'] as const) {
+    // `aws s3 mv` is a copy then a delete; their events may be processed in either order, and
+    // the copy's before or after the delete has run in S3.
+    const orders = [
+      ['copy first, file already deleted', ['moved', 'deleted']],
+      ['copy first, file still there', ['held', 'deleted']],
+      ['delete first', ['deleted', 'moved']],
+    ] as const;
+    for (const [order, statuses] of orders) {
       const { store, inbox, created, removed, ingest } = rig();
       const bytes = '---\ntitle: Moving story\ncorrection: Fixed a name.\n---\n\nBody.\n';
       await ingest(created('01', inbox.put(KEY, bytes)));
       const before = (await store.getArticle('a'))?.article;
-      const copy = () =>
-        ingest(created('05', inbox.put('articles/2026/b.md', bytes), 'articles/2026/b.md'));
-      const remove = () => {
-        inbox.remove(KEY);
-        return ingest(removed('02'));
-      };
-      const outcomes =
-        order === 'copy first' ? [await copy(), await remove()] : [await remove(), await copy()];
+      const copied = inbox.put('articles/2026/b.md', bytes);
+      const copy = () => ingest(created('05', copied, 'articles/2026/b.md'));
+      const remove = () => ingest(removed('02'));
+      if (order !== 'copy first, file still there') inbox.remove(KEY);
+      const outcomes = order === 'delete first' ? [await remove()] : [await copy()];
+      inbox.remove(KEY);
+      outcomes.push(order === 'delete first' ? await copy() : await remove());
 
-      expect(outcomes.map(statusOf).sort(), order).toEqual(['deleted', 'moved']);
+      expect(outcomes.map(statusOf), order).toEqual(statuses);
       const moved = (await store.getArticle('2026/b'))?.article;
       expect(moved, order).toMatchObject({
         status: 'live',
@@ -135,23 +141,64 @@ describe('ingestObjectEvent on the in-memory table', () => {
         sourceKey: 'articles/2026/b.md',
       });
       expect(moved?.corrections, order).toHaveLength(1);
+      expect(moved, order).not.toHaveProperty('heldFor');
       expect((await store.getArticle('a'))?.article, order).toMatchObject({
         status: 'moved',
         movedTo: '2026/b',
       });
+      // The copy's key reports the move, whichever event made it.
+      expect((await store.getSource('articles/2026/b.md'))?.report, order).toMatchObject({
+        status: 'moved',
+        movedFrom: KEY,
+      });
       // Every feed holds it once, under its new id, and tells no reader it was deleted.
-      expect(await store.latestEntries('all', 10), order).toEqual([{ id: '2026/b', rev: 1 }]);
+      expect(await store.latestEntries('all', 10), order).toEqual([
+        { id: '2026/b', rev: (await store.getArticle('2026/b'))?.rev },
+      ]);
       expect(await store.withdrawnEntries('gone:all', '', 10), order).toEqual([]);
     }
   });
 
-  it("gives a new story at a moved story's old key a guid of its own", async () => {
+  it('holds a copy of a story whose file stays: published nowhere until it changes, the original untouched', async () => {
     const { store, inbox, created, ingest } = rig();
+    const bytes = md('Monday');
+    await ingest(created('01', inbox.put(KEY, bytes)));
+    const monday = await store.getArticle('a');
+    // `cp monday.md tuesday.md`: the same bytes while the original is still there.
+    const held = await ingest(created('01', inbox.put('articles/b.md', bytes), 'articles/b.md'));
+    expect(held.kind === 'applied' && held.report).toMatchObject({
+      status: 'held',
+      copyOf: KEY,
+    });
+    expect(await store.getArticle('a')).toEqual(monday);
+    expect((await store.getArticle('b'))?.article).toMatchObject({ status: 'held', heldFor: 'a' });
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 1 }]);
+    // Uploaded again unchanged: still a copy.
+    expect(
+      statusOf(await ingest(created('02', inbox.put('articles/b.md', bytes), 'articles/b.md'))),
+    ).toBe('held');
+
+    // Edited: a story of its own, with a guid of its own; the original is still its own story.
+    const edited = await ingest(
+      created('03', inbox.put('articles/b.md', md('Tuesday')), 'articles/b.md'),
+    );
+    expect(statusOf(edited)).toBe('published');
+    const [a, b] = [await store.getArticle('a'), await store.getArticle('b')];
+    expect(a).toEqual(monday);
+    expect(b?.article).toMatchObject({ status: 'live', title: 'Tuesday' });
+    expect(b?.article).not.toHaveProperty('heldFor');
+    expect(b?.article.guid).not.toBe(a?.article.guid);
+    expect((await store.latestEntries('all', 10)).map((e) => e.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it("gives a new story at a moved story's old key a guid of its own", async () => {
+    const { store, inbox, created, removed, ingest } = rig();
     const bytes = md('Original');
     await ingest(created('01', inbox.put(KEY, bytes)));
-    // A copy of the same bytes (not a move): the story follows the copy.
     await ingest(created('01', inbox.put('articles/b.md', bytes), 'articles/b.md'));
-    expect(statusOf(await ingest(created('02', inbox.put(KEY, md('Something else')))))).toBe(
+    inbox.remove(KEY);
+    await ingest(removed('02'));
+    expect(statusOf(await ingest(created('03', inbox.put(KEY, md('Something else')))))).toBe(
       'published',
     );
 
@@ -159,6 +206,34 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(a?.article.title).toBe('Something else');
     expect(b?.article.title).toBe('Original');
     expect(a?.article.guid).not.toBe(b?.article.guid);
+  });
+
+  it('keeps a story that comes back to its key after a delete the same item: its guid, dates and log', async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const bytes = md('Moved here');
+    // A story moved to b (so its guid is not b's own), corrected, then deleted by mistake.
+    await ingest(created('01', inbox.put(KEY, bytes)));
+    inbox.remove(KEY);
+    await ingest(removed('02'));
+    await ingest(created('03', inbox.put('articles/b.md', bytes), 'articles/b.md'));
+    const fixed = `${bytes}\nFixed.\n`.replace('---\n\n', 'correction: A name was wrong.\n---\n\n');
+    await ingest(created('04', inbox.put('articles/b.md', fixed), 'articles/b.md'));
+    const live = (await store.getArticle('b'))?.article;
+    inbox.remove('articles/b.md');
+    await ingest(removed('05', 'articles/b.md'));
+    expect((await store.getArticle('b'))?.article.status).toBe('deleted');
+
+    // The delete undone (its marker removed), or the file uploaded again.
+    await ingest(created('06', inbox.put('articles/b.md', fixed), 'articles/b.md'));
+    const back = (await store.getArticle('b'))?.article;
+    expect(back).toMatchObject({
+      status: 'live',
+      guid: live?.guid,
+      published: live?.published,
+      corrections: live?.corrections,
+    });
+    // Updated when it came back: never earlier than readers last saw it.
+    expect(back && live && back.updated > live.updated).toBe(true);
   });
 
   it('keeps a different file with the bytes of no other story a new story', async () => {
