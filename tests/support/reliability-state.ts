@@ -295,16 +295,24 @@ function listsNoItems(path: string, body: string): boolean {
  * comparing two runs of the same events (see tableMeaning: whether a deleted story was ever
  * live depends on the order its events were applied). Taken out: withdrawal notice pages (the
  * pages the edge answers 410), the `<at:deleted-entry>` blocks of Atom feeds and their
- * namespace declaration, and then the tag and author feeds that list no item (the feeds a
- * withdrawal alone keeps, unlisted). siteProblems checks all of these against the table.
+ * namespace declaration, the feed-level date of change (Atom's feed `<updated>`, RSS
+ * `<lastBuildDate>`: it moves with the withdrawals a feed announces), and then the tag and
+ * author feeds that list no item (the feeds a withdrawal alone keeps, unlisted). siteProblems
+ * checks all of these against the table.
  */
 export function withoutWithdrawals(files: BucketFiles): Map<string, string> {
   const kept = new Map<string, string>();
   for (const [path, body] of files) {
     if (files.edge.get(path)?.status === '410') continue;
     const text = path.endsWith('atom.xml')
-      ? body.replace(DELETED_ENTRY, '').replace(TOMBSTONES_XMLNS, '')
-      : body;
+      ? body
+          .replace(DELETED_ENTRY, '')
+          .replace(TOMBSTONES_XMLNS, '')
+          // The first <updated> is the feed's own: its metadata comes before its entries.
+          .replace(/<updated>[^<]*<\/updated>/, '<updated/>')
+      : path.endsWith('rss.xml')
+        ? body.replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, '<lastBuildDate/>')
+        : body;
     if (LABEL_FEED.test(path) && listsNoItems(path, text)) continue;
     kept.set(path, text);
   }

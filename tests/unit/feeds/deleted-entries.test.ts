@@ -49,6 +49,26 @@ describe('RFC 6721 deleted entries in Atom', () => {
     expect(xpathCount(out.atom, `/*/${TOMBSTONE}[2]/*[local-name()='comment']`)).toBe(0);
   });
 
+  it("move the feed's own date of change when newer than its items, and date a feed of only withdrawals", () => {
+    // The live item is older than the newest withdrawal: the feed changed when it was withdrawn.
+    const older = testArticle('live', { updated: '2026-01-15T00:00:00.000Z' });
+    const both = renderFeed({
+      feed: { kind: 'all' },
+      site: SITE,
+      articles: [older],
+      withdrawn: gone,
+    });
+    expect(xpathString(both.atom, "/*/*[local-name()='updated']")).toBe('2026-02-03T10:00:00.000Z');
+    expect(parseFeed(both.rss).updated?.toISOString()).toBe('2026-02-03T10:00:00.000Z');
+    const only = renderFeed({
+      feed: { kind: 'tag', slug: 'x', name: 'X' },
+      site: SITE,
+      articles: [],
+      withdrawn: gone,
+    });
+    expect(xpathString(only.atom, "/*/*[local-name()='updated']")).toBe('2026-02-03T10:00:00.000Z');
+  });
+
   it('leave the listed items alone, in Atom as a reader parses it, and are Atom-only', () => {
     expect(parseFeed(out.atom).items.map((item) => item.id)).toEqual(['urn:uuid:test-live']);
     expect(out.rss).not.toContain('deleted');
