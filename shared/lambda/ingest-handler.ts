@@ -22,6 +22,48 @@ function outcomeName(outcome: IngestOutcome): string {
   return outcome.kind === 'applied' ? outcome.report.status : outcome.kind;
 }
 
+/** Whether a message only removes objects (a message that cannot be read removes nothing). */
+function removesOnly(record: SQSRecord): boolean {
+  try {
+    const events = objectEventsFromMessage(record.body);
+    return events.length > 0 && events.every((event) => event.kind === 'removed');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The batch's records, removals after everything else: `aws s3 mv` is a copy and a delete, and
+ * when both are in one batch the copy is taken first, so the story is moved at once instead of
+ * withdrawn until its copy comes (README "The life of a story"). Records still run at once;
+ * a removal only waits for the others to finish, failed or not. Order per key is kept by the
+ * sequencers whatever runs first.
+ */
+function removalsLast(
+  records: readonly SQSRecord[],
+  handle: (record: SQSRecord) => Promise<void>,
+): (record: SQSRecord) => Promise<void> {
+  const removals = new Set(records.filter(removesOnly));
+  let others = records.length - removals.size;
+  let othersDone = () => {};
+  const done = new Promise<void>((resolve) => {
+    othersDone = resolve;
+  });
+  if (others === 0) othersDone();
+  return async (record) => {
+    if (removals.has(record)) {
+      await done;
+      return handle(record);
+    }
+    try {
+      return await handle(record);
+    } finally {
+      others -= 1;
+      if (others === 0) othersDone();
+    }
+  };
+}
+
 /**
  * The ingest Lambda: every SQS message is handled on its own, so a bad one never makes the
  * good ones retry (`batchItemFailures`); a message that keeps failing reaches the DLQ, and one
@@ -103,9 +145,16 @@ export function createIngestHandler(
     // Lambda (the local runtime runs batches concurrently) a shared one mixes two batches up.
     const processor = new BatchProcessor(EventType.SQS);
     try {
-      return await processPartialResponse(event, handleRecord, processor, {
-        context: context as Context,
-      });
+      return await processPartialResponse(
+        event,
+        removalsLast(event.Records, handleRecord),
+        processor,
+        {
+          context: context as Context,
+          // Records at once (the default, said here): removalsLast waits on the others.
+          processInParallel: true,
+        },
+      );
     } finally {
       // Every invocation, 0 included, so the alarm on it has data; when all records fail the
       // batch throws, and they count too.

@@ -65,7 +65,7 @@ describe('feedpub status, reports, redrive and republish on the local runtime', 
 
     t.lines.length = 0;
     await status(t.ops, { json: false, scanLimit: 1000, reportLimit: 100 }, t.print);
-    expect(t.lines.join('\n')).toContain('live 2   scheduled 0   draft 1   withdrawn 0');
+    expect(t.lines.join('\n')).toContain('live 2   scheduled 0   draft 1   withdrawn 0   held 0');
     expect(t.lines).toContainEqual(expect.stringMatching(/^ {2}ingest DLQ\s+0\s+0\s+-$/));
   });
 

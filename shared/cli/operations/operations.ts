@@ -7,7 +7,7 @@ import type { IngestReport } from '../../contract/inbox.ts';
  * credentials) or local (LocalOperations: the embedded AWS on a data folder).
  */
 
-export const ARTICLE_STATUSES = ['live', 'scheduled', 'draft', 'withdrawn'] as const;
+export const ARTICLE_STATUSES = ['live', 'scheduled', 'draft', 'withdrawn', 'held'] as const;
 export type CountedStatus = (typeof ARTICLE_STATUSES)[number];
 
 export interface ArticleCounts {

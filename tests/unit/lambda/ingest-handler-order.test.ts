@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { InMemoryInbox } from '../../support/fakes/inbox.ts';
+import { quiet, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
+
+/** `aws s3 mv` delivered in one batch, its delete first: the story moves, never withdrawn. */
+
+const BYTES = '---\ntitle: Moving story\ntags: [city]\n---\n\nBody.\n';
+
+function rig() {
+  const store = new InMemoryArticleTable();
+  const inbox = new InMemoryInbox();
+  const handler = createIngestHandler(
+    {
+      store,
+      inbox,
+      siteUrl: 'https://news.example.com/',
+      now: () => new Date('2026-06-01T00:00:00.000Z'),
+      deadLetters: { park: async () => {} },
+    },
+    quiet(),
+  );
+  const message = (kind: 'created' | 'removed', key: string, sequencer: string) =>
+    sqsRecord({ Records: [s3Notification(kind, 'inbox', key, sequencer)] });
+  return { store, inbox, handler, message };
+}
+
+describe('the ingest handler, one batch holding a move', () => {
+  it('takes the copy before the delete, so the story is moved at once and never withdrawn', async () => {
+    const { store, inbox, handler, message } = rig();
+    inbox.put('articles/a.md', BYTES);
+    await handler(sqsEvent(message('created', 'articles/a.md', '01')));
+    const guid = (await store.getArticle('a'))?.article.guid;
+    store.takeChanges();
+
+    inbox.put('articles/2026/b.md', BYTES);
+    inbox.remove('articles/a.md');
+    // The delete's message comes first in the batch.
+    const result = await handler(
+      sqsEvent(
+        message('removed', 'articles/a.md', '02'),
+        message('created', 'articles/2026/b.md', '01'),
+      ),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await store.getArticle('2026/b'))?.article).toMatchObject({ status: 'live', guid });
+    expect((await store.getArticle('a'))?.article.status).toBe('moved');
+    // What publish saw: the old id moved and the new one live, in one change each; no
+    // withdrawal in between, so no feed ever told its readers the story was gone.
+    const seen = store.takeChanges().map((c) => `${c.after?.id} ${c.after?.status}`);
+    expect(seen.sort()).toEqual(['2026/b live', 'a moved']);
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
+  it('still handles a batch of removals alone, and one with no removal', async () => {
+    const { store, inbox, handler, message } = rig();
+    inbox.put('articles/a.md', BYTES);
+    expect(
+      (await handler(sqsEvent(message('created', 'articles/a.md', '01')))).batchItemFailures,
+    ).toEqual([]);
+    inbox.remove('articles/a.md');
+    expect(
+      (await handler(sqsEvent(message('removed', 'articles/a.md', '02')))).batchItemFailures,
+    ).toEqual([]);
+    expect((await store.getArticle('a'))?.article.status).toBe('deleted');
+  });
+});
