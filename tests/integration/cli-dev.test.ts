@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFoldersApart } from '../../shared/cli/dev-folders.ts';
 import { CACHE_CONTROL, CONTENT_SECURITY_POLICY } from '../../shared/contract/edge.ts';
+import { ENV } from '../../shared/contract/environment.ts';
 import { launchChromium } from '../e2e/chromium.ts';
 import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
 import { LOOPBACK, listenersOf } from '../support/listeners.ts';
@@ -242,6 +243,67 @@ describe('feedpub dev', () => {
       async () => (started.every((p) => !isAlive(p.pid)) ? true : undefined),
       'the child processes to end',
     );
+  });
+});
+
+describe('feedpub dev started again with other settings', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-restart-data-'));
+  const inbox = mkdtempSync(join(tmpdir(), 'feedpub-dev-restart-inbox-'));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(inbox, { recursive: true, force: true });
+  });
+
+  /** `feedpub dev` on the same folders, titled `title`: its site's base URL, and the process. */
+  async function start(title: string, fresh: boolean) {
+    const args = ['dev', '--data-dir', dataDir, '--inbox', inbox, '--port', '0', '--s3-port', '0'];
+    const cli = startCli(fresh ? [...args, '--fresh'] : args, {
+      env: { [ENV.siteTitle]: title },
+    });
+    await eventually(
+      async () => (cli.output().includes('Press Ctrl-C to stop.') ? true : undefined),
+      'feedpub dev to start',
+    );
+    const port = Number(/Site {8}http:\/\/127\.0\.0\.1:(\d+)\//.exec(cli.output())?.[1]);
+    return { cli, base: `http://127.0.0.1:${port}/` };
+  }
+  const text = async (url: string) => (await fetch(url)).text();
+
+  it('renders every file again with the new settings, with no upload', async () => {
+    writeFileSync(join(inbox, 'harbour.md'), ARTICLE);
+    const first = await start('First Gazette', true);
+    try {
+      await eventually(
+        async () =>
+          (await text(`${first.base}rss.xml`)).includes('Harbour reopens') ? true : undefined,
+        'the article in /rss.xml',
+      );
+      const page = await fetch(`${first.base}articles/harbour.html`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('First Gazette');
+    } finally {
+      first.cli.child.kill('SIGINT');
+    }
+    expect(await first.cli.exited).toBe(0);
+
+    const second = await start('Second Gazette', false);
+    try {
+      // Re-rendered before the site is served: the first answers already carry the new title.
+      const rss = await text(`${second.base}rss.xml`);
+      expect(rss).toContain('<title>Second Gazette</title>');
+      expect(rss).toContain('Harbour reopens');
+      expect(await text(`${second.base}tags/weather/atom.xml`)).toContain('Second Gazette');
+      const answer = await fetch(`${second.base}articles/harbour.html`);
+      expect(answer.status).toBe(200);
+      const page = await answer.text();
+      expect(page).toContain('The harbour reopened on Monday');
+      expect(page).toContain('Second Gazette');
+      expect(page).not.toContain('First Gazette');
+      expect(second.cli.output()).toMatch(/settings changed; re-rendered 1 article/);
+    } finally {
+      second.cli.child.kill('SIGINT');
+    }
+    expect(await second.cli.exited).toBe(0);
   });
 });
 

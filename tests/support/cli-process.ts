@@ -42,13 +42,19 @@ export function runCli(
   });
 }
 
-/** A long-running `feedpub` (dev) whose output is collected as it comes. */
-export function startCli(args: readonly string[]): {
+/** A long-running `feedpub` (dev) whose output is collected as it comes (`env` added to ours). */
+export function startCli(
+  args: readonly string[],
+  { env = {} }: { env?: Record<string, string> } = {},
+): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+  });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
