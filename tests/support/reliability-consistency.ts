@@ -118,8 +118,9 @@ export function tableProblems(state: TableState): string[] {
       else if (!source.deleted && source.id === id)
         problems.push(`tombstone ${id} is what its source ${article.sourceKey} holds`);
       problems.push(...tombstoneLeftovers(id, article));
-      if (article.status === 'moved' && !(article.movedTo && state.articles.has(article.movedTo)))
-        problems.push(`moved ${id} names ${article.movedTo ?? 'nothing'}, which has no article`);
+      // A moved story names where it went if it was public (its page redirects there).
+      if (article.movedTo !== undefined && !state.articles.has(article.movedTo))
+        problems.push(`moved ${id} names ${article.movedTo}, which has no article`);
     } else if (!source || source.deleted || source.id !== id)
       // Withdrawn ones too: `status: withdrawn` is what their file says.
       problems.push(`article ${id} is not what its source ${article.sourceKey} holds`);
