@@ -12,7 +12,7 @@ import { ENV } from '../shared/contract/environment.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { MEDIA_SITE_PREFIX } from '../shared/contract/media.ts';
 import { METRICS } from '../shared/contract/metrics.ts';
-import { keys } from '../shared/contract/table.ts';
+import { PUBLISH_WRITES_PARTITIONS } from '../shared/contract/table.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
@@ -155,8 +155,8 @@ export class FeedpubFunction extends NodejsFunction {
   }
 
   /**
-   * Reads the table and writes only publish's own items: the render ledger and the feed metas
-   * (`dynamodb:LeadingKeys`), never an article, an entry or a source record.
+   * Reads the table and writes only publish's own items (`dynamodb:LeadingKeys`,
+   * PUBLISH_WRITES_PARTITIONS), never an article, an entry or a source record.
    */
   keepsRenderLedger(table: ITable): this {
     this.readsTable(table);
@@ -166,7 +166,7 @@ export class FeedpubFunction extends NodejsFunction {
         resources: [table.tableArn],
         conditions: {
           'ForAllValues:StringLike': {
-            'dynamodb:LeadingKeys': [keys.render('*').pk, keys.feedMeta('').pk],
+            'dynamodb:LeadingKeys': [...PUBLISH_WRITES_PARTITIONS],
           },
         },
       }),

@@ -75,3 +75,16 @@ export const keys = {
   /** Publish's bookkeeping for one render unit (a feed, a page, the listings): claims and lease. */
   render: (unit: string) => ({ pk: `RENDER#${unit}`, sk: 'R' }),
 };
+
+/**
+ * The partitions publish writes, as IAM `dynamodb:LeadingKeys` patterns: its render ledger, the
+ * feed metas, the day sitemaps, the archive links and the site's rendering record. Its role may
+ * write nothing else (never an article, an entry or a source record).
+ */
+export const PUBLISH_WRITES_PARTITIONS = [
+  keys.render('*').pk,
+  keys.feedMeta('').pk,
+  keys.sitemapDay('').pk,
+  keys.archiveLink('').pk,
+  keys.siteRendering().pk,
+] as const;

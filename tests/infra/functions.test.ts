@@ -197,7 +197,9 @@ describe('least privilege', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(writing[0]?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RENDER#*', 'FEEDMETA'] },
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': ['RENDER#*', 'FEEDMETA', 'SITEMAP', 'ARCHIVE', 'SITE'],
+      },
     });
     const stream = { 'Fn::GetAtt': [logicalIdOf(data().table), 'StreamArn'] };
     expect(actionsOn(allows('publish'), stream)).toEqual([
