@@ -21,7 +21,9 @@ export interface FeedEntry {
   feed: FeedRef;
   /**
    * `live`: the article is in the feed. `gone`: it was, and is withdrawn (its sort key is
-   * `<withdrawn ISO>#<id>`): the feed tells readers to delete it (RFC 6721).
+   * `<withdrawn ISO>#<id>`): the feed tells readers to delete it (RFC 6721). `moved` (the site
+   * feed's only): a public story moved away, whose old page redirects (sort key
+   * `<updated ISO>#<id>`): no feed shows it; a whole-site republish renders its redirect again.
    */
   list: EntryList;
   /** `<published ISO>#<id>`: sorts newest last, so feeds are read in reverse. */
@@ -30,14 +32,15 @@ export interface FeedEntry {
   rev: number;
 }
 
-export type EntryList = 'live' | 'gone';
+export type EntryList = 'live' | 'gone' | 'moved';
 
 /**
  * The table's name of one list of a feed: `all`, `tag/<slug>` for its articles, `gone:all`,
- * `gone:tag/<slug>` for its withdrawn ones (slugs never hold `:`).
+ * `gone:tag/<slug>` for its withdrawn ones, `moved:all` for moved stories (slugs never hold
+ * `:`).
  */
 export function entryListKey(feed: FeedRef, list: EntryList): string {
-  return list === 'live' ? feedKey(feed) : `gone:${feedKey(feed)}`;
+  return list === 'live' ? feedKey(feed) : `${list}:${feedKey(feed)}`;
 }
 
 /**
@@ -68,7 +71,10 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
   return `${article.published}#${article.id}`;
 }
 
-/** A live article's entries in its feeds; a withdrawn public one's in their `gone` lists. */
+/**
+ * A live article's entries in its feeds; a withdrawn public one's in their `gone` lists; a
+ * moved public one's in the site's `moved` list.
+ */
 function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
   if (!stored || !article) return [];
@@ -77,6 +83,10 @@ function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   if (article.status === 'live') return entry('live', entrySortKey(article));
   if (isWithdrawnPublic(article) && article.withdrawn)
     return entry('gone', `${article.withdrawn.at}#${article.id}`);
+  if (article.status === 'moved' && article.movedTo) {
+    const sortKey = `${article.updated}#${article.id}`;
+    return [{ feed: { kind: 'all' }, list: 'moved', sortKey, id: article.id, rev: stored.rev }];
+  }
   return [];
 }
 

@@ -31,10 +31,11 @@ export function writeShard(id: string): number {
 
 /**
  * The partition one feed entry lives in. A feed's `gone` list (withdrawn stories, rare and
- * read on every render of the feed) is one partition, read with one Query.
+ * read on every render of the feed) is one partition, read with one Query; so is the site's
+ * `moved` list (moved stories' old addresses, read only by a whole-site republish).
  */
-export function entryShard(list: 'live' | 'gone', id: string): number {
-  return list === 'gone' ? 0 : writeShard(id);
+export function entryShard(list: 'live' | 'gone' | 'moved', id: string): number {
+  return list === 'live' ? writeShard(id) : 0;
 }
 
 export const SHARD_NUMBERS = Array.from({ length: WRITE_SHARDS }, (_, shard) => shard);

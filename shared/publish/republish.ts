@@ -143,9 +143,14 @@ async function paused(
 
 /**
  * The lists a whole-site republish walks, in order: the site feed's entries (every live
- * article), then its `gone` list (every withdrawn story readers saw: its page is a notice).
+ * article), its `gone` list (every withdrawn story readers saw: its page is a notice), then its
+ * `moved` list (every moved story readers saw: its old page redirects).
  */
-const LISTS = [feedKey({ kind: 'all' }), entryListKey({ kind: 'all' }, 'gone')] as const;
+const LISTS = [
+  feedKey({ kind: 'all' }),
+  entryListKey({ kind: 'all' }, 'gone'),
+  entryListKey({ kind: 'all' }, 'moved'),
+] as const;
 
 /** `<list index>\n<sort key of the last entry rendered>`. */
 function parseCursor(cursor: string | undefined): { list: number; after?: string } {

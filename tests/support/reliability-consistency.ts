@@ -92,7 +92,23 @@ export function tableProblems(state: TableState): string[] {
         problems.push(`${where} names rev ${rev}, the article is at ${article.rev}`);
     }
   }
+  // The site's `moved` list: the public stories moved away (a republish renders their redirects).
+  for (const [sk, { id, rev, shard }] of state.moved) {
+    const where = `moved entry ${sk}`;
+    const article = state.articles.get(id);
+    if (shard !== entryShard('moved', id)) problems.push(`${where} sits in shard ${shard}`);
+    if (!article?.movedTo) problems.push(`${where}: ${id} is not a moved public story`);
+    else if (`${article.updated}#${id}` !== sk) problems.push(`${where} is out of date`);
+    else if (article.rev !== rev)
+      problems.push(`${where} names rev ${rev}, the article is at ${article.rev}`);
+  }
   for (const [id, article] of state.articles) {
+    if (
+      article.status === 'moved' &&
+      article.movedTo &&
+      state.moved.get(`${article.updated}#${id}`)?.id !== id
+    )
+      problems.push(`moved article ${id} lacks its entry in the moved list`);
     if (article.status === 'live') {
       for (const feed of feedsOf(article).map(feedKey)) {
         if (entry(feed, entrySortKey(article)) !== id)

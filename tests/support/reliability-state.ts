@@ -39,6 +39,8 @@ export interface TableState {
    * the `gone:`) → (`<withdrawn at>#<id>` → entry).
    */
   gone: Map<string, Map<string, EntryItem>>;
+  /** The site's `moved` list (public stories moved away, `FEED#moved:all#0`): sort key → entry. */
+  moved: Map<string, EntryItem>;
   /**
    * Tag and author feed metas (the site feed has none), with the ticket of the render that wrote
    * them; `announcing`: a feed with no story left, kept (unlisted, count 0) while it announces
@@ -74,6 +76,7 @@ export async function readTable(dynamo: DynamoDBClient, table: string): Promise<
     articles: new Map(),
     entries: new Map(),
     gone: new Map(),
+    moved: new Map(),
     metas: new Map(),
     sources: new Map(),
     schedule: new Map(),
@@ -110,6 +113,8 @@ const ARCHIVE_PK = keys.archiveLink('').pk;
 const MEDIA_PREFIX = keys.media('').pk;
 /** The table's name of a feed's `gone` list (shared/articles/stored.ts `entryListKey`). */
 const GONE_PREFIX = 'gone:';
+/** The site's `moved` list (shared/articles/stored.ts `entryListKey`). */
+const MOVED_LIST = 'moved:all';
 
 /** The shard a key names, as `keys` writes it (`0` … `WRITE_SHARDS - 1`, no leading zero). */
 function shardOf(text: string | undefined): number | undefined {
@@ -129,6 +134,9 @@ function addItem(state: TableState, item: Record<string, unknown>): void {
       pk.slice(ARTICLE_PK_PREFIX.length),
       rest as unknown as Article & { rev: number },
     );
+  } else if (feedPk?.[1] === MOVED_LIST && feedShard !== undefined) {
+    if (state.moved.has(sk)) state.duplicates.push(`${pk}|${sk}`);
+    else state.moved.set(sk, { id: String(item.id), rev: Number(item.rev ?? 0), shard: feedShard });
   } else if (feedPk?.[1] && feedShard !== undefined) {
     const gone = feedPk[1].startsWith(GONE_PREFIX);
     const feed = gone ? feedPk[1].slice(GONE_PREFIX.length) : feedPk[1];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../shared/articles/article.ts';
+import { movedTombstoneOf } from '../../../shared/articles/stored.ts';
 import { settingsFingerprint } from '../../../shared/config/fingerprint.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { publishChanges, publishSite } from '../../../shared/publish/publish-changes.ts';
@@ -18,8 +20,13 @@ const SITE_B: SiteConfig = { ...SITE_A, title: 'Title Bravo' };
 
 const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
 const ARTICLES = 40;
+/** What a whole-site republish renders: the 39 live, the withdrawn a3 and the moved a7. */
+const RENDERED = ARTICLES + 1;
 
-/** A site of 40 articles (archive pages in the site, tag and author feeds), one withdrawn, rendered with SITE_A. */
+/**
+ * A site of 40 articles (archive pages in the site, tag and author feeds), one withdrawn and one
+ * moved (a7 to moved/a7: its old page redirects), rendered with SITE_A.
+ */
 async function renderedSite() {
   const store = new InMemoryArticleTable();
   const bucket = new InMemorySiteBucket();
@@ -35,6 +42,9 @@ async function renderedSite() {
     );
   await publishChanges(store.takeChanges(), deps(SITE_A));
   await removeArticle(store, 'a3');
+  const a7 = (await store.getArticle('a7'))?.article as Article;
+  await saveArticle(store, { ...a7, id: 'moved/a7', sourceKey: 'articles/moved/a7.md' });
+  await saveArticle(store, movedTombstoneOf(a7, 'moved/a7'));
   await publishChanges(store.takeChanges(), deps(SITE_A));
   await publishSite(deps(SITE_A));
   return { store, bucket, deps };
@@ -56,6 +66,7 @@ describe('republishing the site when its settings change', () => {
     for (const path of [
       'articles/a0.html',
       'articles/a3.html',
+      'articles/a7.html',
       'rss.xml',
       'atom.xml',
       'feed.json',
@@ -75,7 +86,7 @@ describe('republishing the site when its settings change', () => {
     const tick = await republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 });
 
     expect(tick?.pending).toBeUndefined();
-    expect(tick?.articles).toBe(ARTICLES);
+    expect(tick?.articles).toBe(RENDERED);
     expect(containing(bucket, 'Title Alpha')).toEqual([]);
     expect(containing(bucket, 'Title Bravo')).toEqual(withA);
     expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_B));
@@ -98,8 +109,8 @@ describe('republishing the site when its settings change', () => {
       expect(result.pending).toBe('out of time');
       expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_A));
     }
-    // 39 live articles and one withdrawn, 7 a run: 6 live chunks, one withdrawn, then the end.
-    expect(runs.map((r) => r.articles)).toEqual([7, 7, 7, 7, 7, 4, 1, 0]);
+    // 7 a run: the live list (39) in 6 chunks, the gone list (a3), the moved list (a7), the end.
+    expect(runs.map((r) => r.articles)).toEqual([7, 7, 7, 7, 7, 4, 1, 1, 0]);
     expect(containing(bucket, 'Title Alpha')).toEqual([]);
     expect((await store.siteRendering()).fingerprint).toBe(settingsFingerprint(SITE_B));
   });
@@ -111,7 +122,7 @@ describe('republishing the site when its settings change', () => {
       republishIfSettingsChanged({ ...deps(SITE_B), chunkSize: 7 }),
     ]);
     expect(both.map((r) => r?.pending).sort()).toEqual(['another publisher', undefined]);
-    expect(both.map((r) => r?.articles).sort()).toEqual([0, ARTICLES]);
+    expect(both.map((r) => r?.articles).sort()).toEqual([0, RENDERED]);
   });
 });
 
@@ -134,7 +145,7 @@ describe('republish (RepublishEvent)', () => {
     await republishIfSettingsChanged(deps(SITE_A));
     bucket.calls.length = 0;
     const result = await republish({ feedpub: 'republish', all: true }, deps(SITE_A));
-    expect(result.articles).toBe(ARTICLES);
+    expect(result.articles).toBe(RENDERED);
     expect(result.written).toEqual([]);
     expect(bucket.calls.some((c) => c.path === 'articles/a39.html')).toBe(true);
   });
