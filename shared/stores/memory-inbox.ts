@@ -36,11 +36,26 @@ export class MemoryInbox implements Inbox {
     return versionId;
   }
 
-  /** Deletes `key` as a versioned bucket does: a delete marker on top, versions kept. */
-  remove(key: string): void {
+  /**
+   * Deletes `key` as a versioned bucket does: a delete marker on top, versions kept. Returns
+   * the marker's version id.
+   */
+  remove(key: string): string {
     this.versionCount += 1;
     const marker = { versionId: `v${this.versionCount}` };
     this.objects.set(key, [...(this.objects.get(key) ?? []), marker]);
+    return marker.versionId;
+  }
+
+  /**
+   * Deletes one version for good (`delete-object --version-id`): an old version, the current
+   * one (the one below comes back), or a delete marker (the delete is undone).
+   */
+  removeVersion(key: string, versionId: string): void {
+    this.objects.set(
+      key,
+      (this.objects.get(key) ?? []).filter((version) => version.versionId !== versionId),
+    );
   }
 
   async read(key: string, versionId?: string): Promise<Uint8Array | undefined> {

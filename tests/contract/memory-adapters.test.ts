@@ -34,7 +34,9 @@ inboxContract('MemoryInbox', async () => {
   return {
     inbox,
     upload: async (key, body) => inbox.put(key, body),
-    remove: async (key) => inbox.remove(key),
+    remove: async (key) => {
+      inbox.remove(key);
+    },
   };
 });
 
