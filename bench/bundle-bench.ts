@@ -3,12 +3,14 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { LAMBDA_BUNDLE } from '../infra/lambda-bundle.ts';
 import { atMost, type Results } from './results.ts';
 import { median, round } from './stats.ts';
 
 /**
- * Each Lambda bundled as infra/feedpub-function.ts has CDK bundle it (minified ESM for node22,
- * `@aws-sdk/*` left to the runtime, the createRequire banner), then imported cold in a fresh
+ * Each Lambda bundled with the options CDK gets in infra/feedpub-function.ts, from
+ * infra/lambda-bundle.ts (minified ESM for node22, `@aws-sdk/*` left to the runtime, the
+ * createRequire banner, the aliases; no source map), then imported cold in a fresh
  * Node process. The bundles live inside the project so `@aws-sdk/*` resolves from its
  * node_modules, as it resolves from the runtime's on Lambda.
  */
@@ -16,9 +18,6 @@ import { median, round } from './stats.ts';
 const FUNCTIONS = ['ingest', 'publish', 'release'] as const;
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(import.meta.dirname, '.tmp', 'bundles');
-// The banner of infra/feedpub-function.ts: bundled CommonJS still require()s Node built-ins.
-const BANNER =
-  "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);";
 const HANDLER_ENV = {
   TABLE_NAME: 'bench-table',
   INBOX_BUCKET: 'bench-inbox',
@@ -37,13 +36,12 @@ async function bundle(name: string): Promise<{ file: string; metafile: Metafile 
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     outfile: file,
     bundle: true,
-    minify: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: { js: BANNER },
+    ...LAMBDA_BUNDLE,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.external],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    alias: { ...LAMBDA_BUNDLE.alias },
     metafile: true,
     logLevel: 'silent',
   });
