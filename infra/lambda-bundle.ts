@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 /**
  * How every Lambda is bundled, for CDK (infra/feedpub-function.ts) and for the bundle bench
  * (bench/bundle-bench.ts) alike: minified ESM for node22 with the AWS SDK left to the runtime,
- * and the aliases that keep what sanitize-html never runs for us out of the bundles.
+ * and the aliases that keep what our dependencies load but never run for us out of the bundles.
  */
 
 const requireFromSanitizer = createRequire(createRequire(import.meta.url).resolve('sanitize-html'));
@@ -21,11 +21,20 @@ const HTMLPARSER2_PARSER = join(
   'Parser.js',
 );
 
-/** Import path → module that replaces it in the bundles (absolute paths). */
+const shim = (file: string) => join(import.meta.dirname, 'bundle-shims', file);
+
+/**
+ * Import path → module that replaces it in the bundles (absolute paths). The stubs throw,
+ * saying why, if anything ever calls them; tests/unit/lambda/bundle-aliases.test.ts runs
+ * the code they serve, bundled with these, against the same code from source.
+ */
 export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   // sanitize-html parses `style` attributes with postcss; the HTML allow-list allows none.
-  postcss: join(import.meta.dirname, 'bundle-shims', 'postcss.ts'),
+  postcss: shim('postcss.ts'),
   htmlparser2: HTMLPARSER2_PARSER,
+  // Loaded by what we use, for what we never call: xml-js's XML reader, launder's dates.
+  sax: shim('sax.ts'),
+  dayjs: shim('dayjs.cts'),
 };
 
 /** The esbuild options both bundlers share (esbuild's own names). */

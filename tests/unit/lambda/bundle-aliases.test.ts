@@ -7,16 +7,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LAMBDA_BUNDLE } from '../../../infra/lambda-bundle.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
 import { sanitizeContent } from '../../../shared/articles/sanitize.ts';
+import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
 import { guardHtml } from '../../../shared/feeds/html-guard.ts';
+import { renderIndex } from '../../../shared/feeds/index-page.ts';
+import { renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
+import { hostileCases } from '../../fixtures/feeds/hostile-articles.ts';
 import { generatedFiles, corpusFiles as hostileFiles } from '../../support/reliability-hostile.ts';
-import { corpusFiles, fixture, SITE } from './helpers.ts';
+import { corpusFiles, fixture, SITE } from '../articles/helpers.ts';
 
-// The Lambda bundles replace postcss with a stub and htmlparser2 with its Parser alone
-// (infra/lambda-bundle.ts). Here the sanitizing code is bundled with the same options, the
-// stub wrapped in a spy (sanitize-html catches what postcss throws, so only a count can
-// show a call), and must give the bytes it gives from source without ever calling postcss.
+// The Lambda bundles replace packages that what they use loads but never runs for them with
+// stubs, and htmlparser2 with its Parser alone (infra/lambda-bundle.ts). Here the code those
+// packages serve is bundled with the same options, postcss's stub wrapped in a spy
+// (sanitize-html catches what postcss throws, so only a count can show a call), and must give
+// the bytes it gives from source without ever calling postcss; the other stubs would throw.
 
-type Bundled = typeof import('../../support/bundled-sanitizers.ts');
+type Bundled = typeof import('../../support/bundle-aliases-entry.ts');
 
 const SUPPORT = join(import.meta.dirname, '..', '..', 'support');
 let dir: string;
@@ -24,11 +30,11 @@ let bundled: Bundled;
 let metafile: Metafile;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'feedpub-sanitizers-'));
+  dir = mkdtempSync(join(tmpdir(), 'feedpub-bundle-aliases-'));
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
   const outfile = join(dir, 'index.mjs');
   ({ metafile } = await build({
-    entryPoints: [join(SUPPORT, 'bundled-sanitizers.ts')],
+    entryPoints: [join(SUPPORT, 'bundle-aliases-entry.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -75,17 +81,15 @@ function outcome(parse: typeof parseArticle, name: string, body: Uint8Array): un
   }
 }
 
-describe('the sanitizers as the Lambda bundles hold them', () => {
-  it('leave postcss and the DOM half of htmlparser2 out', () => {
+const LEFT_OUT =
+  /node_modules\/(?:postcss|source-map-js|nanoid|picocolors|dom-serializer|domhandler|domutils|sax|dayjs)\//;
+
+describe('the sanitizers and renderers as the Lambda bundles hold them', () => {
+  it('leave postcss, sax, dayjs and the DOM half of htmlparser2 out', () => {
     const inputs = Object.keys(metafile.inputs);
-    expect(
-      inputs.filter((path) =>
-        /node_modules\/(?:postcss|source-map-js|nanoid|picocolors|dom-serializer|domhandler|domutils)\//.test(
-          path,
-        ),
-      ),
-    ).toEqual([]);
-    expect(inputs).toContainEqual(expect.stringMatching(/infra\/bundle-shims\/postcss\.ts$/));
+    expect(inputs.filter((path) => LEFT_OUT.test(path))).toEqual([]);
+    for (const stub of ['postcss.ts', 'sax.ts', 'dayjs.cts'])
+      expect(inputs).toContain(`infra/bundle-shims/${stub}`);
     expect(inputs).toContainEqual(expect.stringMatching(/htmlparser2\/dist\/esm\/Parser\.js$/));
   });
 
@@ -118,11 +122,30 @@ describe('the sanitizers as the Lambda bundles hold them', () => {
       );
     expect(bundled.postcssCalls).toEqual([]);
   });
+
+  it('render feeds and pages, hostile ones too, as from source', () => {
+    const cases = [
+      ...hostileCases,
+      { name: 'latest', feed: { kind: 'all' as const }, articles: latestArticles },
+    ];
+    for (const { name, feed, articles, site: changes } of cases) {
+      const input = { feed, site: { ...site, ...changes }, articles };
+      expect(bundled.renderFeed(input), name).toEqual(renderFeed(input));
+    }
+    const styled = article({ contentHtml: STYLED.join('\n') });
+    for (const page of [...latestArticles, ...hostileCases.flatMap((c) => c.articles), styled])
+      expect(bundled.renderArticlePage(page, site)).toBe(renderArticlePage(page, site));
+    expect(bundled.renderIndex(site, latestArticles, [])).toBe(
+      renderIndex(site, latestArticles, []),
+    );
+    expect(bundled.postcssCalls).toEqual([]);
+  });
 });
 
-describe('the postcss stub', () => {
-  it('says why postcss is missing', async () => {
-    const { parse } = await import('../../../infra/bundle-shims/postcss.ts');
-    expect(() => parse()).toThrow(/postcss is left out of the Lambda bundles/);
+describe('the stubs', () => {
+  it('say why their package is missing, should anything call them', () => {
+    expect(() => bundled.postcssStub()).toThrow(/^postcss is left out of the Lambda bundles/);
+    expect(() => bundled.saxStub()).toThrow(/^sax is left out of the Lambda bundles/);
+    expect(() => bundled.dayjsStub()).toThrow(/^dayjs is left out of the Lambda bundles/);
   });
 });
