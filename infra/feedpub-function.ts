@@ -13,6 +13,7 @@ import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { MEDIA_SITE_PREFIX } from '../shared/contract/media.ts';
 import { METRICS } from '../shared/contract/metrics.ts';
 import { PUBLISH_WRITES_PARTITIONS } from '../shared/contract/table.ts';
+import { aliasEsbuildArgs, LAMBDA_BUNDLE } from './lambda-bundle.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
@@ -47,7 +48,8 @@ export function entryOf(name: FunctionName): string {
 
 /**
  * The house Lambda: Node 22 on arm64, minified ESM bundle with source maps and the AWS SDK
- * left to the runtime, X-Ray tracing, a log group kept for a month, Powertools settings.
+ * left to the runtime (infra/lambda-bundle.ts), X-Ray tracing, a log group kept for a month,
+ * Powertools settings.
  */
 export class FeedpubFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: FeedpubFunctionProps) {
@@ -77,15 +79,14 @@ export class FeedpubFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        minify: true,
+        minify: LAMBDA_BUNDLE.minify,
         sourceMap: true,
-        target: 'node22',
+        target: LAMBDA_BUNDLE.target,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        externalModules: ['@aws-sdk/*'],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner:
-          "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        externalModules: [...LAMBDA_BUNDLE.external],
+        banner: LAMBDA_BUNDLE.banner,
+        esbuildArgs: aliasEsbuildArgs(),
       },
     });
 

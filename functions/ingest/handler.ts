@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
@@ -29,8 +28,9 @@ const media = new S3SiteMedia({
   siteBucket: requireEnv(process.env, ENV.siteBucket),
 });
 
+// Its SQS client is made at the first poison message, not at every cold start.
 const deadLetters = new SqsDeadLetters({
-  client: new SQSClient(SDK_CLIENT_SETTINGS),
+  settings: SDK_CLIENT_SETTINGS,
   queueUrl: requireEnv(process.env, ENV.ingestDeadLetterQueue),
 });
 

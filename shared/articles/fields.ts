@@ -2,10 +2,11 @@
  * The fields an article file may set (Markdown front matter, JSON), as one zod schema,
  * and the plain shape every format parser hands to the article builder.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DATE_EXAMPLES, parseFileDate } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';
+import './zod-messages.ts';
 
 /** What a format parser extracted, before cleaning: the builder makes it an article. */
 export interface ArticleFields {
@@ -59,44 +60,51 @@ const atMost = (what: string) => ({
 const expected = (what: string) => ({
   error: (issue: { input?: unknown }) => `expected ${what}, got ${describe(issue.input)}`,
 });
-const text = z.string(expected('a string')).nullish();
+const text = z.nullish(z.string(expected('a string')));
 /** One of `values` (`expected "a", "b" or "c", got "d"`). */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   const quoted = values.map((v) => `"${v}"`);
   const listed = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
-  return z
-    .enum(values, {
+  return z.nullish(
+    z.enum(values, {
       error: (issue: { input?: unknown }) =>
         `expected ${listed}, got ${typeof issue.input === 'string' ? quote(issue.input) : describe(issue.input)}`,
-    })
-    .nullish();
+    }),
+  );
 };
-const date = z
-  .union([z.string(), z.date()], expected(`a date like ${DATE_EXAMPLES}`))
-  .transform((value, ctx) => {
-    const iso = parseFileDate(value);
-    if (iso !== undefined) return iso;
-    ctx.issues.push({
-      code: 'custom',
-      input: value,
-      message: `${quote(String(value))} is not a date; use ${DATE_EXAMPLES}`,
-    });
-    return z.NEVER;
-  })
-  .nullish();
-const tagName = z.preprocess(
+const date = z.nullish(
+  z.pipe(
+    z.union([z.string(), z.date()], expected(`a date like ${DATE_EXAMPLES}`)),
+    z.transform((value: string | Date, ctx) => {
+      const iso = parseFileDate(value);
+      if (iso !== undefined) return iso;
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `${quote(String(value))} is not a date; use ${DATE_EXAMPLES}`,
+      });
+      return z.NEVER;
+    }),
+  ),
+);
+/** Full zod's `preprocess`: `prepare` runs on the raw value, `schema` checks what it returns. */
+const preprocess = <T extends z.core.$ZodType<unknown, unknown>>(
+  prepare: (value: unknown) => unknown,
+  schema: T,
+) => z.pipe(z.transform(prepare), schema);
+const tagName = preprocess(
   (value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
   z.string(expected('a string')),
 );
-const tags = z
-  .preprocess(
+const tags = z.nullish(
+  preprocess(
     (value) => (typeof value === 'string' ? splitTagList(value) : value),
     z
       .array(tagName, expected('a list of tags or a comma-separated string'))
-      .max(MAX_LABEL_LIST_LENGTH, atMost('tags')),
-  )
-  .nullish();
-const author = z.preprocess(
+      .check(z.maxLength(MAX_LABEL_LIST_LENGTH, atMost('tags'))),
+  ),
+);
+const author = preprocess(
   (value) => (typeof value === 'string' ? parseAuthorString(value) : value),
   z.object(
     { name: text, email: text, url: text },
@@ -104,12 +112,12 @@ const author = z.preprocess(
   ),
 );
 // One author or a list; a single one is validated as a list of one (see formatFieldPath).
-const authors = z
-  .preprocess(
+const authors = z.nullish(
+  preprocess(
     (value) => (value == null || Array.isArray(value) ? value : [value]),
-    z.array(author).max(MAX_LABEL_LIST_LENGTH, atMost('authors')),
-  )
-  .nullish();
+    z.array(author).check(z.maxLength(MAX_LABEL_LIST_LENGTH, atMost('authors'))),
+  ),
+);
 
 export const articleFieldsSchema = z.object({
   id: text,
@@ -126,12 +134,12 @@ export const articleFieldsSchema = z.object({
   image_credit: text,
   link: text,
   canonical: text,
-  draft: z.boolean(expected('true or false')).nullish(),
+  draft: z.nullish(z.boolean(expected('true or false'))),
   language: text,
   status: oneOf(FILE_STATUSES),
   note: text,
   correction: text,
-  minor: z.boolean(expected('true or false')).nullish(),
+  minor: z.nullish(z.boolean(expected('true or false'))),
   expires: date,
   feedContent: oneOf(['full', 'summary'] as const),
 });
@@ -144,7 +152,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export function firstFieldProblem(error: z.ZodError, input: unknown): FieldProblem {
+export function firstFieldProblem(error: z.core.$ZodError, input: unknown): FieldProblem {
   const issue = error.issues[0];
   const path = issue?.path ?? [];
   const where = path.length > 0 ? `field "${formatFieldPath(path, input)}"` : 'the file';

@@ -3,7 +3,7 @@
  * `text` (plain text, blank-line separated paragraphs). Titles and summaries may carry
  * HTML entities or tags, as CMS exports write them; they are reduced to plain text.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ArticleRejectedError } from './errors.ts';
 import {
   type ArticleFields,
@@ -14,10 +14,11 @@ import {
   unknownFieldWarnings,
 } from './fields.ts';
 import { htmlToText, isBlank, paragraphsToHtml, splitParagraphs } from './text.ts';
+import './zod-messages.ts';
 
-const jsonArticleSchema = articleFieldsSchema.extend({
-  content: z.string({ error: 'expected a string of HTML' }).nullish(),
-  text: z.string({ error: 'expected a string of plain text' }).nullish(),
+const jsonArticleSchema = z.extend(articleFieldsSchema, {
+  content: z.nullish(z.string({ error: 'expected a string of HTML' })),
+  text: z.nullish(z.string({ error: 'expected a string of plain text' })),
 });
 
 export function parseJson(source: string): { fields: ArticleFields; warnings: string[] } {

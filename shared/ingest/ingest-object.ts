@@ -8,7 +8,6 @@ import {
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { applyDueTransitions } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
-import { parseArticle } from '../articles/parse.ts';
 import {
   type ArticleWrite,
   isGone,
@@ -42,7 +41,10 @@ export interface IngestDeps {
   now: () => Date;
 }
 
-const parseInProcess: ArticleParser = async (input) => parseArticle(input);
+// Loaded at the first upload: a caller that parses elsewhere (the Lambda's workers) never
+// evaluates the parser.
+const parseInProcess: ArticleParser = async (input) =>
+  (await import('../articles/parse.ts')).parseArticle(input);
 
 const MAX_ATTEMPTS = 5;
 /** Room left for keys and bookkeeping under DynamoDB's 400 KB item limit. */

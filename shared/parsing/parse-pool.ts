@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import type { ParseResult } from '../articles/article.ts';
 import { ArticleRejectedError, type RejectionReason } from '../articles/errors.ts';
-import { type ParseInput, parseArticle } from '../articles/parse.ts';
+import type { ParseInput, parseArticle } from '../articles/parse.ts';
 import { startModuleWorker } from '../concurrency/module-worker.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
 
@@ -42,7 +42,11 @@ const WORKER_ROLE = 'feedpub-parse-worker';
 if (!isMainThread && workerData?.role === WORKER_ROLE) void serve(workerData.parser);
 
 async function serve(parser: string | undefined): Promise<void> {
-  const parse: typeof parseArticle = parser ? (await import(parser)).parseArticle : parseArticle;
+  // Imported here, in the worker, so that in the Lambda bundle the parser (YAML, Markdown,
+  // sanitize-html) is never evaluated on the main thread, which only hands uploads over.
+  const parse: typeof parseArticle = (
+    parser ? await import(parser) : await import('../articles/parse.ts')
+  ).parseArticle;
   parentPort?.on('message', (input: ParseInput) =>
     parentPort?.postMessage(parseToReply(parse, input)),
   );

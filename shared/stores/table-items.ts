@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { StoredArticle } from '../articles/stored.ts';
+import '../articles/zod-messages.ts';
 import { keys } from '../contract/table.ts';
 import type { SourceRecord } from '../ports/article-store.ts';
 import type { FeedMeta, Headline } from '../ports/feed-reader.ts';
@@ -13,6 +14,7 @@ export function articleToItem(stored: StoredArticle): Item {
 }
 
 const label = z.object({ slug: z.string(), name: z.string() });
+const optionalString = () => z.optional(z.string());
 
 /** An article item as the table holds it: checked on every read, the stream's images included. */
 const articleItem = z.object({
@@ -23,38 +25,34 @@ const articleItem = z.object({
   summary: z.string(),
   contentHtml: z.string(),
   tags: z.array(label),
-  authors: z.array(label.extend({ email: z.string().optional(), url: z.string().optional() })),
+  authors: z.array(z.extend(label, { email: optionalString(), url: optionalString() })),
   published: z.string(),
   updated: z.string(),
-  image: z.string().optional(),
-  imageText: z
-    .object({
-      alt: z.string().optional(),
-      caption: z.string().optional(),
-      credit: z.string().optional(),
-    })
-    .optional(),
-  link: z.string().optional(),
-  language: z.string().optional(),
+  image: optionalString(),
+  imageText: z.optional(
+    z.object({ alt: optionalString(), caption: optionalString(), credit: optionalString() }),
+  ),
+  link: optionalString(),
+  language: optionalString(),
   status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved', 'held']),
   contentHash: z.string(),
-  withdrawn: z.object({ at: z.string(), note: z.string().optional() }).optional(),
-  corrections: z.array(z.object({ date: z.string(), text: z.string() })).optional(),
-  expires: z.string().optional(),
-  bodyHash: z.string().optional(),
-  movedTo: z.string().optional(),
-  heldFor: z.string().optional(),
-  feedContent: z.enum(['full', 'summary']).optional(),
-  media: z
-    .array(
+  withdrawn: z.optional(z.object({ at: z.string(), note: optionalString() })),
+  corrections: z.optional(z.array(z.object({ date: z.string(), text: z.string() }))),
+  expires: optionalString(),
+  bodyHash: optionalString(),
+  movedTo: optionalString(),
+  heldFor: optionalString(),
+  feedContent: z.optional(z.enum(['full', 'summary'])),
+  media: z.optional(
+    z.array(
       z.object({
         key: z.string(),
         url: z.string(),
-        type: z.string().optional(),
-        size: z.number().optional(),
+        type: optionalString(),
+        size: z.optional(z.number()),
       }),
-    )
-    .optional(),
+    ),
+  ),
   rev: z.number(),
 });
 
@@ -68,7 +66,7 @@ export const HEADLINE_FIELDS = [
   'status',
 ] as const;
 
-const headlineItem = articleItem.pick({
+const headlineItem = z.pick(articleItem, {
   id: true,
   title: true,
   published: true,

@@ -31,6 +31,15 @@ describe.each(['ingest', 'publish', 'release'])('%s bundle', (name) => {
     ).toBe(true);
     expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{\s*handler\s*\}/);
     expect(code).not.toContain('@aws-sdk/client-s3/dist-cjs');
+    // The aliases of infra/lambda-bundle.ts reach CDK's esbuild: none of postcss (its error
+    // class), htmlparser2's DOM handler (its class name), sax (an error of its own) or dayjs
+    // (its default format); the sanitizing bundles hold the stubs instead.
+    for (const left of ['CssSyntaxError', 'DomHandler', 'Non-whitespace before first tag'])
+      expect(code).not.toContain(left);
+    expect(code).not.toContain('YYYY-MM-DDTHH:mm:ssZ');
+    if (name !== 'release')
+      for (const stub of ['postcss', 'dayjs'])
+        expect(code).toContain(`${stub} is left out of the Lambda bundles`);
     console.info(`${name}: ${(statSync(file).size / 1024).toFixed(1)} KiB minified`);
   });
 });

@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/**
+ * How every Lambda is bundled, for CDK (infra/feedpub-function.ts) and for the bundle bench
+ * (bench/bundle-bench.ts) alike: minified ESM for node22 with the AWS SDK left to the runtime,
+ * and the aliases that keep what our dependencies load but never run for us out of the bundles.
+ */
+
+const requireFromSanitizer = createRequire(createRequire(import.meta.url).resolve('sanitize-html'));
+
+/**
+ * sanitize-html `require()`s all of htmlparser2 (its DOM handler, DOM utilities and serializer
+ * with their own copy of `entities`) and uses only its `Parser`; the package exports no subpath
+ * for it, so the alias names htmlparser2's own ESM build of that module.
+ */
+const HTMLPARSER2_PARSER = join(
+  dirname(requireFromSanitizer.resolve('htmlparser2')),
+  '..',
+  'esm',
+  'Parser.js',
+);
+
+const shim = (file: string) => join(import.meta.dirname, 'bundle-shims', file);
+
+/**
+ * Import path → module that replaces it in the bundles (absolute paths). The stubs throw,
+ * saying why, if anything ever calls them; tests/unit/lambda/bundle-aliases.test.ts runs
+ * the code they serve, bundled with these, against the same code from source.
+ */
+export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  // sanitize-html parses `style` attributes with postcss; the HTML allow-list allows none.
+  postcss: shim('postcss.ts'),
+  htmlparser2: HTMLPARSER2_PARSER,
+  // Loaded by what we use, for what we never call: xml-js's XML reader, launder's dates.
+  sax: shim('sax.ts'),
+  dayjs: shim('dayjs.cts'),
+};
+
+/** The esbuild options both bundlers share (esbuild's own names). */
+export const LAMBDA_BUNDLE = {
+  minify: true,
+  target: 'node22',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  external: ['@aws-sdk/*'],
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner:
+    "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
+  alias: LAMBDA_BUNDLE_ALIASES,
+} as const;
+
+/** The aliases as CDK's `bundling.esbuildArgs` (`--alias:postcss=/…/postcss.ts`). */
+export function aliasEsbuildArgs(): Record<string, string[]> {
+  return { '--alias': Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`) };
+}
