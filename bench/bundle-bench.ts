@@ -42,6 +42,7 @@ async function bundle(name: string): Promise<{ file: string; metafile: Metafile 
     external: [...LAMBDA_BUNDLE.external],
     banner: { js: LAMBDA_BUNDLE.banner },
     alias: { ...LAMBDA_BUNDLE.alias },
+    define: { ...LAMBDA_BUNDLE.define },
     metafile: true,
     logLevel: 'silent',
   });

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
+import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
 import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
@@ -14,11 +15,13 @@ import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 
 // Composition root: built once per container from validated configuration.
 const site = siteConfigFromEnv(process.env);
+const dynamo = new DynamoDBClient(SDK_CLIENT_SETTINGS);
 const store = new DynamoArticleTable({
-  client: new DynamoDBClient(SDK_CLIENT_SETTINGS),
+  client: dynamo,
   tableName: requireEnv(process.env, ENV.tableName),
 });
 const s3 = new S3Client(SDK_CLIENT_SETTINGS);
+await traceSdkClients(dynamo, s3);
 const inboxBucket = requireEnv(process.env, ENV.inboxBucket);
 const inbox = new S3Inbox({ client: s3, bucket: inboxBucket });
 // Media uploads are copied to the site bucket by S3 itself (README "Media").

@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
+import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { HttpHubNotifier } from '../../shared/stores/http-hub-notifier.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
@@ -17,10 +18,9 @@ const dynamo = new DynamoDBClient(SDK_CLIENT_SETTINGS);
 const tableName = requireEnv(process.env, ENV.tableName);
 const feeds = new DynamoArticleTable({ client: dynamo, tableName });
 const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
-const bucket = new S3SiteBucket({
-  client: new S3Client(SDK_CLIENT_SETTINGS),
-  bucket: requireEnv(process.env, ENV.siteBucket),
-});
+const s3 = new S3Client(SDK_CLIENT_SETTINGS);
+const bucket = new S3SiteBucket({ client: s3, bucket: requireEnv(process.env, ENV.siteBucket) });
+await traceSdkClients(dynamo, s3);
 
 export const handler = createPublishHandler(
   // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds.

@@ -3,15 +3,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
+import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 
 // Composition root: built once per container from validated configuration.
+const dynamo = new DynamoDBClient(SDK_CLIENT_SETTINGS);
 const store = new DynamoArticleTable({
-  client: new DynamoDBClient(SDK_CLIENT_SETTINGS),
+  client: dynamo,
   tableName: requireEnv(process.env, ENV.tableName),
 });
+await traceSdkClients(dynamo);
 const logger = new Logger();
 
 /** Stops starting pages this long before the timeout: a page is at most 100 transactions. */

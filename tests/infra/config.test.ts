@@ -31,6 +31,7 @@ describe('context', () => {
       siteIcon: undefined,
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
+      sdkTracing: false,
     });
   });
 
@@ -44,6 +45,7 @@ describe('context', () => {
       'feedLanguage',
       'feedTitle',
       'itemLimit',
+      'sdkTracing',
       'siteIcon',
       'siteUrl',
       'tableWarmReads',
@@ -77,6 +79,15 @@ describe('context', () => {
       siteUrl: 'https://news.example.com/blog/',
       feedLanguage: 'pt-BR',
     });
+  });
+
+  it('reads sdkTracing as JSON or -c text, and names a bad value', () => {
+    expect(configWith({ sdkTracing: true }).sdkTracing).toBe(true);
+    expect(configWith({ sdkTracing: 'true' }).sdkTracing).toBe(true);
+    expect(configWith({ sdkTracing: 'false' }).sdkTracing).toBe(false);
+    expect(() => configWith({ sdkTracing: 'yes' })).toThrow(
+      /sdkTracing must be true or false, got "yes"/,
+    );
   });
 
   it('reads the table warm throughput in units per second, each direction on its own', () => {
