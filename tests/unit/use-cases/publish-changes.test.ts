@@ -175,7 +175,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
     const changes = store.takeChanges();
     // The site feed's render stalls 25 s: under 30 s, but past the point a holder may write.
     store.beforeRead = (read) => {
-      if (read === 'latestEntries' && clock.now === 0) clock.now += 25_000;
+      if (read === 'feedHead' && clock.now === 0) clock.now += 25_000;
     };
 
     const first = await publishChanges(changes, timed);
