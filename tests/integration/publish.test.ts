@@ -253,6 +253,14 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     expect(written).toContain('tags/y/rss.xml');
     expect(written).not.toContain('tags/x/rss.xml');
     expect(written).not.toContain('articles/a.html');
+    // A file this publisher wrote under its unit's last render gets its new bytes without a
+    // HEAD first (PutHint.lastRender); bytes that may be unchanged are still looked at.
+    const looked = h.s3Commands
+      .filter((c) => c.command === 'HeadObjectCommand')
+      .map((c) => c.input.Key);
+    expect(looked).not.toContain('tags/y/rss.xml');
+    expect(looked).not.toContain('rss.xml');
+    expect(looked).toContain('robots.txt');
     const unchanged = await h.site.head('tags/x/atom.xml');
     const conditional = h.aws.s3.send(
       new GetObjectCommand({
