@@ -51,6 +51,23 @@ export interface WalkStart {
   bound?: { key: string; inclusive: boolean };
 }
 
+/**
+ * A feed's newest entries, and the rest of it on from the same read (FeedReader.feedHead): one
+ * render takes its page, its count and its archive link (a walk past the page) from it.
+ */
+export interface FeedHead {
+  /** The newest `limit` entries, newest first. */
+  entries: KeyedEntry[];
+  /** How many entries the feed holds, counted as feedPage counts them. */
+  total(): Promise<number>;
+  /**
+   * The whole feed newest first, from its newest entry, as walkEntries goes: what the head's
+   * Queries read first, then on from where each partition's stopped (a partition they read to
+   * its end is not read again). Each call walks from the top again.
+   */
+  walk(): AsyncIterable<KeyedEntry>;
+}
+
 /** The table as publish reads it: bounded reads only, never a Scan. */
 export interface FeedReader {
   getFeedMeta(feed: string): Promise<FeedMeta | undefined>;
@@ -63,6 +80,12 @@ export interface FeedReader {
    * counted with a further (counting) Query.
    */
   feedPage(feed: string, limit: number): Promise<{ entries: EntryRef[]; total: number }>;
+  /**
+   * The newest `limit` entries as latestEntries reads them (one Query per write shard), with
+   * the feed's count and a walk that goes on from them (FeedHead): a render that needs the
+   * page and what lies below it reads the top of the feed once.
+   */
+  feedHead(feed: string, limit: number): Promise<FeedHead>;
   /**
    * The feed's withdrawn stories (its `gone` list, see FeedEntry) withdrawn at or after
    * `sinceIso`, newest withdrawal first, at most `limit`: one Query.

@@ -21,6 +21,13 @@ export interface PutHint {
    * before looking at what is stored. A wrong guess costs one refused request.
    */
   likelyNew?: boolean;
+  /**
+   * The stamp of the last finished render of the file's unit (RenderLedger: rendered). When
+   * this adapter wrote or checked the file under that stamp itself, most likely nobody has
+   * written it since: new bytes are written on what it saw then (the same conditions), without
+   * looking first. A wrong guess costs one refused request, then the usual look.
+   */
+  lastRender?: number;
 }
 
 /**

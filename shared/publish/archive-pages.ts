@@ -20,7 +20,8 @@ import type { FeedReader, KeyedEntry } from '../ports/feed-reader.ts';
  * - pages hold ARCHIVE_PAGE_MEAN entries on average however the archive was built (a bulk
  *   import in any order included), and a full page never changes again on its own.
  *
- * Everything here is read through FeedReader.walkEntries, as far as needed and no further.
+ * Everything here is read through FeedReader.walkEntries (or a FeedHead's walk), as far as
+ * needed and no further.
  */
 
 /** Entries an archive page holds on average. */
@@ -55,14 +56,17 @@ export interface ArchivePage {
   newer?: string;
 }
 
-/** The newest archive page's start (the subscription's `prev-archive`); none without one. */
+/**
+ * The newest archive page's start (the subscription's `prev-archive`); none without one. `feed`
+ * walks the feed newest first from its newest entry (FeedHead.walk: the render that shows the
+ * subscription's page reads on from it).
+ */
 export async function newestArchivePage(
-  feeds: FeedReader,
-  feed: string,
+  feed: AsyncIterable<KeyedEntry>,
   limit: number,
 ): Promise<string | undefined> {
   let seen = 0;
-  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+  for await (const entry of feed) {
     seen += 1;
     if (seen > limit && startsArchivePage(entry.id)) return entry.sortKey;
   }

@@ -304,7 +304,9 @@ async function converge(
     let released: boolean;
     try {
       const { files, stamp } = await unit.render(lease.covers);
-      await write(files, stamp, deps.bucket, result, () => {
+      // The last finished render, as the ledger last told: the bucket may know its files.
+      const hinted = { ...files, hint: { ...files.hint, lastRender: rendered } };
+      await write(hinted, stamp, deps.bucket, result, () => {
         if (now() >= fence) throw new LeaseRunningOutError(unit.name);
       });
       released = await ledger.release(unit.name, holder, lease.covers);

@@ -39,7 +39,7 @@ import {
 } from '../feeds/sitemaps.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import { articlePageUrl } from '../feeds/urls.ts';
-import type { EntryRef, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type { EntryRef, FeedHead, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
 import { archivePageName, newestArchivePage, readArchivePage } from './archive-pages.ts';
@@ -151,9 +151,13 @@ function unitName(kind: string, key: string): string {
   return Buffer.byteLength(name) <= 512 ? name : `${kind} #${sha256(key)}`;
 }
 
-/** A subscription document's `prev-archive`: its newest archive page, if it has one. */
-async function archiveOf(deps: UnitDeps, feed: FeedRef): Promise<FeedInput['archive']> {
-  const newest = await newestArchivePage(deps.feeds, feedKey(feed), deps.config.itemLimit);
+/**
+ * A subscription document's `prev-archive`: its newest archive page, if it has one, found by
+ * walking on from the render's own read of the feed's newest entries (so within one render, and
+ * mostly without another Query: the page's Queries read each partition well past it).
+ */
+async function archiveOf(head: FeedHead, limit: number): Promise<FeedInput['archive']> {
+  const newest = await newestArchivePage(head.walk(), limit);
   return newest === undefined ? {} : { older: archivePageName(newest) };
 }
 
@@ -239,11 +243,16 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [{ entries, total }, meta, withdrawn, archive] = await Promise.all([
-        feeds.feedPage(key, config.itemLimit),
+      const [{ entries, total, archive }, meta, withdrawn] = await Promise.all([
+        feeds.feedHead(key, config.itemLimit).then(async (head) => {
+          const [total, archive] = await Promise.all([
+            head.total(),
+            archiveOf(head, config.itemLimit),
+          ]);
+          return { entries: head.entries, total, archive };
+        }),
         feeds.getFeedMeta(key),
         withdrawnOf(deps, feed),
-        archiveOf(deps, feed),
       ]);
       // A feed whose last story was withdrawn stays (unlisted, its meta `announcing`) while it
       // tells readers so; the site's periodic render drops it when that is over.
@@ -286,12 +295,14 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [entries, withdrawn, archive] = await Promise.all([
-        feeds.latestEntries(feedKey(site), config.itemLimit),
+      const [head, withdrawn] = await Promise.all([
+        feeds.feedHead(feedKey(site), config.itemLimit),
         withdrawnOf(deps, site),
-        archiveOf(deps, site),
       ]);
-      const articles = await articlesOf(deps, entries);
+      const [articles, archive] = await Promise.all([
+        articlesOf(deps, head.entries),
+        archiveOf(head, config.itemLimit),
+      ]);
       const put = await feedFiles(site, deps, articles, withdrawn, archive);
       return { stamp: ticket, files: { put, remove: [] } };
     },
@@ -352,15 +363,17 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
     order: 'ledger',
     render: async (ticket) => {
       const since = new Date(deps.now() - NEWS_WINDOW_MS).toISOString();
-      const [entries, metas, days, recent, archive] = await Promise.all([
-        feeds.latestEntries(feedKey({ kind: 'all' }), config.itemLimit),
+      const [head, metas, days, recent] = await Promise.all([
+        feeds.feedHead(feedKey({ kind: 'all' }), config.itemLimit),
         feeds.listFeedMetas(),
         feeds.listSitemapDays(),
         feeds.entriesSince(feedKey({ kind: 'all' }), since, MAX_NEWS_URLS),
-        archiveOf(deps, { kind: 'all' }),
       ]);
       const listings = listingsOf(metas);
-      const latest = await articlesOf(deps, entries);
+      const [latest, archive] = await Promise.all([
+        articlesOf(deps, head.entries),
+        archiveOf(head, config.itemLimit),
+      ]);
       const index = renderIndex(config, latest, listings, archive?.older);
       const news = await headlinesOf(deps, recent);
       const discovery = [

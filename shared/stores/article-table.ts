@@ -22,6 +22,7 @@ import type {
 import { StaleWriteError } from '../ports/article-store.ts';
 import type {
   EntryRef,
+  FeedHead,
   FeedMeta,
   FeedReader,
   Headline,
@@ -40,15 +41,16 @@ import {
 
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
-/** Items a walk reads from one shard at a time (walkEntries). */
-export const WALK_CHUNK = 16;
+/**
+ * Items a walk reads from one shard at a time (walkEntries). An archive walk usually goes
+ * about 150 entries deep (the newest page and the boundary below it), ~15 a shard: 24 reads
+ * that in one round (16 took a second Query of about every other shard), and 24 entries of
+ * ~120 bytes still fit in the 4 KB one read unit of a Query pays for.
+ */
+export const WALK_CHUNK = 24;
 
 type Order = 'newest first' | 'oldest first';
 
-/**
- * The first `limit` items of several partitions' Queries, in the order DynamoDB gave each (its
- * sort keys' UTF-8 byte order, byBytes).
- */
 /**
  * A Query's condition on the sort key: up to a key, from a key on, or a prefix; none (or an
  * empty bound, which DynamoDB refuses to compare with) reads the whole partition.
@@ -86,6 +88,25 @@ const entryRefOf = (item: Record<string, unknown>): EntryRef => ({
   rev: Number(item.rev ?? 0),
 });
 
+const refOf = ({ id, rev }: EntryRef): EntryRef => ({ id, rev });
+
+const keyedEntryOf = (item: Record<string, unknown>): KeyedEntry => ({
+  ...entryRefOf(item),
+  sortKey: String(item.sk),
+});
+
+/** One write shard in a walk: items read and not yet taken, and where its next Query starts. */
+interface ShardWalk {
+  pk: string;
+  items: Record<string, unknown>[];
+  next: Record<string, AttributeValue> | undefined;
+  started: boolean;
+}
+
+/**
+ * The first `limit` items of several partitions' Queries, in the order DynamoDB gave each (its
+ * sort keys' UTF-8 byte order, byBytes).
+ */
 function mergeShards(shards: { items: Record<string, unknown>[] }[], limit: number, order: Order) {
   const sign = order === 'oldest first' ? 1 : -1;
   return shards
@@ -196,11 +217,12 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   /** The newest `limit` entries of a feed: one Query per write shard, merged. */
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
-    return (await this.readShards(feed, limit, false)).entries;
+    return (await this.feedHead(feed, limit)).entries.map(refOf);
   }
 
   async feedPage(feed: string, limit: number) {
-    return this.readShards(feed, limit, true);
+    const head = await this.feedHead(feed, limit);
+    return { entries: head.entries.map(refOf), total: await head.total() };
   }
 
   async entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]> {
@@ -248,20 +270,27 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return items.map(entryRefOf);
   }
 
-  private async readShards(feed: string, limit: number, counted: boolean) {
+  async feedHead(feed: string, limit: number): Promise<FeedHead> {
     const shards = await this.firstOfEachShard(
       (shard) => keys.feedEntry(feed, shard, ''),
       limit,
       'newest first',
     );
-    const counts = await Promise.all(
-      // A partition that filled the page may hold more: only then is it counted.
-      shards.map(({ pk, items, full }) =>
-        counted && full ? this.countPartition(pk) : items.length,
-      ),
-    );
-    const entries = mergeShards(shards, limit, 'newest first').map(entryRefOf);
-    return { entries, total: counts.reduce((sum, count) => sum + count, 0) };
+    return {
+      entries: mergeShards(shards, limit, 'newest first').map(keyedEntryOf),
+      total: async () => {
+        const counts = await Promise.all(
+          // A partition that filled the page may hold more: only then is it counted.
+          shards.map(({ pk, items, full }) => (full ? this.countPartition(pk) : items.length)),
+        );
+        return counts.reduce((sum, count) => sum + count, 0);
+      },
+      walk: () =>
+        this.merge(
+          shards.map(({ pk, items, next }) => ({ pk, items: [...items], next, started: true })),
+          'newest first',
+        ),
+    };
   }
 
   /**
@@ -305,7 +334,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
    * A merge of the write shards' Queries, read lazily: each shard is read WALK_CHUNK items at a
    * time, and again only when the merge has used up what it read and the shard holds more.
    */
-  async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
+  walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
     const range: SortKeyRange =
       bound === undefined
         ? undefined
@@ -316,12 +345,24 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
           : bound.inclusive
             ? { from: bound.key }
             : { above: bound.key };
-    const shards = SHARD_NUMBERS.map((shard) => ({
+    const shards: ShardWalk[] = SHARD_NUMBERS.map((shard) => ({
       pk: keys.feedEntry(feed, shard, '').pk,
-      items: [] as Record<string, unknown>[],
-      next: undefined as Record<string, AttributeValue> | undefined,
+      items: [],
+      next: undefined,
       started: false,
     }));
+    return this.merge(shards, order, range);
+  }
+
+  /**
+   * The merge of a walk (walkEntries, FeedHead.walk) from where each shard's reads stand: its
+   * items read and not yet taken, and where its next Query starts (none: read to its end).
+   */
+  private async *merge(
+    shards: ShardWalk[],
+    order: Order,
+    range?: SortKeyRange,
+  ): AsyncIterable<KeyedEntry> {
     const sign = order === 'oldest first' ? 1 : -1;
     for (;;) {
       await Promise.all(
@@ -334,7 +375,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
             s.started = true;
           }),
       );
-      let head: (typeof shards)[number] | undefined;
+      let head: ShardWalk | undefined;
       for (const s of shards) {
         const first = s.items[0];
         if (!first) continue;
@@ -343,7 +384,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       }
       const item = head?.items.shift();
       if (!item) return;
-      yield { ...entryRefOf(item), sortKey: String(item.sk) };
+      yield keyedEntryOf(item);
     }
   }
 

@@ -11,6 +11,7 @@ import {
 import type {
   ArticleChange,
   EntryRef,
+  FeedHead,
   FeedMeta,
   FeedReader,
   Headline,
@@ -164,6 +165,23 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async feedPage(feed: string, limit: number) {
     const entries = await this.latestEntries(feed, limit);
     return { entries, total: this.state.entries.get(feed)?.size ?? 0 };
+  }
+
+  async feedHead(feed: string, limit: number): Promise<FeedHead> {
+    await this.before({ kind: 'read', read: 'feedHead' });
+    checkLimit(limit);
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    // The whole feed as it is now (a commit replaces entries, never changes one): the walk
+    // goes on from the same read, as DynamoDB's does.
+    const read = [...entries.entries()].sort(([a], [b]) => byBytes(b, a));
+    const keyed = ([sortKey, entry]: [string, EntryRef]) => ({ ...copy(entry), sortKey });
+    return {
+      entries: read.slice(0, limit).map(keyed),
+      total: async () => read.length,
+      walk: async function* () {
+        for (const entry of read) yield keyed(entry);
+      },
+    };
   }
 
   async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {

@@ -19,20 +19,36 @@ const MAX_DECISIONS = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Another write or delete landed since the object was seen. */
+const lostRace = (error: unknown) => isS3PreconditionFailed(error) || isS3NotFound(error);
+
 interface Stored {
   etag: string;
   hash: string;
   stamp: number;
 }
 
+/** What this adapter last saw of a file (written or looked at), under which put's stamp. */
+interface Known extends Stored {
+  seenUnder: number;
+}
+
+/** Files whose last state this adapter remembers (PutHint.lastRender), the latest seen. */
+const MAX_KNOWN = 10_000;
+
 /**
  * The site bucket on S3. Each write is decided on a HEAD (stamp, hash) and made conditional on
  * what that HEAD saw: `If-Match: <etag>`, or `If-None-Match: *` for a new object. When another
  * write lands in between, S3 answers 412 and the decision is taken again on a fresh HEAD.
+ * A file this adapter wrote or looked at under the unit's last finished render
+ * (PutHint.lastRender) skips the HEAD: its new bytes go on the ETag it saw then, as the HEAD
+ * would have decided; a 412 sends it the usual way. Same bytes are always looked at: skipping
+ * them on memory alone could keep a stalled publisher's older write.
  */
 export class S3SiteBucket implements SiteBucket {
   private readonly client: S3Client;
   private readonly bucket: string;
+  private readonly known = new Map<string, Known>();
 
   constructor({ client, bucket }: { client: S3Client; bucket: string }) {
     this.client = client;
@@ -67,17 +83,24 @@ export class S3SiteBucket implements SiteBucket {
       try {
         return await attempt(await this.stored(path));
       } catch (error) {
-        const lostRace = isS3PreconditionFailed(error) || isS3NotFound(error);
-        if (!lostRace || tries >= MAX_DECISIONS) throw error;
+        if (!lostRace(error) || tries >= MAX_DECISIONS) throw error;
         await sleep(Math.random() * 10 * tries);
       }
     }
   }
 
+  private remember(path: string, known: Known): void {
+    this.known.delete(path);
+    this.known.set(path, known);
+    if (this.known.size <= MAX_KNOWN) return;
+    const oldest = this.known.keys().next().value;
+    if (oldest !== undefined) this.known.delete(oldest);
+  }
+
   async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
     const hash = sha256(file.body);
-    const write = (stored: Stored | undefined) =>
-      this.client.send(
+    const write = async (stored: Stored | undefined) => {
+      const out = await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: file.path,
@@ -93,6 +116,8 @@ export class S3SiteBucket implements SiteBucket {
           ...(stored ? { IfMatch: stored.etag } : { IfNoneMatch: '*' }),
         }),
       );
+      this.remember(file.path, { etag: out.ETag ?? '', hash, stamp, seenUnder: stamp });
+    };
     if (hint.likelyNew) {
       try {
         await write(undefined);
@@ -102,9 +127,30 @@ export class S3SiteBucket implements SiteBucket {
         if (!isS3PreconditionFailed(error)) throw error;
       }
     }
+    const known = this.known.get(file.path);
+    if (
+      known !== undefined &&
+      hint.lastRender !== undefined &&
+      known.seenUnder === hint.lastRender &&
+      known.stamp <= stamp &&
+      known.hash !== hash
+    ) {
+      // What the last render saw is most likely still there: the decision a HEAD would take on
+      // it, conditional on it being so (If-Match its ETag).
+      try {
+        await write(known);
+        return true;
+      } catch (error) {
+        if (!lostRace(error)) throw error;
+        this.known.delete(file.path);
+      }
+    }
     return this.decide(file.path, async (stored) => {
       // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
-      if (stored && (stored.stamp > stamp || stored.hash === hash)) return false;
+      if (stored && (stored.stamp > stamp || stored.hash === hash)) {
+        this.remember(file.path, { ...stored, seenUnder: stamp });
+        return false;
+      }
       await write(stored);
       return true;
     });
@@ -116,6 +162,7 @@ export class S3SiteBucket implements SiteBucket {
       await this.client.send(
         new DeleteObjectCommand({ Bucket: this.bucket, Key: path, IfMatch: stored.etag }),
       );
+      this.known.delete(path);
       return true;
     });
   }

@@ -126,6 +126,7 @@ siteBucketContract('S3SiteBucket', async () => {
     plant: async (path, body) => {
       await s3.send(new PutObjectCommand({ Bucket: name, Key: path, Body: body }));
     },
+    twin: () => new S3SiteBucket({ client: s3, bucket: name }),
   };
 });
 

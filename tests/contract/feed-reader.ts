@@ -118,6 +118,47 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       ).toEqual({ done: true, value: undefined });
     });
 
+    it("reads a feed's head: its newest page, its count, and a walk on from them to its end", async () => {
+      const table = await makeTable();
+      // Enough that a page of 1 or 7 leaves every partition with more to read, and one of 50
+      // reads some to their end and not others.
+      const ids = Array.from({ length: 200 }, (_, i) => `head-${String(i).padStart(3, '0')}`);
+      for (const [i, id] of ids.entries())
+        await saveArticle(table, testArticle(id, { published: at(1 + (i % 28)) }));
+      const walked = async (walk: AsyncIterable<{ id: string; sortKey: string }>, take = 1000) => {
+        const seen: { id: string; sortKey: string }[] = [];
+        for await (const { id, sortKey } of walk) {
+          seen.push({ id, sortKey });
+          if (seen.length === take) break;
+        }
+        return seen;
+      };
+      const newestFirst = await walked(table.walkEntries('all', { order: 'newest first' }));
+      expect(newestFirst).toHaveLength(200);
+
+      for (const limit of [1, 7, 50, 200, 300]) {
+        const head = await table.feedHead('all', limit);
+        const page = await table.feedPage('all', limit);
+        expect(
+          head.entries.map(({ id, rev }) => ({ id, rev })),
+          `limit ${limit}`,
+        ).toEqual(page.entries);
+        expect(head.entries.map((e) => e.sortKey)).toEqual(
+          newestFirst.slice(0, limit).map((e) => e.sortKey),
+        );
+        expect(await head.total()).toBe(200);
+        // A walk stopped early, then another from the top, each all of it in order.
+        expect(await walked(head.walk(), 60)).toEqual(newestFirst.slice(0, 60));
+        expect(await walked(head.walk())).toEqual(newestFirst);
+      }
+      const none = await table.feedHead('tag/none', 50);
+      expect({ entries: none.entries, total: await none.total() }).toEqual({
+        entries: [],
+        total: 0,
+      });
+      expect(await walked(none.walk())).toEqual([]);
+    });
+
     it('counts the articles of a feed with its newest page, and an ingest writes no shared feed item', async () => {
       const table = await makeTable();
       for (let i = 0; i < 23; i++)
@@ -211,6 +252,7 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       const invalid = { name: 'ValidationException' };
       await expect(table.getArticles(['a', 'a'])).rejects.toMatchObject(invalid);
       await expect(table.latestEntries('all', 0)).rejects.toMatchObject(invalid);
+      await expect(table.feedHead('all', 0)).rejects.toMatchObject(invalid);
       await expect(table.dueScheduled(at(1), 0)).rejects.toMatchObject(invalid);
     });
   });

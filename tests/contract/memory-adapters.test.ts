@@ -51,6 +51,7 @@ siteBucketContract('InMemorySiteBucket', async () => {
       return rest;
     },
     plant: async (path, body) => bucket.plant(path, body),
+    twin: () => bucket,
   };
 });
 

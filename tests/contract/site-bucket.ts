@@ -7,6 +7,8 @@ export interface SiteBucketHarness {
   stored(path: string): Promise<Omit<SiteFile, 'path'> | undefined>;
   /** Writes an object as another tool would: without the content hash. */
   plant(path: string, body: string): Promise<void>;
+  /** Another publisher's adapter on the same bucket (with its own memory, if any). */
+  twin(): SiteBucket;
 }
 
 const page = (body: string, contentType = 'text/html; charset=utf-8'): SiteFile => ({
@@ -89,6 +91,30 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
         true,
       );
       expect((await stored('articles/b.html'))?.body).toBe('mine');
+    });
+
+    it('decides a put hinted with the last render like any other when others wrote since', async () => {
+      const { bucket, twin, plant, stored } = await makeBucket();
+      const other = twin();
+      const body = async () => (await stored('articles/a.html'))?.body;
+      const since = (lastRender: number) => ({ lastRender });
+      expect(await bucket.put(page('mine 3'), 3)).toBe(true);
+      expect(await bucket.put(page('mine 4'), 4, since(3))).toBe(true);
+      expect(await body()).toBe('mine 4');
+      // Another publisher wrote under a higher stamp since: still refused.
+      expect(await other.put(page('theirs 9'), 9)).toBe(true);
+      expect(await bucket.put(page('mine 5'), 5, since(4))).toBe(false);
+      expect(await body()).toBe('theirs 9');
+      // A foreign object since (no stamp): written over, as without the hint.
+      await plant('articles/a.html', 'planted');
+      expect(await other.put(page('theirs 10'), 10, since(9))).toBe(true);
+      expect(await body()).toBe('theirs 10');
+      // The same bytes are not written again, hint or not.
+      expect(await other.put(page('theirs 10'), 11, since(10))).toBe(false);
+      // Removed since: written as a new file.
+      expect(await bucket.delete('articles/a.html', 12)).toBe(true);
+      expect(await other.put(page('theirs 13'), 13, since(11))).toBe(true);
+      expect(await body()).toBe('theirs 13');
     });
 
     it('keeps the highest stamp whatever order concurrent writes land in', async () => {
