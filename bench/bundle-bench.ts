@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLE } from '../infra/lambda-bundle.ts';
+import { lambdaBuildOptions } from '../infra/lambda-bundle.ts';
 import { atMost, type Results } from './results.ts';
 import { median, round } from './stats.ts';
 
@@ -35,14 +35,7 @@ async function bundle(name: string): Promise<{ file: string; metafile: Metafile 
   const { metafile } = await build({
     entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.external],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias },
-    define: { ...LAMBDA_BUNDLE.define },
+    ...lambdaBuildOptions(),
     metafile: true,
     logLevel: 'silent',
   });

@@ -37,6 +37,23 @@ export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   dayjs: shim('dayjs.cts'),
 };
 
+/**
+ * LAMBDA_BUNDLE as esbuild's JavaScript API takes it (a bundle of one Lambda, for Node), for
+ * the bundle bench and the tests that build what CDK builds; `alias` adds to the aliases.
+ */
+export function lambdaBuildOptions(alias: Record<string, string> = {}) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    ...LAMBDA_BUNDLE,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    external: [...LAMBDA_BUNDLE.external],
+    banner: { js: LAMBDA_BUNDLE.banner },
+    alias: { ...LAMBDA_BUNDLE.alias, ...alias },
+    define: { ...LAMBDA_BUNDLE.define },
+  };
+}
+
 /** The esbuild options both bundlers share (esbuild's own names). */
 export const LAMBDA_BUNDLE = {
   minify: true,

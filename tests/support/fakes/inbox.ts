@@ -1,5 +1,6 @@
 import type { IngestReport } from '../../../shared/contract/inbox.ts';
 import { MemoryInbox } from '../../../shared/stores/memory-inbox.ts';
+import { InMemoryArticleTable } from './article-store.ts';
 
 export { MethodNotAllowedError } from '../../../shared/stores/memory-inbox.ts';
 
@@ -22,4 +23,20 @@ export class InMemoryInbox extends MemoryInbox {
     await super.writeReport(report);
     this.reports.push(JSON.parse(JSON.stringify(report)));
   }
+}
+
+/**
+ * What ingest needs, in memory: the test table and inbox, the site URL, and a fixed clock
+ * (2026-06-01) deciding scheduled or live.
+ */
+export function memoryIngestDeps() {
+  const store = new InMemoryArticleTable();
+  const inbox = new InMemoryInbox();
+  const deps = {
+    store,
+    inbox,
+    siteUrl: 'https://news.example.com/',
+    now: () => new Date('2026-06-01T00:00:00.000Z'),
+  };
+  return { store, inbox, deps };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE } from '../../../infra/lambda-bundle.ts';
+import { lambdaBuildOptions } from '../../../infra/lambda-bundle.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
 import { sanitizeContent } from '../../../shared/articles/sanitize.ts';
 import { renderArticlePage } from '../../../shared/feeds/article-page.ts';
@@ -36,13 +36,7 @@ beforeAll(async () => {
   ({ metafile } = await build({
     entryPoints: [join(SUPPORT, 'bundle-aliases-entry.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.external],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias, postcss: join(SUPPORT, 'postcss-spy.ts') },
+    ...lambdaBuildOptions({ postcss: join(SUPPORT, 'postcss-spy.ts') }),
     metafile: true,
     logLevel: 'silent',
   }));

@@ -3,8 +3,7 @@ import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
 import { StaleWriteError } from '../../../shared/ports/article-store.ts';
-import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
-import { InMemoryInbox } from '../../support/fakes/inbox.ts';
+import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
 
 const KEY = 'articles/a.md';
 
@@ -13,14 +12,7 @@ const md = (title: string, tags: string[] = ['one']) =>
 
 /** Ingest on the in-memory table and inbox: an editor uploads, S3 announces, ingest runs. */
 function rig() {
-  const store = new InMemoryArticleTable();
-  const inbox = new InMemoryInbox();
-  const deps = {
-    store,
-    inbox,
-    siteUrl: 'https://news.example.com/',
-    now: () => new Date('2026-06-01T00:00:00.000Z'),
-  };
+  const { store, inbox, deps } = memoryIngestDeps();
   const created = (sequencer: string, versionId: string, key = KEY): ObjectEvent => ({
     kind: 'created',
     bucket: 'inbox',

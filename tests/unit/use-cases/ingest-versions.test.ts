@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
-import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
-import { InMemoryInbox } from '../../support/fakes/inbox.ts';
+import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
 import { prng } from '../../support/prng.ts';
 
 /**
@@ -82,14 +81,7 @@ function permutations(n: number): number[][] {
 
 /** One run: a fresh table and inbox; the steps happen, their events are delivered. */
 function run(steps: readonly Step[]) {
-  const store = new InMemoryArticleTable();
-  const inbox = new InMemoryInbox();
-  const deps = {
-    store,
-    inbox,
-    siteUrl: 'https://news.example.com/',
-    now: () => new Date('2026-06-01T00:00:00.000Z'),
-  };
+  const { store, inbox, deps } = memoryIngestDeps();
   const versions: string[] = [];
   const events: ObjectEvent[] = [];
   const event = (i: number, kind: ObjectEvent['kind'], versionId: string): ObjectEvent => ({
