@@ -359,7 +359,7 @@ async function movedFrom(
  * event is processed; when it has not yet, the copy is held until the delete arrives.
  */
 async function fileExists(key: string, deps: IngestDeps): Promise<boolean> {
-  return (await deps.inbox.inspect(key, undefined, 1)) !== undefined;
+  return (await deps.inbox.inspect(key, undefined, 0)) !== undefined;
 }
 
 async function upsert(

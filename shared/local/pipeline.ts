@@ -8,12 +8,11 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
-import type { RepublishEvent } from '../contract/event-sources.ts';
 import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
-import { createPublishHandler, type RepublishSummary } from '../lambda/publish-handler.ts';
+import { createPublishHandler } from '../lambda/publish-handler.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 import { type PublishResult, publishSite } from '../publish/publish-changes.ts';
@@ -94,8 +93,6 @@ export interface Pipeline {
    * changed since the site was last rendered whole (undefined: they did not).
    */
   republishIfSettingsChanged(): Promise<RepublishResult | undefined>;
-  /** A RepublishEvent through the real publish handler (`feedpub republish` locally). */
-  republish(event: RepublishEvent): Promise<RepublishSummary>;
   stop(): Promise<void>;
 }
 
@@ -200,7 +197,6 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     release,
     publishSite: () => publishSite(publishDeps),
     republishIfSettingsChanged: () => republishIfSettingsChanged(publishDeps),
-    republish: (event) => publish(event),
     settle: async () => {
       do {
         await queue.idle();

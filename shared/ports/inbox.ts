@@ -14,7 +14,7 @@ export interface Inbox {
   writeReport(report: IngestReport): Promise<void>;
   /**
    * A media upload's size, ETag and first `headBytes` bytes, without reading the rest; undefined
-   * when that version no longer exists.
+   * when that version no longer exists. `headBytes` 0 asks only whether it exists, and its size.
    */
   inspect(
     key: string,

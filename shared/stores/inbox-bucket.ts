@@ -49,7 +49,8 @@ export class S3Inbox implements Inbox {
       );
       const size = head.ContentLength ?? 0;
       const etag = head.ETag ?? '';
-      if (size === 0) return { size, etag, head: new Uint8Array() };
+      // No bytes asked for (or none there): the HEAD alone.
+      if (size === 0 || headBytes <= 0) return { size, etag, head: new Uint8Array() };
       // The same version as the HEAD: a newer upload in between must not lend its bytes.
       const out = await this.client.send(
         new GetObjectCommand({

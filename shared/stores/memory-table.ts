@@ -155,11 +155,15 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
     await this.before({ kind: 'read', read: 'latestEntries' });
     checkLimit(limit);
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
-    return [...entries.keys()]
-      .sort((a, b) => byBytes(b, a))
+    return this.newestFirst(feed)
       .slice(0, limit)
-      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+      .map(([, entry]) => copy(entry));
+  }
+
+  /** One list's entries as they are now, newest first (sort key, entry). */
+  private newestFirst(feed: string): [string, EntryRef][] {
+    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    return [...entries.entries()].sort(([a], [b]) => byBytes(b, a));
   }
 
   async feedPage(feed: string, limit: number) {
@@ -170,10 +174,9 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async feedHead(feed: string, limit: number): Promise<FeedHead> {
     await this.before({ kind: 'read', read: 'feedHead' });
     checkLimit(limit);
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
     // The whole feed as it is now (a commit replaces entries, never changes one): the walk
     // goes on from the same read, as DynamoDB's does.
-    const read = [...entries.entries()].sort(([a], [b]) => byBytes(b, a));
+    const read = this.newestFirst(feed);
     const keyed = ([sortKey, entry]: [string, EntryRef]) => ({ ...copy(entry), sortKey });
     return {
       entries: read.slice(0, limit).map(keyed),
@@ -206,12 +209,10 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   /** The newest `limit` entries of one list with sort keys at or after `since`, newest first. */
   private newestSince(feed: string, since: string, limit: number): EntryRef[] {
     checkLimit(limit);
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
-    return [...entries.keys()]
-      .filter((sortKey) => byBytes(sortKey, since) >= 0)
-      .sort((a, b) => byBytes(b, a))
+    return this.newestFirst(feed)
+      .filter(([sortKey]) => byBytes(sortKey, since) >= 0)
       .slice(0, limit)
-      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+      .map(([, entry]) => copy(entry));
   }
 
   async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {

@@ -35,6 +35,11 @@ export function inboxContract(name: string, makeInbox: () => Promise<InboxHarnes
       expect(second?.etag).not.toBe('');
       await upload('articles/empty.png', '');
       expect(await inbox.inspect('articles/empty.png', undefined, 4)).toMatchObject({ size: 0 });
+      // No bytes asked for: whether it exists, and its size (a HEAD alone on S3).
+      const exists = await inbox.inspect('articles/a.jpg', undefined, 0);
+      expect(exists?.size).toBe(6);
+      expect(exists?.head).toHaveLength(0);
+      expect(await inbox.inspect('articles/none.jpg', undefined, 0)).toBeUndefined();
     });
 
     it('reads nothing for a key never uploaded, with or without a version', async () => {

@@ -74,7 +74,8 @@ export class LocalOperations extends StackData implements Operations {
   }
 
   async republish(event: RepublishEvent): Promise<void> {
-    // The publish handler's declared events do not name it until the publish side handles it.
+    // The local runtime's handler type names stream batches only (what the mapping and test
+    // wrappers handle); the real publish handler behind it takes a RepublishEvent too.
     await this.runtime.publish(event as unknown as DynamoDBStreamEvent);
   }
 
