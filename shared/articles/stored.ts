@@ -133,7 +133,7 @@ function bodyIndexFor(
   after: Article | undefined,
 ): ArticleWrite['bodyIndex'] {
   if (!after?.bodyHash || after.status === 'deleted' || after.status === 'moved') return undefined;
-  if (before?.bodyHash === after.bodyHash && before.status !== 'moved') return undefined;
+  if (before?.bodyHash === after.bodyHash) return undefined;
   return { hash: after.bodyHash, id: after.id };
 }
 
