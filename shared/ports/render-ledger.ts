@@ -1,10 +1,25 @@
 import type { FeedMeta, SitemapDay } from './feed-reader.ts';
 
-/** A claim's ticket, the highest ticket rendered when it was made, and the lease if taken. */
-export interface Claim {
-  ticket: number;
+/**
+ * What the ledger holds of a unit's last recorded render: the highest ticket rendered, and when
+ * that render began reading the table (epoch ms, by its publisher's clock; none when no render
+ * recorded it).
+ */
+export interface LastRender {
   rendered: number;
-  lease?: { covers: number };
+  readFrom?: number;
+}
+
+/** A claim's ticket, the unit's last render when it was made, and the lease if taken. */
+export interface Claim extends LastRender {
+  ticket: number;
+  lease?: Lease;
+}
+
+/** A lease taken: the highest ticket claimed so far, and the last render as it stood then. */
+export interface Lease {
+  covers: number;
+  readFrom?: number;
 }
 
 /**
@@ -28,7 +43,8 @@ export interface SiteRendering {
  *   claimed so far (`covers`): everything it renders next is read after those claims;
  * - **release** records `covers` as rendered and gives the lease up.
  *
- * A claim whose ticket is rendered needs nothing more. Leases expire, so a publisher that dies
+ * A claim whose ticket is rendered needs nothing more; nor does one whose changes were committed
+ * before the last render began reading (`readFrom`): it read them. Leases expire, so a publisher that dies
  * holding one delays the unit by at most the lease, never for ever.
  */
 export interface RenderLedger {
@@ -37,15 +53,16 @@ export interface RenderLedger {
    * usual case, where nobody else renders the unit).
    */
   claim(unit: string, holder: string, leaseMs: number): Promise<Claim>;
-  /** The highest ticket rendered so far (0 when none). */
-  rendered(unit: string): Promise<number>;
+  /** The highest ticket rendered so far (0 when none), and when that render began reading. */
+  lastRender(unit: string): Promise<LastRender>;
   /** Takes the lease if it is free or expired; undefined when another publisher holds it. */
-  acquire(unit: string, holder: string, leaseMs: number): Promise<{ covers: number } | undefined>;
+  acquire(unit: string, holder: string, leaseMs: number): Promise<Lease | undefined>;
   /**
-   * Records `covers` as rendered and frees the lease; false when the lease was no longer
-   * `holder`'s (it expired and another publisher took it): render again.
+   * Records `covers` as rendered, from reads that began at `readFrom` (the caller passes no less
+   * than the `readFrom` its lease saw, so it never goes back), and frees the lease; false when
+   * the lease was no longer `holder`'s (it expired and another publisher took it): render again.
    */
-  release(unit: string, holder: string, covers: number): Promise<boolean>;
+  release(unit: string, holder: string, covers: number, readFrom: number): Promise<boolean>;
   /** Frees the lease without recording a render (the render failed). */
   abandon(unit: string, holder: string): Promise<void>;
   /**

@@ -63,6 +63,12 @@ export class LeaseRunningOutError extends Error {
   }
 }
 
+/**
+ * How much later than a unit's inputs were in place a render must have begun reading to be
+ * taken as having read them: room for publishers' clocks to differ.
+ */
+const READ_MARGIN_MS = 1_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -102,7 +108,7 @@ export async function publishChanges(
     ],
     [listingsUnit(affected.siteCauses, unitDeps)],
   ];
-  const failed = await renderPhases(phases, deps, result);
+  const failed = await renderPhases(phases, deps, result, { mayBeRead: true });
   await recordArchiveLinks(archives.links, deps, result);
   for (const { unit, error, causes } of archives.failures) {
     result.failures.push({ unit, error });
@@ -229,19 +235,27 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   return result;
 }
 
-/** Renders each phase's units (a phase after the one before); returns the causes that failed. */
+/**
+ * Renders each phase's units (a phase after the one before); returns the causes that failed.
+ * `mayBeRead`: the units render changes committed before the run began (a stream batch), so a
+ * unit whose last render began reading after its phase began (its changes, and what the phases
+ * before it wrote, such as feed metas, were in place by then) needs no render of its own.
+ */
 async function renderPhases(
   phases: RenderUnit[][],
   deps: PublishDeps,
   result: PublishResult,
+  { mayBeRead }: { mayBeRead: boolean } = { mayBeRead: false },
 ): Promise<Set<string>> {
   const holder = randomUUID();
   const failed = new Set<string>();
+  const now = deps.now ?? Date.now;
   for (const units of phases) {
+    const inPlaceBy = mayBeRead ? now() : undefined;
     await eachLimited(units, deps.concurrency ?? 16, async (unit) => {
       try {
         if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
-        else await converge(unit, holder, deps, result);
+        else await converge(unit, holder, deps, result, inPlaceBy);
       } catch (error) {
         result.failures.push({ unit: unit.name, error });
         for (const cause of unit.causes) failed.add(cause);
@@ -264,11 +278,16 @@ async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishR
  *
  * 1. Claim the unit (a ticket, after this batch's changes were committed), taking its lease at
  *    once if nobody holds it: one request in the usual case.
- * 2. Without the lease: if a render covering the ticket is recorded, another publisher read the
+ * 2. If the unit's last recorded render began reading after everything it renders was in place
+ *    (`inPlaceBy`, with READ_MARGIN_MS to spare), it read it all: done, and a lease taken is
+ *    given back unused. A backlog (a bulk import, publish catching up) is rendered about once
+ *    per unit, not once per batch.
+ * 3. Without the lease: if a render covering the ticket is recorded, another publisher read the
  *    table after our changes and wrote the result: done. Otherwise wait for the lease (its
  *    holder is rendering: usually one render; at most until its lease runs out) and look again.
- * 3. With the lease: render from the table as it is now, write every file stamped with the
- *    claims the lease covers, release the lease, recording them as rendered.
+ * 4. With the lease: render from the table as it is now, write every file stamped with the
+ *    claims the lease covers, release the lease, recording them as rendered and when the
+ *    reads began.
  *
  * The bucket refuses a write stamped lower than what it holds (SiteBucket), so even a holder
  * whose lease ran out while it stalled cannot put an older render over a newer one; if it
@@ -279,13 +298,22 @@ async function converge(
   holder: string,
   deps: PublishDeps,
   result: PublishResult,
+  /** When everything the unit renders was in place (none: unknown, render it). */
+  inPlaceBy: number | undefined,
 ): Promise<void> {
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const now = deps.now ?? Date.now;
+  const readThem = (readFrom: number | undefined) =>
+    inPlaceBy !== undefined && readFrom !== undefined && readFrom >= inPlaceBy + READ_MARGIN_MS;
   let leasedAt = now();
-  let { ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs);
+  let { ticket, rendered, readFrom, lease } = await ledger.claim(unit.name, holder, leaseMs);
   for (let wait = 10; ; ) {
+    if (readThem(readFrom)) {
+      if (lease) await ledger.abandon(unit.name, holder);
+      result.coveredByOthers++;
+      return;
+    }
     if (!lease) {
       if (rendered >= ticket) {
         result.coveredByOthers++;
@@ -296,7 +324,11 @@ async function converge(
       if (!lease) {
         await sleep(wait / 2 + Math.random() * wait);
         wait = Math.min(wait * 2, 250);
-        rendered = await ledger.rendered(unit.name);
+        ({ rendered, readFrom } = await ledger.lastRender(unit.name));
+        continue;
+      }
+      if (readThem(lease.readFrom)) {
+        readFrom = lease.readFrom;
         continue;
       }
     }
@@ -309,7 +341,9 @@ async function converge(
       await write(hinted, stamp, deps.bucket, result, () => {
         if (now() >= fence) throw new LeaseRunningOutError(unit.name);
       });
-      released = await ledger.release(unit.name, holder, lease.covers);
+      // Reads began after the lease was taken; never earlier than the render before ours.
+      const reads = Math.max(leasedAt, lease.readFrom ?? 0);
+      released = await ledger.release(unit.name, holder, lease.covers, reads);
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
       await ledger.abandon(unit.name, holder).catch(() => {});
@@ -318,7 +352,7 @@ async function converge(
     if (released) return;
     // The lease ran out and another publisher took it: render once more, from a newer state.
     leasedAt = now();
-    ({ ticket, rendered, lease } = await ledger.claim(unit.name, holder, leaseMs));
+    ({ ticket, rendered, readFrom, lease } = await ledger.claim(unit.name, holder, leaseMs));
   }
 }
 

@@ -19,7 +19,13 @@ import type {
   SitemapDay,
   WalkStart,
 } from '../ports/feed-reader.ts';
-import type { Claim, RenderLedger, SiteRendering } from '../ports/render-ledger.ts';
+import type {
+  Claim,
+  LastRender,
+  Lease,
+  RenderLedger,
+  SiteRendering,
+} from '../ports/render-ledger.ts';
 import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
@@ -42,7 +48,7 @@ export type TableCall =
       kind: 'ledger';
       call:
         | 'claim'
-        | 'rendered'
+        | 'lastRender'
         | 'acquire'
         | 'release'
         | 'saveArchiveLink'
@@ -57,6 +63,20 @@ export type TableCall =
 const MAX_TRANSACTION_ITEMS = 100;
 const BATCH_GET_LIMIT = 100;
 const MAX_ITEM_BYTES = 400 * 1024;
+
+interface LedgerUnit extends LastRender {
+  claims: number;
+  holder?: string;
+  leaseUntil?: number;
+}
+
+const lastRenderOf = ({ rendered, readFrom }: LastRender): LastRender =>
+  readFrom === undefined ? { rendered } : { rendered, readFrom };
+
+const leaseOf = (unit: LedgerUnit): Lease =>
+  unit.readFrom === undefined
+    ? { covers: unit.claims }
+    : { covers: unit.claims, readFrom: unit.readFrom };
 
 function checkLimit(limit: number): void {
   if (!(limit >= 1)) throw new TableValidationError('Limit must be greater than or equal to 1');
@@ -275,15 +295,12 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
 
   // RenderLedger: publish's bookkeeping, in the same table as DynamoRenderLedger keeps it.
 
-  private readonly units = new Map<
-    string,
-    { claims: number; rendered: number; holder?: string; leaseUntil?: number }
-  >();
+  private readonly units = new Map<string, LedgerUnit>();
   /** The ledger's clock (epoch ms); a test moves it to expire a lease. */
   now = () => Date.now();
 
   private unit(name: string) {
-    const unit = this.units.get(name) ?? { claims: 0, rendered: 0 };
+    const unit: LedgerUnit = this.units.get(name) ?? { claims: 0, rendered: 0 };
     this.units.set(name, unit);
     return unit;
   }
@@ -292,10 +309,10 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     await this.before({ kind: 'ledger', call: 'claim' });
     const unit = this.unit(name);
     unit.claims += 1;
-    const claim = { ticket: unit.claims, rendered: unit.rendered };
+    const claim = { ticket: unit.claims, ...lastRenderOf(unit) };
     if (!this.leaseFree(unit, holder)) return claim;
     this.lease(unit, holder, leaseMs);
-    return { ...claim, lease: { covers: unit.claims } };
+    return { ...claim, lease: leaseOf(unit) };
   }
 
   private leaseFree(unit: { holder?: string; leaseUntil?: number }, holder: string): boolean {
@@ -309,9 +326,9 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     unit.leaseUntil = this.now() + ms;
   }
 
-  async rendered(name: string): Promise<number> {
-    await this.before({ kind: 'ledger', call: 'rendered' });
-    return this.units.get(name)?.rendered ?? 0;
+  async lastRender(name: string): Promise<LastRender> {
+    await this.before({ kind: 'ledger', call: 'lastRender' });
+    return lastRenderOf(this.units.get(name) ?? { rendered: 0 });
   }
 
   async acquire(name: string, holder: string, leaseMs: number) {
@@ -319,14 +336,15 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     const unit = this.unit(name);
     if (!this.leaseFree(unit, holder)) return undefined;
     this.lease(unit, holder, leaseMs);
-    return { covers: unit.claims };
+    return leaseOf(unit);
   }
 
-  async release(name: string, holder: string, covers: number): Promise<boolean> {
+  async release(name: string, holder: string, covers: number, readFrom: number) {
     await this.before({ kind: 'ledger', call: 'release' });
     const unit = this.unit(name);
     if (unit.holder !== holder) return false;
     unit.rendered = covers;
+    unit.readFrom = readFrom;
     unit.holder = undefined;
     unit.leaseUntil = undefined;
     return true;

@@ -10,10 +10,28 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
 import type { FeedMeta, SitemapDay } from '../ports/feed-reader.ts';
-import type { Claim, RenderLedger, SiteRendering } from '../ports/render-ledger.ts';
+import type {
+  Claim,
+  LastRender,
+  Lease,
+  RenderLedger,
+  SiteRendering,
+} from '../ports/render-ledger.ts';
 
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
+
+/** The unit item's last render (`rendered`, `readFrom`). */
+function lastRenderOf(item: Record<string, unknown>): LastRender {
+  const readFrom = Number(item.readFrom);
+  return {
+    rendered: Number(item.rendered ?? 0),
+    ...(Number.isFinite(readFrom) ? { readFrom } : {}),
+  };
+}
+
+const readFromOf = ({ readFrom }: LastRender): Pick<Lease, 'readFrom'> =>
+  readFrom === undefined ? {} : { readFrom };
 
 /** A conditional request's outcome: its answer, or `undefined` when its condition failed. */
 async function ifConditionHolds<T>(request: Promise<T>): Promise<T | undefined> {
@@ -73,22 +91,23 @@ export class DynamoRenderLedger implements RenderLedger {
     );
     if (leased) {
       const ticket = Number(leased.claims ?? 0);
-      return { ticket, rendered: Number(leased.rendered ?? 0), lease: { covers: ticket } };
+      const last = lastRenderOf(leased);
+      return { ticket, ...last, lease: { covers: ticket, ...readFromOf(last) } };
     }
     const item = (await this.update(unit, 'ADD claims :one', { ':one': 1 })) ?? {};
-    return { ticket: Number(item.claims ?? 0), rendered: Number(item.rendered ?? 0) };
+    return { ticket: Number(item.claims ?? 0), ...lastRenderOf(item) };
   }
 
-  async rendered(unit: string): Promise<number> {
+  async lastRender(unit: string): Promise<LastRender> {
     const out = await this.client.send(
       new GetItemCommand({
         TableName: this.tableName,
         Key: marshall(keys.render(unit)),
         ConsistentRead: true,
-        ProjectionExpression: 'rendered',
+        ProjectionExpression: 'rendered, readFrom',
       }),
     );
-    return Number(unmarshall(out.Item ?? {}).rendered ?? 0);
+    return lastRenderOf(unmarshall(out.Item ?? {}));
   }
 
   async acquire(unit: string, holder: string, leaseMs: number) {
@@ -99,14 +118,16 @@ export class DynamoRenderLedger implements RenderLedger {
       { ':holder': holder, ':until': now + leaseMs, ':now': now },
       LEASE_FREE,
     );
-    return item ? { covers: Number(item.claims ?? 0) } : undefined;
+    return item
+      ? { covers: Number(item.claims ?? 0), ...readFromOf(lastRenderOf(item)) }
+      : undefined;
   }
 
-  async release(unit: string, holder: string, covers: number): Promise<boolean> {
+  async release(unit: string, holder: string, covers: number, readFrom: number): Promise<boolean> {
     const item = await this.update(
       unit,
-      'SET rendered = :covers REMOVE holder, leaseUntil',
-      { ':holder': holder, ':covers': covers },
+      'SET rendered = :covers, readFrom = :readFrom REMOVE holder, leaseUntil',
+      { ':holder': holder, ':covers': covers, ':readFrom': readFrom },
       'holder = :holder',
     );
     return item !== undefined;

@@ -37,7 +37,7 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         3, 4, 5, 6, 7, 8, 9, 10,
       ]);
       expect(concurrent.filter((c) => c.lease)).toEqual([]);
-      expect(await ledger.rendered('site')).toBe(0);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 0 });
     });
 
     it('leases a unit to one holder at a time, covering the claims made before', async () => {
@@ -45,19 +45,44 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.claim('site', 'p1', 30_000);
       await ledger.claim('site', 'p2', 30_000);
       expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
-      expect(await ledger.release('site', 'p2', 2)).toBe(false);
+      expect(await ledger.release('site', 'p2', 2, 2_000)).toBe(false);
       // p1 holds the lease it took with the first claim, and covers both claims when it releases.
-      expect(await ledger.release('site', 'p1', 2)).toBe(true);
-      expect(await ledger.rendered('site')).toBe(2);
+      expect(await ledger.release('site', 'p1', 2, 2_000)).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 2, readFrom: 2_000 });
       await ledger.claim('site', 'p3', 30_000);
-      expect(await ledger.release('site', 'p3', 3)).toBe(true);
+      expect(await ledger.release('site', 'p3', 3, 3_000)).toBe(true);
       // Free again: a holder that takes it covers the claims made meanwhile.
       await ledger.claim('site', 'p4', 30_000);
       await ledger.claim('site', 'p5', 30_000);
-      expect(await ledger.release('site', 'p4', 4)).toBe(true);
-      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5 });
-      expect(await ledger.release('site', 'p5', 5)).toBe(true);
-      expect(await ledger.rendered('site')).toBe(5);
+      expect(await ledger.release('site', 'p4', 4, 4_000)).toBe(true);
+      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5, readFrom: 4_000 });
+      expect(await ledger.release('site', 'p5', 5, 5_000)).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 5, readFrom: 5_000 });
+    });
+
+    it('records when each render began reading, and hands it out with the unit', async () => {
+      const { ledger } = await make();
+      await ledger.claim('site', 'p1', 30_000);
+      expect(await ledger.release('site', 'p1', 1, 5_000)).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 1, readFrom: 5_000 });
+      // Claimed and leased at once: the claim and the lease both tell.
+      expect(await ledger.claim('site', 'p2', 30_000)).toEqual({
+        ticket: 2,
+        rendered: 1,
+        readFrom: 5_000,
+        lease: { covers: 2, readFrom: 5_000 },
+      });
+      // While p2 holds it, a claim still tells the last render; so does taking the lease later.
+      expect(await ledger.claim('site', 'p3', 30_000)).toEqual({
+        ticket: 3,
+        rendered: 1,
+        readFrom: 5_000,
+      });
+      await ledger.abandon('site', 'p2');
+      expect(await ledger.acquire('site', 'p3', 30_000)).toEqual({ covers: 3, readFrom: 5_000 });
+      expect(await ledger.release('site', 'p3', 3, 9_000)).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 3, readFrom: 9_000 });
+      expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 0 });
     });
 
     it('gives a holder its own lease again (an SDK retry of the request that took it)', async () => {
@@ -74,7 +99,7 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.abandon('page a', 'p2');
       expect(await ledger.acquire('page a', 'p2', 30_000)).toBeUndefined();
       await ledger.abandon('page a', 'p1');
-      expect(await ledger.rendered('page a')).toBe(0);
+      expect(await ledger.lastRender('page a')).toEqual({ rendered: 0 });
       expect(await ledger.acquire('page a', 'p2', 30_000)).toEqual({ covers: 1 });
     });
 
@@ -90,9 +115,9 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         rendered: 0,
         lease: { covers: 3 },
       });
-      expect(await ledger.release('site', 'stalled', 1)).toBe(false);
-      expect(await ledger.release('site', 'p3', 3)).toBe(true);
-      expect(await ledger.rendered('site')).toBe(3);
+      expect(await ledger.release('site', 'stalled', 1, 1_000)).toBe(false);
+      expect(await ledger.release('site', 'p3', 3, 3_000)).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 3, readFrom: 3_000 });
     });
 
     it('keeps feed metas by ticket: the first spelling, the count, removal at 0', async () => {
