@@ -1,13 +1,22 @@
 import type { FeedMeta, SitemapDay } from './feed-reader.ts';
 
 /**
- * What the ledger holds of a unit's last recorded render: the highest ticket rendered, and when
- * that render began reading the table (epoch ms, by its publisher's clock; none when no render
- * recorded it).
+ * What a render read: the table from `from` on (epoch ms, by its publisher's clock, taken before
+ * its first read), rendered with the settings whose fingerprint is `settings`
+ * (settingsFingerprint: settings and output version).
+ */
+export interface Reads {
+  from: number;
+  settings: string;
+}
+
+/**
+ * What the ledger holds of a unit's last recorded render: the highest ticket rendered, and what
+ * that render read (none when no render recorded it).
  */
 export interface LastRender {
   rendered: number;
-  readFrom?: number;
+  read?: Reads;
 }
 
 /** A claim's ticket, the unit's last render when it was made, and the lease if taken. */
@@ -16,10 +25,10 @@ export interface Claim extends LastRender {
   lease?: Lease;
 }
 
-/** A lease taken: the highest ticket claimed so far, and the last render as it stood then. */
+/** A lease taken: the highest ticket claimed so far, and what the last render read then. */
 export interface Lease {
   covers: number;
-  readFrom?: number;
+  read?: Reads;
 }
 
 /**
@@ -43,8 +52,9 @@ export interface SiteRendering {
  *   claimed so far (`covers`): everything it renders next is read after those claims;
  * - **release** records `covers` as rendered and gives the lease up.
  *
- * A claim whose ticket is rendered needs nothing more; nor does one whose changes were committed
- * before the last render began reading (`readFrom`): it read them. Leases expire, so a publisher that dies
+ * A claim whose ticket is rendered needs nothing more; nor does one whose changes were in place
+ * before the last render began reading, with the same settings (`read`): it read them. Leases
+ * expire, so a publisher that dies
  * holding one delays the unit by at most the lease, never for ever.
  */
 export interface RenderLedger {
@@ -53,16 +63,16 @@ export interface RenderLedger {
    * usual case, where nobody else renders the unit).
    */
   claim(unit: string, holder: string, leaseMs: number): Promise<Claim>;
-  /** The highest ticket rendered so far (0 when none), and when that render began reading. */
+  /** The highest ticket rendered so far (0 when none), and what that render read. */
   lastRender(unit: string): Promise<LastRender>;
   /** Takes the lease if it is free or expired; undefined when another publisher holds it. */
   acquire(unit: string, holder: string, leaseMs: number): Promise<Lease | undefined>;
   /**
-   * Records `covers` as rendered, from reads that began at `readFrom` (the caller passes no less
-   * than the `readFrom` its lease saw, so it never goes back), and frees the lease; false when
-   * the lease was no longer `holder`'s (it expired and another publisher took it): render again.
+   * Records `covers` as rendered from `read` (the caller passes a `from` no less than the one
+   * its lease saw, so it never goes back), and frees the lease; false when the lease was no
+   * longer `holder`'s (it expired and another publisher took it): render again.
    */
-  release(unit: string, holder: string, covers: number, readFrom: number): Promise<boolean>;
+  release(unit: string, holder: string, covers: number, read: Reads): Promise<boolean>;
   /** Frees the lease without recording a render (the render failed). */
   abandon(unit: string, holder: string): Promise<void>;
   /**

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { feedKey } from '../articles/article.ts';
 import { eachLimited } from '../concurrency/each-limited.ts';
+import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
-import type { RenderLedger } from '../ports/render-ledger.ts';
+import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { type Affected, affectedBy } from './affected.ts';
 import { archivePagesAffected } from './archive-pages.ts';
@@ -279,8 +280,8 @@ async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishR
  * 1. Claim the unit (a ticket, after this batch's changes were committed), taking its lease at
  *    once if nobody holds it: one request in the usual case.
  * 2. If the unit's last recorded render began reading after everything it renders was in place
- *    (`inPlaceBy`, with READ_MARGIN_MS to spare), it read it all: done, and a lease taken is
- *    given back unused. A backlog (a bulk import, publish catching up) is rendered about once
+ *    (`inPlaceBy`, with READ_MARGIN_MS to spare), with these settings (not an older deploy's),
+ *    it read it all: done, and a lease taken is given back unused. A backlog (a bulk import, publish catching up) is rendered about once
  *    per unit, not once per batch.
  * 3. Without the lease: if a render covering the ticket is recorded, another publisher read the
  *    table after our changes and wrote the result: done. Otherwise wait for the lease (its
@@ -304,12 +305,16 @@ async function converge(
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const now = deps.now ?? Date.now;
-  const readThem = (readFrom: number | undefined) =>
-    inPlaceBy !== undefined && readFrom !== undefined && readFrom >= inPlaceBy + READ_MARGIN_MS;
+  const settings = settingsFingerprint(deps.config);
+  const readThem = (read: Reads | undefined) =>
+    inPlaceBy !== undefined &&
+    read !== undefined &&
+    read.settings === settings &&
+    read.from >= inPlaceBy + READ_MARGIN_MS;
   let leasedAt = now();
-  let { ticket, rendered, readFrom, lease } = await ledger.claim(unit.name, holder, leaseMs);
+  let { ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs);
   for (let wait = 10; ; ) {
-    if (readThem(readFrom)) {
+    if (readThem(read)) {
       if (lease) await ledger.abandon(unit.name, holder);
       result.coveredByOthers++;
       return;
@@ -324,11 +329,11 @@ async function converge(
       if (!lease) {
         await sleep(wait / 2 + Math.random() * wait);
         wait = Math.min(wait * 2, 250);
-        ({ rendered, readFrom } = await ledger.lastRender(unit.name));
+        ({ rendered, read } = await ledger.lastRender(unit.name));
         continue;
       }
-      if (readThem(lease.readFrom)) {
-        readFrom = lease.readFrom;
+      if (readThem(lease.read)) {
+        read = lease.read;
         continue;
       }
     }
@@ -342,8 +347,8 @@ async function converge(
         if (now() >= fence) throw new LeaseRunningOutError(unit.name);
       });
       // Reads began after the lease was taken; never earlier than the render before ours.
-      const reads = Math.max(leasedAt, lease.readFrom ?? 0);
-      released = await ledger.release(unit.name, holder, lease.covers, reads);
+      const from = Math.max(leasedAt, lease.read?.from ?? 0);
+      released = await ledger.release(unit.name, holder, lease.covers, { from, settings });
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
       await ledger.abandon(unit.name, holder).catch(() => {});
@@ -352,7 +357,7 @@ async function converge(
     if (released) return;
     // The lease ran out and another publisher took it: render once more, from a newer state.
     leasedAt = now();
-    ({ ticket, rendered, readFrom, lease } = await ledger.claim(unit.name, holder, leaseMs));
+    ({ ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs));
   }
 }
 

@@ -23,6 +23,7 @@ import type {
   Claim,
   LastRender,
   Lease,
+  Reads,
   RenderLedger,
   SiteRendering,
 } from '../ports/render-ledger.ts';
@@ -70,13 +71,13 @@ interface LedgerUnit extends LastRender {
   leaseUntil?: number;
 }
 
-const lastRenderOf = ({ rendered, readFrom }: LastRender): LastRender =>
-  readFrom === undefined ? { rendered } : { rendered, readFrom };
+const lastRenderOf = ({ rendered, read }: LastRender): LastRender =>
+  read === undefined ? { rendered } : { rendered, read: { ...read } };
 
 const leaseOf = (unit: LedgerUnit): Lease =>
-  unit.readFrom === undefined
+  unit.read === undefined
     ? { covers: unit.claims }
-    : { covers: unit.claims, readFrom: unit.readFrom };
+    : { covers: unit.claims, read: { ...unit.read } };
 
 function checkLimit(limit: number): void {
   if (!(limit >= 1)) throw new TableValidationError('Limit must be greater than or equal to 1');
@@ -339,12 +340,12 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return leaseOf(unit);
   }
 
-  async release(name: string, holder: string, covers: number, readFrom: number) {
+  async release(name: string, holder: string, covers: number, read: Reads) {
     await this.before({ kind: 'ledger', call: 'release' });
     const unit = this.unit(name);
     if (unit.holder !== holder) return false;
     unit.rendered = covers;
-    unit.readFrom = readFrom;
+    unit.read = { ...read };
     unit.holder = undefined;
     unit.leaseUntil = undefined;
     return true;

@@ -14,6 +14,7 @@ import type {
   Claim,
   LastRender,
   Lease,
+  Reads,
   RenderLedger,
   SiteRendering,
 } from '../ports/render-ledger.ts';
@@ -21,17 +22,17 @@ import type {
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
 
-/** The unit item's last render (`rendered`, `readFrom`). */
+/** The unit item's last render (`rendered`; `readFrom` and `readWith`, what it read). */
 function lastRenderOf(item: Record<string, unknown>): LastRender {
-  const readFrom = Number(item.readFrom);
+  const from = Number(item.readFrom);
+  const settings = item.readWith;
   return {
     rendered: Number(item.rendered ?? 0),
-    ...(Number.isFinite(readFrom) ? { readFrom } : {}),
+    ...(Number.isFinite(from) && typeof settings === 'string' ? { read: { from, settings } } : {}),
   };
 }
 
-const readFromOf = ({ readFrom }: LastRender): Pick<Lease, 'readFrom'> =>
-  readFrom === undefined ? {} : { readFrom };
+const readOf = ({ read }: LastRender): Pick<Lease, 'read'> => (read === undefined ? {} : { read });
 
 /** A conditional request's outcome: its answer, or `undefined` when its condition failed. */
 async function ifConditionHolds<T>(request: Promise<T>): Promise<T | undefined> {
@@ -92,7 +93,7 @@ export class DynamoRenderLedger implements RenderLedger {
     if (leased) {
       const ticket = Number(leased.claims ?? 0);
       const last = lastRenderOf(leased);
-      return { ticket, ...last, lease: { covers: ticket, ...readFromOf(last) } };
+      return { ticket, ...last, lease: { covers: ticket, ...readOf(last) } };
     }
     const item = (await this.update(unit, 'ADD claims :one', { ':one': 1 })) ?? {};
     return { ticket: Number(item.claims ?? 0), ...lastRenderOf(item) };
@@ -104,7 +105,7 @@ export class DynamoRenderLedger implements RenderLedger {
         TableName: this.tableName,
         Key: marshall(keys.render(unit)),
         ConsistentRead: true,
-        ProjectionExpression: 'rendered, readFrom',
+        ProjectionExpression: 'rendered, readFrom, readWith',
       }),
     );
     return lastRenderOf(unmarshall(out.Item ?? {}));
@@ -118,16 +119,14 @@ export class DynamoRenderLedger implements RenderLedger {
       { ':holder': holder, ':until': now + leaseMs, ':now': now },
       LEASE_FREE,
     );
-    return item
-      ? { covers: Number(item.claims ?? 0), ...readFromOf(lastRenderOf(item)) }
-      : undefined;
+    return item ? { covers: Number(item.claims ?? 0), ...readOf(lastRenderOf(item)) } : undefined;
   }
 
-  async release(unit: string, holder: string, covers: number, readFrom: number): Promise<boolean> {
+  async release(unit: string, holder: string, covers: number, read: Reads): Promise<boolean> {
     const item = await this.update(
       unit,
-      'SET rendered = :covers, readFrom = :readFrom REMOVE holder, leaseUntil',
-      { ':holder': holder, ':covers': covers, ':readFrom': readFrom },
+      'SET rendered = :covers, readFrom = :from, readWith = :settings REMOVE holder, leaseUntil',
+      { ':holder': holder, ':covers': covers, ':from': read.from, ':settings': read.settings },
       'holder = :holder',
     );
     return item !== undefined;

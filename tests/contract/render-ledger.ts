@@ -15,6 +15,9 @@ const tag = (name: string) => ({
   name,
 });
 
+/** What a render read: the table from `from` on, with one settings fingerprint. */
+const reads = (from: number, settings = 'settings-1') => ({ from, settings });
+
 /** What publish relies on from its bookkeeping, for any RenderLedger. */
 export function renderLedgerContract(name: string, make: () => Promise<RenderLedgerHarness>) {
   describe(`${name} as a RenderLedger`, () => {
@@ -45,43 +48,46 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.claim('site', 'p1', 30_000);
       await ledger.claim('site', 'p2', 30_000);
       expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
-      expect(await ledger.release('site', 'p2', 2, 2_000)).toBe(false);
+      expect(await ledger.release('site', 'p2', 2, reads(2_000))).toBe(false);
       // p1 holds the lease it took with the first claim, and covers both claims when it releases.
-      expect(await ledger.release('site', 'p1', 2, 2_000)).toBe(true);
-      expect(await ledger.lastRender('site')).toEqual({ rendered: 2, readFrom: 2_000 });
+      expect(await ledger.release('site', 'p1', 2, reads(2_000))).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 2, read: reads(2_000) });
       await ledger.claim('site', 'p3', 30_000);
-      expect(await ledger.release('site', 'p3', 3, 3_000)).toBe(true);
+      expect(await ledger.release('site', 'p3', 3, reads(3_000))).toBe(true);
       // Free again: a holder that takes it covers the claims made meanwhile.
       await ledger.claim('site', 'p4', 30_000);
       await ledger.claim('site', 'p5', 30_000);
-      expect(await ledger.release('site', 'p4', 4, 4_000)).toBe(true);
-      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5, readFrom: 4_000 });
-      expect(await ledger.release('site', 'p5', 5, 5_000)).toBe(true);
-      expect(await ledger.lastRender('site')).toEqual({ rendered: 5, readFrom: 5_000 });
+      expect(await ledger.release('site', 'p4', 4, reads(4_000))).toBe(true);
+      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5, read: reads(4_000) });
+      expect(await ledger.release('site', 'p5', 5, reads(5_000))).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 5, read: reads(5_000) });
     });
 
     it('records when each render began reading, and hands it out with the unit', async () => {
       const { ledger } = await make();
       await ledger.claim('site', 'p1', 30_000);
-      expect(await ledger.release('site', 'p1', 1, 5_000)).toBe(true);
-      expect(await ledger.lastRender('site')).toEqual({ rendered: 1, readFrom: 5_000 });
+      expect(await ledger.release('site', 'p1', 1, reads(5_000))).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 1, read: reads(5_000) });
       // Claimed and leased at once: the claim and the lease both tell.
       expect(await ledger.claim('site', 'p2', 30_000)).toEqual({
         ticket: 2,
         rendered: 1,
-        readFrom: 5_000,
-        lease: { covers: 2, readFrom: 5_000 },
+        read: reads(5_000),
+        lease: { covers: 2, read: reads(5_000) },
       });
       // While p2 holds it, a claim still tells the last render; so does taking the lease later.
       expect(await ledger.claim('site', 'p3', 30_000)).toEqual({
         ticket: 3,
         rendered: 1,
-        readFrom: 5_000,
+        read: reads(5_000),
       });
       await ledger.abandon('site', 'p2');
-      expect(await ledger.acquire('site', 'p3', 30_000)).toEqual({ covers: 3, readFrom: 5_000 });
-      expect(await ledger.release('site', 'p3', 3, 9_000)).toBe(true);
-      expect(await ledger.lastRender('site')).toEqual({ rendered: 3, readFrom: 9_000 });
+      expect(await ledger.acquire('site', 'p3', 30_000)).toEqual({ covers: 3, read: reads(5_000) });
+      expect(await ledger.release('site', 'p3', 3, reads(9_000, 'settings-2'))).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({
+        rendered: 3,
+        read: reads(9_000, 'settings-2'),
+      });
       expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 0 });
     });
 
@@ -115,9 +121,9 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         rendered: 0,
         lease: { covers: 3 },
       });
-      expect(await ledger.release('site', 'stalled', 1, 1_000)).toBe(false);
-      expect(await ledger.release('site', 'p3', 3, 3_000)).toBe(true);
-      expect(await ledger.lastRender('site')).toEqual({ rendered: 3, readFrom: 3_000 });
+      expect(await ledger.release('site', 'stalled', 1, reads(1_000))).toBe(false);
+      expect(await ledger.release('site', 'p3', 3, reads(3_000))).toBe(true);
+      expect(await ledger.lastRender('site')).toEqual({ rendered: 3, read: reads(3_000) });
     });
 
     it('keeps feed metas by ticket: the first spelling, the count, removal at 0', async () => {

@@ -175,54 +175,69 @@ describe('publishChanges on the in-memory table and bucket', () => {
     {
       by: 'a render that began reading after it was handed over',
       laterBy: 2_000,
+      otherTitle: SITE.title,
       expected: 'skips',
     },
     {
       by: 'no render that began within the clocks’ margin of it',
       laterBy: 500,
+      otherTitle: SITE.title,
       expected: 'renders',
     },
-  ])('takes a batch as rendered by $by: it $expected its feeds', async ({ laterBy, expected }) => {
-    const { store, bucket, clock, timed, save } = timedRig();
-    await save(testArticle('a', { tags: labels('X'), published: day(1) }));
-    const backlog = store.takeChanges();
-    await save(testArticle('b', { tags: labels('X'), published: day(2) }));
-    const newer = store.takeChanges();
-    let running: ReturnType<typeof publishChanges> | undefined;
-    store.beforeLedger = async (call) => {
-      if (call !== 'claim') return;
-      // Another stream lane, handed a later batch, renders every feed from the table (which
-      // holds the backlog's change too) before this publisher claims any unit.
-      if (!running) {
-        clock.now += laterBy;
-        running = publishChanges(newer, timed);
+    {
+      by: 'no render made with another deploy’s settings',
+      laterBy: 2_000,
+      otherTitle: 'Old News',
+      expected: 'renders',
+    },
+  ])(
+    'takes a batch as rendered by $by: it $expected its feeds',
+    async ({ laterBy, otherTitle, expected }) => {
+      const { store, bucket, clock, timed, save } = timedRig();
+      await save(testArticle('a', { tags: labels('X'), published: day(1) }));
+      const backlog = store.takeChanges();
+      await save(testArticle('b', { tags: labels('X'), published: day(2) }));
+      const newer = store.takeChanges();
+      let running: ReturnType<typeof publishChanges> | undefined;
+      store.beforeLedger = async (call) => {
+        if (call !== 'claim') return;
+        // Another stream lane, handed a later batch, renders every feed from the table (which
+        // holds the backlog's change too) before this publisher claims any unit.
+        if (!running) {
+          clock.now += laterBy;
+          running = publishChanges(newer, { ...timed, config: { ...SITE, title: otherTitle } });
+        }
+        await running;
+      };
+
+      const result = await publishChanges(backlog, timed);
+      const other = await running;
+
+      expect(other?.written).toEqual(expect.arrayContaining(feedFiles('tags/x/')));
+      expect([...result.failures, ...(other?.failures ?? [])]).toEqual([]);
+      if (expected === 'skips') {
+        // The site feed and tag X's were read after its change: not rendered again. Its own page
+        // and the one unit no later render read (its day's sitemap, which the other batch does
+        // not touch) are; so are the listings, rendered after that day's sitemap was recorded,
+        // as the sitemap index has to list it.
+        expect(result.written).toEqual([
+          'articles/a.html',
+          'sitemap.xml',
+          'sitemaps/2026-01-01.xml',
+        ]);
+        expect(bucket.text('sitemap.xml')).toContain('sitemaps/2026-01-01.xml');
+        expect(result.coveredByOthers).toBe(2);
+      } else {
+        expect(result.coveredByOthers).toBe(0);
       }
-      await running;
-    };
-
-    const result = await publishChanges(backlog, timed);
-    const other = await running;
-
-    expect(other?.written).toEqual(expect.arrayContaining(feedFiles('tags/x/')));
-    expect([...result.failures, ...(other?.failures ?? [])]).toEqual([]);
-    if (expected === 'skips') {
-      // The site feed and tag X's were read after its change: not rendered again. Its own page
-      // and the one unit no later render read (its day's sitemap, which the other batch does
-      // not touch) are; so are the listings, rendered after that day's sitemap was recorded,
-      // as the sitemap index has to list it.
-      expect(result.written).toEqual(['articles/a.html', 'sitemap.xml', 'sitemaps/2026-01-01.xml']);
-      expect(bucket.text('sitemap.xml')).toContain('sitemaps/2026-01-01.xml');
-      expect(result.coveredByOthers).toBe(2);
-    } else {
-      // Rendered again, to the same bytes.
-      expect(result.coveredByOthers).toBe(0);
-      expect(result.unchanged).toBeGreaterThanOrEqual(feedFiles('tags/x/').length);
-    }
-    for (const path of feedFiles('tags/x/')) {
-      expect(bucket.text(path)).toContain('Title of a');
-      expect(bucket.text(path)).toContain('Title of b');
-    }
-  });
+      for (const path of feedFiles('tags/x/')) {
+        expect(bucket.text(path)).toContain('Title of a');
+        expect(bucket.text(path)).toContain('Title of b');
+      }
+      // The feeds say what this deploy's settings say.
+      expect(bucket.text('rss.xml')).toContain(`<title>${SITE.title}</title>`);
+    },
+  );
 
   it('gives a unit up when rendering took nearly its whole lease, and its retry renders it', async () => {
     const { store, bucket, clock, timed, save } = timedRig();
