@@ -46,7 +46,8 @@ async function ifConditionHolds<T>(request: Promise<T>): Promise<T | undefined> 
 
 /**
  * RenderLedger on the table: one small item per render unit (`RENDER#<unit>`) holding
- * `claims` (a counter), `rendered`, and the lease (`holder`, `leaseUntil`, epoch ms). Each call
+ * `claims` (a counter), `rendered`, what that render read (`readFrom`, epoch ms, and
+ * `readWith`, the settings fingerprint), and the lease (`holder`, `leaseUntil`, epoch ms). Each call
  * is one single-item request; the stream mapping's filter (article items only) keeps these
  * writes from triggering publish.
  */
