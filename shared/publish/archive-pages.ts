@@ -220,6 +220,10 @@ async function readDeepPage(
  *   page, that page too (new, or gone) and the pages on either side (their links change);
  * - with `removed`, the pages starting within the subscription: a removal there pulls
  *   archived entries back into it, and a page may be left with none (its files go).
+ *
+ * `linksNew`: the newest page, when it is not the one recorded as linked, so may not exist yet:
+ * it must be written before the subscription document that links it (`prev-archive`). Every
+ * other page exists already, or is linked by no subscription document, and may follow.
  */
 export async function archivePagesAffected(
   feeds: FeedReader,
@@ -227,7 +231,7 @@ export async function archivePagesAffected(
   limit: number,
   changed: readonly string[],
   removed: boolean,
-): Promise<{ starts: string[]; linkTo?: string }> {
+): Promise<{ starts: string[]; linkTo?: string; linksNew?: string }> {
   const starts = new Set<string>();
   // A page that starts (or started) at a changed entry: new, or its files go.
   for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
@@ -301,5 +305,9 @@ export async function archivePagesAffected(
       : await startAbove(feeds, feed, key, front);
     if (after !== undefined) starts.add(after);
   }
-  return { starts: [...starts], linkTo: newest };
+  return {
+    starts: [...starts],
+    linkTo: newest,
+    ...(newest !== linked ? { linksNew: newest } : {}),
+  };
 }

@@ -74,9 +74,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it. Pages go first, then the feeds (tag and author
- * feeds keep their metas) and the day sitemaps (which keep theirs), then the index, listings and
- * sitemap index (which read those metas), so no feed links a page that is not there yet.
+ * rendered once, however many changes touch it. Pages go first, with any archive page a feed is
+ * about to link for the first time, then the feeds (tag and author feeds keep their metas) and
+ * the day sitemaps (which keep theirs), then the index, listings and sitemap index (which read
+ * those metas), so no feed links a page that is not there yet; the other archive pages last, so
+ * readers get the feeds sooner.
  *
  * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
  * lands while a unit renders is not a failure: it has its own stream record, whose publisher
@@ -97,9 +99,12 @@ export async function publishChanges(
     pages.map((p) => p.id),
   );
   const archives = await archiveUnits([...affected.feeds.values()], deps, unitDeps);
+  // Readers see the feeds first: only an archive page a feed is about to link for the first
+  // time goes before it; the other archive pages (the newest one gaining the story that left
+  // the feed, the usual case) follow the listings.
   const phases: RenderUnit[][] = [
     pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })),
-    archives.units,
+    archives.linkedNew,
     [
       siteFeedUnit(affected.siteCauses, unitDeps),
       ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
@@ -108,6 +113,7 @@ export async function publishChanges(
       ),
     ],
     [listingsUnit(affected.siteCauses, unitDeps)],
+    archives.others,
   ];
   const failed = await renderPhases(phases, deps, result, { mayBeRead: true });
   await recordArchiveLinks(archives.links, deps, result);
@@ -124,36 +130,42 @@ type AffectedFeed = Affected['feeds'] extends Map<string, infer F> ? F : never;
 /**
  * The archive pages (RFC 5005) the batch may have changed, feed by feed, found by reading the
  * table after the batch's changes were committed (archivePagesAffected); each is then rendered
- * like any unit, from a later read. A feed whose pages could not be found fails its records.
+ * like any unit, from a later read: `linkedNew`, the pages a feed is about to link for the first
+ * time, before the feeds; `others` after them. A feed whose pages could not be found fails its
+ * records.
  */
 async function archiveUnits(
   feeds: AffectedFeed[],
   deps: PublishDeps,
   unitDeps: ReturnType<typeof unitDepsOf>,
 ) {
-  const units: RenderUnit[] = [];
+  const linkedNew: RenderUnit[] = [];
+  const others: RenderUnit[] = [];
   const failures: { unit: string; error: unknown; causes: string[] }[] = [];
   const links: ArchiveLink[] = [];
   await eachLimited(feeds, deps.concurrency ?? 16, async (affected) => {
     const { feed, causes, changed, removed } = affected;
     const key = feedKey(feed);
     try {
-      const { starts, linkTo } = await archivePagesAffected(
+      const { starts, linkTo, linksNew } = await archivePagesAffected(
         deps.feeds,
         key,
         deps.config.itemLimit,
         changed,
         removed,
       );
-      const mine = starts.map((start) => archivePageUnit(feed, start, causes, unitDeps));
-      units.push(...mine);
+      const mine = starts.map((start) => ({
+        start,
+        unit: archivePageUnit(feed, start, causes, unitDeps),
+      }));
+      for (const { start, unit } of mine) (start === linksNew ? linkedNew : others).push(unit);
       if (linkTo !== undefined)
-        links.push({ feed: key, newest: linkTo, units: mine.map((u) => u.name) });
+        links.push({ feed: key, newest: linkTo, units: mine.map((m) => m.unit.name) });
     } catch (error) {
       failures.push({ unit: `archive ${key}`, error, causes });
     }
   });
-  return { units, failures, links };
+  return { linkedNew, others, failures, links };
 }
 
 /** A feed's newest archive page, to record once every page the batch rendered for it is written. */

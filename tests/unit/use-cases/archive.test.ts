@@ -251,6 +251,48 @@ describe('feed archives (RFC 5005)', () => {
     expect(large).toBeCloseTo(small, 0);
   });
 
+  it('writes a feed before the archive page that gains its oldest story, and never links a page that is not there yet', async () => {
+    const { bucket, publish, save } = rig();
+    for (let n = 1; n <= 25; n++) await save(story(n, { tags: [] }));
+    await publish();
+    let feedFirst = 0;
+    let pageFirst = 0;
+    const linkedMissing: string[] = [];
+    for (let n = 26; n <= 140; n++) {
+      await save(story(n, { tags: [] }));
+      const order: string[] = [];
+      bucket.beforePut = (file) => {
+        order.push(file.path);
+        if (file.path !== 'atom.xml') return;
+        // What the subscription document is about to link must be in the bucket already.
+        const older = linkOf(file.body, 'prev-archive');
+        if (older && bucket.text(pathOf(older)) === undefined) linkedMissing.push(`${n}: ${older}`);
+      };
+      expect((await publish()).failures).toEqual([]);
+      const feedAt = order.indexOf('atom.xml');
+      const pagesAt = order
+        .map((path, i) => ({ path, i }))
+        .filter(({ path }) => /^archive\/[^/]+\/atom\.xml$/.test(path));
+      expect(feedAt, `story ${n}`).toBeGreaterThanOrEqual(0);
+      for (const { path, i } of pagesAt) {
+        if (i > feedAt) feedFirst += 1;
+        else {
+          // Written first only when the feed links it for the first time.
+          pageFirst += 1;
+          expect(`${SITE.url}${path}`).toBe(linkOf(bucket.text('atom.xml') ?? '', 'prev-archive'));
+        }
+      }
+    }
+    bucket.beforePut = undefined;
+    expect(linkedMissing).toEqual([]);
+    // About one page in ARCHIVE_PAGE_MEAN (50) stories begins; every other story only joins
+    // the newest page, after the feed it left.
+    expect(pageFirst).toBeGreaterThan(0);
+    expect(feedFirst).toBeGreaterThan(pageFirst * 10);
+    const all = Array.from({ length: 140 }, (_, i) => i + 1);
+    expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds(all));
+  });
+
   it('keeps the chain whole through withdrawals, stories published with old dates, moves of date and removals', async () => {
     const { bucket, publish, save, store } = rig();
     const live = new Set<number>();
