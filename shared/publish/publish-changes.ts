@@ -90,6 +90,8 @@ export async function publishChanges(
 ): Promise<PublishResult> {
   const result = emptyResult();
   if (changes.length === 0) return result;
+  // Every change handed over was committed by now.
+  const committedBy = (deps.now ?? Date.now)();
   const affected = affectedBy(changes);
   const unitDeps = unitDepsOf(deps);
   const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
@@ -102,20 +104,23 @@ export async function publishChanges(
   // Readers see the feeds first: only an archive page a feed is about to link for the first
   // time goes before it; the other archive pages (the newest one gaining the story that left
   // the feed, the usual case) follow the listings.
-  const phases: RenderUnit[][] = [
-    pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })),
-    archives.linkedNew,
-    [
-      siteFeedUnit(affected.siteCauses, unitDeps),
-      ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
-      ...[...affected.days.values()].map(({ day, causes }) =>
-        daySitemapUnit(day, causes, unitDeps),
-      ),
-    ],
-    [listingsUnit(affected.siteCauses, unitDeps)],
-    archives.others,
+  const phases: Phase[] = [
+    { units: pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })) },
+    { units: archives.linkedNew },
+    {
+      units: [
+        siteFeedUnit(affected.siteCauses, unitDeps),
+        ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
+        ...[...affected.days.values()].map(({ day, causes }) =>
+          daySitemapUnit(day, causes, unitDeps),
+        ),
+      ],
+    },
+    // The listings read the metas and day records the feeds and day sitemaps keep.
+    { units: [listingsUnit(affected.siteCauses, unitDeps)], readsPhasesBefore: true },
+    { units: archives.others },
   ];
-  const failed = await renderPhases(phases, deps, result, { mayBeRead: true });
+  const failed = await renderPhases(phases, deps, result, committedBy);
   await recordArchiveLinks(archives.links, deps, result);
   for (const { unit, error, causes } of archives.failures) {
     result.failures.push({ unit, error });
@@ -236,11 +241,13 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   const announcing = (await deps.feeds.listFeedMetas()).filter((m) => m.announcing);
   await renderPhases(
     [
-      [
-        siteFeedUnit(['site'], unitDeps),
-        ...announcing.map(({ feed }) => labelFeedUnit(feed, ['site'], unitDeps)),
-      ],
-      [listingsUnit(['site'], unitDeps)],
+      {
+        units: [
+          siteFeedUnit(['site'], unitDeps),
+          ...announcing.map(({ feed }) => labelFeedUnit(feed, ['site'], unitDeps)),
+        ],
+      },
+      { units: [listingsUnit(['site'], unitDeps)] },
     ],
     deps,
     result,
@@ -248,23 +255,31 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   return result;
 }
 
+/** Units rendered at once, after the phase before; `readsPhasesBefore`: they read its output. */
+interface Phase {
+  units: RenderUnit[];
+  readsPhasesBefore?: true;
+}
+
 /**
  * Renders each phase's units (a phase after the one before); returns the causes that failed.
- * `mayBeRead`: the units render changes committed before the run began (a stream batch), so a
- * unit whose last render began reading after its phase began (its changes, and what the phases
- * before it wrote, such as feed metas, were in place by then) needs no render of its own.
+ * `committedBy`: when the changes rendered were all committed (a stream batch's, by the time it
+ * was handed over; none: nothing is known, render every unit). A unit whose last render began
+ * reading after everything it reads was in place (the changes, and for a phase that reads the
+ * phases before it, what they wrote) needs no render of its own (see converge).
  */
 async function renderPhases(
-  phases: RenderUnit[][],
+  phases: Phase[],
   deps: PublishDeps,
   result: PublishResult,
-  { mayBeRead }: { mayBeRead: boolean } = { mayBeRead: false },
+  committedBy?: number,
 ): Promise<Set<string>> {
   const holder = randomUUID();
   const failed = new Set<string>();
   const now = deps.now ?? Date.now;
-  for (const units of phases) {
-    const inPlaceBy = mayBeRead ? now() : undefined;
+  for (const { units, readsPhasesBefore } of phases) {
+    const inPlaceBy =
+      committedBy === undefined ? undefined : readsPhasesBefore ? now() : committedBy;
     await eachLimited(units, deps.concurrency ?? 16, async (unit) => {
       try {
         if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
