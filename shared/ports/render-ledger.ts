@@ -54,8 +54,8 @@ export interface SiteRendering {
  *
  * A claim whose ticket is rendered needs nothing more; nor does one whose changes were in place
  * before the last render began reading, with the same settings (`read`): it read them. Leases
- * expire, so a publisher that dies
- * holding one delays the unit by at most the lease, never for ever.
+ * expire, so a publisher that dies holding one delays the unit by at most the lease, never for
+ * ever.
  */
 export interface RenderLedger {
   /**

@@ -308,8 +308,8 @@ async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishR
  *    once if nobody holds it: one request in the usual case.
  * 2. If the unit's last recorded render began reading after everything it renders was in place
  *    (`inPlaceBy`, with READ_MARGIN_MS to spare), with these settings (not an older deploy's),
- *    it read it all: done, and a lease taken is given back unused. A backlog (a bulk import, publish catching up) is rendered about once
- *    per unit, not once per batch.
+ *    it read it all: done, and a lease taken is given back unused. A backlog (a bulk import,
+ *    publish catching up) is rendered about once per unit, not once per batch.
  * 3. Without the lease: if a render covering the ticket is recorded, another publisher read the
  *    table after our changes and wrote the result: done. Otherwise wait for the lease (its
  *    holder is rendering: usually one render; at most until its lease runs out) and look again.
