@@ -277,13 +277,15 @@ async function renderPhases(
   const holder = randomUUID();
   const failed = new Set<string>();
   const now = deps.now ?? Date.now;
+  // What every render of the run is made with, recorded with what it read.
+  const settings = settingsFingerprint(deps.config);
   for (const { units, readsPhasesBefore } of phases) {
     const inPlaceBy =
       committedBy === undefined ? undefined : readsPhasesBefore ? now() : committedBy;
     await eachLimited(units, deps.concurrency ?? 16, async (unit) => {
       try {
         if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
-        else await converge(unit, holder, deps, result, inPlaceBy);
+        else await converge(unit, holder, deps, result, { settings, inPlaceBy });
       } catch (error) {
         result.failures.push({ unit: unit.name, error });
         for (const cause of unit.causes) failed.add(cause);
@@ -326,13 +328,15 @@ async function converge(
   holder: string,
   deps: PublishDeps,
   result: PublishResult,
-  /** When everything the unit renders was in place (none: unknown, render it). */
-  inPlaceBy: number | undefined,
+  /**
+   * The run's settings fingerprint, and when everything the unit renders was in place (none:
+   * unknown, render it).
+   */
+  { settings, inPlaceBy }: { settings: string; inPlaceBy: number | undefined },
 ): Promise<void> {
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const now = deps.now ?? Date.now;
-  const settings = settingsFingerprint(deps.config);
   const readThem = (read: Reads | undefined) =>
     inPlaceBy !== undefined &&
     read !== undefined &&

@@ -340,7 +340,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return leaseOf(unit);
   }
 
-  async release(name: string, holder: string, covers: number, read: Reads) {
+  async release(name: string, holder: string, covers: number, read: Reads): Promise<boolean> {
     await this.before({ kind: 'ledger', call: 'release' });
     const unit = this.unit(name);
     if (unit.holder !== holder) return false;
