@@ -28,11 +28,6 @@ export interface FeedpubConfig {
    * election night); undefined leaves DynamoDB's own (and its cost) alone.
    */
   readonly tableWarmThroughput: TableWarmThroughput | undefined;
-  /**
-   * X-Ray subsegments for every AWS SDK call (`sdkTracing`, default false): the Powertools
-   * Tracer is bundled into each function (about 125 KB, and its load at every cold start).
-   */
-  readonly sdkTracing: boolean;
 }
 
 /** Units per second, as CDK's Table `warmThroughput` takes them. */
@@ -48,7 +43,6 @@ const INFRA_KEYS = [
   'alarmEmail',
   'tableWarmReads',
   'tableWarmWrites',
-  'sdkTracing',
 ] as const;
 
 /** What a new on-demand table starts with: a smaller warm throughput would buy nothing. */
@@ -100,17 +94,7 @@ export function readConfig(node: Node): FeedpubConfig {
       unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),
       unitsPerSecond('tableWarmWrites', text('tableWarmWrites'), ON_DEMAND_WARM.writes, 'write'),
     ),
-    sdkTracing: sdkTracingOf(node),
   };
-}
-
-/** The `sdkTracing` context key: `true` or `false` (default), as JSON or `-c sdkTracing=true`. */
-export function sdkTracingOf(node: Node): boolean {
-  const value: unknown = node.tryGetContext('sdkTracing');
-  if (value === undefined || value === null || value === '' || value === false) return false;
-  if (value === true) return true;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw new ContextError(`sdkTracing must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function warmThroughputOf(

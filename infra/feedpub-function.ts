@@ -13,8 +13,7 @@ import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { MEDIA_SITE_PREFIX } from '../shared/contract/media.ts';
 import { METRICS } from '../shared/contract/metrics.ts';
 import { PUBLISH_WRITES_PARTITIONS } from '../shared/contract/table.ts';
-import { sdkTracingOf } from './config.ts';
-import { aliasEsbuildArgs, LAMBDA_BUNDLE, sdkTracingDefine } from './lambda-bundle.ts';
+import { aliasEsbuildArgs, LAMBDA_BUNDLE } from './lambda-bundle.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
@@ -88,7 +87,6 @@ export class FeedpubFunction extends NodejsFunction {
         externalModules: [...LAMBDA_BUNDLE.external],
         banner: LAMBDA_BUNDLE.banner,
         esbuildArgs: aliasEsbuildArgs(),
-        define: sdkTracingDefine(sdkTracingOf(scope.node)),
       },
     });
 

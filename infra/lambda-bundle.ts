@@ -50,7 +50,6 @@ export function lambdaBuildOptions(alias: Record<string, string> = {}) {
     external: [...LAMBDA_BUNDLE.external],
     banner: { js: LAMBDA_BUNDLE.banner },
     alias: { ...LAMBDA_BUNDLE.alias, ...alias },
-    define: { ...LAMBDA_BUNDLE.define },
   };
 }
 
@@ -65,15 +64,7 @@ export const LAMBDA_BUNDLE = {
   banner:
     "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
   alias: LAMBDA_BUNDLE_ALIASES,
-  // SDK tracing off (shared/lambda/sdk-tracing.ts): the tracer is not even bundled. CDK sets it
-  // from the `sdkTracing` context (sdkTracingDefine).
-  define: sdkTracingDefine(false),
 } as const;
-
-/** The esbuild `define` that builds SDK tracing into a bundle, or leaves it out. */
-export function sdkTracingDefine(on: boolean): { FEEDPUB_SDK_TRACING: string } {
-  return { FEEDPUB_SDK_TRACING: String(on) };
-}
 
 /** The aliases as CDK's `bundling.esbuildArgs` (`--alias:postcss=/…/postcss.ts`). */
 export function aliasEsbuildArgs(): Record<string, string[]> {

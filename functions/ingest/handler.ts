@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createIngestHandler } from '../../shared/lambda/ingest-handler.ts';
-import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
+import { traced, traceSdkClients } from '../../shared/lambda/xray.ts';
 import { ParsePool } from '../../shared/parsing/parse-pool.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SqsDeadLetters } from '../../shared/stores/dead-letter-queue.ts';
@@ -21,7 +21,7 @@ const store = new DynamoArticleTable({
   tableName: requireEnv(process.env, ENV.tableName),
 });
 const s3 = new S3Client(SDK_CLIENT_SETTINGS);
-await traceSdkClients(dynamo, s3);
+traceSdkClients(dynamo, s3);
 const inboxBucket = requireEnv(process.env, ENV.inboxBucket);
 const inbox = new S3Inbox({ client: s3, bucket: inboxBucket });
 // Media uploads are copied to the site bucket by S3 itself (README "Media").
@@ -40,15 +40,18 @@ const deadLetters = new SqsDeadLetters({
 // Each upload is parsed in a worker thread with a time budget: one never holds up its batch.
 const parsing = new ParsePool();
 
-export const handler = createIngestHandler(
-  {
-    store,
-    inbox,
-    media,
-    deadLetters,
-    parse: parsing.parse,
-    siteUrl: site.url,
-    now: () => new Date(),
-  },
-  { logger: new Logger(), metrics: new Metrics() },
+export const handler = traced(
+  'ingest',
+  createIngestHandler(
+    {
+      store,
+      inbox,
+      media,
+      deadLetters,
+      parse: parsing.parse,
+      siteUrl: site.url,
+      now: () => new Date(),
+    },
+    { logger: new Logger(), metrics: new Metrics() },
+  ),
 );

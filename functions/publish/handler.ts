@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { requireEnv, siteConfigFromEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
-import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
+import { traced, traceSdkClients } from '../../shared/lambda/xray.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { HttpHubNotifier } from '../../shared/stores/http-hub-notifier.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
@@ -20,10 +20,13 @@ const feeds = new DynamoArticleTable({ client: dynamo, tableName });
 const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
 const s3 = new S3Client(SDK_CLIENT_SETTINGS);
 const bucket = new S3SiteBucket({ client: s3, bucket: requireEnv(process.env, ENV.siteBucket) });
-await traceSdkClients(dynamo, s3);
+traceSdkClients(dynamo, s3);
 
-export const handler = createPublishHandler(
-  // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds.
-  { feeds, ledger, bucket, config, notifier: new HttpHubNotifier() },
-  { logger: new Logger(), metrics: new Metrics() },
+export const handler = traced(
+  'publish',
+  createPublishHandler(
+    // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds.
+    { feeds, ledger, bucket, config, notifier: new HttpHubNotifier() },
+    { logger: new Logger(), metrics: new Metrics() },
+  ),
 );

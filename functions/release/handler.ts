@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
-import { traceSdkClients } from '../../shared/lambda/sdk-tracing.ts';
+import { traced, traceSdkClients } from '../../shared/lambda/xray.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
@@ -14,7 +14,7 @@ const store = new DynamoArticleTable({
   client: dynamo,
   tableName: requireEnv(process.env, ENV.tableName),
 });
-await traceSdkClients(dynamo);
+traceSdkClients(dynamo);
 const logger = new Logger();
 
 /** Stops starting pages this long before the timeout: a page is at most 100 transactions. */
@@ -24,21 +24,24 @@ const PAGE_RESERVE_MS = 15_000;
  * Runs on a schedule: makes every due article live, withdraws every expired one (pages of 100, as long as the invocation has
  * time; the next tick takes the rest); publishing follows through the stream.
  */
-export const handler = async (
-  _event: unknown,
-  context?: Context,
-): Promise<{ released: string[]; expired: string[] }> => {
-  if (context) logger.addContext(context);
-  const result = await releaseDue({
-    store,
-    now: () => new Date(),
-    timeLeft: () =>
-      (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
-  });
-  logger.info('release run', {
-    count: result.released.length + result.expired.length,
-    released: result.released,
-    expired: result.expired,
-  });
-  return result;
-};
+export const handler = traced(
+  'release',
+  async (
+    _event: unknown,
+    context?: Context,
+  ): Promise<{ released: string[]; expired: string[] }> => {
+    if (context) logger.addContext(context);
+    const result = await releaseDue({
+      store,
+      now: () => new Date(),
+      timeLeft: () =>
+        (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
+    });
+    logger.info('release run', {
+      count: result.released.length + result.expired.length,
+      released: result.released,
+      expired: result.expired,
+    });
+    return result;
+  },
+);

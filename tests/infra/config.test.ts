@@ -31,7 +31,6 @@ describe('context', () => {
       siteIcon: undefined,
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
-      sdkTracing: false,
     });
   });
 
@@ -45,7 +44,6 @@ describe('context', () => {
       'feedLanguage',
       'feedTitle',
       'itemLimit',
-      'sdkTracing',
       'siteIcon',
       'siteUrl',
       'tableWarmReads',
@@ -79,15 +77,6 @@ describe('context', () => {
       siteUrl: 'https://news.example.com/blog/',
       feedLanguage: 'pt-BR',
     });
-  });
-
-  it('reads sdkTracing as JSON or -c text, and names a bad value', () => {
-    expect(configWith({ sdkTracing: true }).sdkTracing).toBe(true);
-    expect(configWith({ sdkTracing: 'true' }).sdkTracing).toBe(true);
-    expect(configWith({ sdkTracing: 'false' }).sdkTracing).toBe(false);
-    expect(() => configWith({ sdkTracing: 'yes' })).toThrow(
-      /sdkTracing must be true or false, got "yes"/,
-    );
   });
 
   it('reads the table warm throughput in units per second, each direction on its own', () => {
