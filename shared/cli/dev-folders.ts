@@ -25,6 +25,8 @@ export const MIRROR_MANIFEST = 'inbox-mirror.json';
 const SITE_FILE = 'site.json';
 /** The process id of the `feedpub dev` using a data folder, while it runs. */
 export const DEV_PID_FILE = 'dev.pid';
+/** Where a running `feedpub dev` takes operator commands (operations/dev-control.ts). */
+export const DEV_CONTROL_FILE = 'dev-control.json';
 /** What feedpub writes into a data folder; --fresh deletes nothing else. */
 const OWN_ENTRIES = new Set([
   's3',
@@ -33,6 +35,7 @@ const OWN_ENTRIES = new Set([
   `${MIRROR_MANIFEST}.tmp`,
   SITE_FILE,
   DEV_PID_FILE,
+  DEV_CONTROL_FILE,
 ]);
 
 function fsProblem(error: unknown): string {

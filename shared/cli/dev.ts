@@ -15,6 +15,8 @@ import {
   prepareDataDir,
   rememberSiteUrl,
 } from './dev-folders.ts';
+import { serveOperations } from './operations/dev-control.ts';
+import { LocalOperations } from './operations/local.ts';
 import { siteConfig } from './options.ts';
 import { describeOutcome, describePublish, Progress } from './reporter.ts';
 import { Resources, stopOnSignals, stopRequested } from './shutdown.ts';
@@ -130,6 +132,8 @@ export async function dev(options: DevOptions): Promise<void> {
           : `feedpub: settings changed; re-rendered ${republished.articles} article(s) and every feed`,
       );
     }
+    // Operator commands (`feedpub status --local`…) reach this process's queues through it.
+    resources.add(await serveOperations(new LocalOperations(aws, pipeline, dataDir), dataDir));
     server.attach({
       s3: aws.s3,
       bucket: aws.names.siteBucket,

@@ -6,6 +6,7 @@ import { localPublishHandler } from '../local/pipeline.ts';
 import { runningDev } from './dev-folders.ts';
 import { CliError } from './errors.ts';
 import { DeployedOperations } from './operations/deployed.ts';
+import { DevOperations } from './operations/dev-control.ts';
 import { LocalOperations } from './operations/local.ts';
 import type { Operations } from './operations/operations.ts';
 import { siteConfig } from './options.ts';
@@ -33,18 +34,15 @@ function localSiteUrl(dataDir: string): string {
 }
 
 /**
- * The local runtime, started on the data folder in this process (DynamoDB Local and s3rver on
- * free ports), with the real publish handler and no stream mapping. `feedpub dev` keeps its
- * queues in its own process, so a running dev is refused here (two DynamoDB Locals on one
- * database), and the queues a stopped dev had are gone: they show as empty.
+ * The local runtime of the data folder. While `feedpub dev` runs on it, that process answers
+ * (its queues, dead letters and DynamoDB Local are its own): DevOperations. Otherwise the
+ * runtime is started here (DynamoDB Local and s3rver on free ports) with the real publish
+ * handler and no stream mapping; the queues a stopped dev had are gone, so they show as empty.
  */
 async function localOperations(dataDir: string): Promise<Operations> {
   const dir = resolve(dataDir);
   const pid = runningDev(dir);
-  if (pid !== undefined)
-    throw new CliError(
-      `feedpub dev (pid ${pid}) is running on ${dir}: stop it first (Ctrl-C), or run this command against a deployed stack`,
-    );
+  if (pid !== undefined) return DevOperations.connect(dir, pid);
   const url = localSiteUrl(dir);
   const aws = await startEmbeddedAws({ dataDir: dir, s3Port: 0, handleSignals: true });
   const queue = new LocalQueue({

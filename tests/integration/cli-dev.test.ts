@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -202,6 +203,27 @@ describe('feedpub dev', () => {
     }
   });
 
+  it('answers the operator commands with --local from its own process: its queues, its table', async () => {
+    const status = await runCli(['status', '--local', '--data-dir', dataDir, '--json']);
+    expect(status.stderr).toBe('');
+    expect(status.code).toBe(0);
+    const doc = JSON.parse(status.stdout);
+    expect(doc.target).toBe(`feedpub dev (pid ${cli.child.pid}) on ${dataDir}`);
+    expect(doc.articles).toMatchObject({ live: 1, complete: true });
+    expect(doc.queues).toEqual([
+      { role: 'ingest', waiting: 0, inFlight: 0 },
+      { role: 'ingest-dlq', waiting: 0, inFlight: 0 },
+      { role: 'publish-dlq', waiting: 0, inFlight: 0 },
+    ]);
+    const redrive = await runCli(['redrive', '--local', '--data-dir', dataDir]);
+    expect([redrive.code, redrive.stdout]).toEqual([
+      0,
+      'ingest DLQ: 0 message(s) sent back to the ingest queue\npublish DLQ: empty\n',
+    ]);
+    // Only this folder's owner can read the port's token.
+    expect(statSync(join(dataDir, 'dev-control.json')).mode & 0o077).toBe(0);
+  });
+
   it('removes the article when its file is deleted', async () => {
     rmSync(join(inbox, 'harbour reopens.md'));
     await eventually(async () => {
@@ -239,6 +261,8 @@ describe('feedpub dev', () => {
     expect(java).toHaveLength(1);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
+    // The control port is gone with it: --local commands start their own runtime again.
+    expect(existsSync(join(dataDir, 'dev-control.json'))).toBe(false);
     await eventually(
       async () => (started.every((p) => !isAlive(p.pid)) ? true : undefined),
       'the child processes to end',
