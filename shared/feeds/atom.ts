@@ -49,13 +49,21 @@ export const atom = {
       },
       (rel, href) => `<link rel="${rel}" type="application/atom+xml" href="${href}"/>`,
     );
-    return addLinks(
-      addHubLinks(finishAtom(feed.atom1(), view), view.hubs, self, (href) => {
-        return `<link rel="hub" href="${href}"/>`;
-      }),
-      self,
-      archive,
-    );
+    return finishXml(feed.atom1(), {
+      firstItemLine: '    <entry>',
+      head: (head, whole) =>
+        addLinks(
+          addHubLinks(atomHead(head, whole, view), view.hubs, self, (href) => {
+            return `<link rel="hub" href="${href}"/>`;
+          }),
+          self,
+          archive,
+        ),
+      atom: {
+        enclosureType: (index) => view.items[index]?.image?.type,
+        enclosureLength: (index) => view.items[index]?.image?.length,
+      },
+    });
   },
 } as const;
 
@@ -91,22 +99,19 @@ function person(p: PersonView): FeedAuthor {
 }
 
 /**
- * `feed` ignores `language`, always writes html titles and guesses enclosure types: the titles
- * and types are fixed in the scan that finishes the shared markers (finishXml).
+ * `feed` ignores `language` and knows no namespaces but Atom's: the head gets xml:lang, the
+ * namespaces it uses, and the deleted entries. (Its html titles and guessed enclosure types are
+ * fixed in the scan that finishes the markers, finishXml.)
  */
-function finishAtom(xml: string, view: FeedView): string {
+function atomHead(head: string, whole: boolean, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
   const at = view.deletedEntries.length > 0 ? ` xmlns:at="${TOMBSTONES}"` : '';
   const fh = view.archive.current ? ` xmlns:fh="${FEED_HISTORY}"` : '';
-  const finished = finishXml(xml.replace(ROOT, `${ROOT.slice(0, -1)}${at}${fh}${lang}>`), {
-    enclosureType: (index) => view.items[index]?.image?.type,
-    enclosureLength: (index) => view.items[index]?.image?.length,
-  });
-  if (!at) return finished;
+  const rooted = head.replace(ROOT, `${ROOT.slice(0, -1)}${at}${fh}${lang}>`);
+  if (!at) return rooted;
   // Atom's schema takes extension elements among the feed's metadata, before its entries.
-  const first = finished.indexOf('\n    <entry>');
-  const at_ = first >= 0 ? first + 1 : finished.lastIndexOf('</feed>');
-  return `${finished.slice(0, at_)}${view.deletedEntries.map(deletedEntry).join('')}${finished.slice(at_)}`;
+  const end = whole ? rooted.lastIndexOf('</feed>') : rooted.length;
+  return `${rooted.slice(0, end)}${view.deletedEntries.map(deletedEntry).join('')}${rooted.slice(end)}`;
 }
 
 /** RFC 6721 §2: the entry's id, when it was withdrawn, its page, and the editor's note. */

@@ -30,8 +30,17 @@ function renderAll(view: FeedView): Record<FeedFormat, string> {
   ) as Record<FeedFormat, string>;
 }
 
-const heaviest = (documents: Record<FeedFormat, string>) =>
-  Math.max(...Object.values(documents).map((doc) => Buffer.byteLength(doc)));
+/**
+ * Whether every document is within MAX_FEED_BYTES. A UTF-16 code unit takes 1 to 3 bytes of
+ * UTF-8 (a pair 4 for 2), so most documents are told by their length alone, without the pass
+ * over a large string that counting their bytes is.
+ */
+const allFit = (documents: Record<FeedFormat, string>) =>
+  Object.values(documents).every(
+    (doc) =>
+      doc.length * 3 <= MAX_FEED_BYTES ||
+      (doc.length <= MAX_FEED_BYTES && Buffer.byteLength(doc) <= MAX_FEED_BYTES),
+  );
 
 /**
  * The three documents of one feed; same input, same bytes. None exceeds MAX_FEED_BYTES: when
@@ -41,7 +50,7 @@ const heaviest = (documents: Record<FeedFormat, string>) =>
 export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
   const view = buildFeedView(input);
   const documents = renderAll(view);
-  if (heaviest(documents) <= MAX_FEED_BYTES) return documents;
+  if (allFit(documents)) return documents;
   // The most full items that fit, by bisection (each try renders the three formats); with
   // none, every item shortened.
   const withFull = (full: number) =>
@@ -55,7 +64,7 @@ export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
   while (tooMany - fits > 1) {
     const full = Math.floor((fits + tooMany) / 2);
     const tried = withFull(full);
-    if (heaviest(tried) <= MAX_FEED_BYTES) {
+    if (allFit(tried)) {
       fits = full;
       best = tried;
     } else tooMany = full;

@@ -15,6 +15,7 @@ import type { ItemView } from './item-view.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
+const RSS_ROOT = '<rss version="2.0"';
 
 /** RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. */
 export const rss = {
@@ -33,14 +34,10 @@ export const rss = {
       ...(view.icon ? { image: view.icon } : {}),
     });
     for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
-    const media = view.items.some((item) => item.image)
-      ? (xml: string) =>
-          xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:media="${MEDIA_RSS}"`)
-      : (xml: string) => xml;
-    const history = view.archive.current
-      ? (xml: string) =>
-          xml.replace('<rss version="2.0"', `<rss version="2.0" xmlns:fh="${FEED_HISTORY}"`)
-      : (xml: string) => xml;
+    const namespaces = [
+      ...(view.archive.current ? [` xmlns:fh="${FEED_HISTORY}"`] : []),
+      ...(view.items.some((item) => item.image) ? [` xmlns:media="${MEDIA_RSS}"`] : []),
+    ].join('');
     const self = /^( *)<atom:link [^>]*rel="self"[^>]*\/>$/m;
     // RFC 5005 Appendix B: the same links as atom:link, and fh:archive, in the channel.
     const archive = archiveElements(
@@ -51,13 +48,20 @@ export const rss = {
       },
       (rel, href) => `<atom:link href="${href}" rel="${rel}" type="application/rss+xml"/>`,
     );
-    return addLinks(
-      addHubLinks(history(media(finishXml(feed.rss2()))), view.hubs, self, (href) => {
-        return `<atom:link href="${href}" rel="hub"/>`;
-      }),
-      self,
-      archive,
-    );
+    return finishXml(feed.rss2(), {
+      firstItemLine: '        <item>',
+      head: (head) =>
+        addLinks(
+          addHubLinks(
+            namespaces ? head.replace(RSS_ROOT, `${RSS_ROOT}${namespaces}`) : head,
+            view.hubs,
+            self,
+            (href) => `<atom:link href="${href}" rel="hub"/>`,
+          ),
+          self,
+          archive,
+        ),
+    });
   },
 } as const;
 
