@@ -180,6 +180,7 @@ export function finishXml(xml: string, finish: Finish): string {
     parts.push(xml.slice(from, upTo));
   };
   const nextMarker = markerFinder(xml);
+  let replaced = false;
   let pos = 0;
   for (let at = nextMarker(pos); at >= 0; at = nextMarker(pos)) {
     pos = at + 1;
@@ -217,11 +218,16 @@ export function finishXml(xml: string, finish: Finish): string {
     } else continue;
     keep(upTo);
     parts.push(out);
+    replaced = true;
     from = next;
     // What the replacement took in is done with (a title marker, an enclosure's type).
     pos = next;
   }
   keep(xml.length);
-  parts.splice(0, headParts, finish.head(parts.slice(0, headParts).join(''), firstItem < 0));
+  const head = parts.slice(0, headParts).join('');
+  const edited = finish.head(head, firstItem < 0);
+  // Nothing to change: the document as it is, without a copy.
+  if (!replaced && edited === head) return xml;
+  parts.splice(0, headParts, edited);
   return parts.join('');
 }

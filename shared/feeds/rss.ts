@@ -8,7 +8,6 @@ import {
   finishXml,
   rawAttr,
   text,
-  textInCdata,
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
@@ -67,7 +66,8 @@ export const rss = {
 
 function rssItem(item: ItemView, tagScheme: string): Item {
   return {
-    title: textInCdata(item.title),
+    // feed writes titles as CDATA: the `title` extension puts text in this one's place.
+    title: item.title,
     link: item.link,
     guid: text(item.id),
     date: item.updated,
@@ -80,14 +80,11 @@ function rssItem(item: ItemView, tagScheme: string): Item {
     author: item.authors.flatMap((a) =>
       a.email ? [{ name: text(a.name), email: text(a.email) }] : [],
     ),
-    ...(item.authors.length > 0 || item.image
-      ? {
-          extensions: [
-            ...(item.authors.length > 0 ? [creators(item)] : []),
-            ...(item.image ? [mediaContent(item.image)] : []),
-          ],
-        }
-      : {}),
+    extensions: [
+      textTitle(item.title),
+      ...(item.authors.length > 0 ? [creators(item)] : []),
+      ...(item.image ? [mediaContent(item.image)] : []),
+    ],
     ...(item.image
       ? {
           image: {
@@ -100,6 +97,15 @@ function rssItem(item: ItemView, tagScheme: string): Item {
         }
       : {}),
   };
+}
+
+/**
+ * A title is plain text, and one such as `Why <script> blocks` must not put the bytes `<script`
+ * into the feed, where a careless reader could take them for markup. feed sets an item's
+ * extensions after its own elements, so this one replaces the CDATA title, in its place.
+ */
+function textTitle(title: string): { name: string; objects: Record<string, unknown> } {
+  return { name: 'title', objects: { _text: text(title) } };
 }
 
 /** Media RSS: the lead image with its type, caption (or alt text) and credit. */
