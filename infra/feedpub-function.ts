@@ -1,19 +1,25 @@
 import { join } from 'node:path';
-import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunction,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import { ENV } from '../shared/contract/environment.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { MEDIA_SITE_PREFIX } from '../shared/contract/media.ts';
 import { METRICS } from '../shared/contract/metrics.ts';
 import { PUBLISH_WRITES_PARTITIONS } from '../shared/contract/table.ts';
-import { aliasEsbuildArgs, LAMBDA_BUNDLE } from './lambda-bundle.ts';
+import { functionBuildOptions } from './lambda-bundle.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
@@ -47,21 +53,47 @@ export function entryOf(name: FunctionName): string {
 }
 
 /**
+ * The function's code: esbuild run here at synth (infra/lambda-bundle.ts, with source maps),
+ * the asset named by its output's hash. Not NodejsFunction's bundling, which writes one file:
+ * ingest's parser goes into a chunk of its own that only its parse workers load.
+ */
+function bundledCode(name: FunctionName): Code {
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never run: local bundling always works (esbuild is a dependency of the project). The
+      // command also keys CDK's cache of bundled assets, which would otherwise hand every
+      // function the first one's bundle.
+      image: DockerImage.fromRegistry('dummy'),
+      command: ['esbuild', entryOf(name)],
+      local: {
+        tryBundle(outputDir) {
+          buildSync({
+            ...functionBuildOptions(entryOf(name), outputDir),
+            sourcemap: true,
+            logLevel: 'error',
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/**
  * The house Lambda: Node 22 on arm64, minified ESM bundle with source maps and the AWS SDK
  * left to the runtime (infra/lambda-bundle.ts), X-Ray tracing, a log group kept for a month,
  * Powertools settings.
  */
-export class FeedpubFunction extends NodejsFunction {
+export class FeedpubFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: FeedpubFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     super(scope, id, {
-      entry: entryOf(props.name),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      code: bundledCode(props.name),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -77,16 +109,6 @@ export class FeedpubFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: true,
-        target: LAMBDA_BUNDLE.target,
-        format: OutputFormat.ESM,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        externalModules: [...LAMBDA_BUNDLE.external],
-        banner: LAMBDA_BUNDLE.banner,
-        esbuildArgs: aliasEsbuildArgs(),
       },
     });
 
