@@ -7,9 +7,14 @@ const FORBIDDEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the forbidden controls is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the forbidden controls is the point
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+
 /** Removes C0 controls other than tab/LF/CR, U+FFFE/U+FFFF and lone surrogates. */
 export function xmlSafe(text: string): string {
-  return text.replace(FORBIDDEN, '');
+  // The lookarounds that find lone surrogates make the scan about three times slower on text
+  // past Latin-1; isWellFormed tells, much faster, that there is none to find.
+  return text.isWellFormed() ? text.replace(CONTROLS, '') : text.replace(FORBIDDEN, '');
 }
 
 const ENTITY: Record<string, string> = {
