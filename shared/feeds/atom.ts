@@ -1,5 +1,7 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
+import { EPOCH } from './dates.ts';
 import {
+  type AtomMarkers,
   addHubLinks,
   addLinks,
   archiveElements,
@@ -7,6 +9,7 @@ import {
   ENCLOSURE,
   escapedAttr,
   FEED_HISTORY,
+  finishItems,
   finishXml,
   TEXT_TITLE,
   text,
@@ -20,7 +23,16 @@ const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
 /** RFC 6721's namespace, declared on the root only when the feed has deleted entries. */
 const TOMBSTONES = 'http://purl.org/atompub/tombstones/1.0';
 
-/** Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. */
+const ENTRY_LINE = '    <entry>';
+const END = '</feed>';
+/** A feed that only carries an entry; the rest is dropped (it is dated not to read the clock). */
+const ENTRY_ONLY = { title: '', generator: false, updated: EPOCH } as const;
+
+/**
+ * Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. Each entry is
+ * written by a `feed` of its own and the document put together once: the head needs changes,
+ * and a document of 50 full entries is over 500 KB, which a change to its head would copy.
+ */
 export const atom = {
   key: 'atom',
   render(view: FeedView): string {
@@ -37,9 +49,6 @@ export const atom = {
       // Atom <logo> and <icon>: the one square icon serves as both.
       ...(view.icon ? { image: view.icon, favicon: view.icon } : {}),
     });
-    view.items.forEach((item, index) => {
-      feed.addItem(atomItem(item, index, view.tagScheme));
-    });
     const self = /^( *)<link rel="self" [^>]*\/>$/m;
     const archive = archiveElements(
       {
@@ -49,23 +58,38 @@ export const atom = {
       },
       (rel, href) => `<link rel="${rel}" type="application/atom+xml" href="${href}"/>`,
     );
-    return finishXml(feed.atom1(), {
-      firstItemLine: '    <entry>',
-      head: (head, whole) =>
+    const markers: AtomMarkers = {
+      enclosureType: (index) => view.items[index]?.image?.type,
+      enclosureLength: (index) => view.items[index]?.image?.length,
+    };
+    // The feed without its entries: its head and the root's end tag.
+    const head = finishXml(feed.atom1(), {
+      firstItemLine: ENTRY_LINE,
+      head: (head) =>
         addLinks(
-          addHubLinks(atomHead(head, whole, view), view.hubs, self, (href) => {
+          addHubLinks(atomHead(head, view), view.hubs, self, (href) => {
             return `<link rel="hub" href="${href}"/>`;
           }),
           self,
           archive,
         ),
-      atom: {
-        enclosureType: (index) => view.items[index]?.image?.type,
-        enclosureLength: (index) => view.items[index]?.image?.length,
-      },
+      atom: markers,
     });
+    const end = head.lastIndexOf(END);
+    return [head.slice(0, end), ...entries(view, markers), head.slice(end)].join('');
   },
 } as const;
+
+/** The entries, each written by a `feed` of its own and finished: pieces of the document. */
+function entries(view: FeedView, markers: AtomMarkers): string[] {
+  const parts: string[] = [];
+  view.items.forEach((item, index) => {
+    const one = new Feed(ENTRY_ONLY);
+    one.addItem(atomItem(item, index, view.tagScheme));
+    finishItems(one.atom1(), { firstItemLine: ENTRY_LINE, closing: END }, parts, markers);
+  });
+  return parts;
+}
 
 function atomItem(item: ItemView, index: number, tagScheme: string): Item {
   return {
@@ -99,18 +123,18 @@ function person(p: PersonView): FeedAuthor {
 }
 
 /**
- * `feed` ignores `language` and knows no namespaces but Atom's: the head gets xml:lang, the
- * namespaces it uses, and the deleted entries. (Its html titles and guessed enclosure types are
- * fixed in the scan that finishes the markers, finishXml.)
+ * `feed` ignores `language` and knows no namespaces but Atom's: the head (the feed without its
+ * entries) gets xml:lang, the namespaces it uses, and the deleted entries. (Its html titles and
+ * guessed enclosure types are fixed where the markers are finished.)
  */
-function atomHead(head: string, whole: boolean, view: FeedView): string {
+function atomHead(head: string, view: FeedView): string {
   const lang = view.language ? ` xml:lang="${view.language}"` : '';
   const at = view.deletedEntries.length > 0 ? ` xmlns:at="${TOMBSTONES}"` : '';
   const fh = view.archive.current ? ` xmlns:fh="${FEED_HISTORY}"` : '';
   const rooted = head.replace(ROOT, `${ROOT.slice(0, -1)}${at}${fh}${lang}>`);
   if (!at) return rooted;
   // Atom's schema takes extension elements among the feed's metadata, before its entries.
-  const end = whole ? rooted.lastIndexOf('</feed>') : rooted.length;
+  const end = rooted.lastIndexOf(END);
   return `${rooted.slice(0, end)}${view.deletedEntries.map(deletedEntry).join('')}${rooted.slice(end)}`;
 }
 

@@ -113,16 +113,15 @@ export interface AtomMarkers {
 /** What `finishXml` does besides replacing the markers. */
 export interface Finish {
   /**
-   * The line that opens the first item (`    <entry>`): the document's head is every line
+   * The line that opens the first item (`        <item>`): the document's head is every line
    * before it, or the whole document when there is none.
    */
   firstItemLine: string;
   /**
    * Edits to the head, with its markers already finished: the root element's namespaces, the
-   * links after the self link, and so on. The head is a few lines, so these may copy it; `whole`
-   * says the head is the whole document (a feed without items).
+   * links after the self link, and so on. The head is a few lines, so these may copy it.
    */
-  head(head: string, whole: boolean): string;
+  head(head: string): string;
   atom?: AtomMarkers;
 }
 
@@ -134,10 +133,10 @@ const MARKERS = [CDATA_END, ATTR_LT, TEXT_TITLE, ENCLOSURE, TEXT_OPEN, TEXT_CLOS
 
 /**
  * `(pos) => ` the index of the first marker at or after `pos` (-1: none), for rising `pos`: one
- * indexOf per kind of marker and per marker found, so the document is read once per kind.
+ * indexOf per kind of marker and per marker found, so the text is read once per kind.
  */
-function markerFinder(xml: string): (pos: number) => number {
-  const nextAt = MARKERS.map((marker) => xml.indexOf(marker));
+function markerFinder(xml: string, from: number): (pos: number) => number {
+  const nextAt = MARKERS.map((marker) => xml.indexOf(marker, from));
   return (pos) => {
     let first = -1;
     MARKERS.forEach((marker, k) => {
@@ -152,37 +151,31 @@ function markerFinder(xml: string): (pos: number) => number {
   };
 }
 
+/** Where `finishMarkers` stopped (`to`, or past it if a replacement ran on); if it replaced any. */
+interface Finished {
+  end: number;
+  replaced: boolean;
+}
+
 /**
- * Finishes a document of `feed`'s in one scan, with one copy: the markers are replaced with the
- * XML they stand for, and `finish.head` edits the head. A feed of 50 full articles is over
- * 500 KB, and each pass of a replace copies it; the markers are looked up with indexOf, which
- * is many times faster than a regular expression over such a string.
- *
- * Markers are controls `xmlSafe` keeps out of every value, so each one found is ours, in the
- * context `feed` put it: TEXT_OPEN right after `<![CDATA[` (an Atom entry title's also before
- * TEXT_TITLE, after `<title type="html">`), TEXT_CLOSE before `]]>`, ENCLOSURE around an index
- * in ` title="…" type="…"`.
+ * Pushes `xml` from `from` to `to` onto `parts`, its markers replaced with the XML they stand
+ * for. Markers are controls `xmlSafe` keeps out of every value, so each one found is ours, in
+ * the context `feed` put it: TEXT_OPEN right after `<![CDATA[` (an Atom entry title's also
+ * before TEXT_TITLE, after `<title type="html">`), TEXT_CLOSE before `]]>`, ENCLOSURE around an
+ * index in ` title="…" type="…"`. They are found with indexOf, many times faster than a regular
+ * expression over a 500 KB document.
  */
-export function finishXml(xml: string, finish: Finish): string {
-  const { atom } = finish;
-  const firstItem = xml.indexOf(`\n${finish.firstItemLine}`);
-  const headEnd = firstItem < 0 ? xml.length : firstItem + 1;
-  const parts: string[] = [];
-  // How many parts make up the head, once the scan has passed it.
-  let headParts = -1;
-  let from = 0;
-  const keep = (upTo: number) => {
-    if (headParts < 0 && upTo >= headEnd) {
-      parts.push(xml.slice(from, headEnd));
-      headParts = parts.length;
-      from = Math.max(from, headEnd);
-    }
-    parts.push(xml.slice(from, upTo));
-  };
-  const nextMarker = markerFinder(xml);
+function finishMarkers(
+  xml: string,
+  range: { from: number; to: number },
+  parts: string[],
+  atom?: AtomMarkers,
+): Finished {
+  let { from } = range;
+  const nextMarker = markerFinder(xml, from);
   let replaced = false;
-  let pos = 0;
-  for (let at = nextMarker(pos); at >= 0; at = nextMarker(pos)) {
+  let pos = from;
+  for (let at = nextMarker(pos); at >= 0 && at < range.to; at = nextMarker(pos)) {
     pos = at + 1;
     const marker = xml[at];
     let upTo = at;
@@ -216,18 +209,44 @@ export function finishXml(xml: string, finish: Finish): string {
       out = `${type ? ` type="${type}"` : ''}${length !== undefined ? ` length="${length}"` : ''}`;
       next = typeEnd + 1;
     } else continue;
-    keep(upTo);
-    parts.push(out);
+    parts.push(xml.slice(from, upTo), out);
     replaced = true;
     from = next;
     // What the replacement took in is done with (a title marker, an enclosure's type).
     pos = next;
   }
-  keep(xml.length);
-  const head = parts.slice(0, headParts).join('');
-  const edited = finish.head(head, firstItem < 0);
-  // Nothing to change: the document as it is, without a copy.
-  if (!replaced && edited === head) return xml;
-  parts.splice(0, headParts, edited);
+  parts.push(xml.slice(from, range.to));
+  return { end: Math.max(from, range.to), replaced };
+}
+
+/**
+ * Finishes a document of `feed`'s with one copy: the markers are replaced, and `finish.head`
+ * edits the head. A feed of 50 full articles is over 500 KB, and each pass of a replace would
+ * copy it; nothing to change, and it is not copied at all.
+ */
+export function finishXml(xml: string, finish: Finish): string {
+  const firstItem = xml.indexOf(`\n${finish.firstItemLine}`);
+  const headEnd = firstItem < 0 ? xml.length : firstItem + 1;
+  const headParts: string[] = [];
+  const head = finishMarkers(xml, { from: 0, to: headEnd }, headParts, finish.atom);
+  const parts = [finish.head(headParts.join(''))];
+  const body = finishMarkers(xml, { from: head.end, to: xml.length }, parts, finish.atom);
+  if (!head.replaced && !body.replaced && parts[0] === xml.slice(0, head.end)) return xml;
   return parts.join('');
+}
+
+/**
+ * Pushes the items of a document of `feed`'s onto `parts`, finished as finishXml does: the
+ * lines from `firstItemLine` up to `closing` (the root's end tag), as they would be in a
+ * document with more items.
+ */
+export function finishItems(
+  xml: string,
+  lines: { firstItemLine: string; closing: string },
+  parts: string[],
+  atom?: AtomMarkers,
+): void {
+  const first = xml.indexOf(`\n${lines.firstItemLine}`);
+  if (first < 0) return;
+  finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, atom);
 }
