@@ -129,7 +129,8 @@ const CDATA_OPEN = '<![CDATA[';
 const HTML_TITLE_OPEN = '<title type="html">';
 const ENCLOSURE_TITLE = ' title="';
 const TYPE_ATTRIBUTE = '" type="';
-const MARKERS = [CDATA_END, ATTR_LT, TEXT_TITLE, ENCLOSURE, TEXT_OPEN, TEXT_CLOSE];
+// TEXT_TITLE is not looked for: it only comes right after TEXT_OPEN, which takes it in.
+const MARKERS = [CDATA_END, ATTR_LT, ENCLOSURE, TEXT_OPEN, TEXT_CLOSE];
 
 /**
  * `(pos) => ` the index of the first marker at or after `pos` (-1: none), for rising `pos`: one
@@ -170,9 +171,9 @@ function finishMarkers(
   range: { from: number; to: number },
   parts: string[],
   atom?: AtomMarkers,
+  nextMarker = markerFinder(xml, range.from),
 ): Finished {
   let { from } = range;
-  const nextMarker = markerFinder(xml, from);
   let replaced = false;
   let pos = from;
   for (let at = nextMarker(pos); at >= 0 && at < range.to; at = nextMarker(pos)) {
@@ -228,9 +229,11 @@ export function finishXml(xml: string, finish: Finish): string {
   const firstItem = xml.indexOf(`\n${finish.firstItemLine}`);
   const headEnd = firstItem < 0 ? xml.length : firstItem + 1;
   const headParts: string[] = [];
-  const head = finishMarkers(xml, { from: 0, to: headEnd }, headParts, finish.atom);
+  // One finder for both ranges, so the document is read once.
+  const finder = markerFinder(xml, 0);
+  const head = finishMarkers(xml, { from: 0, to: headEnd }, headParts, finish.atom, finder);
   const parts = [finish.head(headParts.join(''))];
-  const body = finishMarkers(xml, { from: head.end, to: xml.length }, parts, finish.atom);
+  const body = finishMarkers(xml, { from: head.end, to: xml.length }, parts, finish.atom, finder);
   if (!head.replaced && !body.replaced && parts[0] === xml.slice(0, head.end)) return xml;
   return parts.join('');
 }
