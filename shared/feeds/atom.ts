@@ -63,7 +63,7 @@ export const atom = {
       enclosureLength: (index) => view.items[index]?.image?.length,
     };
     // The feed without its entries: its head and the root's end tag.
-    const head = finishXml(feed.atom1(), {
+    const shell = finishXml(feed.atom1(), {
       firstItemLine: ENTRY_LINE,
       head: (head) =>
         addLinks(
@@ -75,8 +75,8 @@ export const atom = {
         ),
       atom: markers,
     });
-    const end = head.lastIndexOf(END);
-    return [head.slice(0, end), ...entries(view, markers), head.slice(end)].join('');
+    const end = shell.lastIndexOf(END);
+    return [shell.slice(0, end), ...entries(view, markers), shell.slice(end)].join('');
   },
 } as const;
 

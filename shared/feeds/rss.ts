@@ -1,10 +1,12 @@
 import { Feed, type Item } from 'feed';
+import { EPOCH } from './dates.ts';
 import {
   addHubLinks,
   addLinks,
   archiveElements,
   cdata,
   FEED_HISTORY,
+  finishItems,
   finishXml,
   rawAttr,
   text,
@@ -16,7 +18,18 @@ import { escapeMarkup } from './xml-safe.ts';
 const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
 const RSS_ROOT = '<rss version="2.0"';
 
-/** RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. */
+const ITEM_LINE = '        <item>';
+/** The line after the last item. */
+const END = '    </channel>';
+/** A feed that only carries an item; the rest is dropped (it is dated not to read the clock). */
+const ITEM_ONLY = { title: '', generator: false, updated: EPOCH } as const;
+
+/**
+ * RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. Items
+ * after the first are written by a `feed` each and the document put together once, as Atom's
+ * entries are: a change to the head (namespaces, hub and archive links) would otherwise copy
+ * the whole document, over 500 KB for 50 full stories.
+ */
 export const rss = {
   key: 'rss',
   render(view: FeedView): string {
@@ -32,7 +45,9 @@ export const rss = {
       // RSS <image>: its title and link are the channel's.
       ...(view.icon ? { image: view.icon } : {}),
     });
-    for (const item of view.items) feed.addItem(rssItem(item, view.tagScheme));
+    // The first item goes in with the channel, so feed declares the namespaces items use.
+    const [first, ...rest] = view.items;
+    if (first) feed.addItem(rssItem(first, view.tagScheme));
     const namespaces = [
       ...(view.archive.current ? [` xmlns:fh="${FEED_HISTORY}"`] : []),
       ...(view.items.some((item) => item.image) ? [` xmlns:media="${MEDIA_RSS}"`] : []),
@@ -47,8 +62,8 @@ export const rss = {
       },
       (rel, href) => `<atom:link href="${href}" rel="${rel}" type="application/rss+xml"/>`,
     );
-    return finishXml(feed.rss2(), {
-      firstItemLine: '        <item>',
+    const shell = finishXml(feed.rss2(), {
+      firstItemLine: ITEM_LINE,
       head: (head) =>
         addLinks(
           addHubLinks(
@@ -61,8 +76,21 @@ export const rss = {
           archive,
         ),
     });
+    const end = shell.lastIndexOf(END);
+    return [shell.slice(0, end), ...items(rest, view.tagScheme), shell.slice(end)].join('');
   },
 } as const;
+
+/** The other items, each written by a `feed` of its own and finished: pieces of the document. */
+function items(rest: readonly ItemView[], tagScheme: string): string[] {
+  const parts: string[] = [];
+  for (const item of rest) {
+    const one = new Feed(ITEM_ONLY);
+    one.addItem(rssItem(item, tagScheme));
+    finishItems(one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, parts);
+  }
+  return parts;
+}
 
 function rssItem(item: ItemView, tagScheme: string): Item {
   return {
