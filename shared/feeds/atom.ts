@@ -1,16 +1,18 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
 import { EPOCH } from './dates.ts';
 import {
-  type AtomMarkers,
   addHubLinks,
   addLinks,
   archiveElements,
   cdata,
+  cdataText,
+  contentAt,
   ENCLOSURE,
   escapedAttr,
   FEED_HISTORY,
   finishItems,
   finishXml,
+  type ItemMarkers,
   TEXT_TITLE,
   text,
   textInCdata,
@@ -58,7 +60,8 @@ export const atom = {
       },
       (rel, href) => `<link rel="${rel}" type="application/atom+xml" href="${href}"/>`,
     );
-    const markers: AtomMarkers = {
+    const markers: ItemMarkers = {
+      content: (index) => cdataText(view.items[index]?.contentHtml ?? ''),
       enclosureType: (index) => view.items[index]?.image?.type,
       enclosureLength: (index) => view.items[index]?.image?.length,
     };
@@ -73,7 +76,7 @@ export const atom = {
           self,
           archive,
         ),
-      atom: markers,
+      markers,
     });
     const end = shell.lastIndexOf(END);
     return [shell.slice(0, end), ...entries(view, markers), shell.slice(end)].join('');
@@ -81,7 +84,7 @@ export const atom = {
 } as const;
 
 /** The entries, each written by a `feed` of its own and finished: pieces of the document. */
-function entries(view: FeedView, markers: AtomMarkers): string[] {
+function entries(view: FeedView, markers: ItemMarkers): string[] {
   const parts: string[] = [];
   view.items.forEach((item, index) => {
     const one = new Feed(ENTRY_ONLY);
@@ -100,7 +103,7 @@ function atomItem(item: ItemView, index: number, tagScheme: string): Item {
     published: item.published,
     // feed writes summary as type="html": the plain-text summary is escaped first.
     ...(item.summary ? { description: cdata(escapeMarkup(item.summary)) } : {}),
-    content: cdata(item.contentHtml),
+    content: contentAt(index),
     category: item.tags.map((tag) => ({
       term: escapedAttr(tag.slug),
       // feed writes `name` as the Atom label.

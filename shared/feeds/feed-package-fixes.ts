@@ -16,10 +16,26 @@ const ATTR_LT = '\u0002';
 export const TEXT_TITLE = '\u0003';
 /** Brackets an item index in an Atom enclosure title, to set its real MIME type. */
 export const ENCLOSURE = '\u0004';
+/** Brackets an item index where its content goes (see `contentAt`). */
+const CONTENT = '\u0007';
 
-/** For a field `feed` writes as CDATA (titles, descriptions, content). */
+/** For a field `feed` writes as CDATA (descriptions; titles and content have their own). */
 export function cdata(value: string): string {
   return value.replaceAll(']]>', CDATA_END);
+}
+
+/**
+ * For item `index`'s content, by far its largest field: `feed` writes a placeholder in the CDATA
+ * section, and the content goes in when the document is put together (`ItemMarkers.content`),
+ * so a story is copied once, into the document, instead of at each of the levels xml-js joins.
+ */
+export function contentAt(index: number): string {
+  return `${CONTENT}${index}${CONTENT}`;
+}
+
+/** A CDATA section's text: every `]]>` split across two sections. */
+export function cdataText(value: string): string {
+  return value.replaceAll(']]>', ']]]]><![CDATA[>');
 }
 
 /** For a text node: xml-js first turns `&amp;` back into `&`, so one level is given extra. */
@@ -102,10 +118,12 @@ export function archiveElements(
   ];
 }
 
-/** How the Atom markers are finished (see `finishXml`). */
-export interface AtomMarkers {
-  /** The real MIME type of entry `index`'s enclosure; none drops `feed`'s guess. */
-  enclosureType(index: number): string | undefined;
+/** How the markers of items are finished (see `finishXml`). */
+export interface ItemMarkers {
+  /** Item `index`'s content, as the text of the CDATA section `feed` wrote (see `contentAt`). */
+  content(index: number): string;
+  /** The real MIME type of Atom entry `index`'s enclosure; none drops `feed`'s guess. */
+  enclosureType?(index: number): string | undefined;
   /** Its size in bytes, when known (Atom's `length` is optional: none is written otherwise). */
   enclosureLength?(index: number): number | undefined;
 }
@@ -122,7 +140,7 @@ export interface Finish {
    * links after the self link, and so on. The head is a few lines, so these may copy it.
    */
   head(head: string): string;
-  atom?: AtomMarkers;
+  markers?: ItemMarkers;
 }
 
 const CDATA_OPEN = '<![CDATA[';
@@ -130,7 +148,7 @@ const HTML_TITLE_OPEN = '<title type="html">';
 const ENCLOSURE_TITLE = ' title="';
 const TYPE_ATTRIBUTE = '" type="';
 // TEXT_TITLE is not looked for: it only comes right after TEXT_OPEN, which takes it in.
-const MARKERS = [CDATA_END, ATTR_LT, ENCLOSURE, TEXT_OPEN, TEXT_CLOSE];
+const MARKERS = [CDATA_END, ATTR_LT, ENCLOSURE, TEXT_OPEN, TEXT_CLOSE, CONTENT];
 
 /**
  * `(pos) => ` the index of the first marker at or after `pos` (-1: none), for rising `pos`: one
@@ -170,7 +188,7 @@ function finishMarkers(
   xml: string,
   range: { from: number; to: number },
   parts: string[],
-  atom?: AtomMarkers,
+  markers?: ItemMarkers,
   nextMarker = markerFinder(xml, range.from),
 ): Finished {
   let { from } = range;
@@ -195,17 +213,22 @@ function finishMarkers(
         next += 1;
       }
     } else if (marker === TEXT_CLOSE && xml.startsWith(']]>', next)) next += 3;
-    else if (
+    else if (marker === CONTENT && markers) {
+      const close = xml.indexOf(CONTENT, next);
+      if (close < 0) continue;
+      out = markers.content(Number(xml.slice(next, close)));
+      next = close + 1;
+    } else if (
       marker === ENCLOSURE &&
-      atom &&
+      markers?.enclosureType &&
       xml.startsWith(ENCLOSURE_TITLE, at - ENCLOSURE_TITLE.length)
     ) {
       const close = xml.indexOf(ENCLOSURE, next);
       const typeEnd = close < 0 ? -1 : xml.indexOf('"', close + 1 + TYPE_ATTRIBUTE.length);
       if (typeEnd < 0 || !xml.startsWith(TYPE_ATTRIBUTE, close + 1)) continue;
       const index = Number(xml.slice(next, close));
-      const type = atom.enclosureType(index);
-      const length = atom.enclosureLength?.(index);
+      const type = markers.enclosureType(index);
+      const length = markers.enclosureLength?.(index);
       upTo = at - ENCLOSURE_TITLE.length;
       out = `${type ? ` type="${type}"` : ''}${length !== undefined ? ` length="${length}"` : ''}`;
       next = typeEnd + 1;
@@ -231,9 +254,15 @@ export function finishXml(xml: string, finish: Finish): string {
   const headParts: string[] = [];
   // One finder for both ranges, so the document is read once.
   const finder = markerFinder(xml, 0);
-  const head = finishMarkers(xml, { from: 0, to: headEnd }, headParts, finish.atom, finder);
+  const head = finishMarkers(xml, { from: 0, to: headEnd }, headParts, finish.markers, finder);
   const parts = [finish.head(headParts.join(''))];
-  const body = finishMarkers(xml, { from: head.end, to: xml.length }, parts, finish.atom, finder);
+  const body = finishMarkers(
+    xml,
+    { from: head.end, to: xml.length },
+    parts,
+    finish.markers,
+    finder,
+  );
   if (!head.replaced && !body.replaced && parts[0] === xml.slice(0, head.end)) return xml;
   return parts.join('');
 }
@@ -247,9 +276,9 @@ export function finishItems(
   xml: string,
   lines: { firstItemLine: string; closing: string },
   parts: string[],
-  atom?: AtomMarkers,
+  markers?: ItemMarkers,
 ): void {
   const first = xml.indexOf(`\n${lines.firstItemLine}`);
   if (first < 0) return;
-  finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, atom);
+  finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, markers);
 }

@@ -5,9 +5,12 @@ import {
   addLinks,
   archiveElements,
   cdata,
+  cdataText,
+  contentAt,
   FEED_HISTORY,
   finishItems,
   finishXml,
+  type ItemMarkers,
   rawAttr,
   text,
 } from './feed-package-fixes.ts';
@@ -47,7 +50,10 @@ export const rss = {
     });
     // The first item goes in with the channel, so feed declares the namespaces items use.
     const [first, ...rest] = view.items;
-    if (first) feed.addItem(rssItem(first, view.tagScheme));
+    if (first) feed.addItem(rssItem(first, 0, view.tagScheme));
+    const markers: ItemMarkers = {
+      content: (index) => cdataText(view.items[index]?.contentHtml ?? ''),
+    };
     const namespaces = [
       ...(view.archive.current ? [` xmlns:fh="${FEED_HISTORY}"`] : []),
       ...(view.items.some((item) => item.image) ? [` xmlns:media="${MEDIA_RSS}"`] : []),
@@ -64,6 +70,7 @@ export const rss = {
     );
     const shell = finishXml(feed.rss2(), {
       firstItemLine: ITEM_LINE,
+      markers,
       head: (head) =>
         addLinks(
           addHubLinks(
@@ -77,22 +84,23 @@ export const rss = {
         ),
     });
     const end = shell.lastIndexOf(END);
-    return [shell.slice(0, end), ...items(rest, view.tagScheme), shell.slice(end)].join('');
+    const others = items(rest, view.tagScheme, markers);
+    return [shell.slice(0, end), ...others, shell.slice(end)].join('');
   },
 } as const;
 
 /** The other items, each written by a `feed` of its own and finished: pieces of the document. */
-function items(rest: readonly ItemView[], tagScheme: string): string[] {
+function items(rest: readonly ItemView[], tagScheme: string, markers: ItemMarkers): string[] {
   const parts: string[] = [];
-  for (const item of rest) {
+  rest.forEach((item, n) => {
     const one = new Feed(ITEM_ONLY);
-    one.addItem(rssItem(item, tagScheme));
-    finishItems(one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, parts);
-  }
+    one.addItem(rssItem(item, n + 1, tagScheme));
+    finishItems(one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, parts, markers);
+  });
   return parts;
 }
 
-function rssItem(item: ItemView, tagScheme: string): Item {
+function rssItem(item: ItemView, index: number, tagScheme: string): Item {
   return {
     // feed writes titles as CDATA: the `title` extension puts text in this one's place.
     title: item.title,
@@ -102,7 +110,7 @@ function rssItem(item: ItemView, tagScheme: string): Item {
     published: item.published,
     // description is HTML by convention: the plain-text summary is escaped first.
     ...(item.summary ? { description: cdata(escapeMarkup(item.summary)) } : {}),
-    content: cdata(item.contentHtml),
+    content: contentAt(index),
     category: item.tags.map((tag) => ({ name: text(tag.name), domain: rawAttr(tagScheme) })),
     // <author> must be an email address; names go to dc:creator.
     author: item.authors.flatMap((a) =>
