@@ -1,18 +1,19 @@
 /**
- * How values are handed to the `feed` package (6.0.0) so its XML comes out valid,
- * and the one pass that finishes it (finishXml): `feed` 6.0.0 escapes `]]>` only once per
- * field, writes characters XML 1.0 forbids, and throws on ids that are not URLs.
+ * How values are handed to the `feed` package (6.0.0) so its XML comes out valid, and the one
+ * pass over each piece of a document that finishes it (finishXml, finishItems): `feed` 6.0.0
+ * escapes `]]>` only once per field, writes characters XML 1.0 forbids, and throws on ids that
+ * are not URLs.
  *
  * Every value reaching here went through `xmlSafe`, so it holds no C0 control
- * characters: the markers below are controls, can only have come from us, and
- * `finishXml` can replace them without ever touching article text.
+ * characters: the markers below are controls, can only have come from us, and the finishing
+ * pass can replace them without ever touching article text.
  */
 
 /** Stands for `]]>` inside a CDATA section (xml-js splits only the first one). */
 const CDATA_END = '\u0001';
 /** Stands for `<` in an attribute `feed` &-escapes (xml-js escapes only `"`). */
 const ATTR_LT = '\u0002';
-/** Opens an Atom entry title, so `finishAtom` can turn its `type="html"` into text. */
+/** Opens an Atom entry title, so the finishing pass turns its `type="html"` into text. */
 export const TEXT_TITLE = '\u0003';
 /** Brackets an item index in an Atom enclosure title, to set its real MIME type. */
 export const ENCLOSURE = '\u0004';
