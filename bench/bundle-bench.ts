@@ -42,7 +42,7 @@ async function bundle(name: string): Promise<{ file: string; metafile: Metafile 
 }
 
 /** The output files a cold start loads (the entry and its static imports), and the rest. */
-export function coldStartOutputs(metafile: Metafile): { cold: string[]; lazy: string[] } {
+function coldStartOutputs(metafile: Metafile): { cold: string[]; lazy: string[] } {
   const outputs = metafile.outputs;
   const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined);
   const cold = entry ? [entry] : [];

@@ -28,7 +28,7 @@ const shim = (file: string) => join(import.meta.dirname, 'bundle-shims', file);
  * saying why, if anything ever calls them; tests/unit/lambda/bundle-aliases.test.ts runs
  * the code they serve, bundled with these, against the same code from source.
  */
-export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   // sanitize-html parses `style` attributes with postcss; the HTML allow-list allows none.
   postcss: shim('postcss.ts'),
   htmlparser2: HTMLPARSER2_PARSER,
@@ -38,33 +38,26 @@ export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
 };
 
 /**
- * LAMBDA_BUNDLE as esbuild's JavaScript API takes it (a bundle of one Lambda, for Node), for
- * the bundle bench and the tests that build what CDK builds; `alias` adds to the aliases.
+ * The esbuild options of every Lambda bundle (esbuild's JavaScript API, a bundle for Node): the
+ * stack's (functionBuildOptions), the bundle bench's, and the tests' that build what it builds;
+ * `alias` adds to the aliases.
  */
 export function lambdaBuildOptions(alias: Record<string, string> = {}) {
   return {
     bundle: true,
     platform: 'node' as const,
-    ...LAMBDA_BUNDLE,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    external: [...LAMBDA_BUNDLE.external],
-    banner: { js: LAMBDA_BUNDLE.banner },
-    alias: { ...LAMBDA_BUNDLE.alias, ...alias },
+    minify: true,
+    target: 'node22',
+    format: 'esm' as const,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
+    },
+    alias: { ...LAMBDA_BUNDLE_ALIASES, ...alias },
   };
 }
-
-/** The esbuild options both bundlers share (esbuild's own names). */
-export const LAMBDA_BUNDLE = {
-  minify: true,
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  external: ['@aws-sdk/*'],
-  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner:
-    "import { createRequire as __feedpubRequire } from 'node:module'; const require = __feedpubRequire(import.meta.url);",
-  alias: LAMBDA_BUNDLE_ALIASES,
-} as const;
 
 /**
  * One function as CDK deploys it (infra/feedpub-function.ts) and the bundle bench measures it:

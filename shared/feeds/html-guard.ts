@@ -1,4 +1,5 @@
 import { HTML_ALLOW_LIST } from '../articles/html-allow-list.ts';
+import { LINK_SCHEMES, WEB_SCHEMES } from '../articles/urls.ts';
 import { escapeMarkup, xmlSafe } from './xml-safe.ts';
 
 /**
@@ -28,9 +29,10 @@ const OPEN_TAG = /<([a-z][a-z0-9]*)/y;
 const ATTRIBUTE = / ([a-z][a-z0-9-]*)="([^"]*)"/y;
 const OPEN_TAG_END = /( \/)?>/y;
 const ATTRIBUTE_VALUE = /^(?:[^&<>"]|&(?:amp|lt|gt|quot);)*$/;
+/** The schemes ingest resolves links and images with (resolveUrl, resolveImageUrl). */
 const URL_ATTRIBUTE: Record<string, { attribute: string; schemes: readonly string[] }> = {
-  a: { attribute: 'href', schemes: ['http:', 'https:', 'mailto:'] },
-  img: { attribute: 'src', schemes: ['http:', 'https:'] },
+  a: { attribute: 'href', schemes: LINK_SCHEMES },
+  img: { attribute: 'src', schemes: WEB_SCHEMES },
 };
 
 /** Whether `html` is sanitize-html's output for the allow-list (see guardHtml). */
