@@ -1,5 +1,4 @@
 import { Feed, type Author as FeedAuthor, type Item } from 'feed';
-import { EPOCH } from './dates.ts';
 import {
   addHubLinks,
   addLinks,
@@ -10,12 +9,12 @@ import {
   ENCLOSURE,
   escapedAttr,
   FEED_HISTORY,
-  finishItems,
   finishXml,
   type ItemMarkers,
   TEXT_TITLE,
   text,
   textInCdata,
+  writeItems,
 } from './feed-package-fixes.ts';
 import type { DeletedEntryView, FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
@@ -27,8 +26,6 @@ const TOMBSTONES = 'http://purl.org/atompub/tombstones/1.0';
 
 const ENTRY_LINE = '    <entry>';
 const END = '</feed>';
-/** A feed that only carries an entry; the rest is dropped (it is dated not to read the clock). */
-const ENTRY_ONLY = { title: '', generator: false, updated: EPOCH } as const;
 
 /**
  * Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. Each entry is
@@ -79,20 +76,15 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
-    return [shell.slice(0, end), ...entries(view, markers), shell.slice(end)].join('');
+    const entries = writeItems(
+      view.items.map((item, index) => atomItem(item, index, view.tagScheme)),
+      (one) => one.atom1(),
+      { firstItemLine: ENTRY_LINE, closing: END },
+      markers,
+    );
+    return [shell.slice(0, end), ...entries, shell.slice(end)].join('');
   },
 } as const;
-
-/** The entries, each written by a `feed` of its own and finished: pieces of the document. */
-function entries(view: FeedView, markers: ItemMarkers): string[] {
-  const parts: string[] = [];
-  view.items.forEach((item, index) => {
-    const one = new Feed(ENTRY_ONLY);
-    one.addItem(atomItem(item, index, view.tagScheme));
-    finishItems(one.atom1(), { firstItemLine: ENTRY_LINE, closing: END }, parts, markers);
-  });
-  return parts;
-}
 
 function atomItem(item: ItemView, index: number, tagScheme: string): Item {
   return {

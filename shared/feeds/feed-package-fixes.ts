@@ -1,6 +1,9 @@
+import { Feed, type Item } from 'feed';
+import { EPOCH } from './dates.ts';
+
 /**
  * How values are handed to the `feed` package (6.0.0) so its XML comes out valid, and the one
- * pass over each piece of a document that finishes it (finishXml, finishItems): `feed` 6.0.0
+ * pass over each piece of a document that finishes it (finishXml, writeItems): `feed` 6.0.0
  * escapes `]]>` only once per field, writes characters XML 1.0 forbids, and throws on ids that
  * are not URLs.
  *
@@ -268,18 +271,28 @@ export function finishXml(xml: string, finish: Finish): string {
   return parts.join('');
 }
 
+/** A feed that only carries one item; the rest of it is dropped (dated, not to read the clock). */
+const ONE_ITEM = { title: '', generator: false, updated: EPOCH } as const;
+
 /**
- * Pushes the items of a document of `feed`'s onto `parts`, finished as finishXml does: the
- * lines from `firstItemLine` up to `closing` (the root's end tag), as they would be in a
- * document with more items.
+ * The items, each written by a `feed` of its own (`write`: `rss2()` or `atom1()`) and finished
+ * as finishXml does: the lines from `firstItemLine` up to `closing` (the root's end tag), as
+ * they would be in a document with more items. Pieces of the document, in order.
  */
-export function finishItems(
-  xml: string,
+export function writeItems(
+  items: readonly Item[],
+  write: (feed: Feed) => string,
   lines: { firstItemLine: string; closing: string },
-  parts: string[],
   markers?: ItemMarkers,
-): void {
-  const first = xml.indexOf(`\n${lines.firstItemLine}`);
-  if (first < 0) return;
-  finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, markers);
+): string[] {
+  const parts: string[] = [];
+  for (const item of items) {
+    const one = new Feed(ONE_ITEM);
+    one.addItem(item);
+    const xml = write(one);
+    const first = xml.indexOf(`\n${lines.firstItemLine}`);
+    if (first < 0) continue;
+    finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, markers);
+  }
+  return parts;
 }

@@ -1,5 +1,4 @@
 import { Feed, type Item } from 'feed';
-import { EPOCH } from './dates.ts';
 import {
   addHubLinks,
   addLinks,
@@ -8,11 +7,11 @@ import {
   cdataText,
   contentAt,
   FEED_HISTORY,
-  finishItems,
   finishXml,
   type ItemMarkers,
   rawAttr,
   text,
+  writeItems,
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
@@ -24,8 +23,6 @@ const RSS_ROOT = '<rss version="2.0"';
 const ITEM_LINE = '        <item>';
 /** The line after the last item. */
 const END = '    </channel>';
-/** A feed that only carries an item; the rest is dropped (it is dated not to read the clock). */
-const ITEM_ONLY = { title: '', generator: false, updated: EPOCH } as const;
 
 /**
  * RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. Items
@@ -84,21 +81,15 @@ export const rss = {
         ),
     });
     const end = shell.lastIndexOf(END);
-    const others = items(rest, view.tagScheme, markers);
+    const others = writeItems(
+      rest.map((item, n) => rssItem(item, n + 1, view.tagScheme)),
+      (one) => one.rss2(),
+      { firstItemLine: ITEM_LINE, closing: END },
+      markers,
+    );
     return [shell.slice(0, end), ...others, shell.slice(end)].join('');
   },
 } as const;
-
-/** The other items, each written by a `feed` of its own and finished: pieces of the document. */
-function items(rest: readonly ItemView[], tagScheme: string, markers: ItemMarkers): string[] {
-  const parts: string[] = [];
-  rest.forEach((item, n) => {
-    const one = new Feed(ITEM_ONLY);
-    one.addItem(rssItem(item, n + 1, tagScheme));
-    finishItems(one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, parts, markers);
-  });
-  return parts;
-}
 
 function rssItem(item: ItemView, index: number, tagScheme: string): Item {
   return {
