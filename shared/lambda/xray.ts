@@ -30,6 +30,13 @@ interface Trace {
   parent: string;
   /** Other fields of the header (`Lineage`…), passed on downstream. */
   extra: string;
+  /** Where its documents go. */
+  daemon: Daemon;
+}
+
+interface Daemon {
+  host: string;
+  port: number;
 }
 
 /** A subsegment document (https://docs.aws.amazon.com/xray/latest/devguide/xray-api-segmentdocuments.html). */
@@ -66,7 +73,8 @@ function sampledTrace(): Trace | undefined {
   const store = (globalThis as { awslambda?: { InvokeStore?: InvokeStore } }).awslambda
     ?.InvokeStore;
   const header = store?.getXRayTraceId?.() ?? process.env._X_AMZN_TRACE_ID;
-  if (!header || !daemonAddress()) return undefined;
+  const daemon = daemonAddress();
+  if (!header || !daemon) return undefined;
   const fields = new Map<string, string>();
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
@@ -79,11 +87,11 @@ function sampledTrace(): Trace | undefined {
     .filter(([key]) => !['Root', 'Parent', 'Sampled'].includes(key))
     .map(([key, value]) => `;${key}=${value}`)
     .join('');
-  return { root, parent, extra };
+  return { root, parent, extra, daemon };
 }
 
 /** `AWS_XRAY_DAEMON_ADDRESS`: `host:port`, or `tcp:host:port udp:host:port` (UDP is used). */
-function daemonAddress(): { host: string; port: number } | undefined {
+function daemonAddress(): Daemon | undefined {
   const value = process.env.AWS_XRAY_DAEMON_ADDRESS?.trim();
   if (!value) return undefined;
   const parts = value.split(/\s+/);
@@ -99,9 +107,7 @@ let socket: Socket | undefined;
 const inFlight = new Set<Promise<void>>();
 
 /** Sends one document; a failed send is dropped, as the X-Ray SDK drops it. */
-function emit(document: SubsegmentDocument): void {
-  const address = daemonAddress();
-  if (!address) return;
+function emit(document: SubsegmentDocument, { host, port }: Daemon): void {
   if (!socket) {
     socket = createSocket('udp4');
     socket.on('error', () => {});
@@ -109,7 +115,7 @@ function emit(document: SubsegmentDocument): void {
   }
   const message = Buffer.from(`${XRAY_DOCUMENT_HEADER}\n${JSON.stringify(document)}`);
   const sent = new Promise<void>((resolve) => {
-    socket?.send(message, address.port, address.host, () => resolve());
+    socket?.send(message, port, host, () => resolve());
   });
   inFlight.add(sent);
   void sent.then(() => inFlight.delete(sent));
@@ -175,7 +181,7 @@ export function traced<A extends unknown[], R>(
       throw error;
     } finally {
       document.end_time = now();
-      emit(document);
+      emit(document, trace.daemon);
       await Promise.all(inFlight);
     }
   };
@@ -275,7 +281,7 @@ export function traceSdkClients(...clients: SdkClient[]): void {
           };
           throw error;
         } finally {
-          emit(document);
+          emit(document, trace.daemon);
         }
       },
       { step: 'build', name: 'feedpubXRay', override: true },
