@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { feedKey } from '../articles/article.ts';
-import { eachLimited } from '../concurrency/each-limited.ts';
+import { type FeedRef, feedKey } from '../articles/article.ts';
+import { eachLimited, limiter } from '../concurrency/each-limited.ts';
 import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
@@ -74,11 +74,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it. Pages go first, with any archive page a feed is
- * about to link for the first time, then the feeds (tag and author feeds keep their metas) and
- * the day sitemaps (which keep theirs), then the index, listings and sitemap index (which read
- * those metas), so no feed links a page that is not there yet; the other archive pages last, so
- * readers get the feeds sooner.
+ * rendered once, however many changes touch it. Pages go first; each feed follows them, after
+ * the archive page it is about to link for the first time, if any (its own, not every feed's:
+ * the site feed never waits for a tag's archive), and the day sitemaps follow the pages too;
+ * then the index, listings and sitemap index (which read the metas the feeds and day sitemaps
+ * keep), so no feed links a page that is not there yet; the other archive pages last, so
+ * readers get the feeds sooner. The archive searches run beside the pages, the site feed's
+ * first: it is what readers wait for.
  *
  * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
  * lands while a unit renders is not a failure: it has its own stream record, whose publisher
@@ -94,83 +96,107 @@ export async function publishChanges(
   const committedBy = (deps.now ?? Date.now)();
   const affected = affectedBy(changes);
   const unitDeps = unitDepsOf(deps);
-  const labelFeeds = [...affected.feeds.values()].filter(({ feed }) => feed.kind !== 'all');
+  const run = renderRun(deps, result);
+  const render = (unit: RenderUnit) => run.render(unit, committedBy);
+  const feeds = [...affected.feeds.values()];
   const pages = [...affected.pages.values()];
   const pageArticle = pageArticles(
     unitDeps,
     pages.map((p) => p.id),
   );
-  const archives = await archiveUnits([...affected.feeds.values()], deps, unitDeps);
-  // Readers see the feeds first: only an archive page a feed is about to link for the first
-  // time goes before it; the other archive pages (the newest one gaining the story that left
-  // the feed, the usual case) follow the listings.
-  const phases: Phase[] = [
-    { units: pages.map(({ id, causes }) => pageUnit(id, causes, { ...unitDeps, pageArticle })) },
-    { units: archives.linkedNew },
-    {
-      units: [
-        siteFeedUnit(affected.siteCauses, unitDeps),
-        ...labelFeeds.map(({ feed, causes }) => labelFeedUnit(feed, causes, unitDeps)),
-        ...[...affected.days.values()].map(({ day, causes }) =>
-          daySitemapUnit(day, causes, unitDeps),
-        ),
-      ],
-    },
-    // The listings read the metas and day records the feeds and day sitemaps keep.
-    { units: [listingsUnit(affected.siteCauses, unitDeps)], readsPhasesBefore: true },
-    { units: archives.others },
-  ];
-  const failed = await renderPhases(phases, deps, result, committedBy);
-  await recordArchiveLinks(archives.links, deps, result);
-  for (const { unit, error, causes } of archives.failures) {
-    result.failures.push({ unit, error });
-    for (const cause of causes) failed.add(cause);
+  // Asked for in this order, so they start in it: the site feed's archive search, the pages,
+  // the other feeds' archive searches.
+  const searches = new Map<string, Promise<FeedArchive>>();
+  const search = (feed: AffectedFeed) =>
+    searches.set(
+      feedKey(feed.feed),
+      run.limited(() => feedArchive(feed, deps, unitDeps)),
+    );
+  const isSite = ({ feed }: AffectedFeed) => feed.kind === 'all';
+  for (const feed of feeds.filter(isSite)) search(feed);
+  const pagesDone = Promise.all(
+    pages.map(({ id, causes }) => render(pageUnit(id, causes, { ...unitDeps, pageArticle }))),
+  );
+  for (const feed of feeds.filter((feed) => !isSite(feed))) search(feed);
+  /** A feed's render, after the pages and the archive page it is about to link first. */
+  const feedAfter = async (feed: FeedRef, unit: RenderUnit) => {
+    const [archive] = await Promise.all([searches.get(feedKey(feed)), pagesDone]);
+    if (archive?.linkedNew) await render(archive.linkedNew);
+    await render(unit);
+  };
+  await Promise.all([
+    feedAfter({ kind: 'all' }, siteFeedUnit(affected.siteCauses, unitDeps)),
+    ...feeds
+      .filter((feed) => !isSite(feed))
+      .map(({ feed, causes }) => feedAfter(feed, labelFeedUnit(feed, causes, unitDeps))),
+    ...[...affected.days.values()].map(async ({ day, causes }) => {
+      await pagesDone;
+      await render(daySitemapUnit(day, causes, unitDeps));
+    }),
+  ]);
+  // The listings read the metas and day records the feeds and day sitemaps keep: in place now.
+  await run.render(listingsUnit(affected.siteCauses, unitDeps), (deps.now ?? Date.now)());
+  const archives = await Promise.all(searches.values());
+  await Promise.all(archives.flatMap((archive) => archive.others).map(render));
+  await recordArchiveLinks(
+    archives.flatMap((archive) => archive.link ?? []),
+    deps,
+    result,
+  );
+  for (const { failure } of archives) {
+    if (!failure) continue;
+    result.failures.push({ unit: failure.unit, error: failure.error });
+    for (const cause of failure.causes) run.failed.add(cause);
   }
-  result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => failed.has(id));
-  return result;
+  return finish(run, result, changes);
 }
 
 type AffectedFeed = Affected['feeds'] extends Map<string, infer F> ? F : never;
 
+/** One feed's archive pages the batch may have changed, and what to record once written. */
+interface FeedArchive {
+  /** The page the feed is about to link for the first time: rendered before the feed. */
+  linkedNew?: RenderUnit;
+  /** The others: rendered last. */
+  others: RenderUnit[];
+  link?: ArchiveLink;
+  /** The pages could not be found: the feed's records fail. */
+  failure?: { unit: string; error: unknown; causes: string[] };
+}
+
 /**
- * The archive pages (RFC 5005) the batch may have changed, feed by feed, found by reading the
+ * The archive pages (RFC 5005) the batch may have changed in one feed, found by reading the
  * table after the batch's changes were committed (archivePagesAffected); each is then rendered
- * like any unit, from a later read: `linkedNew`, the pages a feed is about to link for the first
- * time, before the feeds; `others` after them. A feed whose pages could not be found fails its
- * records.
+ * like any unit, from a later read.
  */
-async function archiveUnits(
-  feeds: AffectedFeed[],
+async function feedArchive(
+  { feed, causes, changed, removed }: AffectedFeed,
   deps: PublishDeps,
   unitDeps: ReturnType<typeof unitDepsOf>,
-) {
-  const linkedNew: RenderUnit[] = [];
-  const others: RenderUnit[] = [];
-  const failures: { unit: string; error: unknown; causes: string[] }[] = [];
-  const links: ArchiveLink[] = [];
-  await eachLimited(feeds, deps.concurrency ?? 16, async (affected) => {
-    const { feed, causes, changed, removed } = affected;
-    const key = feedKey(feed);
-    try {
-      const { starts, linkTo, linksNew } = await archivePagesAffected(
-        deps.feeds,
-        key,
-        deps.config.itemLimit,
-        changed,
-        removed,
-      );
-      const mine = starts.map((start) => ({
-        start,
-        unit: archivePageUnit(feed, start, causes, unitDeps),
-      }));
-      for (const { start, unit } of mine) (start === linksNew ? linkedNew : others).push(unit);
-      if (linkTo !== undefined)
-        links.push({ feed: key, newest: linkTo, units: mine.map((m) => m.unit.name) });
-    } catch (error) {
-      failures.push({ unit: `archive ${key}`, error, causes });
-    }
-  });
-  return { linkedNew, others, failures, links };
+): Promise<FeedArchive> {
+  const key = feedKey(feed);
+  try {
+    const { starts, linkTo, linksNew } = await archivePagesAffected(
+      deps.feeds,
+      key,
+      deps.config.itemLimit,
+      changed,
+      removed,
+    );
+    const mine = starts.map((start) => ({
+      start,
+      unit: archivePageUnit(feed, start, causes, unitDeps),
+    }));
+    return {
+      linkedNew: mine.find(({ start }) => start === linksNew)?.unit,
+      others: mine.filter(({ start }) => start !== linksNew).map(({ unit }) => unit),
+      ...(linkTo !== undefined
+        ? { link: { feed: key, newest: linkTo, units: mine.map((m) => m.unit.name) } }
+        : {}),
+    };
+  } catch (error) {
+    return { others: [], failure: { unit: `archive ${key}`, error, causes } };
+  }
 }
 
 /** A feed's newest archive page, to record once every page the batch rendered for it is written. */
@@ -239,62 +265,61 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
   const unitDeps = unitDepsOf(deps);
   // Feeds kept only to announce withdrawals: rendered again, so they go when that is over.
   const announcing = (await deps.feeds.listFeedMetas()).filter((m) => m.announcing);
-  await renderPhases(
+  // Every unit from a fresh read (nothing is known of when its inputs were in place); the
+  // listings after the feeds, whose metas they read.
+  const run = renderRun(deps, result);
+  await Promise.all(
     [
-      {
-        units: [
-          siteFeedUnit(['site'], unitDeps),
-          ...announcing.map(({ feed }) => labelFeedUnit(feed, ['site'], unitDeps)),
-        ],
-      },
-      { units: [listingsUnit(['site'], unitDeps)] },
-    ],
-    deps,
-    result,
+      siteFeedUnit(['site'], unitDeps),
+      ...announcing.map(({ feed }) => labelFeedUnit(feed, ['site'], unitDeps)),
+    ].map((unit) => run.render(unit)),
   );
-  return result;
-}
-
-/** Units rendered at once, after the phase before; `readsPhasesBefore`: they read its output. */
-interface Phase {
-  units: RenderUnit[];
-  readsPhasesBefore?: true;
+  await run.render(listingsUnit(['site'], unitDeps));
+  return finish(run, result);
 }
 
 /**
- * Renders each phase's units (a phase after the one before); returns the causes that failed.
- * `committedBy`: when the changes rendered were all committed (a stream batch's, by the time it
- * was handed over; none: nothing is known, render every unit). A unit whose last render began
- * reading after everything it reads was in place (the changes, and for a phase that reads the
- * phases before it, what they wrote) needs no render of its own (see converge).
+ * One publish run's renders: at most `deps.concurrency` units (16) or archive searches at once,
+ * under one holder name and settings fingerprint; the causes of the units that failed.
  */
-async function renderPhases(
-  phases: Phase[],
-  deps: PublishDeps,
-  result: PublishResult,
-  committedBy?: number,
-): Promise<Set<string>> {
+function renderRun(deps: PublishDeps, result: PublishResult) {
   const holder = randomUUID();
   const failed = new Set<string>();
-  const now = deps.now ?? Date.now;
+  const limited = limiter(deps.concurrency ?? 16);
   // What every render of the run is made with, recorded with what it read.
   const settings = settingsFingerprint(deps.config);
-  for (const { units, readsPhasesBefore } of phases) {
-    const inPlaceBy =
-      committedBy === undefined ? undefined : readsPhasesBefore ? now() : committedBy;
-    await eachLimited(units, deps.concurrency ?? 16, async (unit) => {
-      try {
-        if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
-        else await converge(unit, holder, deps, result, { settings, inPlaceBy });
-      } catch (error) {
-        result.failures.push({ unit: unit.name, error });
-        for (const cause of unit.causes) failed.add(cause);
-      }
-    });
-  }
+  return {
+    failed,
+    limited,
+    /**
+     * Renders one unit; a failure is recorded, never thrown. `inPlaceBy`: when everything the
+     * unit renders was in place (the changes, committed by then, and for the listings what the
+     * feeds before them wrote; none: nothing is known, render it). A unit whose last render
+     * began reading after that needs no render of its own (see converge).
+     */
+    render: (unit: RenderUnit, inPlaceBy?: number) =>
+      limited(async () => {
+        try {
+          if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
+          else await converge(unit, holder, deps, result, { settings, inPlaceBy });
+        } catch (error) {
+          result.failures.push({ unit: unit.name, error });
+          for (const cause of unit.causes) failed.add(cause);
+        }
+      }),
+  };
+}
+
+/** The run's files in order, and the records to retry (those of the units that failed). */
+function finish(
+  run: ReturnType<typeof renderRun>,
+  result: PublishResult,
+  changes: readonly ArticleChange[] = [],
+): PublishResult {
   result.written.sort();
   result.deleted.sort();
-  return failed;
+  result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => run.failed.has(id));
+  return result;
 }
 
 /** A unit only its article's stream lane renders, in order: stamped with the revision it read. */
