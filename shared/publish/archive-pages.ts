@@ -205,6 +205,16 @@ async function readDeepPage(
   };
 }
 
+/** What a batch's changes to one feed did to its archive (archivePagesAffected). */
+export interface PagesAffected {
+  /** The pages to render again (or to remove, if gone). */
+  starts: string[];
+  /** The newest page: the subscription document's `prev-archive`; none without an archive. */
+  linkTo?: string;
+  /** The newest page, when not yet recorded as linked: written before the feed that links it. */
+  linksNew?: string;
+}
+
 /**
  * The archive pages a batch's changes to one feed may have changed, as the table is now (read
  * after the changes were committed; each page is then rendered from a later read still), and
@@ -231,7 +241,12 @@ export async function archivePagesAffected(
   limit: number,
   changed: readonly string[],
   removed: boolean,
-): Promise<{ starts: string[]; linkTo?: string; linksNew?: string }> {
+  /**
+   * The feed from its newest entry down, if already being read (a render's FeedHead.walk: the
+   * search then reads on from the render's own Queries); else a walk of its own.
+   */
+  top: AsyncIterable<KeyedEntry> = feeds.walkEntries(feed, { order: 'newest first' }),
+): Promise<PagesAffected> {
   const starts = new Set<string>();
   // A page that starts (or started) at a changed entry: new, or its files go.
   for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
@@ -245,7 +260,7 @@ export async function archivePagesAffected(
   let frontier: string | undefined;
   /** Archived entries that start a page, newest first. */
   const boundaries: string[] = [];
-  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+  for await (const entry of top) {
     walked.seen += 1;
     if (walked.seen === limit) frontier = entry.sortKey;
     const boundary = startsArchivePage(entry.id);

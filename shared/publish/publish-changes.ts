@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FeedRef, feedKey } from '../articles/article.ts';
+import { feedKey } from '../articles/article.ts';
 import { eachLimited, limiter } from '../concurrency/each-limited.ts';
 import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
@@ -7,8 +7,9 @@ import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { type Affected, affectedBy } from './affected.ts';
-import { archivePagesAffected } from './archive-pages.ts';
+import { archivePagesAffected, type PagesAffected } from './archive-pages.ts';
 import {
+  type ArchiveSearch,
   archivePageUnit,
   articleCache,
   daySitemapUnit,
@@ -74,13 +75,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it. Pages go first; each feed follows them, after
- * the archive page it is about to link for the first time, if any (its own, not every feed's:
- * the site feed never waits for a tag's archive), and the day sitemaps follow the pages too;
- * then the index, listings and sitemap index (which read the metas the feeds and day sitemaps
- * keep), so no feed links a page that is not there yet; the other archive pages last, so
- * readers get the feeds sooner. The archive searches run beside the pages, the site feed's
- * first: it is what readers wait for.
+ * rendered once, however many changes touch it. Pages go first; then each feed, and the day
+ * sitemaps; then the index, listings and sitemap index (which read the metas the feeds and day
+ * sitemaps keep), so no feed links a page that is not there yet; the archive pages (RFC 5005)
+ * last, so readers get the feeds sooner, except the page a feed is about to link for the first
+ * time, which goes just before that feed (its own: the site feed never waits for a tag's).
+ *
+ * A feed's render searches its archive for the pages the batch changed (archivePagesAffected)
+ * on its own read of the feed; a batch whose feed render another publisher's covered searches
+ * on its own (its changes may lie deeper in the archive than that render's search looked).
  *
  * Concurrency (Lambda runs several batches at once, and retries): see `converge`. A change that
  * lands while a unit renders is not a failure: it has its own stream record, whose publisher
@@ -98,52 +101,62 @@ export async function publishChanges(
   const unitDeps = unitDepsOf(deps);
   const run = renderRun(deps, result);
   const render = (unit: RenderUnit) => run.render(unit, committedBy);
-  const feeds = [...affected.feeds.values()];
   const pages = [...affected.pages.values()];
   const pageArticle = pageArticles(
     unitDeps,
     pages.map((p) => p.id),
   );
-  // Asked for in this order, so they start in it: the site feed's archive search, the pages,
-  // the other feeds' archive searches.
-  const searches = new Map<string, Promise<FeedArchive>>();
-  const search = (feed: AffectedFeed) =>
-    searches.set(
-      feedKey(feed.feed),
-      run.limited(() => feedArchive(feed, deps, unitDeps)),
-    );
-  const isSite = ({ feed }: AffectedFeed) => feed.kind === 'all';
-  for (const feed of feeds.filter(isSite)) search(feed);
   const pagesDone = Promise.all(
     pages.map(({ id, causes }) => render(pageUnit(id, causes, { ...unitDeps, pageArticle }))),
   );
-  for (const feed of feeds.filter((feed) => !isSite(feed))) search(feed);
-  /** A feed's render, after the pages and the archive page it is about to link first. */
-  const feedAfter = async (feed: FeedRef, unit: RenderUnit) => {
-    const [archive] = await Promise.all([searches.get(feedKey(feed)), pagesDone]);
-    if (archive?.linkedNew) await render(archive.linkedNew);
-    await render(unit);
+  /** Each feed's archive pages, as its last search found them. */
+  const archives = new Map<string, FeedArchive>();
+  /** A feed's render (after the pages), its archive searched within it or, if covered, alone. */
+  const feedAfter = async (
+    affectedFeed: AffectedFeed,
+    unitFor: (search: ArchiveSearch) => RenderUnit,
+  ) => {
+    await pagesDone;
+    const key = feedKey(affectedFeed.feed);
+    const { changed, removed } = affectedFeed;
+    const unit = unitFor({
+      changed,
+      removed,
+      found: async (found) => {
+        const archive = archiveOf(affectedFeed, found, unitDeps, unit.name);
+        // Before the feed that links it; if it fails, so does the feed (its records retry).
+        if (archive.linkedNew) await run.nested(archive.linkedNew, committedBy);
+        archives.set(key, archive);
+      },
+    });
+    if ((await render(unit)) !== 'covered') return;
+    const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
+    if (archive.linkedNew) await render(archive.linkedNew);
+    archives.set(key, archive);
   };
+  const { siteCauses } = affected;
   await Promise.all([
-    feedAfter({ kind: 'all' }, siteFeedUnit(affected.siteCauses, unitDeps)),
-    ...feeds
-      .filter((feed) => !isSite(feed))
-      .map(({ feed, causes }) => feedAfter(feed, labelFeedUnit(feed, causes, unitDeps))),
+    ...[...affected.feeds.values()].map((feed) =>
+      feedAfter(feed, (search) =>
+        feed.feed.kind === 'all'
+          ? siteFeedUnit(siteCauses, unitDeps, search)
+          : labelFeedUnit(feed.feed, feed.causes, unitDeps, search),
+      ),
+    ),
     ...[...affected.days.values()].map(async ({ day, causes }) => {
       await pagesDone;
       await render(daySitemapUnit(day, causes, unitDeps));
     }),
   ]);
   // The listings read the metas and day records the feeds and day sitemaps keep: in place now.
-  await run.render(listingsUnit(affected.siteCauses, unitDeps), (deps.now ?? Date.now)());
-  const archives = await Promise.all(searches.values());
-  await Promise.all(archives.flatMap((archive) => archive.others).map(render));
+  await run.render(listingsUnit(siteCauses, unitDeps), (deps.now ?? Date.now)());
+  await Promise.all([...archives.values()].flatMap((archive) => archive.others).map(render));
   await recordArchiveLinks(
-    archives.flatMap((archive) => archive.link ?? []),
+    [...archives.values()].flatMap((archive) => archive.link ?? []),
     deps,
     result,
   );
-  for (const { failure } of archives) {
+  for (const { failure } of archives.values()) {
     if (!failure) continue;
     result.failures.push({ unit: failure.unit, error: failure.error });
     for (const cause of failure.causes) run.failed.add(cause);
@@ -165,35 +178,48 @@ interface FeedArchive {
 }
 
 /**
- * The archive pages (RFC 5005) the batch may have changed in one feed, found by reading the
- * table after the batch's changes were committed (archivePagesAffected); each is then rendered
- * like any unit, from a later read.
+ * The units of the archive pages a search found in one feed; the newest page is recorded as
+ * linked once they (and `alsoWritten`, the feed that searched) are all written.
  */
-async function feedArchive(
-  { feed, causes, changed, removed }: AffectedFeed,
+function archiveOf(
+  { feed, causes }: AffectedFeed,
+  { starts, linkTo, linksNew }: PagesAffected,
+  unitDeps: ReturnType<typeof unitDepsOf>,
+  alsoWritten?: string,
+): FeedArchive {
+  const mine = starts.map((start) => ({
+    start,
+    unit: archivePageUnit(feed, start, causes, unitDeps),
+  }));
+  const units = [...mine.map((m) => m.unit.name), ...(alsoWritten ? [alsoWritten] : [])];
+  return {
+    linkedNew: mine.find(({ start }) => start === linksNew)?.unit,
+    others: mine.filter(({ start }) => start !== linksNew).map(({ unit }) => unit),
+    ...(linkTo !== undefined ? { link: { feed: feedKey(feed), newest: linkTo, units } } : {}),
+  };
+}
+
+/**
+ * The archive pages (RFC 5005) the batch may have changed in one feed, searched on their own,
+ * by reading the table after the batch's changes were committed; each is then rendered like
+ * any unit, from a later read.
+ */
+async function searchArchive(
+  affectedFeed: AffectedFeed,
   deps: PublishDeps,
   unitDeps: ReturnType<typeof unitDepsOf>,
 ): Promise<FeedArchive> {
+  const { feed, causes, changed, removed } = affectedFeed;
   const key = feedKey(feed);
   try {
-    const { starts, linkTo, linksNew } = await archivePagesAffected(
+    const found = await archivePagesAffected(
       deps.feeds,
       key,
       deps.config.itemLimit,
       changed,
       removed,
     );
-    const mine = starts.map((start) => ({
-      start,
-      unit: archivePageUnit(feed, start, causes, unitDeps),
-    }));
-    return {
-      linkedNew: mine.find(({ start }) => start === linksNew)?.unit,
-      others: mine.filter(({ start }) => start !== linksNew).map(({ unit }) => unit),
-      ...(linkTo !== undefined
-        ? { link: { feed: key, newest: linkTo, units: mine.map((m) => m.unit.name) } }
-        : {}),
-    };
+    return archiveOf(affectedFeed, found, unitDeps);
   } catch (error) {
     return { others: [], failure: { unit: `archive ${key}`, error, causes } };
   }
@@ -288,6 +314,19 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
   const limited = limiter(deps.concurrency ?? 16);
   // What every render of the run is made with, recorded with what it read.
   const settings = settingsFingerprint(deps.config);
+  /** Renders one unit; a failure is recorded, and thrown. */
+  const renderUnit = async (unit: RenderUnit, inPlaceBy?: number): Promise<Outcome> => {
+    try {
+      if (unit.order === 'ledger')
+        return await converge(unit, holder, deps, result, { settings, inPlaceBy });
+      await renderOnce(unit, deps.bucket, result);
+      return 'rendered';
+    } catch (error) {
+      result.failures.push({ unit: unit.name, error });
+      for (const cause of unit.causes) failed.add(cause);
+      throw error;
+    }
+  };
   return {
     failed,
     limited,
@@ -295,18 +334,18 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
      * Renders one unit; a failure is recorded, never thrown. `inPlaceBy`: when everything the
      * unit renders was in place (the changes, committed by then, and for the listings what the
      * feeds before them wrote; none: nothing is known, render it). A unit whose last render
-     * began reading after that needs no render of its own (see converge).
+     * began reading after that needs no render of its own (see converge): `covered`.
      */
     render: (unit: RenderUnit, inPlaceBy?: number) =>
-      limited(async () => {
+      limited(async (): Promise<Outcome> => {
         try {
-          if (unit.order === 'revision') await renderOnce(unit, deps.bucket, result);
-          else await converge(unit, holder, deps, result, { settings, inPlaceBy });
-        } catch (error) {
-          result.failures.push({ unit: unit.name, error });
-          for (const cause of unit.causes) failed.add(cause);
+          return await renderUnit(unit, inPlaceBy);
+        } catch {
+          return 'failed';
         }
       }),
+    /** Renders one unit within another's render (no place of its own); a failure is thrown. */
+    nested: renderUnit,
   };
 }
 
@@ -321,6 +360,9 @@ function finish(
   result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => run.failed.has(id));
   return result;
 }
+
+/** How a unit's render went: rendered here, covered by another publisher's, or failed. */
+type Outcome = 'rendered' | 'covered' | 'failed';
 
 /** A unit only its article's stream lane renders, in order: stamped with the revision it read. */
 async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishResult) {
@@ -358,7 +400,7 @@ async function converge(
    * unknown, render it).
    */
   { settings, inPlaceBy }: { settings: string; inPlaceBy: number | undefined },
-): Promise<void> {
+): Promise<Outcome> {
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const now = deps.now ?? Date.now;
@@ -373,12 +415,12 @@ async function converge(
     if (readThem(read)) {
       if (lease) await ledger.abandon(unit.name, holder);
       result.coveredByOthers++;
-      return;
+      return 'covered';
     }
     if (!lease) {
       if (rendered >= ticket) {
         result.coveredByOthers++;
-        return;
+        return 'covered';
       }
       leasedAt = now();
       lease = await ledger.acquire(unit.name, holder, leaseMs);
@@ -410,7 +452,7 @@ async function converge(
       await ledger.abandon(unit.name, holder).catch(() => {});
       throw error;
     }
-    if (released) return;
+    if (released) return 'rendered';
     // The lease ran out and another publisher took it: render once more, from a newer state.
     leasedAt = now();
     ({ ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs));

@@ -42,7 +42,13 @@ import { articlePageUrl } from '../feeds/urls.ts';
 import type { EntryRef, FeedHead, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
-import { archivePageName, newestArchivePage, readArchivePage } from './archive-pages.ts';
+import {
+  archivePageName,
+  archivePagesAffected,
+  newestArchivePage,
+  type PagesAffected,
+  readArchivePage,
+} from './archive-pages.ts';
 import type { Renderer } from './renderer.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
@@ -152,12 +158,43 @@ function unitName(kind: string, key: string): string {
 }
 
 /**
+ * A batch's archive search for one feed (archivePagesAffected), made by the feed's own render
+ * from its own read, after its lease: a batch whose render covers its changes needs no walk of
+ * its own. `found` gets what the search found before the feed's files are returned to be
+ * written (it writes the page the feed is about to link first).
+ */
+export interface ArchiveSearch {
+  changed: readonly string[];
+  removed: boolean;
+  found(pages: PagesAffected): Promise<void>;
+}
+
+/**
  * A subscription document's `prev-archive`: its newest archive page, if it has one, found by
  * walking on from the render's own read of the feed's newest entries (so within one render, and
- * mostly without another Query: the page's Queries read each partition well past it).
+ * mostly without another Query: the page's Queries read each partition well past it); with a
+ * batch's archive search, by that search, on the same walk.
  */
-async function archiveOf(head: FeedHead, limit: number): Promise<FeedInput['archive']> {
-  const newest = await newestArchivePage(head.walk(), limit);
+async function archiveOf(
+  head: FeedHead,
+  key: string,
+  { feeds, config }: Pick<UnitDeps, 'feeds' | 'config'>,
+  search?: ArchiveSearch,
+): Promise<FeedInput['archive']> {
+  let newest: string | undefined;
+  if (search) {
+    const { changed, removed } = search;
+    const pages = await archivePagesAffected(
+      feeds,
+      key,
+      config.itemLimit,
+      changed,
+      removed,
+      head.walk(),
+    );
+    await search.found(pages);
+    newest = pages.linkTo;
+  } else newest = await newestArchivePage(head.walk(), config.itemLimit);
   return newest === undefined ? {} : { older: archivePageName(newest) };
 }
 
@@ -235,7 +272,12 @@ export function archivePageUnit(
  * A tag or author feed in three formats, and its meta (display name, count), which only this
  * unit writes. A feed whose last article is gone loses its files and its meta.
  */
-export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): RenderUnit {
+export function labelFeedUnit(
+  feed: FeedRef,
+  causes: string[],
+  deps: UnitDeps,
+  search?: ArchiveSearch,
+): RenderUnit {
   const { feeds, ledger, config } = deps;
   const key = feedKey(feed);
   return {
@@ -247,7 +289,7 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
         feeds.feedHead(key, config.itemLimit).then(async (head) => {
           const [total, archive] = await Promise.all([
             head.total(),
-            archiveOf(head, config.itemLimit),
+            archiveOf(head, key, deps, search),
           ]);
           return { entries: head.entries, total, archive };
         }),
@@ -287,7 +329,7 @@ export function labelFeedUnit(feed: FeedRef, causes: string[], deps: UnitDeps): 
 }
 
 /** The site feed in three formats. */
-export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
+export function siteFeedUnit(causes: string[], deps: UnitDeps, search?: ArchiveSearch): RenderUnit {
   const { feeds, config } = deps;
   const site: FeedRef = { kind: 'all' };
   return {
@@ -301,7 +343,7 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps): RenderUnit {
       ]);
       const [articles, archive] = await Promise.all([
         articlesOf(deps, head.entries),
-        archiveOf(head, config.itemLimit),
+        archiveOf(head, feedKey(site), deps, search),
       ]);
       const put = await feedFiles(site, deps, articles, withdrawn, archive);
       return { stamp: ticket, files: { put, remove: [] } };
@@ -372,7 +414,7 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
       const listings = listingsOf(metas);
       const [latest, archive] = await Promise.all([
         articlesOf(deps, head.entries),
-        archiveOf(head, config.itemLimit),
+        archiveOf(head, feedKey({ kind: 'all' }), deps),
       ]);
       const index = renderIndex(config, latest, listings, archive?.older);
       const news = await headlinesOf(deps, recent);

@@ -333,6 +333,69 @@ describe('feed archives (RFC 5005)', () => {
       expect(walkChain(bucket, dir, 'atom').ids).toEqual(expectedIds(all));
   });
 
+  it("searches a feed's archive on its render's own read: a new story's batch walks no feed on its own", async () => {
+    const { store, bucket, publish, save } = rig();
+    for (let n = 1; n <= 5; n++) await save(story(n));
+    await publish();
+    const reads: string[] = [];
+    store.beforeRead = (read) => {
+      reads.push(read);
+    };
+
+    await save(story(6));
+    expect((await publish()).failures).toEqual([]);
+
+    // The site feed, the story's tag feed and the index: each read once, from the newest entry
+    // down; no archive yet, so nothing else walks either feed.
+    expect(reads.filter((read) => read === 'feedHead')).toHaveLength(3);
+    expect(reads.filter((read) => read === 'walkEntries')).toEqual([]);
+    expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds([1, 2, 3, 4, 5, 6]));
+    expect(walkChain(bucket, 'tags/fizz/', 'atom').ids).toEqual(expectedIds([3, 6]));
+  });
+
+  it("renders the archive page of a story deep in the archive when another batch's render covered its feed", async () => {
+    const store = new InMemoryArticleTable();
+    const bucket = new InMemorySiteBucket();
+    const clock = { now: 0 };
+    store.now = () => clock.now;
+    const at = (now: () => number) => ({ feeds: store, ledger: store, bucket, config: SITE, now });
+    const count = 300;
+    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
+    await publishChanges(
+      store.takeChanges(),
+      at(() => clock.now),
+    );
+    // Batch B: a story dated among the oldest, committed at 10 s.
+    clock.now = 10_000;
+    const deep = testArticle('deep', { published: minute(5.5), tags: [] });
+    await saveArticle(store, deep);
+    const b = store.takeChanges();
+    // Batch A: a new story, published first, from a read at 20 s: it covers B's feed.
+    clock.now = 20_000;
+    await saveArticle(store, story(count + 1, { tags: [] }));
+    expect(
+      (
+        await publishChanges(
+          store.takeChanges(),
+          at(() => clock.now),
+        )
+      ).failures,
+    ).toEqual([]);
+
+    const late = await publishChanges(
+      b,
+      at(() => 10_000),
+    );
+
+    expect(late.failures).toEqual([]);
+    expect(late.coveredByOthers).toBeGreaterThan(0);
+    expect(late.written.filter((path) => path.startsWith('archive/')).length).toBeGreaterThan(0);
+    const ids = walkChain(bucket, '', 'atom').ids;
+    const all = Array.from({ length: count + 1 }, (_, i) => i + 1);
+    expect(ids.filter((id) => id !== deep.guid)).toEqual(expectedIds(all));
+    expect(ids.indexOf(deep.guid)).toBe(ids.indexOf(story(5).guid) - 1);
+  });
+
   it('keeps the chain whole through withdrawals, stories published with old dates, moves of date and removals', async () => {
     const { bucket, publish, save, store } = rig();
     const live = new Set<number>();
