@@ -30,6 +30,8 @@ export interface FeedEntry {
   sortKey: string;
   id: string;
   rev: number;
+  /** The article's last change (ISO): day sitemaps read it from the site feed's entries. */
+  updated: string;
 }
 
 export type EntryList = 'live' | 'gone' | 'moved';
@@ -79,16 +81,22 @@ function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
   if (!stored || !article) return [];
   const entry = (list: EntryList, sortKey: string) =>
-    feedsOf(article).map((feed) => ({ feed, list, sortKey, id: article.id, rev: stored.rev }));
+    feedsOf(article).map((feed) => ({ feed, list, sortKey, ...refOf(stored) }));
   if (article.status === 'live') return entry('live', entrySortKey(article));
   if (isWithdrawnPublic(article) && article.withdrawn)
     return entry('gone', `${article.withdrawn.at}#${article.id}`);
   if (article.status === 'moved' && article.movedTo) {
     const sortKey = `${article.updated}#${article.id}`;
-    return [{ feed: { kind: 'all' }, list: 'moved', sortKey, id: article.id, rev: stored.rev }];
+    return [{ feed: { kind: 'all' }, list: 'moved', sortKey, ...refOf(stored) }];
   }
   return [];
 }
+
+const refOf = ({ article, rev }: StoredArticle) => ({
+  id: article.id,
+  rev,
+  updated: article.updated,
+});
 
 function scheduleOf(article: Article | undefined): ScheduleEntry | undefined {
   const at = article && nextTransitionAt(article);

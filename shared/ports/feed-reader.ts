@@ -36,6 +36,14 @@ export interface EntryRef {
   rev: number;
 }
 
+/**
+ * An entry with its article's last change, which the entry carries (FeedEntry.updated) unless it
+ * was written before entries did (2026-12-04): a reader asks the article for those.
+ */
+export interface DatedEntry extends EntryRef {
+  updated?: string;
+}
+
 /** An entry with its place in the feed: its sort key, `<published ISO>#<id>`. */
 export interface KeyedEntry extends EntryRef {
   sortKey: string;
@@ -95,7 +103,7 @@ export interface FeedReader {
    * Every entry of a feed whose sort key begins with `prefix` (a day, `2026-12-03`), oldest
    * first: one Query per write shard, every page.
    */
-  entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]>;
+  entriesStartingWith(feed: string, prefix: string): Promise<DatedEntry[]>;
   /** The newest `limit` entries whose sort keys are at or after `since`, newest first. */
   entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]>;
   /**

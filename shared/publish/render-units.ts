@@ -39,7 +39,7 @@ import {
 } from '../feeds/sitemaps.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import { articlePageUrl } from '../feeds/urls.ts';
-import type { EntryRef, FeedHead, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type { DatedEntry, EntryRef, FeedHead, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
 import {
@@ -365,7 +365,7 @@ export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): R
     order: 'ledger',
     render: async (ticket) => {
       const entries = await feeds.entriesStartingWith(feedKey({ kind: 'all' }), day);
-      const articles = await headlinesOf(deps, entries);
+      const articles = await datedStories(deps, entries);
       // ISO strings: the newest sorts last.
       const lastmod =
         articles
@@ -381,6 +381,19 @@ export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): R
       };
     },
   };
+}
+
+/**
+ * A day's live stories with their last change, oldest first: from their entries, which carry it
+ * (one Query per shard, however many stories the day has), else from the articles.
+ */
+async function datedStories(deps: UnitDeps, entries: readonly DatedEntry[]) {
+  const undated = entries.filter((e) => e.updated === undefined);
+  const read = new Map((await headlinesOf(deps, undated)).map((h) => [h.id, h.updated]));
+  return entries.flatMap(({ id, updated }) => {
+    const last = updated ?? read.get(id);
+    return last === undefined ? [] : [{ id, updated: last }];
+  });
 }
 
 const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * DAY_MS;

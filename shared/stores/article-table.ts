@@ -21,6 +21,7 @@ import type {
 } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 import type {
+  DatedEntry,
   EntryRef,
   FeedHead,
   FeedMeta,
@@ -89,6 +90,11 @@ const entryRefOf = (item: Record<string, unknown>): EntryRef => ({
 });
 
 const refOf = ({ id, rev }: EntryRef): EntryRef => ({ id, rev });
+
+const datedEntryOf = (item: Record<string, unknown>): DatedEntry => ({
+  ...entryRefOf(item),
+  ...(typeof item.updated === 'string' ? { updated: item.updated } : {}),
+});
 
 const keyedEntryOf = (item: Record<string, unknown>): KeyedEntry => ({
   ...entryRefOf(item),
@@ -236,7 +242,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
         return { items };
       }),
     );
-    return mergeShards(shards, Number.POSITIVE_INFINITY, 'oldest first').map(entryRefOf);
+    return mergeShards(shards, Number.POSITIVE_INFINITY, 'oldest first').map(datedEntryOf);
   }
 
   async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {

@@ -66,7 +66,10 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
   }
   for (const e of write.entries.put) {
     items.push({
-      Put: { TableName: table, Item: toAttr({ ...entryKey(e), id: e.id, rev: e.rev }) },
+      Put: {
+        TableName: table,
+        Item: toAttr({ ...entryKey(e), id: e.id, rev: e.rev, updated: e.updated }),
+      },
     });
   }
   const body = bodyIndexOf(write);

@@ -12,7 +12,7 @@ import type {
   MediaWrite,
   SourceRecord,
 } from '../ports/article-store.ts';
-import type { ArticleChange, EntryRef, FeedMeta } from '../ports/feed-reader.ts';
+import type { ArticleChange, DatedEntry, FeedMeta } from '../ports/feed-reader.ts';
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
 
@@ -27,7 +27,7 @@ export interface Operation {
 export interface TableSnapshot {
   sources: Record<string, SourceRecord>;
   articles: Record<string, StoredArticle>;
-  entries: Record<string, Record<string, EntryRef>>;
+  entries: Record<string, Record<string, DatedEntry>>;
   metas: Record<string, MetaItem>;
   schedule: Record<string, string>;
   bodies: Record<string, string>;
@@ -55,7 +55,7 @@ export class TableState {
   readonly media = new Map<string, MediaRecord>();
   readonly articles = new Map<string, StoredArticle>();
   /** Feed key → sort key → entry. */
-  readonly entries = new Map<string, Map<string, EntryRef>>();
+  readonly entries = new Map<string, Map<string, DatedEntry>>();
   readonly metas = new Map<string, MetaItem>();
   /** Sort key → article id. */
   readonly schedule = new Map<string, string>();
@@ -136,8 +136,8 @@ export class TableState {
     for (const e of write.entries.put) {
       const feed = entryListKey(e.feed, e.list);
       const apply = () => {
-        const entries = this.entries.get(feed) ?? new Map<string, EntryRef>();
-        entries.set(e.sortKey, { id: e.id, rev: e.rev });
+        const entries = this.entries.get(feed) ?? new Map<string, DatedEntry>();
+        entries.set(e.sortKey, { id: e.id, rev: e.rev, updated: e.updated });
         this.entries.set(feed, entries);
       };
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });

@@ -10,6 +10,7 @@ import {
 } from '../ports/article-store.ts';
 import type {
   ArticleChange,
+  DatedEntry,
   EntryRef,
   FeedHead,
   FeedMeta,
@@ -31,6 +32,9 @@ import { copy, type TableChange, type TableSnapshot, TableState } from './memory
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
 export type { TableChange, TableSnapshot } from './memory-table-state.ts';
+
+/** An entry as the port's reads give it (a copy: callers' changes stay out). */
+const refOf = ({ id, rev }: EntryRef): EntryRef => ({ id, rev });
 
 /** The calls a subclass may step in before (MemoryArticleTable.before). */
 export type TableCall =
@@ -178,12 +182,12 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     checkLimit(limit);
     return this.newestFirst(feed)
       .slice(0, limit)
-      .map(([, entry]) => copy(entry));
+      .map(([, entry]) => refOf(entry));
   }
 
   /** One list's entries as they are now, newest first (sort key, entry). */
   private newestFirst(feed: string): [string, EntryRef][] {
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
     return [...entries.entries()].sort(([a], [b]) => byBytes(b, a));
   }
 
@@ -198,7 +202,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     // The whole feed as it is now (a commit replaces entries, never changes one): the walk
     // goes on from the same read, as DynamoDB's does.
     const read = this.newestFirst(feed);
-    const keyed = ([sortKey, entry]: [string, EntryRef]) => ({ ...copy(entry), sortKey });
+    const keyed = ([sortKey, entry]: [string, EntryRef]) => ({ ...refOf(entry), sortKey });
     return {
       entries: read.slice(0, limit).map(keyed),
       total: async () => read.length,
@@ -213,13 +217,13 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return this.newestSince(feed, sinceIso, limit);
   }
 
-  async entriesStartingWith(feed: string, prefix: string): Promise<EntryRef[]> {
+  async entriesStartingWith(feed: string, prefix: string): Promise<DatedEntry[]> {
     await this.before({ kind: 'read', read: 'entriesStartingWith' });
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
     return [...entries.keys()]
       .filter((sortKey) => sortKey.startsWith(prefix))
       .sort(byBytes)
-      .map((sortKey) => copy(entries.get(sortKey) as EntryRef));
+      .map((sortKey) => copy(entries.get(sortKey) as DatedEntry));
   }
 
   async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
@@ -233,12 +237,12 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return this.newestFirst(feed)
       .filter(([sortKey]) => byBytes(sortKey, since) >= 0)
       .slice(0, limit)
-      .map(([, entry]) => copy(entry));
+      .map(([, entry]) => refOf(entry));
   }
 
   async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
     await this.before({ kind: 'read', read: 'walkEntries' });
-    const entries = this.state.entries.get(feed) ?? new Map<string, EntryRef>();
+    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
     const sign = order === 'oldest first' ? 1 : -1;
     const inRange = (sortKey: string) => {
       if (!bound) return true;
@@ -248,7 +252,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     const sortKeys = [...entries.keys()].filter(inRange).sort((a, b) => sign * byBytes(a, b));
     for (const sortKey of sortKeys) {
       const entry = entries.get(sortKey);
-      if (entry) yield { ...copy(entry), sortKey };
+      if (entry) yield { ...refOf(entry), sortKey };
     }
   }
 

@@ -226,6 +226,28 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       expect(await table.latestEntries('tag/odd', 10)).toEqual([{ id: 'live', rev: 1 }]);
     });
 
+    it("lists a day's entries oldest first, across all partitions, each with its article's last change", async () => {
+      const table = await makeTable();
+      const hour = (day: number, h: number) =>
+        at(day).replace('T00', `T${String(h).padStart(2, '0')}`);
+      for (let i = 0; i < 12; i++)
+        await saveArticle(
+          table,
+          testArticle(`s${i}`, { published: hour(5, 23 - i), updated: hour(5, 23 - i) }),
+        );
+      await saveArticle(table, testArticle('before', { published: hour(4, 23) }));
+      await saveArticle(table, testArticle('after', { published: at(6) }));
+      // A revision moves the last change; the entry keeps its place.
+      await saveArticle(table, testArticle('s3', { published: hour(5, 20), updated: at(9) }));
+
+      const day = await table.entriesStartingWith('all', '2026-01-05');
+
+      expect(day.map((e) => e.id)).toEqual(Array.from({ length: 12 }, (_, i) => `s${11 - i}`));
+      expect(day.find((e) => e.id === 's3')).toEqual({ id: 's3', rev: 2, updated: at(9) });
+      expect(day.find((e) => e.id === 's0')).toEqual({ id: 's0', rev: 1, updated: hour(5, 23) });
+      expect(await table.entriesStartingWith('all', '2026-01-07')).toEqual([]);
+    });
+
     it('reads articles in the order asked, leaving out missing ones, past 100 ids', async () => {
       const table = await makeTable();
       for (const id of ['a', 'b', 'c']) await saveArticle(table, testArticle(id));

@@ -71,6 +71,7 @@ describe('planArticleWrite', () => {
         sortKey: '2026-01-01T00:00:00.000Z#a',
         id: 'a',
         rev: 1,
+        updated: '2026-01-01T00:00:00.000Z',
       },
     ]);
   });

@@ -33,13 +33,27 @@ const labelFiles = (dir: string) => [...feedFiles(dir), `${dir}index.html`];
 const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
 
 /** The table and bucket publish works on; `publish` takes every change since the last call. */
-function rig() {
-  const store = new InMemoryArticleTable();
+function rig(store = new InMemoryArticleTable()) {
   const bucket = new InMemorySiteBucket();
   const deps = { feeds: store, ledger: store, bucket, config: SITE };
   const publish = () => publishChanges(store.takeChanges(), deps);
   const save = (article: Article) => saveArticle(store, article);
   return { store, bucket, deps, publish, save };
+}
+
+/** A day sitemap's stories: article id → lastmod, in the sitemap's order. */
+function sitemapStories(xml: string | undefined): [string, string][] {
+  const urls = [...(xml ?? '').matchAll(/articles\/([^<]+)\.html<\/loc>\s*<lastmod>([^<]+)</g)];
+  return urls.map(([, id, lastmod]) => [String(id), String(lastmod)]);
+}
+
+/** The in-memory table, noting which articles' headlines were read. */
+class HeadlineLog extends InMemoryArticleTable {
+  readonly asked: string[] = [];
+  override async getHeadlines(ids: string[]) {
+    this.asked.push(...ids);
+    return super.getHeadlines(ids);
+  }
 }
 
 /** rig() whose ledger and publisher keep leases (30 s) by one clock the test moves. */
@@ -82,6 +96,49 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(result.written).toEqual(puts.sort());
     expect(bucket.text('feed.json')).toContain('"Title of a27"');
     expect(JSON.parse(bucket.text('feed.json') ?? '{}').items).toHaveLength(SITE.itemLimit);
+  });
+
+  it("dates a day's sitemap from its entries: a revision re-dates its story, and the day's other articles are not read", async () => {
+    const store = new HeadlineLog();
+    const { bucket, publish, save } = rig(store);
+    const minute = (m: number) => `2026-01-03T10:${String(m).padStart(2, '0')}:00.000Z`;
+    for (let i = 0; i < 30; i++)
+      await save(testArticle(`d${i}`, { published: minute(i), updated: minute(i) }));
+    expect((await publish()).failures).toEqual([]);
+    store.asked.length = 0;
+
+    await save(testArticle('d0', { published: minute(0), updated: '2026-01-09T12:00:00.000Z' }));
+    expect((await publish()).failures).toEqual([]);
+
+    const stories = sitemapStories(bucket.text('sitemaps/2026-01-03.xml'));
+    expect(stories).toEqual(
+      Array.from({ length: 30 }, (_, i) => [
+        `d${i}`,
+        i === 0 ? '2026-01-09T12:00:00.000Z' : minute(i),
+      ]),
+    );
+    // The index reads the newest stories' headlines; the day's older ones are read by none.
+    expect(store.asked.filter((id) => Number(id.slice(1)) < 15)).toEqual([]);
+  });
+
+  it("dates a day's entries written before entries carried their story's last change from the articles", async () => {
+    // A table from before 2026-12-04: its entries name the article and its revision only.
+    class Undated extends InMemoryArticleTable {
+      override async entriesStartingWith(feed: string, prefix: string) {
+        return (await super.entriesStartingWith(feed, prefix)).map(({ id, rev }) => ({ id, rev }));
+      }
+    }
+    const { bucket, publish, save } = rig(new Undated());
+    await save(testArticle('a', { published: day(3), updated: day(3) }));
+    await save(testArticle('b', { published: day(3), updated: day(5) }));
+    await save(testArticle('c', { published: day(3), updated: day(3) }));
+    expect((await publish()).failures).toEqual([]);
+
+    expect(sitemapStories(bucket.text('sitemaps/2026-01-03.xml'))).toEqual([
+      ['a', day(3)],
+      ['b', day(5)],
+      ['c', day(3)],
+    ]);
   });
 
   it("hints an article's first page as new, so S3 can create it without a look first", async () => {
