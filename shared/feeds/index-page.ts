@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
-import { buildItemView, type ItemView } from './item-view.ts';
+import { buildTeaserView, type TeaserView } from './item-view.ts';
 import { feedLinks, htmlPage, siteLanguage, timeTag } from './page-shell.ts';
 import { listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -16,7 +16,7 @@ export function renderIndex(
   /** The site feed's newest archive page, when it has one: where older stories are. */
   olderPage?: string,
 ): string {
-  const items = articles.map((article) => buildItemView(article, site));
+  const items = articles.map((article) => buildTeaserView(article, site));
   const list =
     items.length > 0
       ? items.map((item) => teaser(item, site)).join('\n')
@@ -52,7 +52,7 @@ export function renderIndex(
 }
 
 /** One story in a list of stories: its headline, date, authors and summary. */
-export function teaser(item: ItemView, site: SiteConfig): string {
+export function teaser(item: TeaserView, site: SiteConfig): string {
   const authors =
     item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
   // A story in another language than the site's says so, for screen readers and hyphenation.

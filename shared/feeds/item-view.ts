@@ -54,28 +54,42 @@ export interface ItemView {
   language?: string;
 }
 
+/**
+ * What a list of stories (the home page, a tag's page, an archive page) shows of one: no
+ * content, so a listing of fifty stories does not clean fifty bodies it never shows.
+ */
+export type TeaserView = Pick<
+  ItemView,
+  'title' | 'pageUrl' | 'summary' | 'published' | 'authors' | 'language'
+>;
+
+export function buildTeaserView(article: Article, site: Pick<SiteConfig, 'url'>): TeaserView {
+  const language = languageTag(article.language);
+  return {
+    title: oneLine(article.title) || 'Untitled',
+    pageUrl: articlePageUrl(site.url, article.id),
+    summary: xmlSafe(article.summary).trim(),
+    published: toDate(article.published) ?? toDate(article.updated) ?? EPOCH,
+    authors: cleanAuthors(article.authors),
+    ...(language ? { language } : {}),
+  };
+}
+
 export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): ItemView {
-  const pageUrl = articlePageUrl(site.url, article.id);
-  const title = oneLine(article.title) || 'Untitled';
-  const summary = xmlSafe(article.summary).trim();
-  const published = toDate(article.published) ?? toDate(article.updated) ?? EPOCH;
+  const teaser = buildTeaserView(article, site);
+  const { title, pageUrl, summary, published } = teaser;
   const image = httpUrl(article.image, site.url);
   return {
+    ...teaser,
     id: itemId(article.guid, article.id),
-    title,
     link: httpUrl(article.link, site.url) ?? pageUrl,
-    pageUrl,
-    summary,
     // Every format then carries content (Atom entries need a link or content; JSON needs one).
     contentHtml:
       (xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`) +
       correctionLog(article.corrections),
-    published,
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
-    authors: cleanAuthors(article.authors),
     ...(image ? { image: imageView(image, article.imageText, mediaOf(article, image)) } : {}),
-    ...(languageTag(article.language) ? { language: languageTag(article.language) } : {}),
   };
 }
 

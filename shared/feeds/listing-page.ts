@@ -2,7 +2,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { feedTitle } from './feed-titles.ts';
 import { teaser } from './index-page.ts';
-import { buildItemView } from './item-view.ts';
+import { buildTeaserView } from './item-view.ts';
 import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -28,7 +28,7 @@ export function renderListingPage(
   articles: readonly Article[],
   place: ListingPlace,
 ): string {
-  const items = articles.map((article) => buildItemView(article, site));
+  const items = articles.map((article) => buildTeaserView(article, site));
   const name = oneLine(feedTitle(site, feed));
   const span =
     place.page !== undefined && items.length > 0
