@@ -32,6 +32,9 @@ export interface FeedEntry {
   rev: number;
   /** The article's last change (ISO): day sitemaps read it from the site feed's entries. */
   updated: string;
+  /** The site feed's live entries only: what the news sitemap shows (its title, language). */
+  title?: string;
+  language?: string;
 }
 
 export type EntryList = 'live' | 'gone' | 'moved';
@@ -81,7 +84,13 @@ function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
   if (!stored || !article) return [];
   const entry = (list: EntryList, sortKey: string) =>
-    feedsOf(article).map((feed) => ({ feed, list, sortKey, ...refOf(stored) }));
+    feedsOf(article).map((feed) => ({
+      feed,
+      list,
+      sortKey,
+      ...refOf(stored),
+      ...(feed.kind === 'all' && list === 'live' ? headlineOf(article) : {}),
+    }));
   if (article.status === 'live') return entry('live', entrySortKey(article));
   if (isWithdrawnPublic(article) && article.withdrawn)
     return entry('gone', `${article.withdrawn.at}#${article.id}`);
@@ -91,6 +100,11 @@ function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   }
   return [];
 }
+
+const headlineOf = ({ title, language }: Article) => ({
+  title,
+  ...(language !== undefined ? { language } : {}),
+});
 
 const refOf = ({ article, rev }: StoredArticle) => ({
   id: article.id,

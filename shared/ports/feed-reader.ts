@@ -50,6 +50,16 @@ export interface KeyedEntry extends EntryRef {
 }
 
 /**
+ * An entry with what the news sitemap shows of its story: its title and language, which the site
+ * feed's live entries carry unless written before they did (2026-12-04), and its publication
+ * (the sort key's date).
+ */
+export interface HeadedEntry extends KeyedEntry {
+  title?: string;
+  language?: string;
+}
+
+/**
  * Where a walk through a feed starts and which way it goes: `newest first` from the newest
  * entry, or below `bound`; `oldest first` from the oldest, or above `bound`. `inclusive` takes
  * an entry at the bound itself too.
@@ -104,8 +114,11 @@ export interface FeedReader {
    * first: one Query per write shard, every page.
    */
   entriesStartingWith(feed: string, prefix: string): Promise<DatedEntry[]>;
-  /** The newest `limit` entries whose sort keys are at or after `since`, newest first. */
-  entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]>;
+  /**
+   * The newest `limit` entries whose sort keys are at or after `since`, newest first, with the
+   * headline the site feed's entries carry.
+   */
+  entriesSince(feed: string, since: string, limit: number): Promise<HeadedEntry[]>;
   /**
    * A feed's entries in order from `start`, read as the caller goes: one Query per write shard
    * for each few entries taken, so a walk that stops after 60 entries reads about that many,

@@ -39,7 +39,14 @@ import {
 } from '../feeds/sitemaps.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
 import { articlePageUrl } from '../feeds/urls.ts';
-import type { DatedEntry, EntryRef, FeedHead, FeedMeta, FeedReader } from '../ports/feed-reader.ts';
+import type {
+  DatedEntry,
+  EntryRef,
+  FeedHead,
+  FeedMeta,
+  FeedReader,
+  HeadedEntry,
+} from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
 import {
@@ -398,6 +405,21 @@ async function datedStories(deps: UnitDeps, entries: readonly DatedEntry[]) {
 
 const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * DAY_MS;
 
+/**
+ * The news sitemap's stories, newest first: from their entries, which carry the title and
+ * language (up to 1,000 stories a render, so no article is read for them), else from the
+ * articles.
+ */
+async function newsStories(deps: UnitDeps, entries: readonly HeadedEntry[]) {
+  const bare = entries.filter((e) => e.title === undefined);
+  const read = new Map((await headlinesOf(deps, bare)).map((h) => [h.id, h]));
+  return entries.flatMap(({ id, sortKey, title, language }) => {
+    if (title === undefined) return read.get(id) ?? [];
+    const published = sortKey.slice(0, sortKey.indexOf('#'));
+    return [{ id, title, published, ...(language !== undefined ? { language } : {}) }];
+  });
+}
+
 /** The live ones of these entries' articles, headline fields only (a few hundred bytes each). */
 async function headlinesOf({ feeds }: UnitDeps, entries: readonly EntryRef[]) {
   const headlines = await feeds.getHeadlines(entries.map((e) => e.id));
@@ -430,7 +452,7 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         archiveOf(head, feedKey({ kind: 'all' }), deps),
       ]);
       const index = renderIndex(config, latest, listings, archive?.older);
-      const news = await headlinesOf(deps, recent);
+      const news = await newsStories(deps, recent);
       const discovery = [
         file(
           SITEMAP_INDEX_PATH,

@@ -26,6 +26,7 @@ import type {
   FeedHead,
   FeedMeta,
   FeedReader,
+  HeadedEntry,
   Headline,
   KeyedEntry,
   SitemapDay,
@@ -99,6 +100,12 @@ const datedEntryOf = (item: Record<string, unknown>): DatedEntry => ({
 const keyedEntryOf = (item: Record<string, unknown>): KeyedEntry => ({
   ...entryRefOf(item),
   sortKey: String(item.sk),
+});
+
+const headedEntryOf = (item: Record<string, unknown>): HeadedEntry => ({
+  ...keyedEntryOf(item),
+  ...(typeof item.title === 'string' ? { title: item.title } : {}),
+  ...(typeof item.language === 'string' ? { language: item.language } : {}),
 });
 
 /** One write shard in a walk: items read and not yet taken, and where its next Query starts. */
@@ -245,14 +252,14 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return mergeShards(shards, Number.POSITIVE_INFINITY, 'oldest first').map(datedEntryOf);
   }
 
-  async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
+  async entriesSince(feed: string, since: string, limit: number): Promise<HeadedEntry[]> {
     const shards = await this.firstOfEachShard(
       (shard) => keys.feedEntry(feed, shard, ''),
       limit,
       'newest first',
       { from: since },
     );
-    return mergeShards(shards, limit, 'newest first').map(entryRefOf);
+    return mergeShards(shards, limit, 'newest first').map(headedEntryOf);
   }
 
   async listSitemapDays(): Promise<SitemapDay[]> {

@@ -59,6 +59,13 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
   const items: TransactWriteItem[] = [
     { Put: { TableName: table, Item: toAttr(articleToItem(write.put)), ...revCondition } },
   ];
+  const entryFields = ({ id, rev, updated, title, language }: FeedEntry) => ({
+    id,
+    rev,
+    updated,
+    title,
+    language,
+  });
   const entryKey = (e: FeedEntry) =>
     keys.feedEntry(entryListKey(e.feed, e.list), entryShard(e.list, e.id), e.sortKey);
   for (const e of write.entries.delete) {
@@ -68,7 +75,7 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
     items.push({
       Put: {
         TableName: table,
-        Item: toAttr({ ...entryKey(e), id: e.id, rev: e.rev, updated: e.updated }),
+        Item: toAttr({ ...entryKey(e), ...entryFields(e) }),
       },
     });
   }

@@ -12,11 +12,14 @@ import type {
   MediaWrite,
   SourceRecord,
 } from '../ports/article-store.ts';
-import type { ArticleChange, DatedEntry, FeedMeta } from '../ports/feed-reader.ts';
+import type { ArticleChange, DatedEntry, FeedMeta, HeadedEntry } from '../ports/feed-reader.ts';
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
 
 /** One item of a transaction: the item it touches, its condition, its effect. */
+/** A feed entry item's attributes (its key aside): the article's revision, its last change, and on the site feed's live entries its headline. */
+export type StoredEntry = DatedEntry & Omit<HeadedEntry, 'sortKey'>;
+
 export interface Operation {
   item: string;
   holds?: () => boolean;
@@ -27,7 +30,7 @@ export interface Operation {
 export interface TableSnapshot {
   sources: Record<string, SourceRecord>;
   articles: Record<string, StoredArticle>;
-  entries: Record<string, Record<string, DatedEntry>>;
+  entries: Record<string, Record<string, StoredEntry>>;
   metas: Record<string, MetaItem>;
   schedule: Record<string, string>;
   bodies: Record<string, string>;
@@ -55,7 +58,7 @@ export class TableState {
   readonly media = new Map<string, MediaRecord>();
   readonly articles = new Map<string, StoredArticle>();
   /** Feed key → sort key → entry. */
-  readonly entries = new Map<string, Map<string, DatedEntry>>();
+  readonly entries = new Map<string, Map<string, StoredEntry>>();
   readonly metas = new Map<string, MetaItem>();
   /** Sort key → article id. */
   readonly schedule = new Map<string, string>();
@@ -136,8 +139,15 @@ export class TableState {
     for (const e of write.entries.put) {
       const feed = entryListKey(e.feed, e.list);
       const apply = () => {
-        const entries = this.entries.get(feed) ?? new Map<string, DatedEntry>();
-        entries.set(e.sortKey, { id: e.id, rev: e.rev, updated: e.updated });
+        const entries = this.entries.get(feed) ?? new Map<string, StoredEntry>();
+        const { id, rev, updated, title, language } = e;
+        entries.set(e.sortKey, {
+          id,
+          rev,
+          updated,
+          ...(title !== undefined ? { title } : {}),
+          ...(language !== undefined ? { language } : {}),
+        });
         this.entries.set(feed, entries);
       };
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });

@@ -15,6 +15,7 @@ import type {
   FeedHead,
   FeedMeta,
   FeedReader,
+  HeadedEntry,
   Headline,
   KeyedEntry,
   SitemapDay,
@@ -28,7 +29,13 @@ import type {
   RenderLedger,
   SiteRendering,
 } from '../ports/render-ledger.ts';
-import { copy, type TableChange, type TableSnapshot, TableState } from './memory-table-state.ts';
+import {
+  copy,
+  type StoredEntry,
+  type TableChange,
+  type TableSnapshot,
+  TableState,
+} from './memory-table-state.ts';
 import { dynamoItemBytes, TableValidationError } from './table-limits.ts';
 
 export type { TableChange, TableSnapshot } from './memory-table-state.ts';
@@ -186,8 +193,8 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   }
 
   /** One list's entries as they are now, newest first (sort key, entry). */
-  private newestFirst(feed: string): [string, EntryRef][] {
-    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
+  private newestFirst(feed: string): [string, StoredEntry][] {
+    const entries = this.state.entries.get(feed) ?? new Map<string, StoredEntry>();
     return [...entries.entries()].sort(([a], [b]) => byBytes(b, a));
   }
 
@@ -214,35 +221,42 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
 
   async withdrawnEntries(feed: string, sinceIso: string, limit: number): Promise<EntryRef[]> {
     await this.before({ kind: 'read', read: 'withdrawnEntries' });
-    return this.newestSince(feed, sinceIso, limit);
+    return this.newestSince(feed, sinceIso, limit).map(([, entry]) => refOf(entry));
   }
 
   async entriesStartingWith(feed: string, prefix: string): Promise<DatedEntry[]> {
     await this.before({ kind: 'read', read: 'entriesStartingWith' });
-    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
+    const entries = this.state.entries.get(feed) ?? new Map<string, StoredEntry>();
     return [...entries.keys()]
       .filter((sortKey) => sortKey.startsWith(prefix))
       .sort(byBytes)
-      .map((sortKey) => copy(entries.get(sortKey) as DatedEntry));
+      .map((sortKey) => {
+        const { updated, ...entry } = entries.get(sortKey) as StoredEntry;
+        return { ...refOf(entry), ...(updated !== undefined ? { updated } : {}) };
+      });
   }
 
-  async entriesSince(feed: string, since: string, limit: number): Promise<EntryRef[]> {
+  async entriesSince(feed: string, since: string, limit: number): Promise<HeadedEntry[]> {
     await this.before({ kind: 'read', read: 'entriesSince' });
-    return this.newestSince(feed, since, limit);
+    return this.newestSince(feed, since, limit).map(([sortKey, { title, language, ...ref }]) => ({
+      ...refOf(ref),
+      sortKey,
+      ...(title !== undefined ? { title } : {}),
+      ...(language !== undefined ? { language } : {}),
+    }));
   }
 
   /** The newest `limit` entries of one list with sort keys at or after `since`, newest first. */
-  private newestSince(feed: string, since: string, limit: number): EntryRef[] {
+  private newestSince(feed: string, since: string, limit: number): [string, StoredEntry][] {
     checkLimit(limit);
     return this.newestFirst(feed)
       .filter(([sortKey]) => byBytes(sortKey, since) >= 0)
-      .slice(0, limit)
-      .map(([, entry]) => refOf(entry));
+      .slice(0, limit);
   }
 
   async *walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
     await this.before({ kind: 'read', read: 'walkEntries' });
-    const entries = this.state.entries.get(feed) ?? new Map<string, DatedEntry>();
+    const entries = this.state.entries.get(feed) ?? new Map<string, StoredEntry>();
     const sign = order === 'oldest first' ? 1 : -1;
     const inRange = (sortKey: string) => {
       if (!bound) return true;

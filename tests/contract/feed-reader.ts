@@ -248,6 +248,44 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       expect(await table.entriesStartingWith('all', '2026-01-07')).toEqual([]);
     });
 
+    it("lists a feed's entries since a date, newest first, the site feed's with their story's headline", async () => {
+      const table = await makeTable();
+      const hour = (h: number) => at(5).replace('T00', `T${String(h).padStart(2, '0')}`);
+      for (let i = 0; i < 12; i++)
+        await saveArticle(
+          table,
+          testArticle(`s${i}`, { published: hour(i), tags: labels('X'), title: `Story ${i}` }),
+        );
+      await saveArticle(table, testArticle('fr', { published: hour(20), language: 'fr-FR' }));
+      await saveArticle(table, testArticle('old', { published: at(1) }));
+      // A revision retitles its entry.
+      await saveArticle(table, testArticle('s3', { published: hour(3), title: 'Retitled' }));
+
+      const since = await table.entriesSince('all', at(5), 5);
+
+      expect(since).toEqual([
+        { id: 'fr', rev: 1, sortKey: `${hour(20)}#fr`, title: 'Title of fr', language: 'fr-FR' },
+        ...[11, 10, 9, 8].map((i) => ({
+          id: `s${i}`,
+          rev: 1,
+          sortKey: `${hour(i)}#s${i}`,
+          title: `Story ${i}`,
+        })),
+      ]);
+      const all = await table.entriesSince('all', at(5), 100);
+      expect(all.map((e) => e.id)).toEqual([
+        'fr',
+        ...Array.from({ length: 12 }, (_, i) => `s${11 - i}`),
+      ]);
+      expect(all.find((e) => e.id === 's3')).toMatchObject({ rev: 2, title: 'Retitled' });
+      // A tag's entries name their story only.
+      expect((await table.entriesSince('tag/x', at(5), 1))[0]).toEqual({
+        id: 's11',
+        rev: 1,
+        sortKey: `${hour(11)}#s11`,
+      });
+    });
+
     it('reads articles in the order asked, leaving out missing ones, past 100 ids', async () => {
       const table = await makeTable();
       for (const id of ['a', 'b', 'c']) await saveArticle(table, testArticle(id));

@@ -117,8 +117,8 @@ describe('publishChanges on the in-memory table and bucket', () => {
         i === 0 ? '2026-01-09T12:00:00.000Z' : minute(i),
       ]),
     );
-    // The index reads the newest stories' headlines; the day's older ones are read by none.
-    expect(store.asked.filter((id) => Number(id.slice(1)) < 15)).toEqual([]);
+    // No story's headline is read: the day's entries carry what its sitemap shows.
+    expect(store.asked).toEqual([]);
   });
 
   it("dates a day's entries written before entries carried their story's last change from the articles", async () => {
@@ -139,6 +139,62 @@ describe('publishChanges on the in-memory table and bucket', () => {
       ['b', day(5)],
       ['c', day(3)],
     ]);
+  });
+
+  it("writes the news sitemap from the site feed's entries: a retitled story shows its new title, and no story's article is read for it", async () => {
+    const store = new HeadlineLog();
+    const { bucket, publish, save } = rig(store);
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const news = (i: number, patch: Partial<Article> = {}) =>
+      testArticle(`n${i}`, {
+        published: ago(60 + i),
+        updated: ago(60 + i),
+        title: `News ${i}`,
+        ...patch,
+      });
+    for (let i = 0; i < 30; i++) await save(news(i, i === 0 ? { language: 'fr' } : {}));
+    expect((await publish()).failures).toEqual([]);
+    store.asked.length = 0;
+
+    await save(news(5, { title: 'Retitled', updated: ago(1) }));
+    expect((await publish()).failures).toEqual([]);
+
+    const xml = bucket.text('news-sitemap.xml') ?? '';
+    const titles = [...xml.matchAll(/<news:title>([^<]+)</g)].map(([, title]) => title);
+    expect(titles).toEqual(
+      Array.from({ length: 30 }, (_, i) => (i === 5 ? 'Retitled' : `News ${i}`)),
+    );
+    expect([...xml.matchAll(/<news:language>([^<]+)</g)].map(([, l]) => l)).toEqual([
+      'fr',
+      ...Array(29).fill('en'),
+    ]);
+    expect(xml).toContain(`<news:publication_date>${ago(0).slice(0, 4)}`);
+    expect(store.asked).toEqual([]);
+  });
+
+  it('shows stories whose entries were written before they carried a headline in the news sitemap, from their articles', async () => {
+    // A table from before 2026-12-04: its entries name the article and its revision only.
+    class Bare extends InMemoryArticleTable {
+      override async entriesSince(feed: string, since: string, limit: number) {
+        return (await super.entriesSince(feed, since, limit)).map(({ id, rev, sortKey }) => ({
+          id,
+          rev,
+          sortKey,
+        }));
+      }
+    }
+    const { bucket, publish, save } = rig(new Bare());
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    await save(testArticle('a', { published: ago(30), title: 'Older', language: 'de' }));
+    await save(testArticle('b', { published: ago(10), title: 'Newer' }));
+    expect((await publish()).failures).toEqual([]);
+
+    const xml = bucket.text('news-sitemap.xml') ?? '';
+    expect([...xml.matchAll(/<news:title>([^<]+)</g)].map(([, t]) => t)).toEqual([
+      'Newer',
+      'Older',
+    ]);
+    expect(xml).toContain('<news:language>de</news:language>');
   });
 
   it("hints an article's first page as new, so S3 can create it without a look first", async () => {
