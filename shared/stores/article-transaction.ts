@@ -48,6 +48,15 @@ function mediaItem({ record, previousRevision }: MediaWrite, table: string): Tra
   };
 }
 
+/** A feed entry item's attributes besides its key (undefined ones are left out). */
+const entryFields = ({ id, rev, updated, title, language }: FeedEntry) => ({
+  id,
+  rev,
+  updated,
+  title,
+  language,
+});
+
 function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
   const revCondition =
     write.expectedRev === undefined
@@ -59,13 +68,6 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
   const items: TransactWriteItem[] = [
     { Put: { TableName: table, Item: toAttr(articleToItem(write.put)), ...revCondition } },
   ];
-  const entryFields = ({ id, rev, updated, title, language }: FeedEntry) => ({
-    id,
-    rev,
-    updated,
-    title,
-    language,
-  });
   const entryKey = (e: FeedEntry) =>
     keys.feedEntry(entryListKey(e.feed, e.list), entryShard(e.list, e.id), e.sortKey);
   for (const e of write.entries.delete) {

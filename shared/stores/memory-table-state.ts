@@ -16,10 +16,13 @@ import type { ArticleChange, DatedEntry, FeedMeta, HeadedEntry } from '../ports/
 
 export type TableChange = Parameters<ArticleStore['commit']>[0];
 
-/** One item of a transaction: the item it touches, its condition, its effect. */
-/** A feed entry item's attributes (its key aside): the article's revision, its last change, and on the site feed's live entries its headline. */
+/**
+ * A feed entry item's attributes, its key aside: the article's revision and last change, and on
+ * the site feed's live entries its headline.
+ */
 export type StoredEntry = DatedEntry & Omit<HeadedEntry, 'sortKey'>;
 
+/** One item of a transaction: the item it touches, its condition, its effect. */
 export interface Operation {
   item: string;
   holds?: () => boolean;
