@@ -46,6 +46,7 @@ import type {
   FeedMeta,
   FeedReader,
   HeadedEntry,
+  Headline,
 } from '../ports/feed-reader.ts';
 import type { RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
@@ -394,14 +395,13 @@ export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): R
  * A day's live stories with their last change, oldest first: from their entries, which carry it
  * (one Query per shard, however many stories the day has), else from the articles.
  */
-async function datedStories(deps: UnitDeps, entries: readonly DatedEntry[]) {
-  const undated = entries.filter((e) => e.updated === undefined);
-  const read = new Map((await headlinesOf(deps, undated)).map((h) => [h.id, h.updated]));
-  return entries.flatMap(({ id, updated }) => {
-    const last = updated ?? read.get(id);
-    return last === undefined ? [] : [{ id, updated: last }];
-  });
-}
+const datedStories = (deps: UnitDeps, entries: readonly DatedEntry[]) =>
+  storiesOf(
+    deps,
+    entries,
+    ({ id, updated }) => (updated === undefined ? undefined : { id, updated }),
+    ({ id, updated }) => ({ id, updated }),
+  );
 
 const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * DAY_MS;
 
@@ -410,14 +410,37 @@ const NEWS_WINDOW_MS = NEWS_SITEMAP_DAYS * DAY_MS;
  * language (up to 1,000 stories a render, so no article is read for them), else from the
  * articles.
  */
-async function newsStories(deps: UnitDeps, entries: readonly HeadedEntry[]) {
-  const bare = entries.filter((e) => e.title === undefined);
-  const read = new Map((await headlinesOf(deps, bare)).map((h) => [h.id, h]));
-  return entries.flatMap(({ id, sortKey, title, language }) => {
-    if (title === undefined) return read.get(id) ?? [];
-    const published = sortKey.slice(0, sortKey.indexOf('#'));
-    return [{ id, title, published, ...(language !== undefined ? { language } : {}) }];
-  });
+const newsStories = (deps: UnitDeps, entries: readonly HeadedEntry[]) =>
+  storiesOf<HeadedEntry, Pick<Headline, 'id' | 'title' | 'published' | 'language'>>(
+    deps,
+    entries,
+    ({ id, sortKey, title, language }) =>
+      title === undefined
+        ? undefined
+        : {
+            id,
+            title,
+            published: sortKey.slice(0, sortKey.indexOf('#')),
+            ...(language !== undefined ? { language } : {}),
+          },
+    (headline) => headline,
+  );
+
+/**
+ * What a sitemap shows of each entry's story, in the entries' order: what the entry carries
+ * (`carried`; undefined for an entry written before entries carried it), else what the
+ * article's headline says; a story no longer live is left out.
+ */
+async function storiesOf<E extends EntryRef, S>(
+  deps: UnitDeps,
+  entries: readonly E[],
+  carried: (entry: E) => S | undefined,
+  fromHeadline: (headline: Headline) => S,
+): Promise<S[]> {
+  const own = entries.map(carried);
+  const bare = entries.filter((_, i) => own[i] === undefined);
+  const read = new Map((await headlinesOf(deps, bare)).map((h) => [h.id, fromHeadline(h)]));
+  return entries.flatMap((e, i) => own[i] ?? read.get(e.id) ?? []);
 }
 
 /** The live ones of these entries' articles, headline fields only (a few hundred bytes each). */

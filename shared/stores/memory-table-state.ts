@@ -144,13 +144,7 @@ export class TableState {
       const apply = () => {
         const entries = this.entries.get(feed) ?? new Map<string, StoredEntry>();
         const { id, rev, updated, title, language } = e;
-        entries.set(e.sortKey, {
-          id,
-          rev,
-          updated,
-          ...(title !== undefined ? { title } : {}),
-          ...(language !== undefined ? { language } : {}),
-        });
+        entries.set(e.sortKey, copy({ id, rev, updated, title, language }));
         this.entries.set(feed, entries);
       };
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });

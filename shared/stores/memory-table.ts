@@ -231,19 +231,16 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
       .filter((sortKey) => sortKey.startsWith(prefix))
       .sort(byBytes)
       .map((sortKey) => {
-        const { updated, ...entry } = entries.get(sortKey) as StoredEntry;
-        return { ...refOf(entry), ...(updated !== undefined ? { updated } : {}) };
+        const { id, rev, updated } = entries.get(sortKey) as StoredEntry;
+        return copy({ id, rev, updated });
       });
   }
 
   async entriesSince(feed: string, since: string, limit: number): Promise<HeadedEntry[]> {
     await this.before({ kind: 'read', read: 'entriesSince' });
-    return this.newestSince(feed, since, limit).map(([sortKey, { title, language, ...ref }]) => ({
-      ...refOf(ref),
-      sortKey,
-      ...(title !== undefined ? { title } : {}),
-      ...(language !== undefined ? { language } : {}),
-    }));
+    return this.newestSince(feed, since, limit).map(([sortKey, { id, rev, title, language }]) =>
+      copy({ id, rev, sortKey, title, language }),
+    );
   }
 
   /** The newest `limit` entries of one list with sort keys at or after `since`, newest first. */
