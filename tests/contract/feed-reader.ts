@@ -286,6 +286,21 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       });
     });
 
+    it('reads headlines (the fields listings and sitemaps show, no content) in the order asked, past 100 ids', async () => {
+      const table = await makeTable();
+      await saveArticle(table, testArticle('a', { title: 'A', language: 'de', updated: at(3) }));
+      await saveArticle(table, testArticle('b', { title: 'B', summary: 'Not a headline field' }));
+      const missing = Array.from({ length: 100 }, (_, i) => `missing-${i}`);
+
+      const headlines = await table.getHeadlines(['b', ...missing, 'a']);
+
+      expect(headlines).toEqual([
+        { id: 'b', title: 'B', published: at(1), updated: at(1), status: 'live' },
+        { id: 'a', title: 'A', published: at(1), updated: at(3), language: 'de', status: 'live' },
+      ]);
+      expect(await table.getHeadlines([])).toEqual([]);
+    });
+
     it('reads articles in the order asked, leaving out missing ones, past 100 ids', async () => {
       const table = await makeTable();
       for (const id of ['a', 'b', 'c']) await saveArticle(table, testArticle(id));
