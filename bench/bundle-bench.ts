@@ -17,7 +17,7 @@ import { median, round } from './stats.ts';
  * statically (ingest's parser chunk loads in its parse workers, at the first upload).
  */
 
-const FUNCTIONS = ['ingest', 'publish', 'release'] as const;
+const FUNCTIONS = ['ingest', 'publish', 'release', 'announce'] as const;
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(import.meta.dirname, '.tmp', 'bundles');
 const HANDLER_ENV = {

@@ -119,13 +119,19 @@ export class Alarms extends Construct {
   }
 
   /**
-   * A WebSub hub refused every attempt for three batches in 15 minutes: subscribers there stop
-   * hearing of changes (they still poll). One refusal is a hub's bad minute, not an alarm.
+   * WebSub notices failing three times in 15 minutes: announce's (a hub refused every attempt
+   * of an invocation; SQS brings the notices back, the dead letters are next) or publish's (it
+   * could not queue a batch's notice). Subscribers of those hubs stop hearing of changes (they
+   * still poll). One refusal is a hub's bad minute, not an alarm.
    */
-  hubNotices(id: string): Alarm {
-    return this.alarm(id, 'A WebSub hub keeps refusing notices of changed feeds', {
+  hubNotices(id: string, service: 'announce' | 'publish'): Alarm {
+    const what =
+      service === 'announce'
+        ? 'A WebSub hub keeps refusing notices of changed feeds'
+        : 'Publish cannot queue WebSub notices of changed feeds';
+    return this.alarm(id, what, {
       metric: handlerMetric(
-        METRICS.services.publish,
+        METRICS.services[service],
         METRICS.hubNoticesFailed,
         Duration.minutes(15),
       ),

@@ -6,6 +6,7 @@ import { settingsEnvironment } from '../shared/config/settings.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { type FeedFormat, feedPath, OPML_PATH } from '../shared/contract/site-layout.ts';
 import { Alarms } from './alarms.ts';
+import { Announcing } from './announcing.ts';
 import type { FeedpubConfig } from './config.ts';
 import { OperationsDashboard } from './dashboard.ts';
 import { Ingestion } from './ingestion.ts';
@@ -33,6 +34,7 @@ const FEED_OUTPUTS: ReadonlyArray<[id: string, format: FeedFormat]> = [
 export class FeedpubAppStack extends Stack {
   public readonly ingestion: Ingestion;
   public readonly publishing: Publishing;
+  public readonly announcing: Announcing;
   public readonly site: SiteDistribution;
   public readonly alarms: Alarms;
 
@@ -65,36 +67,44 @@ export class FeedpubAppStack extends Stack {
       site: props.site,
       siteEnvironment,
     });
+    this.announcing = new Announcing(this, 'Announcing', { siteEnvironment });
     this.publishing = new Publishing(this, 'Publishing', {
       site: props.site,
       table: props.table,
       siteEnvironment,
+      hubNotices: this.announcing.queue,
     });
 
     this.alarms = new Alarms(this, 'Alarms', { email: config.alarmEmail });
     this.alarms.deadLetters('IngestDeadLetters', this.ingestion.deadLetterQueue);
     this.alarms.deadLetters('PublishDeadLetters', this.publishing.deadLetterQueue);
+    this.alarms.deadLetters('HubNoticeDeadLetters', this.announcing.deadLetterQueue);
     this.alarms.errors('IngestErrors', this.ingestion.ingest);
     this.alarms.errors('PublishErrors', this.publishing.publish);
     this.alarms.errors('ReleaseErrors', this.publishing.release);
+    this.alarms.errors('AnnounceErrors', this.announcing.announce);
     this.alarms.iteratorAge('PublishIteratorAge', this.publishing.publish);
     // Before the DLQ: handled failures, an ageing queue, throttles.
     this.alarms.ingestFailures('IngestFailedRecords');
     this.alarms.publishFailures('PublishFailedRecords');
     this.alarms.renderFailures('PublishRenderFailures');
-    this.alarms.hubNotices('WebSubHubsRefusing');
+    this.alarms.hubNotices('WebSubHubsRefusing', 'announce');
+    this.alarms.hubNotices('WebSubNoticesUnqueued', 'publish');
     this.alarms.queueAge('InboxQueueAge', this.ingestion.queue);
     this.alarms.tableThrottles('TableThrottled', props.table);
     this.alarms.throttles('IngestThrottles', this.ingestion.ingest);
     this.alarms.throttles('PublishThrottles', this.publishing.publish);
     this.alarms.throttles('ReleaseThrottles', this.publishing.release);
+    this.alarms.throttles('AnnounceThrottles', this.announcing.announce);
     const { dashboard } = new OperationsDashboard(this, 'Operations', {
       ingest: this.ingestion.ingest,
       publish: this.publishing.publish,
       release: this.publishing.release,
+      announce: this.announcing.announce,
       inboxQueue: this.ingestion.queue,
       ingestDeadLetters: this.ingestion.deadLetterQueue,
       publishDeadLetters: this.publishing.deadLetterQueue,
+      hubNoticeDeadLetters: this.announcing.deadLetterQueue,
       table: props.table,
     });
 
@@ -138,6 +148,11 @@ export class FeedpubAppStack extends Stack {
       'PublishDeadLetterQueueUrl',
       this.publishing.deadLetterQueue.queueUrl,
       'Stream batches publish gave up on: feedpub redrive',
+    );
+    output(
+      'HubNoticeDeadLetterQueueUrl',
+      this.announcing.deadLetterQueue.queueUrl,
+      'WebSub notices every hub refused: the feeds they name, for a look at the hubs',
     );
     output(
       'PublishFunctionName',

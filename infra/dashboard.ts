@@ -17,9 +17,11 @@ export interface OperationsDashboardProps {
   readonly ingest: IFunction;
   readonly publish: IFunction;
   readonly release: IFunction;
+  readonly announce: IFunction;
   readonly inboxQueue: IQueue;
   readonly ingestDeadLetters: IQueue;
   readonly publishDeadLetters: IQueue;
+  readonly hubNoticeDeadLetters: IQueue;
   readonly table: ITable;
 }
 
@@ -90,7 +92,8 @@ export class OperationsDashboard extends Construct {
       graph('Publish: failures', [
         custom(METRICS.services.publish, METRICS.renderFailures, 'render failures'),
         custom(METRICS.services.publish, METRICS.publishFailedRecords, 'failed records (retried)'),
-        custom(METRICS.services.publish, METRICS.hubNoticesFailed, 'WebSub hubs refusing'),
+        custom(METRICS.services.publish, METRICS.hubNoticesFailed, 'WebSub notices not queued'),
+        custom(METRICS.services.announce, METRICS.hubNoticesFailed, 'WebSub hubs refusing'),
       ]),
     );
     this.dashboard.addWidgets(
@@ -105,10 +108,15 @@ export class OperationsDashboard extends Construct {
           statistic: Stats.MAXIMUM,
           label: 'publish DLQ',
         }),
+        props.hubNoticeDeadLetters.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: Stats.MAXIMUM,
+          label: 'WebSub notice DLQ',
+        }),
       ]),
       graph(
         'Errors, throttles and cold starts',
-        [props.ingest, props.publish, props.release].flatMap((fn) => [
+        [props.ingest, props.publish, props.release, props.announce].flatMap((fn) => [
           fn.metricErrors({ period: PERIOD, statistic: Stats.SUM, label: `${fn.node.id} errors` }),
           fn.metricThrottles({
             period: PERIOD,

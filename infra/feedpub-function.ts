@@ -23,7 +23,7 @@ import { functionBuildOptions } from './lambda-bundle.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE_FINDING, flattenCfnReference } from './nag.ts';
 
 /** The Lambda functions under functions/<name>/handler.ts. */
-export type FunctionName = 'ingest' | 'publish' | 'release';
+export type FunctionName = 'ingest' | 'publish' | 'release' | 'announce';
 
 export interface FeedpubFunctionProps {
   readonly name: FunctionName;
@@ -165,6 +165,13 @@ export class FeedpubFunction extends LambdaFunction {
   parksIn(deadLetters: IQueue): this {
     deadLetters.grantSendMessages(this);
     this.addEnvironment(ENV.ingestDeadLetterQueue, deadLetters.queueUrl);
+    return this;
+  }
+
+  /** Sends each batch's WebSub notice to the hub-notice queue (delivered to announce). */
+  queuesHubNotices(notices: IQueue): this {
+    notices.grantSendMessages(this);
+    this.addEnvironment(ENV.hubNoticeQueue, notices.queueUrl);
     return this;
   }
 

@@ -5,7 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../shared/contract/event-sources.ts';
 import { TABLE } from '../shared/contract/table.ts';
@@ -16,6 +16,8 @@ export interface PublishingProps {
   readonly site: IBucket;
   readonly table: ITable;
   readonly siteEnvironment: Record<string, string>;
+  /** Where publish queues each batch's WebSub notice (infra/announcing.ts). */
+  readonly hubNotices: IQueue;
 }
 
 export const RELEASE_EVERY = Duration.minutes(5);
@@ -48,7 +50,8 @@ export class Publishing extends Construct {
       environment: props.siteEnvironment,
     })
       .keepsRenderLedger(props.table)
-      .publishesSite(props.site);
+      .publishesSite(props.site)
+      .queuesHubNotices(props.hubNotices);
     this.publish.addEventSource(
       new DynamoEventSource(props.table, {
         // Not LATEST: writes made between table creation and this mapping still publish.

@@ -7,10 +7,10 @@ import { ENV } from '../../shared/contract/environment.ts';
 import { createPublishHandler } from '../../shared/lambda/publish-handler.ts';
 import { traced, traceSdkClients } from '../../shared/lambda/xray.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
-import { HttpHubNotifier } from '../../shared/stores/http-hub-notifier.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { SDK_CLIENT_SETTINGS } from '../../shared/stores/sdk-settings.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
+import { SqsHubNotices } from '../../shared/stores/sqs-hub-notices.ts';
 
 // Composition root: built once per container from validated configuration.
 const config = siteConfigFromEnv(process.env);
@@ -21,12 +21,18 @@ const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
 const s3 = new S3Client(SDK_CLIENT_SETTINGS);
 const bucket = new S3SiteBucket({ client: s3, bucket: requireEnv(process.env, ENV.siteBucket) });
 traceSdkClients(dynamo, s3);
+// Its SQS client is made at the first batch that changes a feed, not at every cold start.
+const notices = new SqsHubNotices({
+  settings: SDK_CLIENT_SETTINGS,
+  queueUrl: requireEnv(process.env, ENV.hubNoticeQueue),
+});
 
 export const handler = traced(
   'publish',
   createPublishHandler(
-    // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds.
-    { feeds, ledger, bucket, config, notifier: new HttpHubNotifier() },
+    // The hubs named in the settings (SITE_WEBSUB_HUBS) hear of every batch's changed feeds,
+    // from the announce function, once the notice queue hands it the notice.
+    { feeds, ledger, bucket, config, notices },
     { logger: new Logger(), metrics: new Metrics() },
   ),
 );

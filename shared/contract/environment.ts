@@ -13,4 +13,5 @@ export const ENV = {
   feedContent: 'SITE_FEED_CONTENT',
   siteIcon: 'SITE_ICON',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
+  hubNoticeQueue: 'HUB_NOTICE_QUEUE_URL',
 } as const;

@@ -1,3 +1,4 @@
+import { EDGE_SECONDS } from './edge.ts';
 import { ARTICLE_PK_PREFIX } from './table.ts';
 
 /**
@@ -46,6 +47,28 @@ export const PUBLISH_EVENTS = {
   retryAttempts: 10,
   bisectBatchOnError: true,
   timeoutSeconds: 120,
+} as const;
+
+/**
+ * The hub-notice queue → announce mapping. Publish queues one notice per batch that changed a
+ * feed, naming those feeds, and returns: the wait for the edge (below) is the queue's, so it
+ * never holds a stream lane. Announce tells every hub (config.hubs) of the feeds its batch names.
+ */
+export const ANNOUNCE_EVENTS = {
+  /**
+   * A notice is delivered this long after publish sent it, that is, after its batch's last
+   * write: the edge keeps a feed EDGE_SECONDS.feed, plus a second for rounding and a request on
+   * its way, so a hub that fetches at once gets the new bytes. (SQS counts whole seconds.)
+   */
+  delaySeconds: EDGE_SECONDS.feed + 1,
+  /** Notices per invocation: their feeds are merged, so a busy minute makes fewer pings. */
+  batchSize: 10,
+  maxBatchingWindowSeconds: 0,
+  /** The minimum SQS allows: pings are light, and a hub is not to be flooded. */
+  maxConcurrency: 2,
+  timeoutSeconds: 30,
+  /** Receives before the notice queue's dead letters (a hub refused every attempt of each). */
+  maxReceives: 3,
 } as const;
 
 /**

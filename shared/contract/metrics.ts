@@ -16,6 +16,7 @@ export const METRICS = {
     ingest: 'feedpub-ingest',
     publish: 'feedpub-publish',
     release: 'feedpub-release',
+    announce: 'feedpub-announce',
   },
   /** Messages one ingest invocation reported failed (its batchItemFailures), 0 included. */
   ingestFailedRecords: 'ingestFailedRecords',
@@ -23,6 +24,9 @@ export const METRICS = {
   publishFailedRecords: 'publishFailedRecords',
   /** Feeds or pages one publish invocation could not render or write, 0 included. */
   renderFailures: 'renderFailures',
-  /** WebSub hubs that refused every attempt to notify them of a batch, 0 included. */
+  /**
+   * WebSub hubs that refused every attempt of one announce invocation, 0 included (announce);
+   * notices publish could not queue (publish).
+   */
   hubNoticesFailed: 'hubNoticesFailed',
 } as const;

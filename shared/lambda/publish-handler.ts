@@ -8,8 +8,8 @@ import {
   type RepublishEvent,
 } from '../contract/event-sources.ts';
 import { METRICS } from '../contract/metrics.ts';
-import type { HubNotifier } from '../ports/hub-notifier.ts';
-import { type Announcement, announceChanges } from '../publish/announce-changes.ts';
+import type { HubNotices } from '../ports/hub-notices.ts';
+import { changedFeedTopics } from '../publish/announce-changes.ts';
 import {
   type PublishDeps,
   type PublishResult,
@@ -64,37 +64,24 @@ const timeLeftIn = (context: Context | undefined) => () =>
 
 export function createPublishHandler(
   deps: PublishDeps & {
-    /** Tells the site's WebSub hubs (config.hubs) which feeds a batch changed. */
-    notifier?: HubNotifier;
+    /**
+     * Where a batch that changed feeds queues its notice for the site's WebSub hubs
+     * (config.hubs); the queue holds it until the edge serves the new bytes, not this batch.
+     */
+    notices?: HubNotices;
   },
   { logger, metrics, onPublished }: PublishObservability,
 ) {
-  /** After the batch, never instead of it: a hub's trouble is logged and counted, not thrown. */
+  /** After the batch, never instead of it: a notice that cannot be queued is logged and counted. */
   const announce = async (written: string[]) => {
-    if (!deps.notifier) return;
-    let announcement: Announcement;
+    const topics = changedFeedTopics(written, deps.config.url);
+    if (!deps.notices || (deps.config.hubs ?? []).length === 0 || topics.length === 0) return;
     try {
-      announcement = await announceChanges(written, {
-        notifier: deps.notifier,
-        config: deps.config,
-      });
+      await deps.notices.send(topics);
     } catch (error) {
-      logger.error('WebSub notices failed', { error: error as Error });
-      metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, deps.config.hubs?.length ?? 0);
-      return;
+      logger.error('could not queue the WebSub notice', { topics, error: error as Error });
+      metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, 1);
     }
-    if (announcement.delivered.length > 0)
-      logger.info('WebSub hubs notified', {
-        topics: announcement.topics,
-        hubs: announcement.delivered,
-      });
-    for (const { hub, error } of announcement.failed)
-      logger.error('a WebSub hub refused every notice', {
-        hub,
-        topics: announcement.topics,
-        error: error as Error,
-      });
-    metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, announcement.failed.length);
   };
 
   /** What every render run reports, a batch's or a tick's: its failures, hubs, counts. */

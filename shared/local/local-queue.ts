@@ -33,6 +33,8 @@ export type QueueHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undef
 
 export interface QueueOptions {
   handler: QueueHandler;
+  /** The queue's name in its records' eventSourceARN (default: the inbox queue's). */
+  name?: string;
   /** Overrides of INGEST_EVENTS, for tests of the queue itself. */
   events?: Partial<QueueEventSettings>;
   /** Receives before the dead-letter list (INGEST_MAX_RECEIVES). */
@@ -71,18 +73,22 @@ export class LocalQueue implements DeadLetters {
   private readonly handler: QueueHandler;
   private readonly maxReceiveCount: number;
   private readonly retryDelayMs: number;
+  private readonly arn: string;
 
   constructor(options: QueueOptions) {
     this.handler = options.handler;
+    this.arn = `arn:aws:sqs:us-east-1:000000000000:${options.name ?? 'feedpub-local-ingest'}`;
     this.events = { ...INGEST_EVENTS, ...options.events };
     this.maxReceiveCount = options.maxReceiveCount ?? INGEST_MAX_RECEIVES;
     this.retryDelayMs = options.retryDelayMs ?? LOCAL_RETRY_DELAY_MS;
   }
 
-  send(body: string): void {
+  /** Sends a message; with `delaySeconds`, it stays hidden that long (SQS's DelaySeconds). */
+  send(body: string, { delaySeconds = 0 }: { delaySeconds?: number } = {}): void {
     const now = Date.now();
-    this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt: now });
-    this.wakeAt(now);
+    const visibleAt = now + delaySeconds * 1000;
+    this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt });
+    this.wakeAt(visibleAt);
   }
 
   /** What the handler parks itself (a message no retry can mend), after its one receive. */
@@ -198,7 +204,9 @@ export class LocalQueue implements DeadLetters {
   private async failedIds(batch: Message[]): Promise<Set<string>> {
     const all = new Set(batch.map((m) => m.id));
     try {
-      const response = await this.handler({ Records: batch.map(toSqsRecord) });
+      const response = await this.handler({
+        Records: batch.map((message) => toSqsRecord(message, this.arn)),
+      });
       const named = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       return named.every((id) => all.has(id)) ? new Set(named) : all;
     } catch {
@@ -207,7 +215,7 @@ export class LocalQueue implements DeadLetters {
   }
 }
 
-function toSqsRecord(message: Message): SQSRecord {
+function toSqsRecord(message: Message, eventSourceARN: string): SQSRecord {
   return {
     messageId: message.id,
     receiptHandle: `${message.id}#${message.receiveCount}`,
@@ -221,7 +229,7 @@ function toSqsRecord(message: Message): SQSRecord {
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:feedpub-local-ingest',
+    eventSourceARN,
     awsRegion: 'us-east-1',
   };
 }

@@ -24,6 +24,7 @@ import { DynamoRenderLedger } from '../stores/render-ledger.ts';
 import { S3SiteBucket } from '../stores/site-bucket.ts';
 import { S3SiteMedia } from '../stores/site-media.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
+import { hubNoticeQueue, LocalHubNotices } from './hub-notice-queue.ts';
 import { LocalQueue } from './local-queue.ts';
 import { toS3EventRecord } from './s3-notifications.ts';
 import { StreamMapping } from './stream-mapping.ts';
@@ -57,8 +58,9 @@ export interface PipelineOptions {
   /** Wraps or replaces the real ingest handler: a benchmark counts concurrent invocations. */
   ingestHandler?: (real: IngestHandler) => IngestHandler;
   /**
-   * Tells the site's hubs (site.hubs) of each batch's changed feeds, as the deployed publish
-   * does: `feedpub dev` passes one; `feedpub build` none (its files are not served yet).
+   * Tells the site's hubs (site.hubs) of each batch's changed feeds, as the deployed stack
+   * does: publish queues a notice, announce sends it once the edge serves the feeds.
+   * `feedpub dev` passes one; `feedpub build` none (its files are not served yet).
    */
   notifier?: HubNotifier;
   now?: () => Date;
@@ -78,11 +80,13 @@ export interface StreamBatchFailure {
 
 export interface Pipeline {
   queue: LocalQueue;
+  /** The hub-notice queue (with a notifier): notices waiting, and its dead letters. */
+  hubNotices?: LocalQueue;
   /** The publish mapping's on-failure destination: batches given up, as Lambda describes them. */
   publishDeadLetters: { body: string }[];
   /** The publish handler as the mapping invokes it (an operator's events go here too). */
   publish: PublishHandler;
-  /** Resolves when every upload so far has been ingested and published. */
+  /** Resolves when every upload so far has been ingested and published (and announced). */
   settle(): Promise<void>;
   /** Runs the release schedule once now. */
   release(): Promise<string[]>;
@@ -146,8 +150,17 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     { ...quietObservability(), onOutcome: options.onIngest },
   );
   const publishDeps = publishDepsOf(aws, site);
+  const notices =
+    options.notifier &&
+    new LocalHubNotices(
+      hubNoticeQueue({
+        notifier: options.notifier,
+        hubs: site.hubs ?? [],
+        observability: quietObservability(),
+      }),
+    );
   const publish = createPublishHandler(
-    { ...publishDeps, notifier: options.notifier },
+    { ...publishDeps, notices },
     { ...quietObservability(), onPublished: options.onPublish },
   );
 
@@ -192,6 +205,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
 
   return {
     queue,
+    hubNotices: notices?.queue,
     publishDeadLetters,
     publish: publishing,
     release,
@@ -201,12 +215,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       do {
         await queue.idle();
         await stream.idle();
-      } while (queue.depth > 0);
+        await notices?.queue.idle();
+      } while (queue.depth > 0 || (notices?.queue.depth ?? 0) > 0);
     },
     stop: async () => {
       clearInterval(timer);
       unsubscribe();
       queue.stop();
+      notices?.queue.stop();
       await stream.stop();
       await parsing.close();
     },

@@ -1,12 +1,22 @@
-import type { SiteConfig } from '../config/site.ts';
-import { EDGE_SECONDS } from '../contract/edge.ts';
 import { isFeedPath, siteUrlOf } from '../contract/site-layout.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 
-export interface AnnounceDeps {
+/**
+ * WebSub in two steps. Publish, after a batch, queues one notice naming the feeds whose bytes
+ * it wrote (`changedFeedTopics`, through the HubNotices port) and goes on; the queue delivers it
+ * once the edge serves those bytes (ANNOUNCE_EVENTS.delaySeconds). Announce then tells every
+ * hub (`notifyHubs`), the feeds of all the notices it was handed merged into one ping per hub.
+ */
+
+/** The feed URLs among a batch's written paths, once each, sorted: what its notice names. */
+export function changedFeedTopics(written: readonly string[], siteUrl: string): string[] {
+  return [...new Set(written.filter(isFeedPath))].sort().map((path) => siteUrlOf(siteUrl, path));
+}
+
+export interface NotifyDeps {
   notifier: HubNotifier;
-  config: SiteConfig;
-  /** Waits `ms` (tests pass a fake clock's). */
+  hubs: readonly string[];
+  /** Waits `ms` between attempts (tests pass a fake clock's). */
   sleep?: (ms: number) => Promise<void>;
   /** Attempts per hub (default 3), the first pause between them (default 500 ms, doubling). */
   attempts?: number;
@@ -14,44 +24,30 @@ export interface AnnounceDeps {
 }
 
 export interface Announcement {
-  /** The feed URLs named in the notices: those whose bytes this batch changed. */
+  /** The feed URLs named in the pings. */
   topics: string[];
-  /** Hubs that took the notice, and after how many attempts. */
+  /** Hubs that took the ping, and after how many attempts. */
   delivered: { hub: string; attempts: number }[];
-  /** Hubs that refused every attempt: logged and counted, never a failed batch. */
+  /** Hubs that refused every attempt. */
   failed: { hub: string; error: unknown }[];
 }
-
-/**
- * The edge keeps a feed `EDGE_SECONDS.feed`; a notice goes out once every copy it held before
- * the batch's writes has expired (plus a second for rounding and a request on its way), so a
- * hub that fetches at once gets the new bytes.
- */
-export const ANNOUNCE_DELAY_MS = (EDGE_SECONDS.feed + 1) * 1000;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * After a publish batch: one notice per hub naming exactly the feeds whose bytes the batch
- * wrote (none when no feed changed, e.g. an identical re-upload), sent when the edge serves
- * them. A hub that refuses is asked again with backoff; one that never takes it is reported
- * in the result, not thrown: the batch is published whatever a hub does.
+ * One ping per hub naming `topics`; a hub that refuses is asked again with backoff, and one that
+ * never takes it is reported in the result, not thrown (announce retries its notices later).
  */
-export async function announceChanges(
-  written: readonly string[],
-  deps: AnnounceDeps,
+export async function notifyHubs(
+  topics: readonly string[],
+  deps: NotifyDeps,
 ): Promise<Announcement> {
-  const hubs = deps.config.hubs ?? [];
-  const topics = [...new Set(written.filter(isFeedPath))]
-    .sort()
-    .map((path) => siteUrlOf(deps.config.url, path));
-  const announcement: Announcement = { topics, delivered: [], failed: [] };
-  if (hubs.length === 0 || topics.length === 0) return announcement;
+  const announcement: Announcement = { topics: [...topics], delivered: [], failed: [] };
+  if (topics.length === 0) return announcement;
   const sleep = deps.sleep ?? realSleep;
   const attempts = deps.attempts ?? 3;
-  await sleep(ANNOUNCE_DELAY_MS);
   await Promise.all(
-    hubs.map(async (hub) => {
+    deps.hubs.map(async (hub) => {
       for (let attempt = 1; ; attempt++) {
         try {
           await deps.notifier.notify(hub, topics);

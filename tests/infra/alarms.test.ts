@@ -40,7 +40,7 @@ const alarmOn = (metric: string, dimension: string, value: unknown) => {
 
 describe('alarms', () => {
   it('every alarm notifies the topic on ALARM and OK, and ignores missing data', () => {
-    expect(alarms()).toHaveLength(16);
+    expect(alarms()).toHaveLength(20);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
@@ -52,6 +52,7 @@ describe('alarms', () => {
   it.each([
     ['inbox events', () => t.feedpub.service.ingestion.deadLetterQueue],
     ['publish', () => t.feedpub.service.publishing.deadLetterQueue],
+    ['hub-notice', () => t.feedpub.service.announcing.deadLetterQueue],
   ])('fires on the first message in the %s DLQ', (_name, queue) => {
     const alarm = alarmOn('ApproximateNumberOfMessagesVisible', 'QueueName', {
       'Fn::GetAtt': [logicalIdOf(queue()), 'QueueName'],
@@ -64,7 +65,7 @@ describe('alarms', () => {
     });
   });
 
-  it.each(['ingest', 'publish', 'release'])('fires on any %s error', (name) => {
+  it.each(['ingest', 'publish', 'release', 'announce'])('fires on any %s error', (name) => {
     const alarm = alarmOn('Errors', 'FunctionName', { Ref: functionId(t.service, name) });
     expect(alarm).toMatchObject({
       Namespace: 'AWS/Lambda',
@@ -99,6 +100,7 @@ describe('alarms before the DLQ', () => {
     ],
     ['publish', METRICS.renderFailures, { Period: 60, Threshold: 1, EvaluationPeriods: 1 }],
     ['publish', METRICS.hubNoticesFailed, { Period: 900, Threshold: 3, EvaluationPeriods: 1 }],
+    ['announce', METRICS.hubNoticesFailed, { Period: 900, Threshold: 3, EvaluationPeriods: 1 }],
   ] as const)('%s: %s, a Powertools metric, as that function emits it', (name, metric, policy) => {
     const service = METRICS.services[name];
     const alarm = alarmOn(metric, METRICS.serviceDimension, service);
@@ -151,7 +153,7 @@ describe('alarms before the DLQ', () => {
     },
   );
 
-  it.each(['ingest', 'publish', 'release'])('fires on any %s throttle', (name) => {
+  it.each(['ingest', 'publish', 'release', 'announce'])('fires on any %s throttle', (name) => {
     const alarm = alarmOn('Throttles', 'FunctionName', { Ref: functionId(t.service, name) });
     expect(alarm).toMatchObject({
       Namespace: 'AWS/Lambda',

@@ -41,7 +41,7 @@ function coldStartFiles(dir: string): string[] {
   return loaded;
 }
 
-describe.each(['ingest', 'publish', 'release'])('%s bundle', (name) => {
+describe.each(['ingest', 'publish', 'release', 'announce'])('%s bundle', (name) => {
   it('is minified ESM with source maps, in the cloud assembly', () => {
     const dir = assetDir(name);
     const file = join(dir, 'index.mjs');

@@ -18,7 +18,7 @@ beforeAll(() => {
 });
 afterAll(() => t?.feedpub.dispose());
 
-const NAMES = ['ingest', 'publish', 'release'] as const;
+const NAMES = ['ingest', 'publish', 'release', 'announce'] as const;
 const props = (name: string) =>
   t.service.toJSON().Resources[functionId(t.service, name)].Properties;
 const allows = (name: string) =>
@@ -57,14 +57,14 @@ describe.each(NAMES)('%s function', (name) => {
     expect(props(name).MemorySize).toBeGreaterThanOrEqual(512);
   });
 
-  it('carries the Powertools settings (metric names from METRICS), source maps and the table name', () => {
+  it('carries the Powertools settings (metric names from METRICS), source maps and the table name where it uses the table', () => {
     expect(props(name).Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: METRICS.services[name],
       POWERTOOLS_LOG_LEVEL: 'INFO',
       POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
       NODE_OPTIONS: '--enable-source-maps',
-      TABLE_NAME: expect.anything(),
     });
+    expect(props(name).Environment.Variables.TABLE_NAME === undefined).toBe(name === 'announce');
   });
 
   it('carries the site settings where it parses or renders, and only there', () => {
@@ -178,6 +178,45 @@ describe('least privilege', () => {
       expect(table.filter((action) => action.endsWith('*'))).toEqual([]);
     },
   );
+
+  it('announce touches no table, no bucket and no queue but its own: it only pings hubs', () => {
+    const statements = allows('announce');
+    for (const construct of [data().table, data().inbox, data().site])
+      expect(mentions(statements, construct)).toBe(false);
+    const queue = t.feedpub.service.announcing.queue;
+    const sqs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('sqs:')));
+    expect(sqs.flatMap((s) => asArray(s.Resource))).toEqual([arnOf(queue)]);
+    expect(sqs.flatMap((s) => asArray(s.Action)).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+  });
+
+  it('publish may send to the hub-notice queue and its stream DLQ, and to no other queue', () => {
+    const notices = t.feedpub.service.announcing.queue;
+    const dlq = t.feedpub.service.publishing.deadLetterQueue;
+    const sqs = allows('publish').filter((s) =>
+      asArray(s.Action).some((a) => a.startsWith('sqs:')),
+    );
+    expect(
+      sqs
+        .flatMap((s) => asArray(s.Resource))
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    ).toEqual([arnOf(notices), arnOf(dlq)].map((r) => JSON.stringify(r)).sort());
+    for (const queue of [notices, dlq])
+      expect(actionsOn(sqs, arnOf(queue))).toEqual([
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:SendMessage',
+      ]);
+    expect(props('publish').Environment.Variables.HUB_NOTICE_QUEUE_URL).toEqual({
+      Ref: logicalIdOf(notices),
+    });
+  });
 
   it('release never touches the site bucket: publish owns it', () => {
     expect(mentions(allows('release'), data().site)).toBe(false);

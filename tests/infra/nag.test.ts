@@ -66,6 +66,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(byRule('AwsSolutions-S1')).toEqual(['feedpub-data/AccessLogs']);
     expect(byRule('AwsSolutions-S10')).toEqual(['feedpub-data/Site']);
     expect(byRule('AwsSolutions-SQS3').sort()).toEqual([
+      'feedpub-app/Announcing/DeadLetters',
       'feedpub-app/Ingestion/DeadLetters',
       'feedpub-app/Publishing/DeadLetters',
     ]);
@@ -78,6 +79,7 @@ describe('cdk-nag AwsSolutions', () => {
       expect(byRule(rule)).toEqual(['feedpub-app/Site/Distribution']);
     }
     expect(byRule('AwsSolutions-L1').sort()).toEqual([
+      'feedpub-app/Announcing/Announce',
       'feedpub-app/Ingestion/Ingest',
       'feedpub-app/Publishing/Publish',
       'feedpub-app/Publishing/Release',

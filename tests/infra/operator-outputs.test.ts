@@ -25,6 +25,8 @@ describe('the outputs the operator commands find the stack by', () => {
     expect(of('IngestDeadLetterQueueUrl')).toMatch(/^IngestionDeadLetters/);
     expect(of('PublishDeadLetterQueueUrl')).toMatch(/^PublishingDeadLetters/);
     expect(resources[of('PublishDeadLetterQueueUrl')]?.Type).toBe('AWS::SQS::Queue');
+    expect(of('HubNoticeDeadLetterQueueUrl')).toMatch(/^AnnouncingDeadLetters/);
+    expect(resources[of('HubNoticeDeadLetterQueueUrl')]?.Type).toBe('AWS::SQS::Queue');
     expect(of('PublishFunctionName')).toMatch(/^PublishingPublish/);
     expect(resources[of('PublishFunctionName')]?.Type).toBe('AWS::Lambda::Function');
   });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELEASE_EVERY } from '../../infra/publishing.ts';
-import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../../shared/contract/event-sources.ts';
+import { EDGE_SECONDS } from '../../shared/contract/edge.ts';
+import {
+  ANNOUNCE_EVENTS,
+  PUBLISH_EVENTS,
+  PUBLISH_SITE_EVENT,
+} from '../../shared/contract/event-sources.ts';
 import {
   functionId,
   logicalIdOf,
@@ -129,4 +134,49 @@ describe('release on a schedule', () => {
       });
     },
   );
+});
+
+describe('announce on the hub-notice queue', () => {
+  const mapping = () => {
+    const mappings = t.service.findResources('AWS::Lambda::EventSourceMapping', {
+      Properties: { FunctionName: { Ref: functionId(t.service, 'announce') } },
+    });
+    expect(Object.keys(mappings)).toHaveLength(1);
+    return Object.values(mappings)[0]?.Properties as Record<string, unknown>;
+  };
+  const resource = (construct: Parameters<typeof logicalIdOf>[0]) =>
+    t.service.toJSON().Resources[logicalIdOf(construct)].Properties;
+
+  it('receives the queue as ANNOUNCE_EVENTS says, and reports item failures', () => {
+    const { queue } = t.feedpub.service.announcing;
+    expect(mapping()).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(queue), 'Arn'] },
+      BatchSize: ANNOUNCE_EVENTS.batchSize,
+      ScalingConfig: { MaximumConcurrency: ANNOUNCE_EVENTS.maxConcurrency },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('gives a notice maxReceives deliveries before its encrypted, TLS-only dead-letter queue', () => {
+    const { queue, deadLetterQueue } = t.feedpub.service.announcing;
+    expect(resource(queue)).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * ANNOUNCE_EVENTS.timeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(deadLetterQueue), 'Arn'] },
+        maxReceiveCount: ANNOUNCE_EVENTS.maxReceives,
+      },
+    });
+    expect(resource(deadLetterQueue)).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('holds notices long enough for the edge: a feed lives there EDGE_SECONDS.feed', () => {
+    expect(ANNOUNCE_EVENTS.delaySeconds).toBeGreaterThan(EDGE_SECONDS.feed);
+    expect(t.service.toJSON().Resources[functionId(t.service, 'announce')].Properties.Timeout).toBe(
+      ANNOUNCE_EVENTS.timeoutSeconds,
+    );
+  });
 });

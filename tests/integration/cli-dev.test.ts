@@ -214,6 +214,7 @@ describe('feedpub dev', () => {
       { role: 'ingest', waiting: 0, inFlight: 0 },
       { role: 'ingest-dlq', waiting: 0, inFlight: 0 },
       { role: 'publish-dlq', waiting: 0, inFlight: 0 },
+      { role: 'hub-notice-dlq', waiting: 0, inFlight: 0 },
     ]);
     const redrive = await runCli(['redrive', '--local', '--data-dir', dataDir]);
     expect([redrive.code, redrive.stdout]).toEqual([

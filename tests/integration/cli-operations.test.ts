@@ -88,6 +88,7 @@ describe.each(Object.entries(REACH))(
         { role: 'ingest', waiting: 0, inFlight: 0 },
         { role: 'ingest-dlq', waiting: 0, inFlight: 0 },
         { role: 'publish-dlq', waiting: 0, inFlight: 0 },
+        { role: 'hub-notice-dlq', waiting: 0, inFlight: 0 },
       ]);
 
       t.lines.length = 0;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ANNOUNCE_EVENTS } from '../../shared/contract/event-sources.ts';
+import { topicsOfNotice } from '../../shared/contract/hub-notice.ts';
 import { isFeedPath, siteUrlOf } from '../../shared/contract/site-layout.ts';
 import { type SiteServer, startSiteServer } from '../../shared/local/site-server.ts';
 import type { PublishResult } from '../../shared/publish/publish-changes.ts';
@@ -19,6 +21,8 @@ const SECOND_TITLE = 'extends Turkey security deal';
 
 interface Notice {
   mode: string | null;
+  /** When the hub received it (ms). */
+  at: number;
   topics: string[];
   /** Each topic as a GET through the local edge returned it when the notice arrived. */
   seen: Map<string, string>;
@@ -33,11 +37,12 @@ async function startHub(status = 204): Promise<{ url: string; notices: Notice[];
       body += chunk;
     });
     req.on('end', async () => {
+      const at = Date.now();
       const form = new URLSearchParams(body);
       const topics = form.getAll('hub.url');
       const seen = new Map<string, string>();
       for (const topic of topics) seen.set(topic, await (await fetch(topic)).text());
-      notices.push({ mode: form.get('hub.mode'), topics, seen });
+      notices.push({ mode: form.get('hub.mode'), at, topics, seen });
       res.writeHead(status).end();
     });
   });
@@ -52,24 +57,33 @@ describe('WebSub: publish tells the hubs which feeds changed, once the edge serv
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('one notice per batch per hub, naming exactly the changed feeds, already fresh at the edge; none for an identical re-upload', async () => {
-    const hub = await startHub();
-    // A second hub that is down: asked again, then given up on; the first hears of everything.
-    const down = await startHub(503);
-    for (const server of [hub.server, down.server])
+  /** The pipeline with the local edge in front of its site bucket, and these hubs. */
+  async function siteWithHubs(hubs: { url: string; server: Server }[]) {
+    for (const { server } of hubs)
       cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
     const edge: SiteServer = await startSiteServer({ port: 0 });
     cleanups.push(edge.close);
-    const site = { ...TEST_SITE, url: edge.url, hubs: [hub.url, down.url] };
-    const batches: PublishResult[] = [];
+    const site = { ...TEST_SITE, url: edge.url, hubs: hubs.map((h) => h.url) };
+    const batches: { result: PublishResult; at: number }[] = [];
     const t = await startTestPipeline({
       site,
       notifier: new HttpHubNotifier(),
-      onPublish: (result) => batches.push(result),
+      onPublish: (result) => batches.push({ result, at: Date.now() }),
     });
     cleanups.push(t.stop);
     edge.attach({ s3: t.aws.s3, bucket: t.aws.names.siteBucket, hubs: site.hubs });
     const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
+    /** The feeds each batch wrote, as topic URLs (batches that wrote none left out). */
+    const changedFeeds = () =>
+      batches
+        .map((b) => b.result.written.filter(isFeedPath).map((path) => siteUrlOf(site.url, path)))
+        .filter((feeds) => feeds.length > 0);
+    return { t, edge, inbox, batches, changedFeeds };
+  }
+
+  it('one notice per batch per hub, naming exactly the changed feeds, sent after publish returned and already fresh at the edge; none for an identical re-upload', async () => {
+    const hub = await startHub();
+    const { t, edge, inbox, batches, changedFeeds } = await siteWithHubs([hub]);
 
     await inbox.put('articles/libya.txt', sample);
     await t.pipeline.settle();
@@ -81,13 +95,10 @@ describe('WebSub: publish tells the hubs which feeds changed, once the edge serv
     await inbox.put('articles/libya-2.txt', second);
     await t.pipeline.settle();
 
-    const changedFeeds = batches
-      .map((b) => b.written.filter(isFeedPath).map((path) => siteUrlOf(site.url, path)))
-      .filter((feeds) => feeds.length > 0);
     expect(first).toBeGreaterThan(0);
-    expect(hub.notices.map((n) => n.mode)).toEqual(changedFeeds.map(() => 'publish'));
+    expect(hub.notices.map((n) => n.mode)).toEqual(changedFeeds().map(() => 'publish'));
     expect(hub.notices.map((n) => [...n.topics].sort())).toEqual(
-      changedFeeds.map((feeds) => [...feeds].sort()),
+      changedFeeds().map((feeds) => [...feeds].sort()),
     );
     expect(feedsOfFirst).toEqual(
       expect.arrayContaining([`${edge.url}rss.xml`, `${edge.url}atom.xml`, `${edge.url}feed.json`]),
@@ -96,25 +107,47 @@ describe('WebSub: publish tells the hubs which feeds changed, once the edge serv
     expect(hub.notices.slice(first).flatMap((n) => n.topics)).toEqual(
       expect.arrayContaining(feedsOfFirst),
     );
+    // Each batch's publish had returned before its hub heard: the wait is the queue's.
+    const writers = batches.filter((b) => b.result.written.some(isFeedPath));
+    for (const [i, notice] of hub.notices.entries())
+      expect(notice.at).toBeGreaterThanOrEqual(writers[i]?.at ?? Number.POSITIVE_INFINITY);
     // What the hub fetched at once, through the edge, already lists the batch's article.
     for (const [i, notice] of hub.notices.entries()) {
       const title = i < first ? TITLE : SECOND_TITLE;
       for (const [topic, body] of notice.seen)
         expect({ topic, listed: body.includes(title) }).toEqual({ topic, listed: true });
     }
-    // The hub that was down was asked three times a batch; no batch failed for it.
-    expect(down.notices).toHaveLength(3 * hub.notices.length);
-    expect(batches.flatMap((b) => b.failures)).toEqual([]);
-    // The edge names the hubs and the feed itself.
+    // The edge names the hub and the feed itself.
     const link = (await fetch(`${edge.url}rss.xml`)).headers.get('link');
-    expect(link).toBe(
-      `<${hub.url}>; rel="hub", <${down.url}>; rel="hub", <${edge.url}rss.xml>; rel="self"`,
-    );
+    expect(link).toBe(`<${hub.url}>; rel="hub", <${edge.url}rss.xml>; rel="self"`);
 
     // The same bytes again: the article does not change, no feed is rewritten, no notice.
     const before = hub.notices.length;
     await inbox.put('articles/libya.txt', sample);
     await t.pipeline.settle();
     expect(hub.notices).toHaveLength(before);
+  });
+
+  it('a hub that is down is asked again, then its notice goes to the dead letters; the other hub hears of every change and no batch fails', async () => {
+    const hub = await startHub();
+    const down = await startHub(503);
+    const { t, inbox, batches, changedFeeds } = await siteWithHubs([hub, down]);
+
+    await inbox.put('articles/libya.txt', sample);
+    await t.pipeline.settle();
+
+    const notices = changedFeeds();
+    expect(notices).toHaveLength(1);
+    const topics = [...(notices[0] ?? [])].sort();
+    // Each receive of the notice: three attempts at the hub that is down, then SQS brings it
+    // back, until its last receive sends it to the dead letters.
+    expect(down.notices).toHaveLength(3 * ANNOUNCE_EVENTS.maxReceives);
+    expect(hub.notices.map((n) => [...n.topics].sort())).toEqual(
+      Array.from({ length: ANNOUNCE_EVENTS.maxReceives }, () => topics),
+    );
+    expect(t.pipeline.hubNotices?.deadLetters.map((d) => topicsOfNotice(d.body).sort())).toEqual([
+      topics,
+    ]);
+    expect(batches.flatMap((b) => b.result.failures)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ const QUEUE_LABEL: Record<QueueDepth['role'], string> = {
   ingest: 'ingest queue',
   'ingest-dlq': 'ingest DLQ',
   'publish-dlq': 'publish DLQ',
+  'hub-notice-dlq': 'hub notice DLQ',
 };
 
 export function formatAge(seconds: number | undefined): string {

@@ -78,6 +78,7 @@ export class DeployedOperations extends StackData implements Operations {
       ['ingest', this.outputs.IngestQueueUrl],
       ['ingest-dlq', this.outputs.IngestDeadLetterQueueUrl],
       ['publish-dlq', this.outputs.PublishDeadLetterQueueUrl],
+      ['hub-notice-dlq', this.outputs.HubNoticeDeadLetterQueueUrl],
     ];
     const ages = await this.oldestAges(roles.map(([, url]) => queueName(url)));
     return Promise.all(

@@ -11,6 +11,8 @@ export interface LocalRuntime {
   queue: LocalQueue;
   publishDeadLetters: { body: string }[];
   publish: PublishHandler;
+  /** The hub-notice queue, when the runtime notifies hubs. */
+  hubNotices?: LocalQueue;
 }
 
 /**
@@ -39,16 +41,25 @@ export class LocalOperations extends StackData implements Operations {
       sentAt === undefined ? undefined : Math.max(0, Math.floor((this.now() - sentAt) / 1000));
     const { waiting, inFlight, oldestSentAt } = this.runtime.queue.stats;
     const dead = this.runtime.queue.deadLetters;
+    const oldest = (letters: readonly { sentAt: number }[]) =>
+      age(letters.length > 0 ? Math.min(...letters.map((d) => d.sentAt)) : undefined);
+    const notices = this.runtime.hubNotices?.deadLetters ?? [];
     return [
       { role: 'ingest', waiting, inFlight, oldestAgeSeconds: age(oldestSentAt) },
       {
         role: 'ingest-dlq',
         waiting: dead.length,
         inFlight: 0,
-        oldestAgeSeconds: age(dead.length > 0 ? Math.min(...dead.map((d) => d.sentAt)) : undefined),
+        oldestAgeSeconds: oldest(dead),
       },
       // The local on-failure list keeps no times.
       { role: 'publish-dlq', waiting: this.runtime.publishDeadLetters.length, inFlight: 0 },
+      {
+        role: 'hub-notice-dlq',
+        waiting: notices.length,
+        inFlight: 0,
+        oldestAgeSeconds: oldest(notices),
+      },
     ];
   }
 

@@ -29,7 +29,7 @@ export interface ReportList {
   total: number;
 }
 
-export type QueueRole = 'ingest' | 'ingest-dlq' | 'publish-dlq';
+export type QueueRole = 'ingest' | 'ingest-dlq' | 'publish-dlq' | 'hub-notice-dlq';
 
 export interface QueueDepth {
   role: QueueRole;

@@ -9,6 +9,7 @@ export const OPERATION_OUTPUTS = [
   'IngestQueueUrl',
   'IngestDeadLetterQueueUrl',
   'PublishDeadLetterQueueUrl',
+  'HubNoticeDeadLetterQueueUrl',
   'PublishFunctionName',
 ] as const;
 

@@ -30,6 +30,7 @@ const OUTPUTS = {
   IngestQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/ingest-q',
   IngestDeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/ingest-dlq',
   PublishDeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/publish-dlq',
+  HubNoticeDeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/notice-dlq',
   PublishFunctionName: 'feedpub-app-Publish',
 };
 
@@ -114,6 +115,7 @@ describe('DeployedOperations', () => {
       { role: 'ingest', waiting: 0, inFlight: 2, oldestAgeSeconds: undefined },
       { role: 'ingest-dlq', waiting: 3, inFlight: 0, oldestAgeSeconds: 125 },
       { role: 'publish-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: undefined },
+      { role: 'hub-notice-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: undefined },
     ]);
     const queries =
       cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries;
@@ -121,6 +123,7 @@ describe('DeployedOperations', () => {
       'ingest-q',
       'ingest-dlq',
       'publish-dlq',
+      'notice-dlq',
     ]);
     expect(queries?.[0]?.MetricStat?.Metric?.MetricName).toBe('ApproximateAgeOfOldestMessage');
   });

@@ -2,8 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../shared/config/site.ts';
+import {
+  MalformedNoticeError,
+  noticeBody,
+  topicsOfNotice,
+} from '../../../shared/contract/hub-notice.ts';
 import type { HubNotifier } from '../../../shared/ports/hub-notifier.ts';
-import { ANNOUNCE_DELAY_MS, announceChanges } from '../../../shared/publish/announce-changes.ts';
+import { changedFeedTopics, notifyHubs } from '../../../shared/publish/announce-changes.ts';
 import { HttpHubNotifier, HubRefusedError } from '../../../shared/stores/http-hub-notifier.ts';
 
 const HUB_A = 'https://hub-a.example/';
@@ -38,9 +43,8 @@ function recorder(failures: Record<string, number> = {}) {
   return { calls, clock, notifier, sleep, sleeps };
 }
 
-describe('announceChanges', () => {
-  it('tells each hub once which feeds the batch changed, after the edge lets their copies go', async () => {
-    const { calls, notifier, sleep } = recorder();
+describe('changedFeedTopics', () => {
+  it("names the feeds among a batch's written files, once each, as sorted site URLs", () => {
     const written = [
       'articles/a.html',
       'tags/world/rss.xml',
@@ -51,38 +55,81 @@ describe('announceChanges', () => {
       'feeds.opml',
       'rss.xml',
     ];
-    const result = await announceChanges(written, { notifier, config, sleep });
-    const topics = [
+    expect(changedFeedTopics(written, config.url)).toEqual([
       'https://news.example.com/authors/sam-lee/atom.xml',
       'https://news.example.com/feed.json',
       'https://news.example.com/rss.xml',
       'https://news.example.com/tags/world/rss.xml',
-    ];
-    expect(result.topics).toEqual(topics);
-    expect(calls).toEqual([
-      { hub: HUB_A, topics, at: ANNOUNCE_DELAY_MS },
-      { hub: HUB_B, topics, at: ANNOUNCE_DELAY_MS },
     ]);
-    expect(ANNOUNCE_DELAY_MS).toBeGreaterThan(1000);
-    expect(result.failed).toEqual([]);
+    expect(changedFeedTopics(['articles/a.html', 'index.html', 'sitemap.xml'], config.url)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('hub notices on the queue', () => {
+  it('come back with the topics they were sent with', () => {
+    const topics = ['https://news.example.com/rss.xml', 'https://news.example.com/a%20b.xml'];
+    expect(topicsOfNotice(noticeBody(topics))).toEqual(topics);
   });
 
-  it('sends nothing when no feed changed, or when the site names no hub', async () => {
+  it.each([
+    ['not JSON', 'rss.xml', 'hub notice: not JSON: rss.xml'],
+    ['no topics', '{}', 'hub notice: no "topics" list'],
+    ['an empty list', '{"topics":[]}', 'hub notice: no "topics" list'],
+    ['JSON null', 'null', 'hub notice: no "topics" list'],
+    ['a number', '{"topics":[1]}', 'hub notice: topic 1 is not an http(s) URL'],
+    ['a path', '{"topics":["rss.xml"]}', 'hub notice: topic "rss.xml" is not an http(s) URL'],
+    [
+      'another scheme',
+      '{"topics":["file:///etc/passwd"]}',
+      'hub notice: topic "file:///etc/passwd" is not an http(s) URL',
+    ],
+  ])('are refused when %s, saying what is wrong', (_, body, message) => {
+    expect(() => topicsOfNotice(body)).toThrow(MalformedNoticeError);
+    expect(() => topicsOfNotice(body)).toThrow(message);
+  });
+});
+
+describe('notifyHubs', () => {
+  it('pings each hub once, naming every topic, with no wait of its own', async () => {
+    const { calls, notifier, sleep, sleeps } = recorder();
+    const topics = ['https://news.example.com/feed.json', 'https://news.example.com/rss.xml'];
+    const result = await notifyHubs(topics, { notifier, hubs: config.hubs ?? [], sleep });
+    expect(calls).toEqual([
+      { hub: HUB_A, topics, at: 0 },
+      { hub: HUB_B, topics, at: 0 },
+    ]);
+    expect(sleeps).toEqual([]);
+    expect(result).toEqual({
+      topics,
+      delivered: [
+        { hub: HUB_A, attempts: 1 },
+        { hub: HUB_B, attempts: 1 },
+      ],
+      failed: [],
+    });
+  });
+
+  it('sends nothing without topics or hubs', async () => {
     const { calls, notifier, sleep } = recorder();
-    await announceChanges(['articles/a.html', 'index.html'], { notifier, config, sleep });
-    await announceChanges(['rss.xml'], { notifier, config: { ...config, hubs: [] }, sleep });
-    await announceChanges(['rss.xml'], { notifier, config: { ...config, hubs: undefined }, sleep });
+    await notifyHubs([], { notifier, hubs: [HUB_A], sleep });
+    await notifyHubs(['https://news.example.com/rss.xml'], { notifier, hubs: [], sleep });
     expect(calls).toEqual([]);
   });
 
-  it('asks a refusing hub again with backoff, and reports one that never takes it without failing', async () => {
+  it('asks a refusing hub again with backoff, and reports one that never takes it without throwing', async () => {
     const { calls, notifier, sleep, sleeps } = recorder({ [HUB_A]: 1, [HUB_B]: 5 });
-    const result = await announceChanges(['rss.xml'], { notifier, config, sleep, backoffMs: 100 });
+    const result = await notifyHubs(['https://news.example.com/rss.xml'], {
+      notifier,
+      hubs: [HUB_A, HUB_B],
+      sleep,
+      backoffMs: 100,
+    });
     expect(calls.filter((c) => c.hub === HUB_A)).toHaveLength(2);
     expect(calls.filter((c) => c.hub === HUB_B)).toHaveLength(3);
-    // The wait for the edge, then A's one pause and B's two, doubling.
-    expect(sleeps[0]).toBe(ANNOUNCE_DELAY_MS);
-    expect(sleeps.slice(1).sort((a, b) => a - b)).toEqual([100, 100, 200]);
+    // A's one pause and B's two, doubling.
+    expect(sleeps.sort((a, b) => a - b)).toEqual([100, 100, 200]);
     expect(result.delivered).toEqual([{ hub: HUB_A, attempts: 2 }]);
     expect(result.failed.map((f) => [f.hub, (f.error as Error).message])).toEqual([
       [HUB_B, `WebSub hub ${HUB_B}: answered HTTP 503`],
