@@ -47,6 +47,20 @@ export interface ConvergenceOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Resolves false after `ms`, unless `done` wins first; the timer goes either way. */
+async function beforeDeadline(done: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([done.then(() => true), late]);
+  } finally {
+    // A pending deadline would keep `npm run load` alive for minutes after its results.
+    clearTimeout(timer);
+  }
+}
+
 /** Anything the pipeline did: a new value means it was not quiet. */
 const activity = ({ ingest, publish, changes }: Probes) =>
   `${ingest.invocations}/${publish.invocations}/${changes.count}/${ingest.active}/${publish.active}`;
@@ -57,10 +71,10 @@ export async function waitForConvergence(options: ConvergenceOptions): Promise<C
   const idleMs = options.idleMs ?? 15_000;
   const since = (at: number) => Math.max(0, at - lastUploadAt) / 1000;
   for (let checks = 1; ; checks++) {
-    const settled = await Promise.race([
-      pipeline.settle().then(() => true),
-      sleep(Math.max(0, deadline - performance.now())).then(() => false),
-    ]);
+    const settled = await beforeDeadline(
+      pipeline.settle(),
+      Math.max(0, deadline - performance.now()),
+    );
     const before = activity(probes);
     const checkedAt = performance.now();
     const comparison = await compareSiteWithTable(aws, site);

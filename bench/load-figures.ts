@@ -67,6 +67,17 @@ export function loadFigures(
     goal: atMost(0),
     note: `keys whose article in the table is not their last upload${run.tableMismatches.length ? `: ${run.tableMismatches.slice(0, 3).join('; ')}` : ''}`,
   });
+  results.add('load_hub_pings', {
+    value: run.hub.pings,
+    unit: 'pings',
+    note: `the site's WebSub hub (a local one that takes every ping), naming ${run.hub.topics} distinct feeds; notices merged per announce invocation`,
+  });
+  results.add('load_hub_notice_dead_letters', {
+    value: run.hub.deadLetters,
+    unit: 'notices',
+    goal: atMost(0),
+    note: 'notices the hub-notice queue gave up on',
+  });
   results.add('load_max_concurrent_publishes', {
     value: publish.maxActive,
     unit: 'invocations',

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { MiddlewareStack } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -156,5 +158,43 @@ export class SiteChanges {
       if (record.s3.object.key === feedPath && record.eventName.startsWith('ObjectCreated'))
         this.feedWrites += 1;
     });
+  }
+}
+
+/**
+ * A WebSub hub on 127.0.0.1 that takes every ping (204) and counts it: production names a hub
+ * by default (Google's), so the load runs with one, its notices and pings included. It does not
+ * fetch the feeds, as a real hub fetches them from the edge, not from this machine.
+ */
+export class LocalHub {
+  pings = 0;
+  readonly topics = new Set<string>();
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<LocalHub> {
+    let hub: LocalHub | undefined;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        if (hub) {
+          hub.pings += 1;
+          for (const topic of new URLSearchParams(body).getAll('hub.url')) hub.topics.add(topic);
+        }
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    hub = new LocalHub(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    return hub;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

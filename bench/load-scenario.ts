@@ -6,8 +6,9 @@ import { itemId } from '../shared/feeds/item-id.ts';
 import { localDynamoClients, localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { startPipeline } from '../shared/local/pipeline.ts';
+import { HttpHubNotifier } from '../shared/stores/http-hub-notifier.ts';
 import { type Convergence, waitForConvergence } from './load-convergence.ts';
-import { articleRecords, FeedWatcher, HandlerProbe, SiteChanges } from './load-probes.ts';
+import { articleRecords, FeedWatcher, HandlerProbe, LocalHub, SiteChanges } from './load-probes.ts';
 import { LoadUploader } from './load-uploader.ts';
 import { finalState, type LoadOp, planWorkload } from './load-workload.ts';
 
@@ -53,6 +54,8 @@ export interface LoadRun {
   /** Of those, never listed while watched (their sample is how long they were watched). */
   neverListed: string[];
   feedWrites: { watched: number; unreadable: number; announced: number };
+  /** The site's WebSub hub: pings it took, feeds they named, notices given up on. */
+  hub: { pings: number; topics: number; deadLetters: number };
   convergence: Convergence;
   /** Keys whose article in the table is not their last upload (or still live once deleted). */
   tableMismatches: string[];
@@ -88,10 +91,13 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
   const publish = new HandlerProbe(articleRecords);
   let streamFailedRecords = 0;
   const streamErrors: string[] = [];
+  const hub = await LocalHub.start();
+  const site = { ...options.site, hubs: [hub.url] };
   const pipeline = await startPipeline({
     aws: { ...aws, ...clients },
-    site: options.site,
+    site,
     releaseIntervalMs: 0,
+    notifier: new HttpHubNotifier(),
     ingestHandler: (real) => ingest.wrap(real),
     publishHandler: (real) => publish.wrap(real),
     onStreamFailure: (records: DynamoDBRecord[], error: unknown) => {
@@ -136,7 +142,7 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
 
     const convergence = await waitForConvergence({
       aws,
-      site: options.site,
+      site,
       pipeline,
       probes: { ingest, publish, changes },
       lastUploadAt,
@@ -163,6 +169,11 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
         unreadable: feed.unreadable,
         announced: changes.feedWrites,
       },
+      hub: {
+        pings: hub.pings,
+        topics: hub.topics.size,
+        deadLetters: pipeline.hubNotices?.deadLetters.length ?? 0,
+      },
       convergence,
       tableMismatches: mismatches(expected, convergence.comparison.tableArticles),
       wallSeconds: (performance.now() - started) / 1000,
@@ -171,6 +182,7 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
     clearInterval(progress);
     changes.stop();
     await pipeline.stop();
+    await hub.close();
     for (const client of [uploaderClient, clients.s3, clients.dynamo, clients.streams])
       client.destroy();
   }

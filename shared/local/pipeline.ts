@@ -32,11 +32,13 @@ import { StreamMapping } from './stream-mapping.ts';
 /**
  * The whole pipeline on the embedded AWS, wired as on AWS: S3 notifications for `articles/`
  * → queue → the real ingest handler → table → stream → the real publish handler → site
- * bucket, plus the release schedule on a timer. Both event-source mappings run with the deployed
+ * bucket (and, with a notifier, → hub-notice queue → the real announce handler → the hubs),
+ * plus the release schedule on a timer. The event-source mappings run with the deployed
  * settings (shared/contract/event-sources.ts): several ingest and publish invocations at once,
- * batching windows, retries, bisection, dead letters, so what AWS does to the handlers, `npm
- * start`, `feedpub build`, the tests and the benchmarks do too. Time is compressed in one place
- * only: a failed inbox message comes back after LOCAL_RETRY_DELAY_MS, not the queue's 180 s.
+ * batching windows, message delays, retries, bisection, dead letters, so what AWS does to the
+ * handlers, `npm start`, `feedpub build`, the tests and the benchmarks do too. Time is
+ * compressed in one place only: a failed queue message comes back after LOCAL_RETRY_DELAY_MS,
+ * not after the queue's visibility timeout.
  */
 
 export type IngestHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;

@@ -49,6 +49,7 @@ describe('load through the S3 API (short npm run load)', () => {
       converged: run.convergence.gaveUp ?? 'yes',
       staleFiles: run.convergence.comparison.examples,
       tableMismatches: run.tableMismatches,
+      hubNoticeDeadLetters: run.hub.deadLetters,
     }).toEqual({
       uploadErrors: [],
       dlqMessages: 0,
@@ -56,7 +57,10 @@ describe('load through the S3 API (short npm run load)', () => {
       converged: 'yes',
       staleFiles: [],
       tableMismatches: [],
+      hubNoticeDeadLetters: 0,
     });
+    // The site names a hub, as production does by default: it heard of the changes.
+    expect(run.hub.pings).toBeGreaterThan(0);
     // Else the run proved nothing about concurrency.
     expect(run.ingest.maxActive).toBeGreaterThanOrEqual(2);
     expect(run.publish.maxActive).toBeGreaterThanOrEqual(2);
