@@ -26,6 +26,7 @@ const HANDLER_ENV = {
   SITE_BUCKET: 'bench-site',
   SITE_URL: 'https://example.com/',
   INGEST_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-dlq',
+  HUB_NOTICE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench-notices',
   AWS_REGION: 'us-east-1',
 };
 
