@@ -12,7 +12,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { ArticleWrite, StoredArticle } from '../articles/stored.ts';
 import { byBytes } from '../contract/sort-key-order.ts';
-import { entryShard, keys, SHARD_NUMBERS } from '../contract/table.ts';
+import { entryShard, keys, SHARD_NUMBERS, WRITE_SHARDS } from '../contract/table.ts';
 import type {
   ArticleStore,
   MediaRecord,
@@ -50,6 +50,14 @@ const BATCH_GET_LIMIT = 100;
  * ~120 bytes still fit in the 4 KB one read unit of a Query pays for.
  */
 export const WALK_CHUNK = 24;
+
+/**
+ * The first page firstOfEachShard reads of each write shard for the first `limit` items of
+ * their merge: twice the even share, and two more (a feed's newest 50: 12 a shard).
+ */
+export function shardPage(limit: number): number {
+  return Math.min(limit, Math.ceil((2 * limit) / WRITE_SHARDS) + 2);
+}
 
 type Order = 'newest first' | 'oldest first';
 
@@ -228,7 +236,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return metas;
   }
 
-  /** The newest `limit` entries of a feed: one Query per write shard, merged. */
+  /** The newest `limit` entries of a feed: a short Query per write shard, merged (firstOfEachShard). */
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
     return (await this.feedHead(feed, limit)).entries.map(refOf);
   }
@@ -307,18 +315,43 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   /**
-   * The first `limit` items of one partition per write shard (within `range`), one Query each,
-   * all at once; `full` when the partition holds more.
+   * Enough of each write shard's partition (within `range`, in `order`) that their merge's
+   * first `limit` items are exact: one Query per shard of a short page first (entries spread
+   * evenly by id hash, so each shard holds about limit ÷ WRITE_SHARDS of them), then another
+   * page of any shard that holds more and whose last item read is still among the first
+   * `limit`. A feed's newest 50 read ~120 entries this way, not 500. `full`: the partition
+   * holds more than was read; `next`: where its next Query starts.
    */
-  private firstOfEachShard(
+  private async firstOfEachShard(
     partition: (shard: number) => { pk: string },
     limit: number,
     order: Order,
     range?: SortKeyRange,
   ) {
-    return Promise.all(
-      SHARD_NUMBERS.map((shard) => this.firstOf(partition(shard).pk, limit, order, range)),
+    const page = shardPage(limit);
+    const shards = await Promise.all(
+      SHARD_NUMBERS.map((shard) => this.firstOf(partition(shard).pk, page, order, range)),
     );
+    const sign = order === 'oldest first' ? 1 : -1;
+    for (;;) {
+      const first = mergeShards(shards, limit, order);
+      const boundary = first.length === limit ? String(first[limit - 1]?.sk) : undefined;
+      const short = shards.filter((s) => {
+        if (!s.full) return false;
+        const lastRead = s.items.at(-1);
+        // What it has not read comes after its last item read: past the boundary, none counts.
+        return !lastRead || !boundary || sign * byBytes(String(lastRead.sk), boundary) < 0;
+      });
+      if (short.length === 0) return shards;
+      await Promise.all(
+        short.map(async (s) => {
+          const more = await this.firstOf(s.pk, page, order, range, s.next);
+          s.items.push(...more.items);
+          s.full = more.full;
+          s.next = more.next;
+        }),
+      );
+    }
   }
 
   /** The first `limit` items of one partition (within `range`): one Query. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planArticleWrite } from '../../shared/articles/stored.ts';
+import { writeShard } from '../../shared/contract/table.ts';
 import type { ArticleStore } from '../../shared/ports/article-store.ts';
 import type { FeedReader } from '../../shared/ports/feed-reader.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../support/fakes/articles.ts';
@@ -7,6 +8,9 @@ import { labels, removeArticle, saveArticle, testArticle } from '../support/fake
 type Table = ArticleStore & FeedReader;
 
 const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+/** The i-th of 40 timestamps in a month, ascending: day and hour of it (`DDTHH:00:00.000Z`). */
+const day = (i: number) =>
+  `${String(1 + Math.floor(i / 2)).padStart(2, '0')}T${i % 2 ? '12' : '00'}:00:00.000Z`;
 
 /**
  * What publish relies on from the table, for any FeedReader. The table is written only
@@ -68,6 +72,37 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       expect((await table.latestEntries('all', 7)).map((e) => e.id)).toEqual(
         newestFirst.slice(0, 7),
       );
+    });
+
+    it('finds the newest entries when one partition holds all of them', async () => {
+      const table = await makeTable();
+      // Ids that share a write shard: a merge that took only its share from each partition
+      // would miss most of the newest; the older ones are spread over the other partitions.
+      const crowded: string[] = [];
+      const spread: string[] = [];
+      for (let i = 0; crowded.length < 40 || spread.length < 40; i++) {
+        const id = `crowd-${String(i).padStart(4, '0')}`;
+        if (writeShard(id) === 0) {
+          if (crowded.length < 40) crowded.push(id);
+        } else if (spread.length < 40) spread.push(id);
+      }
+      for (const [i, id] of crowded.entries())
+        await saveArticle(table, testArticle(id, { published: `2026-02-${day(i)}` }));
+      for (const [i, id] of spread.entries())
+        await saveArticle(table, testArticle(id, { published: `2026-01-${day(i)}` }));
+      const newestFirst = [...crowded].reverse();
+      expect((await table.latestEntries('all', 30)).map((e) => e.id)).toEqual(
+        newestFirst.slice(0, 30),
+      );
+      const head = await table.feedHead('all', 45);
+      expect(head.entries.map((e) => e.id)).toEqual([
+        ...newestFirst,
+        ...[...spread].reverse().slice(0, 5),
+      ]);
+      expect(await head.total()).toBe(80);
+      expect(
+        (await table.entriesSince('all', '2026-02-01T00:00:00.000Z', 25)).map((e) => e.id),
+      ).toEqual(newestFirst.slice(0, 25));
     });
 
     it('walks a feed either way from any entry, across all its partitions, reading as it goes', async () => {
