@@ -9,7 +9,24 @@ export interface HubNotice {
   topics: string[];
 }
 
-/** A queued notice that is not one: announce drops it (no retry can mend it), logged. */
+/**
+ * Feeds one notice, and one ping, names at most: a whole-site republish changes every feed, and
+ * neither an SQS message (256 KB) nor a hub's request body is unbounded.
+ */
+export const NOTICE_TOPICS_MAX = 100;
+
+/** `topics` in runs of at most NOTICE_TOPICS_MAX, in order. */
+export function topicRuns(topics: readonly string[]): string[][] {
+  const runs: string[][] = [];
+  for (let i = 0; i < topics.length; i += NOTICE_TOPICS_MAX)
+    runs.push(topics.slice(i, i + NOTICE_TOPICS_MAX));
+  return runs;
+}
+
+/**
+ * A queued message that is no notice: announce reports it failed, saying why, and SQS hands
+ * it on to the dead letters once its receives are spent (no retry can mend it).
+ */
 export class MalformedNoticeError extends Error {
   constructor(why: string) {
     super(`hub notice: ${why}`);

@@ -7,6 +7,7 @@ import {
   REPUBLISH_EVENT_KIND,
   type RepublishEvent,
 } from '../contract/event-sources.ts';
+import { topicRuns } from '../contract/hub-notice.ts';
 import { METRICS } from '../contract/metrics.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import { changedFeedTopics } from '../publish/announce-changes.ts';
@@ -76,11 +77,13 @@ export function createPublishHandler(
   const announce = async (written: string[]) => {
     const topics = changedFeedTopics(written, deps.config.url);
     if (!deps.notices || (deps.config.hubs ?? []).length === 0 || topics.length === 0) return;
-    try {
-      await deps.notices.send(topics);
-    } catch (error) {
-      logger.error('could not queue the WebSub notice', { topics, error: error as Error });
-      metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, 1);
+    for (const run of topicRuns(topics)) {
+      try {
+        await deps.notices.send(run);
+      } catch (error) {
+        logger.error('could not queue the WebSub notice', { topics: run, error: error as Error });
+        metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, 1);
+      }
     }
   };
 

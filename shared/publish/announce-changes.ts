@@ -1,3 +1,4 @@
+import { topicRuns } from '../contract/hub-notice.ts';
 import { isFeedPath, siteUrlOf } from '../contract/site-layout.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 
@@ -35,8 +36,10 @@ export interface Announcement {
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * One ping per hub naming `topics`; a hub that refuses is asked again with backoff, and one that
- * never takes it is reported in the result, not thrown (announce retries its notices later).
+ * One ping per hub naming `topics` (one per NOTICE_TOPICS_MAX of them); a hub that refuses is
+ * asked again with backoff, and one that never takes a ping is reported in the result, not
+ * thrown (announce retries its notices later). `attempts` in the result: pings sent, retries
+ * included.
  */
 export async function notifyHubs(
   topics: readonly string[],
@@ -48,19 +51,23 @@ export async function notifyHubs(
   const attempts = deps.attempts ?? 3;
   await Promise.all(
     deps.hubs.map(async (hub) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await deps.notifier.notify(hub, topics);
-          announcement.delivered.push({ hub, attempts: attempt });
-          return;
-        } catch (error) {
-          if (attempt >= attempts) {
-            announcement.failed.push({ hub, error });
-            return;
+      let tries = 0;
+      for (const run of topicRuns(topics)) {
+        for (let attempt = 1; ; attempt++) {
+          tries += 1;
+          try {
+            await deps.notifier.notify(hub, run);
+            break;
+          } catch (error) {
+            if (attempt >= attempts) {
+              announcement.failed.push({ hub, error });
+              return;
+            }
+            await sleep((deps.backoffMs ?? 500) * 2 ** (attempt - 1));
           }
-          await sleep((deps.backoffMs ?? 500) * 2 ** (attempt - 1));
         }
       }
+      announcement.delivered.push({ hub, attempts: tries });
     }),
   );
   return announcement;

@@ -4,7 +4,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { SiteConfig } from '../../../shared/config/site.ts';
-import { noticeBody } from '../../../shared/contract/hub-notice.ts';
+import { NOTICE_TOPICS_MAX, noticeBody } from '../../../shared/contract/hub-notice.ts';
 import { METRICS } from '../../../shared/contract/metrics.ts';
 import { isFeedPath } from '../../../shared/contract/site-layout.ts';
 import { createAnnounceHandler } from '../../../shared/lambda/announce-handler.ts';
@@ -49,8 +49,8 @@ async function publishRig(site: SiteConfig, notices: HubNotices) {
     o,
   );
   let sequence = 0;
-  const record = async (id: string): Promise<DynamoDBRecord> => {
-    const stored = await saveArticle(table, testArticle(id, { tags: labels('World') }));
+  const record = async (id: string, tags = ['World']): Promise<DynamoDBRecord> => {
+    const stored = await saveArticle(table, testArticle(id, { tags: labels(...tags) }));
     return {
       dynamodb: {
         Keys: { pk: { S: `ART#${id}` } },
@@ -77,6 +77,18 @@ describe('publish: WebSub notices go to the queue, the wait for the edge is not 
     // The same article again: no feed changes, no notice.
     await rig.publish({ Records: [await rig.record('a')] });
     expect(sent).toHaveLength(1);
+  });
+
+  it('queues a batch that changed more feeds than a notice names as several notices', async () => {
+    const sent: (readonly string[])[] = [];
+    const rig = await publishRig(SITE, { send: async (topics) => void sent.push(topics) });
+    const tags = Array.from({ length: 40 }, (_, i) => `Topic ${i}`);
+    await rig.publish({ Records: [await rig.record('a', tags)] });
+    // Three formats of the site feed, of 40 tag feeds: 123 feeds, in notices of at most 100.
+    const feeds = rig.bucket.paths().filter(isFeedPath);
+    expect(feeds).toHaveLength(123);
+    expect(sent.map((topics) => topics.length)).toEqual([NOTICE_TOPICS_MAX, 23]);
+    expect(sent.flat()).toEqual(feeds.map((path) => `${SITE.url}${path}`).sort());
   });
 
   it('queues nothing when the site names no hub', async () => {

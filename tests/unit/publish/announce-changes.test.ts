@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import {
   MalformedNoticeError,
+  NOTICE_TOPICS_MAX,
   noticeBody,
   topicsOfNotice,
 } from '../../../shared/contract/hub-notice.ts';
@@ -109,6 +110,21 @@ describe('notifyHubs', () => {
       ],
       failed: [],
     });
+  });
+
+  it('names at most NOTICE_TOPICS_MAX feeds a ping: a whole-site change is several', async () => {
+    const { calls, notifier, sleep } = recorder();
+    const topics = Array.from(
+      { length: 250 },
+      (_, i) => `https://news.example.com/tags/t${i}/rss.xml`,
+    );
+    const result = await notifyHubs(topics, { notifier, hubs: [HUB_A], sleep });
+    expect(calls.map((c) => c.topics)).toEqual([
+      topics.slice(0, NOTICE_TOPICS_MAX),
+      topics.slice(NOTICE_TOPICS_MAX, 2 * NOTICE_TOPICS_MAX),
+      topics.slice(2 * NOTICE_TOPICS_MAX),
+    ]);
+    expect(result.delivered).toEqual([{ hub: HUB_A, attempts: 3 }]);
   });
 
   it('sends nothing without topics or hubs', async () => {
