@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ANNOUNCE_EVENTS } from '../shared/contract/event-sources.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
+import { deadLetterQueue, eventQueue } from './queues.ts';
 
 export interface AnnouncingProps {
   /** SITE_WEBSUB_HUBS and friends: announce reads the hubs from the site settings. */
@@ -26,19 +26,12 @@ export class Announcing extends Construct {
     super(scope, id);
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the hub-notice queue');
-    this.queue = new Queue(this, 'HubNotices', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // Lambda's guidance, as for the inbox queue (infra/ingestion.ts).
-      visibilityTimeout: Duration.seconds(
-        6 * ANNOUNCE_EVENTS.timeoutSeconds + ANNOUNCE_EVENTS.maxBatchingWindowSeconds,
-      ),
+    this.queue = eventQueue(this, 'HubNotices', {
+      events: ANNOUNCE_EVENTS,
+      deadLetters: this.deadLetterQueue,
+      maxReceives: ANNOUNCE_EVENTS.maxReceives,
       // A notice older than a day names feeds every hub has long fetched on its own.
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: {
-        queue: this.deadLetterQueue,
-        maxReceiveCount: ANNOUNCE_EVENTS.maxReceives,
-      },
     });
 
     this.announce = new FeedpubFunction(this, 'Announce', {

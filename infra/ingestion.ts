@@ -3,13 +3,13 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { INGEST_EVENTS } from '../shared/contract/event-sources.ts';
 import { INBOX_PREFIX, INGEST_MAX_RECEIVES } from '../shared/contract/inbox.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 import { BASIC_EXECUTION_ROLE_FINDING } from './nag.ts';
+import { deadLetterQueue, eventQueue } from './queues.ts';
 
 export interface IngestionProps {
   readonly inbox: IBucket;
@@ -31,16 +31,10 @@ export class Ingestion extends Construct {
 
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters', 'the inbox event queue');
 
-    // Lambda's guidance: at least six times the function timeout plus the batching window, so
-    // a message is not handed out again while an invocation may still be working on it.
-    const visibilityTimeout = Duration.seconds(
-      6 * INGEST_EVENTS.timeoutSeconds + INGEST_EVENTS.maxBatchingWindowSeconds,
-    );
-    this.queue = new Queue(this, 'Events', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: INGEST_MAX_RECEIVES },
+    this.queue = eventQueue(this, 'Events', {
+      events: INGEST_EVENTS,
+      deadLetters: this.deadLetterQueue,
+      maxReceives: INGEST_MAX_RECEIVES,
     });
 
     // A reference owned by this stack, so the notification custom resource lives here and

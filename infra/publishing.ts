@@ -9,8 +9,8 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../shared/contract/event-sources.ts';
 import { TABLE } from '../shared/contract/table.ts';
-import { deadLetterQueue } from './dead-letter-queue.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
+import { deadLetterQueue } from './queues.ts';
 
 export interface PublishingProps {
   readonly site: IBucket;

@@ -10,23 +10,13 @@ import { isFeedPath } from '../../../shared/contract/site-layout.ts';
 import { createAnnounceHandler } from '../../../shared/lambda/announce-handler.ts';
 import { createPublishHandler } from '../../../shared/lambda/publish-handler.ts';
 import type { HubNotices } from '../../../shared/ports/hub-notices.ts';
-import type { HubNotifier } from '../../../shared/ports/hub-notifier.ts';
-import { HubRefusedError } from '../../../shared/stores/http-hub-notifier.ts';
 import { articleToItem } from '../../../shared/stores/table-items.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, saveArticle, testArticle } from '../../support/fakes/articles.ts';
+import { HUB_A, HUB_B, HUB_SITE, recordingHubs } from '../../support/fakes/hubs.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
 
-const HUB_A = 'https://hub-a.example/';
-const HUB_B = 'https://hub-b.example/websub';
-const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests',
-  language: 'en',
-  itemLimit: 10,
-  hubs: [HUB_A, HUB_B],
-};
+const SITE = HUB_SITE;
 
 function observability() {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -123,20 +113,9 @@ let messages = 0;
 const message = (body: string): SQSRecord =>
   ({ messageId: `m-${++messages}`, body, eventSource: 'aws:sqs' }) as unknown as SQSRecord;
 
-/** A notifier that records each ping and refuses the hubs it is told to, always. */
-function hubs(refusing: string[] = []) {
-  const pings: { hub: string; topics: readonly string[] }[] = [];
-  const notifier: HubNotifier = {
-    async notify(hub, topics) {
-      pings.push({ hub, topics });
-      if (refusing.includes(hub)) throw new HubRefusedError(hub, 'answered HTTP 503');
-    },
-  };
-  return { pings, notifier };
-}
-
 const announceRig = (refusing: string[] = []) => {
-  const h = hubs(refusing);
+  // A refusing hub refuses every ping of the test.
+  const h = recordingHubs(Object.fromEntries(refusing.map((hub) => [hub, 99])));
   const o = observability();
   const announce = createAnnounceHandler(
     { notifier: h.notifier, hubs: [HUB_A, HUB_B], sleep: async () => {} },
@@ -160,7 +139,7 @@ describe('announce: the notices of an invocation, one ping per hub', () => {
       `${SITE.url}tags/world/rss.xml`,
     ];
     expect(response.batchItemFailures).toEqual([]);
-    expect(rig.pings).toEqual([
+    expect(rig.calls.map(({ hub, topics }) => ({ hub, topics }))).toEqual([
       { hub: HUB_A, topics },
       { hub: HUB_B, topics },
     ]);
@@ -177,8 +156,8 @@ describe('announce: the notices of an invocation, one ping per hub', () => {
     expect(response.batchItemFailures).toEqual(
       notices.map((n) => ({ itemIdentifier: n.messageId })),
     );
-    expect(rig.pings.filter((p) => p.hub === HUB_A)).toHaveLength(1);
-    expect(rig.pings.filter((p) => p.hub === HUB_B)).toHaveLength(3);
+    expect(rig.calls.filter((p) => p.hub === HUB_A)).toHaveLength(1);
+    expect(rig.calls.filter((p) => p.hub === HUB_B)).toHaveLength(3);
     expect(rig.values(METRICS.hubNoticesFailed)).toEqual([1]);
     expect(rig.errors).toHaveBeenCalledWith(
       'a WebSub hub refused every attempt',
@@ -193,7 +172,7 @@ describe('announce: the notices of an invocation, one ping per hub', () => {
       Records: [bad, message(noticeBody([`${SITE.url}rss.xml`]))],
     });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
-    expect(rig.pings.map((p) => p.topics)).toEqual([
+    expect(rig.calls.map((p) => p.topics)).toEqual([
       [`${SITE.url}rss.xml`],
       [`${SITE.url}rss.xml`],
     ]);

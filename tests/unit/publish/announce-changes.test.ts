@@ -1,48 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { SiteConfig } from '../../../shared/config/site.ts';
 import {
   MalformedNoticeError,
   NOTICE_TOPICS_MAX,
   noticeBody,
   topicsOfNotice,
 } from '../../../shared/contract/hub-notice.ts';
-import type { HubNotifier } from '../../../shared/ports/hub-notifier.ts';
 import { changedFeedTopics, notifyHubs } from '../../../shared/publish/announce-changes.ts';
-import { HttpHubNotifier, HubRefusedError } from '../../../shared/stores/http-hub-notifier.ts';
+import { HttpHubNotifier } from '../../../shared/stores/http-hub-notifier.ts';
+import { HUB_A, HUB_B, HUB_SITE, recordingHubs } from '../../support/fakes/hubs.ts';
 
-const HUB_A = 'https://hub-a.example/';
-const HUB_B = 'https://hub-b.example/websub';
-const config: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests',
-  language: 'en',
-  itemLimit: 50,
-  hubs: [HUB_A, HUB_B],
-};
-
-/** A notifier that records each call and fails a hub as many times as told. */
-function recorder(failures: Record<string, number> = {}) {
-  const calls: { hub: string; topics: readonly string[]; at: number }[] = [];
-  const clock = { now: 0 };
-  const notifier: HubNotifier = {
-    async notify(hub, topics) {
-      calls.push({ hub, topics, at: clock.now });
-      if ((failures[hub] ?? 0) > 0) {
-        failures[hub] = (failures[hub] ?? 0) - 1;
-        throw new HubRefusedError(hub, 'answered HTTP 503');
-      }
-    },
-  };
-  const sleeps: number[] = [];
-  const sleep = async (ms: number) => {
-    sleeps.push(ms);
-    clock.now += ms;
-  };
-  return { calls, clock, notifier, sleep, sleeps };
-}
+const config = HUB_SITE;
+const recorder = recordingHubs;
 
 describe('changedFeedTopics', () => {
   it("names the feeds among a batch's written files, once each, as sorted site URLs", () => {
