@@ -20,7 +20,8 @@ import { laneIndex, toLambdaRecord } from './stream-records.ts';
  * the changes of one item stay in order while other items' changes are handled beside them.
  * A child shard is read once its parent has been read and delivered, as Lambda does.
  *
- * Shards are polled every `pollIntervalMs`: Lambda polls each shard four times a second.
+ * A poll round starts every `pollIntervalMs` (a round that takes longer is followed at once):
+ * Lambda polls each shard four times a second, however long its reads take.
  */
 
 export interface StreamEventSettings extends LaneSettings {
@@ -36,8 +37,10 @@ export interface StreamMappingOptions {
   events?: Partial<StreamEventSettings>;
   /** First pause before a retry (default 100 ms; it doubles with each retry). */
   retryDelayMs?: number;
-  /** Pause between poll rounds (default 250 ms). */
+  /** From the start of one poll round to the start of the next (default 250 ms). */
   pollIntervalMs?: number;
+  /** The clock and the pause the poll rounds are paced by (tests pass their own). */
+  pacing?: { now(): number; pause(ms: number, signal: AbortSignal): Promise<unknown> };
   /**
    * Records given up after their retries (the on-failure destination), with their shard; `[]`
    * (and no shard) for read errors.
@@ -120,6 +123,7 @@ export class StreamMapping {
 
   /** One poll round: read every shard and route what it returned to its lanes. */
   private async step(): Promise<void> {
+    const startedAt = this.now();
     this.round += 1;
     const round = this.round;
     this.renewedThisRound = false;
@@ -133,11 +137,18 @@ export class StreamMapping {
         waiter.resolve();
       }
     }
-    await this.pause(this.pollIntervalMs);
+    await this.pause(Math.max(0, this.pollIntervalMs - (this.now() - startedAt)));
+  }
+
+  private now(): number {
+    return this.options.pacing?.now() ?? Date.now();
   }
 
   private async pause(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => {});
+    const signal = this.abort.signal;
+    await (this.options.pacing?.pause(ms, signal) ?? sleep(ms, undefined, { signal })).catch(
+      () => {},
+    );
   }
 
   private async discoverShards(): Promise<void> {

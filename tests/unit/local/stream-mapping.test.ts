@@ -68,6 +68,36 @@ describe('StreamMapping: Lambda’s stream event-source mapping, in process', ()
     return mapping;
   }
 
+  it('starts a poll round every pollIntervalMs, however long its reads took, as Lambda polls four times a second', async () => {
+    const stream = new FakeStream();
+    // A clock that only the reads move: each GetRecords takes `readMs` of it.
+    let now = 0;
+    let readMs = 100;
+    stream.onRead = () => {
+      now += readMs;
+    };
+    const pauses: number[] = [];
+    await start(stream, {
+      pollIntervalMs: 250,
+      pacing: {
+        now: () => now,
+        pause: async (ms) => {
+          pauses.push(ms);
+          now += ms;
+          await new Promise(setImmediate);
+        },
+      },
+    });
+    await until(() => pauses.length >= 3, 'three rounds');
+    // The rest of each round's 250 ms, not 250 ms more after it.
+    expect(pauses.slice(0, 3)).toEqual([150, 150, 150]);
+    // A round whose reads outlast the interval is followed at once.
+    readMs = 400;
+    const seen = pauses.length;
+    await until(() => pauses.length >= seen + 3, 'three slow rounds');
+    expect(pauses.slice(seen + 1, seen + 3)).toEqual([0, 0]);
+  });
+
   it('runs up to parallelizationFactor batches at once, never two holding the same item', async () => {
     const stream = new FakeStream();
     for (let i = 0; i < 40; i++) stream.put(`ART#${i}`);
