@@ -53,10 +53,12 @@ export const WALK_CHUNK = 24;
 
 /**
  * The first page firstOfEachShard reads of each write shard for the first `limit` items of
- * their merge: twice the even share, and two more (a feed's newest 50: 12 a shard).
+ * their merge: twice the even share and two more, but at least a walk's chunk, so the archive
+ * walk that goes on from a feed's head (FeedHead.walk, ~15 entries a shard deep) starts with
+ * what it needs in hand. A feed's newest 50: 24 a shard, which one read unit still pays for.
  */
 export function shardPage(limit: number): number {
-  return Math.min(limit, Math.ceil((2 * limit) / WRITE_SHARDS) + 2);
+  return Math.min(limit, Math.max(WALK_CHUNK, Math.ceil((2 * limit) / WRITE_SHARDS) + 2));
 }
 
 type Order = 'newest first' | 'oldest first';
