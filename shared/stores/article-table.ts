@@ -321,8 +321,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
    * first `limit` items are exact: one Query per shard of a short page first (entries spread
    * evenly by id hash, so each shard holds about limit ÷ WRITE_SHARDS of them), then another
    * page of any shard that holds more and whose last item read is still among the first
-   * `limit`. A feed's newest 50 read ~120 entries this way, not 500. `full`: the partition
-   * holds more than was read; `next`: where its next Query starts.
+   * `limit`. A feed's newest 50 read 240 entries this way (shardPage), not 500. `full`: the
+   * partition holds more than was read; `next`: where its next Query starts.
    */
   private async firstOfEachShard(
     partition: (shard: number) => { pk: string },
