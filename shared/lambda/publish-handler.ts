@@ -75,9 +75,8 @@ export function createPublishHandler(
 ) {
   /** After the batch, never instead of it: a notice that cannot be queued is logged and counted. */
   const announce = async (written: string[]) => {
-    const topics = changedFeedTopics(written, deps.config.url);
-    if (!deps.notices || (deps.config.hubs ?? []).length === 0 || topics.length === 0) return;
-    for (const run of topicRuns(topics)) {
+    if (!deps.notices || (deps.config.hubs ?? []).length === 0) return;
+    for (const run of topicRuns(changedFeedTopics(written, deps.config.url))) {
       try {
         await deps.notices.send(run);
       } catch (error) {

@@ -238,7 +238,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return metas;
   }
 
-  /** The newest `limit` entries of a feed: a short Query per write shard, merged (firstOfEachShard). */
+  /** The newest `limit` entries of a feed: short Queries of each write shard, merged. */
   async latestEntries(feed: string, limit: number): Promise<EntryRef[]> {
     return (await this.feedHead(feed, limit)).entries.map(refOf);
   }
@@ -303,8 +303,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       entries: mergeShards(shards, limit, 'newest first').map(keyedEntryOf),
       total: async () => {
         const counts = await Promise.all(
-          // A partition that filled the page may hold more: only then is it counted.
-          shards.map(({ pk, items, full }) => (full ? this.countPartition(pk) : items.length)),
+          // A partition read only in part may hold more: only then is it counted.
+          shards.map(({ pk, items, next }) => (next ? this.countPartition(pk) : items.length)),
         );
         return counts.reduce((sum, count) => sum + count, 0);
       },
@@ -321,8 +321,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
    * first `limit` items are exact: one Query per shard of a short page first (entries spread
    * evenly by id hash, so each shard holds about limit ÷ WRITE_SHARDS of them), then another
    * page of any shard that holds more and whose last item read is still among the first
-   * `limit`. A feed's newest 50 read 240 entries this way (shardPage), not 500. `full`: the
-   * partition holds more than was read; `next`: where its next Query starts.
+   * `limit`. A feed's newest 50 read 240 entries this way (shardPage), not 500. `next`: where
+   * a partition's next Query starts (none: it was read to its end).
    */
   private async firstOfEachShard(
     partition: (shard: number) => { pk: string },
@@ -339,20 +339,13 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       const first = mergeShards(shards, limit, order);
       const boundary = first.length === limit ? String(first[limit - 1]?.sk) : undefined;
       const short = shards.filter((s) => {
-        if (!s.full) return false;
+        if (!s.next) return false;
         const lastRead = s.items.at(-1);
         // What it has not read comes after its last item read: past the boundary, none counts.
         return !lastRead || !boundary || sign * byBytes(String(lastRead.sk), boundary) < 0;
       });
       if (short.length === 0) return shards;
-      await Promise.all(
-        short.map(async (s) => {
-          const more = await this.firstOf(s.pk, page, order, range, s.next);
-          s.items.push(...more.items);
-          s.full = more.full;
-          s.next = more.next;
-        }),
-      );
+      await Promise.all(short.map((s) => this.readOn(s, page, order, range)));
     }
   }
 
@@ -375,7 +368,19 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       }),
     );
     const items = (out.Items ?? []).map((item) => unmarshall(item));
-    return { pk, items, full: out.LastEvaluatedKey !== undefined, next: out.LastEvaluatedKey };
+    return { pk, items, next: out.LastEvaluatedKey };
+  }
+
+  /** `count` more items of a shard's partition, from where its reads stand, onto its items. */
+  private async readOn(
+    shard: Pick<ShardWalk, 'pk' | 'items' | 'next'>,
+    count: number,
+    order: Order,
+    range?: SortKeyRange,
+  ): Promise<void> {
+    const read = await this.firstOf(shard.pk, count, order, range, shard.next);
+    shard.items.push(...read.items);
+    shard.next = read.next;
   }
 
   /**
@@ -417,9 +422,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
         shards
           .filter((s) => s.items.length === 0 && (!s.started || s.next))
           .map(async (s) => {
-            const read = await this.firstOf(s.pk, WALK_CHUNK, order, range, s.next);
-            s.items.push(...read.items);
-            s.next = read.next;
+            await this.readOn(s, WALK_CHUNK, order, range);
             s.started = true;
           }),
       );
