@@ -4,6 +4,7 @@ import type { SiteConfig } from '../shared/config/site.ts';
 import { localDynamoClients } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { createBucket } from '../shared/local/resources.ts';
+import { ArticleCache } from '../shared/publish/article-cache.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
 import { DynamoArticleTable } from '../shared/stores/article-table.ts';
 import { DynamoRenderLedger } from '../shared/stores/render-ledger.ts';
@@ -32,6 +33,8 @@ interface Site {
   meter: ReturnType<typeof meterReadCapacity>;
   bucket: S3SiteBucket;
   puts: ReturnType<typeof countPuts>;
+  /** The publish container's article cache: warm after the warm-up runs, as in service. */
+  articles: ArticleCache;
 }
 
 async function seededSite(
@@ -55,7 +58,7 @@ async function seededSite(
   const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
   const bucket = new S3SiteBucket({ client: aws.s3, bucket: siteBucket });
   const puts = countPuts(aws.s3, siteBucket);
-  return { size, table, ledger, meter, bucket, puts, seedMs };
+  return { size, table, ledger, meter, bucket, puts, articles: new ArticleCache(), seedMs };
 }
 
 /** Ingest's write for one new article, then the publish its stream record would cause. */
@@ -69,6 +72,7 @@ async function publishOne(site: Site, article: Article, config: SiteConfig) {
     ledger: site.ledger,
     bucket: site.bucket,
     config,
+    articles: site.articles,
   });
   const ms = since(start);
   if (result.failures.length > 0) throw new Error(`publish failed: ${result.failures[0]?.unit}`);

@@ -11,6 +11,7 @@ import { topicRuns } from '../contract/hub-notice.ts';
 import { METRICS } from '../contract/metrics.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import { changedFeedTopics } from '../publish/announce-changes.ts';
+import { ArticleCache } from '../publish/article-cache.ts';
 import {
   type PublishDeps,
   type PublishResult,
@@ -64,7 +65,7 @@ const timeLeftIn = (context: Context | undefined) => () =>
   !context || context.getRemainingTimeInMillis() > REPUBLISH_RESERVE_MS;
 
 export function createPublishHandler(
-  deps: PublishDeps & {
+  given: PublishDeps & {
     /**
      * Where a batch that changed feeds queues its notice for the site's WebSub hubs
      * (config.hubs); the queue holds it until the edge serves the new bytes, not this batch.
@@ -73,6 +74,9 @@ export function createPublishHandler(
   },
   { logger, metrics, onPublished }: PublishObservability,
 ) {
+  // Made with the handler, at module scope: kept between the invocations of one container, so
+  // a warm publisher reads only the articles it has not rendered yet.
+  const deps = { ...given, articles: given.articles ?? new ArticleCache() };
   /** After the batch, never instead of it: a notice that cannot be queued is logged and counted. */
   const announce = async (written: string[]) => {
     if (!deps.notices || (deps.config.hubs ?? []).length === 0) return;

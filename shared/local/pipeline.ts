@@ -24,6 +24,7 @@ import { DynamoRenderLedger } from '../stores/render-ledger.ts';
 import { S3SiteBucket } from '../stores/site-bucket.ts';
 import { S3SiteMedia } from '../stores/site-media.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
+import { executionEnvironments } from './execution-environments.ts';
 import { hubNoticeQueue, LocalHubNotices } from './hub-notice-queue.ts';
 import { LocalQueue } from './local-queue.ts';
 import { toS3EventRecord } from './s3-notifications.ts';
@@ -161,9 +162,12 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         observability: quietObservability(),
       }),
     );
-  const publish = createPublishHandler(
-    { ...publishDeps, notices },
-    { ...quietObservability(), onPublished: options.onPublish },
+  // Each concurrent batch in an environment of its own, with its own adapters and caches.
+  const publish = executionEnvironments(() =>
+    createPublishHandler(
+      { ...publishDepsOf(aws, site), notices },
+      { ...quietObservability(), onPublished: options.onPublish },
+    ),
   );
 
   const queue = new LocalQueue({

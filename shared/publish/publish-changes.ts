@@ -8,10 +8,10 @@ import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { type Affected, affectedBy } from './affected.ts';
 import { archivePagesAffected, type PagesAffected } from './archive-pages.ts';
+import { ArticleCache } from './article-cache.ts';
 import {
   type ArchiveSearch,
   archivePageUnit,
-  articleCache,
   daySitemapUnit,
   labelFeedUnit,
   listingsUnit,
@@ -30,6 +30,11 @@ export interface PublishDeps {
   config: SiteConfig;
   /** Where the pure renders run (default: this thread). */
   renderer?: Renderer;
+  /**
+   * Articles read by this container's earlier runs (a Lambda keeps it at module scope between
+   * invocations); without one, a run reads every article it shows.
+   */
+  articles?: ArticleCache;
   /** Units rendered at once (default 16). */
   concurrency?: number;
   /** How long a publisher holds a unit at most before another may take it over (default 30 s). */
@@ -254,14 +259,14 @@ async function recordArchiveLinks(
   });
 }
 
-/** What every unit of one run reads and renders with (one article cache per run). */
+/** What every unit of one run reads and renders with. */
 function unitDepsOf(deps: PublishDeps) {
   return {
     feeds: deps.feeds,
     ledger: deps.ledger,
     config: deps.config,
     renderer: deps.renderer ?? renderInProcess,
-    articles: articleCache(),
+    articles: deps.articles ?? new ArticleCache(),
     now: deps.now ?? Date.now,
   };
 }

@@ -57,6 +57,7 @@ import {
   type PagesAffected,
   readArchivePage,
 } from './archive-pages.ts';
+import type { ArticleCache } from './article-cache.ts';
 import type { Renderer } from './renderer.ts';
 
 /** What a unit's files should be now: objects to write, paths to delete. */
@@ -92,17 +93,15 @@ interface UnitDeps {
   config: SiteConfig;
   renderer: Renderer;
   /**
-   * Articles already read in this publish run, by `id@rev`. Keyed by revision, it can never
-   * serve an article older than the entry that names it; the site feed and every tag feed of
-   * a batch mostly show the same articles, so each is read once.
+   * Articles already read, by `id@rev`: in this run, and with a container's ArticleCache in its
+   * earlier runs too. Keyed by revision, it can never serve an article older than the entry that
+   * names it; the site feed and every tag feed of a batch mostly show the same articles, so each
+   * is read once.
    */
-  articles: Map<string, Promise<Article | undefined>>;
+  articles: ArticleCache;
   /** The clock (epoch ms) that decides which withdrawals a feed still announces. */
   now: () => number;
 }
-
-/** A cache for one publish run (see UnitDeps.articles). */
-export const articleCache = (): UnitDeps['articles'] => new Map();
 
 /** Tag and author feeds that hold articles; the site feed is always listed. */
 const listingsOf = (metas: readonly FeedMeta[]): FeedListing[] => [
@@ -114,7 +113,7 @@ function file(path: string, body: string, contentType: string, cacheControl: str
   return { path, body, contentType, cacheControl };
 }
 
-/** The run's cache key of an article at a revision (see UnitDeps.articles). */
+/** The cache key of an article at a revision (see UnitDeps.articles). */
 const cacheKey = (e: EntryRef) => `${e.id}@${e.rev}`;
 
 async function articlesOf(
@@ -122,7 +121,9 @@ async function articlesOf(
   entries: readonly EntryRef[],
   keep: (article: Article) => boolean = (article) => article.status === 'live',
 ) {
-  const missing = entries.filter((e) => !cache.has(cacheKey(e)));
+  // Held here, not looked up again: the cache may let an entry go before this unit awaits it.
+  const held = entries.map((e) => cache.get(cacheKey(e)));
+  const missing = entries.filter((_, i) => held[i] === undefined);
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
     const read = feeds.getArticles(missing.map((e) => e.id));
@@ -130,14 +131,14 @@ async function articlesOf(
     read.catch(() => {
       for (const e of missing) cache.delete(cacheKey(e));
     });
-    for (const e of missing) {
-      cache.set(
-        cacheKey(e),
-        read.then((stored) => stored.find((s) => s.article.id === e.id)?.article),
-      );
-    }
+    entries.forEach((e, i) => {
+      if (held[i] !== undefined) return;
+      const one = read.then((stored) => stored.find((s) => s.article.id === e.id)?.article);
+      cache.set(cacheKey(e), one);
+      held[i] = one;
+    });
   }
-  const articles = await Promise.all(entries.map((e) => cache.get(cacheKey(e))));
+  const articles = await Promise.all(held);
   return articles.filter((a): a is Article => a !== undefined && keep(a));
 }
 

@@ -1,0 +1,142 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { describe, expect, it } from 'vitest';
+import type { SiteConfig } from '../../../shared/config/site.ts';
+import { ArticleCache } from '../../../shared/publish/article-cache.ts';
+import { publishChanges } from '../../../shared/publish/publish-changes.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { labels, saveArticle, testArticle } from '../../support/fakes/articles.ts';
+import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
+
+const SITE: SiteConfig = {
+  url: 'https://news.example.com/',
+  title: 'Example News',
+  description: 'Tests of feedpub',
+  language: 'en',
+  itemLimit: 10,
+};
+
+const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}T00:00:00.000Z`;
+
+/** The in-memory table, noting every article read (by id) and failing reads on demand. */
+class ReadLog extends InMemoryArticleTable {
+  readonly read: string[] = [];
+  failReads = false;
+  override async getArticles(ids: string[]) {
+    if (this.failReads) throw new Error('throttled');
+    this.read.push(...ids);
+    return super.getArticles(ids);
+  }
+}
+
+function rig(articles?: ArticleCache) {
+  const store = new ReadLog();
+  const bucket = new InMemorySiteBucket();
+  const deps = { feeds: store, ledger: store, bucket, config: SITE, articles };
+  const publish = () => publishChanges(store.takeChanges(), deps);
+  return { store, bucket, publish };
+}
+
+const article = (n: number, rev = 0) =>
+  testArticle(`a${n}`, {
+    tags: labels('News'),
+    published: day(1 + (n % 28)),
+    title: rev === 0 ? `Story ${n}` : `Story ${n}, corrected ${rev}`,
+  });
+
+describe('ArticleCache: the articles a publish container has read', () => {
+  it('a warm publisher reads only the articles its earlier batches did not', async () => {
+    const { store, publish } = rig(new ArticleCache());
+    for (let n = 1; n <= 8; n++) await saveArticle(store, article(n));
+    expect((await publish()).failures).toEqual([]);
+    store.read.length = 0;
+
+    await saveArticle(store, article(9));
+    expect((await publish()).failures).toEqual([]);
+
+    // The site and tag feeds show a1…a9: only a9 (new) is read.
+    expect(new Set(store.read)).toEqual(new Set(['a9']));
+  });
+
+  it('without one, every batch reads every article it shows', async () => {
+    const { store, publish } = rig();
+    for (let n = 1; n <= 8; n++) await saveArticle(store, article(n));
+    await publish();
+    store.read.length = 0;
+
+    await saveArticle(store, article(9));
+    await publish();
+
+    expect(new Set(store.read)).toEqual(new Set(Array.from({ length: 9 }, (_, i) => `a${i + 1}`)));
+  });
+
+  it('a new revision is read, and the feeds show it, never the cached one', async () => {
+    const { store, bucket, publish } = rig(new ArticleCache());
+    for (let n = 1; n <= 3; n++) await saveArticle(store, article(n));
+    await publish();
+    store.read.length = 0;
+
+    await saveArticle(store, article(2, 1));
+    expect((await publish()).failures).toEqual([]);
+
+    expect(store.read).toContain('a2');
+    for (const path of ['rss.xml', 'atom.xml', 'tags/news/rss.xml']) {
+      const titles = parseFeed(bucket.text(path) ?? '').items.map((item) => item.title);
+      expect(titles, path).toContain('Story 2, corrected 1');
+      expect(titles, path).not.toContain('Story 2');
+    }
+  });
+
+  it('a failed read is not kept: the next batch reads again and renders', async () => {
+    const { store, bucket, publish } = rig(new ArticleCache());
+    await saveArticle(store, article(1));
+    store.failReads = true;
+    const failed = await publish();
+    expect(failed.failures.length).toBeGreaterThan(0);
+
+    store.failReads = false;
+    await saveArticle(store, article(2));
+    expect((await publish()).failures).toEqual([]);
+
+    expect(store.read).toEqual(expect.arrayContaining(['a1', 'a2']));
+    const titles = parseFeed(bucket.text('rss.xml') ?? '').items.map((item) => item.title);
+    expect(titles).toEqual(expect.arrayContaining(['Story 1', 'Story 2']));
+  });
+
+  it('lets the least recently used go past its byte budget', async () => {
+    const story = (id: string) =>
+      Promise.resolve(testArticle(id, { contentHtml: 'x'.repeat(4096) }));
+    const one = new ArticleCache();
+    one.set('a@1', story('a'));
+    await Promise.resolve();
+    const each = one.heldBytes;
+    expect(each).toBeGreaterThan(4096);
+
+    const cache = new ArticleCache({ maxBytes: 3 * each });
+    for (const id of ['a', 'b', 'c']) cache.set(`${id}@1`, story(id));
+    await Promise.resolve();
+    expect(cache.size).toBe(3);
+    // a used again: b is now the least recently used.
+    await cache.get('a@1');
+    cache.set('d@1', story('d'));
+    await Promise.resolve();
+
+    expect(['a@1', 'b@1', 'c@1', 'd@1'].filter((key) => cache.has(key))).toEqual([
+      'a@1',
+      'c@1',
+      'd@1',
+    ]);
+    expect(cache.heldBytes).toBe(3 * each);
+  });
+
+  it('reads again what it has held longer than its age limit', async () => {
+    let now = 0;
+    const cache = new ArticleCache({ maxAgeMs: 60_000, now: () => now });
+    cache.set('a@1', Promise.resolve(testArticle('a')));
+    now = 60_000;
+    expect(cache.has('a@1')).toBe(true);
+    now = 60_001;
+    expect(cache.has('a@1')).toBe(false);
+    expect(cache.get('a@1')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+});
