@@ -80,11 +80,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Brings the site bucket up to date with one batch of table changes: every affected file is
- * rendered once, however many changes touch it. Pages go first; then each feed, and the day
- * sitemaps; then the index, listings and sitemap index (which read the metas the feeds and day
- * sitemaps keep), so no feed links a page that is not there yet; the archive pages (RFC 5005)
- * last, so readers get the feeds sooner, except the page a feed is about to link for the first
- * time, which goes just before that feed (its own: the site feed never waits for a tag's).
+ * rendered once, however many changes touch it. Pages go first, so no feed links a page that is
+ * not there yet; then the site feed, alone (most readers follow it); then each tag and author
+ * feed, and the day sitemaps; then the index, listings and sitemap index (which read the metas
+ * the feeds and day sitemaps keep); the archive pages (RFC 5005) last, so readers get the feeds
+ * sooner, except the page a feed is about to link for the first time, which goes just before
+ * that feed (its own: the site feed never waits for a tag's).
  *
  * A feed's render searches its archive for the pages the batch changed (archivePagesAffected)
  * on its own read of the feed; a batch whose feed render another publisher's covered searches
@@ -140,16 +141,28 @@ export async function publishChanges(
     archives.set(key, archive);
   };
   const { siteCauses } = affected;
+  const feeds = [...affected.feeds.values()];
+  const siteFeed = feeds.find(({ feed }) => feed.kind === 'all');
+  // The site feed first, alone: most readers follow it, and it is written in a fraction of the
+  // time it takes among every tag and author feed of a batch. The others start once it is
+  // written (or failed, or covered by another publisher's render).
+  const siteFeedDone = siteFeed
+    ? feedAfter(siteFeed, (search) => siteFeedUnit(siteCauses, unitDeps, search))
+    : pagesDone;
+  const afterSiteFeed = siteFeedDone.then(
+    () => {},
+    () => {},
+  );
   await Promise.all([
-    ...[...affected.feeds.values()].map((feed) =>
-      feedAfter(feed, (search) =>
-        feed.feed.kind === 'all'
-          ? siteFeedUnit(siteCauses, unitDeps, search)
-          : labelFeedUnit(feed.feed, feed.causes, unitDeps, search),
-      ),
-    ),
+    siteFeedDone,
+    ...feeds
+      .filter((feed) => feed !== siteFeed)
+      .map(async (feed) => {
+        await afterSiteFeed;
+        await feedAfter(feed, (search) => labelFeedUnit(feed.feed, feed.causes, unitDeps, search));
+      }),
     ...[...affected.days.values()].map(async ({ day, causes }) => {
-      await pagesDone;
+      await afterSiteFeed;
       await render(daySitemapUnit(day, causes, unitDeps));
     }),
   ]);

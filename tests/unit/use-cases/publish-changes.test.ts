@@ -98,6 +98,25 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(JSON.parse(bucket.text('feed.json') ?? '{}').items).toHaveLength(SITE.itemLimit);
   });
 
+  it('writes pages first, then the site feed, then the tag and author feeds, then the listings', async () => {
+    const { bucket, publish, save } = rig();
+    for (let i = 0; i < 12; i++)
+      await save(testArticle(`a${i}`, { tags: labels(`T${i % 3}`), authors: labels('W') }));
+
+    expect((await publish()).failures).toEqual([]);
+
+    const puts = bucket.pathsOf('put');
+    const last = (match: (path: string) => boolean) => puts.findLastIndex(match);
+    const first = (match: (path: string) => boolean) => puts.findIndex(match);
+    const isLabelFeed = (path: string) =>
+      /^(tags|authors)\/[^/]+\/(rss\.xml|atom\.xml|feed\.json)$/.test(path);
+    expect(last((path) => path.startsWith('articles/'))).toBeLessThan(
+      first((p) => p === 'rss.xml'),
+    );
+    expect(last((path) => FEED_FILES.includes(path))).toBeLessThan(first(isLabelFeed));
+    expect(last(isLabelFeed)).toBeLessThan(first((path) => path === 'index.html'));
+  });
+
   it("dates a day's sitemap from its entries: a revision re-dates its story, and the day's other articles are not read", async () => {
     const store = new HeadlineLog();
     const { bucket, publish, save } = rig(store);
@@ -363,11 +382,12 @@ describe('publishChanges on the in-memory table and bucket', () => {
 
     const first = await publishChanges(changes, timed);
 
-    // Every unit of that phase held its lease from the same moment: all are given up.
-    expect(first.failures.map((f) => [f.unit, (f.error as Error).name]).sort()).toEqual([
+    // The site feed is given up; the day sitemap, leased after it (the site feed goes alone),
+    // renders within its own lease.
+    expect(first.failures.map((f) => [f.unit, (f.error as Error).name])).toEqual([
       ['feed all', 'LeaseRunningOutError'],
-      ['sitemap 2026-01-01', 'LeaseRunningOutError'],
     ]);
+    expect(bucket.paths()).toContain('sitemaps/2026-01-01.xml');
     expect(first.failedRecordIds).toEqual(changes.map((c) => c.recordId));
     expect(bucket.paths()).not.toContain('rss.xml');
     // The lease was given up: the retry does not wait for it to expire.
