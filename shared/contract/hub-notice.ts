@@ -4,8 +4,14 @@
  * (shared/lambda/announce-handler.ts). Plain data: no SDK types.
  */
 
-/** A notice on the queue, as publish sends it and announce reads it. */
+/**
+ * A notice on the queue, as publish sends it and announce reads it: one hub, and the feeds it
+ * is to hear of. One notice per hub, so a hub that refuses fails (and is retried with) its own
+ * notices only, and the hubs that took theirs hear of each change once.
+ */
 export interface HubNotice {
+  /** Absent in notices queued before notices named their hub: every configured hub. */
+  hub?: string;
   topics: string[];
 }
 
@@ -34,23 +40,29 @@ export class MalformedNoticeError extends Error {
   }
 }
 
-export function noticeBody(topics: readonly string[]): string {
-  return JSON.stringify({ topics: [...topics] } satisfies HubNotice);
+export function noticeBody(notice: HubNotice): string {
+  return JSON.stringify({ hub: notice.hub, topics: [...notice.topics] } satisfies HubNotice);
 }
 
-/** The topics of a queued notice; throws MalformedNoticeError, saying what is wrong. */
-export function topicsOfNotice(body: string): string[] {
+const isHttpUrl = (value: unknown) =>
+  typeof value === 'string' && URL.canParse(value) && /^https?:/.test(value);
+
+/** A queued notice, checked; throws MalformedNoticeError, saying what is wrong. */
+export function noticeOf(body: string): HubNotice {
   let notice: unknown;
   try {
     notice = JSON.parse(body);
   } catch {
     throw new MalformedNoticeError(`not JSON: ${body.slice(0, 80)}`);
   }
-  const topics = (notice as Partial<HubNotice> | null)?.topics;
+  const { hub, topics } = (notice ?? {}) as Partial<HubNotice>;
   if (!Array.isArray(topics) || topics.length === 0)
     throw new MalformedNoticeError('no "topics" list');
   for (const topic of topics)
-    if (typeof topic !== 'string' || !URL.canParse(topic) || !/^https?:/.test(topic))
+    if (!isHttpUrl(topic))
       throw new MalformedNoticeError(`topic ${JSON.stringify(topic)} is not an http(s) URL`);
-  return topics;
+  if (hub === undefined) return { topics };
+  if (!isHttpUrl(hub))
+    throw new MalformedNoticeError(`hub ${JSON.stringify(hub)} is not an http(s) URL`);
+  return { hub, topics };
 }

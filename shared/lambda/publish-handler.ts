@@ -79,15 +79,27 @@ export function createPublishHandler(
   const deps = { ...given, articles: given.articles ?? new ArticleCache() };
   /** After the batch, never instead of it: a notice that cannot be queued is logged and counted. */
   const announce = async (written: string[]) => {
-    if (!deps.notices || (deps.config.hubs ?? []).length === 0) return;
-    for (const run of topicRuns(changedFeedTopics(written, deps.config.url))) {
-      try {
-        await deps.notices.send(run);
-      } catch (error) {
-        logger.error('could not queue the WebSub notice', { topics: run, error: error as Error });
-        metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, 1);
-      }
-    }
+    const { notices } = deps;
+    const hubs = deps.config.hubs ?? [];
+    if (!notices || hubs.length === 0) return;
+    const runs = topicRuns(changedFeedTopics(written, deps.config.url));
+    // A notice per hub: one that refuses is retried alone.
+    await Promise.all(
+      hubs.flatMap((hub) =>
+        runs.map(async (topics) => {
+          try {
+            await notices.send({ hub, topics });
+          } catch (error) {
+            logger.error('could not queue the WebSub notice', {
+              hub,
+              topics,
+              error: error as Error,
+            });
+            metrics.addMetric(METRICS.hubNoticesFailed, MetricUnit.Count, 1);
+          }
+        }),
+      ),
+    );
   };
 
   /** What every render run reports, a batch's or a tick's: its failures, hubs, counts. */

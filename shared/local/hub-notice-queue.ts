@@ -1,5 +1,5 @@
 import { ANNOUNCE_EVENTS } from '../contract/event-sources.ts';
-import { noticeBody } from '../contract/hub-notice.ts';
+import { type HubNotice, noticeBody } from '../contract/hub-notice.ts';
 import { type AnnounceObservability, createAnnounceHandler } from '../lambda/announce-handler.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
@@ -38,7 +38,7 @@ export class LocalHubNotices implements HubNotices {
     this.queue = queue;
   }
 
-  async send(topics: readonly string[]): Promise<void> {
-    this.queue.send(noticeBody(topics), { delaySeconds: ANNOUNCE_EVENTS.delaySeconds });
+  async send(notice: HubNotice): Promise<void> {
+    this.queue.send(noticeBody(notice), { delaySeconds: ANNOUNCE_EVENTS.delaySeconds });
   }
 }

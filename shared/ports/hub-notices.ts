@@ -1,8 +1,10 @@
+import type { HubNotice } from '../contract/hub-notice.ts';
+
 /**
- * The queue between publish and the WebSub hubs: publish sends a batch's changed feeds and
- * goes on; the notice reaches announce ANNOUNCE_EVENTS.delaySeconds later, once the edge
- * serves those feeds' new bytes. Rejects when the notice could not be queued.
+ * The queue between publish and the WebSub hubs: publish sends a batch's changed feeds, a
+ * notice per hub, and goes on; each reaches announce ANNOUNCE_EVENTS.delaySeconds later, once
+ * the edge serves those feeds' new bytes. Rejects when the notice could not be queued.
  */
 export interface HubNotices {
-  send(topics: readonly string[]): Promise<void>;
+  send(notice: HubNotice): Promise<void>;
 }

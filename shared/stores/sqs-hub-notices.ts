@@ -1,6 +1,6 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
 import { ANNOUNCE_EVENTS } from '../contract/event-sources.ts';
-import { noticeBody } from '../contract/hub-notice.ts';
+import { type HubNotice, noticeBody } from '../contract/hub-notice.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import { LazySqs } from './lazy-sqs.ts';
 
@@ -18,10 +18,10 @@ export class SqsHubNotices implements HubNotices {
     this.queueUrl = queueUrl;
   }
 
-  async send(topics: readonly string[]): Promise<void> {
+  async send(notice: HubNotice): Promise<void> {
     await this.sqs.sendMessage({
       QueueUrl: this.queueUrl,
-      MessageBody: noticeBody(topics),
+      MessageBody: noticeBody(notice),
       DelaySeconds: ANNOUNCE_EVENTS.delaySeconds,
     });
   }

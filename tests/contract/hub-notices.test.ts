@@ -54,6 +54,11 @@ describe('SqsHubNotices', () => {
   it('rejects when SQS refuses the notice, so publish can log and count it', async () => {
     sqs.on(SendMessageCommand).rejects(new Error('throttled'));
     const notices = new SqsHubNotices({ settings: { region: 'us-east-1' }, queueUrl: QUEUE });
-    await expect(notices.send(['https://news.example.com/rss.xml'])).rejects.toThrow('throttled');
+    await expect(
+      notices.send({
+        hub: 'https://hub.example.net/',
+        topics: ['https://news.example.com/rss.xml'],
+      }),
+    ).rejects.toThrow('throttled');
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANNOUNCE_EVENTS } from '../../shared/contract/event-sources.ts';
-import { topicsOfNotice } from '../../shared/contract/hub-notice.ts';
+import { noticeOf } from '../../shared/contract/hub-notice.ts';
 import type { HubNotices } from '../../shared/ports/hub-notices.ts';
 
 /** A notice as the announce side gets it: its message body, and how long it was held back. */
@@ -18,7 +18,7 @@ export interface HubNoticesRig {
 
 /**
  * What publish may rely on from any HubNotices adapter: every notice reaches announce as a
- * message of its own, naming its topics, held back ANNOUNCE_EVENTS.delaySeconds (the edge's
+ * message of its own, naming its hub and topics, held back ANNOUNCE_EVENTS.delaySeconds (the edge's
  * lifetime of a feed, and a second) from when it was sent.
  */
 export function hubNoticesContract(name: string, make: () => Promise<HubNoticesRig>) {
@@ -26,17 +26,23 @@ export function hubNoticesContract(name: string, make: () => Promise<HubNoticesR
     let rig: HubNoticesRig | undefined;
     afterEach(() => rig?.close?.());
 
-    it('hands each notice to announce with its topics, held back past the edge lifetime', async () => {
+    it('hands each notice to announce with its hub and topics, held back past the edge lifetime', async () => {
       rig = await make();
-      const first = [
-        'https://news.example.com/rss.xml',
-        'https://news.example.com/tags/a%20b/atom.xml',
-      ];
-      const second = ['https://news.example.com/feed.json'];
+      const first = {
+        hub: 'https://hub.example.net/',
+        topics: [
+          'https://news.example.com/rss.xml',
+          'https://news.example.com/tags/a%20b/atom.xml',
+        ],
+      };
+      const second = {
+        hub: 'https://pubsub.example.org/hub',
+        topics: ['https://news.example.com/feed.json'],
+      };
       await rig.notices.send(first);
       await rig.notices.send(second);
       const handed = await rig.handedOver(2);
-      expect(handed.map((h) => topicsOfNotice(h.body))).toEqual([first, second]);
+      expect(handed.map((h) => noticeOf(h.body))).toEqual([first, second]);
       for (const { heldMs } of handed)
         expect(heldMs).toBeGreaterThanOrEqual(ANNOUNCE_EVENTS.delaySeconds * 1000);
     });

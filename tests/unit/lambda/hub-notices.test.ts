@@ -4,7 +4,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import type { SiteConfig } from '../../../shared/config/site.ts';
-import { NOTICE_TOPICS_MAX, noticeBody } from '../../../shared/contract/hub-notice.ts';
+import {
+  type HubNotice,
+  NOTICE_TOPICS_MAX,
+  noticeBody,
+} from '../../../shared/contract/hub-notice.ts';
 import { METRICS } from '../../../shared/contract/metrics.ts';
 import { isFeedPath } from '../../../shared/contract/site-layout.ts';
 import { createAnnounceHandler } from '../../../shared/lambda/announce-handler.ts';
@@ -53,46 +57,63 @@ async function publishRig(site: SiteConfig, notices: HubNotices) {
 }
 
 describe('publish: WebSub notices go to the queue, the wait for the edge is not the batch’s', () => {
-  it('queues one notice naming exactly the feeds the batch wrote, and returns', async () => {
-    const sent: (readonly string[])[] = [];
-    const rig = await publishRig(SITE, { send: async (topics) => void sent.push(topics) });
+  const recording = () => {
+    const sent: HubNotice[] = [];
+    return { sent, notices: { send: async (notice: HubNotice) => void sent.push(notice) } };
+  };
+
+  it('queues a notice per hub naming exactly the feeds the batch wrote, and returns', async () => {
+    const { sent, notices } = recording();
+    const rig = await publishRig(SITE, notices);
     const response = await rig.publish({ Records: [await rig.record('a')] });
     expect(response.batchItemFailures).toEqual([]);
-    const feeds = rig.bucket.paths().filter(isFeedPath);
-    expect(sent).toEqual([feeds.map((path) => `${SITE.url}${path}`).sort()]);
-    expect(sent[0]).toEqual(
+    const topics = rig.bucket
+      .paths()
+      .filter(isFeedPath)
+      .map((path) => `${SITE.url}${path}`)
+      .sort();
+    expect(topics).toEqual(
       expect.arrayContaining([`${SITE.url}rss.xml`, `${SITE.url}tags/world/atom.xml`]),
     );
+    expect(sent).toEqual([
+      { hub: HUB_A, topics },
+      { hub: HUB_B, topics },
+    ]);
 
     // The same article again: no feed changes, no notice.
     await rig.publish({ Records: [await rig.record('a')] });
-    expect(sent).toHaveLength(1);
+    expect(sent).toHaveLength(2);
   });
 
-  it('queues a batch that changed more feeds than a notice names as several notices', async () => {
-    const sent: (readonly string[])[] = [];
-    const rig = await publishRig(SITE, { send: async (topics) => void sent.push(topics) });
+  it('queues a batch that changed more feeds than a notice names as several notices per hub', async () => {
+    const { sent, notices } = recording();
+    const rig = await publishRig(SITE, notices);
     const tags = Array.from({ length: 40 }, (_, i) => `Topic ${i}`);
     await rig.publish({ Records: [await rig.record('a', tags)] });
     // Three formats of the site feed, of 40 tag feeds: 123 feeds, in notices of at most 100.
     const feeds = rig.bucket.paths().filter(isFeedPath);
     expect(feeds).toHaveLength(123);
-    expect(sent.map((topics) => topics.length)).toEqual([NOTICE_TOPICS_MAX, 23]);
-    expect(sent.flat()).toEqual(feeds.map((path) => `${SITE.url}${path}`).sort());
+    expect(sent.map(({ hub, topics }) => [hub, topics.length])).toEqual([
+      [HUB_A, NOTICE_TOPICS_MAX],
+      [HUB_A, 23],
+      [HUB_B, NOTICE_TOPICS_MAX],
+      [HUB_B, 23],
+    ]);
+    for (const hub of [HUB_A, HUB_B])
+      expect(sent.filter((n) => n.hub === hub).flatMap((n) => n.topics)).toEqual(
+        feeds.map((path) => `${SITE.url}${path}`).sort(),
+      );
   });
 
   it('queues nothing when the site names no hub', async () => {
-    const sent: (readonly string[])[] = [];
-    const rig = await publishRig(
-      { ...SITE, hubs: [] },
-      { send: async (topics) => void sent.push(topics) },
-    );
+    const { sent, notices } = recording();
+    const rig = await publishRig({ ...SITE, hubs: [] }, notices);
     await rig.publish({ Records: [await rig.record('a')] });
     expect(rig.bucket.paths()).toContain('rss.xml');
     expect(sent).toEqual([]);
   });
 
-  it('logs and counts a notice it could not queue, and the batch still succeeds', async () => {
+  it('logs and counts each notice it could not queue, and the batch still succeeds', async () => {
     const rig = await publishRig(SITE, {
       send: async () => {
         throw new Error('injected: SQS refused');
@@ -101,17 +122,20 @@ describe('publish: WebSub notices go to the queue, the wait for the edge is not 
     const response = await rig.publish({ Records: [await rig.record('a')] });
     expect(response.batchItemFailures).toEqual([]);
     expect(rig.bucket.paths()).toContain('rss.xml');
-    expect(rig.values(METRICS.hubNoticesFailed)).toEqual([1]);
-    expect(rig.errors).toHaveBeenCalledWith(
-      'could not queue the WebSub notice',
-      expect.objectContaining({ error: new Error('injected: SQS refused') }),
-    );
+    expect(rig.values(METRICS.hubNoticesFailed)).toEqual([1, 1]);
+    for (const hub of [HUB_A, HUB_B])
+      expect(rig.errors).toHaveBeenCalledWith(
+        'could not queue the WebSub notice',
+        expect.objectContaining({ hub, error: new Error('injected: SQS refused') }),
+      );
   });
 });
 
 let messages = 0;
 const message = (body: string): SQSRecord =>
   ({ messageId: `m-${++messages}`, body, eventSource: 'aws:sqs' }) as unknown as SQSRecord;
+const notice = (hub: string | undefined, ...paths: string[]) =>
+  message(noticeBody({ hub, topics: paths.map((path) => `${SITE.url}${path}`) }));
 
 const announceRig = (refusing: string[] = []) => {
   // A refusing hub refuses every ping of the test.
@@ -125,37 +149,44 @@ const announceRig = (refusing: string[] = []) => {
 };
 
 describe('announce: the notices of an invocation, one ping per hub', () => {
-  it('merges the feeds of every notice into one ping per hub', async () => {
+  it('merges the feeds of every notice for a hub into one ping to it', async () => {
     const rig = announceRig();
     const response = await rig.announce({
       Records: [
-        message(noticeBody([`${SITE.url}rss.xml`, `${SITE.url}tags/world/rss.xml`])),
-        message(noticeBody([`${SITE.url}rss.xml`, `${SITE.url}authors/sam/rss.xml`])),
+        notice(HUB_A, 'rss.xml', 'tags/world/rss.xml'),
+        notice(HUB_B, 'rss.xml', 'tags/world/rss.xml'),
+        notice(HUB_A, 'rss.xml', 'authors/sam/rss.xml'),
+        notice(HUB_B, 'feed.json'),
       ],
     });
-    const topics = [
-      `${SITE.url}authors/sam/rss.xml`,
-      `${SITE.url}rss.xml`,
-      `${SITE.url}tags/world/rss.xml`,
-    ];
     expect(response.batchItemFailures).toEqual([]);
-    expect(rig.calls.map(({ hub, topics }) => ({ hub, topics }))).toEqual([
-      { hub: HUB_A, topics },
-      { hub: HUB_B, topics },
-    ]);
+    const pings = rig.calls.map(({ hub, topics }) => ({ hub, topics }));
+    expect(pings).toHaveLength(2);
+    expect(pings).toEqual(
+      expect.arrayContaining([
+        {
+          hub: HUB_A,
+          topics: ['authors/sam/rss.xml', 'rss.xml', 'tags/world/rss.xml'].map(
+            (path) => `${SITE.url}${path}`,
+          ),
+        },
+        {
+          hub: HUB_B,
+          topics: ['feed.json', 'rss.xml', 'tags/world/rss.xml'].map(
+            (path) => `${SITE.url}${path}`,
+          ),
+        },
+      ]),
+    );
     expect(rig.values(METRICS.hubNoticesFailed)).toEqual([0]);
   });
 
-  it('reports every notice failed when a hub refuses all attempts, so SQS brings them back', async () => {
+  it('reports only the notices of a hub that refused all attempts, so SQS brings back those alone', async () => {
     const rig = announceRig([HUB_B]);
-    const notices = [
-      message(noticeBody([`${SITE.url}rss.xml`])),
-      message(noticeBody([`${SITE.url}feed.json`])),
-    ];
-    const response = await rig.announce({ Records: notices });
-    expect(response.batchItemFailures).toEqual(
-      notices.map((n) => ({ itemIdentifier: n.messageId })),
-    );
+    const forA = [notice(HUB_A, 'rss.xml'), notice(HUB_A, 'feed.json')];
+    const forB = [notice(HUB_B, 'rss.xml'), notice(HUB_B, 'feed.json')];
+    const response = await rig.announce({ Records: [...forA, ...forB] });
+    expect(response.batchItemFailures).toEqual(forB.map((n) => ({ itemIdentifier: n.messageId })));
     expect(rig.calls.filter((p) => p.hub === HUB_A)).toHaveLength(1);
     expect(rig.calls.filter((p) => p.hub === HUB_B)).toHaveLength(3);
     expect(rig.values(METRICS.hubNoticesFailed)).toEqual([1]);
@@ -165,17 +196,33 @@ describe('announce: the notices of an invocation, one ping per hub', () => {
     );
   });
 
+  it('pings every hub for a notice that names none (queued before notices named their hub)', async () => {
+    const rig = announceRig();
+    const response = await rig.announce({ Records: [notice(undefined, 'rss.xml')] });
+    expect(response.batchItemFailures).toEqual([]);
+    expect(rig.calls.map((p) => p.hub).sort()).toEqual([HUB_A, HUB_B].sort());
+  });
+
+  it('pings no hub the settings do not name: such a notice is reported, saying why', async () => {
+    const rig = announceRig();
+    const stranger = notice('https://attacker.example/', 'rss.xml');
+    const response = await rig.announce({ Records: [stranger, notice(HUB_A, 'rss.xml')] });
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: stranger.messageId }]);
+    expect(rig.calls.map((p) => p.hub)).toEqual([HUB_A]);
+    expect(rig.errors).toHaveBeenCalledWith('not a hub notice', {
+      messageId: stranger.messageId,
+      error: expect.objectContaining({
+        message: 'hub notice: hub https://attacker.example/ is not one of the site’s hubs',
+      }),
+    });
+  });
+
   it('reports a message that is no notice, saying why, and still pings for the others', async () => {
     const rig = announceRig();
-    const bad = message('{"topics":["rss.xml"]}');
-    const response = await rig.announce({
-      Records: [bad, message(noticeBody([`${SITE.url}rss.xml`]))],
-    });
+    const bad = message('{"hub":"https://hub.example.net/","topics":["rss.xml"]}');
+    const response = await rig.announce({ Records: [bad, notice(HUB_A, 'rss.xml')] });
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: bad.messageId }]);
-    expect(rig.calls.map((p) => p.topics)).toEqual([
-      [`${SITE.url}rss.xml`],
-      [`${SITE.url}rss.xml`],
-    ]);
+    expect(rig.calls.map((p) => p.topics)).toEqual([[`${SITE.url}rss.xml`]]);
     expect(rig.errors).toHaveBeenCalledWith('not a hub notice', {
       messageId: bad.messageId,
       error: expect.objectContaining({

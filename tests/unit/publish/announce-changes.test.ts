@@ -5,7 +5,7 @@ import {
   MalformedNoticeError,
   NOTICE_TOPICS_MAX,
   noticeBody,
-  topicsOfNotice,
+  noticeOf,
 } from '../../../shared/contract/hub-notice.ts';
 import { changedFeedTopics, notifyHubs } from '../../../shared/publish/announce-changes.ts';
 import { HttpHubNotifier } from '../../../shared/stores/http-hub-notifier.ts';
@@ -39,9 +39,16 @@ describe('changedFeedTopics', () => {
 });
 
 describe('hub notices on the queue', () => {
-  it('come back with the topics they were sent with', () => {
-    const topics = ['https://news.example.com/rss.xml', 'https://news.example.com/a%20b.xml'];
-    expect(topicsOfNotice(noticeBody(topics))).toEqual(topics);
+  it('come back with the hub and topics they were sent with', () => {
+    const notice = {
+      hub: 'https://hub.example.net/websub',
+      topics: ['https://news.example.com/rss.xml', 'https://news.example.com/a%20b.xml'],
+    };
+    expect(noticeOf(noticeBody(notice))).toEqual(notice);
+    // Queued before notices named their hub: for every hub.
+    expect(noticeOf('{"topics":["https://news.example.com/rss.xml"]}')).toEqual({
+      topics: ['https://news.example.com/rss.xml'],
+    });
   });
 
   it.each([
@@ -56,9 +63,19 @@ describe('hub notices on the queue', () => {
       '{"topics":["file:///etc/passwd"]}',
       'hub notice: topic "file:///etc/passwd" is not an http(s) URL',
     ],
+    [
+      'a hub that is no URL',
+      '{"hub":"hub","topics":["https://news.example.com/rss.xml"]}',
+      'hub notice: hub "hub" is not an http(s) URL',
+    ],
+    [
+      'a hub of another scheme',
+      '{"hub":"gopher://hub.example/","topics":["https://news.example.com/rss.xml"]}',
+      'hub notice: hub "gopher://hub.example/" is not an http(s) URL',
+    ],
   ])('are refused when %s, saying what is wrong', (_, body, message) => {
-    expect(() => topicsOfNotice(body)).toThrow(MalformedNoticeError);
-    expect(() => topicsOfNotice(body)).toThrow(message);
+    expect(() => noticeOf(body)).toThrow(MalformedNoticeError);
+    expect(() => noticeOf(body)).toThrow(message);
   });
 });
 
