@@ -89,7 +89,7 @@ export async function naiveBench(
     results.add('naive_puts_ratio', {
       value: round(count.rulePuts / ours.sitePuts),
       unit: 'x',
-      goal: atLeast(20),
+      goal: atLeast(10),
       note: 'naive PUTs / our PUTs, same articles',
     });
     results.add(complete ? 'naive_wall_s' : 'naive_wall_s_projected', {
