@@ -7,11 +7,12 @@ import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
 
+/** A feed holds the newest 10. */
 const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests of feedpub',
-  language: 'en',
+  url: 'https://cache.example.com/',
+  title: 'Cached News',
+  description: 'What a warm publisher reads',
+  language: 'en-GB',
   itemLimit: 10,
 };
 
