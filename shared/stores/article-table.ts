@@ -303,8 +303,12 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       entries: mergeShards(shards, limit, 'newest first').map(keyedEntryOf),
       total: async () => {
         const counts = await Promise.all(
-          // A partition read only in part may hold more: only then is it counted.
-          shards.map(({ pk, items, next }) => (next ? this.countPartition(pk) : items.length)),
+          // A partition read only in part may hold more: only its rest is counted, on from
+          // where the read stopped.
+          shards.map(
+            async ({ pk, items, next }) =>
+              items.length + (next ? await this.countRest(pk, next, 'newest first') : 0),
+          ),
         );
         return counts.reduce((sum, count) => sum + count, 0);
       },
@@ -439,15 +443,24 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     }
   }
 
-  /** Every page of one partition's Query (within `range`), strongly consistent. */
-  private async *pages(pk: string, range?: SortKeyRange, select?: 'COUNT') {
-    let start: Record<string, AttributeValue> | undefined;
+  /**
+   * Every page of one partition's Query (within `range`), strongly consistent; from `after` on,
+   * in `order` (default: from the start, oldest first).
+   */
+  private async *pages(
+    pk: string,
+    range?: SortKeyRange,
+    select?: 'COUNT',
+    after?: { start: Record<string, AttributeValue>; order: Order },
+  ) {
+    let start = after?.start;
     do {
       const out = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           ...keyCondition(pk, range),
           ...(select ? { Select: select } : {}),
+          ...(after ? { ScanIndexForward: after.order === 'oldest first' } : {}),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
@@ -457,9 +470,15 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     } while (start);
   }
 
-  private async countPartition(pk: string): Promise<number> {
+  /** The items of a partition after `start` (a Query's LastEvaluatedKey, read in `order`). */
+  private async countRest(
+    pk: string,
+    start: Record<string, AttributeValue>,
+    order: Order,
+  ): Promise<number> {
     let count = 0;
-    for await (const page of this.pages(pk, undefined, 'COUNT')) count += page.Count ?? 0;
+    for await (const page of this.pages(pk, undefined, 'COUNT', { start, order }))
+      count += page.Count ?? 0;
     return count;
   }
 
