@@ -6,11 +6,11 @@ import type { DeadLetters } from '../ports/dead-letters.ts';
 
 /**
  * SQS and Lambda's SQS event-source mapping, in process, with the deployed settings
- * (INGEST_EVENTS unless told others): up to `batchSize` messages per invocation, sent as soon as a message is
- * visible (no batching window), up to `maxConcurrency` invocations at once, each holding
- * messages the others do not. A failed message (a batchItemFailure, or every message of an
- * invocation that throws) is hidden, then received again; a message that fails its
- * `maxReceiveCount`-th receive moves to the dead-letter list.
+ * (INGEST_EVENTS unless told others): up to `batchSize` messages per invocation, sent as soon
+ * as a message is visible (no batching window), up to `maxConcurrency` invocations at once,
+ * each holding messages the others do not. A failed message (a batchItemFailure, or every
+ * message of an invocation that throws) is hidden, then received again; a message that fails
+ * its `maxReceiveCount`-th receive moves to the dead-letter list.
  *
  * The one deliberate difference is time. On AWS a failed message stays hidden until the
  * queue's visibility timeout (180 s) has passed since it was received; here it stays hidden for
