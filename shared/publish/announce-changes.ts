@@ -3,13 +3,13 @@ import { isFeedPath, siteUrlOf } from '../contract/site-layout.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
 
 /**
- * WebSub in two steps. Publish, after a batch, queues one notice naming the feeds whose bytes
- * it wrote (`changedFeedTopics`, through the HubNotices port) and goes on; the queue delivers it
- * once the edge serves those bytes (ANNOUNCE_EVENTS.delaySeconds). Announce then tells every
- * hub (`notifyHubs`), the feeds of all the notices it was handed merged into one ping per hub.
+ * WebSub in two steps. Publish, after a batch, queues a notice per hub naming the feeds whose
+ * bytes it wrote (`changedFeedTopics`, through the HubNotices port) and goes on; the queue
+ * delivers each once the edge serves those bytes (ANNOUNCE_EVENTS.delaySeconds). Announce then
+ * pings each hub (`notifyHubs`), the feeds of all its notices in the invocation merged.
  */
 
-/** The feed URLs among a batch's written paths, once each, sorted: what its notice names. */
+/** The feed URLs among a batch's written paths, once each, sorted: what its notices name. */
 export function changedFeedTopics(written: readonly string[], siteUrl: string): string[] {
   return [...new Set(written.filter(isFeedPath))].sort().map((path) => siteUrlOf(siteUrl, path));
 }
