@@ -50,9 +50,10 @@ export const PUBLISH_EVENTS = {
 } as const;
 
 /**
- * The hub-notice queue → announce mapping. Publish queues one notice per batch that changed a
- * feed, naming those feeds, and returns: the wait for the edge (below) is the queue's, so it
- * never holds a stream lane. Announce tells every hub (config.hubs) of the feeds its batch names.
+ * The hub-notice queue → announce mapping. Publish queues a notice per hub (config.hubs) for
+ * each batch that changed a feed, naming those feeds, and returns: the wait for the edge (below)
+ * is the queue's, so it never holds a stream lane. Announce pings each hub with the feeds of its
+ * notices in the batch.
  */
 export const ANNOUNCE_EVENTS = {
   /**
