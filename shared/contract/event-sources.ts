@@ -41,9 +41,15 @@ export const PUBLISH_EVENTS = {
   maxBatchingWindowSeconds: 0,
   /**
    * Concurrent batches per stream shard (1–10); records of one article (one partition key)
-   * stay in order, in one of them.
+   * stay in order, in one of them. Two: every lane renders the same busy feeds, so the lanes
+   * beyond two mostly wait on each other's leases (billed time, and reads of RENDER#site) and
+   * read the same articles into their own caches. Measured with `npm run load` on 2 cores,
+   * against 4: convergence after the burst 28.0 → 22.8–25.3 s, freshness p50 1,470 → 1,216–1,233
+   * ms and p95 3,038 → 2,966–2,989 ms; with 8, 35.7 s and 3,523 ms. Two lanes still publish
+   * ≥ 200 records/s per shard, above what a new table ingests; raise it for an import that
+   * publish bounds (README, Bulk speed).
    */
-  parallelizationFactor: 4,
+  parallelizationFactor: 2,
   retryAttempts: 10,
   bisectBatchOnError: true,
   timeoutSeconds: 120,
