@@ -6,6 +6,7 @@ import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { createBucket } from '../shared/local/resources.ts';
 import { ArticleCache } from '../shared/publish/article-cache.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
+import { keepingRenderer, type Renderer } from '../shared/publish/renderer.ts';
 import { DynamoArticleTable } from '../shared/stores/article-table.ts';
 import { DynamoRenderLedger } from '../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../shared/stores/site-bucket.ts';
@@ -35,6 +36,8 @@ interface Site {
   puts: ReturnType<typeof countPuts>;
   /** The publish container's article cache: warm after the warm-up runs, as in service. */
   articles: ArticleCache;
+  /** Its renderer, which keeps the feed items it wrote, as the container's does. */
+  renderer: Renderer;
 }
 
 async function seededSite(
@@ -58,7 +61,17 @@ async function seededSite(
   const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
   const bucket = new S3SiteBucket({ client: aws.s3, bucket: siteBucket });
   const puts = countPuts(aws.s3, siteBucket);
-  return { size, table, ledger, meter, bucket, puts, articles: new ArticleCache(), seedMs };
+  return {
+    size,
+    table,
+    ledger,
+    meter,
+    bucket,
+    puts,
+    articles: new ArticleCache(),
+    renderer: keepingRenderer(),
+    seedMs,
+  };
 }
 
 /** Ingest's write for one new article, then the publish its stream record would cause. */
@@ -73,6 +86,7 @@ async function publishOne(site: Site, article: Article, config: SiteConfig) {
     bucket: site.bucket,
     config,
     articles: site.articles,
+    renderer: site.renderer,
   });
   const ms = since(start);
   if (result.failures.length > 0) throw new Error(`publish failed: ${result.failures[0]?.unit}`);

@@ -18,6 +18,7 @@ import {
 } from './feed-package-fixes.ts';
 import type { DeletedEntryView, FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
+import type { RenderedItems } from './rendered-items.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
@@ -31,10 +32,11 @@ const END = '</feed>';
  * Atom 1.0 through `feed`, then: text titles, xml:lang, real enclosure types. Each entry is
  * written by a `feed` of its own and the document put together once: the head needs changes,
  * and a document of 50 full entries is over 500 KB, which a change to its head would copy.
+ * Entries an earlier render wrote are taken from `written` when given.
  */
 export const atom = {
   key: 'atom',
-  render(view: FeedView): string {
+  render(view: FeedView, written?: RenderedItems): string {
     const feed = new Feed({
       // One feed, one id: its archive pages carry the subscription document's.
       id: text(view.feedId),
@@ -76,11 +78,17 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
-    const entries = writeItems(
-      view.items.map((item, index) => atomItem(item, index, view.tagScheme)),
-      (one) => one.atom1(),
-      { firstItemLine: ENTRY_LINE, closing: END },
-      markers,
+    const entry = (item: ItemView, index: number) =>
+      writeItems(
+        [atomItem(item, index, view.tagScheme)],
+        (one) => one.atom1(),
+        { firstItemLine: ENTRY_LINE, closing: END },
+        markers,
+      ).join('');
+    const entries = view.items.map((item, index) =>
+      written
+        ? written.item('atom', view.tagScheme, item, () => entry(item, index))
+        : entry(item, index),
     );
     return [shell.slice(0, end), ...entries, shell.slice(end)].join('');
   },

@@ -12,6 +12,7 @@ import {
   type PersonView,
   summaryContent,
 } from './item-view.ts';
+import type { RenderedItems } from './rendered-items.ts';
 import {
   archiveUrl,
   articlePageUrl,
@@ -91,14 +92,19 @@ export interface FeedView {
 
 export const GENERATOR = 'feedpub';
 
-export function buildFeedView({
-  feed,
-  site,
-  articles,
-  withdrawn = [],
-  archive = {},
-}: FeedInput): FeedView {
-  const items = uniqueById(articles.map((article) => feedItem(article, site)));
+/** `written`: where the views of articles earlier renders showed are kept (RenderedItems). */
+export function buildFeedView(
+  { feed, site, articles, withdrawn = [], archive = {} }: FeedInput,
+  written?: RenderedItems,
+): FeedView {
+  const settings = `${site.url}\n${site.feedContent ?? ''}`;
+  const items = uniqueById(
+    articles.map((article) =>
+      written
+        ? written.view(article, settings, () => feedItem(article, site))
+        : feedItem(article, site),
+    ),
+  );
   const listed = new Set(items.map((item) => item.id));
   // An id the feed lists is not also announced as deleted (a story withdrawn and then
   // published again under the same guid is the listed one).
@@ -159,6 +165,7 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
  * An article as a feed item: its whole story, or (feedContent `summary`, the article's own
  * setting first, then the site's) its summary, a link to the page and its correction log.
  */
+/** An article's item: of the site, only its URL and `feedContent` go in (see buildFeedView). */
 function feedItem(article: Article, site: SiteConfig): ItemView {
   const item = buildItemView(article, site);
   // The lead image leads the content too, for readers that show no enclosure or media:content.

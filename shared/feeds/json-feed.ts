@@ -1,13 +1,19 @@
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
+import type { RenderedItems } from './rendered-items.ts';
+
+/** Where the items go in the document written without them: its last key. */
+const NO_ITEMS = '\n  "items": []\n}';
 
 /**
  * JSON Feed 1.1, written by hand: `feed`'s json1() writes 1.0 (single `author`,
- * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable.
+ * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable. The document
+ * is JSON.stringify's with an indent of 2, put together from its items, each written alone
+ * (and taken from `written`, when given, if an earlier render wrote it).
  */
 export const jsonFeed = {
   key: 'json',
-  render(view: FeedView): string {
+  render(view: FeedView, written?: RenderedItems): string {
     const document = {
       version: 'https://jsonfeed.org/version/1.1',
       title: view.title,
@@ -20,11 +26,23 @@ export const jsonFeed = {
       ...(view.language ? { language: view.language } : {}),
       ...(view.icon ? { icon: view.icon, favicon: view.icon } : {}),
       authors: [jsonAuthor(view.publisher)],
-      items: view.items.map(jsonItem),
+      items: [],
     };
-    return `${JSON.stringify(document, null, 2)}\n`;
+    const shell = JSON.stringify(document, null, 2);
+    if (view.items.length === 0) return `${shell}\n`;
+    if (!shell.endsWith(NO_ITEMS)) throw new Error('JSON Feed: items are not the last key');
+    const items = view.items.map((item) =>
+      written ? written.item('json', '', item, () => itemText(item)) : itemText(item),
+    );
+    return `${shell.slice(0, -NO_ITEMS.length)}\n  "items": [\n${items.join(',\n')}\n  ]\n}\n`;
   },
 } as const;
+
+/** One item as JSON.stringify(document, null, 2) writes it in the document's items. */
+function itemText(item: ItemView): string {
+  // Its line breaks are all JSON's own (a string's are escaped; U+2028 is not, so no regex ^).
+  return `    ${JSON.stringify(jsonItem(item), null, 2).split('\n').join('\n    ')}`;
+}
 
 function jsonItem(item: ItemView) {
   return {

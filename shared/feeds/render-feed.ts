@@ -3,12 +3,14 @@ import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
 import { type ItemView, summaryContent } from './item-view.ts';
 import { jsonFeed } from './json-feed.ts';
+import type { RenderedItems } from './rendered-items.ts';
 import { rss } from './rss.ts';
 
 /** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
   key: FeedFormat;
-  render(view: FeedView): string;
+  /** `written`: items earlier renders wrote, to take instead of writing them again. */
+  render(view: FeedView, written?: RenderedItems): string;
 }
 
 export const FEED_FORMAT_MODULES: readonly FeedFormatModule[] = [rss, atom, jsonFeed];
@@ -24,9 +26,9 @@ function shortened(item: ItemView): ItemView {
   return { ...item, contentHtml: summaryContent(item) };
 }
 
-function renderAll(view: FeedView): Record<FeedFormat, string> {
+function renderAll(view: FeedView, written?: RenderedItems): Record<FeedFormat, string> {
   return Object.fromEntries(
-    FEED_FORMAT_MODULES.map((format) => [format.key, format.render(view)]),
+    FEED_FORMAT_MODULES.map((format) => [format.key, format.render(view, written)]),
   ) as Record<FeedFormat, string>;
 }
 
@@ -43,21 +45,24 @@ const allFit = (documents: Record<FeedFormat, string>) =>
   );
 
 /**
- * The three documents of one feed; same input, same bytes. None exceeds MAX_FEED_BYTES: when
- * full content would, the newest items keep theirs and the older ones carry their summary and
- * a link, as few as need to (the same items in all three formats).
+ * The three documents of one feed; same input, same bytes (with `written` or without). None
+ * exceeds MAX_FEED_BYTES: when full content would, the newest items keep theirs and the older
+ * ones carry their summary and a link, as few as need to (the same items in all three formats).
  */
-export function renderFeed(input: FeedInput): Record<FeedFormat, string> {
-  const view = buildFeedView(input);
-  const documents = renderAll(view);
+export function renderFeed(input: FeedInput, written?: RenderedItems): Record<FeedFormat, string> {
+  const view = buildFeedView(input, written);
+  const documents = renderAll(view, written);
   if (allFit(documents)) return documents;
   // The most full items that fit, by bisection (each try renders the three formats); with
   // none, every item shortened.
   const withFull = (full: number) =>
-    renderAll({
-      ...view,
-      items: view.items.map((item, index) => (index < full ? item : shortened(item))),
-    });
+    renderAll(
+      {
+        ...view,
+        items: view.items.map((item, index) => (index < full ? item : shortened(item))),
+      },
+      written,
+    );
   let fits = 0;
   let tooMany = view.items.length;
   let best: Record<FeedFormat, string> | undefined;

@@ -15,6 +15,7 @@ import {
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
+import type { RenderedItems } from './rendered-items.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
@@ -28,11 +29,12 @@ const END = '    </channel>';
  * RSS 2.0 through `feed`, with content:encoded, dc:creator, an atom:link self and hubs. Items
  * after the first are written by a `feed` each and the document put together once, as Atom's
  * entries are: a change to the head (namespaces, hub and archive links) would otherwise copy
- * the whole document, over 500 KB for 50 full stories.
+ * the whole document, over 500 KB for 50 full stories. Items an earlier render wrote are taken
+ * from `written` when given.
  */
 export const rss = {
   key: 'rss',
-  render(view: FeedView): string {
+  render(view: FeedView, written?: RenderedItems): string {
     const feed = new Feed({
       title: text(view.title),
       // RSS descriptions are HTML by convention: a tag named `<b>` must stay text.
@@ -81,11 +83,17 @@ export const rss = {
         ),
     });
     const end = shell.lastIndexOf(END);
-    const others = writeItems(
-      rest.map((item, n) => rssItem(item, n + 1, view.tagScheme)),
-      (one) => one.rss2(),
-      { firstItemLine: ITEM_LINE, closing: END },
-      markers,
+    const other = (item: ItemView, index: number) =>
+      writeItems(
+        [rssItem(item, index, view.tagScheme)],
+        (one) => one.rss2(),
+        { firstItemLine: ITEM_LINE, closing: END },
+        markers,
+      ).join('');
+    const others = rest.map((item, n) =>
+      written
+        ? written.item('rss', view.tagScheme, item, () => other(item, n + 1))
+        : other(item, n + 1),
     );
     return [shell.slice(0, end), ...others, shell.slice(end)].join('');
   },

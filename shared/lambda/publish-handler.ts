@@ -12,6 +12,7 @@ import { METRICS } from '../contract/metrics.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import { changedFeedTopics } from '../publish/announce-changes.ts';
 import { ArticleCache } from '../publish/article-cache.ts';
+import { keepingRenderer } from '../publish/renderer.ts';
 import {
   type PublishDeps,
   type PublishResult,
@@ -75,8 +76,13 @@ export function createPublishHandler(
   { logger, metrics, onPublished }: PublishObservability,
 ) {
   // Made with the handler, at module scope: kept between the invocations of one container, so
-  // a warm publisher reads only the articles it has not rendered yet.
-  const deps = { ...given, articles: given.articles ?? new ArticleCache() };
+  // a warm publisher reads only the articles it has not rendered yet, and writes only the feed
+  // items it has not written yet.
+  const deps = {
+    ...given,
+    articles: given.articles ?? new ArticleCache(),
+    renderer: given.renderer ?? keepingRenderer(),
+  };
   /** After the batch, never instead of it: a notice that cannot be queued is logged and counted. */
   const announce = async (written: string[]) => {
     const { notices } = deps;

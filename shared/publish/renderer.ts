@@ -3,6 +3,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { renderArticlePage } from '../feeds/article-page.ts';
 import type { FeedInput } from '../feeds/feed-view.ts';
 import { renderFeed } from '../feeds/render-feed.ts';
+import { RenderedItems } from '../feeds/rendered-items.ts';
 
 /**
  * Where publish's pure renders run. The Lambda renders in its own thread (renderInProcess);
@@ -18,3 +19,15 @@ export const renderInProcess: Renderer = {
   feed: async (input) => renderFeed(input),
   page: async (article, site) => renderArticlePage(article, site),
 };
+
+/**
+ * In this thread, keeping the feed items it writes (RenderedItems) for the renders after: a
+ * publish container's, made with its handler, so a feed rendered again for one new story
+ * writes that story's item and takes the others'. Same bytes as renderInProcess.
+ */
+export function keepingRenderer(written = new RenderedItems()): Renderer {
+  return {
+    feed: async (input) => renderFeed(input, written),
+    page: renderInProcess.page,
+  };
+}

@@ -1,0 +1,81 @@
+import type { Article } from '../articles/article.ts';
+import { sha256 } from '../contract/content-hash.ts';
+import type { ItemView } from './item-view.ts';
+
+/** What RenderedItems keeps at most, in UTF-16 code units of written items (~32–64 MB). */
+const DEFAULT_MAX_CHARS = 32_000_000;
+
+/**
+ * Items already written, each as the bytes it takes in its format's document, by the digest of
+ * everything it is written from (its view, and the feed settings the format puts in an item).
+ * Each item of a feed is written alone (writeItems), so a feed or archive page rendered again
+ * for one new story writes that story and finds the other 49 here, in any feed and at any
+ * position: the document is the same bytes as when every item is written afresh.
+ *
+ * One per publish container, kept between invocations (as the ArticleCache is), bounded by size,
+ * least recently used first. Nothing in it goes stale: a changed story is a different view, so a
+ * different digest.
+ */
+export class RenderedItems {
+  private readonly written = new Map<string, string>();
+  /**
+   * Each article's view, built once per article object: a stored article is never changed in
+   * place (a new revision is a new object), and the ArticleCache hands the same one to every
+   * render that shows it. Dropped with the article.
+   */
+  private readonly views = new WeakMap<Article, { settings: string; view: ItemView }>();
+  /** Digests of views: every format, and every render that shows the same view, asks. */
+  private readonly digests = new WeakMap<ItemView, string>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = DEFAULT_MAX_CHARS) {}
+
+  /**
+   * The item as `write` writes it in `format`, under `settings` (what else of the feed the
+   * format puts in the item); written only when no render wrote it before.
+   */
+  item(format: string, settings: string, view: ItemView, write: () => string): string {
+    const key = `${format}\n${settings}\n${this.digestOf(view)}`;
+    const known = this.written.get(key);
+    if (known !== undefined) {
+      // Most recently used last, where eviction looks last.
+      this.written.delete(key);
+      this.written.set(key, known);
+      return known;
+    }
+    const text = write();
+    this.written.set(key, text);
+    this.chars += text.length;
+    for (const [oldest, value] of this.written) {
+      if (this.chars <= this.maxChars || oldest === key) break;
+      this.written.delete(oldest);
+      this.chars -= value.length;
+    }
+    return text;
+  }
+
+  /** The view `build` makes of `article` under `settings` (what else of the site it uses). */
+  view(article: Article, settings: string, build: () => ItemView): ItemView {
+    const known = this.views.get(article);
+    if (known?.settings === settings) return known.view;
+    const view = build();
+    this.views.set(article, { settings, view });
+    return view;
+  }
+
+  /** Items kept, and their size in UTF-16 code units. */
+  get size(): { items: number; chars: number } {
+    return { items: this.written.size, chars: this.chars };
+  }
+
+  private digestOf(view: ItemView): string {
+    let digest = this.digests.get(view);
+    if (digest === undefined) {
+      // Every field of a view is data (strings, numbers, dates as ISO strings), so its JSON is
+      // all it is written from.
+      digest = sha256(JSON.stringify(view));
+      this.digests.set(view, digest);
+    }
+    return digest;
+  }
+}
