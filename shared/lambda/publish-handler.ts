@@ -12,13 +12,13 @@ import { METRICS } from '../contract/metrics.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import { changedFeedTopics } from '../publish/announce-changes.ts';
 import { ArticleCache } from '../publish/article-cache.ts';
-import { keepingRenderer } from '../publish/renderer.ts';
 import {
   type PublishDeps,
   type PublishResult,
   publishChanges,
   publishSite,
 } from '../publish/publish-changes.ts';
+import { keepingRenderer } from '../publish/renderer.ts';
 import {
   type RepublishResult,
   republish,
