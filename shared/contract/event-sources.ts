@@ -41,15 +41,14 @@ export const PUBLISH_EVENTS = {
   maxBatchingWindowSeconds: 0,
   /**
    * Concurrent batches per stream shard (1–10); records of one article (one partition key)
-   * stay in order, in one of them. Two: every lane renders the same busy feeds, so the lanes
-   * beyond two mostly wait on each other's leases (billed time, and reads of RENDER#site) and
-   * read the same articles into their own caches. Measured with `npm run load` on 2 cores,
-   * against 4: convergence after the burst 28.0 → 22.8–25.3 s, freshness p50 1,470 → 1,216–1,233
-   * ms and p95 3,038 → 2,966–2,989 ms; with 8, 35.7 s and 3,523 ms. Two lanes still publish
-   * ≥ 200 records/s per shard, above what a new table ingests; raise it for an import that
-   * publish bounds (README, Bulk speed).
+   * stay in order, in one of them. Four, measured on 2 cores (2026-12-04, with the rendered
+   * items kept): two lanes converged sooner after `npm run load`'s burst (20.7 against 25.2 s,
+   * freshness p95 2,531 against 2,667 ms) but wrote more site files in the bulk run (every batch
+   * that runs while an import is still arriving rewrites the feeds it touches:
+   * `naive_puts_ratio` 9.6 against 10.0), and halve what one shard publishes; eight were
+   * worse at everything.
    */
-  parallelizationFactor: 2,
+  parallelizationFactor: 4,
   retryAttempts: 10,
   bisectBatchOnError: true,
   timeoutSeconds: 120,

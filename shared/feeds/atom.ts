@@ -78,18 +78,14 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
-    const entry = (item: ItemView, index: number) =>
-      writeItems(
-        [atomItem(item, index, view.tagScheme)],
-        (one) => one.atom1(),
-        { firstItemLine: ENTRY_LINE, closing: END },
-        markers,
-      ).join('');
-    const entries = view.items.map((item, index) =>
-      written
-        ? written.item('atom', view.tagScheme, item, () => entry(item, index))
-        : entry(item, index),
-    );
+    const write = (items: Item[]) =>
+      writeItems(items, (one) => one.atom1(), { firstItemLine: ENTRY_LINE, closing: END }, markers);
+    const entryOf = (item: ItemView, index: number) => atomItem(item, index, view.tagScheme);
+    const entries = written
+      ? view.items.map((item, index) =>
+          written.item('atom', view.tagScheme, item, () => write([entryOf(item, index)]).join('')),
+        )
+      : write(view.items.map(entryOf));
     return [shell.slice(0, end), ...entries, shell.slice(end)].join('');
   },
 } as const;

@@ -7,14 +7,14 @@ const NO_ITEMS = '\n  "items": []\n}';
 
 /**
  * JSON Feed 1.1, written by hand: `feed`'s json1() writes 1.0 (single `author`,
- * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable. The document
- * is JSON.stringify's with an indent of 2, put together from its items, each written alone
- * (and taken from `written`, when given, if an earlier render wrote it).
+ * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable. Given
+ * `written`, the document is put together from its items, each written alone (or taken from
+ * there, if an earlier render wrote it), as the same bytes JSON.stringify writes at once.
  */
 export const jsonFeed = {
   key: 'json',
   render(view: FeedView, written?: RenderedItems): string {
-    const document = {
+    const head = {
       version: 'https://jsonfeed.org/version/1.1',
       title: view.title,
       home_page_url: view.homeUrl,
@@ -26,14 +26,12 @@ export const jsonFeed = {
       ...(view.language ? { language: view.language } : {}),
       ...(view.icon ? { icon: view.icon, favicon: view.icon } : {}),
       authors: [jsonAuthor(view.publisher)],
-      items: [],
     };
-    const shell = JSON.stringify(document, null, 2);
-    if (view.items.length === 0) return `${shell}\n`;
+    if (!written || view.items.length === 0)
+      return `${JSON.stringify({ ...head, items: view.items.map(jsonItem) }, null, 2)}\n`;
+    const shell = JSON.stringify({ ...head, items: [] }, null, 2);
     if (!shell.endsWith(NO_ITEMS)) throw new Error('JSON Feed: items are not the last key');
-    const items = view.items.map((item) =>
-      written ? written.item('json', '', item, () => itemText(item)) : itemText(item),
-    );
+    const items = view.items.map((item) => written.item('json', '', item, () => itemText(item)));
     return `${shell.slice(0, -NO_ITEMS.length)}\n  "items": [\n${items.join(',\n')}\n  ]\n}\n`;
   },
 } as const;

@@ -83,18 +83,15 @@ export const rss = {
         ),
     });
     const end = shell.lastIndexOf(END);
-    const other = (item: ItemView, index: number) =>
-      writeItems(
-        [rssItem(item, index, view.tagScheme)],
-        (one) => one.rss2(),
-        { firstItemLine: ITEM_LINE, closing: END },
-        markers,
-      ).join('');
-    const others = rest.map((item, n) =>
-      written
-        ? written.item('rss', view.tagScheme, item, () => other(item, n + 1))
-        : other(item, n + 1),
-    );
+    const write = (items: Item[]) =>
+      writeItems(items, (one) => one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, markers);
+    // Indexes from 1: the first item went in with the channel.
+    const itemOf = (item: ItemView, n: number) => rssItem(item, n + 1, view.tagScheme);
+    const others = written
+      ? rest.map((item, n) =>
+          written.item('rss', view.tagScheme, item, () => write([itemOf(item, n)]).join('')),
+        )
+      : write(rest.map(itemOf));
     return [shell.slice(0, end), ...others, shell.slice(end)].join('');
   },
 } as const;
