@@ -83,9 +83,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * rendered once, however many changes touch it. Pages go first, so no feed links a page that is
  * not there yet; then the site feed, alone (most readers follow it); then each tag and author
  * feed, and the day sitemaps; then the index, listings and sitemap index (which read the metas
- * the feeds and day sitemaps keep); the archive pages (RFC 5005) last, so readers get the feeds
- * sooner, except the page a feed is about to link for the first time, which goes just before
- * that feed (its own: the site feed never waits for a tag's).
+ * the feeds and day sitemaps keep) and, beside them, the archive pages (RFC 5005): after the
+ * feeds, so readers get the feeds sooner, except the page a feed is about to link for the first
+ * time, which goes just before that feed (its own: the site feed never waits for a tag's).
  *
  * A feed's render searches its archive for the pages the batch changed (archivePagesAffected)
  * on its own read of the feed; a batch whose feed render another publisher's covered searches
@@ -167,8 +167,11 @@ export async function publishChanges(
     }),
   ]);
   // The listings read the metas and day records the feeds and day sitemaps keep: in place now.
-  await run.render(listingsUnit(siteCauses, unitDeps), (deps.now ?? Date.now)());
-  await Promise.all([...archives.values()].flatMap((archive) => archive.others).map(render));
+  // The other archive pages go beside them: neither reads what the other writes.
+  await Promise.all([
+    run.render(listingsUnit(siteCauses, unitDeps), (deps.now ?? Date.now)()),
+    ...[...archives.values()].flatMap((archive) => archive.others).map(render),
+  ]);
   await recordArchiveLinks(
     [...archives.values()].flatMap((archive) => archive.link ?? []),
     deps,
