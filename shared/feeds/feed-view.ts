@@ -164,8 +164,8 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
 /**
  * An article as a feed item: its whole story, or (feedContent `summary`, the article's own
  * setting first, then the site's) its summary, a link to the page and its correction log.
+ * Of the site, only its URL and `feedContent` go in (buildFeedView keeps views by them).
  */
-/** An article's item: of the site, only its URL and `feedContent` go in (see buildFeedView). */
 function feedItem(article: Article, site: SiteConfig): ItemView {
   const item = buildItemView(article, site);
   // The lead image leads the content too, for readers that show no enclosure or media:content.

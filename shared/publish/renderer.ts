@@ -6,7 +6,7 @@ import { renderFeed } from '../feeds/render-feed.ts';
 import { RenderedItems } from '../feeds/rendered-items.ts';
 
 /**
- * Where publish's pure renders run. The Lambda renders in its own thread (renderInProcess);
+ * Where publish's pure renders run. The Lambda renders in its own thread (keepingRenderer);
  * `feedpub build` spreads them over worker threads (shared/local/render-pool.ts), so the
  * renders of a large batch use every core. Same functions, same bytes.
  */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { ArticleCache } from '../../../shared/publish/article-cache.ts';
 import { publishChanges } from '../../../shared/publish/publish-changes.ts';
+import { keepingRenderer, type Renderer } from '../../../shared/publish/renderer.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
@@ -29,10 +30,10 @@ class ReadLog extends InMemoryArticleTable {
   }
 }
 
-function rig(articles?: ArticleCache) {
+function rig(articles?: ArticleCache, renderer?: Renderer) {
   const store = new ReadLog();
   const bucket = new InMemorySiteBucket();
-  const deps = { feeds: store, ledger: store, bucket, config: SITE, articles };
+  const deps = { feeds: store, ledger: store, bucket, config: SITE, articles, renderer };
   const publish = () => publishChanges(store.takeChanges(), deps);
   return { store, bucket, publish };
 }
@@ -85,6 +86,34 @@ describe('ArticleCache: the articles a publish container has read', () => {
       expect(titles, path).toContain('Story 2, corrected 1');
       expect(titles, path).not.toContain('Story 2');
     }
+  });
+
+  it('with the feed items it wrote kept too, publishes the bytes of a cold publisher, batch after batch', async () => {
+    const warm = rig(new ArticleCache(), keepingRenderer());
+    const cold = rig();
+    const both = async (step: (store: ReadLog) => Promise<unknown>) => {
+      for (const { store, publish } of [warm, cold]) {
+        await step(store);
+        expect((await publish()).failures).toEqual([]);
+      }
+    };
+    // Past the item limit (archive pages), new stories, a correction, a withdrawal.
+    await both(async (store) => {
+      for (let n = 1; n <= 14; n++) await saveArticle(store, article(n));
+    });
+    await both((store) => saveArticle(store, article(15)));
+    await both((store) => saveArticle(store, article(12, 1)));
+    await both(async (store) => {
+      await saveArticle(store, article(16));
+      await saveArticle(store, { ...article(13), status: 'withdrawn', withdrawn: { at: day(27) } });
+    });
+
+    const paths = cold.bucket.pathsOf('put');
+    expect(new Set(warm.bucket.pathsOf('put'))).toEqual(new Set(paths));
+    for (const path of paths) expect(warm.bucket.text(path), path).toBe(cold.bucket.text(path));
+    const titles = parseFeed(warm.bucket.text('atom.xml') ?? '').items.map((item) => item.title);
+    expect(titles).toContain('Story 12, corrected 1');
+    expect(titles).not.toContain('Story 13');
   });
 
   it('a failed read is not kept: the next batch reads again and renders', async () => {
