@@ -16,19 +16,23 @@ export async function eachLimited<T>(
 
 /**
  * A gate that lets at most `limit` tasks run at once, started in the order they asked: tasks
- * that wait on one another ask only once they are ready, so no waiting holds a place.
+ * that wait on one another ask only once they are ready, so no waiting holds a place. A task
+ * that asks `later` gives way: a free place goes to it only when no other task is waiting.
  */
-export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+export function limiter(
+  limit: number,
+): <T>(task: () => Promise<T>, rank?: 'first' | 'later') => Promise<T> {
   let running = 0;
   const queued: (() => void)[] = [];
-  return async (task) => {
+  const later: (() => void)[] = [];
+  return async (task, rank = 'first') => {
     if (running < limit) running++;
-    else await new Promise<void>((start) => queued.push(start));
+    else await new Promise<void>((start) => (rank === 'later' ? later : queued).push(start));
     try {
       return await task();
     } finally {
       // The place passes to the next task waiting, or is given back.
-      const next = queued.shift();
+      const next = queued.shift() ?? later.shift();
       if (next) next();
       else running--;
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { feedKey } from '../articles/article.ts';
-import { eachLimited, limiter } from '../concurrency/each-limited.ts';
+import { limiter } from '../concurrency/each-limited.ts';
 import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
@@ -83,8 +83,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * rendered once, however many changes touch it. Pages go first, so no feed links a page that is
  * not there yet; then the site feed, alone (most readers follow it); then each tag and author
  * feed, and the day sitemaps; then the index, listings and sitemap index (which read the metas
- * the feeds and day sitemaps keep) and, beside them, the archive pages (RFC 5005): after the
- * feeds, so readers get the feeds sooner, except the page a feed is about to link for the first
+ * the feeds and day sitemaps keep). A feed's archive pages (RFC 5005) are read and rendered as
+ * soon as its render found them, in places no feed is waiting for, so readers get the feeds
+ * sooner, and written after the feed, except the page a feed is about to link for the first
  * time, which goes just before that feed (its own: the site feed never waits for a tag's).
  *
  * A feed's render searches its archive for the pages the batch changed (archivePagesAffected)
@@ -106,7 +107,7 @@ export async function publishChanges(
   const affected = affectedBy(changes);
   const unitDeps = unitDepsOf(deps);
   const run = renderRun(deps, result);
-  const render = (unit: RenderUnit) => run.render(unit, committedBy);
+  const render = (unit: RenderUnit, rank?: 'later') => run.render(unit, committedBy, rank);
   const pages = [...affected.pages.values()];
   const pageArticle = pageArticles(
     unitDeps,
@@ -117,7 +118,13 @@ export async function publishChanges(
   );
   /** Each feed's archive pages, as its last search found them. */
   const archives = new Map<string, FeedArchive>();
-  /** A feed's render (after the pages), its archive searched within it or, if covered, alone. */
+  /** Each feed's archive pages being rendered, then its newest page recorded as linked. */
+  const archiveTails: Promise<void>[] = [];
+  /**
+   * A feed's render (after the pages), its archive searched within it or, if covered, alone.
+   * The pages a search finds are rendered at once, in places no feed is waiting for, and a
+   * page's files wait for the feed's (the page that gains a story follows the feed it left).
+   */
   const feedAfter = async (
     affectedFeed: AffectedFeed,
     unitFor: (search: ArchiveSearch) => RenderUnit,
@@ -125,6 +132,16 @@ export async function publishChanges(
     await pagesDone;
     const key = feedKey(affectedFeed.feed);
     const { changed, removed } = affectedFeed;
+    const pages: Promise<Outcome>[] = [];
+    let feedWritten = () => {};
+    const feedDone = new Promise<void>((resolve) => {
+      feedWritten = resolve;
+    });
+    const start = (archive: FeedArchive, after?: Promise<void>) => {
+      archives.set(key, archive);
+      for (const page of archive.others)
+        pages.push(render(after ? filesAfter(page, after) : page, 'later'));
+    };
     const unit = unitFor({
       changed,
       removed,
@@ -132,13 +149,19 @@ export async function publishChanges(
         const archive = archiveOf(affectedFeed, found, unitDeps, unit.name);
         // Before the feed that links it; if it fails, so does the feed (its records retry).
         if (archive.linkedNew) await run.nested(archive.linkedNew, committedBy);
-        archives.set(key, archive);
+        start(archive, feedDone);
       },
     });
-    if ((await render(unit)) !== 'covered') return;
-    const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
-    if (archive.linkedNew) await render(archive.linkedNew);
-    archives.set(key, archive);
+    const outcome = await render(unit);
+    feedWritten();
+    if (outcome === 'covered') {
+      const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
+      if (archive.linkedNew) await render(archive.linkedNew);
+      start(archive);
+    }
+    archiveTails.push(
+      Promise.all(pages).then(() => recordArchiveLink(archives.get(key), deps, result)),
+    );
   };
   const { siteCauses } = affected;
   const feeds = [...affected.feeds.values()];
@@ -167,16 +190,11 @@ export async function publishChanges(
     }),
   ]);
   // The listings read the metas and day records the feeds and day sitemaps keep: in place now.
-  // The other archive pages go beside them: neither reads what the other writes.
+  // The archive pages still going finish beside them: neither reads what the other writes.
   await Promise.all([
     run.render(listingsUnit(siteCauses, unitDeps), (deps.now ?? Date.now)()),
-    ...[...archives.values()].flatMap((archive) => archive.others).map(render),
+    ...archiveTails,
   ]);
-  await recordArchiveLinks(
-    [...archives.values()].flatMap((archive) => archive.link ?? []),
-    deps,
-    result,
-  );
   for (const { failure } of archives.values()) {
     if (!failure) continue;
     result.failures.push({ unit: failure.unit, error: failure.error });
@@ -254,25 +272,37 @@ interface ArchiveLink {
 }
 
 /**
- * Records, for each feed whose archive pages were all written, its newest page as linked
- * (RenderLedger.saveArchiveLink): the next batch renders pages only down to it. A feed with a
- * failed page records nothing, so its retry renders them again.
+ * Records a feed's newest archive page as linked (RenderLedger.saveArchiveLink) once the feed
+ * and every page the batch rendered for it are written: the next batch renders pages only down
+ * to it. A feed with a failed page records nothing, so its retry renders them again.
  */
-async function recordArchiveLinks(
-  links: readonly ArchiveLink[],
+async function recordArchiveLink(
+  archive: FeedArchive | undefined,
   deps: PublishDeps,
   result: PublishResult,
 ): Promise<void> {
+  const link = archive?.link;
+  if (!link) return;
   const failedUnits = new Set(result.failures.map((f) => f.unit));
-  await eachLimited(links, deps.concurrency ?? 16, async ({ feed, newest, units }) => {
-    if (units.some((unit) => failedUnits.has(unit))) return;
-    try {
-      await deps.ledger.saveArchiveLink(feed, newest);
-    } catch (error) {
-      // Not recorded: the next batch renders the same pages again, which is all it costs.
-      result.failures.push({ unit: `archive link ${feed}`, error });
-    }
-  });
+  if (link.units.some((unit) => failedUnits.has(unit))) return;
+  try {
+    await deps.ledger.saveArchiveLink(link.feed, link.newest);
+  } catch (error) {
+    // Not recorded: the next batch renders the same pages again, which is all it costs.
+    result.failures.push({ unit: `archive link ${link.feed}`, error });
+  }
+}
+
+/** The unit, its files written once `first` is settled (its reads and render do not wait). */
+function filesAfter(unit: RenderUnit, first: Promise<void>): RenderUnit {
+  return {
+    ...unit,
+    render: async (ticket) => {
+      const rendered = await unit.render(ticket);
+      await first;
+      return rendered;
+    },
+  };
 }
 
 /** What every unit of one run reads and renders with. */
@@ -356,15 +386,16 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
      * unit renders was in place (the changes, committed by then, and for the listings what the
      * feeds before them wrote; none: nothing is known, render it). A unit whose last render
      * began reading after that needs no render of its own (see converge): `covered`.
+     * `later`: it gives way to every unit waiting for a place (limiter).
      */
-    render: (unit: RenderUnit, inPlaceBy?: number) =>
+    render: (unit: RenderUnit, inPlaceBy?: number, rank?: 'later') =>
       limited(async (): Promise<Outcome> => {
         try {
           return await renderUnit(unit, inPlaceBy);
         } catch {
           return 'failed';
         }
-      }),
+      }, rank),
     /** Renders one unit within another's render (no place of its own); a failure is thrown. */
     nested: renderUnit,
   };

@@ -59,4 +59,27 @@ describe('limiter', () => {
     for (const task of more) task.finish();
     await Promise.all(runs);
   });
+
+  it('gives a free place to a task asked `later` only when no other task is waiting', async () => {
+    const gate = limiter(1);
+    const started: string[] = [];
+    const tasks = new Map(['a', 'b', 'c', 'd', 'e'].map((name) => [name, held()]));
+    const ask = (name: string, rank?: 'later') =>
+      gate(async () => {
+        started.push(name);
+        await tasks.get(name)?.done;
+      }, rank);
+    // Nobody waits: a `later` task takes a free place at once.
+    const runs = [ask('a', 'later')];
+    runs.push(ask('b', 'later'), ask('c'), ask('d'), ask('e', 'later'));
+    await turns(5);
+    expect(started).toEqual(['a']);
+    for (const name of ['a', 'c', 'd', 'b', 'e']) {
+      tasks.get(name)?.finish();
+      await turns(5);
+    }
+    // c and d asked after b, and go first; b and e then in the order they asked.
+    expect(started).toEqual(['a', 'c', 'd', 'b', 'e']);
+    await Promise.all(runs);
+  });
 });

@@ -333,6 +333,40 @@ describe('feed archives (RFC 5005)', () => {
       expect(walkChain(bucket, dir, 'atom').ids).toEqual(expectedIds(all));
   });
 
+  it("writes a feed's archive pages once its own feed is written, without waiting for the batch's other feeds", async () => {
+    const { bucket, publish, save } = rig();
+    for (let n = 1; n <= SITE.itemLimit + 5; n++) await save(story(n, { tags: labels('Fizz') }));
+    await publish();
+    // Both feeds' newest archive page (already linked) gains the story the new one pushes out.
+    await save(story(SITE.itemLimit + 6, { tags: labels('Fizz') }));
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const order: string[] = [];
+    bucket.beforePut = async (file) => {
+      order.push(file.path);
+      if (/^tags\/fizz\/[^/]+$/.test(file.path)) await gate;
+    };
+
+    const published = publish();
+    // The tag's feed is held until the site's page is out, or until nothing else moves.
+    for (let turn = 0; turn < 1000 && !order.includes('archive/first/atom.xml'); turn++)
+      await new Promise((resolve) => setImmediate(resolve));
+    const whileHeld = [...order];
+    open();
+    expect((await published).failures).toEqual([]);
+    bucket.beforePut = undefined;
+
+    expect(whileHeld).toContain('archive/first/atom.xml');
+    expect(whileHeld).not.toContain('tags/fizz/archive/first/atom.xml');
+    for (const format of ['atom.xml', 'rss.xml', 'feed.json'])
+      expect(order.indexOf(`archive/first/${format}`)).toBeGreaterThan(order.indexOf(format));
+    const all = Array.from({ length: SITE.itemLimit + 6 }, (_, i) => i + 1);
+    for (const dir of ['', 'tags/fizz/'])
+      expect(walkChain(bucket, dir, 'atom').ids).toEqual(expectedIds(all));
+  });
+
   it("searches a feed's archive on its render's own read: a new story's batch walks no feed on its own", async () => {
     const { store, bucket, publish, save } = rig();
     for (let n = 1; n <= 5; n++) await save(story(n));
