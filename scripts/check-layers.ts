@@ -8,7 +8,10 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What each layer may import besides itself. */
-const DOMAIN = ['shared/contract', 'shared/concurrency', 'shared/config', 'shared/articles'];
+const DOMAIN = [
+  ...['shared/contract', 'shared/concurrency', 'shared/collections'],
+  ...['shared/config', 'shared/articles'],
+];
 const USE_CASE = [...DOMAIN, 'shared/feeds', 'shared/ports'];
 /** What the local runtime and the CLI may both import: everything the Lambdas run, and parsing. */
 const LOCAL_RUNTIME = [
@@ -19,6 +22,7 @@ const LOCAL_RUNTIME = [
 const ALLOWED: Record<string, readonly string[]> = {
   'shared/contract': [],
   'shared/concurrency': [],
+  'shared/collections': [],
   'shared/config': ['shared/contract'],
   'shared/articles': ['shared/contract', 'shared/config'],
   'shared/feeds': DOMAIN,
@@ -45,7 +49,8 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 /** Layers that must stay free of AWS SDK, Lambda, Powertools and CDK packages. */
 const NO_AWS = [
-  ...['shared/contract', 'shared/concurrency', 'shared/config', 'shared/articles', 'shared/feeds'],
+  ...['shared/contract', 'shared/concurrency', 'shared/collections', 'shared/config'],
+  ...['shared/articles', 'shared/feeds'],
   ...['shared/ports', 'shared/ingest', 'shared/publish', 'shared/release'],
 ];
 const AWS_PACKAGE = /^(@aws-sdk\/|@aws-lambda-powertools\/|aws-lambda$|aws-cdk-lib|constructs$)/;

@@ -1,4 +1,5 @@
 import type { Article } from '../articles/article.ts';
+import { SizedLru } from '../collections/sized-lru.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import type { ItemView } from './item-view.ts';
 
@@ -17,7 +18,7 @@ const DEFAULT_MAX_CHARS = 32_000_000;
  * different digest.
  */
 export class RenderedItems {
-  private readonly written = new Map<string, string>();
+  private readonly written: SizedLru<string>;
   /**
    * Each article's view, built once per article object: a stored article is never changed in
    * place (a new revision is a new object), and the ArticleCache hands the same one to every
@@ -26,9 +27,10 @@ export class RenderedItems {
   private readonly views = new WeakMap<Article, { settings: string; view: ItemView }>();
   /** Digests of views: every format, and every render that shows the same view, asks. */
   private readonly digests = new WeakMap<ItemView, string>();
-  private chars = 0;
 
-  constructor(private readonly maxChars = DEFAULT_MAX_CHARS) {}
+  constructor(maxChars = DEFAULT_MAX_CHARS) {
+    this.written = new SizedLru(maxChars);
+  }
 
   /**
    * The item as `write` writes it in `format`, under `settings` (what else of the feed the
@@ -37,20 +39,9 @@ export class RenderedItems {
   item(format: string, settings: string, view: ItemView, write: () => string): string {
     const key = `${format}\n${settings}\n${this.digestOf(view)}`;
     const known = this.written.get(key);
-    if (known !== undefined) {
-      // Most recently used last, where eviction looks last.
-      this.written.delete(key);
-      this.written.set(key, known);
-      return known;
-    }
+    if (known !== undefined) return known;
     const text = write();
-    this.written.set(key, text);
-    this.chars += text.length;
-    for (const [oldest, value] of this.written) {
-      if (this.chars <= this.maxChars || oldest === key) break;
-      this.written.delete(oldest);
-      this.chars -= value.length;
-    }
+    this.written.set(key, text, text.length);
     return text;
   }
 
@@ -65,7 +56,7 @@ export class RenderedItems {
 
   /** Items kept, and their size in UTF-16 code units. */
   get size(): { items: number; chars: number } {
-    return { items: this.written.size, chars: this.chars };
+    return { items: this.written.count, chars: this.written.size };
   }
 
   private digestOf(view: ItemView): string {

@@ -1,4 +1,5 @@
 import type { Article } from '../articles/article.ts';
+import { SizedLru } from '../collections/sized-lru.ts';
 
 /**
  * The articles publish has read, by `id@rev`, kept across the batches one container handles (a
@@ -15,14 +16,12 @@ import type { Article } from '../articles/article.ts';
  * at once share one read; whoever made a read that fails deletes its entries.
  */
 export class ArticleCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
-  private readonly maxBytes: number;
+  private readonly entries: SizedLru<Entry>;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
 
   constructor(options: { maxBytes?: number; maxAgeMs?: number; now?: () => number } = {}) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.entries = new SizedLru(options.maxBytes ?? DEFAULT_MAX_BYTES);
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
   }
@@ -32,69 +31,48 @@ export class ArticleCache {
   }
 
   get(key: string): Promise<Article | undefined> | undefined {
-    const entry = this.fresh(key);
-    if (!entry) return undefined;
-    // Most recently used last: eviction takes from the front.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry.value;
+    if (!this.fresh(key)) return undefined;
+    return this.entries.get(key)?.value;
   }
 
   set(key: string, value: Promise<Article | undefined>): this {
-    this.delete(key);
-    const entry: Entry = { value, bytes: 0, at: this.now() };
+    const entry: Entry = { value, at: this.now() };
+    // Counted once read, if still held (nothing while its read is in flight).
     this.entries.set(key, entry);
     value.then(
-      (article) => {
-        // Counted once read, if still held.
-        if (this.entries.get(key) !== entry) return;
-        entry.bytes = article ? bytesOf(article) : ENTRY_OVERHEAD;
-        this.bytes += entry.bytes;
-        this.evict();
-      },
+      (article) => this.entries.resize(key, entry, article ? bytesOf(article) : ENTRY_OVERHEAD),
       () => {},
     );
     return this;
   }
 
   delete(key: string): boolean {
-    const entry = this.entries.get(key);
-    if (!entry) return false;
-    this.bytes -= entry.bytes;
     return this.entries.delete(key);
   }
 
   /** Articles held (and reads in flight). */
   get size(): number {
-    return this.entries.size;
+    return this.entries.count;
   }
 
   /** The bytes of the articles held, as counted against `maxBytes`. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.entries.size;
   }
 
+  /** The entry, unless it is older than `maxAgeMs` (then it goes). */
   private fresh(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries.peek(key);
     if (entry && this.now() - entry.at > this.maxAgeMs) {
-      this.delete(key);
+      this.entries.delete(key);
       return undefined;
     }
     return entry;
-  }
-
-  private evict(): void {
-    for (const key of this.entries.keys()) {
-      if (this.bytes <= this.maxBytes) return;
-      this.delete(key);
-    }
   }
 }
 
 interface Entry {
   value: Promise<Article | undefined>;
-  /** 0 while its read is in flight. */
-  bytes: number;
   at: number;
 }
 

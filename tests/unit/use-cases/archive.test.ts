@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { CACHE_CONTROL } from '../../../shared/contract/edge.ts';
-import { publishChanges } from '../../../shared/publish/publish-changes.ts';
+import { type PublishResult, publishChanges } from '../../../shared/publish/publish-changes.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
@@ -35,6 +35,36 @@ function rig() {
     publish: () => publishChanges(store.takeChanges(), deps),
     save: (article: Article) => saveArticle(store, article),
   };
+}
+
+/**
+ * Publishes with the writes of the `held` paths held back until `awaited` is written, or until
+ * nothing else moves (the in-memory table and bucket answer within a few turns of the event
+ * loop): every path in the order it was put, and those put while the others were held.
+ */
+async function publishHolding(
+  bucket: InMemorySiteBucket,
+  publish: () => Promise<PublishResult>,
+  held: (path: string) => boolean,
+  awaited: string,
+) {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const order: string[] = [];
+  bucket.beforePut = async (file) => {
+    order.push(file.path);
+    if (held(file.path)) await gate;
+  };
+  const published = publish();
+  for (let turn = 0; turn < 1000 && !order.includes(awaited); turn++)
+    await new Promise((resolve) => setImmediate(resolve));
+  const whileHeld = [...order];
+  open();
+  expect((await published).failures).toEqual([]);
+  bucket.beforePut = undefined;
+  return { order, whileHeld };
 }
 
 const story = (n: number, extra: Partial<Article> = {}) =>
@@ -299,25 +329,13 @@ describe('feed archives (RFC 5005)', () => {
     await publish();
     // One more story pushes the oldest out of both feeds: each links its first archive page.
     await save(story(SITE.itemLimit + 1, { tags: labels('Fizz') }));
-    let open = () => {};
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const order: string[] = [];
-    bucket.beforePut = async (file) => {
-      order.push(file.path);
-      if (file.path.startsWith('tags/fizz/archive/')) await gate;
-    };
-
-    const published = publish();
-    // The tag's new page is held until the site feed is out, or until nothing else moves (the
-    // in-memory table and bucket answer within a few turns of the event loop).
-    for (let turn = 0; turn < 1000 && !order.includes('rss.xml'); turn++)
-      await new Promise((resolve) => setImmediate(resolve));
-    const whileHeld = [...order];
-    open();
-    expect((await published).failures).toEqual([]);
-    bucket.beforePut = undefined;
+    // The tag's new page is held until the site feed is out.
+    const { order, whileHeld } = await publishHolding(
+      bucket,
+      publish,
+      (path) => path.startsWith('tags/fizz/archive/'),
+      'rss.xml',
+    );
 
     expect(whileHeld).toEqual(
       expect.arrayContaining([
@@ -339,24 +357,13 @@ describe('feed archives (RFC 5005)', () => {
     await publish();
     // Both feeds' newest archive page (already linked) gains the story the new one pushes out.
     await save(story(SITE.itemLimit + 6, { tags: labels('Fizz') }));
-    let open = () => {};
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const order: string[] = [];
-    bucket.beforePut = async (file) => {
-      order.push(file.path);
-      if (/^tags\/fizz\/[^/]+$/.test(file.path)) await gate;
-    };
-
-    const published = publish();
-    // The tag's feed is held until the site's page is out, or until nothing else moves.
-    for (let turn = 0; turn < 1000 && !order.includes('archive/first/atom.xml'); turn++)
-      await new Promise((resolve) => setImmediate(resolve));
-    const whileHeld = [...order];
-    open();
-    expect((await published).failures).toEqual([]);
-    bucket.beforePut = undefined;
+    // The tag's feed is held until the site's page is out.
+    const { order, whileHeld } = await publishHolding(
+      bucket,
+      publish,
+      (path) => /^tags\/fizz\/[^/]+$/.test(path),
+      'archive/first/atom.xml',
+    );
 
     expect(whileHeld).toContain('archive/first/atom.xml');
     expect(whileHeld).not.toContain('tags/fizz/archive/first/atom.xml');
