@@ -32,11 +32,23 @@ function heapFlags() {
     : [];
 }
 
+// The commands that start the embedded AWS host every emulated Lambda environment, s3rver's
+// replies and the SDK clients in one heap: a young generation of 64 MB (V8's default on these
+// machines: 16) cuts the garbage collection of a bulk import or a burst by about a tenth of the
+// process's CPU (README "Bulk speed"). It changes nothing the handlers do.
+const YOUNG_GENERATION = '--max-semi-space-size=64';
+function youngGenerationFlags() {
+  if (WITHOUT_S3RVER.has(process.argv[2] ?? '')) return [];
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((arg) => /^--max[-_]semi[-_]space[-_]size/.test(arg)) ? [] : [YOUNG_GENERATION];
+}
+
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const respawnWith = [
   ...(legacyCiphersAvailable() ? [] : ['--openssl-legacy-provider']),
   ...heapFlags(),
+  ...youngGenerationFlags(),
 ];
 if (respawnWith.length === 0) {
   const { register } = await import('tsx/esm/api');
