@@ -14,6 +14,35 @@ const HASH_KEY = 'content-sha256';
 /** Object metadata holding the stamp of the render that wrote it (see SiteBucket). */
 const STAMP_KEY = 'render-stamp';
 
+/**
+ * The clients whose PUTs are signed with the SHA-256 this adapter computed of their body (its
+ * HASH_KEY metadata), instead of the SDK hashing the body again to sign it: the value SigV4
+ * puts in `x-amz-content-sha256` is that same digest, and S3 refuses a PUT whose body does not
+ * match it. One hook per client, however many adapters share it.
+ */
+const signedWithOurHash = new WeakSet<S3Client>();
+
+function signWithOurHash(client: S3Client): void {
+  if (signedWithOurHash.has(client)) return;
+  signedWithOurHash.add(client);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { Body?: unknown; Metadata?: Record<string, string> };
+      const request = args.request as { headers?: Record<string, string> };
+      const hash = input.Metadata?.[HASH_KEY];
+      if (
+        context.commandName === 'PutObjectCommand' &&
+        typeof input.Body === 'string' &&
+        hash !== undefined &&
+        request.headers
+      )
+        request.headers['x-amz-content-sha256'] = hash;
+      return next(args);
+    },
+    { step: 'build', name: 'feedpubSignWithBodyHash' },
+  );
+}
+
 /** Races one write may lose in a row before it gives up (its unit is then retried). */
 const MAX_DECISIONS = 20;
 
@@ -53,6 +82,7 @@ export class S3SiteBucket implements SiteBucket {
   constructor({ client, bucket }: { client: S3Client; bucket: string }) {
     this.client = client;
     this.bucket = bucket;
+    signWithOurHash(client);
   }
 
   private async stored(path: string): Promise<Stored | undefined> {
@@ -107,6 +137,8 @@ export class S3SiteBucket implements SiteBucket {
           Body: file.body,
           ContentType: file.contentType,
           CacheControl: file.cacheControl,
+          // S3 checks the body against it (and the SDK computes no checksum of its own).
+          ChecksumSHA256: Buffer.from(hash, 'hex').toString('base64'),
           Metadata: {
             [HASH_KEY]: hash,
             [STAMP_KEY]: String(stamp),
