@@ -34,8 +34,8 @@ function heapFlags() {
 
 // The commands that start the embedded AWS host every emulated Lambda environment, s3rver's
 // replies and the SDK clients in one heap: a young generation of 64 MB (V8's default on these
-// machines: 16) cuts the garbage collection of a bulk import or a burst by about a tenth of the
-// process's CPU (README "Bulk speed"). It changes nothing the handlers do.
+// machines: 16) spends less of a bulk import's CPU collecting garbage (README "Performance"). It
+// changes nothing the handlers do.
 const YOUNG_GENERATION = '--max-semi-space-size=64';
 function youngGenerationFlags() {
   if (WITHOUT_S3RVER.has(process.argv[2] ?? '')) return [];
