@@ -14,7 +14,7 @@ import {
   TEXT_TITLE,
   text,
   textInCdata,
-  writeItems,
+  writeItemViews,
 } from './feed-package-fixes.ts';
 import type { DeletedEntryView, FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
@@ -78,14 +78,14 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
-    const write = (items: Item[]) =>
-      writeItems(items, (one) => one.atom1(), { firstItemLine: ENTRY_LINE, closing: END }, markers);
-    const entryOf = (item: ItemView, index: number) => atomItem(item, index, view.tagScheme);
-    const entries = written
-      ? view.items.map((item, index) =>
-          written.item('atom', view.tagScheme, item, () => write([entryOf(item, index)]).join('')),
-        )
-      : write(view.items.map(entryOf));
+    const entries = writeItemViews(
+      view.items,
+      (item, index) => atomItem(item, index, view.tagScheme),
+      (one) => one.atom1(),
+      { firstItemLine: ENTRY_LINE, closing: END },
+      markers,
+      written && { written, format: 'atom', settings: view.tagScheme },
+    );
     return [shell.slice(0, end), ...entries, shell.slice(end)].join('');
   },
 } as const;

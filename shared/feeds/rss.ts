@@ -11,7 +11,7 @@ import {
   type ItemMarkers,
   rawAttr,
   text,
-  writeItems,
+  writeItemViews,
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
@@ -83,15 +83,15 @@ export const rss = {
         ),
     });
     const end = shell.lastIndexOf(END);
-    const write = (items: Item[]) =>
-      writeItems(items, (one) => one.rss2(), { firstItemLine: ITEM_LINE, closing: END }, markers);
-    // Indexes from 1: the first item went in with the channel.
-    const itemOf = (item: ItemView, n: number) => rssItem(item, n + 1, view.tagScheme);
-    const others = written
-      ? rest.map((item, n) =>
-          written.item('rss', view.tagScheme, item, () => write([itemOf(item, n)]).join('')),
-        )
-      : write(rest.map(itemOf));
+    const others = writeItemViews(
+      rest,
+      // Indexes from 1: the first item went in with the channel.
+      (item, n) => rssItem(item, n + 1, view.tagScheme),
+      (one) => one.rss2(),
+      { firstItemLine: ITEM_LINE, closing: END },
+      markers,
+      written && { written, format: 'rss', settings: view.tagScheme },
+    );
     return [shell.slice(0, end), ...others, shell.slice(end)].join('');
   },
 } as const;
