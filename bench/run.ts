@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteConfig } from '../shared/config/site.ts';
 import { type EmbeddedAws, startEmbeddedAws } from '../shared/local/embedded-aws.ts';
+import { streamBatchBench } from './batch-bench.ts';
 import { buildBench } from './build-bench.ts';
 import { bulkBench } from './bulk-bench.ts';
 import { bundleBench } from './bundle-bench.ts';
@@ -94,8 +95,13 @@ if (runs('bulk')) {
 }
 const sizes = [...new Set([100, Math.min(1500, ARCHIVE), ARCHIVE])];
 if (runs('scaling'))
-  await phase('publish scaling', () =>
-    withEmulators((aws) => scalingBench(aws, results, SITE, { sizes, runs: 15, warmUp: 3 })),
+  await phase('publish scaling, then one stream batch at its largest', () =>
+    withEmulators(async (aws) => {
+      const sites = await scalingBench(aws, results, SITE, { sizes, runs: 15, warmUp: 3 });
+      const largest = sites.find((site) => site.size === ARCHIVE);
+      // After the scaling runs' new articles: the batch's are newer still.
+      if (largest) await streamBatchBench(largest, results, SITE, { first: 2 * ARCHIVE });
+    }),
   );
 
 results.add('bench_wall_s', { value: round(since(started) / 1000, 1), unit: 's' });

@@ -18,7 +18,7 @@ import { median, round, since } from './stats.ts';
 import { storedArticle } from './stored-articles.ts';
 
 const BASE = Date.parse('2025-01-01T00:00:00Z');
-const minuteIso = (index: number) => new Date(BASE + index * 60_000).toISOString();
+export const minuteIso = (index: number) => new Date(BASE + index * 60_000).toISOString();
 
 /** Articles 0..count-1 of one corpus, as stored; undated ones get their index's minute. */
 function archive(count: number): Article[] {
@@ -27,7 +27,7 @@ function archive(count: number): Article[] {
   );
 }
 
-interface Site {
+export interface Site {
   size: number;
   table: DynamoArticleTable;
   ledger: DynamoRenderLedger;
@@ -38,6 +38,8 @@ interface Site {
   articles: ArticleCache;
   /** Its renderer, which keeps the feed items it wrote, as the container's does. */
   renderer: Renderer;
+  /** A new publish container's own state (cold start): nothing read or written yet. */
+  coldContainer(): Pick<Site, 'articles' | 'renderer' | 'bucket'>;
 }
 
 async function seededSite(
@@ -70,6 +72,11 @@ async function seededSite(
     puts,
     articles: new ArticleCache(),
     renderer: keepingRenderer(),
+    coldContainer: () => ({
+      articles: new ArticleCache(),
+      renderer: keepingRenderer(),
+      bucket: new S3SiteBucket({ client: aws.s3, bucket: siteBucket }),
+    }),
     seedMs,
   };
 }
@@ -108,7 +115,7 @@ export async function scalingBench(
   results: Results,
   config: SiteConfig,
   { sizes, runs, warmUp }: { sizes: number[]; runs: number; warmUp: number },
-): Promise<void> {
+): Promise<Site[]> {
   const largest = Math.max(...sizes);
   const sites: Site[] = [];
   for (const size of sizes) {
@@ -150,7 +157,7 @@ export async function scalingBench(
     });
   }
   const big = samples.get(largest);
-  if (!small || !big) return;
+  if (!small || !big) return sites;
   results.add('publish_scaling', {
     value: round(median(big.ms) / median(small.ms)),
     unit: 'x',
@@ -182,4 +189,5 @@ export async function scalingBench(
       note: `time(${largest}) / time(${size}); capacity ${round(median(big.units) / median(s.units))}x`,
     });
   }
+  return sites;
 }

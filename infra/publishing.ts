@@ -42,7 +42,7 @@ export class Publishing extends Construct {
       name: 'publish',
       description: 'Renders the feeds and pages that changed articles belong to',
       timeout: Duration.seconds(PUBLISH_EVENTS.timeoutSeconds),
-      memorySize: 1024,
+      memorySize: PUBLISH_EVENTS.memoryMb,
       // No reserved concurrency: the stream already bounds publish at (open shards) ×
       // parallelizationFactor batches at once, and a reservation would hold that much account
       // concurrency idle between bursts. More shards come with more table partitions: a warm

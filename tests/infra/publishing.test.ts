@@ -93,6 +93,11 @@ describe('publish on the table stream', () => {
     expect(fn.Timeout).toBeGreaterThanOrEqual(60);
     expect(fn.Timeout).toBeLessThanOrEqual(120);
   });
+
+  it('publish has PUBLISH_EVENTS.memoryMb: one full vCPU for its one busy thread, no more', () => {
+    const fn = t.service.toJSON().Resources[functionId(t.service, 'publish')].Properties;
+    expect(fn.MemorySize).toBe(PUBLISH_EVENTS.memoryMb);
+  });
 });
 
 describe('release on a schedule', () => {
