@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ArticleSpec } from './corpus.ts';
 
 /** The bytes an editor would upload for a spec, in its format. */
@@ -24,4 +26,22 @@ export function articleFile(spec: ArticleSpec): string {
     `tags: ${JSON.stringify(spec.tags)}`,
   ];
   return `---\n${front.join('\n')}\n---\n\n${spec.paragraphs.join('\n\n')}\n`;
+}
+
+/**
+ * Writes each article where an editor would drop it in an inbox folder (`<folder>/<key without
+ * articles/>`), into every folder given; returns the bytes of one copy.
+ */
+export function writeArticleFiles(folders: readonly string[], specs: readonly ArticleSpec[]) {
+  let bytes = 0;
+  for (const spec of specs) {
+    const text = articleFile(spec);
+    bytes += Buffer.byteLength(text);
+    const relative = spec.key.replace(/^articles\//, '');
+    for (const folder of folders) {
+      mkdirSync(dirname(join(folder, relative)), { recursive: true });
+      writeFileSync(join(folder, relative), text);
+    }
+  }
+  return bytes;
 }

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SiteConfig } from '../shared/config/site.ts';
-import { articleFile } from './article-files.ts';
+import { writeArticleFiles } from './article-files.ts';
 import { generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
 import { median, round } from './stats.ts';
@@ -56,16 +56,10 @@ export async function buildBench(
   try {
     const inbox = join(root, 'inbox');
     const hugoSite = join(root, 'hugo');
-    let bytes = 0;
-    for (const spec of generateCorpus({ seed, count, folder: 'archive', format: 'md' })) {
-      const text = articleFile(spec);
-      bytes += Buffer.byteLength(text);
-      const relative = spec.key.replace(/^articles\//, '');
-      for (const base of [inbox, join(hugoSite, 'content')]) {
-        mkdirSync(dirname(join(base, relative)), { recursive: true });
-        writeFileSync(join(base, relative), text);
-      }
-    }
+    const bytes = writeArticleFiles(
+      [inbox, join(hugoSite, 'content')],
+      generateCorpus({ seed, count, folder: 'archive', format: 'md' }),
+    );
     writeFileSync(join(hugoSite, 'config.toml'), HUGO_CONFIG(site));
     const corpus = `${count} Markdown articles, ${round(bytes / 1e6, 1)} MB, seed ${seed}`;
 

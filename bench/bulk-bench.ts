@@ -1,13 +1,18 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SiteConfig } from '../shared/config/site.ts';
 import { localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
-import { startPipeline } from '../shared/local/pipeline.ts';
-import { generateCorpus } from './corpus.ts';
+import { startInboxMirror } from '../shared/local/inbox-mirror.ts';
+import { type Pipeline, startPipeline } from '../shared/local/pipeline.ts';
+import { writeArticleFiles } from './article-files.ts';
+import { type ArticleSpec, generateCorpus } from './corpus.ts';
 import { freshnessBench } from './freshness-bench.ts';
 import { withOwnResources } from './names.ts';
 import { atLeast, atMost, type Results } from './results.ts';
 import { countPuts } from './sdk-meters.ts';
-import { round, since } from './stats.ts';
+import { round, since, sleep } from './stats.ts';
 import { uploadAll } from './upload.ts';
 import { waitForFeeds } from './wait-for-feeds.ts';
 
@@ -17,17 +22,29 @@ export interface BulkRun {
   sitePuts: number;
 }
 
+/** What one bulk delivery did, from its first byte sent to every feed verified. */
+interface Delivery {
+  /** When the last article was handed over (uploaded, or written to the folder). */
+  deliveredMs: number;
+  settledMs: number;
+  /** Up to every feed verified over HTTP; the settle time when the first check passed. */
+  wallMs: number;
+  sitePuts: string[];
+  feeds: number;
+}
+
 /**
- * Our pipeline (the real ingest and publish handlers, as `npm start` wires them) given a bulk
- * upload: figures ingest_rate and site_puts_*, then freshness on the same, now idle, pipeline.
+ * Our pipeline (the real ingest and publish handlers, as `npm start` wires them) given `count`
+ * articles by `deliver`; waits until every one is published (ingest's outcomes) and the pipeline
+ * has settled, then checks every feed against the table.
  */
-export async function bulkBench(
-  base: EmbeddedAws,
-  results: Results,
+async function deliverInBulk(
+  aws: EmbeddedAws,
   site: SiteConfig,
-  { count, seed, concurrency }: { count: number; seed: number; concurrency: number },
-): Promise<BulkRun> {
-  const aws = await withOwnResources(base, 'ours');
+  specs: readonly ArticleSpec[],
+  deliver: (specs: readonly ArticleSpec[]) => Promise<void>,
+  during: (pipeline: Pipeline) => Promise<void> = async () => {},
+): Promise<Delivery> {
   // The pipeline's adapters use aws.s3: count before it starts.
   const puts = countPuts(aws.s3, aws.names.siteBucket);
   const outcomes = new Map<string, number>();
@@ -40,49 +57,132 @@ export async function bulkBench(
       outcomes.set(name, (outcomes.get(name) ?? 0) + 1);
     },
   });
-  const uploader = localS3Client(aws.endpoints.s3);
   try {
-    const specs = generateCorpus({ seed, count, folder: 'bulk' });
     const start = performance.now();
-    await uploadAll(uploader, aws.names.inboxBucket, specs, concurrency);
-    const uploadedMs = since(start);
+    await deliver(specs);
+    const deliveredMs = since(start);
+    // A folder's files reach the bucket after they are written: wait for their ingests first.
+    const deadline = performance.now() + 10 * 60_000;
+    while ((outcomes.get('published') ?? 0) < specs.length && performance.now() < deadline)
+      await sleep(50);
     await pipeline.settle();
     const settledMs = since(start);
     const check = await waitForFeeds(aws, site.itemLimit);
     const verifiedMs = since(start);
-    const published = outcomes.get('published') ?? 0;
-    if (!check.ok || published !== count)
+    if (!check.ok || outcomes.get('published') !== specs.length)
       throw new Error(
         `bulk run did not converge: ${JSON.stringify({ outcomes: [...outcomes], check })}`,
       );
-    // The state at settle() was already right unless the first check had to wait.
-    const wallMs = check.firstPassed ? settledMs : verifiedMs;
-    const sitePuts = puts.keys.length;
-    const distinct = new Set(puts.keys).size;
+    const sitePuts = [...puts.keys];
+    await during(pipeline);
+    return {
+      deliveredMs,
+      settledMs,
+      // The state at settle() was already right unless the first check had to wait.
+      wallMs: check.firstPassed ? settledMs : verifiedMs,
+      sitePuts,
+      feeds: check.feeds,
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+function addPutFigures(results: Results, run: Delivery, count: number, suffix = '') {
+  const distinct = new Set(run.sitePuts).size;
+  results.add(`site_puts${suffix}`, {
+    value: run.sitePuts.length,
+    unit: 'PUTs',
+    note: 'site bucket, bulk run',
+  });
+  results.add(`site_puts_per_article${suffix}`, {
+    value: round(run.sitePuts.length / count),
+    unit: 'PUTs/article',
+  });
+  results.add(`site_puts_minimum${suffix}`, {
+    value: distinct,
+    unit: 'PUTs',
+    note: 'distinct site keys written: each had to change at least once',
+  });
+  results.add(`site_puts_ratio${suffix}`, {
+    value: round(run.sitePuts.length / distinct),
+    unit: 'x',
+    goal: atMost(1.2),
+    note: 'actual PUTs / distinct keys',
+  });
+}
+
+/**
+ * A bulk upload through the S3 API: figures ingest_rate and site_puts_*, then freshness on the
+ * same, now idle, pipeline.
+ */
+export async function bulkBench(
+  base: EmbeddedAws,
+  results: Results,
+  site: SiteConfig,
+  { count, seed, concurrency }: { count: number; seed: number; concurrency: number },
+): Promise<BulkRun> {
+  const aws = await withOwnResources(base, 'ours');
+  const uploader = localS3Client(aws.endpoints.s3);
+  try {
+    const run = await deliverInBulk(
+      aws,
+      site,
+      generateCorpus({ seed, count, folder: 'bulk' }),
+      (specs) => uploadAll(uploader, aws.names.inboxBucket, specs, concurrency),
+      (pipeline) => freshnessBench(aws, pipeline, results, { seed: seed + 1, samples: 20 }),
+    );
     results.add('ingest_rate', {
-      value: round(count / (wallMs / 1000), 1),
+      value: round(count / (run.wallMs / 1000), 1),
       unit: 'articles/s',
       goal: atLeast(100),
-      note: `${count} uploads (${concurrency} in flight) done at ${round(uploadedMs / 1000)} s, pipeline settled at ${round(settledMs / 1000)} s; ${check.feeds} feeds verified over HTTP`,
+      note: `${count} uploads (${concurrency} in flight) done at ${round(run.deliveredMs / 1000)} s, pipeline settled at ${round(run.settledMs / 1000)} s; ${run.feeds} feeds verified over HTTP`,
     });
-    results.add('ours_wall_s', { value: round(wallMs / 1000), unit: 's' });
-    results.add('site_puts', { value: sitePuts, unit: 'PUTs', note: 'site bucket, bulk run' });
-    results.add('site_puts_per_article', { value: round(sitePuts / count), unit: 'PUTs/article' });
-    results.add('site_puts_minimum', {
-      value: distinct,
-      unit: 'PUTs',
-      note: 'distinct site keys written: each had to change at least once',
-    });
-    results.add('site_puts_ratio', {
-      value: round(sitePuts / distinct),
-      unit: 'x',
-      goal: atMost(1.2),
-      note: 'actual PUTs / distinct keys',
-    });
-    await freshnessBench(aws, pipeline, results, { seed: seed + 1, samples: 20 });
-    return { articles: count, wallMs, sitePuts };
+    results.add('ours_wall_s', { value: round(run.wallMs / 1000), unit: 's' });
+    addPutFigures(results, run, count);
+    return { articles: count, wallMs: run.wallMs, sitePuts: run.sitePuts.length };
   } finally {
     uploader.destroy();
-    await pipeline.stop();
+  }
+}
+
+/**
+ * The same articles written into `feedpub dev`'s inbox folder, which its mirror uploads (a scan
+ * every 400 ms; a file goes once it has looked the same for two): figures ingest_rate_folder.
+ */
+export async function folderBulkBench(
+  base: EmbeddedAws,
+  results: Results,
+  site: SiteConfig,
+  { count, seed }: { count: number; seed: number },
+): Promise<void> {
+  const aws = await withOwnResources(base, 'folder');
+  const dir = await mkdtemp(join(tmpdir(), 'feedpub-bench-inbox-'));
+  await mkdir(join(dir, 'inbox'));
+  const mirror = await startInboxMirror({
+    dir: join(dir, 'inbox'),
+    s3: aws.s3,
+    bucket: aws.names.inboxBucket,
+    manifestPath: join(dir, 'mirror.json'),
+  });
+  try {
+    const run = await deliverInBulk(
+      aws,
+      site,
+      generateCorpus({ seed, count, folder: 'bulk' }),
+      async (specs) => {
+        writeArticleFiles([join(dir, 'inbox')], specs);
+      },
+    );
+    results.add('ingest_rate_folder', {
+      value: round(count / (run.wallMs / 1000), 1),
+      unit: 'articles/s',
+      goal: atLeast(50),
+      note: `${count} files written into the inbox folder in ${round(run.deliveredMs / 1000)} s, pipeline settled at ${round(run.settledMs / 1000)} s; ${run.feeds} feeds verified over HTTP`,
+    });
+    addPutFigures(results, run, count, '_folder');
+  } finally {
+    await mirror.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 }

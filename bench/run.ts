@@ -4,7 +4,7 @@ import type { SiteConfig } from '../shared/config/site.ts';
 import { type EmbeddedAws, startEmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { streamBatchBench } from './batch-bench.ts';
 import { buildBench } from './build-bench.ts';
-import { bulkBench } from './bulk-bench.ts';
+import { bulkBench, folderBulkBench } from './bulk-bench.ts';
 import { bundleBench } from './bundle-bench.ts';
 import { naiveBench } from './naive-bench.ts';
 import { parseBench } from './parse-bench.ts';
@@ -84,6 +84,12 @@ if (runs('bulk')) {
     withEmulators(async (aws) => {
       await warmUp(aws, SITE);
       return bulkBench(aws, results, SITE, BULK);
+    }),
+  );
+  await phase('ours: the same, dropped into the inbox folder', () =>
+    withEmulators(async (aws) => {
+      await warmUp(aws, SITE);
+      await folderBulkBench(aws, results, SITE, BULK);
     }),
   );
   await phase('naive: bulk', () =>
