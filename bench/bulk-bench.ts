@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SiteConfig } from '../shared/config/site.ts';
 import { localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
-import { startInboxMirror } from '../shared/local/inbox-mirror.ts';
+import { type InboxMirror, startInboxMirror } from '../shared/local/inbox-mirror.ts';
 import { type Pipeline, startPipeline } from '../shared/local/pipeline.ts';
 import { writeArticleFiles } from './article-files.ts';
 import { type ArticleSpec, generateCorpus } from './corpus.ts';
@@ -34,9 +34,11 @@ interface Delivery {
 }
 
 /**
- * Our pipeline (the real ingest and publish handlers, as `npm start` wires them) given `count`
- * articles by `deliver`; waits until every one is published (ingest's outcomes) and the pipeline
- * has settled, then checks every feed against the table.
+ * Our pipeline (the real ingest and publish handlers, as `npm start` wires them) given the
+ * articles of `specs` by `deliver`; waits until ingest has an outcome for every one and the
+ * pipeline has settled, then checks that every one was published and every feed matches the
+ * table. `failed` ends the wait early with the error of a delivery that went wrong after
+ * `deliver` returned (a folder's files are uploaded later).
  */
 async function deliverInBulk(
   aws: EmbeddedAws,
@@ -44,6 +46,7 @@ async function deliverInBulk(
   specs: readonly ArticleSpec[],
   deliver: (specs: readonly ArticleSpec[]) => Promise<void>,
   during: (pipeline: Pipeline) => Promise<void> = async () => {},
+  failed: () => unknown = () => undefined,
 ): Promise<Delivery> {
   // The pipeline's adapters use aws.s3: count before it starts.
   const puts = countPuts(aws.s3, aws.names.siteBucket);
@@ -62,9 +65,13 @@ async function deliverInBulk(
     await deliver(specs);
     const deliveredMs = since(start);
     // A folder's files reach the bucket after they are written: wait for their ingests first.
+    const ingested = () => [...outcomes.values()].reduce((sum, n) => sum + n, 0);
     const deadline = performance.now() + 10 * 60_000;
-    while ((outcomes.get('published') ?? 0) < specs.length && performance.now() < deadline)
+    while (ingested() < specs.length && performance.now() < deadline) {
+      const error = failed();
+      if (error) throw error;
       await sleep(50);
+    }
     await pipeline.settle();
     const settledMs = since(start);
     const check = await waitForFeeds(aws, site.itemLimit);
@@ -158,21 +165,30 @@ export async function folderBulkBench(
 ): Promise<void> {
   const aws = await withOwnResources(base, 'folder');
   const dir = await mkdtemp(join(tmpdir(), 'feedpub-bench-inbox-'));
-  await mkdir(join(dir, 'inbox'));
-  const mirror = await startInboxMirror({
-    dir: join(dir, 'inbox'),
-    s3: aws.s3,
-    bucket: aws.names.inboxBucket,
-    manifestPath: join(dir, 'mirror.json'),
-  });
+  const inbox = join(dir, 'inbox');
+  let mirror: InboxMirror | undefined;
+  let uploadError: unknown;
   try {
+    await mkdir(inbox);
+    mirror = await startInboxMirror({
+      dir: inbox,
+      s3: aws.s3,
+      bucket: aws.names.inboxBucket,
+      manifestPath: join(dir, 'mirror.json'),
+      onError: (error, path) => {
+        uploadError ??= new Error(`inbox mirror: ${path}`, { cause: error });
+      },
+    });
     const run = await deliverInBulk(
       aws,
       site,
       generateCorpus({ seed, count, folder: 'bulk' }),
+      // An editor's copy lands at once (synchronous writes): the mirror's scans then find it.
       async (specs) => {
-        writeArticleFiles([join(dir, 'inbox')], specs);
+        writeArticleFiles([inbox], specs);
       },
+      undefined,
+      () => uploadError,
     );
     results.add('ingest_rate_folder', {
       value: round(count / (run.wallMs / 1000), 1),
@@ -182,7 +198,7 @@ export async function folderBulkBench(
     });
     addPutFigures(results, run, count, '_folder');
   } finally {
-    await mirror.stop();
+    await mirror?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

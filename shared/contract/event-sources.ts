@@ -54,10 +54,9 @@ export const PUBLISH_EVENTS = {
   timeoutSeconds: 120,
   /**
    * The function's memory, in MB. Publish renders and hashes on one thread and is CPU-bound
-   * (a 500-record batch keeps its thread busy ~95% of the time: `npm run bench`,
-   * `publish_batch_500_*`); Lambda gives a full vCPU at 1,769 MB and CPU in proportion below
-   * it, so below it a batch costs the same GB-seconds at any size, only slower, and above it
-   * one thread gains nothing.
+   * (`npm run bench`, `publish_batch_*`: a 500-record batch is mostly that thread's CPU);
+   * Lambda gives a full vCPU at 1,769 MB and CPU in proportion below it, so below it a batch
+   * costs the same GB-seconds at any size, only slower, and above it one thread gains nothing.
    */
   memoryMb: 1769,
 } as const;

@@ -76,7 +76,7 @@ interface Entry {
   at: number;
 }
 
-/** 64 MiB: about 6,000 articles of 11 KB, in a publish function of 1,024 MB. */
+/** 64 MiB: about 6,000 articles of 11 KB, in a publish function of 1,769 MB (PUBLISH_EVENTS). */
 const DEFAULT_MAX_BYTES = 64 * 2 ** 20;
 const DEFAULT_MAX_AGE_MS = 10 * 60_000;
 /** What an article costs besides its long strings: the object, its other fields, the key. */
