@@ -131,7 +131,17 @@ export async function readArchivePage(
   feed: string,
   start: string,
   limit: number,
+  /**
+   * The page was deep in the archive when the batch's search found it (PagesAffected.deep): it
+   * is first read from its own start, and from the top only if that read cannot show it is
+   * still below the frontier. Either way the page is the same.
+   */
+  { deep = false }: { deep?: boolean } = {},
 ): Promise<ArchivePage | undefined> {
+  if (deep && start !== FIRST_PAGE) {
+    const page = await readPageBelowFrontier(feeds, feed, start, limit);
+    if (page !== NOT_SHOWN) return page;
+  }
   let seen = 0;
   let frontier: string | undefined;
   let newer: string | undefined;
@@ -171,6 +181,44 @@ export async function readArchivePage(
 }
 
 const newerOf = (newer: string | undefined) => (newer === undefined ? {} : { newer });
+
+/** readPageBelowFrontier could not tell: the page may reach the subscription document. */
+const NOT_SHOWN = Symbol('not shown');
+
+/**
+ * The page that starts at `start`, read from its start up, with no walk from the top: its
+ * entries up to the next page's start, which lies below the frontier when `limit` entries or
+ * more are newer than it (the walk reads on that far, mostly from entries it holds already).
+ * None when no page starts there. NOT_SHOWN when the page may not end below the frontier (no
+ * next page start, or fewer than `limit` entries above it): read it from the top.
+ */
+async function readPageBelowFrontier(
+  feeds: FeedReader,
+  feed: string,
+  start: string,
+  limit: number,
+): Promise<ArchivePage | undefined | typeof NOT_SHOWN> {
+  const entries: KeyedEntry[] = [];
+  let newer: string | undefined;
+  let above = 0;
+  const walk = feeds.walkEntries(feed, {
+    order: 'oldest first',
+    bound: { key: start, inclusive: true },
+  });
+  for await (const entry of walk) {
+    if (entries.length === 0) {
+      if (entry.sortKey !== start || !startsArchivePage(entry.id)) return undefined;
+      entries.push(entry);
+    } else if (newer === undefined) {
+      if (startsArchivePage(entry.id)) newer = entry.sortKey;
+      else entries.push(entry);
+    } else if (++above >= limit) {
+      const older = await startAtOrBelow(feeds, feed, start, false);
+      return { start, entries, ...(older !== undefined ? { older } : {}), newer };
+    }
+  }
+  return entries.length === 0 ? undefined : NOT_SHOWN;
+}
 
 /** A page far from the frontier, read from its own start up, and below it for the older one. */
 async function readDeepPage(
@@ -213,6 +261,11 @@ export interface PagesAffected {
   linkTo?: string;
   /** The newest page, when not yet recorded as linked: written before the feed that links it. */
   linksNew?: string;
+  /**
+   * The starts of `starts` that lay deeper than NEAR_FRONTIER entries below the frontier, or
+   * below what the search read: each is read from its own start first (readArchivePage).
+   */
+  deep: string[];
 }
 
 /**
@@ -260,6 +313,8 @@ export async function archivePagesAffected(
   let frontier: string | undefined;
   /** Archived entries that start a page, newest first. */
   const boundaries: string[] = [];
+  /** Those near the frontier (within NEAR_FRONTIER entries below it). */
+  const near = new Set<string>();
   for await (const entry of top) {
     walked.seen += 1;
     if (walked.seen === limit) frontier = entry.sortKey;
@@ -271,6 +326,7 @@ export async function archivePagesAffected(
     walked.archived += 1;
     walked.lowest = entry.sortKey;
     if (boundary) boundaries.push(entry.sortKey);
+    if (boundary && walked.archived <= NEAR_FRONTIER) near.add(entry.sortKey);
     // Down to the recorded link: it, or a page start below it, was met (the first page's
     // record, '', only at the end).
     const linkMet =
@@ -286,7 +342,7 @@ export async function archivePagesAffected(
   if (frontier === undefined || walked.archived === 0) {
     // No archive (any more): a page the removals emptied goes, the first one included.
     if (removed) starts.add(FIRST_PAGE);
-    return { starts: [...starts] };
+    return { starts: [...starts], deep: [] };
   }
   const front = frontier;
   /** The start of the page holding `key` from what the walk saw; undefined: not seen. */
@@ -320,9 +376,13 @@ export async function archivePagesAffected(
       : await startAbove(feeds, feed, key, front);
     if (after !== undefined) starts.add(after);
   }
+  const deep = [...starts].filter(
+    (start) => start !== FIRST_PAGE && byBytes(start, front) < 0 && !near.has(start),
+  );
   return {
     starts: [...starts],
     linkTo: newest,
     ...(newest !== linked ? { linksNew: newest } : {}),
+    deep,
   };
 }

@@ -222,13 +222,14 @@ interface FeedArchive {
  */
 function archiveOf(
   { feed, causes }: AffectedFeed,
-  { starts, linkTo, linksNew }: PagesAffected,
+  { starts, linkTo, linksNew, deep }: PagesAffected,
   unitDeps: ReturnType<typeof unitDepsOf>,
   alsoWritten?: string,
 ): FeedArchive {
+  const deeper = new Set(deep);
   const mine = starts.map((start) => ({
     start,
-    unit: archivePageUnit(feed, start, causes, unitDeps),
+    unit: archivePageUnit(feed, start, causes, unitDeps, { deep: deeper.has(start) }),
   }));
   const units = [...mine.map((m) => m.unit.name), ...(alsoWritten ? [alsoWritten] : [])];
   return {

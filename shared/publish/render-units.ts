@@ -242,6 +242,8 @@ export function archivePageUnit(
   start: string,
   causes: string[],
   deps: UnitDeps,
+  /** Found deep in the archive (PagesAffected.deep): read from its own start first. */
+  { deep = false }: { deep?: boolean } = {},
 ): RenderUnit {
   const key = feedKey(feed);
   const name = archivePageName(start);
@@ -251,7 +253,7 @@ export function archivePageUnit(
     order: 'ledger',
     render: async (ticket) => {
       const [page, meta] = await Promise.all([
-        readArchivePage(deps.feeds, key, start, deps.config.itemLimit),
+        readArchivePage(deps.feeds, key, start, deps.config.itemLimit, { deep }),
         feed.kind === 'all' ? undefined : deps.feeds.getFeedMeta(key),
       ]);
       if (!page) {

@@ -437,6 +437,35 @@ describe('feed archives (RFC 5005)', () => {
     expect(ids.indexOf(deep.guid)).toBe(ids.indexOf(story(5).guid) - 1);
   });
 
+  it('renders the pages of stories dated deep in the archive from their own start, without walking the feed from the top', async () => {
+    const { store, bucket, publish, save } = rig();
+    for (let n = 1; n <= 400; n++) await save(story(n, { tags: [] }));
+    await publish();
+    const fromTheTop: string[] = [];
+    const walk = store.walkEntries.bind(store);
+    store.walkEntries = (feed, start) => {
+      if (start.order === 'newest first' && !start.bound) fromTheTop.push(feed);
+      return walk(feed, start);
+    };
+
+    const old = [20.5, 70.5, 120.5].map((n) =>
+      testArticle(`old-${n}`, { published: minute(n), tags: [] }),
+    );
+    for (const article of old) await save(article);
+    const result = await publish();
+
+    expect(result.failures).toEqual([]);
+    expect(result.written.filter((path) => path.startsWith('archive/')).length).toBeGreaterThan(0);
+    // The search went on from the feed's own read, and each story's page was read from its
+    // start: the one walk from the top is the newest page's (every batch renders it again).
+    expect(fromTheTop).toEqual(['all']);
+    const ids = walkChain(bucket, '', 'atom').ids;
+    for (const article of old) {
+      const below = story(Math.floor(Number(article.id.slice(4)))).guid;
+      expect(ids.indexOf(article.guid)).toBe(ids.indexOf(below) - 1);
+    }
+  });
+
   it('keeps the chain whole through withdrawals, stories published with old dates, moves of date and removals', async () => {
     const { bucket, publish, save, store } = rig();
     const live = new Set<number>();
