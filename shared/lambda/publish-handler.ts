@@ -57,8 +57,9 @@ export interface PublishHandler {
 }
 
 /**
- * A whole-site republish stops taking new chunks when less than half the function's timeout is
- * left (a chunk of a stream batch's size renders well within it); the next tick goes on.
+ * A whole-site republish stops taking new chunks, and a stream batch starting archive pages
+ * other than a feed's newest, when less than half the function's timeout is left (what is
+ * under way finishes well within it); the next tick, or the records' retry, goes on.
  */
 const REPUBLISH_RESERVE_MS = (PUBLISH_EVENTS.timeoutSeconds * 1000) / 2;
 
@@ -202,7 +203,7 @@ export function createPublishHandler(
       throw new Error('publish: neither a stream batch, a tick nor a republish request');
     try {
       const changes = articleChanges(event.Records);
-      const result = await publishChanges(changes, deps);
+      const result = await publishChanges(changes, { ...deps, inTime: timeLeftIn(context) });
       logger.info('published', {
         records: event.Records.length,
         articleChanges: changes.length,
@@ -212,14 +213,18 @@ export function createPublishHandler(
         deleted: result.deleted,
         unchanged: result.unchanged,
         coveredByOthers: result.coveredByOthers,
+        // Archive pages left to the records' retry for lack of time (not failures).
+        ...(result.deferred.length > 0 ? { deferred: result.deferred.length } : {}),
       });
       await rendered(result);
       onPublished?.(result);
       metrics.addMetric('filesDeleted', MetricUnit.Count, result.deleted.length);
+      metrics.addMetric('archivePagesDeferred', MetricUnit.Count, result.deferred.length);
+      // Records retried only for a deferred page are not failing: the alarm is for those that are.
       metrics.addMetric(
         METRICS.publishFailedRecords,
         MetricUnit.Count,
-        result.failedRecordIds.length,
+        result.failedRecordIds.length - result.deferredRecordIds.length,
       );
       return {
         batchItemFailures: result.failedRecordIds.map((itemIdentifier) => ({ itemIdentifier })),

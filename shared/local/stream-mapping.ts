@@ -202,7 +202,8 @@ export class StreamMapping {
       if (this.waitsForParent(shardId)) continue;
       const out = await this.readShard(shardId, iterator);
       if (!out) continue;
-      const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.streamArn));
+      const receivedAt = Date.now();
+      const records = (out.Records ?? []).map((r) => toLambdaRecord(r, this.streamArn, receivedAt));
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) this.lastSequence.set(shardId, last);
       this.route(shardId, records);

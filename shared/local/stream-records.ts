@@ -3,8 +3,17 @@ import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { TABLE } from '../contract/table.ts';
 
-/** A stream record as GetRecords returns it, in the shape Lambda hands the function. */
-export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+/**
+ * A stream record as GetRecords returns it, in the shape Lambda hands the function.
+ * ApproximateCreationDateTime is in whole seconds, as on AWS, but from `receivedAt` (when the
+ * poller got it, epoch ms): DynamoDB Local rounds it down to the minute, which would date a
+ * change up to a minute early. The second it was received is never earlier than the record.
+ */
+export function toLambdaRecord(
+  record: _Record,
+  streamArn: string,
+  receivedAt = Date.now(),
+): DynamoDBRecord {
   const data = record.dynamodb;
   return {
     eventID: record.eventID,
@@ -14,9 +23,7 @@ export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBReco
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
     dynamodb: {
-      ApproximateCreationDateTime: data?.ApproximateCreationDateTime
-        ? data.ApproximateCreationDateTime.getTime() / 1000
-        : undefined,
+      ApproximateCreationDateTime: Math.floor(receivedAt / 1000),
       Keys: data?.Keys as never,
       NewImage: data?.NewImage as never,
       OldImage: data?.OldImage as never,

@@ -144,4 +144,10 @@ export interface ArticleChange {
   recordId: string;
   before?: Article;
   after?: Article;
+  /**
+   * When the change was committed at the latest (epoch ms; the stream record's time, rounded
+   * up). A batch retried later still knows when its changes were in place, so renders made
+   * since, its own first attempt's included, cover it.
+   */
+  committedAt?: number;
 }

@@ -41,6 +41,12 @@ export interface PublishDeps {
   leaseMs?: number;
   /** The clock leases are kept by (epoch ms); the ledger's must agree. */
   now?: () => number;
+  /**
+   * Whether the invocation has time to start another archive page (default: always). A page
+   * not started in time (never a feed's newest, which goes before the feed) is deferred: its
+   * records are reported failed, and their retry renders what this run did not.
+   */
+  inTime?: () => boolean;
 }
 
 export interface PublishResult {
@@ -52,6 +58,10 @@ export interface PublishResult {
   failures: { unit: string; error: unknown }[];
   /** The stream records whose effects are not all in the bucket yet: retry them. */
   failedRecordIds: string[];
+  /** Archive pages left for the retry of their records, for lack of time (PublishDeps.inTime). */
+  deferred: string[];
+  /** Of failedRecordIds, those retried only for a deferred page (no failure of theirs). */
+  deferredRecordIds: string[];
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -102,8 +112,13 @@ export async function publishChanges(
 ): Promise<PublishResult> {
   const result = emptyResult();
   if (changes.length === 0) return result;
-  // Every change handed over was committed by now.
-  const committedBy = (deps.now ?? Date.now)();
+  // Every change handed over was committed by now, or by its record's time if all tell it (a
+  // retried batch: what this batch's first attempt rendered covers it).
+  const now = (deps.now ?? Date.now)();
+  const told = changes.map((c) => c.committedAt);
+  const committedBy = told.every((at) => at !== undefined)
+    ? Math.min(now, Math.max(...(told as number[])))
+    : now;
   const affected = affectedBy(changes);
   const unitDeps = unitDepsOf(deps);
   const run = renderRun(deps, result);
@@ -140,7 +155,7 @@ export async function publishChanges(
     const start = (archive: FeedArchive, after?: Promise<void>) => {
       archives.set(key, archive);
       for (const page of archive.others)
-        pages.push(render(after ? filesAfter(page, after) : page, 'later'));
+        pages.push(run.unlessLate(after ? filesAfter(page, after) : page, committedBy));
     };
     const unit = unitFor({
       changed,
@@ -284,7 +299,7 @@ async function recordArchiveLink(
 ): Promise<void> {
   const link = archive?.link;
   if (!link) return;
-  const failedUnits = new Set(result.failures.map((f) => f.unit));
+  const failedUnits = new Set([...result.failures.map((f) => f.unit), ...result.deferred]);
   if (link.units.some((unit) => failedUnits.has(unit))) return;
   try {
     await deps.ledger.saveArchiveLink(link.feed, link.newest);
@@ -327,6 +342,8 @@ export function emptyResult(): PublishResult {
     coveredByOthers: 0,
     failures: [],
     failedRecordIds: [],
+    deferred: [],
+    deferredRecordIds: [],
   };
 }
 
@@ -363,6 +380,8 @@ export async function publishSite(deps: PublishDeps): Promise<PublishResult> {
 function renderRun(deps: PublishDeps, result: PublishResult) {
   const holder = randomUUID();
   const failed = new Set<string>();
+  /** The causes of units deferred for lack of time: retried, not failed. */
+  const deferred = new Set<string>();
   const limited = limiter(deps.concurrency ?? 16);
   // What every render of the run is made with, recorded with what it read.
   const settings = settingsFingerprint(deps.config);
@@ -381,6 +400,7 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
   };
   return {
     failed,
+    deferred,
     limited,
     /**
      * Renders one unit; a failure is recorded, never thrown. `inPlaceBy`: when everything the
@@ -399,6 +419,24 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
       }, rank),
     /** Renders one unit within another's render (no place of its own); a failure is thrown. */
     nested: renderUnit,
+    /**
+     * Renders a unit that may wait for a retry (an archive page other than a feed's newest),
+     * ranked `later`, unless it gets its place when the invocation is out of time
+     * (PublishDeps.inTime): then it is deferred, and its records retried.
+     */
+    unlessLate: (unit: RenderUnit, inPlaceBy?: number) =>
+      limited(async (): Promise<Outcome> => {
+        if (deps.inTime && !deps.inTime()) {
+          result.deferred.push(unit.name);
+          for (const cause of unit.causes) deferred.add(cause);
+          return 'deferred';
+        }
+        try {
+          return await renderUnit(unit, inPlaceBy);
+        } catch {
+          return 'failed';
+        }
+      }, 'later'),
   };
 }
 
@@ -410,12 +448,17 @@ function finish(
 ): PublishResult {
   result.written.sort();
   result.deleted.sort();
-  result.failedRecordIds = changes.map((c) => c.recordId).filter((id) => run.failed.has(id));
+  const ids = changes.map((c) => c.recordId);
+  result.failedRecordIds = ids.filter((id) => run.failed.has(id) || run.deferred.has(id));
+  result.deferredRecordIds = ids.filter((id) => run.deferred.has(id) && !run.failed.has(id));
   return result;
 }
 
-/** How a unit's render went: rendered here, covered by another publisher's, or failed. */
-type Outcome = 'rendered' | 'covered' | 'failed';
+/**
+ * How a unit's render went: rendered here, covered by another publisher's, failed, or
+ * deferred to its records' retry.
+ */
+type Outcome = 'rendered' | 'covered' | 'failed' | 'deferred';
 
 /** A unit only its article's stream lane renders, in order: stamped with the revision it read. */
 async function renderOnce(unit: RenderUnit, bucket: SiteBucket, result: PublishResult) {

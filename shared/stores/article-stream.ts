@@ -20,11 +20,14 @@ export function articleChanges(records: readonly DynamoDBRecord[]): ArticleChang
     const pk = record.dynamodb?.Keys?.pk?.S ?? '';
     const recordId = record.dynamodb?.SequenceNumber;
     if (!pk.startsWith(ARTICLE_PK_PREFIX) || !recordId) return [];
+    const created = record.dynamodb?.ApproximateCreationDateTime;
     return [
       {
         recordId,
         before: articleOf(record.dynamodb?.OldImage as Image),
         after: articleOf(record.dynamodb?.NewImage as Image),
+        // Seconds, rounded down: the change was committed before the next second.
+        ...(created !== undefined ? { committedAt: (Math.floor(created) + 1) * 1000 } : {}),
       },
     ];
   });

@@ -466,6 +466,64 @@ describe('feed archives (RFC 5005)', () => {
     }
   });
 
+  it('leaves the archive pages it has no time for to the retry of their records, which renders only those', async () => {
+    const store = new InMemoryArticleTable();
+    const bucket = new InMemorySiteBucket();
+    const clock = { now: 0 };
+    store.now = () => clock.now;
+    const deps = (inTime?: () => boolean) => ({
+      feeds: store,
+      ledger: store,
+      bucket,
+      config: SITE,
+      now: () => clock.now,
+      ...(inTime ? { inTime } : {}),
+    });
+    const count = 400;
+    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
+    await publishChanges(store.takeChanges(), deps());
+    // Stories dated across the archive, committed at 10 s, as the stream dates its records.
+    clock.now = 10_000;
+    const old = [15.5, 65.5, 115.5, 165.5, 215.5, 265.5].map((n) =>
+      testArticle(`old-${n}`, { published: minute(n), tags: [] }),
+    );
+    for (const article of old) await saveArticle(store, article);
+    const changes = store.takeChanges().map((change) => ({ ...change, committedAt: 10_000 }));
+
+    // The first attempt has time for two archive pages.
+    clock.now = 20_000;
+    let starts = 0;
+    const first = await publishChanges(
+      changes,
+      deps(() => ++starts <= 2),
+    );
+    expect(first.failures).toEqual([]);
+    expect(first.deferred.length).toBeGreaterThan(0);
+    expect(first.failedRecordIds.length).toBeGreaterThan(0);
+    expect(first.deferredRecordIds).toEqual(first.failedRecordIds);
+
+    // The retry (Lambda sends the records again) renders what the first attempt left, and the
+    // listings (rendered whenever they run): the rest is covered by the first attempt's renders.
+    clock.now = 30_000;
+    let renders = 0;
+    store.beforeLedger = (call) => {
+      if (call === 'release') renders++;
+    };
+    const retry = await publishChanges(
+      changes,
+      deps(() => true),
+    );
+    store.beforeLedger = undefined;
+    expect(retry.failures).toEqual([]);
+    expect(retry.failedRecordIds).toEqual([]);
+    expect(renders).toBe(first.deferred.length + 1);
+    const ids = walkChain(bucket, '', 'atom').ids;
+    for (const article of old) {
+      const below = story(Math.floor(Number(article.id.slice(4)))).guid;
+      expect(ids.indexOf(article.guid)).toBe(ids.indexOf(below) - 1);
+    }
+  });
+
   it('keeps the chain whole through withdrawals, stories published with old dates, moves of date and removals', async () => {
     const { bucket, publish, save, store } = rig();
     const live = new Set<number>();
