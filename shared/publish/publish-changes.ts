@@ -398,6 +398,14 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
       throw error;
     }
   };
+  /** renderUnit, its failure recorded and not thrown. */
+  const attempt = async (unit: RenderUnit, inPlaceBy?: number): Promise<Outcome> => {
+    try {
+      return await renderUnit(unit, inPlaceBy);
+    } catch {
+      return 'failed';
+    }
+  };
   return {
     failed,
     deferred,
@@ -410,13 +418,7 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
      * `later`: it gives way to every unit waiting for a place (limiter).
      */
     render: (unit: RenderUnit, inPlaceBy?: number, rank?: 'later') =>
-      limited(async (): Promise<Outcome> => {
-        try {
-          return await renderUnit(unit, inPlaceBy);
-        } catch {
-          return 'failed';
-        }
-      }, rank),
+      limited(() => attempt(unit, inPlaceBy), rank),
     /** Renders one unit within another's render (no place of its own); a failure is thrown. */
     nested: renderUnit,
     /**
@@ -431,11 +433,7 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
           for (const cause of unit.causes) deferred.add(cause);
           return 'deferred';
         }
-        try {
-          return await renderUnit(unit, inPlaceBy);
-        } catch {
-          return 'failed';
-        }
+        return attempt(unit, inPlaceBy);
       }, 'later'),
   };
 }
