@@ -12,14 +12,10 @@ import { articleToItem } from '../../../shared/stores/table-items.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
+import { TEST_SITE } from '../../support/pipeline.ts';
 
-const SITE: SiteConfig = {
-  url: 'https://news.example.com/',
-  title: 'Example News',
-  description: 'Tests of feedpub',
-  language: 'en',
-  itemLimit: 20,
-};
+/** A small item limit: 200 stories make a few archive pages. */
+const SITE: SiteConfig = { ...TEST_SITE, itemLimit: 20 };
 
 const minute = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
 const story = (n: number) =>
