@@ -122,7 +122,7 @@ export async function publishChanges(
   const affected = affectedBy(changes);
   const unitDeps = unitDepsOf(deps);
   const run = renderRun(deps, result);
-  const render = (unit: RenderUnit, rank?: 'later') => run.render(unit, committedBy, rank);
+  const render = (unit: RenderUnit) => run.render(unit, committedBy);
   const pages = [...affected.pages.values()];
   const pageArticle = pageArticles(
     unitDeps,
@@ -415,16 +415,15 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
      * unit renders was in place (the changes, committed by then, and for the listings what the
      * feeds before them wrote; none: nothing is known, render it). A unit whose last render
      * began reading after that needs no render of its own (see converge): `covered`.
-     * `later`: it gives way to every unit waiting for a place (limiter).
      */
-    render: (unit: RenderUnit, inPlaceBy?: number, rank?: 'later') =>
-      limited(() => attempt(unit, inPlaceBy), rank),
+    render: (unit: RenderUnit, inPlaceBy?: number) => limited(() => attempt(unit, inPlaceBy)),
     /** Renders one unit within another's render (no place of its own); a failure is thrown. */
     nested: renderUnit,
     /**
      * Renders a unit that may wait for a retry (an archive page other than a feed's newest),
-     * ranked `later`, unless it gets its place when the invocation is out of time
-     * (PublishDeps.inTime): then it is deferred, and its records retried.
+     * ranked `later` (it gives way to every unit waiting for a place: limiter), unless it gets
+     * its place when the invocation is out of time (PublishDeps.inTime): then it is deferred,
+     * and its records retried.
      */
     unlessLate: (unit: RenderUnit, inPlaceBy?: number) =>
       limited(async (): Promise<Outcome> => {
