@@ -139,7 +139,7 @@ export async function readArchivePage(
   { deep = false }: { deep?: boolean } = {},
 ): Promise<ArchivePage | undefined> {
   if (deep && start !== FIRST_PAGE) {
-    const page = await readPageBelowFrontier(feeds, feed, start, limit);
+    const page = await readFromStart(feeds, feed, start, { limit });
     if (page !== NOT_SHOWN) return page;
   }
   let seen = 0;
@@ -177,73 +177,53 @@ export async function readArchivePage(
     if (start !== FIRST_PAGE || sinceBoundary.length === 0) return undefined;
     return { start, entries: sinceBoundary.reverse(), ...newerOf(newer) };
   }
-  return readDeepPage(feeds, feed, start, frontier);
+  // A page far from the frontier, read from its own start up (with the frontier known, it says).
+  const deepPage = await readFromStart(feeds, feed, start, { frontier });
+  return deepPage === NOT_SHOWN ? undefined : deepPage;
 }
 
 const newerOf = (newer: string | undefined) => (newer === undefined ? {} : { newer });
 
-/** readPageBelowFrontier could not tell: the page may reach the subscription document. */
+/** readFromStart could not tell: the page may reach the subscription document. */
 const NOT_SHOWN = Symbol('not shown');
 
 /**
- * The page that starts at `start`, read from its start up, with no walk from the top: its
- * entries up to the next page's start, which lies below the frontier when `limit` entries or
- * more are newer than it (the walk reads on that far, mostly from entries it holds already).
- * None when no page starts there. NOT_SHOWN when the page may not end below the frontier (no
- * next page start, or fewer than `limit` entries above it): read it from the top.
+ * The page that starts at `start` (FIRST_PAGE: at the feed's oldest entry), read from its start
+ * up to the next page's start, and below it for the older page's; none when no page starts
+ * there. The page lies below the frontier: it ends at `frontier` when that is known (the newest
+ * page does); else the next page's start must be shown to lie below it, by `limit` entries or
+ * more newer than that start (the walk reads on that far, mostly from entries it holds already),
+ * and NOT_SHOWN says they are not there: read the page from the top.
  */
-async function readPageBelowFrontier(
+async function readFromStart(
   feeds: FeedReader,
   feed: string,
   start: string,
-  limit: number,
+  end: { frontier: string } | { limit: number },
 ): Promise<ArchivePage | undefined | typeof NOT_SHOWN> {
   const entries: KeyedEntry[] = [];
   let newer: string | undefined;
   let above = 0;
   const walk = feeds.walkEntries(feed, {
     order: 'oldest first',
-    bound: { key: start, inclusive: true },
-  });
-  for await (const entry of walk) {
-    if (entries.length === 0) {
-      if (entry.sortKey !== start || !startsArchivePage(entry.id)) return undefined;
-      entries.push(entry);
-    } else if (newer === undefined) {
-      if (startsArchivePage(entry.id)) newer = entry.sortKey;
-      else entries.push(entry);
-    } else if (++above >= limit) {
-      const older = await startAtOrBelow(feeds, feed, start, false);
-      return { start, entries, ...(older !== undefined ? { older } : {}), newer };
-    }
-  }
-  return entries.length === 0 ? undefined : NOT_SHOWN;
-}
-
-/** A page far from the frontier, read from its own start up, and below it for the older one. */
-async function readDeepPage(
-  feeds: FeedReader,
-  feed: string,
-  start: string,
-  frontier: string,
-): Promise<ArchivePage | undefined> {
-  const entries: KeyedEntry[] = [];
-  let newer: string | undefined;
-  const walk = feeds.walkEntries(feed, {
-    order: 'oldest first',
     ...(start === FIRST_PAGE ? {} : { bound: { key: start, inclusive: true } }),
   });
   for await (const entry of walk) {
-    if (byBytes(entry.sortKey, frontier) >= 0) break;
+    if (newer !== undefined) {
+      // Past the next page's start (only without a known frontier): counting what is newer.
+      if ('limit' in end && ++above >= end.limit) break;
+      continue;
+    }
+    if ('frontier' in end && byBytes(entry.sortKey, end.frontier) >= 0) break;
     const opens = entries.length === 0 && start !== FIRST_PAGE;
     if (opens && (entry.sortKey !== start || !startsArchivePage(entry.id))) return undefined;
     if (!opens && startsArchivePage(entry.id)) {
       newer = entry.sortKey;
-      break;
-    }
-    entries.push(entry);
+      if ('frontier' in end) break;
+    } else entries.push(entry);
   }
   if (entries.length === 0) return undefined;
+  if ('limit' in end && above < end.limit) return NOT_SHOWN;
   const older = start === FIRST_PAGE ? undefined : await startAtOrBelow(feeds, feed, start, false);
   return {
     start,
