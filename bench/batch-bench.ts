@@ -3,8 +3,7 @@ import { planArticleWrite } from '../shared/articles/stored.ts';
 import type { SiteConfig } from '../shared/config/site.ts';
 import { PUBLISH_EVENTS } from '../shared/contract/event-sources.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
-import type { ArticleSpec } from './corpus.ts';
-import { generateCorpus } from './corpus.ts';
+import { type ArticleSpec, generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
 import { minuteIso, type Site } from './scaling-bench.ts';
 import { mainThreadCpuMs, round, since } from './stats.ts';
@@ -16,6 +15,9 @@ const vcpuShare = (memoryMb: number) => Math.min(1, memoryMb / LAMBDA_FULL_VCPU_
 
 /** At most this share of the publish function's timeout for its largest batch. */
 const TIMEOUT_SHARE_GOAL = 0.25;
+
+/** Each kind's two batches: from a new container, then from the same one. */
+const ROUNDS = ['new container', 'same again'] as const;
 
 interface BatchRun {
   ms: number;
@@ -55,7 +57,7 @@ export async function streamBatchBench(
   for (const [kind, dated] of Object.entries(KINDS)) {
     const container = site.coldContainer();
     const runs: BatchRun[] = [];
-    for (const _ of ['new container', 'same again']) {
+    for (const _ of ROUNDS) {
       const specs = generateCorpus({ seed: 11, count: records, folder: 'batch', first: next });
       next += records;
       const articles = specs.map((spec) => storedArticle(spec, dated(spec, site.size)));
@@ -66,7 +68,7 @@ export async function streamBatchBench(
     const each = runs
       .map(
         (r, i) =>
-          `${i === 0 ? 'new container' : 'same again'} ${round(r.ms / 1000, 1)} s (CPU ${round(r.cpuMs / 1000, 1)} s, ${r.puts} PUTs)`,
+          `${ROUNDS[i]} ${round(r.ms / 1000, 1)} s (CPU ${round(r.cpuMs / 1000, 1)} s, ${r.puts} PUTs)`,
       )
       .join('; ');
     results.add(`publish_batch_${kind}_s`, {

@@ -37,16 +37,19 @@ interface Delivery {
  * Our pipeline (the real ingest and publish handlers, as `npm start` wires them) given the
  * articles of `specs` by `deliver`; waits until ingest has an outcome for every one and the
  * pipeline has settled, then checks that every one was published and every feed matches the
- * table. `failed` ends the wait early with the error of a delivery that went wrong after
- * `deliver` returned (a folder's files are uploaded later).
+ * table; then runs `after` on the same, now idle, pipeline. `failed` ends the wait early with
+ * the error of a delivery that went wrong after `deliver` returned (a folder's files are
+ * uploaded later).
  */
 async function deliverInBulk(
   aws: EmbeddedAws,
   site: SiteConfig,
   specs: readonly ArticleSpec[],
   deliver: (specs: readonly ArticleSpec[]) => Promise<void>,
-  during: (pipeline: Pipeline) => Promise<void> = async () => {},
-  failed: () => unknown = () => undefined,
+  {
+    after = async () => {},
+    failed = () => undefined,
+  }: { after?: (pipeline: Pipeline) => Promise<void>; failed?: () => unknown } = {},
 ): Promise<Delivery> {
   // The pipeline's adapters use aws.s3: count before it starts.
   const puts = countPuts(aws.s3, aws.names.siteBucket);
@@ -81,7 +84,7 @@ async function deliverInBulk(
         `bulk run did not converge: ${JSON.stringify({ outcomes: [...outcomes], check })}`,
       );
     const sitePuts = [...puts.keys];
-    await during(pipeline);
+    await after(pipeline);
     return {
       deliveredMs,
       settledMs,
@@ -137,7 +140,10 @@ export async function bulkBench(
       site,
       generateCorpus({ seed, count, folder: 'bulk' }),
       (specs) => uploadAll(uploader, aws.names.inboxBucket, specs, concurrency),
-      (pipeline) => freshnessBench(aws, pipeline, results, { seed: seed + 1, samples: 20 }),
+      {
+        after: (pipeline) =>
+          freshnessBench(aws, pipeline, results, { seed: seed + 1, samples: 20 }),
+      },
     );
     results.add('ingest_rate', {
       value: round(count / (run.wallMs / 1000), 1),
@@ -187,8 +193,7 @@ export async function folderBulkBench(
       async (specs) => {
         writeArticleFiles([inbox], specs);
       },
-      undefined,
-      () => uploadError,
+      { failed: () => uploadError },
     );
     results.add('ingest_rate_folder', {
       value: round(count / (run.wallMs / 1000), 1),
