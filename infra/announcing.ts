@@ -38,6 +38,7 @@ export class Announcing extends Construct {
       name: 'announce',
       description: "Tells the site's WebSub hubs which feeds changed",
       timeout: Duration.seconds(ANNOUNCE_EVENTS.timeoutSeconds),
+      memorySize: ANNOUNCE_EVENTS.memoryMb,
       // No table, no bucket: the notices name the feeds, the settings name the hubs.
       environment: props.siteEnvironment,
     });

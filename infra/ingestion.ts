@@ -61,9 +61,7 @@ export class Ingestion extends Construct {
       description:
         'Turns an uploaded article into table records, a media upload into a site file, or a rejection report',
       timeout: Duration.seconds(INGEST_EVENTS.timeoutSeconds),
-      // Two parse workers (192 MB of heap each, see shared/parsing/parse-pool.ts) beside the
-      // handler, and the CPU share that comes with the memory.
-      memorySize: 1024,
+      memorySize: INGEST_EVENTS.memoryMb,
       environment: props.siteEnvironment,
     })
       .readsInbox(props.inbox)

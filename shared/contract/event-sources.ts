@@ -20,6 +20,11 @@ export const INGEST_EVENTS = {
    */
   maxConcurrency: 50,
   timeoutSeconds: 30,
+  /**
+   * The function's memory, in MB: two parse workers (192 MB of heap each, see
+   * shared/parsing/parse-pool.ts) beside the handler, and the CPU share that comes with it.
+   */
+  memoryMb: 1024,
 } as const;
 
 /** The table stream → publish mapping. */
@@ -80,6 +85,8 @@ export const ANNOUNCE_EVENTS = {
   /** The minimum SQS allows: pings are light, and a hub is not to be flooded. */
   maxConcurrency: 2,
   timeoutSeconds: 30,
+  /** The function's memory, in MB: the smallest of ours (FeedpubFunction's default). */
+  memoryMb: 512,
   /** Receives before the notice queue's dead letters (a hub refused every attempt of each). */
   maxReceives: 3,
 } as const;

@@ -2,7 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import {
-  PUBLISH_EVENTS,
   PUBLISH_SITE_EVENT,
   REPUBLISH_EVENT_KIND,
   type RepublishEvent,
@@ -58,13 +57,15 @@ export interface PublishHandler {
 
 /**
  * A whole-site republish stops taking new chunks, and a stream batch starting archive pages
- * other than a feed's newest, when less than half the function's timeout is left (what is
- * under way finishes well within it); the next tick, or the records' retry, goes on.
+ * other than a feed's newest, when less than half the invocation's time is left (what is under
+ * way finishes well within it); the next tick, or the records' retry, goes on. Half of what was
+ * left when it began: the function's timeout, whatever it is deployed (or run locally) with.
  */
-const REPUBLISH_RESERVE_MS = (PUBLISH_EVENTS.timeoutSeconds * 1000) / 2;
-
-const timeLeftIn = (context: Context | undefined) => () =>
-  !context || context.getRemainingTimeInMillis() > REPUBLISH_RESERVE_MS;
+const timeLeftIn = (context: Context | undefined) => {
+  if (!context) return () => true;
+  const reserve = context.getRemainingTimeInMillis() / 2;
+  return () => context.getRemainingTimeInMillis() > reserve;
+};
 
 export function createPublishHandler(
   given: PublishDeps & {

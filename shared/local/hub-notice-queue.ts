@@ -3,6 +3,11 @@ import { type HubNotice, noticeBody } from '../contract/hub-notice.ts';
 import { type AnnounceObservability, createAnnounceHandler } from '../lambda/announce-handler.ts';
 import type { HubNotices } from '../ports/hub-notices.ts';
 import type { HubNotifier } from '../ports/hub-notifier.ts';
+import {
+  type EnvironmentOptions,
+  executionEnvironments,
+  LOCAL_FUNCTIONS,
+} from './execution-environments.ts';
 import { LocalQueue, type QueueHandler } from './local-queue.ts';
 
 /**
@@ -13,7 +18,11 @@ import { LocalQueue, type QueueHandler } from './local-queue.ts';
  */
 export function hubNoticeQueue(
   options:
-    | { notifier: HubNotifier; hubs: readonly string[]; observability: AnnounceObservability }
+    | ({
+        notifier: HubNotifier;
+        hubs: readonly string[];
+        observability: AnnounceObservability;
+      } & EnvironmentOptions)
     | { handler: QueueHandler },
 ): LocalQueue {
   return new LocalQueue({
@@ -21,9 +30,14 @@ export function hubNoticeQueue(
     handler:
       'handler' in options
         ? options.handler
-        : createAnnounceHandler(
-            { notifier: options.notifier, hubs: options.hubs },
-            options.observability,
+        : executionEnvironments(
+            () =>
+              createAnnounceHandler(
+                { notifier: options.notifier, hubs: options.hubs },
+                options.observability,
+              ),
+            LOCAL_FUNCTIONS.announce,
+            options,
           ),
     events: ANNOUNCE_EVENTS,
     maxReceiveCount: ANNOUNCE_EVENTS.maxReceives,

@@ -24,7 +24,12 @@ import { DynamoRenderLedger } from '../stores/render-ledger.ts';
 import { S3SiteBucket } from '../stores/site-bucket.ts';
 import { S3SiteMedia } from '../stores/site-media.ts';
 import type { EmbeddedAws } from './embedded-aws.ts';
-import { executionEnvironments } from './execution-environments.ts';
+import {
+  executionEnvironments,
+  functionArn,
+  type LambdaTimeoutError,
+  LOCAL_FUNCTIONS,
+} from './execution-environments.ts';
 import { hubNoticeQueue, LocalHubNotices } from './hub-notice-queue.ts';
 import { LocalQueue } from './local-queue.ts';
 import { toS3EventRecord } from './s3-notifications.ts';
@@ -67,6 +72,13 @@ export interface PipelineOptions {
    */
   notifier?: HubNotifier;
   now?: () => Date;
+  /**
+   * Each function's time limit in ms (default: its deployed timeout, LOCAL_FUNCTIONS): tests
+   * compress time here to see an invocation time out.
+   */
+  timeoutsMs?: Partial<Record<keyof typeof LOCAL_FUNCTIONS, number>>;
+  /** Told of every invocation that outlived its function's timeout. */
+  onTimeout?: (error: LambdaTimeoutError) => void;
 }
 
 /** What Lambda's SQS on-failure destination sends for a stream batch (its DDBStreamBatchInfo). */
@@ -153,6 +165,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     { ...quietObservability(), onOutcome: options.onIngest },
   );
   const publishDeps = publishDepsOf(aws, site);
+  const limits = (fn: keyof typeof LOCAL_FUNCTIONS) => ({
+    timeoutMs: options.timeoutsMs?.[fn],
+    onTimeout: options.onTimeout,
+  });
   const notices =
     options.notifier &&
     new LocalHubNotices(
@@ -160,18 +176,26 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
         notifier: options.notifier,
         hubs: site.hubs ?? [],
         observability: quietObservability(),
+        ...limits('announce'),
       }),
     );
   // Each concurrent batch in an environment of its own, with its own adapters and caches.
-  const publish = executionEnvironments(() =>
-    createPublishHandler(
-      { ...publishDepsOf(aws, site), notices },
-      { ...quietObservability(), onPublished: options.onPublish },
-    ),
+  const publish = executionEnvironments(
+    () =>
+      createPublishHandler(
+        { ...publishDepsOf(aws, site), notices },
+        { ...quietObservability(), onPublished: options.onPublish },
+      ),
+    LOCAL_FUNCTIONS.publish,
+    limits('publish'),
   );
+  // Ingest's environments share one handler, and so its parse pool: a pool of workers per
+  // environment, as on AWS, would be fifty on two cores. Each invocation still has its context
+  // and its timeout.
+  const ingesting = executionEnvironments(() => ingest, LOCAL_FUNCTIONS.ingest, limits('ingest'));
 
   const queue = new LocalQueue({
-    handler: options.ingestHandler ? options.ingestHandler(ingest) : ingest,
+    handler: options.ingestHandler ? options.ingestHandler(ingesting) : ingesting,
   });
   const publishDeadLetters: { body: string }[] = [];
   const publishing = options.publishHandler ? options.publishHandler(publish) : publish;
@@ -245,7 +269,7 @@ function streamBatchFailure(
   return {
     requestContext: {
       condition: 'RetryAttemptsExhausted',
-      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:feedpub-local-publish',
+      functionArn: functionArn(LOCAL_FUNCTIONS.publish),
     },
     DDBStreamBatchInfo: {
       shardId,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../../shared/contract/metrics.ts';
+import { LOCAL_FUNCTIONS } from '../../shared/local/execution-environments.ts';
 import {
   arnOf,
   asArray,
@@ -45,6 +46,16 @@ const grantsOn = (statements: Statement[], bucket: Parameters<typeof arnOf>[0]) 
     actions: [...new Set(actionsOn(statements, resources.get(key)))],
   }));
 };
+
+it.each(Object.entries(LOCAL_FUNCTIONS))(
+  '%s has the timeout and memory the local runtime invokes it with (one source)',
+  (name, local) => {
+    expect(props(name)).toMatchObject({
+      Timeout: local.timeoutSeconds,
+      MemorySize: local.memoryMb,
+    });
+  },
+);
 
 describe.each(NAMES)('%s function', (name) => {
   it('runs Node 22 on arm64 with X-Ray tracing', () => {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { articlePageUrl } from '../../shared/feeds/urls.ts';
+import type { LambdaTimeoutError } from '../../shared/local/execution-environments.ts';
 import { startTestPipeline, TEST_SITE } from '../support/pipeline.ts';
 import { bucketHelpers } from '../support/site.ts';
+import { gate } from '../support/wait.ts';
 
 const sample = readFileSync(
   new URL('../fixtures/articles/libya-ratifies-turkey-deal.txt', import.meta.url),
@@ -129,5 +131,55 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     expect(notice).toContain(title.replaceAll("'", '&#39;'));
     expect(notice).not.toContain('Ankara and Tripoli reached');
     expect((await site.head(page)).Metadata?.['feedpub-status']).toBe('410');
+  });
+
+  it('ends a publish invocation that outlives its timeout, as Lambda does, and its retry publishes the story', async () => {
+    const timeouts: LambdaTimeoutError[] = [];
+    const timedOut = gate();
+    let invocations = 0;
+    const t = await startTestPipeline({
+      publishHandler: (real) => async (event) => {
+        invocations += 1;
+        return real(event);
+      },
+      // The deployed 120 s, compressed: still far more than a story's publish takes.
+      timeoutsMs: { publish: 8_000 },
+      onTimeout: (error) => {
+        timeouts.push(error);
+        timedOut.open();
+      },
+    });
+    stop = t.stop;
+    // The first write of the site feed gets no answer until publish has timed out (a stalled
+    // connection): the invocation cannot finish in time.
+    let stalls = 0;
+    t.aws.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const { Bucket, Key } = args.input as { Bucket?: string; Key?: string };
+        const siteFeed =
+          context.commandName === 'PutObjectCommand' &&
+          Bucket === t.aws.names.siteBucket &&
+          Key === 'rss.xml';
+        if (siteFeed && stalls++ === 0) await timedOut.promise;
+        return next(args);
+      },
+      { step: 'initialize', name: 'stall-site-feed' },
+    );
+    const inbox = bucketHelpers(t.aws.s3, t.aws.names.inboxBucket);
+    const site = bucketHelpers(t.aws.s3, t.aws.names.siteBucket);
+
+    await inbox.put('articles/2019/12/Libya ratifies.txt', sample);
+    await t.pipeline.settle();
+
+    expect(timeouts.map((e) => e.message)).toEqual([
+      'feedpub-local-publish: Task timed out after 8.00 seconds',
+    ]);
+    // The stream batch was retried (in a new environment); the story is published, by the
+    // retry or by the timed-out code running on (see executionEnvironments); nothing was given up.
+    expect(invocations).toBeGreaterThanOrEqual(2);
+    expect(await site.text('rss.xml')).toContain(
+      "Libya's internationally recognized gov't ratifies Turkey security deal",
+    );
+    expect(t.pipeline.publishDeadLetters).toEqual([]);
   });
 });

@@ -21,9 +21,16 @@ const minute = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOS
 const story = (n: number) =>
   testArticle(`s${String(n).padStart(5, '0')}`, { published: minute(n), tags: [] });
 
-/** A Lambda context with this much of the function's time left, whenever asked. */
-const contextWith = (leftMs: number) =>
-  ({ getRemainingTimeInMillis: () => leftMs }) as unknown as Context;
+/**
+ * A Lambda context: the function's whole timeout left when the invocation begins (the first
+ * question), then `leftMs` whenever asked.
+ */
+const contextWith = (leftMs: number) => {
+  let asked = 0;
+  const getRemainingTimeInMillis = () =>
+    asked++ === 0 ? PUBLISH_EVENTS.timeoutSeconds * 1000 : leftMs;
+  return { getRemainingTimeInMillis } as unknown as Context;
+};
 
 function rig() {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';

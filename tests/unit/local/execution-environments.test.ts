@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { executionEnvironments } from '../../../shared/local/execution-environments.ts';
+import type { Context } from 'aws-lambda';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  executionEnvironments,
+  type LambdaFunction,
+  LambdaTimeoutError,
+} from '../../../shared/local/execution-environments.ts';
+
+const FN: LambdaFunction = { name: 'feedpub-test', timeoutSeconds: 30, memoryMb: 1024 };
 
 /** Environments that say which one ran each event; `release` lets a held invocation finish. */
 function rig() {
@@ -12,7 +19,7 @@ function rig() {
       if (event.startsWith('hold')) await new Promise<void>((done) => held.set(event, done));
       return env;
     };
-  });
+  }, FN);
   return { invoke, made: () => made, release: (event: string) => held.get(event)?.() };
 }
 
@@ -44,9 +51,78 @@ describe('executionEnvironments: Lambda containers for the local runtime', () =>
         if (event === 'fail') throw new Error('handler failed');
         return made;
       };
-    });
+    }, FN);
     await expect(invoke('fail')).rejects.toThrow('handler failed');
     expect(await invoke('ok')).toBe(1);
     expect(made).toBe(1);
+  });
+
+  describe("with Lambda's context and timeout", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('gives each invocation a context whose remaining time counts down from the timeout', async () => {
+      vi.useFakeTimers();
+      const seen: { remaining: number[]; context: Context }[] = [];
+      const invoke = executionEnvironments(
+        () => async (_event: string, context: Context) => {
+          const remaining = [context.getRemainingTimeInMillis()];
+          await vi.advanceTimersByTimeAsync(12_000);
+          remaining.push(context.getRemainingTimeInMillis());
+          seen.push({ remaining, context });
+        },
+        FN,
+      );
+      await invoke('a');
+      await invoke('b');
+      expect(seen.map((s) => s.remaining)).toEqual([
+        [30_000, 18_000],
+        [30_000, 18_000],
+      ]);
+      const [first, second] = seen.map((s) => s.context);
+      expect(first).toMatchObject({
+        functionName: 'feedpub-test',
+        memoryLimitInMB: '1024',
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:feedpub-test',
+      });
+      expect(first?.awsRequestId).not.toBe(second?.awsRequestId);
+    });
+
+    it('ends an invocation at the timeout, and starts the next one in a new environment', async () => {
+      vi.useFakeTimers();
+      let made = 0;
+      const timeouts: LambdaTimeoutError[] = [];
+      let finishLate = () => {};
+      const invoke = executionEnvironments(
+        () => {
+          made += 1;
+          const env = made;
+          return async (event: string) => {
+            if (event === 'hang') await new Promise<void>((done) => (finishLate = done));
+            return env;
+          };
+        },
+        FN,
+        { timeoutMs: 5_000, onTimeout: (error) => timeouts.push(error) },
+      );
+      const hung = invoke('hang');
+      const outcome = expect(hung).rejects.toThrow(
+        'feedpub-test: Task timed out after 5.00 seconds',
+      );
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(timeouts).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await outcome;
+      await expect(hung).rejects.toBeInstanceOf(LambdaTimeoutError);
+      expect(timeouts.map((t) => t.functionName)).toEqual(['feedpub-test']);
+      // The timed-out environment is gone: a cold start, not environment 1 again.
+      expect(await invoke('next')).toBe(2);
+      expect(await invoke('again')).toBe(2);
+      // The timed-out code finishing later changes nothing.
+      finishLate();
+      expect(await invoke('later')).toBe(2);
+      expect(made).toBe(2);
+    });
   });
 });
