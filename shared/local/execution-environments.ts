@@ -39,6 +39,11 @@ export interface EnvironmentOptions {
    * as the local queue compresses its visibility timeout.
    */
   timeoutMs?: number;
+  /**
+   * When an invocation is ended (default: at its timeout). Later only where this runtime makes
+   * an invocation wait for what AWS would not (ingest's shared parse pool, startPipeline).
+   */
+  endsAfterMs?: number;
   /** Told of every invocation that timed out. */
   onTimeout?: (error: LambdaTimeoutError) => void;
 }
@@ -61,7 +66,11 @@ export interface EnvironmentOptions {
 export function executionEnvironments<E, R>(
   create: () => LambdaHandler<E, R>,
   fn: LambdaFunction,
-  { timeoutMs = fn.timeoutSeconds * 1000, onTimeout }: EnvironmentOptions = {},
+  {
+    timeoutMs = fn.timeoutSeconds * 1000,
+    endsAfterMs = timeoutMs,
+    onTimeout,
+  }: EnvironmentOptions = {},
 ): (event: E) => Promise<R> {
   const idle: LambdaHandler<E, R>[] = [];
   return async (event) => {
@@ -71,7 +80,7 @@ export function executionEnvironments<E, R>(
     const running = Promise.resolve().then(() => handler(event, context));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LambdaTimeoutError(fn.name, timeoutMs)), timeoutMs);
+      timer = setTimeout(() => reject(new LambdaTimeoutError(fn.name, endsAfterMs)), endsAfterMs);
     });
     try {
       const result = await Promise.race([running, timedOut]);

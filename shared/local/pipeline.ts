@@ -190,9 +190,17 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     limits('publish'),
   );
   // Ingest's environments share one handler, and so its parse pool: a pool of workers per
-  // environment, as on AWS, would be fifty on two cores. Each invocation still has its context
-  // and its timeout.
-  const ingesting = executionEnvironments(() => ingest, LOCAL_FUNCTIONS.ingest, limits('ingest'));
+  // environment, as on AWS, would be fifty on two cores. An invocation's time here includes
+  // waiting for the others' parses, so it is ended at its timeout times the environments the
+  // pool serves: a bulk import of large files must not time out here where each invocation
+  // would have workers of its own on AWS. Its context still counts down from its timeout.
+  const ingestLimits = limits('ingest');
+  const ingesting = executionEnvironments(() => ingest, LOCAL_FUNCTIONS.ingest, {
+    ...ingestLimits,
+    endsAfterMs:
+      (ingestLimits.timeoutMs ?? LOCAL_FUNCTIONS.ingest.timeoutSeconds * 1000) *
+      LOCAL_FUNCTIONS.ingest.maxConcurrency,
+  });
 
   const queue = new LocalQueue({
     handler: options.ingestHandler ? options.ingestHandler(ingesting) : ingesting,

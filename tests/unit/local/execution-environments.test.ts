@@ -124,5 +124,31 @@ describe('executionEnvironments: Lambda containers for the local runtime', () =>
       expect(await invoke('later')).toBe(2);
       expect(made).toBe(2);
     });
+
+    it('ends an invocation later than its timeout only where told (endsAfterMs), its context still counting from the timeout', async () => {
+      vi.useFakeTimers();
+      const remaining: number[] = [];
+      let done = () => {};
+      const invoke = executionEnvironments(
+        () => async (_event: string, context: Context) => {
+          remaining.push(context.getRemainingTimeInMillis());
+          await new Promise<void>((resolve) => (done = resolve));
+          remaining.push(context.getRemainingTimeInMillis());
+          return 'finished';
+        },
+        FN,
+        { endsAfterMs: 90_000 },
+      );
+      const running = invoke('slow');
+      await vi.advanceTimersByTimeAsync(45_000);
+      done();
+      expect(await running).toBe('finished');
+      // Past its 30 s, the context says none is left, as Lambda's would.
+      expect(remaining).toEqual([30_000, 0]);
+      const hung = invoke('hang');
+      const outcome = expect(hung).rejects.toThrow('Task timed out after 90.00 seconds');
+      await vi.advanceTimersByTimeAsync(90_000);
+      await outcome;
+    });
   });
 });
