@@ -38,6 +38,13 @@ export const MAX_QUEUE_AGE = Duration.minutes(5);
  * its first failure (5 deliveries), so this fires with several minutes to spare.
  */
 export const MAX_INGEST_FAILURES = 10;
+/**
+ * The share of a function's timeout an invocation may take before someone should look: the
+ * next one like it may time out (an error; its batch retried, its messages towards the DLQ).
+ * Publish stops starting archive pages at half its time (a stream batch short of time), so it
+ * gets this far only when what was under way then took longer than a third of the timeout.
+ */
+export const NEAR_TIMEOUT = 0.8;
 
 /**
  * The alarm topic and the alarms an operator at peak traffic wants: the ones that mean "an
@@ -70,6 +77,20 @@ export class Alarms extends Construct {
     return this.alarm(id, `Errors in ${fn.node.id}`, {
       metric: fn.metricErrors({ period: PERIOD, statistic: Stats.SUM }),
       threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
+  /**
+   * An invocation that took more than NEAR_TIMEOUT of the function's timeout (Duration's
+   * maximum): ingest's uploads parsing slowly or the table answering slowly, publish's batches
+   * outgrowing their time. It fires before the timeouts do.
+   */
+  nearTimeout(id: string, fn: IFunction, timeoutSeconds: number): Alarm {
+    const limit = Duration.seconds(timeoutSeconds);
+    return this.alarm(id, `${fn.node.id} invocations near their ${timeoutSeconds} s timeout`, {
+      metric: fn.metricDuration({ period: PERIOD, statistic: Stats.MAXIMUM }),
+      threshold: Math.round(limit.toMilliseconds() * NEAR_TIMEOUT),
       evaluationPeriods: 1,
     });
   }

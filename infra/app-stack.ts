@@ -3,6 +3,11 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { settingsEnvironment } from '../shared/config/settings.ts';
+import {
+  ANNOUNCE_EVENTS,
+  INGEST_EVENTS,
+  PUBLISH_EVENTS,
+} from '../shared/contract/event-sources.ts';
 import { INBOX_PREFIX } from '../shared/contract/inbox.ts';
 import { type FeedFormat, feedPath, OPML_PATH } from '../shared/contract/site-layout.ts';
 import { Alarms } from './alarms.ts';
@@ -84,6 +89,21 @@ export class FeedpubAppStack extends Stack {
     this.alarms.errors('ReleaseErrors', this.publishing.release);
     this.alarms.errors('AnnounceErrors', this.announcing.announce);
     this.alarms.iteratorAge('PublishIteratorAge', this.publishing.publish);
+    this.alarms.nearTimeout(
+      'IngestNearTimeout',
+      this.ingestion.ingest,
+      INGEST_EVENTS.timeoutSeconds,
+    );
+    this.alarms.nearTimeout(
+      'PublishNearTimeout',
+      this.publishing.publish,
+      PUBLISH_EVENTS.timeoutSeconds,
+    );
+    this.alarms.nearTimeout(
+      'AnnounceNearTimeout',
+      this.announcing.announce,
+      ANNOUNCE_EVENTS.timeoutSeconds,
+    );
     // Before the DLQ: handled failures, an ageing queue, throttles.
     this.alarms.ingestFailures('IngestFailedRecords');
     this.alarms.publishFailures('PublishFailedRecords');

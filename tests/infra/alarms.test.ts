@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_QUEUE_AGE } from '../../infra/alarms.ts';
 import { METRICS } from '../../shared/contract/metrics.ts';
+import { LOCAL_FUNCTIONS } from '../../shared/local/execution-environments.ts';
 import {
   functionId,
   logicalIdOf,
@@ -40,7 +41,7 @@ const alarmOn = (metric: string, dimension: string, value: unknown) => {
 
 describe('alarms', () => {
   it('every alarm notifies the topic on ALARM and OK, and ignores missing data', () => {
-    expect(alarms()).toHaveLength(20);
+    expect(alarms()).toHaveLength(23);
     for (const alarm of alarms()) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId() }]);
@@ -74,6 +75,24 @@ describe('alarms', () => {
       EvaluationPeriods: 1,
     });
   });
+
+  it.each(['ingest', 'publish', 'announce'] as const)(
+    'fires when a %s invocation takes over 80%% of its timeout, before one times out',
+    (name) => {
+      const alarm = alarmOn('Duration', 'FunctionName', { Ref: functionId(t.service, name) });
+      const timeoutMs = LOCAL_FUNCTIONS[name].timeoutSeconds * 1000;
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Maximum',
+        Threshold: timeoutMs * 0.8,
+        EvaluationPeriods: 1,
+        Period: 300,
+      });
+      // The timeout it is measured against is the one deployed.
+      const fn = t.service.toJSON().Resources[functionId(t.service, name)].Properties;
+      expect(fn.Timeout * 1000).toBe(timeoutMs);
+    },
+  );
 
   it('fires when publish falls 2 minutes behind the stream in 2 of 3 periods', () => {
     const alarm = alarmOn('IteratorAge', 'FunctionName', { Ref: functionId(t.service, 'publish') });
