@@ -3,8 +3,16 @@ import { SizedLru } from '../collections/sized-lru.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import type { ItemView } from './item-view.ts';
 
-/** What RenderedItems keeps at most, in UTF-16 code units of written items (~32–64 MB). */
-const DEFAULT_MAX_CHARS = 32_000_000;
+/**
+ * What RenderedItems keeps at most, in UTF-16 code units of written items (~100–200 MB: V8
+ * keeps a string of Latin-1 in one byte a character, any other in two). Enough for every item a
+ * new story's publish shows again in a site of 61 feeds (50 tags, 10 authors, the site): each
+ * feed's 50 newest and its newest archive page, in three formats, which came to ~98 M at
+ * 20,000 stories (the scaling benchmark's site). At 32 M they no longer fitted and every
+ * publish wrote most of them again: 9% slower (508 against 461 ms a new story, interleaved,
+ * 2026-12-05). Publish has 1,769 MB.
+ */
+const DEFAULT_MAX_CHARS = 100_000_000;
 
 /**
  * Items already written, each as the bytes it takes in its format's document, by the digest of
