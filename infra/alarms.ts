@@ -42,7 +42,7 @@ export const MAX_INGEST_FAILURES = 10;
  * The share of a function's timeout an invocation may take before someone should look: the
  * next one like it may time out (an error; its batch retried, its messages towards the DLQ).
  * Publish stops starting archive pages at half its time (a stream batch short of time), so it
- * gets this far only when what was under way then took longer than a third of the timeout.
+ * gets this far only when what was under way then took another 30% of the timeout or more.
  */
 export const NEAR_TIMEOUT = 0.8;
 
