@@ -4,6 +4,7 @@ import type { SiteConfig } from '../shared/config/site.ts';
 import { PUBLISH_EVENTS } from '../shared/contract/event-sources.ts';
 import type { ArticleChange } from '../shared/ports/feed-reader.ts';
 import { publishChanges } from '../shared/publish/publish-changes.ts';
+import { committedBy } from '../shared/stores/article-stream.ts';
 import { type ArticleSpec, generateCorpus } from './corpus.ts';
 import { atMost, type Results } from './results.ts';
 import { minuteIso, type Site } from './scaling-bench.ts';
@@ -130,7 +131,7 @@ async function publishInInvocations(
   container: ReturnType<Site['coldContainer']>,
 ): Promise<Invocation[]> {
   await commitAll(site, articles);
-  const committedAt = (Math.floor(Date.now() / 1000) + 1) * 1000;
+  const committedAt = committedBy(Date.now() / 1000);
   let changes: ArticleChange[] = articles.map((article) => ({
     recordId: `batch-${article.id}`,
     after: article,

@@ -40,10 +40,11 @@ export interface EnvironmentOptions {
    */
   timeoutMs?: number;
   /**
-   * When an invocation is ended (default: at its timeout). Later only where this runtime makes
-   * an invocation wait for what AWS would not (ingest's shared parse pool, startPipeline).
+   * After how many of its timeouts an invocation is ended (default 1: at its timeout). More
+   * only where this runtime makes an invocation wait for what AWS would not (ingest's shared
+   * parse pool, startPipeline).
    */
-  endsAfterMs?: number;
+  endsAfterTimeouts?: number;
   /** Told of every invocation that timed out. */
   onTimeout?: (error: LambdaTimeoutError) => void;
 }
@@ -68,10 +69,11 @@ export function executionEnvironments<E, R>(
   fn: LambdaFunction,
   {
     timeoutMs = fn.timeoutSeconds * 1000,
-    endsAfterMs = timeoutMs,
+    endsAfterTimeouts = 1,
     onTimeout,
   }: EnvironmentOptions = {},
 ): (event: E) => Promise<R> {
+  const endsAfterMs = timeoutMs * endsAfterTimeouts;
   const idle: LambdaHandler<E, R>[] = [];
   return async (event) => {
     // The most recently used first, as Lambda prefers warm environments.

@@ -194,12 +194,9 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   // waiting for the others' parses, so it is ended at its timeout times the environments the
   // pool serves: a bulk import of large files must not time out here where each invocation
   // would have workers of its own on AWS. Its context still counts down from its timeout.
-  const ingestLimits = limits('ingest');
   const ingesting = executionEnvironments(() => ingest, LOCAL_FUNCTIONS.ingest, {
-    ...ingestLimits,
-    endsAfterMs:
-      (ingestLimits.timeoutMs ?? LOCAL_FUNCTIONS.ingest.timeoutSeconds * 1000) *
-      LOCAL_FUNCTIONS.ingest.maxConcurrency,
+    ...limits('ingest'),
+    endsAfterTimeouts: LOCAL_FUNCTIONS.ingest.maxConcurrency,
   });
 
   const queue = new LocalQueue({

@@ -26,9 +26,16 @@ export function articleChanges(records: readonly DynamoDBRecord[]): ArticleChang
         recordId,
         before: articleOf(record.dynamodb?.OldImage as Image),
         after: articleOf(record.dynamodb?.NewImage as Image),
-        // Seconds, rounded down: the change was committed before the next second.
-        ...(created !== undefined ? { committedAt: (Math.floor(created) + 1) * 1000 } : {}),
+        ...(created !== undefined ? { committedAt: committedBy(created) } : {}),
       },
     ];
   });
+}
+
+/**
+ * When a change was committed at the latest (epoch ms), from its stream record's
+ * ApproximateCreationDateTime (epoch seconds, rounded down): before the next second.
+ */
+export function committedBy(approximateCreationSeconds: number): number {
+  return (Math.floor(approximateCreationSeconds) + 1) * 1000;
 }

@@ -125,7 +125,7 @@ describe('executionEnvironments: Lambda containers for the local runtime', () =>
       expect(made).toBe(2);
     });
 
-    it('ends an invocation later than its timeout only where told (endsAfterMs), its context still counting from the timeout', async () => {
+    it('ends an invocation later than its timeout only where told (endsAfterTimeouts), its context still counting from the timeout', async () => {
       vi.useFakeTimers();
       const remaining: number[] = [];
       let done = () => {};
@@ -137,7 +137,7 @@ describe('executionEnvironments: Lambda containers for the local runtime', () =>
           return 'finished';
         },
         FN,
-        { endsAfterMs: 90_000 },
+        { endsAfterTimeouts: 3 },
       );
       const running = invoke('slow');
       await vi.advanceTimersByTimeAsync(45_000);
