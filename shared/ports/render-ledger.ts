@@ -8,7 +8,39 @@ import type { FeedMeta, SitemapDay } from './feed-reader.ts';
 export interface Reads {
   from: number;
   settings: string;
+  /** What a feed's render found of the feed's archive on that read (none: not a feed, or not searched). */
+  archive?: ArchiveView;
 }
+
+/**
+ * A feed's archive (RFC 5005 pages, cut by content: publish/archive-pages.ts) as one render's
+ * archive search walked it, recorded with its reads: a batch whose changes that render covers
+ * finds the pages they lie in from this, without walking the feed again. Its page starts are
+ * the newest ARCHIVE_VIEW_BYTES of them.
+ */
+export interface ArchiveView {
+  /** The item limit the archive was cut with: the subscription document's size. */
+  limit: number;
+  /** The subscription document's oldest entry (sort key); none when nothing was archived. */
+  frontier?: string;
+  /** The archived entries that start a page, newest first: every one at or above `lowest`. */
+  starts: string[];
+  /** How many of `starts` (the first ones) lay near the frontier (PagesAffected.deep). */
+  near: number;
+  /** The lowest sort key the view answers for. */
+  lowest: string;
+  /** Nothing lies below `lowest` but the oldest page: the walk reached the feed's oldest entry. */
+  complete: boolean;
+  /** The pages the search rendered from the newest down to the one recorded as linked. */
+  newest: string[];
+}
+
+/**
+ * The page starts an ArchiveView keeps, in bytes: about 20 pages, the newest ~1,000 archived
+ * entries, where a newsroom's changes land; the render unit's item stays within 2 KB (2 WCU a
+ * write).
+ */
+export const ARCHIVE_VIEW_BYTES = 1_024;
 
 /**
  * What the ledger holds of a unit's last recorded render: the highest ticket rendered, and what

@@ -1,6 +1,7 @@
 import { sha256 } from '../contract/content-hash.ts';
 import { byBytes } from '../contract/sort-key-order.ts';
 import type { FeedReader, KeyedEntry } from '../ports/feed-reader.ts';
+import { ARCHIVE_VIEW_BYTES, type ArchiveView } from '../ports/render-ledger.ts';
 
 /**
  * A feed's archive (RFC 5005): every entry older than the subscription document's newest
@@ -246,6 +247,8 @@ export interface PagesAffected {
    * below what the search read: each is read from its own start first (readArchivePage).
    */
   deep: string[];
+  /** What the search saw of the archive, to record with the render's reads (RenderLedger). */
+  view?: ArchiveView;
 }
 
 /**
@@ -322,7 +325,8 @@ export async function archivePagesAffected(
   if (frontier === undefined || walked.archived === 0) {
     // No archive (any more): a page the removals emptied goes, the first one included.
     if (removed) starts.add(FIRST_PAGE);
-    return { starts: [...starts], deep: [] };
+    const view = { limit, starts: [], near: 0, lowest: '', complete: true, newest: [] };
+    return { starts: [...starts], deep: [], view };
   }
   const front = frontier;
   /** The start of the page holding `key` from what the walk saw; undefined: not seen. */
@@ -333,12 +337,14 @@ export async function archivePagesAffected(
   };
   // The walk went down to the recorded link, so every page start above it was seen.
   const newest = boundaries[0] ?? FIRST_PAGE;
+  const newestDown: string[] = [];
   for (const b of boundaries) {
-    starts.add(b);
+    newestDown.push(b);
     if (linked !== undefined && linked !== FIRST_PAGE && byBytes(b, linked) <= 0) break;
   }
   if (walked.end && (linked === undefined || linked === FIRST_PAGE || boundaries.length === 0))
-    starts.add(FIRST_PAGE);
+    newestDown.push(FIRST_PAGE);
+  for (const page of newestDown) starts.add(page);
   for (const key of places) {
     if (byBytes(key, front) >= 0) continue;
     const boundary = startsArchivePage(idOf(key));
@@ -359,10 +365,93 @@ export async function archivePagesAffected(
   const deep = [...starts].filter(
     (start) => start !== FIRST_PAGE && byBytes(start, front) < 0 && !near.has(start),
   );
+  const view = viewOf(limit, front, boundaries, near, walked, newestDown);
   return {
     starts: [...starts],
     linkTo: newest,
     ...(newest !== linked ? { linksNew: newest } : {}),
     deep,
+    ...(view ? { view } : {}),
   };
+}
+
+/**
+ * What a search walked, kept to the newest ARCHIVE_VIEW_BYTES of page starts; none when the
+ * pages it rendered from the newest down (`newestDown`) reach below those.
+ */
+function viewOf(
+  limit: number,
+  frontier: string,
+  boundaries: readonly string[],
+  near: ReadonlySet<string>,
+  walked: { end: boolean; lowest: string },
+  newestDown: readonly string[],
+): ArchiveView | undefined {
+  const starts: string[] = [];
+  let bytes = 0;
+  for (const start of boundaries) {
+    bytes += Buffer.byteLength(start);
+    if (bytes > ARCHIVE_VIEW_BYTES) break;
+    starts.push(start);
+  }
+  const whole = starts.length === boundaries.length;
+  if (
+    newestDown.some((page) =>
+      page === FIRST_PAGE ? !(whole && walked.end) : !starts.includes(page),
+    )
+  )
+    return undefined;
+  return {
+    limit,
+    frontier,
+    starts,
+    near: starts.filter((start) => near.has(start)).length,
+    lowest: whole ? walked.lowest : (starts.at(-1) as string),
+    complete: whole && walked.end,
+    newest: [...newestDown],
+  };
+}
+
+/**
+ * The archive pages a batch's changes to one feed may have changed (as archivePagesAffected
+ * would find them), from what a render that read the table after those changes saw of the
+ * archive (`view`: RenderLedger's reads of a render that covered the batch's feed): the pages
+ * that render's own search rendered from the newest down, and those around each changed place,
+ * as archivePagesAffected finds them. None when the view cannot tell (a place below what it
+ * answers for, a removal, another item limit): the batch searches on its own.
+ */
+export function pagesFromView(
+  view: ArchiveView,
+  limit: number,
+  changed: readonly string[],
+  removed: boolean,
+): PagesAffected | undefined {
+  if (removed || view.limit !== limit) return undefined;
+  const starts = new Set<string>(view.newest);
+  for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
+  const { frontier } = view;
+  if (frontier === undefined) return { starts: [...starts], deep: [] };
+  /** The start of the page holding `key` (at or below it, or only below); none: not known. */
+  const startOf = (key: string, inclusive: boolean): string | undefined =>
+    view.starts.find((b) => (inclusive ? byBytes(b, key) <= 0 : byBytes(b, key) < 0)) ??
+    (view.complete ? FIRST_PAGE : undefined);
+  for (const key of new Set(changed)) {
+    if (byBytes(key, frontier) >= 0) continue;
+    if (!view.complete && byBytes(key, view.lowest) < 0) return undefined;
+    const from = startOf(key, true);
+    if (from === undefined) return undefined;
+    starts.add(from);
+    if (!startsArchivePage(idOf(key))) continue;
+    // A page began or ended at `key`: the pages on either side link to it, or to each other.
+    const before = startOf(key, false);
+    if (before === undefined) return undefined;
+    starts.add(before);
+    const after = view.starts.findLast((b) => byBytes(b, key) > 0);
+    if (after !== undefined) starts.add(after);
+  }
+  const near = new Set(view.starts.slice(0, view.near));
+  const deep = [...starts].filter(
+    (start) => start !== FIRST_PAGE && byBytes(start, frontier) < 0 && !near.has(start),
+  );
+  return { starts: [...starts], deep };
 }

@@ -7,7 +7,7 @@ import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { type Affected, affectedBy } from './affected.ts';
-import { archivePagesAffected, type PagesAffected } from './archive-pages.ts';
+import { archivePagesAffected, type PagesAffected, pagesFromView } from './archive-pages.ts';
 import { ArticleCache } from './article-cache.ts';
 import {
   type ArchiveSearch,
@@ -170,9 +170,16 @@ export async function publishChanges(
     const outcome = await render(unit);
     feedWritten();
     if (outcome === 'covered') {
-      const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
-      if (archive.linkedNew) await render(archive.linkedNew);
-      start(archive);
+      // The render that covered the feed read the table after these changes: what it saw of the
+      // archive tells which pages they lie in, without another walk, unless it cannot.
+      const view = run.covering.get(unit.name)?.archive;
+      const seen = view && pagesFromView(view, deps.config.itemLimit, changed, removed);
+      if (seen) start(archiveOf(affectedFeed, seen, unitDeps));
+      else {
+        const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
+        if (archive.linkedNew) await render(archive.linkedNew);
+        start(archive);
+      }
     }
     archiveTails.push(
       Promise.all(pages).then(() => recordArchiveLink(archives.get(key), deps, result)),
@@ -383,13 +390,15 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
   /** The causes of units deferred for lack of time: retried, not failed. */
   const deferred = new Set<string>();
   const limited = limiter(deps.concurrency ?? 16);
+  /** Units covered by another render, with what that render read (when the ledger told). */
+  const covering = new Map<string, Reads | undefined>();
   // What every render of the run is made with, recorded with what it read.
   const settings = settingsFingerprint(deps.config);
   /** Renders one unit; a failure is recorded, and thrown. */
   const renderUnit = async (unit: RenderUnit, inPlaceBy?: number): Promise<Outcome> => {
     try {
       if (unit.order === 'ledger')
-        return await converge(unit, holder, deps, result, { settings, inPlaceBy });
+        return await converge(unit, holder, deps, result, { settings, inPlaceBy, covering });
       await renderOnce(unit, deps.bucket, result);
       return 'rendered';
     } catch (error) {
@@ -410,6 +419,7 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
     failed,
     deferred,
     limited,
+    covering,
     /**
      * Renders one unit; a failure is recorded, never thrown. `inPlaceBy`: when everything the
      * unit renders was in place (the changes, committed by then, and for the listings what the
@@ -490,9 +500,17 @@ async function converge(
   result: PublishResult,
   /**
    * The run's settings fingerprint, and when everything the unit renders was in place (none:
-   * unknown, render it).
+   * unknown, render it); where a covered unit's covering read is noted.
    */
-  { settings, inPlaceBy }: { settings: string; inPlaceBy: number | undefined },
+  {
+    settings,
+    inPlaceBy,
+    covering,
+  }: {
+    settings: string;
+    inPlaceBy: number | undefined;
+    covering: Map<string, Reads | undefined>;
+  },
 ): Promise<Outcome> {
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
@@ -505,16 +523,19 @@ async function converge(
   let leasedAt = now();
   let { ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs);
   for (let wait = 10; ; ) {
+    // Covered: a render read the table after the changes (by its time, or as the lease that
+    // covered our ticket; `read` is that render's, or a later one's).
+    const covered = () => {
+      result.coveredByOthers++;
+      covering.set(unit.name, read);
+      return 'covered' as const;
+    };
     if (readThem(read)) {
       if (lease) await ledger.abandon(unit.name, holder);
-      result.coveredByOthers++;
-      return 'covered';
+      return covered();
     }
     if (!lease) {
-      if (rendered >= ticket) {
-        result.coveredByOthers++;
-        return 'covered';
-      }
+      if (rendered >= ticket) return covered();
       leasedAt = now();
       lease = await ledger.acquire(unit.name, holder, leaseMs);
       if (!lease) {
@@ -531,7 +552,7 @@ async function converge(
     const fence = leasedAt + Math.max(0, leaseMs - FENCE_MS);
     let released: boolean;
     try {
-      const { files, stamp } = await unit.render(lease.covers);
+      const { files, stamp, archive } = await unit.render(lease.covers);
       // The last finished render, as the ledger last told: the bucket may know its files.
       const hinted = { ...files, hint: { ...files.hint, lastRender: rendered } };
       await write(hinted, stamp, deps.bucket, result, () => {
@@ -539,7 +560,11 @@ async function converge(
       });
       // Reads began after the lease was taken; never earlier than the render before ours.
       const from = Math.max(leasedAt, lease.read?.from ?? 0);
-      released = await ledger.release(unit.name, holder, lease.covers, { from, settings });
+      released = await ledger.release(unit.name, holder, lease.covers, {
+        from,
+        settings,
+        ...(archive ? { archive } : {}),
+      });
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
       await ledger.abandon(unit.name, holder).catch(() => {});

@@ -48,7 +48,7 @@ import type {
   HeadedEntry,
   Headline,
 } from '../ports/feed-reader.ts';
-import type { RenderLedger } from '../ports/render-ledger.ts';
+import type { ArchiveView, RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
 import {
   archivePageName,
@@ -84,7 +84,15 @@ export interface RenderUnit {
   name: string;
   causes: string[];
   order: 'ledger' | 'revision';
-  render(ticket: number): Promise<{ files: UnitFiles; stamp: number }>;
+  render(ticket: number): Promise<Rendered>;
+}
+
+/** A unit's files, the stamp they are written under, and what a feed's render saw of its archive. */
+export interface Rendered {
+  files: UnitFiles;
+  stamp: number;
+  /** Recorded with the render's reads (RenderLedger.release). */
+  archive?: ArchiveView;
 }
 
 interface UnitDeps {
@@ -189,22 +197,21 @@ async function archiveOf(
   key: string,
   { feeds, config }: Pick<UnitDeps, 'feeds' | 'config'>,
   search?: ArchiveSearch,
-): Promise<FeedInput['archive']> {
-  let newest: string | undefined;
-  if (search) {
-    const { changed, removed } = search;
-    const pages = await archivePagesAffected(
-      feeds,
-      key,
-      config.itemLimit,
-      changed,
-      removed,
-      head.walk(),
-    );
-    await search.found(pages);
-    newest = pages.linkTo;
-  } else newest = await newestArchivePage(head.walk(), config.itemLimit);
-  return newest === undefined ? {} : { older: archivePageName(newest) };
+): Promise<{ links: FeedInput['archive']; view?: ArchiveView }> {
+  const linksTo = (newest: string | undefined) =>
+    newest === undefined ? {} : { older: archivePageName(newest) };
+  if (!search) return { links: linksTo(await newestArchivePage(head.walk(), config.itemLimit)) };
+  const { changed, removed } = search;
+  const pages = await archivePagesAffected(
+    feeds,
+    key,
+    config.itemLimit,
+    changed,
+    removed,
+    head.walk(),
+  );
+  await search.found(pages);
+  return { links: linksTo(pages.linkTo), ...(pages.view ? { view: pages.view } : {}) };
 }
 
 async function feedFiles(
@@ -296,13 +303,13 @@ export function labelFeedUnit(
     causes,
     order: 'ledger',
     render: async (ticket) => {
-      const [{ entries, total, archive }, meta, withdrawn] = await Promise.all([
+      const [{ entries, total, archive, view }, meta, withdrawn] = await Promise.all([
         feeds.feedHead(key, config.itemLimit).then(async (head) => {
-          const [total, archive] = await Promise.all([
+          const [total, { links, view }] = await Promise.all([
             head.total(),
             archiveOf(head, key, deps, search),
           ]);
-          return { entries: head.entries, total, archive };
+          return { entries: head.entries, total, archive: links, view };
         }),
         feeds.getFeedMeta(key),
         withdrawnOf(deps, feed),
@@ -318,9 +325,10 @@ export function labelFeedUnit(
           { feed: meta?.feed ?? feed, count: 0, ...(announcing ? { announcing } : {}) },
           ticket,
         );
+      const found = view ? { archive: view } : {};
       if (entries.length === 0 && withdrawn.length === 0) {
         const remove = [...FEED_FORMATS.map((f) => feedPath(feed, f)), listingPagePath(feed)];
-        return { stamp: ticket, files: { put: [], remove } };
+        return { stamp: ticket, files: { put: [], remove }, ...found };
       }
       // The first spelling seen stays the feed's name, so its title does not flip-flop.
       const named = meta?.feed ?? feed;
@@ -331,10 +339,10 @@ export function labelFeedUnit(
       // The page of its stories, where its tag and author links lead (none while it only
       // announces withdrawals).
       const page = listingPagePath(feed);
-      if (articles.length === 0) return { stamp: ticket, files: { put, remove: [page] } };
+      if (articles.length === 0) return { stamp: ticket, files: { put, remove: [page] }, ...found };
       const html = renderListingPage(config, named, articles, archive ?? {});
       put.push(file(page, html, CONTENT_TYPE.html, CACHE_CONTROL.listing));
-      return { stamp: ticket, files: { put, remove: [] } };
+      return { stamp: ticket, files: { put, remove: [] }, ...found };
     },
   };
 }
@@ -352,12 +360,12 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps, search?: ArchiveS
         feeds.feedHead(feedKey(site), config.itemLimit),
         withdrawnOf(deps, site),
       ]);
-      const [articles, archive] = await Promise.all([
+      const [articles, { links, view }] = await Promise.all([
         articlesOf(deps, head.entries),
         archiveOf(head, feedKey(site), deps, search),
       ]);
-      const put = await feedFiles(site, deps, articles, withdrawn, archive);
-      return { stamp: ticket, files: { put, remove: [] } };
+      const put = await feedFiles(site, deps, articles, withdrawn, links);
+      return { stamp: ticket, files: { put, remove: [] }, ...(view ? { archive: view } : {}) };
     },
   };
 }
@@ -473,11 +481,11 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         feeds.entriesSince(feedKey({ kind: 'all' }), since, MAX_NEWS_URLS),
       ]);
       const listings = listingsOf(metas);
-      const [latest, archive] = await Promise.all([
+      const [latest, { links }] = await Promise.all([
         articlesOf(deps, head.entries),
         archiveOf(head, feedKey({ kind: 'all' }), deps),
       ]);
-      const index = renderIndex(config, latest, listings, archive?.older);
+      const index = renderIndex(config, latest, listings, links?.older);
       const news = await newsStories(deps, recent);
       const discovery = [
         file(

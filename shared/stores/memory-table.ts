@@ -82,13 +82,22 @@ interface LedgerUnit extends LastRender {
   leaseUntil?: number;
 }
 
+/** A copy of what a render read, as a stored item's is: the caller's changes stay out. */
+const readsOf = ({ archive, ...read }: Reads): Reads =>
+  archive === undefined
+    ? read
+    : {
+        ...read,
+        archive: { ...archive, starts: [...archive.starts], newest: [...archive.newest] },
+      };
+
 const lastRenderOf = ({ rendered, read }: LastRender): LastRender =>
-  read === undefined ? { rendered } : { rendered, read: { ...read } };
+  read === undefined ? { rendered } : { rendered, read: readsOf(read) };
 
 const leaseOf = (unit: LedgerUnit): Lease =>
   unit.read === undefined
     ? { covers: unit.claims }
-    : { covers: unit.claims, read: { ...unit.read } };
+    : { covers: unit.claims, read: readsOf(unit.read) };
 
 function checkLimit(limit: number): void {
   if (!(limit >= 1)) throw new TableValidationError('Limit must be greater than or equal to 1');
@@ -360,7 +369,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     const unit = this.unit(name);
     if (unit.holder !== holder) return false;
     unit.rendered = covers;
-    unit.read = { ...read };
+    unit.read = readsOf(read);
     unit.holder = undefined;
     unit.leaseUntil = undefined;
     return true;

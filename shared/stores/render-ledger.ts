@@ -11,6 +11,7 @@ import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
 import type { FeedMeta, SitemapDay } from '../ports/feed-reader.ts';
 import type {
+  ArchiveView,
   Claim,
   LastRender,
   Lease,
@@ -22,13 +23,50 @@ import type {
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
 
-/** The unit item's last render (`rendered`; `readFrom` and `readWith`, what it read). */
+/**
+ * The unit item's last render (`rendered`; `readFrom`, `readWith` and `readArchive`, what it
+ * read).
+ */
 function lastRenderOf(item: Record<string, unknown>): LastRender {
   const from = Number(item.readFrom);
   const settings = item.readWith;
+  const archive = archiveViewOf(item.readArchive);
   return {
     rendered: Number(item.rendered ?? 0),
-    ...(Number.isFinite(from) && typeof settings === 'string' ? { read: { from, settings } } : {}),
+    ...(Number.isFinite(from) && typeof settings === 'string'
+      ? { read: { from, settings, ...(archive ? { archive } : {}) } }
+      : {}),
+  };
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** A recorded ArchiveView, if the item holds a whole one (else none: the batch searches). */
+function archiveViewOf(value: unknown): ArchiveView | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { limit, frontier, starts, near, lowest, complete, newest } = value as Record<
+    string,
+    unknown
+  >;
+  const texts = (list: unknown): list is string[] => Array.isArray(list) && list.every(isText);
+  if (
+    typeof limit !== 'number' ||
+    (frontier !== undefined && !isText(frontier)) ||
+    !texts(starts) ||
+    typeof near !== 'number' ||
+    !isText(lowest) ||
+    typeof complete !== 'boolean' ||
+    !texts(newest)
+  )
+    return undefined;
+  return {
+    limit,
+    ...(frontier !== undefined ? { frontier } : {}),
+    starts,
+    near,
+    lowest,
+    complete,
+    newest,
   };
 }
 
@@ -106,7 +144,7 @@ export class DynamoRenderLedger implements RenderLedger {
         TableName: this.tableName,
         Key: marshall(keys.render(unit)),
         ConsistentRead: true,
-        ProjectionExpression: 'rendered, readFrom, readWith',
+        ProjectionExpression: 'rendered, readFrom, readWith, readArchive',
       }),
     );
     return lastRenderOf(unmarshall(out.Item ?? {}));
@@ -124,10 +162,20 @@ export class DynamoRenderLedger implements RenderLedger {
   }
 
   async release(unit: string, holder: string, covers: number, read: Reads): Promise<boolean> {
+    const values = {
+      ':holder': holder,
+      ':covers': covers,
+      ':from': read.from,
+      ':settings': read.settings,
+    };
+    const recorded = 'SET rendered = :covers, readFrom = :from, readWith = :settings';
+    // A render that saw no archive leaves none of an earlier render's behind.
     const item = await this.update(
       unit,
-      'SET rendered = :covers, readFrom = :from, readWith = :settings REMOVE holder, leaseUntil',
-      { ':holder': holder, ':covers': covers, ':from': read.from, ':settings': read.settings },
+      read.archive
+        ? `${recorded}, readArchive = :archive REMOVE holder, leaseUntil`
+        : `${recorded} REMOVE holder, leaseUntil, readArchive`,
+      read.archive ? { ...values, ':archive': read.archive } : values,
       'holder = :holder',
     );
     return item !== undefined;

@@ -91,6 +91,39 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 0 });
     });
 
+    it("records what a feed's render saw of its archive with its reads, and drops it with a render that saw none", async () => {
+      const { ledger } = await make();
+      const archive = {
+        limit: 50,
+        frontier: '2026-11-30T10:00:00.000Z#a9',
+        starts: ['2026-11-29T08:00:00.000Z#a7', '2026-11-20T08:00:00.000Z#a3'],
+        near: 1,
+        lowest: '2026-11-20T08:00:00.000Z#a3',
+        complete: false,
+        newest: ['2026-11-29T08:00:00.000Z#a7'],
+      };
+      const noArchive = { limit: 50, starts: [], near: 0, lowest: '', complete: true, newest: [] };
+      await ledger.claim('feed tag/x', 'p1', 30_000);
+      expect(await ledger.release('feed tag/x', 'p1', 1, { ...reads(5_000), archive })).toBe(true);
+      expect(await ledger.lastRender('feed tag/x')).toEqual({
+        rendered: 1,
+        read: { ...reads(5_000), archive },
+      });
+      // The claim and the lease tell it too; a caller's changes to it stay out of the ledger.
+      const claim = await ledger.claim('feed tag/x', 'p2', 30_000);
+      expect(claim.lease?.read?.archive).toEqual(archive);
+      claim.read?.archive?.starts.push('2026-01-01T00:00:00.000Z#z');
+      expect((await ledger.lastRender('feed tag/x')).read?.archive).toEqual(archive);
+      expect(
+        await ledger.release('feed tag/x', 'p2', 2, { ...reads(6_000), archive: noArchive }),
+      ).toBe(true);
+      expect((await ledger.lastRender('feed tag/x')).read?.archive).toEqual(noArchive);
+      // A render that searched nothing (the site's periodic one) leaves no earlier view behind.
+      await ledger.claim('feed tag/x', 'p3', 30_000);
+      expect(await ledger.release('feed tag/x', 'p3', 3, reads(7_000))).toBe(true);
+      expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 3, read: reads(7_000) });
+    });
+
     it('gives a holder its own lease again (an SDK retry of the request that took it)', async () => {
       const { ledger } = await make();
       await ledger.claim('site', 'p1', 30_000);

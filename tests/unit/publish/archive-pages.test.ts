@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { WalkStart } from '../../../shared/ports/feed-reader.ts';
 import {
+  archivePagesAffected,
   FIRST_PAGE,
+  pagesFromView,
   readArchivePage,
   startsArchivePage,
 } from '../../../shared/publish/archive-pages.ts';
@@ -86,5 +88,81 @@ describe('reading an archive page (RFC 5005)', () => {
     const page = await readArchivePage(store, SITE_FEED, newest as string, LIMIT, { deep: true });
     expect(page?.newer).toBeUndefined();
     expect(walks.filter(fromTheTop)).toHaveLength(1);
+  });
+});
+
+describe("a feed render's view of its archive (ArchiveView)", () => {
+  const idOf = (key: string) => key.slice(key.indexOf('#') + 1);
+  const sorted = (list: readonly string[]) => [...new Set(list)].sort();
+
+  it('finds the pages a covered batch changed as a search of its own would, or says it cannot', async () => {
+    let fromView = 0;
+    let cannot = 0;
+    for (const [count, seed] of [
+      [1_200, 1],
+      [1_200, 2],
+      [150, 3],
+    ] as const) {
+      const { store, ids } = await site(count, seed);
+      for (const id of ids.filter((_, i) => i % 41 === 7)) await removeArticle(store, id);
+      const keys = await sortKeys(store);
+      const starts = keys.filter((key) => startsArchivePage(idOf(key)));
+      const random = prng(seed + 100);
+      const any = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+      /** A changed place: an entry's, a start's, or one no entry holds any more (a move's old place). */
+      const place = () => {
+        const roll = random();
+        if (roll < 0.2) return any(starts);
+        if (roll < 0.4) return `${minute(Math.floor(random() * count) + 0.5)}#gone-${seed}`;
+        // Mostly near the top, as a newsroom's changes are; some anywhere.
+        return roll < 0.7 ? (keys.at(-1 - Math.floor(random() * 4 * LIMIT)) as string) : any(keys);
+      };
+      // No link recorded (a new feed), then the newest page, then one a few pages down.
+      const links = [undefined, starts.at(-1), starts.at(-4)];
+      for (const linked of links) {
+        if (linked !== undefined) await store.saveArchiveLink(SITE_FEED, linked);
+        for (let render = 0; render < 4; render++) {
+          const own = Array.from({ length: 1 + Math.floor(random() * 4) }, place);
+          const { view } = await archivePagesAffected(store, SITE_FEED, LIMIT, own, false);
+          if (!view) {
+            cannot++;
+            continue;
+          }
+          for (let batch = 0; batch < 12; batch++) {
+            const changed = Array.from({ length: 1 + Math.floor(random() * 6) }, place);
+            const seen = pagesFromView(view, LIMIT, changed, false);
+            if (!seen) {
+              cannot++;
+              continue;
+            }
+            fromView++;
+            const searched = await archivePagesAffected(store, SITE_FEED, LIMIT, changed, false);
+            expect(sorted(seen.starts)).toEqual(sorted(searched.starts));
+            expect(seen.deep.every((start) => seen.starts.includes(start))).toBe(true);
+          }
+        }
+      }
+    }
+    // Both ways were taken: most batches from the view, some left to their own search.
+    expect(fromView).toBeGreaterThan(100);
+    expect(cannot).toBeGreaterThan(10);
+  });
+
+  it('leaves a batch with removals, or an archive cut at another item limit, to its own search', async () => {
+    const { store, ids } = await site(300, 4);
+    const { view } = await archivePagesAffected(store, SITE_FEED, LIMIT, [], false);
+    expect(view?.complete).toBe(true);
+    const key = (await sortKeys(store))[10] as string;
+    if (!view) return;
+    expect(pagesFromView(view, LIMIT, [key], false)?.starts.length).toBeGreaterThan(0);
+    expect(pagesFromView(view, LIMIT, [key], true)).toBeUndefined();
+    expect(pagesFromView(view, LIMIT + 1, [key], false)).toBeUndefined();
+    // A feed with no archive: nothing to render for a batch that removed nothing.
+    const small = await site(LIMIT - 2, 5);
+    const { view: none } = await archivePagesAffected(small.store, SITE_FEED, LIMIT, [], false);
+    expect(none?.frontier).toBeUndefined();
+    const top = (await sortKeys(small.store)).at(-1) as string;
+    expect(none && pagesFromView(none, LIMIT, [top], false)).toEqual({ starts: [], deep: [] });
+    expect(ids.length).toBe(300);
   });
 });
