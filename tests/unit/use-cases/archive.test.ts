@@ -437,6 +437,71 @@ describe('feed archives (RFC 5005)', () => {
     expect(ids.indexOf(deep.guid)).toBe(ids.indexOf(story(5).guid) - 1);
   });
 
+  it("finds a covered batch's pages from what the covering render saw of the archive, without a search of its own; one that removed a story searches", async () => {
+    const store = new InMemoryArticleTable();
+    const bucket = new InMemorySiteBucket();
+    const clock = { now: 0 };
+    store.now = () => clock.now;
+    const at = (now: () => number) => ({ feeds: store, ledger: store, bucket, config: SITE, now });
+    const count = 300;
+    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
+    await publishChanges(
+      store.takeChanges(),
+      at(() => clock.now),
+    );
+    const searches: string[] = [];
+    const archiveLink = store.archiveLink.bind(store);
+    store.archiveLink = (feed) => {
+      searches.push(feed);
+      return archiveLink(feed);
+    };
+    // Batch B: a story dated a few pages below the frontier, committed at 10 s; then a story
+    // removed from the archive, at 12 s.
+    clock.now = 10_000;
+    const older = testArticle('older', { published: minute(count - 100.5), tags: [] });
+    await saveArticle(store, older);
+    const b = store.takeChanges();
+    clock.now = 12_000;
+    await removeArticle(store, story(count - 150).id);
+    const removal = store.takeChanges();
+    // Batch A: a new story and one dated among the oldest (so its search walks the archive),
+    // from a read at 20 s: its render covers both batches' feed.
+    clock.now = 20_000;
+    await saveArticle(store, story(count + 1, { tags: [] }));
+    const oldest = testArticle('oldest', { published: minute(10.5), tags: [] });
+    await saveArticle(store, oldest);
+    expect(
+      (
+        await publishChanges(
+          store.takeChanges(),
+          at(() => clock.now),
+        )
+      ).failures,
+    ).toEqual([]);
+
+    searches.length = 0;
+    const late = await publishChanges(
+      b,
+      at(() => 10_000),
+    );
+    expect(late.failures).toEqual([]);
+    expect(late.coveredByOthers).toBeGreaterThan(0);
+    expect(searches).toEqual([]);
+    expect(late.written.filter((path) => path.startsWith('archive/')).length).toBeGreaterThan(0);
+    const removed = await publishChanges(
+      removal,
+      at(() => 12_000),
+    );
+    expect(removed.failures).toEqual([]);
+    expect(searches).toEqual(['all']);
+
+    const ids = walkChain(bucket, '', 'atom').ids;
+    const all = Array.from({ length: count + 1 }, (_, i) => i + 1).filter((n) => n !== count - 150);
+    expect(ids.filter((id) => id !== older.guid && id !== oldest.guid)).toEqual(expectedIds(all));
+    expect(ids.indexOf(older.guid)).toBe(ids.indexOf(story(count - 101).guid) - 1);
+    expect(ids.indexOf(oldest.guid)).toBe(ids.indexOf(story(10).guid) - 1);
+  });
+
   it('renders the pages of stories dated deep in the archive from their own start, without walking the feed from the top', async () => {
     const { store, bucket, publish, save } = rig();
     for (let n = 1; n <= 400; n++) await save(story(n, { tags: [] }));
