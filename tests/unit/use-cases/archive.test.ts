@@ -141,6 +141,29 @@ const archiveFiles = (bucket: InMemorySiteBucket, dir: string) =>
 const expectedIds = (numbers: Iterable<number>) =>
   [...numbers].sort((x, y) => y - x).map((n) => story(n).guid);
 
+/**
+ * A site of `count` stories, published, on a table whose clock the test moves (`clock.now`);
+ * `at(now)`: publish deps whose changes were handed over at `now()`; `publishNow`.
+ */
+async function publishedSite(count: number) {
+  const store = new InMemoryArticleTable();
+  const bucket = new InMemorySiteBucket();
+  const clock = { now: 0 };
+  store.now = () => clock.now;
+  const at = (now: () => number) => ({ feeds: store, ledger: store, bucket, config: SITE, now });
+  for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
+  /** Publishes the changes made since, handed over now; the failures. */
+  const publishNow = async () =>
+    (
+      await publishChanges(
+        store.takeChanges(),
+        at(() => clock.now),
+      )
+    ).failures;
+  await publishNow();
+  return { store, bucket, clock, at, count, publishNow };
+}
+
 describe('feed archives (RFC 5005)', () => {
   it('chains every story into archive pages, reached from the subscription document exactly once, in order, in all three formats', async () => {
     const { bucket, publish, save } = rig();
@@ -395,17 +418,7 @@ describe('feed archives (RFC 5005)', () => {
   });
 
   it("renders the archive page of a story deep in the archive when another batch's render covered its feed", async () => {
-    const store = new InMemoryArticleTable();
-    const bucket = new InMemorySiteBucket();
-    const clock = { now: 0 };
-    store.now = () => clock.now;
-    const at = (now: () => number) => ({ feeds: store, ledger: store, bucket, config: SITE, now });
-    const count = 300;
-    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
-    await publishChanges(
-      store.takeChanges(),
-      at(() => clock.now),
-    );
+    const { store, bucket, clock, at, count, publishNow } = await publishedSite(300);
     // Batch B: a story dated among the oldest, committed at 10 s.
     clock.now = 10_000;
     const deep = testArticle('deep', { published: minute(5.5), tags: [] });
@@ -414,14 +427,7 @@ describe('feed archives (RFC 5005)', () => {
     // Batch A: a new story, published first, from a read at 20 s: it covers B's feed.
     clock.now = 20_000;
     await saveArticle(store, story(count + 1, { tags: [] }));
-    expect(
-      (
-        await publishChanges(
-          store.takeChanges(),
-          at(() => clock.now),
-        )
-      ).failures,
-    ).toEqual([]);
+    expect(await publishNow()).toEqual([]);
 
     const late = await publishChanges(
       b,
@@ -438,17 +444,7 @@ describe('feed archives (RFC 5005)', () => {
   });
 
   it("finds a covered batch's pages from what the covering render saw of the archive, without a search of its own; one that removed a story searches", async () => {
-    const store = new InMemoryArticleTable();
-    const bucket = new InMemorySiteBucket();
-    const clock = { now: 0 };
-    store.now = () => clock.now;
-    const at = (now: () => number) => ({ feeds: store, ledger: store, bucket, config: SITE, now });
-    const count = 300;
-    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: [] }));
-    await publishChanges(
-      store.takeChanges(),
-      at(() => clock.now),
-    );
+    const { store, bucket, clock, at, count, publishNow } = await publishedSite(300);
     const searches: string[] = [];
     const archiveLink = store.archiveLink.bind(store);
     store.archiveLink = (feed) => {
@@ -470,14 +466,7 @@ describe('feed archives (RFC 5005)', () => {
     await saveArticle(store, story(count + 1, { tags: [] }));
     const oldest = testArticle('oldest', { published: minute(10.5), tags: [] });
     await saveArticle(store, oldest);
-    expect(
-      (
-        await publishChanges(
-          store.takeChanges(),
-          at(() => clock.now),
-        )
-      ).failures,
-    ).toEqual([]);
+    expect(await publishNow()).toEqual([]);
 
     searches.length = 0;
     const late = await publishChanges(
