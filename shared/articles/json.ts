@@ -13,7 +13,7 @@ import {
   isRecord,
   unknownFieldWarnings,
 } from './fields.ts';
-import { htmlToText, isBlank, paragraphsToHtml, splitParagraphs } from './text.ts';
+import { htmlToText, INVISIBLE_TITLE, isBlank, paragraphsToHtml, splitParagraphs } from './text.ts';
 import './zod-messages.ts';
 
 const jsonArticleSchema = z.extend(articleFieldsSchema, {
@@ -38,7 +38,12 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
   const data = result.data;
   const title = data.title ? htmlToText(data.title, 'field "title"') : '';
   if (isBlank(title))
-    throw new ArticleRejectedError('no-title', 'no title: set a non-empty "title" field');
+    throw new ArticleRejectedError(
+      'no-title',
+      title === ''
+        ? 'no title: set a non-empty "title" field'
+        : `no title: the "title" field has nothing visible in it (${INVISIBLE_TITLE})`,
+    );
   const warnings: string[] = [];
   if (data.content != null && data.text != null)
     warnings.push('both "content" and "text" are set; used "content"');

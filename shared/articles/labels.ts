@@ -1,6 +1,6 @@
 import type { Author, Label } from './article.ts';
 import { cutAt, shortHash, slugFold, slugify } from './slug.ts';
-import { plainLine, quote, truncateAtWord } from './text.ts';
+import { isBlank, plainLine, quote, truncateAtWord } from './text.ts';
 import { resolveUrl } from './urls.ts';
 
 // One article's feeds (site + tags + authors), moved in one DynamoDB transaction of at most
@@ -62,14 +62,20 @@ export function parseAuthorString(text: string): AuthorInput {
 /** Tags cleaned, de-duplicated by slug (first spelling wins), at most {@link MAX_TAGS}. */
 export function normalizeTags(names: readonly string[]): { tags: Label[]; warnings: string[] } {
   const bySlug = new Map<string, Label>();
+  const warnings: string[] = [];
   for (const raw of names) {
     const name = displayName(raw);
     if (name === '') continue;
+    if (isBlank(name)) {
+      warnings.push(`dropped a tag with nothing visible in it (${codePoints(name)})`);
+      continue;
+    }
     const slug = labelSlug(name);
     if (!bySlug.has(slug)) bySlug.set(slug, { slug, name });
   }
   const tags = [...bySlug.values()];
-  return { tags: tags.slice(0, MAX_TAGS), warnings: capWarning('tags', tags, MAX_TAGS) };
+  warnings.push(...capWarning('tags', tags, MAX_TAGS));
+  return { tags: tags.slice(0, MAX_TAGS), warnings };
 }
 
 /** Authors cleaned (bad emails and URLs dropped with a warning), de-duplicated by slug. */
@@ -81,7 +87,13 @@ export function normalizeAuthors(
   const bySlug = new Map<string, Author>();
   for (const input of inputs) {
     const author = normalizeAuthor(input, siteUrl, warnings);
-    if (author && !bySlug.has(author.slug)) bySlug.set(author.slug, author);
+    if (!author) continue;
+    const same = bySlug.get(author.slug);
+    if (!same) bySlug.set(author.slug, author);
+    else if (same.name !== author.name || same.email !== author.email || same.url !== author.url)
+      warnings.push(
+        `author ${quote(author.name)}: the same byline as ${quote(same.name)} (one author page, /authors/${author.slug}/); kept as ${quote(same.name)}`,
+      );
   }
   const authors = [...bySlug.values()];
   warnings.push(...capWarning('authors', authors, MAX_AUTHORS));
@@ -100,7 +112,10 @@ function normalizeAuthor(
     );
     email = undefined;
   }
-  const name = displayName(input.name ?? '') || (email ?? '');
+  const given = displayName(input.name ?? '');
+  if (given !== '' && isBlank(given))
+    warnings.push(`author name with nothing visible in it (${codePoints(given)}): not used`);
+  const name = (isBlank(given) ? '' : given) || (email ?? '');
   if (name === '') {
     if (input.email || input.url) warnings.push('dropped an author with no name');
     return undefined;
@@ -124,4 +139,12 @@ function capWarning(what: string, all: readonly Label[], cap: number): string[] 
   const dropped = all.slice(cap).map((label) => quote(label.name));
   const shown = dropped.slice(0, 3).join(', ') + (dropped.length > 3 ? ', …' : '');
   return [`kept the first ${cap} ${what}; dropped ${dropped.length} more (${shown})`];
+}
+
+/** `U+200B U+200E`: what an invisible name is made of, to find it in the file. */
+function codePoints(text: string): string {
+  const points = [...text].map(
+    (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+  return points.length > 8 ? `${points.slice(0, 8).join(' ')} …` : points.join(' ');
 }

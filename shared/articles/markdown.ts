@@ -14,7 +14,7 @@ import {
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
 import { MarkdownTooComplexError } from './markdown-meter.ts';
-import { htmlToText, isBlank, lineAt, sameHeadline } from './text.ts';
+import { htmlToText, INVISIBLE_TITLE, isBlank, lineAt, sameHeadline } from './text.ts';
 
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
 
@@ -44,7 +44,9 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',
-      'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+      title === ''
+        ? 'no title: set "title:" in the front matter or start the text with a "# Heading" line'
+        : `no title: the title has nothing visible in it (${INVISIBLE_TITLE})`,
     );
   }
   const repeats = heading !== undefined && sameHeadline(headingText, title);

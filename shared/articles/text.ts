@@ -79,10 +79,20 @@ export function collapseWhitespace(text: string): string {
   return collapsed.trim();
 }
 
-/** Whether `text` has nothing visible: only whitespace and zero-width characters. */
+/**
+ * Whether `text` has nothing visible: only whitespace and characters that draw nothing (format
+ * characters such as zero-width spaces and joiners, direction marks, the byte-order mark, soft
+ * hyphens; Hangul fillers; variation selectors).
+ */
 export function isBlank(text: string): boolean {
-  return /^[\s\u200b-\u200d\u2060]*$/u.test(text);
+  return INVISIBLE_ONLY.test(text);
 }
+
+/** What a title of invisible characters only is made of, as a rejection says it. */
+export const INVISIBLE_TITLE = 'only spaces, zero-width or direction characters and the like';
+
+const INVISIBLE_ONLY =
+  /^[\s\p{Cf}\u034f\u115f\u1160\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]*$/u;
 
 /** One clean line: XML-safe, no bidi overrides, whitespace collapsed. */
 export function plainLine(text: string): string {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { eachLimited } from '../concurrency/each-limited.ts';
+import { sha256 } from '../contract/content-hash.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import {
   type InboxFile,
@@ -90,7 +91,7 @@ export async function build(options: BuildOptions): Promise<number> {
       key: keyForPath(f.path),
       source: f,
     }));
-    await eachLimited(inputs, 16, async (input) => {
+    const ingest = async (input: (typeof inputs)[number]) => {
       try {
         const body = await readInboxFile(inbox, input.source);
         outcomes.set(input.key, await run.ingest(input.key, body));
@@ -98,7 +99,13 @@ export async function build(options: BuildOptions): Promise<number> {
         input.error = messageOf(error);
       }
       progress.complete();
-    });
+    };
+    // A file with the same bytes as one before it (by path) is a copy of that one, held, as the
+    // lifecycle says of a copy whose original is still there: the originals go first, the
+    // copies after them, one at a time, so which is which never depends on timing.
+    const { originals, copies } = await byFirstBytes(inbox, inputs);
+    await eachLimited(originals, 16, ingest);
+    for (const copy of copies) await ingest(copy);
     const published = await run.publish();
     const publishFailures = published.failures.map(
       ({ unit, error }) => `${unit}: ${messageOf(error)}`,
@@ -131,4 +138,33 @@ export async function build(options: BuildOptions): Promise<number> {
     startupDone();
     await resources.stopAll();
   }
+}
+
+/**
+ * The files in path order whose bytes no file before them has (`originals`), and the others
+ * (`copies`), each read once for its hash; a file that cannot be read counts as an original
+ * (its ingest says why).
+ */
+async function byFirstBytes<T extends { source: InboxFile }>(
+  inbox: string,
+  inputs: readonly T[],
+): Promise<{ originals: T[]; copies: T[] }> {
+  const digests = new Map<T, string>();
+  await eachLimited(inputs, 16, async (input) => {
+    try {
+      digests.set(input, sha256(await readInboxFile(inbox, input.source)));
+    } catch {
+      // Read again by its ingest, which reports the error.
+    }
+  });
+  const seen = new Set<string>();
+  const originals: T[] = [];
+  const copies: T[] = [];
+  for (const input of inputs) {
+    const digest = digests.get(input);
+    if (digest !== undefined && seen.has(digest)) copies.push(input);
+    else originals.push(input);
+    if (digest !== undefined) seen.add(digest);
+  }
+  return { originals, copies };
 }

@@ -8,6 +8,7 @@ import {
   type InboxFile,
   keyForPath,
   listInbox,
+  NOT_UTF8_NAME,
   NotRegularFileError,
   readInboxFile,
   readRegularFile,
@@ -171,6 +172,10 @@ async function check(
     if (error instanceof NotRegularFileError || error instanceof InboxEntryChangedError)
       return refused('unreadable', `cannot read the file: ${error.message}`, null);
     const code = (error as NodeJS.ErrnoException).code;
+    // The system hands over a name that is not UTF-8 with � in place of its bytes: that name
+    // opens nothing.
+    if (code === 'ENOENT' && target.path.includes('\uFFFD'))
+      return refused('unreadable', `cannot read the file: ${NOT_UTF8_NAME}`, null);
     if (code) return refused('unreadable', `cannot read the file (${code})`, null);
     throw error;
   }

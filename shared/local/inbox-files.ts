@@ -98,6 +98,10 @@ const skipReason = (info: Stats) =>
     ? 'symbolic link (not followed)'
     : `${specialKind(info)} (not a regular file)`;
 
+/** Why a file or folder whose name is not UTF-8 is skipped, with what to do. */
+export const NOT_UTF8_NAME =
+  'its name is not valid UTF-8 (shown with � for the bytes that are not): rename it to publish it';
+
 const byPath = (a: { path: string }, b: { path: string }) =>
   a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 
@@ -115,18 +119,25 @@ export async function listInbox(dir: string): Promise<InboxListing> {
   const root = statSync(dir);
   folders.add(`${root.dev}:${root.ino}`);
   const walk = async (relative: string[]): Promise<void> => {
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
-      entries = readdirSync(join(dir, ...relative), { withFileTypes: true });
+      entries = readdirSync(join(dir, ...relative), { withFileTypes: true, encoding: 'buffer' });
     } catch (error) {
       // A subfolder deleted while we walk it simply has no files any more.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && relative.length > 0) return;
       throw error;
     }
     for (const entry of entries) {
-      if (isIgnoredName(entry.name)) continue;
-      const parts = [...relative, entry.name];
+      const name = entry.name.toString('utf8');
+      if (isIgnoredName(name)) continue;
+      const parts = [...relative, name];
       const path = parts.join('/');
+      // A name that is not UTF-8 (Latin-1 from an old archive, say) can be neither opened by
+      // its decoded name nor be an S3 key: listed, never lost without a word.
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        skipped.push({ path, reason: NOT_UTF8_NAME });
+        continue;
+      }
       const info = lstatOrUndefined(join(dir, ...parts));
       if (!info) continue;
       if (info.isDirectory()) {

@@ -8,7 +8,11 @@ import type { Inbox, ObjectSummary } from '../ports/inbox.ts';
 interface Version {
   versionId: string;
   body?: Uint8Array;
+  /** A version whose bytes were let go (forget): it still exists, with this size and ETag. */
+  kept?: { size: number; etag: string };
 }
+
+const etagOf = (body: Uint8Array) => `"${createHash('md5').update(body).digest('hex')}"`;
 
 /** What S3 answers for a GET naming a delete marker's version: S3Inbox does not catch it. */
 export class MethodNotAllowedError extends Error {
@@ -65,7 +69,7 @@ export class MemoryInbox implements Inbox {
   private bytes(key: string, versionId?: string): Uint8Array | undefined {
     const versions = this.objects.get(key) ?? [];
     const version = versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
-    if (!version) return undefined;
+    if (!version || version.kept) return undefined;
     if (!version.body) {
       if (versionId) throw new MethodNotAllowedError('The specified method is not allowed');
       return undefined;
@@ -82,26 +86,42 @@ export class MemoryInbox implements Inbox {
     versionId: string | undefined,
     headBytes: number,
   ): Promise<ObjectSummary | undefined> {
+    const kept = this.version(key, versionId)?.kept;
+    if (kept) return { ...kept, head: new Uint8Array(0) };
     const body = this.object(key, versionId);
     if (!body) return undefined;
-    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-    return { size: body.length, etag, head: body.slice(0, headBytes) };
+    return { size: body.length, etag: etagOf(body), head: body.slice(0, headBytes) };
+  }
+
+  private version(key: string, versionId?: string): Version | undefined {
+    const versions = this.objects.get(key) ?? [];
+    return versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
   }
 
   /** The bytes of that version (the current one without `versionId`), whatever their size. */
   object(key: string, versionId?: string): Uint8Array | undefined {
-    const versions = this.objects.get(key) ?? [];
-    const version = versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
-    return version?.body?.slice();
+    return this.version(key, versionId)?.body?.slice();
   }
 
   async writeReport(report: IngestReport): Promise<void> {
     this.put(reportKey(report.key), `${JSON.stringify(report, null, 2)}\n`);
   }
 
-  /** Drops a key and its report, every version: a one-shot build is done with an upload once it is ingested. */
+  /**
+   * Lets go of a key's bytes, every version's, and its report: a one-shot build is done with an
+   * upload once it is ingested. The file is still in the inbox, as the folder still holds it:
+   * `inspect` answers for it (size and ETag, no bytes), so a later upload of the same bytes is
+   * a copy of it, not the arriving half of a move.
+   */
   forget(key: string): void {
-    this.objects.delete(key);
+    const versions = this.objects.get(key) ?? [];
+    this.objects.set(
+      key,
+      versions.map(({ versionId, body, kept }) => ({
+        versionId,
+        ...(body ? { kept: { size: body.length, etag: etagOf(body) } } : kept ? { kept } : {}),
+      })),
+    );
     this.objects.delete(reportKey(key));
   }
 

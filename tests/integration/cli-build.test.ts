@@ -223,3 +223,65 @@ describe('feedpub build', () => {
     expect(result.stderr).toMatch(/cannot write to the output folder .* \(ENOTDIR\)/);
   });
 });
+
+describe('feedpub build: copies, and names that are not UTF-8', () => {
+  const work = mkdtempSync(join(tmpdir(), 'feedpub-build-copies-'));
+  const inbox = join(work, 'inbox');
+  const story =
+    '---\ntitle: Harbour works begin\ndate: 2026-11-02T08:00:00Z\n---\nThe works began.\n';
+  const wire = 'Quay reopens\n\nThe quay reopened on Monday.\n';
+  mkdirSync(join(inbox, 'desk'), { recursive: true });
+  writeFileSync(join(inbox, 'desk/monday.md'), story);
+  writeFileSync(join(inbox, 'desk/tuesday.md'), story);
+  for (const n of [1, 2, 3]) writeFileSync(join(inbox, `wire-${n}.txt`), wire);
+  // `été.md` written in Latin-1: a name no S3 key and no UTF-8 path can carry.
+  writeFileSync(
+    Buffer.from([...Buffer.from(`${inbox}/`), 0xe9, 0x74, 0xe9, ...Buffer.from('.md')]),
+    story,
+  );
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const build = async (name: string) => {
+    const json = join(work, `${name}.json`);
+    const run = await runCli([
+      'build',
+      '--inbox',
+      inbox,
+      '--out',
+      join(work, name),
+      '--json',
+      json,
+      '--site-url',
+      SITE,
+    ]);
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
+    return { run, summary, status: new Map(summary.articles.map((a) => [a.file, a.status])) };
+  };
+
+  it('holds a file with the same bytes as one before it, in path order, every time; the first is published', async () => {
+    for (const name of ['first', 'second']) {
+      const { run, status } = await build(name);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('5 files: 2 published, 3 held');
+      expect(Object.fromEntries(status)).toEqual({
+        'desk/monday.md': 'published',
+        'desk/tuesday.md': 'held',
+        'wire-1.txt': 'published',
+        'wire-2.txt': 'held',
+        'wire-3.txt': 'held',
+      });
+      const pages = filesBelow(join(work, name)).filter((f) => f.startsWith('articles/'));
+      expect(pages).toEqual(['articles/desk/monday.html', 'articles/wire-1.html']);
+      for (const page of pages)
+        expect(readFileSync(join(work, name, page), 'utf8')).not.toContain('Moved');
+    }
+  });
+
+  it('lists a file whose name is not UTF-8 as skipped, saying why, instead of losing it', async () => {
+    const { run, summary } = await build('names');
+    const reason =
+      'its name is not valid UTF-8 (shown with � for the bytes that are not): rename it to publish it';
+    expect(summary.skipped).toEqual([{ file: '�t�.md', reason }]);
+    expect(run.stdout).toContain(`  skipped   �t�.md: ${reason}`);
+  });
+});

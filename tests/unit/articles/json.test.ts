@@ -123,6 +123,16 @@ describe('JSON rejections name the field path or the position', () => {
     else expect(error.message).toMatch(message);
   });
 
+  it('rejects a title with nothing visible in it, saying so', () => {
+    const error = rejectionOf(() =>
+      parseJsonText(JSON.stringify({ title: '\u200b\u2061 ', text: 'x' })),
+    );
+    expect(error.reason).toBe('no-title');
+    expect(error.message).toBe(
+      'no title: the "title" field has nothing visible in it (only spaces, zero-width or direction characters and the like)',
+    );
+  });
+
   it.each([
     [
       '{"title": "x"} extra',

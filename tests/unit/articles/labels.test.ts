@@ -182,7 +182,43 @@ describe('normalizeAuthors', () => {
     expect(authors).toHaveLength(5);
     expect(authors[0]).toEqual({ slug: 'jane-doe', name: 'Jane Doe' });
     expect(warnings).toEqual([
+      'author "jane doe": the same byline as "Jane Doe" (one author page, /authors/jane-doe/); kept as "Jane Doe"',
       'kept the first 5 authors; dropped 11 more ("Writer 4", "Writer 5", "Writer 6", …)',
+    ]);
+  });
+
+  it('says so when it merges two bylines into one, and keeps a repeated one silently', () => {
+    const { authors, warnings } = normalizeAuthors(
+      [
+        { name: 'Ana Silva', email: 'ana@example.com' },
+        { name: 'Ána Sílva' },
+        { name: 'Ana Silva', email: 'ana@example.com' },
+      ],
+      SITE,
+    );
+    expect(authors).toEqual([{ slug: 'ana-silva', name: 'Ana Silva', email: 'ana@example.com' }]);
+    expect(warnings).toEqual([
+      'author "Ána Sílva": the same byline as "Ana Silva" (one author page, /authors/ana-silva/); kept as "Ana Silva"',
+    ]);
+  });
+
+  it('drops names with nothing visible in them, saying what they were made of', () => {
+    const { authors, warnings } = normalizeAuthors(
+      [{ name: '\u200b\u200e', email: 'zw@example.com' }, { name: '\u2061' }],
+      SITE,
+    );
+    expect(authors).toEqual([
+      { slug: 'zw-example-com', name: 'zw@example.com', email: 'zw@example.com' },
+    ]);
+    expect(warnings).toEqual([
+      'author name with nothing visible in it (U+200B U+200E): not used',
+      'author name with nothing visible in it (U+2061): not used',
+    ]);
+    const tags = normalizeTags(['\u2060', 'Harbour', '\u00ad\u200d']);
+    expect(tags.tags.map((t) => t.name)).toEqual(['Harbour']);
+    expect(tags.warnings).toEqual([
+      'dropped a tag with nothing visible in it (U+2060)',
+      'dropped a tag with nothing visible in it (U+00AD U+200D)',
     ]);
   });
 });

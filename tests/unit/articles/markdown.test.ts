@@ -217,6 +217,19 @@ describe('Markdown rejections name what and where', () => {
     else expect(error.message).toMatch(message);
   });
 
+  it('rejects a title with nothing visible in it, saying so, from the front matter or a heading', () => {
+    for (const source of [
+      '---\ntitle: "\u200b\u200e\u2060"\n---\nText.\n',
+      '# \ufeff\u200f\n\nText.\n',
+    ]) {
+      const error = rejectionOf(() => parseMd(source));
+      expect(error.reason).toBe('no-title');
+      expect(error.message).toBe(
+        'no title: the title has nothing visible in it (only spaces, zero-width or direction characters and the like)',
+      );
+    }
+  });
+
   it('names the line of a single author object', () => {
     const error = rejectionOf(() => parseMd('---\ntitle: T\nauthor:\n  name: 5\n---\n'));
     expect(error.message).toBe(
