@@ -47,7 +47,7 @@ export function sanitizeContent(
   media?: MediaReferences,
 ): SanitizedHtml {
   assertHtmlDepth(html, 'content');
-  const found = new Set<string>();
+  const found = new Set<string>(neverClosed(html));
   const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
     noteScripting(tagName, attribs, found);
     if (!allowed.has(tagName)) {
@@ -67,6 +67,44 @@ export function sanitizeContent(
     },
   });
   return { html: removeXmlForbidden(output).trim(), warnings: capped([...found]) };
+}
+
+/** Elements whose text runs to their end tag: opened and never closed, they take the rest. */
+const RAW_TEXT = /<(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b[^>]*>/gi;
+
+/**
+ * What swallows the rest of the content because it is never closed (a `<!--` without `-->`, a
+ * `<![CDATA[` without `]]>`, a `<style>` without `</style>`): the text after it is not shown,
+ * and the editor is told where it starts.
+ */
+function neverClosed(html: string): string[] {
+  const from = (at: number) => quote(`${html.slice(at, at + 40).replace(/\s+/g, ' ')}…`);
+  const unclosed = (open: string, close: string): number | undefined => {
+    for (let at = html.indexOf(open); at >= 0; ) {
+      const end = html.indexOf(close, at + open.length);
+      if (end < 0) return at;
+      at = html.indexOf(open, end + close.length);
+    }
+    return undefined;
+  };
+  const found: string[] = [];
+  const comment = unclosed('<!--', '-->');
+  if (comment !== undefined)
+    found.push(`an HTML comment is never closed (-->): nothing from ${from(comment)} on is shown`);
+  const cdata = unclosed('<![CDATA[', ']]>');
+  if (cdata !== undefined)
+    found.push(
+      `a <![CDATA[ section is never closed (]]>): nothing from ${from(cdata)} on is shown`,
+    );
+  const lower = html.toLowerCase();
+  for (const match of html.matchAll(RAW_TEXT)) {
+    const name = (match[1] as string).toLowerCase();
+    if (name !== 'plaintext' && lower.includes(`</${name}`, match.index + match[0].length))
+      continue;
+    found.push(`<${name}> is never closed: nothing from ${from(match.index)} on is shown`);
+    break;
+  }
+  return found;
 }
 
 /** A report lists the first kinds of removal, not ten thousand distinct bad links. */

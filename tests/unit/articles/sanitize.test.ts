@@ -171,6 +171,34 @@ describe('sanitizeContent', () => {
     expect(sanitizeContent(input, SITE).warnings).toEqual(warnings);
   });
 
+  it('says where a comment, CDATA section or raw-text element that is never closed hides the rest', () => {
+    const cases: [string, string, string][] = [
+      [
+        '<p>Kept.</p><!-- a note --><p>Kept too.</p><!-- to self\n<p>Lost.</p>',
+        '<p>Kept.</p><p>Kept too.</p>',
+        'an HTML comment is never closed (-->): nothing from "<!-- to self <p>Lost.</p>…" on is shown',
+      ],
+      [
+        '<p>Kept.</p><![CDATA[ lost',
+        '<p>Kept.</p>',
+        'a <![CDATA[ section is never closed (]]>): nothing from "<![CDATA[ lost…" on is shown',
+      ],
+      [
+        '<p>Kept.</p><STYLE type="text/css">p {}\n<p>Lost.</p>',
+        '<p>Kept.</p>',
+        '<style> is never closed: nothing from "<STYLE type="text/css">p {} <p>Lost.</p>…" on is shown',
+      ],
+    ];
+    for (const [input, html, warning] of cases) {
+      const sanitized = sanitizeContent(input, SITE);
+      expect(sanitized.html).toBe(html);
+      expect(sanitized.warnings[0]).toBe(warning);
+    }
+    // Closed, they hide only themselves, and say nothing of the rest.
+    const closed = sanitizeContent('<!-- x --><![CDATA[ y ]]><p>Kept.</p>', SITE);
+    expect(closed).toEqual({ html: '<p>Kept.</p>', warnings: [] });
+  });
+
   it('lists at most 20 kinds of removal', () => {
     const links = Array.from(
       { length: 500 },
