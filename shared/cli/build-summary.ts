@@ -1,5 +1,6 @@
 import type { IngestStatus } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
+import { printable } from './reporter.ts';
 
 /** The JSON summary `feedpub build --json` writes, and its short human form. */
 
@@ -82,7 +83,7 @@ export function describeSummary(entries: readonly SummaryEntry[]): string[] {
   const lines = [`${entries.length} file${entries.length === 1 ? '' : 's'}: ${tally}`];
   for (const entry of entries) {
     if (entry.status === 'rejected' || entry.status === 'error')
-      lines.push(`  ${entry.status.padEnd(8)}  ${entry.file}: ${entry.reason}`);
+      lines.push(`  ${entry.status.padEnd(8)}  ${printable(entry.file)}: ${entry.reason}`);
   }
   return lines;
 }

@@ -16,7 +16,7 @@ import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
 import { type BuildInput, type BuildSummary, describeSummary, summarize } from './build-summary.ts';
 import { CliError } from './errors.ts';
 import { PLACEHOLDER_SITE_URL, siteConfig } from './options.ts';
-import { Progress } from './reporter.ts';
+import { Progress, printable } from './reporter.ts';
 import { Resources, stopOnSignals } from './shutdown.ts';
 
 export interface BuildOptions {
@@ -35,11 +35,11 @@ type BuildReport = BuildSummary & { skipped: { file: string; reason: string }[] 
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function describeSkipped(skipped: readonly SkippedEntry[]): string[] {
+export function describeSkipped(skipped: readonly SkippedEntry[]): string[] {
   if (skipped.length === 0) return [];
   return [
     `${plural(skipped.length, 'entry', 'entries')} skipped, not read:`,
-    ...skipped.map(({ path, reason }) => `  skipped   ${path}: ${reason}`),
+    ...skipped.map(({ path, reason }) => `  skipped   ${printable(path)}: ${reason}`),
   ];
 }
 

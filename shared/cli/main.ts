@@ -51,9 +51,12 @@ links use ${PLACEHOLDER_SITE_URL}, a placeholder: pass the URL the site will be 
 Exit codes: 0 built (rejected articles are listed, not fatal), 1 bad input, or --strict and
 an article was rejected, 2 the pipeline itself failed (a file not ingested, a file not published).`;
 
+/** The environment column of the help: as wide as the longest variable's name. */
+const ENV_WIDTH = Math.max(...SETTING_NAMES.map((name) => SITE_SETTINGS[name].env.length));
+
 const ENV_HELP = `
 Environment (as the functions read it; a flag wins over its variable):
-${SETTING_NAMES.map((name) => `  ${SITE_SETTINGS[name].env.padEnd(18)}${SITE_SETTINGS[name].help}`).join('\n')}`;
+${SETTING_NAMES.map((name) => `  ${SITE_SETTINGS[name].env.padEnd(ENV_WIDTH)} ${SITE_SETTINGS[name].help}`).join('\n')}`;
 
 const HUB_HELP = `a WebSub hub the feeds name (repeat for more); default ${SITE_SETTINGS.hubs.env}, else none`;
 const ITEM_LIMIT_HELP = `${SITE_SETTINGS.itemLimit.help}; default ${SITE_SETTINGS.itemLimit.env}, else ${SITE_SETTINGS.itemLimit.default}`;

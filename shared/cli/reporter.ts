@@ -10,8 +10,29 @@ function stamp(now = new Date()): string {
 }
 
 function line(status: string, text: string): string {
-  return `${stamp()} ${status.padEnd(9)} ${text}`;
+  return `${stamp()} ${status.padEnd(9)} ${printable(text)}`;
 }
+
+/**
+ * Text from a file name or an upload (an S3 key may hold any character) as a terminal line:
+ * control characters, line and paragraph separators and direction overrides written as
+ * escapes (`\n`, `\u202e`), so a name cannot start a line of its own or turn a line around.
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+const UNPRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** Lines for one ingest outcome; stale and duplicate deliveries change nothing and print nothing. */
 export function describeOutcome(outcome: IngestOutcome): string[] {

@@ -15,6 +15,7 @@ import {
 } from '../local/inbox-files.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
+import { printable } from './reporter.ts';
 
 /** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
 
@@ -218,13 +219,14 @@ export async function validate(
     console.log(JSON.stringify(summary, null, 2));
     return rejected.length > 0 ? 1 : 0;
   }
-  for (const { path, reason } of skipped) console.log(`skipped   ${shown(path)}: ${reason}`);
+  for (const { path, reason } of skipped)
+    console.log(`skipped   ${printable(shown(path))}: ${reason}`);
   for (const verdict of verdicts) {
     if (isRefused(verdict)) {
       const why = verdict.reason ? `${verdict.message} (${verdict.reason})` : verdict.message;
-      console.log(`rejected  ${verdict.file} (${verdict.key}): ${why}`);
+      console.log(`rejected  ${printable(`${verdict.file} (${verdict.key})`)}: ${why}`);
     } else {
-      console.log(`ok        ${verdict.file} (${verdict.key})`);
+      console.log(`ok        ${printable(`${verdict.file} (${verdict.key})`)}`);
       for (const line of describe(verdict)) console.log(line);
     }
   }

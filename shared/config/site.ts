@@ -50,8 +50,16 @@ export function normalizeSiteUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`site URL "${raw}" must use http or https`);
   }
-  url.search = '';
-  url.hash = '';
+  // Said, not dropped or kept silently: credentials would be published in every feed, and a
+  // query or fragment cannot prefix the files' paths.
+  if (url.username || url.password)
+    throw new Error(
+      `site URL "${raw}" carries a user name or password, which every feed and page would publish: leave them out`,
+    );
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#'))
+    throw new Error(
+      `site URL "${raw}" has a ?query or #fragment: give the folder the site is served from, e.g. https://news.example.com/news/`,
+    );
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url.toString();
 }
