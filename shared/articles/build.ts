@@ -65,6 +65,15 @@ export function buildArticle(
   if (id !== undefined) article.id = id;
   if (fields.date !== undefined) article.date = fields.date;
   if (fields.updated !== undefined) article.updated = fields.updated;
+  if (
+    fields.date !== undefined &&
+    fields.updated !== undefined &&
+    Date.parse(fields.updated) < Date.parse(fields.date)
+  )
+    // Ingest dates an update no earlier than the story (an update cannot precede it).
+    warnings.push(
+      `"updated" (${fields.updated}) is before "date" (${fields.date}): the story shows as updated on its date`,
+    );
   const image =
     fields.image === undefined
       ? undefined

@@ -18,6 +18,17 @@ import { htmlToText, INVISIBLE_TITLE, isBlank, lineAt, sameHeadline } from './te
 
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
 
+/**
+ * Where front matter starts after blank lines (a `---` line, then a `key:` line), which
+ * splitFrontMatter does not read as front matter; none when the file does not start so.
+ */
+function lateFrontMatter(text: string): number | undefined {
+  const lines = text.split('\n', 64);
+  const first = lines.findIndex((line) => line.trim() !== '');
+  if (first < 1 || lines[first]?.trimEnd() !== '---') return undefined;
+  return /^[\w-]+:/.test(lines[first + 1] ?? '') ? first + 1 : undefined;
+}
+
 export function parseMarkdown(text: string): { fields: ArticleFields; warnings: string[] } {
   const split = splitFrontMatter(text);
   const front: FrontMatter =
@@ -44,9 +55,11 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',
-      title === ''
-        ? 'no title: set "title:" in the front matter or start the text with a "# Heading" line'
-        : `no title: the title has nothing visible in it (${INVISIBLE_TITLE})`,
+      title !== ''
+        ? `no title: the title has nothing visible in it (${INVISIBLE_TITLE})`
+        : split.yaml === undefined && lateFrontMatter(text) !== undefined
+          ? `line ${lateFrontMatter(text)}: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)`
+          : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
     );
   }
   const repeats = heading !== undefined && sameHeadline(headingText, title);

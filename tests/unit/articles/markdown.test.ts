@@ -142,6 +142,19 @@ describe('Markdown with front matter', () => {
     expect(warnings).toEqual(['both "link" and "canonical" are set; used "link"']);
   });
 
+  it('warns that an update dated before its story shows on the story date', () => {
+    const { article, warnings } = parseMd(
+      '---\ntitle: T\ndate: 2025-06-01T00:00:00Z\nupdated: 1990-01-01T00:00:00Z\n---\nText.\n',
+    );
+    expect(article.updated).toBe('1990-01-01T00:00:00.000Z');
+    expect(warnings).toEqual([
+      '"updated" (1990-01-01T00:00:00.000Z) is before "date" (2025-06-01T00:00:00.000Z): the story shows as updated on its date',
+    ]);
+    expect(
+      parseMd('---\ntitle: T\ndate: 2025-06-01\nupdated: 2025-06-02\n---\nx\n').warnings,
+    ).toEqual([]);
+  });
+
   it('drops a bad language tag with a warning', () => {
     const { article, warnings } = parseMd('---\ntitle: T\nlanguage: "english please"\n---\n');
     expect(article.language).toBeUndefined();
@@ -215,6 +228,18 @@ describe('Markdown rejections name what and where', () => {
     expect(error.reason).toBe(reason);
     if (typeof message === 'string') expect(error.message).toBe(message);
     else expect(error.message).toMatch(message);
+  });
+
+  it('says front matter after blank lines is not read, where it lacks a title because of it', () => {
+    const error = rejectionOf(() => parseMd('\n\n---\ntitle: T\n---\nText.\n'));
+    expect(error.reason).toBe('no-title');
+    expect(error.message).toBe(
+      'line 3: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)',
+    );
+    // A rule after a paragraph is text, as ever.
+    expect(rejectionOf(() => parseMd('Hello\n\n---\ntitle: T\n')).message).toBe(
+      'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+    );
   });
 
   it('rejects a title with nothing visible in it, saying so, from the front matter or a heading', () => {
