@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { idFromKey } from '../articles/object-key.ts';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
@@ -100,12 +101,14 @@ export async function build(options: BuildOptions): Promise<number> {
       }
       progress.complete();
     };
-    // A file with the same bytes as one before it (by path) is a copy of that one, held, as the
-    // lifecycle says of a copy whose original is still there: the originals go first, the
-    // copies after them, one at a time, so which is which never depends on timing.
-    const { originals, copies } = await byFirstBytes(inbox, inputs);
-    await eachLimited(originals, 16, ingest);
-    for (const copy of copies) await ingest(copy);
+    // A folder is uploaded in path order. A file with the same bytes as one before it is a copy
+    // of that one, held, as the lifecycle says of a copy whose original is still there; a file
+    // whose path gives the id of one before it (`quay.md`, `quay.txt`) is refused that id. The
+    // first ones go first, the others after them, one at a time, so which is which never
+    // depends on timing.
+    const { first, after } = await inUploadOrder(inbox, inputs);
+    await eachLimited(first, 16, ingest);
+    for (const input of after) await ingest(input);
     const published = await run.publish();
     const publishFailures = published.failures.map(
       ({ unit, error }) => `${unit}: ${messageOf(error)}`,
@@ -141,14 +144,14 @@ export async function build(options: BuildOptions): Promise<number> {
 }
 
 /**
- * The files in path order whose bytes no file before them has (`originals`), and the others
- * (`copies`), each read once for its hash; a file that cannot be read counts as an original
- * (its ingest says why).
+ * The files in path order whose bytes and path-given id no file before them has (`first`), and
+ * the others (`after`), each read once for its hash; a file that cannot be read goes first (its
+ * ingest says why).
  */
-async function byFirstBytes<T extends { source: InboxFile }>(
+async function inUploadOrder<T extends { key: string; source: InboxFile }>(
   inbox: string,
   inputs: readonly T[],
-): Promise<{ originals: T[]; copies: T[] }> {
+): Promise<{ first: T[]; after: T[] }> {
   const digests = new Map<T, string>();
   await eachLimited(inputs, 16, async (input) => {
     try {
@@ -158,13 +161,16 @@ async function byFirstBytes<T extends { source: InboxFile }>(
     }
   });
   const seen = new Set<string>();
-  const originals: T[] = [];
-  const copies: T[] = [];
+  const first: T[] = [];
+  const after: T[] = [];
   for (const input of inputs) {
-    const digest = digests.get(input);
-    if (digest !== undefined && seen.has(digest)) copies.push(input);
-    else originals.push(input);
-    if (digest !== undefined) seen.add(digest);
+    const marks = [
+      `id ${idFromKey(input.key)}`,
+      ...(digests.has(input) ? [`bytes ${digests.get(input)}`] : []),
+    ];
+    if (marks.some((mark) => seen.has(mark))) after.push(input);
+    else first.push(input);
+    for (const mark of marks) seen.add(mark);
   }
-  return { originals, copies };
+  return { first, after };
 }

@@ -3,6 +3,7 @@ import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
+import { sha256 } from '../contract/content-hash.ts';
 import {
   InboxEntryChangedError,
   type InboxFile,
@@ -77,7 +78,7 @@ async function targets(
 export interface Verdict {
   file: string;
   key: string;
-  status: 'published' | 'scheduled' | 'draft' | 'withdrawn' | 'rejected' | 'unreadable';
+  status: 'published' | 'scheduled' | 'draft' | 'withdrawn' | 'held' | 'rejected' | 'unreadable';
   id: string | null;
   title: string | null;
   date: string | null;
@@ -118,13 +119,15 @@ function accepted(file: string, key: string, article: ParsedArticle, id: string,
 function describe(verdict: Verdict): string[] {
   const names = (list: readonly string[]) => list.join(', ') || '(none)';
   const state =
-    verdict.status === 'draft'
-      ? 'draft: stored, not published'
-      : verdict.status === 'scheduled'
-        ? `scheduled: published on ${verdict.date}`
-        : verdict.status === 'withdrawn'
-          ? 'withdrawn: in no feed or listing; a story readers saw answers 410'
-          : 'published';
+    verdict.status === 'held'
+      ? `held: ${verdict.message}`
+      : verdict.status === 'draft'
+        ? 'draft: stored, not published'
+        : verdict.status === 'scheduled'
+          ? `scheduled: published on ${verdict.date}`
+          : verdict.status === 'withdrawn'
+            ? 'withdrawn: in no feed or listing; a story readers saw answers 410'
+            : 'published';
   const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
   return [
     row('title', verdict.title ?? ''),
@@ -143,6 +146,8 @@ async function check(
   siteUrl: string,
   now: Date,
   parse: ArticleParser,
+  /** Where the digest of the file's bytes is noted, once read. */
+  digests: Map<Verdict, string>,
 ): Promise<Verdict> {
   const file = shown(target.path);
   const none = { id: null, title: null, date: null, updated: null, tags: [], authors: [] };
@@ -161,12 +166,14 @@ async function check(
       : await readRegularFile(target.path);
     const { article, warnings } = await parse({ key: target.key, body, siteUrl });
     const id = article.id ?? idFromKey(target.key);
-    return {
+    const verdict: Verdict = {
       ...accepted(file, target.key, article, id, now),
       warnings,
       reason: null,
       message: null,
     };
+    digests.set(verdict, sha256(body));
+    return verdict;
   } catch (error) {
     if (error instanceof ArticleRejectedError)
       return refused('rejected', error.message, error.reason);
@@ -188,6 +195,39 @@ function shown(path: string): string {
   return fromCwd && !fromCwd.startsWith('..') ? fromCwd : path;
 }
 
+/**
+ * The files checked as if uploaded together, in the order given (a folder's in path order), as
+ * `build` publishes a folder: a file with the same bytes as an accepted one before it is a
+ * held copy of it (unless it names its own id: then it is that story, README "The life of a
+ * story"), and a file whose id an accepted one before it has is rejected, as ingest rejects it.
+ */
+function asUploadedTogether(verdicts: Verdict[], digests: ReadonlyMap<Verdict, string>): void {
+  const byBytes = new Map<string, Verdict>();
+  const byId = new Map<string, Verdict>();
+  for (const verdict of verdicts) {
+    const digest = digests.get(verdict);
+    if (digest === undefined || verdict.id === null) continue;
+    const original = byBytes.get(digest);
+    const namesItsId = verdict.id !== idFromKey(verdict.key);
+    if (original && !namesItsId) {
+      verdict.status = 'held';
+      verdict.message = `a copy of ${original.file} (the same bytes): published nowhere while that file is there`;
+      continue;
+    }
+    const other = byId.get(verdict.id);
+    if (other && other.key !== verdict.key) {
+      Object.assign(verdict, {
+        status: 'rejected',
+        reason: 'bad-id',
+        message: `id "${verdict.id}" is already used by ${other.key}: set another "id" in the file or rename it`,
+      });
+      continue;
+    }
+    byBytes.set(digest, verdict);
+    byId.set(verdict.id, verdict);
+  }
+}
+
 /** Prints one block per file; resolves to the exit code (1 if any file would be rejected). */
 export async function validate(
   paths: readonly string[],
@@ -199,14 +239,16 @@ export async function validate(
     options.inbox ? resolve(options.inbox) : undefined,
   );
   const verdicts: Verdict[] = [];
+  const digests = new Map<Verdict, string>();
   // Parsed as ingest parses: in a worker, so a pathological file is rejected, not a hang.
   const parsing = new ParsePool({ size: 1 });
   try {
     for (const target of list)
-      verdicts.push(await check(target, options.siteUrl, now, parsing.parse));
+      verdicts.push(await check(target, options.siteUrl, now, parsing.parse, digests));
   } finally {
     await parsing.close();
   }
+  asUploadedTogether(verdicts, digests);
   const isRefused = (v: Verdict) => v.status === 'rejected' || v.status === 'unreadable';
   const rejected = verdicts.filter(isRefused);
   if (options.json) {

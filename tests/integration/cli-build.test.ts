@@ -234,6 +234,9 @@ describe('feedpub build: copies, and names that are not UTF-8', () => {
   writeFileSync(join(inbox, 'desk/monday.md'), story);
   writeFileSync(join(inbox, 'desk/tuesday.md'), story);
   for (const n of [1, 2, 3]) writeFileSync(join(inbox, `wire-${n}.txt`), wire);
+  // Two paths that give one id: the first by path has it.
+  writeFileSync(join(inbox, 'quay.md'), '---\ntitle: Quay\n---\nOpen.\n');
+  writeFileSync(join(inbox, 'quay.txt'), 'Quay again\n\nA second story.\n');
   // `été.md` written in Latin-1: a name no S3 key and no UTF-8 path can carry.
   writeFileSync(
     Buffer.from([...Buffer.from(`${inbox}/`), 0xe9, 0x74, 0xe9, ...Buffer.from('.md')]),
@@ -258,20 +261,29 @@ describe('feedpub build: copies, and names that are not UTF-8', () => {
     return { run, summary, status: new Map(summary.articles.map((a) => [a.file, a.status])) };
   };
 
-  it('holds a file with the same bytes as one before it, in path order, every time; the first is published', async () => {
+  it('holds a file with the same bytes as one before it, and refuses one the id of one before it, in path order, every time', async () => {
     for (const name of ['first', 'second']) {
       const { run, status } = await build(name);
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('5 files: 2 published, 3 held');
+      expect(run.stdout).toContain('7 files: 3 published, 3 held, 1 rejected');
+      expect(run.stdout).toContain(
+        '  rejected  quay.txt: id "quay" is already used by articles/quay.md: set another "id" in the file or rename it',
+      );
       expect(Object.fromEntries(status)).toEqual({
         'desk/monday.md': 'published',
         'desk/tuesday.md': 'held',
+        'quay.md': 'published',
+        'quay.txt': 'rejected',
         'wire-1.txt': 'published',
         'wire-2.txt': 'held',
         'wire-3.txt': 'held',
       });
       const pages = filesBelow(join(work, name)).filter((f) => f.startsWith('articles/'));
-      expect(pages).toEqual(['articles/desk/monday.html', 'articles/wire-1.html']);
+      expect(pages).toEqual([
+        'articles/desk/monday.html',
+        'articles/quay.html',
+        'articles/wire-1.html',
+      ]);
       for (const page of pages)
         expect(readFileSync(join(work, name, page), 'utf8')).not.toContain('Moved');
     }

@@ -98,4 +98,35 @@ describe('feedpub validate', () => {
       rmSync(folder, { recursive: true, force: true });
     }
   });
+
+  it('checks the files as uploaded together, as build does: copies held, an id used twice rejected', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feedpub-validate-together-'));
+    try {
+      const story = '---\ntitle: Harbour works\n---\nThe works began.\n';
+      writeFileSync(join(folder, 'monday.md'), story);
+      writeFileSync(join(folder, 'tuesday.md'), story);
+      writeFileSync(join(folder, 'quay.md'), '---\ntitle: Quay\n---\nOpen.\n');
+      writeFileSync(join(folder, 'quay.txt'), 'Quay again\n\nA second story, the same id.\n');
+      const result = await runCli(['validate', '--json', folder]);
+      expect(result.code).toBe(1);
+      const { files } = JSON.parse(result.stdout) as {
+        files: { key: string; status: string; reason: string | null; message: string | null }[];
+      };
+      const byKey = new Map(files.map((f) => [f.key, f]));
+      expect(byKey.get('articles/monday.md')?.status).toBe('published');
+      expect(byKey.get('articles/tuesday.md')).toMatchObject({
+        status: 'held',
+        message: expect.stringMatching(/^a copy of .*monday\.md \(the same bytes\)/),
+      });
+      expect(byKey.get('articles/quay.md')?.status).toBe('published');
+      expect(byKey.get('articles/quay.txt')).toMatchObject({
+        status: 'rejected',
+        reason: 'bad-id',
+        message:
+          'id "quay" is already used by articles/quay.md: set another "id" in the file or rename it',
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
