@@ -7,7 +7,7 @@
  */
 
 const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\s*(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ]\s*(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,30}))?)?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const RFC_2822 =
   /^(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4}|\d{2})\s+(\d{2}):(\d{2})(?::(\d{2}))?(?:\s*([+-]\d{4}|UT|GMT|Z|[ECMP][SD]T))?(?:\s*\([^()]*\))?$/i;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -119,6 +119,7 @@ function build(
 }
 
 /** Years 1000–9999 only: anything else is a typo, and ISO strings keep their shape. */
+export const YEARS = '1000–9999';
 function inRange(time: number): string | undefined {
   const year = new Date(time).getUTCFullYear();
   return year >= 1000 && year <= 9999 ? new Date(time).toISOString() : undefined;

@@ -230,6 +230,13 @@ describe('Markdown rejections name what and where', () => {
     else expect(error.message).toMatch(message);
   });
 
+  it('says a date before the year 1000 is out of range, not that it is no date', () => {
+    const error = rejectionOf(() => parseMd('---\ntitle: T\ndate: "0001-01-01"\n---\nx\n'));
+    expect(error.message).toBe(
+      'front matter line 2 (line 3 of the file): field "date": "0001-01-01": only years 1000–9999 are dates here (a typo?)',
+    );
+  });
+
   it('says front matter after blank lines is not read, where it lacks a title because of it', () => {
     const error = rejectionOf(() => parseMd('\n\n---\ntitle: T\n---\nText.\n'));
     expect(error.reason).toBe('no-title');
