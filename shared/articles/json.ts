@@ -72,12 +72,43 @@ function parseJsonText(source: string): unknown {
 
 /** V8 says `at position 42` (editors want a line and a column) or quotes a snippet. */
 function locate(message: string, source: string): string {
-  const located = message.replace(/ (?:in JSON )?at position (\d+).*$/s, (_, position: string) => {
-    const before = source.slice(0, Number(position));
-    const line = before.split('\n').length;
-    const column = Number(position) - before.lastIndexOf('\n');
-    return ` at line ${line}, column ${column}`;
-  });
+  const at = (position: number) => {
+    const before = source.slice(0, position);
+    return ` at line ${before.split('\n').length}, column ${position - before.lastIndexOf('\n')}`;
+  };
+  const located = message.replace(/ (?:in JSON )?at position (\d+).*$/s, (_, position: string) =>
+    at(Number(position)),
+  );
   const bare = located.replace(/, .*is not valid JSON$/s, '');
-  return /^Unexpected token '[\]}]'$/.test(bare) ? `${bare} (a trailing comma?)` : bare;
+  if (/^Unexpected token '[\]}]'$/.test(bare)) return `${bare} (a trailing comma?)`;
+  // Only a snippet: the token is found outside strings, and named for what it usually is.
+  // Only a snippet: a token JSON never has outside strings is found there, and named for what
+  // it usually is (a comma or a bracket could be any of many).
+  const token = /^Unexpected token '(.)'$/s.exec(bare)?.[1];
+  const hint = token === undefined ? undefined : TOKEN_HINTS[token];
+  if (token === undefined || hint === undefined) return bare;
+  const position = outsideStrings(source, token);
+  return `${bare}${position === undefined ? '' : at(position)}${hint}`;
+}
+
+const TOKEN_HINTS: Readonly<Record<string, string>> = {
+  '/': ' (JSON has no comments)',
+  N: ' (JSON has no NaN: use null or a number)',
+  I: ' (JSON has no Infinity: use null or a number)',
+  u: ' (JSON has no undefined: use null, or leave the field out)',
+  "'": ' (JSON strings take double quotes)',
+};
+
+/** Where `char` first stands outside a string in `source`; none if it does not. */
+function outsideStrings(source: string, char: string): number | undefined {
+  let inString = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === char) return i;
+  }
+  return undefined;
 }

@@ -151,6 +151,18 @@ describe('JSON rejections name the field path or the position', () => {
       '{"title": "T", "tags": {"a": 1}}',
       'field "tags": expected a list of tags or a comma-separated string, got an object',
     ],
+    [
+      '// exported from the CMS, "a // b"\n{"title": "a // b"}',
+      "not valid JSON: Unexpected token '/' at line 1, column 1 (JSON has no comments)",
+    ],
+    [
+      '{"title": "T", "score": NaN}',
+      "not valid JSON: Unexpected token 'N' at line 1, column 25 (JSON has no NaN: use null or a number)",
+    ],
+    [
+      "{'title': 'T'}",
+      "not valid JSON: Expected property name or '}' at line 1, column 2",
+    ],
   ])('%j', (source, message) => {
     expect(rejectionOf(() => parseJsonText(source)).message).toBe(message);
   });
