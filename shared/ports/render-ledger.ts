@@ -31,8 +31,12 @@ export interface ArchiveView {
   lowest: string;
   /** Nothing lies below `lowest` but the oldest page: the walk reached the feed's oldest entry. */
   complete: boolean;
-  /** The pages the search rendered from the newest down to the one recorded as linked. */
-  newest: string[];
+  /**
+   * The pages the search rendered from the newest down to the one recorded as linked: the
+   * first `newest` of `starts`, and the oldest page too when `first`.
+   */
+  newest: number;
+  first: boolean;
 }
 
 /**

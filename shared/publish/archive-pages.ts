@@ -325,7 +325,15 @@ export async function archivePagesAffected(
   if (frontier === undefined || walked.archived === 0) {
     // No archive (any more): a page the removals emptied goes, the first one included.
     if (removed) starts.add(FIRST_PAGE);
-    const view = { limit, starts: [], near: 0, lowest: '', complete: true, newest: [] };
+    const view = {
+      limit,
+      starts: [],
+      near: 0,
+      lowest: '',
+      complete: true,
+      newest: 0,
+      first: false,
+    };
     return { starts: [...starts], deep: [], view };
   }
   const front = frontier;
@@ -395,12 +403,10 @@ function viewOf(
     starts.push(start);
   }
   const whole = starts.length === boundaries.length;
-  if (
-    newestDown.some((page) =>
-      page === FIRST_PAGE ? !(whole && walked.end) : !starts.includes(page),
-    )
-  )
-    return undefined;
+  // newestDown is the first of `boundaries`, and the oldest page when the walk reached it.
+  const newest = newestDown.filter((page) => page !== FIRST_PAGE).length;
+  const first = newestDown.includes(FIRST_PAGE);
+  if (newest > starts.length || (first && !(whole && walked.end))) return undefined;
   return {
     limit,
     frontier,
@@ -408,7 +414,8 @@ function viewOf(
     near: starts.filter((start) => near.has(start)).length,
     lowest: whole ? walked.lowest : (starts.at(-1) as string),
     complete: whole && walked.end,
-    newest: [...newestDown],
+    newest,
+    first,
   };
 }
 
@@ -427,7 +434,8 @@ export function pagesFromView(
   removed: boolean,
 ): PagesAffected | undefined {
   if (removed || view.limit !== limit) return undefined;
-  const starts = new Set<string>(view.newest);
+  const starts = new Set<string>(view.starts.slice(0, view.newest));
+  if (view.first) starts.add(FIRST_PAGE);
   for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
   const { frontier } = view;
   if (frontier === undefined) return { starts: [...starts], deep: [] };

@@ -88,7 +88,7 @@ const readsOf = ({ archive, ...read }: Reads): Reads =>
     ? read
     : {
         ...read,
-        archive: { ...archive, starts: [...archive.starts], newest: [...archive.newest] },
+        archive: { ...archive, starts: [...archive.starts] },
       };
 
 const lastRenderOf = ({ rendered, read }: LastRender): LastRender =>

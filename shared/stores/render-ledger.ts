@@ -30,7 +30,7 @@ const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder 
 function lastRenderOf(item: Record<string, unknown>): LastRender {
   const from = Number(item.readFrom);
   const settings = item.readWith;
-  const archive = archiveViewOf(item.readArchive);
+  const archive = archiveViewOf(item.readArchive, from);
   return {
     rendered: Number(item.rendered ?? 0),
     ...(Number.isFinite(from) && typeof settings === 'string'
@@ -41,13 +41,17 @@ function lastRenderOf(item: Record<string, unknown>): LastRender {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 
-/** A recorded ArchiveView, if the item holds a whole one (else none: the batch searches). */
-function archiveViewOf(value: unknown): ArchiveView | undefined {
+/**
+ * A recorded ArchiveView, if the item holds a whole one recorded with the read that began at
+ * `from` (else none: the batch searches). A release that knows no views (a version before them,
+ * still running during a deploy) records a newer read and leaves an older render's view: that
+ * view is not this read's.
+ */
+function archiveViewOf(value: unknown, from: number): ArchiveView | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { limit, frontier, starts, near, lowest, complete, newest } = value as Record<
-    string,
-    unknown
-  >;
+  const { limit, frontier, starts, near, lowest, complete, newest, first, readFrom } =
+    value as Record<string, unknown>;
+  if (readFrom !== from) return undefined;
   const texts = (list: unknown): list is string[] => Array.isArray(list) && list.every(isText);
   if (
     typeof limit !== 'number' ||
@@ -56,7 +60,8 @@ function archiveViewOf(value: unknown): ArchiveView | undefined {
     typeof near !== 'number' ||
     !isText(lowest) ||
     typeof complete !== 'boolean' ||
-    !texts(newest)
+    typeof newest !== 'number' ||
+    typeof first !== 'boolean'
   )
     return undefined;
   return {
@@ -67,6 +72,7 @@ function archiveViewOf(value: unknown): ArchiveView | undefined {
     lowest,
     complete,
     newest,
+    first,
   };
 }
 
@@ -175,7 +181,7 @@ export class DynamoRenderLedger implements RenderLedger {
       read.archive
         ? `${recorded}, readArchive = :archive REMOVE holder, leaseUntil`
         : `${recorded} REMOVE holder, leaseUntil, readArchive`,
-      read.archive ? { ...values, ':archive': read.archive } : values,
+      read.archive ? { ...values, ':archive': { ...read.archive, readFrom: read.from } } : values,
       'holder = :holder',
     );
     return item !== undefined;

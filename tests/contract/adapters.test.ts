@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll } from 'vitest';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keys } from '../../shared/contract/table.ts';
 import { localS3Client } from '../../shared/local/clients.ts';
 import { createBucket, createTable } from '../../shared/local/resources.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
@@ -171,4 +174,48 @@ siteMediaContract('S3SiteMedia', async () => {
       }
     },
   };
+});
+
+describe('DynamoRenderLedger across versions', () => {
+  it("never hands out an archive view with a later read that a release knowing no views recorded (a deploy's older version)", async () => {
+    const { dynamo } = await shared();
+    const tableName = uniqueName('contract');
+    await createTable(dynamo, tableName);
+    const ledger = new DynamoRenderLedger({ client: dynamo, tableName });
+    const unit = 'feed all';
+    const archive = {
+      limit: 20,
+      frontier: '2025-01-01T10:00:00.000Z#a',
+      starts: ['2025-01-01T09:00:00.000Z#b'],
+      near: 1,
+      lowest: '2025-01-01T09:00:00.000Z#b',
+      complete: false,
+      newest: 1,
+      first: false,
+    };
+    await ledger.claim(unit, 'new', 30_000);
+    await ledger.release(unit, 'new', 1, { from: 5_000, settings: 's', archive });
+    expect((await ledger.lastRender(unit)).read?.archive).toEqual(archive);
+    // The release of a version before views, verbatim: it leaves readArchive as it was.
+    await ledger.claim(unit, 'old', 30_000);
+    await dynamo.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: marshall(keys.render(unit)),
+        UpdateExpression:
+          'SET rendered = :covers, readFrom = :from, readWith = :settings REMOVE holder, leaseUntil',
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: marshall({
+          ':holder': 'old',
+          ':covers': 2,
+          ':from': 60_000,
+          ':settings': 's',
+        }),
+      }),
+    );
+    expect(await ledger.lastRender(unit)).toEqual({
+      rendered: 2,
+      read: { from: 60_000, settings: 's' },
+    });
+  });
 });

@@ -100,9 +100,18 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         near: 1,
         lowest: '2026-11-20T08:00:00.000Z#a3',
         complete: false,
-        newest: ['2026-11-29T08:00:00.000Z#a7'],
+        newest: 1,
+        first: false,
       };
-      const noArchive = { limit: 50, starts: [], near: 0, lowest: '', complete: true, newest: [] };
+      const noArchive = {
+        limit: 50,
+        starts: [],
+        near: 0,
+        lowest: '',
+        complete: true,
+        newest: 0,
+        first: false,
+      };
       await ledger.claim('feed tag/x', 'p1', 30_000);
       expect(await ledger.release('feed tag/x', 'p1', 1, { ...reads(5_000), archive })).toBe(true);
       expect(await ledger.lastRender('feed tag/x')).toEqual({
