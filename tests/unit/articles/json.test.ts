@@ -159,10 +159,7 @@ describe('JSON rejections name the field path or the position', () => {
       '{"title": "T", "score": NaN}',
       "not valid JSON: Unexpected token 'N' at line 1, column 25 (JSON has no NaN: use null or a number)",
     ],
-    [
-      "{'title': 'T'}",
-      "not valid JSON: Expected property name or '}' at line 1, column 2",
-    ],
+    ["{'title': 'T'}", "not valid JSON: Expected property name or '}' at line 1, column 2"],
   ])('%j', (source, message) => {
     expect(rejectionOf(() => parseJsonText(source)).message).toBe(message);
   });
