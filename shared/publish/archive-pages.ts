@@ -249,6 +249,12 @@ export interface PagesAffected {
   deep: string[];
   /** What the search saw of the archive, to record with the render's reads (RenderLedger). */
   view?: ArchiveView;
+  /**
+   * Of `starts`, the pages from the newest down to the one recorded as linked: their content
+   * and links follow from pages the search saw, which changes committed after the batch's may
+   * have made (a new newest page), so each is rendered unless a render read after the search.
+   */
+  newest?: string[];
 }
 
 /**
@@ -380,6 +386,7 @@ export async function archivePagesAffected(
     ...(newest !== linked ? { linksNew: newest } : {}),
     deep,
     ...(view ? { view } : {}),
+    newest: newestDown,
   };
 }
 
@@ -434,11 +441,11 @@ export function pagesFromView(
   removed: boolean,
 ): PagesAffected | undefined {
   if (removed || view.limit !== limit) return undefined;
-  const starts = new Set<string>(view.starts.slice(0, view.newest));
-  if (view.first) starts.add(FIRST_PAGE);
+  const newest = [...view.starts.slice(0, view.newest), ...(view.first ? [FIRST_PAGE] : [])];
+  const starts = new Set<string>(newest);
   for (const key of changed) if (startsArchivePage(idOf(key))) starts.add(key);
   const { frontier } = view;
-  if (frontier === undefined) return { starts: [...starts], deep: [] };
+  if (frontier === undefined) return { starts: [...starts], deep: [], newest };
   /** The start of the page holding `key` (at or below it, or only below); none: not known. */
   const startOf = (key: string, inclusive: boolean): string | undefined =>
     view.starts.find((b) => (inclusive ? byBytes(b, key) <= 0 : byBytes(b, key) < 0)) ??
@@ -461,5 +468,5 @@ export function pagesFromView(
   const deep = [...starts].filter(
     (start) => start !== FIRST_PAGE && byBytes(start, frontier) < 0 && !near.has(start),
   );
-  return { starts: [...starts], deep };
+  return { starts: [...starts], deep, newest };
 }

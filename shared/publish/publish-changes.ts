@@ -152,19 +152,32 @@ export async function publishChanges(
     const feedDone = new Promise<void>((resolve) => {
       feedWritten = resolve;
     });
-    const start = (archive: FeedArchive, after?: Promise<void>) => {
+    /**
+     * When a page was in place: the batch's changes were committed by `committedBy`, but the
+     * pages from the newest down to the recorded link follow from what the search saw, which
+     * changes committed since may have made (a new newest page, the one before it gaining its
+     * link): those count as in place when the pages were found (`seenAt`).
+     */
+    const inPlaceBy = (archive: FeedArchive, page: RenderUnit, seenAt: number) =>
+      archive.newest.has(page.name) ? Math.max(seenAt, committedBy) : committedBy;
+    const start = (archive: FeedArchive, seenAt: number, after?: Promise<void>) => {
       archives.set(key, archive);
       for (const page of archive.others)
-        pages.push(run.unlessLate(after ? filesAfter(page, after) : page, committedBy));
+        pages.push(
+          run.unlessLate(after ? filesAfter(page, after) : page, inPlaceBy(archive, page, seenAt)),
+        );
     };
+    const now = deps.now ?? Date.now;
     const unit = unitFor({
       changed,
       removed,
       found: async (found) => {
+        const seenAt = now();
         const archive = archiveOf(affectedFeed, found, unitDeps, unit.name);
         // Before the feed that links it; if it fails, so does the feed (its records retry).
-        if (archive.linkedNew) await run.nested(archive.linkedNew, committedBy);
-        start(archive, feedDone);
+        if (archive.linkedNew)
+          await run.nested(archive.linkedNew, inPlaceBy(archive, archive.linkedNew, seenAt));
+        start(archive, seenAt, feedDone);
       },
     });
     const outcome = await render(unit);
@@ -172,13 +185,16 @@ export async function publishChanges(
     if (outcome === 'covered') {
       // The render that covered the feed read the table after these changes: what it saw of the
       // archive tells which pages they lie in, without another walk, unless it cannot.
+      const seenAt = now();
       const view = run.covering.get(unit.name)?.archive;
       const seen = view && pagesFromView(view, deps.config.itemLimit, changed, removed);
-      if (seen) start(archiveOf(affectedFeed, seen, unitDeps));
+      if (seen) start(archiveOf(affectedFeed, seen, unitDeps), seenAt);
       else {
         const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
-        if (archive.linkedNew) await render(archive.linkedNew);
-        start(archive);
+        const foundAt = now();
+        if (archive.linkedNew)
+          await run.render(archive.linkedNew, inPlaceBy(archive, archive.linkedNew, foundAt));
+        start(archive, foundAt);
       }
     }
     archiveTails.push(
@@ -233,6 +249,8 @@ interface FeedArchive {
   linkedNew?: RenderUnit;
   /** The others: rendered last. */
   others: RenderUnit[];
+  /** The units of the pages from the newest down to the recorded link (PagesAffected.newest). */
+  newest: Set<string>;
   link?: ArchiveLink;
   /** The pages could not be found: the feed's records fail. */
   failure?: { unit: string; error: unknown; causes: string[] };
@@ -244,7 +262,7 @@ interface FeedArchive {
  */
 function archiveOf(
   { feed, causes }: AffectedFeed,
-  { starts, linkTo, linksNew, deep }: PagesAffected,
+  { starts, linkTo, linksNew, deep, newest = [] }: PagesAffected,
   unitDeps: ReturnType<typeof unitDepsOf>,
   alsoWritten?: string,
 ): FeedArchive {
@@ -254,9 +272,11 @@ function archiveOf(
     unit: archivePageUnit(feed, start, causes, unitDeps, { deep: deeper.has(start) }),
   }));
   const units = [...mine.map((m) => m.unit.name), ...(alsoWritten ? [alsoWritten] : [])];
+  const fromNewest = new Set(newest);
   return {
     linkedNew: mine.find(({ start }) => start === linksNew)?.unit,
     others: mine.filter(({ start }) => start !== linksNew).map(({ unit }) => unit),
+    newest: new Set(mine.filter(({ start }) => fromNewest.has(start)).map(({ unit }) => unit.name)),
     ...(linkTo !== undefined ? { link: { feed: feedKey(feed), newest: linkTo, units } } : {}),
   };
 }
@@ -283,7 +303,7 @@ async function searchArchive(
     );
     return archiveOf(affectedFeed, found, unitDeps);
   } catch (error) {
-    return { others: [], failure: { unit: `archive ${key}`, error, causes } };
+    return { others: [], newest: new Set(), failure: { unit: `archive ${key}`, error, causes } };
   }
 }
 

@@ -138,6 +138,7 @@ describe("a feed render's view of its archive (ArchiveView)", () => {
             fromView++;
             const searched = await archivePagesAffected(store, SITE_FEED, LIMIT, changed, false);
             expect(sorted(seen.starts)).toEqual(sorted(searched.starts));
+            expect(sorted(seen.newest ?? [])).toEqual(sorted(searched.newest ?? []));
             expect(seen.deep.every((start) => seen.starts.includes(start))).toBe(true);
           }
         }
@@ -162,7 +163,11 @@ describe("a feed render's view of its archive (ArchiveView)", () => {
     const { view: none } = await archivePagesAffected(small.store, SITE_FEED, LIMIT, [], false);
     expect(none?.frontier).toBeUndefined();
     const top = (await sortKeys(small.store)).at(-1) as string;
-    expect(none && pagesFromView(none, LIMIT, [top], false)).toEqual({ starts: [], deep: [] });
+    expect(none && pagesFromView(none, LIMIT, [top], false)).toEqual({
+      starts: [],
+      deep: [],
+      newest: [],
+    });
     expect(ids.length).toBe(300);
   });
 });
