@@ -184,11 +184,12 @@ export async function publishChanges(
     feedWritten();
     if (outcome === 'covered') {
       // The render that covered the feed read the table after these changes: what it saw of the
-      // archive tells which pages they lie in, without another walk, unless it cannot.
-      const seenAt = now();
+      // archive tells which pages they lie in, without another walk, unless it cannot. Those
+      // pages are in place with the batch's changes: this batch records no link (the covering
+      // render's batch does, having rendered the pages from the newest down after its search).
       const view = run.covering.get(unit.name)?.archive;
       const seen = view && pagesFromView(view, deps.config.itemLimit, changed, removed);
-      if (seen) start(archiveOf(affectedFeed, seen, unitDeps), seenAt);
+      if (seen) start(archiveOf(affectedFeed, seen, unitDeps), committedBy);
       else {
         const archive = await run.limited(() => searchArchive(affectedFeed, deps, unitDeps));
         const foundAt = now();
