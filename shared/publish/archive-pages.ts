@@ -252,7 +252,8 @@ export interface PagesAffected {
   /**
    * Of `starts`, the pages from the newest down to the one recorded as linked: their content
    * and links follow from pages the search saw, which changes committed after the batch's may
-   * have made (a new newest page), so each is rendered unless a render read after the search.
+   * have made (a new newest page), so the batch that records the link renders each unless a
+   * render read after its search (publishChanges).
    */
   newest?: string[];
 }

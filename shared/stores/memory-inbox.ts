@@ -67,8 +67,7 @@ export class MemoryInbox implements Inbox {
   }
 
   private bytes(key: string, versionId?: string): Uint8Array | undefined {
-    const versions = this.objects.get(key) ?? [];
-    const version = versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
+    const version = this.version(key, versionId);
     if (!version || version.kept) return undefined;
     if (!version.body) {
       if (versionId) throw new MethodNotAllowedError('The specified method is not allowed');
