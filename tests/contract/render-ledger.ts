@@ -103,15 +103,9 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         newest: 1,
         first: false,
       };
-      const noArchive = {
-        limit: 50,
-        starts: [],
-        near: 0,
-        lowest: '',
-        complete: true,
-        newest: 0,
-        first: false,
-      };
+      // A feed with nothing archived: no frontier, no page.
+      const { frontier: _none, ...rest } = archive;
+      const noArchive = { ...rest, starts: [], near: 0, lowest: '', complete: true, newest: 0 };
       await ledger.claim('feed tag/x', 'p1', 30_000);
       expect(await ledger.release('feed tag/x', 'p1', 1, { ...reads(5_000), archive })).toBe(true);
       expect(await ledger.lastRender('feed tag/x')).toEqual({
