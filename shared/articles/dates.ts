@@ -119,8 +119,18 @@ function build(
 }
 
 /** Years 1000–9999 only: anything else is a typo, and ISO strings keep their shape. */
-export const YEARS = '1000–9999';
+const MIN_YEAR = 1000;
+const MAX_YEAR = 9999;
+
+/** The years a file's date may have, as a rejection says them. */
+export const YEARS = `${MIN_YEAR}–${MAX_YEAR}`;
+
 function inRange(time: number): string | undefined {
   const year = new Date(time).getUTCFullYear();
-  return year >= 1000 && year <= 9999 ? new Date(time).toISOString() : undefined;
+  return year >= MIN_YEAR && year <= MAX_YEAR ? new Date(time).toISOString() : undefined;
+}
+
+/** Whether a date the file wrote starts with a year before MIN_YEAR (`0001-01-01`): a typo. */
+export function isBeforeYears(value: string | Date): boolean {
+  return /^\s*0\d{3}-\d/.test(String(value));
 }

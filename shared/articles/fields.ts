@@ -3,7 +3,7 @@
  * and the plain shape every format parser hands to the article builder.
  */
 import * as z from 'zod/mini';
-import { DATE_EXAMPLES, parseFileDate, YEARS } from './dates.ts';
+import { DATE_EXAMPLES, isBeforeYears, parseFileDate, YEARS } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';
 import './zod-messages.ts';
@@ -81,7 +81,7 @@ const date = z.nullish(
       ctx.issues.push({
         code: 'custom',
         input: value,
-        message: /^\s*0\d{3}-\d/.test(String(value))
+        message: isBeforeYears(value)
           ? `${quote(String(value))}: only years ${YEARS} are dates here (a typo?)`
           : `${quote(String(value))} is not a date; use ${DATE_EXAMPLES}`,
       });

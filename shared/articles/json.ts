@@ -81,7 +81,6 @@ function locate(message: string, source: string): string {
   );
   const bare = located.replace(/, .*is not valid JSON$/s, '');
   if (/^Unexpected token '[\]}]'$/.test(bare)) return `${bare} (a trailing comma?)`;
-  // Only a snippet: the token is found outside strings, and named for what it usually is.
   // Only a snippet: a token JSON never has outside strings is found there, and named for what
   // it usually is (a comma or a bracket could be any of many).
   const token = /^Unexpected token '(.)'$/s.exec(bare)?.[1];

@@ -145,15 +145,18 @@ export async function build(options: BuildOptions): Promise<number> {
 
 /**
  * The files in path order whose bytes and path-given id no file before them has (`first`), and
- * the others (`after`), each read once for its hash; a file that cannot be read goes first (its
- * ingest says why).
+ * the others (`after`). Only files of a size another file has too are read for their hash (the
+ * rest cannot share their bytes); a file that cannot be read goes first (its ingest says why).
  */
 async function inUploadOrder<T extends { key: string; source: InboxFile }>(
   inbox: string,
   inputs: readonly T[],
 ): Promise<{ first: T[]; after: T[] }> {
+  const sizes = new Map<number, number>();
+  for (const { source } of inputs) sizes.set(source.size, (sizes.get(source.size) ?? 0) + 1);
+  const alike = inputs.filter(({ source }) => (sizes.get(source.size) ?? 0) > 1);
   const digests = new Map<T, string>();
-  await eachLimited(inputs, 16, async (input) => {
+  await eachLimited(alike, 16, async (input) => {
     try {
       digests.set(input, sha256(await readInboxFile(inbox, input.source)));
     } catch {

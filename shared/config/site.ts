@@ -56,7 +56,8 @@ export function normalizeSiteUrl(raw: string): string {
     throw new Error(
       `site URL "${raw}" carries a user name or password, which every feed and page would publish: leave them out`,
     );
-  if (url.search || url.hash || raw.includes('?') || raw.includes('#'))
+  // (Raw: `?` and `#` alone leave url.search and url.hash empty.)
+  if (/[?#]/.test(raw))
     throw new Error(
       `site URL "${raw}" has a ?query or #fragment: give the folder the site is served from, e.g. https://news.example.com/news/`,
     );
