@@ -3,6 +3,7 @@ import { feedKey } from '../articles/article.ts';
 import { limiter } from '../concurrency/each-limited.ts';
 import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
+import { byBytes } from '../contract/sort-key-order.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
 import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
@@ -136,6 +137,18 @@ export async function publishChanges(
   /** Each feed's archive pages being rendered, then its newest page recorded as linked. */
   const archiveTails: Promise<void>[] = [];
   /**
+   * Every feed rendered and its archive searched. The pages deep in the archive (stories dated
+   * among old ones: an archive imported into a site in service) wait for it, then go newest
+   * first across feeds (renderRun's unlessLate), so the pages that show one story in the site
+   * feed and in its tags' and author's are rendered together: its article is read and its items
+   * written once, not once a feed after the caches let them go. The pages near the top start
+   * as soon as their feed's search found them.
+   */
+  let feedsSearched = () => {};
+  const searched = new Promise<void>((resolve) => {
+    feedsSearched = resolve;
+  });
+  /**
    * A feed's render (after the pages), its archive searched within it or, if covered, alone.
    * The pages a search finds are rendered at once, in places no feed is waiting for, and a
    * page's files wait for the feed's (the page that gains a story follows the feed it left).
@@ -162,10 +175,15 @@ export async function publishChanges(
       archive.newest.has(page.name) ? Math.max(seenAt, committedBy) : committedBy;
     const start = (archive: FeedArchive, seenAt: number, after?: Promise<void>) => {
       archives.set(key, archive);
-      for (const page of archive.others)
-        pages.push(
-          run.unlessLate(after ? filesAfter(page, after) : page, inPlaceBy(archive, page, seenAt)),
-        );
+      for (const { unit: page, start, deep } of archive.others) {
+        const late = () =>
+          run.unlessLate(
+            after ? filesAfter(page, after) : page,
+            inPlaceBy(archive, page, seenAt),
+            start,
+          );
+        pages.push(deep ? searched.then(late) : late());
+      }
     };
     const now = deps.now ?? Date.now;
     const unit = unitFor({
@@ -227,7 +245,7 @@ export async function publishChanges(
       await afterSiteFeed;
       await render(daySitemapUnit(day, causes, unitDeps));
     }),
-  ]);
+  ]).finally(feedsSearched);
   // The listings read the metas and day records the feeds and day sitemaps keep: in place now.
   // The archive pages still going finish beside them: neither reads what the other writes.
   await Promise.all([
@@ -248,8 +266,8 @@ type AffectedFeed = Affected['feeds'] extends Map<string, infer F> ? F : never;
 interface FeedArchive {
   /** The page the feed is about to link for the first time: rendered before the feed. */
   linkedNew?: RenderUnit;
-  /** The others: rendered last. */
-  others: RenderUnit[];
+  /** The others, with their pages' starts and whether deep in the archive: rendered last. */
+  others: { unit: RenderUnit; start: string; deep: boolean }[];
   /** The units of the pages from the newest down to the recorded link (PagesAffected.newest). */
   newest: Set<string>;
   link?: ArchiveLink;
@@ -270,13 +288,14 @@ function archiveOf(
   const deeper = new Set(deep);
   const mine = starts.map((start) => ({
     start,
+    deep: deeper.has(start),
     unit: archivePageUnit(feed, start, causes, unitDeps, { deep: deeper.has(start) }),
   }));
   const units = [...mine.map((m) => m.unit.name), ...(alsoWritten ? [alsoWritten] : [])];
   const fromNewest = new Set(newest);
   return {
     linkedNew: mine.find(({ start }) => start === linksNew)?.unit,
-    others: mine.filter(({ start }) => start !== linksNew).map(({ unit }) => unit),
+    others: mine.filter(({ start }) => start !== linksNew),
     newest: new Set(mine.filter(({ start }) => fromNewest.has(start)).map(({ unit }) => unit.name)),
     ...(linkTo !== undefined ? { link: { feed: feedKey(feed), newest: linkTo, units } } : {}),
   };
@@ -410,7 +429,8 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
   const failed = new Set<string>();
   /** The causes of units deferred for lack of time: retried, not failed. */
   const deferred = new Set<string>();
-  const limited = limiter(deps.concurrency ?? 16);
+  // Archive pages waiting go newest first (their places are their starts: unlessLate).
+  const limited = limiter(deps.concurrency ?? 16, byBytes);
   /** Units covered by another render, with what that render read (when the ledger told). */
   const covering = new Map<string, Reads | undefined>();
   // What every render of the run is made with, recorded with what it read.
@@ -454,17 +474,24 @@ function renderRun(deps: PublishDeps, result: PublishResult) {
      * Renders a unit that may wait for a retry (an archive page other than a feed's newest),
      * ranked `later` (it gives way to every unit waiting for a place: limiter), unless it gets
      * its place when the invocation is out of time (PublishDeps.inTime): then it is deferred,
-     * and its records retried.
+     * and its records retried. Pages waiting go newest `place` (page start) first, whatever
+     * feed they are in: a story's pages in the site feed and in its tags' and author's feeds
+     * are then rendered close together, so its article and items are read and written once
+     * (ArticleCache, RenderedItems), not once a feed after the caches let them go.
      */
-    unlessLate: (unit: RenderUnit, inPlaceBy?: number) =>
-      limited(async (): Promise<Outcome> => {
-        if (deps.inTime && !deps.inTime()) {
-          result.deferred.push(unit.name);
-          for (const cause of unit.causes) deferred.add(cause);
-          return 'deferred';
-        }
-        return attempt(unit, inPlaceBy);
-      }, 'later'),
+    unlessLate: (unit: RenderUnit, inPlaceBy?: number, place?: string) =>
+      limited(
+        async (): Promise<Outcome> => {
+          if (deps.inTime && !deps.inTime()) {
+            result.deferred.push(unit.name);
+            for (const cause of unit.causes) deferred.add(cause);
+            return 'deferred';
+          }
+          return attempt(unit, inPlaceBy);
+        },
+        'later',
+        place,
+      ),
   };
 }
 

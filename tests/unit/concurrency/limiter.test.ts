@@ -82,4 +82,35 @@ describe('limiter', () => {
     expect(started).toEqual(['a', 'c', 'd', 'b', 'e']);
     await Promise.all(runs);
   });
+
+  it('starts the tasks waiting `later` greatest place first, ties in the order they asked', async () => {
+    const gate = limiter(1, (a, b) => a.localeCompare(b));
+    const started: string[] = [];
+    const tasks = new Map(['hold', 'b', 'a', 'c', 'a2', 'first', ''].map((name) => [name, held()]));
+    const ask = (name: string, rank?: 'later', place?: string) =>
+      gate(
+        async () => {
+          started.push(name);
+          await tasks.get(name)?.done;
+        },
+        rank,
+        place,
+      );
+    const runs = [
+      ask('hold'),
+      ask('b', 'later', '2025-01-02#b'),
+      ask('a', 'later', '2025-01-01#a'),
+      ask('', 'later', ''),
+      ask('c', 'later', '2025-01-03#c'),
+      ask('a2', 'later', '2025-01-01#a'),
+      ask('first'),
+    ];
+    await turns(5);
+    for (const name of ['hold', 'first', 'c', 'b', 'a', 'a2', '']) {
+      tasks.get(name)?.finish();
+      await turns(5);
+    }
+    expect(started).toEqual(['hold', 'first', 'c', 'b', 'a', 'a2', '']);
+    await Promise.all(runs);
+  });
 });

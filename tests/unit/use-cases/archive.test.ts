@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { CACHE_CONTROL } from '../../../shared/contract/edge.ts';
+import { ArticleCache } from '../../../shared/publish/article-cache.ts';
 import { type PublishResult, publishChanges } from '../../../shared/publish/publish-changes.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
@@ -518,6 +519,43 @@ describe('feed archives (RFC 5005)', () => {
       const below = story(Math.floor(Number(article.id.slice(4)))).guid;
       expect(ids.indexOf(article.guid)).toBe(ids.indexOf(below) - 1);
     }
+  });
+
+  it("renders a story's archive pages in every feed close together: a batch dated across the archive reads each story once, though the cache holds only part of it", async () => {
+    const store = new InMemoryArticleTable();
+    const bucket = new InMemorySiteBucket();
+    const count = 600;
+    const tagged = (n: number) => (n % 3 === 0 ? labels('Fizz') : labels('Plain'));
+    for (let n = 1; n <= count; n++) await saveArticle(store, story(n, { tags: tagged(n) }));
+    // Room for about half the archive's articles (ArticleCache counts 1 KB and the texts each).
+    const articles = new ArticleCache({ maxBytes: 300 * 1100 });
+    const deps = { feeds: store, ledger: store, bucket, config: SITE, articles, concurrency: 4 };
+    await publishChanges(store.takeChanges(), deps);
+    // Stories dated across the archive: nearly every page of the site feed and of both tags
+    // changes, each showing 50 stories the cache may have let go.
+    const old = Array.from({ length: 47 }, (_, i) => 5.5 + 12 * i).map((n) =>
+      testArticle(`old-${n}`, { published: minute(n), tags: tagged(Math.floor(n)) }),
+    );
+    for (const article of old) await saveArticle(store, article);
+    const read: string[] = [];
+    const getArticles = store.getArticles.bind(store);
+    store.getArticles = (ids) => {
+      read.push(...ids);
+      return getArticles(ids);
+    };
+    const result = await publishChanges(store.takeChanges(), deps);
+
+    expect(result.failures).toEqual([]);
+    const pages = result.written.filter((path) =>
+      /^(tags\/[^/]+\/)?archive\/.*atom\.xml$/.test(path),
+    );
+    expect(pages.length).toBeGreaterThan(15);
+    // Every story of the archive is in a page the batch rendered in the site feed and in its
+    // tag's, and is read once: rendered feed by feed, the cache let most go before the second.
+    const once = new Set(read);
+    expect(once.size).toBeGreaterThan(count * 0.8);
+    expect(read.length).toBeLessThan(once.size * 1.1);
+    expect(walkChain(bucket, '', 'atom').ids.length).toBe(count + old.length);
   });
 
   it('leaves the archive pages it has no time for to the retry of their records, which renders only those', async () => {
