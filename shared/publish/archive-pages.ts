@@ -133,14 +133,16 @@ export async function readArchivePage(
   start: string,
   limit: number,
   /**
-   * The page was deep in the archive when the batch's search found it (PagesAffected.deep): it
-   * is first read from its own start, and from the top only if that read cannot show it is
-   * still below the frontier. Either way the page is the same.
+   * `deep`: the page was deep in the archive when the batch's search found it
+   * (PagesAffected.deep): it is first read from its own start, and from the top only if that
+   * read cannot show it is still below the frontier. `older`: the older page's start as the
+   * search saw it (PagesAffected.older), where that read begins, so it shows the older page's
+   * start without a walk of its own. Either way the page is the same.
    */
-  { deep = false }: { deep?: boolean } = {},
+  { deep = false, older }: { deep?: boolean; older?: string } = {},
 ): Promise<ArchivePage | undefined> {
   if (deep && start !== FIRST_PAGE) {
-    const page = await readFromStart(feeds, feed, start, { limit });
+    const page = await readFromStart(feeds, feed, start, { limit }, older);
     if (page !== NOT_SHOWN) return page;
   }
   let seen = 0;
@@ -179,7 +181,7 @@ export async function readArchivePage(
     return { start, entries: sinceBoundary.reverse(), ...newerOf(newer) };
   }
   // A page far from the frontier, read from its own start up (with the frontier known, it says).
-  const deepPage = await readFromStart(feeds, feed, start, { frontier });
+  const deepPage = await readFromStart(feeds, feed, start, { frontier }, older);
   return deepPage === NOT_SHOWN ? undefined : deepPage;
 }
 
@@ -195,21 +197,47 @@ const NOT_SHOWN = Symbol('not shown');
  * page does); else the next page's start must be shown to lie below it, by `limit` entries or
  * more newer than that start (the walk reads on that far, mostly from entries it holds already),
  * and NOT_SHOWN says they are not there: read the page from the top.
+ *
+ * With `older` (the older page's start as a search saw it), the walk begins there instead: when
+ * that entry still starts a page and none up to `start` does, it is the older page's start, and
+ * one walk showed both; else the page is read from its own start, and the older start below it.
  */
 async function readFromStart(
   feeds: FeedReader,
   feed: string,
   start: string,
   end: { frontier: string } | { limit: number },
+  older?: string,
 ): Promise<ArchivePage | undefined | typeof NOT_SHOWN> {
+  const hinted = older !== undefined && start !== FIRST_PAGE;
+  const from = hinted ? older : start;
   const entries: KeyedEntry[] = [];
   let newer: string | undefined;
   let above = 0;
+  /** Still below `start`, reading the older page, and how many of its entries were read. */
+  let below = hinted;
+  let olderEntries = 0;
   const walk = feeds.walkEntries(feed, {
     order: 'oldest first',
-    ...(start === FIRST_PAGE ? {} : { bound: { key: start, inclusive: true } }),
+    ...(from === FIRST_PAGE ? {} : { bound: { key: from, inclusive: true } }),
   });
   for await (const entry of walk) {
+    if (below) {
+      // The older page as the search saw it: its start first (none for the first page), then
+      // entries that start no page, up to `start`. Else the archive changed: read as without.
+      const opensOlder = olderEntries === 0 && older !== FIRST_PAGE;
+      if (entry.sortKey === start && olderEntries > 0) below = false;
+      else if (
+        byBytes(entry.sortKey, start) >= 0 ||
+        startsArchivePage(entry.id) !== opensOlder ||
+        (opensOlder && entry.sortKey !== older)
+      )
+        return readFromStart(feeds, feed, start, end);
+      else {
+        olderEntries += 1;
+        continue;
+      }
+    }
     if (newer !== undefined) {
       // Past the next page's start (only without a known frontier): counting what is newer.
       if ('limit' in end && ++above >= end.limit) break;
@@ -223,13 +251,19 @@ async function readFromStart(
       if ('frontier' in end) break;
     } else entries.push(entry);
   }
+  if (below) return readFromStart(feeds, feed, start, end);
   if (entries.length === 0) return undefined;
   if ('limit' in end && above < end.limit) return NOT_SHOWN;
-  const older = start === FIRST_PAGE ? undefined : await startAtOrBelow(feeds, feed, start, false);
+  const olderStart =
+    start === FIRST_PAGE
+      ? undefined
+      : hinted
+        ? older
+        : await startAtOrBelow(feeds, feed, start, false);
   return {
     start,
     entries,
-    ...(older !== undefined ? { older } : {}),
+    ...(olderStart !== undefined ? { older: olderStart } : {}),
     ...newerOf(newer),
   };
 }
@@ -249,6 +283,11 @@ export interface PagesAffected {
   deep: string[];
   /** What the search saw of the archive, to record with the render's reads (RenderLedger). */
   view?: ArchiveView;
+  /**
+   * Of `deep`, each page's older page's start as the search saw it: where the page's read
+   * begins (readArchivePage), so it shows that start too, unless the archive changed since.
+   */
+  older?: ReadonlyMap<string, string>;
   /**
    * Of `starts`, the pages from the newest down to the one recorded as linked: their content
    * and links follow from pages the search saw, which changes committed after the batch's may
@@ -388,6 +427,7 @@ export async function archivePagesAffected(
     deep,
     ...(view ? { view } : {}),
     newest: newestDown,
+    older: olderStarts(deep, boundaries, walked.end),
   };
 }
 
@@ -469,5 +509,31 @@ export function pagesFromView(
   const deep = [...starts].filter(
     (start) => start !== FIRST_PAGE && byBytes(start, frontier) < 0 && !near.has(start),
   );
-  return { starts: [...starts], deep, newest };
+  return {
+    starts: [...starts],
+    deep,
+    newest,
+    older: olderStarts(deep, view.starts, view.complete),
+  };
+}
+
+/**
+ * The older page's start of each of `pages`, from page starts seen newest first (`boundaries`,
+ * each seen start's older one the next, and the oldest's the first page when the walk reached
+ * the feed's oldest entry: `end`); pages with none known are left out.
+ */
+function olderStarts(
+  pages: readonly string[],
+  boundaries: readonly string[],
+  end: boolean,
+): Map<string, string> {
+  const older = new Map<string, string>();
+  const at = new Map(boundaries.map((start, i) => [start, i]));
+  for (const page of pages) {
+    const i = at.get(page);
+    if (i === undefined) continue;
+    const next = i + 1 < boundaries.length ? boundaries[i + 1] : end ? FIRST_PAGE : undefined;
+    if (next !== undefined) older.set(page, next);
+  }
+  return older;
 }

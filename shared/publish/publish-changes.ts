@@ -281,7 +281,7 @@ interface FeedArchive {
  */
 function archiveOf(
   { feed, causes }: AffectedFeed,
-  { starts, linkTo, linksNew, deep, newest = [] }: PagesAffected,
+  { starts, linkTo, linksNew, deep, newest = [], older }: PagesAffected,
   unitDeps: ReturnType<typeof unitDepsOf>,
   alsoWritten?: string,
 ): FeedArchive {
@@ -289,7 +289,10 @@ function archiveOf(
   const mine = starts.map((start) => ({
     start,
     deep: deeper.has(start),
-    unit: archivePageUnit(feed, start, causes, unitDeps, { deep: deeper.has(start) }),
+    unit: archivePageUnit(feed, start, causes, unitDeps, {
+      deep: deeper.has(start),
+      ...(older?.has(start) ? { older: older.get(start) } : {}),
+    }),
   }));
   const units = [...mine.map((m) => m.unit.name), ...(alsoWritten ? [alsoWritten] : [])];
   const fromNewest = new Set(newest);

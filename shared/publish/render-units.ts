@@ -249,8 +249,11 @@ export function archivePageUnit(
   start: string,
   causes: string[],
   deps: UnitDeps,
-  /** Found deep in the archive (PagesAffected.deep): read from its own start first. */
-  { deep = false }: { deep?: boolean } = {},
+  /**
+   * Found deep in the archive (PagesAffected.deep): read from its own start first, or from the
+   * older page's start as the search saw it (PagesAffected.older).
+   */
+  { deep = false, older }: { deep?: boolean; older?: string } = {},
 ): RenderUnit {
   const key = feedKey(feed);
   const name = archivePageName(start);
@@ -260,7 +263,10 @@ export function archivePageUnit(
     order: 'ledger',
     render: async (ticket) => {
       const [page, meta] = await Promise.all([
-        readArchivePage(deps.feeds, key, start, deps.config.itemLimit, { deep }),
+        readArchivePage(deps.feeds, key, start, deps.config.itemLimit, {
+          deep,
+          ...(older !== undefined ? { older } : {}),
+        }),
         feed.kind === 'all' ? undefined : deps.feeds.getFeedMeta(key),
       ]);
       if (!page) {

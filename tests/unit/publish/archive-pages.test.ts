@@ -58,15 +58,39 @@ describe('reading an archive page (RFC 5005)', () => {
       const keys = await sortKeys(store);
       const walks = recordWalks(store);
       let readFromStart = 0;
+      let hintedOnce = 0;
       for (const start of [...keys, `${minute(3.5)}#gone`, FIRST_PAGE]) {
         const fromTop = await readArchivePage(store, SITE_FEED, start, LIMIT);
         walks.length = 0;
         const fromStart = await readArchivePage(store, SITE_FEED, start, LIMIT, { deep: true });
         expect(fromStart).toEqual(fromTop);
         if (fromTop && !walks.some(fromTheTop)) readFromStart++;
+        // From the older page's start as a search saw it, right or since changed: the same.
+        const older = fromTop?.older;
+        const hints = [
+          ...(older !== undefined ? [older] : []),
+          FIRST_PAGE,
+          keys[Math.max(0, keys.indexOf(start) - 60)] as string,
+          keys[Math.max(0, keys.indexOf(start) - 1)] as string,
+          `${minute(1.5)}#gone`,
+        ];
+        for (const hint of hints) {
+          walks.length = 0;
+          const hinted = await readArchivePage(store, SITE_FEED, start, LIMIT, {
+            deep: true,
+            older: hint,
+          });
+          expect(hinted).toEqual(fromTop);
+          // The right hint: one walk up from it shows the older page's start, none down to it.
+          if (hint === older && !walks.some(fromTheTop)) {
+            expect(walks.filter((walk) => walk.order === 'newest first')).toEqual([]);
+            hintedOnce++;
+          }
+        }
       }
       // Most pages are deep: the comparison covered the read from their own start.
       expect(readFromStart).toBeGreaterThan(8);
+      expect(hintedOnce).toBeGreaterThan(8);
     }
   });
 
