@@ -10,6 +10,11 @@ export interface Reads {
   settings: string;
   /** What a feed's render found of the feed's archive on that read (none: not a feed, or not searched). */
   archive?: ArchiveView;
+  /**
+   * What the site bucket held of the render's files once it wrote them, by path: its opaque
+   * notes (SiteBucket.noted), handed to the next render's puts (PutHint.lastFiles).
+   */
+  files?: Record<string, string>;
 }
 
 /**

@@ -28,6 +28,12 @@ export interface PutHint {
    * looking first. A wrong guess costs one refused request, then the usual look.
    */
   lastRender?: number;
+  /**
+   * What the bucket noted of each file (`noted`) when the render that `lastRender` stamps
+   * finished, by path, as the ledger recorded it: as good as this adapter's own memory of it,
+   * so any publisher, not only the one that wrote last, puts new bytes without looking first.
+   */
+  lastFiles?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -48,4 +54,10 @@ export interface SiteBucket {
    * ledger's part (RenderLedger).
    */
   delete(path: string, stamp: number): Promise<boolean>;
+  /**
+   * A short note of what this adapter last wrote or saw at `path` (none: nothing, or nothing
+   * worth noting), for the ledger to keep with the render (Reads.files) and hand to the next
+   * one (PutHint.lastFiles). Opaque to everyone else.
+   */
+  noted?(path: string): string | undefined;
 }

@@ -604,17 +604,26 @@ async function converge(
     let released: boolean;
     try {
       const { files, stamp, archive } = await unit.render(lease.covers);
-      // The last finished render, as the ledger last told: the bucket may know its files.
-      const hinted = { ...files, hint: { ...files.hint, lastRender: rendered } };
-      await write(hinted, stamp, deps.bucket, result, () => {
+      // The last finished render, as the ledger last told, and what the bucket noted of its
+      // files then: the bucket may know them. A unit never rendered most likely has none yet.
+      const lastFiles = read?.files;
+      const hint = {
+        ...files.hint,
+        lastRender: rendered,
+        ...(lastFiles ? { lastFiles } : {}),
+        ...(rendered === 0 ? { likelyNew: true } : {}),
+      };
+      await write({ ...files, hint }, stamp, deps.bucket, result, () => {
         if (now() >= fence) throw new LeaseRunningOutError(unit.name);
       });
       // Reads began after the lease was taken; never earlier than the render before ours.
       const from = Math.max(leasedAt, lease.read?.from ?? 0);
+      const noted = notedFiles(files, deps.bucket);
       released = await ledger.release(unit.name, holder, lease.covers, {
         from,
         settings,
         ...(archive ? { archive } : {}),
+        ...(noted ? { files: noted } : {}),
       });
     } catch (error) {
       // Give the unit up at once: another publisher (or this batch's retry) renders it.
@@ -626,6 +635,16 @@ async function converge(
     leasedAt = now();
     ({ ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs));
   }
+}
+
+/** What the bucket noted of a unit's files once written (SiteBucket.noted); none: nothing. */
+function notedFiles({ put }: UnitFiles, bucket: SiteBucket): Record<string, string> | undefined {
+  const noted: Record<string, string> = {};
+  for (const { path } of put) {
+    const note = bucket.noted?.(path);
+    if (note !== undefined) noted[path] = note;
+  }
+  return Object.keys(noted).length > 0 ? noted : undefined;
 }
 
 async function write(

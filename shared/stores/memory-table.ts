@@ -83,13 +83,11 @@ interface LedgerUnit extends LastRender {
 }
 
 /** A copy of what a render read, as a stored item's is: the caller's changes stay out. */
-const readsOf = ({ archive, ...read }: Reads): Reads =>
-  archive === undefined
-    ? read
-    : {
-        ...read,
-        archive: { ...archive, starts: [...archive.starts] },
-      };
+const readsOf = ({ archive, files, ...read }: Reads): Reads => ({
+  ...read,
+  ...(archive === undefined ? {} : { archive: { ...archive, starts: [...archive.starts] } }),
+  ...(files === undefined ? {} : { files: { ...files } }),
+});
 
 const lastRenderOf = ({ rendered, read }: LastRender): LastRender =>
   read === undefined ? { rendered } : { rendered, read: readsOf(read) };

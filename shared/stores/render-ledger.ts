@@ -24,19 +24,34 @@ import type {
 const LEASE_FREE = 'attribute_not_exists(holder) OR leaseUntil < :now OR holder = :holder';
 
 /**
- * The unit item's last render (`rendered`; `readFrom`, `readWith` and `readArchive`, what it
- * read).
+ * The unit item's last render (`rendered`; `readFrom`, `readWith`, `readArchive` and
+ * `readFiles`, what it read and what the bucket noted of its files).
  */
 function lastRenderOf(item: Record<string, unknown>): LastRender {
   const from = Number(item.readFrom);
   const settings = item.readWith;
   const archive = archiveViewOf(item.readArchive, from);
+  const files = filesOf(item.readFiles, from);
   return {
     rendered: Number(item.rendered ?? 0),
     ...(Number.isFinite(from) && typeof settings === 'string'
-      ? { read: { from, settings, ...(archive ? { archive } : {}) } }
+      ? { read: { from, settings, ...(archive ? { archive } : {}), ...(files ? { files } : {}) } }
       : {}),
   };
+}
+
+/**
+ * Recorded notes of a render's files (Reads.files), if the item holds them for the read that
+ * began at `from` (an older version's release leaves an earlier render's behind: not this one's).
+ */
+function filesOf(value: unknown, from: number): Record<string, string> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { readFrom, paths } = value as Record<string, unknown>;
+  if (readFrom !== from || typeof paths !== 'object' || paths === null) return undefined;
+  const entries = Object.entries(paths).filter((entry): entry is [string, string] =>
+    isText(entry[1]),
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 const isText = (value: unknown): value is string => typeof value === 'string';
@@ -90,8 +105,9 @@ async function ifConditionHolds<T>(request: Promise<T>): Promise<T | undefined> 
 
 /**
  * RenderLedger on the table: one small item per render unit (`RENDER#<unit>`) holding
- * `claims` (a counter), `rendered`, what that render read (`readFrom`, epoch ms, and
- * `readWith`, the settings fingerprint), and the lease (`holder`, `leaseUntil`, epoch ms). Each call
+ * `claims` (a counter), `rendered`, what that render read (`readFrom`, epoch ms, `readWith`,
+ * the settings fingerprint, `readArchive` and `readFiles`, each kept with the `readFrom` it was
+ * recorded with), and the lease (`holder`, `leaseUntil`, epoch ms). Each call
  * is one single-item request; the stream mapping's filter (article items only) keeps these
  * writes from triggering publish.
  */
@@ -150,7 +166,7 @@ export class DynamoRenderLedger implements RenderLedger {
         TableName: this.tableName,
         Key: marshall(keys.render(unit)),
         ConsistentRead: true,
-        ProjectionExpression: 'rendered, readFrom, readWith, readArchive',
+        ProjectionExpression: 'rendered, readFrom, readWith, readArchive, readFiles',
       }),
     );
     return lastRenderOf(unmarshall(out.Item ?? {}));
@@ -174,14 +190,22 @@ export class DynamoRenderLedger implements RenderLedger {
       ':from': read.from,
       ':settings': read.settings,
     };
-    const recorded = 'SET rendered = :covers, readFrom = :from, readWith = :settings';
-    // A render that saw no archive leaves none of an earlier render's behind.
+    // A render that saw no archive, or had no files noted, leaves none of an earlier one's.
+    const set = ['rendered = :covers', 'readFrom = :from', 'readWith = :settings'];
+    const remove = ['holder', 'leaseUntil'];
+    const extra: Record<string, unknown> = {};
+    if (read.archive) {
+      set.push('readArchive = :archive');
+      extra[':archive'] = { ...read.archive, readFrom: read.from };
+    } else remove.push('readArchive');
+    if (read.files) {
+      set.push('readFiles = :files');
+      extra[':files'] = { readFrom: read.from, paths: read.files };
+    } else remove.push('readFiles');
     const item = await this.update(
       unit,
-      read.archive
-        ? `${recorded}, readArchive = :archive REMOVE holder, leaseUntil`
-        : `${recorded} REMOVE holder, leaseUntil, readArchive`,
-      read.archive ? { ...values, ':archive': { ...read.archive, readFrom: read.from } } : values,
+      `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+      { ...values, ...extra },
       'holder = :holder',
     );
     return item !== undefined;

@@ -66,13 +66,27 @@ interface Known extends Stored {
 const MAX_KNOWN = 10_000;
 
 /**
+ * Hex digits of the content hash a note keeps (`noted`): enough to tell new bytes from the
+ * noted ones; a match is only "maybe the same bytes", which are then looked at.
+ */
+const NOTED_HASH_DIGITS = 16;
+
+/** A note (`noted`: ETag, hash prefix, stamp) as what was seen under the render `seenUnder`. */
+function knownFromNote(note: string | undefined, seenUnder: number): Known | undefined {
+  const [etag, hash, stamp] = note?.split(' ') ?? [];
+  if (!etag || !hash || !/^\d+$/.test(stamp ?? '')) return undefined;
+  return { etag: `"${etag}"`, hash, stamp: Number(stamp), seenUnder };
+}
+
+/**
  * The site bucket on S3. Each write is decided on a HEAD (stamp, hash) and made conditional on
  * what that HEAD saw: `If-Match: <etag>`, or `If-None-Match: *` for a new object. When another
  * write lands in between, S3 answers 412 and the decision is taken again on a fresh HEAD.
  * A file this adapter wrote or looked at under the unit's last finished render
- * (PutHint.lastRender) skips the HEAD: its new bytes go on the ETag it saw then, as the HEAD
- * would have decided; a 412 sends it the usual way. Same bytes are always looked at: skipping
- * them on memory alone could keep a stalled publisher's older write.
+ * (PutHint.lastRender), or whose state that render's publisher noted (`noted`, kept by the
+ * ledger: PutHint.lastFiles), skips the HEAD: its new bytes go on the ETag seen then, as the
+ * HEAD would have decided; a 412 sends it the usual way. Same bytes are always looked at:
+ * skipping them on memory alone could keep a stalled publisher's older write.
  */
 export class S3SiteBucket implements SiteBucket {
   private readonly client: S3Client;
@@ -159,14 +173,15 @@ export class S3SiteBucket implements SiteBucket {
         if (!isS3PreconditionFailed(error)) throw error;
       }
     }
-    const known = this.known.get(file.path);
-    if (
-      known !== undefined &&
-      hint.lastRender !== undefined &&
-      known.seenUnder === hint.lastRender &&
-      known.stamp <= stamp &&
-      known.hash !== hash
-    ) {
+    // What this adapter saw under the last render, else what that render's publisher noted.
+    const mine = this.known.get(file.path);
+    const known =
+      hint.lastRender === undefined
+        ? undefined
+        : mine?.seenUnder === hint.lastRender
+          ? mine
+          : knownFromNote(hint.lastFiles?.[file.path], hint.lastRender);
+    if (known !== undefined && known.stamp <= stamp && !hash.startsWith(known.hash)) {
       // What the last render saw is most likely still there: the decision a HEAD would take on
       // it, conditional on it being so (If-Match its ETag).
       try {
@@ -186,6 +201,12 @@ export class S3SiteBucket implements SiteBucket {
       await write(stored);
       return true;
     });
+  }
+
+  noted(path: string): string | undefined {
+    const known = this.known.get(path);
+    if (!known?.hash || !/^"[^" ]+"$/.test(known.etag)) return undefined;
+    return `${known.etag.slice(1, -1)} ${known.hash.slice(0, NOTED_HASH_DIGITS)} ${known.stamp}`;
   }
 
   delete(path: string, stamp: number): Promise<boolean> {

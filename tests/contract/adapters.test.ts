@@ -133,6 +133,47 @@ siteBucketContract('S3SiteBucket', async () => {
   };
 });
 
+describe("S3SiteBucket with another publisher's notes", () => {
+  it('puts new bytes on the noted ETag without a HEAD, and looks first when the notes are stale or the bytes may be the same', async () => {
+    const { s3, name } = await bucket();
+    const counting = localS3Client((await fileEmulators()).s3);
+    const heads: string[] = [];
+    counting.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'HeadObjectCommand') heads.push(context.commandName);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countHeads' },
+    );
+    try {
+      const first = new S3SiteBucket({ client: s3, bucket: name });
+      const other = new S3SiteBucket({ client: counting, bucket: name });
+      const file = (body: string) => ({
+        path: 'rss.xml',
+        body,
+        contentType: 'application/rss+xml',
+        cacheControl: 'max-age=60',
+      });
+      expect(await first.put(file('one'), 1)).toBe(true);
+      const note = first.noted('rss.xml');
+      expect(note).toMatch(/^[0-9a-f]{32} [0-9a-f]{16} 1$/);
+      const notes = { lastRender: 1, lastFiles: { 'rss.xml': note as string } };
+      expect(await other.put(file('two'), 2, notes)).toBe(true);
+      expect(heads).toEqual([]);
+      // Stale (written since): refused on the ETag, then decided on a HEAD.
+      expect(await other.put(file('three'), 3, notes)).toBe(true);
+      expect(heads).toHaveLength(1);
+      // Maybe the same bytes: looked at.
+      const same = { lastRender: 3, lastFiles: { 'rss.xml': other.noted('rss.xml') as string } };
+      expect(await first.put(file('three'), 4, same)).toBe(false);
+      const text = await s3.send(new GetObjectCommand({ Bucket: name, Key: 'rss.xml' }));
+      expect(await text.Body?.transformToString()).toBe('three');
+    } finally {
+      counting.destroy();
+    }
+  });
+});
+
 siteMediaContract('S3SiteMedia', async () => {
   const inbox = await bucket();
   const site = await bucket();
@@ -177,7 +218,7 @@ siteMediaContract('S3SiteMedia', async () => {
 });
 
 describe('DynamoRenderLedger across versions', () => {
-  it("never hands out an archive view with a later read that a release knowing no views recorded (a deploy's older version)", async () => {
+  it("never hands out an archive view or file notes with a later read that a release knowing none recorded (a deploy's older version)", async () => {
     const { dynamo } = await shared();
     const tableName = uniqueName('contract');
     await createTable(dynamo, tableName);
@@ -193,10 +234,17 @@ describe('DynamoRenderLedger across versions', () => {
       newest: 1,
       first: false,
     };
+    const files = { 'rss.xml': '0cc175b9c0f1b6a831c399e269772661 9a7f8c2e4b1d3f60 1' };
     await ledger.claim(unit, 'new', 30_000);
-    await ledger.release(unit, 'new', 1, { from: 5_000, settings: 's', archive });
-    expect((await ledger.lastRender(unit)).read?.archive).toEqual(archive);
-    // The release of a version before views, verbatim: it leaves readArchive as it was.
+    await ledger.release(unit, 'new', 1, { from: 5_000, settings: 's', archive, files });
+    expect((await ledger.lastRender(unit)).read).toEqual({
+      from: 5_000,
+      settings: 's',
+      archive,
+      files,
+    });
+    // The release of a version before views, verbatim: it leaves readArchive and readFiles as
+    // they were.
     await ledger.claim(unit, 'old', 30_000);
     await dynamo.send(
       new UpdateItemCommand({

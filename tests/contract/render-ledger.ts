@@ -127,6 +127,29 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 3, read: reads(7_000) });
     });
 
+    it("records what the bucket noted of a render's files with its reads, and drops them with a render that noted none", async () => {
+      const { ledger } = await make();
+      const files = {
+        'tags/x/rss.xml': '0cc175b9c0f1b6a831c399e269772661 9a7f8c2e4b1d3f60 1',
+        'tags/x/atom.xml': '92eb5ffee6ae2fec3ad71c777531578f 00ff00ff00ff00ff 1',
+      };
+      await ledger.claim('feed tag/x', 'p1', 30_000);
+      expect(await ledger.release('feed tag/x', 'p1', 1, { ...reads(5_000), files })).toBe(true);
+      expect(await ledger.lastRender('feed tag/x')).toEqual({
+        rendered: 1,
+        read: { ...reads(5_000), files },
+      });
+      // The claim and the lease tell them too; a caller's changes to them stay out of the ledger.
+      const claim = await ledger.claim('feed tag/x', 'p2', 30_000);
+      expect(claim.read?.files).toEqual(files);
+      expect(claim.lease?.read?.files).toEqual(files);
+      if (claim.read?.files) claim.read.files['tags/x/rss.xml'] = 'changed';
+      expect((await ledger.lastRender('feed tag/x')).read?.files).toEqual(files);
+      // A render with nothing noted (an adapter without notes) leaves no earlier render's behind.
+      expect(await ledger.release('feed tag/x', 'p2', 2, reads(6_000))).toBe(true);
+      expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 2, read: reads(6_000) });
+    });
+
     it('gives a holder its own lease again (an SDK retry of the request that took it)', async () => {
       const { ledger } = await make();
       await ledger.claim('site', 'p1', 30_000);

@@ -117,6 +117,42 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
       expect(await body()).toBe('theirs 13');
     });
 
+    it("decides a put hinted with another publisher's notes of the last render like any other", async () => {
+      const { bucket, twin, plant, stored } = await makeBucket();
+      const other = twin();
+      const body = async () => (await stored('articles/a.html'))?.body;
+      const path = 'articles/a.html';
+      /** What the ledger hands the next render: the last one's stamp and `bucket`'s notes. */
+      const notedBy = (by: SiteBucket, lastRender: number) => {
+        const note = by.noted?.(path);
+        return { lastRender, ...(note !== undefined ? { lastFiles: { [path]: note } } : {}) };
+      };
+      expect(await bucket.put(page('mine 3'), 3)).toBe(true);
+      const mine3 = notedBy(bucket, 3);
+      expect(await other.put(page('theirs 4'), 4, mine3)).toBe(true);
+      expect(await body()).toBe('theirs 4');
+      // Written since the notes were taken: lower stamps are still refused, higher ones written.
+      expect(await bucket.put(page('mine 2'), 2, mine3)).toBe(false);
+      expect(await other.put(page('theirs 6'), 6, mine3)).toBe(true);
+      expect(await body()).toBe('theirs 6');
+      // Notes of the same bytes: looked at, not written again.
+      expect(await bucket.put(page('theirs 6'), 7, notedBy(other, 6))).toBe(false);
+      // A foreign object or a removal since: as without the notes.
+      const theirs6 = notedBy(other, 6);
+      await plant(path, 'planted');
+      expect(await bucket.put(page('mine 8'), 8, theirs6)).toBe(true);
+      expect(await body()).toBe('mine 8');
+      const mine8 = notedBy(bucket, 8);
+      expect(await other.delete(path, 9)).toBe(true);
+      expect(await other.put(page('theirs 10'), 10, mine8)).toBe(true);
+      expect(await body()).toBe('theirs 10');
+      // Notes that are not this adapter's make no difference either.
+      expect(
+        await bucket.put(page('mine 11'), 11, { lastRender: 10, lastFiles: { [path]: 'x y z' } }),
+      ).toBe(true);
+      expect(await body()).toBe('mine 11');
+    });
+
     it('keeps the highest stamp whatever order concurrent writes land in', async () => {
       const { bucket, stored } = await makeBucket();
       const stamps = [5, 2, 9, 1, 7, 3, 8, 4, 6];

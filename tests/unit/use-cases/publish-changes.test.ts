@@ -216,11 +216,13 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(xml).toContain('<news:language>de</news:language>');
   });
 
-  it("hints an article's first page as new, so S3 can create it without a look first", async () => {
+  it("hints an article's first page and a unit's first files as new, so S3 can create them without a look first", async () => {
     const { bucket, publish, save } = rig();
     await save(testArticle('a', { title: 'First' }));
     await publish();
     expect(bucket.hints.get('articles/a.html')).toEqual({ likelyNew: true });
+    // A unit never rendered before most likely has no files yet either.
+    expect(bucket.hints.get('feed.json')).toEqual({ lastRender: 0, likelyNew: true });
 
     await save(testArticle('a', { title: 'Second' }));
     await publish();
