@@ -337,12 +337,14 @@ async function movedFrom(
   existing: StoredArticle | undefined,
   bodyHash: string,
   deps: IngestDeps,
+  /** What findByBody(bodyHash) answered (getArticleAndBody); none: not asked yet. */
+  byBody?: { id?: string },
 ): Promise<StoredArticle | undefined> {
   // A key with a story of its own keeps it; a held copy is looked at again on every upload.
   if (source?.id && !source.deleted && existing?.article.status !== 'held') return undefined;
   const read = async (id: string) =>
     id === existing?.article.id ? existing : await deps.store.getArticle(id);
-  const originId = await deps.store.findByBody(bodyHash);
+  const originId = byBody ? byBody.id : await deps.store.findByBody(bodyHash);
   let origin = originId ? await read(originId) : undefined;
   // The bytes' last upload was a held copy of them: its original is the story.
   if (origin?.article.status === 'held' && origin.article.heldFor)
@@ -370,8 +372,13 @@ async function upsert(
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
   const id = parsed.id ?? idFromKey(event.key);
-  const existing = await deps.store.getArticle(id);
-  const origin = await movedFrom(event, source, existing, bodyHash, deps);
+  // A key without a story of its own (its first upload, or its story deleted) asks whether its
+  // bytes are a move or a copy too: both in one read.
+  const both =
+    source?.id && !source.deleted ? undefined : deps.store.getArticleAndBody(id, bodyHash);
+  const existing = both ? (await both).article : await deps.store.getArticle(id);
+  const byBody = both && { id: (await both).byBody };
+  const origin = await movedFrom(event, source, existing, bodyHash, deps, byBody);
   // A tombstone keeps the id's revision counting; any file may take the id again. A story
   // moved here under its own id (the file sets it) is the one exception.
   const movedOwnId = origin?.article.id === id;

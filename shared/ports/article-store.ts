@@ -54,6 +54,14 @@ export interface ArticleStore {
    * the caller compares its `bodyHash`.
    */
   findByBody(hash: string): Promise<string | undefined>;
+  /**
+   * getArticle(id) and findByBody(bodyHash) in one read: what a key's first upload asks (its
+   * id may be taken; its bytes may be a move or a copy).
+   */
+  getArticleAndBody(
+    id: string,
+    bodyHash: string,
+  ): Promise<{ article?: StoredArticle; byBody?: string }>;
   getMedia(key: string): Promise<MediaRecord | undefined>;
   /**
    * Writes the source record and the article writes in one transaction. Throws

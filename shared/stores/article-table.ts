@@ -175,6 +175,22 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? String(item.id) : undefined;
   }
 
+  async getArticleAndBody(
+    id: string,
+    bodyHash: string,
+  ): Promise<{ article?: StoredArticle; byBody?: string }> {
+    const wanted = [keys.article(id), keys.body(bodyHash)];
+    const items = await this.batchGetKeys(wanted);
+    const at = (key: Record<string, string>) =>
+      items.find((item) => item.pk === key.pk && item.sk === key.sk);
+    const article = at(keys.article(id));
+    const body = at(keys.body(bodyHash));
+    return {
+      ...(article ? { article: itemToArticle(article) } : {}),
+      ...(body ? { byBody: String(body.id) } : {}),
+    };
+  }
+
   async getMedia(key: string): Promise<MediaRecord | undefined> {
     const item = await this.getItem(keys.media(key));
     if (!item) return undefined;
@@ -512,7 +528,15 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   /** One BatchGet of at most 100 ids, asking again for what DynamoDB left unprocessed. */
-  private async batchGet(ids: string[], fields?: readonly string[]) {
+  private batchGet(ids: string[], fields?: readonly string[]) {
+    return this.batchGetKeys(
+      ids.map((id) => keys.article(id)),
+      fields,
+    );
+  }
+
+  /** One BatchGet of at most 100 keys (strongly consistent), asking again for what is left. */
+  private async batchGetKeys(wanted: Record<string, string>[], fields?: readonly string[]) {
     const items: Record<string, unknown>[] = [];
     const projection = fields
       ? {
@@ -522,7 +546,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       : {};
     let request: Record<string, KeysAndAttributes> | undefined = {
       [this.tableName]: {
-        Keys: ids.map((id) => marshall(keys.article(id))),
+        Keys: wanted.map((key) => marshall(key)),
         ConsistentRead: true,
         ...projection,
       },

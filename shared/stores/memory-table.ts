@@ -51,6 +51,7 @@ export type TableCall =
         | 'getSource'
         | 'getArticle'
         | 'findByBody'
+        | 'getArticleAndBody'
         | 'getMedia'
         | 'dueScheduled'
         | keyof FeedReader;
@@ -135,6 +136,16 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async findByBody(hash: string): Promise<string | undefined> {
     await this.before({ kind: 'read', read: 'findByBody' });
     return this.state.bodies.get(hash);
+  }
+
+  async getArticleAndBody(
+    id: string,
+    bodyHash: string,
+  ): Promise<{ article?: StoredArticle; byBody?: string }> {
+    await this.before({ kind: 'read', read: 'getArticleAndBody' });
+    const article = copy(this.state.articles.get(id));
+    const byBody = this.state.bodies.get(bodyHash);
+    return { ...(article ? { article } : {}), ...(byBody !== undefined ? { byBody } : {}) };
   }
 
   async getMedia(key: string): Promise<MediaRecord | undefined> {

@@ -63,6 +63,34 @@ export function articleStoreContract(name: string, makeStore: () => Promise<Arti
       expect((await store.getArticle('a'))?.article.title).toBe('Title of a');
     });
 
+    it("finds the story an upload's bytes made last, alone or in one read with an article", async () => {
+      const store = await makeStore();
+      expect(await store.findByBody('b1')).toBeUndefined();
+      expect(await store.getArticleAndBody('a', 'b1')).toEqual({});
+      const a = testArticle('a', { bodyHash: 'b1' });
+      await store.commit({ articles: [planArticleWrite(undefined, a)] });
+      const b = testArticle('b', { bodyHash: 'b2' });
+      await store.commit({ articles: [planArticleWrite(undefined, b)] });
+      expect(await store.findByBody('b1')).toBe('a');
+      expect(await store.getArticleAndBody('a', 'b1')).toEqual({
+        article: { article: a, rev: 1 },
+        byBody: 'a',
+      });
+      expect(await store.getArticleAndBody('b', 'b1')).toEqual({
+        article: { article: b, rev: 1 },
+        byBody: 'a',
+      });
+      expect(await store.getArticleAndBody('none', 'b2')).toEqual({ byBody: 'b' });
+      expect(await store.getArticleAndBody('a', 'none')).toEqual({
+        article: { article: a, rev: 1 },
+      });
+      // The same bytes uploaded again under another story: it is the one they made last.
+      const c = testArticle('c', { bodyHash: 'b1' });
+      await store.commit({ articles: [planArticleWrite(undefined, c)] });
+      expect(await store.findByBody('b1')).toBe('c');
+      expect((await store.getArticleAndBody('a', 'b1')).byBody).toBe('c');
+    });
+
     it('moves a source record on only from the revision it was read at', async () => {
       const store = await makeStore();
       const key = 'articles/a.md';
