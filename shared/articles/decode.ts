@@ -12,13 +12,15 @@
  * - CRLF and lone CR become LF.
  * - Bytes that are not UTF-8 and come in runs (a legacy encoding of another script: KOI8-R,
  *   Shift-JIS, ...) are rejected ('bad-encoding') with "save it as UTF-8": read as Windows-1252
- *   they would publish gibberish.
+ *   they would publish gibberish. When most of them are sequences shaped as UTF-8 that UTF-8
+ *   forbids (overlong, surrogates, above U+10FFFF), the message names those instead: that is
+ *   broken or crafted UTF-8, not another encoding.
  * - Rejected: empty or whitespace-only, binary (NULs past one in a thousand characters, or
  *   more than 10% control characters), larger than {@link MAX_ARTICLE_BYTES}. A stray NUL is
  *   removed later, with the other characters XML forbids, and reported.
  */
 import { ArticleRejectedError } from './errors.ts';
-import { decodeUtf8WithWindows1252Fallback } from './windows-1252.ts';
+import { decodeUtf8WithWindows1252Fallback, type IllFormedSequence } from './windows-1252.ts';
 
 /** Largest accepted upload: 1 MiB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -67,11 +69,16 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
     );
   }
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
-  const { text, firstInvalidByte, invalidBytes, invalidInRuns } =
+  const { text, firstInvalidByte, invalidBytes, invalidInRuns, illFormed } =
     decodeUtf8WithWindows1252Fallback(body);
   if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: [] };
   const where = lineAndColumn(body, firstInvalidByte);
   if (invalidBytes >= MIN_LEGACY_EVIDENCE && invalidInRuns * 2 >= invalidBytes) {
+    if (illFormed.first && illFormed.bytes * 2 >= invalidBytes)
+      throw new ArticleRejectedError(
+        'bad-encoding',
+        `file is not valid UTF-8: ${illFormedCount(illFormed.sequences)}, the first at ${lineAndColumn(body, illFormed.first.offset)} (${describeIllFormed(body, illFormed.first)}); save it as UTF-8`,
+      );
     throw new ArticleRejectedError(
       'bad-encoding',
       `file is not UTF-8 (first bad byte at ${where}), and its other bytes come in runs, as a legacy encoding of a non-Latin script writes them (KOI8-R, Windows-1251, Shift-JIS, GB2312, …): read as Windows-1252 it would be gibberish. Save it as UTF-8`,
@@ -84,6 +91,22 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
       `file is not valid UTF-8 (first bad byte at ${where}); bytes that are not UTF-8 were read as Windows-1252`,
     ],
   };
+}
+
+const illFormedCount = (n: number) =>
+  n === 1 ? 'it has an invalid UTF-8 sequence' : `it has ${n} invalid UTF-8 sequences`;
+
+/** `C0 BC, an overlong encoding of "<", U+003C`: its bytes, what is wrong, what it spells. */
+function describeIllFormed(body: Uint8Array, sequence: IllFormedSequence): string {
+  const hex = Array.from(body.subarray(sequence.offset, sequence.offset + sequence.length), (b) =>
+    b.toString(16).toUpperCase().padStart(2, '0'),
+  ).join(' ');
+  const { codePoint } = sequence;
+  const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (sequence.kind === 'above-max') return `${hex}, a code point above U+10FFFF`;
+  if (sequence.kind === 'surrogate') return `${hex}, an encoded UTF-16 surrogate, ${name}`;
+  const visible = codePoint > 0x20 && codePoint < 0x7f;
+  return `${hex}, an overlong encoding of ${visible ? `"${String.fromCharCode(codePoint)}", ` : ''}${name}`;
 }
 
 function utf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): DecodedText {

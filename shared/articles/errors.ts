@@ -29,3 +29,11 @@ export class ArticleRejectedError extends Error {
     this.reason = reason;
   }
 }
+
+/** An upload whose id (its own `id`, or its path's) a file uploaded before it has. */
+export function idTakenError(id: string, holderKey: string): ArticleRejectedError {
+  return new ArticleRejectedError(
+    'bad-id',
+    `id "${id}" is already used by ${holderKey}: set another "id" in the file or rename it`,
+  );
+}

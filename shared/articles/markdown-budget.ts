@@ -32,8 +32,8 @@ const marked = new Marked({
 
 /**
  * Markdown → HTML with marked (GFM), a block or (`inline`) a line. Throws
- * MarkdownTooComplexError past the budget, RangeError when nested too deeply. `steps` is
- * the work charged, for tests.
+ * MarkdownTooComplexError past the budget or nested too deeply (RangeError if marked's own
+ * recursion overflows first). `steps` is the work charged, for tests.
  */
 export function renderMarkdown(markdown: string, inline = false): { html: string; steps: number } {
   const meter = new MarkdownMeter(markdown.length);

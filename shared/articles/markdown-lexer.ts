@@ -5,7 +5,12 @@
  * overrides call marked's own methods and return their tokens untouched.
  */
 import { Lexer, type MarkedOptions, type Token, Tokenizer, type TokensList } from 'marked';
-import { MAX_MARKDOWN_NESTING, type MarkdownMeter } from './markdown-meter.ts';
+import {
+  MAX_MARKDOWN_NESTING,
+  type MarkdownMeter,
+  MarkdownTooComplexError,
+} from './markdown-meter.ts';
+import { nestedTooDeeply } from './markdown-nesting.ts';
 import {
   BlockSource,
   bracketScan,
@@ -64,8 +69,12 @@ class MeteredLexer extends Lexer {
   ): TokensList;
   override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[] {
     // Each container (list item, block quote) is lexed again at every level it is nested in.
-    if (this.#tokenizer.blocks.length >= MAX_MARKDOWN_NESTING)
-      throw new RangeError(`Markdown nested more than ${MAX_MARKDOWN_NESTING} levels deep`);
+    const depth = this.#tokenizer.blocks.length;
+    if (depth >= MAX_MARKDOWN_NESTING) {
+      const more = nestedTooDeeply('block quotes and lists', `more than ${MAX_MARKDOWN_NESTING}`);
+      throw this.#meter.nested() ?? new MarkdownTooComplexError(more, this.#meter.offset);
+    }
+    if (depth === 0) this.#meter.document = src;
     this.#meter.charge(src.length);
     this.#tokenizer.blocks.push(new BlockSource(src));
     try {
@@ -84,12 +93,15 @@ class MeteredLexer extends Lexer {
 
   override inlineTokens(src: string, tokens?: Token[]): Token[] {
     if (tokens && this.#queued.has(tokens)) this.#meter.offset = this.#queued.get(tokens);
+    const outermost = this.#tokenizer.inlines.length === 0;
+    if (outermost) this.#meter.inline = src;
     this.#meter.charge(inlineSetupCost(src));
     this.#tokenizer.inlines.push(new InlineSource(src));
     try {
       return super.inlineTokens(src, tokens);
     } finally {
       this.#tokenizer.inlines.pop();
+      if (outermost) this.#meter.inline = undefined;
     }
   }
 }

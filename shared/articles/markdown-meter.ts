@@ -4,6 +4,13 @@
  * the HTML will escape, within fixed limits.
  */
 import { MAX_HTML_REFERENCES } from './html-depth.ts';
+import {
+  containerNesting,
+  inlineNesting,
+  NESTING_HINT_DEPTH,
+  nestedTooDeeply,
+  UNPAIRED_MARKS_HINT,
+} from './markdown-nesting.ts';
 import type { WorkMeter } from './work-meter.ts';
 
 /** Budget: this many characters scanned per input character, plus a constant. */
@@ -17,8 +24,8 @@ export const MAX_MARKDOWN_BLOCKS = 25_000;
 /** Tokens of any kind (blocks, links, emphases, text runs…). */
 export const MAX_MARKDOWN_TOKENS = 60_000;
 /**
- * Containers (block quotes, list items) nested deeper than this throw a RangeError, as
- * marked's own recursion does a little later: their HTML would be too deep anyway.
+ * Containers (block quotes, list items) nested deeper than this are rejected before marked's
+ * own recursion overflows the stack a little later: their HTML would be too deep anyway.
  */
 export const MAX_MARKDOWN_NESTING = 200;
 
@@ -44,6 +51,10 @@ export class MarkdownMeter implements WorkMeter {
   references = 0;
   /** Offset of the top-level block being lexed, to say where the budget ran out. */
   offset: number | undefined;
+  /** The Markdown whose blocks are being lexed (what `offset` counts in). */
+  document: string | undefined;
+  /** The outermost inline run being lexed (a paragraph, heading or cell), if any. */
+  inline: string | undefined;
   readonly limit: number;
 
   constructor(inputLength: number) {
@@ -53,11 +64,26 @@ export class MarkdownMeter implements WorkMeter {
   charge(steps: number): void {
     this.steps += steps;
     if (this.steps > this.limit) {
-      throw new MarkdownTooComplexError(
-        'Markdown is too complex to render in time (a long paragraph or list item dense with *, _, `, [ or < that do not pair up?); split it into shorter paragraphs',
-        this.offset,
-      );
+      // Deep nesting costs as unpaired marks do: say which it was.
+      throw this.nested() ?? new MarkdownTooComplexError(UNPAIRED_MARKS_HINT, this.offset);
     }
+  }
+
+  /**
+   * The error for Markdown nested too deeply, if the inline run being lexed, or else the
+   * top-level block, is nested {@link NESTING_HINT_DEPTH} levels or deeper: how deep, and
+   * (for blocks) the line where it is deepest.
+   */
+  nested(): MarkdownTooComplexError | undefined {
+    if (this.inline !== undefined) {
+      const { what, depth } = inlineNesting(this.inline);
+      if (depth < NESTING_HINT_DEPTH) return undefined;
+      return new MarkdownTooComplexError(nestedTooDeeply(what, `${depth}`), this.offset);
+    }
+    if (this.document === undefined || this.offset === undefined) return undefined;
+    const { depth, at } = containerNesting(this.document, this.offset);
+    if (depth < NESTING_HINT_DEPTH) return undefined;
+    return new MarkdownTooComplexError(nestedTooDeeply('block quotes and lists', `${depth}`), at);
   }
 
   /** Gives back steps charged in advance for work that turned out smaller. */

@@ -33,11 +33,30 @@ export interface LenientDecoding {
    * Windows-1252 of Word and Latin CMSs has stray accents and quotes between ASCII letters.
    */
   invalidInRuns: number;
+  /**
+   * Sequences shaped as UTF-8 (a lead byte and its continuation bytes) that UTF-8 forbids:
+   * overlong, an encoded surrogate, above U+10FFFF. An encoder never writes them; a file
+   * full of them is broken or crafted UTF-8, not a legacy encoding.
+   */
+  illFormed: { sequences: number; bytes: number; first?: IllFormedSequence };
+}
+
+export interface IllFormedSequence {
+  offset: number;
+  length: number;
+  kind: 'overlong' | 'surrogate' | 'above-max';
+  /** The code point it spells out. */
+  codePoint: number;
 }
 
 export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDecoding {
   try {
-    return { text: utf8.decode(bytes), invalidBytes: 0, invalidInRuns: 0 };
+    return {
+      text: utf8.decode(bytes),
+      invalidBytes: 0,
+      invalidInRuns: 0,
+      illFormed: { sequences: 0, bytes: 0 },
+    };
   } catch {
     // Not UTF-8 throughout: walk it sequence by sequence below.
   }
@@ -56,6 +75,8 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   let invalidBytes = 0;
   let invalidInRuns = 0;
   let run = 0;
+  const illFormed: LenientDecoding['illFormed'] = { sequences: 0, bytes: 0 };
+  let illFormedEnd = 0;
   const endRun = () => {
     if (run >= 3) invalidInRuns += run;
     run = 0;
@@ -71,6 +92,15 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
     firstInvalidByte ??= index;
     invalidBytes += 1;
     run += 1;
+    if (index >= illFormedEnd) {
+      const sequence = illFormedSequence(bytes, index);
+      if (sequence) {
+        illFormed.sequences += 1;
+        illFormed.first ??= sequence;
+        illFormedEnd = index + sequence.length;
+      }
+    }
+    if (index < illFormedEnd) illFormed.bytes += 1;
     if (runStart < index) parts.push(utf8.decode(bytes.subarray(runStart, index)));
     stray.push(windows1252Char(bytes[index] ?? 0).charCodeAt(0));
     index += 1;
@@ -79,7 +109,34 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   flushStray();
   endRun();
   parts.push(utf8.decode(bytes.subarray(runStart)));
-  return { text: parts.join(''), firstInvalidByte, invalidBytes, invalidInRuns };
+  return { text: parts.join(''), firstInvalidByte, invalidBytes, invalidInRuns, illFormed };
+}
+
+/**
+ * The sequence at `index` if it has UTF-8's shape (a lead byte, then as many continuation
+ * bytes as it announces) but a value UTF-8 forbids (Unicode table 3-7): overlong (C0–C1, E0
+ * 80–9F, F0 80–8F), a surrogate (ED A0–BF), or above U+10FFFF (F4 90–BF, F5–F7).
+ */
+function illFormedSequence(bytes: Uint8Array, index: number): IllFormedSequence | undefined {
+  const lead = bytes[index] ?? 0;
+  if (lead < 0xc0 || lead > 0xf7) return undefined;
+  const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+  let codePoint = lead & (0xff >> (length + 1));
+  for (let k = 1; k < length; k += 1) {
+    const byte = bytes[index + k];
+    if (byte === undefined || byte < 0x80 || byte > 0xbf) return undefined;
+    codePoint = (codePoint << 6) | (byte & 0x3f);
+  }
+  const shortest = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+  const kind =
+    shortest < length
+      ? 'overlong'
+      : codePoint > 0x10ffff
+        ? 'above-max'
+        : codePoint >= 0xd800 && codePoint <= 0xdfff
+          ? 'surrogate'
+          : undefined;
+  return kind && { offset: index, length, kind, codePoint };
 }
 
 /** Length of the well-formed UTF-8 sequence at `index` (Unicode table 3-7), or 0. */

@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { idFromKey } from '../articles/object-key.ts';
 import { eachLimited } from '../concurrency/each-limited.ts';
-import { sha256 } from '../contract/content-hash.ts';
+import { isMediaKey } from '../contract/media.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import {
   type InboxFile,
@@ -92,23 +91,37 @@ export async function build(options: BuildOptions): Promise<number> {
       key: keyForPath(f.path),
       source: f,
     }));
-    const ingest = async (input: (typeof inputs)[number]) => {
+    const ingest = async (input: (typeof inputs)[number], after?: Promise<unknown>) => {
       try {
         const body = await readInboxFile(inbox, input.source);
-        outcomes.set(input.key, await run.ingest(input.key, body));
+        outcomes.set(input.key, await run.ingest(input.key, body, after));
       } catch (error) {
         input.error = messageOf(error);
       }
       progress.complete();
     };
-    // A folder is uploaded in path order. A file with the same bytes as one before it is a copy
-    // of that one, held, as the lifecycle says of a copy whose original is still there; a file
-    // whose path gives the id of one before it (`quay.md`, `quay.txt`) is refused that id. The
-    // first ones go first, the others after them, one at a time, so which is which never
-    // depends on timing.
-    const { first, after } = await inUploadOrder(inbox, inputs);
-    await eachLimited(first, 16, ingest);
-    for (const input of after) await ingest(input);
+    // Media first, so that each article finds the files it names published, or rejected and why.
+    await eachLimited(
+      inputs.filter((input) => isMediaKey(input.key)),
+      16,
+      (input) => ingest(input),
+    );
+    // Then the articles, uploaded in path order: a file with the same bytes as one before it is
+    // a copy of that one, held, as the lifecycle says of a copy whose original is still there;
+    // a file whose id (its path's, `quay.md` and `quay.txt`, or its own `id`) one before it has
+    // is refused it. Up to 16 are read and parsed at once, and each is decided after the ones
+    // before it, so which is which never depends on timing.
+    let before: Promise<unknown> = Promise.resolve();
+    await eachLimited(
+      inputs.filter((input) => !isMediaKey(input.key)),
+      16,
+      (input) => {
+        const after = before;
+        const done = ingest(input, after);
+        before = Promise.all([after, done]);
+        return done;
+      },
+    );
     const published = await run.publish();
     const publishFailures = published.failures.map(
       ({ unit, error }) => `${unit}: ${messageOf(error)}`,
@@ -141,39 +154,4 @@ export async function build(options: BuildOptions): Promise<number> {
     startupDone();
     await resources.stopAll();
   }
-}
-
-/**
- * The files in path order whose bytes and path-given id no file before them has (`first`), and
- * the others (`after`). Only files of a size another file has too are read for their hash (the
- * rest cannot share their bytes); a file that cannot be read goes first (its ingest says why).
- */
-async function inUploadOrder<T extends { key: string; source: InboxFile }>(
-  inbox: string,
-  inputs: readonly T[],
-): Promise<{ first: T[]; after: T[] }> {
-  const sizes = new Map<number, number>();
-  for (const { source } of inputs) sizes.set(source.size, (sizes.get(source.size) ?? 0) + 1);
-  const alike = inputs.filter(({ source }) => (sizes.get(source.size) ?? 0) > 1);
-  const digests = new Map<T, string>();
-  await eachLimited(alike, 16, async (input) => {
-    try {
-      digests.set(input, sha256(await readInboxFile(inbox, input.source)));
-    } catch {
-      // Read again by its ingest, which reports the error.
-    }
-  });
-  const seen = new Set<string>();
-  const first: T[] = [];
-  const after: T[] = [];
-  for (const input of inputs) {
-    const marks = [
-      `id ${idFromKey(input.key)}`,
-      ...(digests.has(input) ? [`bytes ${digests.get(input)}`] : []),
-    ];
-    if (marks.some((mark) => seen.has(mark))) after.push(input);
-    else first.push(input);
-    for (const mark of marks) seen.add(mark);
-  }
-  return { first, after };
 }

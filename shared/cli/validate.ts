@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
-import { ArticleRejectedError } from '../articles/errors.ts';
+import { ArticleRejectedError, idTakenError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import {
@@ -198,8 +198,8 @@ function shown(path: string): string {
 /**
  * The files checked as if uploaded together, in the order given (a folder's in path order), as
  * `build` publishes a folder: a file with the same bytes as an accepted one before it is a
- * held copy of it (unless it names its own id: then it is that story, README "The life of a
- * story"), and a file whose id an accepted one before it has is rejected, as ingest rejects it.
+ * held copy of it (unless it names its own id: a second user of that id), and a file whose id
+ * an accepted or held one before it has is rejected, as ingest rejects it.
  */
 function asUploadedTogether(verdicts: Verdict[], digests: ReadonlyMap<Verdict, string>): void {
   const byBytes = new Map<string, Verdict>();
@@ -207,23 +207,18 @@ function asUploadedTogether(verdicts: Verdict[], digests: ReadonlyMap<Verdict, s
   for (const verdict of verdicts) {
     const digest = digests.get(verdict);
     if (digest === undefined || verdict.id === null) continue;
+    const other = byId.get(verdict.id);
     const original = byBytes.get(digest);
     const namesItsId = verdict.id !== idFromKey(verdict.key);
-    if (original && !namesItsId) {
+    if (original && !namesItsId && !other) {
       verdict.status = 'held';
       verdict.message = `a copy of ${original.file} (the same bytes): published nowhere while that file is there`;
+    } else if (other && other.key !== verdict.key) {
+      const { reason, message } = idTakenError(verdict.id, other.key);
+      Object.assign(verdict, { status: 'rejected', reason, message });
       continue;
-    }
-    const other = byId.get(verdict.id);
-    if (other && other.key !== verdict.key) {
-      Object.assign(verdict, {
-        status: 'rejected',
-        reason: 'bad-id',
-        message: `id "${verdict.id}" is already used by ${other.key}: set another "id" in the file or rename it`,
-      });
-      continue;
-    }
-    byBytes.set(digest, verdict);
+    } else byBytes.set(digest, verdict);
+    // A held copy is stored under its id too: no other file may take it.
     byId.set(verdict.id, verdict);
   }
 }

@@ -5,7 +5,7 @@ import {
   type ParsedArticle,
   type ParseResult,
 } from '../articles/article.ts';
-import { ArticleRejectedError } from '../articles/errors.ts';
+import { ArticleRejectedError, idTakenError } from '../articles/errors.ts';
 import { applyDueTransitions } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import {
@@ -383,8 +383,7 @@ async function upsert(
   // moved here under its own id (the file sets it) is the one exception.
   const movedOwnId = origin?.article.id === id;
   if (!movedOwnId && !isGone(existing) && existing && existing.article.sourceKey !== event.key) {
-    const message = `id "${id}" is already used by ${existing.article.sourceKey}: set another "id" in the file or rename it`;
-    return reject(event, source, new ArticleRejectedError('bad-id', message), deps);
+    return reject(event, source, idTakenError(id, existing.article.sourceKey), deps);
   }
   const hash = contentHash(parsed, id);
   if (

@@ -51,7 +51,7 @@ function repoint(article: Article, from: MediaRef, to: MediaRef): Article {
 /**
  * An article just parsed (its references at their placeholder URLs), linked to the media it
  * names: each published one's URL, type and size; the record writes that register it; and a
- * warning for each file the inbox does not hold.
+ * warning for each file that is not published (the inbox does not hold it, or it was rejected).
  */
 export async function linkMedia(
   article: Article,
@@ -75,10 +75,7 @@ export async function linkMedia(
       placeholder,
       ref,
     );
-    if (!record?.published)
-      warnings.push(
-        `media "${key}" is not in the inbox (yet): its reference works once the file is uploaded`,
-      );
+    if (!record?.published) warnings.push(await missingMedia(key, store));
     if (!record?.usedBy.includes(article.id))
       writes.push({
         record: {
@@ -92,6 +89,15 @@ export async function linkMedia(
   }
   if (linked.media?.length === 0) delete linked.media;
   return { article: linked, writes, warnings };
+}
+
+/** Why a media file an article names is not published: not uploaded (yet), or rejected. */
+async function missingMedia(key: string, store: ArticleStore): Promise<string> {
+  // The report is the key's newest event's: a rejected upload, unless deleted since.
+  const report = (await store.getSource(key))?.report;
+  if (report?.status === 'rejected')
+    return `media "${key}" is in the inbox but was rejected (${report.reason}): its reference works once a file that passes is uploaded`;
+  return `media "${key}" is not in the inbox (yet): its reference works once the file is uploaded`;
 }
 
 /**

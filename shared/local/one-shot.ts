@@ -1,4 +1,7 @@
 import { availableParallelism } from 'node:os';
+import type { ParseResult } from '../articles/article.ts';
+import { idTakenError } from '../articles/errors.ts';
+import { idFromKey } from '../articles/object-key.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { ingestObjectEvent } from '../ingest/ingest-object.ts';
 import type { ObjectEvent } from '../ingest/object-event.ts';
@@ -39,13 +42,23 @@ export class OneShotBuild {
   private readonly rendering = new RenderPool({ size: availableParallelism() });
   private readonly now: () => Date;
   private sequence = 0;
+  /** Each id a file ingested here has, and that file's key. */
+  private readonly ids = new Map<string, string>();
 
   constructor(private readonly options: OneShotOptions) {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Ingests one file as its upload to the inbox would be: an S3 event, in upload order. */
-  async ingest(key: string, body: Uint8Array): Promise<IngestOutcome> {
+  /**
+   * Ingests one file as its upload to the inbox would be: an S3 event, in upload order. Its
+   * parse starts at once; what ingest decides from it waits for `after` (the ingests of the
+   * files uploaded before it), so files parse side by side and are decided in upload order.
+   */
+  async ingest(
+    key: string,
+    body: Uint8Array,
+    after: Promise<unknown> = Promise.resolve(),
+  ): Promise<IngestOutcome> {
     const versionId = this.inbox.put(key, body);
     this.sequence += 1;
     const event: ObjectEvent = {
@@ -58,18 +71,40 @@ export class OneShotBuild {
       size: body.length,
     };
     try {
-      return await ingestObjectEvent(event, {
+      const outcome = await ingestObjectEvent(event, {
         store: this.table,
         inbox: this.inbox,
         media: this.media,
-        parse: this.parsing.parse,
+        parse: async (input) => {
+          const parsing = this.parsing.parse(input);
+          // Awaited below, once the files before this one are decided.
+          parsing.catch(() => {});
+          await after;
+          return this.refuseTakenId(input.key, await parsing);
+        },
         siteUrl: this.options.site.url,
         now: this.now,
       });
+      const { report } = outcome.kind === 'applied' ? outcome : {};
+      if (report?.id && report.status !== 'rejected' && !this.ids.has(report.id))
+        this.ids.set(report.id, key);
+      return outcome;
     } finally {
       // Its outcome is returned, its article is in the table: the bytes are not needed again.
       this.inbox.forget(key);
     }
+  }
+
+  /**
+   * Files uploaded together all stay in the inbox: of two that claim one id, the second is
+   * refused it, as ingest refuses it. Ingest alone would take a copy with the same bytes that
+   * names its own id as that story moved (`mv` deletes the first file next); here nothing does.
+   */
+  private refuseTakenId(key: string, parsed: ParseResult): ParseResult {
+    const id = parsed.article.id ?? idFromKey(key);
+    const holder = this.ids.get(id);
+    if (holder !== undefined && holder !== key) throw idTakenError(id, holder);
+    return parsed;
   }
 
   /**

@@ -78,6 +78,13 @@ interface Summary {
   files: string[];
 }
 
+/** `feedpub build` of `inbox` into `out`, with its JSON summary (written beside `out`). */
+async function buildWithSummary(inbox: string, out: string, ...options: string[]) {
+  const json = `${out}.json`;
+  const run = await runCli(['build', '--inbox', inbox, '--out', out, '--json', json, ...options]);
+  return { run, summary: JSON.parse(readFileSync(json, 'utf8')) as Summary };
+}
+
 describe('feedpub build', () => {
   const outside = mkdtempSync(join(tmpdir(), 'feedpub-build-outside-'));
   const inbox = makeCorpus(outside);
@@ -245,19 +252,7 @@ describe('feedpub build: copies, and names that are not UTF-8', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   const build = async (name: string) => {
-    const json = join(work, `${name}.json`);
-    const run = await runCli([
-      'build',
-      '--inbox',
-      inbox,
-      '--out',
-      join(work, name),
-      '--json',
-      json,
-      '--site-url',
-      SITE,
-    ]);
-    const summary = JSON.parse(readFileSync(json, 'utf8')) as Summary;
+    const { run, summary } = await buildWithSummary(inbox, join(work, name), '--site-url', SITE);
     return { run, summary, status: new Map(summary.articles.map((a) => [a.file, a.status])) };
   };
 
@@ -295,5 +290,89 @@ describe('feedpub build: copies, and names that are not UTF-8', () => {
       'its name is not valid UTF-8 (shown with � for the bytes that are not): rename it to publish it';
     expect(summary.skipped).toEqual([{ file: '�t�.md', reason }]);
     expect(run.stdout).toContain(`  skipped   �t�.md: ${reason}`);
+  });
+});
+
+describe('feedpub build: ids set in the files, and media that was rejected', () => {
+  const work = mkdtempSync(join(tmpdir(), 'feedpub-build-ids-'));
+  const inbox = join(work, 'inbox');
+  mkdirSync(join(inbox, 'story'), { recursive: true });
+  // A long file parses far slower than a short one: in upload order all the same.
+  const long = Array.from(
+    { length: 1500 },
+    (_, i) => `Paragraph ${i} with *some* emphasis and a [link](https://example.org/${i}).`,
+  ).join('\n\n');
+  writeFileSync(join(inbox, 'a-long.md'), `---\ntitle: Harbour\nid: harbour\n---\n${long}\n`);
+  writeFileSync(join(inbox, 'b-short.md'), '---\ntitle: Harbour too\nid: harbour\n---\nShort.\n');
+  // A file's own id against a later file's path.
+  writeFileSync(join(inbox, 'c-long.md'), `---\ntitle: Dock\nid: d\n---\n${long}\n`);
+  writeFileSync(join(inbox, 'd.md'), '---\ntitle: D\n---\nD.\n');
+  // Copies that name their own id: a second user of it, not a move.
+  const same = '---\ntitle: Same\nid: story-g\n---\nSame bytes.\n';
+  writeFileSync(join(inbox, 'g1.md'), same);
+  writeFileSync(join(inbox, 'g2.md'), same);
+  // A held copy has its path's id: a later file with that id is refused it.
+  writeFileSync(join(inbox, 'monday.md'), '---\ntitle: Monday\n---\nThe works began.\n');
+  copyFileSync(join(inbox, 'monday.md'), join(inbox, 'tuesday.md'));
+  writeFileSync(join(inbox, 'tuesday.txt'), 'Tuesday wire\n\nAnother story.\n');
+  // Media the article names: a PNG named .jpg (rejected), a PNG, and a file not there.
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+  writeFileSync(join(inbox, 'story/fake.jpg'), png);
+  writeFileSync(join(inbox, 'story/lead.png'), png);
+  writeFileSync(
+    join(inbox, 'story.md'),
+    '---\ntitle: Story\nimage: story/fake.jpg\n---\n![Lead](story/lead.png) ![Later](story/later.png)\n',
+  );
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const build = async (name: string) => {
+    const { run, summary } = await buildWithSummary(inbox, join(work, name));
+    expect(run.code).toBe(0);
+    return summary;
+  };
+  const taken = (id: string, key: string) =>
+    `id "${id}" is already used by ${key}: set another "id" in the file or rename it`;
+
+  it('gives an id set in two files to the first by path, every run, as validate says', async () => {
+    const verdicts = await runCli(['validate', '--json', inbox]);
+    const { files } = JSON.parse(verdicts.stdout) as {
+      files: { key: string; status: string; message: string | null }[];
+    };
+    // Articles only: validate checks no media file (it calls each one not an article).
+    const validated = Object.fromEntries(
+      files
+        .filter((f) => !f.key.startsWith('articles/story/'))
+        .map((f) => [f.key, f.status === 'rejected' ? f.message : f.status]),
+    );
+    for (const name of ['first', 'second']) {
+      const summary = await build(name);
+      const built = Object.fromEntries(
+        summary.articles
+          .filter((a) => !a.key.startsWith('articles/story/'))
+          .map((a) => [a.key, a.status === 'rejected' ? a.reason : a.status]),
+      );
+      expect(built).toMatchObject({
+        'articles/a-long.md': 'published',
+        'articles/b-short.md': taken('harbour', 'articles/a-long.md'),
+        'articles/c-long.md': 'published',
+        'articles/d.md': taken('d', 'articles/c-long.md'),
+        'articles/g1.md': 'published',
+        'articles/g2.md': taken('story-g', 'articles/g1.md'),
+        'articles/monday.md': 'published',
+        'articles/tuesday.md': 'held',
+        'articles/tuesday.txt': taken('tuesday', 'articles/tuesday.md'),
+      });
+      expect(built).toEqual(validated);
+    }
+  });
+
+  it("says that a media file an article names was rejected, and why, instead of 'not in the inbox'", async () => {
+    const summary = await build('media');
+    const story = summary.articles.find((a) => a.file === 'story.md');
+    expect(story?.status).toBe('published');
+    expect(story?.warnings).toEqual([
+      'media "articles/story/later.png" is not in the inbox (yet): its reference works once the file is uploaded',
+      'media "articles/story/fake.jpg" is in the inbox but was rejected ("fake.jpg" is named .jpg but its bytes are not image/jpeg (they look like image/png): save it in that format or rename it): its reference works once a file that passes is uploaded',
+    ]);
   });
 });

@@ -113,7 +113,7 @@ describe('media uploads', () => {
     expect(item.atom?.media[0]?.length).toBe(4321);
   }, 60_000);
 
-  it('reports a file whose bytes are not its type, and SVG, and publishes neither', async () => {
+  it('reports a file whose bytes are not its type, and SVG, publishes neither, and tells the articles that name them', async () => {
     await inbox.put('articles/2026/12/c/fake.jpg', png);
     await inbox.put('articles/2026/12/c/logo.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
     await t.pipeline.settle();
@@ -126,5 +126,16 @@ describe('media uploads', () => {
     expect(svg.status).toBe('rejected');
     expect(svg.reason).toContain('script');
     expect(await mediaPaths('2026/12/c/')).toEqual([]);
+
+    // An article that names them is told they were rejected, and why, not that they are missing.
+    await inbox.put(
+      'articles/2026/12/c.md',
+      '---\ntitle: Story c\nimage: c/fake.jpg\n---\n\n![Logo](c/logo.svg)\n',
+    );
+    await t.pipeline.settle();
+    expect((await report('articles/2026/12/c.md')).warnings).toEqual([
+      `media "articles/2026/12/c/logo.svg" is in the inbox but was rejected (${svg.reason}): its reference works once a file that passes is uploaded`,
+      'media "articles/2026/12/c/fake.jpg" is in the inbox but was rejected ("fake.jpg" is named .jpg but its bytes are not image/jpeg (they look like image/png): save it in that format or rename it): its reference works once a file that passes is uploaded',
+    ]);
   }, 60_000);
 });

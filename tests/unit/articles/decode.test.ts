@@ -179,4 +179,56 @@ describe('decodeArticleBytes', () => {
       expect(error.message).toContain('Save it as UTF-8');
     }
   });
+
+  it('names overlong and other invalid UTF-8 sequences, where a legacy encoding was guessed', () => {
+    // C0 BC and C0 BE are "<" and ">" in two bytes: how filters that look for "<script" are evaded.
+    const parts: (string | number[])[] = [
+      '---\ntitle: Overlong ',
+      [0xc0, 0xbc],
+      'script',
+      [0xc0, 0xbe],
+      '\n---\n\nBody ',
+      [0xc0, 0xbc],
+      'script',
+      [0xc0, 0xbe],
+      'alert(1)',
+      [0xc0, 0xbc, 0xc0, 0xaf],
+      'script',
+      [0xc0, 0xbe],
+      ' and ',
+      [0xed, 0xa0, 0x80],
+      ' surrogate and ',
+      [0xf4, 0x90, 0x80, 0x80],
+      ' beyond.\n',
+    ];
+    const body = bytes(
+      ...parts.flatMap((part) => (typeof part === 'string' ? [...utf8(part)] : part)),
+    );
+    const error = rejectionOf(() => decodeArticleBytes(body));
+    expect(error.reason).toBe('bad-encoding');
+    expect(error.message).toBe(
+      'file is not valid UTF-8: it has 9 invalid UTF-8 sequences, the first at line 2, byte 17 (C0 BC, an overlong encoding of "<", U+003C); save it as UTF-8',
+    );
+    const first = (sequence: number[]) =>
+      rejectionOf(() => decodeArticleBytes(bytes(...utf8('Title\n\n'), ...sequence, ...body)))
+        .message;
+    expect(first([0xed, 0xa0, 0x80])).toMatch(
+      /^file is not valid UTF-8: it has 10 invalid UTF-8 sequences, the first at line 3, byte 1 \(ED A0 80, an encoded UTF-16 surrogate, U\+D800\); save it as UTF-8$/,
+    );
+    expect(first([0xf4, 0x90, 0x80, 0x80])).toMatch(
+      /the first at line 3, byte 1 \(F4 90 80 80, a code point above U\+10FFFF\); save it as UTF-8$/,
+    );
+  });
+
+  it('still reads Windows-1251 as a legacy encoding, though "А»" looks like an overlong sequence', () => {
+    // "«ПРАВДА» сообщила, что правительство одобрило план. Новости дня." in Windows-1251.
+    const body = Buffer.from(
+      'abcfd0c0c2c4c0bb20f1eeeee1f9e8ebe02c20f7f2ee20eff0e0e2e8f2e5ebfcf1f2e2ee20eee4eee1f0e8ebee20efebe0ed2e20cdeee2eef1f2e820e4edff2e0a',
+      'hex',
+    );
+    const error = rejectionOf(() => decodeArticleBytes(body));
+    expect(error.reason).toBe('bad-encoding');
+    expect(error.message).toContain('as a legacy encoding of a non-Latin script writes them');
+    expect(error.message).toContain('Save it as UTF-8');
+  });
 });

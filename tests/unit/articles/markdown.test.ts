@@ -291,11 +291,12 @@ describe('Markdown rejections name what and where', () => {
     expect(error.reason).toBe('bad-front-matter');
   });
 
-  it('rejects Markdown nested too deeply to render', () => {
+  it('rejects Markdown nested too deeply to render, saying how deep and where', () => {
     const error = rejectionOf(() => parseMd(`# T\n\n${'>'.repeat(5000)} x\n`));
     expect(error).toMatchObject({
       reason: 'too-complex',
-      message: 'Markdown is nested too deeply to render',
+      message:
+        'line 3: Markdown is nested too deeply to render (block quotes and lists, 5000 levels deep); nest fewer levels',
     });
   });
 });

@@ -63,7 +63,7 @@ describe('uploads that used to stall', () => {
     [
       'one-line nested lists',
       `# T\n\n${rep('- ', 300_000)}a`,
-      /^(?:line 3: Markdown is too complex|Markdown is nested too deeply)/,
+      /^line 3: Markdown is nested too deeply to render \(block quotes and lists, 150000 levels/,
     ],
     [
       '100,000 list items',
@@ -101,6 +101,42 @@ describe('uploads that used to stall', () => {
     const error = rejectionOf(() => parse('articles/a.json', body));
     expect(error.reason).toBe('too-complex');
     expect(error.message).toMatch(message);
+  });
+
+  const indentedList = Array.from({ length: 400 }, (_, i) => `${'  '.repeat(i)}- item ${i}`);
+  it.each([
+    ['block quotes', `${'>'.repeat(10_000)} deep`, 3, 'block quotes and lists, 10000'],
+    ['spaced block quotes', `${'> '.repeat(10_000)}deep`, 3, 'block quotes and lists, 10000'],
+    ['one-line lists', `${'- '.repeat(10_000)}x`, 3, 'block quotes and lists, 10000'],
+    ['ordered lists', `${'1. '.repeat(5_000)}x`, 3, 'block quotes and lists, 5000'],
+    ['quotes and lists', `${'> - '.repeat(5_000)}x`, 3, 'block quotes and lists, 10000'],
+    ['indented lists', indentedList.join('\n'), 402, 'block quotes and lists, 400'],
+    [
+      'emphasis',
+      `${'*a '.repeat(20_000)}b${' c*'.repeat(20_000)}`,
+      3,
+      'emphasis inside emphasis, 20000',
+    ],
+    ['links', `${'['.repeat(50_000)}x${'](y)'.repeat(50_000)}`, 3, 'links inside links, 50000'],
+  ])('says that Markdown is nested, how deep and where: %s', (_, markdown, line, depth) => {
+    const error = rejectionOf(() => parse('articles/a.md', `# T\n\n${markdown}\n`));
+    expect(error.reason).toBe('too-complex');
+    expect(error.message).toBe(
+      `line ${line}: Markdown is nested too deeply to render (${depth} levels deep); nest fewer levels`,
+    );
+  });
+
+  it.each([
+    ['emphasis openers', rep('*a', 300_000)],
+    ['openers and one closer', `${'*a '.repeat(25_000)}b*`],
+    ['underscores and one closer', `${'_a '.repeat(25_000)}b_`],
+    ['brackets and one link', `${'[a '.repeat(25_000)}b](y)`],
+    ['shallow emphasis, repeated', '*a **b** c* '.repeat(30_000) + rep('*a', 200_000)],
+  ])('keeps the hint about unpaired marks when they are the cause: %s', (_, markdown) => {
+    const error = rejectionOf(() => parse('articles/a.md', `# T\n\n${markdown}\n`));
+    expect(error.message).toBe(
+      'line 3: Markdown is too complex to render in time (a long paragraph or list item dense with *, _, `, [ or < that do not pair up?); split it into shorter paragraphs',
+    );
   });
 
   it('rejects a tag list of 500,000 commas', () => {
