@@ -17,6 +17,7 @@ import {
   type CharClass,
   DELIMITER_RUN_WEIGHT,
   DELIMITER_SCAN_WEIGHT,
+  definitionScan,
   EMAIL,
   InlineSource,
   inlineSetupCost,
@@ -204,11 +205,12 @@ class MeteredTokenizer extends Tokenizer {
 
   override def(src: string) {
     this.#at(src);
-    // A title in quotes may run on across blank lines to the next quote.
-    const line = lineLength(src);
-    const scan = src.slice(0, line).includes(']:') ? src.length : line;
+    // What its regex scans: a title in quotes may run on across blank lines to the next quote.
+    const scan = definitionScan(src);
     const token = super.def(src);
-    this.#meter.charge(token ? token.raw.length + scan : scan);
+    // A failed match backtracks over what it scanned. (One appended to a list item's text
+    // is charged with the item's lines, in meterListItems.)
+    this.#meter.charge(token ? token.raw.length + scan : 2 * scan);
     this.#meter.count(token);
     return token;
   }

@@ -203,6 +203,90 @@ export function bracketScan(src: string, inline = true): number {
   return src.length;
 }
 
+/**
+ * How far marked's link reference definition regex scans from the start of `src`, walked as
+ * it walks: the label to its `]` (a `[` or a blank line stops it), the destination on that
+ * line or the next, and a title after it to its closing mark (a `"` or `(` title runs on
+ * across blank lines, a `'` one to a blank line), then the spaces and line breaks that end it.
+ */
+export function definitionScan(src: string): number {
+  let at = 0;
+  while (at < 3 && src.charCodeAt(at) === 0x20) at += 1;
+  if (src.charCodeAt(at) !== 0x5b) return at + 1;
+  at = labelEnd(src, at + 1);
+  if (src.charCodeAt(at) !== 0x5d || src.charCodeAt(at + 1) !== 0x3a) return at + 1;
+  at = destinationEnd(src, spacesThenLineBreak(src, at + 2));
+  const afterDestination = at;
+  at = spacesThenLineBreak(src, at);
+  const opener = src.charCodeAt(at);
+  if (at > afterDestination && (opener === 0x22 || opener === 0x27 || opener === 0x28))
+    at = titleEnd(src, at + 1, opener);
+  while (src.charCodeAt(at) === 0x20) at += 1;
+  while (src.charCodeAt(at) === 0x0a) at += 1;
+  return Math.min(at + 1, src.length);
+}
+
+/** Where a label stops: at a `[` or `]` that is not escaped, or at a blank line. */
+function labelEnd(src: string, from: number): number {
+  let at = from;
+  while (at < src.length) {
+    const code = src.charCodeAt(at);
+    if (code === 0x5c) at += 2;
+    else if (code === 0x5b || code === 0x5d) return at;
+    else if (code === 0x0a) {
+      let next = at + 1;
+      while (src.charCodeAt(next) === 0x20 || src.charCodeAt(next) === 0x09) next += 1;
+      if (src.charCodeAt(next) === 0x0a) return at;
+      at += 1;
+    } else at += 1;
+  }
+  return src.length;
+}
+
+/** Past ` *(?:\n[ \t]*)?`. */
+function spacesThenLineBreak(src: string, from: number): number {
+  let at = from;
+  while (src.charCodeAt(at) === 0x20) at += 1;
+  if (src.charCodeAt(at) !== 0x0a) return at;
+  at += 1;
+  while (src.charCodeAt(at) === 0x20 || src.charCodeAt(at) === 0x09) at += 1;
+  return at;
+}
+
+/** Past a destination: `<…>` on one line, or a run without white space. */
+function destinationEnd(src: string, from: number): number {
+  let at = from;
+  if (src.charCodeAt(at) === 0x3c) {
+    at += 1;
+    while (at < src.length) {
+      const code = src.charCodeAt(at);
+      if (code === 0x5c && src.charCodeAt(at + 1) !== 0x0a) at += 2;
+      else if (code === 0x3e) return at + 1;
+      else if (code === 0x0a || code === 0x3c || code === 0x5c) return at;
+      else at += 1;
+    }
+    return src.length;
+  }
+  // Any white space ends it (the regex's `\s` also has non-ASCII spaces: they end it sooner).
+  while (at < src.length && !isSpace(src.charCodeAt(at)) && src.charCodeAt(at) !== 0x0b) at += 1;
+  return at;
+}
+
+/** Past a title whose opening `opener` is before `from`: to its closing mark, or where it fails. */
+function titleEnd(src: string, from: number, opener: number): number {
+  const closer = opener === 0x28 ? 0x29 : opener;
+  let at = from;
+  while (at < src.length) {
+    const code = src.charCodeAt(at);
+    if (code === 0x5c) at += 2;
+    else if (code === closer) return at + 1;
+    else if (opener === 0x28 && code === 0x28) return at;
+    else if (opener === 0x27 && code === 0x0a && src.charCodeAt(at + 1) === 0x0a) return at;
+    else at += 1;
+  }
+  return src.length;
+}
+
 export function lineLength(src: string): number {
   const end = src.indexOf('\n');
   return end === -1 ? src.length : end + 1;

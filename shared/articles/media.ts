@@ -41,7 +41,8 @@ const SIGNATURES: Record<string, (b: Uint8Array) => boolean> = {
   'video/webm': (b) => b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3,
 };
 
-function describe(bytes: number): string {
+/** A file size as reports give it: `73 bytes`, `1.2 MiB`. */
+export function describeSize(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   return mib >= 1 ? `${Number(mib.toFixed(2))} MiB` : `${bytes} bytes`;
 }
@@ -69,7 +70,7 @@ export function checkMedia(key: string, size: number, head: Uint8Array): MediaFo
   if (size > limit)
     throw new ArticleRejectedError(
       'too-large',
-      `file is ${describe(size)}; the limit for ${format.kind} files is ${describe(limit)}`,
+      `file is ${describeSize(size)}; the limit for ${format.kind} files is ${describeSize(limit)}`,
     );
   if (!SIGNATURES[format.type]?.(head))
     throw new ArticleRejectedError(

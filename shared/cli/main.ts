@@ -170,8 +170,10 @@ function program(setExitCode: (code: number) => void): Command {
 
   root
     .command('validate')
-    .description('parse article files offline and say what would be published or why not')
-    .argument('<files...>', 'article files, or folders of them')
+    .description(
+      'check articles and media files offline and say what would be published or why not',
+    )
+    .argument('<files...>', 'article and media files, or folders of them')
     .option(
       '--site-url <url>',
       `URL relative links resolve against (default: ${PLACEHOLDER_SITE_URL})`,

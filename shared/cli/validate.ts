@@ -2,8 +2,15 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError, idTakenError } from '../articles/errors.ts';
+import { checkMedia, describeSize, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { sha256 } from '../contract/content-hash.ts';
+import { isMediaKey } from '../contract/media.ts';
+import {
+  MAX_MEDIA_PER_ARTICLE,
+  tooManyMediaWarning,
+  unpublishedMediaWarning,
+} from '../ingest/media-links.ts';
 import {
   InboxEntryChangedError,
   type InboxFile,
@@ -12,13 +19,18 @@ import {
   NOT_UTF8_NAME,
   NotRegularFileError,
   readInboxFile,
+  readInboxFileHead,
   readRegularFile,
+  readRegularFileHead,
 } from '../local/inbox-files.ts';
 import { ParsePool } from '../parsing/parse-pool.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
 import { printable } from './reporter.ts';
 
-/** `feedpub validate`: parses files offline, as ingest would, and says what would happen. */
+/**
+ * `feedpub validate`: checks files offline, as ingest would (articles parsed, media files
+ * checked by type, content and size), and says what would happen.
+ */
 
 export interface ValidateOptions {
   siteUrl: string;
@@ -78,6 +90,8 @@ async function targets(
 export interface Verdict {
   file: string;
   key: string;
+  /** An article, or a media file (by its extension, as ingest tells them apart). */
+  kind: 'article' | 'media';
   status: 'published' | 'scheduled' | 'draft' | 'withdrawn' | 'held' | 'rejected' | 'unreadable';
   id: string | null;
   title: string | null;
@@ -90,6 +104,17 @@ export interface Verdict {
   reason: string | null;
   /** What was wrong and where, or null. */
   message: string | null;
+  /** A media file's Content-Type and size in bytes, once checked; else null. */
+  type: string | null;
+  size: number | null;
+}
+
+/** What the checks after each file's own need of an article: its bytes, the media it names. */
+interface ArticleFacts {
+  digest: string;
+  mediaKeys: readonly string[];
+  /** Found in a folder argument: that folder is its inbox, as for `build`. */
+  inFolder: boolean;
 }
 
 function accepted(file: string, key: string, article: ParsedArticle, id: string, now: Date) {
@@ -118,6 +143,12 @@ function accepted(file: string, key: string, article: ParsedArticle, id: string,
 
 function describe(verdict: Verdict): string[] {
   const names = (list: readonly string[]) => list.join(', ') || '(none)';
+  const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
+  if (verdict.kind === 'media')
+    return [
+      row('media', `${verdict.type}, ${describeSize(verdict.size ?? 0)}`),
+      row('status', 'published'),
+    ];
   const state =
     verdict.status === 'held'
       ? `held: ${verdict.message}`
@@ -128,7 +159,6 @@ function describe(verdict: Verdict): string[] {
           : verdict.status === 'withdrawn'
             ? 'withdrawn: in no feed or listing; a story readers saw answers 410'
             : 'published';
-  const row = (label: string, value: string) => `          ${label.padEnd(8)} ${value}`;
   return [
     row('title', verdict.title ?? ''),
     row('id', verdict.id ?? ''),
@@ -141,39 +171,93 @@ function describe(verdict: Verdict): string[] {
   ];
 }
 
+const NOT_AN_ARTICLE = {
+  id: null,
+  title: null,
+  date: null,
+  updated: null,
+  tags: [],
+  authors: [],
+  warnings: [],
+  reason: null,
+  message: null,
+};
+
+async function checkArticle(
+  target: Target,
+  siteUrl: string,
+  now: Date,
+  parse: ArticleParser,
+  /** Where what the later checks need of an accepted article is noted. */
+  facts: Map<Verdict, ArticleFacts>,
+): Promise<Verdict> {
+  const body = target.listed
+    ? await readInboxFile(target.listed.folder, target.listed.file)
+    : await readRegularFile(target.path);
+  const { article, warnings } = await parse({ key: target.key, body, siteUrl });
+  const id = article.id ?? idFromKey(target.key);
+  const verdict: Verdict = {
+    ...accepted(shown(target.path), target.key, article, id, now),
+    kind: 'article',
+    warnings,
+    reason: null,
+    message: null,
+    type: null,
+    size: null,
+  };
+  facts.set(verdict, {
+    digest: sha256(body),
+    mediaKeys: article.mediaKeys ?? [],
+    inFolder: target.listed !== undefined,
+  });
+  return verdict;
+}
+
+/** A media file, checked as ingest checks its upload: by its first bytes and its size. */
+async function checkMediaFile(target: Target): Promise<Verdict> {
+  const { size, head } = target.listed
+    ? await readInboxFileHead(target.listed.folder, target.listed.file, MEDIA_SNIFF_BYTES)
+    : await readRegularFileHead(target.path, MEDIA_SNIFF_BYTES);
+  const { type } = checkMedia(target.key, size, head);
+  const file = shown(target.path);
+  return {
+    file,
+    key: target.key,
+    kind: 'media',
+    status: 'published',
+    ...NOT_AN_ARTICLE,
+    type,
+    size,
+  };
+}
+
 async function check(
   target: Target,
   siteUrl: string,
   now: Date,
   parse: ArticleParser,
-  /** Where the digest of the file's bytes is noted, once read. */
-  digests: Map<Verdict, string>,
+  facts: Map<Verdict, ArticleFacts>,
 ): Promise<Verdict> {
-  const file = shown(target.path);
-  const none = { id: null, title: null, date: null, updated: null, tags: [], authors: [] };
-  const refused = (status: 'rejected' | 'unreadable', message: string, reason: string | null) => ({
-    file,
+  const kind = isMediaKey(target.key) ? 'media' : 'article';
+  const refused = (
+    status: 'rejected' | 'unreadable',
+    message: string,
+    reason: string | null,
+  ): Verdict => ({
+    file: shown(target.path),
     key: target.key,
+    kind,
     status,
-    ...none,
-    warnings: [],
+    ...NOT_AN_ARTICLE,
     reason,
     message,
+    type: null,
+    size: null,
   });
   try {
-    const body = target.listed
-      ? await readInboxFile(target.listed.folder, target.listed.file)
-      : await readRegularFile(target.path);
-    const { article, warnings } = await parse({ key: target.key, body, siteUrl });
-    const id = article.id ?? idFromKey(target.key);
-    const verdict: Verdict = {
-      ...accepted(file, target.key, article, id, now),
-      warnings,
-      reason: null,
-      message: null,
-    };
-    digests.set(verdict, sha256(body));
-    return verdict;
+    return kind === 'media'
+      ? await checkMediaFile(target)
+      : await checkArticle(target, siteUrl, now, parse, facts);
   } catch (error) {
     if (error instanceof ArticleRejectedError)
       return refused('rejected', error.message, error.reason);
@@ -201,11 +285,11 @@ function shown(path: string): string {
  * held copy of it (unless it names its own id: a second user of that id), and a file whose id
  * an accepted or held one before it has is rejected, as ingest rejects it.
  */
-function asUploadedTogether(verdicts: Verdict[], digests: ReadonlyMap<Verdict, string>): void {
+function asUploadedTogether(verdicts: Verdict[], facts: ReadonlyMap<Verdict, ArticleFacts>): void {
   const byBytes = new Map<string, Verdict>();
   const byId = new Map<string, Verdict>();
   for (const verdict of verdicts) {
-    const digest = digests.get(verdict);
+    const digest = facts.get(verdict)?.digest;
     if (digest === undefined || verdict.id === null) continue;
     const other = byId.get(verdict.id);
     const original = byBytes.get(digest);
@@ -223,6 +307,32 @@ function asUploadedTogether(verdicts: Verdict[], digests: ReadonlyMap<Verdict, s
   }
 }
 
+const isRefused = (v: Verdict) => v.status === 'rejected' || v.status === 'unreadable';
+
+/**
+ * What an article is told of the media files it names, as ingest tells it when `build` ingests
+ * a folder (its media first): a file checked here and rejected is named with the reason; one
+ * that is not here, when the article comes from a folder argument (that folder being its
+ * inbox), is not in the inbox. Of a file given alone nothing else is known, so nothing is said.
+ */
+function mediaWarnings(verdicts: Verdict[], facts: ReadonlyMap<Verdict, ArticleFacts>): void {
+  const media = new Map(verdicts.filter((v) => v.kind === 'media').map((v) => [v.key, v]));
+  for (const verdict of verdicts) {
+    const article = facts.get(verdict);
+    if (!article || isRefused(verdict) || verdict.status === 'held') continue;
+    const { mediaKeys, inFolder } = article;
+    if (mediaKeys.length > MAX_MEDIA_PER_ARTICLE)
+      verdict.warnings.push(tooManyMediaWarning(mediaKeys.length));
+    for (const key of mediaKeys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
+      const file = media.get(key);
+      if (file?.status === 'rejected')
+        verdict.warnings.push(unpublishedMediaWarning(key, file.message ?? ''));
+      else if (file ? isRefused(file) : inFolder)
+        verdict.warnings.push(unpublishedMediaWarning(key));
+    }
+  }
+}
+
 /** Prints one block per file; resolves to the exit code (1 if any file would be rejected). */
 export async function validate(
   paths: readonly string[],
@@ -234,17 +344,17 @@ export async function validate(
     options.inbox ? resolve(options.inbox) : undefined,
   );
   const verdicts: Verdict[] = [];
-  const digests = new Map<Verdict, string>();
+  const facts = new Map<Verdict, ArticleFacts>();
   // Parsed as ingest parses: in a worker, so a pathological file is rejected, not a hang.
   const parsing = new ParsePool({ size: 1 });
   try {
     for (const target of list)
-      verdicts.push(await check(target, options.siteUrl, now, parsing.parse, digests));
+      verdicts.push(await check(target, options.siteUrl, now, parsing.parse, facts));
   } finally {
     await parsing.close();
   }
-  asUploadedTogether(verdicts, digests);
-  const isRefused = (v: Verdict) => v.status === 'rejected' || v.status === 'unreadable';
+  asUploadedTogether(verdicts, facts);
+  mediaWarnings(verdicts, facts);
   const rejected = verdicts.filter(isRefused);
   if (options.json) {
     const summary = {

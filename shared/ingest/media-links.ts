@@ -60,10 +60,7 @@ export async function linkMedia(
   siteUrl: string,
 ): Promise<{ article: Article; writes: MediaWrite[]; warnings: string[] }> {
   const warnings: string[] = [];
-  if (keys.length > MAX_MEDIA_PER_ARTICLE)
-    warnings.push(
-      `refers to ${keys.length} media files; only the first ${MAX_MEDIA_PER_ARTICLE} are linked to their published files`,
-    );
+  if (keys.length > MAX_MEDIA_PER_ARTICLE) warnings.push(tooManyMediaWarning(keys.length));
   let linked: Article = { ...article, media: [] };
   const writes: MediaWrite[] = [];
   for (const key of keys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
@@ -95,8 +92,24 @@ export async function linkMedia(
 async function missingMedia(key: string, store: ArticleStore): Promise<string> {
   // The report is the key's newest event's: a rejected upload, unless deleted since.
   const report = (await store.getSource(key))?.report;
-  if (report?.status === 'rejected')
-    return `media "${key}" is in the inbox but was rejected (${report.reason}): its reference works once a file that passes is uploaded`;
+  return unpublishedMediaWarning(
+    key,
+    report?.status === 'rejected' ? (report.reason ?? '') : undefined,
+  );
+}
+
+/** The warning for an article that names more media files than it links. */
+export function tooManyMediaWarning(count: number): string {
+  return `refers to ${count} media files; only the first ${MAX_MEDIA_PER_ARTICLE} are linked to their published files`;
+}
+
+/**
+ * The warning for a media file an article names that is not published: not in the inbox (yet),
+ * or there but rejected (`rejected`: why).
+ */
+export function unpublishedMediaWarning(key: string, rejected?: string): string {
+  if (rejected !== undefined)
+    return `media "${key}" is in the inbox but was rejected (${rejected}): its reference works once a file that passes is uploaded`;
   return `media "${key}" is not in the inbox (yet): its reference works once the file is uploaded`;
 }
 

@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   realpathSync,
   type Stats,
   statSync,
@@ -173,13 +174,19 @@ function openedPath(fd: number): string | undefined {
   }
 }
 
+/** A file's size and its first bytes: all a media file's check reads of it. */
+export interface FileHead {
+  size: number;
+  head: Uint8Array;
+}
+
 /**
- * The bytes of a listed file, read only if it is still the file that was listed: the last
- * component is opened without following a link and without blocking (a FIFO put in its
- * place), and the opened file must be the same regular file, at the same real path where the
- * system can tell (a parent folder swapped for a link).
+ * Opens a listed file only if it is still the file that was listed: the last component is
+ * opened without following a link and without blocking (a FIFO put in its place), and the
+ * opened file must be the same regular file, at the same real path where the system can tell
+ * (a parent folder swapped for a link). `read` gets it open.
  */
-export async function readInboxFile(dir: string, file: InboxFile): Promise<Uint8Array> {
+function withListedFile<T>(dir: string, file: InboxFile, read: (fd: number, info: Stats) => T): T {
   const path = join(dir, ...file.path.split('/'));
   let fd: number;
   try {
@@ -198,20 +205,56 @@ export async function readInboxFile(dir: string, file: InboxFile): Promise<Uint8
       real === undefined ? undefined : join(realpathSync(dir), ...file.path.split('/'));
     if (!info.isFile() || info.dev !== file.dev || info.ino !== file.ino || real !== expected)
       throw new InboxEntryChangedError(file.path);
-    return readFileSync(fd);
+    return read(fd, info);
   } finally {
     closeSync(fd);
   }
 }
 
-/** A file named by the user (links followed), refused unless it is a regular file. */
-export async function readRegularFile(path: string): Promise<Uint8Array> {
+/** Opens a file named by the user (links followed), refused unless it is a regular file. */
+function withRegularFile<T>(path: string, read: (fd: number, info: Stats) => T): T {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw new NotRegularFileError(specialKind(info));
-    return readFileSync(fd);
+    return read(fd, info);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first `bytes` bytes of the open file: a large video is not read whole. */
+function headOf(fd: number, info: Stats, bytes: number): FileHead {
+  const head = Buffer.alloc(Math.min(bytes, info.size));
+  let filled = 0;
+  while (filled < head.length) {
+    const read = readSync(fd, head, filled, head.length - filled, filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  return { size: info.size, head: head.subarray(0, filled) };
+}
+
+/** The bytes of a listed file, read only if it is still the file that was listed. */
+export async function readInboxFile(dir: string, file: InboxFile): Promise<Uint8Array> {
+  return withListedFile(dir, file, (fd) => readFileSync(fd));
+}
+
+/** The size and first `bytes` bytes of a listed file, checked as readInboxFile checks it. */
+export async function readInboxFileHead(
+  dir: string,
+  file: InboxFile,
+  bytes: number,
+): Promise<FileHead> {
+  return withListedFile(dir, file, (fd, info) => headOf(fd, info, bytes));
+}
+
+/** A file named by the user (links followed), refused unless it is a regular file. */
+export async function readRegularFile(path: string): Promise<Uint8Array> {
+  return withRegularFile(path, (fd) => readFileSync(fd));
+}
+
+/** The size and first `bytes` bytes of a file named by the user, as readRegularFile reads it. */
+export async function readRegularFileHead(path: string, bytes: number): Promise<FileHead> {
+  return withRegularFile(path, (fd, info) => headOf(fd, info, bytes));
 }

@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +103,85 @@ describe('feedpub validate', () => {
       );
     } finally {
       rmSync(outside, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('checks media files as build does: accepted by their bytes, or rejected with the reason', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'feedpub-validate-media-'));
+    try {
+      mkdirSync(join(folder, 'quay'));
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      writeFileSync(join(folder, 'quay', 'lead.png'), png);
+      writeFileSync(join(folder, 'quay', 'photo.jpg'), png);
+      // 21 MiB, sparse: only its first bytes are read.
+      writeFileSync(join(folder, 'quay', 'drone.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+      truncateSync(join(folder, 'quay', 'drone.jpg'), 21 * 1024 * 1024);
+      writeFileSync(join(folder, 'quay', 'map.svg'), '<svg onload="alert(1)"/>');
+      writeFileSync(
+        join(folder, 'quay.md'),
+        '---\ntitle: Quay\nimage: quay/lead.png\n---\n![The quay](quay/photo.jpg) ![Map](quay/map.svg) ![Ferry](quay/ferry.png)\n',
+      );
+
+      const result = await runCli(['validate', '--json', folder]);
+      expect(result.code).toBe(1);
+      const summary = JSON.parse(result.stdout);
+      expect(summary).toMatchObject({ accepted: 2, rejected: 3 });
+      const byKey = new Map(
+        (summary.files as { key: string }[]).map((verdict) => [verdict.key, verdict]),
+      );
+      expect(byKey.get('articles/quay/lead.png')).toMatchObject({
+        kind: 'media',
+        status: 'published',
+        type: 'image/png',
+        size: png.length,
+        reason: null,
+      });
+      const badBytes =
+        '"photo.jpg" is named .jpg but its bytes are not image/jpeg (they look like image/png): save it in that format or rename it';
+      expect(byKey.get('articles/quay/photo.jpg')).toMatchObject({
+        kind: 'media',
+        status: 'rejected',
+        reason: 'bad-media',
+        message: badBytes,
+      });
+      expect(byKey.get('articles/quay/drone.jpg')).toMatchObject({
+        status: 'rejected',
+        reason: 'too-large',
+        message: 'file is 21 MiB; the limit for image files is 20 MiB',
+      });
+      expect(byKey.get('articles/quay/map.svg')).toMatchObject({
+        status: 'rejected',
+        reason: 'unsupported-type',
+        message: expect.stringMatching(/^"map\.svg": SVG images can carry script/),
+      });
+      // What build tells the article of the files it names.
+      expect(byKey.get('articles/quay.md')).toMatchObject({
+        kind: 'article',
+        status: 'published',
+        warnings: [
+          `media "articles/quay/photo.jpg" is in the inbox but was rejected (${badBytes}): its reference works once a file that passes is uploaded`,
+          expect.stringMatching(
+            /^media "articles\/quay\/map\.svg" is in the inbox but was rejected/,
+          ),
+          'media "articles/quay/ferry.png" is not in the inbox (yet): its reference works once the file is uploaded',
+        ],
+      });
+
+      rmSync(join(folder, 'quay', 'photo.jpg'));
+      rmSync(join(folder, 'quay', 'drone.jpg'));
+      rmSync(join(folder, 'quay', 'map.svg'));
+      writeFileSync(
+        join(folder, 'quay.md'),
+        '---\ntitle: Quay\nimage: quay/lead.png\n---\nOpen.\n',
+      );
+      const clean = await runCli(['validate', folder]);
+      expect(clean.code).toBe(0);
+      expect(clean.stdout).toMatch(
+        /ok {8}.*lead\.png \(articles\/quay\/lead\.png\)\n {10}media {4}image\/png, 16 bytes\n {10}status {3}published\n/,
+      );
+      expect(clean.stdout).toContain('2 files: 2 would be accepted, 0 would be rejected');
+    } finally {
       rmSync(folder, { recursive: true, force: true });
     }
   });

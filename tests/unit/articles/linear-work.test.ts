@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Marked } from 'marked';
+import { Lexer, Marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { MAX_ARTICLE_BYTES } from '../../../shared/articles/decode.ts';
 import {
@@ -17,6 +17,7 @@ import {
 import { atxHeadingText } from '../../../shared/articles/markdown.ts';
 import { renderMarkdown } from '../../../shared/articles/markdown-budget.ts';
 import { MarkdownMeter, MarkdownTooComplexError } from '../../../shared/articles/markdown-meter.ts';
+import { definitionScan } from '../../../shared/articles/markdown-scans.ts';
 import type { WorkMeter } from '../../../shared/articles/work-meter.ts';
 import { prng } from '../../support/prng.ts';
 import { FIXTURES } from './helpers.ts';
@@ -135,6 +136,7 @@ describe('the Markdown budget', () => {
       'Ministers `agreed` the *plan* on __Monday__ after weeks of talks, officials said. ',
     ],
     ['nested lists, bounded depth', '- a\n  - b\n    - c\n'],
+    ['link reference definitions', '[ref]: https://a.example/x "A title"\n'],
   ])('charges linear Markdown linearly: %s', (name, unit) => {
     const head = name === 'table rows' ? '| a | b |\n|---|---|\n' : '';
     const small = renderMarkdown(head + rep(unit, 40_000)).steps;
@@ -159,6 +161,17 @@ describe('the Markdown budget', () => {
     expect(large).toBeGreaterThanOrEqual(3 * small);
     const error = budgetError(() => renderMarkdown(head + rep(unit, 256 * 1024)));
     expect(error.detail).toMatch(/^Markdown is too complex to render in time/);
+  });
+
+  it('charges a link reference definition at least what its regex matches', () => {
+    const definition = Lexer.rules.block.gfm.def;
+    const parts = ['[', ']', ']:', 'a', ' ', '  ', '\n', '\n\n', '\t', '"', "'", '(', ')'];
+    parts.push('<', '>', '\\', '/u', 'é', '\u00a0', ' "t"', " 't'", ' (t)', '\n"t"');
+    for (const [i, sample] of samples(5, parts, 5000, 16).entries()) {
+      const src = `${i % 2 ? '[' : '[a]: /u'}${sample}`;
+      const matched = definition.exec(src)?.[0].length ?? 0;
+      expect(definitionScan(src), JSON.stringify(src)).toBeGreaterThanOrEqual(matched);
+    }
   });
 
   it("leaves marked's shared state as it found it", () => {

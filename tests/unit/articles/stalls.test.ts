@@ -38,6 +38,21 @@ describe('uploads that used to stall', () => {
     expect(() => parse(`articles/${name}`, body)).not.toThrow();
   });
 
+  it('parses 8,000 link reference definitions and the paragraph that uses them', () => {
+    // marked renders it in about 0.1 s; the budget once charged each definition the rest of the file.
+    const labels = Array.from({ length: 8000 }, (_, i) => `l${i}`);
+    const markdown = [
+      '---\ntitle: Many references\n---\n',
+      labels.map((label) => `[${label}]`).join(' '),
+      '',
+      ...labels.map((label, i) => `[${label}]: http://example.com/${i}`),
+    ].join('\n');
+    const { article } = parse('articles/a.md', markdown);
+    expect(article.contentHtml).toContain(
+      '<a href="http://example.com/7999" rel="noopener noreferrer">l7999</a>',
+    );
+  });
+
   it.each([
     [
       'emphasis openers',
@@ -45,6 +60,11 @@ describe('uploads that used to stall', () => {
       /^line 3: Markdown is too complex to render in time/,
     ],
     ['lazy list lines', `# T\n\n- a\n${rep('a\n', 300_000)}`, /^line 3: Markdown is too complex/],
+    [
+      'reference definitions in a list item',
+      `# T\n\n- a\n${rep('  [x]: /u\n', 300_000)}`,
+      /^line 3: Markdown is too complex/,
+    ],
     [
       'unclosed comments',
       `# T\n\nText\n\nmore ${rep('<!--', 300_000)}`,

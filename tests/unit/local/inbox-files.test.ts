@@ -17,7 +17,9 @@ import {
   listInbox,
   NotRegularFileError,
   readInboxFile,
+  readInboxFileHead,
   readRegularFile,
+  readRegularFileHead,
 } from '../../../shared/local/inbox-files.ts';
 
 /** Listing and reading an inbox folder: links are never followed, special files never opened. */
@@ -74,6 +76,22 @@ describe('inbox folder listing and reading', () => {
     writeFileSync(join(inbox, 'a.txt'), 'A\n\nBody.');
     const file = await onlyFile(inbox);
     expect(Buffer.from(await readInboxFile(inbox, file)).toString()).toBe('A\n\nBody.');
+  });
+
+  it('reads the size and first bytes of a listed or named file, with the same checks', async () => {
+    const { inbox, secret } = setup();
+    writeFileSync(join(inbox, 'a.jpg'), 'ABCDEFGH');
+    const file = await onlyFile(inbox);
+    const head = await readInboxFileHead(inbox, file, 3);
+    expect({ size: head.size, head: Buffer.from(head.head).toString() }).toEqual({
+      size: 8,
+      head: 'ABC',
+    });
+    expect(Buffer.from((await readRegularFileHead(secret, 100)).head).toString()).toBe(SECRET);
+
+    rmSync(join(inbox, 'a.jpg'));
+    symlinkSync(secret, join(inbox, 'a.jpg'));
+    await expect(readInboxFileHead(inbox, file, 3)).rejects.toBeInstanceOf(InboxEntryChangedError);
   });
 
   it('does not read a file swapped for a link between listing and reading', async () => {
