@@ -1,13 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ArticleRejectedError } from '../articles/errors.ts';
+import { checkMedia, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { isMediaKey } from '../contract/media.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import {
+  type FileHead,
   type InboxFile,
   keyForPath,
   listInbox,
   readInboxFile,
+  readInboxFileHead,
   type SkippedEntry,
 } from '../local/inbox-files.ts';
 import { OneShotBuild } from '../local/one-shot.ts';
@@ -93,8 +97,11 @@ export async function build(options: BuildOptions): Promise<number> {
     }));
     const ingest = async (input: (typeof inputs)[number], after?: Promise<unknown>) => {
       try {
-        const body = await readInboxFile(inbox, input.source);
-        outcomes.set(input.key, await run.ingest(input.key, body, after));
+        const refused = isMediaKey(input.key) && (await refusedByItsHead(inbox, input));
+        const outcome = refused
+          ? await run.ingest(input.key, refused.head, after, refused.size)
+          : await run.ingest(input.key, await readInboxFile(inbox, input.source), after);
+        outcomes.set(input.key, outcome);
       } catch (error) {
         input.error = messageOf(error);
       }
@@ -153,5 +160,24 @@ export async function build(options: BuildOptions): Promise<number> {
   } finally {
     startupDone();
     await resources.stopAll();
+  }
+}
+
+/**
+ * A media file's size and first bytes when ingest refuses it on those alone (too large for its
+ * kind, not its type, a type never published): it is ingested from them, and its other bytes
+ * (up to gigabytes of video) are never read. Else none: it is read whole.
+ */
+async function refusedByItsHead(
+  inbox: string,
+  input: { key: string; source: InboxFile },
+): Promise<FileHead | false> {
+  const head = await readInboxFileHead(inbox, input.source, MEDIA_SNIFF_BYTES);
+  try {
+    checkMedia(input.key, head.size, head.head);
+    return false;
+  } catch (error) {
+    if (error instanceof ArticleRejectedError) return head;
+    throw error;
   }
 }

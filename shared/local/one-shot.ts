@@ -58,8 +58,10 @@ export class OneShotBuild {
     key: string,
     body: Uint8Array,
     after: Promise<unknown> = Promise.resolve(),
+    /** The file's size when `body` is only its first bytes (MemoryInbox.put). */
+    size = body.length,
   ): Promise<IngestOutcome> {
-    const versionId = this.inbox.put(key, body);
+    const versionId = this.inbox.put(key, body, size);
     this.sequence += 1;
     const event: ObjectEvent = {
       kind: 'created',
@@ -68,7 +70,7 @@ export class OneShotBuild {
       versionId,
       sequencer: this.sequence.toString(16).toUpperCase().padStart(16, '0'),
       eventTime: this.now().toISOString(),
-      size: body.length,
+      size,
     };
     try {
       const outcome = await ingestObjectEvent(event, {

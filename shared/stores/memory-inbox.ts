@@ -8,6 +8,8 @@ import type { Inbox, ObjectSummary } from '../ports/inbox.ts';
 interface Version {
   versionId: string;
   body?: Uint8Array;
+  /** The object's size when `body` is only its first bytes (put's `size`). */
+  size?: number;
   /** A version whose bytes were let go (forget): it still exists, with this size and ETag. */
   kept?: { size: number; etag: string };
 }
@@ -31,12 +33,21 @@ export class MemoryInbox implements Inbox {
   private readonly objects = new Map<string, Version[]>();
   private versionCount = 0;
 
-  /** Uploads a new version of `key`; returns its version id. */
-  put(key: string, body: string | Uint8Array): string {
+  /**
+   * Uploads a new version of `key`; returns its version id. With `size` (more than the body's
+   * length), `body` is only the object's first bytes: what `inspect` shows of a media file that
+   * is refused on them and its size, whose other bytes nobody reads (`feedpub build` does not
+   * read a 2 GiB video to refuse it).
+   */
+  put(key: string, body: string | Uint8Array, size?: number): string {
     this.versionCount += 1;
     const versionId = `v${this.versionCount}`;
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body.slice();
-    this.objects.set(key, [...(this.objects.get(key) ?? []), { versionId, body: bytes }]);
+    const partial = size !== undefined && size > bytes.length ? { size } : {};
+    this.objects.set(key, [
+      ...(this.objects.get(key) ?? []),
+      { versionId, body: bytes, ...partial },
+    ]);
     return versionId;
   }
 
@@ -89,7 +100,8 @@ export class MemoryInbox implements Inbox {
     if (kept) return { ...kept, head: new Uint8Array(0) };
     const body = this.object(key, versionId);
     if (!body) return undefined;
-    return { size: body.length, etag: etagOf(body), head: body.slice(0, headBytes) };
+    const size = this.version(key, versionId)?.size ?? body.length;
+    return { size, etag: etagOf(body), head: body.slice(0, headBytes) };
   }
 
   private version(key: string, versionId?: string): Version | undefined {
@@ -116,9 +128,13 @@ export class MemoryInbox implements Inbox {
     const versions = this.objects.get(key) ?? [];
     this.objects.set(
       key,
-      versions.map(({ versionId, body, kept }) => ({
+      versions.map(({ versionId, body, size, kept }) => ({
         versionId,
-        ...(body ? { kept: { size: body.length, etag: etagOf(body) } } : kept ? { kept } : {}),
+        ...(body
+          ? { kept: { size: size ?? body.length, etag: etagOf(body) } }
+          : kept
+            ? { kept }
+            : {}),
       })),
     );
     this.objects.delete(reportKey(key));

@@ -7,6 +7,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -319,9 +320,13 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
   writeFileSync(join(inbox, 'story/fake.jpg'), png);
   writeFileSync(join(inbox, 'story/lead.png'), png);
+  // A 2.5 GiB recording (sparse: no disk used), over the audio limit and over what Node reads
+  // into one buffer: refused on its size, never read.
+  writeFileSync(join(inbox, 'story/giant.mp3'), 'ID3');
+  truncateSync(join(inbox, 'story/giant.mp3'), 2.5 * 2 ** 30);
   writeFileSync(
     join(inbox, 'story.md'),
-    '---\ntitle: Story\nimage: story/fake.jpg\n---\n![Lead](story/lead.png) ![Later](story/later.png)\n',
+    '---\ntitle: Story\nimage: story/fake.jpg\n---\n![Lead](story/lead.png) ![Later](story/later.png) ![Talk](story/giant.mp3)\n',
   );
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -338,7 +343,7 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
     const { files } = JSON.parse(verdicts.stdout) as {
       files: { key: string; status: string; message: string | null }[];
     };
-    // Articles only: validate checks no media file (it calls each one not an article).
+    // Articles only: the media test below compares the media files.
     const validated = Object.fromEntries(
       files
         .filter((f) => !f.key.startsWith('articles/story/'))
@@ -366,12 +371,17 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
     }
   });
 
-  it("says that a media file an article names was rejected, and why, instead of 'not in the inbox'", async () => {
+  it("says that a media file an article names was rejected, and why, instead of 'not in the inbox'; one too large is refused without being read", async () => {
     const summary = await build('media');
+    expect(summary.articles.find((a) => a.file === 'story/giant.mp3')).toMatchObject({
+      status: 'rejected',
+      reason: expect.stringContaining('the limit for audio files is 200 MiB'),
+    });
     const story = summary.articles.find((a) => a.file === 'story.md');
     expect(story?.status).toBe('published');
     expect(story?.warnings).toEqual([
       'media "articles/story/later.png" is not in the inbox (yet): its reference works once the file is uploaded',
+      'media "articles/story/giant.mp3" is in the inbox but was rejected (file is 2560 MiB; the limit for audio files is 200 MiB): its reference works once a file that passes is uploaded',
       'media "articles/story/fake.jpg" is in the inbox but was rejected ("fake.jpg" is named .jpg but its bytes are not image/jpeg (they look like image/png): save it in that format or rename it): its reference works once a file that passes is uploaded',
     ]);
   });
