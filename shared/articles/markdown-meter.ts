@@ -61,9 +61,11 @@ export class MarkdownMeter implements WorkMeter {
     this.limit = MARKDOWN_WORK_BASE + MARKDOWN_WORK_PER_CHARACTER * inputLength;
   }
 
-  charge(steps: number): void {
+  /** Charges `steps`; past the budget, says why (`cause`, when the caller knows it). */
+  charge(steps: number, cause?: string): void {
     this.steps += steps;
     if (this.steps > this.limit) {
+      if (cause !== undefined) throw new MarkdownTooComplexError(cause, this.offset);
       // Deep nesting costs as unpaired marks do: say which it was.
       throw this.nested() ?? new MarkdownTooComplexError(UNPAIRED_MARKS_HINT, this.offset);
     }
