@@ -84,11 +84,18 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
       `file is not UTF-8 (first bad byte at ${where}), and its other bytes come in runs, as a legacy encoding of a non-Latin script writes them (KOI8-R, Windows-1251, Shift-JIS, GB2312, …): read as Windows-1252 it would be gibberish. Save it as UTF-8`,
     );
   }
+  // A few bad bytes: most likely Windows-1252 pasted into UTF-8. A sequence UTF-8 forbids among
+  // them is named, so the editor can tell a broken file from a pasted character.
+  const forbidden =
+    illFormed.sequences === 1 ? 'a sequence' : `${illFormed.sequences} sequences, the first`;
+  const named = illFormed.first
+    ? `; among them ${forbidden} that UTF-8 forbids, at ${lineAndColumn(body, illFormed.first.offset)} (${describeIllFormed(body, illFormed.first)})`
+    : '';
   return {
     text,
     encoding: 'windows-1252',
     warnings: [
-      `file is not valid UTF-8 (first bad byte at ${where}); bytes that are not UTF-8 were read as Windows-1252`,
+      `file is not valid UTF-8 (first bad byte at ${where})${named}; bytes that are not UTF-8 were read as Windows-1252`,
     ],
   };
 }

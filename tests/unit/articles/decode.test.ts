@@ -41,6 +41,20 @@ describe('decodeArticleBytes', () => {
     expect(decoded.warnings[0]).toMatch(/line 3, byte 9\)/);
   });
 
+  it('names a sequence UTF-8 forbids among a few bad bytes it reads as Windows-1252', () => {
+    const decoded = decodeArticleBytes(
+      Buffer.concat([
+        Buffer.from('Headline\n\nbad slash '),
+        bytes(0xc0, 0xaf),
+        Buffer.from(' here\n'),
+      ]),
+    );
+    expect(decoded.encoding).toBe('windows-1252');
+    expect(decoded.warnings).toEqual([
+      'file is not valid UTF-8 (first bad byte at line 3, byte 11); among them a sequence that UTF-8 forbids, at line 3, byte 11 (C0 AF, an overlong encoding of "/", U+002F); bytes that are not UTF-8 were read as Windows-1252',
+    ]);
+  });
+
   it.each([
     ['an overlong encoding', bytes(0x41, 0xc0, 0xaf), 'AÀ¯'],
     ['an encoded surrogate', bytes(0xed, 0xa0, 0x80), 'í\u00a0€'],
