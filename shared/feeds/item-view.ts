@@ -1,5 +1,6 @@
 import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
+import { extensionOf, REFUSED_MEDIA } from '../contract/media.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { articlePageUrl, emailAddress, httpUrl, imageType, languageTag } from './urls.ts';
@@ -89,8 +90,23 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
       correctionLog(article.corrections),
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
-    ...(image ? { image: imageView(image, article.imageText, mediaOf(article, image)) } : {}),
+    ...(image && !neverPublished(article, image)
+      ? { image: imageView(image, article.imageText, mediaOf(article, image)) }
+      : {}),
   };
+}
+
+/**
+ * Whether `url` is the placeholder of an inbox media file of a type never published (SVG): no
+ * upload will make it answer, so it is no enclosure and no lead figure. A file not uploaded
+ * yet keeps its placeholder, which starts working when it is (README "Media").
+ */
+function neverPublished(article: Article, url: string): boolean {
+  return (
+    article.media?.some(
+      (m) => m.url === url && m.type === undefined && extensionOf(m.key) in REFUSED_MEDIA,
+    ) ?? false
+  );
 }
 
 /** An item's summary and a link to its page: what it carries instead of the whole story. */

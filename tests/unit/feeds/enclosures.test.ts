@@ -56,6 +56,22 @@ describe('the lead image as an enclosure and an attachment', () => {
     expect(JSON.parse(render(unknownType).json).items[0].attachments).toBeUndefined();
   });
 
+  it('offers no enclosure for an inbox image of a type never published (SVG), whose placeholder answers 404, nor shows it', () => {
+    const placeholder = 'https://news.example.com/media/quay/logo.svg';
+    const awaiting = testArticle('wait', {
+      image: placeholder,
+      media: [{ key: 'articles/quay/logo.svg', url: placeholder }],
+    });
+    const out = render(awaiting);
+    expect(xpathString(out.rss, 'count(//item/enclosure)')).toBe('0');
+    expect(out.atom).not.toContain('rel="enclosure"');
+    const item = JSON.parse(out.json).items[0];
+    expect(item.image).toBeUndefined();
+    expect(item.attachments).toBeUndefined();
+    expect(item.content_html).not.toContain(placeholder);
+    expect(parseFeed(out.rss).items[0]?.media).toEqual([]);
+  });
+
   it('keeps all three feeds valid', () => {
     const out = render(uploaded, external, unknownType);
     const files = writeTemp({ 'rss.xml': out.rss, 'atom.xml': out.atom });
