@@ -70,6 +70,12 @@ export interface ArticleWrite {
   schedule: { put?: ScheduleEntry; delete?: ScheduleEntry };
   /** The bytes-to-article index entry to put (see bodyIndexOf). */
   bodyIndex?: { hash: string; id: string };
+  /**
+   * Bytes (their sha256) this write was planned as never uploaded before, without asking
+   * (ArticleStore.findByBody): the commit is refused (StaleWriteError) if the body index names
+   * any story for them.
+   */
+  unseenBytes?: string;
 }
 
 export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string {
@@ -141,8 +147,16 @@ export function tombstoneOf(article: Article, at: string): Article {
 }
 
 /** The bytes-to-article index entry a write makes (ArticleStore.findByBody), if any. */
-export function bodyIndexOf(write: ArticleWrite): { hash: string; id: string } | undefined {
+export function bodyIndexOf(write: ArticleWrite): ArticleWrite['bodyIndex'] {
   return write.bodyIndex;
+}
+
+/**
+ * The write, committed only if no story was ever made of these bytes (sha256): planned
+ * without asking, it is refused otherwise, and the caller asks (ArticleWrite.unseenBytes).
+ */
+export function withUnseenBytes(write: ArticleWrite, bodyHash: string): ArticleWrite {
+  return { ...write, unseenBytes: bodyHash };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   movedTombstoneOf,
   planArticleWrite,
   type StoredArticle,
+  withUnseenBytes,
 } from '../articles/stored.ts';
 import { sha256 } from '../contract/content-hash.ts';
 import type { IngestReport } from '../contract/inbox.ts';
@@ -63,7 +64,8 @@ export async function ingestObjectEvent(
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestOnce(event, deps);
+      // The first try takes a key never seen as new without asking (upsert); a retry asks.
+      return await ingestOnce(event, deps, attempt === 1);
     } catch (error) {
       // Someone else wrote this key or article between our read and our write: read again.
       if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
@@ -71,7 +73,11 @@ export async function ingestObjectEvent(
   }
 }
 
-async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestOutcome> {
+async function ingestOnce(
+  event: ObjectEvent,
+  deps: IngestDeps,
+  firstTry: boolean,
+): Promise<IngestOutcome> {
   const source = await deps.store.getSource(event.key);
   if (source) {
     const applied = source.appliedSequencer;
@@ -96,7 +102,7 @@ async function ingestOnce(event: ObjectEvent, deps: IngestDeps): Promise<IngestO
       return { kind: 'ignored', key: event.key, why: 'media files are not published here' };
     return ingestMedia(event, source, { ...deps, media: deps.media }, bookkeeping(deps));
   }
-  return decide(event, source, deps);
+  return decide(event, source, deps, firstTry && !source);
 }
 
 /** What an article key's event does to the table, once it is known to be new for the key. */
@@ -104,6 +110,8 @@ async function decide(
   event: ObjectEvent,
   source: SourceRecord | undefined,
   deps: IngestDeps,
+  /** A key never seen, tried the first time: see upsert. */
+  unseenKey = false,
 ): Promise<IngestOutcome> {
   if (event.kind === 'removed') return remove(event, source, deps);
   // A version deleted for good: publish what the key holds now (its current version), or
@@ -127,7 +135,7 @@ async function decide(
     if (error instanceof ArticleRejectedError) return reject(decided, source, error, deps);
     throw error;
   }
-  return upsert(decided, source, parsed, bodyHash, deps);
+  return upsert(decided, source, parsed, bodyHash, deps, unseenKey);
 }
 
 function bookkeeping(deps: IngestDeps): SourceBookkeeping {
@@ -370,14 +378,23 @@ async function upsert(
   { article: parsed, warnings }: ParseResult,
   bodyHash: string,
   deps: IngestDeps,
+  /**
+   * A key never seen, on its first try (an import is thousands of them): its id and bytes are
+   * taken as new without reading, and the commit checks it (no article under the id, no story
+   * made of these bytes) or is refused, and the retry reads (StaleWriteError).
+   */
+  unseenKey = false,
 ): Promise<IngestOutcome> {
   const id = parsed.id ?? idFromKey(event.key);
   // A key without a story of its own (its first upload, or its story deleted) asks whether its
   // bytes are a move or a copy too: both in one read.
-  const both =
-    source?.id && !source.deleted ? undefined : deps.store.getArticleAndBody(id, bodyHash);
-  const existing = both ? (await both).article : await deps.store.getArticle(id);
-  const byBody = both && { id: (await both).byBody };
+  const read: { article?: StoredArticle; byBody?: string; askedBody: boolean } = unseenKey
+    ? { askedBody: true }
+    : source?.id && !source.deleted
+      ? { article: await deps.store.getArticle(id), askedBody: false }
+      : { ...(await deps.store.getArticleAndBody(id, bodyHash)), askedBody: true };
+  const existing = read.article;
+  const byBody = read.askedBody ? { id: read.byBody } : undefined;
   const origin = await movedFrom(event, source, existing, bodyHash, deps, byBody);
   // A tombstone keeps the id's revision counting; any file may take the id again. A story
   // moved here under its own id (the file sets it) is the one exception.
@@ -459,7 +476,8 @@ async function upsert(
     const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
     return reject(event, source, new ArticleRejectedError('too-large', message), deps);
   }
-  const writes = [planArticleWrite(existing, article)];
+  const planned = planArticleWrite(existing, article);
+  const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
   // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).
   if (origin && origin.article.id !== id)
     writes.push(planArticleWrite(origin, movedTombstoneOf(origin.article, id)));

@@ -8,6 +8,7 @@ import { PoisonMessageError } from '../ingest/errors.ts';
 import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../ingest/ingest-object.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { objectEventsFromMessage } from '../ingest/s3-event.ts';
+import { sourceReadsTogether } from '../ingest/source-reads-together.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 import { inLambda } from './lambda-context.ts';
 
@@ -73,9 +74,9 @@ export function createIngestHandler(
   deps: IngestDeps & { deadLetters: DeadLetters },
   { logger, metrics, onOutcome }: Observability,
 ) {
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (record: SQSRecord, run: IngestDeps): Promise<void> => {
     try {
-      await handleMessage(record);
+      await handleMessage(record, run);
     } catch (error) {
       if (error instanceof PoisonMessageError) {
         // Parked, then acknowledged: if parking fails, the rethrow below retries it as usual.
@@ -94,13 +95,19 @@ export function createIngestHandler(
       // Rethrown: the message is retried, and after maxReceiveCount it is parked in the DLQ.
       logger.error('message failed', { messageId: record.messageId, error: error as Error });
       const receives = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-      if (receives >= INGEST_MAX_RECEIVES) await reportLastFailure(record.body, receives, error);
+      if (receives >= INGEST_MAX_RECEIVES)
+        await reportLastFailure(record.body, receives, error, run);
       throw error;
     }
   };
 
   /** On the last delivery, the editor learns from the report that the upload was not lost. */
-  const reportLastFailure = async (body: string, receives: number, error: unknown) => {
+  const reportLastFailure = async (
+    body: string,
+    receives: number,
+    error: unknown,
+    run: IngestDeps,
+  ) => {
     try {
       for (const event of objectEventsFromMessage(body)) {
         await writeReportInOrder(
@@ -113,7 +120,7 @@ export function createIngestHandler(
             reason: `not processed after ${receives} attempts (${(error as Error).message}); the event is kept in the dead-letter queue for a replay`,
             warnings: [],
           },
-          deps,
+          run,
         );
       }
     } catch (reportError) {
@@ -121,10 +128,10 @@ export function createIngestHandler(
     }
   };
 
-  const handleMessage = async (record: SQSRecord): Promise<void> => {
+  const handleMessage = async (record: SQSRecord, run: IngestDeps): Promise<void> => {
     // Events of one message run in order: they may concern the same key.
     for (const event of objectEventsFromMessage(record.body)) {
-      const outcome = await ingestObjectEvent(event, deps);
+      const outcome = await ingestObjectEvent(event, run);
       const report = outcome.kind === 'applied' ? outcome.report : undefined;
       logger.info('ingested', {
         key: event.key,
@@ -144,10 +151,12 @@ export function createIngestHandler(
     // One processor per invocation: it holds the batch's successes and failures, and outside
     // Lambda (the local runtime runs batches concurrently) a shared one mixes two batches up.
     const processor = new BatchProcessor(EventType.SQS);
+    // The records' source records are read together (one request for the batch).
+    const run = { ...deps, store: sourceReadsTogether(deps.store) };
     try {
       return await processPartialResponse(
         event,
-        removalsLast(event.Records, handleRecord),
+        removalsLast(event.Records, (record) => handleRecord(record, run)),
         processor,
         {
           context: context as Context,

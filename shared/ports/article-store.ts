@@ -47,6 +47,11 @@ export interface MediaWrite {
 /** The table as ingest and release see it. */
 export interface ArticleStore {
   getSource(key: string): Promise<SourceRecord | undefined>;
+  /**
+   * getSource for many keys in one read (strongly consistent, as getSource): the records found,
+   * by key. Keys never seen are absent; a key asked twice is read once.
+   */
+  getSources(keys: readonly string[]): Promise<Map<string, SourceRecord>>;
   getArticle(id: string): Promise<StoredArticle | undefined>;
   /**
    * The article an upload with these bytes (sha256) made last, if any: every committed write

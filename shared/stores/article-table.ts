@@ -165,6 +165,18 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return item ? itemToSource(item) : undefined;
   }
 
+  async getSources(wanted: readonly string[]): Promise<Map<string, SourceRecord>> {
+    const distinct = [...new Set(wanted)];
+    const chunks: string[][] = [];
+    for (let i = 0; i < distinct.length; i += BATCH_GET_LIMIT)
+      chunks.push(distinct.slice(i, i + BATCH_GET_LIMIT));
+    const read = await Promise.all(
+      chunks.map((chunk) => this.batchGetKeys(chunk.map((key) => keys.source(key)))),
+    );
+    const found = read.flat().map((item) => itemToSource(item));
+    return new Map(found.map((record) => [record.key, record]));
+  }
+
   async getArticle(id: string): Promise<StoredArticle | undefined> {
     const item = await this.getItem(keys.article(id));
     return item ? itemToArticle(item) : undefined;

@@ -82,9 +82,19 @@ function articleItems(write: ArticleWrite, table: string): TransactWriteItem[] {
     });
   }
   const body = bodyIndexOf(write);
+  // Bytes planned as never seen: no story may have been made of them (the index names none).
+  const unseen = { ConditionExpression: 'attribute_not_exists(pk)' };
   if (body)
     items.push({
-      Put: { TableName: table, Item: toAttr({ ...keys.body(body.hash), id: body.id }) },
+      Put: {
+        TableName: table,
+        Item: toAttr({ ...keys.body(body.hash), id: body.id }),
+        ...(write.unseenBytes === body.hash ? unseen : {}),
+      },
+    });
+  if (write.unseenBytes !== undefined && write.unseenBytes !== body?.hash)
+    items.push({
+      ConditionCheck: { TableName: table, Key: toAttr(keys.body(write.unseenBytes)), ...unseen },
     });
   const { put, delete: remove } = write.schedule;
   if (remove)

@@ -150,8 +150,16 @@ export class TableState {
       ops.push({ item: `FEED#${feed}|${e.sortKey}`, apply });
     }
     const body = bodyIndexOf(write);
+    const { unseenBytes } = write;
+    const unseen = () => unseenBytes === undefined || !this.bodies.has(unseenBytes);
     if (body)
-      ops.push({ item: `BODY#${body.hash}`, apply: () => this.bodies.set(body.hash, body.id) });
+      ops.push({
+        item: `BODY#${body.hash}`,
+        ...(unseenBytes === body.hash ? { holds: unseen } : {}),
+        apply: () => this.bodies.set(body.hash, body.id),
+      });
+    if (unseenBytes !== undefined && unseenBytes !== body?.hash)
+      ops.push({ item: `BODY#${unseenBytes}`, holds: unseen, apply: () => {} });
     const { put: scheduled, delete: unscheduled } = write.schedule;
     if (unscheduled) {
       const apply = () => this.schedule.delete(unscheduled.sortKey);

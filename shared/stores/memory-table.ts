@@ -49,6 +49,7 @@ export type TableCall =
       kind: 'read';
       read:
         | 'getSource'
+        | 'getSources'
         | 'getArticle'
         | 'findByBody'
         | 'getArticleAndBody'
@@ -126,6 +127,16 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   async getSource(key: string): Promise<SourceRecord | undefined> {
     await this.before({ kind: 'read', read: 'getSource' });
     return copy(this.state.sources.get(key));
+  }
+
+  async getSources(keys: readonly string[]): Promise<Map<string, SourceRecord>> {
+    await this.before({ kind: 'read', read: 'getSources' });
+    const found = new Map<string, SourceRecord>();
+    for (const key of keys) {
+      const record = this.state.sources.get(key);
+      if (record) found.set(key, copy(record));
+    }
+    return found;
   }
 
   async getArticle(id: string): Promise<StoredArticle | undefined> {

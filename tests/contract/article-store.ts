@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ArticleWrite, planArticleWrite } from '../../shared/articles/stored.ts';
+import {
+  type ArticleWrite,
+  planArticleWrite,
+  withUnseenBytes,
+} from '../../shared/articles/stored.ts';
 import {
   type ArticleStore,
   StaleWriteError,
@@ -89,6 +93,62 @@ export function articleStoreContract(name: string, makeStore: () => Promise<Arti
       await store.commit({ articles: [planArticleWrite(undefined, c)] });
       expect(await store.findByBody('b1')).toBe('c');
       expect((await store.getArticleAndBody('a', 'b1')).byBody).toBe('c');
+    });
+
+    it('reads the source records of many keys in one call, each once, the keys never seen left out', async () => {
+      const store = await makeStore();
+      // More keys than one DynamoDB BatchGetItem takes (100).
+      const keys = Array.from({ length: 130 }, (_, i) => `articles/${i}.md`);
+      const seen = [keys[0], keys[99], keys[100], keys[129]].map((key, i) =>
+        testSource(key ?? '', { id: `a${i}`, revision: i + 1 }),
+      );
+      for (const record of seen) await store.commit({ source: { record }, articles: [] });
+
+      const found = await store.getSources([...keys, keys[99] ?? '']);
+
+      expect([...found.keys()].sort()).toEqual(seen.map((r) => r.key).sort());
+      for (const record of seen) expect(found.get(record.key)).toEqual(record);
+      expect(await store.getSources([])).toEqual(new Map());
+      expect(await store.getSources(['articles/none.md'])).toEqual(new Map());
+      // What a caller does with what it read is not the table's business.
+      const mine = found.get(seen[0]?.key ?? '');
+      if (mine) mine.revision = 99;
+      expect((await store.getSources([seen[0]?.key ?? ''])).get(seen[0]?.key ?? '')).toEqual(
+        seen[0],
+      );
+    });
+
+    it('commits a write planned for bytes never seen only while no story was made of them', async () => {
+      const store = await makeStore();
+      const a = testArticle('a', { bodyHash: 'b1' });
+      await store.commit({ articles: [withUnseenBytes(planArticleWrite(undefined, a), 'b1')] });
+      expect(await store.findByBody('b1')).toBe('a');
+
+      // The same bytes, planned as new at another key: refused, the whole change with it.
+      const source = { record: testSource('articles/b.md', { id: 'b' }) };
+      const b = testArticle('b', { bodyHash: 'b1' });
+      await expect(
+        store.commit({ source, articles: [withUnseenBytes(planArticleWrite(undefined, b), 'b1')] }),
+      ).rejects.toThrow(StaleWriteError);
+      // Checked even when the write indexes other bytes (or none).
+      const c = testArticle('c', { bodyHash: 'b2' });
+      await expect(
+        store.commit({ source, articles: [withUnseenBytes(planArticleWrite(undefined, c), 'b1')] }),
+      ).rejects.toThrow(StaleWriteError);
+      expect(await store.getSource('articles/b.md')).toBeUndefined();
+      expect(await store.getArticle('b')).toBeUndefined();
+      expect(await store.getArticle('c')).toBeUndefined();
+      expect(await store.findByBody('b1')).toBe('a');
+      expect(await store.findByBody('b2')).toBeUndefined();
+
+      // Bytes nobody made a story of pass, whatever the write indexes.
+      await store.commit({
+        source,
+        articles: [withUnseenBytes(planArticleWrite(undefined, c), 'b3')],
+      });
+      expect(await store.findByBody('b2')).toBe('c');
+      expect(await store.findByBody('b3')).toBeUndefined();
+      expect(await store.getSource('articles/b.md')).toEqual(source.record);
     });
 
     it('moves a source record on only from the revision it was read at', async () => {

@@ -236,6 +236,47 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect((await store.getArticle('b'))?.article.status).toBe('live');
   });
 
+  it('asks nothing of a key never seen but its source record, and finds an id or bytes taken all the same', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const reads: string[] = [];
+    let commits = 0;
+    store.beforeRead = (read) => {
+      reads.push(read);
+    };
+    store.beforeCommit = () => {
+      commits += 1;
+    };
+    // A new key with new bytes: one commit, no read of an article or of who made the bytes.
+    const bytes = md('Fresh');
+    expect(statusOf(await ingest(created('01', inbox.put(KEY, bytes))))).toBe('published');
+    expect(reads.filter((read) => read !== 'getSource' && read !== 'getMedia')).toEqual([]);
+    expect(commits).toBe(1);
+
+    // The same bytes at another new key: the commit is refused, the retry reads, and the file is
+    // a copy, as it would have been found by reading first.
+    reads.length = 0;
+    commits = 0;
+    const copied = await ingest(created('02', inbox.put('articles/b.md', bytes), 'articles/b.md'));
+    expect(copied.kind === 'applied' && copied.report).toMatchObject({
+      status: 'held',
+      copyOf: KEY,
+    });
+    expect(commits).toBe(2);
+    expect(reads).toContain('getArticleAndBody');
+
+    // A new key whose file names an id that is taken: refused, then rejected as it should be.
+    commits = 0;
+    const named = '---\ntitle: Same id\nid: a\n---\n\nOther words.\n';
+    const taken = await ingest(created('03', inbox.put('articles/c.md', named), 'articles/c.md'));
+    expect(taken.kind === 'applied' && taken.report).toMatchObject({ status: 'rejected' });
+    expect(taken.kind === 'applied' && taken.report.reason).toContain(KEY);
+    expect(commits).toBe(2);
+    expect((await store.getArticle('a'))?.article).toMatchObject({
+      title: 'Fresh',
+      sourceKey: KEY,
+    });
+  });
+
   it('keeps the published article when a later upload is rejected, and reports the rejection', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(created('01', inbox.put(KEY, md('Good'))));

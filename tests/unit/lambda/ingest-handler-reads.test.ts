@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
+import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
+import { InMemoryInbox } from '../../support/fakes/inbox.ts';
+import { quiet, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
+
+function rig() {
+  const store = new InMemoryArticleTable();
+  const inbox = new InMemoryInbox();
+  const reads: string[] = [];
+  store.beforeRead = (read) => {
+    reads.push(read);
+  };
+  const handler = createIngestHandler(
+    {
+      store,
+      inbox,
+      siteUrl: 'https://news.example.com/',
+      now: () => new Date('2026-06-01T00:00:00.000Z'),
+      deadLetters: { park: async () => {} },
+    },
+    quiet(),
+  );
+  const uploads = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const key = `articles/${from + i}.md`;
+      inbox.put(key, `---\ntitle: Story ${from + i}\n---\n\nBody ${from + i}.\n`);
+      return sqsRecord({ Records: [s3Notification('created', 'inbox', key, '01')] });
+    });
+  return { store, reads, handler, uploads };
+}
+
+describe('the ingest handler, reading the table for a batch', () => {
+  it("reads a batch's source records in one request, and nothing else of a key never seen", async () => {
+    const { store, reads, handler, uploads } = rig();
+
+    const result = await handler(sqsEvent(...uploads(0, 10)));
+
+    expect(result.batchItemFailures).toEqual([]);
+    // The first read of every record, together; then only each report's check of its key.
+    const [first, ...then] = reads;
+    expect(first).toBe('getSources');
+    expect(then.filter((read) => read !== 'getSources' && read !== 'getSource')).toEqual([]);
+    expect(then.length).toBeLessThanOrEqual(10);
+    expect((await store.latestEntries('all', 20)).length).toBe(10);
+  });
+
+  it('never joins the reads of two invocations: on AWS they share nothing', async () => {
+    const { store, handler, uploads } = rig();
+    const asked: string[][] = [];
+    const getSources = store.getSources.bind(store);
+    store.getSources = (keys) => {
+      asked.push([...keys]);
+      return getSources(keys);
+    };
+
+    const results = await Promise.all([
+      handler(sqsEvent(...uploads(0, 5))),
+      handler(sqsEvent(...uploads(5, 5))),
+    ]);
+
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const invocation = (key: string) => (Number(key.match(/\d+/)?.[0]) < 5 ? 'first' : 'second');
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    for (const keys of asked) expect(new Set(keys.map(invocation)).size).toBe(1);
+  });
+});
