@@ -7,6 +7,7 @@ import type { S3rverEventRecord } from './embedded-aws.ts';
 import { EmulatorStartError, PortInUseError } from './errors.ts';
 import { conditionalWrites } from './s3-conditional-writes.ts';
 import { makePutsAtomic } from './s3rver-atomic-puts.ts';
+import { cacheBucketConfiguration } from './s3rver-bucket-cache.ts';
 
 /**
  * The embedded S3: s3rver on 127.0.0.1, in a worker thread of its own. S3 is not our CPU in
@@ -114,6 +115,7 @@ async function serve({ port, directory }: { port: number; directory: string }): 
     conditionalWrites(),
   );
   makePutsAtomic(server.store);
+  cacheBucketConfiguration(server.store);
   try {
     listening = await listen(server, port);
   } catch (error) {

@@ -40,6 +40,16 @@ declare module 's3rver' {
         content: Buffer | NodeJS.ReadableStream;
         metadata: Record<string, unknown>;
       }): Promise<{ size: number; md5: string }>;
+      getBucket(bucket: string): Promise<unknown>;
+      putBucket(bucket: string): Promise<unknown>;
+      deleteBucket(bucket: string): Promise<unknown>;
+      getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
+      putSubresource(
+        bucket: string,
+        key: string | undefined,
+        resource: { type: string },
+      ): Promise<void>;
+      deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void>;
     };
     /** Koa's middleware stack (s3rver is a Koa application). */
     middleware: ((ctx: S3rverContext, next: () => Promise<void>) => Promise<void> | void)[];

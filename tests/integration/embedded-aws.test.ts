@@ -6,7 +6,18 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteBucketWebsiteCommand,
+  DeleteObjectCommand,
+  GetBucketWebsiteCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutBucketWebsiteCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { startSiteServer } from '../../shared/local/site-server.ts';
 import { fileEmulators, isolatedResources } from '../support/aws.ts';
@@ -43,6 +54,42 @@ describe('embedded AWS smoke test', () => {
     } while (token);
     expect(pages).toBe(3);
     expect(listed.sort()).toEqual([...keys].sort());
+  });
+
+  it("answers a bucket's removal, creation and website configuration as soon as they change", async () => {
+    const { s3, names } = await isolatedResources('buckets');
+    const Bucket = `${names.siteBucket}-own`;
+    const status = (request: Promise<unknown>) =>
+      request.then(
+        () => 200,
+        (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+      );
+    expect(await status(s3.send(new HeadBucketCommand({ Bucket })))).toBe(404);
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    expect(await status(s3.send(new HeadBucketCommand({ Bucket })))).toBe(200);
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'a.txt', Body: 'a' }));
+
+    const website = () => s3.send(new GetBucketWebsiteCommand({ Bucket }));
+    expect(await status(website())).toBe(404);
+    for (const suffix of ['index.html', 'home.html']) {
+      await s3.send(
+        new PutBucketWebsiteCommand({
+          Bucket,
+          WebsiteConfiguration: { IndexDocument: { Suffix: suffix } },
+        }),
+      );
+      expect((await website()).IndexDocument?.Suffix).toBe(suffix);
+    }
+    await s3.send(new DeleteBucketWebsiteCommand({ Bucket }));
+    expect(await status(website())).toBe(404);
+
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'a.txt' }));
+    await s3.send(new DeleteBucketCommand({ Bucket }));
+    expect(await status(s3.send(new HeadBucketCommand({ Bucket })))).toBe(404);
+    expect(await status(s3.send(new GetObjectCommand({ Bucket, Key: 'a.txt' })))).toBe(404);
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    expect(await status(s3.send(new HeadBucketCommand({ Bucket })))).toBe(200);
+    expect(await status(website())).toBe(404);
   });
 
   it('reads a transaction back from the table stream', async () => {
