@@ -66,6 +66,33 @@ export interface Claim extends LastRender {
   lease?: Lease;
 }
 
+/**
+ * What makes a render of the unit unnecessary for the caller, checked in the request that would
+ * take the lease: a render recorded as having begun reading at or after `readSince` (none:
+ * unknown), with `settings`, read everything the caller needs; so did one that rendered
+ * `ticket` (acquire only).
+ */
+export interface Unneeded {
+  settings: string;
+  readSince?: number;
+  ticket?: number;
+}
+
+/** Whether the unit's last render makes the caller's unnecessary (Unneeded). */
+export function isUnneeded(last: LastRender, unneeded: Unneeded | undefined): boolean {
+  if (!unneeded) return false;
+  const { read } = last;
+  const readIt =
+    unneeded.readSince !== undefined &&
+    read !== undefined &&
+    read.settings === unneeded.settings &&
+    read.from >= unneeded.readSince;
+  return readIt || (unneeded.ticket !== undefined && last.rendered >= unneeded.ticket);
+}
+
+/** What acquire got: the lease, or the unit's last render as it found it (no lease taken). */
+export type Acquired = { lease: Lease; last?: undefined } | { lease?: undefined; last: LastRender };
+
 /** A lease taken: the highest ticket claimed so far, and what the last render read then. */
 export interface Lease {
   covers: number;
@@ -101,13 +128,19 @@ export interface SiteRendering {
 export interface RenderLedger {
   /**
    * Claims the unit, and takes its lease at once when it is free or expired (one request in the
-   * usual case, where nobody else renders the unit).
+   * usual case, where nobody else renders the unit). When `unneeded` holds, nothing is claimed
+   * or taken (and a lease `holder` holds already is given back): the answer is the last render,
+   * with its ticket for the claim's.
    */
-  claim(unit: string, holder: string, leaseMs: number): Promise<Claim>;
+  claim(unit: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Claim>;
   /** The highest ticket rendered so far (0 when none), and what that render read. */
   lastRender(unit: string): Promise<LastRender>;
-  /** Takes the lease if it is free or expired; undefined when another publisher holds it. */
-  acquire(unit: string, holder: string, leaseMs: number): Promise<Lease | undefined>;
+  /**
+   * Takes the lease if it is free or expired, unless `unneeded` holds (then a lease `holder`
+   * holds already is given back); otherwise answers the last render as it found it, in the same
+   * request.
+   */
+  acquire(unit: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Acquired>;
   /**
    * Records `covers` as rendered from `read` (the caller passes a `from` no less than the one
    * its lease saw, so it never goes back), and frees the lease; false when the lease was no

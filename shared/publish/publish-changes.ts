@@ -5,7 +5,7 @@ import { settingsFingerprint } from '../config/fingerprint.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { byBytes } from '../contract/sort-key-order.ts';
 import type { ArticleChange, FeedReader } from '../ports/feed-reader.ts';
-import type { Reads, RenderLedger } from '../ports/render-ledger.ts';
+import { isUnneeded, type Reads, type RenderLedger } from '../ports/render-ledger.ts';
 import type { SiteBucket } from '../ports/site-bucket.ts';
 import { type Affected, affectedBy } from './affected.ts';
 import { archivePagesAffected, type PagesAffected, pagesFromView } from './archive-pages.ts';
@@ -566,13 +566,15 @@ async function converge(
   const { ledger } = deps;
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const now = deps.now ?? Date.now;
+  // A render that began reading after the changes were in place, with these settings, read them:
+  // the ledger checks it in the request that would take the lease (no lease taken, none given
+  // back, no second request).
+  const readSince = inPlaceBy === undefined ? undefined : inPlaceBy + READ_MARGIN_MS;
+  const unneeded = { settings, ...(readSince === undefined ? {} : { readSince }) };
   const readThem = (read: Reads | undefined) =>
-    inPlaceBy !== undefined &&
-    read !== undefined &&
-    read.settings === settings &&
-    read.from >= inPlaceBy + READ_MARGIN_MS;
+    isUnneeded({ rendered: 0, ...(read ? { read } : {}) }, unneeded);
   let leasedAt = now();
-  let { ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs);
+  let { ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs, unneeded);
   for (let wait = 10; ; ) {
     // Covered: a render read the table after the changes (by its time, or as the lease that
     // covered our ticket; `read` is that render's, or a later one's).
@@ -588,13 +590,17 @@ async function converge(
     if (!lease) {
       if (rendered >= ticket) return covered();
       leasedAt = now();
-      lease = await ledger.acquire(unit.name, holder, leaseMs);
-      if (!lease) {
-        await sleep(wait / 2 + Math.random() * wait);
-        wait = Math.min(wait * 2, 250);
-        ({ rendered, read } = await ledger.lastRender(unit.name));
+      const taken = await ledger.acquire(unit.name, holder, leaseMs, { ...unneeded, ticket });
+      if (!taken.lease) {
+        // As the request found the unit: covered now, or its holder is still rendering.
+        ({ rendered, read } = taken.last);
+        if (!readThem(read) && rendered < ticket) {
+          await sleep(wait / 2 + Math.random() * wait);
+          wait = Math.min(wait * 2, 250);
+        }
         continue;
       }
+      lease = taken.lease;
       if (readThem(lease.read)) {
         read = lease.read;
         continue;
@@ -633,7 +639,7 @@ async function converge(
     if (released) return 'rendered';
     // The lease ran out and another publisher took it: render once more, from a newer state.
     leasedAt = now();
-    ({ ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs));
+    ({ ticket, rendered, read, lease } = await ledger.claim(unit.name, holder, leaseMs, unneeded));
   }
 }
 

@@ -21,13 +21,16 @@ import type {
   SitemapDay,
   WalkStart,
 } from '../ports/feed-reader.ts';
-import type {
-  Claim,
-  LastRender,
-  Lease,
-  Reads,
-  RenderLedger,
-  SiteRendering,
+import {
+  type Acquired,
+  type Claim,
+  isUnneeded,
+  type LastRender,
+  type Lease,
+  type Reads,
+  type RenderLedger,
+  type SiteRendering,
+  type Unneeded,
 } from '../ports/render-ledger.ts';
 import {
   copy,
@@ -350,14 +353,26 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return unit;
   }
 
-  async claim(name: string, holder: string, leaseMs: number): Promise<Claim> {
+  async claim(name: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Claim> {
     await this.before({ kind: 'ledger', call: 'claim' });
     const unit = this.unit(name);
+    const last = lastRenderOf(unit);
+    if (isUnneeded(last, unneeded)) {
+      this.giveBack(unit, holder);
+      return { ticket: last.rendered, ...last };
+    }
     unit.claims += 1;
-    const claim = { ticket: unit.claims, ...lastRenderOf(unit) };
+    const claim = { ticket: unit.claims, ...last };
     if (!this.leaseFree(unit, holder)) return claim;
     this.lease(unit, holder, leaseMs);
     return { ...claim, lease: leaseOf(unit) };
+  }
+
+  /** Frees the lease if `holder` holds it. */
+  private giveBack(unit: LedgerUnit, holder: string) {
+    if (unit.holder !== holder) return;
+    unit.holder = undefined;
+    unit.leaseUntil = undefined;
   }
 
   private leaseFree(unit: { holder?: string; leaseUntil?: number }, holder: string): boolean {
@@ -376,12 +391,22 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     return lastRenderOf(this.units.get(name) ?? { rendered: 0 });
   }
 
-  async acquire(name: string, holder: string, leaseMs: number) {
+  async acquire(
+    name: string,
+    holder: string,
+    leaseMs: number,
+    unneeded?: Unneeded,
+  ): Promise<Acquired> {
     await this.before({ kind: 'ledger', call: 'acquire' });
     const unit = this.unit(name);
-    if (!this.leaseFree(unit, holder)) return undefined;
+    const last = lastRenderOf(unit);
+    if (isUnneeded(last, unneeded)) {
+      this.giveBack(unit, holder);
+      return { last };
+    }
+    if (!this.leaseFree(unit, holder)) return { last };
     this.lease(unit, holder, leaseMs);
-    return leaseOf(unit);
+    return { lease: leaseOf(unit) };
   }
 
   async release(name: string, holder: string, covers: number, read: Reads): Promise<boolean> {
@@ -396,10 +421,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
   }
 
   async abandon(name: string, holder: string): Promise<void> {
-    const unit = this.unit(name);
-    if (unit.holder !== holder) return;
-    unit.holder = undefined;
-    unit.leaseUntil = undefined;
+    this.giveBack(this.unit(name), holder);
   }
 
   async saveFeedMeta({ feed, count, announcing }: FeedMeta, ticket: number): Promise<void> {

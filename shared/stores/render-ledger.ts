@@ -10,14 +10,17 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { feedKey } from '../articles/article.ts';
 import { keys } from '../contract/table.ts';
 import type { FeedMeta, SitemapDay } from '../ports/feed-reader.ts';
-import type {
-  ArchiveView,
-  Claim,
-  LastRender,
-  Lease,
-  Reads,
-  RenderLedger,
-  SiteRendering,
+import {
+  type Acquired,
+  type ArchiveView,
+  type Claim,
+  isUnneeded,
+  type LastRender,
+  type Lease,
+  type Reads,
+  type RenderLedger,
+  type SiteRendering,
+  type Unneeded,
 } from '../ports/render-ledger.ts';
 
 /** Free, expired, or already this holder's (an SDK retry of a request that took it). */
@@ -143,18 +146,66 @@ export class DynamoRenderLedger implements RenderLedger {
     ).then((out) => (out ? unmarshall(out.Attributes ?? {}) : undefined));
   }
 
-  async claim(unit: string, holder: string, leaseMs: number): Promise<Claim> {
+  /**
+   * One UpdateItem on the unit's item under `condition`, and unless `unneeded` holds (the same
+   * request): the item after it, or the item as the request found it (`old`; empty when none).
+   */
+  private async updateOrOld(
+    unit: string,
+    expression: string,
+    values: Record<string, unknown>,
+    condition: string,
+    unneeded: Unneeded | undefined,
+  ): Promise<{ item: Record<string, unknown> } | { old: Record<string, unknown> }> {
+    const checks = [`(${condition})`];
+    const more: Record<string, unknown> = {};
+    if (unneeded?.readSince !== undefined) {
+      checks.push('NOT (readFrom >= :readSince AND readWith = :settings)');
+      more[':readSince'] = unneeded.readSince;
+      more[':settings'] = unneeded.settings;
+    }
+    if (unneeded?.ticket !== undefined) {
+      checks.push('NOT (rendered >= :ticket)');
+      more[':ticket'] = unneeded.ticket;
+    }
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.render(unit)),
+          UpdateExpression: expression,
+          ConditionExpression: checks.join(' AND '),
+          ExpressionAttributeValues: marshall({ ...values, ...more }),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { item: unmarshall(out.Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { old: error.Item ? unmarshall(error.Item) : {} };
+    }
+  }
+
+  async claim(unit: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Claim> {
     const now = this.now();
-    const leased = await this.update(
+    const leased = await this.updateOrOld(
       unit,
       'ADD claims :one SET holder = :holder, leaseUntil = :until',
       { ':one': 1, ':holder': holder, ':until': now + leaseMs, ':now': now },
       LEASE_FREE,
+      unneeded,
     );
-    if (leased) {
-      const ticket = Number(leased.claims ?? 0);
-      const last = lastRenderOf(leased);
+    if ('item' in leased) {
+      const ticket = Number(leased.item.claims ?? 0);
+      const last = lastRenderOf(leased.item);
       return { ticket, ...last, lease: { covers: ticket, ...readOf(last) } };
+    }
+    // Not taken: held by another publisher, or not needed (the same request said which).
+    const last = lastRenderOf(leased.old);
+    if (isUnneeded(last, unneeded)) {
+      if (leased.old.holder === holder) await this.abandon(unit, holder);
+      return { ticket: last.rendered, ...last };
     }
     const item = (await this.update(unit, 'ADD claims :one', { ':one': 1 })) ?? {};
     return { ticket: Number(item.claims ?? 0), ...lastRenderOf(item) };
@@ -172,15 +223,27 @@ export class DynamoRenderLedger implements RenderLedger {
     return lastRenderOf(unmarshall(out.Item ?? {}));
   }
 
-  async acquire(unit: string, holder: string, leaseMs: number) {
+  async acquire(
+    unit: string,
+    holder: string,
+    leaseMs: number,
+    unneeded?: Unneeded,
+  ): Promise<Acquired> {
     const now = this.now();
-    const item = await this.update(
+    const taken = await this.updateOrOld(
       unit,
       'SET holder = :holder, leaseUntil = :until',
       { ':holder': holder, ':until': now + leaseMs, ':now': now },
       LEASE_FREE,
+      unneeded,
     );
-    return item ? { covers: Number(item.claims ?? 0), ...readOf(lastRenderOf(item)) } : undefined;
+    if ('item' in taken) {
+      const { item } = taken;
+      return { lease: { covers: Number(item.claims ?? 0), ...readOf(lastRenderOf(item)) } };
+    }
+    const last = lastRenderOf(taken.old);
+    if (taken.old.holder === holder && isUnneeded(last, unneeded)) await this.abandon(unit, holder);
+    return { last };
   }
 
   async release(unit: string, holder: string, covers: number, read: Reads): Promise<boolean> {

@@ -47,7 +47,7 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       const { ledger } = await make();
       await ledger.claim('site', 'p1', 30_000);
       await ledger.claim('site', 'p2', 30_000);
-      expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
+      expect((await ledger.acquire('site', 'p2', 30_000)).lease).toBeUndefined();
       expect(await ledger.release('site', 'p2', 2, reads(2_000))).toBe(false);
       // p1 holds the lease it took with the first claim, and covers both claims when it releases.
       expect(await ledger.release('site', 'p1', 2, reads(2_000))).toBe(true);
@@ -58,7 +58,10 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       await ledger.claim('site', 'p4', 30_000);
       await ledger.claim('site', 'p5', 30_000);
       expect(await ledger.release('site', 'p4', 4, reads(4_000))).toBe(true);
-      expect(await ledger.acquire('site', 'p5', 30_000)).toEqual({ covers: 5, read: reads(4_000) });
+      expect((await ledger.acquire('site', 'p5', 30_000)).lease).toEqual({
+        covers: 5,
+        read: reads(4_000),
+      });
       expect(await ledger.release('site', 'p5', 5, reads(5_000))).toBe(true);
       expect(await ledger.lastRender('site')).toEqual({ rendered: 5, read: reads(5_000) });
     });
@@ -82,7 +85,10 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         read: reads(5_000),
       });
       await ledger.abandon('site', 'p2');
-      expect(await ledger.acquire('site', 'p3', 30_000)).toEqual({ covers: 3, read: reads(5_000) });
+      expect((await ledger.acquire('site', 'p3', 30_000)).lease).toEqual({
+        covers: 3,
+        read: reads(5_000),
+      });
       expect(await ledger.release('site', 'p3', 3, reads(9_000, 'settings-2'))).toBe(true);
       expect(await ledger.lastRender('site')).toEqual({
         rendered: 3,
@@ -150,29 +156,82 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       expect(await ledger.lastRender('feed tag/x')).toEqual({ rendered: 2, read: reads(6_000) });
     });
 
+    it('claims and leases nothing a recorded render makes unneeded, telling so in the same answer', async () => {
+      const { ledger } = await make();
+      const since = (readSince: number, settings = 'settings-1') => ({ settings, readSince });
+      await ledger.claim('site', 'p1', 30_000);
+      expect(await ledger.release('site', 'p1', 1, reads(5_000))).toBe(true);
+
+      // Changes in place by 4,000: the render that began reading at 5,000 read them.
+      expect(await ledger.claim('site', 'p2', 30_000, since(4_000))).toEqual({
+        ticket: 1,
+        rendered: 1,
+        read: reads(5_000),
+      });
+      // Rendered with other settings, or before the changes: claimed, and leased if free.
+      expect(await ledger.claim('site', 'p3', 30_000, since(4_000, 'settings-2'))).toEqual({
+        ticket: 2,
+        rendered: 1,
+        read: reads(5_000),
+        lease: { covers: 2, read: reads(5_000) },
+      });
+      expect(await ledger.claim('site', 'p4', 30_000, since(6_000))).toEqual({
+        ticket: 3,
+        rendered: 1,
+        read: reads(5_000),
+      });
+      // While p3 holds the lease, an acquire answers the last render instead.
+      const p4 = { ...since(6_000), ticket: 3 };
+      expect(await ledger.acquire('site', 'p4', 30_000, p4)).toEqual({
+        last: { rendered: 1, read: reads(5_000) },
+      });
+      expect(await ledger.release('site', 'p3', 2, reads(7_000))).toBe(true);
+      // Free now, but p3's render began reading after p4's changes: not taken.
+      expect(await ledger.acquire('site', 'p4', 30_000, p4)).toEqual({
+        last: { rendered: 2, read: reads(7_000) },
+      });
+      // Nor for a ticket already rendered; taken for one that is not.
+      expect(
+        await ledger.acquire('site', 'p4', 30_000, { settings: 'settings-1', ticket: 2 }),
+      ).toEqual({
+        last: { rendered: 2, read: reads(7_000) },
+      });
+      expect(
+        await ledger.acquire('site', 'p4', 30_000, { settings: 'settings-1', ticket: 3 }),
+      ).toEqual({
+        lease: { covers: 3, read: reads(7_000) },
+      });
+      // A holder told its render is unneeded (an SDK retry of what took the lease) gives it back.
+      expect((await ledger.claim('site', 'p4', 30_000, since(7_000))).lease).toBeUndefined();
+      expect((await ledger.acquire('site', 'p5', 30_000)).lease).toEqual({
+        covers: 3,
+        read: reads(7_000),
+      });
+    });
+
     it('gives a holder its own lease again (an SDK retry of the request that took it)', async () => {
       const { ledger } = await make();
       await ledger.claim('site', 'p1', 30_000);
       await ledger.claim('site', 'p2', 30_000);
-      expect(await ledger.acquire('site', 'p1', 30_000)).toEqual({ covers: 2 });
-      expect(await ledger.acquire('site', 'p2', 30_000)).toBeUndefined();
+      expect((await ledger.acquire('site', 'p1', 30_000)).lease).toEqual({ covers: 2 });
+      expect((await ledger.acquire('site', 'p2', 30_000)).lease).toBeUndefined();
     });
 
     it('gives a unit up without recording a render', async () => {
       const { ledger } = await make();
       await ledger.claim('page a', 'p1', 30_000);
       await ledger.abandon('page a', 'p2');
-      expect(await ledger.acquire('page a', 'p2', 30_000)).toBeUndefined();
+      expect((await ledger.acquire('page a', 'p2', 30_000)).lease).toBeUndefined();
       await ledger.abandon('page a', 'p1');
       expect(await ledger.lastRender('page a')).toEqual({ rendered: 0 });
-      expect(await ledger.acquire('page a', 'p2', 30_000)).toEqual({ covers: 1 });
+      expect((await ledger.acquire('page a', 'p2', 30_000)).lease).toEqual({ covers: 1 });
     });
 
     it('lets another holder take an expired lease, and tells the first one on release', async () => {
       const { ledger, advance } = await make();
       expect((await ledger.claim('site', 'stalled', 1_000)).lease).toEqual({ covers: 1 });
       advance(500);
-      expect(await ledger.acquire('site', 'p2', 1_000)).toBeUndefined();
+      expect((await ledger.acquire('site', 'p2', 1_000)).lease).toBeUndefined();
       expect((await ledger.claim('site', 'p2', 1_000)).lease).toBeUndefined();
       advance(1_000);
       expect(await ledger.claim('site', 'p3', 1_000)).toEqual({

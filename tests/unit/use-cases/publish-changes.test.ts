@@ -433,7 +433,7 @@ describe('publishChanges on the in-memory table and bucket', () => {
 
     expect(result.failures.map((f) => f.unit)).toEqual(['feed tag/x']);
     // The failed unit's lease is given up at once: the retry does not wait for it to expire.
-    expect(await store.acquire('feed tag/x', 'retry', 1)).toBeDefined();
+    expect((await store.acquire('feed tag/x', 'retry', 1)).lease).toBeDefined();
     expect(result.failedRecordIds).toEqual([changes[0]?.recordId]);
     expect(bucket.paths()).toEqual(
       expect.arrayContaining([
