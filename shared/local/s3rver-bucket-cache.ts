@@ -1,16 +1,6 @@
-/** What s3rver 3.7's filesystem store does with buckets and their configurations. */
-interface BucketStore {
-  getBucket(bucket: string): Promise<unknown>;
-  putBucket(bucket: string): Promise<unknown>;
-  deleteBucket(bucket: string): Promise<unknown>;
-  getSubresource(bucket: string, key: string | undefined, type: string): Promise<unknown>;
-  putSubresource(
-    bucket: string,
-    key: string | undefined,
-    resource: { type: string },
-  ): Promise<void>;
-  deleteSubresource(bucket: string, key: string | undefined, type: string): Promise<void>;
-}
+import type S3rver from 's3rver';
+
+type Store = S3rver['store'];
 
 /**
  * s3rver reads, for every request, the bucket's directory (does it exist?) and its CORS and
@@ -19,8 +9,9 @@ interface BucketStore {
  * forgets it when s3rver changes it: what S3 answers stays the same. An object's own
  * subresources (its tags) are read from disk as before.
  */
-export function cacheBucketConfiguration(store: BucketStore): void {
+export function cacheBucketConfiguration(store: Store): void {
   const buckets = new Map<string, Promise<unknown>>();
+  /** `<bucket>/<type>` → the bucket's configuration of that type (null: none). */
   const configurations = new Map<string, Promise<unknown>>();
   const { getBucket, putBucket, deleteBucket, getSubresource, putSubresource, deleteSubresource } =
     store;
@@ -43,45 +34,42 @@ export function cacheBucketConfiguration(store: BucketStore): void {
     for (const at of configurations.keys())
       if (at.startsWith(`${bucket}/`)) configurations.delete(at);
   };
-  store.getBucket = function (bucket) {
-    return remembered(buckets, bucket, () => getBucket.call(this, bucket));
-  };
-  store.putBucket = async function (bucket) {
-    forgetBucket(bucket);
+  /** Forgotten before the change and again after it: a read during it is not kept. */
+  const forgetting = async <T>(forget: () => void, change: () => Promise<T>) => {
+    forget();
     try {
-      return await putBucket.call(this, bucket);
+      return await change();
     } finally {
-      forgetBucket(bucket);
+      forget();
     }
   };
-  store.deleteBucket = async function (bucket) {
-    forgetBucket(bucket);
-    try {
-      return await deleteBucket.call(this, bucket);
-    } finally {
-      forgetBucket(bucket);
-    }
-  };
-  store.getSubresource = function (bucket, key, type) {
-    if (key !== undefined) return getSubresource.call(this, bucket, key, type);
-    return remembered(configurations, `${bucket}/${type}`, () =>
-      getSubresource.call(this, bucket, key, type),
-    );
-  };
-  store.putSubresource = async function (bucket, key, resource) {
-    if (key === undefined) configurations.delete(`${bucket}/${resource.type}`);
-    try {
-      return await putSubresource.call(this, bucket, key, resource);
-    } finally {
-      if (key === undefined) configurations.delete(`${bucket}/${resource.type}`);
-    }
-  };
-  store.deleteSubresource = async function (bucket, key, type) {
+  const forgetConfiguration = (bucket: string, key: string | undefined, type: string) => () => {
     if (key === undefined) configurations.delete(`${bucket}/${type}`);
-    try {
-      return await deleteSubresource.call(this, bucket, key, type);
-    } finally {
-      if (key === undefined) configurations.delete(`${bucket}/${type}`);
-    }
   };
+
+  store.getBucket = (bucket) => remembered(buckets, bucket, () => getBucket.call(store, bucket));
+  store.putBucket = (bucket) =>
+    forgetting(
+      () => forgetBucket(bucket),
+      () => putBucket.call(store, bucket),
+    );
+  store.deleteBucket = (bucket) =>
+    forgetting(
+      () => forgetBucket(bucket),
+      () => deleteBucket.call(store, bucket),
+    );
+  store.getSubresource = (bucket, key, type) =>
+    key === undefined
+      ? remembered(configurations, `${bucket}/${type}`, () =>
+          getSubresource.call(store, bucket, key, type),
+        )
+      : getSubresource.call(store, bucket, key, type);
+  store.putSubresource = (bucket, key, resource) =>
+    forgetting(forgetConfiguration(bucket, key, resource.type), () =>
+      putSubresource.call(store, bucket, key, resource),
+    );
+  store.deleteSubresource = (bucket, key, type) =>
+    forgetting(forgetConfiguration(bucket, key, type), () =>
+      deleteSubresource.call(store, bucket, key, type),
+    );
 }

@@ -14,6 +14,7 @@ import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 import { testAws } from './aws.ts';
+import { memoryIngestDeps } from './fakes/inbox.ts';
 import { TEST_SITE } from './pipeline.ts';
 import { bucketHelpers } from './site.ts';
 
@@ -23,6 +24,13 @@ export const quiet = () => ({
   logger: new Logger({ serviceName: 'test', logLevel: process.env.TEST_LOG ? 'DEBUG' : 'SILENT' }),
   metrics: new Metrics({ namespace: 'test' }),
 });
+
+/** The ingest Lambda's handler on the in-memory table and inbox (memoryIngestDeps), quiet. */
+export function memoryIngestHandler() {
+  const { store, inbox, deps } = memoryIngestDeps();
+  const handler = createIngestHandler({ ...deps, deadLetters: { park: async () => {} } }, quiet());
+  return { store, inbox, handler };
+}
 
 /** An S3 event notification for one object, shaped and encoded as S3 sends it. */
 export function s3Notification(

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
-import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
-import { InMemoryInbox } from '../../support/fakes/inbox.ts';
-import { quiet, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
+import { memoryIngestHandler, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
 
 /** `aws s3 mv` delivered in one batch, its delete first: the story moves, never withdrawn. */
 
 const BYTES = '---\ntitle: Moving story\ntags: [city]\n---\n\nBody.\n';
 
 function rig() {
-  const store = new InMemoryArticleTable();
-  const inbox = new InMemoryInbox();
-  const handler = createIngestHandler(
-    {
-      store,
-      inbox,
-      siteUrl: 'https://news.example.com/',
-      now: () => new Date('2026-06-01T00:00:00.000Z'),
-      deadLetters: { park: async () => {} },
-    },
-    quiet(),
-  );
+  const { store, inbox, handler } = memoryIngestHandler();
   const message = (kind: 'created' | 'removed', key: string, sequencer: string) =>
     sqsRecord({ Records: [s3Notification(kind, 'inbox', key, sequencer)] });
   return { store, inbox, handler, message };

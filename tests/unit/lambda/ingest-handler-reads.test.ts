@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
-import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
-import { InMemoryInbox } from '../../support/fakes/inbox.ts';
-import { quiet, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
+import { memoryIngestHandler, s3Notification, sqsEvent, sqsRecord } from '../../support/harness.ts';
 
 function rig() {
-  const store = new InMemoryArticleTable();
-  const inbox = new InMemoryInbox();
+  const { store, inbox, handler } = memoryIngestHandler();
   const reads: string[] = [];
   store.beforeRead = (read) => {
     reads.push(read);
   };
-  const handler = createIngestHandler(
-    {
-      store,
-      inbox,
-      siteUrl: 'https://news.example.com/',
-      now: () => new Date('2026-06-01T00:00:00.000Z'),
-      deadLetters: { park: async () => {} },
-    },
-    quiet(),
-  );
   const uploads = (from: number, count: number) =>
     Array.from({ length: count }, (_, i) => {
       const key = `articles/${from + i}.md`;
