@@ -207,19 +207,25 @@ async function commitAndReport(
     articles,
     ...(media.length > 0 ? { media } : {}),
   });
-  await writeReportInOrder(record.report, deps);
+  // A key's first source record: its report is most likely the first too.
+  await writeReportInOrder(record.report, deps, source === undefined);
   return { kind: 'applied', report: own };
 }
 
 /**
  * Writes a report, then makes sure it is the newest: reports are written after their commit,
  * so an older event's slow report could land after a newer one's. Whoever writes last checks
- * the table and puts the newest report back.
+ * the table and puts the newest report back. The first report of a key (`first`: its event
+ * made the key's first source record) is written only if the key has none yet: then no newer
+ * event's report can have been there to overwrite, and there is nothing to check (one request
+ * instead of two); if one is there, as above.
  */
 export async function writeReportInOrder(
   report: IngestReport,
   deps: Pick<IngestDeps, 'store' | 'inbox'>,
+  first = false,
 ) {
+  if (first && (await deps.inbox.writeFirstReport(report))) return;
   await deps.inbox.writeReport(report);
   const current = await deps.store.getSource(report.key);
   if (current && compareSequencers(current.sequencer, report.sequencer) > 0) {

@@ -13,6 +13,11 @@ export interface Inbox {
   read(key: string, versionId?: string): Promise<Uint8Array | undefined>;
   writeReport(report: IngestReport): Promise<void>;
   /**
+   * Writes the report only if the key has none yet (S3: `If-None-Match: *`), in one request;
+   * false, writing nothing, when it has one.
+   */
+  writeFirstReport(report: IngestReport): Promise<boolean>;
+  /**
    * A media upload's size, ETag and first `headBytes` bytes, without reading the rest; undefined
    * when that version no longer exists. `headBytes` 0 asks only whether it exists, and its size.
    */

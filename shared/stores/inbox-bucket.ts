@@ -8,7 +8,7 @@ import { MAX_ARTICLE_BYTES } from '../articles/decode.ts';
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { type IngestReport, reportKey } from '../contract/inbox.ts';
 import type { Inbox, ObjectSummary } from '../ports/inbox.ts';
-import { isS3NotFound } from './s3-errors.ts';
+import { isS3NotFound, isS3PreconditionFailed } from './s3-errors.ts';
 
 /** The inbox bucket: uploads are only ever read; reports are written beside them. */
 export class S3Inbox implements Inbox {
@@ -70,12 +70,27 @@ export class S3Inbox implements Inbox {
   }
 
   async writeReport(report: IngestReport): Promise<void> {
+    await this.putReport(report);
+  }
+
+  async writeFirstReport(report: IngestReport): Promise<boolean> {
+    try {
+      await this.putReport(report, { IfNoneMatch: '*' });
+      return true;
+    } catch (error) {
+      if (isS3PreconditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async putReport(report: IngestReport, condition: { IfNoneMatch?: string } = {}) {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: reportKey(report.key),
         Body: `${JSON.stringify(report, null, 2)}\n`,
         ContentType: 'application/json; charset=utf-8',
+        ...condition,
       }),
     );
   }

@@ -118,6 +118,13 @@ export class MemoryInbox implements Inbox {
     this.put(reportKey(report.key), `${JSON.stringify(report, null, 2)}\n`);
   }
 
+  async writeFirstReport(report: IngestReport): Promise<boolean> {
+    // As S3's `If-None-Match: *`: refused while a current version exists (not a delete marker).
+    if (this.version(reportKey(report.key))?.body !== undefined) return false;
+    await this.writeReport(report);
+    return true;
+  }
+
   /**
    * Lets go of a key's bytes, every version's, and its report: a one-shot build is done with an
    * upload once it is ingested. The file is still in the inbox, as the folder still holds it:

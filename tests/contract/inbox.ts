@@ -101,5 +101,28 @@ export function inboxContract(name: string, makeInbox: () => Promise<InboxHarnes
       expect(JSON.parse(stored ?? '')).toEqual({ ...newer, reason: undefined });
       expect(JSON.parse(stored ?? '')).not.toHaveProperty('reason');
     });
+
+    it("writes a key's first report only while the key has none", async () => {
+      const { inbox, upload } = await makeInbox();
+      const report: IngestReport = {
+        key: 'articles/first.md',
+        sequencer: '01',
+        eventTime: '2026-01-01T00:00:00.000Z',
+        status: 'published',
+        warnings: [],
+      };
+      const stored = async () => JSON.parse(text(await inbox.read(reportKey(report.key))) ?? '');
+      expect(await inbox.writeFirstReport(report)).toBe(true);
+      expect(await stored()).toEqual(report);
+      // One is there (a newer event's, or an older table's): refused, and left as it was.
+      expect(await inbox.writeFirstReport({ ...report, sequencer: '02' })).toBe(false);
+      expect(await stored()).toEqual(report);
+      await inbox.writeReport({ ...report, sequencer: '03' });
+      expect(await inbox.writeFirstReport({ ...report, sequencer: '04' })).toBe(false);
+      expect((await stored()).sequencer).toBe('03');
+      // Other keys' reports and uploads are not in the way.
+      await upload('articles/other.md', 'x');
+      expect(await inbox.writeFirstReport({ ...report, key: 'articles/other.md' })).toBe(true);
+    });
   });
 }

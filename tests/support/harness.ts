@@ -150,6 +150,7 @@ function withUnreadable(inbox: Inbox, keys: readonly string[]): Inbox {
       return inbox.read(key, versionId);
     },
     writeReport: (report) => inbox.writeReport(report),
+    writeFirstReport: (report) => inbox.writeFirstReport(report),
     inspect: (key, versionId, headBytes) => {
       if (keys.includes(key)) throw new Error(`injected: ${key} cannot be read`);
       return inbox.inspect(key, versionId, headBytes);

@@ -277,6 +277,37 @@ describe('ingestObjectEvent on the in-memory table', () => {
     });
   });
 
+  it("writes a key's first report in one request, and the newest report still wins a race", async () => {
+    const { store, inbox, created, ingest } = rig();
+    const reads: string[] = [];
+    store.beforeRead = (read) => {
+      reads.push(read);
+    };
+    await ingest(created('01', inbox.put(KEY, md('First'))));
+    // No check of the table after the report: it was the key's first.
+    expect(reads).toEqual(['getSource']);
+    expect(inbox.report(KEY)).toMatchObject({ status: 'published', sequencer: '01' });
+
+    // Another key's first event is slow to report: a newer event for that key commits and
+    // reports in between. Its report stays, whatever order the writes land in.
+    const key = 'articles/b.md';
+    const first = inbox.put(key, md('Old'));
+    const second = inbox.put(key, md('New'));
+    const writeFirstReport = inbox.writeFirstReport.bind(inbox);
+    let raced = false;
+    inbox.writeFirstReport = async (report) => {
+      if (!raced) {
+        raced = true;
+        expect(statusOf(await ingest(created('03', second, key)))).toBe('updated');
+      }
+      return writeFirstReport(report);
+    };
+    expect(statusOf(await ingest(created('02', first, key)))).toBe('published');
+    expect(raced).toBe(true);
+    expect(inbox.report(key)).toMatchObject({ status: 'updated', sequencer: '03' });
+    expect((await store.getArticle('b'))?.article.title).toBe('New');
+  });
+
   it('keeps the published article when a later upload is rejected, and reports the rejection', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(created('01', inbox.put(KEY, md('Good'))));
