@@ -90,8 +90,11 @@ export function isUnneeded(last: LastRender, unneeded: Unneeded | undefined): bo
   return readIt || (unneeded.ticket !== undefined && last.rendered >= unneeded.ticket);
 }
 
-/** What acquire got: the lease, or the unit's last render as it found it (no lease taken). */
-export type Acquired = { lease: Lease; last?: undefined } | { lease?: undefined; last: LastRender };
+/** What acquire got: the lease if taken, and the unit's last render as the request found it. */
+export interface Acquired {
+  lease?: Lease;
+  last: LastRender;
+}
 
 /** A lease taken: the highest ticket claimed so far, and what the last render read then. */
 export interface Lease {
@@ -137,8 +140,7 @@ export interface RenderLedger {
   lastRender(unit: string): Promise<LastRender>;
   /**
    * Takes the lease if it is free or expired, unless `unneeded` holds (then a lease `holder`
-   * holds already is given back); otherwise answers the last render as it found it, in the same
-   * request.
+   * holds already is given back); either way answers the last render as the request found it.
    */
   acquire(unit: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Acquired>;
   /**

@@ -591,9 +591,10 @@ async function converge(
       if (rendered >= ticket) return covered();
       leasedAt = now();
       const taken = await ledger.acquire(unit.name, holder, leaseMs, { ...unneeded, ticket });
+      // The unit as the request found it: what the render's hints start from, or, refused,
+      // covered now or its holder still rendering.
+      ({ rendered, read } = taken.last);
       if (!taken.lease) {
-        // As the request found the unit: covered now, or its holder is still rendering.
-        ({ rendered, read } = taken.last);
         if (!readThem(read) && rendered < ticket) {
           await sleep(wait / 2 + Math.random() * wait);
           wait = Math.min(wait * 2, 250);

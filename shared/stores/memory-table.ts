@@ -406,7 +406,7 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     }
     if (!this.leaseFree(unit, holder)) return { last };
     this.lease(unit, holder, leaseMs);
-    return { lease: leaseOf(unit) };
+    return { lease: leaseOf(unit), last };
   }
 
   async release(name: string, holder: string, covers: number, read: Reads): Promise<boolean> {

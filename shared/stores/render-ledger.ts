@@ -238,8 +238,8 @@ export class DynamoRenderLedger implements RenderLedger {
       unneeded,
     );
     if ('item' in taken) {
-      const { item } = taken;
-      return { lease: { covers: Number(item.claims ?? 0), ...readOf(lastRenderOf(item)) } };
+      const last = lastRenderOf(taken.item);
+      return { lease: { covers: Number(taken.item.claims ?? 0), ...readOf(last) }, last };
     }
     const last = lastRenderOf(taken.old);
     if (taken.old.holder === holder && isUnneeded(last, unneeded)) await this.abandon(unit, holder);

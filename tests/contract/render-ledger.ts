@@ -200,6 +200,7 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
         await ledger.acquire('site', 'p4', 30_000, { settings: 'settings-1', ticket: 3 }),
       ).toEqual({
         lease: { covers: 3, read: reads(7_000) },
+        last: { rendered: 2, read: reads(7_000) },
       });
       // A holder told its render is unneeded (an SDK retry of what took the lease) gives it back.
       expect((await ledger.claim('site', 'p4', 30_000, since(7_000))).lease).toBeUndefined();
