@@ -171,17 +171,28 @@ function describe(verdict: Verdict): string[] {
   ];
 }
 
-const NOT_AN_ARTICLE = {
-  id: null,
-  title: null,
-  date: null,
-  updated: null,
-  tags: [],
-  authors: [],
-  warnings: [],
-  reason: null,
-  message: null,
-};
+/** The verdict on a file that made no article: a media file checked, or a file refused. */
+function notAnArticle(
+  target: Target,
+  kind: Verdict['kind'],
+  status: Verdict['status'],
+  said: Pick<Verdict, 'reason' | 'message' | 'type' | 'size'>,
+): Verdict {
+  return {
+    file: shown(target.path),
+    key: target.key,
+    kind,
+    status,
+    id: null,
+    title: null,
+    date: null,
+    updated: null,
+    tags: [],
+    authors: [],
+    warnings: [],
+    ...said,
+  };
+}
 
 async function checkArticle(
   target: Target,
@@ -219,16 +230,7 @@ async function checkMediaFile(target: Target): Promise<Verdict> {
     ? await readInboxFileHead(target.listed.folder, target.listed.file, MEDIA_SNIFF_BYTES)
     : await readRegularFileHead(target.path, MEDIA_SNIFF_BYTES);
   const { type } = checkMedia(target.key, size, head);
-  const file = shown(target.path);
-  return {
-    file,
-    key: target.key,
-    kind: 'media',
-    status: 'published',
-    ...NOT_AN_ARTICLE,
-    type,
-    size,
-  };
+  return notAnArticle(target, 'media', 'published', { reason: null, message: null, type, size });
 }
 
 async function check(
@@ -239,21 +241,8 @@ async function check(
   facts: Map<Verdict, ArticleFacts>,
 ): Promise<Verdict> {
   const kind = isMediaKey(target.key) ? 'media' : 'article';
-  const refused = (
-    status: 'rejected' | 'unreadable',
-    message: string,
-    reason: string | null,
-  ): Verdict => ({
-    file: shown(target.path),
-    key: target.key,
-    kind,
-    status,
-    ...NOT_AN_ARTICLE,
-    reason,
-    message,
-    type: null,
-    size: null,
-  });
+  const refused = (status: 'rejected' | 'unreadable', message: string, reason: string | null) =>
+    notAnArticle(target, kind, status, { reason, message, type: null, size: null });
   try {
     return kind === 'media'
       ? await checkMediaFile(target)
