@@ -166,14 +166,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   async getSources(wanted: readonly string[]): Promise<Map<string, SourceRecord>> {
-    const distinct = [...new Set(wanted)];
-    const chunks: string[][] = [];
-    for (let i = 0; i < distinct.length; i += BATCH_GET_LIMIT)
-      chunks.push(distinct.slice(i, i + BATCH_GET_LIMIT));
-    const read = await Promise.all(
-      chunks.map((chunk) => this.batchGetKeys(chunk.map((key) => keys.source(key)))),
-    );
-    const found = read.flat().map((item) => itemToSource(item));
+    const items = await this.batchGetAll([...new Set(wanted)].map((key) => keys.source(key)));
+    const found = items.map((item) => itemToSource(item));
     return new Map(found.map((record) => [record.key, record]));
   }
 
@@ -512,7 +506,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   /** The articles with these ids, in the order given; missing ones are left out. */
   async getArticles(ids: string[]): Promise<StoredArticle[]> {
-    const items = await this.batchGetAll(ids);
+    const items = await this.batchGetAll(ids.map((id) => keys.article(id)));
     const found = new Map(
       items.map((item) => {
         const stored = itemToArticle(item);
@@ -524,27 +518,22 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
 
   /** What listings need of these articles, read with a projection: a few hundred bytes each. */
   async getHeadlines(ids: string[]): Promise<Headline[]> {
-    const items = await this.batchGetAll(ids, HEADLINE_FIELDS);
+    const items = await this.batchGetAll(
+      ids.map((id) => keys.article(id)),
+      HEADLINE_FIELDS,
+    );
     const found = new Map(items.map((item) => [String(item.id), itemToHeadline(item)] as const));
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  /** Every item of these ids, 100 to a BatchGet, the chunks at once. */
-  private async batchGetAll(ids: string[], fields?: readonly string[]) {
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT)
-      chunks.push(ids.slice(i, i + BATCH_GET_LIMIT));
+  /** Every item of these keys, 100 to a BatchGet, the chunks at once. */
+  private async batchGetAll(wanted: Record<string, string>[], fields?: readonly string[]) {
+    const chunks: Record<string, string>[][] = [];
+    for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT)
+      chunks.push(wanted.slice(i, i + BATCH_GET_LIMIT));
     // The chunks at once: a 500-page batch waits for one round trip, not five.
-    const read = await Promise.all(chunks.map((chunk) => this.batchGet(chunk, fields)));
+    const read = await Promise.all(chunks.map((chunk) => this.batchGetKeys(chunk, fields)));
     return read.flat();
-  }
-
-  /** One BatchGet of at most 100 ids, asking again for what DynamoDB left unprocessed. */
-  private batchGet(ids: string[], fields?: readonly string[]) {
-    return this.batchGetKeys(
-      ids.map((id) => keys.article(id)),
-      fields,
-    );
   }
 
   /** One BatchGet of at most 100 keys (strongly consistent), asking again for what is left. */
