@@ -125,39 +125,55 @@ export class DynamoRenderLedger implements RenderLedger {
     this.now = options.now ?? Date.now;
   }
 
-  /** One UpdateItem on the unit's item; `undefined` when `condition` failed. */
-  private update(
-    unit: string,
-    expression: string,
-    values: Record<string, unknown>,
-    condition?: string,
-  ) {
-    return ifConditionHolds(
-      this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(keys.render(unit)),
-          UpdateExpression: expression,
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ExpressionAttributeValues: marshall(values),
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    ).then((out) => (out ? unmarshall(out.Attributes ?? {}) : undefined));
-  }
-
   /**
-   * One UpdateItem on the unit's item under `condition`, and unless `unneeded` holds (the same
-   * request): the item after it, or the item as the request found it (`old`; empty when none).
+   * One UpdateItem on the unit's item: the item after it, or, when `condition` failed, the item
+   * as the request found it (`old`; empty when none), in the same answer.
    */
   private async updateOrOld(
     unit: string,
     expression: string,
     values: Record<string, unknown>,
-    condition: string,
-    unneeded: Unneeded | undefined,
+    condition?: string,
   ): Promise<{ item: Record<string, unknown> } | { old: Record<string, unknown> }> {
-    const checks = [`(${condition})`];
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(keys.render(unit)),
+          UpdateExpression: expression,
+          ...(condition
+            ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+            : {}),
+          ExpressionAttributeValues: marshall(values),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { item: unmarshall(out.Attributes ?? {}) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { old: error.Item ? unmarshall(error.Item) : {} };
+    }
+  }
+
+  /** One UpdateItem on the unit's item; `undefined` when `condition` failed. */
+  private async update(
+    unit: string,
+    expression: string,
+    values: Record<string, unknown>,
+    condition?: string,
+  ) {
+    const out = await this.updateOrOld(unit, expression, values, condition);
+    return 'item' in out ? out.item : undefined;
+  }
+
+  /** Takes the lease (`expression`) if it is free and `unneeded` does not hold, in one request. */
+  private takeLease(
+    unit: string,
+    expression: string,
+    values: Record<string, unknown>,
+    unneeded: Unneeded | undefined,
+  ) {
+    const checks = [`(${LEASE_FREE})`];
     const more: Record<string, unknown> = {};
     if (unneeded?.readSince !== undefined) {
       checks.push('NOT (readFrom >= :readSince AND readWith = :settings)');
@@ -168,32 +184,15 @@ export class DynamoRenderLedger implements RenderLedger {
       checks.push('NOT (rendered >= :ticket)');
       more[':ticket'] = unneeded.ticket;
     }
-    try {
-      const out = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: marshall(keys.render(unit)),
-          UpdateExpression: expression,
-          ConditionExpression: checks.join(' AND '),
-          ExpressionAttributeValues: marshall({ ...values, ...more }),
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { item: unmarshall(out.Attributes ?? {}) };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { old: error.Item ? unmarshall(error.Item) : {} };
-    }
+    return this.updateOrOld(unit, expression, { ...values, ...more }, checks.join(' AND '));
   }
 
   async claim(unit: string, holder: string, leaseMs: number, unneeded?: Unneeded): Promise<Claim> {
     const now = this.now();
-    const leased = await this.updateOrOld(
+    const leased = await this.takeLease(
       unit,
       'ADD claims :one SET holder = :holder, leaseUntil = :until',
       { ':one': 1, ':holder': holder, ':until': now + leaseMs, ':now': now },
-      LEASE_FREE,
       unneeded,
     );
     if ('item' in leased) {
@@ -230,11 +229,10 @@ export class DynamoRenderLedger implements RenderLedger {
     unneeded?: Unneeded,
   ): Promise<Acquired> {
     const now = this.now();
-    const taken = await this.updateOrOld(
+    const taken = await this.takeLease(
       unit,
       'SET holder = :holder, leaseUntil = :until',
       { ':holder': holder, ':until': now + leaseMs, ':now': now },
-      LEASE_FREE,
       unneeded,
     );
     if ('item' in taken) {
