@@ -35,6 +35,8 @@ describe('S3SiteBucket requests', () => {
     const put = sent.find((r) => r.method === 'PUT');
     const hash = sha256(body);
     expect(put?.headers['x-amz-meta-content-sha256']).toBe(hash);
+    // Sent as its UTF-8 bytes, encoded once.
+    expect(put?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
     expect(put?.headers['x-amz-content-sha256']).toBe(hash);
     expect(put?.headers['x-amz-checksum-sha256']).toBe(Buffer.from(hash, 'hex').toString('base64'));
     // No checksum of the SDK's own (CRC32 by default): S3 already checks the SHA-256.
@@ -61,10 +63,20 @@ describe('S3SiteBucket requests', () => {
       }),
     );
     expect(sent[0]?.headers['x-amz-content-sha256']).toBe(stated);
-    // Other bodies (a stream, bytes) and other commands are signed as the SDK signs them.
+    // The same for the body as bytes (what the adapter sends).
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'site',
+        Key: 'a.xml',
+        Body: Buffer.from(body),
+        Metadata: { 'content-sha256': stated },
+      }),
+    );
+    expect(sent[1]?.headers['x-amz-content-sha256']).toBe(stated);
+    // A PUT without the digest in its metadata is signed as the SDK signs it.
     await client.send(
       new PutObjectCommand({ Bucket: 'site', Key: 'b.bin', Body: Buffer.from(body) }),
     );
-    expect(sent[1]?.headers['x-amz-content-sha256']).toBe(sha256(body));
+    expect(sent[2]?.headers['x-amz-content-sha256']).toBe(sha256(body));
   });
 });
