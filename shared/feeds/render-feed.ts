@@ -53,8 +53,8 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
   const view = buildFeedView(input, written);
   const documents = renderAll(view, written);
   if (allFit(documents)) return documents;
-  // The most full items that fit, by bisection (each try renders the three formats); with
-  // none, every item shortened.
+  // The most full items that fit (each try renders the three formats), searched from where the
+  // bytes the full documents are over say it lies; with none, every item shortened.
   const withFull = (full: number) =>
     renderAll(
       {
@@ -63,16 +63,77 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
       },
       written,
     );
-  let fits = 0;
-  let tooMany = view.items.length;
-  let best: Record<FeedFormat, string> | undefined;
-  while (tooMany - fits > 1) {
-    const full = Math.floor((fits + tooMany) / 2);
-    const tried = withFull(full);
-    if (allFit(tried)) {
-      fits = full;
-      best = tried;
-    } else tooMany = full;
+  let best: { full: number; documents: Record<FeedFormat, string> } | undefined;
+  const full = mostThatFit(view.items.length, fullGuess(view.items, documents), (tried) => {
+    const documents = withFull(tried);
+    if (!allFit(documents)) return false;
+    best = { full: tried, documents };
+    return true;
+  });
+  return best?.full === full ? best.documents : withFull(full);
+}
+
+/**
+ * How many of the newest items may keep their full content, as the full documents' bytes tell:
+ * the older items are shortened until each format would have shed the bytes it is over, at its
+ * document's bytes per character. A guess (escaping differs a little between formats), which
+ * mostThatFit takes as its first try: it lands on or next to the answer, where a bisection from
+ * nothing took seven tries of the three formats for an archive page of 150 stories.
+ */
+function fullGuess(items: readonly ItemView[], documents: Record<FeedFormat, string>): number {
+  const formats = Object.values(documents).map((doc) => {
+    const bytes = Buffer.byteLength(doc);
+    return { over: bytes - MAX_FEED_BYTES, perChar: doc.length === 0 ? 1 : bytes / doc.length };
+  });
+  const shed = formats.map(() => 0);
+  let full = items.length;
+  while (full > 0 && formats.some(({ over }, f) => (shed[f] ?? 0) < over)) {
+    full -= 1;
+    const item = items[full] as ItemView;
+    const saved = Math.max(0, item.contentHtml.length - summaryContent(item).length);
+    formats.forEach(({ perChar }, f) => {
+      shed[f] = (shed[f] ?? 0) + saved * perChar;
+    });
   }
-  return best ?? withFull(0);
+  return full;
+}
+
+/**
+ * The largest count below `count` that `fits`, for a `fits` that holds up to some count and not
+ * above it (`count` itself is known not to fit; 0 is taken as the answer when nothing fits,
+ * untried unless the search reaches it). The first try is `guess`; from there the search steps
+ * away by 1, 2, 4… until the answer is bracketed, then bisects: two tries when the guess is
+ * right, and never more than about twice a bisection's.
+ */
+export function mostThatFit(count: number, guess: number, fits: (n: number) => boolean): number {
+  let fitting = 0;
+  let tooMany = count;
+  const first = Math.min(Math.max(Math.round(guess), 0), count - 1);
+  if (first > 0 || count > 1) {
+    if (fits(first)) {
+      fitting = first;
+      for (let step = 1; fitting + step < tooMany; step *= 2) {
+        if (!fits(fitting + step)) {
+          tooMany = fitting + step;
+          break;
+        }
+        fitting += step;
+      }
+    } else {
+      tooMany = first;
+      for (let step = 1; tooMany - step > fitting; step *= 2) {
+        if (fits(tooMany - step)) {
+          fitting = tooMany - step;
+          break;
+        }
+        tooMany -= step;
+      }
+    }
+  }
+  while (tooMany - fitting > 1) {
+    const middle = Math.floor((fitting + tooMany) / 2);
+    if (fits(middle)) fitting = middle;
+    else tooMany = middle;
+  }
+  return fitting;
 }

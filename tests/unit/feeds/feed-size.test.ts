@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { FeedFormat } from '../../../shared/contract/site-layout.ts';
-import { MAX_FEED_BYTES, renderFeed } from '../../../shared/feeds/render-feed.ts';
+import { MAX_FEED_BYTES, mostThatFit, renderFeed } from '../../../shared/feeds/render-feed.ts';
 import { article, site } from '../../fixtures/feeds/articles.ts';
 import { jsonFeedProblems, rssProblems } from './feed-checks.ts';
 import { a, jingProblems, writeTemp, xmllintProblems, xpathString } from './xml-tools.ts';
@@ -68,5 +68,39 @@ describe('a feed never exceeds MAX_FEED_BYTES', () => {
   it('leaves a feed that fits as it is', () => {
     const small = renderFeed({ feed: { kind: 'all' }, site, articles: [article()] });
     expect(small.rss).not.toContain('Read the full story');
+  });
+});
+
+describe('mostThatFit, the search for how many items keep their full content', () => {
+  it('finds the largest count that fits from any guess, as a search of every count would', () => {
+    for (let count = 1; count <= 40; count += 1)
+      for (let limit = 0; limit <= count; limit += 1)
+        for (const guess of [-3, 0, 1, limit - 1, limit, limit + 1, count - 1, count + 5]) {
+          const tried: number[] = [];
+          const found = mostThatFit(count, guess, (n) => {
+            tried.push(n);
+            return n < limit;
+          });
+          // The most below `count` that fit (0 when none does), never trying `count` itself.
+          expect(found).toBe(Math.max(0, Math.min(limit, count) - 1));
+          expect(tried.every((n) => n >= 0 && n < count)).toBe(true);
+          expect(new Set(tried).size).toBe(tried.length);
+        }
+  });
+
+  it('takes two tries when the guess is the answer, and few when it is near', () => {
+    const triesFrom = (guess: number) => {
+      let tries = 0;
+      mostThatFit(150, guess, (n) => {
+        tries += 1;
+        return n <= 60;
+      });
+      return tries;
+    };
+    expect(triesFrom(60)).toBe(2);
+    expect(triesFrom(61)).toBe(2);
+    expect(triesFrom(58)).toBeLessThanOrEqual(4);
+    // A bisection from nothing takes 8 tries over 150.
+    expect(triesFrom(0)).toBeGreaterThan(4);
   });
 });
