@@ -52,6 +52,20 @@ const BATCH_GET_LIMIT = 100;
 export const WALK_CHUNK = 24;
 
 /**
+ * The items a walk's next Query of a shard asks for, after `reads` Queries of it: WALK_CHUNK
+ * first, then twice as many each time up to WALK_CHUNK_MOST. A walk that went past its first chunk is
+ * a long one (a search through a tag's whole archive, a page deep in it): 1,000 entries of a
+ * tag took 5 rounds of 10 Queries in chunks of 24, and take 3 this way. A short walk reads as
+ * before, and a long one reads at most one chunk a shard more than it uses.
+ */
+export function walkChunk(reads: number): number {
+  return Math.min(WALK_CHUNK * 2 ** reads, WALK_CHUNK_MOST);
+}
+
+/** 192 entries of ~120 bytes: 6 read units a Query. */
+const WALK_CHUNK_MOST = 8 * WALK_CHUNK;
+
+/**
  * The first page firstOfEachShard reads of each write shard for the first `limit` items of
  * their merge: twice the even share and two more, but at least a walk's chunk, so the archive
  * walk that goes on from a feed's head (FeedHead.walk, ~15 entries a shard deep) starts with
@@ -123,7 +137,8 @@ interface ShardWalk {
   pk: string;
   items: Record<string, unknown>[];
   next: Record<string, AttributeValue> | undefined;
-  started: boolean;
+  /** Queries of it so far (walkChunk): 0, not read yet. */
+  reads: number;
 }
 
 /**
@@ -336,7 +351,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       },
       walk: () =>
         this.merge(
-          shards.map(({ pk, items, next }) => ({ pk, items: [...items], next, started: true })),
+          shards.map(({ pk, items, next }) => ({ pk, items: [...items], next, reads: 1 })),
           'newest first',
         ),
     };
@@ -410,8 +425,8 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   /**
-   * A merge of the write shards' Queries, read lazily: each shard is read WALK_CHUNK items at a
-   * time, and again only when the merge has used up what it read and the shard holds more.
+   * A merge of the write shards' Queries, read lazily: each shard is read a chunk at a time
+   * (walkChunk), and again only when the merge has used up what it read and the shard holds more.
    */
   walkEntries(feed: string, { order, bound }: WalkStart): AsyncIterable<KeyedEntry> {
     const range: SortKeyRange =
@@ -428,7 +443,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
       pk: keys.feedEntry(feed, shard, '').pk,
       items: [],
       next: undefined,
-      started: false,
+      reads: 0,
     }));
     return this.merge(shards, order, range);
   }
@@ -446,10 +461,10 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     for (;;) {
       await Promise.all(
         shards
-          .filter((s) => s.items.length === 0 && (!s.started || s.next))
+          .filter((s) => s.items.length === 0 && (s.reads === 0 || s.next))
           .map(async (s) => {
-            await this.readOn(s, WALK_CHUNK, order, range);
-            s.started = true;
+            await this.readOn(s, walkChunk(s.reads), order, range);
+            s.reads += 1;
           }),
       );
       let head: ShardWalk | undefined;

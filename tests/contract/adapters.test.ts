@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { type QueryCommandInput, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -11,12 +11,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keys } from '../../shared/contract/table.ts';
 import { localS3Client } from '../../shared/local/clients.ts';
 import { createBucket, createTable } from '../../shared/local/resources.ts';
-import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
+import { DynamoArticleTable, walkChunk } from '../../shared/stores/article-table.ts';
 import { S3Inbox } from '../../shared/stores/inbox-bucket.ts';
 import { DynamoRenderLedger } from '../../shared/stores/render-ledger.ts';
 import { S3SiteBucket } from '../../shared/stores/site-bucket.ts';
 import { S3SiteMedia } from '../../shared/stores/site-media.ts';
 import { emulatorClients, fileEmulators, uniqueName } from '../support/aws.ts';
+import { saveArticle, testArticle } from '../support/fakes/articles.ts';
 import { serveVersions, versionKey } from '../support/reliability-pipeline.ts';
 import { articleStoreContract } from './article-store.ts';
 import { feedReaderContract } from './feed-reader.ts';
@@ -265,5 +266,50 @@ describe('DynamoRenderLedger across versions', () => {
       rendered: 2,
       read: { from: 60_000, settings: 's' },
     });
+  });
+});
+
+describe('DynamoArticleTable walks', () => {
+  it('read each write shard in chunks that double, so a long walk takes few rounds of Queries', async () => {
+    const own = await emulatorClients();
+    const { dynamo } = own;
+    try {
+      const tableName = uniqueName('contract');
+      await createTable(dynamo, tableName);
+      const table = new DynamoArticleTable({ client: dynamo, tableName });
+      const ids = Array.from({ length: 500 }, (_, i) => `long-${String(i).padStart(3, '0')}`);
+      for (const [i, id] of ids.entries())
+        await saveArticle(
+          table,
+          testArticle(id, { published: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() }),
+        );
+      const limits = new Map<string, number[]>();
+      dynamo.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'QueryCommand') {
+            const input = args.input as QueryCommandInput;
+            const pk = String(input.ExpressionAttributeValues?.[':pk']?.S);
+            limits.set(pk, [...(limits.get(pk) ?? []), Number(input.Limit)]);
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'countWalkQueries' },
+      );
+      const walked: string[] = [];
+      for await (const entry of table.walkEntries('all', { order: 'oldest first' }))
+        walked.push(entry.id);
+      expect(walked).toEqual(ids);
+      // ~50 entries a shard (the ids spread them): a chunk of 24, then one of 48 reads the rest
+      // of every shard. Chunks of 24 took three Queries of most (26 in all here).
+      expect(limits.size).toBeGreaterThan(1);
+      let queries = 0;
+      for (const [pk, asked] of limits) {
+        expect(asked, pk).toEqual(asked.map((_, n) => walkChunk(n)));
+        queries += asked.length;
+      }
+      expect(queries).toBeLessThanOrEqual(2 * limits.size);
+    } finally {
+      for (const client of Object.values(own)) client.destroy();
+    }
   });
 });

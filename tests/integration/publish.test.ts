@@ -4,7 +4,7 @@ import { WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { SiteBucket } from '../../shared/ports/site-bucket.ts';
 import { publishChanges } from '../../shared/publish/publish-changes.ts';
 import { articleChanges } from '../../shared/stores/article-stream.ts';
-import { shardPage, WALK_CHUNK } from '../../shared/stores/article-table.ts';
+import { shardPage, WALK_CHUNK, walkChunk } from '../../shared/stores/article-table.ts';
 import { sqsEvent } from '../support/harness.ts';
 import { TEST_SITE } from '../support/pipeline.ts';
 import { publishHarness } from '../support/publish-harness.ts';
@@ -112,7 +112,8 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       (c.input.ExpressionAttributeValues as Record<string, { S?: string }>)[name]?.S;
     const siteFeedShards = Array.from({ length: WRITE_SHARDS }, (_, s) => `FEED#all#${s}`);
     // A feed's newest entries and the archive's walks (FeedReader.walkEntries) both read
-    // WALK_CHUNK entries of a write shard at a time. The newest: one page per shard per feed
+    // WALK_CHUNK entries of a write shard first (a walk's later Queries of a shard twice as many
+    // each time: walkChunk). The newest: one page per shard per feed
     // read (the site feed's twice: for the feed, then for the index), another page of a shard
     // only when it holds more than its share of them (rare: ids spread entries evenly). The
     // walks: per feed, one finds the pages the batch changed (the subscription document's
@@ -120,7 +121,8 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     // per archive page, up to three (from the top; from its start and below it when deep);
     // each of one or two rounds of the shards here.
     expect(shardPage(TEST_SITE.itemLimit)).toBe(WALK_CHUNK);
-    const chunked = queries.filter((c) => c.input.Limit === WALK_CHUNK);
+    const walkLimits = new Set([0, 1, 2, 3, 4].map(walkChunk));
+    const chunked = queries.filter((c) => walkLimits.has(Number(c.input.Limit)));
     const headPages = (feeds + 1) * WRITE_SHARDS;
     const fromTheTop = chunked.filter(
       (c) =>
