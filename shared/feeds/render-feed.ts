@@ -33,16 +33,19 @@ function renderAll(view: FeedView, written?: RenderedItems): Record<FeedFormat, 
 }
 
 /**
- * Whether every document is within MAX_FEED_BYTES. A UTF-16 code unit takes 1 to 3 bytes of
- * UTF-8 (a pair 4 for 2), so most documents are told by their length alone, without the pass
- * over a large string that counting their bytes is.
+ * How many bytes a document is over MAX_FEED_BYTES (0 or less: it fits). A UTF-16 code unit
+ * takes 1 to 3 bytes of UTF-8 (a pair 4 for 2), so most documents are told by their length
+ * alone (-Infinity), without the pass over a large string that counting their bytes is.
  */
+function bytesOver(doc: string): number {
+  if (doc.length * 3 <= MAX_FEED_BYTES) return Number.NEGATIVE_INFINITY;
+  if (doc.length > MAX_FEED_BYTES) return doc.length - MAX_FEED_BYTES;
+  return Buffer.byteLength(doc) - MAX_FEED_BYTES;
+}
+
+/** Whether every document is within MAX_FEED_BYTES. */
 const allFit = (documents: Record<FeedFormat, string>) =>
-  Object.values(documents).every(
-    (doc) =>
-      doc.length * 3 <= MAX_FEED_BYTES ||
-      (doc.length <= MAX_FEED_BYTES && Buffer.byteLength(doc) <= MAX_FEED_BYTES),
-  );
+  Object.values(documents).every((doc) => bytesOver(doc) <= 0);
 
 /**
  * The three documents of one feed; same input, same bytes (with `written` or without). None
@@ -52,7 +55,8 @@ const allFit = (documents: Record<FeedFormat, string>) =>
 export function renderFeed(input: FeedInput, written?: RenderedItems): Record<FeedFormat, string> {
   const view = buildFeedView(input, written);
   const documents = renderAll(view, written);
-  if (allFit(documents)) return documents;
+  const over = Object.values(documents).map(bytesOver);
+  if (over.every((bytes) => bytes <= 0)) return documents;
   // The most full items that fit (each try renders the three formats), searched from where the
   // bytes the full documents are over say it lies; with none, every item shortened.
   const withFull = (full: number) =>
@@ -64,7 +68,7 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
       written,
     );
   let best: { full: number; documents: Record<FeedFormat, string> } | undefined;
-  const full = mostThatFit(view.items.length, fullGuess(view.items, documents), (tried) => {
+  const full = mostThatFit(view.items.length, fullGuess(view.items, documents, over), (tried) => {
     const documents = withFull(tried);
     if (!allFit(documents)) return false;
     best = { full: tried, documents };
@@ -80,10 +84,15 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
  * mostThatFit takes as its first try: it lands on or next to the answer, where a bisection from
  * nothing took seven tries of the three formats for an archive page of 150 stories.
  */
-function fullGuess(items: readonly ItemView[], documents: Record<FeedFormat, string>): number {
-  const formats = Object.values(documents).map((doc) => {
-    const bytes = Buffer.byteLength(doc);
-    return { over: bytes - MAX_FEED_BYTES, perChar: doc.length === 0 ? 1 : bytes / doc.length };
+function fullGuess(
+  items: readonly ItemView[],
+  documents: Record<FeedFormat, string>,
+  over: readonly number[],
+): number {
+  const formats = Object.values(documents).map((doc, f) => {
+    const by = over[f] ?? Number.NEGATIVE_INFINITY;
+    // Bytes per character, of a document over the limit (the others need shed nothing).
+    return { over: by, perChar: by > 0 ? (by + MAX_FEED_BYTES) / doc.length : 1 };
   });
   const shed = formats.map(() => 0);
   let full = items.length;
