@@ -39,7 +39,7 @@ export const jsonFeed = {
 /** One item as JSON.stringify(document, null, 2) writes it in the document's items. */
 function itemText(item: ItemView): string {
   // Its line breaks are all JSON's own (a string's are escaped; U+2028 is not, so no regex ^).
-  return `    ${JSON.stringify(jsonItem(item), null, 2).split('\n').join('\n    ')}`;
+  return `    ${JSON.stringify(jsonItem(item), null, 2).replaceAll('\n', '\n    ')}`;
 }
 
 function jsonItem(item: ItemView) {
