@@ -35,7 +35,9 @@ function renderAll(view: FeedView, written?: RenderedItems): Record<FeedFormat, 
 /**
  * How many bytes a document is over MAX_FEED_BYTES (0 or less: it fits). A UTF-16 code unit
  * takes 1 to 3 bytes of UTF-8 (a pair 4 for 2), so most documents are told by their length
- * alone (-Infinity), without the pass over a large string that counting their bytes is.
+ * alone, without the pass over a large string that counting their bytes is: -Infinity when it
+ * fits however its characters are written, and at least its characters over when it has more
+ * characters than the limit has bytes (a lower bound: the guess then starts high).
  */
 function bytesOver(doc: string): number {
   if (doc.length * 3 <= MAX_FEED_BYTES) return Number.NEGATIVE_INFINITY;
@@ -110,15 +112,15 @@ function fullGuess(
 /**
  * The largest count below `count` that `fits`, for a `fits` that holds up to some count and not
  * above it (`count` itself is known not to fit; 0 is taken as the answer when nothing fits,
- * untried unless the search reaches it). The first try is `guess`; from there the search steps
+ * untried unless the search reaches it). The first try is `guess` (0 if not a number); from there the search steps
  * away by 1, 2, 4… until the answer is bracketed, then bisects: two tries when the guess is
  * right, and never more than about twice a bisection's.
  */
 export function mostThatFit(count: number, guess: number, fits: (n: number) => boolean): number {
   let fitting = 0;
   let tooMany = count;
-  const first = Math.min(Math.max(Math.round(guess), 0), count - 1);
-  if (first > 0 || count > 1) {
+  const first = Math.min(Math.max(Number.isFinite(guess) ? Math.round(guess) : 0, 0), count - 1);
+  if (count > 1) {
     if (fits(first)) {
       fitting = first;
       for (let step = 1; fitting + step < tooMany; step *= 2) {

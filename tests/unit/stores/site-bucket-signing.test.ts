@@ -23,7 +23,8 @@ function capturingClient() {
   return { client, sent };
 }
 
-const body = `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Café ☕</title></channel></rss>\n`;
+// A character beyond the BMP (4 bytes) and a lone surrogate (written as U+FFFD, 3 bytes).
+const body = `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Café ☕ \u{1F600} \uD800</title></channel></rss>\n`;
 
 describe('S3SiteBucket requests', () => {
   it('signs a PUT with the SHA-256 it stores of the body, and has S3 check the body against it', async () => {
