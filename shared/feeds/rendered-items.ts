@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Article } from '../articles/article.ts';
 import { SizedLru } from '../collections/sized-lru.ts';
-import { sha256 } from '../contract/content-hash.ts';
 import type { ItemView } from './item-view.ts';
 
 /**
@@ -71,8 +71,14 @@ export class RenderedItems {
     let digest = this.digests.get(view);
     if (digest === undefined) {
       // Every field of a view is data (strings, numbers, dates as ISO strings), so its JSON is
-      // all it is written from.
-      digest = sha256(JSON.stringify(view));
+      // all it is written from. The content, most of its bytes, is hashed as it is after the
+      // JSON of the rest, which has no line break of its own: no two views give the same text.
+      const { contentHtml, ...rest } = view;
+      digest = createHash('sha256')
+        .update(JSON.stringify(rest))
+        .update('\n')
+        .update(contentHtml)
+        .digest('hex');
       this.digests.set(view, digest);
     }
     return digest;
