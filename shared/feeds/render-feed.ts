@@ -84,7 +84,7 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
  * the older items are shortened until each format would have shed the bytes it is over, at its
  * document's bytes per character. A guess (escaping differs a little between formats), which
  * mostThatFit takes as its first try: it lands on or next to the answer, where a bisection from
- * nothing took seven tries of the three formats for an archive page of 150 stories.
+ * nothing took seven or eight tries of the three formats for an archive page of 150 stories.
  */
 function fullGuess(
   items: readonly ItemView[],
@@ -112,9 +112,9 @@ function fullGuess(
 /**
  * The largest count below `count` that `fits`, for a `fits` that holds up to some count and not
  * above it (`count` itself is known not to fit; 0 is taken as the answer when nothing fits,
- * untried unless the search reaches it). The first try is `guess` (0 if not a number); from there the search steps
- * away by 1, 2, 4… until the answer is bracketed, then bisects: two tries when the guess is
- * right, and never more than about twice a bisection's.
+ * untried unless the search reaches it). The first try is `guess` (0 if not a number); from
+ * there the search steps away by 1, 2, 4… until the answer is bracketed, then bisects: two
+ * tries when the guess is right, and never more than about twice a bisection's.
  */
 export function mostThatFit(count: number, guess: number, fits: (n: number) => boolean): number {
   let fitting = 0;

@@ -44,8 +44,8 @@ import {
 const CONFLICT_RETRIES = 8;
 const BATCH_GET_LIMIT = 100;
 /**
- * Items a walk's first Query of a shard reads (walkEntries; walkChunk). An archive walk usually goes
- * about 150 entries deep (the newest page and the boundary below it), ~15 a shard: 24 reads
+ * Items a walk's first Query of a shard reads (walkEntries, walkChunk). An archive walk usually
+ * goes about 150 entries deep (the newest page and the boundary below it), ~15 a shard: 24 reads
  * that in one round (16 took a second Query of about every other shard), and 24 entries of
  * ~120 bytes still fit in the 4 KB one read unit of a Query pays for.
  */
@@ -53,12 +53,12 @@ export const WALK_CHUNK = 24;
 
 /**
  * The items a walk's next Query of a shard asks for, after `reads` Queries of it: WALK_CHUNK
- * first, then twice as many each time up to WALK_CHUNK_MOST. A walk that went past its first chunk is
- * a long one (a search through a tag's whole archive, a page deep in it): 1,000 entries of a
- * tag took 5 rounds of 10 Queries in chunks of 24, and take 3 this way. A short walk reads as
- * before, and a long one reads at most one chunk a shard more than it uses: fewer requests, and
- * a few more read units where a walk stops early in a large chunk (a Query pays a unit per 4 KB
- * read, and 48 entries take about two).
+ * first, then twice as many each time up to WALK_CHUNK_MOST. A walk that went past its first
+ * chunk is a long one (a search through a tag's whole archive, a page deep in it): 1,000
+ * entries of a tag took 5 rounds of 10 Queries in chunks of 24, and take 3 this way. A short
+ * walk reads as before, and a long one reads at most one chunk a shard more than it uses: fewer
+ * requests, and a few more read units where a walk stops early in a large chunk (a Query pays a
+ * unit per 4 KB read, and 48 entries take about two).
  */
 export function walkChunk(reads: number): number {
   return Math.min(WALK_CHUNK * 2 ** reads, WALK_CHUNK_MOST);
