@@ -104,6 +104,28 @@ describe('feed items kept between renders', () => {
     expect(renderFeed(input, written)).toEqual(fresh);
   });
 
+  it('keeps apart stories that differ only in their content, or where it ends', () => {
+    // The digest hashes the other fields' JSON, a line break, then the content as it is: a
+    // summary ending in what a content could begin with must not meet that content.
+    const written = new RenderedItems();
+    const [one] = stories;
+    if (!one) throw new Error('no story');
+    const variants = [
+      { ...one, contentHtml: '<p>A</p>' },
+      { ...one, contentHtml: '<p>B</p>' },
+      { ...one, summary: `${one.summary}\n<p>A</p>`, contentHtml: '' },
+      { ...one, summary: `${one.summary}\n`, contentHtml: '<p>A</p>' },
+    ];
+    for (const variant of variants) {
+      const input: FeedInput = {
+        feed: { kind: 'all' },
+        site,
+        articles: [variant, ...stories.slice(1, 3)],
+      };
+      expect(renderFeed(input, written)).toEqual(renderFeed(input));
+    }
+  });
+
   it('keeps no more than its size, the least recently used going first', () => {
     const written = new RenderedItems(50_000);
     for (const input of inputs.slice(0, 5)) renderFeed(input, written);
