@@ -18,7 +18,7 @@ import {
 } from './feed-package-fixes.ts';
 import type { DeletedEntryView, FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
-import type { RenderedItems } from './rendered-items.ts';
+import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
@@ -36,7 +36,7 @@ const END = '</feed>';
  */
 export const atom = {
   key: 'atom',
-  render(view: FeedView, written?: RenderedItems): string {
+  render(view: FeedView, written?: RenderedItems): DocumentPiece[] {
     const feed = new Feed({
       // One feed, one id: its archive pages carry the subscription document's.
       id: text(view.feedId),
@@ -86,7 +86,7 @@ export const atom = {
       markers,
       written && { written, format: 'atom', settings: view.tagScheme },
     );
-    return [shell.slice(0, end), ...entries, shell.slice(end)].join('');
+    return [shell.slice(0, end), ...entries, shell.slice(end)];
   },
 } as const;
 

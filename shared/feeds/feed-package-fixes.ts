@@ -1,7 +1,7 @@
 import { Feed, type Item } from 'feed';
 import { EPOCH } from './dates.ts';
 import type { ItemView } from './item-view.ts';
-import type { RenderedItems } from './rendered-items.ts';
+import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 
 /**
  * How values are handed to the `feed` package (6.0.0) so its XML comes out valid, and the one
@@ -303,7 +303,7 @@ export function writeItems(
  * The items of `views` as writeItems writes them (`toItem` makes each one's `feed` item, from
  * its place in `views`). With `kept`, each is written alone and kept in `kept.written` under its
  * format and the feed settings it carries, or taken from there if an earlier render wrote it:
- * the same pieces, one per item.
+ * the same text, one piece per item (as its bytes).
  */
 export function writeItemViews(
   views: readonly ItemView[],
@@ -312,7 +312,7 @@ export function writeItemViews(
   lines: { firstItemLine: string; closing: string },
   markers: ItemMarkers,
   kept?: { written: RenderedItems; format: string; settings: string },
-): string[] {
+): DocumentPiece[] {
   if (!kept) return writeItems(views.map(toItem), write, lines, markers);
   return views.map((view, index) =>
     kept.written.item(kept.format, kept.settings, view, () =>

@@ -1,6 +1,6 @@
 import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
-import type { RenderedItems } from './rendered-items.ts';
+import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 
 /** Where the items go in the document written without them: its last key. */
 const NO_ITEMS = '\n  "items": []\n}';
@@ -13,7 +13,7 @@ const NO_ITEMS = '\n  "items": []\n}';
  */
 export const jsonFeed = {
   key: 'json',
-  render(view: FeedView, written?: RenderedItems): string {
+  render(view: FeedView, written?: RenderedItems): DocumentPiece[] {
     const head = {
       version: 'https://jsonfeed.org/version/1.1',
       title: view.title,
@@ -28,11 +28,14 @@ export const jsonFeed = {
       authors: [jsonAuthor(view.publisher)],
     };
     if (!written || view.items.length === 0)
-      return `${JSON.stringify({ ...head, items: view.items.map(jsonItem) }, null, 2)}\n`;
+      return [`${JSON.stringify({ ...head, items: view.items.map(jsonItem) }, null, 2)}\n`];
     const shell = JSON.stringify({ ...head, items: [] }, null, 2);
     if (!shell.endsWith(NO_ITEMS)) throw new Error('JSON Feed: items are not the last key');
-    const items = view.items.map((item) => written.item('json', '', item, () => itemText(item)));
-    return `${shell.slice(0, -NO_ITEMS.length)}\n  "items": [\n${items.join(',\n')}\n  ]\n}\n`;
+    const items = view.items.flatMap((item, index) => [
+      index === 0 ? '' : ',\n',
+      written.item('json', '', item, () => itemText(item)),
+    ]);
+    return [`${shell.slice(0, -NO_ITEMS.length)}\n  "items": [\n`, ...items, '\n  ]\n}\n'];
   },
 } as const;
 

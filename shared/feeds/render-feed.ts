@@ -3,14 +3,17 @@ import { atom } from './atom.ts';
 import { buildFeedView, type FeedInput, type FeedView } from './feed-view.ts';
 import { type ItemView, summaryContent } from './item-view.ts';
 import { jsonFeed } from './json-feed.ts';
-import type { RenderedItems } from './rendered-items.ts';
+import { type DocumentPiece, documentBytes, type RenderedItems } from './rendered-items.ts';
 import { rss } from './rss.ts';
 
 /** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
   key: FeedFormat;
-  /** `written`: items earlier renders wrote, to take instead of writing them again. */
-  render(view: FeedView, written?: RenderedItems): string;
+  /**
+   * The document's pieces, in order (documentBytes makes the document). `written`: items
+   * earlier renders wrote, to take (as their bytes) instead of writing them again.
+   */
+  render(view: FeedView, written?: RenderedItems): DocumentPiece[];
 }
 
 export const FEED_FORMAT_MODULES: readonly FeedFormatModule[] = [rss, atom, jsonFeed];
@@ -26,39 +29,32 @@ function shortened(item: ItemView): ItemView {
   return { ...item, contentHtml: summaryContent(item) };
 }
 
-function renderAll(view: FeedView, written?: RenderedItems): Record<FeedFormat, string> {
+/** A feed's three documents, as UTF-8. */
+export type FeedDocuments = Record<FeedFormat, Buffer>;
+
+function renderAll(view: FeedView, written?: RenderedItems): FeedDocuments {
   return Object.fromEntries(
-    FEED_FORMAT_MODULES.map((format) => [format.key, format.render(view, written)]),
-  ) as Record<FeedFormat, string>;
+    FEED_FORMAT_MODULES.map((format) => [format.key, documentBytes(format.render(view, written))]),
+  ) as FeedDocuments;
 }
 
-/**
- * How many bytes a document is over MAX_FEED_BYTES (0 or less: it fits). A UTF-16 code unit
- * takes 1 to 3 bytes of UTF-8 (a pair 4 for 2), so most documents are told by their length
- * alone, without the pass over a large string that counting their bytes is: -Infinity when it
- * fits however its characters are written, and at least its characters over when it has more
- * characters than the limit has bytes (a lower bound: the guess then starts high).
- */
-function bytesOver(doc: string): number {
-  if (doc.length * 3 <= MAX_FEED_BYTES) return Number.NEGATIVE_INFINITY;
-  if (doc.length > MAX_FEED_BYTES) return doc.length - MAX_FEED_BYTES;
-  return Buffer.byteLength(doc) - MAX_FEED_BYTES;
-}
+/** How many bytes a document is over MAX_FEED_BYTES (0 or less: it fits). */
+const bytesOver = (doc: Buffer) => doc.length - MAX_FEED_BYTES;
 
 /** Whether every document is within MAX_FEED_BYTES. */
-const allFit = (documents: Record<FeedFormat, string>) =>
+const allFit = (documents: FeedDocuments) =>
   Object.values(documents).every((doc) => bytesOver(doc) <= 0);
 
 /**
- * The three documents of one feed; same input, same bytes (with `written` or without). None
- * exceeds MAX_FEED_BYTES: when full content would, the newest items keep theirs and the older
- * ones carry their summary and a link, as few as need to (the same items in all three formats).
+ * The three documents of one feed, as the UTF-8 they are written in; same input, same bytes
+ * (with `written` or without). None exceeds MAX_FEED_BYTES: when full content would, the newest
+ * items keep theirs and the older ones carry their summary and a link, as few as need to (the
+ * same items in all three formats).
  */
-export function renderFeed(input: FeedInput, written?: RenderedItems): Record<FeedFormat, string> {
+export function renderFeedBytes(input: FeedInput, written?: RenderedItems): FeedDocuments {
   const view = buildFeedView(input, written);
   const documents = renderAll(view, written);
-  const over = Object.values(documents).map(bytesOver);
-  if (over.every((bytes) => bytes <= 0)) return documents;
+  if (allFit(documents)) return documents;
   // The most full items that fit (each try renders the three formats), searched from where the
   // bytes the full documents are over say it lies; with none, every item shortened.
   const withFull = (full: number) =>
@@ -69,8 +65,8 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
       },
       written,
     );
-  let best: { full: number; documents: Record<FeedFormat, string> } | undefined;
-  const full = mostThatFit(view.items.length, fullGuess(view.items, documents, over), (tried) => {
+  let best: { full: number; documents: FeedDocuments } | undefined;
+  const full = mostThatFit(view.items.length, fullGuess(view.items, documents), (tried) => {
     const documents = withFull(tried);
     if (!allFit(documents)) return false;
     best = { full: tried, documents };
@@ -80,31 +76,35 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
 }
 
 /**
- * How many of the newest items may keep their full content, as the full documents' bytes tell:
- * the older items are shortened until each format would have shed the bytes it is over, at its
- * document's bytes per character. A guess (escaping differs a little between formats), which
- * mostThatFit takes as its first try: it lands on or next to the answer, where a bisection from
- * nothing took seven or eight tries of the three formats for an archive page of 150 stories.
+ * The three documents of one feed as text: renderFeedBytes's, decoded (for readers of the
+ * documents, such as the tests; publish writes the bytes).
  */
-function fullGuess(
-  items: readonly ItemView[],
-  documents: Record<FeedFormat, string>,
-  over: readonly number[],
-): number {
-  const formats = Object.values(documents).map((doc, f) => {
-    const by = over[f] ?? Number.NEGATIVE_INFINITY;
-    // Bytes per character, of a document over the limit (the others need shed nothing).
-    return { over: by, perChar: by > 0 ? (by + MAX_FEED_BYTES) / doc.length : 1 };
-  });
-  const shed = formats.map(() => 0);
+export function renderFeed(input: FeedInput, written?: RenderedItems): Record<FeedFormat, string> {
+  const documents = renderFeedBytes(input, written);
+  return Object.fromEntries(
+    Object.entries(documents).map(([format, bytes]) => [format, bytes.toString('utf8')]),
+  ) as Record<FeedFormat, string>;
+}
+
+/**
+ * How many of the newest items may keep their full content, as the full documents' bytes tell:
+ * the older items are shortened until each document would have shed the bytes it is over (an
+ * item's content against its summary and link, in UTF-8). A guess (each format escapes content
+ * its own way), which mostThatFit takes as its first try: it lands on or next to the answer,
+ * where a bisection from nothing took seven or eight tries of the three formats for an archive
+ * page of 150 stories.
+ */
+function fullGuess(items: readonly ItemView[], documents: FeedDocuments): number {
+  const over = Object.values(documents).map(bytesOver);
+  let shed = 0;
   let full = items.length;
-  while (full > 0 && formats.some(({ over }, f) => (shed[f] ?? 0) < over)) {
+  while (full > 0 && over.some((bytes) => shed < bytes)) {
     full -= 1;
     const item = items[full] as ItemView;
-    const saved = Math.max(0, item.contentHtml.length - summaryContent(item).length);
-    formats.forEach(({ perChar }, f) => {
-      shed[f] = (shed[f] ?? 0) + saved * perChar;
-    });
+    shed += Math.max(
+      0,
+      Buffer.byteLength(item.contentHtml) - Buffer.byteLength(summaryContent(item)),
+    );
   }
   return full;
 }

@@ -4,15 +4,32 @@ import { SizedLru } from '../collections/sized-lru.ts';
 import type { ItemView } from './item-view.ts';
 
 /**
- * What RenderedItems keeps at most, in UTF-16 code units of written items (~100–200 MB: V8
- * keeps a string of Latin-1 in one byte a character, any other in two). Enough for every item a
- * new story's publish shows again in a site of 61 feeds (50 tags, 10 authors, the site): each
- * feed's 50 newest and its newest archive page, in three formats, which came to ~98 M at
- * 20,000 stories (the scaling benchmark's site). At 32 M they no longer fitted and every
- * publish wrote most of them again: 9% slower (508 against 461 ms a new story, interleaved,
- * 2026-12-05). Publish has 1,769 MB.
+ * What RenderedItems keeps at most, in bytes of written items (UTF-8, outside V8's heap).
+ * Enough for every item a new story's publish shows again in a site of 61 feeds (50 tags, 10
+ * authors, the site): each feed's 50 newest and its newest archive page, in three formats, which
+ * came to ~98 M at 20,000 stories (the scaling benchmark's site, mostly one byte a character).
+ * At 32 M they no longer fitted and every publish wrote most of them again: 9% slower (508
+ * against 461 ms a new story, interleaved, 2026-12-05). Publish has 1,769 MB.
  */
-const DEFAULT_MAX_CHARS = 100_000_000;
+const DEFAULT_MAX_BYTES = 100_000_000;
+
+/**
+ * A piece of a feed document as a format writes it: text, or an item's bytes kept by
+ * RenderedItems. The document is its pieces' UTF-8, in order (documentBytes); pieces are cut
+ * where the markup is ASCII, so no character is split.
+ */
+export type DocumentPiece = string | Uint8Array;
+
+const UTF8 = new TextEncoder();
+
+/** The document that `pieces` make, as UTF-8: the kept items' bytes copied, never encoded again. */
+export function documentBytes(pieces: readonly DocumentPiece[]): Buffer {
+  const [only] = pieces;
+  if (pieces.length === 1 && typeof only === 'string') return Buffer.from(only);
+  return Buffer.concat(
+    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
+  );
+}
 
 /**
  * Items already written, each as the bytes it takes in its format's document, by the digest of
@@ -26,7 +43,7 @@ const DEFAULT_MAX_CHARS = 100_000_000;
  * different digest.
  */
 export class RenderedItems {
-  private readonly written: SizedLru<string>;
+  private readonly written: SizedLru<Uint8Array>;
   /**
    * Each article's view, built once per article object: a stored article is never changed in
    * place (a new revision is a new object), and the ArticleCache hands the same one to every
@@ -36,21 +53,23 @@ export class RenderedItems {
   /** Digests of views: every format, and every render that shows the same view, asks. */
   private readonly digests = new WeakMap<ItemView, string>();
 
-  constructor(maxChars = DEFAULT_MAX_CHARS) {
-    this.written = new SizedLru(maxChars);
+  constructor(maxBytes = DEFAULT_MAX_BYTES) {
+    this.written = new SizedLru(maxBytes);
   }
 
   /**
    * The item as `write` writes it in `format`, under `settings` (what else of the feed the
-   * format puts in the item); written only when no render wrote it before.
+   * format puts in the item), as UTF-8; written and encoded only when no render wrote it before.
    */
-  item(format: string, settings: string, view: ItemView, write: () => string): string {
+  item(format: string, settings: string, view: ItemView, write: () => string): Uint8Array {
     const key = `${format}\n${settings}\n${this.digestOf(view)}`;
     const known = this.written.get(key);
     if (known !== undefined) return known;
-    const text = write();
-    this.written.set(key, text, text.length);
-    return text;
+    // In an ArrayBuffer of its own: a small Buffer.from is a view of a shared 8 KB slab, which
+    // a kept item would hold on to whole.
+    const bytes = UTF8.encode(write());
+    this.written.set(key, bytes, bytes.length);
+    return bytes;
   }
 
   /** The view `build` makes of `article` under `settings` (what else of the site it uses). */
@@ -62,9 +81,9 @@ export class RenderedItems {
     return view;
   }
 
-  /** Items kept, and their size in UTF-16 code units. */
-  get size(): { items: number; chars: number } {
-    return { items: this.written.count, chars: this.written.size };
+  /** Items kept, and their size in bytes. */
+  get size(): { items: number; bytes: number } {
+    return { items: this.written.count, bytes: this.written.size };
   }
 
   private digestOf(view: ItemView): string {

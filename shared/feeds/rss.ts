@@ -15,7 +15,7 @@ import {
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
 import type { ItemView } from './item-view.ts';
-import type { RenderedItems } from './rendered-items.ts';
+import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
 const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
@@ -34,7 +34,7 @@ const END = '    </channel>';
  */
 export const rss = {
   key: 'rss',
-  render(view: FeedView, written?: RenderedItems): string {
+  render(view: FeedView, written?: RenderedItems): DocumentPiece[] {
     const feed = new Feed({
       title: text(view.title),
       // RSS descriptions are HTML by convention: a tag named `<b>` must stay text.
@@ -92,7 +92,7 @@ export const rss = {
       markers,
       written && { written, format: 'rss', settings: view.tagScheme },
     );
-    return [shell.slice(0, end), ...others, shell.slice(end)].join('');
+    return [shell.slice(0, end), ...others, shell.slice(end)];
   },
 } as const;
 

@@ -2,9 +2,10 @@ import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_t
 import type { Article } from '../articles/article.ts';
 import { startModuleWorker } from '../concurrency/module-worker.ts';
 import type { SiteConfig } from '../config/site.ts';
+import type { FeedFormat } from '../contract/site-layout.ts';
 import { renderArticlePage } from '../feeds/article-page.ts';
 import type { FeedInput } from '../feeds/feed-view.ts';
-import { renderFeed } from '../feeds/render-feed.ts';
+import { renderFeedBytes } from '../feeds/render-feed.ts';
 import type { Renderer } from '../publish/renderer.ts';
 
 /**
@@ -20,7 +21,7 @@ type Job =
   | { kind: 'feed'; input: FeedInput }
   | { kind: 'page'; article: Article; site: SiteConfig };
 type Reply = { id: number } & (
-  | { ok: ReturnType<typeof renderFeed> | string }
+  | { ok: ReturnType<typeof renderFeedBytes> | string }
   | { failed: { message: string; stack?: string } }
 );
 
@@ -31,7 +32,7 @@ function serve(): void {
     let reply: Reply;
     try {
       const ok =
-        job.kind === 'feed' ? renderFeed(job.input) : renderArticlePage(job.article, job.site);
+        job.kind === 'feed' ? renderFeedBytes(job.input) : renderArticlePage(job.article, job.site);
       reply = { id, ok };
     } catch (error) {
       const { message, stack } = error instanceof Error ? error : { message: String(error) };
@@ -64,7 +65,7 @@ export class RenderPool implements Renderer {
   }
 
   readonly feed = (input: FeedInput) =>
-    this.send<ReturnType<typeof renderFeed>>({ kind: 'feed', input });
+    this.send<Record<FeedFormat, Uint8Array>>({ kind: 'feed', input });
 
   readonly page = (article: Article, site: SiteConfig) =>
     this.send<string>({ kind: 'page', article, site });

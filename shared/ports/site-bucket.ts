@@ -1,6 +1,7 @@
 export interface SiteFile {
   path: string;
-  body: string;
+  /** Text, or the UTF-8 it is written in (a feed document, put together from kept items). */
+  body: string | Uint8Array;
   contentType: string;
   cacheControl: string;
   /**

@@ -117,7 +117,12 @@ const listingsOf = (metas: readonly FeedMeta[]): FeedListing[] => [
   ...metas.filter((m) => m.count > 0).map(({ feed, count }) => ({ feed, count })),
 ];
 
-function file(path: string, body: string, contentType: string, cacheControl: string): SiteFile {
+function file(
+  path: string,
+  body: SiteFile['body'],
+  contentType: string,
+  cacheControl: string,
+): SiteFile {
   return { path, body, contentType, cacheControl };
 }
 

@@ -1,8 +1,9 @@
 import type { Article } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
+import type { FeedFormat } from '../contract/site-layout.ts';
 import { renderArticlePage } from '../feeds/article-page.ts';
 import type { FeedInput } from '../feeds/feed-view.ts';
-import { renderFeed } from '../feeds/render-feed.ts';
+import { renderFeedBytes } from '../feeds/render-feed.ts';
 import { RenderedItems } from '../feeds/rendered-items.ts';
 
 /**
@@ -11,12 +12,13 @@ import { RenderedItems } from '../feeds/rendered-items.ts';
  * renders of a large batch use every core. Same functions, same bytes.
  */
 export interface Renderer {
-  feed(input: FeedInput): Promise<ReturnType<typeof renderFeed>>;
+  /** The feed's three documents, as the UTF-8 they are written in. */
+  feed(input: FeedInput): Promise<Record<FeedFormat, Uint8Array>>;
   page(article: Article, site: SiteConfig): Promise<string>;
 }
 
 export const renderInProcess: Renderer = {
-  feed: async (input) => renderFeed(input),
+  feed: async (input) => renderFeedBytes(input),
   page: async (article, site) => renderArticlePage(article, site),
 };
 
@@ -27,7 +29,7 @@ export const renderInProcess: Renderer = {
  */
 export function keepingRenderer(written = new RenderedItems()): Renderer {
   return {
-    feed: async (input) => renderFeed(input, written),
+    feed: async (input) => renderFeedBytes(input, written),
     page: renderInProcess.page,
   };
 }

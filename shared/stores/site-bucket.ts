@@ -142,10 +142,10 @@ export class S3SiteBucket implements SiteBucket {
   }
 
   async put(file: SiteFile, stamp: number, hint: PutHint = {}): Promise<boolean> {
-    // The body as UTF-8 once: hashed, measured and sent as these bytes. Given the string, the
-    // SDK and Node's HTTP client would each encode it again (its length twice, the socket
-    // write once), a pass apiece over a feed page of up to 2 MB.
-    const bytes = Buffer.from(file.body);
+    // The body as UTF-8 once (a feed document comes as bytes already): hashed, measured and
+    // sent as these bytes. Given a string, the SDK and Node's HTTP client would each encode it
+    // again (its length twice, the socket write once), a pass apiece over up to 2 MB.
+    const bytes = typeof file.body === 'string' ? Buffer.from(file.body) : file.body;
     const hash = sha256(bytes);
     const write = async (stored: Stored | undefined) => {
       const out = await this.client.send(

@@ -53,11 +53,17 @@ export class InMemorySiteBucket extends MemorySiteBucket {
   }
 
   text(path: string): string | undefined {
-    return this.objects.get(path)?.file.body;
+    const body = this.objects.get(path)?.file.body;
+    return body === undefined ? undefined : bodyText(body);
   }
 
   /** The paths `op` was called for, in call order (a path called twice appears twice). */
   pathsOf(op: SiteBucketCall['op']): string[] {
     return this.calls.filter((c) => c.op === op).map((c) => c.path);
   }
+}
+
+/** A site file's body as text (feed documents come as their UTF-8). */
+export function bodyText(body: SiteFile['body']): string {
+  return typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
 }

@@ -129,7 +129,7 @@ describe('feed items kept between renders', () => {
   it('keeps no more than its size, the least recently used going first', () => {
     const written = new RenderedItems(50_000);
     for (const input of inputs.slice(0, 5)) renderFeed(input, written);
-    expect(written.size.chars).toBeLessThanOrEqual(50_000);
+    expect(written.size.bytes).toBeLessThanOrEqual(50_000);
     expect(written.size.items).toBeGreaterThan(0);
     // What it still has and what it let go both render right.
     for (const input of inputs.slice(0, 5))
