@@ -7,9 +7,10 @@ import type { ItemView } from './item-view.ts';
  * What RenderedItems keeps at most, in bytes of written items (UTF-8, outside V8's heap).
  * Enough for every item a new story's publish shows again in a site of 61 feeds (50 tags, 10
  * authors, the site): each feed's 50 newest and its newest archive page, in three formats, which
- * came to ~98 M at 20,000 stories (the scaling benchmark's site, mostly one byte a character).
- * At 32 M they no longer fitted and every publish wrote most of them again: 9% slower (508
- * against 461 ms a new story, interleaved, 2026-12-05). Publish has 1,769 MB.
+ * came to ~98 M characters at 20,000 stories (the scaling benchmark's site, measured when items
+ * were kept as text; mostly one byte a character, so about as many bytes). At 32 M they no
+ * longer fitted and every publish wrote most of them again: 9% slower (508 against 461 ms a new
+ * story, interleaved, 2026-12-05). Publish has 1,769 MB.
  */
 const DEFAULT_MAX_BYTES = 100_000_000;
 
@@ -22,13 +23,23 @@ export type DocumentPiece = string | Uint8Array;
 
 const UTF8 = new TextEncoder();
 
-/** The document that `pieces` make, as UTF-8: the kept items' bytes copied, never encoded again. */
+/**
+ * The document that `pieces` make, as UTF-8: the kept items' bytes copied, never encoded again.
+ * In an ArrayBuffer of its own (a small Buffer.from or Buffer.concat is a view of a shared 8 KB
+ * slab: kept, or sent to another thread, it would take the slab along), so a worker thread can
+ * hand it over without a copy.
+ */
 export function documentBytes(pieces: readonly DocumentPiece[]): Buffer {
-  const [only] = pieces;
-  if (pieces.length === 1 && typeof only === 'string') return Buffer.from(only);
-  return Buffer.concat(
-    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)),
-  );
+  const parts = pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece));
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const document = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const part of parts) {
+    document.set(part, at);
+    at += part.length;
+  }
+  return document;
 }
 
 /**

@@ -21,7 +21,7 @@ type Job =
   | { kind: 'feed'; input: FeedInput }
   | { kind: 'page'; article: Article; site: SiteConfig };
 type Reply = { id: number } & (
-  | { ok: ReturnType<typeof renderFeedBytes> | string }
+  | { ok: Record<FeedFormat, Uint8Array> | string }
   | { failed: { message: string; stack?: string } }
 );
 
@@ -30,15 +30,19 @@ if (!isMainThread && workerData?.role === WORKER_ROLE) serve();
 function serve(): void {
   parentPort?.on('message', ({ id, job }: { id: number; job: Job }) => {
     let reply: Reply;
+    /** A feed's documents, each in an ArrayBuffer of its own (documentBytes): handed over. */
+    let handedOver: ArrayBuffer[] = [];
     try {
-      const ok =
-        job.kind === 'feed' ? renderFeedBytes(job.input) : renderArticlePage(job.article, job.site);
-      reply = { id, ok };
+      if (job.kind === 'feed') {
+        const ok = renderFeedBytes(job.input);
+        handedOver = Object.values(ok).map((document) => document.buffer as ArrayBuffer);
+        reply = { id, ok };
+      } else reply = { id, ok: renderArticlePage(job.article, job.site) };
     } catch (error) {
       const { message, stack } = error instanceof Error ? error : { message: String(error) };
       reply = { id, failed: { message, stack } };
     }
-    parentPort?.postMessage(reply);
+    parentPort?.postMessage(reply, handedOver);
   });
 }
 

@@ -45,6 +45,19 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
       });
     });
 
+    it('takes a body as text or as its UTF-8 alike: the same bytes are not written again', async () => {
+      const { bucket, stored } = await makeBucket();
+      const utf8 = (text: string) => new TextEncoder().encode(text);
+      expect(await bucket.put(page('<p>é ☕ 😀</p>'), 1)).toBe(true);
+      expect(await bucket.put({ ...page(''), body: utf8('<p>é ☕ 😀</p>') }, 1)).toBe(false);
+      expect(await bucket.put({ ...page(''), body: utf8('<p>other 😀</p>') }, 1)).toBe(true);
+      expect(await bucket.put(page('<p>other 😀</p>'), 1)).toBe(false);
+      const body = (await stored('articles/a.html'))?.body ?? '';
+      expect(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')).toBe(
+        '<p>other 😀</p>',
+      );
+    });
+
     it('rewrites an object that carries no content hash, once', async () => {
       const { bucket, plant, stored } = await makeBucket();
       await plant('articles/a.html', 'same');

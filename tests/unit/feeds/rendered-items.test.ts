@@ -126,6 +126,32 @@ describe('feed items kept between renders', () => {
     }
   });
 
+  it('writes characters beyond the BMP whole, wherever they fall in an item', () => {
+    // Items are kept as UTF-8 and documents put together from pieces: a character cut between
+    // two pieces would come out as two U+FFFD.
+    const astral = stories.slice(0, 4).map((story, n) => ({
+      ...story,
+      title: `😀${story.title}𝄞`,
+      summary: `𝄞${story.summary}😀`,
+      contentHtml: `😀<p>${n}</p>𝄞`,
+      tags: [{ slug: 'emoji', name: '😀 Emoji 𝄞' }],
+    }));
+    const written = new RenderedItems();
+    for (const feed of [
+      { kind: 'all' },
+      { kind: 'tag', slug: 'emoji', name: '😀 Emoji 𝄞' },
+    ] as const) {
+      const input: FeedInput = { feed, site, articles: astral };
+      const fresh = renderFeed(input);
+      for (const text of Object.values(fresh)) {
+        expect(text).not.toContain('\uFFFD');
+        expect(text).toContain('😀');
+      }
+      expect(renderFeed(input, written)).toEqual(fresh);
+      expect(renderFeed(input, written)).toEqual(fresh);
+    }
+  });
+
   it('keeps no more than its size, the least recently used going first', () => {
     const written = new RenderedItems(50_000);
     for (const input of inputs.slice(0, 5)) renderFeed(input, written);
