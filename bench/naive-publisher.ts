@@ -10,7 +10,7 @@ import {
 } from '../shared/contract/site-layout.ts';
 import { renderArticlePage } from '../shared/feeds/article-page.ts';
 import { renderIndex } from '../shared/feeds/index-page.ts';
-import { renderFeed } from '../shared/feeds/render-feed.ts';
+import { renderFeedBytes } from '../shared/feeds/render-feed.ts';
 import type { DynamoArticleTable } from '../shared/stores/article-table.ts';
 
 /**
@@ -30,7 +30,7 @@ export class NaivePublisher {
     },
   ) {}
 
-  private async put(path: string, body: string, contentType: string): Promise<void> {
+  private async put(path: string, body: string | Uint8Array, contentType: string): Promise<void> {
     await this.deps.s3.send(
       new PutObjectCommand({
         Bucket: this.deps.bucket,
@@ -50,7 +50,7 @@ export class NaivePublisher {
 
   private async feed(feed: FeedRef): Promise<void> {
     const articles = await this.newest(feedKey(feed));
-    const rendered = renderFeed({ feed, site: this.deps.site, articles });
+    const rendered = renderFeedBytes({ feed, site: this.deps.site, articles });
     await Promise.all(
       FEED_FORMATS.map((f) => this.put(feedPath(feed, f), rendered[f], CONTENT_TYPE[f])),
     );
