@@ -132,8 +132,13 @@ export interface FeedReader {
   archiveLink(feed: string): Promise<string | undefined>;
   /** Every day sitemap publish keeps (one Query of one partition, every page). */
   listSitemapDays(): Promise<SitemapDay[]>;
-  /** One BatchGet (per 100 ids), in the order given. */
-  getArticles(ids: string[]): Promise<StoredArticle[]>;
+  /**
+   * One BatchGet (per 100 ids), in the order given, missing ones left out: strongly consistent,
+   * the latest revision of each. With `revs` (each id's revision as an entry read strongly
+   * named it), each article at that revision or a later one: read from a replica first, at
+   * half the read units, and again from the leader only where the replica was behind.
+   */
+  getArticles(ids: string[], revs?: readonly number[]): Promise<StoredArticle[]>;
   /** The same, with only the headline fields: in the order given, missing ones left out. */
   getHeadlines(ids: string[]): Promise<Headline[]>;
 }

@@ -139,7 +139,12 @@ async function articlesOf(
   const missing = entries.filter((_, i) => held[i] === undefined);
   if (missing.length > 0) {
     // Cached as promises, so units rendering at the same time share one read.
-    const read = feeds.getArticles(missing.map((e) => e.id));
+    // Each at its entry's revision or a later one, as a strongly consistent read would give:
+    // a replica mostly has it, at half the read units (FeedReader.getArticles).
+    const read = feeds.getArticles(
+      missing.map((e) => e.id),
+      missing.map((e) => e.rev),
+    );
     // A failed read is not kept: a unit rendered after it reads again.
     read.catch(() => {
       for (const e of missing) cache.delete(cacheKey(e));

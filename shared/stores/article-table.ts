@@ -522,14 +522,24 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
   }
 
   /** The articles with these ids, in the order given; missing ones are left out. */
-  async getArticles(ids: string[]): Promise<StoredArticle[]> {
-    const items = await this.batchGetAll(ids.map((id) => keys.article(id)));
-    const found = new Map(
-      items.map((item) => {
-        const stored = itemToArticle(item);
-        return [stored.article.id, stored] as const;
-      }),
-    );
+  async getArticles(ids: string[], revs?: readonly number[]): Promise<StoredArticle[]> {
+    const read = async (wanted: readonly string[], consistent: boolean) =>
+      (
+        await this.batchGetAll(
+          wanted.map((id) => keys.article(id)),
+          undefined,
+          consistent,
+        )
+      ).map((item) => itemToArticle(item));
+    const found = new Map<string, StoredArticle>();
+    for (const stored of await read(ids, revs === undefined)) found.set(stored.article.id, stored);
+    if (revs !== undefined) {
+      // What the replica did not have yet (a revision older than the entry's, or none): from
+      // the leader, which has the entry's revision or a later one.
+      const behind = ids.filter((id, i) => (found.get(id)?.rev ?? -1) < (revs[i] ?? 0));
+      if (behind.length > 0)
+        for (const stored of await read(behind, true)) found.set(stored.article.id, stored);
+    }
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
@@ -543,18 +553,31 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 
-  /** Every item of these keys, 100 to a BatchGet, the chunks at once. */
-  private async batchGetAll(wanted: Record<string, string>[], fields?: readonly string[]) {
+  /**
+   * Every item of these keys, 100 to a BatchGet, the chunks at once; strongly consistent unless
+   * `consistent` is false (half the read units: what a replica holds, maybe not the latest).
+   */
+  private async batchGetAll(
+    wanted: Record<string, string>[],
+    fields?: readonly string[],
+    consistent = true,
+  ) {
     const chunks: Record<string, string>[][] = [];
     for (let i = 0; i < wanted.length; i += BATCH_GET_LIMIT)
       chunks.push(wanted.slice(i, i + BATCH_GET_LIMIT));
     // The chunks at once: a 500-page batch waits for one round trip, not five.
-    const read = await Promise.all(chunks.map((chunk) => this.batchGetKeys(chunk, fields)));
+    const read = await Promise.all(
+      chunks.map((chunk) => this.batchGetKeys(chunk, fields, consistent)),
+    );
     return read.flat();
   }
 
-  /** One BatchGet of at most 100 keys (strongly consistent), asking again for what is left. */
-  private async batchGetKeys(wanted: Record<string, string>[], fields?: readonly string[]) {
+  /** One BatchGet of at most 100 keys, asking again for what is left. */
+  private async batchGetKeys(
+    wanted: Record<string, string>[],
+    fields?: readonly string[],
+    consistent = true,
+  ) {
     const items: Record<string, unknown>[] = [];
     const projection = fields
       ? {
@@ -565,7 +588,7 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     let request: Record<string, KeysAndAttributes> | undefined = {
       [this.tableName]: {
         Keys: wanted.map((key) => marshall(key)),
-        ConsistentRead: true,
+        ConsistentRead: consistent,
         ...projection,
       },
     };

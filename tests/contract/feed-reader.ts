@@ -358,6 +358,27 @@ export function feedReaderContract(name: string, makeTable: () => Promise<Table>
       expect(await table.getArticle('b')).toEqual({ article: testArticle('b'), rev: 1 });
     });
 
+    it('reads articles at the revisions their entries name, or later ones, in the order asked', async () => {
+      const table = await makeTable();
+      await saveArticle(table, testArticle('a', { title: 'First' }));
+      await saveArticle(table, testArticle('b'));
+      await saveArticle(table, testArticle('a', { title: 'Second' }));
+      const entries = await table.latestEntries('all', 10);
+      const revs = new Map(entries.map((e) => [e.id, e.rev]));
+      expect(Object.fromEntries(revs)).toEqual({ a: 2, b: 1 });
+
+      const found = await table.getArticles(['b', 'missing', 'a'], [1, 1, 1]);
+
+      // `a` at revision 1 or later: its latest, as a strongly consistent read gives it.
+      expect(found.map((s) => [s.article.id, s.rev, s.article.title])).toEqual([
+        ['b', 1, testArticle('b').title],
+        ['a', 2, 'Second'],
+      ]);
+      expect(await table.getArticles(['a', 'b'], [2, 1])).toEqual(
+        await table.getArticles(['a', 'b']),
+      );
+    });
+
     it('refuses what DynamoDB refuses: a repeated id in one read, a limit below 1', async () => {
       const table = await makeTable();
       await saveArticle(table, testArticle('a'));
