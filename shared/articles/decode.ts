@@ -20,7 +20,11 @@
  *   removed later, with the other characters XML forbids, and reported.
  */
 import { ArticleRejectedError } from './errors.ts';
-import { decodeUtf8WithWindows1252Fallback, type IllFormedSequence } from './windows-1252.ts';
+import {
+  decodeUtf8WithWindows1252Fallback,
+  type IllFormedSequence,
+  windows1252Char,
+} from './windows-1252.ts';
 
 /** Largest accepted upload: 1 MiB. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -29,6 +33,13 @@ const MAX_CONTROL_SHARE = 0.1;
 const MAX_NUL_SHARE = 0.001;
 /** Invalid bytes needed before their runs count as a legacy encoding, not a few accents. */
 const MIN_LEGACY_EVIDENCE = 16;
+/**
+ * Bytes read as Windows-1252 letters in a row that make a word of another script, however few
+ * bad bytes the file has: one short word in Windows-1251 or KOI8-R (a name, a title) pasted
+ * into UTF-8 would otherwise be published as "Íîâîñòè". Latin text has two such letters in a
+ * row at most ("INFORMAÇÕES").
+ */
+const MIN_FOREIGN_WORD = 4;
 const BLANK = /^[\s\u200b-\u200d\u2060]*$/u;
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -45,14 +56,15 @@ export function decodeArticleBytes(bytes: Uint8Array): DecodedText {
     throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
   }
   if (bytes.length === 0) throw new ArticleRejectedError('empty', 'file is empty');
-  const decoded = decodeByBom(bytes);
+  const { rejection, ...decoded } = decodeByBom(bytes);
   rejectBinary(decoded.text);
+  if (rejection) throw rejection;
   const text = decoded.text.replace(/\r\n?/g, '\n');
   if (BLANK.test(text)) throw new ArticleRejectedError('empty', 'file contains only whitespace');
   return { ...decoded, text };
 }
 
-function decodeByBom(bytes: Uint8Array): DecodedText {
+function decodeByBom(bytes: Uint8Array): DecodedText & { rejection?: ArticleRejectedError } {
   const [b0, b1, b2, b3] = bytes;
   if (
     (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) ||
@@ -69,10 +81,19 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
     );
   }
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
-  const { text, firstInvalidByte, invalidBytes, invalidInRuns, illFormed } =
+  const { text, firstInvalidByte, invalidBytes, invalidInRuns, letterRun, illFormed } =
     decodeUtf8WithWindows1252Fallback(body);
   if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: [] };
   const where = lineAndColumn(body, firstInvalidByte);
+  if (invalidBytes < MIN_LEGACY_EVIDENCE && letterRun && letterRun.length >= MIN_FOREIGN_WORD) {
+    const word = body.subarray(letterRun.offset, letterRun.offset + letterRun.length);
+    // Told once the file is known not to be binary (whose bytes also come in runs).
+    const rejection = new ArticleRejectedError(
+      'bad-encoding',
+      `file is not UTF-8: the ${word.length} bytes at ${lineAndColumn(body, letterRun.offset)} (${hexOf(word.subarray(0, 12))}${word.length > 12 ? ' …' : ''}) are letters in a row, as a legacy encoding of a non-Latin script writes a word (Windows-1251, KOI8-R, …); read as Windows-1252 they would be gibberish ("${Array.from(word.subarray(0, 24), windows1252Char).join('')}"). Save it as UTF-8`,
+    );
+    return { text, encoding: 'windows-1252', warnings: [], rejection };
+  }
   if (invalidBytes >= MIN_LEGACY_EVIDENCE && invalidInRuns * 2 >= invalidBytes) {
     if (illFormed.first && illFormed.bytes * 2 >= invalidBytes)
       throw new ArticleRejectedError(
@@ -103,11 +124,13 @@ function decodeByBom(bytes: Uint8Array): DecodedText {
 const illFormedCount = (n: number) =>
   n === 1 ? 'it has an invalid UTF-8 sequence' : `it has ${n} invalid UTF-8 sequences`;
 
+/** `C0 BC`: bytes as a reader of a hex dump names them. */
+const hexOf = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+
 /** `C0 BC, an overlong encoding of "<", U+003C`: its bytes, what is wrong, what it spells. */
 function describeIllFormed(body: Uint8Array, sequence: IllFormedSequence): string {
-  const hex = Array.from(body.subarray(sequence.offset, sequence.offset + sequence.length), (b) =>
-    b.toString(16).toUpperCase().padStart(2, '0'),
-  ).join(' ');
+  const hex = hexOf(body.subarray(sequence.offset, sequence.offset + sequence.length));
   const { codePoint } = sequence;
   const name = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
   if (sequence.kind === 'above-max') return `${hex}, a code point above U+10FFFF`;

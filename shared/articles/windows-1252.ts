@@ -34,6 +34,13 @@ export interface LenientDecoding {
    */
   invalidInRuns: number;
   /**
+   * The longest run of bytes read as Windows-1252 letters (0xC0–0xFF but × and ÷), where it
+   * begins and how long it is; none when there is no such byte. Windows-1252 text has an accent
+   * or two in a row at most ("ação"); a legacy encoding of another script writes every letter
+   * of a word in that range ("Новости" in Windows-1251 reads as "Íîâîñòè").
+   */
+  letterRun?: { offset: number; length: number };
+  /**
    * Sequences shaped as UTF-8 (a lead byte and its continuation bytes) that UTF-8 forbids:
    * overlong, an encoded surrogate, above U+10FFFF. An encoder never writes them; a file
    * full of them is broken or crafted UTF-8, not a legacy encoding.
@@ -75,11 +82,14 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   let invalidBytes = 0;
   let invalidInRuns = 0;
   let run = 0;
+  let letterRun: LenientDecoding['letterRun'];
+  let letters = 0;
   const illFormed: LenientDecoding['illFormed'] = { sequences: 0, bytes: 0 };
   let illFormedEnd = 0;
   const endRun = () => {
     if (run >= 3) invalidInRuns += run;
     run = 0;
+    letters = 0;
   };
   while (index < bytes.length) {
     const length = utf8SequenceLength(bytes, index);
@@ -92,6 +102,9 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
     firstInvalidByte ??= index;
     invalidBytes += 1;
     run += 1;
+    letters = isWindows1252Letter(bytes[index] ?? 0) ? letters + 1 : 0;
+    if (letters > (letterRun?.length ?? 0))
+      letterRun = { offset: index - letters + 1, length: letters };
     if (index >= illFormedEnd) {
       const sequence = illFormedSequence(bytes, index);
       if (sequence) {
@@ -109,8 +122,18 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   flushStray();
   endRun();
   parts.push(utf8.decode(bytes.subarray(runStart)));
-  return { text: parts.join(''), firstInvalidByte, invalidBytes, invalidInRuns, illFormed };
+  return {
+    text: parts.join(''),
+    firstInvalidByte,
+    invalidBytes,
+    invalidInRuns,
+    ...(letterRun ? { letterRun } : {}),
+    illFormed,
+  };
 }
+
+/** À–ÿ in Windows-1252 (and ISO 8859-1): letters, but for × (0xD7) and ÷ (0xF7). */
+const isWindows1252Letter = (byte: number) => byte >= 0xc0 && byte !== 0xd7 && byte !== 0xf7;
 
 /**
  * The sequence at `index` if it has UTF-8's shape (a lead byte, then as many continuation

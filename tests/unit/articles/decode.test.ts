@@ -194,6 +194,67 @@ describe('decodeArticleBytes', () => {
     }
   });
 
+  it('rejects one short word of another script in a legacy encoding, though the file has few bad bytes', () => {
+    // A title in Windows-1251 ("Новости", 7 bytes) and a name in KOI8-R ("Ирина", 5 bytes)
+    // in otherwise ASCII files: read as Windows-1252 they would be published as "Íîâîñòè".
+    const cp1251 = bytes(
+      ...utf8('Title: '),
+      0xcd,
+      0xee,
+      0xe2,
+      0xee,
+      0xf1,
+      0xf2,
+      0xe8,
+      ...utf8('\n\nBody.\n'),
+    );
+    const koi8 = bytes(
+      ...utf8('Title\n\nInterview with '),
+      0xe9,
+      0xd2,
+      0xc9,
+      0xce,
+      0xc1,
+      ...utf8('.\n'),
+    );
+    const first = rejectionOf(() => decodeArticleBytes(cp1251));
+    expect(first.reason).toBe('bad-encoding');
+    expect(first.message).toBe(
+      'file is not UTF-8: the 7 bytes at line 1, byte 8 (CD EE E2 EE F1 F2 E8) are letters in a row, as a legacy encoding of a non-Latin script writes a word (Windows-1251, KOI8-R, …); read as Windows-1252 they would be gibberish ("Íîâîñòè"). Save it as UTF-8',
+    );
+    expect(rejectionOf(() => decodeArticleBytes(koi8)).message).toContain(
+      'the 5 bytes at line 3, byte 16 (E9 D2 C9 CE C1)',
+    );
+  });
+
+  it('still reads a few Windows-1252 accents, two in a row at most, as Windows-1252', () => {
+    // "INFORMAÇÕES sobre a ação", "Größe", "déjà" and "Þórður" in Windows-1252.
+    const body = bytes(
+      ...utf8('Title\n\nINFORMA'),
+      0xc7,
+      0xd5,
+      ...utf8('ES sobre a a'),
+      0xe7,
+      0xe3,
+      ...utf8('o, Gr'),
+      0xf6,
+      0xdf,
+      ...utf8('e, d'),
+      0xe9,
+      ...utf8('j'),
+      0xe0,
+      ...utf8(', '),
+      0xde,
+      0xf3,
+      ...utf8('r'),
+      0xf0,
+      ...utf8('ur.\n'),
+    );
+    const decoded = decodeArticleBytes(body);
+    expect(decoded.encoding).toBe('windows-1252');
+    expect(decoded.text).toBe('Title\n\nINFORMAÇÕES sobre a ação, Größe, déjà, Þórður.\n');
+  });
+
   it('names overlong and other invalid UTF-8 sequences, where a legacy encoding was guessed', () => {
     // C0 BC and C0 BE are "<" and ">" in two bytes: how filters that look for "<script" are evaded.
     const parts: (string | number[])[] = [
