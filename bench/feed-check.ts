@@ -2,6 +2,7 @@ import type { FeedRef } from '../shared/articles/article.ts';
 import { feedKey } from '../shared/articles/article.ts';
 import { guidFromId } from '../shared/articles/object-key.ts';
 import { feedPath } from '../shared/contract/site-layout.ts';
+import { subscriptionLength, subscriptionMost } from '../shared/publish/archive-pages.ts';
 import type { DynamoArticleTable } from '../shared/stores/article-table.ts';
 import { getSiteFile, rssGuids, SiteReadError } from './site-http.ts';
 
@@ -13,8 +14,9 @@ export interface FeedCheck {
 
 /**
  * Whether every feed the table knows (the site feed, and each tag or author feed holding
- * articles) is served as the table says: the RSS at its path lists exactly the newest
- * `itemLimit` entries of the feed's index, newest first.
+ * articles) is served as the table says: the RSS at its path lists exactly the entries of the
+ * feed's index its subscription document shows (subscriptionLength: the newest `itemLimit`, or
+ * the open archive page whole), newest first.
  */
 export async function checkFeeds(
   table: DynamoArticleTable,
@@ -25,8 +27,9 @@ export async function checkFeeds(
   const stale: string[] = [];
   await Promise.all(
     feeds.map(async (feed) => {
-      const entries = await table.latestEntries(feedKey(feed), site.itemLimit);
-      const expected = entries.map((e) => guidFromId(e.id));
+      const entries = await table.latestEntries(feedKey(feed), subscriptionMost(site.itemLimit));
+      const ids = entries.map((e) => e.id);
+      const expected = ids.slice(0, subscriptionLength(ids, site.itemLimit)).map(guidFromId);
       const rss = await getSiteFile(site.s3Endpoint, site.bucket, feedPath(feed, 'rss')).catch(
         (error: unknown) => {
           // Caught mid-overwrite (see SiteReadError): stale for now, read again.

@@ -153,7 +153,7 @@ export async function scalingBench(
     results.add(`puts_per_article_${size}`, {
       value: median(s.puts),
       unit: 'PUTs',
-      note: `site PUTs for one new article (${s.puts.join('/')}): its page, its feeds, their newest archive pages, listings`,
+      note: `site PUTs for one new article (${s.puts.join('/')}): its page, its feeds, the archive pages it archived or linked, listings`,
     });
   }
   const big = samples.get(largest);
@@ -169,8 +169,9 @@ export async function scalingBench(
     unit: 'x',
     note: `read capacity(${largest}) / (${smallest})`,
   });
-  // The archive's size must not show in what a new article writes (RFC 5005 pages: only the
-  // newest page changes), compared from the size where every feed has an archive already.
+  // The archive's size must not show in what a new article writes (RFC 5005 pages: none
+  // changes but the one a story archives), compared from the size where every feed has an
+  // archive already.
   const fullFeeds = samples.get(sizes.find((size) => size !== smallest && size !== largest) ?? 0);
   if (fullFeeds)
     results.add('archive_puts_scaling', {

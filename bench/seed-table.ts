@@ -11,7 +11,7 @@ import { entrySortKey, planArticleWrite } from '../shared/articles/stored.ts';
 import { eachLimited } from '../shared/concurrency/each-limited.ts';
 import { byBytes } from '../shared/contract/sort-key-order.ts';
 import { keys, TABLE } from '../shared/contract/table.ts';
-import { FIRST_PAGE, startsArchivePage } from '../shared/publish/archive-pages.ts';
+import { FIRST_PAGE, Frontier, startsArchivePage } from '../shared/publish/archive-pages.ts';
 import { transactionItems } from '../shared/stores/article-transaction.ts';
 import { sleep } from './stats.ts';
 
@@ -117,10 +117,11 @@ function archiveLinkPuts(articles: readonly Article[], itemLimit: number): Write
     }
   }
   return [...feeds].flatMap(([feed, list]) => {
+    const frontier = new Frontier<{ id: string; sortKey: string }>(itemLimit);
     const archived = list
       .map((article) => ({ id: article.id, sortKey: entrySortKey(article) }))
       .sort((a, b) => byBytes(b.sortKey, a.sortKey))
-      .slice(itemLimit);
+      .flatMap((entry) => frontier.take(entry));
     if (archived.length === 0) return [];
     const newest = archived.find((entry) => startsArchivePage(entry.id))?.sortKey ?? FIRST_PAGE;
     return [{ PutRequest: { Item: marshall({ ...keys.archiveLink(feed), linked: newest }) } }];

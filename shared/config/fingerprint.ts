@@ -23,9 +23,10 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
 
 /**
  * Bumped when a release renders the same articles into different bytes (a renderer's fix), so
- * its deploy re-renders the site like a settings change.
+ * its deploy re-renders the site like a settings change. 2: archive pages are closed pages only
+ * (publish/archive-pages.ts), and a subscription document shows the open page whole.
  */
-export const OUTPUT_VERSION = 1;
+export const OUTPUT_VERSION = 2;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

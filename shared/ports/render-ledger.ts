@@ -24,9 +24,9 @@ export interface Reads {
  * the newest ARCHIVE_VIEW_BYTES of them.
  */
 export interface ArchiveView {
-  /** The item limit the archive was cut with: the subscription document's size. */
+  /** The item limit the archive was cut with (Frontier). */
   limit: number;
-  /** The subscription document's oldest entry (sort key); none when nothing was archived. */
+  /** The frontier (publish/archive-pages.ts Frontier): entries below it are archived; none when nothing is. */
   frontier?: string;
   /** The archived entries that start a page, newest first: every one at or above `lowest`. */
   starts: string[];

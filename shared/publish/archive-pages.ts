@@ -4,22 +4,36 @@ import type { FeedReader, KeyedEntry } from '../ports/feed-reader.ts';
 import { ARCHIVE_VIEW_BYTES, type ArchiveView } from '../ports/render-ledger.ts';
 
 /**
- * A feed's archive (RFC 5005): every entry older than the subscription document's newest
- * `itemLimit` lies in exactly one archive page, and the pages form a chain from the newest to
- * the oldest. The **frontier** is the subscription document's oldest entry: entries below it
- * are archived.
+ * A feed's archive (RFC 5005): pages that never change once written (but for the
+ * `next-archive` link a newer page gives them), and a subscription document with the rest.
  *
  * Pages are cut by content, not by count: an entry whose id hashes to 0 modulo
  * ARCHIVE_PAGE_MEAN starts a page (the oldest page, `first`, starts at the feed's beginning).
  * So a page's entries depend only on the entries themselves, never on the order they arrived
- * in or on how many came before:
+ * in or on how many came before. The newest page, from the newest entry that starts one up, is
+ * **open**: new stories join it. A page is **archived** once it is closed (a newer story starts
+ * the next one) and its oldest story lies beyond the newest `itemLimit`: RFC 5005 §4.1 says
+ * "the set of entries contained in an archive document published at a particular URI SHOULD
+ * NOT change over time", and a client that has read an archive page never reads it again. So:
  *
- * - a new story pushes the subscription's oldest entry into the newest page, and rewrites only
- *   that page (plus, once a page every ~50 stories, the one before it, to link the new one);
+ * - the **frontier** (Frontier) is the lowest page start among the newest `itemLimit`, or,
+ *   with none there, the first below them; entries below it are archived. The subscription
+ *   document shows the newest `itemLimit`, or, in the second case, every entry down to the
+ *   frontier (the open page whole: about 1 feed in 3 at an item limit of 50, 68 entries on
+ *   average). The newest archive page may hold some of the subscription's entries too (the
+ *   same entries: a reader merges them by id);
+ * - a new story rewrites the subscription document and no archive page, but for about one in
+ *   ARCHIVE_PAGE_MEAN: the one after which a page's oldest story lies beyond the newest
+ *   `itemLimit` archives that page (a new archive page), and the page before it gains its
+ *   `next-archive` link;
  * - a story published with an old date, withdrawn or moved changes only the page it lies in
  *   (and, if it starts a page, the pages on either side);
- * - pages hold ARCHIVE_PAGE_MEAN entries on average however the archive was built (a bulk
- *   import in any order included), and a full page never changes again on its own.
+ * - pages hold ARCHIVE_PAGE_MEAN entries on average however the archive was built.
+ *
+ * With no page start within subscriptionMost(limit) entries (5 feeds in 100 at any time at an
+ * item limit of 50, and only until a story starts a page there) the frontier is that entry
+ * instead: the subscription document stays bounded, and the newest archive page grows with
+ * every story, as it does not otherwise, until one does.
  *
  * Everything here is read through FeedReader.walkEntries (or a FeedHead's walk), as far as
  * needed and no further.
@@ -34,6 +48,84 @@ export const FIRST_PAGE = '';
 /** Whether the entry of article `id` starts an archive page (in every feed it is in). */
 export function startsArchivePage(id: string): boolean {
   return Number.parseInt(sha256(id).slice(0, 8), 16) % ARCHIVE_PAGE_MEAN === 0;
+}
+
+/**
+ * The most entries a subscription document shows to reach a page's start: the item limit and
+ * three pages' worth more (the next page start is further than that 5 times in 100).
+ */
+export function subscriptionMost(limit: number): number {
+  return limit + 3 * ARCHIVE_PAGE_MEAN;
+}
+
+/**
+ * Where a feed's archive begins, found by taking its entries newest first. The frontier is the
+ * lowest entry among the newest `limit` that starts a page; with none there, the first below
+ * them that does (the subscription document shows down to it), or the subscriptionMost(limit)-th
+ * entry. Entries below it are archived. A feed of `limit` entries or fewer has no archive.
+ */
+export class Frontier<E extends { id: string; sortKey: string } = KeyedEntry> {
+  /** The frontier's sort key, once found. */
+  key?: string;
+  /** How many of the newest entries the subscription document shows, once the frontier is found. */
+  shows = 0;
+  private readonly most: number;
+  private seen = 0;
+  private top: E[] = [];
+  private lowest = -1;
+
+  constructor(private readonly limit: number) {
+    this.most = subscriptionMost(limit);
+  }
+
+  /**
+   * Takes the next entry, newest first: the entries now known to be archived, oldest last (this
+   * one, or, as the frontier is found among the newest `limit`, those below it there).
+   */
+  take(entry: E): E[] {
+    this.seen += 1;
+    if (this.key !== undefined) return [entry];
+    if (this.seen <= this.limit) {
+      this.top.push(entry);
+      if (startsArchivePage(entry.id)) this.lowest = this.top.length - 1;
+      return [];
+    }
+    // An entry beyond the newest `limit`: there is an archive.
+    const frontier = this.top[this.lowest];
+    if (frontier !== undefined) {
+      this.key = frontier.sortKey;
+      this.shows = this.limit;
+      const below = this.top.slice(this.lowest + 1);
+      this.top = [];
+      return [...below, entry];
+    }
+    if (startsArchivePage(entry.id) || this.seen >= this.most) {
+      this.key = entry.sortKey;
+      this.shows = this.seen;
+    }
+    return [];
+  }
+}
+
+/** A walk newest first, reduced to its archived entries; `frontier` is found on the way. */
+export async function* archivedEntries<E extends { id: string; sortKey: string }>(
+  walk: AsyncIterable<E>,
+  frontier: Frontier<E>,
+): AsyncIterable<E> {
+  for await (const entry of walk) yield* frontier.take(entry);
+}
+
+/**
+ * How many of a feed's entries (their ids, newest first, the whole feed or at least its newest
+ * subscriptionMost(limit)) its subscription document shows.
+ */
+export function subscriptionLength(ids: readonly string[], limit: number): number {
+  const frontier = new Frontier<{ id: string; sortKey: string }>(limit);
+  for (const id of ids) {
+    frontier.take({ id, sortKey: id });
+    if (frontier.key !== undefined) return frontier.shows;
+  }
+  return ids.length;
 }
 
 /** The id part of a sort key (`<published ISO>#<id>`). */
@@ -66,12 +158,12 @@ export async function newestArchivePage(
   feed: AsyncIterable<KeyedEntry>,
   limit: number,
 ): Promise<string | undefined> {
-  let seen = 0;
-  for await (const entry of feed) {
-    seen += 1;
-    if (seen > limit && startsArchivePage(entry.id)) return entry.sortKey;
+  let archived = false;
+  for await (const entry of archivedEntries(feed, new Frontier(limit))) {
+    archived = true;
+    if (startsArchivePage(entry.id)) return entry.sortKey;
   }
-  return seen > limit ? FIRST_PAGE : undefined;
+  return archived ? FIRST_PAGE : undefined;
 }
 
 /**
@@ -145,15 +237,15 @@ export async function readArchivePage(
     const page = await readFromStart(feeds, feed, start, { limit }, older);
     if (page !== NOT_SHOWN) return page;
   }
+  const front = new Frontier(limit);
+  /** Archived entries walked. */
   let seen = 0;
-  let frontier: string | undefined;
   let newer: string | undefined;
   let sinceBoundary: KeyedEntry[] = [];
   let page: KeyedEntry[] | undefined;
-  for await (const entry of feeds.walkEntries(feed, { order: 'newest first' })) {
+  const walk = feeds.walkEntries(feed, { order: 'newest first' });
+  for await (const entry of archivedEntries(walk, front)) {
     seen += 1;
-    if (seen === limit) frontier = entry.sortKey;
-    if (seen <= limit) continue;
     const boundary = startsArchivePage(entry.id);
     if (page !== undefined) {
       // Below the page: the older page starts at the first boundary, or is the first page.
@@ -171,11 +263,12 @@ export async function readArchivePage(
       newer = entry.sortKey;
       sinceBoundary = [];
     }
-    if (seen > limit + NEAR_FRONTIER) break;
+    if (seen > NEAR_FRONTIER) break;
   }
-  if (frontier === undefined || seen <= limit) return undefined;
+  const frontier = front.key;
+  if (frontier === undefined || seen === 0) return undefined;
   if (page !== undefined) return { start, entries: page, older: FIRST_PAGE, ...newerOf(newer) };
-  if (seen <= limit + NEAR_FRONTIER) {
+  if (seen <= NEAR_FRONTIER) {
     // The walk reached the feed's oldest entry: only the first page can be what is left.
     if (start !== FIRST_PAGE || sinceBoundary.length === 0) return undefined;
     return { start, entries: sinceBoundary.reverse(), ...newerOf(newer) };
@@ -194,9 +287,10 @@ const NOT_SHOWN = Symbol('not shown');
  * The page that starts at `start` (FIRST_PAGE: at the feed's oldest entry), read from its start
  * up to the next page's start, and below it for the older page's; none when no page starts
  * there. The page lies below the frontier: it ends at `frontier` when that is known (the newest
- * page does); else the next page's start must be shown to lie below it, by `limit` entries or
- * more newer than that start (the walk reads on that far, mostly from entries it holds already),
- * and NOT_SHOWN says they are not there: read the page from the top.
+ * page does); else at the next page's start, read on above until it shows whether that start is
+ * below the frontier (an archive page's), the frontier itself, or among the newest `limit`
+ * above it (this page is then in the subscription document only: none); NOT_SHOWN says no next
+ * start was met: the page may be the open one, or reach past the frontier: read it from the top.
  *
  * With `older` (the older page's start as a search saw it), the walk begins there instead: when
  * that entry still starts a page and none up to `start` does, it is the older page's start, and
@@ -211,9 +305,17 @@ async function readFromStart(
 ): Promise<ArchivePage | undefined | typeof NOT_SHOWN> {
   const hinted = older !== undefined && start !== FIRST_PAGE;
   const from = hinted ? older : start;
+  const frontier = 'frontier' in end ? end.frontier : undefined;
+  const limit = 'limit' in end ? end.limit : 0;
   const entries: KeyedEntry[] = [];
   let newer: string | undefined;
+  /**
+   * Past `newer` (no frontier known): entries read above it, and whether a page starts above it;
+   * `newer` is an archive page's start once it is shown to lie below the frontier.
+   */
   let above = 0;
+  let startAbove = false;
+  let newerArchived = false;
   /** Still below `start`, reading the older page, and how many of its entries were read. */
   let below = hinted;
   let olderEntries = 0;
@@ -238,22 +340,38 @@ async function readFromStart(
         continue;
       }
     }
+    if (frontier !== undefined && byBytes(entry.sortKey, frontier) >= 0) break;
     if (newer !== undefined) {
-      // Past the next page's start (only without a known frontier): counting what is newer.
-      if ('limit' in end && ++above >= end.limit) break;
+      // The next page's start lies below the frontier (Frontier) once `limit` entries or more
+      // lie above it and a page starts among them, or it lies deeper than the frontier can.
+      above += 1;
+      startAbove ||= startsArchivePage(entry.id);
+      if ((above >= limit && startAbove) || above >= subscriptionMost(limit)) {
+        newerArchived = true;
+        break;
+      }
       continue;
     }
-    if ('frontier' in end && byBytes(entry.sortKey, end.frontier) >= 0) break;
     const opens = entries.length === 0 && start !== FIRST_PAGE;
     if (opens && (entry.sortKey !== start || !startsArchivePage(entry.id))) return undefined;
     if (!opens && startsArchivePage(entry.id)) {
       newer = entry.sortKey;
-      if ('frontier' in end) break;
+      if (frontier !== undefined) break;
     } else entries.push(entry);
   }
   if (below) return readFromStart(feeds, feed, start, end);
   if (entries.length === 0) return undefined;
-  if ('limit' in end && above < end.limit) return NOT_SHOWN;
+  if (frontier === undefined && !newerArchived) {
+    // The walk reached the newest entry: no next page's start (read from the top), or one
+    // `above` entries below the newest. Past the newest `limit`, it is the frontier unless a
+    // page starts above it; among them, it is the frontier if this page starts below them (it is
+    // the lowest page start there), else this page lies in the subscription document only.
+    if (newer === undefined) return NOT_SHOWN;
+    const newestLimit = above + 1 <= limit;
+    const below = above + 1 + entries.length > limit;
+    if (newestLimit && !below) return undefined;
+    if (newestLimit || !startAbove) newer = undefined;
+  }
   const olderStart =
     start === FIRST_PAGE
       ? undefined
@@ -304,14 +422,16 @@ export interface PagesAffected {
  * .saveArchiveLink):
  *
  * - every page from the newest one down to the one recorded as linked last time
- *   (FeedReader.archiveLink): pages the frontier passed since, whatever batches (concurrent or
- *   retried) pushed it, are new or changed, and the recorded one gains its `next-archive`. No
- *   record yet (a new feed, or a table from before archives): every page, once;
+ *   (FeedReader.archiveLink): pages archived since, whatever batches (concurrent or retried)
+ *   archived them, are new, and the recorded one gains its `next-archive`; none when the
+ *   newest is the one recorded and the frontier starts a page (only past subscriptionMost can
+ *   the newest page take a story). No record yet (a new feed, or a table from before
+ *   archives): every page, once;
  * - for each changed sort key below the frontier (`changed`: the old and new places of every
  *   entry the batch added, moved or removed), the page holding it; when the entry starts a
  *   page, that page too (new, or gone) and the pages on either side (their links change);
- * - with `removed`, the pages starting within the subscription: a removal there pulls
- *   archived entries back into it, and a page may be left with none (its files go).
+ * - with `removed`, the pages starting at or above the frontier: a removal may move the
+ *   frontier down, and a page left with no archived entry loses its files.
  *
  * `linksNew`: the newest page, when it is not the one recorded as linked, so may not exist yet:
  * it must be written before the subscription document that links it (`prev-archive`). Every
@@ -344,14 +464,29 @@ export async function archivePagesAffected(
   const boundaries: string[] = [];
   /** Those near the frontier (within NEAR_FRONTIER entries below it). */
   const near = new Set<string>();
-  for await (const entry of top) {
+  const scan = new Frontier(limit);
+  /** Every page start the walk met (those at or above the frontier are not archived). */
+  const met: string[] = [];
+  walk: for await (const raw of top) {
     walked.seen += 1;
-    if (walked.seen === limit) frontier = entry.sortKey;
-    const boundary = startsArchivePage(entry.id);
-    if (walked.seen <= limit) {
-      if (removed && boundary) starts.add(entry.sortKey);
-      continue;
+    if (startsArchivePage(raw.id)) met.push(raw.sortKey);
+    for (const entry of scan.take(raw)) {
+      frontier = scan.key;
+      if (!visit(entry)) {
+        walked.end = false;
+        break walk;
+      }
     }
+  }
+  frontier = scan.key;
+  // A removal may have left a page with no archived entry, now at or above the frontier: its
+  // files go.
+  if (removed)
+    for (const start of met)
+      if (frontier === undefined || byBytes(start, frontier) >= 0) starts.add(start);
+  /** Takes an archived entry; false once the walk has gone far enough. */
+  function visit(entry: KeyedEntry): boolean {
+    const boundary = startsArchivePage(entry.id);
     walked.archived += 1;
     walked.lowest = entry.sortKey;
     if (boundary) boundaries.push(entry.sortKey);
@@ -363,10 +498,7 @@ export async function archivePagesAffected(
     const deepest = places.find((key) => frontier !== undefined && byBytes(key, frontier) < 0);
     const placesDone =
       deepest === undefined || boundaries.filter((b) => byBytes(b, deepest) <= 0).length >= 2;
-    if (boundaries.length > 0 && linkMet && (placesDone || walked.archived > budget)) {
-      walked.end = false;
-      break;
-    }
+    return !(boundaries.length > 0 && linkMet && (placesDone || walked.archived > budget));
   }
   if (frontier === undefined || walked.archived === 0) {
     // No archive (any more): a page the removals emptied goes, the first one included.
@@ -391,12 +523,19 @@ export async function archivePagesAffected(
   };
   // The walk went down to the recorded link, so every page start above it was seen.
   const newest = boundaries[0] ?? FIRST_PAGE;
+  // The newest page as recorded, and closed (the frontier starts a page): the top changed no
+  // page. Else every page from the newest down to the recorded one (which gains its link).
+  const settled = newest === linked && startsArchivePage(idOf(front));
   const newestDown: string[] = [];
-  for (const b of boundaries) {
+  for (const b of settled ? [] : boundaries) {
     newestDown.push(b);
     if (linked !== undefined && linked !== FIRST_PAGE && byBytes(b, linked) <= 0) break;
   }
-  if (walked.end && (linked === undefined || linked === FIRST_PAGE || boundaries.length === 0))
+  if (
+    !settled &&
+    walked.end &&
+    (linked === undefined || linked === FIRST_PAGE || boundaries.length === 0)
+  )
     newestDown.push(FIRST_PAGE);
   for (const page of newestDown) starts.add(page);
   for (const key of places) {

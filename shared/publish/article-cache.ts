@@ -6,9 +6,8 @@ import { SizedLru } from '../collections/sized-lru.ts';
  * Lambda execution environment keeps its module state between invocations). Every write of an
  * article item gives it a new revision (planArticleWrite, conditional on the one before), so
  * an `id@rev` always names the same bytes: a feed showing an article read by an earlier batch
- * needs no read of it. A feed's newest 50, a tag's, and the archive page a new story pushes an
- * old one into are mostly what the batch before read, so a warm publisher reads the new and
- * changed articles only.
+ * needs no read of it. A feed's newest 50 and a tag's are mostly what the batch before read, so
+ * a warm publisher reads the new and changed articles only.
  *
  * Bounded by the bytes of the articles it holds (least recently used go first), and by age: an
  * entry older than `maxAgeMs` is read again, so even a table restored to an earlier state (whose

@@ -47,6 +47,7 @@ import type {
   FeedReader,
   HeadedEntry,
   Headline,
+  KeyedEntry,
 } from '../ports/feed-reader.ts';
 import type { ArchiveView, RenderLedger } from '../ports/render-ledger.ts';
 import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
@@ -56,6 +57,7 @@ import {
   newestArchivePage,
   type PagesAffected,
   readArchivePage,
+  subscriptionLength,
 } from './archive-pages.ts';
 import type { ArticleCache } from './article-cache.ts';
 import type { Renderer } from './renderer.ts';
@@ -207,21 +209,58 @@ async function archiveOf(
   key: string,
   { feeds, config }: Pick<UnitDeps, 'feeds' | 'config'>,
   search?: ArchiveSearch,
-): Promise<{ links: FeedInput['archive']; view?: ArchiveView }> {
+): Promise<{ links: FeedInput['archive']; view?: ArchiveView; entries: KeyedEntry[] }> {
   const linksTo = (newest: string | undefined) =>
     newest === undefined ? {} : { older: archivePageName(newest) };
-  if (!search) return { links: linksTo(await newestArchivePage(head.walk(), config.itemLimit)) };
+  // Either walk goes past the frontier: what it took shows the subscription's entries.
+  const walked: KeyedEntry[] = [];
+  const walk = recorded(head.walk(), walked);
+  const entries = () => {
+    const shown = subscriptionLength(
+      walked.map((e) => e.id),
+      config.itemLimit,
+    );
+    return shown <= head.entries.length ? head.entries : walked.slice(0, shown);
+  };
+  if (!search) {
+    const links = linksTo(await newestArchivePage(walk, config.itemLimit));
+    return { links, entries: entries() };
+  }
   const { changed, removed } = search;
-  const pages = await archivePagesAffected(
-    feeds,
-    key,
-    config.itemLimit,
-    changed,
-    removed,
-    head.walk(),
-  );
+  const pages = await archivePagesAffected(feeds, key, config.itemLimit, changed, removed, walk);
   await search.found(pages);
-  return { links: linksTo(pages.linkTo), ...(pages.view ? { view: pages.view } : {}) };
+  return {
+    links: linksTo(pages.linkTo),
+    ...(pages.view ? { view: pages.view } : {}),
+    entries: entries(),
+  };
+}
+
+/**
+ * The articles of a feed's subscription document, with its archive link (and a batch's
+ * archive search, archiveOf): the newest `itemLimit` are read while the archive is searched,
+ * any more the subscription shows after.
+ */
+async function subscriptionArticles(
+  deps: UnitDeps,
+  head: FeedHead,
+  key: string,
+  search?: ArchiveSearch,
+): Promise<[Article[], FeedInput['archive'], ArchiveView | undefined]> {
+  const newest = articlesOf(deps, head.entries);
+  newest.catch(() => {});
+  const { links, view, entries } = await archiveOf(head, key, deps, search);
+  const more = entries.slice(head.entries.length);
+  const articles = [...(await newest), ...(more.length > 0 ? await articlesOf(deps, more) : [])];
+  return [articles, links, view];
+}
+
+/** `walk` as it goes, each entry it yields also kept in `into`. */
+async function* recorded<T>(walk: AsyncIterable<T>, into: T[]): AsyncIterable<T> {
+  for await (const item of walk) {
+    into.push(item);
+    yield item;
+  }
 }
 
 async function feedFiles(
@@ -241,7 +280,7 @@ async function feedFiles(
   const page = archive?.page;
   const path = (format: FeedFormat) =>
     page ? archivePath(feed, page, format) : feedPath(feed, format);
-  // The newest archive page still grows with every story the subscription pushes out.
+  // The newest archive page gains its `next-archive` link when the page above it is archived.
   const cache = page && archive?.newer ? CACHE_CONTROL.archive : CACHE_CONTROL.feed;
   return FEED_FORMATS.map((format) =>
     file(path(format), rendered[format], CONTENT_TYPE[format], cache),
@@ -321,11 +360,11 @@ export function labelFeedUnit(
     render: async (ticket) => {
       const [{ entries, total, archive, view }, meta, withdrawn] = await Promise.all([
         feeds.feedHead(key, config.itemLimit).then(async (head) => {
-          const [total, { links, view }] = await Promise.all([
+          const [total, { links, view, entries }] = await Promise.all([
             head.total(),
             archiveOf(head, key, deps, search),
           ]);
-          return { entries: head.entries, total, archive: links, view };
+          return { entries, total, archive: links, view };
         }),
         feeds.getFeedMeta(key),
         withdrawnOf(deps, feed),
@@ -376,10 +415,7 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps, search?: ArchiveS
         feeds.feedHead(feedKey(site), config.itemLimit),
         withdrawnOf(deps, site),
       ]);
-      const [articles, { links, view }] = await Promise.all([
-        articlesOf(deps, head.entries),
-        archiveOf(head, feedKey(site), deps, search),
-      ]);
+      const [articles, links, view] = await subscriptionArticles(deps, head, feedKey(site), search);
       const put = await feedFiles(site, deps, articles, withdrawn, links);
       return { stamp: ticket, files: { put, remove: [] }, ...(view ? { archive: view } : {}) };
     },
@@ -497,10 +533,9 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         feeds.entriesSince(feedKey({ kind: 'all' }), since, MAX_NEWS_URLS),
       ]);
       const listings = listingsOf(metas);
-      const [latest, { links }] = await Promise.all([
-        articlesOf(deps, head.entries),
-        archiveOf(head, feedKey({ kind: 'all' }), deps),
-      ]);
+      // The site feed's subscription document's stories: its "Older stories" link leads on
+      // from the last of them.
+      const [latest, links] = await subscriptionArticles(deps, head, feedKey({ kind: 'all' }));
       const index = renderIndex(config, latest, listings, links?.older);
       const news = await newsStories(deps, recent);
       const discovery = [

@@ -35,7 +35,9 @@ import { compareSequencers } from '../../shared/ingest/object-event.ts';
 import {
   archivePageName,
   FIRST_PAGE,
+  Frontier,
   startsArchivePage,
+  subscriptionLength,
 } from '../../shared/publish/archive-pages.ts';
 import { markerProblems, markersIn } from './reliability-embargo.ts';
 import { decodeEntities } from './reliability-safety.ts';
@@ -324,18 +326,24 @@ export function publishedFeeds(state: TableState, site: SiteConfig, now: number)
   return feeds;
 }
 
-/** Item ids a feed must list, newest first, from the article items alone. */
+/**
+ * Item ids a feed must list, newest first, from the article items alone: the newest `limit`, or
+ * the open archive page whole (subscriptionLength).
+ */
 export function expectedItemIds(state: TableState, feed: string, limit: number): string[] {
-  return [...state.articles.values()]
+  const live = [...state.articles.values()]
     .filter((a) => a.status === 'live' && inFeed(a, feed))
-    .sort((a, b) => (entrySortKey(a) < entrySortKey(b) ? 1 : -1))
-    .slice(0, limit)
-    .map((a) => itemId(a.guid, a.id));
+    .sort((a, b) => (entrySortKey(a) < entrySortKey(b) ? 1 : -1));
+  const shown = subscriptionLength(
+    live.map((a) => a.id),
+    limit,
+  );
+  return live.slice(0, shown).map((a) => itemId(a.guid, a.id));
 }
 
 /**
  * A feed's archive pages (RFC 5005) from the article items alone, by the rule of
- * shared/publish/archive-pages.ts: every live story older than the newest `limit`, in pages
+ * shared/publish/archive-pages.ts: every live story below the frontier (Frontier), in pages
  * that start at a story whose id starts one (or at the first story). Each page's item ids,
  * newest first.
  */
@@ -347,7 +355,11 @@ export function expectedArchivePages(
   const live = [...state.articles.values()]
     .filter((a) => a.status === 'live' && inFeed(a, feed))
     .sort((a, b) => (entrySortKey(a) < entrySortKey(b) ? -1 : 1));
-  const archived = live.slice(0, Math.max(0, live.length - limit));
+  const frontier = new Frontier<StoredItem & { sortKey: string }>(limit);
+  const archived = [...live]
+    .reverse()
+    .flatMap((a) => frontier.take({ ...a, sortKey: entrySortKey(a) }))
+    .reverse();
   const pages: { name: string; ids: string[] }[] = [];
   for (const article of archived) {
     const current = pages.at(-1);

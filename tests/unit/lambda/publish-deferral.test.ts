@@ -14,7 +14,7 @@ import { saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
 import { TEST_SITE } from '../../support/pipeline.ts';
 
-/** A small item limit: 200 stories make a few archive pages. */
+/** A small item limit: 300 stories make a few archive pages. */
 const SITE: SiteConfig = { ...TEST_SITE, itemLimit: 20 };
 
 const minute = (n: number) => new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString();
@@ -65,11 +65,12 @@ describe('publish: a stream batch short of time', () => {
   it('leaves archive pages to the retry of their records, as no failure: no error logged, no failed-record alarm', async () => {
     const { publish, record, bucket, values, errors } = rig();
     const archive: DynamoDBRecord[] = [];
-    for (let n = 1; n <= 200; n++) archive.push(await record(story(n)));
+    for (let n = 1; n <= 300; n++) archive.push(await record(story(n)));
     await publish({ Records: archive }, contextWith(PUBLISH_EVENTS.timeoutSeconds * 1000));
     const pagesBefore = bucket.paths().filter((path) => path.startsWith('archive/')).length;
 
-    const old = [10.5, 60.5, 110.5].map((n) =>
+    // In three pages below the frontier (stories 263 and 30, 16, 14 start pages).
+    const old = [10.5, 20.5, 110.5].map((n) =>
       testArticle(`old-${n}`, { published: minute(n), tags: [] }),
     );
     const batch = [];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { CACHE_CONTROL } from '../../../shared/contract/edge.ts';
+import { startsArchivePage, subscriptionMost } from '../../../shared/publish/archive-pages.ts';
 import { ArticleCache } from '../../../shared/publish/article-cache.ts';
 import { type PublishResult, publishChanges } from '../../../shared/publish/publish-changes.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
@@ -75,6 +76,19 @@ const story = (n: number, extra: Partial<Article> = {}) =>
     ...extra,
   });
 
+/** The numbers of the stories whose ids start an archive page (14, 16, 30, 263, …). */
+const pageStarts = Array.from({ length: 4000 }, (_, i) => i + 1).filter((n) =>
+  startsArchivePage(story(n).id),
+);
+
+/**
+ * The story whose arrival archives the page that starts at story `start` (1: the first page):
+ * the first to leave the page's oldest story beyond the newest `itemLimit`, once a story has
+ * started the next page (publish/archive-pages.ts).
+ */
+const closing = (start: number) =>
+  Math.max(start + SITE.itemLimit, pageStarts.find((n) => n > start) ?? Number.POSITIVE_INFINITY);
+
 const pathOf = (url: string) => new URL(url).pathname.slice(1);
 
 /** The links of one Atom or RSS document with this rel (atom:link in RSS). */
@@ -82,7 +96,11 @@ const linkOf = (xml: string, rel: string) =>
   xpathString(xml, `string(//${a('link')}[@rel='${rel}']/@href)`);
 
 interface Walked {
-  /** Item ids (guids) in the order a reader walking the chain meets them, newest first. */
+  /**
+   * Item ids (guids) in the order a reader walking the chain meets them, newest first, each
+   * once: the newest archive page may hold some the subscription document shows too (the same
+   * entries, merged by id), and no other document repeats one.
+   */
   ids: string[];
   /** Each document's path, from the subscription document down. */
   documents: string[];
@@ -96,6 +114,18 @@ interface Walked {
 function walkChain(bucket: InMemorySiteBucket, dir: string, format: Format): Walked {
   const ids: string[] = [];
   const documents: string[] = [];
+  const met = new Set<string>();
+  /** The subscription document's ids: the only ones a document may show again. */
+  let subscription = new Set<string>();
+  const meet = (found: string[]) => {
+    if (documents.length === 1) subscription = new Set(found);
+    const again = found.filter((id) => met.has(id));
+    // Only the newest archive page (the second document) repeats any, and only from the first.
+    if (documents.length !== 2) expect(again, documents.at(-1)).toEqual([]);
+    expect(again.every((id) => subscription.has(id))).toBe(true);
+    for (const id of found) if (!met.has(id)) ids.push(id);
+    for (const id of found) met.add(id);
+  };
   let path: string | undefined = `${dir}${FORMAT_FILES[format]}`;
   let newer: string | undefined;
   while (path) {
@@ -110,11 +140,11 @@ function walkChain(bucket: InMemorySiteBucket, dir: string, format: Format): Wal
         feed_url: string;
         items: { id: string }[];
       };
-      ids.push(...doc.items.map((item) => item.id));
+      meet(doc.items.map((item) => item.id));
       expect(doc.feed_url).toBe(`${SITE.url}${dir}feed.json`);
       older = doc.next_url;
     } else {
-      ids.push(...parseFeed(text).items.map((item) => item.id ?? ''));
+      meet(parseFeed(text).items.map((item) => item.id ?? ''));
       older = linkOf(text, 'prev-archive') || undefined;
       if (newer !== undefined) {
         expect(linkOf(text, 'current')).toBe(`${SITE.url}${dir}${FORMAT_FILES[format]}`);
@@ -278,37 +308,71 @@ describe('feed archives (RFC 5005)', () => {
     expect(two).toEqual(one);
   });
 
-  it('makes a new story rewrite only the subscription documents and the newest archive page, as many as with a small archive', async () => {
+  it("makes a new story rewrite only the subscription documents, and archive pages only as a page closes, whatever the archive's size; a page's stories never change", async () => {
     const archiveWrites = async (stories: number) => {
       const { bucket, publish, save } = rig();
       for (let n = 1; n <= stories; n++) await save(story(n, { tags: [] }));
       await publish();
+      /** Each archive page's stories, as first written (RFC 5005 §4.1: they never change). */
+      const pages = new Map<string, string[]>();
+      const checkPages = () => {
+        for (const path of archiveFiles(bucket, '').filter((f) => f.endsWith('atom.xml'))) {
+          const ids = parseFeed(bucket.text(path) ?? '').items.map((item) => item.id ?? '');
+          expect(ids, path).toEqual(pages.get(path) ?? ids);
+          pages.set(path, ids);
+        }
+      };
+      checkPages();
       const counts: number[] = [];
-      for (let n = stories + 1; n <= stories + 120; n++) {
+      for (let n = stories + 1; n <= stories + 200; n++) {
         await save(story(n, { tags: [] }));
         const { written } = await publish();
         const archive = written.filter((path) => path.startsWith('archive/'));
         counts.push(archive.length);
-        // The subscription documents, and at most two archive pages (the newest, and the one
-        // before it when the newest just began), each in three formats and as an HTML page.
+        // At most two archive pages (the one that closed, and the one before it, which gains
+        // its `next-archive` link), each in three formats and as an HTML page.
         expect(archive.length).toBeLessThanOrEqual(8);
+        checkPages();
       }
       expect(archiveFiles(bucket, '').length).toBeGreaterThan(0);
-      // Each page that filled up was linked to the next one as it began.
-      const all = Array.from({ length: stories + 120 }, (_, i) => i + 1);
+      // Each page that closed was linked to the next one as it did.
+      const all = Array.from({ length: stories + 200 }, (_, i) => i + 1);
       expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds(all));
-      return counts.reduce((sum, n) => sum + n, 0) / counts.length;
+      // The stories that made a page close: a page start reached the `itemLimit`-th place.
+      const closed = [1, ...pageStarts].filter(
+        (n) => closing(n) > stories && closing(n) <= stories + 200,
+      );
+      expect(counts.filter((count) => count > 0)).toHaveLength(closed.length);
+      return closed.length;
     };
-    const small = await archiveWrites(100);
-    const large = await archiveWrites(3000);
-    expect(small).toBeGreaterThanOrEqual(4);
-    expect(large).toBeCloseTo(small, 0);
+    // Every other story writes no archive file, with 300 stories or 3,000 before it.
+    expect(await archiveWrites(300)).toBeGreaterThan(1);
+    expect(await archiveWrites(3000)).toBeGreaterThan(1);
   });
 
-  it('writes a feed before the archive page that gains its oldest story, and never links a page that is not there yet', async () => {
+  it('keeps the subscription document within subscriptionMost stories where no page starts within reach, the newest archive page growing meanwhile', async () => {
+    const { bucket, publish, save } = rig();
+    // Stories 31 to 262 start no page: 230 in a row, more than the subscription may show.
+    const [before, after] = [pageStarts[2] as number, pageStarts[3] as number];
+    expect(after - before).toBeGreaterThan(subscriptionMost(SITE.itemLimit));
+    for (let n = 1; n <= before + subscriptionMost(SITE.itemLimit) + 10; n++) {
+      await save(story(n, { tags: [] }));
+      if (n % 40 === 0) expect((await publish()).failures).toEqual([]);
+    }
+    expect((await publish()).failures).toEqual([]);
+    const top = before + subscriptionMost(SITE.itemLimit) + 10;
+    const shown = parseFeed(bucket.text('atom.xml') ?? '').items.length;
+    expect(shown).toBe(subscriptionMost(SITE.itemLimit));
+    const all = Array.from({ length: top }, (_, i) => i + 1);
+    expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds(all));
+  });
+
+  it('writes a new archive page before the feed that links it, the page before it after, and never links a page that is not there yet', async () => {
     const { bucket, publish, save } = rig();
     for (let n = 1; n <= 25; n++) await save(story(n, { tags: [] }));
     await publish();
+    const pageAtom = (f: string) => /^archive\/[^/]+\/atom\.xml$/.test(f);
+    const pagesBefore = archiveFiles(bucket, '').filter(pageAtom).length;
     let feedFirst = 0;
     let pageFirst = 0;
     const linkedMissing: string[] = [];
@@ -339,20 +403,25 @@ describe('feed archives (RFC 5005)', () => {
     }
     bucket.beforePut = undefined;
     expect(linkedMissing).toEqual([]);
-    // About one page in ARCHIVE_PAGE_MEAN (50) stories begins; every other story only joins
-    // the newest page, after the feed it left.
-    expect(pageFirst).toBeGreaterThan(0);
-    expect(feedFirst).toBeGreaterThan(pageFirst * 10);
+    // Each new page was written once, before the feed; the page before it once more, after
+    // the feed, with its `next-archive` link.
+    const pages = archiveFiles(bucket, '').filter(pageAtom).length;
+    expect(pagesBefore).toBeGreaterThan(0);
+    expect(pages).toBeGreaterThan(pagesBefore);
+    expect(pageFirst).toBe(pages - pagesBefore);
+    expect(feedFirst).toBe(pageFirst);
     const all = Array.from({ length: 140 }, (_, i) => i + 1);
     expect(walkChain(bucket, '', 'atom').ids).toEqual(expectedIds(all));
   });
 
   it("renders the site feed without waiting for another feed's new archive page, which still goes before its own feed", async () => {
     const { bucket, publish, save } = rig();
-    for (let n = 1; n <= SITE.itemLimit; n++) await save(story(n, { tags: labels('Fizz') }));
+    const last = closing(1);
+    for (let n = 1; n < last; n++) await save(story(n, { tags: labels('Fizz') }));
     await publish();
-    // One more story pushes the oldest out of both feeds: each links its first archive page.
-    await save(story(SITE.itemLimit + 1, { tags: labels('Fizz') }));
+    // One more story leaves the oldest beyond the newest itemLimit in both feeds: each feed's
+    // first page is archived, and linked.
+    await save(story(last, { tags: labels('Fizz') }));
     // The tag's new page is held until the site feed is out.
     const { order, whileHeld } = await publishHolding(
       bucket,
@@ -370,17 +439,19 @@ describe('feed archives (RFC 5005)', () => {
     );
     expect(whileHeld).not.toContain('tags/fizz/atom.xml');
     expect(order.indexOf('archive/first/atom.xml')).toBeLessThan(order.indexOf('atom.xml'));
-    const all = Array.from({ length: SITE.itemLimit + 1 }, (_, i) => i + 1);
+    const all = Array.from({ length: last }, (_, i) => i + 1);
     for (const dir of ['', 'tags/fizz/'])
       expect(walkChain(bucket, dir, 'atom').ids).toEqual(expectedIds(all));
   });
 
   it("writes a feed's archive pages once its own feed is written, without waiting for the batch's other feeds", async () => {
     const { bucket, publish, save } = rig();
-    for (let n = 1; n <= SITE.itemLimit + 5; n++) await save(story(n, { tags: labels('Fizz') }));
+    const last = closing(pageStarts[0] as number);
+    for (let n = 1; n < last; n++) await save(story(n, { tags: labels('Fizz') }));
     await publish();
-    // Both feeds' newest archive page (already linked) gains the story the new one pushes out.
-    await save(story(SITE.itemLimit + 6, { tags: labels('Fizz') }));
+    // Both feeds' newest archive page (already linked, the first) gains its `next-archive`
+    // link as the page above it is archived.
+    await save(story(last, { tags: labels('Fizz') }));
     // The tag's feed is held until the site's page is out.
     const { order, whileHeld } = await publishHolding(
       bucket,
@@ -393,7 +464,7 @@ describe('feed archives (RFC 5005)', () => {
     expect(whileHeld).not.toContain('tags/fizz/archive/first/atom.xml');
     for (const format of ['atom.xml', 'rss.xml', 'feed.json'])
       expect(order.indexOf(`archive/first/${format}`)).toBeGreaterThan(order.indexOf(format));
-    const all = Array.from({ length: SITE.itemLimit + 6 }, (_, i) => i + 1);
+    const all = Array.from({ length: last }, (_, i) => i + 1);
     for (const dir of ['', 'tags/fizz/'])
       expect(walkChain(bucket, dir, 'atom').ids).toEqual(expectedIds(all));
   });
@@ -512,8 +583,8 @@ describe('feed archives (RFC 5005)', () => {
     expect(result.failures).toEqual([]);
     expect(result.written.filter((path) => path.startsWith('archive/')).length).toBeGreaterThan(0);
     // The search went on from the feed's own read, and each story's page was read from its
-    // start: the one walk from the top is the newest page's (every batch renders it again).
-    expect(fromTheTop).toEqual(['all']);
+    // start: no walk from the top (the newest page, unchanged, is not rendered again).
+    expect(fromTheTop).toEqual([]);
     const ids = walkChain(bucket, '', 'atom').ids;
     for (const article of old) {
       const below = story(Math.floor(Number(article.id.slice(4)))).guid;
