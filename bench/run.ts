@@ -99,7 +99,7 @@ if (runs('bulk')) {
     }),
   );
 }
-const sizes = [...new Set([100, Math.min(1500, ARCHIVE), ARCHIVE])];
+const sizes = [...new Set([100, Math.min(5000, ARCHIVE), ARCHIVE])];
 if (runs('scaling'))
   await phase('publish scaling, then stream batches at their largest', () =>
     withEmulators(async (aws) => {

@@ -131,7 +131,7 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
     context: 'itemLimit',
     env: ENV.itemLimit,
     flag: '--item-limit',
-    help: `items per feed, newest first (1–${MAX_ITEM_LIMIT})`,
+    help: `items per feed, newest first (1–${MAX_ITEM_LIMIT}), at least: up to 150 more while none of them starts an archive page`,
     default: DEFAULT_ITEM_LIMIT,
     parse: (text, where) => wholeNumber(text, where, 1, MAX_ITEM_LIMIT),
   },
