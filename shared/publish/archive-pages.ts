@@ -465,11 +465,14 @@ export async function archivePagesAffected(
   /** Those near the frontier (within NEAR_FRONTIER entries below it). */
   const near = new Set<string>();
   const scan = new Frontier(limit);
-  /** Every page start the walk met (those at or above the frontier are not archived). */
+  /**
+   * With `removed`, every page start the walk met (those at or above the frontier are not
+   * archived).
+   */
   const met: string[] = [];
   walk: for await (const raw of top) {
     walked.seen += 1;
-    if (startsArchivePage(raw.id)) met.push(raw.sortKey);
+    if (removed && startsArchivePage(raw.id)) met.push(raw.sortKey);
     for (const entry of scan.take(raw)) {
       frontier = scan.key;
       if (!visit(entry)) {
@@ -481,9 +484,8 @@ export async function archivePagesAffected(
   frontier = scan.key;
   // A removal may have left a page with no archived entry, now at or above the frontier: its
   // files go.
-  if (removed)
-    for (const start of met)
-      if (frontier === undefined || byBytes(start, frontier) >= 0) starts.add(start);
+  for (const start of met)
+    if (frontier === undefined || byBytes(start, frontier) >= 0) starts.add(start);
   /** Takes an archived entry; false once the walk has gone far enough. */
   function visit(entry: KeyedEntry): boolean {
     const boundary = startsArchivePage(entry.id);
