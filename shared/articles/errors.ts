@@ -1,20 +1,6 @@
-/** Why an upload could not become an article; stable codes for reports and metrics. */
-export type RejectionReason =
-  | 'empty'
-  | 'binary'
-  | 'too-large'
-  | 'unsupported-type'
-  | 'bad-encoding'
-  | 'bad-front-matter'
-  | 'bad-json'
-  | 'bad-markdown'
-  | 'invalid-field'
-  | 'no-title'
-  | 'bad-id'
-  | 'bad-key'
-  | 'too-complex'
-  /** A media upload whose bytes are not what its extension says. */
-  | 'bad-media';
+import type { RejectionReason } from '../contract/inbox.ts';
+
+export type { RejectionReason };
 
 /**
  * An upload that cannot become an article. Not retryable: the same bytes fail the same
@@ -30,10 +16,18 @@ export class ArticleRejectedError extends Error {
   }
 }
 
-/** An upload whose id (its own `id`, or its path's) a file uploaded before it has. */
-export function idTakenError(id: string, holderKey: string): ArticleRejectedError {
+/**
+ * An upload whose id (its own `id`, or its path's) a file uploaded before it has. A held copy
+ * has its id too (it becomes that story, moved, when its original's file is deleted), though
+ * it is published nowhere: `copyOf` names its original, so the editor sees which file to delete.
+ */
+export function idTakenError(id: string, holderKey: string, copyOf?: string): ArticleRejectedError {
+  const holder =
+    copyOf === undefined
+      ? holderKey
+      : `${holderKey} (held, published nowhere: a copy of ${copyOf}; deleting ${holderKey} frees the id)`;
   return new ArticleRejectedError(
     'bad-id',
-    `id "${id}" is already used by ${holderKey}: set another "id" in the file or rename it`,
+    `id "${id}" is already used by ${holder}: set another "id" in the file or rename it`,
   );
 }

@@ -1,4 +1,4 @@
-import type { IngestStatus } from '../contract/inbox.ts';
+import type { IngestStatus, RejectionReason } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { printable } from './reporter.ts';
 
@@ -12,7 +12,14 @@ export interface SummaryEntry {
   status: IngestStatus | 'error';
   id: string | null;
   title: string | null;
+  /** Rejected (or `error`): what was wrong and where, as the upload's report says it. */
   reason: string | null;
+  /** A rejection's code (`bad-id`, `invalid-field`, …), as the report carries it. */
+  code: RejectionReason | null;
+  /** `held`: the key whose story this file is a copy of. */
+  copyOf: string | null;
+  /** `moved`: the key the story came from. */
+  movedFrom: string | null;
   warnings: string[];
 }
 
@@ -46,6 +53,9 @@ export function summarize(
         id: report.id ?? null,
         title: report.title ?? null,
         reason: report.reason ?? null,
+        code: report.code ?? null,
+        copyOf: report.copyOf ?? null,
+        movedFrom: report.movedFrom ?? null,
         warnings: report.warnings,
       };
     }
@@ -54,7 +64,18 @@ export function summarize(
       : outcome?.kind === 'ignored'
         ? `ignored by ingest: ${outcome.why}`
         : 'the pipeline produced no report for this file';
-    return { file, key, status: 'error', id: null, title: null, reason, warnings: [] };
+    return {
+      file,
+      key,
+      status: 'error',
+      id: null,
+      title: null,
+      reason,
+      code: null,
+      copyOf: null,
+      movedFrom: null,
+      warnings: [],
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
-import { ArticleRejectedError, idTakenError } from '../articles/errors.ts';
+import { ArticleRejectedError, idTakenError, type RejectionReason } from '../articles/errors.ts';
 import { checkMedia, describeSize, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { sha256 } from '../contract/content-hash.ts';
@@ -100,10 +100,12 @@ export interface Verdict {
   tags: string[];
   authors: string[];
   warnings: string[];
-  /** Why it would be rejected (the report's `reason`), or null. */
+  /** Why it would be rejected or cannot be read: what was wrong and where (the report's `reason`). */
   reason: string | null;
-  /** What was wrong and where, or null. */
-  message: string | null;
+  /** A rejection's code (`bad-id`, `invalid-field`, …: the report's `code`), or null. */
+  code: RejectionReason | null;
+  /** `held`: the key of the file it is a copy of (the report's `copyOf`), or null. */
+  copyOf: string | null;
   /** A media file's Content-Type and size in bytes, once checked; else null. */
   type: string | null;
   size: number | null;
@@ -151,7 +153,7 @@ function describe(verdict: Verdict): string[] {
     ];
   const state =
     verdict.status === 'held'
-      ? `held: ${verdict.message}`
+      ? `held: a copy of ${verdict.copyOf} (the same bytes): published nowhere while that file is there`
       : verdict.status === 'draft'
         ? 'draft: stored, not published'
         : verdict.status === 'scheduled'
@@ -176,7 +178,7 @@ function notAnArticle(
   target: Target,
   kind: Verdict['kind'],
   status: Verdict['status'],
-  said: Pick<Verdict, 'reason' | 'message' | 'type' | 'size'>,
+  said: Pick<Verdict, 'reason' | 'code' | 'type' | 'size'>,
 ): Verdict {
   return {
     file: shown(target.path),
@@ -190,6 +192,7 @@ function notAnArticle(
     tags: [],
     authors: [],
     warnings: [],
+    copyOf: null,
     ...said,
   };
 }
@@ -212,7 +215,8 @@ async function checkArticle(
     kind: 'article',
     warnings,
     reason: null,
-    message: null,
+    code: null,
+    copyOf: null,
     type: null,
     size: null,
   };
@@ -230,7 +234,7 @@ async function checkMediaFile(target: Target): Promise<Verdict> {
     ? await readInboxFileHead(target.listed.folder, target.listed.file, MEDIA_SNIFF_BYTES)
     : await readRegularFileHead(target.path, MEDIA_SNIFF_BYTES);
   const { type } = checkMedia(target.key, size, head);
-  return notAnArticle(target, 'media', 'published', { reason: null, message: null, type, size });
+  return notAnArticle(target, 'media', 'published', { reason: null, code: null, type, size });
 }
 
 async function check(
@@ -241,8 +245,11 @@ async function check(
   facts: Map<Verdict, ArticleFacts>,
 ): Promise<Verdict> {
   const kind = isMediaKey(target.key) ? 'media' : 'article';
-  const refused = (status: 'rejected' | 'unreadable', message: string, reason: string | null) =>
-    notAnArticle(target, kind, status, { reason, message, type: null, size: null });
+  const refused = (
+    status: 'rejected' | 'unreadable',
+    reason: string,
+    code: RejectionReason | null,
+  ) => notAnArticle(target, kind, status, { reason, code, type: null, size: null });
   try {
     return kind === 'media'
       ? await checkMediaFile(target)
@@ -285,10 +292,11 @@ function asUploadedTogether(verdicts: Verdict[], facts: ReadonlyMap<Verdict, Art
     const namesItsId = verdict.id !== idFromKey(verdict.key);
     if (original && !namesItsId && !other) {
       verdict.status = 'held';
-      verdict.message = `a copy of ${original.file} (the same bytes): published nowhere while that file is there`;
+      verdict.copyOf = original.key;
     } else if (other && other.key !== verdict.key) {
-      const { reason, message } = idTakenError(verdict.id, other.key);
-      Object.assign(verdict, { status: 'rejected', reason, message });
+      const copyOf = other.copyOf ?? undefined;
+      const { reason, message } = idTakenError(verdict.id, other.key, copyOf);
+      Object.assign(verdict, { status: 'rejected', code: reason, reason: message });
       continue;
     } else byBytes.set(digest, verdict);
     // A held copy is stored under its id too: no other file may take it.
@@ -315,7 +323,7 @@ function mediaWarnings(verdicts: Verdict[], facts: ReadonlyMap<Verdict, ArticleF
     for (const key of mediaKeys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
       const file = media.get(key);
       if (file?.status === 'rejected')
-        verdict.warnings.push(unpublishedMediaWarning(key, file.message ?? ''));
+        verdict.warnings.push(unpublishedMediaWarning(key, file.reason ?? ''));
       else if (file ? isRefused(file) : inFolder)
         verdict.warnings.push(unpublishedMediaWarning(key));
     }
@@ -359,7 +367,7 @@ export async function validate(
     console.log(`skipped   ${printable(shown(path))}: ${reason}`);
   for (const verdict of verdicts) {
     if (isRefused(verdict)) {
-      const why = verdict.reason ? `${verdict.message} (${verdict.reason})` : verdict.message;
+      const why = verdict.code ? `${verdict.reason} (${verdict.code})` : verdict.reason;
       console.log(`rejected  ${printable(`${verdict.file} (${verdict.key})`)}: ${why}`);
     } else {
       console.log(`ok        ${printable(`${verdict.file} (${verdict.key})`)}`);

@@ -35,6 +35,24 @@ export type IngestStatus =
   /** Processing kept failing (not the file's fault); the message went to the dead-letter queue. */
   | 'failed';
 
+/** Why an upload could not become an article; stable codes for reports and metrics. */
+export type RejectionReason =
+  | 'empty'
+  | 'binary'
+  | 'too-large'
+  | 'unsupported-type'
+  | 'bad-encoding'
+  | 'bad-front-matter'
+  | 'bad-json'
+  | 'bad-markdown'
+  | 'invalid-field'
+  | 'no-title'
+  | 'bad-id'
+  | 'bad-key'
+  | 'too-complex'
+  /** A media upload whose bytes are not what its extension says. */
+  | 'bad-media';
+
 /** What happened to one upload: written to `reports/<key>.json` and printed by the CLI. */
 export interface IngestReport {
   key: string;
@@ -46,6 +64,8 @@ export interface IngestReport {
   title?: string;
   /** Why it was rejected: what was wrong and where. */
   reason?: string;
+  /** A rejection's code (`bad-id`, `invalid-field`, …: README "Rejections"). */
+  code?: RejectionReason;
   /** A move: the key the story came from (its old page redirects to the new one). */
   movedFrom?: string;
   /** A held copy (status `held`): the key whose story it has the bytes of. */

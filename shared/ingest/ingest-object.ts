@@ -268,7 +268,12 @@ async function reject(
   // An older rejection than one already reported: in order, it would have been superseded.
   if (!isNewest(event, source))
     return { kind: 'stale' as const, key: event.key, sequencer: event.sequencer };
-  const report: IngestReport = { ...baseReport(event), status: 'rejected', reason: error.message };
+  const report: IngestReport = {
+    ...baseReport(event),
+    status: 'rejected',
+    reason: error.message,
+    code: error.reason,
+  };
   // Only the sequencer moves: whatever this key published before stays published.
   return commitAndReport(source, nextSource(event, source, {}, report, false), [], deps, report);
 }
@@ -332,6 +337,13 @@ async function hold(
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
   return commitAndReport(source, next, [planArticleWrite(existing, held)], deps, report);
+}
+
+/** The refusal of an id another key's story has; a held copy's names its original's key. */
+async function idTaken(id: string, holder: Article, deps: IngestDeps) {
+  const heldFor = holder.status === 'held' ? holder.heldFor : undefined;
+  const original = heldFor ? await deps.store.getArticle(heldFor) : undefined;
+  return idTakenError(id, holder.sourceKey, original?.article.sourceKey);
 }
 
 function contentHash(parsed: ParsedArticle, id: string): string {
@@ -406,7 +418,7 @@ async function upsert(
   // moved here under its own id (the file sets it) is the one exception.
   const movedOwnId = origin?.article.id === id;
   if (!movedOwnId && !isGone(existing) && existing && existing.article.sourceKey !== event.key) {
-    return reject(event, source, idTakenError(id, existing.article.sourceKey), deps);
+    return reject(event, source, await idTaken(id, existing.article, deps), deps);
   }
   const hash = contentHash(parsed, id);
   if (

@@ -42,8 +42,8 @@ export class OneShotBuild {
   private readonly rendering = new RenderPool({ size: availableParallelism() });
   private readonly now: () => Date;
   private sequence = 0;
-  /** Each id a file ingested here has, and that file's key. */
-  private readonly ids = new Map<string, string>();
+  /** Each id a file ingested here has: that file's key, and a held copy's original. */
+  private readonly ids = new Map<string, { key: string; copyOf?: string }>();
 
   constructor(private readonly options: OneShotOptions) {
     this.now = options.now ?? (() => new Date());
@@ -89,7 +89,7 @@ export class OneShotBuild {
       });
       const { report } = outcome.kind === 'applied' ? outcome : {};
       if (report?.id && report.status !== 'rejected' && !this.ids.has(report.id))
-        this.ids.set(report.id, key);
+        this.ids.set(report.id, { key, copyOf: report.copyOf });
       return outcome;
     } finally {
       // Its outcome is returned, its article is in the table: the bytes are not needed again.
@@ -105,7 +105,8 @@ export class OneShotBuild {
   private refuseTakenId(key: string, parsed: ParseResult): ParseResult {
     const id = parsed.article.id ?? idFromKey(key);
     const holder = this.ids.get(id);
-    if (holder !== undefined && holder !== key) throw idTakenError(id, holder);
+    if (holder !== undefined && holder.key !== key)
+      throw idTakenError(id, holder.key, holder.copyOf);
     return parsed;
   }
 

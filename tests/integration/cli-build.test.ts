@@ -73,6 +73,9 @@ interface Summary {
     id: string | null;
     title: string | null;
     reason: string | null;
+    code: string | null;
+    copyOf: string | null;
+    movedFrom: string | null;
     warnings: string[];
   }[];
   skipped: { file: string; reason: string }[];
@@ -142,7 +145,11 @@ describe('feedpub build', () => {
     expect(byFile.get('drafts/embargoed.md')?.status).toBe('draft');
     expect(byFile.get('broken/bad date.md')).toMatchObject({ status: 'rejected', id: null });
     expect(byFile.get('broken/bad date.md')?.reason).toMatch(/"next Tuesday" is not a date/);
-    expect(byFile.get('empty.txt')).toMatchObject({ status: 'rejected', reason: 'file is empty' });
+    expect(byFile.get('empty.txt')).toMatchObject({
+      status: 'rejected',
+      reason: 'file is empty',
+      code: 'empty',
+    });
   });
 
   it('skips links (out, to the parent, inside) and FIFOs, and lists them', () => {
@@ -337,24 +344,25 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
   };
   const taken = (id: string, key: string) =>
     `id "${id}" is already used by ${key}: set another "id" in the file or rename it`;
+  /** What build's summary and validate's verdicts both say of a file, by its key. */
+  type Said = { key: string; status: string; reason: string | null; code: string | null };
+  const said = (entries: (Said & { copyOf: string | null })[]) =>
+    Object.fromEntries(
+      entries
+        // Articles only: the media test below compares the media files.
+        .filter((e) => !e.key.startsWith('articles/story/'))
+        .map(({ key, status, reason, code, copyOf }) => [key, { status, reason, code, copyOf }]),
+    );
 
   it('gives an id set in two files to the first by path, every run, as validate says', async () => {
     const verdicts = await runCli(['validate', '--json', inbox]);
-    const { files } = JSON.parse(verdicts.stdout) as {
-      files: { key: string; status: string; message: string | null }[];
-    };
-    // Articles only: the media test below compares the media files.
-    const validated = Object.fromEntries(
-      files
-        .filter((f) => !f.key.startsWith('articles/story/'))
-        .map((f) => [f.key, f.status === 'rejected' ? f.message : f.status]),
-    );
+    const validated = said(JSON.parse(verdicts.stdout).files);
     for (const name of ['first', 'second']) {
       const summary = await build(name);
+      const entries = said(summary.articles);
+      expect(entries).toEqual(validated);
       const built = Object.fromEntries(
-        summary.articles
-          .filter((a) => !a.key.startsWith('articles/story/'))
-          .map((a) => [a.key, a.status === 'rejected' ? a.reason : a.status]),
+        Object.entries(entries).map(([key, e]) => [key, e.reason ?? e.status]),
       );
       expect(built).toMatchObject({
         'articles/a-long.md': 'published',
@@ -365,9 +373,13 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
         'articles/g2.md': taken('story-g', 'articles/g1.md'),
         'articles/monday.md': 'published',
         'articles/tuesday.md': 'held',
-        'articles/tuesday.txt': taken('tuesday', 'articles/tuesday.md'),
+        'articles/tuesday.txt': taken(
+          'tuesday',
+          'articles/tuesday.md (held, published nowhere: a copy of articles/monday.md; deleting articles/tuesday.md frees the id)',
+        ),
       });
-      expect(built).toEqual(validated);
+      expect(entries['articles/tuesday.md']?.copyOf).toBe('articles/monday.md');
+      expect(entries['articles/d.md']?.code).toBe('bad-id');
     }
   });
 

@@ -67,8 +67,8 @@ describe('feedpub validate', () => {
     });
     expect(byKey.get('articles/bad date.md')).toMatchObject({
       status: 'rejected',
-      reason: 'invalid-field',
-      message: expect.stringContaining('"next Tuesday" is not a date'),
+      code: 'invalid-field',
+      reason: expect.stringContaining('"next Tuesday" is not a date'),
     });
   });
 
@@ -142,18 +142,18 @@ describe('feedpub validate', () => {
       expect(byKey.get('articles/quay/photo.jpg')).toMatchObject({
         kind: 'media',
         status: 'rejected',
-        reason: 'bad-media',
-        message: badBytes,
+        code: 'bad-media',
+        reason: badBytes,
       });
       expect(byKey.get('articles/quay/drone.jpg')).toMatchObject({
         status: 'rejected',
-        reason: 'too-large',
-        message: 'file is 21 MiB; the limit for image files is 20 MiB',
+        code: 'too-large',
+        reason: 'file is 21 MiB; the limit for image files is 20 MiB',
       });
       expect(byKey.get('articles/quay/map.svg')).toMatchObject({
         status: 'rejected',
-        reason: 'unsupported-type',
-        message: expect.stringMatching(/^"map\.svg": SVG images can carry script/),
+        code: 'unsupported-type',
+        reason: expect.stringMatching(/^"map\.svg": SVG images can carry script/),
       });
       // What build tells the article of the files it names.
       expect(byKey.get('articles/quay.md')).toMatchObject({
@@ -194,24 +194,37 @@ describe('feedpub validate', () => {
       writeFileSync(join(folder, 'tuesday.md'), story);
       writeFileSync(join(folder, 'quay.md'), '---\ntitle: Quay\n---\nOpen.\n');
       writeFileSync(join(folder, 'quay.txt'), 'Quay again\n\nA second story, the same id.\n');
+      // Names the held copy's id: refused, saying which file to delete to free it.
+      writeFileSync(join(folder, 'wednesday.md'), '---\ntitle: Wed\nid: tuesday\n---\nNew.\n');
       const result = await runCli(['validate', '--json', folder]);
       expect(result.code).toBe(1);
       const { files } = JSON.parse(result.stdout) as {
-        files: { key: string; status: string; reason: string | null; message: string | null }[];
+        files: { key: string; status: string; reason: string | null; code: string | null }[];
       };
       const byKey = new Map(files.map((f) => [f.key, f]));
       expect(byKey.get('articles/monday.md')?.status).toBe('published');
       expect(byKey.get('articles/tuesday.md')).toMatchObject({
         status: 'held',
-        message: expect.stringMatching(/^a copy of .*monday\.md \(the same bytes\)/),
+        copyOf: 'articles/monday.md',
+        reason: null,
       });
       expect(byKey.get('articles/quay.md')?.status).toBe('published');
       expect(byKey.get('articles/quay.txt')).toMatchObject({
         status: 'rejected',
-        reason: 'bad-id',
-        message:
+        code: 'bad-id',
+        reason:
           'id "quay" is already used by articles/quay.md: set another "id" in the file or rename it',
       });
+      expect(byKey.get('articles/wednesday.md')).toMatchObject({
+        status: 'rejected',
+        code: 'bad-id',
+        reason:
+          'id "tuesday" is already used by articles/tuesday.md (held, published nowhere: a copy of articles/monday.md; deleting articles/tuesday.md frees the id): set another "id" in the file or rename it',
+      });
+      const text = await runCli(['validate', folder]);
+      expect(text.stdout).toContain(
+        'status   held: a copy of articles/monday.md (the same bytes): published nowhere while that file is there',
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

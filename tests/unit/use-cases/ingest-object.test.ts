@@ -169,6 +169,14 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(
       statusOf(await ingest(created('02', inbox.put('articles/b.md', bytes), 'articles/b.md'))),
     ).toBe('held');
+    // Another file naming the copy's id is refused it, told which file holds it and why.
+    const claim = '---\ntitle: Claim\nid: b\n---\nMine.\n';
+    await ingest(created('01', inbox.put('articles/c.md', claim), 'articles/c.md'));
+    expect(inbox.report('articles/c.md')).toMatchObject({
+      status: 'rejected',
+      code: 'bad-id',
+      reason: `id "b" is already used by articles/b.md (held, published nowhere: a copy of ${KEY}; deleting articles/b.md frees the id): set another "id" in the file or rename it`,
+    });
 
     // Edited: a story of its own, with a guid of its own; the original is still its own story.
     const edited = await ingest(
@@ -320,8 +328,12 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(store.takeChanges()).toEqual([]);
     expect(await store.getArticle('a')).toMatchObject({ rev: 1, article: { title: 'Good' } });
     expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 1 }]);
-    expect(inbox.report(KEY)).toMatchObject({ status: 'rejected', sequencer: '02' });
-    expect(inbox.report(KEY)?.reason).toBeTruthy();
+    expect(inbox.report(KEY)).toMatchObject({
+      status: 'rejected',
+      sequencer: '02',
+      reason: 'file is empty',
+      code: 'empty',
+    });
   });
 
   it('still applies an older good upload delivered after a newer rejection, keeping the rejection as the report', async () => {
