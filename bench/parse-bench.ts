@@ -165,9 +165,17 @@ function runChild(
   });
 }
 
-function runChildJobs({ jobs, only }: { jobs: Job[]; only: string }): void {
+async function runChildJobs({ jobs, only }: { jobs: Job[]; only: string }): Promise<void> {
   const shapes = parseShapes(only || undefined);
-  const send = (message: ChildMessage) => process.send?.(message);
+  // Messages go out in order: once the last one's callback runs, every one has left, and the
+  // channel can close (closed with messages still queued, Node throws in this child).
+  let sent = Promise.resolve();
+  const send = (message: ChildMessage) => {
+    sent = new Promise((resolve) => {
+      if (process.send) process.send(message, undefined, {}, () => resolve());
+      else resolve();
+    });
+  };
   for (const { index, runs } of jobs) {
     const shape = shapes[index];
     if (!shape) continue;
@@ -182,6 +190,7 @@ function runChildJobs({ jobs, only }: { jobs: Job[]; only: string }): void {
     }
     send({ type: 'done', index, samples, outcome });
   }
+  await sent;
   process.disconnect?.();
 }
 
