@@ -14,7 +14,9 @@
  * a moved draft or scheduled story keeps no `movedTo`, and its old address stays empty).
  * `held`: an unchanged copy of a story whose file is still in the inbox (`heldFor`): nothing
  * about it is public, like a draft; it becomes that story moved when that file is deleted, or
- * a story of its own when it changes (README "The life of a story").
+ * a story of its own when it changes (README "The life of a story"). What readers were shown
+ * at its id before it came stays while it waits (heldTrace): a moved story's redirect
+ * (`movedTo`), a withdrawn or deleted story's notice (`withdrawn`).
  */
 export type ArticleStatus =
   | 'live'
@@ -153,7 +155,10 @@ export interface Article {
   feedContent?: 'full' | 'summary';
   /** sha256 of the uploaded file's bytes: the same bytes under another key are a move. */
   bodyHash?: string;
-  /** A moved public article's new id (status `moved`), where its old page redirects. */
+  /**
+   * A moved public article's new id (status `moved`, or `held` by a copy since), where its old
+   * page redirects.
+   */
   movedTo?: string;
   /** A held copy's original (status `held`): the id of the story it has the bytes of. */
   heldFor?: string;
@@ -164,6 +169,24 @@ export interface Article {
 /** Whether an article is withdrawn or deleted after readers saw it (see Article.withdrawn). */
 export function isWithdrawnPublic(article: Article | undefined): boolean {
   return article?.withdrawn !== undefined && article.status !== 'live';
+}
+
+/** Where this id's page redirects: a moved public story's new id, kept by a copy held there. */
+export function redirectOf(article: Article | undefined): string | undefined {
+  return article?.status === 'moved' || article?.status === 'held' ? article.movedTo : undefined;
+}
+
+/**
+ * What readers were shown at an id that a held copy keeps while it waits there: the redirect
+ * of a story that moved away, the notice of one withdrawn or deleted (README "The life of a
+ * story"). Nothing of a draft, a scheduled story or a copy's own bytes.
+ */
+export function heldTrace(before: Article | undefined): Pick<Article, 'movedTo' | 'withdrawn'> {
+  const movedTo = redirectOf(before);
+  return {
+    ...(movedTo ? { movedTo } : {}),
+    ...(before && isWithdrawnPublic(before) ? { withdrawn: before.withdrawn } : {}),
+  };
 }
 
 /** A feed the site publishes: the site-wide one, or one per tag or author. */

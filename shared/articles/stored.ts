@@ -1,4 +1,11 @@
-import { type Article, type FeedRef, feedKey, feedsOf, isWithdrawnPublic } from './article.ts';
+import {
+  type Article,
+  type FeedRef,
+  feedKey,
+  feedsOf,
+  isWithdrawnPublic,
+  redirectOf,
+} from './article.ts';
 import { nextTransitionAt } from './lifecycle.ts';
 
 /**
@@ -100,7 +107,7 @@ function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   if (article.status === 'live') return entry('live', entrySortKey(article));
   if (isWithdrawnPublic(article) && article.withdrawn)
     return entry('gone', `${article.withdrawn.at}#${article.id}`);
-  if (article.status === 'moved' && article.movedTo) {
+  if (redirectOf(article)) {
     const sortKey = `${article.updated}#${article.id}`;
     return [{ feed: { kind: 'all' }, list: 'moved', sortKey, ...refOf(stored) }];
   }
@@ -131,6 +138,9 @@ const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
  */
 export function tombstoneOf(article: Article, at: string): Article {
   const { image: _image, imageText: _text, link: _link, expires: _expires, ...kept } = article;
+  // A copy held at a moved story's old address goes: the redirect it kept stays, as it was.
+  const movedTo = redirectOf(article);
+  if (movedTo) return { ...movedTombstoneOf(article, movedTo), movedTo };
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   if (!wasPublic) {
     const { withdrawn: _w, corrections: _c, ...rest } = kept;

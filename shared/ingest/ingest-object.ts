@@ -1,6 +1,7 @@
 import {
   type Article,
   type Correction,
+  heldTrace,
   isWithdrawnPublic,
   type ParsedArticle,
   type ParseResult,
@@ -326,7 +327,18 @@ async function hold(
   const mine = existing?.article.status === 'held' ? existing : undefined;
   const record = articleRecord(event, source, parsed, id, hash, mine, deps.now());
   const { withdrawn: _none, ...rest } = record;
-  const held: Article = { ...rest, status: 'held', heldFor: original.id, bodyHash };
+  // An id whose story moved away gives the copy a new guid, as it would a new story: the moved
+  // one keeps the old.
+  const guid =
+    existing?.article.status === 'moved' ? guidFromId(`${id}#${existing.rev}`) : record.guid;
+  const held: Article = {
+    ...rest,
+    guid,
+    status: 'held',
+    heldFor: original.id,
+    bodyHash,
+    ...heldTrace(existing?.article),
+  };
   const report: IngestReport = {
     ...baseReport(event),
     status: 'held',

@@ -1,4 +1,10 @@
-import { type Article, type FeedRef, feedKey, isWithdrawnPublic } from '../articles/article.ts';
+import {
+  type Article,
+  type FeedRef,
+  feedKey,
+  isWithdrawnPublic,
+  redirectOf,
+} from '../articles/article.ts';
 import { entryListKey, type StoredArticle } from '../articles/stored.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../config/site.ts';
 import { sha256 } from '../contract/content-hash.ts';
@@ -647,9 +653,10 @@ export function pageUnit(
         };
         return { stamp, files: { put: [gone], remove: [] } };
       }
-      if (stored?.article.status === 'moved' && stored.article.movedTo) {
+      const movedTo = redirectOf(stored?.article);
+      if (stored && movedTo) {
         // Its old address sends readers and search engines to the new one, for good.
-        const to = articlePageUrl(config.url, stored.article.movedTo);
+        const to = articlePageUrl(config.url, movedTo);
         const body = renderMovedPage(stored.article, to, config);
         const moved = {
           ...file(path, body, CONTENT_TYPE.html, CACHE_CONTROL.page),

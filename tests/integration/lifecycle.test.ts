@@ -1,7 +1,7 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EDGE_STATUS_METADATA } from '../../shared/contract/edge.ts';
+import { EDGE_LOCATION_METADATA, EDGE_STATUS_METADATA } from '../../shared/contract/edge.ts';
 import { startSiteServer } from '../../shared/local/site-server.ts';
 import { startTestPipeline } from '../support/pipeline.ts';
 import { bucketHelpers } from '../support/site.ts';
@@ -196,6 +196,60 @@ describe('the editorial lifecycle, as readers see it', () => {
       expect(new Set(items.map((i) => i.id)).size).toBe(2);
     }
     expect((await r.page('/articles/monday.html')).status).toBe(200);
+  });
+
+  it("a copy put back at a moved story's old address is held and keeps the redirect; deleted, the redirect stays; edited, a story with a guid of its own", async () => {
+    const r = await rig();
+    current = r;
+    const body = md('');
+    await r.inbox.put('articles/budget.md', body);
+    await r.settle();
+    const id = onlyId(await r.reader());
+    await r.inbox.put('articles/2026/11/council-budget.md', body);
+    await r.inbox.remove('articles/budget.md');
+    await r.settle();
+    const moved = 'https://news.example.com/articles/2026/11/council-budget.html';
+    const redirects = async () => {
+      const object = await r.site.head('articles/budget.html');
+      return [object.Metadata?.[EDGE_STATUS_METADATA], object.Metadata?.[EDGE_LOCATION_METADATA]];
+    };
+    expect(await redirects()).toEqual(['301', moved]);
+
+    // The same bytes again at the old key (`npm start` mirrors a folder that still has it, or an
+    // editor restores it): a copy of the moved story, whose file is there.
+    await r.inbox.put('articles/budget.md', body);
+    await r.settle();
+    const report = JSON.parse((await r.inbox.text('reports/articles/budget.md.json')) ?? '{}');
+    expect(report).toMatchObject({
+      status: 'held',
+      copyOf: 'articles/2026/11/council-budget.md',
+    });
+    const held = await r.reader();
+    expect(onlyId(held)).toBe(id);
+    expect(held.json[0]?.url).toBe(moved);
+    expect(await redirects()).toEqual(['301', moved]);
+    const old = await r.page('/articles/budget.html');
+    expect(old.status).toBe(301);
+    expect(old.headers.get('location')).toBe(moved);
+
+    // The copy deleted: the redirect is what stays.
+    await r.inbox.remove('articles/budget.md');
+    await r.settle();
+    expect(await redirects()).toEqual(['301', moved]);
+
+    // A new story at that key: its own page and its own guid, beside the moved one.
+    await r.inbox.put(
+      'articles/budget.md',
+      md('', 'A second story.').replace('Council votes on the budget', 'The mayor resigns'),
+    );
+    await r.settle();
+    const both = await r.reader();
+    for (const items of [both.rss, both.atom, both.json]) {
+      expect(items.find((i) => i.title === 'Council votes on the budget')?.id).toBe(id);
+      expect(new Set(items.map((i) => i.id)).size).toBe(2);
+    }
+    expect(await redirects()).toEqual([undefined, undefined]);
+    expect(await r.site.text('articles/budget.html')).toContain('A second story.');
   });
 
   it('a scheduled story moved before its date leaves nothing at its old address', async () => {

@@ -191,6 +191,23 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect((await store.latestEntries('all', 10)).map((e) => e.id).sort()).toEqual(['a', 'b']);
   });
 
+  it("keeps a deleted story's notice at its key while a copy of another story is held there", async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Monday'))));
+    await ingest(removed('02'));
+    const withdrawn = (await store.getArticle('a'))?.article.withdrawn;
+    expect(withdrawn).toEqual({ at: '2026-01-05T10:00:02.000Z' });
+    const bytes = md('Tuesday');
+    await ingest(created('01', inbox.put('articles/b.md', bytes), 'articles/b.md'));
+    // The same bytes as b's story at a's key: held, and a's notice stays.
+    expect(statusOf(await ingest(created('03', inbox.put(KEY, bytes))))).toBe('held');
+    expect((await store.getArticle('a'))?.article).toMatchObject({
+      status: 'held',
+      heldFor: 'b',
+      withdrawn,
+    });
+  });
+
   it("gives a new story at a moved story's old key a guid of its own", async () => {
     const { store, inbox, created, removed, ingest } = rig();
     const bytes = md('Original');
