@@ -5,7 +5,7 @@
 import type { ParseResult } from './article.ts';
 import { buildArticle } from './build.ts';
 import { decodeArticleBytes } from './decode.ts';
-import { ArticleRejectedError } from './errors.ts';
+import { ArticleRejectedError, MAX_PARSED_ARTICLE_BYTES, tooLargeToStore } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
 import { parseJson } from './json.ts';
 import { parseMarkdown } from './markdown.ts';
@@ -37,6 +37,8 @@ export function parseArticle({ key, body, siteUrl }: ParseInput): ParseResult {
   const removed = decoded.text.length - text.length;
   const parsed = parser(text);
   const built = buildArticle(parsed.fields, { siteUrl, key });
+  const bytes = Buffer.byteLength(JSON.stringify(built.article));
+  if (bytes > MAX_PARSED_ARTICLE_BYTES) throw tooLargeToStore(bytes, MAX_PARSED_ARTICLE_BYTES);
   return {
     article: built.article,
     warnings: [

@@ -6,7 +6,12 @@ import {
   type ParsedArticle,
   type ParseResult,
 } from '../articles/article.ts';
-import { ArticleRejectedError, idTakenError } from '../articles/errors.ts';
+import {
+  ArticleRejectedError,
+  idTakenError,
+  MAX_STORED_ARTICLE_BYTES,
+  tooLargeToStore,
+} from '../articles/errors.ts';
 import { applyDueTransitions } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import {
@@ -49,8 +54,6 @@ const parseInProcess: ArticleParser = async (input) =>
   (await import('../articles/parse.ts')).parseArticle(input);
 
 const MAX_ATTEMPTS = 5;
-/** Room left for keys and bookkeeping under DynamoDB's 400 KB item limit. */
-const MAX_STORED_ARTICLE_BYTES = 350_000;
 
 /**
  * Turns one S3 object event into the table's new state, or into a rejection report.
@@ -502,10 +505,9 @@ async function upsert(
   const article = linked.article;
   warnings.push(...linked.warnings);
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
-  if (storedBytes > MAX_STORED_ARTICLE_BYTES) {
-    const message = `after conversion to HTML the article is ${Math.ceil(storedBytes / 1024)} KB; stored articles are limited to ${MAX_STORED_ARTICLE_BYTES / 1000} KB (DynamoDB items hold 400 KB): split it or shorten it`;
-    return reject(event, source, new ArticleRejectedError('too-large', message), deps);
-  }
+  // The parser refused most of these already; a long correction log or media list can still.
+  if (storedBytes > MAX_STORED_ARTICLE_BYTES)
+    return reject(event, source, tooLargeToStore(storedBytes, MAX_STORED_ARTICLE_BYTES), deps);
   const planned = planArticleWrite(existing, article);
   const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
   // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).

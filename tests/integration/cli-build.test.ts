@@ -319,6 +319,8 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
   const same = '---\ntitle: Same\nid: story-g\n---\nSame bytes.\n';
   writeFileSync(join(inbox, 'g1.md'), same);
   writeFileSync(join(inbox, 'g2.md'), same);
+  // Under the 1 MiB upload limit, over what a stored article holds once converted to HTML.
+  writeFileSync(join(inbox, 'huge.md'), `---\ntitle: Huge\n---\n${long.repeat(4)}\n`);
   // A held copy has its path's id: a later file with that id is refused it.
   writeFileSync(join(inbox, 'monday.md'), '---\ntitle: Monday\n---\nThe works began.\n');
   copyFileSync(join(inbox, 'monday.md'), join(inbox, 'tuesday.md'));
@@ -380,6 +382,7 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
       });
       expect(entries['articles/tuesday.md']?.copyOf).toBe('articles/monday.md');
       expect(entries['articles/d.md']?.code).toBe('bad-id');
+      expect(entries['articles/huge.md']).toMatchObject({ status: 'rejected', code: 'too-large' });
     }
   });
 

@@ -31,7 +31,8 @@ describe('regressions', () => {
     await rig.stop();
     expect(dead).toBe(0);
     expect(report.status).toBe('rejected');
-    expect(report.reason).toMatch(/stored articles are limited to 350 KB/);
+    expect(report).toMatchObject({ code: 'too-large' });
+    expect(report.reason).toMatch(/articles are limited to 333 KB once converted/);
   });
 
   it('publishes an older good upload delivered after a newer rejected one, as in order', async () => {

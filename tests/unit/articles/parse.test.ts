@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAX_ARTICLE_BYTES } from '../../../shared/articles/decode.ts';
-import { ArticleRejectedError, type RejectionReason } from '../../../shared/articles/errors.ts';
+import {
+  ArticleRejectedError,
+  MAX_PARSED_ARTICLE_BYTES,
+  type RejectionReason,
+} from '../../../shared/articles/errors.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
 import { shortHash } from '../../../shared/articles/slug.ts';
 import { articleProblems, corpusFiles, fixture, rejectionOf, SITE } from './helpers.ts';
@@ -194,11 +198,22 @@ describe('parseArticle with generated hostile input', () => {
     ).toBe('too-large');
   });
 
-  it('parses a 1 MiB wire story of 20,000 paragraphs', () => {
+  it('reads a 1 MiB wire story of 20,000 paragraphs, and refuses it as too big to store, as ingest would', () => {
     const paragraph = 'A sentence of a long story that keeps going. ';
-    const body = `Huge story\n\n${`${paragraph}\n\n`.repeat(Math.floor((MAX_ARTICLE_BYTES - 20) / (paragraph.length + 2)))}`;
-    const { article } = parse('articles/x.txt', body);
-    expect(article.contentHtml.match(/<p>/g)?.length).toBeGreaterThan(20_000);
+    const paragraphs = (n: number) => `Huge story\n\n${`${paragraph}\n\n`.repeat(n)}`;
+    const huge = paragraphs(Math.floor((MAX_ARTICLE_BYTES - 20) / (paragraph.length + 2)));
+    const refused = rejectionOf(() => parse('articles/x.txt', huge));
+    expect(refused.reason).toBe('too-large');
+    expect(refused.message).toMatch(
+      /^after conversion to HTML the article is 1\d{3} KB; articles are limited to 333 KB once converted/,
+    );
+    // Just under the limit once converted: stored, with room for its other fields.
+    const under = Math.floor((0.95 * MAX_PARSED_ARTICLE_BYTES) / (paragraph.length + 10));
+    const { article } = parse('articles/x.txt', paragraphs(under));
+    expect(article.contentHtml.match(/<p>/g)?.length).toBe(under);
+    expect(Buffer.byteLength(JSON.stringify(article))).toBeGreaterThan(
+      0.9 * MAX_PARSED_ARTICLE_BYTES,
+    );
   });
 
   it('shortens a 1 MiB one-line title and says so', () => {
