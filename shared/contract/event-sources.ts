@@ -111,3 +111,19 @@ export interface RepublishEvent {
 }
 
 export const REPUBLISH_EVENT_KIND = 'republish' as const;
+
+/** What publish answers a RepublishEvent (`feedpub republish` and `redrive` print it). */
+export interface RepublishSummary {
+  /** Articles rendered again. */
+  articles: number;
+  written: number;
+  deleted: number;
+  unchanged: number;
+  /** Ids asked for that the table does not hold: nothing rendered for them. */
+  notFound: string[];
+  /**
+   * Set when not everything is rendered yet: out of time or a render failed (the schedule's
+   * next tick goes on from where it stopped), or another publisher holds the job.
+   */
+  pending?: 'out of time' | 'failures' | 'another publisher';
+}

@@ -5,6 +5,7 @@ import {
   PUBLISH_SITE_EVENT,
   REPUBLISH_EVENT_KIND,
   type RepublishEvent,
+  type RepublishSummary,
 } from '../contract/event-sources.ts';
 import { topicRuns } from '../contract/hub-notice.ts';
 import { METRICS } from '../contract/metrics.ts';
@@ -32,17 +33,6 @@ export interface PublishObservability {
   metrics: Metrics;
   /** Called after every batch; the local runtime prints what was written. */
   onPublished?: (result: PublishResult) => void;
-}
-
-/** What a RepublishEvent's invocation answers (`feedpub republish` prints it). */
-export interface RepublishSummary {
-  articles: number;
-  written: number;
-  deleted: number;
-  unchanged: number;
-  notFound: string[];
-  /** Set when not everything is rendered yet (see RepublishResult.pending). */
-  pending?: RepublishResult['pending'];
 }
 
 /** The publish function: stream batches, the schedule's tick, and republish requests. */

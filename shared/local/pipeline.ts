@@ -116,6 +116,9 @@ export interface Pipeline {
 }
 
 function quietObservability() {
+  // Metrics go to CloudWatch through the log; locally they would only be noise (on stdout, in
+  // what an operator command prints).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   return {
     logger: new Logger({
       serviceName: 'feedpub-local',
@@ -140,8 +143,6 @@ export function localPublishHandler(aws: EmbeddedAws, site: SiteConfig): Publish
 }
 
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
-  // Metrics go to CloudWatch through the log; locally they would only be noise.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const { aws, site } = options;
   const now = options.now ?? (() => new Date());
   const table = new DynamoArticleTable({ client: aws.dynamo, tableName: aws.names.table });

@@ -55,10 +55,7 @@ describe.each(Object.entries(REACH))(
       const sent: unknown[] = [];
       const t = await startTestPipeline({
         publishHandler: (real: PublishHandler) => async (event) => {
-          if ('feedpub' in event) {
-            sent.push(event);
-            return { batchItemFailures: [] };
-          }
+          if ('feedpub' in event) sent.push(event);
           return real(event);
         },
       });
@@ -117,14 +114,27 @@ describe.each(Object.entries(REACH))(
       expect(text).toContain(`reason: ${list[0].reason}`);
     });
 
-    it('republish sends publish exactly the RepublishEvent', async () => {
+    it('republish sends publish exactly the RepublishEvent, and says what it did and which ids the table does not hold', async () => {
       const t = await start();
-      await republish(t.ops, { all: false, ids: ['2019/12/a', '2019/12/a', 'b'] }, t.print);
-      await republish(t.ops, { all: true, ids: [] }, t.print);
+      await t.inbox.put('articles/2019/12/a.md', article('A'));
+      await t.pipeline.settle();
+      const ids = { all: false, ids: ['2019/12/a', '2019/12/a', 'b'] };
+      expect(await republish(t.ops, ids, t.print)).toBe(1);
+      expect(await republish(t.ops, { all: true, ids: [] }, t.print)).toBe(0);
       expect(t.sent).toEqual([
         { feedpub: 'republish', ids: ['2019/12/a', 'b'] },
         { feedpub: 'republish', all: true },
       ]);
+      expect(t.lines).toEqual([
+        expect.stringMatching(
+          /^Republished 1 article\(s\): 2019\/12\/a \(1 article rendered, \d+ files? written, 0 removed, \d+ unchanged\)\.$/,
+        ),
+        'Not in the table, nothing republished: b',
+        expect.stringMatching(/^Republished every article: 1 article rendered, /),
+      ]);
+      t.lines.length = 0;
+      expect(await republish(t.ops, { all: false, ids: ['gone'] }, t.print)).toBe(1);
+      expect(t.lines).toEqual(['Not in the table, nothing republished: gone']);
       await expect(republish(t.ops, { all: true, ids: ['x'] }, t.print)).rejects.toThrow(
         /not both/,
       );
@@ -236,8 +246,10 @@ describe.each(Object.entries(REACH))(
       expect(await redrive(t.ops, { dryRun: false }, t.print)).toBe(1);
       expect(t.sent).toEqual([{ feedpub: 'republish', ids: ['x', 'y'] }]);
       expect(t.pipeline.publishDeadLetters).toEqual([{ body: 'not a stream batch' }]);
-      expect(t.lines).toContain(
-        'publish DLQ: 2 batch(es) republished as 2 article(s): x, y, and deleted',
+      expect(t.lines).toContainEqual(
+        expect.stringMatching(
+          /^publish DLQ: 2 batch\(es\) republished as 2 article\(s\): x, y \(2 articles rendered, \d+ files? written, 0 removed, \d+ unchanged\), and deleted$/,
+        ),
       );
     });
 

@@ -1,4 +1,4 @@
-import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { RepublishEvent, RepublishSummary } from '../../contract/event-sources.ts';
 import { CliError } from '../errors.ts';
 import {
   ARTICLE_STATUSES,
@@ -134,18 +134,38 @@ export async function republish(
   o: { all: boolean; ids: readonly string[] },
   print: Print,
 ): Promise<number> {
-  if (o.all === o.ids.length > 0)
+  if (o.all && o.ids.length > 0)
     throw new CliError('name the articles to republish (ids…) or pass --all, not both');
+  if (!o.all && o.ids.length === 0)
+    throw new CliError('name the articles to republish (ids…), or pass --all for every one');
   const event: RepublishEvent = o.all
     ? { feedpub: 'republish', all: true }
     : { feedpub: 'republish', ids: [...new Set(o.ids)] };
-  await ops.republish(event);
-  print(
-    event.all
-      ? 'Republished every article.'
-      : `Republished ${event.ids?.length} article(s): ${event.ids?.join(', ')}`,
-  );
-  return 0;
+  const summary = await ops.republish(event);
+  const missing = new Set(summary.notFound);
+  const found = (event.ids ?? []).filter((id) => !missing.has(id));
+  if (event.all) print(`Republished every article: ${describeSummary(summary)}.`);
+  else if (found.length > 0)
+    print(
+      `Republished ${found.length} article(s): ${found.join(', ')} (${describeSummary(summary)}).`,
+    );
+  if (summary.notFound.length > 0)
+    print(`Not in the table, nothing republished: ${summary.notFound.join(', ')}`);
+  if (summary.pending) print(pendingNote(summary.pending));
+  return summary.notFound.length > 0 ? 1 : 0;
+}
+
+/** `3 articles, 12 files written, 0 removed, 40 unchanged`. */
+function describeSummary(s: RepublishSummary): string {
+  const n = (count: number, one: string, many = `${one}s`) =>
+    `${count} ${count === 1 ? one : many}`;
+  return `${n(s.articles, 'article')} rendered, ${n(s.written, 'file')} written, ${s.deleted} removed, ${s.unchanged} unchanged`;
+}
+
+function pendingNote(pending: NonNullable<RepublishSummary['pending']>): string {
+  return pending === 'another publisher'
+    ? 'Another publisher is republishing the site: it renders everything (nothing more to do).'
+    : `Not finished (${pending}): the schedule's next tick goes on from where this stopped.`;
 }
 
 /** The stream range a publish dead letter names (Lambda's on-failure record), if it is one. */
@@ -188,9 +208,12 @@ export async function redrive(
     print(`publish DLQ: ${used.length} batch(es) would be republished as ${what}`);
     return 0;
   }
-  await ops.republish(event);
+  const summary = await ops.republish(event);
   await ops.deletePublishDeadLetters(used);
-  print(`publish DLQ: ${used.length} batch(es) republished as ${what}, and deleted`);
+  print(
+    `publish DLQ: ${used.length} batch(es) republished as ${what} (${describeSummary(summary)}), and deleted`,
+  );
+  if (summary.pending) print(pendingNote(summary.pending));
   return unknown.length > 0 ? 1 : 0;
 }
 

@@ -10,7 +10,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { RepublishEvent, RepublishSummary } from '../../contract/event-sources.ts';
 import { CliError } from '../errors.ts';
 import type { Operations, PublishDeadLetter, QueueDepth, QueueRole } from './operations.ts';
 import { StackData } from './stack-data.ts';
@@ -181,7 +181,7 @@ export class DeployedOperations extends StackData implements Operations {
     }
   }
 
-  async republish(event: RepublishEvent): Promise<void> {
+  async republish(event: RepublishEvent): Promise<RepublishSummary> {
     const out = await this.c.lambda.send(
       new InvokeCommand({
         FunctionName: this.outputs.PublishFunctionName,
@@ -195,6 +195,11 @@ export class DeployedOperations extends StackData implements Operations {
         `the publish function ${this.outputs.PublishFunctionName} failed (${out.FunctionError}): ${payload.slice(0, 500)}`,
       );
     }
+    if (!out.Payload)
+      throw new CliError(
+        `the publish function ${this.outputs.PublishFunctionName} answered nothing`,
+      );
+    return JSON.parse(new TextDecoder().decode(out.Payload)) as RepublishSummary;
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { RepublishEvent, RepublishSummary } from '../../contract/event-sources.ts';
 import { DEV_CONTROL_FILE } from '../dev-folders.ts';
 import { CliError } from '../errors.ts';
 import type {
@@ -192,8 +192,8 @@ export class DevOperations implements Operations {
     return ((await this.call('idsInStreamRange', range)) ?? undefined) as string[] | undefined;
   }
 
-  async republish(event: RepublishEvent): Promise<void> {
-    await this.call('republish', event);
+  async republish(event: RepublishEvent): Promise<RepublishSummary> {
+    return (await this.call('republish', event)) as RepublishSummary;
   }
 
   async close(): Promise<void> {}

@@ -1,5 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { RepublishEvent, RepublishSummary } from '../../contract/event-sources.ts';
 import type { EmbeddedAws } from '../../local/embedded-aws.ts';
 import type { LocalQueue } from '../../local/local-queue.ts';
 import type { PublishHandler } from '../../local/pipeline.ts';
@@ -84,10 +84,12 @@ export class LocalOperations extends StackData implements Operations {
     this.runtime.publishDeadLetters.splice(0, Infinity, ...kept);
   }
 
-  async republish(event: RepublishEvent): Promise<void> {
+  async republish(event: RepublishEvent): Promise<RepublishSummary> {
     // The local runtime's handler type names stream batches only (what the mapping and test
-    // wrappers handle); the real publish handler behind it takes a RepublishEvent too.
-    await this.runtime.publish(event as unknown as DynamoDBStreamEvent);
+    // wrappers handle); the real publish handler behind it takes a RepublishEvent too, and
+    // answers it with a RepublishSummary.
+    const answer = await this.runtime.publish(event as unknown as DynamoDBStreamEvent);
+    return answer as unknown as RepublishSummary;
   }
 
   async close(): Promise<void> {}

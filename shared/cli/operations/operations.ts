@@ -1,4 +1,4 @@
-import type { RepublishEvent } from '../../contract/event-sources.ts';
+import type { RepublishEvent, RepublishSummary } from '../../contract/event-sources.ts';
 import type { IngestReport } from '../../contract/inbox.ts';
 
 /**
@@ -62,8 +62,8 @@ export interface Operations {
   deletePublishDeadLetters(letters: readonly PublishDeadLetter[]): Promise<void>;
   /** Article ids changed in a stream range, or undefined when the records have expired. */
   idsInStreamRange(range: StreamRange): Promise<string[] | undefined>;
-  /** Sends the event to the publish function and waits for it; throws when it failed. */
-  republish(event: RepublishEvent): Promise<void>;
+  /** Sends the event to the publish function and waits for its answer; throws when it failed. */
+  republish(event: RepublishEvent): Promise<RepublishSummary>;
   close(): Promise<void>;
 }
 

@@ -86,10 +86,19 @@ describe('DeployedOperations', () => {
     );
   });
 
-  it('republish invokes the publish function with exactly the event, and fails on its error', async () => {
+  it('republish invokes the publish function with exactly the event, prints its answer, and fails on its error', async () => {
     const ops = await connect();
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
-    await republish(ops, { all: false, ids: ['a', 'b/c'] }, () => {});
+    const answer = { articles: 1, written: 4, deleted: 0, unchanged: 9, notFound: ['b/c'] };
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(JSON.stringify(answer)) as never,
+    });
+    const lines: string[] = [];
+    expect(await republish(ops, { all: false, ids: ['a', 'b/c'] }, (l) => lines.push(l))).toBe(1);
+    expect(lines).toEqual([
+      'Republished 1 article(s): a (1 article rendered, 4 files written, 0 removed, 9 unchanged).',
+      'Not in the table, nothing republished: b/c',
+    ]);
     const call = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
     expect(call?.FunctionName).toBe('feedpub-app-Publish');
     expect(call?.InvocationType).toBe('RequestResponse');
@@ -161,7 +170,12 @@ describe('DeployedOperations', () => {
       ],
       NextShardIterator: 'it-2',
     });
-    lambda.on(InvokeCommand).resolves({ StatusCode: 200 });
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode(
+        JSON.stringify({ articles: 2, written: 0, deleted: 0, unchanged: 8, notFound: [] }),
+      ) as never,
+    });
     const lines: string[] = [];
 
     await redrive(ops, { dryRun: false }, (l) => lines.push(l));
@@ -185,6 +199,9 @@ describe('DeployedOperations', () => {
       Entries: [{ Id: '0', ReceiptHandle: 'h1' }],
     });
     expect(lines[0]).toBe('ingest DLQ: 3 message(s) sent back to the ingest queue');
+    expect(lines).toContain(
+      'publish DLQ: 1 batch(es) republished as 2 article(s): a, b (2 articles rendered, 0 files written, 0 removed, 8 unchanged), and deleted',
+    );
   });
 
   it('redrive deletes no dead letter when the republish fails, and --dry-run changes nothing', async () => {
