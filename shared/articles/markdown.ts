@@ -14,7 +14,7 @@ import {
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
 import { MarkdownTooComplexError } from './markdown-meter.ts';
-import { htmlToText, INVISIBLE_TITLE, isBlank, lineAt, sameHeadline } from './text.ts';
+import { fieldText, htmlToText, INVISIBLE_TITLE, isBlank, lineAt, sameHeadline } from './text.ts';
 
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
 
@@ -46,7 +46,8 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   }
   const data = result.data;
   const heading = firstHeading(split.body);
-  const fromFile = data.title ? htmlToText(data.title, 'field "title"') : '';
+  const fieldWarnings: string[] = [];
+  const fromFile = data.title ? fieldText(data.title, 'title', fieldWarnings) : '';
   const bodyLine = lineAt(text, text.length - split.body.length);
   const headingText = heading
     ? htmlToText(renderInline(heading.text, `line ${bodyLine + heading.line}`))
@@ -69,7 +70,7 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
         .slice(heading.endLine + 1)
         .join('\n')
     : split.body;
-  const summary = data.summary ? htmlToText(data.summary, 'field "summary"') : undefined;
+  const summary = data.summary ? fieldText(data.summary, 'summary', fieldWarnings) : undefined;
   const bodyStart = lineAt(text, text.length - body.length);
   const { fields, warnings } = fieldsFromFile(data, {
     title,
@@ -79,7 +80,12 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   const known = Object.keys(articleFieldsSchema.shape);
   return {
     fields,
-    warnings: [...front.warnings, ...unknownFieldWarnings(front.data, known), ...warnings],
+    warnings: [
+      ...front.warnings,
+      ...unknownFieldWarnings(front.data, known),
+      ...fieldWarnings,
+      ...warnings,
+    ],
   };
 }
 

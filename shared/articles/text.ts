@@ -150,6 +150,23 @@ export function htmlToText(html: string, where = 'text'): string {
   );
 }
 
+/** A tag-like token: `<main>`, `</em>`, `<!-- …`, `<![CDATA[ …`, `<?xml …`. */
+const MARKUP = /<[A-Za-z!/?][^<>]{0,40}>?/;
+
+/**
+ * A plain-text field of the file (its title, its summary) as readers see it (htmlToText),
+ * with a warning when markup in it went: text that looked like a tag is not lost silently.
+ */
+export function fieldText(value: string, field: string, warnings: string[]): string {
+  const text = htmlToText(value, `field "${field}"`);
+  const markup = MARKUP.exec(value)?.[0];
+  if (markup !== undefined)
+    warnings.push(
+      `field "${field}": removed ${JSON.stringify(markup)} and any other markup: it is plain text (write &lt; for a "<" that is part of it)`,
+    );
+  return text;
+}
+
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {
   return text

@@ -77,11 +77,24 @@ describe('Markdown with front matter', () => {
     expect(article.contentHtml).toBe('<h1>Other</h1>\n<p>Text.</p>');
   });
 
-  it('reduces a front-matter title with HTML to plain text', () => {
-    const { article } = parseMd(
+  it('reduces a front-matter title with HTML to plain text, and says what it removed', () => {
+    const { article, warnings } = parseMd(
       '---\ntitle: "Tom &amp; Jerry <b>go</b> <script>x</script>"\n---\nBody',
     );
     expect(article.title).toBe('Tom & Jerry go');
+    expect(warnings).toEqual([
+      'field "title": removed "<b>" and any other markup: it is plain text (write &lt; for a "<" that is part of it)',
+    ]);
+  });
+
+  it('keeps a title or summary that only looks like markup where it is written as entities, and warns of one that does not', () => {
+    const { article, warnings } = parseMd(
+      '---\ntitle: "Why the &lt;main&gt; element matters & 5 < 6 > 4"\nsummary: "sum ]]> <![CDATA[ x"\n---\nBody',
+    );
+    expect(article.title).toBe('Why the <main> element matters & 5 < 6 > 4');
+    expect(warnings).toEqual([
+      'field "summary": removed "<![CDATA[ x" and any other markup: it is plain text (write &lt; for a "<" that is part of it)',
+    ]);
   });
 
   it('accepts tags as a comma string, de-duplicated', () => {
