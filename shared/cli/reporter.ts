@@ -41,16 +41,16 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
   const r = outcome.report;
   const title = r.title ? `  "${r.title}"` : '';
   const main = {
-    published: `${r.key} → ${r.id}${title}`,
-    updated: `${r.key} → ${r.id}${title}`,
+    published: `${r.key} → ${r.id ?? r.url}${title}`,
+    updated: `${r.key} → ${r.id ?? r.url}${title}`,
     unchanged: `${r.key} (same content as before)`,
     draft: `${r.key} → ${r.id}${title} (draft: not published)`,
     scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
     withdrawn: `${r.key} → ${r.id}${title} (withdrawn: out of every feed and listing)`,
-    moved: `${r.key} → ${r.id}${title} (moved from ${r.movedFrom ?? 'another file'}: same story, its old page redirects)`,
+    moved: `${r.key} → ${r.id}${title} (moved from ${r.movedFrom ?? 'another file'}: same story${r.redirectedFrom ? `; ${r.redirectedFrom} redirects here` : ''})`,
     held: `${r.key}${title} (a copy of ${r.copyOf ?? 'another file'}: published when it changes, or as that story moved here when ${r.copyOf ?? 'that file'} is deleted)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
-    deleted: `${r.key}${r.id ? ` (${r.id} removed from the site)` : ''}`,
+    deleted: `${r.key}${r.id ? ` (story ${r.id} deleted)` : ''}`,
     failed: `${r.key}: ${r.reason ?? 'processing failed'}`,
   }[r.status];
   return [line(r.status, main), ...r.warnings.map((w) => `${' '.repeat(19)}warning: ${w}`)];

@@ -66,8 +66,13 @@ export interface IngestReport {
   reason?: string;
   /** A rejection's code (`bad-id`, `invalid-field`, …: README "Rejections"). */
   code?: RejectionReason;
-  /** A move: the key the story came from (its old page redirects to the new one). */
+  /** A move: the key the story came from. */
   movedFrom?: string;
+  /**
+   * A move of a story readers saw under another id: its old page (a site path), which now
+   * redirects to the new one. None for a draft or scheduled story, or a file that keeps its id.
+   */
+  redirectedFrom?: string;
   /** A held copy (status `held`): the key whose story it has the bytes of. */
   copyOf?: string;
   /** A media file: the URL it is published at. */

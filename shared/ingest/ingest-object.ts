@@ -26,6 +26,7 @@ import { sha256 } from '../contract/content-hash.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import { isMediaKey } from '../contract/media.ts';
+import { articlePath } from '../contract/site-layout.ts';
 import type { ArticleParser } from '../ports/article-parser.ts';
 import type { ArticleStore, MediaWrite, SourceRecord } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
@@ -511,8 +512,9 @@ async function upsert(
   const planned = planArticleWrite(existing, article);
   const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
   // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).
-  if (origin && origin.article.id !== id)
-    writes.push(planArticleWrite(origin, movedTombstoneOf(origin.article, id)));
+  const tombstone =
+    origin && origin.article.id !== id ? movedTombstoneOf(origin.article, id) : undefined;
+  if (origin && tombstone) writes.push(planArticleWrite(origin, tombstone));
   // The file changed its own id: the article moves, its old id disappears.
   if (source?.id && source.id !== id && !source.deleted) {
     const previous = await deps.store.getArticle(source.id);
@@ -532,6 +534,7 @@ async function upsert(
     id,
     title: article.title,
     ...(origin ? { movedFrom: origin.article.sourceKey } : {}),
+    ...(origin && tombstone?.movedTo ? { redirectedFrom: articlePath(origin.article.id) } : {}),
     warnings,
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);

@@ -159,7 +159,11 @@ describe('the editorial lifecycle, as readers see it', () => {
       const report = JSON.parse(
         (await r.inbox.text('reports/articles/2026/11/council-budget.md.json')) ?? '{}',
       );
-      expect(report).toMatchObject({ status: 'moved', movedFrom: 'articles/budget.md' });
+      expect(report).toMatchObject({
+        status: 'moved',
+        movedFrom: 'articles/budget.md',
+        redirectedFrom: 'articles/budget.html',
+      });
     },
   );
 
@@ -264,6 +268,12 @@ describe('the editorial lifecycle, as readers see it', () => {
 
     expect((await r.page('/articles/embargo.html')).status).toBe(404);
     expect((await r.page('/articles/2099/embargo.html')).status).toBe(404);
+    // Its report says the move, and claims no redirect.
+    const report = JSON.parse(
+      (await r.inbox.text('reports/articles/2099/embargo.md.json')) ?? '{}',
+    );
+    expect(report).toMatchObject({ status: 'moved', movedFrom: 'articles/embargo.md' });
+    expect(report).not.toHaveProperty('redirectedFrom');
     for (const key of await r.site.keys())
       expect(await r.site.text(key), key).not.toContain('SECRET');
   });

@@ -1,6 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { describeSkipped } from '../../../shared/cli/build.ts';
 import { describeOutcome, printable } from '../../../shared/cli/reporter.ts';
+import type { IngestReport } from '../../../shared/contract/inbox.ts';
+import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
+
+describe('the line dev prints for an upload', () => {
+  const applied = (report: Partial<IngestReport>) =>
+    describeOutcome({
+      kind: 'applied',
+      report: { key: 'articles/k.md', sequencer: '01', eventTime: '', warnings: [], ...report },
+    } as IngestOutcome);
+
+  it('says a move redirects only when it made a redirect, names a media file by its URL, and claims nothing of a deletion', () => {
+    const moved = { status: 'moved' as const, id: 'new', movedFrom: 'articles/old.md' };
+    expect(applied({ ...moved, redirectedFrom: 'articles/old.html' })[0]).toMatch(
+      /moved +articles\/k\.md → new \(moved from articles\/old\.md: same story; articles\/old\.html redirects here\)$/,
+    );
+    expect(applied(moved)[0]).toMatch(/→ new \(moved from articles\/old\.md: same story\)$/);
+    expect(applied({ status: 'published', url: 'https://n.example/media/k.png' })[0]).toMatch(
+      /published +articles\/k\.md → https:\/\/n\.example\/media\/k\.png$/,
+    );
+    expect(applied({ status: 'deleted', id: 'k' })[0]).toMatch(
+      /deleted +articles\/k\.md \(story k deleted\)$/,
+    );
+  });
+});
 
 describe('names printed on a terminal', () => {
   it('cannot start a line of their own or turn one around', () => {

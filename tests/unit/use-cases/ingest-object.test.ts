@@ -142,6 +142,7 @@ describe('ingestObjectEvent on the in-memory table', () => {
       expect((await store.getSource('articles/2026/b.md'))?.report, order).toMatchObject({
         status: 'moved',
         movedFrom: KEY,
+        redirectedFrom: 'articles/a.html',
       });
       // Every feed holds it once, under its new id, and tells no reader it was deleted.
       expect(await store.latestEntries('all', 10), order).toEqual([
