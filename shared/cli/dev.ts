@@ -106,12 +106,16 @@ export async function dev(options: DevOptions): Promise<void> {
       onPublish: (result) => {
         for (const text of describePublish(result)) print(text);
       },
-      onStreamFailure: (records, error) =>
+      onStreamFailure: (records, error) => {
+        // Ctrl-C reaches the emulators too (one process group): a poll they no longer answer
+        // while stopping is no failure.
+        if (stopRequested() && records.length === 0) return;
         warn(
           records.length > 0
             ? `feedpub: gave up publishing ${records.length} table change(s): ${messageOf(error)}`
             : `feedpub: reading the table stream failed (retrying): ${messageOf(error)}`,
-        ),
+        );
+      },
     });
     resources.add(pipeline.stop);
     resources.add(reportDeadLetters(pipeline.queue.deadLetters));
@@ -124,7 +128,8 @@ export async function dev(options: DevOptions): Promise<void> {
       );
     // Started with other settings than the site was last rendered with: every file again.
     const republished = await pipeline.republishIfSettingsChanged();
-    if (republished) {
+    // A first start has no articles to re-render: the frame above was the whole site.
+    if (republished && (republished.articles > 0 || republished.pending)) {
       for (const text of describePublish({ ...republished, failures: [] })) print(text);
       print(
         republished.pending

@@ -82,10 +82,10 @@ describe.each(Object.entries(REACH))(
       expect(doc.rejected).toMatchObject({ count: 1, reports: 4 });
       expect(Date.parse(doc.lastPublish)).toBeGreaterThan(Date.now() - 3_600_000);
       expect(doc.queues).toEqual([
-        { role: 'ingest', waiting: 0, inFlight: 0 },
-        { role: 'ingest-dlq', waiting: 0, inFlight: 0 },
-        { role: 'publish-dlq', waiting: 0, inFlight: 0 },
-        { role: 'hub-notice-dlq', waiting: 0, inFlight: 0 },
+        { role: 'ingest', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+        { role: 'ingest-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+        { role: 'publish-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+        { role: 'hub-notice-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
       ]);
 
       t.lines.length = 0;

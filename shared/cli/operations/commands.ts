@@ -59,7 +59,8 @@ export async function status(ops: Operations, o: StatusOptions, print: Print): P
             reports: reports.total,
           },
           lastPublish: lastPublish?.toISOString() ?? null,
-          queues,
+          // Every field in every entry, null when unknown (a script need not test for absence).
+          queues: queues.map((q) => ({ ...q, oldestAgeSeconds: q.oldestAgeSeconds ?? null })),
         },
         null,
         2,
