@@ -178,14 +178,19 @@ export function redirectOf(article: Article | undefined): string | undefined {
 
 /**
  * What readers were shown at an id that a held copy keeps while it waits there: the redirect
- * of a story that moved away, the notice of one withdrawn or deleted (README "The life of a
- * story"). Nothing of a draft, a scheduled story or a copy's own bytes.
+ * of a story that moved away, the notice of one withdrawn or deleted, with that story's title
+ * (README "The life of a story"). Nothing of a draft, a scheduled story or a copy's own bytes.
  */
-export function heldTrace(before: Article | undefined): Pick<Article, 'movedTo' | 'withdrawn'> {
+export function heldTrace(
+  before: Article | undefined,
+): Partial<Pick<Article, 'movedTo' | 'withdrawn' | 'title'>> {
   const movedTo = redirectOf(before);
+  const withdrawn = isWithdrawnPublic(before) ? before?.withdrawn : undefined;
+  if (!before || (!movedTo && !withdrawn)) return {};
   return {
+    title: before.title,
     ...(movedTo ? { movedTo } : {}),
-    ...(before && isWithdrawnPublic(before) ? { withdrawn: before.withdrawn } : {}),
+    ...(withdrawn ? { withdrawn } : {}),
   };
 }
 

@@ -180,7 +180,8 @@ export const EDGE_LOCATION_METADATA = 'feedpub-location';
 
 /**
  * The viewer-response function: a file whose metadata says so (EDGE_STATUS_METADATA) answered
- * with that status instead of 200 (a 301 with its Location), the metadata headers dropped. On a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
+ * with that status instead of 200 (a 301 with its Location); every object metadata header
+ * (`x-amz-meta-*`: that marker, the render stamp, the content hash) dropped. On a feed (`rss.xml`, `atom.xml` or `feed.json` at the root,
  * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
  * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
  */
@@ -204,8 +205,10 @@ function handler(event) {
   var status = response.statusCode;
   var meta = response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
   var to = response.headers['x-amz-meta-${EDGE_LOCATION_METADATA}'];
-  delete response.headers['x-amz-meta-${EDGE_STATUS_METADATA}'];
-  delete response.headers['x-amz-meta-${EDGE_LOCATION_METADATA}'];
+  // Our object metadata (this marker, the render stamp, the content hash) is no reader's business.
+  for (var name in response.headers) {
+    if (name.indexOf('x-amz-meta-') === 0) delete response.headers[name];
+  }
   if (meta && status === 200) {
     if (meta.value === '410') response.statusCode = 410;
     if (meta.value === '301' && to) {

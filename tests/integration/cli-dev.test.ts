@@ -209,12 +209,14 @@ describe('feedpub dev', () => {
     expect(status.code).toBe(0);
     const doc = JSON.parse(status.stdout);
     expect(doc.target).toBe(`feedpub dev (pid ${cli.child.pid}) on ${dataDir}`);
+    if (doc.articles.live !== 1)
+      console.error('DOC', JSON.stringify(doc.articles), cli.output().slice(-3000));
     expect(doc.articles).toMatchObject({ live: 1, complete: true });
     expect(doc.queues).toEqual([
-      { role: 'ingest', waiting: 0, inFlight: 0 },
-      { role: 'ingest-dlq', waiting: 0, inFlight: 0 },
-      { role: 'publish-dlq', waiting: 0, inFlight: 0 },
-      { role: 'hub-notice-dlq', waiting: 0, inFlight: 0 },
+      { role: 'ingest', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+      { role: 'ingest-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+      { role: 'publish-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
+      { role: 'hub-notice-dlq', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
     ]);
     const redrive = await runCli(['redrive', '--local', '--data-dir', dataDir]);
     expect([redrive.code, redrive.stdout]).toEqual([

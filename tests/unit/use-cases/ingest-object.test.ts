@@ -202,10 +202,12 @@ describe('ingestObjectEvent on the in-memory table', () => {
     await ingest(created('01', inbox.put('articles/b.md', bytes), 'articles/b.md'));
     // The same bytes as b's story at a's key: held, and a's notice stays.
     expect(statusOf(await ingest(created('03', inbox.put(KEY, bytes))))).toBe('held');
+    // Its notice names the story readers saw there.
     expect((await store.getArticle('a'))?.article).toMatchObject({
       status: 'held',
       heldFor: 'b',
       withdrawn,
+      title: 'Monday',
     });
   });
 
