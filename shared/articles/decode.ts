@@ -81,9 +81,16 @@ function decodeByBom(bytes: Uint8Array): DecodedText & { rejection?: ArticleReje
     );
   }
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
-  const { text, firstInvalidByte, invalidBytes, invalidInRuns, letterRun, illFormed } =
+  const { text, firstInvalidByte, invalidBytes, invalidInRuns, letterRun, illFormed, ...rest } =
     decodeUtf8WithWindows1252Fallback(body);
-  if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: [] };
+  const pairs = rest.surrogatePairs;
+  const cesu =
+    pairs.first === undefined
+      ? []
+      : [
+          `file writes ${pairs.count === 1 ? 'a character' : `${pairs.count} characters`} above U+FFFF (an emoji, a rare ideograph) as two encoded UTF-16 surrogates, as CESU-8 does (Java's "modified UTF-8", Oracle's UTF8), the first at ${lineAndColumn(body, pairs.first)}; read as the character${pairs.count === 1 ? '' : 's'} meant: save it as UTF-8`,
+        ];
+  if (firstInvalidByte === undefined) return { text, encoding: 'utf-8', warnings: cesu };
   const where = lineAndColumn(body, firstInvalidByte);
   if (invalidBytes < MIN_LEGACY_EVIDENCE && letterRun && letterRun.length >= MIN_FOREIGN_WORD) {
     const word = body.subarray(letterRun.offset, letterRun.offset + letterRun.length);
@@ -92,7 +99,7 @@ function decodeByBom(bytes: Uint8Array): DecodedText & { rejection?: ArticleReje
       'bad-encoding',
       `file is not UTF-8: the ${word.length} bytes at ${lineAndColumn(body, letterRun.offset)} (${hexOf(word.subarray(0, 12))}${word.length > 12 ? ' …' : ''}) are letters in a row, as a legacy encoding of a non-Latin script writes a word (Windows-1251, KOI8-R, …); read as Windows-1252 they would be gibberish ("${Array.from(word.subarray(0, 24), windows1252Char).join('')}"). Save it as UTF-8`,
     );
-    return { text, encoding: 'windows-1252', warnings: [], rejection };
+    return { text, encoding: 'windows-1252', warnings: cesu, rejection };
   }
   if (invalidBytes >= MIN_LEGACY_EVIDENCE && invalidInRuns * 2 >= invalidBytes) {
     if (illFormed.first && illFormed.bytes * 2 >= invalidBytes)
@@ -116,6 +123,7 @@ function decodeByBom(bytes: Uint8Array): DecodedText & { rejection?: ArticleReje
     text,
     encoding: 'windows-1252',
     warnings: [
+      ...cesu,
       `file is not valid UTF-8 (first bad byte at ${where})${named}; bytes that are not UTF-8 were read as Windows-1252`,
     ],
   };

@@ -46,6 +46,11 @@ export interface LenientDecoding {
    * full of them is broken or crafted UTF-8, not a legacy encoding.
    */
   illFormed: { sequences: number; bytes: number; first?: IllFormedSequence };
+  /**
+   * Characters above U+FFFF written as two encoded UTF-16 surrogates (CESU-8, Java's "modified
+   * UTF-8", Oracle's `UTF8`): decoded as the character they stand for, not counted as invalid.
+   */
+  surrogatePairs: { count: number; first?: number };
 }
 
 export interface IllFormedSequence {
@@ -63,6 +68,7 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
       invalidBytes: 0,
       invalidInRuns: 0,
       illFormed: { sequences: 0, bytes: 0 },
+      surrogatePairs: { count: 0 },
     };
   } catch {
     // Not UTF-8 throughout: walk it sequence by sequence below.
@@ -85,6 +91,7 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
   let letterRun: LenientDecoding['letterRun'];
   let letters = 0;
   const illFormed: LenientDecoding['illFormed'] = { sequences: 0, bytes: 0 };
+  const surrogatePairs: LenientDecoding['surrogatePairs'] = { count: 0 };
   let illFormedEnd = 0;
   const endRun = () => {
     if (run >= 3) invalidInRuns += run;
@@ -97,6 +104,17 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
       if (stray.length > 0) flushStray();
       endRun();
       index += length;
+      continue;
+    }
+    const pair = encodedSurrogatePair(bytes, index);
+    if (pair) {
+      if (runStart < index) parts.push(utf8.decode(bytes.subarray(runStart, index)));
+      stray.push(...pair);
+      surrogatePairs.count += 1;
+      surrogatePairs.first ??= index;
+      endRun();
+      index += 6;
+      runStart = index;
       continue;
     }
     firstInvalidByte ??= index;
@@ -129,7 +147,23 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
     invalidInRuns,
     ...(letterRun ? { letterRun } : {}),
     illFormed,
+    surrogatePairs,
   };
+}
+
+/**
+ * A high surrogate (ED A0–AF xx) then a low one (ED B0–BF xx), each encoded as UTF-8 would a
+ * code point: the two UTF-16 code units they encode, together one character above U+FFFF.
+ */
+function encodedSurrogatePair(bytes: Uint8Array, index: number): [number, number] | undefined {
+  const unit = (at: number, low: number, high: number) => {
+    const [b0, b1, b2] = [bytes[at], bytes[at + 1] ?? 0, bytes[at + 2] ?? 0];
+    if (b0 !== 0xed || b1 < low || b1 > high || b2 < 0x80 || b2 > 0xbf) return undefined;
+    return 0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+  };
+  const high = unit(index, 0xa0, 0xaf);
+  const low = high === undefined ? undefined : unit(index + 3, 0xb0, 0xbf);
+  return high !== undefined && low !== undefined ? [high, low] : undefined;
 }
 
 /** À–ÿ in Windows-1252 (and ISO 8859-1): letters, but for × (0xD7) and ÷ (0xF7). */

@@ -68,6 +68,30 @@ describe('decodeArticleBytes', () => {
     expect(firstInvalidByte).toBeDefined();
   });
 
+  it('reads a character above U+FFFF written as two encoded surrogates (CESU-8) as that character, and says so', () => {
+    // 😀 (U+1F600) is D83D DE00 in UTF-16; CESU-8 writes each half as UTF-8 would a code point.
+    const cesu = [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80];
+    const body = bytes(
+      ...utf8('Title\n\nGood news '),
+      ...cesu,
+      ...utf8(' and café '),
+      ...cesu,
+      0x0a,
+    );
+    const decoded = decodeArticleBytes(body);
+    expect(decoded.text).toBe('Title\n\nGood news 😀 and café 😀\n');
+    expect(decoded.encoding).toBe('utf-8');
+    expect(decoded.warnings).toEqual([
+      `file writes 2 characters above U+FFFF (an emoji, a rare ideograph) as two encoded UTF-16 surrogates, as CESU-8 does (Java's "modified UTF-8", Oracle's UTF8), the first at line 3, byte 11; read as the characters meant: save it as UTF-8`,
+    ]);
+    // With a Windows-1252 byte beside it: both are told, each read as meant.
+    const mixed = decodeArticleBytes(bytes(...utf8('Title\n\n'), ...cesu, 0x93, 0x41, 0x94));
+    expect(mixed.text).toBe('Title\n\n😀“A”');
+    expect(mixed.warnings).toHaveLength(2);
+    // A high surrogate alone (no low one after it) is still ill-formed: read byte by byte.
+    expect(decodeUtf8WithWindows1252Fallback(bytes(0xed, 0xa0, 0xbd, 0x41)).text).toBe('í\u00a0½A');
+  });
+
   it('maps every high byte as the WHATWG index-windows-1252 table does', () => {
     // Not compared with TextDecoder('windows-1252'): Node 20's decodes that label as Latin-1.
     const expected =
