@@ -81,9 +81,9 @@ function decodeByBom(bytes: Uint8Array): DecodedText & { rejection?: ArticleReje
     );
   }
   const body = b0 === 0xef && b1 === 0xbb && b2 === 0xbf ? bytes.subarray(3) : bytes;
-  const { text, firstInvalidByte, invalidBytes, invalidInRuns, letterRun, illFormed, ...rest } =
-    decodeUtf8WithWindows1252Fallback(body);
-  const pairs = rest.surrogatePairs;
+  const decoded = decodeUtf8WithWindows1252Fallback(body);
+  const { text, firstInvalidByte, invalidBytes, invalidInRuns, letterRun, illFormed } = decoded;
+  const pairs = decoded.surrogatePairs;
   const cesu =
     pairs.first === undefined
       ? []

@@ -156,7 +156,7 @@ export async function republish(
   return summary.notFound.length > 0 ? 1 : 0;
 }
 
-/** `3 articles, 12 files written, 0 removed, 40 unchanged`. */
+/** `3 articles rendered, 12 files written, 0 removed, 40 unchanged`. */
 function describeSummary(s: RepublishSummary): string {
   const n = (count: number, one: string, many = `${one}s`) =>
     `${count} ${count === 1 ? one : many}`;
