@@ -24,9 +24,11 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
 /**
  * Bumped when a release renders the same articles into different bytes (a renderer's fix), so
  * its deploy re-renders the site like a settings change. 2: archive pages are closed pages only
- * (publish/archive-pages.ts), and a subscription document shows the open page whole.
+ * (publish/archive-pages.ts), and a subscription document shows the open page whole. 3: a tag's
+ * or an author's feed links to its own page as its home; listing pages name their own feeds
+ * first, and have a description; an older listing page is titled by its dates.
  */
-export const OUTPUT_VERSION = 2;
+export const OUTPUT_VERSION = 3;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

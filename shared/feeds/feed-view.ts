@@ -19,6 +19,7 @@ import {
   feedUrl,
   httpUrl,
   languageTag,
+  listingPageUrl,
   siteIconUrl,
   tagsPageUrl,
 } from './urls.ts';
@@ -124,7 +125,9 @@ export function buildFeedView(
   return {
     title: feedTitle(site, feed),
     description: feedDescription(site, feed),
-    homeUrl,
+    // A tag's or an author's feed is at home on its own page (where its links lead), not the
+    // site's front page.
+    homeUrl: feed.kind === 'all' ? homeUrl : listingPageUrl(homeUrl, feed),
     selfUrl: archive.page ? page(archive.page) : subscription,
     feedId: subscription.atom,
     archive: {

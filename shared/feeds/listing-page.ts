@@ -1,11 +1,14 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { feedTitle } from './feed-titles.ts';
+import { feedDescription, feedTitle } from './feed-titles.ts';
 import { teaser } from './index-page.ts';
 import { buildTeaserView } from './item-view.ts';
 import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
+
+/** `2026-12-05`: a date as a title or a description names it, the same in every time zone. */
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
  * Where a listing page sits among its feed's pages, by archive page name: `page` (this is that
@@ -30,6 +33,11 @@ export function renderListingPage(
 ): string {
   const items = articles.map((article) => buildTeaserView(article, site));
   const name = oneLine(feedTitle(site, feed));
+  const [oldest, newest] = [items.at(-1)?.published, items[0]?.published];
+  const dates =
+    place.page !== undefined && oldest && newest
+      ? `${isoDay(oldest)} to ${isoDay(newest)}`
+      : undefined;
   const span =
     place.page !== undefined && items.length > 0
       ? `Stories from ${timeTag(items.at(-1)?.published as Date, site)} to ${timeTag(items[0]?.published as Date, site)}`
@@ -55,9 +63,14 @@ export function renderListingPage(
   ];
   return htmlPage({
     site,
-    title: place.page === undefined ? name : `${name}: older stories`,
+    // An older page is named by its span, so no two pages of a feed share a title.
+    title: place.page === undefined || !dates ? name : `${name}: stories from ${dates}`,
     canonical: listingPageUrl(site.url, feed, place.page),
-    feeds: feed.kind === 'all' ? [feed] : [{ kind: 'all' }, feed],
+    description: dates
+      ? `${oneLine(feedDescription(site, feed))}: stories from ${dates}.`
+      : oneLine(feedDescription(site, feed)),
+    // Its own feed first: a reader that takes the first one subscribes to this tag or author.
+    feeds: feed.kind === 'all' ? [feed] : [feed, { kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
   });
 }

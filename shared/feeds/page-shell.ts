@@ -18,7 +18,7 @@ export interface PageParts {
   title: string;
   canonical?: string;
   description?: string;
-  /** Feeds announced with <link rel="alternate">: the site's, then the page's own. */
+  /** Feeds announced with <link rel="alternate">, the one a reader should take first. */
   feeds: readonly FeedRef[];
   body: string;
   /** schema.org data about the page: written as an `application/ld+json` data block. */

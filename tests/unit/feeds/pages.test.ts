@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderArticlePage, renderWithdrawnPage } from '../../../shared/feeds/article-page.ts';
 import type { FeedListing } from '../../../shared/feeds/feed-listing.ts';
 import { INDEX_TAG_LIMIT, renderIndex } from '../../../shared/feeds/index-page.ts';
+import { renderListingPage } from '../../../shared/feeds/listing-page.ts';
 import { renderNotFound } from '../../../shared/feeds/not-found-page.ts';
 import { renderTagsPage } from '../../../shared/feeds/tags-page.ts';
 import { article, latestArticles, site } from '../../fixtures/feeds/articles.ts';
@@ -260,6 +261,33 @@ describe('renderTagsPage', () => {
     ]);
     expect(hostile).not.toMatch(/<script/);
     expect(hostile).toContain('<li id="tag-a%22b">');
+  });
+});
+
+describe('renderListingPage', () => {
+  const tag = { kind: 'tag', slug: 'libya', name: 'Libya' } as const;
+  const alternates = (html: string) =>
+    [...html.matchAll(/<link rel="alternate" type="[^"]+" title="[^"]*" href="([^"]+)">/g)].map(
+      (m) => m[1],
+    );
+
+  it("announces its own feeds before the site's, and describes itself", () => {
+    const html = renderListingPage(site, tag, latestArticles, {});
+    expect(alternates(html).slice(0, 3)).toEqual([
+      'https://news.example.com/tags/libya/rss.xml',
+      'https://news.example.com/tags/libya/atom.xml',
+      'https://news.example.com/tags/libya/feed.json',
+    ]);
+    expect(alternates(html)).toContain('https://news.example.com/rss.xml');
+    expect(html).toMatch(/<meta name="description" content="[^"]*Libya[^"]*">/);
+  });
+
+  it('titles an older page by the dates it spans, so no two pages share a title', () => {
+    const older = renderListingPage(site, tag, latestArticles, { page: 'p1', newer: undefined });
+    const dates = latestArticles.map((a) => a.published.slice(0, 10)).sort();
+    const span = `${dates[0]} to ${dates.at(-1)}`;
+    expect(older).toContain(`stories from ${span}`);
+    expect(older).toMatch(new RegExp(`<title>[^<]*stories from ${span}[^<]*</title>`));
   });
 });
 
