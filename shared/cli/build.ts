@@ -82,8 +82,10 @@ export async function build(options: BuildOptions): Promise<number> {
   if (options.siteUrl === PLACEHOLDER_SITE_URL)
     console.log(`note: links use the placeholder ${PLACEHOLDER_SITE_URL}; pass --site-url`);
   try {
+    const now = buildTime();
     const run = new OneShotBuild({
       site: siteConfig(options.siteUrl, options.itemLimit, options.hub),
+      now: () => now,
     });
     resources.add(() => run.close());
     startupDone();
@@ -100,7 +102,15 @@ export async function build(options: BuildOptions): Promise<number> {
         const refused = isMediaKey(input.key) && (await refusedByItsHead(inbox, input));
         const outcome = refused
           ? await run.ingest(input.key, refused.head, after, refused.size)
-          : await run.ingest(input.key, await readInboxFile(inbox, input.source), after);
+          : await run.ingest(
+              input.key,
+              await readInboxFile(inbox, input.source),
+              after,
+              undefined,
+              // Uploaded when last modified: a story without a `date` keeps one from build to
+              // build, and so do its archive pages.
+              new Date(input.source.mtimeMs),
+            );
         outcomes.set(input.key, outcome);
       } catch (error) {
         input.error = messageOf(error);
@@ -180,4 +190,16 @@ async function refusedByItsHead(
     if (error instanceof ArticleRejectedError) return head;
     throw error;
   }
+}
+
+/**
+ * The build's clock: SOURCE_DATE_EPOCH (seconds, the reproducible-builds convention) when set,
+ * so the same files and that time give the same site byte for byte; else the current time.
+ */
+function buildTime(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || epoch === '') return new Date();
+  if (!/^\d{1,12}$/.test(epoch))
+    throw new CliError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, not "${epoch}"`);
+  return new Date(Number(epoch) * 1000);
 }

@@ -556,7 +556,8 @@ function articleRecord(
   const published = parsed.date ?? before?.published ?? source?.firstSeen ?? event.eventTime;
   const corrections = correctionLog(before?.corrections, parsed.correction, event.eventTime);
   const corrected = corrections.length > (before?.corrections?.length ?? 0);
-  const revised = before ? maxIso(event.eventTime, published) : published;
+  // A correction is dated when it is seen, so `updated` is at least that, on a first upload too.
+  const revised = before || corrected ? maxIso(event.eventTime, published) : published;
   // A minor edit (a typo) keeps the date readers saw, so they do not see the story as updated.
   const updated =
     (parsed.minor || moved) && before && !corrected

@@ -60,6 +60,11 @@ export class OneShotBuild {
     after: Promise<unknown> = Promise.resolve(),
     /** The file's size when `body` is only its first bytes (MemoryInbox.put). */
     size = body.length,
+    /**
+     * When it was uploaded (a file's modification time), no later than `now`: what dates a
+     * story without a `date`, and a correction. Default: now.
+     */
+    uploadedAt?: Date,
   ): Promise<IngestOutcome> {
     const versionId = this.inbox.put(key, body, size);
     this.sequence += 1;
@@ -69,7 +74,7 @@ export class OneShotBuild {
       key,
       versionId,
       sequencer: this.sequence.toString(16).toUpperCase().padStart(16, '0'),
-      eventTime: this.now().toISOString(),
+      eventTime: earliest(uploadedAt, this.now()).toISOString(),
       size,
     };
     try {
@@ -130,3 +135,5 @@ export class OneShotBuild {
     await Promise.all([this.parsing.close(), this.rendering.close()]);
   }
 }
+
+const earliest = (a: Date | undefined, b: Date) => (a && a.getTime() < b.getTime() ? a : b);

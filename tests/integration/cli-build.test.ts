@@ -8,6 +8,7 @@ import {
   rmSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -399,5 +400,64 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
       'media "articles/story/giant.mp3" is in the inbox but was rejected (file is 2560 MiB; the limit for audio files is 200 MiB): its reference works once a file that passes is uploaded',
       'media "articles/story/fake.jpg" is in the inbox but was rejected ("fake.jpg" is named .jpg but its bytes are not image/jpeg (they look like image/png): save it in that format or rename it): its reference works once a file that passes is uploaded',
     ]);
+  });
+});
+
+describe('feedpub build: the same files make the same site', () => {
+  const work = mkdtempSync(join(tmpdir(), 'feedpub-build-same-'));
+  const inbox = join(work, 'inbox');
+  mkdirSync(inbox);
+  // No date in either: each is dated when it was uploaded, that is, last modified.
+  writeFileSync(join(inbox, 'wire.txt'), 'Harbour reopens\n\nThe harbour reopened.\n\nharbour\n');
+  writeFileSync(
+    join(inbox, 'fixed.md'),
+    '---\ntitle: Mayor resigns\ncorrection: An earlier version misspelled her name.\n---\nShe resigned.\n',
+  );
+  const modified = new Date('2026-03-01T09:00:00Z');
+  for (const name of ['wire.txt', 'fixed.md']) utimesSync(join(inbox, name), modified, modified);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const site = (out: string) =>
+    new Map(filesBelow(out).map((file) => [file, readFileSync(join(out, file), 'utf8')]));
+
+  it('dates a story without a date, and a correction, by the file, so two builds are byte for byte the same', async () => {
+    const [first, second] = [join(work, 'first'), join(work, 'second')];
+    expect((await runCli(['build', '--inbox', inbox, '--out', first])).code).toBe(0);
+    expect((await runCli(['build', '--inbox', inbox, '--out', second])).code).toBe(0);
+    const [a, b] = [site(first), site(second)];
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [file, text] of a) expect(b.get(file), file).toBe(text);
+    const feed = JSON.parse(a.get('feed.json') ?? '{}') as {
+      items: { title: string; date_published: string; date_modified: string }[];
+    };
+    expect(feed.items.find((i) => i.title === 'Harbour reopens')?.date_published).toBe(
+      '2026-03-01T09:00:00.000Z',
+    );
+    // The correction is dated when it was seen, and moves the story's `updated` with it.
+    expect(a.get('articles/fixed.html')).toContain('2026-03-01');
+    expect(feed.items.find((i) => i.title === 'Mayor resigns')?.date_modified).toBe(
+      '2026-03-01T09:00:00.000Z',
+    );
+  });
+
+  it('takes SOURCE_DATE_EPOCH as its clock: no file is dated after it', async () => {
+    const out = join(work, 'epoch');
+    const epoch = Date.parse('2026-02-01T00:00:00Z') / 1000;
+    const run = await runCli(['build', '--inbox', inbox, '--out', out], {
+      env: { SOURCE_DATE_EPOCH: String(epoch) },
+    });
+    expect(run.code).toBe(0);
+    const feed = JSON.parse(readFileSync(join(out, 'feed.json'), 'utf8')) as {
+      items: { date_published: string }[];
+    };
+    expect(feed.items.map((i) => i.date_published)).toEqual([
+      '2026-02-01T00:00:00.000Z',
+      '2026-02-01T00:00:00.000Z',
+    ]);
+    const bad = await runCli(['build', '--inbox', inbox, '--out', join(work, 'bad')], {
+      env: { SOURCE_DATE_EPOCH: 'yesterday' },
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('SOURCE_DATE_EPOCH must be whole seconds since 1970');
   });
 });
