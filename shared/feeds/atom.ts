@@ -78,10 +78,17 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
+    // `feed` writes no language for an entry: an article in another language than the site's
+    // says so on its entry (xml:lang is inherited by its title, summary and content).
+    const languages = new WeakMap<Item, string>();
     const entries = writeItemViews(
       view.items,
-      (item, index) => atomItem(item, index, view.tagScheme),
-      (one) => one.atom1(),
+      (item, index) => {
+        const entry = atomItem(item, index, view.tagScheme);
+        if (item.language) languages.set(entry, item.language);
+        return entry;
+      },
+      (one) => withEntryLanguage(one.atom1(), one.items[0] && languages.get(one.items[0])),
       { firstItemLine: ENTRY_LINE, closing: END },
       markers,
       written && { written, format: 'atom', settings: view.tagScheme },
@@ -89,6 +96,11 @@ export const atom = {
     return [shell.slice(0, end), ...entries, shell.slice(end)];
   },
 } as const;
+
+/** The one entry's start tag with `xml:lang` (an RFC 5646 tag: safe in an attribute as it is). */
+function withEntryLanguage(xml: string, language: string | undefined): string {
+  return language ? xml.replace(`\n${ENTRY_LINE}`, `\n    <entry xml:lang="${language}">`) : xml;
+}
 
 function atomItem(item: ItemView, index: number, tagScheme: string): Item {
   return {

@@ -292,7 +292,8 @@ export function writeItems(
     const one = new Feed(ONE_ITEM);
     one.addItem(item);
     const xml = write(one);
-    const first = xml.indexOf(`\n${lines.firstItemLine}`);
+    // The item's start tag may carry attributes its writer added (an entry's xml:lang).
+    const first = xml.indexOf(`\n${lines.firstItemLine.replace(/>$/, '')}`);
     if (first < 0) continue;
     finishMarkers(xml, { from: first + 1, to: xml.lastIndexOf(lines.closing) }, parts, markers);
   }

@@ -168,6 +168,9 @@ describe('renderFeed maps articles to items', () => {
     expect(xpathString(rss, '/rss/channel/item[1]/*[local-name()="creator"]')).toBe('Sam Lee');
     expect(xpathString(atom, `/${a('feed')}/@xml:lang`)).toBe('en');
     expect(JSON.parse(json)).toMatchObject({ language: 'en', items: [{}, {}, { language: 'ar' }] });
+    // An entry in another language says so; the others inherit the feed's.
+    expect(xpathString(atom, `${entry(3)}/@xml:lang`)).toBe('ar');
+    expect(xpathString(atom, `${entry(1)}/@xml:lang`)).toBe('');
   });
 
   it('titles tag and author feeds after the site', () => {
