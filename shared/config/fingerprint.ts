@@ -26,8 +26,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * its deploy re-renders the site like a settings change. 2: archive pages are closed pages only
  * (publish/archive-pages.ts), and a subscription document shows the open page whole. 3: a tag's
  * or an author's feed links to its own page as its home; listing pages name their own feeds
- * first, and have a description; an older listing page is titled by its dates; an Atom entry in
- * another language than the site's carries its xml:lang.
+ * first, and have a description; an older listing page is titled by its dates; an Atom entry whose
+ * article names its language carries it (xml:lang).
  */
 export const OUTPUT_VERSION = 3;
 

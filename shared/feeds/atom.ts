@@ -78,8 +78,8 @@ export const atom = {
       markers,
     });
     const end = shell.lastIndexOf(END);
-    // `feed` writes no language for an entry: an article in another language than the site's
-    // says so on its entry (xml:lang is inherited by its title, summary and content).
+    // `feed` writes no language for an entry: an article that names its language (often not
+    // the site's) says so on its entry (xml:lang is inherited by its title and content).
     const languages = new WeakMap<Item, string>();
     const entries = writeItemViews(
       view.items,
