@@ -65,11 +65,12 @@ export function normalizeTags(names: readonly string[]): { tags: Label[]; warnin
   const warnings: string[] = [];
   for (const raw of names) {
     const name = displayName(raw);
-    if (name === '') continue;
-    if (isBlank(name)) {
-      warnings.push(`dropped a tag with nothing visible in it (${codePoints(name)})`);
+    // An empty name (`a, b,`) says nothing; one of invisible characters only is told.
+    if (name === '' ? raw.trim() !== '' : isBlank(name)) {
+      warnings.push(`dropped a tag with nothing visible in it (${codePoints(raw.trim())})`);
       continue;
     }
+    if (name === '') continue;
     const slug = labelSlug(name);
     if (!bySlug.has(slug)) bySlug.set(slug, { slug, name });
   }
@@ -112,9 +113,10 @@ function normalizeAuthor(
     );
     email = undefined;
   }
-  const given = displayName(input.name ?? '');
-  if (given !== '' && isBlank(given))
-    warnings.push(`author name with nothing visible in it (${codePoints(given)}): not used`);
+  const raw = (input.name ?? '').trim();
+  const given = displayName(raw);
+  if (given === '' ? raw !== '' : isBlank(given))
+    warnings.push(`author name with nothing visible in it (${codePoints(raw)}): not used`);
   const name = (isBlank(given) ? '' : given) || (email ?? '');
   if (name === '') {
     if (input.email || input.url) warnings.push('dropped an author with no name');
@@ -130,8 +132,15 @@ function normalizeAuthor(
   return author;
 }
 
+/**
+ * Invisible characters with no part in how a name reads or joins (zero-width space, word joiner,
+ * a stray BOM): removed, so `secu<U+200B>rity` is the tag `security`. Zero-width (non-)joiners
+ * stay: Persian and emoji sequences need them.
+ */
+const INVISIBLE_IN_NAMES = /[\u200b\u2060\ufeff]/g;
+
 function displayName(raw: string): string {
-  return truncateAtWord(plainLine(raw), MAX_LABEL_NAME_LENGTH);
+  return truncateAtWord(plainLine(raw.replace(INVISIBLE_IN_NAMES, '')), MAX_LABEL_NAME_LENGTH);
 }
 
 function capWarning(what: string, all: readonly Label[], cap: number): string[] {

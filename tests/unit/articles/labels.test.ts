@@ -214,11 +214,25 @@ describe('normalizeAuthors', () => {
       'author name with nothing visible in it (U+200B U+200E): not used',
       'author name with nothing visible in it (U+2061): not used',
     ]);
-    const tags = normalizeTags(['\u2060', 'Harbour', '\u00ad\u200d']);
-    expect(tags.tags.map((t) => t.name)).toEqual(['Harbour']);
+    const tags = normalizeTags(['\u2060', 'Harbour', '\u00ad\u200d', '\u202e', 'x,', ' ']);
+    expect(tags.tags.map((t) => t.name)).toEqual(['Harbour', 'x,']);
     expect(tags.warnings).toEqual([
       'dropped a tag with nothing visible in it (U+2060)',
       'dropped a tag with nothing visible in it (U+00AD U+200D)',
+      'dropped a tag with nothing visible in it (U+202E)',
     ]);
+  });
+
+  it('does not let a zero-width space make a second tag or author that reads the same', () => {
+    const { tags } = normalizeTags(['secu\u200brity', 'Security', '\ufeffHarbour']);
+    expect(tags).toEqual([
+      { slug: 'security', name: 'security' },
+      { slug: 'harbour', name: 'Harbour' },
+    ]);
+    const { authors } = normalizeAuthors(
+      [{ name: 'Ze\u200bro Width' }, { name: 'Zero Width' }],
+      SITE,
+    );
+    expect(authors).toEqual([{ slug: 'zero-width', name: 'Zero Width' }]);
   });
 });
