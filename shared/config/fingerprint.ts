@@ -27,7 +27,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * (publish/archive-pages.ts), and a subscription document shows the open page whole. 3: a tag's
  * or an author's feed links to its own page as its home; listing pages name their own feeds
  * first, and have a description; an older listing page is titled by its dates; an Atom entry whose
- * article names its language carries it (xml:lang).
+ * article names its language carries it (xml:lang); the tags page is addressed as its folder,
+ * `/tags/` (links, canonical, sitemap, the category scheme).
  */
 export const OUTPUT_VERSION = 3;
 

@@ -2,15 +2,13 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import {
   daySitemapPath,
-  INDEX_PATH,
   NEWS_SITEMAP_PATH,
   PAGES_SITEMAP_PATH,
   SITEMAP_INDEX_PATH,
   siteUrlOf,
-  TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
 import { toDate } from './dates.ts';
-import { articlePageUrl, httpUrl, languageTag, listingPageUrl } from './urls.ts';
+import { articlePageUrl, httpUrl, languageTag, listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /**
@@ -66,9 +64,7 @@ export function renderDaySitemap(
 
 /** The site's own pages: the front page and the tags page. */
 export function renderPagesSitemap(site: SiteConfig, labels: readonly FeedRef[] = []): string {
-  const own = [INDEX_PATH, TAGS_PAGE_PATH].map((path) =>
-    path === INDEX_PATH ? site.url : siteUrlOf(site.url, path),
-  );
+  const own = [site.url, tagsPageUrl(site.url)];
   // Each tag's and author's page of its stories, up to the protocol's 50,000 URLs.
   const pages = labels
     .filter((feed) => feed.kind !== 'all')

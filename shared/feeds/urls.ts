@@ -63,7 +63,8 @@ export function feedAnchor(feed: FeedRef): string {
 }
 
 export function tagsPageUrl(siteUrl: string, feed?: FeedRef): string {
-  const page = siteUrlOf(siteUrl, TAGS_PAGE_PATH);
+  // The folder, as the edge serves it (`/tags/`), like every listing page's address.
+  const page = siteUrlOf(siteUrl, TAGS_PAGE_PATH.replace(/index\.html$/, ''));
   return feed ? `${page}#${feedAnchor(feed)}` : page;
 }
 

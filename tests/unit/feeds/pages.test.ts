@@ -205,7 +205,7 @@ describe('renderIndex', () => {
       'Libya ratifies Turkey deal',
       'Olive harvest: &quot;best in a decade&quot;',
     ]);
-    expect(html).toContain('href="https://news.example.com/tags/index.html"');
+    expect(html).toContain('href="https://news.example.com/tags/"');
     expect(html).toContain('href="https://news.example.com/feeds.opml"');
     expect(html).toContain('<time datetime="2020-01-10T08:00:00.000Z">January 10, 2020</time>');
   });
