@@ -604,7 +604,8 @@ export function discoveryProblems(
     ]),
     ...entryProblems(files, PAGES_SITEMAP_PATH, 'url', [
       entryLine(site.url, undefined),
-      entryLine(url(TAGS_PAGE_PATH), undefined),
+      // The tags page by the address the edge serves it at: its folder.
+      entryLine(url('tags/'), undefined),
       // Each tag's and author's page of its stories.
       ...liveFeeds(state)
         .filter((feed) => feed.kind !== 'all')
