@@ -106,7 +106,7 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
       index += length;
       continue;
     }
-    const pair = encodedSurrogatePair(bytes, index);
+    const pair = bytes[index] === 0xed ? encodedSurrogatePair(bytes, index) : undefined;
     if (pair) {
       if (runStart < index) parts.push(utf8.decode(bytes.subarray(runStart, index)));
       stray.push(...pair);
@@ -156,14 +156,18 @@ export function decodeUtf8WithWindows1252Fallback(bytes: Uint8Array): LenientDec
  * code point: the two UTF-16 code units they encode, together one character above U+FFFF.
  */
 function encodedSurrogatePair(bytes: Uint8Array, index: number): [number, number] | undefined {
-  const unit = (at: number, low: number, high: number) => {
-    const [b0, b1, b2] = [bytes[at], bytes[at + 1] ?? 0, bytes[at + 2] ?? 0];
-    if (b0 !== 0xed || b1 < low || b1 > high || b2 < 0x80 || b2 > 0xbf) return undefined;
-    return 0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
-  };
-  const high = unit(index, 0xa0, 0xaf);
-  const low = high === undefined ? undefined : unit(index + 3, 0xb0, 0xbf);
+  const high = surrogateAt(bytes, index, 0xa0, 0xaf);
+  const low = high === undefined ? undefined : surrogateAt(bytes, index + 3, 0xb0, 0xbf);
   return high !== undefined && low !== undefined ? [high, low] : undefined;
+}
+
+/** The UTF-16 surrogate encoded at `at` (ED, a second byte in `low`–`high`, a continuation). */
+function surrogateAt(bytes: Uint8Array, at: number, low: number, high: number) {
+  const second = bytes[at + 1] ?? 0;
+  const third = bytes[at + 2] ?? 0;
+  if (bytes[at] !== 0xed || second < low || second > high || third < 0x80 || third > 0xbf)
+    return undefined;
+  return 0xd000 | ((second & 0x3f) << 6) | (third & 0x3f);
 }
 
 /** À–ÿ in Windows-1252 (and ISO 8859-1): letters, but for × (0xD7) and ÷ (0xF7). */
