@@ -182,8 +182,8 @@ export const EDGE_LOCATION_METADATA = 'feedpub-location';
  * The viewer-response function: a file whose metadata says so (EDGE_STATUS_METADATA) answered
  * with that status instead of 200 (a 301 with its Location); every object metadata header
  * (`x-amz-meta-*`: that marker, the render stamp, the content hash) dropped. On a feed
- * (`rss.xml`, `atom.xml` or `feed.json` at the root,
- * or in a tag's or an author's folder) answered 200 or 304, the WebSub discovery header
+ * (`rss.xml`, `atom.xml` or `feed.json` at the root, or in a tag's or an author's folder)
+ * answered 200 or 304, the WebSub discovery header
  * `Link: <hub>; rel="hub", <feed URL>; rel="self"` (W3C WebSub §4).
  */
 export function edgeResponseFunctionCode({ hubs, siteUrl }: EdgeResponseOptions): string {
