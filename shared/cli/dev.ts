@@ -18,7 +18,7 @@ import {
 import { serveOperations } from './operations/dev-control.ts';
 import { LocalOperations } from './operations/local.ts';
 import { siteConfig } from './options.ts';
-import { describeOutcome, describePublish, Progress } from './reporter.ts';
+import { describeOutcome, describePublish, describeRelease, Progress } from './reporter.ts';
 import { Resources, stopOnSignals, stopRequested } from './shutdown.ts';
 
 export interface DevOptions {
@@ -105,6 +105,9 @@ export async function dev(options: DevOptions): Promise<void> {
       },
       onPublish: (result) => {
         for (const text of describePublish(result)) print(text);
+      },
+      onRelease: (due) => {
+        for (const text of describeRelease(due)) print(text);
       },
       onStreamFailure: (records, error) => {
         // Ctrl-C reaches the emulators too (one process group): a poll they no longer answer

@@ -63,6 +63,14 @@ function listed(paths: readonly string[]): string {
 }
 
 /** Lines for one publish batch; a batch that changed no file prints nothing. */
+/** Lines for a run of the release schedule: each story released on its date, or expired. */
+export function describeRelease(due: { released: string[]; expired: string[] }): string[] {
+  return [
+    ...due.released.map((id) => line('released', `${id} (its date came: published)`)),
+    ...due.expired.map((id) => line('expired', `${id} (its expires date came: withdrawn)`)),
+  ];
+}
+
 export function describePublish(result: PublishResult): string[] {
   const lines: string[] = [];
   const count = (n: number) => `${n} file${n === 1 ? '' : 's'}`;

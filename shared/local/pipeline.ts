@@ -58,6 +58,8 @@ export interface PipelineOptions {
   onIngest?: (outcome: IngestOutcome) => void;
   onPublish?: (result: PublishResult) => void;
   onStreamFailure?: (records: DynamoDBRecord[], error: unknown) => void;
+  /** Called after each run of the release schedule that released or withdrew an article. */
+  onRelease?: (due: { released: string[]; expired: string[] }) => void;
   /**
    * Wraps or replaces the real publish handler: the benchmark runs its naive publisher here,
    * tests run each invocation in a context of their own (faults per invocation).
@@ -228,6 +230,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   });
   const release = async () => {
     const { released, expired } = await releaseDue({ store: table, now });
+    if (released.length + expired.length > 0) options.onRelease?.({ released, expired });
     return [...released, ...expired];
   };
   // What the deployed schedule does each tick: release, then the site's periodic render

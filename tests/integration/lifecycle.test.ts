@@ -371,7 +371,8 @@ describe('the editorial lifecycle, as readers see it', () => {
 
   it('an expiring story is withdrawn by the release schedule when its time comes', async () => {
     const clock = { now: Date.parse('2026-12-01T12:00:00.000Z') };
-    const r = await rig({ now: () => new Date(clock.now) });
+    const told: unknown[] = [];
+    const r = await rig({ now: () => new Date(clock.now), onRelease: (due) => told.push(due) });
     current = r;
     await r.inbox.put('articles/offer.md', md('expires: 2026-12-02T00:00:00Z\n'));
     await r.settle();
@@ -380,6 +381,8 @@ describe('the editorial lifecycle, as readers see it', () => {
     expect(await r.t.pipeline.release()).toEqual([]);
     clock.now = Date.parse('2026-12-02T00:00:01.000Z');
     expect(await r.t.pipeline.release()).toEqual(['offer']);
+    // `feedpub dev` prints what each run did; a run that did nothing says nothing.
+    expect(told).toEqual([{ released: [], expired: ['offer'] }]);
     await r.settle();
 
     const view = await r.reader();

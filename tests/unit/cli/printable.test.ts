@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSkipped } from '../../../shared/cli/build.ts';
-import { describeOutcome, printable } from '../../../shared/cli/reporter.ts';
+import { describeOutcome, describeRelease, printable } from '../../../shared/cli/reporter.ts';
 import type { IngestReport } from '../../../shared/contract/inbox.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
 
@@ -11,7 +11,7 @@ describe('the line dev prints for an upload', () => {
       report: { key: 'articles/k.md', sequencer: '01', eventTime: '', warnings: [], ...report },
     } as IngestOutcome);
 
-  it('says a move redirects only when it made a redirect, names a media file by its URL, and claims nothing of a deletion', () => {
+  it('says a move redirects only when it made a redirect, names a media file by its URL, says what the release schedule did, and claims nothing of a deletion', () => {
     const moved = { status: 'moved' as const, id: 'new', movedFrom: 'articles/old.md' };
     expect(applied({ ...moved, redirectedFrom: 'articles/old.html' })[0]).toMatch(
       /moved +articles\/k\.md → new \(moved from articles\/old\.md: same story; articles\/old\.html redirects here\)$/,
@@ -20,6 +20,10 @@ describe('the line dev prints for an upload', () => {
     expect(applied({ status: 'published', url: 'https://n.example/media/k.png' })[0]).toMatch(
       /published +articles\/k\.md → https:\/\/n\.example\/media\/k\.png$/,
     );
+    expect(describeRelease({ released: ['a'], expired: ['b'] })).toEqual([
+      expect.stringMatching(/released +a \(its date came: published\)$/),
+      expect.stringMatching(/expired +b \(its expires date came: withdrawn\)$/),
+    ]);
     expect(applied({ status: 'deleted', id: 'k' })[0]).toMatch(
       /deleted +articles\/k\.md \(story k deleted\)$/,
     );
