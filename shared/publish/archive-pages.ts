@@ -157,9 +157,11 @@ export interface ArchivePage {
 export async function newestArchivePage(
   feed: AsyncIterable<KeyedEntry>,
   limit: number,
+  /** Finds the frontier as the walk goes: given, the caller reads it after (Frontier.shows). */
+  frontier = new Frontier(limit),
 ): Promise<string | undefined> {
   let archived = false;
-  for await (const entry of archivedEntries(feed, new Frontier(limit))) {
+  for await (const entry of archivedEntries(feed, frontier)) {
     archived = true;
     if (startsArchivePage(entry.id)) return entry.sortKey;
   }
@@ -448,6 +450,8 @@ export async function archivePagesAffected(
    * search then reads on from the render's own Queries); else a walk of its own.
    */
   top: AsyncIterable<KeyedEntry> = feeds.walkEntries(feed, { order: 'newest first' }),
+  /** Finds the frontier as the walk goes: given, the caller reads it after (Frontier.shows). */
+  scan = new Frontier(limit),
 ): Promise<PagesAffected> {
   const starts = new Set<string>();
   // A page that starts (or started) at a changed entry: new, or its files go.
@@ -464,7 +468,6 @@ export async function archivePagesAffected(
   const boundaries: string[] = [];
   /** Those near the frontier (within NEAR_FRONTIER entries below it). */
   const near = new Set<string>();
-  const scan = new Frontier(limit);
   /**
    * With `removed`, every page start the walk met (those at or above the frontier are not
    * archived).

@@ -60,10 +60,10 @@ import type { PutHint, SiteFile } from '../ports/site-bucket.ts';
 import {
   archivePageName,
   archivePagesAffected,
+  Frontier,
   newestArchivePage,
   type PagesAffected,
   readArchivePage,
-  subscriptionLength,
 } from './archive-pages.ts';
 import type { ArticleCache } from './article-cache.ts';
 import type { Renderer } from './renderer.ts';
@@ -218,22 +218,22 @@ async function archiveOf(
 ): Promise<{ links: FeedInput['archive']; view?: ArchiveView; entries: KeyedEntry[] }> {
   const linksTo = (newest: string | undefined) =>
     newest === undefined ? {} : { older: archivePageName(newest) };
-  // Either walk goes past the frontier: what it took shows the subscription's entries.
+  // Either walk goes past the frontier, found on the way: the subscription shows the entries
+  // above it (every one walked, when the feed ends before one).
   const walked: KeyedEntry[] = [];
   const walk = recorded(head.walk(), walked);
+  const frontier = new Frontier(config.itemLimit);
   const entries = () => {
-    const shown = subscriptionLength(
-      walked.map((e) => e.id),
-      config.itemLimit,
-    );
+    const shown = frontier.key === undefined ? walked.length : frontier.shows;
     return shown <= head.entries.length ? head.entries : walked.slice(0, shown);
   };
   if (!search) {
-    const links = linksTo(await newestArchivePage(walk, config.itemLimit));
+    const links = linksTo(await newestArchivePage(walk, config.itemLimit, frontier));
     return { links, entries: entries() };
   }
   const { changed, removed } = search;
-  const pages = await archivePagesAffected(feeds, key, config.itemLimit, changed, removed, walk);
+  const limit = config.itemLimit;
+  const pages = await archivePagesAffected(feeds, key, limit, changed, removed, walk, frontier);
   await search.found(pages);
   return {
     links: linksTo(pages.linkTo),
