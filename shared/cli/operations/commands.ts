@@ -145,10 +145,10 @@ export async function republish(
   const summary = await ops.republish(event);
   const missing = new Set(summary.notFound);
   const found = (event.ids ?? []).filter((id) => !missing.has(id));
-  if (event.all) print(`Republished every article: ${describeSummary(summary)}.`);
+  if (event.all) print(`Republished every article: ${describeRepublished(summary)}.`);
   else if (found.length > 0)
     print(
-      `Republished ${found.length} article(s): ${found.join(', ')} (${describeSummary(summary)}).`,
+      `Republished ${found.length} article(s): ${found.join(', ')} (${describeRepublished(summary)}).`,
     );
   if (summary.notFound.length > 0)
     print(`Not in the table, nothing republished: ${summary.notFound.join(', ')}`);
@@ -157,7 +157,7 @@ export async function republish(
 }
 
 /** `3 articles rendered, 12 files written, 0 removed, 40 unchanged`. */
-function describeSummary(s: RepublishSummary): string {
+function describeRepublished(s: RepublishSummary): string {
   const n = (count: number, one: string, many = `${one}s`) =>
     `${count} ${count === 1 ? one : many}`;
   return `${n(s.articles, 'article')} rendered, ${n(s.written, 'file')} written, ${s.deleted} removed, ${s.unchanged} unchanged`;
@@ -212,7 +212,7 @@ export async function redrive(
   const summary = await ops.republish(event);
   await ops.deletePublishDeadLetters(used);
   print(
-    `publish DLQ: ${used.length} batch(es) republished as ${what} (${describeSummary(summary)}), and deleted`,
+    `publish DLQ: ${used.length} batch(es) republished as ${what} (${describeRepublished(summary)}), and deleted`,
   );
   if (summary.pending) print(pendingNote(summary.pending));
   return unknown.length > 0 ? 1 : 0;
