@@ -23,10 +23,28 @@ export interface SummaryEntry {
   warnings: string[];
 }
 
+/**
+ * What `--json` writes. Named as `feedpub validate --json` names its answer: `files` holds one
+ * verdict per input file, `accepted` and `rejected` count them; `written` is the built site.
+ */
 export interface BuildSummary {
-  articles: SummaryEntry[];
+  files: SummaryEntry[];
+  /** Input files taken in (published, draft, scheduled, held, …), and refused (see `reason`). */
+  accepted: number;
+  rejected: number;
+  /** Files the pipeline could not read or ingest (status `error`). */
+  failed: number;
   /** Every file of the built site, relative to the output folder. */
-  files: string[];
+  written: string[];
+}
+
+/** `accepted`, `rejected` and `failed` of a build's verdicts. */
+export function countVerdicts(
+  entries: readonly SummaryEntry[],
+): Pick<BuildSummary, 'accepted' | 'rejected' | 'failed'> {
+  const rejected = entries.filter((entry) => entry.status === 'rejected').length;
+  const failed = entries.filter((entry) => entry.status === 'error').length;
+  return { accepted: entries.length - rejected - failed, rejected, failed };
 }
 
 export interface BuildInput {

@@ -17,7 +17,13 @@ import {
 import { OneShotBuild } from '../local/one-shot.ts';
 import { exportSite } from '../local/site-export.ts';
 import { checkInbox, prepareJsonTarget, prepareOut } from './build-folders.ts';
-import { type BuildInput, type BuildSummary, describeSummary, summarize } from './build-summary.ts';
+import {
+  type BuildInput,
+  type BuildSummary,
+  countVerdicts,
+  describeSummary,
+  summarize,
+} from './build-summary.ts';
 import { CliError } from './errors.ts';
 import { PLACEHOLDER_SITE_URL, siteConfig } from './options.ts';
 import { Progress, printable } from './reporter.ts';
@@ -144,25 +150,27 @@ export async function build(options: BuildOptions): Promise<number> {
       ({ unit, error }) => `${unit}: ${messageOf(error)}`,
     );
 
+    const verdicts = summarize(inputs, outcomes);
     const summary: BuildReport = {
-      articles: summarize(inputs, outcomes),
+      files: verdicts,
       skipped: skipped.map(({ path, reason }) => ({ file: path, reason })),
-      files: exportSite(run.bucket, out, run.media),
+      ...countVerdicts(verdicts),
+      written: exportSite(run.bucket, out, run.media),
     };
     if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
 
-    for (const text of describeSummary(summary.articles)) console.log(text);
+    for (const text of describeSummary(summary.files)) console.log(text);
     for (const text of describeSkipped(skipped)) console.log(text);
-    console.log(`Wrote ${summary.files.length} site files to ${out}`);
+    console.log(`Wrote ${summary.written.length} site files to ${out}`);
     if (json) console.log(`Summary: ${json}`);
     for (const failure of publishFailures) console.error(`feedpub: publishing failed: ${failure}`);
 
-    const failed = publishFailures.length > 0 || summary.articles.some((a) => a.status === 'error');
+    const failed = publishFailures.length > 0 || summary.failed > 0;
     if (failed) {
       console.error('feedpub: the pipeline failed for some files (see "error" above)');
       return EXIT.pipelineFailed;
     }
-    if (options.strict && summary.articles.some((a) => a.status === 'rejected')) {
+    if (options.strict && summary.rejected > 0) {
       console.error('feedpub: --strict: some articles were rejected');
       return EXIT.rejected;
     }

@@ -67,7 +67,7 @@ function filesBelow(dir: string): string[] {
 }
 
 interface Summary {
-  articles: {
+  files: {
     file: string;
     key: string;
     status: string;
@@ -80,7 +80,10 @@ interface Summary {
     warnings: string[];
   }[];
   skipped: { file: string; reason: string }[];
-  files: string[];
+  accepted: number;
+  rejected: number;
+  failed: number;
+  written: string[];
 }
 
 /** `feedpub build` of `inbox` into `out`, with its JSON summary (written beside `out`). */
@@ -123,13 +126,14 @@ describe('feedpub build', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('6 files: 3 published, 1 draft, 2 rejected');
+    expect(summary).toMatchObject({ accepted: 4, rejected: 2, failed: 0 });
     expect(run.stdout).toMatch(/rejected\s+empty\.txt: file is empty/);
   });
 
   it('has exactly one summary entry per input file, keyed by its path in the inbox', () => {
-    expect(summary.articles.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
-    for (const entry of summary.articles) expect(entry.key).toBe(`articles/${entry.file}`);
-    const byFile = new Map(summary.articles.map((a) => [a.file, a]));
+    expect(summary.files.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
+    for (const entry of summary.files) expect(entry.key).toBe(`articles/${entry.file}`);
+    const byFile = new Map(summary.files.map((a) => [a.file, a]));
     expect(byFile.get('libya-ratifies-turkey-deal.txt')).toMatchObject({
       status: 'published',
       id: 'libya-ratifies-turkey-deal',
@@ -166,14 +170,14 @@ describe('feedpub build', () => {
   it('publishes nothing from outside the inbox, and nothing twice', () => {
     const site = filesBelow(out).map((file) => readFileSync(join(out, file), 'utf8'));
     expect(site.filter((text) => text.includes(SECRET))).toEqual([]);
-    expect(summary.articles.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
+    expect(summary.files.map((a) => a.file).sort()).toEqual(Object.keys(CORPUS).sort());
     const rss = readFileSync(join(out, 'rss.xml'), 'utf8');
     expect(rss.match(/<item>/g)).toHaveLength(3);
   });
 
   it('writes the whole site to --out, and lists exactly those files', () => {
     const written = filesBelow(out);
-    expect(summary.files).toEqual(written);
+    expect(summary.written).toEqual(written);
     expect(written).toEqual(
       expect.arrayContaining([
         'rss.xml',
@@ -262,7 +266,7 @@ describe('feedpub build: copies, and names that are not UTF-8', () => {
 
   const build = async (name: string) => {
     const { run, summary } = await buildWithSummary(inbox, join(work, name), '--site-url', SITE);
-    return { run, summary, status: new Map(summary.articles.map((a) => [a.file, a.status])) };
+    return { run, summary, status: new Map(summary.files.map((a) => [a.file, a.status])) };
   };
 
   it('holds a file with the same bytes as one before it, and refuses one the id of one before it, in path order, every time', async () => {
@@ -362,7 +366,7 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
     const validated = said(JSON.parse(verdicts.stdout).files);
     for (const name of ['first', 'second']) {
       const summary = await build(name);
-      const entries = said(summary.articles);
+      const entries = said(summary.files);
       expect(entries).toEqual(validated);
       const built = Object.fromEntries(
         Object.entries(entries).map(([key, e]) => [key, e.reason ?? e.status]),
@@ -389,11 +393,11 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
 
   it("says that a media file an article names was rejected, and why, instead of 'not in the inbox'; one too large is refused without being read", async () => {
     const summary = await build('media');
-    expect(summary.articles.find((a) => a.file === 'story/giant.mp3')).toMatchObject({
+    expect(summary.files.find((a) => a.file === 'story/giant.mp3')).toMatchObject({
       status: 'rejected',
       reason: expect.stringContaining('the limit for audio files is 200 MiB'),
     });
-    const story = summary.articles.find((a) => a.file === 'story.md');
+    const story = summary.files.find((a) => a.file === 'story.md');
     expect(story?.status).toBe('published');
     expect(story?.warnings).toEqual([
       'media "articles/story/later.png" is not in the inbox (yet): its reference works once the file is uploaded',
