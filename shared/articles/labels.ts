@@ -44,19 +44,54 @@ export function splitTagList(text: string): string[] {
   return text.split(',');
 }
 
-/** `Jane Doe <jane@example.com>` → name and email; a bare address is an email. */
+/**
+ * `Jane Doe <jane@example.com>` → name and email; a bare address is an email, and so is
+ * RSS's `jane@example.com (Jane Doe)`. The address is the first `<…>` that holds one, and the
+ * rest is the name (`Jane <jane@example.com> (Paris desk)`); with none, the last `<…>` is taken
+ * as the address (and dropped, with a warning, as not one).
+ */
 export function parseAuthorString(text: string): AuthorInput {
-  // A scan, not a regex: `/^(.*?)\s*<([^<>]*)>\s*$/` backtracks quadratically on long spaces.
   const trimmed = text.trim();
   const end = text.trimEnd();
-  const open = end.lastIndexOf('<');
-  if (end.endsWith('>') && open !== -1 && !end.slice(open + 1, -1).includes('>')) {
-    const name = text.slice(0, open);
-    // The regex's `.` stopped at line breaks: a name across lines was no `Name <email>`.
-    if (!/[\n\r\u2028\u2029]/.test(name.trimEnd()))
-      return { name: name.trimEnd(), email: end.slice(open + 1, -1) };
+  // The regex's `.` stopped at line breaks: a name across lines is no `Name <email>`.
+  const oneLine = (name: string) => !/[\n\r\u2028\u2029]/.test(name.trimEnd());
+  const groups = bracketGroups(end);
+  const address = groups.find(({ inner }) => EMAIL.test(inner));
+  if (address) {
+    const before = end.slice(0, address.start).trimEnd();
+    const after = end.slice(address.end).trim();
+    if (oneLine(before) && oneLine(after))
+      return { name: after === '' ? before : `${before} ${after}`.trim(), email: address.inner };
   }
+  const last = groups.at(-1);
+  if (last !== undefined && last.end === end.length && oneLine(text.slice(0, last.start)))
+    return { name: text.slice(0, last.start).trimEnd(), email: last.inner };
+  const commented = RFC822_AUTHOR.exec(trimmed);
+  if (commented?.[1] !== undefined && EMAIL.test(commented[1]) && commented[2]?.trim())
+    return { name: commented[2].trim(), email: commented[1] };
   return EMAIL.test(trimmed) ? { email: trimmed } : { name: text };
+}
+
+/** RSS's `<author>` form: `jane@example.com (Jane Doe)`; the name holds no parentheses. */
+const RFC822_AUTHOR = /^([^\s()]+)\s*\(([^()\n\r]*)\)$/u;
+
+/**
+ * Each `<…>` of `text` holding no `<` or `>`: where it starts, ends (after `>`) and what is
+ * inside. A scan, not a regex (`/<([^<>]*)>/g` is linear too, but the scan says why): each
+ * `<` is looked at once.
+ */
+function bracketGroups(text: string): { start: number; end: number; inner: string }[] {
+  const groups: { start: number; end: number; inner: string }[] = [];
+  let open = text.indexOf('<');
+  while (open !== -1) {
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) break;
+    const nested = text.lastIndexOf('<', close);
+    if (nested === open)
+      groups.push({ start: open, end: close + 1, inner: text.slice(open + 1, close) });
+    open = nested === open ? text.indexOf('<', close + 1) : nested;
+  }
+  return groups;
 }
 
 /** Tags cleaned, de-duplicated by slug (first spelling wins), at most {@link MAX_TAGS}. */

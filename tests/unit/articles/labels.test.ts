@@ -126,6 +126,19 @@ describe('parseAuthorString', () => {
     ['Ja\nne <jane@example.com>', { name: 'Ja\nne <jane@example.com>' }],
     ['  Jane Doe   <a<b>  ', { name: '  Jane Doe   <a', email: 'b' }],
     ['Jane <a>b>', { name: 'Jane <a>b>' }],
+    // The address is the first <…> that holds one; what else there is stays the name (as text).
+    [
+      'Carol <c@x.org> <script>alert(1)</script>',
+      { name: 'Carol <script>alert(1)</script>', email: 'c@x.org' },
+    ],
+    [
+      'Jane <jane@example.com> (Paris desk)',
+      { name: 'Jane (Paris desk)', email: 'jane@example.com' },
+    ],
+    // RSS's own form.
+    ['jane@example.com (Jane Doe)', { name: 'Jane Doe', email: 'jane@example.com' }],
+    ['not-an-address (Jane Doe)', { name: 'not-an-address (Jane Doe)' }],
+    ['jane@example.com ()', { name: 'jane@example.com ()' }],
   ])('%s', (input, expected) => {
     expect(parseAuthorString(input)).toEqual(expected);
   });
