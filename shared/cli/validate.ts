@@ -49,18 +49,23 @@ interface Target {
 
 const toPosix = (path: string) => path.split(sep).join('/');
 
+/** `file`'s path inside `inbox` (POSIX separators), if it is inside it. */
+function pathInside(inbox: string | undefined, file: string): string | undefined {
+  if (!inbox) return undefined;
+  const inside = relative(inbox, file);
+  return inside && !inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside)
+    ? toPosix(inside)
+    : undefined;
+}
+
 function keyFor(file: string, inbox: string | undefined): string {
-  if (inbox) {
-    const inside = relative(inbox, file);
-    if (inside && !inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside))
-      return keyForPath(toPosix(inside));
-  }
-  return keyForPath(basename(file));
+  return keyForPath(pathInside(inbox, file) ?? basename(file));
 }
 
 /**
- * A folder argument stands for every file below it, keyed relative to it; links and special
- * files in it are skipped as `build` skips them. A file argument is read as named.
+ * A folder argument stands for every file below it, keyed relative to it (or to `--inbox`, when
+ * the folder is inside it: the key the upload would have); links and special files in it are
+ * skipped as `build` skips them. A file argument is read as named.
  */
 async function targets(
   paths: readonly string[],
@@ -73,12 +78,14 @@ async function targets(
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
       const listing = await listInbox(path);
-      for (const file of listing.files)
+      for (const file of listing.files) {
+        const full = join(path, ...file.path.split('/'));
         found.push({
-          path: join(path, ...file.path.split('/')),
-          key: keyForPath(file.path),
+          path: full,
+          key: keyForPath(pathInside(inbox, full) ?? file.path),
           listed: { folder: path, file },
         });
+      }
       for (const entry of listing.skipped)
         skipped.push({ ...entry, path: join(path, ...entry.path.split('/')) });
     } else found.push({ path, key: keyFor(path, inbox) });

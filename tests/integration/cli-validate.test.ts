@@ -78,6 +78,12 @@ describe('feedpub validate', () => {
     expect(result.stdout).toContain('3 files: 2 would be accepted, 1 would be rejected');
   });
 
+  it('keys a folder argument inside --inbox by the path inside the inbox, as the upload', async () => {
+    const result = await runCli(['validate', '--inbox', dir, join(dir, '2019')]);
+    expect(result.stdout).toContain('(articles/2019/budget.md)');
+    expect(result.stdout).not.toContain('(articles/budget.md)');
+  });
+
   it('skips links and FIFOs in a folder argument, and refuses a FIFO named as a file', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'feedpub-validate-outside-'));
     const folder = mkdtempSync(join(tmpdir(), 'feedpub-validate-links-'));
