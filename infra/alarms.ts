@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -57,6 +58,22 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     this.topic = new Topic(this, 'Topic', { displayName: 'feedpub alarms', enforceSSL: true });
+    // A topic policy replaces SNS's default one, which is what let this account's alarms
+    // publish: without this statement every alarm's action fails ("no resource-based policy
+    // allows the SNS:Publish action"). Alarms of this account only.
+    const { account, region, partition } = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AlarmsOfThisAccountPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
   }
 
@@ -98,10 +115,11 @@ export class Alarms extends Construct {
   /** Publish falling behind the table stream, sustained for two periods out of three. */
   iteratorAge(id: string, fn: IFunction): Alarm {
     return this.alarm(id, `${fn.node.id} is falling behind the table stream`, {
-      metric: fn.metric('IteratorAge', { period: PERIOD, statistic: Stats.MAXIMUM }),
+      // Per minute, three running: a burst that publish catches up with in a minute or two
+      // pages nobody; one it does not, within five minutes of its first record.
+      metric: fn.metric('IteratorAge', { period: MINUTE, statistic: Stats.MAXIMUM }),
       threshold: MAX_ITERATOR_AGE.toMilliseconds(),
       evaluationPeriods: 3,
-      datapointsToAlarm: 2,
     });
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AssetHashType, DockerImage, type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Code,
@@ -145,6 +145,15 @@ export class FeedpubFunction extends LambdaFunction {
   /** Reads (HEAD for content hashes), writes and deletes site objects. */
   publishesSite(site: IBucket): this {
     this.allowObjects(site, '*', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    // Everything but media/: ingest copies media there and readers' caches keep it a year, so
+    // a publish fault must not be able to replace or delete it (S3 has no "all keys but").
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['s3:PutObject', 's3:DeleteObject'],
+        resources: [site.arnForObjects(`${MEDIA_SITE_PREFIX}*`)],
+      }),
+    );
     this.addEnvironment(ENV.siteBucket, site.bucketName);
     return this;
   }

@@ -94,15 +94,16 @@ describe('alarms', () => {
     },
   );
 
-  it('fires when publish falls 2 minutes behind the stream in 2 of 3 periods', () => {
+  it('fires when publish is over 2 minutes behind the stream 3 minutes running', () => {
     const alarm = alarmOn('IteratorAge', 'FunctionName', { Ref: functionId(t.service, 'publish') });
     expect(alarm).toMatchObject({
       Namespace: 'AWS/Lambda',
       Statistic: 'Maximum',
       Threshold: 120_000,
+      Period: 60,
       EvaluationPeriods: 3,
-      DatapointsToAlarm: 2,
     });
+    expect(alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods).toBe(3);
   });
 });
 
@@ -185,22 +186,54 @@ describe('alarms before the DLQ', () => {
 });
 
 describe('alarm topic', () => {
-  it('refuses publishing without TLS', () => {
-    t.service.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [{ Ref: topicId() }],
-      PolicyDocument: {
-        Statement: [
-          {
-            Effect: 'Deny',
-            Action: 'sns:Publish',
-            Principal: '*',
-            Resource: { Ref: topicId() },
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            Sid: 'AllowPublishThroughSSLOnly',
-          },
-        ],
+  it("lets this account's alarms publish, and refuses publishing without TLS", () => {
+    // The topic policy replaces SNS's default (which let the account's alarms publish): the
+    // alarms' actions need a statement of their own.
+    const policies = t.service.findResources('AWS::SNS::TopicPolicy');
+    const statements = Object.values(policies).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+    );
+    expect(Object.values(policies)).toHaveLength(1);
+    expect(statements).toEqual([
+      {
+        Effect: 'Deny',
+        Action: 'sns:Publish',
+        Principal: '*',
+        Resource: { Ref: topicId() },
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        Sid: 'AllowPublishThroughSSLOnly',
       },
-    });
+      {
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: { Ref: topicId() },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudwatch:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':alarm:*',
+                ],
+              ],
+            },
+          },
+        },
+        Sid: 'AlarmsOfThisAccountPublish',
+      },
+    ]);
+    // Every alarm's action is that topic, so every alarm is covered by the statement.
+    const alarms = Object.values(t.service.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 
   it('has no subscription unless alarmEmail is set', () => {

@@ -103,6 +103,7 @@ describe.each(NAMES)('%s function', (name) => {
   });
 
   it('has no wildcard actions on data, and no data action on Resource "*"', () => {
+    expect(allows(name).length).toBeGreaterThan(0);
     for (const statement of allows(name)) {
       const actions = asArray(statement.Action);
       expect(actions.filter((a) => /^(s3|dynamodb):.*\*/.test(a) || a === '*')).toEqual([]);
@@ -177,6 +178,15 @@ describe('least privilege', () => {
     ]);
     expect(actionsOn(allows('publish'), arnOf(data().site))).toEqual(['s3:ListBucket']);
     expect(props('publish').Environment.Variables.SITE_BUCKET).toEqual(expect.anything());
+  });
+
+  it("publish can neither replace nor delete ingest's media/ files", () => {
+    const denied = statementsOf(t.service, t.data, 'publish').filter((s) => s.Effect === 'Deny');
+    expect(denied).toHaveLength(1);
+    expect(actionsOn(denied, objectsOf(data().site, 'media/*'))).toEqual([
+      's3:DeleteObject',
+      's3:PutObject',
+    ]);
   });
 
   it.each(['ingest', 'publish', 'release'])(
