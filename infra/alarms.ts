@@ -192,7 +192,7 @@ export class Alarms extends Construct {
   }
 
   /**
-   * Any throttle of a function. maxConcurrency, the stream and release's reservation keep
+   * Any throttle of a function. maxConcurrency, the stream and release's schedule keep
    * feedpub inside its bounds, so a throttle means the account ran out of concurrency (another
    * workload, or a quota too low for maxConcurrency): invocations wait, uploads go stale.
    */
