@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
@@ -29,6 +30,13 @@ export interface DeployedClients {
 const RECEIVE_VISIBILITY_SECONDS = 300;
 /** ReceiveMessage rounds at most (10 messages each) per redrive. */
 const MAX_RECEIVE_ROUNDS = 100;
+/**
+ * How long redrive follows its SQS move task before it gives the operator the task to follow
+ * (SQS moves up to 500 messages a second, so a full DLQ of the 14 days' failures is done long
+ * before), and how often it asks.
+ */
+const MOVE_TASK_WAIT_MS = 5 * 60_000;
+const MOVE_TASK_POLL_MS = 2_000;
 
 /**
  * The operations port on a deployed stack: SDK clients with the caller's credentials. The
@@ -39,6 +47,9 @@ export class DeployedOperations extends StackData implements Operations {
     private readonly c: DeployedClients,
     private readonly outputs: StackOutputs,
     readonly target: string,
+    /** Waits between the questions a long operation asks (redrive's move task). */
+    private readonly pause: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     super({
       dynamo: c.dynamo,
@@ -54,6 +65,7 @@ export class DeployedOperations extends StackData implements Operations {
   static async connect(
     stackName: string,
     clients: Partial<DeployedClients & { cloudformation: CloudFormationClient }> = {},
+    pause?: (ms: number) => Promise<void>,
   ): Promise<DeployedOperations> {
     const outputs = await readStackOutputs(
       clients.cloudformation ?? new CloudFormationClient({}),
@@ -70,6 +82,7 @@ export class DeployedOperations extends StackData implements Operations {
       },
       outputs,
       stackName,
+      pause,
     );
   }
 
@@ -140,10 +153,35 @@ export class DeployedOperations extends StackData implements Operations {
     ]);
     const count = Number(dead.ApproximateNumberOfMessages ?? 0);
     if (dryRun || count === 0) return count;
-    await this.c.sqs.send(
+    const started = await this.c.sqs.send(
       new StartMessageMoveTaskCommand({ SourceArn: dead.QueueArn, DestinationArn: queue.QueueArn }),
     );
-    return count;
+    return this.moveTaskResult(dead.QueueArn ?? '', started.TaskHandle ?? '', count);
+  }
+
+  /**
+   * What the move task did: SQS runs it after StartMessageMoveTask has answered, and it fails
+   * there (a key policy, `sqs:SendMessage` on the destination missing), not in that answer. So
+   * redrive follows it until it ends: how many it moved, or a CliError with SQS's reason.
+   */
+  private async moveTaskResult(sourceArn: string, handle: string, count: number): Promise<number> {
+    const until = Date.now() + MOVE_TASK_WAIT_MS;
+    for (;;) {
+      const out = await this.c.sqs.send(
+        new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 }),
+      );
+      const task = out.Results?.[0];
+      if (task?.Status === 'COMPLETED') return task.ApproximateNumberOfMessagesMoved ?? count;
+      if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED')
+        throw new CliError(
+          `ingest DLQ: the move back to the ingest queue ${task.Status.toLowerCase()} after ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${count} message(s): ${task.FailureReason ?? 'SQS gave no reason'}`,
+        );
+      if (Date.now() >= until)
+        throw new CliError(
+          `ingest DLQ: the move back to the ingest queue is still running after ${MOVE_TASK_WAIT_MS / 60_000} minutes (${task?.ApproximateNumberOfMessagesMoved ?? 0} of ${count} moved); follow it with aws sqs list-message-move-tasks --source-arn ${sourceArn} (task ${handle})`,
+        );
+      await this.pause(MOVE_TASK_POLL_MS);
+    }
   }
 
   async receivePublishDeadLetters(): Promise<PublishDeadLetter[]> {

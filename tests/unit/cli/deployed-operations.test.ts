@@ -12,6 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
@@ -40,6 +41,9 @@ const lambda = mockClient(LambdaClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const streams = mockClient(DynamoDBStreamsClient);
 
+/** Pauses the adapter asked for (ms): none taken, so a poll loop costs no test time. */
+const pauses: number[] = [];
+
 async function connect(outputs: Record<string, string> = OUTPUTS) {
   cfn.on(DescribeStacksCommand, { StackName: 'feedpub-app' }).resolves({
     Stacks: [
@@ -54,21 +58,31 @@ async function connect(outputs: Record<string, string> = OUTPUTS) {
       },
     ],
   });
-  return DeployedOperations.connect('feedpub-app', {
-    cloudformation: new CloudFormationClient({ region: 'eu-west-1' }),
-    sqs: new SQSClient({ region: 'eu-west-1' }),
-    lambda: new LambdaClient({ region: 'eu-west-1' }),
-    cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
-    streams: new DynamoDBStreamsClient({ region: 'eu-west-1' }),
-    dynamo: new DynamoDBClient({ region: 'eu-west-1' }),
-    s3: new S3Client({ region: 'eu-west-1' }),
-  });
+  return DeployedOperations.connect(
+    'feedpub-app',
+    {
+      cloudformation: new CloudFormationClient({ region: 'eu-west-1' }),
+      sqs: new SQSClient({ region: 'eu-west-1' }),
+      lambda: new LambdaClient({ region: 'eu-west-1' }),
+      cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }),
+      streams: new DynamoDBStreamsClient({ region: 'eu-west-1' }),
+      dynamo: new DynamoDBClient({ region: 'eu-west-1' }),
+      s3: new S3Client({ region: 'eu-west-1' }),
+    },
+    async (ms) => {
+      pauses.push(ms);
+    },
+  );
 }
 
 const arnOf = (url: string) => `arn:aws:sqs:eu-west-1:1:${url.slice(url.lastIndexOf('/') + 1)}`;
 
 beforeEach(() => {
   for (const m of [cfn, sqs, lambda, cloudwatch, streams]) m.reset();
+  pauses.length = 0;
+  sqs.on(ListMessageMoveTasksCommand).resolves({
+    Results: [{ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 3 }],
+  });
   sqs.on(GetQueueAttributesCommand).callsFake(({ QueueUrl }: { QueueUrl: string }) => ({
     Attributes: {
       ApproximateNumberOfMessages: QueueUrl.endsWith('ingest-dlq') ? '3' : '0',
@@ -199,8 +213,36 @@ describe('DeployedOperations', () => {
       Entries: [{ Id: '0', ReceiptHandle: 'h1' }],
     });
     expect(lines[0]).toBe('ingest DLQ: 3 message(s) sent back to the ingest queue');
+    expect(sqs.commandCalls(ListMessageMoveTasksCommand)[0]?.args[0].input).toEqual({
+      SourceArn: arnOf(OUTPUTS.IngestDeadLetterQueueUrl),
+      MaxResults: 1,
+    });
     expect(lines).toContain(
       'publish DLQ: 1 batch(es) republished as 2 article(s): a, b (2 articles rendered, 0 files written, 0 removed, 8 unchanged), and deleted',
+    );
+  });
+
+  it('redrive follows its move task: the count SQS moved, or the reason it failed', async () => {
+    const ops = await connect();
+    sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
+    sqs
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce({ Results: [{ Status: 'RUNNING', TaskHandle: 'task-1' }] })
+      .resolvesOnce({ Results: [{ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 2 }] });
+    expect(await ops.redriveIngest(false)).toBe(2);
+    expect(pauses).toEqual([2000]);
+
+    sqs.on(ListMessageMoveTasksCommand).resolves({
+      Results: [
+        {
+          Status: 'FAILED',
+          ApproximateNumberOfMessagesMoved: 0,
+          FailureReason: 'AccessDenied: sqs:SendMessage on ingest-q',
+        },
+      ],
+    });
+    await expect(ops.redriveIngest(false)).rejects.toThrow(
+      'ingest DLQ: the move back to the ingest queue failed after 0 of 3 message(s): AccessDenied: sqs:SendMessage on ingest-q',
     );
   });
 
@@ -218,6 +260,7 @@ describe('DeployedOperations', () => {
       .on(ReceiveMessageCommand)
       .resolvesOnce({ Messages: [{ ReceiptHandle: 'h', Body: body }] })
       .resolves({});
+    sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 't' });
     streams
       .on(DescribeStreamCommand)
       .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
