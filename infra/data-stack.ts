@@ -89,6 +89,11 @@ export class FeedpubDataStack extends Stack {
       // throttled until it has split partitions. Pre-warming is a one-off charge.
       warmThroughput: props.tableWarmThroughput,
     });
+
+    // Kept with their buckets: `cdk destroy` would otherwise delete them and leave a kept inbox
+    // that takes plain HTTP and an access-log bucket that log delivery may no longer write.
+    for (const bucket of [this.inbox, this.accessLogs])
+      bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }
 

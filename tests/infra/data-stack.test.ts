@@ -71,6 +71,20 @@ describe('feedpub-data buckets', () => {
     });
     expect(policies).toEqual({});
   });
+
+  it('keeps the inbox and access-log bucket policies when the stack goes, as it keeps the buckets', () => {
+    const policies = Object.values(t.data.findResources('AWS::S3::BucketPolicy'));
+    expect(policies.map((policy) => policy.Properties.Bucket)).toEqual(
+      expect.arrayContaining([
+        { Ref: logicalIdOf(t.feedpub.data.inbox) },
+        { Ref: logicalIdOf(t.feedpub.data.accessLogs) },
+      ]),
+    );
+    for (const policy of policies) {
+      expect(policy.DeletionPolicy).toBe('Retain');
+      expect(policy.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
 });
 
 describe('feedpub-data table', () => {
