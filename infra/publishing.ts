@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../shared/contract/event-sources.ts';
+import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT, SCHEDULES } from '../shared/contract/event-sources.ts';
 import { TABLE } from '../shared/contract/table.ts';
 import { FeedpubFunction } from './feedpub-function.ts';
 import { deadLetterQueue } from './queues.ts';
@@ -20,7 +20,8 @@ export interface PublishingProps {
   readonly hubNotices: IQueue;
 }
 
-export const RELEASE_EVERY = Duration.minutes(5);
+export const RELEASE_EVERY = Duration.minutes(SCHEDULES.releaseEveryMinutes);
+export const SITE_FRAME_EVERY = Duration.minutes(SCHEDULES.siteFrameEveryMinutes);
 
 /** Table stream → publish → site bucket; a schedule → release → table. */
 export class Publishing extends Construct {
@@ -80,7 +81,8 @@ export class Publishing extends Construct {
     this.release = new FeedpubFunction(this, 'Release', {
       name: 'release',
       description: 'Releases scheduled articles whose date has come',
-      timeout: Duration.seconds(60),
+      // Under the tick, so a run is over before the next one starts.
+      timeout: Duration.seconds(45),
       // One run per schedule tick, done well inside it. No reservation: two runs that overlap
       // (an EventBridge retry) are harmless, each release a conditional write that the other
       // run's makes stale, and a reservation fails the deploy on an account whose quota is
@@ -92,10 +94,14 @@ export class Publishing extends Construct {
     new Rule(this, 'ReleaseSchedule', {
       description: 'Releases scheduled feedpub articles',
       schedule: Schedule.rate(RELEASE_EVERY),
+      targets: [new LambdaFunction(this.release, { retryAttempts: 2 })],
+    });
+    new Rule(this, 'SiteFrameSchedule', {
+      description: 'Renders the feedpub site frame (site feed, index, listings) from the table',
+      schedule: Schedule.rate(SITE_FRAME_EVERY),
       targets: [
-        new LambdaFunction(this.release, { retryAttempts: 2 }),
-        // The site frame (site feed, index, listings) on the same tick: a fresh deploy answers
-        // `/` and `/rss.xml` within minutes, not at the first article; idempotent otherwise.
+        // A fresh deploy answers `/` and `/rss.xml` within minutes, not at the first article;
+        // idempotent otherwise.
         new LambdaFunction(this.publish, {
           retryAttempts: 2,
           event: RuleTargetInput.fromObject(PUBLISH_SITE_EVENT),

@@ -92,6 +92,16 @@ export const ANNOUNCE_EVENTS = {
 } as const;
 
 /**
+ * The two schedules: EventBridge rules when deployed (infra/publishing.ts), timers in
+ * `feedpub dev` (shared/local/pipeline.ts). Release every minute, so a story scheduled or
+ * embargoed until 09:00 is in the feeds by about 09:01 (~43,000 small runs a month, cents).
+ * The site frame (PUBLISH_SITE_EVENT) every 5 minutes: it reads the site feed and listings
+ * again (~170 read units), and what it mends (a fresh deploy's empty site, a deleted index, a
+ * withdrawal whose announcement window is over) can wait that long.
+ */
+export const SCHEDULES = { releaseEveryMinutes: 1, siteFrameEveryMinutes: 5 } as const;
+
+/**
  * What the schedule sends publish, besides its stream batches: render the site's feed and
  * listings from the table as it is (publishSite), so a fresh deploy answers `/` and `/rss.xml`
  * within one tick, and a deleted index comes back. Idempotent; it writes only what changed.

@@ -8,7 +8,7 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import type { SiteConfig } from '../config/site.ts';
-import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT } from '../contract/event-sources.ts';
+import { PUBLISH_EVENTS, PUBLISH_SITE_EVENT, SCHEDULES } from '../contract/event-sources.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import { createIngestHandler } from '../lambda/ingest-handler.ts';
@@ -53,7 +53,10 @@ export type PublishHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBat
 export interface PipelineOptions {
   aws: EmbeddedAws;
   site: SiteConfig;
-  /** How often scheduled articles are released (default 60 s; 0 disables the timer). */
+  /**
+   * How often scheduled articles are released (default: SCHEDULES.releaseEveryMinutes, as
+   * deployed; the site frame every SCHEDULES.siteFrameEveryMinutes); 0 disables both timers.
+   */
   releaseIntervalMs?: number;
   onIngest?: (outcome: IngestOutcome) => void;
   onPublish?: (result: PublishResult) => void;
@@ -233,14 +236,17 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     if (released.length + expired.length > 0) options.onRelease?.({ released, expired });
     return [...released, ...expired];
   };
-  // What the deployed schedule does each tick: release, then the site's periodic render
-  // (withdrawals whose announcement window is over leave their feeds).
-  const tick = async () => {
-    await release();
-    await publish(PUBLISH_SITE_EVENT);
-  };
-  const interval = options.releaseIntervalMs ?? 60_000;
-  const timer = interval > 0 ? setInterval(() => void tick().catch(() => {}), interval) : undefined;
+  // The deployed schedules: release, and the site's periodic render (withdrawals whose
+  // announcement window is over leave their feeds), each on its own rule and interval.
+  const interval = options.releaseIntervalMs ?? SCHEDULES.releaseEveryMinutes * 60_000;
+  const every = (ms: number, run: () => Promise<unknown>) =>
+    interval > 0 ? setInterval(() => void run().catch(() => {}), ms) : undefined;
+  const timers = [
+    every(interval, release),
+    every((interval * SCHEDULES.siteFrameEveryMinutes) / SCHEDULES.releaseEveryMinutes, async () =>
+      publish(PUBLISH_SITE_EVENT),
+    ),
+  ];
 
   return {
     queue,
@@ -258,7 +264,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       } while (queue.depth > 0 || (notices?.queue.depth ?? 0) > 0);
     },
     stop: async () => {
-      clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
       unsubscribe();
       queue.stop();
       notices?.queue.stop();

@@ -5,6 +5,7 @@ import {
   ANNOUNCE_EVENTS,
   PUBLISH_EVENTS,
   PUBLISH_SITE_EVENT,
+  SCHEDULES,
 } from '../../shared/contract/event-sources.ts';
 import {
   functionId,
@@ -102,23 +103,27 @@ describe('publish on the table stream', () => {
 });
 
 describe('release on a schedule', () => {
-  it('runs every 5 minutes', () => {
-    const rules = Object.values(t.service.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]?.Properties;
-    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
-    expect(rule.State).toBe('ENABLED');
-    expect(rule.Targets).toEqual([
+  it('releases every minute (an embargo kept to the minute) and renders the site frame every 5', () => {
+    const rules = Object.values(t.service.findResources('AWS::Events::Rule')).map(
+      (rule) => rule.Properties,
+    );
+    expect(rules).toHaveLength(2);
+    for (const rule of rules) expect(rule.State).toBe('ENABLED');
+    const byRate = new Map(rules.map((rule) => [rule.ScheduleExpression, rule.Targets]));
+    expect(byRate.get('rate(1 minute)')).toEqual([
       expect.objectContaining({
         Arn: { 'Fn::GetAtt': [functionId(t.service, 'release'), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 2 },
       }),
+    ]);
+    expect(byRate.get('rate(5 minutes)')).toEqual([
       expect.objectContaining({
         Arn: { 'Fn::GetAtt': [functionId(t.service, 'publish'), 'Arn'] },
         Input: JSON.stringify(PUBLISH_SITE_EVENT),
         RetryPolicy: { MaximumRetryAttempts: 2 },
       }),
     ]);
+    expect(RELEASE_EVERY.toMinutes()).toBe(SCHEDULES.releaseEveryMinutes);
   });
 
   it('ends a run within its tick, with no reservation (a new account has only 10 to give)', () => {
@@ -128,18 +133,20 @@ describe('release on a schedule', () => {
   });
 
   // Release for its runs, publish for the site-frame tick.
-  it.each(['release', 'publish'] as const)(
-    'EventBridge may invoke %s, and only from that rule',
-    (name) => {
-      const ruleId = Object.keys(t.service.findResources('AWS::Events::Rule'))[0];
-      t.service.hasResourceProperties('AWS::Lambda::Permission', {
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [functionId(t.service, name), 'Arn'] },
-        Principal: 'events.amazonaws.com',
-        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-      });
-    },
-  );
+  it.each([
+    ['release', 'rate(1 minute)'],
+    ['publish', 'rate(5 minutes)'],
+  ] as const)('EventBridge may invoke %s, and only from its rule (%s)', (name, rate) => {
+    const ruleId = Object.keys(
+      t.service.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: rate } }),
+    )[0];
+    t.service.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId(t.service, name), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
 });
 
 describe('announce on the hub-notice queue', () => {
