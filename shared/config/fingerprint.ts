@@ -28,9 +28,10 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * or an author's feed links to its own page as its home; listing pages name their own feeds
  * first, and have a description; an older listing page is titled by its dates; an Atom entry whose
  * article names its language carries it (xml:lang); the tags page is addressed as its folder,
- * `/tags/` (links, canonical, sitemap, the category scheme).
+ * `/tags/` (links, canonical, sitemap, the category scheme). 4: JSON Feeds write the `<` of
+ * a `<script` in a plain-text field as `\u003c`.
  */
-export const OUTPUT_VERSION = 3;
+export const OUTPUT_VERSION = 4;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

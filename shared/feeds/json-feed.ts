@@ -2,6 +2,16 @@ import type { FeedView } from './feed-view.ts';
 import type { ItemView, PersonView } from './item-view.ts';
 import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 
+/**
+ * JSON.stringify's text, with the `<` of `<script` and `</script` written `\u003c` (the same
+ * string to any JSON parser): a plain-text field (a title, a name) may say `<script>`, and the
+ * bytes still hold no script tag, so the document is as safe to embed in a page, or to sniff
+ * as HTML, as it is to parse. Sanitized HTML has none, so its bytes are JSON.stringify's.
+ */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/<(\/?script)/gi, '\\u003c$1');
+}
+
 /** Where the items go in the document written without them: its last key. */
 const NO_ITEMS = '\n  "items": []\n}';
 
@@ -9,7 +19,7 @@ const NO_ITEMS = '\n  "items": []\n}';
  * JSON Feed 1.1, written by hand: `feed`'s json1() writes 1.0 (single `author`,
  * no `language`) and drops ids. Keys are in a fixed order, so bytes are stable. Given
  * `written`, the document is put together from its items, each written alone (or taken from
- * there, if an earlier render wrote it), as the same bytes JSON.stringify writes at once.
+ * there, if an earlier render wrote it), as the same bytes jsonText writes at once.
  */
 export const jsonFeed = {
   key: 'json',
@@ -28,8 +38,8 @@ export const jsonFeed = {
       authors: [jsonAuthor(view.publisher)],
     };
     if (!written || view.items.length === 0)
-      return [`${JSON.stringify({ ...head, items: view.items.map(jsonItem) }, null, 2)}\n`];
-    const shell = JSON.stringify({ ...head, items: [] }, null, 2);
+      return [`${jsonText({ ...head, items: view.items.map(jsonItem) })}\n`];
+    const shell = jsonText({ ...head, items: [] });
     if (!shell.endsWith(NO_ITEMS)) throw new Error('JSON Feed: items are not the last key');
     const items = view.items.flatMap((item, index) => [
       index === 0 ? '' : ',\n',
@@ -39,10 +49,10 @@ export const jsonFeed = {
   },
 } as const;
 
-/** One item as JSON.stringify(document, null, 2) writes it in the document's items. */
+/** One item as jsonText(document) writes it in the document's items. */
 function itemText(item: ItemView): string {
   // Its line breaks are all JSON's own (a string's are escaped; U+2028 is not, so no regex ^).
-  return `    ${JSON.stringify(jsonItem(item), null, 2).replaceAll('\n', '\n    ')}`;
+  return `    ${jsonText(jsonItem(item)).replaceAll('\n', '\n    ')}`;
 }
 
 function jsonItem(item: ItemView) {

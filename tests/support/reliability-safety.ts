@@ -155,6 +155,8 @@ const URL_KEYS = new Set([
 
 function jsonFeedSafety(path: string, text: string): string[] {
   const problems: string[] = [];
+  // Not even in plain-text fields: the bytes are safe to embed in a page or sniff as HTML.
+  if (/<\/?script/i.test(text)) problems.push(`${path}: <script in the document's bytes`);
   const visit = (node: unknown, trail: string) => {
     if (Array.isArray(node)) {
       for (const [i, child] of node.entries()) visit(child, `${trail}[${i}]`);

@@ -28,13 +28,19 @@ const isText = (v: unknown) => typeof v === 'string' && v.trim() !== '';
 
 type Json = Record<string, unknown>;
 
+/** A JSON Feed's canonical bytes: JSON.stringify's (indent 2), a `<script`'s `<` as `\u003c`. */
+export function canonicalJson(doc: unknown): string {
+  return `${JSON.stringify(doc, null, 2).replace(/<(\/?script)/gi, '\\u003c$1')}\n`;
+}
+
 export function jsonFeedProblems(text: string, selfUrl: string): string[] {
   const doc = JSON.parse(text) as Json;
   const problems: string[] = [];
   const need = (ok: boolean, what: string) => {
     if (!ok) problems.push(what);
   };
-  need(`${JSON.stringify(JSON.parse(text), null, 2)}\n` === text, 'does not round-trip');
+  need(canonicalJson(doc) === text, 'does not round-trip');
+  need(!/<\/?script/i.test(text), 'a <script in the bytes');
   need(doc.version === 'https://jsonfeed.org/version/1.1', 'version is not 1.1');
   need(isText(doc.title), 'title');
   need(isHttpUrl(doc.home_page_url), 'home_page_url');

@@ -62,6 +62,16 @@ describe('hostile values come out meaning what they said', () => {
     expect(JSON.parse(json).items[0].title).toBe(title);
   });
 
+  it('keeps a script tag in plain-text fields as text, and out of the bytes of the JSON Feed', () => {
+    const { json } = out('a script tag as text');
+    const item = JSON.parse(json).items[0];
+    expect(item.title).toBe('Wire <script>alert(1)</script> & <SCRIPT src=x></SCRIPT>');
+    expect(item.authors[0].name).toBe('Evil <script>alert(2)</script>');
+    expect(item.tags).toEqual(['</script><script>']);
+    expect(json).not.toMatch(/<\/?script/i);
+    expect(json).toContain('"Wire \\u003cscript>alert(1)\\u003c/script>');
+  });
+
   it('splits every ]]> so CDATA fields survive intact', () => {
     const { rss, atom } = out('two CDATA ends in every field');
     expect(xpathString(rss, '//item[1]/title')).toBe('one ]]> two ]]>]]> end]]');
