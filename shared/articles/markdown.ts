@@ -14,7 +14,15 @@ import {
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
 import { MarkdownTooComplexError } from './markdown-meter.ts';
-import { fieldText, htmlToText, INVISIBLE_TITLE, isBlank, lineAt, sameHeadline } from './text.ts';
+import {
+  fieldText,
+  htmlToText,
+  INVISIBLE_TITLE,
+  isBlank,
+  lineAt,
+  quote,
+  sameHeadline,
+} from './text.ts';
 
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
 
@@ -58,9 +66,11 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
       'no-title',
       title !== ''
         ? `no title: the title has nothing visible in it (${INVISIBLE_TITLE})`
-        : split.yaml === undefined && lateFrontMatter(text) !== undefined
-          ? `line ${lateFrontMatter(text)}: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)`
-          : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+        : data.title && !isBlank(data.title)
+          ? `${where(front.lineOf(['title']) ?? 1)}: no title: "title:" ${quote(data.title)} is only markup, and a title is plain text (markup is removed): write the headline itself`
+          : split.yaml === undefined && lateFrontMatter(text) !== undefined
+            ? `line ${lateFrontMatter(text)}: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)`
+            : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
     );
   }
   const repeats = heading !== undefined && sameHeadline(headingText, title);

@@ -262,6 +262,16 @@ describe('Markdown rejections name what and where', () => {
     );
   });
 
+  it('says a title of markup only is markup, not that there is no "title:"', () => {
+    const error = rejectionOf(() =>
+      parseMd('---\ndate: 2026-01-01\ntitle: "<script>alert(1)</script>"\n---\nText.\n'),
+    );
+    expect(error.reason).toBe('no-title');
+    expect(error.message).toBe(
+      'front matter line 2 (line 3 of the file): no title: "title:" "<script>alert(1)</script>" is only markup, and a title is plain text (markup is removed): write the headline itself',
+    );
+  });
+
   it('rejects a title with nothing visible in it, saying so, from the front matter or a heading', () => {
     for (const source of [
       '---\ntitle: "\u200b\u200e\u2060"\n---\nText.\n',
