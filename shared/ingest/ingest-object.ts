@@ -492,9 +492,11 @@ async function upsert(
     deps.now(),
     Boolean(origin),
   );
-  // An id whose story moved away gives a new story a new guid: the moved one keeps the old.
+  // An id whose story moved away, or whose file was deleted, gives a new story from another
+  // file a new guid: the old guid stays the old story's (readers told it moved or went), and a
+  // reader never sees it turn into another story. Its own file coming back is `restored`.
   const guid =
-    !current && existing?.article.status === 'moved'
+    !current && (existing?.article.status === 'moved' || existing?.article.status === 'deleted')
       ? guidFromId(`${id}#${existing.rev}`)
       : record.guid;
   const linked = await linkMedia(

@@ -228,6 +228,32 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(a?.article.guid).not.toBe(b?.article.guid);
   });
 
+  it("gives another file that takes a deleted story's id a story of its own: its guid and dates", async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const withId = (title: string, body: string) =>
+      `---\ntitle: ${title}\nid: 2026/12/shared\n---\n\n${body}\n`;
+    await ingest(created('01', inbox.put(KEY, withId('Story A', 'A body'))));
+    // Refused while a.md has the id; uploaded again once a.md is deleted.
+    const b = 'articles/b.md';
+    expect(statusOf(await ingest(created('02', inbox.put(b, withId('Story B', 'B')), b)))).toBe(
+      'rejected',
+    );
+    await ingest(created('03', inbox.put(KEY, withId('Story A', 'A body, edited'))));
+    const a = (await store.getArticle('2026/12/shared'))?.article;
+    inbox.remove(KEY);
+    await ingest(removed('04'));
+    expect(
+      statusOf(await ingest(created('05', inbox.put(b, withId('Story B', 'B again')), b))),
+    ).toBe('published');
+
+    const story = (await store.getArticle('2026/12/shared'))?.article;
+    expect(story?.title).toBe('Story B');
+    expect(story?.guid).not.toBe(a?.guid);
+    // Its own dates (its file's first upload), not the deleted story's.
+    expect(story?.published).toBe('2026-01-05T10:00:02.000Z');
+    expect(story?.published).not.toBe(a?.published);
+  });
+
   it('keeps a story that comes back to its key after a delete the same item: its guid, dates and log', async () => {
     const { store, inbox, created, removed, ingest } = rig();
     const bytes = md('Moved here');
