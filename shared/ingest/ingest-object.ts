@@ -397,6 +397,21 @@ async function movedFrom(
   return article.status === 'moved' || article.status === 'held' ? undefined : origin;
 }
 
+/** The story `id` if this key's file made it and it is still there to move (not gone, not held). */
+async function ownStory(
+  id: string,
+  key: string,
+  deps: IngestDeps,
+): Promise<StoredArticle | undefined> {
+  const story = await deps.store.getArticle(id);
+  return story &&
+    !isGone(story) &&
+    story.article.status !== 'held' &&
+    story.article.sourceKey === key
+    ? story
+    : undefined;
+}
+
 /**
  * Whether a story's file is still in the inbox: its same bytes at another key are then a copy
  * (held), not the arriving half of a move. A move's delete usually runs before its copy's
@@ -481,7 +496,14 @@ async function upsert(
     existing?.article.status === 'deleted' && existing.article.sourceKey === event.key
       ? existing
       : undefined;
-  const current = origin ?? (isGone(existing) ? restored : existing);
+  // The file changed its own `id:`: its story moves to the new id, as a move to another key
+  // does (the same item, its dates and log; the old address redirects), and is updated.
+  const renamed =
+    !origin && source?.id && source.id !== id && !source.deleted
+      ? await ownStory(source.id, event.key, deps)
+      : undefined;
+  const from = origin ?? renamed;
+  const current = from ?? (isGone(existing) ? restored : existing);
   const record = articleRecord(
     event,
     source,
@@ -514,16 +536,9 @@ async function upsert(
   const planned = planArticleWrite(existing, article);
   const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
   // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).
-  const tombstone =
-    origin && origin.article.id !== id ? movedTombstoneOf(origin.article, id) : undefined;
-  if (origin && tombstone) writes.push(planArticleWrite(origin, tombstone));
-  // The file changed its own id: the article moves, its old id disappears.
-  if (source?.id && source.id !== id && !source.deleted) {
-    const previous = await deps.store.getArticle(source.id);
-    if (previous && !isGone(previous) && previous.article.sourceKey === event.key)
-      writes.push(planArticleWrite(previous, undefined, event.eventTime));
-  }
-  const status = origin
+  const tombstone = from && from.article.id !== id ? movedTombstoneOf(from.article, id) : undefined;
+  if (from && tombstone) writes.push(planArticleWrite(from, tombstone));
+  const status = from
     ? 'moved'
     : article.status === 'live'
       ? existing?.article.status === 'live'
@@ -536,7 +551,7 @@ async function upsert(
     id,
     title: article.title,
     ...(origin ? { movedFrom: origin.article.sourceKey } : {}),
-    ...(origin && tombstone?.movedTo ? { redirectedFrom: articlePath(origin.article.id) } : {}),
+    ...(from && tombstone?.movedTo ? { redirectedFrom: articlePath(from.article.id) } : {}),
     warnings,
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);

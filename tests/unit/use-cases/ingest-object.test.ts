@@ -295,6 +295,39 @@ describe('ingestObjectEvent on the in-memory table', () => {
     },
   );
 
+  it('moves a story whose file changes its own id: the same item, its log, a redirect', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const first = md('Harbour').replace('---\n\n', 'correction: Wrong month.\n---\n\n');
+    await ingest(created('01', inbox.put(KEY, first)));
+    const second = first.replace('Wrong month.', 'Pier misnamed.');
+    await ingest(created('02', inbox.put(KEY, second)));
+    const before = (await store.getArticle('a'))?.article;
+    expect(before?.corrections?.map((c) => c.text)).toEqual(['Wrong month.', 'Pier misnamed.']);
+
+    const outcome = await ingest(
+      created('03', inbox.put(KEY, second.replace('---\n\n', 'id: 2026/12/harbour\n---\n\n'))),
+    );
+    expect(outcome.kind === 'applied' && outcome.report).toMatchObject({
+      status: 'moved',
+      id: '2026/12/harbour',
+      redirectedFrom: 'articles/a.html',
+    });
+    const moved = (await store.getArticle('2026/12/harbour'))?.article;
+    expect(moved).toMatchObject({
+      status: 'live',
+      guid: before?.guid,
+      published: before?.published,
+      updated: '2026-01-05T10:00:03.000Z',
+    });
+    expect(moved?.corrections?.map((c) => c.text)).toEqual(['Wrong month.', 'Pier misnamed.']);
+    expect((await store.getArticle('a'))?.article).toMatchObject({
+      status: 'moved',
+      movedTo: '2026/12/harbour',
+    });
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: '2026/12/harbour', rev: 1 }]);
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
   it('leaves no trace of a draft that was never public', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(
