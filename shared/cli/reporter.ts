@@ -47,7 +47,7 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
     draft: `${r.key} → ${r.id}${title} (draft: not published)`,
     scheduled: `${r.key} → ${r.id}${title} (published when its date comes)`,
     withdrawn: `${r.key} → ${r.id}${title} (withdrawn: out of every feed and listing)`,
-    moved: `${r.key} → ${r.id}${title} (moved from ${r.movedFrom ?? 'another file'}: same story${r.redirectedFrom ? `; ${r.redirectedFrom} redirects here` : ''})`,
+    moved: `${r.key} → ${r.id}${title} (${r.movedFrom ? `moved from ${r.movedFrom}` : 'its id changed'}: same story${r.redirectedFrom ? `; ${r.redirectedFrom} redirects here` : ''})`,
     held: `${r.key}${title} (a copy of ${r.copyOf ?? 'another file'}: published when it changes, or as that story moved here when ${r.copyOf ?? 'that file'} is deleted)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
     deleted: `${r.key}${r.id ? ` (story ${r.id} deleted)` : ''}`,

@@ -251,7 +251,11 @@ async function remove(
       : undefined;
   // A copy held for this story (the first half of a move whose delete came second) takes it
   // over first, in one transaction: readers never see it withdrawn, nor twice.
-  if (owned && (await moveToHeldCopy(owned, event, deps))) return remove(event, source, deps);
+  const moved = owned ? await moveToHeldCopy(owned, event, deps) : undefined;
+  if (moved) {
+    const outcome = await remove(event, source, deps);
+    return outcome.kind === 'applied' ? { ...outcome, also: [moved] } : outcome;
+  }
   const report: IngestReport = {
     ...baseReport(event),
     status: 'deleted',
@@ -285,21 +289,22 @@ async function reject(
 
 /**
  * The copy held for `owned` (HELD: same bytes, while `owned`'s file was still there), looked
- * at again now that the file is being deleted: it is the story, moved. Whether it did.
+ * at again now that the file is being deleted: it is the story, moved. Its report, if it did.
  */
 async function moveToHeldCopy(
   owned: StoredArticle,
   event: ObjectEvent,
   deps: IngestDeps,
-): Promise<boolean> {
+): Promise<IngestReport | undefined> {
   const hash = owned.article.bodyHash;
   const heldId = hash ? await deps.store.findByBody(hash) : undefined;
-  if (!heldId || heldId === owned.article.id) return false;
+  if (!heldId || heldId === owned.article.id) return undefined;
   const held = await deps.store.getArticle(heldId);
-  if (held?.article.status !== 'held' || held.article.heldFor !== owned.article.id) return false;
+  if (held?.article.status !== 'held' || held.article.heldFor !== owned.article.id)
+    return undefined;
   const key = held.article.sourceKey;
   const source = await deps.store.getSource(key);
-  if (!source) return false;
+  if (!source) return undefined;
   // What the copy's key holds now, decided again as its own newest event would be.
   const again: ObjectEvent = {
     kind: 'version-removed',
@@ -309,7 +314,9 @@ async function moveToHeldCopy(
     eventTime: event.eventTime,
   };
   const outcome = await decide(again, source, deps);
-  return outcome.kind === 'applied' && outcome.report.status === 'moved';
+  return outcome.kind === 'applied' && outcome.report.status === 'moved'
+    ? outcome.report
+    : undefined;
 }
 
 /**

@@ -132,17 +132,28 @@ export function createIngestHandler(
     // Events of one message run in order: they may concern the same key.
     for (const event of objectEventsFromMessage(record.body)) {
       const outcome = await ingestObjectEvent(event, run);
-      const report = outcome.kind === 'applied' ? outcome.report : undefined;
-      logger.info('ingested', {
-        key: event.key,
-        sequencer: event.sequencer,
-        id: report?.id,
-        outcome: outcomeName(outcome),
-        reason: report?.reason,
-        warnings: report?.warnings.length ? report.warnings : undefined,
-      });
-      metrics.addMetric(outcomeName(outcome), MetricUnit.Count, 1);
-      onOutcome?.(outcome);
+      // Another key's outcome it settled (a held copy that became the deleted story) is told
+      // as that key's own: one log line, one count, one line in dev each.
+      const settled: IngestOutcome[] = [
+        outcome,
+        ...(outcome.kind === 'applied' ? (outcome.also ?? []) : []).map((report) => ({
+          kind: 'applied' as const,
+          report,
+        })),
+      ];
+      for (const each of settled) {
+        const report = each.kind === 'applied' ? each.report : undefined;
+        logger.info('ingested', {
+          key: report?.key ?? event.key,
+          sequencer: event.sequencer,
+          id: report?.id,
+          outcome: outcomeName(each),
+          reason: report?.reason,
+          warnings: report?.warnings.length ? report.warnings : undefined,
+        });
+        metrics.addMetric(outcomeName(each), MetricUnit.Count, 1);
+        onOutcome?.(each);
+      }
     }
   };
 

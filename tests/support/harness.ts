@@ -28,8 +28,12 @@ export const quiet = () => ({
 /** The ingest Lambda's handler on the in-memory table and inbox (memoryIngestDeps), quiet. */
 export function memoryIngestHandler() {
   const { store, inbox, deps } = memoryIngestDeps();
-  const handler = createIngestHandler({ ...deps, deadLetters: { park: async () => {} } }, quiet());
-  return { store, inbox, handler };
+  const outcomes: IngestOutcome[] = [];
+  const handler = createIngestHandler(
+    { ...deps, deadLetters: { park: async () => {} } },
+    { ...quiet(), onOutcome: (outcome) => outcomes.push(outcome) },
+  );
+  return { store, inbox, handler, outcomes };
 }
 
 /** An S3 event notification for one object, shaped and encoded as S3 sends it. */

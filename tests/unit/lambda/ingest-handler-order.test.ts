@@ -6,10 +6,10 @@ import { memoryIngestHandler, s3Notification, sqsEvent, sqsRecord } from '../../
 const BYTES = '---\ntitle: Moving story\ntags: [city]\n---\n\nBody.\n';
 
 function rig() {
-  const { store, inbox, handler } = memoryIngestHandler();
+  const { store, inbox, handler, outcomes } = memoryIngestHandler();
   const message = (kind: 'created' | 'removed', key: string, sequencer: string) =>
     sqsRecord({ Records: [s3Notification(kind, 'inbox', key, sequencer)] });
-  return { store, inbox, handler, message };
+  return { store, inbox, handler, message, outcomes };
 }
 
 describe('the ingest handler, one batch holding a move', () => {
@@ -38,6 +38,25 @@ describe('the ingest handler, one batch holding a move', () => {
     const seen = store.takeChanges().map((c) => `${c.after?.id} ${c.after?.status}`);
     expect(seen.sort()).toEqual(['2026/b live', 'a moved']);
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
+  it("tells the held copy's move as its own outcome when the delete comes in a later batch", async () => {
+    const { store, inbox, handler, message, outcomes } = rig();
+    inbox.put('articles/a.md', BYTES);
+    await handler(sqsEvent(message('created', 'articles/a.md', '01')));
+    inbox.put('articles/copy.md', BYTES);
+    await handler(sqsEvent(message('created', 'articles/copy.md', '01')));
+    inbox.remove('articles/a.md');
+    outcomes.length = 0;
+    await handler(sqsEvent(message('removed', 'articles/a.md', '02')));
+
+    expect((await store.getArticle('copy'))?.article.status).toBe('live');
+    const said = outcomes.map((o) =>
+      o.kind === 'applied'
+        ? `${o.report.key} ${o.report.status} ${o.report.movedFrom ?? ''}`
+        : o.kind,
+    );
+    expect(said).toEqual(['articles/a.md deleted ', 'articles/copy.md moved articles/a.md']);
   });
 
   it('still handles a batch of removals alone, and one with no removal', async () => {
