@@ -30,12 +30,7 @@ export function applyDueTransitions(
   leftAt = nowIso,
 ): Article {
   let next = article;
-  if (next.status === 'scheduled' && next.published <= nowIso) {
-    // Released: back in the site, so no longer announced as gone (a story that left its
-    // readers by a future date, Article.withdrawn, comes back as the same item).
-    const { withdrawn: _gone, ...rest } = next;
-    next = { ...rest, status: 'live' };
-  }
+  if (next.status === 'scheduled' && next.published <= nowIso) next = { ...next, status: 'live' };
   if (next.status === 'live' && next.expires !== undefined && next.expires <= nowIso) {
     const { withdrawn: _none, ...rest } = next;
     next = wasPublic

@@ -609,25 +609,18 @@ function articleRecord(
     ...(parsed.feedContent ? { feedContent: parsed.feedContent } : {}),
   };
   const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
-  // Readers who saw it are told it left (dated at the first withdrawal): the gone entries of its
-  // Atom feeds, a 410 page. A story they never saw leaves no trace.
-  const told = (left: Article): Article =>
-    wasPublic
-      ? {
-          ...left,
-          withdrawn: {
-            at: before?.withdrawn?.at ?? event.eventTime,
-            ...(parsed.note ? { note: parsed.note } : {}),
-          },
-        }
-      : left;
-  if (parsed.withdrawn) return told({ ...article, status: 'withdrawn' });
-  // Made a draft again, or dated in the future, after readers saw it: it left the site as a
-  // withdrawn story does, until it is published again (the same item).
-  if (parsed.draft) return told(article);
+  if (parsed.withdrawn) {
+    // Readers who saw it are told (dated at the first withdrawal); otherwise it leaves no trace.
+    const at = before?.withdrawn?.at ?? event.eventTime;
+    return {
+      ...article,
+      status: 'withdrawn',
+      ...(wasPublic ? { withdrawn: { at, ...(parsed.note ? { note: parsed.note } : {}) } } : {}),
+    };
+  }
+  if (parsed.draft) return article;
   // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
   const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);
-  if (due.status === 'scheduled') return told(due);
   if (!due.withdrawn) return due;
   // Withdrawn already (an edit of an expired story): still dated at its first withdrawal.
   const at = before?.withdrawn?.at ?? due.withdrawn.at;

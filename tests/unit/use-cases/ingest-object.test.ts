@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { applyDueTransitions } from '../../../shared/articles/lifecycle.ts';
 import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
@@ -254,46 +253,6 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(story?.published).toBe('2026-01-05T10:00:02.000Z');
     expect(story?.published).not.toBe(a?.published);
   });
-
-  it.each([
-    ['made a draft again', 'draft: true\n'],
-    ['dated in the future', 'date: 2099-01-01T00:00:00Z\n'],
-  ])(
-    'tells readers a public story left when it is %s, and brings back the same item',
-    async (_, field) => {
-      const { store, inbox, created, ingest } = rig();
-      await ingest(created('01', inbox.put(KEY, md('Pulled'))));
-      const live = (await store.getArticle('a'))?.article;
-      const pulled = md('Pulled').replace('---\n\n', `${field}---\n\n`);
-      await ingest(created('02', inbox.put(KEY, pulled)));
-
-      const gone = (await store.getArticle('a'))?.article;
-      expect(gone?.status).not.toBe('live');
-      expect(gone?.withdrawn).toEqual({ at: '2026-01-05T10:00:02.000Z' });
-      expect(await store.latestEntries('all', 10)).toEqual([]);
-      expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
-      expect((await store.withdrawnEntries('gone:tag/one', '', 10)).map((e) => e.id)).toEqual([
-        'a',
-      ]);
-
-      // Published again (or released, for the dated one: the release schedule's transition).
-      if (gone?.status === 'scheduled') {
-        const released = applyDueTransitions(gone, '2099-01-01T00:00:00.000Z');
-        expect(released).toMatchObject({ status: 'live', guid: live?.guid });
-        expect(released.withdrawn).toBeUndefined();
-      } else {
-        await ingest(created('03', inbox.put(KEY, md('Pulled'))));
-        const back = (await store.getArticle('a'))?.article;
-        expect(back).toMatchObject({
-          status: 'live',
-          guid: live?.guid,
-          published: live?.published,
-        });
-        expect(back?.withdrawn).toBeUndefined();
-        expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
-      }
-    },
-  );
 
   it('moves a story whose file changes its own id: the same item, its log, a redirect', async () => {
     const { store, inbox, created, ingest } = rig();
