@@ -6,7 +6,7 @@ import { startModuleWorker } from '../concurrency/module-worker.ts';
 import type { S3rverEventRecord } from './embedded-aws.ts';
 import { EmulatorStartError, PortInUseError } from './errors.ts';
 import { conditionalWrites } from './s3-conditional-writes.ts';
-import { makePutsAtomic } from './s3rver-atomic-puts.ts';
+import { makeDeletesSafe, makePutsAtomic } from './s3rver-atomic-puts.ts';
 import { cacheBucketConfiguration } from './s3rver-bucket-cache.ts';
 
 /**
@@ -115,6 +115,7 @@ async function serve({ port, directory }: { port: number; directory: string }): 
     conditionalWrites(),
   );
   makePutsAtomic(server.store);
+  makeDeletesSafe(server.store);
   cacheBucketConfiguration(server.store);
   try {
     listening = await listen(server, port);

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +15,8 @@ interface StoredObjectInput {
 
 interface FilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
+  getBucketPath(bucket: string): string;
+  deleteObject(bucket: string, key: string): Promise<void>;
   putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
   putObject(object: StoredObjectInput): Promise<{ size: number; md5: string }>;
 }
@@ -46,7 +48,7 @@ export function makePutsAtomic(store: FilesystemStore): void {
       },
     });
     try {
-      await pipeline(source, meter, createWriteStream(temporary));
+      await pipeline(source, meter, createWriteStream(temporary, { flags: 'wx' }));
       await rename(temporary, objectPath);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -55,5 +57,53 @@ export function makePutsAtomic(store: FilesystemStore): void {
     const digest = md5.digest('hex');
     await this.putMetadata(object.bucket, object.key, object.metadata, digest);
     return { size, md5: digest };
+  };
+}
+
+/** Errors of a directory another request removed or filled meanwhile: not this request's failure. */
+const RACED = new Set(['ENOENT', 'ENOTEMPTY', 'EEXIST']);
+const raced = (error: unknown) => RACED.has((error as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * s3rver 3.7's deleteObject removes the object's files, then every folder of its key left empty,
+ * with a readdir and an rmdir that throw when a concurrent delete in the same folder removed it
+ * first, or a concurrent put filled it: the object is gone, but the request fails (500) before
+ * its event is sent, and the client's retry finds nothing to delete and sends none. So `aws s3
+ * rm --recursive` of a folder lost deletes (the stories stayed published). This one tidies
+ * folders as a best effort and never fails for it; a put whose folder is removed between its
+ * mkdir and its write makes the folder again.
+ */
+export function makeDeletesSafe(store: FilesystemStore): void {
+  store.deleteObject = async function deleteObject(this: FilesystemStore, bucket, key) {
+    await Promise.all(
+      ['object', 'object.md5', 'metadata.json'].map((resource) =>
+        unlink(this.getResourcePath(bucket, key, resource)).catch((error) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }),
+      ),
+    );
+    const parts = key.split('/').slice(0, -1);
+    const bucketPath = this.getBucketPath(bucket);
+    try {
+      for (; parts.length > 0; parts.pop()) {
+        const folder = join(bucketPath, ...parts);
+        if ((await readdir(folder)).length > 0) break;
+        await rmdir(folder);
+      }
+    } catch (error) {
+      if (!raced(error)) throw error;
+    }
+  };
+  const put = store.putObject;
+  store.putObject = async function putObject(this: FilesystemStore, object) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await put.call(this, object);
+      } catch (error) {
+        // Its folder was tidied away by a delete between the mkdir and the write: again (a
+        // buffered body can be read again; a stream cannot, and fails as before).
+        if (!raced(error) || attempt >= 5 || !Buffer.isBuffer(object.content)) throw error;
+      }
+    }
   };
 }

@@ -33,6 +33,8 @@ declare module 's3rver' {
     /** Its filesystem store (lib/stores/filesystem.js). */
     store: {
       getResourcePath(bucket: string, key: string, resource: string): string;
+      getBucketPath(bucket: string): string;
+      deleteObject(bucket: string, key: string): Promise<void>;
       putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
       putObject(object: {
         bucket: string;

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { startSiteServer } from '../../shared/local/site-server.ts';
-import { fileEmulators, isolatedResources } from '../support/aws.ts';
+import { fileEmulators, isolatedResources, testAws } from '../support/aws.ts';
 import { descendants } from '../support/cli-process.ts';
 import { LOOPBACK, listeners, listenersOf } from '../support/listeners.ts';
 
@@ -54,6 +54,33 @@ describe('embedded AWS smoke test', () => {
     } while (token);
     expect(pages).toBe(3);
     expect(listed.sort()).toEqual([...keys].sort());
+  });
+
+  it('sends an event for every delete, however many empty one folder at once (aws s3 rm --recursive)', async () => {
+    const aws = await testAws('rm');
+    try {
+      const removed: string[] = [];
+      aws.onS3Event((record) => {
+        if (record.eventName.startsWith('ObjectRemoved')) removed.push(record.s3.object.key);
+      });
+      const bucket = aws.names.inboxBucket;
+      for (const round of [1, 2, 3]) {
+        const keys = Array.from({ length: 20 }, (_, i) => `articles/r${round}/deep/story-${i}.md`);
+        await Promise.all(
+          keys.map((Key) => aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }))),
+        );
+        removed.length = 0;
+        // Each request is answered after its event is queued, so all 20 are in when they return.
+        await Promise.all(
+          keys.map((Key) => aws.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key }))),
+        );
+        expect(new Set(removed.map(decodeURIComponent)), `round ${round}`).toEqual(new Set(keys));
+        const left = await aws.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+        expect(left.KeyCount ?? 0).toBe(0);
+      }
+    } finally {
+      await aws.stop();
+    }
   });
 
   it("answers a bucket's removal, creation and website configuration as soon as they change", async () => {
