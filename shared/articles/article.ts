@@ -162,6 +162,11 @@ export interface Article {
   movedTo?: string;
   /** A held copy's original (status `held`): the id of the story it has the bytes of. */
   heldFor?: string;
+  /**
+   * Keys refused because this story holds its id (`bad-id`, most recent last): when its file
+   * goes, they are decided again, and the first still there takes the id.
+   */
+  claimants?: string[];
   /** The inbox media it refers to, and where each is published. */
   media?: MediaRef[];
 }

@@ -137,7 +137,14 @@ const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
  * keeps its title, labels and withdrawal, so its feeds can tell them it is gone.
  */
 export function tombstoneOf(article: Article, at: string): Article {
-  const { image: _image, imageText: _text, link: _link, expires: _expires, ...kept } = article;
+  const {
+    image: _image,
+    imageText: _text,
+    link: _link,
+    expires: _expires,
+    claimants: _claimants,
+    ...kept
+  } = article;
   // A copy held at a moved story's old address goes: the redirect it kept stays, as it was.
   const movedTo = redirectOf(article);
   if (movedTo) return { ...movedTombstoneOf(article, movedTo), movedTo };

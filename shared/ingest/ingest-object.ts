@@ -265,7 +265,12 @@ async function remove(
   // The tombstone stays, so an older create delivered late cannot bring the article back.
   const record = nextSource(event, source, { deleted: true, contentHash: undefined }, report, true);
   const writes = owned ? [planArticleWrite(owned, undefined, event.eventTime)] : [];
-  return commitAndReport(source, record, writes, deps, report);
+  const outcome = await commitAndReport(source, record, writes, deps, report);
+  // The id is free now: a file refused it meanwhile (with other bytes) may take it.
+  const claimed = await decideClaimants(owned?.article.claimants ?? [], event, deps);
+  return outcome.kind === 'applied' && claimed.length > 0
+    ? { ...outcome, also: [...(outcome.also ?? []), ...claimed] }
+    : outcome;
 }
 
 async function reject(
@@ -273,6 +278,8 @@ async function reject(
   source: SourceRecord | undefined,
   error: ArticleRejectedError,
   deps: IngestDeps,
+  /** Written with the rejection: the holder of the id this upload asked for, noting it. */
+  writes: ArticleWrite[] = [],
 ) {
   // An older rejection than one already reported: in order, it would have been superseded.
   if (!isNewest(event, source))
@@ -284,7 +291,52 @@ async function reject(
     code: error.reason,
   };
   // Only the sequencer moves: whatever this key published before stays published.
-  return commitAndReport(source, nextSource(event, source, {}, report, false), [], deps, report);
+  return commitAndReport(
+    source,
+    nextSource(event, source, {}, report, false),
+    writes,
+    deps,
+    report,
+  );
+}
+
+/** Claimants an article remembers at most (the most recent). */
+const MAX_CLAIMANTS = 20;
+
+/** The holder of an id noting `key` among the keys refused it (nothing if it is noted). */
+function claim(holder: StoredArticle, key: string): ArticleWrite[] {
+  const claimants = holder.article.claimants ?? [];
+  if (claimants.includes(key)) return [];
+  const noted = [...claimants, key].slice(-MAX_CLAIMANTS);
+  return [planArticleWrite(holder, { ...holder.article, claimants: noted })];
+}
+
+/**
+ * The keys refused the id of a story whose file is now deleted, decided again as their own
+ * newest events would be (moveToHeldCopy does the same for a held copy): the first whose file
+ * is still there, and still asks for the id, takes it; the others are refused again, by it.
+ */
+async function decideClaimants(
+  claimants: readonly string[],
+  event: ObjectEvent,
+  deps: IngestDeps,
+): Promise<IngestReport[]> {
+  const reports: IngestReport[] = [];
+  for (const key of claimants) {
+    if (key === event.key) continue;
+    const source = await deps.store.getSource(key);
+    if (!source || source.deleted || source.report.code !== 'bad-id') continue;
+    const again: ObjectEvent = {
+      kind: 'version-removed',
+      bucket: event.bucket,
+      key,
+      sequencer: source.sequencer,
+      eventTime: event.eventTime,
+    };
+    const outcome = await decide(again, source, deps);
+    if (outcome.kind === 'applied') reports.push(outcome.report);
+  }
+  return reports;
 }
 
 /**
@@ -456,7 +508,8 @@ async function upsert(
   // moved here under its own id (the file sets it) is the one exception.
   const movedOwnId = origin?.article.id === id;
   if (!movedOwnId && !isGone(existing) && existing && existing.article.sourceKey !== event.key) {
-    return reject(event, source, await idTaken(id, existing.article, deps), deps);
+    const error = await idTaken(id, existing.article, deps);
+    return reject(event, source, error, deps, claim(existing, event.key));
   }
   const hash = contentHash(parsed, id);
   if (
@@ -607,6 +660,8 @@ function articleRecord(
     ...(corrections.length > 0 ? { corrections } : {}),
     ...(parsed.expires ? { expires: parsed.expires } : {}),
     ...(parsed.feedContent ? { feedContent: parsed.feedContent } : {}),
+    // The keys refused this id stay noted while the story keeps it (an edit).
+    ...(before?.id === id && before.claimants ? { claimants: before.claimants } : {}),
   };
   const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
   if (parsed.withdrawn) {

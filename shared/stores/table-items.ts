@@ -42,6 +42,7 @@ const articleItem = z.object({
   bodyHash: optionalString(),
   movedTo: optionalString(),
   heldFor: optionalString(),
+  claimants: z.optional(z.array(z.string())),
   feedContent: z.optional(z.enum(['full', 'summary'])),
   media: z.optional(
     z.array(

@@ -242,9 +242,10 @@ describe('ingestObjectEvent on the in-memory table', () => {
     const a = (await store.getArticle('2026/12/shared'))?.article;
     inbox.remove(KEY);
     await ingest(removed('04'));
+    // Refused the id while a.md had it, b.md takes it when a.md is deleted; then it is edited.
     expect(
       statusOf(await ingest(created('05', inbox.put(b, withId('Story B', 'B again')), b))),
-    ).toBe('published');
+    ).toBe('updated');
 
     const story = (await store.getArticle('2026/12/shared'))?.article;
     expect(story?.title).toBe('Story B');
@@ -297,6 +298,38 @@ describe('ingestObjectEvent on the in-memory table', () => {
     );
     expect((await store.getArticle('a'))?.article.withdrawn).toBeUndefined();
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
+  it('gives a freed id to the file refused it meanwhile, when the holder is deleted', async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const withId = (title: string) => `---\ntitle: ${title}\nid: shared\n---\n\n${title}.\n`;
+    await ingest(created('01', inbox.put(KEY, withId('Winner'))));
+    const [b, c] = ['articles/b.md', 'articles/c.md'];
+    expect(statusOf(await ingest(created('02', inbox.put(b, withId('Second')), b)))).toBe(
+      'rejected',
+    );
+    expect(statusOf(await ingest(created('03', inbox.put(c, withId('Third')), c)))).toBe(
+      'rejected',
+    );
+    const winner = (await store.getArticle('shared'))?.article;
+    expect(winner?.claimants).toEqual([b, c]);
+
+    inbox.remove(KEY);
+    const outcome = await ingest(removed('04'));
+    const said = outcome.kind === 'applied' ? [outcome.report, ...(outcome.also ?? [])] : [];
+    expect(said.map((r) => `${r.key} ${r.status}`)).toEqual([
+      'articles/a.md deleted',
+      'articles/b.md published',
+      'articles/c.md rejected',
+    ]);
+    const story = (await store.getArticle('shared'))?.article;
+    expect(story).toMatchObject({ status: 'live', title: 'Second', sourceKey: b });
+    expect(story?.guid).not.toBe(winner?.guid);
+    // The third is noted by the new holder, and takes the id in turn.
+    expect(story?.claimants).toEqual([c]);
+    inbox.remove(b);
+    await ingest(removed('05', b));
+    expect((await store.getArticle('shared'))?.article).toMatchObject({ title: 'Third' });
   });
 
   it('keeps a story that comes back to its key after a delete the same item: its guid, dates and log', async () => {
