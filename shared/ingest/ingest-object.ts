@@ -384,7 +384,7 @@ async function hold(
   hash: string,
   bodyHash: string,
   existing: StoredArticle | undefined,
-  original: Article,
+  { article: original, ...stored }: StoredArticle,
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
   const mine = existing?.article.status === 'held' ? existing : undefined;
@@ -411,7 +411,13 @@ async function hold(
     warnings,
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
-  return commitAndReport(source, next, [planArticleWrite(existing, held)], deps, report);
+  // The original written too, as it is (its revision moves): the copy is held only if the
+  // original is still what it was read as, and a delete of the original that read it before
+  // the copy was held is refused (StaleWriteError) and, tried again, finds the copy and makes
+  // it the story moved. Without it, the two commit in either order: a copy held for a story
+  // already deleted, or a delete that missed its copy (a move lost its guid).
+  const touched = planArticleWrite({ ...stored, article: original }, original);
+  return commitAndReport(source, next, [planArticleWrite(existing, held), touched], deps, report);
 }
 
 /** The refusal of an id another key's story has; a held copy's names its original's key. */
@@ -534,7 +540,7 @@ async function upsert(
   // reader sees the story twice; a file that names its own id cannot be a second copy of it.
   const copyOf =
     origin && !movedOwnId && !isGone(origin) && (await fileExists(origin.article.sourceKey, deps))
-      ? origin.article
+      ? origin
       : undefined;
   if (copyOf)
     return hold(
