@@ -447,8 +447,14 @@ async function movedFrom(
   /** What findByBody(bodyHash) answered (getArticleAndBody); none: not asked yet. */
   byBody?: { id?: string },
 ): Promise<StoredArticle | undefined> {
-  // A key with a story of its own keeps it; a held copy is looked at again on every upload.
-  if (source?.id && !source.deleted && existing?.article.status !== 'held') return undefined;
+  // A key with a story of its own keeps it; a held copy is looked at again on every upload. A
+  // story that moved away from this key (its delete not seen yet: a newer upload of the key
+  // came first) is not its own any more: the bytes may be that story moving back.
+  const own =
+    source?.id &&
+    !source.deleted &&
+    !(existing && isGone(existing) && existing.article.id === source.id);
+  if (own && existing?.article.status !== 'held') return undefined;
   const read = async (id: string) =>
     id === existing?.article.id ? existing : await deps.store.getArticle(id);
   const originId = byBody ? byBody.id : await deps.store.findByBody(bodyHash);
