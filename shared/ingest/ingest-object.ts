@@ -459,9 +459,20 @@ async function movedFrom(
     id === existing?.article.id ? existing : await deps.store.getArticle(id);
   const originId = byBody ? byBody.id : await deps.store.findByBody(bodyHash);
   let origin = originId ? await read(originId) : undefined;
-  // The bytes' last upload was a held copy of them: its original is the story.
-  if (origin?.article.status === 'held' && origin.article.heldFor)
-    origin = await read(origin.article.heldFor);
+  // The bytes' last upload was a held copy of them (its original is the story), or a story or
+  // copy that has moved on since (ping-pong moves whose events interleave): followed to where
+  // the story is now, a few steps at most.
+  for (let step = 0; origin && step < 4; step++) {
+    const { status, heldFor, movedTo } = origin.article;
+    const next =
+      heldFor && (status === 'held' || status === 'deleted')
+        ? heldFor
+        : status === 'moved'
+          ? movedTo
+          : undefined;
+    if (next === undefined || next === origin.article.id) break;
+    origin = await read(next);
+  }
   const article = origin?.article;
   if (!article || article.bodyHash !== bodyHash || article.sourceKey === event.key)
     return undefined;

@@ -302,6 +302,30 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
   });
 
+  it('keeps the guid through ping-pong moves whose events interleave (mv a b; mv b a; …)', async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const bytes = md('Ping pong');
+    const b = 'articles/b.md';
+    await ingest(created('01', inbox.put(KEY, bytes)));
+    const guid = (await store.getArticle('a'))?.article.guid;
+    // mv a b, its delete seen first; then mv b a and mv a b again, interleaved: a copy held at
+    // a, deleted again before b's delete is seen; then b deleted, and the last copy at a.
+    inbox.remove(KEY);
+    await ingest(removed('02'));
+    await ingest(created('01', inbox.put(b, bytes), b));
+    await ingest(created('03', inbox.put(KEY, bytes)));
+    expect((await store.getArticle('a'))?.article.status).toBe('held');
+    inbox.remove(KEY);
+    await ingest(removed('04'));
+    inbox.remove(b);
+    await ingest(removed('02', b));
+    const last = await ingest(created('05', inbox.put(KEY, bytes)));
+
+    expect(statusOf(last)).toBe('moved');
+    expect((await store.getArticle('a'))?.article).toMatchObject({ status: 'live', guid });
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
   it('gives a freed id to the file refused it meanwhile, when the holder is deleted', async () => {
     const { store, inbox, created, removed, ingest } = rig();
     const withId = (title: string) => `---\ntitle: ${title}\nid: shared\n---\n\n${title}.\n`;
