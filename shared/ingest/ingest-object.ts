@@ -696,7 +696,23 @@ function articleRecord(
       ...(wasPublic ? { withdrawn: { at, ...(parsed.note ? { note: parsed.note } : {}) } } : {}),
     };
   }
-  if (parsed.draft) return article;
+  if (parsed.draft) {
+    if (!wasPublic || !before) return article;
+    // Made a draft again after readers saw it: they are told it left, as of a withdrawal (a 410
+    // page, the gone entries of its Atom feeds), with what they saw: the article keeps its last
+    // public face, never the draft's title, labels or text (those stay in the file, until it is
+    // published again, as the same item).
+    return {
+      ...before,
+      sourceKey: event.key,
+      status: 'draft',
+      contentHash: hash,
+      withdrawn: {
+        at: before.withdrawn?.at ?? event.eventTime,
+        ...(parsed.note ? { note: parsed.note } : {}),
+      },
+    };
+  }
   // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
   const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);
   if (!due.withdrawn) return due;

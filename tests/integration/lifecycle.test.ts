@@ -278,47 +278,57 @@ describe('the editorial lifecycle, as readers see it', () => {
       expect(await r.site.text(key), key).not.toContain('SECRET');
   });
 
-  it('a withdrawn story leaves every feed, Atom tells readers to delete it, its page answers 410', async () => {
-    const r = await rig();
-    current = r;
-    await r.inbox.put('articles/budget.md', md(''));
-    await r.settle();
-    const id = onlyId(await r.reader());
+  it.each([
+    ['withdrawn', 'status: withdrawn\n'],
+    // A public story made a draft again leaves as a withdrawn one does, with what readers saw.
+    ['made a draft again', 'draft: true\nsummary: Draft summary nobody may see\n'],
+  ])(
+    'a story %s leaves every feed, Atom tells readers to delete it, its page answers 410',
+    async (_, fields) => {
+      const r = await rig();
+      current = r;
+      await r.inbox.put('articles/budget.md', md(''));
+      await r.settle();
+      const id = onlyId(await r.reader());
 
-    await r.inbox.put(
-      'articles/budget.md',
-      md('status: withdrawn\nnote: Withdrawn pending a legal review.\n'),
-    );
-    await r.settle();
+      await r.inbox.put(
+        'articles/budget.md',
+        md(`${fields}note: Withdrawn pending a legal review.\n`),
+      );
+      await r.settle();
 
-    for (const dir of ['', 'tags/politics/', 'authors/ana-silva/']) {
-      const view = await r.reader(dir);
-      expect([view.rss, view.atom, view.json]).toEqual([[], [], []]);
-      const deleted = [
-        ...view.atomText.matchAll(/<at:deleted-entry ref="([^"]+)" when="([^"]+)">/g),
-      ];
-      expect(deleted.map((m) => m[1])).toEqual([id]);
-      expect(view.atomText).toContain('<at:comment>Withdrawn pending a legal review.</at:comment>');
-    }
-    const gone = await r.page('/articles/budget.html');
-    expect(gone.status).toBe(410);
-    const notice = await gone.text();
-    expect(notice).toContain('This story was withdrawn');
-    expect(notice).toContain('Withdrawn pending a legal review.');
-    expect(notice).not.toContain('The council voted');
-    expect(await r.site.text('tags/index.html')).not.toContain('politics');
+      for (const dir of ['', 'tags/politics/', 'authors/ana-silva/']) {
+        const view = await r.reader(dir);
+        expect([view.rss, view.atom, view.json]).toEqual([[], [], []]);
+        const deleted = [
+          ...view.atomText.matchAll(/<at:deleted-entry ref="([^"]+)" when="([^"]+)">/g),
+        ];
+        expect(deleted.map((m) => m[1])).toEqual([id]);
+        expect(view.atomText).toContain(
+          '<at:comment>Withdrawn pending a legal review.</at:comment>',
+        );
+      }
+      const gone = await r.page('/articles/budget.html');
+      expect(gone.status).toBe(410);
+      const notice = await gone.text();
+      expect(notice).toContain('This story was withdrawn');
+      expect(notice).toContain('Withdrawn pending a legal review.');
+      expect(notice).not.toContain('The council voted');
+      expect(notice).not.toContain('Draft summary');
+      expect(await r.site.text('tags/index.html')).not.toContain('politics');
 
-    // Published again: the same item comes back, and the notice goes (from the bucket at once;
-    // the edge keeps its 410 for the page's edge lifetime, as CloudFront would).
-    await r.inbox.put('articles/budget.md', md(''));
-    await r.settle();
-    const back = await r.reader();
-    expect(onlyId(back)).toBe(id);
-    expect(back.atomText).not.toContain('deleted-entry');
-    const object = await r.site.head('articles/budget.html');
-    expect(object.Metadata).not.toHaveProperty(EDGE_STATUS_METADATA);
-    expect(await r.site.text('articles/budget.html')).toContain('The council voted');
-  });
+      // Published again: the same item comes back, and the notice goes (from the bucket at once;
+      // the edge keeps its 410 for the page's edge lifetime, as CloudFront would).
+      await r.inbox.put('articles/budget.md', md(''));
+      await r.settle();
+      const back = await r.reader();
+      expect(onlyId(back)).toBe(id);
+      expect(back.atomText).not.toContain('deleted-entry');
+      const object = await r.site.head('articles/budget.html');
+      expect(object.Metadata).not.toHaveProperty(EDGE_STATUS_METADATA);
+      expect(await r.site.text('articles/budget.html')).toContain('The council voted');
+    },
+  );
 
   it('a correction keeps the item and logs it, dated; a minor edit changes the content, not the date', async () => {
     const r = await rig();

@@ -290,6 +290,32 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
   });
 
+  it('tells readers a public story made a draft again left, with what they saw, and brings back the same item', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Pulled'))));
+    const live = (await store.getArticle('a'))?.article;
+    const draft = md('Secret new angle', ['embargoed']).replace('---\n\n', 'draft: true\n---\n\n');
+    expect(statusOf(await ingest(created('02', inbox.put(KEY, draft))))).toBe('draft');
+
+    const gone = (await store.getArticle('a'))?.article;
+    expect(gone).toMatchObject({ status: 'draft', title: 'Pulled', guid: live?.guid });
+    expect(gone?.withdrawn).toEqual({ at: '2026-01-05T10:00:02.000Z' });
+    expect(JSON.stringify(gone)).not.toMatch(/Secret|embargoed/);
+    expect(await store.latestEntries('all', 10)).toEqual([]);
+    expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
+    expect((await store.withdrawnEntries('gone:tag/one', '', 10)).map((e) => e.id)).toEqual(['a']);
+    expect(await store.withdrawnEntries('gone:tag/embargoed', '', 10)).toEqual([]);
+
+    // The same draft again: unchanged. Published again: the same item, back in its feeds.
+    expect(statusOf(await ingest(created('03', inbox.put(KEY, draft))))).toBe('unchanged');
+    await ingest(created('04', inbox.put(KEY, md('Pulled, then back'))));
+    const back = (await store.getArticle('a'))?.article;
+    expect(back).toMatchObject({ status: 'live', guid: live?.guid, published: live?.published });
+    expect(back?.withdrawn).toBeUndefined();
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+    expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 3 }]);
+  });
+
   it('leaves no trace of a draft that was never public', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(
