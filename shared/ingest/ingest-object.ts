@@ -326,17 +326,26 @@ async function decideClaimants(
     if (key === event.key) continue;
     const source = await deps.store.getSource(key);
     if (!source || source.deleted || source.report.code !== 'bad-id') continue;
-    const again: ObjectEvent = {
-      kind: 'version-removed',
-      bucket: event.bucket,
-      key,
-      sequencer: source.sequencer,
-      eventTime: event.eventTime,
-    };
-    const outcome = await decide(again, source, deps);
+    const outcome = await decideAgain(source, event, deps);
     if (outcome.kind === 'applied') reports.push(outcome.report);
   }
   return reports;
+}
+
+/** What another key holds now, decided again as its own newest event would be, during `event`. */
+function decideAgain(
+  source: SourceRecord,
+  event: ObjectEvent,
+  deps: IngestDeps,
+): Promise<IngestOutcome> {
+  const again: ObjectEvent = {
+    kind: 'version-removed',
+    bucket: event.bucket,
+    key: source.key,
+    sequencer: source.sequencer,
+    eventTime: event.eventTime,
+  };
+  return decide(again, source, deps);
 }
 
 /**
@@ -357,15 +366,7 @@ async function moveToHeldCopy(
   const key = held.article.sourceKey;
   const source = await deps.store.getSource(key);
   if (!source) return undefined;
-  // What the copy's key holds now, decided again as its own newest event would be.
-  const again: ObjectEvent = {
-    kind: 'version-removed',
-    bucket: event.bucket,
-    key,
-    sequencer: source.sequencer,
-    eventTime: event.eventTime,
-  };
-  const outcome = await decide(again, source, deps);
+  const outcome = await decideAgain(source, event, deps);
   return outcome.kind === 'applied' && outcome.report.status === 'moved'
     ? outcome.report
     : undefined;
