@@ -167,6 +167,8 @@ export interface Article {
    * goes, they are decided again, and the first still there takes the id.
    */
   claimants?: string[];
+  /** Older ids of this story whose pages redirect here (status `moved`, `movedTo` this id). */
+  redirectsFrom?: string[];
   /** The inbox media it refers to, and where each is published. */
   media?: MediaRef[];
 }

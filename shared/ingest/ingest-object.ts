@@ -332,6 +332,29 @@ async function decideClaimants(
   return reports;
 }
 
+/** Older addresses a story keeps redirecting straight to where it is (the most recent). */
+const MAX_REDIRECTS = 10;
+
+/**
+ * A story moving from `from` to `id`: the ids whose pages will redirect to it (the one it
+ * leaves, and those that redirected there), and the writes that point the older ones' tombstones
+ * here, so a reader of an old link takes one 301, not one per move.
+ */
+async function redirectHere(
+  from: StoredArticle,
+  id: string,
+  deps: IngestDeps,
+): Promise<{ ids: string[]; writes: ArticleWrite[] }> {
+  const older = (from.article.redirectsFrom ?? []).filter((z) => z !== id && z !== from.article.id);
+  const writes: ArticleWrite[] = [];
+  for (const z of older) {
+    const stored = await deps.store.getArticle(z);
+    if (stored?.article.status === 'moved' && stored.article.movedTo === from.article.id)
+      writes.push(planArticleWrite(stored, { ...stored.article, movedTo: id }));
+  }
+  return { ids: [...older, from.article.id].slice(-MAX_REDIRECTS), writes };
+}
+
 /** What another key holds now, decided again as its own newest event would be, during `event`. */
 function decideAgain(
   source: SourceRecord,
@@ -611,7 +634,13 @@ async function upsert(
     deps.store,
     deps.siteUrl,
   );
-  const article = linked.article;
+  // Under a new id, the old one keeps a tombstone saying where the story went (its page
+  // redirects), and the story's older addresses redirect straight here too, not through it.
+  const tombstone = from && from.article.id !== id ? movedTombstoneOf(from.article, id) : undefined;
+  const redirected = tombstone?.movedTo && from ? await redirectHere(from, id, deps) : undefined;
+  const article = redirected
+    ? { ...linked.article, redirectsFrom: redirected.ids }
+    : linked.article;
   warnings.push(...linked.warnings);
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   // The parser refused most of these already; a long correction log or media list can still.
@@ -619,9 +648,8 @@ async function upsert(
     return reject(event, source, tooLargeToStore(storedBytes, MAX_STORED_ARTICLE_BYTES), deps);
   const planned = planArticleWrite(existing, article);
   const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
-  // Under a new id, the old one keeps a tombstone saying where the story went (its page redirects).
-  const tombstone = from && from.article.id !== id ? movedTombstoneOf(from.article, id) : undefined;
-  if (from && tombstone) writes.push(planArticleWrite(from, tombstone));
+  if (from && tombstone)
+    writes.push(planArticleWrite(from, tombstone), ...(redirected?.writes ?? []));
   const status = from
     ? 'moved'
     : article.status === 'live'
@@ -686,6 +714,10 @@ function articleRecord(
     ...(parsed.feedContent ? { feedContent: parsed.feedContent } : {}),
     // The keys refused this id stay noted while the story keeps it (an edit).
     ...(before?.id === id && before.claimants ? { claimants: before.claimants } : {}),
+    // The older addresses that redirect here stay noted with the story, wherever it goes.
+    ...(before?.redirectsFrom
+      ? { redirectsFrom: before.redirectsFrom.filter((z) => z !== id) }
+      : {}),
   };
   const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
   if (parsed.withdrawn) {

@@ -43,6 +43,7 @@ const articleItem = z.object({
   movedTo: optionalString(),
   heldFor: optionalString(),
   claimants: z.optional(z.array(z.string())),
+  redirectsFrom: z.optional(z.array(z.string())),
   feedContent: z.optional(z.enum(['full', 'summary'])),
   media: z.optional(
     z.array(

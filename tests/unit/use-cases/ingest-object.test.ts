@@ -352,6 +352,33 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
   });
 
+  it('points every older address of a story moved again straight at its new one (one 301)', async () => {
+    const { store, inbox, created, removed, ingest } = rig();
+    const bytes = md('Wandering');
+    await ingest(created('01', inbox.put(KEY, bytes)));
+    // mv a b, then mv b c, then mv c a: each its delete first, then its copy.
+    const moves: [string, string][] = [
+      [KEY, 'articles/b.md'],
+      ['articles/b.md', 'articles/c.md'],
+    ];
+    for (const [i, [from, to]] of moves.entries()) {
+      inbox.remove(from);
+      await ingest(removed(`0${2 + i}`, from));
+      expect(statusOf(await ingest(created(`0${2 + i}`, inbox.put(to, bytes), to)))).toBe('moved');
+    }
+    expect((await store.getArticle('a'))?.article.movedTo).toBe('c');
+    expect((await store.getArticle('b'))?.article.movedTo).toBe('c');
+    expect((await store.getArticle('c'))?.article.redirectsFrom).toEqual(['a', 'b']);
+
+    // Back to its first address: that one is the story again; the others point at it.
+    inbox.remove('articles/c.md');
+    await ingest(removed('04', 'articles/c.md'));
+    await ingest(created('04', inbox.put(KEY, bytes)));
+    expect((await store.getArticle('a'))?.article.status).toBe('live');
+    expect((await store.getArticle('b'))?.article.movedTo).toBe('a');
+    expect((await store.getArticle('c'))?.article.movedTo).toBe('a');
+  });
+
   it('gives a freed id to the file refused it meanwhile, when the holder is deleted', async () => {
     const { store, inbox, created, removed, ingest } = rig();
     const withId = (title: string) => `---\ntitle: ${title}\nid: shared\n---\n\n${title}.\n`;
