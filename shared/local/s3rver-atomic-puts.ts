@@ -31,32 +31,15 @@ interface FilesystemStore {
  */
 export function makePutsAtomic(store: FilesystemStore): void {
   store.putObject = async function putObject(this: FilesystemStore, object) {
-    const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
-    await mkdir(dirname(objectPath), { recursive: true });
-    // A short name beside the object: the object's own name may be near the 255-byte limit.
-    const temporary = join(dirname(objectPath), `.partial-${randomUUID().slice(0, 8)}`);
-    const md5 = createHash('md5');
-    let size = 0;
-    const source = Buffer.isBuffer(object.content)
-      ? Readable.from([object.content])
-      : (object.content as NodeJS.ReadableStream);
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        md5.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(source, meter, createWriteStream(temporary, { flags: 'wx' }));
-      await rename(temporary, objectPath);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeAtomically(this, object);
+      } catch (error) {
+        // Its folder was tidied away by a delete (makeDeletesSafe) between the mkdir and the
+        // write: again (a buffered body can be read again; a stream cannot, and fails as before).
+        if (!raced(error) || attempt >= 5 || !Buffer.isBuffer(object.content)) throw error;
+      }
     }
-    const digest = md5.digest('hex');
-    await this.putMetadata(object.bucket, object.key, object.metadata, digest);
-    return { size, md5: digest };
   };
 }
 
@@ -64,14 +47,46 @@ export function makePutsAtomic(store: FilesystemStore): void {
 const RACED = new Set(['ENOENT', 'ENOTEMPTY', 'EEXIST']);
 const raced = (error: unknown) => RACED.has((error as NodeJS.ErrnoException).code ?? '');
 
+async function writeAtomically(
+  store: FilesystemStore,
+  object: StoredObjectInput,
+): Promise<{ size: number; md5: string }> {
+  const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+  await mkdir(dirname(objectPath), { recursive: true });
+  // A short name beside the object: the object's own name may be near the 255-byte limit.
+  const temporary = join(dirname(objectPath), `.partial-${randomUUID().slice(0, 8)}`);
+  const md5 = createHash('md5');
+  let size = 0;
+  const source = Buffer.isBuffer(object.content)
+    ? Readable.from([object.content])
+    : (object.content as NodeJS.ReadableStream);
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      md5.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, meter, createWriteStream(temporary, { flags: 'wx' }));
+    await rename(temporary, objectPath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  const digest = md5.digest('hex');
+  await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+  return { size, md5: digest };
+}
+
 /**
  * s3rver 3.7's deleteObject removes the object's files, then every folder of its key left empty,
  * with a readdir and an rmdir that throw when a concurrent delete in the same folder removed it
  * first, or a concurrent put filled it: the object is gone, but the request fails (500) before
  * its event is sent, and the client's retry finds nothing to delete and sends none. So `aws s3
  * rm --recursive` of a folder lost deletes (the stories stayed published). This one tidies
- * folders as a best effort and never fails for it; a put whose folder is removed between its
- * mkdir and its write makes the folder again.
+ * folders as a best effort and never fails for it (a put that races it makes its folder again:
+ * makePutsAtomic).
  */
 export function makeDeletesSafe(store: FilesystemStore): void {
   store.deleteObject = async function deleteObject(this: FilesystemStore, bucket, key) {
@@ -92,18 +107,6 @@ export function makeDeletesSafe(store: FilesystemStore): void {
       }
     } catch (error) {
       if (!raced(error)) throw error;
-    }
-  };
-  const put = store.putObject;
-  store.putObject = async function putObject(this: FilesystemStore, object) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await put.call(this, object);
-      } catch (error) {
-        // Its folder was tidied away by a delete between the mkdir and the write: again (a
-        // buffered body can be read again; a stream cannot, and fails as before).
-        if (!raced(error) || attempt >= 5 || !Buffer.isBuffer(object.content)) throw error;
-      }
     }
   };
 }
