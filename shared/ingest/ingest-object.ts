@@ -243,12 +243,7 @@ async function remove(
   source: SourceRecord | undefined,
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
-  const existing =
-    source?.id && !source.deleted ? await deps.store.getArticle(source.id) : undefined;
-  const owned =
-    existing && !isGone(existing) && existing.article.sourceKey === event.key
-      ? existing
-      : undefined;
+  const owned = await storyOfKey(source, event.key, deps);
   // A copy held for this story (the first half of a move whose delete came second) takes it
   // over first, in one transaction: readers never see it withdrawn, nor twice.
   const moved = owned ? await moveToHeldCopy(owned, event, deps) : undefined;
@@ -408,9 +403,10 @@ async function hold(
   hash: string,
   bodyHash: string,
   existing: StoredArticle | undefined,
-  { article: original, ...stored }: StoredArticle,
+  origin: StoredArticle,
   deps: IngestDeps,
 ): Promise<IngestOutcome> {
+  const original = origin.article;
   const mine = existing?.article.status === 'held' ? existing : undefined;
   const record = articleRecord(event, source, parsed, id, hash, mine, deps.now());
   const { withdrawn: _none, ...rest } = record;
@@ -440,7 +436,7 @@ async function hold(
   // the copy was held is refused (StaleWriteError) and, tried again, finds the copy and makes
   // it the story moved. Without it, the two commit in either order: a copy held for a story
   // already deleted, or a delete that missed its copy (a move lost its guid).
-  const touched = planArticleWrite({ ...stored, article: original }, original);
+  const touched = planArticleWrite(origin, original);
   return commitAndReport(source, next, [planArticleWrite(existing, held), touched], deps, report);
 }
 
@@ -503,19 +499,15 @@ async function movedFrom(
   return article.status === 'moved' || article.status === 'held' ? undefined : origin;
 }
 
-/** The story `id` if this key's file made it and it is still there to move (not gone, not held). */
-async function ownStory(
-  id: string,
+/** The story this key's file made last, if it is still there (not deleted, not moved away). */
+async function storyOfKey(
+  source: SourceRecord | undefined,
   key: string,
   deps: IngestDeps,
 ): Promise<StoredArticle | undefined> {
-  const story = await deps.store.getArticle(id);
-  return story &&
-    !isGone(story) &&
-    story.article.status !== 'held' &&
-    story.article.sourceKey === key
-    ? story
-    : undefined;
+  if (!source?.id || source.deleted) return undefined;
+  const story = await deps.store.getArticle(source.id);
+  return story && !isGone(story) && story.article.sourceKey === key ? story : undefined;
 }
 
 /**
@@ -605,10 +597,8 @@ async function upsert(
       : undefined;
   // The file changed its own `id:`: its story moves to the new id, as a move to another key
   // does (the same item, its dates and log; the old address redirects), and is updated.
-  const renamed =
-    !origin && source?.id && source.id !== id && !source.deleted
-      ? await ownStory(source.id, event.key, deps)
-      : undefined;
+  const own = !origin && source?.id !== id ? await storyOfKey(source, event.key, deps) : undefined;
+  const renamed = own?.article.status === 'held' ? undefined : own;
   const from = origin ?? renamed;
   const current = from ?? (isGone(existing) ? restored : existing);
   const record = articleRecord(
