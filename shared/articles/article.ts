@@ -33,7 +33,16 @@ export interface Withdrawal {
   at: string;
   /** Plain text. */
   note?: string;
+  /**
+   * What readers last saw of it, when the article now holds something else (made a draft or
+   * scheduled again, or withdrawn by a file that also changed it): its notice shows this title,
+   * and its feeds' deleted entries are in the feeds it was shown in, never the new ones.
+   */
+  shown?: Shown;
 }
+
+/** A story's face in its feeds: its headline and the labels that put it in them. */
+export type Shown = Pick<Article, 'title' | 'tags' | 'authors'>;
 
 /** What is said of the lead image (plain text): alt text, caption, credit. */
 export interface ImageText {
@@ -178,6 +187,30 @@ export function isWithdrawnPublic(article: Article | undefined): boolean {
   return article?.withdrawn !== undefined && article.status !== 'live';
 }
 
+/**
+ * A withdrawn public article as its readers last saw it (Withdrawal.shown): the title its
+ * notice shows and the labels of the feeds that announce it gone. The article itself otherwise.
+ */
+export function shownOf(article: Article): Article {
+  const shown = article.withdrawn?.shown;
+  return shown ? { ...article, ...shown } : article;
+}
+
+/**
+ * What readers last saw of a public article (live, or withdrawn after they saw it) when it
+ * leaves or changes into something they must not see yet.
+ */
+export function lastShown(article: Article): Shown {
+  return faceOf(article.withdrawn?.shown ?? article);
+}
+
+/** Whether two faces are the same to readers: title, tags and authors. */
+export function sameFace(a: Shown, b: Shown): boolean {
+  return JSON.stringify(faceOf(a)) === JSON.stringify(faceOf(b));
+}
+
+const faceOf = ({ title, tags, authors }: Shown): Shown => ({ title, tags, authors });
+
 /** Where this id's page redirects: a moved public story's new id, kept by a copy held there. */
 export function redirectOf(article: Article | undefined): string | undefined {
   return article?.status === 'moved' || article?.status === 'held' ? article.movedTo : undefined;
@@ -195,9 +228,10 @@ export function heldTrace(
   const withdrawn = isWithdrawnPublic(before) ? before?.withdrawn : undefined;
   if (!before || (!movedTo && !withdrawn)) return {};
   return {
-    title: before.title,
+    title: shownOf(before).title,
     ...(movedTo ? { movedTo } : {}),
-    ...(withdrawn ? { withdrawn } : {}),
+    // Its notice stays in the feeds the withdrawn story was in, not the copy's.
+    ...(withdrawn ? { withdrawn: { ...withdrawn, shown: lastShown(before) } } : {}),
   };
 }
 

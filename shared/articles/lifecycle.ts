@@ -30,7 +30,11 @@ export function applyDueTransitions(
   leftAt = nowIso,
 ): Article {
   let next = article;
-  if (next.status === 'scheduled' && next.published <= nowIso) next = { ...next, status: 'live' };
+  if (next.status === 'scheduled' && next.published <= nowIso) {
+    // A story scheduled again after readers saw it comes back: its notice goes.
+    const { withdrawn: _left, ...rest } = next;
+    next = { ...rest, status: 'live' };
+  }
   if (next.status === 'live' && next.expires !== undefined && next.expires <= nowIso) {
     const { withdrawn: _none, ...rest } = next;
     next = wasPublic

@@ -5,6 +5,7 @@ import {
   feedsOf,
   isWithdrawnPublic,
   redirectOf,
+  shownOf,
 } from './article.ts';
 import { nextTransitionAt } from './lifecycle.ts';
 
@@ -96,8 +97,9 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
 function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
   if (!stored || !article) return [];
+  // A withdrawn story's entries are in the feeds readers saw it in (Withdrawal.shown).
   const entry = (list: EntryList, sortKey: string) =>
-    feedsOf(article).map((feed) => ({
+    feedsOf(shownOf(article)).map((feed) => ({
       feed,
       list,
       sortKey,
@@ -136,7 +138,9 @@ const slot = (e: FeedEntry) => `${entryListKey(e.feed, e.list)}\n${e.sortKey}`;
  * What stays of a removed article: its identity and dates, no content. A story readers saw
  * keeps its title, labels and withdrawal, so its feeds can tell them it is gone.
  */
-export function tombstoneOf(article: Article, at: string): Article {
+export function tombstoneOf(stored: Article, at: string): Article {
+  // What readers last saw of a story that had left already (a notice never shows newer text).
+  const article = shownOf(stored);
   const {
     image: _image,
     imageText: _text,
@@ -201,7 +205,8 @@ export function movedTombstoneOf(article: Article, movedTo: string): Article {
     id: article.id,
     guid: article.guid,
     sourceKey: article.sourceKey,
-    title: article.title,
+    // Its redirect page's title: what readers saw (an embargoed new version's stays unseen).
+    title: shownOf(article).title,
     summary: '',
     contentHtml: '',
     tags: [],

@@ -3,8 +3,11 @@ import {
   type Correction,
   heldTrace,
   isWithdrawnPublic,
+  lastShown,
   type ParsedArticle,
   type ParseResult,
+  sameFace,
+  type Withdrawal,
 } from '../articles/article.ts';
 import {
   ArticleRejectedError,
@@ -710,41 +713,38 @@ function articleRecord(
       : {}),
   };
   const wasPublic = before?.status === 'live' || isWithdrawnPublic(before);
-  if (parsed.withdrawn) {
-    // Readers who saw it are told (dated at the first withdrawal); otherwise it leaves no trace.
-    const at = before?.withdrawn?.at ?? event.eventTime;
-    return {
-      ...article,
-      status: 'withdrawn',
-      ...(wasPublic ? { withdrawn: { at, ...(parsed.note ? { note: parsed.note } : {}) } } : {}),
+  /**
+   * `record`, gone from readers if they saw the story: dated at its first withdrawal, with what
+   * they last saw (Withdrawal.shown) where the record now shows another face: the title and the
+   * feeds it had, never the file's new ones (a draft's, an embargoed version's). A story that
+   * was never public leaves no trace.
+   */
+  const leaving = (record: Article, at = event.eventTime, note = parsed.note): Article => {
+    const { withdrawn: _was, ...rest } = record;
+    if (!wasPublic || !before) return rest;
+    const shown = lastShown(before);
+    const withdrawn: Withdrawal = {
+      at: before.withdrawn?.at ?? at,
+      ...(note ? { note } : {}),
+      ...(sameFace(shown, record) ? {} : { shown }),
     };
-  }
+    return { ...rest, withdrawn };
+  };
+  if (parsed.withdrawn) return leaving({ ...article, status: 'withdrawn' });
   if (parsed.draft) {
     if (!wasPublic || !before) return article;
-    // Made a draft again after readers saw it: they are told it left, as of a withdrawal (a 410
-    // page, the gone entries of its Atom feeds), with what they saw: the article keeps its last
-    // public face, never the draft's title, labels or text (those stay in the file, until it is
-    // published again, as the same item).
-    return {
-      ...before,
-      sourceKey: event.key,
-      status: 'draft',
-      contentHash: hash,
-      withdrawn: {
-        at: before.withdrawn?.at ?? event.eventTime,
-        ...(parsed.note ? { note: parsed.note } : {}),
-      },
-    };
+    // Made a draft again after readers saw it: it leaves as a withdrawal does (a 410 page, the
+    // gone entries of its Atom feeds); the article keeps its last public text too (the draft's
+    // stays in the file, until it is published again, as the same item).
+    return leaving({ ...before, sourceKey: event.key, status: 'draft', contentHash: hash });
   }
   // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
   const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);
-  if (!due.withdrawn) return due;
-  // Withdrawn already (an edit of an expired story): still dated at its first withdrawal.
-  const at = before?.withdrawn?.at ?? due.withdrawn.at;
-  return {
-    ...due,
-    withdrawn: { ...due.withdrawn, at, ...(parsed.note ? { note: parsed.note } : {}) },
-  };
+  if (due.withdrawn) return leaving(due, due.withdrawn.at, parsed.note ?? due.withdrawn.note);
+  // Scheduled again after readers saw it (a date still to come): it leaves until then, as a
+  // withdrawal does, and comes back at that date as the same item, in the file's new version.
+  if (due.status === 'scheduled' && wasPublic) return leaving(due);
+  return due;
 }
 
 /** The correction log with `text` added, dated `at`, unless it is logged already. */

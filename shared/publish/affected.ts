@@ -4,6 +4,7 @@ import {
   feedKey,
   feedsOf,
   isWithdrawnPublic,
+  shownOf,
 } from '../articles/article.ts';
 import { entrySortKey } from '../articles/stored.ts';
 import { sitemapDayOf } from '../feeds/sitemaps.ts';
@@ -26,7 +27,8 @@ export interface Affected {
 /** The feeds showing the article: as an item, or (withdrawn) as a deleted entry. */
 function visibleFeeds(article: Article | undefined): FeedRef[] {
   if (!article) return [];
-  return article.status === 'live' || isWithdrawnPublic(article) ? feedsOf(article) : [];
+  if (article.status === 'live') return feedsOf(article);
+  return isWithdrawnPublic(article) ? feedsOf(shownOf(article)) : [];
 }
 
 /** The sort key of an article's entry in each feed it is listed in (live only). */

@@ -4,6 +4,7 @@ import {
   feedKey,
   isWithdrawnPublic,
   redirectOf,
+  shownOf,
 } from '../articles/article.ts';
 import { entryListKey, type StoredArticle } from '../articles/stored.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type SiteConfig } from '../config/site.ts';
@@ -646,7 +647,7 @@ export function pageUnit(
       const stamp = stored?.rev ?? 0;
       if (stored && isWithdrawnPublic(stored.article)) {
         // Readers saw it: its address answers 410 Gone with a notice, not a bare 404.
-        const notice = renderWithdrawnPage(stored.article, config);
+        const notice = renderWithdrawnPage(shownOf(stored.article), config);
         const gone = {
           ...file(path, notice, CONTENT_TYPE.html, CACHE_CONTROL.page),
           status: 410 as const,

@@ -15,6 +15,7 @@ export function articleToItem(stored: StoredArticle): Item {
 
 const label = z.object({ slug: z.string(), name: z.string() });
 const optionalString = () => z.optional(z.string());
+const authors = z.array(z.extend(label, { email: optionalString(), url: optionalString() }));
 
 /** An article item as the table holds it: checked on every read, the stream's images included. */
 const articleItem = z.object({
@@ -25,7 +26,7 @@ const articleItem = z.object({
   summary: z.string(),
   contentHtml: z.string(),
   tags: z.array(label),
-  authors: z.array(z.extend(label, { email: optionalString(), url: optionalString() })),
+  authors,
   published: z.string(),
   updated: z.string(),
   image: optionalString(),
@@ -36,7 +37,13 @@ const articleItem = z.object({
   language: optionalString(),
   status: z.enum(['live', 'draft', 'scheduled', 'withdrawn', 'deleted', 'moved', 'held']),
   contentHash: z.string(),
-  withdrawn: z.optional(z.object({ at: z.string(), note: optionalString() })),
+  withdrawn: z.optional(
+    z.object({
+      at: z.string(),
+      note: optionalString(),
+      shown: z.optional(z.object({ title: z.string(), tags: z.array(label), authors })),
+    }),
+  ),
   corrections: z.optional(z.array(z.object({ date: z.string(), text: z.string() }))),
   expires: optionalString(),
   bodyHash: optionalString(),

@@ -278,13 +278,25 @@ describe('the editorial lifecycle, as readers see it', () => {
       expect(await r.site.text(key), key).not.toContain('SECRET');
   });
 
+  /** A new version readers must not see yet: another title, summary and tag. */
+  const secret = (text: string) =>
+    text
+      .replace('Council votes', 'SECRET votes')
+      .replace('[politics]', '[secrets]')
+      .replace('---\n\n', 'summary: Draft summary nobody may see\n---\n\n');
   it.each([
-    ['withdrawn', 'status: withdrawn\n'],
-    // A public story made a draft again leaves as a withdrawn one does, with what readers saw.
-    ['made a draft again', 'draft: true\nsummary: Draft summary nobody may see\n'],
+    ['withdrawn', 'status: withdrawn\n', (text: string) => text],
+    // A public story made a draft again, or given a date still to come, leaves as a withdrawn
+    // one does, with what readers saw: never the new version's title, summary or tags.
+    ['made a draft again', 'draft: true\n', secret],
+    [
+      'scheduled again',
+      '',
+      (text: string) => secret(text).replace('2026-11-30T10:00:00Z', '2099-01-01T09:00:00Z'),
+    ],
   ])(
     'a story %s leaves every feed, Atom tells readers to delete it, its page answers 410',
-    async (_, fields) => {
+    async (_, fields, edit) => {
       const r = await rig();
       current = r;
       await r.inbox.put('articles/budget.md', md(''));
@@ -293,7 +305,7 @@ describe('the editorial lifecycle, as readers see it', () => {
 
       await r.inbox.put(
         'articles/budget.md',
-        md(`${fields}note: Withdrawn pending a legal review.\n`),
+        edit(md(`${fields}note: Withdrawn pending a legal review.\n`)),
       );
       await r.settle();
 
@@ -314,8 +326,10 @@ describe('the editorial lifecycle, as readers see it', () => {
       expect(notice).toContain('This story was withdrawn');
       expect(notice).toContain('Withdrawn pending a legal review.');
       expect(notice).not.toContain('The council voted');
-      expect(notice).not.toContain('Draft summary');
+      expect(notice).toContain('Council votes on the budget');
       expect(await r.site.text('tags/index.html')).not.toContain('politics');
+      for (const key of await r.site.keys())
+        expect(await r.site.text(key), key).not.toMatch(/SECRET|Draft summary|secrets/);
 
       // Published again: the same item comes back, and the notice goes (from the bucket at once;
       // the edge keeps its 410 for the page's edge lifetime, as CloudFront would).

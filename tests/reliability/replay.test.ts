@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { isWithdrawnPublic } from '../../shared/articles/article.ts';
 import {
   articlePath,
   daySitemapPath,
@@ -119,7 +120,10 @@ describe('duplicates and reordering', () => {
  */
 function missedLeaks(run: Awaited<ReturnType<typeof finalState>>, markers: string[]): string[] {
   const { state, site } = run;
-  const scheduled = [...state.articles.values()].find((a) => a.status === 'scheduled');
+  // One never public (one scheduled again after readers saw it has a notice with its guid).
+  const scheduled = [...state.articles.values()].find(
+    (a) => a.status === 'scheduled' && !isWithdrawnPublic(a),
+  );
   const live = [...state.articles.values()].find((a) => a.status === 'live');
   const day = [...state.sitemapDays.keys()][0];
   const tag = scheduled?.tags.find((t) => markersIn(t.name).length > 0);

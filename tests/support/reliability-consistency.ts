@@ -4,6 +4,8 @@ import {
   feedKey,
   feedsOf,
   isWithdrawnPublic,
+  lastShown,
+  shownOf,
 } from '../../shared/articles/article.ts';
 import { nextTransitionAt } from '../../shared/articles/lifecycle.ts';
 import { entrySortKey } from '../../shared/articles/stored.ts';
@@ -88,7 +90,9 @@ export function tableProblems(state: TableState): string[] {
       if (!article) problems.push(`${where} has no article ${id}`);
       else if (!isWithdrawnPublic(article))
         problems.push(`${where}: ${id} (${article.status}) is not a withdrawn public story`);
-      else if (!inFeed(article, feed)) problems.push(`${where}: ${id} is not in that feed`);
+      // In the feeds readers saw it in (Withdrawal.shown), whatever its file says now.
+      else if (!inFeed(shownOf(article), feed))
+        problems.push(`${where}: ${id} is not in that feed`);
       else if (goneSortKey(article) !== sk) problems.push(`${where} is out of date`);
       else if (article.rev !== rev)
         problems.push(`${where} names rev ${rev}, the article is at ${article.rev}`);
@@ -118,7 +122,7 @@ export function tableProblems(state: TableState): string[] {
       }
     }
     if (isWithdrawnPublic(article)) {
-      for (const feed of feedsOf(article).map(feedKey)) {
+      for (const feed of feedsOf(shownOf(article)).map(feedKey)) {
         if (goneEntry(feed, goneSortKey(article)) !== id)
           problems.push(`withdrawn article ${id} lacks its gone entry in ${feed}`);
       }
@@ -469,7 +473,11 @@ function pageProblems(files: BucketFiles, article: Article, site: SiteConfig): s
     ...(body === page ? [] : [`${path} is not ${what}`]),
   ];
   if (isWithdrawnPublic(article))
-    return answers({ status: '410' }, renderWithdrawnPage(article, site), 'the withdrawal notice');
+    return answers(
+      { status: '410' },
+      renderWithdrawnPage(shownOf(article), site),
+      'the withdrawal notice',
+    );
   if (article.status === 'moved' && article.movedTo) {
     const to = articlePageUrl(site.url, article.movedTo);
     return answers(
@@ -663,10 +671,14 @@ export function unpublishedProblems(
   const hidden = [...state.articles.values()].filter(isUnpublished);
   if (hidden.length === 0) return [];
   const markers = new Map<string, string>();
+  const labelsOf = (face: Pick<Article, 'tags' | 'authors'>) =>
+    [...face.tags, ...face.authors].flatMap((l) => [l.name, l.slug]);
   for (const a of hidden) {
-    const labels = [...a.tags, ...a.authors].flatMap((l) => [l.name, l.slug]);
-    for (const marker of markersIn([a.title, a.summary, a.contentHtml, ...labels].join('\n')))
-      markers.set(marker, `${a.status} ${a.id}`);
+    // A public story made a draft or scheduled again: its notice shows what readers saw.
+    const shown = isWithdrawnPublic(a) ? lastShown(a) : undefined;
+    const seen = new Set(shown ? markersIn([shown.title, ...labelsOf(shown)].join('\n')) : []);
+    for (const marker of markersIn([a.title, a.summary, a.contentHtml, ...labelsOf(a)].join('\n')))
+      if (!seen.has(marker)) markers.set(marker, `${a.status} ${a.id}`);
   }
   const problems = markerProblems(files, markers);
   const published = new Set(publishedFeeds(state, site, now).map(feedKey));
@@ -674,20 +686,26 @@ export function unpublishedProblems(
   const index = files.get(SITEMAP_INDEX_PATH) ?? '';
   for (const a of hidden) {
     const who = `${a.status} ${a.id}`;
+    // Readers saw it before: its notice (a 410 page, deleted entries) names its page and guid,
+    // in the feeds it was shown in.
+    const left = isWithdrawnPublic(a);
+    const shownFeeds = new Set(left ? feedsOf(lastShown(a)).map(feedKey) : []);
     // Its page's URL (not the bare path: another id may end with this one) and its guid.
-    const traces = [articlePageUrl(site.url, a.id), a.guid];
+    const traces = left ? [] : [articlePageUrl(site.url, a.id), a.guid];
     // Its tags and authors that no published feed accounts for: their feed folders, and the
     // links to them (absolute, as every file writes them) and to their place on the tags page
     // (with the attribute's closing quote: `#tag-tech` is not `#tag-technology`).
     const unpublishedFeeds = feedsOf(a).filter(
-      (feed) => feed.kind !== 'all' && !published.has(feedKey(feed)),
+      (feed) =>
+        feed.kind !== 'all' && !published.has(feedKey(feed)) && !shownFeeds.has(feedKey(feed)),
     );
     const folders = unpublishedFeeds.map((feed) => feedPath(feed, 'rss').replace(/rss\.xml$/, ''));
     traces.push(
       ...folders.map((folder) => url(folder)),
       ...unpublishedFeeds.map((feed) => `${tagsPageUrl(site.url, feed)}"`),
     );
-    if (files.has(articlePath(a.id))) problems.push(`${articlePath(a.id)} is the page of ${who}`);
+    if (!left && files.has(articlePath(a.id)))
+      problems.push(`${articlePath(a.id)} is the page of ${who}`);
     for (const [path, body] of files) {
       for (const trace of traces)
         if (body.includes(trace)) problems.push(`${path} names ${who}: ${trace}`);

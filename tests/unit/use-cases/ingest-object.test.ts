@@ -3,6 +3,7 @@ import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
 import { StaleWriteError } from '../../../shared/ports/article-store.ts';
+import { releaseDue } from '../../../shared/release/release-due.ts';
 import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
 
 const KEY = 'articles/a.md';
@@ -314,6 +315,48 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(back?.withdrawn).toBeUndefined();
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
     expect(await store.latestEntries('all', 10)).toEqual([{ id: 'a', rev: 3 }]);
+  });
+
+  it('tells readers a public story given a date still to come left, with what they saw; at that date it comes back as the same item, in its new version', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Pulled'))));
+    const live = (await store.getArticle('a'))?.article;
+    const embargoed = md('Secret new angle', ['embargoed']).replace(
+      '---\n\n',
+      'date: 2099-01-01T09:00:00Z\n---\n\n',
+    );
+    expect(statusOf(await ingest(created('02', inbox.put(KEY, embargoed))))).toBe('scheduled');
+
+    // The table holds the new version, to release at its date; readers are told only of the old.
+    const waiting = (await store.getArticle('a'))?.article;
+    expect(waiting).toMatchObject({ status: 'scheduled', title: 'Secret new angle' });
+    expect(waiting?.withdrawn).toEqual({
+      at: '2026-01-05T10:00:02.000Z',
+      shown: { title: 'Pulled', tags: [{ slug: 'one', name: 'one' }], authors: [] },
+    });
+    expect(await store.latestEntries('all', 10)).toEqual([]);
+    expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
+    expect((await store.withdrawnEntries('gone:tag/one', '', 10)).map((e) => e.id)).toEqual(['a']);
+    expect(await store.withdrawnEntries('gone:tag/embargoed', '', 10)).toEqual([]);
+
+    // Released at its date: the same item, in the new version, and no notice any more.
+    const { released } = await releaseDue({ store, now: () => new Date('2099-01-01T09:00:30Z') });
+    expect(released).toEqual(['a']);
+    const back = (await store.getArticle('a'))?.article;
+    expect(back).toMatchObject({ status: 'live', guid: live?.guid, title: 'Secret new angle' });
+    expect(back?.withdrawn).toBeUndefined();
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+    expect(await store.withdrawnEntries('gone:tag/one', '', 10)).toEqual([]);
+    expect((await store.feedPage('tag/embargoed', 5)).total).toBe(1);
+  });
+
+  it("keeps a withdrawn story's notice in the feeds readers saw it in when its file also changes its tags", async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Pulled'))));
+    const retagged = md('Pulled', ['other']).replace('---\n\n', 'status: withdrawn\n---\n\n');
+    expect(statusOf(await ingest(created('02', inbox.put(KEY, retagged))))).toBe('withdrawn');
+    expect((await store.withdrawnEntries('gone:tag/one', '', 10)).map((e) => e.id)).toEqual(['a']);
+    expect(await store.withdrawnEntries('gone:tag/other', '', 10)).toEqual([]);
   });
 
   it('leaves no trace of a draft that was never public', async () => {
