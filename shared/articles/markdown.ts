@@ -22,6 +22,7 @@ import {
   lineAt,
   quote,
   sameHeadline,
+  warnOfMarkup,
 } from './text.ts';
 
 const SETEXT_UNDERLINE = /^ {0,3}=+[ \t]*$/;
@@ -57,10 +58,12 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   const fieldWarnings: string[] = [];
   const fromFile = data.title ? fieldText(data.title, 'title', fieldWarnings) : '';
   const bodyLine = lineAt(text, text.length - split.body.length);
-  const headingText = heading
-    ? htmlToText(renderInline(heading.text, `line ${bodyLine + heading.line}`))
-    : '';
+  const headingLine = heading ? `line ${bodyLine + heading.line}` : '';
+  const headingText = heading ? htmlToText(renderInline(heading.text, headingLine)) : '';
   const title = fromFile || headingText;
+  // The heading is the title: text that reads as a tag in it is said to be gone, as in `title:`.
+  if (heading && !fromFile)
+    warnOfMarkup(heading.text, `${headingLine}: the heading`, fieldWarnings);
   if (isBlank(title)) {
     throw new ArticleRejectedError(
       'no-title',

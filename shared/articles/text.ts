@@ -16,11 +16,12 @@ export const MAX_SUMMARY_LENGTH = 300;
 
 /**
  * Characters XML 1.0 forbids (C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates)
- * plus DEL and the C1 controls, which no article means to contain.
+ * plus DEL, the C1 controls and Unicode's other noncharacters (U+FDD0–U+FDEF, the last two
+ * of every plane), which no article means to contain and HTML counts as parse errors.
  */
 const XML_FORBIDDEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff\ud800-\udfff]/gu;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]|[\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/gu;
 /** Explicit bidi embeddings, overrides and isolates: in a one-line field they only spoof. */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const WHITESPACE = /\s+/gu;
@@ -140,7 +141,7 @@ export function htmlToText(html: string, where = 'text'): string {
   if (!html.includes('<') && !html.includes('&')) return plainLine(html);
   assertHtmlDepth(html, where, TEXT_LIMITS);
   if (isTagsAndSpaceOnly(html)) return '';
-  const escaped = sanitizeHtml(html.replace(BLOCK_TAG, ' <'), {
+  const escaped = sanitizeHtml(withoutUnclosedNonText(html).replace(BLOCK_TAG, ' <'), {
     allowedTags: [],
     allowedAttributes: {},
     nonTextTags: NON_TEXT_TAGS,
@@ -148,6 +149,27 @@ export function htmlToText(html: string, where = 'text'): string {
   return plainLine(
     escaped.replace(/&(?:amp|lt|gt|quot);/g, (entity) => BASIC_ENTITIES[entity] ?? entity),
   );
+}
+
+const NON_TEXT_OPEN = new RegExp(`<(${NON_TEXT_TAGS.join('|')})(?=[\\s/>])[^<>]*>`, 'gi');
+
+/**
+ * `html` without the opening tags of NON_TEXT_TAGS that no closing tag follows: such an element
+ * would take everything after it (a headline "How <script> tags work" would read "How"), so
+ * only the tag goes. A closed one still goes with its content.
+ */
+function withoutUnclosedNonText(html: string): string {
+  const lower = html.toLowerCase();
+  const lastClose = new Map<string, number>();
+  return html.replace(NON_TEXT_OPEN, (tag, name: string, at: number) => {
+    const key = name.toLowerCase();
+    let close = lastClose.get(key);
+    if (close === undefined) {
+      close = lower.lastIndexOf(`</${key}`);
+      lastClose.set(key, close);
+    }
+    return close > at ? tag : '';
+  });
 }
 
 /** A tag-like token: `<main>`, `</em>`, `<!-- …`, `<![CDATA[ …`, `<?xml …`. */
@@ -158,13 +180,19 @@ const MARKUP = /<[A-Za-z!/?][^<>]{0,40}>?/;
  * with a warning when markup in it went: text that looked like a tag is not lost silently.
  */
 export function fieldText(value: string, field: string, warnings: string[]): string {
-  const text = htmlToText(value, `field "${field}"`);
-  const markup = MARKUP.exec(value)?.[0];
+  const where = `field "${field}"`;
+  const text = htmlToText(value, where);
+  warnOfMarkup(value, where, warnings);
+  return text;
+}
+
+/** A warning when `source` (plain text, as written) holds something that reads as a tag. */
+export function warnOfMarkup(source: string, where: string, warnings: string[]): void {
+  const markup = MARKUP.exec(source)?.[0];
   if (markup !== undefined)
     warnings.push(
-      `field "${field}": removed ${JSON.stringify(markup)} and any other markup: it is plain text (write &lt; for a "<" that is part of it)`,
+      `${where}: removed ${JSON.stringify(markup)} and any other markup: it is plain text (write &lt; for a "<" that is part of it)`,
     );
-  return text;
 }
 
 /** Escapes text for HTML element content and attribute values. */

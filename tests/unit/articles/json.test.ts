@@ -8,6 +8,14 @@ const parseFixture = (name: string) =>
   parseArticle({ key: `articles/${name}`, body: fixture(`corpus/${name}`), siteUrl: SITE });
 
 describe('JSON articles', () => {
+  it('makes plain text of a title or summary with a tag left open, keeping the words after it', () => {
+    const { article } = parseJsonText(
+      '{"title": "How <script> tags work in 2026", "summary": "Why <textarea> is weird", "text": "x"}',
+    );
+    expect(article.title).toBe('How tags work in 2026');
+    expect(article.summary).toBe('Why is weird');
+  });
+
   it('reads a sloppy CMS export', () => {
     const { article, warnings } = parseFixture('cms-export.json');
     expect(article).toEqual({

@@ -87,6 +87,16 @@ describe('Markdown with front matter', () => {
     ]);
   });
 
+  it('keeps the words after a tag left open in a title, and says what went from a heading used as the title', () => {
+    const fromField = parseMd('---\ntitle: "How <script> tags work"\n---\nBody');
+    expect(fromField.article.title).toBe('How tags work');
+    const fromHeading = parseMd('# The <title> tag explained\n\nBody.');
+    expect(fromHeading.article.title).toBe('The tag explained');
+    expect(fromHeading.warnings).toContain(
+      'line 1: the heading: removed "<title>" and any other markup: it is plain text (write &lt; for a "<" that is part of it)',
+    );
+  });
+
   it('keeps a title or summary that only looks like markup where it is written as entities, and warns of one that does not', () => {
     const { article, warnings } = parseMd(
       '---\ntitle: "Why the &lt;main&gt; element matters & 5 < 6 > 4"\nsummary: "sum ]]> <![CDATA[ x"\n---\nBody',

@@ -115,7 +115,20 @@ describe('htmlToText', () => {
     ],
     ['keeps ]]> as text', 'a ]]> b ]]> c', 'a ]]> b ]]> c'],
     ['removes forbidden characters, also from entities', 'a&#1;b\u0001c&#xFFFF;d', 'abcd'],
+    [
+      'removes noncharacters, also from entities',
+      'a\ufdd0b&#xFDEF;c\u{1fffe}d&#x10FFFF;e',
+      'abcde',
+    ],
     ['survives unclosed tags', '<p>open <em>em <b>b', 'open em b'],
+    // An element whose content is dropped takes only its tag when nothing closes it.
+    ['keeps the words after an unclosed <script>', 'How <script> tags work', 'How tags work'],
+    [
+      'keeps the words after unclosed <title>, <textarea>, <svg>',
+      'The <TITLE lang=en> tag, <textarea> and <svg/> explained',
+      'The tag, and explained',
+    ],
+    ['drops a closed one before an unclosed one', 'a <style>x</style> b <style> c', 'a b c'],
     ['keeps plain text that only looks odd', '5 < 6 > 4 & AT&T', '5 < 6 > 4 & AT&T'],
   ])('%s', (_, html, text) => {
     expect(htmlToText(html)).toBe(text);
