@@ -1,4 +1,4 @@
-import type { Article } from './article.ts';
+import type { Article, ParsedArticle } from './article.ts';
 
 /**
  * The editorial lifecycle's clock-driven half: a scheduled story goes live at its date, a live
@@ -49,3 +49,23 @@ export function applyDueTransitions(
 }
 
 const later = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The file's `updated`, unless it is later than both the upload (`at`, ISO) and the story's
+ * own date: a story is not updated in the future, and a year typo would date every feed and
+ * sitemap it is in decades ahead (and a build after SOURCE_DATE_EPOCH). Then the file is read
+ * without it (the story is dated as if it had none), and `warning` says so.
+ */
+export function claimedUpdate(
+  article: Pick<ParsedArticle, 'updated' | 'date'>,
+  at: string,
+): { updated?: string; warning?: string } {
+  const { updated, date } = article;
+  if (updated === undefined) return {};
+  const latest = date !== undefined && Date.parse(date) > Date.parse(at) ? date : at;
+  if (Date.parse(updated) <= Date.parse(latest)) return { updated };
+  const than = latest === at ? `the upload (${at})` : `"date" (${date})`;
+  return {
+    warning: `"updated" (${updated}) is later than ${than}: a story is not updated in the future, so it is not used`,
+  };
+}

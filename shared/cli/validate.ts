@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError, idTakenError, type RejectionReason } from '../articles/errors.ts';
+import { claimedUpdate } from '../articles/lifecycle.ts';
 import { checkMedia, describeSize, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { sha256 } from '../contract/content-hash.ts';
@@ -215,12 +216,16 @@ async function checkArticle(
   const body = target.listed
     ? await readInboxFile(target.listed.folder, target.listed.file)
     : await readRegularFile(target.path);
-  const { article, warnings } = await parse({ key: target.key, body, siteUrl });
-  const id = article.id ?? idFromKey(target.key);
+  const parsed = await parse({ key: target.key, body, siteUrl });
+  const id = parsed.article.id ?? idFromKey(target.key);
+  // Uploaded now: an `updated` far ahead of it is not used, as ingest would not use it.
+  const claimed = claimedUpdate(parsed.article, now.toISOString());
+  const { updated: _claimed, ...undated } = parsed.article;
+  const article = claimed.warning ? undated : parsed.article;
   const verdict: Verdict = {
     ...accepted(shown(target.path), target.key, article, id, now),
     kind: 'article',
-    warnings,
+    warnings: claimed.warning ? [...parsed.warnings, claimed.warning] : parsed.warnings,
     reason: null,
     code: null,
     copyOf: null,

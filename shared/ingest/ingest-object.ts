@@ -15,7 +15,7 @@ import {
   MAX_STORED_ARTICLE_BYTES,
   tooLargeToStore,
 } from '../articles/errors.ts';
-import { applyDueTransitions } from '../articles/lifecycle.ts';
+import { applyDueTransitions, claimedUpdate } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import {
   type ArticleWrite,
@@ -525,7 +525,7 @@ async function fileExists(key: string, deps: IngestDeps): Promise<boolean> {
 async function upsert(
   event: ObjectEvent,
   source: SourceRecord | undefined,
-  { article: parsed, warnings }: ParseResult,
+  result: ParseResult,
   bodyHash: string,
   deps: IngestDeps,
   /**
@@ -535,7 +535,15 @@ async function upsert(
    */
   unseenKey = false,
 ): Promise<IngestOutcome> {
+  let { article: parsed, warnings } = result;
   const id = parsed.id ?? idFromKey(event.key);
+  // A claimed update later than the upload and the story's date is not used (a typo, mostly).
+  const claimed = claimedUpdate(parsed, event.eventTime);
+  if (claimed.warning) {
+    const { updated: _future, ...rest } = parsed;
+    parsed = rest;
+    warnings = [...warnings, claimed.warning];
+  }
   // A key without a story of its own (its first upload, or its story deleted) asks whether its
   // bytes are a move or a copy too: both in one read.
   const read: { article?: StoredArticle; byBody?: string; askedBody: boolean } = unseenKey

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArticleRejectedError } from '../../../shared/articles/errors.ts';
 import {
   applyDueTransitions,
+  claimedUpdate,
   EXPIRED_NOTE,
   nextTransitionAt,
 } from '../../../shared/articles/lifecycle.ts';
@@ -114,5 +115,32 @@ describe('timed transitions', () => {
     expect(nextTransitionAt({ ...scheduled, status: 'draft' })).toBeUndefined();
     expect(nextTransitionAt({ ...scheduled, status: 'withdrawn' })).toBeUndefined();
     expect(nextTransitionAt(testArticle('b'))).toBeUndefined();
+  });
+});
+
+describe('claimedUpdate', () => {
+  const at = '2026-12-06T10:00:00.000Z';
+  it.each([
+    ['an update before the upload', { updated: '2026-12-05T00:00:00.000Z' }],
+    ['one at the upload', { updated: at }],
+    [
+      'one after the upload, up to a date still to come',
+      { date: '2027-01-01T00:00:00.000Z', updated: '2027-01-01T00:00:00.000Z' },
+    ],
+  ])('keeps %s', (_, article) => {
+    expect(claimedUpdate(article, at)).toEqual({ updated: article.updated });
+  });
+
+  it('does not use an update later than the upload and the date, and says why', () => {
+    expect(
+      claimedUpdate({ date: '2026-12-03T00:00:00.000Z', updated: '2062-12-03T00:00:00.000Z' }, at),
+    ).toEqual({
+      warning: `"updated" (2062-12-03T00:00:00.000Z) is later than the upload (${at}): a story is not updated in the future, so it is not used`,
+    });
+    expect(
+      claimedUpdate({ date: '2027-01-01T00:00:00.000Z', updated: '2027-01-02T00:00:00.000Z' }, at)
+        .warning,
+    ).toMatch(/is later than "date" \(2027-01-01T00:00:00.000Z\)/);
+    expect(claimedUpdate({}, at)).toEqual({});
   });
 });

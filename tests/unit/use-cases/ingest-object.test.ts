@@ -359,6 +359,16 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(await store.withdrawnEntries('gone:tag/other', '', 10)).toEqual([]);
   });
 
+  it('does not use an `updated` later than the upload, and says so in the report', async () => {
+    const { store, inbox, created, ingest } = rig();
+    const typo = md('Typo').replace('---\n\n', 'date: 2026-01-01\nupdated: 2062-01-01\n---\n\n');
+    const outcome = await ingest(created('01', inbox.put(KEY, typo)));
+    expect(outcome.kind === 'applied' && outcome.report.warnings).toEqual([
+      '"updated" (2062-01-01T00:00:00.000Z) is later than the upload (2026-01-05T10:00:01.000Z): a story is not updated in the future, so it is not used',
+    ]);
+    expect((await store.getArticle('a'))?.article.updated).toBe('2026-01-01T00:00:00.000Z');
+  });
+
   it('leaves no trace of a draft that was never public', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(
