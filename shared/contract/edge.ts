@@ -18,10 +18,10 @@ import { FEED_FORMATS, feedFileName } from './site-layout.ts';
  */
 
 /** How long the edge keeps a file of each kind (seconds): the objects' `s-maxage`. */
-export const EDGE_SECONDS = { feed: 1, listing: 5, page: 30, archive: 60 } as const;
+export const EDGE_SECONDS = { feed: 1, listing: 5, page: 30, archive: 30 } as const;
 
 /** How long browsers and feed readers keep one (seconds): the objects' `max-age`. */
-const CLIENT_SECONDS = { feed: 0, listing: 60, page: 60, archive: 3600, notFound: 5 } as const;
+const CLIENT_SECONDS = { feed: 0, listing: 60, page: 60, archive: 60, notFound: 5 } as const;
 
 /**
  * The Cache-Control each site file is written with. `must-revalidate` on feeds: a reader that
@@ -32,9 +32,10 @@ export const CACHE_CONTROL = {
   listing: `public, max-age=${CLIENT_SECONDS.listing}, s-maxage=${EDGE_SECONDS.listing}`,
   page: `public, max-age=${CLIENT_SECONDS.page}, s-maxage=${EDGE_SECONDS.page}`,
   /**
-   * A full archive page (RFC 5005: one with a newer page after it): its stories stay, so
-   * readers keep it an hour; it changes only when one of them is withdrawn, moved or corrected,
-   * or a story is published with an older date.
+   * A full archive page (RFC 5005: one with a newer page after it): its list stays, but it
+   * changes when one of its stories is withdrawn, moved or corrected, or one is published with
+   * an older date, so it is kept as a page is: a withdrawn story's text leaves the edge within
+   * 30 s wherever it was (an hour at readers kept it there long after its takedown).
    */
   archive: `public, max-age=${CLIENT_SECONDS.archive}, s-maxage=${EDGE_SECONDS.archive}`,
   notFound: `public, max-age=${CLIENT_SECONDS.notFound}`,
