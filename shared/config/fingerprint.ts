@@ -29,9 +29,10 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * first, and have a description; an older listing page is titled by its dates; an Atom entry whose
  * article names its language carries it (xml:lang); the tags page is addressed as its folder,
  * `/tags/` (links, canonical, sitemap, the category scheme). 4: JSON Feeds write the `<` of
- * a `<script` in a plain-text field as `\u003c`.
+ * a `<script` in a plain-text field as `\u003c`. 5: pages and teasers in a language written
+ * right to left say so (`dir="rtl"`), and the site's own words around them their language.
  */
-export const OUTPUT_VERSION = 4;
+export const OUTPUT_VERSION = 5;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

@@ -4,7 +4,7 @@ import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
 import { buildTeaserView, type TeaserView } from './item-view.ts';
-import { feedLinks, htmlPage, siteLanguage, timeTag } from './page-shell.ts';
+import { feedLinks, htmlPage, languageAttributes, siteLanguage, timeTag } from './page-shell.ts';
 import { listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -56,8 +56,7 @@ export function teaser(item: TeaserView, site: SiteConfig): string {
   const authors =
     item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
   // A story in another language than the site's says so, for screen readers and hyphenation.
-  const lang =
-    item.language && item.language !== siteLanguage(site) ? ` lang="${e(item.language)}"` : '';
+  const lang = languageAttributes(item.language, siteLanguage(site));
   return [
     `<article${lang}>`,
     `<h3><a href="${e(item.pageUrl)}">${e(item.title)}</a></h3>`,

@@ -106,6 +106,58 @@ const STYLE = [
   '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}pre{background:#222}}',
 ].join('');
 
+/** Scripts written right to left (ISO 15924), as a language tag may name them. */
+const RTL_SCRIPTS = new Set([
+  'arab',
+  'hebr',
+  'thaa',
+  'syrc',
+  'nkoo',
+  'adlm',
+  'rohg',
+  'samr',
+  'mand',
+]);
+/** Languages written right to left unless their tag names another script. */
+const RTL_LANGUAGES = new Set([
+  'ar',
+  'arc',
+  'ckb',
+  'dv',
+  'fa',
+  'he',
+  'iw',
+  'ps',
+  'sd',
+  'syr',
+  'ug',
+  'ur',
+  'yi',
+  'ji',
+  'ks',
+  'nqo',
+  'prs',
+  'pnb',
+]);
+
+/** Which way a language is written: its tag's script subtag if any, else the language's own. */
+export function textDirection(lang: string): 'rtl' | 'ltr' {
+  const [language = '', ...subtags] = lang.toLowerCase().split('-');
+  const script = subtags.find((subtag) => /^[a-z]{4}$/.test(subtag));
+  if (script !== undefined) return RTL_SCRIPTS.has(script) ? 'rtl' : 'ltr';
+  return RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr';
+}
+
+/**
+ * ` lang="…"` (and ` dir="…"` when its direction differs) for an element in `lang` inside one
+ * in `outer`; nothing when they are the same language.
+ */
+export function languageAttributes(lang: string | undefined, outer: string): string {
+  if (!lang || lang === outer) return '';
+  const dir = textDirection(lang);
+  return ` lang="${e(lang)}"${dir === textDirection(outer) ? '' : ` dir="${dir}"`}`;
+}
+
 /** The site's language tag: what its pages are written in unless an article says otherwise. */
 export function siteLanguage(site: SiteConfig): string {
   return languageTag(site.language) ?? 'en';
@@ -117,7 +169,7 @@ export function siteLanguage(site: SiteConfig): string {
  */
 export function timeTag(date: Date, site: SiteConfig, pageLang?: string): string {
   const language = siteLanguage(site);
-  const lang = pageLang && pageLang !== language ? ` lang="${e(language)}"` : '';
+  const lang = pageLang ? languageAttributes(language, pageLang) : '';
   return `<time datetime="${date.toISOString()}"${lang}>${e(dayIn(date, language))}</time>`;
 }
 
@@ -141,7 +193,10 @@ export function htmlPage(parts: PageParts): string {
     `<style>${STYLE}</style>`,
     parts.jsonLd ? jsonLdBlock(parts.jsonLd) : '',
   ].filter(Boolean);
-  return `<!DOCTYPE html>\n<html lang="${e(lang)}">\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site)}\n${parts.body}\n${siteFooter(parts.site)}\n</body>\n</html>\n`;
+  const dir = textDirection(lang) === 'rtl' ? ' dir="rtl"' : '';
+  // The site's own words (header, footer) say their language where the page is in another.
+  const chrome = languageAttributes(siteLanguage(parts.site), lang);
+  return `<!DOCTYPE html>\n<html lang="${e(lang)}"${dir}>\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site, chrome)}\n${parts.body}\n${siteFooter(parts.site, chrome)}\n</body>\n</html>\n`;
 }
 
 export function mediaType(format: FeedFormat): string {
@@ -164,16 +219,16 @@ export function feedLinks(site: SiteConfig, feed: FeedRef): string {
   ).join(' · ');
 }
 
-function siteHeader(site: SiteConfig): string {
-  return `<header><a href="${e(site.url)}"><strong>${e(site.title)}</strong></a></header>`;
+function siteHeader(site: SiteConfig, lang: string): string {
+  return `<header${lang}><a href="${e(site.url)}"><strong>${e(site.title)}</strong></a></header>`;
 }
 
-function siteFooter(site: SiteConfig): string {
+function siteFooter(site: SiteConfig, lang: string): string {
   const links = [
     `<a href="${e(site.url)}">Home</a>`,
     `<a href="${e(tagsPageUrl(site.url))}">Tags and authors</a>`,
     `<a href="${e(siteUrlOf(site.url, OPML_PATH))}">All feeds (OPML)</a>`,
     `Subscribe: ${feedLinks(site, { kind: 'all' })}`,
   ];
-  return `<footer><p>${links.join(' | ')}</p></footer>`;
+  return `<footer${lang}><p>${links.join(' | ')}</p></footer>`;
 }

@@ -81,5 +81,11 @@ describe('dates on pages', () => {
     expect(home).toContain(
       '<time datetime="2019-12-05T09:30:00.000Z" lang="de">5. Dezember 2019</time>',
     );
+    // A story written right to left is marked so among left-to-right ones, its date back.
+    const mixed = renderIndex(de, [article({ id: 'c', language: 'he' })], []);
+    expect(mixed).toContain('<article lang="he" dir="rtl">');
+    expect(mixed).toContain(
+      '<time datetime="2019-12-05T09:30:00.000Z" lang="de" dir="ltr">5. Dezember 2019</time>',
+    );
   });
 });

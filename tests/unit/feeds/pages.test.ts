@@ -92,7 +92,16 @@ describe('renderArticlePage', () => {
     expect(html).toContain(
       '<link rel="canonical" href="https://partner.example.org/stories/harbour?ref=feed&amp;lang=en">',
     );
-    expect(renderArticlePage(article({ language: 'ar' }), site)).toContain('<html lang="ar">');
+    // Written right to left; the site's own words around it say their language and direction.
+    const arabic = renderArticlePage(article({ language: 'ar' }), site);
+    expect(arabic).toContain('<html lang="ar" dir="rtl">');
+    expect(arabic).toContain('<header lang="en" dir="ltr">');
+    expect(arabic).toContain('<footer lang="en" dir="ltr">');
+    expect(arabic).toMatch(/<time datetime="[^"]+" lang="en" dir="ltr">/);
+    const serbian = renderArticlePage(article({ language: 'sr-Latn' }), site);
+    expect(serbian).toContain('<html lang="sr-Latn">');
+    expect(serbian).toContain('<header lang="en">');
+    expect(renderArticlePage(article({ language: 'az-Arab' }), site)).toContain('dir="rtl"');
   });
 
   it('escapes text and strips active content from hostile articles', () => {
