@@ -62,10 +62,15 @@ interface Synced {
 const sameStat = (a: { size: number; mtimeMs: number } | undefined, b: InboxFile) =>
   a !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
+/** How many scans a vanished file's delete waits for a new file of its size to be uploaded. */
+const MOVE_WAIT_SCANS = 5;
+
 export async function startInboxMirror(options: InboxMirrorOptions): Promise<InboxMirror> {
   const { dir, s3, bucket } = options;
   const synced = readManifest(options.manifestPath);
   const pending = new Map<string, InboxFile>();
+  /** Scans each vanished file has been waited on (a move's delete waits for its upload). */
+  const goneFor = new Map<string, number>();
   const report = options.onError ?? (() => {});
   // Reported when they appear, not on every scan; one that goes and comes back is new again.
   let skippedBefore = new Set<string>();
@@ -154,8 +159,24 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
       pending.delete(file.path);
       await guarded(file.path, () => upload(file, synced.get(file.path)?.md5));
     });
-    const gone = [...synced.keys()].filter((p) => !seen.has(p));
-    for (const path of gone) await guarded(path, () => remove(path));
+    // A file gone while a new one of its size waits to be uploaded is most likely moved there
+    // (`mv` keeps the bytes): its delete waits for that upload (a few scans at most), so ingest
+    // sees the copy before the delete, as S3 clients do a move, and readers never see the
+    // story withdrawn between the two.
+    const waiting = new Set([...pending.values()].map((file) => file.size));
+    const gone = [...synced.keys()].filter((p) => {
+      if (seen.has(p)) {
+        goneFor.delete(p);
+        return false;
+      }
+      const scans = (goneFor.get(p) ?? 0) + 1;
+      goneFor.set(p, scans);
+      return scans > MOVE_WAIT_SCANS || !waiting.has(synced.get(p)?.size ?? -1);
+    });
+    for (const path of gone) {
+      goneFor.delete(path);
+      await guarded(path, () => remove(path));
+    }
     for (const path of [...pending.keys()]) if (!seen.has(path)) pending.delete(path);
     if (stable.length > 0 || gone.length > 0) manifestDirty = true;
     if (manifestDirty) await saveManifest();

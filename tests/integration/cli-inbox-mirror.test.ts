@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
@@ -44,10 +45,21 @@ describe('inbox mirror', () => {
     mkdirSync(join(dir, manifestDir), { recursive: true });
     const manifestPath = join(dir, manifestDir, 'manifest.json');
     const errors: string[] = [];
+    /** The mirror's writes, in the order it sent them: `put <key>`, `delete <key>`. */
+    const writes: string[] = [];
+    const recording = {
+      send: (command: { input: { Key?: string }; constructor: { name: string } }) => {
+        const verb = { PutObjectCommand: 'put', DeleteObjectCommand: 'delete' }[
+          command.constructor.name
+        ];
+        if (verb) writes.push(`${verb} ${command.input.Key}`);
+        return s3.send(command as never);
+      },
+    } as unknown as S3Client;
     const start = async (onSkipped?: (entry: SkippedEntry) => void) => {
       mirror = await startInboxMirror({
         dir: join(dir, 'inbox'),
-        s3,
+        s3: recording,
         bucket,
         manifestPath,
         intervalMs: 50,
@@ -62,6 +74,7 @@ describe('inbox mirror', () => {
       objects: bucketHelpers(s3, bucket),
       start,
       errors,
+      writes,
       dataDir: join(dir, manifestDir),
     };
   }
@@ -97,6 +110,42 @@ describe('inbox mirror', () => {
       async () => ((await t.objects.keys()).length === 1 ? true : undefined),
       'the deletion',
     );
+    expect(t.errors).toEqual([]);
+  });
+
+  it('sends a moved file as S3 clients send a move: the copy first, then the delete', async () => {
+    const t = await setup();
+    writeFileSync(join(t.inbox, 'a.md'), '---\ntitle: A\n---\nBody.');
+    writeFileSync(join(t.inbox, 'other.md'), '---\ntitle: Other\n---\nBody.');
+    await t.start();
+    t.writes.length = 0;
+    for (const [from, to] of [
+      ['a.md', 'b.md'],
+      ['b.md', 'c.md'],
+    ] as const) {
+      renameSync(join(t.inbox, from), join(t.inbox, to));
+      await eventually(
+        async () =>
+          JSON.stringify(await t.objects.keys()) ===
+          JSON.stringify([`articles/${to}`, 'articles/other.md'])
+            ? true
+            : undefined,
+        `the move to ${to}`,
+      );
+    }
+    // A file deleted outright is not held up by a move that is not its own.
+    rmSync(join(t.inbox, 'other.md'));
+    await eventually(
+      async () => ((await t.objects.keys()).length === 1 ? true : undefined),
+      'the deletion',
+    );
+    expect(t.writes).toEqual([
+      'put articles/b.md',
+      'delete articles/a.md',
+      'put articles/c.md',
+      'delete articles/b.md',
+      'delete articles/other.md',
+    ]);
     expect(t.errors).toEqual([]);
   });
 
