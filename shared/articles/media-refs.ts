@@ -3,13 +3,18 @@
  * `image` field) resolve against the article's own inbox key, as they would beside it on disk:
  * `photo.jpg` in `articles/2026/12/story.md` is `articles/2026/12/photo.jpg`, and
  * `story/lead.jpg` is `articles/2026/12/story/lead.jpg`. One naming a media file becomes that
- * file's site URL (its placeholder until ingest knows the file: README "Media").
+ * file's site URL (its placeholder until ingest knows the file: README "Media"); a link to
+ * another article's file (`other-story.md`) becomes that article's page, where the file's
+ * path publishes it.
  */
 import { isMediaKey, mediaPlaceholderPath } from '../contract/media.ts';
-import { siteUrlOf } from '../contract/site-layout.ts';
+import { articlePath, siteUrlOf } from '../contract/site-layout.ts';
+import { idFromKey } from './object-key.ts';
 import { quote, removeXmlForbidden } from './text.ts';
 
 const INBOX_ORIGIN = 'https://inbox.invalid/';
+/** An article's file (README "Writing an article"): a link to one means its page. */
+const ARTICLE_FILE = /[^/]\.(?:md|markdown|json|txt)$/i;
 /** A scheme (`https:`, `mailto:`), a root (`/`), a fragment or a query: not path-relative. */
 const NOT_PATH_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|[/\\#?])/i;
 
@@ -53,6 +58,8 @@ export class MediaReferences {
         );
       return undefined;
     }
+    if (where === 'link' && ARTICLE_FILE.test(key))
+      return `${siteUrlOf(this.siteUrl, articlePath(idFromKey(key)))}${url.hash}`;
     if (!isMediaKey(key)) return undefined;
     if (!this.keys.includes(key)) this.keys.push(key);
     return siteUrlOf(this.siteUrl, mediaPlaceholderPath(key));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { idFromKey } from '../../../shared/articles/object-key.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
 
 const SITE = 'https://news.example.com/';
@@ -45,6 +46,24 @@ describe('relative references resolve against the article’s inbox key', () => 
     expect(article.contentHtml).toContain('src="https://cdn.example.org/a.jpg"');
     expect(article.contentHtml).toContain(`href="${SITE}articles/2026/12/other.html"`);
     expect(article.contentHtml).toContain(`href="${SITE}media/quay.jpg"`);
+  });
+
+  it("links another article's file to that article's page, its fragment kept", () => {
+    const { article: linking } = parse(
+      'articles/2026/12/story.md',
+      '---\ntitle: Q\n---\n\n[B](../11/other-story.md#reactions), [C](c.json), [D](Old%20Notes.TXT), <a href="e.markdown">E</a>\n',
+    );
+    const hrefs = [...linking.contentHtml.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([
+      `${SITE}articles/2026/11/other-story.html#reactions`,
+      `${SITE}articles/2026/12/c.html`,
+      `${SITE}articles/${idFromKey('articles/2026/12/Old Notes.TXT')}.html`,
+      `${SITE}articles/2026/12/e.html`,
+    ]);
+    // A picture of a file is no link to its page.
+    expect(
+      parse('articles/a.md', '---\ntitle: Q\n---\n\n![x](b.md)\n').article.contentHtml,
+    ).not.toContain('b.html');
   });
 
   it('warns of a reference that leaves articles/, without rejecting the story', () => {
