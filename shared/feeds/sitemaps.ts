@@ -92,11 +92,13 @@ export function renderSitemapIndex(site: SiteConfig, days: readonly DaySitemapRe
 
 /**
  * Google News' language code: ISO 639 (two or three letters), except Chinese, which it takes
- * as `zh-cn` (simplified) or `zh-tw` (traditional).
+ * as `zh-cn` (simplified) or `zh-tw` (traditional). A tag with no such code (`x-private`,
+ * `i-klingon`) gives `fallback`'s (the site's language), else `en`.
  */
-export function newsLanguage(tag: string | undefined): string {
-  const clean = languageTag(tag)?.toLowerCase() ?? 'en';
-  const [primary = 'en', ...rest] = clean.split('-');
+export function newsLanguage(tag: string | undefined, fallback?: string): string {
+  const clean = languageTag(tag)?.toLowerCase() ?? '';
+  const [primary = '', ...rest] = clean.split('-');
+  if (!/^[a-z]{2,3}$/.test(primary)) return fallback === undefined ? 'en' : newsLanguage(fallback);
   if (primary !== 'zh') return primary;
   return rest.some((part) => ['hant', 'tw', 'hk', 'mo'].includes(part)) ? 'zh-tw' : 'zh-cn';
 }
@@ -118,7 +120,7 @@ export function renderNewsSitemap(
       '\n    <news:news>',
       '\n      <news:publication>',
       `\n        <news:name>${name}</news:name>`,
-      `\n        <news:language>${newsLanguage(article.language ?? site.language)}</news:language>`,
+      `\n        <news:language>${newsLanguage(article.language, site.language)}</news:language>`,
       '\n      </news:publication>',
       `\n      <news:publication_date>${published}</news:publication_date>`,
       `\n      <news:title>${e(oneLine(article.title) || 'Untitled')}</news:title>`,

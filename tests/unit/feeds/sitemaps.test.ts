@@ -108,10 +108,20 @@ describe('sitemaps', () => {
 
   it('news language codes as Google News takes them', () => {
     expect(
-      ['en-GB', 'pt-BR', 'zh', 'zh-Hans-CN', 'zh-TW', 'zh-Hant', 'fil', undefined].map(
-        newsLanguage,
+      ['en-GB', 'pt-BR', 'zh', 'zh-Hans-CN', 'zh-TW', 'zh-Hant', 'fil', undefined].map((tag) =>
+        newsLanguage(tag),
       ),
     ).toEqual(['en', 'pt', 'zh-cn', 'zh-cn', 'zh-tw', 'zh-tw', 'fil', 'en']);
+    // No ISO 639 code in the tag: the site's language, else English.
+    expect(
+      [
+        ['x-private', 'de-AT'],
+        ['i-klingon', 'zh-TW'],
+        ['i-klingon', undefined],
+        [undefined, 'fr'],
+        ['x-private', 'x-other'],
+      ].map(([tag, site]) => newsLanguage(tag, site)),
+    ).toEqual(['de', 'zh-tw', 'en', 'fr', 'en']);
   });
 
   it('robots.txt allows everything and names the sitemaps (the news one while it exists)', () => {
