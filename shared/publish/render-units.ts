@@ -398,10 +398,10 @@ export function labelFeedUnit(
         await ledger.saveFeedMeta({ feed: named, count: total }, ticket);
       const articles = await articlesOf(deps, entries);
       const put = await feedFiles(named, deps, articles, withdrawn, archive);
-      // The page of its stories, where its tag and author links lead (none while it only
-      // announces withdrawals).
+      // The page of its stories, where its tag and author links lead, and its feeds' home: kept
+      // while it only announces withdrawals too ("No stories"), so a reader following it from
+      // the feed finds no 404.
       const page = listingPagePath(feed);
-      if (articles.length === 0) return { stamp: ticket, files: { put, remove: [page] }, ...found };
       const html = renderListingPage(config, named, articles, archive ?? {});
       put.push(file(page, html, CONTENT_TYPE.html, CACHE_CONTROL.listing));
       return { stamp: ticket, files: { put, remove: [] }, ...found };

@@ -441,12 +441,13 @@ export function expectedSiteKeys(
   keys.push(SITEMAP_INDEX_PATH, PAGES_SITEMAP_PATH, ROBOTS_PATH);
   for (const day of liveStoriesByDay(state).keys()) keys.push(daySitemapPath(day));
   if (newsStories(state, now).length > 0) keys.push(NEWS_SITEMAP_PATH);
-  for (const feed of publishedFeeds(state, site, now))
+  // A tag's or author's page of its stories (no stories while it only announces withdrawals).
+  for (const feed of publishedFeeds(state, site, now)) {
     keys.push(...FEED_FORMATS.map((f) => feedPath(feed, f)));
-  // A tag's or author's page of its stories; each feed's archive pages, in three formats and
-  // as a page.
-  for (const feed of liveFeeds(state)) {
     if (feed.kind !== 'all') keys.push(listingPagePath(feed));
+  }
+  // Each feed's archive pages, in three formats and as a page.
+  for (const feed of liveFeeds(state)) {
     for (const { name } of expectedArchivePages(state, feedKey(feed), site.itemLimit))
       keys.push(
         ...FEED_FORMATS.map((f) => archivePath(feed, name, f)),

@@ -497,9 +497,13 @@ describe('publishChanges on the in-memory table and bucket', () => {
     await removeArticle(store, 'a', '2026-02-28T09:30:00.000Z');
     const result = await publish();
 
-    // The tag's and the author's feeds stay while they tell readers, unlisted; the pages
-    // that listed their stories go.
-    expect(result.deleted).toEqual(['authors/ann/index.html', 'tags/x/index.html']);
+    // The tag's and the author's feeds stay while they tell readers, unlisted, and so do their
+    // pages, the feeds' home, with no story listed.
+    expect(result.deleted).toEqual([]);
+    for (const page of ['tags/x/index.html', 'authors/ann/index.html']) {
+      expect(bucket.text(page)).toContain('<p>No stories.</p>');
+      expect(bucket.text(page)).not.toContain('Title of a');
+    }
     for (const path of ['atom.xml', 'tags/x/atom.xml', 'authors/ann/atom.xml']) {
       const atom = bucket.text(path) ?? '';
       expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');
@@ -518,7 +522,14 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(bucket.paths()).toContain('tags/x/atom.xml');
     clock.now = Date.parse('2026-03-20T00:00:00.000Z');
     const tick = await publishSite(timed);
-    expect(tick.deleted).toEqual([...feedFiles('tags/x/'), ...feedFiles('authors/ann/')].sort());
+    expect(tick.deleted).toEqual(
+      [
+        ...feedFiles('tags/x/'),
+        'tags/x/index.html',
+        ...feedFiles('authors/ann/'),
+        'authors/ann/index.html',
+      ].sort(),
+    );
     expect(store.snapshot().metas).not.toHaveProperty('tag/x');
     expect(bucket.text('atom.xml')).not.toContain('deleted-entry');
     // The author feed went the same way; the tag feed of a story still live is untouched.
