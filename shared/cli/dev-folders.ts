@@ -127,11 +127,45 @@ export function rememberSiteUrl(dataDir: string, url: string): string | undefine
   return previous && previous !== url ? previous : undefined;
 }
 
-/** Marks the data folder as used by this process; returns the function that unmarks it. */
+/**
+ * Refuses a data folder another live `feedpub dev` uses: two would share one DynamoDB Local
+ * file and one S3 folder, render the site with each other's URL, and (`--fresh`) delete the
+ * table from under the first.
+ */
+export function refuseIfInUse(dataDir: string): void {
+  const pid = runningDev(dataDir);
+  if (pid !== undefined)
+    throw new CliError(
+      `feedpub dev is already running on ${dataDir} (process ${pid}): stop it first (Ctrl-C in its terminal), or give this one another --data-dir`,
+    );
+}
+
+/**
+ * Marks the data folder as used by this process (refused if another live one took it
+ * meanwhile); returns the function that unmarks it, if the mark is still its own.
+ */
 export function claimDataDir(dataDir: string): () => void {
   const path = join(dataDir, DEV_PID_FILE);
-  writeFileSync(path, `${process.pid}\n`);
-  return () => rmSync(path, { force: true });
+  const mark = `${process.pid}\n`;
+  try {
+    writeFileSync(path, mark, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A mark left by a dev that is gone (killed): taken over; a live one's: refused.
+    refuseIfInUse(dataDir);
+    writeFileSync(path, mark);
+  }
+  return () => {
+    if (ownMark(path)) rmSync(path, { force: true });
+  };
+}
+
+function ownMark(path: string): boolean {
+  try {
+    return Number(readFileSync(path, 'utf8').trim()) === process.pid;
+  } catch {
+    return false;
+  }
 }
 
 /** The pid of a live `feedpub dev` on this data folder, if one is running. */

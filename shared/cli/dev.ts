@@ -13,6 +13,7 @@ import {
   ensureInbox,
   MIRROR_MANIFEST,
   prepareDataDir,
+  refuseIfInUse,
   rememberSiteUrl,
 } from './dev-folders.ts';
 import { serveOperations } from './operations/dev-control.ts';
@@ -68,7 +69,9 @@ export async function dev(options: DevOptions): Promise<void> {
     onSignal: () => print('\nfeedpub: stopping…'),
   });
   try {
-    // The HTTP port first: if it is taken, we fail before Java starts.
+    // Another dev on this data folder first (its ports are taken too, but that is not why).
+    refuseIfInUse(dataDir);
+    // The HTTP port then: if it is taken, we fail before Java starts.
     const server = await startSiteServer({ port: options.port });
     resources.add(server.close);
     prepareDataDir(dataDir, options.fresh);

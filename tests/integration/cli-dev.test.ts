@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   statSync,
@@ -382,6 +383,41 @@ describe('feedpub dev with overlapping inbox and data folders', () => {
     expect(await refused(alias, data)).toBe(
       `feedpub: --inbox ${alias} (really ${data}) and --data-dir ${data} are the same folder: ${FIX}\n`,
     );
+  });
+});
+
+describe('feedpub dev on a data folder another dev uses', () => {
+  it('refuses it in one line, before serving, deleting (--fresh) or starting anything', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'feedpub-dev-twice-'));
+    const dataDir = join(root, 'data');
+    mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+    writeFileSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'), 'the first dev’s table');
+    // A live process holds the folder: this test's own (the dev under test is another).
+    writeFileSync(join(dataDir, 'dev.pid'), `${process.pid}\n`);
+    try {
+      const result = await runCli([
+        'dev',
+        '--data-dir',
+        dataDir,
+        '--inbox',
+        join(root, 'inbox'),
+        '--port',
+        '0',
+        '--fresh',
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        `feedpub: feedpub dev is already running on ${dataDir} (process ${process.pid}): stop it first (Ctrl-C in its terminal), or give this one another --data-dir\n`,
+      );
+      expect(readFileSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'), 'utf8')).toBe(
+        'the first dev’s table',
+      );
+      expect(readFileSync(join(dataDir, 'dev.pid'), 'utf8')).toBe(`${process.pid}\n`);
+      expect(existsSync(join(root, 'inbox'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -91,10 +91,20 @@ export async function serveOperations(
   const control: ControlFile = { pid: process.pid, url: `http://127.0.0.1:${port}`, token };
   writeFileSync(file, `${JSON.stringify(control)}\n`, { mode: 0o600 });
   return async () => {
-    rmSync(file, { force: true });
+    // Only its own: a dev started on this folder since (after this one's mark was taken over)
+    // keeps its control file.
+    if (controlPid(file) === process.pid) rmSync(file, { force: true });
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
+}
+
+function controlPid(file: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as Partial<ControlFile>).pid;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Operations port of the `feedpub dev` (process `pid`) running on `dataDir`. */
