@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -27,6 +28,8 @@ const SITE_FILE = 'site.json';
 export const DEV_PID_FILE = 'dev.pid';
 /** Where a running `feedpub dev` takes operator commands (operations/dev-control.ts). */
 export const DEV_CONTROL_FILE = 'dev-control.json';
+/** The ingest queue, kept between runs as SQS keeps one (see keepQueue in dev.ts). */
+export const QUEUE_FILE = 'ingest-queue.json';
 /** What feedpub writes into a data folder; --fresh deletes nothing else. */
 const OWN_ENTRIES = new Set([
   's3',
@@ -36,6 +39,8 @@ const OWN_ENTRIES = new Set([
   SITE_FILE,
   DEV_PID_FILE,
   DEV_CONTROL_FILE,
+  QUEUE_FILE,
+  `${QUEUE_FILE}.tmp`,
 ]);
 
 function fsProblem(error: unknown): string {
@@ -183,4 +188,47 @@ export function runningDev(dataDir: string): number | undefined {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
   }
+}
+
+/** A message as the file keeps it: SQS's body, and when it was first sent (ms). */
+export interface KeptMessage {
+  body: string;
+  sentAt: number;
+}
+
+/** A parked message: receives too, and why (when the handler parked it itself). */
+export interface KeptDeadLetter extends KeptMessage {
+  receiveCount: number;
+  reason?: string;
+}
+
+/** What a stopped run's ingest queue held: messages not yet ingested, and the parked ones. */
+export interface KeptQueue {
+  undelivered: KeptMessage[];
+  deadLetters: KeptDeadLetter[];
+}
+
+/** The queue the last run left in the data folder (empty if none, or a damaged file). */
+export function readQueue(dataDir: string): KeptQueue {
+  const isMessage = (m: unknown): m is KeptMessage =>
+    typeof (m as KeptMessage)?.body === 'string' && typeof (m as KeptMessage).sentAt === 'number';
+  try {
+    const kept = JSON.parse(readFileSync(join(dataDir, QUEUE_FILE), 'utf8')) as Partial<KeptQueue>;
+    const list = (value: unknown) => (Array.isArray(value) ? value.filter(isMessage) : []);
+    return {
+      undelivered: list(kept.undelivered),
+      deadLetters: list(kept.deadLetters).filter(
+        (d): d is KeptDeadLetter => typeof (d as KeptDeadLetter).receiveCount === 'number',
+      ),
+    };
+  } catch {
+    return { undelivered: [], deadLetters: [] };
+  }
+}
+
+/** Writes the queue as it is now (a temp file renamed: never half a list). */
+export function writeQueue(dataDir: string, queue: KeptQueue): void {
+  const path = join(dataDir, QUEUE_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(queue)}\n`);
+  renameSync(`${path}.tmp`, path);
 }

@@ -5,7 +5,6 @@ import { startInboxMirror } from '../local/inbox-mirror.ts';
 import { startPipeline } from '../local/pipeline.ts';
 import { startSiteServer } from '../local/site-server.ts';
 import { HttpHubNotifier } from '../stores/http-hub-notifier.ts';
-import { deadLetterKeys } from './dead-letters.ts';
 import { banner } from './dev-banner.ts';
 import {
   checkFoldersApart,
@@ -16,6 +15,7 @@ import {
   refuseIfInUse,
   rememberSiteUrl,
 } from './dev-folders.ts';
+import { keepQueue } from './dev-queue.ts';
 import { serveOperations } from './operations/dev-control.ts';
 import { LocalOperations } from './operations/local.ts';
 import { siteConfig } from './options.ts';
@@ -37,18 +37,6 @@ export interface DevOptions {
 const print = (text: string) => console.log(text);
 const warn = (text: string) => console.error(text);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** Prints each message the ingest queue gives up on; returns the function that stops watching. */
-function reportDeadLetters(deadLetters: readonly { body: string }[]): () => Promise<void> {
-  let seen = 0;
-  const timer = setInterval(() => {
-    const fresh = deadLetters.slice(seen);
-    seen = deadLetters.length;
-    for (const key of deadLetterKeys(fresh.map((d) => d.body)))
-      warn(`feedpub: ingest kept failing for ${key}; it is parked in the dead-letter queue`);
-  }, 1000);
-  return async () => clearInterval(timer);
-}
 
 /**
  * `feedpub dev`: the site server, the embedded AWS, the pipeline and the inbox mirror, all
@@ -124,7 +112,7 @@ export async function dev(options: DevOptions): Promise<void> {
       },
     });
     resources.add(pipeline.stop);
-    resources.add(reportDeadLetters(pipeline.queue.deadLetters));
+    resources.add(keepQueue(dataDir, pipeline.queue, { print, warn }));
     // Before the site is served: an empty inbox still gives a home page and valid, empty feeds.
     const frame = await pipeline.publishSite();
     for (const text of describePublish({ ...frame, failures: [] })) print(text);

@@ -65,6 +65,8 @@ export class LocalQueue implements DeadLetters {
   private readonly waiting: Message[] = [];
   private inFlightBatches = 0;
   private inFlightMessages = 0;
+  /** The batches being delivered, so a stopped queue can say what it had not finished. */
+  private readonly delivering = new Set<Message[]>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private stopped = false;
@@ -122,6 +124,18 @@ export class LocalQueue implements DeadLetters {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * The messages not yet handled successfully (waiting, and in flight: one whose invocation
+   * ends after this may come again, which ingest takes as the duplicate it is), with when each
+   * was first sent: what a restart sends again, as SQS would still hold them.
+   */
+  undelivered(): { body: string; sentAt: number }[] {
+    return [...this.waiting, ...[...this.delivering].flat()].map(({ body, sentAt }) => ({
+      body,
+      sentAt,
+    }));
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -168,7 +182,9 @@ export class LocalQueue implements DeadLetters {
       if (taken.has(this.waiting[i] as Message)) this.waiting.splice(i, 1);
     this.inFlightBatches += 1;
     this.inFlightMessages += batch.length;
+    this.delivering.add(batch);
     void this.deliver(batch).finally(() => {
+      this.delivering.delete(batch);
       this.inFlightBatches -= 1;
       this.inFlightMessages -= batch.length;
       this.pump();
