@@ -8,6 +8,21 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { MEDIA_SITE_PREFIX } from '../contract/media.ts';
+import {
+  archivePath,
+  articlePath,
+  FEED_FORMATS,
+  feedPath,
+  INDEX_PATH,
+  NEWS_SITEMAP_PATH,
+  NOT_FOUND_PATH,
+  OPML_PATH,
+  PAGES_SITEMAP_PATH,
+  ROBOTS_PATH,
+  SITEMAP_INDEX_PATH,
+  TAGS_PAGE_PATH,
+} from '../contract/site-layout.ts';
 import { CliError } from './errors.ts';
 import { overlap } from './folder-paths.ts';
 
@@ -38,9 +53,32 @@ function assertWritable(dir: string, what: string, option: string): void {
   }
 }
 
+/** The names a site has at its root (README "Site layout"): all `--clean` may delete. */
+const SITE_ROOT_NAMES = new Set(
+  [
+    INDEX_PATH,
+    NOT_FOUND_PATH,
+    OPML_PATH,
+    SITEMAP_INDEX_PATH,
+    NEWS_SITEMAP_PATH,
+    ROBOTS_PATH,
+    PAGES_SITEMAP_PATH,
+    TAGS_PAGE_PATH,
+    articlePath('x'),
+    MEDIA_SITE_PREFIX,
+    ...FEED_FORMATS.flatMap((format) => [
+      feedPath({ kind: 'all' }, format),
+      feedPath({ kind: 'author', slug: 'x' }, format),
+      archivePath({ kind: 'all' }, 'x', format),
+    ]),
+  ].map((path) => path.split('/')[0] as string),
+);
+
 /**
  * The output folder must be new or empty, so the result is exactly the site; `clean` empties
- * it first. It may not overlap the inbox (a build must never delete or read its own output).
+ * it first, if it holds only what a build writes (a mistaken `--out .` must not take a
+ * project's `.git` and sources with it). It may not overlap the inbox (a build must never
+ * delete or read its own output).
  */
 export function prepareOut(out: string, inbox: string, clean: boolean): void {
   // Real paths: with --clean, an alias of the inbox would otherwise be emptied.
@@ -55,6 +93,11 @@ export function prepareOut(out: string, inbox: string, clean: boolean): void {
     if (entries.length > 0 && !clean)
       throw new CliError(
         `the output folder ${out} is not empty: add --clean to replace its contents, or choose a new folder with --out`,
+      );
+    const foreign = entries.filter((entry) => !SITE_ROOT_NAMES.has(entry));
+    if (foreign.length > 0)
+      throw new CliError(
+        `--clean would delete ${out}, which holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''} that no build writes: choose a folder of the site's own with --out, or empty it yourself`,
       );
     for (const entry of entries) rmSync(join(out, entry), { recursive: true, force: true });
   }

@@ -236,6 +236,20 @@ describe('feedpub build', () => {
     expect(result.stderr).toMatch(/output folder .* is not empty: add --clean/);
   });
 
+  it('refuses --clean on a folder holding what no build writes, and deletes nothing', async () => {
+    const project = join(work, 'project');
+    mkdirSync(join(project, '.git'), { recursive: true });
+    mkdirSync(join(project, 'src'));
+    writeFileSync(join(project, 'index.html'), '<p>old site</p>');
+    writeFileSync(join(project, 'CNAME'), 'news.example.com');
+    const result = await runCli(['build', '--inbox', inbox, '--out', project, '--clean']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `feedpub: --clean would delete ${project}, which holds .git, CNAME, src that no build writes: choose a folder of the site's own with --out, or empty it yourself`,
+    );
+    expect(readdirSync(project).sort()).toEqual(['.git', 'CNAME', 'index.html', 'src']);
+  });
+
   it('names an output folder it cannot write to', async () => {
     const blocked = join(work, 'summary.json', 'site');
     const result = await runCli(['build', '--inbox', inbox, '--out', blocked]);
