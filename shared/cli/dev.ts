@@ -55,6 +55,7 @@ export async function dev(options: DevOptions): Promise<void> {
     started: () => started,
     stop: () => resources.stopAll(),
     onSignal: () => print('\nfeedpub: stopping…'),
+    stopWhenOrphaned: true,
   });
   try {
     // Another dev on this data folder first (its ports are taken too, but that is not why).

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * Everything a command started, stopped in reverse order on every path out: success, error
  * and Ctrl-C.
@@ -35,11 +36,20 @@ export interface SignalOptions {
   exitCode?: number;
   /** After this long the process exits anyway; the embedded AWS's exit hook still kills Java. */
   timeoutMs?: number;
+  /** Stop when the parent process goes, too (a server's: `feedpub dev`). */
+  stopWhenOrphaned?: boolean;
 }
 
+/** How often a process checks that its parent is still there (see stopOnSignals). */
+export const ORPHAN_CHECK_MS = 1000;
+
 /**
- * SIGINT / SIGTERM stop everything and exit. Further signals are ignored (a terminal's Ctrl-C
- * reaches both `feedpub.js` and the node it re-executes, which then forwards it again).
+ * SIGINT / SIGTERM / SIGHUP (a closed terminal) stop everything and exit; with
+ * `stopWhenOrphaned`, so does the parent going away (`npm start` killed with SIGTERM exits
+ * without passing it on, and would leave the whole pipeline, Java included, running with
+ * nobody to stop it). Further signals are ignored
+ * (a terminal's Ctrl-C reaches both `feedpub.js` and the node it re-executes, which then
+ * forwards it again).
  */
 export function stopOnSignals(options: SignalOptions): void {
   const handler = (signal: NodeJS.Signals) => {
@@ -55,4 +65,51 @@ export function stopOnSignals(options: SignalOptions): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
+  if (options.stopWhenOrphaned) onOrphaned(() => handler('SIGHUP'));
+}
+
+/**
+ * Calls `then` once a process this one was started under has gone: its parent, or one above
+ * it (`npm start` runs `sh -c`, which may stay, with `feedpub.js` under it), up to the first
+ * that is init or a subreaper's (pid 1). Checked every ORPHAN_CHECK_MS.
+ */
+export function onOrphaned(then: () => void): void {
+  const ancestors = ancestorsOf(process.pid);
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && ancestors.every(isAlive)) return;
+    clearInterval(timer);
+    then();
+  }, ORPHAN_CHECK_MS);
+  timer.unref();
+}
+
+/** The processes above `pid`, nearest first, up to 4 (none on a system without `ps`). */
+function ancestorsOf(pid: number): number[] {
+  const found: number[] = [];
+  let current = pid;
+  while (found.length < 4) {
+    let parent: number;
+    try {
+      parent = Number(
+        execFileSync('ps', ['-o', 'ppid=', '-p', String(current)], { encoding: 'utf8' }).trim(),
+      );
+    } catch {
+      break;
+    }
+    if (!Number.isInteger(parent) || parent <= 1) break;
+    found.push(parent);
+    current = parent;
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -19,7 +19,14 @@ import { checkFoldersApart } from '../../shared/cli/dev-folders.ts';
 import { CACHE_CONTROL, CONTENT_SECURITY_POLICY } from '../../shared/contract/edge.ts';
 import { ENV } from '../../shared/contract/environment.ts';
 import { launchChromium } from '../e2e/chromium.ts';
-import { descendants, freePort, isAlive, runCli, startCli } from '../support/cli-process.ts';
+import {
+  descendants,
+  freePort,
+  isAlive,
+  REPO_ROOT,
+  runCli,
+  startCli,
+} from '../support/cli-process.ts';
 import { LOOPBACK, listenersOf } from '../support/listeners.ts';
 import { eventually } from '../support/wait.ts';
 import { jsonFeedProblems, rssProblems } from '../unit/feeds/feed-checks.ts';
@@ -40,6 +47,8 @@ tags: [Weather, Harbour]
 ---
 The harbour reopened on Monday morning after three days of storm.
 `;
+
+const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
 describe('feedpub dev', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-data-'));
@@ -383,6 +392,47 @@ describe('feedpub dev with overlapping inbox and data folders', () => {
     expect(await refused(alias, data)).toBe(
       `feedpub: --inbox ${alias} (really ${data}) and --data-dir ${data} are the same folder: ${FIX}\n`,
     );
+  });
+});
+
+describe('feedpub dev whose parent goes away (npm start killed)', () => {
+  it('stops everything, Java included, as on SIGTERM', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'feedpub-dev-orphan-'));
+    const log = join(root, 'dev.log');
+    // A launcher that starts dev as npm does (a shell in between) and waits: killed with
+    // SIGKILL, it passes nothing on, as npm passes nothing on when SIGTERM ends it.
+    const launcher = `
+      const { spawn } = require('node:child_process');
+      const { openSync } = require('node:fs');
+      const out = openSync(${JSON.stringify(log)}, 'a');
+      const dev = spawn('sh', ['-c', process.argv[1]], { stdio: ['ignore', out, out] });
+      setInterval(() => {}, 1000);`;
+    const command = [
+      JSON.stringify(process.execPath),
+      JSON.stringify(join(REPO_ROOT, 'shared/cli/feedpub.js')),
+      'dev --port 0 --s3-port 0',
+      `--data-dir ${JSON.stringify(join(root, 'data'))}`,
+      `--inbox ${JSON.stringify(join(root, 'inbox'))}`,
+    ].join(' ');
+    const parent = spawn(process.execPath, ['-e', launcher, command], { stdio: 'ignore' });
+    try {
+      await eventually(
+        async () => (readText(log).includes('Press Ctrl-C to stop.') ? true : undefined),
+        'feedpub dev to start',
+      );
+      const started = descendants(parent.pid as number);
+      expect(started.filter((p) => p.comm === 'java')).toHaveLength(1);
+      parent.kill('SIGKILL');
+      await eventually(
+        async () => (started.every((p) => !isAlive(p.pid)) ? true : undefined),
+        'every process it started to end',
+      );
+      expect(readText(log)).toContain('feedpub: stopping…');
+      expect(existsSync(join(root, 'data', 'dev.pid'))).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
