@@ -164,7 +164,18 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
       if (/[\s"<>\\]/.test(text))
         throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
       if (text.startsWith('/')) return text;
-      return httpSettingUrl(text, where, 'is not a URL or a path (example: /icon.png)').href;
+      let url: URL;
+      try {
+        url = new URL(text);
+      } catch {
+        throw new SettingError(`${where}: "${text}" is not a URL or a path (example: /icon.png)`);
+      }
+      // The pages' Content-Security-Policy loads images over https only (and 'self').
+      if (url.protocol !== 'https:')
+        throw new SettingError(
+          `${where}: "${text}" must use https (pages load no http images): an https URL, or a path on the site such as /icon.png`,
+        );
+      return url.href;
     },
   },
   withdrawnDays: {

@@ -73,13 +73,24 @@ describe.each(Object.entries(REACH))(
       await t.inbox.put('articles/two.md', article('Two'));
       await t.inbox.put('articles/draft.md', article('Draft', 'status: draft\n'));
       await t.inbox.put('articles/broken.md', '---\ntitle: [unclosed\n---\n');
+      await t.inbox.put('articles/gone.md', article('Gone'));
+      await t.pipeline.settle();
+      await t.inbox.remove('articles/gone.md');
       await t.pipeline.settle();
 
       await status(t.ops, { json: true, scanLimit: 1000, reportLimit: 100 }, t.print);
       const doc = JSON.parse(t.lines.join('\n'));
-      expect(doc.articles).toMatchObject({ live: 2, draft: 1, scheduled: 0, withdrawn: 0 });
+      expect(doc.articles).toMatchObject({
+        live: 2,
+        draft: 1,
+        scheduled: 0,
+        withdrawn: 0,
+        held: 0,
+        deleted: 1,
+        moved: 0,
+      });
       expect(doc.articles.complete).toBe(true);
-      expect(doc.rejected).toMatchObject({ count: 1, reports: 4 });
+      expect(doc.rejected).toMatchObject({ count: 1, reports: 5 });
       expect(Date.parse(doc.lastPublish)).toBeGreaterThan(Date.now() - 3_600_000);
       expect(doc.queues).toEqual([
         { role: 'ingest', waiting: 0, inFlight: 0, oldestAgeSeconds: null },
@@ -90,7 +101,9 @@ describe.each(Object.entries(REACH))(
 
       t.lines.length = 0;
       await status(t.ops, { json: false, scanLimit: 1000, reportLimit: 100 }, t.print);
-      expect(t.lines.join('\n')).toContain('live 2   scheduled 0   draft 1   withdrawn 0   held 0');
+      expect(t.lines.join('\n')).toContain(
+        'live 2   scheduled 0   draft 1   withdrawn 0   held 0   deleted 1   moved 0',
+      );
       expect(t.lines).toContainEqual(expect.stringMatching(/^ {2}ingest DLQ\s+0\s+0\s+-$/));
     });
 

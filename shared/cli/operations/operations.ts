@@ -7,7 +7,16 @@ import type { IngestReport } from '../../contract/inbox.ts';
  * credentials) or local (LocalOperations: the embedded AWS on a data folder).
  */
 
-export const ARTICLE_STATUSES = ['live', 'scheduled', 'draft', 'withdrawn', 'held'] as const;
+/** Every status an article item has: deleted and moved ones are what stays of a file gone or moved. */
+export const ARTICLE_STATUSES = [
+  'live',
+  'scheduled',
+  'draft',
+  'withdrawn',
+  'held',
+  'deleted',
+  'moved',
+] as const;
 export type CountedStatus = (typeof ARTICLE_STATUSES)[number];
 
 export interface ArticleCounts {

@@ -117,8 +117,9 @@ const ROWS: readonly Row[] = [
     fallback: undefined,
     good: [' https://cdn.example.com/icon.png ', 'https://cdn.example.com/icon.png'],
     bad: [
-      'ftp://cdn.example.com/icon.png',
-      (where) => `${where}: "ftp://cdn.example.com/icon.png" must use https (or http)`,
+      'http://cdn.example.com/icon.png',
+      (where) =>
+        `${where}: "http://cdn.example.com/icon.png" must use https (pages load no http images): an https URL, or a path on the site such as /icon.png`,
     ],
   },
   {
