@@ -94,6 +94,7 @@ export class SiteDistribution extends Construct {
         accessControlAllowHeaders: [...EDGE_CORS.allowHeaders],
         accessControlAllowMethods: [...EDGE_CORS.allowMethods],
         accessControlAllowOrigins: [EDGE_CORS.allowOrigin],
+        accessControlExposeHeaders: [...EDGE_CORS.exposeHeaders],
         originOverride: true,
       },
     });

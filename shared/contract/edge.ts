@@ -127,11 +127,16 @@ export const EDGE_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
 } as const;
 
-/** CORS for browser-based feed readers: any origin may GET, without credentials. */
+/**
+ * CORS for browser-based feed readers: any origin may GET, without credentials, and read the
+ * headers a reader needs besides the safelisted ones: the validators it sends back
+ * (If-None-Match, If-Modified-Since) and the WebSub `Link` header (hub and self).
+ */
 export const EDGE_CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'HEAD'],
   allowHeaders: ['*'],
+  exposeHeaders: ['ETag', 'Last-Modified', 'Link'],
 } as const;
 
 /**

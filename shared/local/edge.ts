@@ -228,6 +228,7 @@ export class EdgeModel {
       headers['access-control-allow-origin'] = EDGE_CORS.allowOrigin;
       headers['access-control-allow-methods'] = EDGE_CORS.allowMethods.join(', ');
       headers['access-control-allow-headers'] = EDGE_CORS.allowHeaders.join(', ');
+      headers['access-control-expose-headers'] = EDGE_CORS.exposeHeaders.join(', ');
     }
     const body = req.method === 'HEAD' || after.statusCode === 304 ? undefined : response.body;
     return { status: after.statusCode, headers, body };

@@ -173,6 +173,15 @@ describe('CloudFront distribution', () => {
       ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
       ContentSecurityPolicy: { ContentSecurityPolicy: CONTENT_SECURITY_POLICY, Override: true },
     });
+    // Browser-based readers: any origin may GET, and read the validators and the WebSub Link.
+    expect(policy?.Properties.ResponseHeadersPolicyConfig.CorsConfig).toEqual({
+      AccessControlAllowCredentials: false,
+      AccessControlAllowHeaders: { Items: ['*'] },
+      AccessControlAllowMethods: { Items: ['GET', 'HEAD'] },
+      AccessControlAllowOrigins: { Items: ['*'] },
+      AccessControlExposeHeaders: { Items: ['ETag', 'Last-Modified', 'Link'] },
+      OriginOverride: true,
+    });
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(CONTENT_SECURITY_POLICY).not.toContain('script-src');

@@ -209,6 +209,7 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     }
     const cors = await get('/feed.json', { origin: 'https://reader.example' });
     expect(cors.headers['access-control-allow-origin']).toBe('*');
+    expect(cors.headers['access-control-expose-headers']).toBe('ETag, Last-Modified, Link');
   });
 
   it('names the hubs and the feed itself in a Link header on feeds only (WebSub discovery)', async () => {
