@@ -114,8 +114,11 @@ describe('upload → ingest → publish through s3rver and DynamoDB Local', () =
     );
 
     // Its readers are told: the Atom feeds it was in announce its withdrawal (RFC 6721); the
-    // tag's feed stays for that, unlisted; the page answers 410 with a notice and no content.
-    expect(after.filter((k) => k.startsWith('tags/') && k !== 'tags/index.html')).toEqual(tagFeeds);
+    // tag's feed stays for that, unlisted, with its page (no stories), the feed's home; the
+    // story's page answers 410 with a notice and no content.
+    expect(after.filter((k) => k.startsWith('tags/') && k !== 'tags/index.html')).toEqual(
+      [...tagFeeds, 'tags/security-deal/index.html'].sort(),
+    );
     for (const feed of ['atom.xml', 'tags/security-deal/atom.xml']) {
       const atom = (await site.text(feed)) ?? '';
       expect({ feed, entries: atom.match(/<entry>/g) ?? [] }).toEqual({ feed, entries: [] });
