@@ -50,6 +50,10 @@ The harbour reopened on Monday morning after three days of storm.
 
 const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
+/** `feedpub dev` on `root`'s `data` and `inbox` folders, run to its end. */
+const devIn = (root: string, ...more: string[]) =>
+  runCli(['dev', '--data-dir', join(root, 'data'), '--inbox', join(root, 'inbox'), ...more]);
+
 describe('feedpub dev', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'feedpub-dev-data-'));
   const inbox = mkdtempSync(join(tmpdir(), 'feedpub-dev-inbox-'));
@@ -445,16 +449,7 @@ describe('feedpub dev on a data folder another dev uses', () => {
     // A live process holds the folder: this test's own (the dev under test is another).
     writeFileSync(join(dataDir, 'dev.pid'), `${process.pid}\n`);
     try {
-      const result = await runCli([
-        'dev',
-        '--data-dir',
-        dataDir,
-        '--inbox',
-        join(root, 'inbox'),
-        '--port',
-        '0',
-        '--fresh',
-      ]);
+      const result = await devIn(root, '--port', '0', '--fresh');
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(
@@ -486,15 +481,7 @@ describe('feedpub dev with its HTTP port taken', () => {
     const root = mkdtempSync(join(tmpdir(), 'feedpub-dev-busy-'));
     const dataDir = join(root, 'data');
     try {
-      const result = await runCli([
-        'dev',
-        '--data-dir',
-        dataDir,
-        '--inbox',
-        join(root, 'inbox'),
-        '--port',
-        String(port),
-      ]);
+      const result = await devIn(root, '--port', String(port));
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
         `feedpub: Port ${port} (site server) is already in use on 127.0.0.1: stop whatever listens there, or choose another port with --port.`,
