@@ -40,6 +40,8 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
   if (outcome.kind !== 'applied') return [];
   const r = outcome.report;
   const title = r.title ? `  "${r.title}"` : '';
+  // A delete that made a held copy the story (a move whose copy came first): said as a move.
+  const movedOn = outcome.also?.find((a) => a.status === 'moved' && a.movedFrom === r.key);
   const main = {
     published: `${r.key} → ${r.id ?? r.url}${title}`,
     updated: `${r.key} → ${r.id ?? r.url}${title}`,
@@ -50,7 +52,9 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
     moved: `${r.key} → ${r.id}${title} (${r.movedFrom ? `moved from ${r.movedFrom}` : 'its id changed'}: same story${r.redirectedFrom ? `; ${r.redirectedFrom} redirects here` : ''})`,
     held: `${r.key}${title} (a copy of ${r.copyOf ?? 'another file'}: published when it changes, or as that story moved here when ${r.copyOf ?? 'that file'} is deleted)`,
     rejected: `${r.key}: ${r.reason ?? 'no reason given'}`,
-    deleted: `${r.key}${r.id ? ` (story ${r.id} deleted)` : ''}`,
+    deleted: movedOn
+      ? `${r.key} (its story moved to ${movedOn.key} → ${movedOn.id})`
+      : `${r.key}${r.id ? ` (story ${r.id} deleted)` : ''}`,
     failed: `${r.key}: ${r.reason ?? 'processing failed'}`,
   }[r.status];
   return [line(r.status, main), ...r.warnings.map((w) => `${' '.repeat(19)}warning: ${w}`)];

@@ -27,6 +27,31 @@ describe('the line dev prints for an upload', () => {
     expect(applied({ status: 'deleted', id: 'k' })[0]).toMatch(
       /deleted +articles\/k\.md \(story k deleted\)$/,
     );
+    // A delete that made the held copy of its story the story (a move, copy first) says so.
+    const also: IngestReport = {
+      key: 'articles/k2.md',
+      sequencer: '02',
+      eventTime: '',
+      warnings: [],
+      status: 'moved',
+      id: 'k2',
+      movedFrom: 'articles/k.md',
+    };
+    const deleted = describeOutcome({
+      kind: 'applied',
+      report: {
+        key: 'articles/k.md',
+        sequencer: '03',
+        eventTime: '',
+        warnings: [],
+        status: 'deleted',
+        id: 'k',
+      },
+      also: [also],
+    });
+    expect(deleted[0]).toMatch(
+      /deleted +articles\/k\.md \(its story moved to articles\/k2\.md → k2\)$/,
+    );
   });
 });
 
