@@ -39,7 +39,24 @@ export interface Withdrawal {
    * and its feeds' deleted entries are in the feeds it was shown in, never the new ones.
    */
   shown?: Shown;
+  /**
+   * Another story holds its id now (a file that names a deleted story's id): its deleted entry
+   * names no page, as the id's page is that other story's.
+   */
+  replaced?: true;
 }
+
+/**
+ * A story deleted from an id that another story then took (Article.formerly): what its
+ * withdrawal notice needs, its guid, its withdrawal, and the face and feeds readers saw.
+ */
+export interface FormerStory extends Shown {
+  guid: string;
+  withdrawn: Withdrawal;
+}
+
+/** Former stories of an id an article keeps announcing, newest first. */
+export const MAX_FORMER_STORIES = 5;
 
 /** A story's face in its feeds: its headline and the labels that put it in them. */
 export type Shown = Pick<Article, 'title' | 'tags' | 'authors'>;
@@ -176,6 +193,11 @@ export interface Article {
    * goes, they are decided again, and the first still there takes the id.
    */
   claimants?: string[];
+  /**
+   * Stories deleted from this id before this one took it (newest first, at most
+   * MAX_FORMER_STORIES): their feeds keep telling readers they went (RFC 6721), for the window.
+   */
+  formerly?: FormerStory[];
   /** Older ids of this story whose pages redirect here (status `moved`, `movedTo` this id). */
   redirectsFrom?: string[];
   /** The inbox media it refers to, and where each is published. */
@@ -210,6 +232,32 @@ export function sameFace(a: Shown, b: Shown): boolean {
 }
 
 const faceOf = ({ title, tags, authors }: Shown): Shown => ({ title, tags, authors });
+
+/**
+ * The withdrawal notices an article's feeds carry, each as the article readers were told about:
+ * its own (withdrawn or deleted after readers saw it, as they last saw it), and those of the
+ * stories deleted from its id before it took it (FormerStory).
+ */
+export function noticesOf(article: Article): Article[] {
+  const own = isWithdrawnPublic(article) ? [shownOf(article)] : [];
+  const former = (article.formerly ?? []).map(
+    (story): Article => ({
+      ...article,
+      ...story,
+      status: 'deleted',
+      withdrawn: { ...story.withdrawn, replaced: true },
+    }),
+  );
+  return [...own, ...former];
+}
+
+/** What an id's deleted public story leaves for the story that takes the id (Article.formerly). */
+export function formerStoryOf(deleted: Article): FormerStory[] {
+  if (!isWithdrawnPublic(deleted) || !deleted.withdrawn) return deleted.formerly ?? [];
+  const { shown: _shown, replaced: _replaced, ...withdrawn } = deleted.withdrawn;
+  const story: FormerStory = { guid: deleted.guid, withdrawn, ...lastShown(deleted) };
+  return [story, ...(deleted.formerly ?? [])].slice(0, MAX_FORMER_STORIES);
+}
 
 /** Where this id's page redirects: a moved public story's new id, kept by a copy held there. */
 export function redirectOf(article: Article | undefined): string | undefined {

@@ -4,6 +4,7 @@ import {
   feedKey,
   feedsOf,
   isWithdrawnPublic,
+  noticesOf,
   redirectOf,
   shownOf,
 } from './article.ts';
@@ -97,23 +98,29 @@ export function entrySortKey(article: Pick<Article, 'published' | 'id'>): string
 function entriesOf(stored: StoredArticle | undefined): FeedEntry[] {
   const article = stored?.article;
   if (!stored || !article) return [];
-  // A withdrawn story's entries are in the feeds readers saw it in (Withdrawal.shown).
-  const entry = (list: EntryList, sortKey: string) =>
-    feedsOf(shownOf(article)).map((feed) => ({
+  const entry = (face: Article, list: EntryList, sortKey: string) =>
+    feedsOf(face).map((feed) => ({
       feed,
       list,
       sortKey,
       ...refOf(stored),
       ...(feed.kind === 'all' && list === 'live' ? headlineOf(article) : {}),
     }));
-  if (article.status === 'live') return entry('live', entrySortKey(article));
-  if (isWithdrawnPublic(article) && article.withdrawn)
-    return entry('gone', `${article.withdrawn.at}#${article.id}`);
+  // Each withdrawal it announces, in the feeds readers saw that story in (its own, as they last
+  // saw it, and those of the stories deleted from its id before it: noticesOf).
+  const slots = new Set<string>();
+  const gone = noticesOf(article)
+    .flatMap((notice) =>
+      notice.withdrawn ? entry(notice, 'gone', `${notice.withdrawn.at}#${article.id}`) : [],
+    )
+    .filter((e) => !slots.has(slot(e)) && slots.add(slot(e)));
+  if (article.status === 'live') return [...entry(article, 'live', entrySortKey(article)), ...gone];
+  if (isWithdrawnPublic(article)) return gone;
   if (redirectOf(article)) {
     const sortKey = `${article.updated}#${article.id}`;
-    return [{ feed: { kind: 'all' }, list: 'moved', sortKey, ...refOf(stored) }];
+    return [{ feed: { kind: 'all' }, list: 'moved', sortKey, ...refOf(stored) }, ...gone];
   }
-  return [];
+  return gone;
 }
 
 const headlineOf = ({ title, language }: Article) => ({
@@ -216,6 +223,8 @@ export function movedTombstoneOf(article: Article, movedTo: string): Article {
     status: 'moved',
     contentHash: article.contentHash,
     ...(wasPublic ? { movedTo } : {}),
+    // The stories deleted from this id before it stay announced here (they never moved).
+    ...(article.formerly ? { formerly: article.formerly } : {}),
   };
 }
 

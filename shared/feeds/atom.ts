@@ -154,7 +154,9 @@ function deletedEntry(entry: DeletedEntryView): string {
   const comment = entry.comment
     ? `\n        <at:comment>${escapeMarkup(entry.comment)}</at:comment>`
     : '';
-  return `    <at:deleted-entry ref="${escapeMarkup(entry.ref)}" when="${entry.when.toISOString()}">
-        <link rel="alternate" type="text/html" href="${escapeMarkup(entry.pageUrl)}"/>${comment}
+  const link = entry.pageUrl
+    ? `\n        <link rel="alternate" type="text/html" href="${escapeMarkup(entry.pageUrl)}"/>`
+    : '';
+  return `    <at:deleted-entry ref="${escapeMarkup(entry.ref)}" when="${entry.when.toISOString()}">${link}${comment}
     </at:deleted-entry>\n`;
 }

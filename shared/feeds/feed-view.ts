@@ -59,8 +59,11 @@ export interface DeletedEntryView {
   ref: string;
   when: Date;
   comment?: string;
-  /** The story's page (it answers 410 Gone with the notice). */
-  pageUrl: string;
+  /**
+   * The story's page (it answers 410 Gone with the notice); none when another story holds its
+   * id now (Withdrawal.replaced).
+   */
+  pageUrl?: string;
 }
 
 /** A feed as every format renders it; built once, then each format only serializes. */
@@ -159,7 +162,7 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
       ref: itemId(article.guid, article.id),
       when,
       ...(comment ? { comment } : {}),
-      pageUrl: articlePageUrl(site.url, article.id),
+      ...(article.withdrawn?.replaced ? {} : { pageUrl: articlePageUrl(site.url, article.id) }),
     },
   ];
 }

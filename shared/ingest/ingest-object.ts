@@ -1,9 +1,11 @@
 import {
   type Article,
   type Correction,
+  formerStoryOf,
   heldTrace,
   isWithdrawnPublic,
   lastShown,
+  MAX_FORMER_STORIES,
   type ParsedArticle,
   type ParseResult,
   sameFace,
@@ -629,8 +631,15 @@ async function upsert(
     !current && (existing?.article.status === 'moved' || existing?.article.status === 'deleted')
       ? guidFromId(`${id}#${existing.rev}`)
       : record.guid;
+  // Readers of a story deleted from this id are still told it went, in its feeds, for the
+  // window: the new story keeps its notice (and those of the stories before it).
+  const displaced = existing && isGone(existing) && existing !== current ? existing : undefined;
+  const formerly = [
+    ...(displaced ? formerStoryOf(displaced.article) : []),
+    ...(record.formerly ?? []),
+  ].slice(0, MAX_FORMER_STORIES);
   const linked = await linkMedia(
-    { ...record, guid, bodyHash },
+    { ...record, guid, bodyHash, ...(formerly.length > 0 ? { formerly } : {}) },
     parsed.mediaKeys ?? [],
     deps.store,
     deps.siteUrl,
@@ -713,8 +722,10 @@ function articleRecord(
     ...(corrections.length > 0 ? { corrections } : {}),
     ...(parsed.expires ? { expires: parsed.expires } : {}),
     ...(parsed.feedContent ? { feedContent: parsed.feedContent } : {}),
-    // The keys refused this id stay noted while the story keeps it (an edit).
+    // The keys refused this id stay noted while the story keeps it (an edit), and so do the
+    // notices of the stories deleted from it before.
     ...(before?.id === id && before.claimants ? { claimants: before.claimants } : {}),
+    ...(before?.id === id && before.formerly ? { formerly: before.formerly } : {}),
     // The older addresses that redirect here stay noted with the story, wherever it goes.
     ...(before?.redirectsFrom
       ? { redirectsFrom: before.redirectsFrom.filter((z) => z !== id) }

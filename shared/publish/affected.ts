@@ -1,11 +1,4 @@
-import {
-  type Article,
-  type FeedRef,
-  feedKey,
-  feedsOf,
-  isWithdrawnPublic,
-  shownOf,
-} from '../articles/article.ts';
+import { type Article, type FeedRef, feedKey, feedsOf, noticesOf } from '../articles/article.ts';
 import { entrySortKey } from '../articles/stored.ts';
 import { sitemapDayOf } from '../feeds/sitemaps.ts';
 import type { ArticleChange } from '../ports/feed-reader.ts';
@@ -27,8 +20,9 @@ export interface Affected {
 /** The feeds showing the article: as an item, or (withdrawn) as a deleted entry. */
 function visibleFeeds(article: Article | undefined): FeedRef[] {
   if (!article) return [];
-  if (article.status === 'live') return feedsOf(article);
-  return isWithdrawnPublic(article) ? feedsOf(shownOf(article)) : [];
+  // Its own feeds if it is live, and those of each withdrawal it announces (noticesOf).
+  const own = article.status === 'live' ? feedsOf(article) : [];
+  return [...own, ...noticesOf(article).flatMap(feedsOf)];
 }
 
 /** The sort key of an article's entry in each feed it is listed in (live only). */

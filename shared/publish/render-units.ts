@@ -2,7 +2,9 @@ import {
   type Article,
   type FeedRef,
   feedKey,
+  feedsOf,
   isWithdrawnPublic,
+  noticesOf,
   redirectOf,
   shownOf,
 } from '../articles/article.ts';
@@ -182,7 +184,20 @@ async function withdrawnOf(deps: UnitDeps, feed: FeedRef): Promise<Article[]> {
     since,
     deps.config.itemLimit,
   );
-  return articlesOf(deps, entries, isWithdrawnPublic);
+  // Each article once; each of its notices (its own, its id's former stories') this feed was
+  // one of, within the window.
+  const key = feedKey(feed);
+  const seen = new Set<string>();
+  const articles = await articlesOf(deps, entries, (a) => noticesOf(a).length > 0);
+  return articles
+    .filter((a) => !seen.has(a.id) && seen.add(a.id))
+    .flatMap(noticesOf)
+    .filter(
+      (notice) =>
+        (notice.withdrawn?.at ?? '') >= since &&
+        (key === 'all' || feedsOf(notice).some((f) => feedKey(f) === key)),
+    )
+    .sort((a, b) => ((a.withdrawn?.at ?? '') < (b.withdrawn?.at ?? '') ? 1 : -1));
 }
 
 const DAY_MS = 86_400_000;

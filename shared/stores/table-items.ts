@@ -51,6 +51,17 @@ const articleItem = z.object({
   heldFor: optionalString(),
   claimants: z.optional(z.array(z.string())),
   redirectsFrom: z.optional(z.array(z.string())),
+  formerly: z.optional(
+    z.array(
+      z.object({
+        guid: z.string(),
+        title: z.string(),
+        tags: z.array(label),
+        authors,
+        withdrawn: z.object({ at: z.string(), note: optionalString() }),
+      }),
+    ),
+  ),
   feedContent: z.optional(z.enum(['full', 'summary'])),
   media: z.optional(
     z.array(

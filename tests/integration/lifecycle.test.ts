@@ -256,6 +256,38 @@ describe('the editorial lifecycle, as readers see it', () => {
     expect(await r.site.text('articles/budget.html')).toContain('A second story.');
   });
 
+  it("a deleted story's readers are still told it went when another file takes its id", async () => {
+    const r = await rig();
+    current = r;
+    await r.inbox.put('articles/budget.md', md('id: 2026/budget\n'));
+    await r.settle();
+    const gone = onlyId(await r.reader());
+    await r.inbox.remove('articles/budget.md');
+    await r.settle();
+    await r.inbox.put(
+      'articles/other.md',
+      md('id: 2026/budget\n')
+        .replace('Council votes', 'Another story')
+        .replace('[politics]', '[sport]'),
+    );
+    await r.settle();
+
+    // The new story is its own item; the deleted one stays announced, in the feeds it was in,
+    // with no link to the id's page (the new story's now).
+    const now = await r.reader();
+    expect(onlyId(now)).not.toBe(gone);
+    for (const dir of ['', 'tags/politics/', 'authors/ana-silva/']) {
+      const atom = (await r.reader(dir)).atomText;
+      const deleted = [
+        ...atom.matchAll(/<at:deleted-entry ref="([^"]+)"[^>]*>([\s\S]*?)<\/at:deleted-entry>/g),
+      ];
+      expect({ dir, refs: deleted.map((m) => m[1]) }).toEqual({ dir, refs: [gone] });
+      expect(deleted[0]?.[2]).not.toContain('<link');
+    }
+    expect((await r.reader('tags/sport/')).atomText).not.toContain('deleted-entry');
+    expect((await r.page('/articles/2026/budget.html')).status).toBe(200);
+  });
+
   it('a scheduled story moved before its date leaves nothing at its old address', async () => {
     const r = await rig();
     current = r;

@@ -5,6 +5,7 @@ import {
   feedsOf,
   isWithdrawnPublic,
   lastShown,
+  noticesOf,
   shownOf,
 } from '../../shared/articles/article.ts';
 import { nextTransitionAt } from '../../shared/articles/lifecycle.ts';
@@ -87,13 +88,15 @@ export function tableProblems(state: TableState): string[] {
       const article = state.articles.get(id);
       const own = entryShard('gone', id);
       if (shard !== own) problems.push(`${where} sits in shard ${shard}, gone lists in ${own}`);
+      // The withdrawal it announces: the article's own (as readers last saw it) or that of a
+      // story deleted from its id before it took it (noticesOf).
+      const notice = article && noticesOf(article).find((n) => goneSortKey(n) === sk);
       if (!article) problems.push(`${where} has no article ${id}`);
-      else if (!isWithdrawnPublic(article))
+      else if (noticesOf(article).length === 0)
         problems.push(`${where}: ${id} (${article.status}) is not a withdrawn public story`);
+      else if (!notice) problems.push(`${where} is out of date`);
       // In the feeds readers saw it in (Withdrawal.shown), whatever its file says now.
-      else if (!inFeed(shownOf(article), feed))
-        problems.push(`${where}: ${id} is not in that feed`);
-      else if (goneSortKey(article) !== sk) problems.push(`${where} is out of date`);
+      else if (!inFeed(notice, feed)) problems.push(`${where}: ${id} is not in that feed`);
       else if (article.rev !== rev)
         problems.push(`${where} names rev ${rev}, the article is at ${article.rev}`);
     }
@@ -121,9 +124,9 @@ export function tableProblems(state: TableState): string[] {
           problems.push(`article ${id} lacks its entry in ${feed}`);
       }
     }
-    if (isWithdrawnPublic(article)) {
-      for (const feed of feedsOf(shownOf(article)).map(feedKey)) {
-        if (goneEntry(feed, goneSortKey(article)) !== id)
+    for (const notice of noticesOf(article)) {
+      for (const feed of feedsOf(notice).map(feedKey)) {
+        if (goneEntry(feed, goneSortKey(notice)) !== id)
           problems.push(`withdrawn article ${id} lacks its gone entry in ${feed}`);
       }
     }
@@ -301,7 +304,7 @@ export function announcedWithdrawals(
   feed: string,
   site: SiteConfig,
   now: number,
-): StoredItem[] {
+): Article[] {
   const days = site.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS;
   if (days === 0) return [];
   const since = new Date(now - days * DAY_MS).toISOString();
@@ -309,8 +312,12 @@ export function announcedWithdrawals(
     .filter(([sk]) => sk >= since)
     .sort(([a], [b]) => (a < b ? 1 : -1))
     .slice(0, site.itemLimit)
-    .map(([, { id }]) => state.articles.get(id))
-    .filter((article): article is StoredItem => isWithdrawnPublic(article));
+    .map(([sk, { id }]) => {
+      // The notice the entry is of: its article's own, or a former story's of its id.
+      const article = state.articles.get(id);
+      return article && noticesOf(article).find((notice) => goneSortKey(notice) === sk);
+    })
+    .filter((notice): notice is Article => notice !== undefined);
 }
 
 /**

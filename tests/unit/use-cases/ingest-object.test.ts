@@ -256,6 +256,22 @@ describe('ingestObjectEvent on the in-memory table', () => {
     // Its own dates (its file's first upload), not the deleted story's.
     expect(story?.published).toBe('2026-01-05T10:00:02.000Z');
     expect(story?.published).not.toBe(a?.published);
+    // Readers of the deleted story are still told it went: its notice stays with the id.
+    expect(story?.formerly).toEqual([
+      {
+        guid: a?.guid,
+        withdrawn: { at: '2026-01-05T10:00:04.000Z' },
+        title: 'Story A',
+        tags: [],
+        authors: [],
+      },
+    ]);
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([
+      { id: '2026/12/shared', rev: expect.any(Number) },
+    ]);
+    expect(await store.latestEntries('all', 10)).toEqual([
+      { id: '2026/12/shared', rev: expect.any(Number) },
+    ]);
   });
 
   it('moves a story whose file changes its own id: the same item, its log, a redirect', async () => {
