@@ -160,8 +160,12 @@ export async function dev(options: DevOptions): Promise<void> {
       onSkipped: ({ path, reason }) => warn(`feedpub: inbox: skipped ${path}: ${reason}`),
     });
     resources.add(mirror.stop);
-    const { uploaded, deleted, unchanged } = mirror.reconciled;
+    const { uploaded, deleted, unchanged, keptFromOthers } = mirror.reconciled;
     print(`Inbox: ${uploaded} uploaded, ${deleted} deleted, ${unchanged} already up to date.`);
+    for (const key of keptFromOthers)
+      print(
+        `Inbox: ${key} was changed in the bucket by another S3 client since the folder sent it: kept as it is (the folder's file is sent again when it changes)`,
+      );
   } catch (error) {
     await resources.stopAll();
     throw error;

@@ -45,6 +45,12 @@ export interface ReconcileSummary {
   uploaded: number;
   deleted: number;
   unchanged: number;
+  /**
+   * Keys another S3 client changed or deleted in the bucket since the folder's file was last
+   * sent, the file unchanged since: left as that client left them (the file is sent again when
+   * it changes).
+   */
+  keptFromOthers: string[];
 }
 
 export interface InboxMirror {
@@ -98,7 +104,12 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
   const guarded = (path: string, task: () => Promise<unknown>) =>
     task().catch((error) => report(error, path));
 
-  const reconciled: ReconcileSummary = { uploaded: 0, deleted: 0, unchanged: 0 };
+  const reconciled: ReconcileSummary = {
+    uploaded: 0,
+    deleted: 0,
+    unchanged: 0,
+    keptFromOthers: [],
+  };
   const objects = await listEtags(s3, bucket);
   const { files, skipped } = await listInbox(dir);
   noteSkipped(skipped);
@@ -108,6 +119,12 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
     const etag = objects.get(keyForPath(file.path));
     if (sameStat(known, file) && known?.md5 === etag) {
       reconciled.unchanged++;
+      return;
+    }
+    // The file is as the folder last sent it, the object not: another S3 client wrote or
+    // deleted it since, and its upload is the newer one (README: left alone).
+    if (sameStat(known, file)) {
+      reconciled.keptFromOthers.push(keyForPath(file.path));
       return;
     }
     await guarded(file.path, async () => {

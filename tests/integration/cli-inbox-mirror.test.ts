@@ -154,8 +154,11 @@ describe('inbox mirror', () => {
     writeFileSync(join(t.inbox, 'kept.txt'), 'Kept\n\nBody.');
     writeFileSync(join(t.inbox, 'gone.txt'), 'Gone\n\nBody.');
     writeFileSync(join(t.inbox, 'edited.txt'), 'Edited\n\nBefore.');
+    writeFileSync(join(t.inbox, 'overwritten.txt'), 'Folder\n\nVersion.');
     await (await t.start()).stop();
     await t.objects.put('articles/from-aws-cli.txt', 'Uploaded\n\nDirectly.');
+    // Another client replaces a file the folder sent, which stays as it was: its upload stays.
+    await t.objects.put('articles/overwritten.txt', 'Bucket\n\nVersion.');
 
     rmSync(join(t.inbox, 'gone.txt'));
     writeFileSync(join(t.inbox, 'edited.txt'), 'Edited\n\nAfter!');
@@ -164,14 +167,21 @@ describe('inbox mirror', () => {
     const restarted = await t.start();
 
     expect(t.errors).toEqual([]);
-    expect(restarted.reconciled).toEqual({ uploaded: 2, deleted: 1, unchanged: 1 });
+    expect(restarted.reconciled).toEqual({
+      uploaded: 2,
+      deleted: 1,
+      unchanged: 1,
+      keptFromOthers: ['articles/overwritten.txt'],
+    });
     expect(await t.objects.keys()).toEqual([
       'articles/edited.txt',
       'articles/from-aws-cli.txt',
       'articles/kept.txt',
       'articles/new.txt',
+      'articles/overwritten.txt',
     ]);
     expect(await t.objects.text('articles/edited.txt')).toContain('After!');
+    expect(await t.objects.text('articles/overwritten.txt')).toContain('Bucket');
   });
 
   it('follows no link and opens no FIFO, and reports each skipped entry once', async () => {
