@@ -288,15 +288,16 @@ function shown(path: string): string {
 }
 
 /**
- * The files checked as if uploaded together, in the order given (a folder's in path order), as
- * `build` publishes a folder: a file with the same bytes as an accepted one before it is a
- * held copy of it (unless it names its own id: a second user of that id), and a file whose id
- * an accepted or held one before it has is rejected, as ingest rejects it.
+ * The files checked as if uploaded together, in path order (of their keys) whatever order they
+ * are named in, as `build` publishes a folder: a file with the same bytes as an accepted one
+ * before it is a held copy of it (unless it names its own id: a second user of that id), and a
+ * file whose id an accepted or held one before it has is rejected, as ingest rejects it.
  */
 function asUploadedTogether(verdicts: Verdict[], facts: ReadonlyMap<Verdict, ArticleFacts>): void {
   const byBytes = new Map<string, Verdict>();
   const byId = new Map<string, Verdict>();
-  for (const verdict of verdicts) {
+  const inPathOrder = [...verdicts].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const verdict of inPathOrder) {
     const digest = facts.get(verdict)?.digest;
     if (digest === undefined || verdict.id === null) continue;
     const other = byId.get(verdict.id);

@@ -231,6 +231,21 @@ describe('feedpub validate', () => {
       expect(text.stdout).toContain(
         'status   held: a copy of articles/monday.md (the same bytes): published nowhere while that file is there',
       );
+      // Named in another order, the same verdicts: files are decided in path order, as build
+      // publishes them.
+      const reordered = await runCli([
+        'validate',
+        '--json',
+        '--inbox',
+        folder,
+        join(folder, 'quay.txt'),
+        join(folder, 'quay.md'),
+      ]);
+      const named = JSON.parse(reordered.stdout) as { files: { key: string; status: string }[] };
+      expect(named.files.map((f) => [f.key, f.status])).toEqual([
+        ['articles/quay.txt', 'rejected'],
+        ['articles/quay.md', 'published'],
+      ]);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
