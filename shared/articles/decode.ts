@@ -53,7 +53,12 @@ export interface DecodedText {
 export function decodeArticleBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length > MAX_ARTICLE_BYTES) {
     const mib = (bytes.length / MAX_ARTICLE_BYTES).toFixed(2);
-    throw new ArticleRejectedError('too-large', `file is ${mib} MiB; the limit is 1 MiB`);
+    // In bytes where MiB would round to the limit itself (one byte over read "1.00 MiB").
+    const size = mib === '1.00' ? `${bytes.length} bytes` : `${mib} MiB`;
+    throw new ArticleRejectedError(
+      'too-large',
+      `file is ${size}; the limit is 1 MiB (${MAX_ARTICLE_BYTES} bytes)`,
+    );
   }
   if (bytes.length === 0) throw new ArticleRejectedError('empty', 'file is empty');
   const { rejection, ...decoded } = decodeByBom(bytes);

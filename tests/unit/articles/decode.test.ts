@@ -115,7 +115,7 @@ describe('decodeArticleBytes', () => {
       'too-large',
       'one byte over 1 MiB',
       new Uint8Array(MAX_ARTICLE_BYTES + 1).fill(0x61),
-      /1\.00 MiB; the limit is 1 MiB/,
+      /file is 1048577 bytes; the limit is 1 MiB \(1048576 bytes\)$/,
     ],
     ['too-large', '5 MiB', new Uint8Array(5 * MAX_ARTICLE_BYTES), /5\.00 MiB/],
     ['empty', 'an empty file', fixture('corpus/empty.txt'), /file is empty/],
