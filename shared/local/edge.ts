@@ -163,6 +163,22 @@ export class EdgeModel {
     };
     if (entry.status === 200 && isNotModified(conditions, object.etag, object.lastModified))
       return this.finish(req, routed, { status: 304, headers });
+    if (entry.status === 200 && object.body) {
+      // A byte range (video seeking, resumed downloads), as CloudFront serves one from S3.
+      const size = object.body.length;
+      headers['accept-ranges'] = 'bytes';
+      const range = byteRange(req.headers.range, size);
+      if (range === 'unsatisfiable') {
+        headers['content-range'] = `bytes */${size}`;
+        return this.finish(req, routed, { status: 416, headers });
+      }
+      if (range) {
+        headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+        headers['content-length'] = String(range.end - range.start + 1);
+        const body = object.body.subarray(range.start, range.end + 1);
+        return this.finish(req, routed, { status: 206, headers, body });
+      }
+    }
     if (object.body) headers['content-length'] = String(object.body.length);
     return this.finish(req, routed, { status: entry.status, headers, body: object.body });
   }
@@ -233,4 +249,29 @@ export class EdgeModel {
     const body = req.method === 'HEAD' || after.statusCode === 304 ? undefined : response.body;
     return { status: after.statusCode, headers, body };
   }
+}
+
+/**
+ * The one byte range a `Range` header asks of `size` bytes (RFC 9110 §14.1.2: `bytes=0-99`,
+ * `bytes=100-`, `bytes=-100`), clipped to the object; `unsatisfiable` when none of it is in the
+ * object; undefined when there is none to serve, or several (the whole object then, as S3).
+ */
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, first = '', last = ''] = match;
+  if (first === '' && last === '') return undefined;
+  if (first === '') {
+    const suffix = Number(last);
+    return suffix === 0 || size === 0
+      ? 'unsatisfiable'
+      : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(first);
+  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (last !== '' && Number(last) < start) return undefined;
+  return start >= size ? 'unsatisfiable' : { start, end };
 }

@@ -60,6 +60,31 @@ function rig(hubs: string[] = []) {
 }
 
 describe('the local edge (a model of the CloudFront distribution)', () => {
+  it('serves one byte range of an object as CloudFront does (206, 416), and the whole for several', async () => {
+    const { put, get } = rig();
+    put('media/clip.mp4', '0123456789', 'public, max-age=31536000, immutable');
+    const part = await get('/media/clip.mp4', { range: 'bytes=2-5' });
+    expect([part.status, part.body, part.headers['content-range']]).toEqual([
+      206,
+      '2345',
+      'bytes 2-5/10',
+    ]);
+    expect(part.headers['content-length']).toBe('4');
+    expect((await get('/media/clip.mp4', { range: 'bytes=7-' })).body).toBe('789');
+    expect((await get('/media/clip.mp4', { range: 'bytes=-3' })).body).toBe('789');
+    expect((await get('/media/clip.mp4', { range: 'bytes=8-100' })).headers['content-range']).toBe(
+      'bytes 8-9/10',
+    );
+    const beyond = await get('/media/clip.mp4', { range: 'bytes=10-' });
+    expect([beyond.status, beyond.headers['content-range']]).toEqual([416, 'bytes */10']);
+    const whole = await get('/media/clip.mp4', { range: 'bytes=0-1,4-5' });
+    expect([whole.status, whole.body, whole.headers['accept-ranges']]).toEqual([
+      200,
+      '0123456789',
+      'bytes',
+    ]);
+  });
+
   it("answers a withdrawn story's notice 410 Gone, as its object metadata says, hit or miss", async () => {
     const { put, get } = rig();
     put('articles/a.html', 'withdrawn notice', CACHE_CONTROL.page, {
