@@ -164,7 +164,7 @@ export async function dev(options: DevOptions): Promise<void> {
     print(`Inbox: ${uploaded} uploaded, ${deleted} deleted, ${unchanged} already up to date.`);
     for (const key of keptFromOthers)
       print(
-        `Inbox: ${key} was changed in the bucket by another S3 client since the folder sent it: kept as it is (the folder's file is sent again when it changes)`,
+        `Inbox: ${key} was replaced in the bucket by another S3 client since the folder sent it: kept as it is (the folder's file is sent again when it changes)`,
       );
   } catch (error) {
     await resources.stopAll();

@@ -46,9 +46,9 @@ export interface ReconcileSummary {
   deleted: number;
   unchanged: number;
   /**
-   * Keys another S3 client changed or deleted in the bucket since the folder's file was last
-   * sent, the file unchanged since: left as that client left them (the file is sent again when
-   * it changes).
+   * Keys another S3 client replaced in the bucket since the folder's file was last sent, the
+   * file unchanged since: left as that client left them (the file is sent again when it
+   * changes).
    */
   keptFromOthers: string[];
 }
@@ -121,9 +121,9 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
       reconciled.unchanged++;
       return;
     }
-    // The file is as the folder last sent it, the object not: another S3 client wrote or
-    // deleted it since, and its upload is the newer one (README: left alone).
-    if (sameStat(known, file)) {
+    // The file is as the folder last sent it, the object another: another S3 client replaced
+    // it since, and its upload is the newer one (README: left alone). A missing one is sent.
+    if (sameStat(known, file) && etag !== undefined) {
       reconciled.keptFromOthers.push(keyForPath(file.path));
       return;
     }
