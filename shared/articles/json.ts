@@ -60,14 +60,22 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
 }
 
 function parseJsonText(source: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(source);
+    value = JSON.parse(source);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new ArticleRejectedError('bad-json', `not valid JSON: ${locate(message, source)}`, {
       cause,
     });
   }
+  const duplicate = duplicateKeyOf(source);
+  if (duplicate)
+    throw new ArticleRejectedError(
+      'bad-json',
+      `not valid JSON for an article: ${JSON.stringify(duplicate.key)} is set twice${lineAndColumn(source, duplicate.at)}: keep one`,
+    );
+  return value;
 }
 
 const V8_POSITION = / (?:in JSON )?at position (\d+).*$/s;
@@ -87,10 +95,13 @@ function locate(message: string, source: string): string {
     .replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
   const position = stated !== undefined ? Number(stated) : jsonErrorAt(source);
   if (position === undefined) return bare;
-  const before = source.slice(0, position);
-  const lines = before.split(/\r\n|\r|\n/);
-  const column = (lines.at(-1) ?? '').length + 1;
-  return `${bare} at line ${lines.length}, column ${column}${hintAt(source, position)}`;
+  return `${bare}${lineAndColumn(source, position)}${hintAt(source, position)}`;
+}
+
+/** ` at line L, column C` of a position in `source` (lines end at CR, LF or both). */
+function lineAndColumn(source: string, position: number): string {
+  const lines = source.slice(0, position).split(/\r\n|\r|\n/);
+  return ` at line ${lines.length}, column ${(lines.at(-1) ?? '').length + 1}`;
 }
 
 function hintAt(source: string, position: number): string {
@@ -117,7 +128,24 @@ const ESCAPES = '"\\/bfnrt';
  * recursion (nesting depth costs nothing), for the reasons V8 gives without a position.
  */
 export function jsonErrorAt(source: string): number | undefined {
+  return scanJson(source, false).error;
+}
+
+/**
+ * The first key an object of `source` (JSON) names twice, and where: JSON.parse keeps the last
+ * silently, and front matter refuses them, so a JSON file does too.
+ */
+export function duplicateKeyOf(source: string): { key: string; at: number } | undefined {
+  return scanJson(source, true).duplicate;
+}
+
+function scanJson(
+  source: string,
+  findDuplicates: boolean,
+): { error?: number; duplicate?: { key: string; at: number } } {
   const closers: string[] = [];
+  // Each open object's keys so far (undefined for an array), beside `closers`.
+  const keys: (Set<string> | undefined)[] = [];
   let i = 0;
   let want: 'value' | 'key' | 'colon' | 'next' = 'value';
   const skipSpace = () => {
@@ -125,29 +153,37 @@ export function jsonErrorAt(source: string): number | undefined {
   };
   for (;;) {
     skipSpace();
-    if (i >= source.length) return want === 'next' && closers.length === 0 ? undefined : i;
+    if (i >= source.length) return want === 'next' && closers.length === 0 ? {} : { error: i };
     const c = source.charAt(i);
     if (want === 'next') {
-      if (closers.length === 0) return i;
+      if (closers.length === 0) return { error: i };
       const closer = closers[closers.length - 1];
       if (c === closer) {
         closers.pop();
+        keys.pop();
         i++;
       } else if (c === ',') {
         i++;
         want = closer === '}' ? 'key' : 'value';
-      } else return i;
+      } else return { error: i };
     } else if (want === 'colon') {
-      if (c !== ':') return i;
+      if (c !== ':') return { error: i };
       i++;
       want = 'value';
     } else if (c === '"') {
       const end = stringEnd(source, i);
-      if (end < 0) return -end - 1;
-      i = end;
+      if (end < 0) return { error: -end - 1 };
+      if (want === 'key' && findDuplicates) {
+        const raw = source.slice(i + 1, end - 1);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const seen = keys[keys.length - 1];
+        if (seen?.has(key)) return { duplicate: { key, at: i } };
+        seen?.add(key);
+      }
       want = want === 'key' ? 'colon' : 'next';
+      i = end;
     } else if (want === 'key') {
-      return i;
+      return { error: i };
     } else if (c === '{' || c === '[') {
       i++;
       skipSpace();
@@ -157,13 +193,14 @@ export function jsonErrorAt(source: string): number | undefined {
         want = 'next';
       } else {
         closers.push(closer);
+        keys.push(c === '{' ? new Set() : undefined);
         want = c === '{' ? 'key' : 'value';
       }
     } else {
       NUMBER.lastIndex = i;
       const literal = LITERALS.find((word) => source.startsWith(word, i));
       const length = literal?.length ?? (NUMBER.test(source) ? NUMBER.lastIndex - i : 0);
-      if (length === 0) return i + literalPrefix(source, i);
+      if (length === 0) return { error: i + literalPrefix(source, i) };
       i += length;
       want = 'next';
     }

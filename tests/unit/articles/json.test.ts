@@ -202,6 +202,28 @@ describe('JSON rejections name the field path or the position', () => {
   });
 });
 
+describe('JSON keys named twice', () => {
+  it.each([
+    ['{"title": "A", "text": "x",\n "title": "B"}', '"title" is set twice at line 2, column 2'],
+    // In a nested object too, and spelled with an escape.
+    [
+      '{"title": "A", "authors": [{"name": "X", "n\\u0061me": "Y"}]}',
+      '"name" is set twice at line 1, column 42',
+    ],
+  ])('rejects %j, saying which and where', (source, said) => {
+    const error = rejectionOf(() => parseJsonText(source));
+    expect(error.reason).toBe('bad-json');
+    expect(error.message).toBe(`not valid JSON for an article: ${said}: keep one`);
+  });
+
+  it('accepts one key in two objects', () => {
+    const { article } = parseJsonText(
+      '{"title": "A", "text": "x", "authors": [{"name": "X"}, {"name": "Y"}]}',
+    );
+    expect(article.authors.map((a) => a.name)).toEqual(['X', 'Y']);
+  });
+});
+
 describe('jsonErrorAt', () => {
   it('finds an error exactly where JSON.parse finds one, in 3,000 mangled documents', () => {
     const valid =
