@@ -94,8 +94,16 @@ const preprocess = <T extends z.core.$ZodType<unknown, unknown>>(
   prepare: (value: unknown) => unknown,
   schema: T,
 ) => z.pipe(z.transform(prepare), schema);
+/**
+ * A tag as written: a number (`2026`) as its digits; one JavaScript would only write in
+ * exponent form (`123456789012345678901234567890` is `1.2345678901234568e+29`) is not what the
+ * editor wrote, and is refused as not a string.
+ */
 const tagName = preprocess(
-  (value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
+  (value) =>
+    typeof value === 'number' && Number.isFinite(value) && !/e/i.test(String(value))
+      ? String(value)
+      : value,
   z.string(expected('a string')),
 );
 const tags = z.nullish(

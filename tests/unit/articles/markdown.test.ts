@@ -121,6 +121,13 @@ describe('Markdown with front matter', () => {
       '3.5',
       'news',
     ]);
+    // Not one JavaScript would write in exponent form: that is not what the editor wrote.
+    const huge = rejectionOf(() =>
+      parseMd('---\ntitle: T\ntags: [123456789012345678901234567890]\n---\nx'),
+    );
+    expect(huge.message).toMatch(
+      /field "tags\[0\]": expected a string, got number 1\.2345678901234568e\+29/,
+    );
   });
 
   it('caps 100 tags at 12 with a warning', () => {
