@@ -13,7 +13,14 @@ import {
   isRecord,
   unknownFieldWarnings,
 } from './fields.ts';
-import { htmlToText, INVISIBLE_TITLE, isBlank, paragraphsToHtml, splitParagraphs } from './text.ts';
+import {
+  htmlToText,
+  INVISIBLE_TITLE,
+  isBlank,
+  lineAt,
+  paragraphsToHtml,
+  splitParagraphs,
+} from './text.ts';
 import './zod-messages.ts';
 
 const jsonArticleSchema = z.extend(articleFieldsSchema, {
@@ -98,10 +105,10 @@ function locate(message: string, source: string): string {
   return `${bare}${lineAndColumn(source, position)}${hintAt(source, position)}`;
 }
 
-/** ` at line L, column C` of a position in `source` (lines end at CR, LF or both). */
+/** ` at line L, column C` of a position in `source` (decoding made every line end `\n`). */
 function lineAndColumn(source: string, position: number): string {
-  const lines = source.slice(0, position).split(/\r\n|\r|\n/);
-  return ` at line ${lines.length}, column ${(lines.at(-1) ?? '').length + 1}`;
+  const column = position - source.lastIndexOf('\n', position - 1);
+  return ` at line ${lineAt(source, position)}, column ${column}`;
 }
 
 function hintAt(source: string, position: number): string {

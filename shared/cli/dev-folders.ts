@@ -13,6 +13,7 @@ import { join, relative, sep } from 'node:path';
 import { isIgnoredName } from '../local/inbox-files.ts';
 import { CliError } from './errors.ts';
 import { overlap, realPath } from './folder-paths.ts';
+import { isAlive } from './shutdown.ts';
 
 /** The two folders `feedpub dev` works in: the data folder (state) and the inbox folder. */
 
@@ -182,12 +183,7 @@ export function runningDev(dataDir: string): number | undefined {
     return undefined;
   }
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return isAlive(pid) ? pid : undefined;
 }
 
 /** A message as the file keeps it: SQS's body, and when it was first sent (ms). */

@@ -105,7 +105,8 @@ function ancestorsOf(pid: number): number[] {
   return found;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` is running (one of another user's, which we may not signal, too). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
