@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isIgnoredName } from '../local/inbox-files.ts';
+import type { DeadLetter } from '../local/local-queue.ts';
 import { CliError } from './errors.ts';
 import { overlap, realPath } from './folder-paths.ts';
 import { isAlive } from './shutdown.ts';
@@ -192,16 +193,10 @@ export interface KeptMessage {
   sentAt: number;
 }
 
-/** A parked message: receives too, and why (when the handler parked it itself). */
-export interface KeptDeadLetter extends KeptMessage {
-  receiveCount: number;
-  reason?: string;
-}
-
 /** What a stopped run's ingest queue held: messages not yet ingested, and the parked ones. */
 export interface KeptQueue {
   undelivered: KeptMessage[];
-  deadLetters: KeptDeadLetter[];
+  deadLetters: DeadLetter[];
 }
 
 /** The queue the last run left in the data folder (empty if none, or a damaged file). */
@@ -214,7 +209,7 @@ export function readQueue(dataDir: string): KeptQueue {
     return {
       undelivered: list(kept.undelivered),
       deadLetters: list(kept.deadLetters).filter(
-        (d): d is KeptDeadLetter => typeof (d as KeptDeadLetter).receiveCount === 'number',
+        (d): d is DeadLetter => typeof (d as DeadLetter).receiveCount === 'number',
       ),
     };
   } catch {
