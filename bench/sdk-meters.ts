@@ -59,3 +59,19 @@ export function meterReadCapacity(client: DynamoDBClient) {
     },
   };
 }
+
+/** Every command the clients send, counted by client and command (`dynamodb:QueryCommand`). */
+export function countCommands(clients: Record<string, { middlewareStack: unknown }>) {
+  const counts = new Map<string, number>();
+  for (const [name, client] of Object.entries(clients)) {
+    (client.middlewareStack as Stack).add(
+      (next, context) => async (args) => {
+        const key = `${name}:${String(context.commandName).replace(/Command$/, '')}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        return next(args);
+      },
+      { step: 'initialize', name: `benchCountCommands-${name}` },
+    );
+  }
+  return counts;
+}

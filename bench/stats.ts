@@ -22,18 +22,28 @@ export const round = (value: number, digits = 2) => {
   return Math.round(value * factor) / factor;
 };
 
-/**
- * The CPU time (user + system) of this process's main thread so far, in ms, where Linux tells
- * it (`/proc`, in ticks of 10 ms); undefined elsewhere. Unlike the event loop's busy time, it
- * leaves out the time the thread waited for a core.
- */
-export function mainThreadCpuMs(): number | undefined {
+/** User + system CPU time in a `/proc/.../stat` file, in ms (ticks of 10 ms); undefined if unreadable. */
+function statCpuMs(path: string): number | undefined {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // After the command name: state is field 3; utime and stime are fields 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The CPU time (user + system) of this process's main thread so far, in ms, where Linux tells
+ * it (`/proc`, in ticks of 10 ms); undefined elsewhere. Unlike the event loop's busy time, it
+ * leaves out the time the thread waited for a core.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  return statCpuMs(`/proc/self/task/${process.pid}/stat`);
+}
+
+/** The CPU time of another process (all its threads) so far, in ms, where Linux tells it. */
+export function processCpuMs(pid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/stat`);
 }

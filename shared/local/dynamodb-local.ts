@@ -20,6 +20,8 @@ export interface DynamoDbLocalOptions {
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The Java process's id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
   /** Synchronous kill for `process.on('exit')`, where nothing async can run. */
   killNow(): void;
@@ -129,6 +131,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   child.stdout?.resume();
   return {
     endpoint,
+    pid: child.pid,
     killNow: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       removeTemp();

@@ -48,6 +48,8 @@ export interface S3rverEventRecord {
 
 export interface EmbeddedAws {
   endpoints: { dynamodb: string; s3: string };
+  /** DynamoDB Local's Java process, when this started it (benchmarks read its CPU time). */
+  dynamoPid?: number;
   names: ResourceNames;
   dynamo: DynamoDBClient;
   streams: DynamoDBStreamsClient;
@@ -143,6 +145,7 @@ export async function startEmbeddedAws(options: EmbeddedAwsOptions = {}): Promis
     if (options.handleSignals !== false) removeSignalHandlers = installSignalHandlers(stop);
     return {
       endpoints,
+      ...(dynamoLocal?.pid === undefined ? {} : { dynamoPid: dynamoLocal.pid }),
       names,
       dynamo,
       streams,
