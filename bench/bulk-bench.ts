@@ -8,7 +8,7 @@ import { type InboxMirror, startInboxMirror } from '../shared/local/inbox-mirror
 import { type Pipeline, startPipeline } from '../shared/local/pipeline.ts';
 import { writeArticleFiles } from './article-files.ts';
 import { type ArticleSpec, generateCorpus } from './corpus.ts';
-import { type CpuSpent, cpuBound, cpuNote, meterCpu } from './cpu-meter.ts';
+import { type CpuSpent, cpuBound, cpuNote, meterCpu, requestMix } from './cpu-meter.ts';
 import { freshnessBench } from './freshness-bench.ts';
 import { withOwnResources } from './names.ts';
 import { atLeast, atMost, type Results } from './results.ts';
@@ -32,8 +32,8 @@ interface Delivery {
   wallMs: number;
   sitePuts: string[];
   feeds: number;
-  /** The CPU the run took, first byte to settled. */
-  cpu: CpuSpent;
+  /** The CPU the run took, first byte to settled, and the pipeline's requests. */
+  cpu: CpuSpent & { requests: Map<string, number> };
 }
 
 /**
@@ -110,18 +110,25 @@ function addRateFigures(
   results: Results,
   run: Delivery,
   count: number,
-  { name, goal, note, suffix = '' }: { name: string; goal: number; note: string; suffix?: string },
+  {
+    name,
+    goal,
+    note,
+    sender,
+    suffix = '',
+  }: { name: string; goal: number; note: string; sender: string; suffix?: string },
 ) {
   results.add(name, {
     value: round(count / (run.wallMs / 1000), 1),
     unit: 'articles/s',
     goal: atLeast(goal),
-    note: `${note}${cpuBound(run.cpu, count, goal)}`,
+    note: `${note}${cpuBound(run.cpu, count / goal)}`,
   });
+  const { requests } = run.cpu;
   results.add(`bulk_cpu_s${suffix}`, {
     value: round(run.cpu.totalS, 1),
     unit: 's',
-    note: cpuNote(run.cpu),
+    note: `${cpuNote(run.cpu, sender)}; ${requestMix(requests, 'dynamodb')}; ${requestMix(requests, 's3', 4)}; ${requestMix(requests, 'streams', 2)}`,
   });
   results.add(`bulk_cpu_floor_s${suffix}`, {
     value: round(run.cpu.floorS, 1),
@@ -180,6 +187,7 @@ export async function bulkBench(
     addRateFigures(results, run, count, {
       name: 'ingest_rate',
       goal: 100,
+      sender: 'the uploader',
       note: `${count} uploads (${concurrency} in flight) done at ${round(run.deliveredMs / 1000)} s, pipeline settled at ${round(run.settledMs / 1000)} s; ${run.feeds} feeds verified over HTTP`,
     });
     results.add('ours_wall_s', { value: round(run.wallMs / 1000), unit: 's' });
@@ -229,6 +237,7 @@ export async function folderBulkBench(
     addRateFigures(results, run, count, {
       name: 'ingest_rate_folder',
       goal: 50,
+      sender: 'the folder mirror',
       suffix: '_folder',
       note: `${count} files written into the inbox folder in ${round(run.deliveredMs / 1000)} s, pipeline settled at ${round(run.settledMs / 1000)} s; ${run.feeds} feeds verified over HTTP`,
     });

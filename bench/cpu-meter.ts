@@ -4,11 +4,11 @@ import { countCommands } from './sdk-meters.ts';
 import { processCpuMs, round } from './stats.ts';
 
 /**
- * Where a bulk run's time went: the CPU it took in this process (every thread: the handlers,
- * the SDK clients, s3rver, the parse workers, the uploader or the folder mirror) and in DynamoDB
- * Local's JVM, and the requests the pipeline sent. On a machine whose cores were busy the whole
- * run, that CPU over the cores is the least wall time the same work could take: a rate goal
- * beyond `count / floor` needs less work per article, not more overlap.
+ * Where a run's time went: the CPU it took in this process (every thread: the handlers, the SDK
+ * clients, s3rver, the parse workers, the uploader or the folder mirror) and in DynamoDB Local's
+ * JVM, and the requests the pipeline sent. That CPU over the machine's cores is the least wall
+ * time the same work could take here even with every core busy throughout: a rate goal beyond
+ * `articles / floorS` needs less work per article, not more overlap.
  */
 export interface CpuSpent {
   nodeS: number;
@@ -18,29 +18,66 @@ export interface CpuSpent {
   /** totalS over the machine's cores. */
   floorS: number;
   cores: number;
-  requests: Map<string, number>;
 }
 
-export function meterCpu(aws: EmbeddedAws): { start(): void; stop(): CpuSpent } {
+interface CpuReading {
+  nodeS: number;
+  dynamoS: number | undefined;
+}
+
+/** CPU used so far: this process's, and DynamoDB Local's where it can be read (seconds). */
+function cpuNow(aws: EmbeddedAws): CpuReading {
+  const used = process.cpuUsage();
+  const dynamoMs = aws.dynamoPid === undefined ? undefined : processCpuMs(aws.dynamoPid);
+  return {
+    nodeS: (used.user + used.system) / 1e6,
+    dynamoS: dynamoMs === undefined ? undefined : dynamoMs / 1000,
+  };
+}
+
+function spentBetween(from: CpuReading, to: CpuReading): CpuSpent {
+  const nodeS = to.nodeS - from.nodeS;
+  const dynamoS =
+    to.dynamoS === undefined || from.dynamoS === undefined ? undefined : to.dynamoS - from.dynamoS;
+  const totalS = nodeS + (dynamoS ?? 0);
+  const cores = cpus().length;
+  return { nodeS, dynamoS, totalS, floorS: totalS / cores, cores };
+}
+
+/** The CPU and the pipeline's requests from `start()` to `stop()`. */
+export function meterCpu(aws: EmbeddedAws) {
   const requests = countCommands({ dynamodb: aws.dynamo, s3: aws.s3, streams: aws.streams });
-  const dynamoMs = () => (aws.dynamoPid === undefined ? undefined : processCpuMs(aws.dynamoPid));
-  let node = process.cpuUsage();
-  let dynamo = dynamoMs();
+  let from = cpuNow(aws);
   return {
     start() {
       requests.clear();
-      node = process.cpuUsage();
-      dynamo = dynamoMs();
+      from = cpuNow(aws);
     },
-    stop() {
-      const used = process.cpuUsage(node);
-      const nodeS = (used.user + used.system) / 1e6;
-      const now = dynamoMs();
-      const dynamoS = now === undefined || dynamo === undefined ? undefined : (now - dynamo) / 1000;
-      const totalS = nodeS + (dynamoS ?? 0);
-      const cores = cpus().length;
-      return { nodeS, dynamoS, totalS, floorS: totalS / cores, cores, requests: new Map(requests) };
+    stop(): CpuSpent & { requests: Map<string, number> } {
+      return { ...spentBetween(from, cpuNow(aws)), requests: new Map(requests) };
     },
+  };
+}
+
+/**
+ * CPU read every `everyMs` (performance.now() times): the CPU of a stretch whose end is only
+ * known afterwards (`npm run load`'s burst, until its last change), without the checks that
+ * followed it. `between` takes the readings nearest its ends.
+ */
+export function sampleCpu(aws: EmbeddedAws, everyMs = 250) {
+  const readings: (CpuReading & { at: number })[] = [];
+  const take = () => readings.push({ at: performance.now(), ...cpuNow(aws) });
+  take();
+  const timer = setInterval(take, everyMs);
+  const nearest = (at: number) =>
+    readings.reduce((best, r) => (Math.abs(r.at - at) < Math.abs(best.at - at) ? r : best));
+  return {
+    stop: () => {
+      clearInterval(timer);
+      take();
+    },
+    between: (fromMs: number, toMs: number): CpuSpent =>
+      spentBetween(nearest(fromMs), nearest(toMs)),
   };
 }
 
@@ -55,21 +92,22 @@ export function requestMix(requests: Map<string, number>, client: string, top = 
   return `${total} ${client} requests (${named.join(', ')})`;
 }
 
-/** The figure `bulk_cpu_s`: what the run's work cost in CPU, and where. */
-export function cpuNote(spent: CpuSpent): string {
+/** Where the CPU went: DynamoDB Local, this process (and what runs in it). */
+export function cpuNote(spent: CpuSpent, sender: string): string {
   const dynamo =
     spent.dynamoS === undefined
       ? 'DynamoDB Local not measured'
       : `DynamoDB Local ${round(spent.dynamoS, 1)} s`;
-  return `${dynamo}, this process ${round(spent.nodeS, 1)} s (handlers, SDK clients, s3rver, parse workers, the uploader); ${requestMix(spent.requests, 'dynamodb')}; ${requestMix(spent.requests, 's3', 4)}; ${requestMix(spent.requests, 'streams', 2)}`;
+  return `${dynamo}, this process ${round(spent.nodeS, 1)} s (handlers, SDK clients, s3rver, parse workers, ${sender})`;
 }
 
 /**
- * Why a rate goal was missed, when the CPU says: the most articles/s this much work per article
- * allows on this machine's cores, below the goal. Empty when it does not explain the miss.
+ * Why a goal was missed, when the CPU says: the least time this much work takes on this
+ * machine's cores (less `offsetS`, time the goal does not count), above the goal's `limitS`.
+ * Empty when it does not explain the miss.
  */
-export function cpuBound(spent: CpuSpent, count: number, goal: number): string {
-  const ceiling = count / spent.floorS;
-  if (ceiling >= goal) return '';
-  return `; CPU-bound: the run took ${round(spent.totalS, 1)} s of CPU (bulk_cpu_s), ${round((spent.totalS * 1000) / count, 1)} ms an article, so ${spent.cores} cores allow at most ${round(ceiling, 1)}/s even with every core busy throughout`;
+export function cpuBound(spent: CpuSpent, limitS: number, offsetS = 0): string {
+  const floor = spent.floorS - offsetS;
+  if (floor <= limitS) return '';
+  return `; CPU-bound: the work took ${round(spent.totalS, 1)} s of CPU, at least ${round(floor, 1)} s on ${spent.cores} cores even with every core busy throughout, above the ${limitS} s the goal allows`;
 }

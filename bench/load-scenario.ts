@@ -7,6 +7,7 @@ import { localDynamoClients, localS3Client } from '../shared/local/clients.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { startPipeline } from '../shared/local/pipeline.ts';
 import { HttpHubNotifier } from '../shared/stores/http-hub-notifier.ts';
+import { type CpuSpent, sampleCpu } from './cpu-meter.ts';
 import { type Convergence, waitForConvergence } from './load-convergence.ts';
 import { articleRecords, FeedWatcher, HandlerProbe, LocalHub, SiteChanges } from './load-probes.ts';
 import { LoadUploader } from './load-uploader.ts';
@@ -57,6 +58,8 @@ export interface LoadRun {
   /** The site's WebSub hub: pings it took, feeds they named, notices given up on. */
   hub: { pings: number; topics: number; deadLetters: number };
   convergence: Convergence;
+  /** The CPU of the burst: its first upload → converged (undefined: it did not converge). */
+  burstCpu: CpuSpent | undefined;
   /** Keys whose article in the table is not their last upload (or still live once deleted). */
   tableMismatches: string[];
   wallSeconds: number;
@@ -108,6 +111,8 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
   const uploaderClient = localS3Client(aws.endpoints.s3);
   const uploader = new LoadUploader(uploaderClient, aws.names.inboxBucket);
   const progress = setInterval(() => log(status(uploader, ingest, publish, feed)), 30_000);
+  // The burst's CPU, read from its first upload on (stopped however the run ends).
+  let cpu: ReturnType<typeof sampleCpu> | undefined;
   try {
     const sustainedStart = performance.now();
     await uploader.atRate(ops.slice(0, sustainedOps), options.rate);
@@ -135,6 +140,7 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
     );
 
     const burstStart = performance.now();
+    cpu = sampleCpu(aws);
     await uploader.burst(ops.slice(sustainedOps), options.burstInFlight);
     const lastUploadAt = uploader.lastAckedAt;
     const burstSeconds = (lastUploadAt - burstStart) / 1000;
@@ -149,6 +155,8 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
       deadlineMs: options.convergeMs,
       log,
     });
+    cpu.stop();
+    const convergedAt = lastUploadAt + convergence.seconds * 1000;
     const expected = finalState(uploader.sent.map((s) => s.op));
     return {
       ops,
@@ -175,10 +183,12 @@ export async function runLoad(aws: EmbeddedAws, options: LoadOptions): Promise<L
         deadLetters: pipeline.hubNotices?.deadLetters.length ?? 0,
       },
       convergence,
+      burstCpu: convergence.converged ? cpu.between(burstStart, convergedAt) : undefined,
       tableMismatches: mismatches(expected, convergence.comparison.tableArticles),
       wallSeconds: (performance.now() - started) / 1000,
     };
   } finally {
+    cpu?.stop();
     clearInterval(progress);
     changes.stop();
     await pipeline.stop();
