@@ -103,11 +103,16 @@ export function cpuNote(spent: CpuSpent, sender: string): string {
 
 /**
  * Why a goal was missed, when the CPU says: the least time this much work takes on this
- * machine's cores (less `offsetS`, time the goal does not count), above the goal's `limitS`.
- * Empty when it does not explain the miss.
+ * machine's cores, less `before` (its first seconds, which the goal does not count: `from`
+ * names where the goal's clock starts), above the goal's `limitS`. Empty when it does not
+ * explain the miss.
  */
-export function cpuBound(spent: CpuSpent, limitS: number, offsetS = 0): string {
-  const floor = spent.floorS - offsetS;
+export function cpuBound(
+  spent: CpuSpent,
+  limitS: number,
+  { before = 0, from = '' }: { before?: number; from?: string } = {},
+): string {
+  const floor = spent.floorS - before;
   if (floor <= limitS) return '';
-  return `; CPU-bound: the work took ${round(spent.totalS, 1)} s of CPU, at least ${round(floor, 1)} s on ${spent.cores} cores even with every core busy throughout, above the ${limitS} s the goal allows`;
+  return `; CPU-bound: the work took ${round(spent.totalS, 1)} s of CPU, so even with every core busy throughout at least ${round(floor, 1)} s on ${spent.cores} cores${from ? ` ${from}` : ''}, above the ${limitS} s the goal allows`;
 }

@@ -37,7 +37,7 @@ export function loadFigures(
     unit: 's',
     goal: atMost(10),
     note: c.converged
-      ? `last upload → last change of site or table; the check that found them equal started at +${round(c.checkedSeconds, 1)} s (check ${c.checks})${run.burstCpu ? cpuBound(run.burstCpu, 10, run.burstSeconds) : ''}`
+      ? `last upload → last change of site or table; the check that found them equal started at +${round(c.checkedSeconds, 1)} s (check ${c.checks})${run.burstCpu ? cpuBound(run.burstCpu, 10, { before: run.burstSeconds, from: 'after the last upload' }) : ''}`
       : `NOT converged: ${c.gaveUp}; value = time waited (lower bound)`,
   });
   // What bounds load_converged_s on one machine: how fast the burst is worked off, from its
