@@ -49,7 +49,6 @@ export interface Site {
 }
 
 interface RenderCount {
-  feeds: number;
   /** Stories placed in feed documents (each document of the three counts once). */
   items: number;
   /** Bytes of the feed documents (three formats). */
@@ -63,11 +62,9 @@ interface RenderCount {
  */
 function countingRenderer(inner: Renderer): { renderer: Renderer; count: RenderCount } {
   const count: RenderCount = {
-    feeds: 0,
     items: 0,
     bytes: 0,
     reset() {
-      count.feeds = 0;
       count.items = 0;
       count.bytes = 0;
     },
@@ -78,7 +75,6 @@ function countingRenderer(inner: Renderer): { renderer: Renderer; count: RenderC
       page: inner.page,
       feed: async (input) => {
         const docs = await inner.feed(input);
-        count.feeds += 1;
         count.items += input.articles.length;
         for (const doc of Object.values(docs)) count.bytes += doc.byteLength;
         return docs;
