@@ -1,4 +1,4 @@
-import type { ArticleStore, SourceRecord } from '../ports/article-store.ts';
+import type { ArticleStore, CommitOptions, SourceRecord } from '../ports/article-store.ts';
 
 interface Waiting {
   resolve: (record: SourceRecord | undefined) => void;
@@ -13,7 +13,11 @@ interface Waiting {
  * (setImmediate): nothing waits on a clock. Made per invocation (invocations share nothing on
  * AWS); reads are as strongly consistent as getSource's.
  */
-export function sourceReadsTogether(store: ArticleStore): ArticleStore {
+export function sourceReadsTogether(
+  store: ArticleStore,
+  /** The invocation's: its writes wait out throttling until then (ArticleStore.commit). */
+  { retryUntil }: CommitOptions = {},
+): ArticleStore {
   let gathering: Map<string, Waiting[]> | undefined;
   const ask = async (asked: Map<string, Waiting[]>) => {
     try {
@@ -55,7 +59,8 @@ export function sourceReadsTogether(store: ArticleStore): ArticleStore {
     findByBody: (hash) => store.findByBody(hash),
     getArticleAndBody: (id, bodyHash) => store.getArticleAndBody(id, bodyHash),
     getMedia: (key) => store.getMedia(key),
-    commit: (change) => store.commit(change),
+    commit: (change, options) =>
+      store.commit(change, retryUntil === undefined ? options : { retryUntil, ...options }),
     dueScheduled: (nowIso, limit) => store.dueScheduled(nowIso, limit),
   };
 }

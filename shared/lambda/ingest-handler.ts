@@ -12,6 +12,12 @@ import { sourceReadsTogether } from '../ingest/source-reads-together.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
 import { inLambda } from './lambda-context.ts';
 
+/**
+ * What an invocation keeps of its time after a throttled write gives up: the report of that
+ * upload and the batch's answer, well before Lambda ends it (a timeout retries all ten).
+ */
+const THROTTLE_MARGIN_MS = 5_000;
+
 export interface Observability {
   logger: Logger;
   metrics: Metrics;
@@ -162,8 +168,12 @@ export function createIngestHandler(
     // One processor per invocation: it holds the batch's successes and failures, and outside
     // Lambda (the local runtime runs batches concurrently) a shared one mixes two batches up.
     const processor = new BatchProcessor(EventType.SQS);
-    // The records' source records are read together (one request for the batch).
-    const run = { ...deps, store: sourceReadsTogether(deps.store) };
+    // The records' source records are read together (one request for the batch), and a write
+    // the table throttles waits for it until shortly before the invocation's timeout.
+    const retryUntil = context
+      ? Date.now() + context.getRemainingTimeInMillis() - THROTTLE_MARGIN_MS
+      : undefined;
+    const run = { ...deps, store: sourceReadsTogether(deps.store, { retryUntil }) };
     try {
       return await processPartialResponse(
         event,

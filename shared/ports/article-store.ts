@@ -73,15 +73,25 @@ export interface ArticleStore {
    * StaleWriteError when the source record is no longer at `previousRevision` or an article's
    * revision is no longer its `expectedRev` on that article's put or delete, or a media
    * record is no longer at its `previousRevision` (the caller re-reads and plans again), and
-   * WriteTooLargeError when the change does not fit in one transaction.
+   * WriteTooLargeError when the change does not fit in one transaction. A write the table
+   * throttles (its capacity, not a conflict) is tried again, backing off, until `retryUntil`
+   * (epoch ms; by default a few seconds from now), then fails with the table's error.
    */
-  commit(change: {
-    source?: { record: SourceRecord; previousRevision?: number };
-    articles: ArticleWrite[];
-    media?: MediaWrite[];
-  }): Promise<void>;
+  commit(
+    change: {
+      source?: { record: SourceRecord; previousRevision?: number };
+      articles: ArticleWrite[];
+      media?: MediaWrite[];
+    },
+    options?: CommitOptions,
+  ): Promise<void>;
   /** Scheduled articles due at or before `nowIso`, oldest first. */
   dueScheduled(nowIso: string, limit: number): Promise<string[]>;
+}
+
+export interface CommitOptions {
+  /** Until when (epoch ms) a throttled write is tried again: an invocation's timeout, less a margin. */
+  retryUntil?: number;
 }
 
 /** The table moved on since it was read: re-read and plan again. */

@@ -15,6 +15,7 @@ import { byBytes } from '../contract/sort-key-order.ts';
 import { entryShard, keys, SHARD_NUMBERS, WRITE_SHARDS } from '../contract/table.ts';
 import type {
   ArticleStore,
+  CommitOptions,
   MediaRecord,
   MediaWrite,
   SourceRecord,
@@ -42,6 +43,29 @@ import {
 } from './table-items.ts';
 
 const CONFLICT_RETRIES = 8;
+/** How long a throttled transaction is tried again when the caller gives no deadline. */
+const DEFAULT_THROTTLE_WAIT_MS = 10_000;
+/** The longest pause between two tries of a throttled transaction. */
+const THROTTLE_MAX_PAUSE_MS = 2_000;
+/** What DynamoDB cancels a transaction's items with, or throws, when it throttles it. */
+const THROTTLING_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
+
+/** Whether the table refused the write for its capacity (and only that, never a condition). */
+function throttled(error: unknown): boolean {
+  if (error instanceof TransactionCanceledException) {
+    const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    return (
+      codes.some((code) => THROTTLING_REASONS.has(code)) &&
+      !codes.includes('ConditionalCheckFailed')
+    );
+  }
+  return THROTTLING_ERRORS.has((error as { name?: string }).name ?? '');
+}
 const BATCH_GET_LIMIT = 100;
 /**
  * Items a walk's first Query of a shard reads (walkEntries, walkChunk). An archive walk usually
@@ -221,17 +245,31 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
     return record as unknown as MediaRecord;
   }
 
-  async commit(change: {
-    source?: { record: SourceRecord; previousRevision?: number };
-    articles: ArticleWrite[];
-    media?: MediaWrite[];
-  }): Promise<void> {
+  async commit(
+    change: {
+      source?: { record: SourceRecord; previousRevision?: number };
+      articles: ArticleWrite[];
+      media?: MediaWrite[];
+    },
+    { retryUntil = Date.now() + DEFAULT_THROTTLE_WAIT_MS }: CommitOptions = {},
+  ): Promise<void> {
     const items = transactionItems(this.tableName, change.source, change.articles, change.media);
-    for (let attempt = 1; ; attempt++) {
+    for (let conflicts = 0, throttles = 0; ; ) {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
         return;
       } catch (error) {
+        if (throttled(error)) {
+          // The table's capacity, not this change: wait and try again while there is time (a
+          // bulk import on a new on-demand table is throttled until the table has grown), so
+          // the write queues behind the table's limit instead of failing its upload.
+          const pause =
+            Math.min(THROTTLE_MAX_PAUSE_MS, 50 * 2 ** throttles) * (0.5 + Math.random() / 2);
+          throttles += 1;
+          if (Date.now() + pause > retryUntil) throw error;
+          await sleep(pause);
+          continue;
+        }
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
         if (codes.includes('ConditionalCheckFailed')) {
@@ -241,8 +279,9 @@ export class DynamoArticleTable implements ArticleStore, FeedReader {
         }
         // Another transaction held one of our items (two events for one key or one article at
         // once; no item is shared by unrelated uploads): back off with jitter and try again.
-        if (attempt >= CONFLICT_RETRIES) throw error;
-        await sleep(Math.random() * 20 * 2 ** attempt);
+        conflicts += 1;
+        if (conflicts >= CONFLICT_RETRIES) throw error;
+        await sleep(Math.random() * 20 * 2 ** conflicts);
       }
     }
   }

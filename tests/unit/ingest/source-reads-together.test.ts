@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sourceReadsTogether } from '../../../shared/ingest/source-reads-together.ts';
+import type { CommitOptions } from '../../../shared/ports/article-store.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { testSource } from '../../support/fakes/articles.ts';
 
@@ -61,5 +62,26 @@ describe('sourceReadsTogether', () => {
     expect([...(await store.getSources(['articles/a.md'])).keys()]).toEqual(['articles/a.md']);
     await store.commit({ source: { record: testSource('articles/c.md') }, articles: [] });
     expect((await table.getSource('articles/c.md'))?.key).toBe('articles/c.md');
+  });
+});
+
+describe("sourceReadsTogether's writes", () => {
+  it("give the store the invocation's deadline for a throttled write", async () => {
+    const { table } = await tableWith();
+    const given: unknown[] = [];
+    const commit = table.commit.bind(table);
+    table.commit = async (change: Parameters<typeof commit>[0], options?: CommitOptions) => {
+      given.push(options);
+      return commit(change);
+    };
+    const change = { source: { record: testSource('articles/a.md') }, articles: [] };
+
+    await sourceReadsTogether(table, { retryUntil: 1_234 }).commit(change);
+    await sourceReadsTogether(table).commit({
+      source: { record: testSource('articles/b.md') },
+      articles: [],
+    });
+
+    expect(given).toEqual([{ retryUntil: 1_234 }, undefined]);
   });
 });
