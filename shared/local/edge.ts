@@ -167,7 +167,11 @@ export class EdgeModel {
       // A byte range (video seeking, resumed downloads), as CloudFront serves one from S3.
       const size = object.body.length;
       headers['accept-ranges'] = 'bytes';
-      const range = byteRange(req.headers.range, size);
+      // A range is served only of the representation the client has (If-Range): else the
+      // whole object, so a resumed download of a feed that changed is not spliced together.
+      const range = ifRangeHolds(req.headers['if-range'], object.etag, object.lastModified)
+        ? byteRange(req.headers.range, size)
+        : undefined;
       if (range === 'unsatisfiable') {
         headers['content-range'] = `bytes */${size}`;
         return this.finish(req, routed, { status: 416, headers });
@@ -249,6 +253,26 @@ export class EdgeModel {
     const body = req.method === 'HEAD' || after.statusCode === 304 ? undefined : response.body;
     return { status: after.statusCode, headers, body };
   }
+}
+
+/**
+ * Whether an `If-Range` header (RFC 9110 §13.1.5) lets a range be served: none, the object's
+ * ETag by strong comparison (a weak tag never matches), or its Last-Modified date exactly.
+ */
+export function ifRangeHolds(
+  header: string | undefined,
+  etag: string | undefined,
+  lastModified: Date | undefined,
+): boolean {
+  if (header === undefined) return true;
+  const value = header.trim();
+  if (value.startsWith('"') || value.startsWith('W/')) return etag !== undefined && value === etag;
+  const date = Date.parse(value);
+  return (
+    lastModified !== undefined &&
+    !Number.isNaN(date) &&
+    Math.floor(date / 1000) === Math.floor(lastModified.getTime() / 1000)
+  );
 }
 
 /**

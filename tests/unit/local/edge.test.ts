@@ -85,6 +85,25 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     ]);
   });
 
+  it('serves a range only of the version the client has (If-Range), else the whole object', async () => {
+    const { put, get } = rig();
+    put('media/clip.mp4', '0123456789', 'public, max-age=31536000, immutable');
+    const etag = '"10-0123456789"';
+    const same = await get('/media/clip.mp4', { range: 'bytes=2-5', 'if-range': etag });
+    expect([same.status, same.body]).toEqual([206, '2345']);
+    const lastModified = new Date(0).toUTCString();
+    const dated = await get('/media/clip.mp4', { range: 'bytes=2-5', 'if-range': lastModified });
+    expect([dated.status, dated.body]).toEqual([206, '2345']);
+    for (const other of ['"nope"', `W/${etag}`, new Date(1000).toUTCString(), 'not a date']) {
+      const changed = await get('/media/clip.mp4', { range: 'bytes=2-5', 'if-range': other });
+      expect([changed.status, changed.body, changed.headers['content-range']]).toEqual([
+        200,
+        '0123456789',
+        undefined,
+      ]);
+    }
+  });
+
   it("answers a withdrawn story's notice 410 Gone, as its object metadata says, hit or miss", async () => {
     const { put, get } = rig();
     put('articles/a.html', 'withdrawn notice', CACHE_CONTROL.page, {
