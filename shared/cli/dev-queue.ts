@@ -18,7 +18,7 @@ export function keepQueue(
   const { deadLetters } = queue;
   const kept = readQueue(dataDir);
   deadLetters.push(...kept.deadLetters);
-  for (const { body } of kept.undelivered) queue.send(body);
+  for (const { body, sentAt } of kept.undelivered) queue.send(body, { sentAt });
   if (kept.undelivered.length > 0)
     print(`feedpub: ingesting ${kept.undelivered.length} upload(s) the last run had not finished`);
   if (kept.deadLetters.length > 0)

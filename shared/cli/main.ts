@@ -204,7 +204,7 @@ function program(setExitCode: (code: number) => void): Command {
 const TARGET_HELP = `
 Runs against the deployed stack --stack (default ${APP_STACK_ID}), found by its CloudFormation
 outputs with your AWS credentials and region (AWS_PROFILE, AWS_REGION), or with --local against
-the data folder of feedpub dev (stop feedpub dev first: its queues live in its process).`;
+the data folder of feedpub dev (the running dev answers; a stopped one's queue is kept there).`;
 
 const whole = (name: string) => (value: string) => {
   const n = Number(value);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { LocalQueue } from '../local/local-queue.ts';
 import { localPublishHandler } from '../local/pipeline.ts';
-import { runningDev } from './dev-folders.ts';
+import { readQueue, runningDev, writeQueue } from './dev-folders.ts';
 import { CliError } from './errors.ts';
 import { DeployedOperations } from './operations/deployed.ts';
 import { DevOperations } from './operations/dev-control.ts';
@@ -37,7 +37,9 @@ function localSiteUrl(dataDir: string): string {
  * The local runtime of the data folder. While `feedpub dev` runs on it, that process answers
  * (its queues, dead letters and DynamoDB Local are its own): DevOperations. Otherwise the
  * runtime is started here (DynamoDB Local and s3rver on free ports) with the real publish
- * handler and no stream mapping; the queues a stopped dev had are gone, so they show as empty.
+ * handler and no stream mapping, and the ingest queue the stopped dev kept in the folder
+ * (keepQueue): status shows it, redrive sends its dead letters back into it, and dev's next
+ * start ingests them. Nothing is ingested here.
  */
 async function localOperations(dataDir: string): Promise<Operations> {
   const dir = resolve(dataDir);
@@ -50,6 +52,12 @@ async function localOperations(dataDir: string): Promise<Operations> {
       throw new Error('no ingest runs outside feedpub dev');
     },
   });
+  // Stopped: it holds messages for dev's next start and never delivers them here.
+  queue.stop();
+  const kept = readQueue(dir);
+  for (const { body, sentAt } of kept.undelivered) queue.send(body, { sentAt });
+  queue.deadLetters.push(...kept.deadLetters);
+  const keptAs = JSON.stringify(kept);
   const ops = new LocalOperations(
     aws,
     {
@@ -61,7 +69,8 @@ async function localOperations(dataDir: string): Promise<Operations> {
   );
   return Object.assign(ops, {
     close: async () => {
-      queue.stop();
+      const now = { undelivered: queue.undelivered(), deadLetters: queue.deadLetters };
+      if (JSON.stringify(now) !== keptAs) writeQueue(dir, now);
       await aws.stop();
     },
   });

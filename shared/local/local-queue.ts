@@ -86,10 +86,26 @@ export class LocalQueue implements DeadLetters {
   }
 
   /** Sends a message; with `delaySeconds`, it stays hidden that long (SQS's DelaySeconds). */
-  send(body: string, { delaySeconds = 0 }: { delaySeconds?: number } = {}): void {
+  send(
+    body: string,
+    {
+      delaySeconds = 0,
+      sentAt,
+    }: {
+      delaySeconds?: number;
+      /** When it was first sent, for a message kept from an earlier run (its age). */
+      sentAt?: number;
+    } = {},
+  ): void {
     const now = Date.now();
     const visibleAt = now + delaySeconds * 1000;
-    this.waiting.push({ id: randomUUID(), body, sentAt: now, receiveCount: 0, visibleAt });
+    this.waiting.push({
+      id: randomUUID(),
+      body,
+      sentAt: sentAt ?? now,
+      receiveCount: 0,
+      visibleAt,
+    });
     this.wakeAt(visibleAt);
   }
 
