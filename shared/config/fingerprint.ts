@@ -30,9 +30,11 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * article names its language carries it (xml:lang); the tags page is addressed as its folder,
  * `/tags/` (links, canonical, sitemap, the category scheme). 4: JSON Feeds write the `<` of
  * a `<script` in a plain-text field as `\u003c`. 5: pages and teasers in a language written
- * right to left say so (`dir="rtl"`), and the site's own words around them their language.
+ * right to left say so (`dir="rtl"`), and the site's own words around them their language. 6: a
+ * lead that is audio or video is a player in pages and feed content, and never an image (no
+ * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium).
  */
-export const OUTPUT_VERSION = 5;
+export const OUTPUT_VERSION = 6;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

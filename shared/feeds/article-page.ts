@@ -2,7 +2,7 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
-import { buildItemView, type ItemView, imageFigure } from './item-view.ts';
+import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view.ts';
 import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
@@ -35,12 +35,16 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
       ...(item.summary ? { description: item.summary } : {}),
       // The canonical URL: the story's own link when it has one elsewhere.
       url: item.link,
-      ...(item.image ? { image: item.image.url } : {}),
+      ...(shownImage(item) ? { image: shownImage(item) } : {}),
       published: item.published,
       modified: item.updated,
     },
   });
 }
+
+/** The lead's URL where an image is wanted (share cards, schema.org): not audio or video. */
+const shownImage = (item: ItemView) =>
+  item.image && leadKind(item.image) === 'image' ? item.image.url : undefined;
 
 /** schema.org NewsArticle: what search engines read of the page, its correction log included. */
 function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
@@ -60,7 +64,7 @@ function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
     ...(item.authors.length > 0
       ? { author: item.authors.map((a) => ({ '@type': 'Person', name: a.name })) }
       : {}),
-    ...(item.image ? { image: [item.image.url] } : {}),
+    ...(shownImage(item) ? { image: [shownImage(item)] } : {}),
     publisher: { '@type': 'Organization', name: oneLine(site.title) || 'feedpub', url: site.url },
     ...(corrections.length > 0 ? { correction: corrections } : {}),
   };

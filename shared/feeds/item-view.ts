@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { extensionOf, REFUSED_MEDIA } from '../contract/media.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
-import { articlePageUrl, emailAddress, httpUrl, imageType, languageTag } from './urls.ts';
+import { articlePageUrl, emailAddress, httpUrl, languageTag, leadType } from './urls.ts';
 import { escapeMarkup, oneLine, xmlSafe } from './xml-safe.ts';
 
 export interface PersonView {
@@ -25,14 +25,35 @@ export interface ImageView {
   credit?: string;
 }
 
-/** The lead image as a figure: its alt text, and its caption and credit under it. */
+/**
+ * What the lead is, by its type: an image unless its type says audio or video (a podcast's
+ * episode, a clip), which no `<img>`, share card or feed image may show.
+ */
+export function leadKind(image: Pick<ImageView, 'type'>): 'image' | 'audio' | 'video' {
+  if (image.type?.startsWith('audio/')) return 'audio';
+  if (image.type?.startsWith('video/')) return 'video';
+  return 'image';
+}
+
+/**
+ * The lead as a figure: an image with its alt text, or a player for audio and video (its alt
+ * text as its label, a link to the file inside for readers that play neither), and its
+ * caption and credit under it.
+ */
 export function imageFigure(image: ImageView): string {
-  const under = [image.caption, image.credit ? `Photo: ${image.credit}` : undefined]
+  const kind = leadKind(image);
+  const credited = kind === 'image' ? 'Photo' : 'Credit';
+  const under = [image.caption, image.credit ? `${credited}: ${image.credit}` : undefined]
     .filter((part): part is string => Boolean(part))
     .map(escapeMarkup)
     .join(' ');
   const caption = under ? `<figcaption>${under}</figcaption>` : '';
-  return `<figure><img src="${escapeMarkup(image.url)}" alt="${escapeMarkup(image.alt ?? '')}">${caption}</figure>`;
+  const src = escapeMarkup(image.url);
+  const alt = escapeMarkup(image.alt ?? '');
+  if (kind === 'image') return `<figure><img src="${src}" alt="${alt}">${caption}</figure>`;
+  const label = alt ? ` aria-label="${alt}"` : '';
+  const link = `<a href="${src}">${alt || (kind === 'audio' ? 'Listen' : 'Watch')}</a>`;
+  return `<figure><${kind} controls preload="none" src="${src}"${label}>${link}</${kind}>${caption}</figure>`;
 }
 
 /**
@@ -139,7 +160,7 @@ function imageView(url: string, text: Article['imageText'], media?: MediaRef): I
   const [alt, caption, credit] = [line(text?.alt), line(text?.caption), line(text?.credit)];
   return {
     url,
-    type: media?.type ?? imageType(url),
+    type: media?.type ?? leadType(url),
     ...(media?.size !== undefined ? { length: media.size } : {}),
     ...(alt ? { alt } : {}),
     ...(caption ? { caption } : {}),

@@ -1,5 +1,5 @@
 import type { FeedView } from './feed-view.ts';
-import type { ItemView, PersonView } from './item-view.ts';
+import { type ItemView, leadKind, type PersonView } from './item-view.ts';
 import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 
 /**
@@ -62,7 +62,7 @@ function jsonItem(item: ItemView) {
     title: item.title,
     content_html: item.contentHtml,
     ...(item.summary ? { summary: item.summary } : {}),
-    ...(item.image ? { image: item.image.url } : {}),
+    ...(item.image && leadKind(item.image) === 'image' ? { image: item.image.url } : {}),
     ...(item.image?.type ? { attachments: [attachment(item.image)] } : {}),
     date_published: item.published.toISOString(),
     date_modified: item.updated.toISOString(),

@@ -14,7 +14,7 @@ import {
   writeItemViews,
 } from './feed-package-fixes.ts';
 import type { FeedView } from './feed-view.ts';
-import type { ItemView } from './item-view.ts';
+import { type ItemView, leadKind } from './item-view.ts';
 import type { DocumentPiece, RenderedItems } from './rendered-items.ts';
 import { escapeMarkup } from './xml-safe.ts';
 
@@ -148,7 +148,7 @@ function mediaContent(image: NonNullable<ItemView['image']>) {
     objects: {
       _attributes: {
         url: rawAttr(image.url),
-        medium: 'image',
+        medium: leadKind(image),
         ...(image.type ? { type: rawAttr(image.type) } : {}),
         ...(image.length !== undefined ? { fileSize: String(image.length) } : {}),
       },

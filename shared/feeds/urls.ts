@@ -1,4 +1,5 @@
 import type { FeedRef } from '../articles/article.ts';
+import { MEDIA_FORMATS } from '../contract/media.ts';
 import {
   archivePath,
   articlePath,
@@ -79,10 +80,13 @@ const IMAGE_TYPES: Record<string, string> = {
   webp: 'image/webp',
 };
 
-/** MIME type from the URL's extension, when it is a known image type. */
-export function imageType(url: string): string | undefined {
+/**
+ * MIME type from the URL's extension, when it is a known image type or a media upload's
+ * (audio and video too: a lead may be a podcast's episode).
+ */
+export function leadType(url: string): string | undefined {
   const ext = /\.([a-z0-9]+)$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-  return ext ? IMAGE_TYPES[ext] : undefined;
+  return ext ? (IMAGE_TYPES[ext] ?? MEDIA_FORMATS[ext]?.type) : undefined;
 }
 
 /** A language tag (the rule every setting and article field uses; fits xml:lang), or undefined. */

@@ -72,3 +72,47 @@ describe('the lead image and what is said of it', () => {
     expect(plain.rss).not.toContain('<figure>');
   });
 });
+
+describe('a lead that is audio or video (a podcast episode, a clip)', () => {
+  const lead = (image: string, alt: string) =>
+    testArticle('ep1', {
+      image,
+      imageText: { alt, credit: 'Radio Desk' },
+      contentHtml: '<p>The first episode.</p>',
+    });
+  const mp3 = 'https://news.example.com/media/ep1/interview.810232cce08e.mp3';
+  const mp4 = 'https://news.example.com/media/ep1/clip.862e8e867283.mp4';
+
+  it('is a player in the page, never an image: no <img>, no share-card or schema.org image', () => {
+    const html = renderArticlePage(lead(mp3, 'Episode 1 <audio>'), SITE);
+    expect(html).toContain(
+      `<figure><audio controls preload="none" src="${mp3}" aria-label="Episode 1 &lt;audio&gt;"><a href="${mp3}">Episode 1 &lt;audio&gt;</a></audio><figcaption>Credit: Radio Desk</figcaption></figure>`,
+    );
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/og:image|twitter:image/);
+    expect(html).toContain('<meta name="twitter:card" content="summary">');
+    expect(html).not.toContain(mp3.replace('https://', '"image":["https://'));
+    const video = renderArticlePage(lead(mp4, ''), SITE);
+    expect(video).toContain(
+      `<figure><video controls preload="none" src="${mp4}"><a href="${mp4}">Watch</a></video>`,
+    );
+  });
+
+  it('is an enclosure of its kind in every feed, and no feed calls it an image', () => {
+    const out = renderFeed({ feed: { kind: 'all' }, site: SITE, articles: [lead(mp3, 'Ep 1')] });
+    const media =
+      "//item/*[local-name()='content' and namespace-uri()='http://search.yahoo.com/mrss/']";
+    expect(xpathString(out.rss, `${media}/@medium`)).toBe('audio');
+    expect(xpathString(out.rss, `${media}/@type`)).toBe('audio/mpeg');
+    expect(xpathString(out.rss, '//item/enclosure/@type')).toBe('audio/mpeg');
+    const parsed = parseFeed(out.rss).items[0];
+    expect(parsed?.media.map((m) => [m.url, m.mimeType])).toContainEqual([mp3, 'audio/mpeg']);
+    expect(parsed?.content ?? '').not.toContain('<img');
+    const item = JSON.parse(out.json).items[0];
+    expect(item.image).toBeUndefined();
+    expect(item.attachments).toEqual([{ url: mp3, mime_type: 'audio/mpeg' }]);
+    expect(item.content_html).toContain(`<audio controls preload="none" src="${mp3}"`);
+    const files = writeTemp({ 'rss.xml': out.rss, 'atom.xml': out.atom });
+    expect([...xmllintProblems(Object.values(files)).values()].flat()).toEqual([]);
+  });
+});
