@@ -124,5 +124,18 @@ export function describeSummary(entries: readonly SummaryEntry[]): string[] {
     if (entry.status === 'rejected' || entry.status === 'error')
       lines.push(`  ${entry.status.padEnd(8)}  ${printable(entry.file)}: ${entry.reason}`);
   }
+  // What was published with a problem (a media file it names that is not there, a field it
+  // ignored), as validate says it: a build of thousands names the first WARNINGS_SHOWN.
+  const warnings = entries.flatMap((entry) =>
+    entry.warnings.map((warning) => `  warning   ${printable(entry.file)}: ${warning}`),
+  );
+  lines.push(...warnings.slice(0, WARNINGS_SHOWN));
+  if (warnings.length > WARNINGS_SHOWN)
+    lines.push(
+      `  … and ${warnings.length - WARNINGS_SHOWN} more warnings (--json lists every file's)`,
+    );
   return lines;
 }
+
+/** Warning lines a build prints at most; `--json` has them all. */
+export const WARNINGS_SHOWN = 50;
