@@ -57,6 +57,9 @@ export class FeedpubDataStack extends Stack {
       lifecycleRules: [
         abortIncompleteUploads,
         { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(90) },
+        // A delete leaves a marker; once the versions under it have expired it hides nothing,
+        // and without this rule it stays for good, slowing every listing of the inbox.
+        { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
       ],
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'inbox/',

@@ -34,11 +34,15 @@ describe('feedpub-data buckets', () => {
     }
   });
 
-  it('inbox is versioned, expires old versions and logs access', () => {
+  it('inbox is versioned, expires old versions and their delete markers, and logs access', () => {
     const inbox = t.data.toJSON().Resources[logicalIdOf(t.feedpub.data.inbox)];
     expect(inbox.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(inbox.Properties.LifecycleConfiguration.Rules).toContainEqual(
       expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+    );
+    // An unpublished upload's delete marker goes once its versions have.
+    expect(inbox.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ ExpiredObjectDeleteMarker: true, Status: 'Enabled' }),
     );
     expect(inbox.Properties.LoggingConfiguration).toEqual({
       DestinationBucketName: { Ref: logicalIdOf(t.feedpub.data.accessLogs) },
