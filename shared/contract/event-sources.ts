@@ -136,4 +136,6 @@ export interface RepublishSummary {
    * next tick goes on from where it stopped), or another publisher holds the job.
    */
   pending?: 'out of time' | 'failures' | 'another publisher';
+  /** Ids named but not rendered yet (out of time): send them again in another request. */
+  remaining?: string[];
 }

@@ -167,7 +167,7 @@ export function createPublishHandler(
       onPublished?.(result);
       // Rethrown: the caller sees the invocation fail; the ledger makes a retry cheap.
       if (result.failures[0]) throw result.failures[0].error;
-      const { articles, written, deleted, unchanged, notFound, pending } = result;
+      const { articles, written, deleted, unchanged, notFound, pending, remaining } = result;
       return {
         articles,
         written: written.length,
@@ -175,6 +175,7 @@ export function createPublishHandler(
         unchanged,
         notFound,
         ...(pending ? { pending } : {}),
+        ...(remaining?.length ? { remaining } : {}),
       };
     } finally {
       metrics.publishStoredMetrics();

@@ -34,6 +34,8 @@ export interface RepublishResult extends PublishResult {
    * schedule's next tick goes on from where it stopped), or another publisher holds the job.
    */
   pending?: 'out of time' | 'failures' | 'another publisher';
+  /** Out of time with named ids: those not rendered yet, for the caller to send again. */
+  remaining?: string[];
 }
 
 const DEFAULT_JOB_LEASE_MS = 180_000;
@@ -76,7 +78,12 @@ export async function republishIfSettingsChanged(
   return republishEverything(deps, { restart: false });
 }
 
-/** These articles, a chunk at a time. */
+/**
+ * These articles, a chunk at a time, while the invocation has time for another chunk: the ids
+ * left then are `remaining` (pending `out of time`), for the caller to send in another
+ * invocation (`feedpub republish` and `redrive` do, until none is left). A redrive of a large
+ * publish DLQ is thousands of ids; rendered in one invocation, it would outlive the timeout.
+ */
 export async function republishArticles(
   ids: readonly string[],
   deps: RepublishDeps,
@@ -85,6 +92,8 @@ export async function republishArticles(
   const unique = [...new Set(ids)];
   const size = deps.chunkSize ?? PUBLISH_EVENTS.batchSize;
   for (let i = 0; i < unique.length; i += size) {
+    if (i > 0 && !(deps.hasTimeFor?.() ?? true))
+      return { ...result, pending: 'out of time', remaining: unique.slice(i) };
     const chunk = unique.slice(i, i + size);
     const found = await renderChunk(chunk, deps, result);
     result.notFound.push(...chunk.filter((id) => !found.has(id)));

@@ -140,6 +140,31 @@ describe('republish (RepublishEvent)', () => {
     expect(bucket.text('articles/a2.html')).toContain('Title Alpha');
   });
 
+  it('renders ids a chunk at a time while it has time, and names the rest for another request', async () => {
+    const { bucket, deps } = await renderedSite();
+    const ids = Array.from({ length: 20 }, (_, i) => `a${i + 10}`);
+    const outOfTime = { ...deps(SITE_B), chunkSize: 7, hasTimeFor: () => false };
+
+    const first = await republish({ feedpub: 'republish', ids }, outOfTime);
+
+    // The first chunk always (a request makes progress), then no time for another.
+    expect(first.articles).toBe(7);
+    expect(first.pending).toBe('out of time');
+    expect(first.remaining).toEqual(ids.slice(7));
+    let left = first.remaining ?? [];
+    const runs = [first.articles];
+    while (left.length > 0) {
+      const next = await republish({ feedpub: 'republish', ids: left }, outOfTime);
+      runs.push(next.articles);
+      left = next.remaining ?? [];
+    }
+    expect(runs).toEqual([7, 7, 6]);
+    for (const id of ids) expect(bucket.text(`articles/${id}.html`)).toContain('Title Bravo');
+    // With time, all at once.
+    const all = await republish({ feedpub: 'republish', ids }, { ...deps(SITE_A), chunkSize: 7 });
+    expect([all.articles, all.pending, all.remaining]).toEqual([20, undefined, undefined]);
+  });
+
   it('renders everything for all, even with the settings unchanged', async () => {
     const { bucket, deps } = await renderedSite();
     await republishIfSettingsChanged(deps(SITE_A));
