@@ -1,9 +1,17 @@
 import { App } from 'aws-cdk-lib';
+import { ContextError } from './config.ts';
 import { composeFeedpub } from './feedpub.ts';
 import { checkAwsSolutions, describeFindings } from './nag.ts';
 
 const app = new App();
-composeFeedpub(app);
+try {
+  composeFeedpub(app);
+} catch (error) {
+  // A bad setting is the operator's to mend: one line naming it, not a stack trace.
+  if (!(error instanceof ContextError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 
 // Secure by default: a finding that nobody acknowledged with a reason stops the synth.
 const findings = describeFindings(checkAwsSolutions(app));

@@ -77,7 +77,12 @@ export function readConfig(node: Node): FeedpubConfig {
     return String(value).trim() || undefined;
   };
 
+  refuseUnknownKeys(node);
   const site = siteSettingsOf(text);
+  if (site.url?.startsWith('http:'))
+    throw new ContextError(
+      `siteUrl "${site.url}" must use https: the distribution answers https only (http is redirected), so every link in the feeds would go through a redirect`,
+    );
   return {
     siteUrl: site.url,
     domain: domainOf(text('domainName'), text('certificateArn')),
@@ -95,6 +100,41 @@ export function readConfig(node: Node): FeedpubConfig {
       unitsPerSecond('tableWarmWrites', text('tableWarmWrites'), ON_DEMAND_WARM.writes, 'write'),
     ),
   };
+}
+
+/**
+ * A context key that looks like one of ours but is none (`tableWarmWrite`, `itemlimit`): it
+ * would be ignored and its setting left at the default, silently. CDK's own keys and feature
+ * flags (`@aws-cdk/…`, `aws:cdk:…`, lookups with `:`) are not ours to judge.
+ */
+function refuseUnknownKeys(node: Node): void {
+  const known = new Set(CONTEXT_KEYS);
+  const unknown = Object.keys(node.getAllContext() as Record<string, unknown>).filter(
+    (key) => !key.startsWith('@') && !key.includes(':') && !known.has(key),
+  );
+  const [first] = unknown;
+  if (first === undefined) return;
+  const near = CONTEXT_KEYS.find((key) => nearlyEqual(key.toLowerCase(), first.toLowerCase()));
+  throw new ContextError(
+    `"${first}" is not a feedpub setting${near ? `: did you mean ${near}?` : ''} (the settings: ${CONTEXT_KEYS.join(', ')})`,
+  );
+}
+
+/** At most two edits (a letter added, dropped or changed) apart. */
+function nearlyEqual(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    previous = row;
+  }
+  return (previous[b.length] ?? 3) <= 2;
 }
 
 function warmThroughputOf(

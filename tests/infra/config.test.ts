@@ -131,9 +131,30 @@ describe('context', () => {
     [{ tableWarmWrites: [8000] }, /tableWarmWrites must be a string/],
     [{ websubHubs: 'hub.example' }, /websubHubs: "hub.example" is not an absolute URL/],
     [{ websubHubs: 'ftp://hub.example/' }, /websubHubs: "ftp:\/\/hub.example\/" must use https/],
+    [
+      { siteUrl: 'http://news.example.com/' },
+      /siteUrl "http:\/\/news.example.com\/" must use https/,
+    ],
+    [
+      { tableWarmWrite: 24000 },
+      /"tableWarmWrite" is not a feedpub setting: did you mean tableWarmWrites\?/,
+    ],
+    [{ itemlimit: 0 }, /"itemlimit" is not a feedpub setting: did you mean itemLimit\?/],
+    [{ cacheEverything: 'yes' }, /"cacheEverything" is not a feedpub setting \(the settings: /],
   ])('rejects %j at synth with a message naming the key', (context, message) => {
     expect(() => configWith(context)).toThrow(message);
     expect(() => configWith(context)).toThrow(/^feedpub context: /);
+  });
+
+  it("leaves CDK's own context alone: feature flags, its aws:cdk: keys and lookups", () => {
+    expect(
+      configWith({
+        '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
+        'aws:cdk:bundling-stacks': ['*'],
+        'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a'],
+        itemLimit: 20,
+      }).itemLimit,
+    ).toBe(20);
   });
 
   it('a bad value stops the whole app before any stack is built', () => {
