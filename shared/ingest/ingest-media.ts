@@ -12,7 +12,7 @@ import { siteUrlOf } from '../contract/site-layout.ts';
 import type { ArticleStore, MediaRecord, SourceRecord } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
 import type { SiteMedia } from '../ports/site-media.ts';
-import { republishUsers } from './media-links.ts';
+import { republishUsers, storiesUsing } from './media-links.ts';
 import type { ObjectEvent } from './object-event.ts';
 import type { IngestOutcome } from './outcome.ts';
 
@@ -105,7 +105,12 @@ async function unpublish(
   book: SourceBookkeeping,
 ): Promise<IngestOutcome> {
   const before = await deps.store.getMedia(event.key);
-  const report: IngestReport = { ...book.baseReport(event), status: 'deleted' };
+  const users = before?.published ? await storiesUsing(event.key, before.usedBy, deps.store) : [];
+  const report: IngestReport = {
+    ...book.baseReport(event),
+    status: 'deleted',
+    ...(users.length > 0 ? { warnings: [stillUsedWarning(users)] } : {}),
+  };
   const next = book.nextSource(event, source, { deleted: true }, report, true);
   const record: MediaRecord | undefined = before?.published
     ? { key: event.key, revision: before.revision + 1, usedBy: before.usedBy }
@@ -119,6 +124,13 @@ async function unpublish(
   if (before?.published) await deps.media.remove(before.published.path);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
+}
+
+/** What the report of a media file deleted while stories still show it says: which ones. */
+function stillUsedWarning(users: readonly string[]): string {
+  const named = users.slice(0, 5).join(', ');
+  const more = users.length > 5 ? ` and ${users.length - 5} more` : '';
+  return `still used by ${users.length} ${users.length === 1 ? 'story' : 'stories'} (${named}${more}): its links there answer 404 until the file is uploaded again or they stop using it`;
 }
 
 /** A redelivered event: the first delivery may have died before its articles were republished. */

@@ -113,6 +113,21 @@ export function unpublishedMediaWarning(key: string, rejected?: string): string 
   return `media "${key}" is not in the inbox (yet): its reference works once the file is uploaded`;
 }
 
+/** Of `ids` (a media record's usedBy), the stories that still show the file `key`. */
+export async function storiesUsing(
+  key: string,
+  ids: readonly string[],
+  store: ArticleStore,
+): Promise<string[]> {
+  const using: string[] = [];
+  for (const id of ids) {
+    const stored = await store.getArticle(id);
+    if (stored && !isGone(stored) && stored.article.media?.some((m) => m.key === key))
+      using.push(id);
+  }
+  return using;
+}
+
 /**
  * Publishes again every article that refers to the media file `record` describes, with its
  * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which

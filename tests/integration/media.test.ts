@@ -98,6 +98,13 @@ describe('media uploads', () => {
     const removed = await itemOf('Story a');
     expect(removed.json.attachments).toEqual([{ url: placeholder, mime_type: 'image/jpeg' }]);
     expect(removed.rss?.media[0]?.length).toBe(0);
+    // The delete's report names the story that still shows the file.
+    expect(await report('articles/2026/12/a/lead.jpg')).toMatchObject({
+      status: 'deleted',
+      warnings: [
+        'still used by 1 story (2026/12/a): its links there answer 404 until the file is uploaded again or they stop using it',
+      ],
+    });
   }, 60_000);
 
   it('image first, then the article: the article links it at once', async () => {
