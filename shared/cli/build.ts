@@ -6,13 +6,16 @@ import { eachLimited } from '../concurrency/each-limited.ts';
 import { isMediaKey } from '../contract/media.ts';
 import type { IngestOutcome } from '../ingest/outcome.ts';
 import {
+  copyInboxFile,
   type FileHead,
   type InboxFile,
   keyForPath,
   listInbox,
+  type MediaFileSummary,
   readInboxFile,
   readInboxFileHead,
   type SkippedEntry,
+  summarizeInboxFile,
 } from '../local/inbox-files.ts';
 import { OneShotBuild } from '../local/one-shot.ts';
 import { exportSite } from '../local/site-export.ts';
@@ -106,17 +109,23 @@ export async function build(options: BuildOptions): Promise<number> {
     const ingest = async (input: (typeof inputs)[number], after?: Promise<unknown>) => {
       try {
         const refused = isMediaKey(input.key) && (await refusedByItsHead(inbox, input));
+        const media = isMediaKey(input.key) && !refused && (await summarizedMedia(inbox, input));
         const outcome = refused
           ? await run.ingest(input.key, refused.head, after, refused.size)
-          : await run.ingest(
-              input.key,
-              await readInboxFile(inbox, input.source),
-              after,
-              undefined,
-              // Uploaded when last modified: a story without a `date` keeps one from build to
-              // build, and so do its archive pages.
-              new Date(input.source.mtimeMs),
-            );
+          : media
+            ? await run.ingest(input.key, media.head, after, media.size, undefined, {
+                etag: media.etag,
+                copy: (target) => copyInboxFile(inbox, input.source, media.etag, target),
+              })
+            : await run.ingest(
+                input.key,
+                await readInboxFile(inbox, input.source),
+                after,
+                undefined,
+                // Uploaded when last modified: a story without a `date` keeps one from build to
+                // build, and so do its archive pages.
+                new Date(input.source.mtimeMs),
+              );
         outcomes.set(input.key, outcome);
       } catch (error) {
         input.error = messageOf(error);
@@ -179,6 +188,20 @@ export async function build(options: BuildOptions): Promise<number> {
     startupDone();
     await resources.stopAll();
   }
+}
+
+/**
+ * A media file to publish, read a megabyte at a time for its ETag and kept as its first bytes
+ * and where it is: its copy into the site is made from the file (exportSite), so a video
+ * archive larger than memory builds. Files of a few bytes past the sniffed head are the
+ * same either way.
+ */
+async function summarizedMedia(
+  inbox: string,
+  input: { key: string; source: InboxFile },
+): Promise<MediaFileSummary | false> {
+  const summary = await summarizeInboxFile(inbox, input.source, MEDIA_SNIFF_BYTES);
+  return summary.size > summary.head.length ? summary : false;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -12,6 +13,7 @@ import {
   realpathSync,
   type Stats,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
@@ -233,6 +235,62 @@ function headOf(fd: number, info: Stats, bytes: number): FileHead {
     filled += read;
   }
   return { size: info.size, head: head.subarray(0, filled) };
+}
+
+/** A media file as S3 would describe it, read a chunk at a time: its size, first bytes, ETag. */
+export interface MediaFileSummary extends FileHead {
+  /** The MD5 of its bytes, as S3's ETag of a single-part upload (quoted). */
+  etag: string;
+}
+
+const CHUNK_BYTES = 1024 * 1024;
+
+/** Feeds every chunk of the open file to `take`, in order, a megabyte at a time. */
+function eachChunk(fd: number, take: (chunk: Uint8Array) => void): void {
+  const buffer = Buffer.alloc(CHUNK_BYTES);
+  for (let at = 0; ; ) {
+    const read = readSync(fd, buffer, 0, buffer.length, at);
+    if (read === 0) return;
+    take(buffer.subarray(0, read));
+    at += read;
+  }
+}
+
+/**
+ * The size, first bytes and ETag of a listed media file, read a megabyte at a time: `feedpub
+ * build` never holds a whole video in memory (a podcast archive can be larger than it).
+ */
+export async function summarizeInboxFile(
+  dir: string,
+  file: InboxFile,
+  headBytes: number,
+): Promise<MediaFileSummary> {
+  return withListedFile(dir, file, (fd, info) => {
+    const md5 = createHash('md5');
+    eachChunk(fd, (chunk) => md5.update(chunk));
+    return { ...headOf(fd, info, headBytes), etag: `"${md5.digest('hex')}"` };
+  });
+}
+
+/**
+ * Copies a listed file to `target` a megabyte at a time, if it is still the file listed and
+ * still has the bytes `etag` names (it was summarized before): else it throws, naming it.
+ */
+export function copyInboxFile(dir: string, file: InboxFile, etag: string, target: string): void {
+  withListedFile(dir, file, (fd) => {
+    const out = openSync(target, 'w');
+    const md5 = createHash('md5');
+    try {
+      eachChunk(fd, (chunk) => {
+        md5.update(chunk);
+        writeSync(out, chunk);
+      });
+    } finally {
+      closeSync(out);
+    }
+    if (`"${md5.digest('hex')}"` !== etag)
+      throw new Error(`${file.path} changed while the site was being built: build again`);
+  });
 }
 
 /** The bytes of a listed file, read only if it is still the file that was listed. */

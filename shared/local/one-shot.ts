@@ -10,7 +10,7 @@ import { ParsePool } from '../parsing/parse-pool.ts';
 import { type PublishResult, publishChanges, publishSite } from '../publish/publish-changes.ts';
 import { MemoryInbox } from '../stores/memory-inbox.ts';
 import { MemorySiteBucket } from '../stores/memory-site-bucket.ts';
-import { MemorySiteMedia } from '../stores/memory-site-media.ts';
+import { type MediaSource, MemorySiteMedia } from '../stores/memory-site-media.ts';
 import { MemoryArticleTable } from '../stores/memory-table.ts';
 import { RenderPool } from './render-pool.ts';
 
@@ -37,7 +37,12 @@ export class OneShotBuild {
   /** The built site; `exportSite` writes it to a folder. */
   readonly bucket = new MemorySiteBucket();
   /** The built site's media files. */
-  readonly media = new MemorySiteMedia({ inbox: this.inbox });
+  readonly media = new MemorySiteMedia({
+    inbox: this.inbox,
+    sourceOf: (key) => this.mediaSources.get(key),
+  });
+  /** Media files ingested from their first bytes and ETag: where each is copied from. */
+  private readonly mediaSources = new Map<string, MediaSource>();
   private readonly parsing = new ParsePool({ size: availableParallelism() });
   private readonly rendering = new RenderPool({ size: availableParallelism() });
   private readonly now: () => Date;
@@ -65,8 +70,14 @@ export class OneShotBuild {
      * story without a `date`, and a correction. Default: now.
      */
     uploadedAt?: Date,
+    /**
+     * A media file given by its first bytes (`body`), its size, its whole ETag, and where its
+     * bytes are copied from if it is published: it is never held whole.
+     */
+    source?: { etag: string; copy: MediaSource },
   ): Promise<IngestOutcome> {
-    const versionId = this.inbox.put(key, body, size);
+    const versionId = this.inbox.put(key, body, size, source?.etag);
+    if (source) this.mediaSources.set(key, source.copy);
     this.sequence += 1;
     const event: ObjectEvent = {
       kind: 'created',

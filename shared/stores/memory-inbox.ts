@@ -12,6 +12,8 @@ interface Version {
   size?: number;
   /** A version whose bytes were let go (forget): it still exists, with this size and ETag. */
   kept?: { size: number; etag: string };
+  /** The whole object's ETag when `body` is only its first bytes and the caller knew it. */
+  etag?: string;
 }
 
 const etagOf = (body: Uint8Array) => `"${createHash('md5').update(body).digest('hex')}"`;
@@ -37,13 +39,15 @@ export class MemoryInbox implements Inbox {
    * Uploads a new version of `key`; returns its version id. With `size` (more than the body's
    * length), `body` is only the object's first bytes: what `inspect` shows of a media file that
    * is refused on them and its size, whose other bytes nobody reads (`feedpub build` does not
-   * read a 2 GiB video to refuse it).
+   * read a 2 GiB video to refuse it). With `etag` too, the whole object's: a media file
+   * `feedpub build` summarized a chunk at a time, published from its file (MemorySiteMedia).
    */
-  put(key: string, body: string | Uint8Array, size?: number): string {
+  put(key: string, body: string | Uint8Array, size?: number, etag?: string): string {
     this.versionCount += 1;
     const versionId = `v${this.versionCount}`;
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body.slice();
-    const partial = size !== undefined && size > bytes.length ? { size } : {};
+    const partial =
+      size !== undefined && size > bytes.length ? { size, ...(etag ? { etag } : {}) } : {};
     this.objects.set(key, [
       ...(this.objects.get(key) ?? []),
       { versionId, body: bytes, ...partial },
@@ -100,8 +104,9 @@ export class MemoryInbox implements Inbox {
     if (kept) return { ...kept, head: new Uint8Array(0) };
     const body = this.object(key, versionId);
     if (!body) return undefined;
-    const size = this.version(key, versionId)?.size ?? body.length;
-    return { size, etag: etagOf(body), head: body.slice(0, headBytes) };
+    const version = this.version(key, versionId);
+    const size = version?.size ?? body.length;
+    return { size, etag: version?.etag ?? etagOf(body), head: body.slice(0, headBytes) };
   }
 
   private version(key: string, versionId?: string): Version | undefined {
@@ -135,10 +140,10 @@ export class MemoryInbox implements Inbox {
     const versions = this.objects.get(key) ?? [];
     this.objects.set(
       key,
-      versions.map(({ versionId, body, size, kept }) => ({
+      versions.map(({ versionId, body, size, kept, etag }) => ({
         versionId,
         ...(body
-          ? { kept: { size: size ?? body.length, etag: etagOf(body) } }
+          ? { kept: { size: size ?? body.length, etag: etag ?? etagOf(body) } }
           : kept
             ? { kept }
             : {}),

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
+  closeSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -10,6 +13,7 @@ import {
   truncateSync,
   utimesSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -477,5 +481,43 @@ describe('feedpub build: the same files make the same site', () => {
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('SOURCE_DATE_EPOCH must be whole seconds since 1970');
+  });
+});
+
+describe('feedpub build: a video larger than what it reads at once', () => {
+  const work = mkdtempSync(join(tmpdir(), 'feedpub-build-video-'));
+  const inbox = join(work, 'inbox');
+  mkdirSync(join(inbox, 'clip'), { recursive: true });
+  // 40 MiB: an MP4 header, sparse zeros, a tail of its own; read and copied a megabyte at a time.
+  const video = join(inbox, 'clip/talk.mp4');
+  writeFileSync(video, Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypmp42'), 0, 0, 0, 0]));
+  truncateSync(video, 40 * 2 ** 20);
+  const tail = Buffer.from('the last bytes of the clip');
+  const fd = openSync(video, 'r+');
+  writeSync(fd, tail, 0, tail.length, 40 * 2 ** 20 - tail.length);
+  closeSync(fd);
+  writeFileSync(
+    join(inbox, 'clip.md'),
+    '---\ntitle: The talk\nimage: clip/talk.mp4\n---\nWatch.\n',
+  );
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('publishes it byte for byte under its version name, and the story leads with a player', async () => {
+    const out = join(work, 'site');
+    const { run, summary } = await buildWithSummary(inbox, out, '--site-url', SITE);
+    expect(run.code).toBe(0);
+    expect(summary.files.map((f) => [f.file, f.status]).sort()).toEqual([
+      ['clip.md', 'published'],
+      ['clip/talk.mp4', 'published'],
+    ]);
+    const md5 = createHash('md5').update(readFileSync(video)).digest('hex');
+    const version = createHash('sha256').update(md5).digest('hex').slice(0, 12);
+    const [published] = filesBelow(join(out, 'media/clip'));
+    expect(published).toBe(`talk.${version}.mp4`);
+    expect(readFileSync(join(out, 'media/clip', published ?? '')).equals(readFileSync(video))).toBe(
+      true,
+    );
+    const page = readFileSync(join(out, 'articles/clip.html'), 'utf8');
+    expect(page).toContain(`<video controls preload="none" src="${SITE}media/clip/${published}"`);
   });
 });
