@@ -12,7 +12,8 @@ import { FEED_FORMATS, feedFileName } from './site-layout.ts';
  * the edge keeps a feed 1 s, a listing 5 s, a page 30 s, then revalidates against S3 (a
  * conditional GET: 304, no body). Staleness is bounded by those numbers whatever happens, and
  * the cost is bounded by paths × lifetimes, never by how often we publish; invalidating the
- * paths of every batch would cost $0.005 a path, ~$2,400 a month at 1,000 articles a day.
+ * paths of every batch would cost $0.005 a path, ~$2,850 a month at 1,000 articles a day
+ * (README, "Fresh at the edge").
  * No `stale-while-revalidate`: it would serve a copy older than these bounds to the first
  * reader after a quiet spell, a hub answering our ping included.
  */
