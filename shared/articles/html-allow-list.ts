@@ -1,19 +1,32 @@
 /**
  * The one HTML allow-list: what article HTML may hold, in feeds and on pages alike.
- * Structural and text tags only: no scripting, no styles, no frames, no forms; links and
- * images by http(s) (links also mailto), never protocol-relative.
+ * Structural and text tags only: no scripting, no styles, no frames, no forms; links, images
+ * and players (audio, video) by http(s) (links also mailto), never protocol-relative.
  */
 export const HTML_ALLOW_LIST = {
   allowedTags: [
     ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span'],
     ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code', 'kbd', 'samp'],
     ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
-    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption'],
+    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video'],
     ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],
+    // A player of a file (the inbox's, or https), always with its controls, never autoplaying.
+    audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+    video: [
+      'src',
+      'poster',
+      'controls',
+      'preload',
+      'loop',
+      'muted',
+      'playsinline',
+      'width',
+      'height',
+    ],
     abbr: ['title'],
     ol: ['start'],
     th: ['colspan', 'rowspan', 'scope'],
@@ -21,6 +34,10 @@ export const HTML_ALLOW_LIST = {
     '*': ['dir', 'lang', 'id'],
   } as Record<string, string[]>,
   allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] } as Record<string, string[]>,
+  allowedSchemesByTag: {
+    img: ['http', 'https'],
+    audio: ['http', 'https'],
+    video: ['http', 'https'],
+  } as Record<string, string[]>,
   allowProtocolRelative: false,
 };

@@ -21,11 +21,12 @@ export interface SanitizedHtml {
 const ACTIVE_TAGS = new Set([
   ...NON_TEXT_TAGS,
   ...['embed', 'applet', 'param', 'form', 'input', 'button', 'link', 'meta', 'base'],
-  ...['frame', 'frameset', 'audio', 'video', 'source', 'track', 'canvas', 'portal', 'dialog'],
+  ...['frame', 'frameset', 'source', 'track', 'canvas', 'portal', 'dialog'],
 ]);
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
+  preload: /^(?:none|metadata|auto)$/,
   // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
   id: /^[a-z][\w.:-]{0,99}$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
@@ -63,6 +64,8 @@ export function sanitizeContent(
     transformTags: { '*': transform },
     exclusiveFilter: (frame) => {
       if (frame.tag === 'img') return !frame.attribs.src;
+      // A player with no file of its own (its <source> children are not kept): its fallback.
+      if (PLAYERS.has(frame.tag) && !frame.attribs.src) return 'excludeTag';
       return frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
     },
   });
@@ -145,22 +148,51 @@ function cleanAttributes(
     else if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, base, found);
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
-  const file = tagName === 'img' && kept.src ? media?.resolve(kept.src, 'image') : undefined;
-  if (file) kept.src = file;
-  else if (tagName === 'img' && kept.src !== undefined) {
-    const resolved = resolveImageUrl(kept.src, base, siteUrl);
-    if (!resolved.ok) {
-      delete kept.src;
-      found.add(`removed image from content: ${resolved.problem}`);
-    } else {
-      kept.src = resolved.url;
-      if (resolved.upgraded)
-        found.add(
-          `image ${quote(resolved.upgraded)}: loaded over https (pages load no http images)`,
-        );
-    }
+  if (tagName === 'img') resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
+  if (PLAYERS.has(tagName)) {
+    resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);
+    if (kept.poster !== undefined)
+      resolveFile(kept, 'poster', 'image', { base, siteUrl, media }, found);
+    // Always a player a reader controls: its controls shown, boolean attributes in one form.
+    kept.controls = 'controls';
+    for (const flag of ['loop', 'muted', 'playsinline'])
+      if (kept[flag] !== undefined) kept[flag] = flag;
   }
   return kept;
+}
+
+/** Tags that play a file: kept with their file resolved like an image's. */
+const PLAYERS = new Set(['audio', 'video']);
+
+/**
+ * An image's or a player's file: an inbox media file's site URL, else an absolute https URL
+ * (http upgraded, said in a warning); a URL that is neither goes, with a warning.
+ */
+function resolveFile(
+  kept: sanitizeHtml.Attributes,
+  name: 'src' | 'poster',
+  what: string,
+  { base, siteUrl, media }: { base: string; siteUrl: string; media?: MediaReferences },
+  found: Set<string>,
+): void {
+  const raw = kept[name];
+  if (raw === undefined) return;
+  const file = media?.resolve(raw, what);
+  if (file) {
+    kept[name] = file;
+    return;
+  }
+  const resolved = resolveImageUrl(raw, base, siteUrl);
+  if (!resolved.ok) {
+    delete kept[name];
+    found.add(`removed ${what} from content: ${resolved.problem}`);
+    return;
+  }
+  kept[name] = resolved.url;
+  if (resolved.upgraded)
+    found.add(
+      `${what} ${quote(resolved.upgraded)}: loaded over https (pages load no http ${what}s)`,
+    );
 }
 
 /**

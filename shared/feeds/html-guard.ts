@@ -30,9 +30,11 @@ const ATTRIBUTE = / ([a-z][a-z0-9-]*)="([^"]*)"/y;
 const OPEN_TAG_END = /( \/)?>/y;
 const ATTRIBUTE_VALUE = /^(?:[^&<>"]|&(?:amp|lt|gt|quot);)*$/;
 /** The schemes ingest resolves links and images with (resolveUrl, resolveImageUrl). */
-const URL_ATTRIBUTE: Record<string, { attribute: string; schemes: readonly string[] }> = {
-  a: { attribute: 'href', schemes: LINK_SCHEMES },
-  img: { attribute: 'src', schemes: WEB_SCHEMES },
+const URL_ATTRIBUTES: Record<string, Record<string, readonly string[]>> = {
+  a: { href: LINK_SCHEMES },
+  img: { src: WEB_SCHEMES },
+  audio: { src: WEB_SCHEMES },
+  video: { src: WEB_SCHEMES, poster: WEB_SCHEMES },
 };
 
 /** Whether `html` is sanitize-html's output for the allow-list (see guardHtml). */
@@ -74,8 +76,8 @@ function attributeAllowed(tag: string, name: string, value: string): boolean {
   if (!permitted || !ATTRIBUTE_VALUE.test(value)) return false;
   // sanitize-html drops an empty attribute but `alt` (its allowedEmptyAttributes).
   if (value === '' && name !== 'alt') return false;
-  const url = URL_ATTRIBUTE[tag];
-  return url?.attribute !== name || urlAllowed(unescapeValue(value), url.schemes);
+  const schemes = URL_ATTRIBUTES[tag]?.[name];
+  return schemes === undefined || urlAllowed(unescapeValue(value), schemes);
 }
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

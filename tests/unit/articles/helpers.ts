@@ -72,6 +72,19 @@ const SAFE_TAGS: Record<string, string[]> = Object.fromEntries(
 Object.assign(SAFE_TAGS, {
   a: ['href', 'title', 'rel'],
   img: ['src', 'alt', 'title', 'width', 'height'],
+  // Players of a file, with their controls: no autoplay, no handlers, no <source> of their own.
+  audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+  video: [
+    'src',
+    'poster',
+    'controls',
+    'preload',
+    'loop',
+    'muted',
+    'playsinline',
+    'width',
+    'height',
+  ],
   abbr: ['title'],
   ol: ['start'],
   th: ['colspan', 'rowspan', 'scope'],
@@ -106,12 +119,14 @@ export function htmlSafetyProblems(html: string): string[] {
         .replace(/&gt;/g, '>')
         .replace(/&amp;/g, '&');
       if (
-        (name === 'href' || name === 'src') &&
+        (name === 'href' || name === 'src' || name === 'poster') &&
         !/^(?:https?:\/\/[^\s/]+\/|mailto:)/i.test(value)
       ) {
         problems.push(`url ${tag}.${name}="${value}"`);
       }
-      if (name === 'src' && !/^https?:/i.test(value)) problems.push(`image url ${value}`);
+      if ((name === 'src' || name === 'poster') && !/^https?:/i.test(value))
+        problems.push(`image url ${value}`);
+      if (name === 'controls' && value !== 'controls') problems.push(`${tag} without controls`);
       if (
         (name === 'href' || name === 'src') &&
         !['http:', 'https:', 'mailto:'].includes(protocolOf(value))

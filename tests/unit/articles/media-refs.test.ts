@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idFromKey } from '../../../shared/articles/object-key.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
+import { guardHtml } from '../../../shared/feeds/html-guard.ts';
 
 const SITE = 'https://news.example.com/';
 
@@ -93,6 +94,20 @@ describe('a reference finds its file as the disk would', () => {
     );
     expect(article.mediaKeys).toEqual([`articles/s/${composed}`, 'articles/a/c.png']);
     expect(article.contentHtml).toContain(`${SITE}media/a/c.png`);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('a player in the text plays an inbox file', () => {
+  it('resolves its src and poster as images are, and the page keeps it', () => {
+    const { article, warnings } = parse(
+      'articles/2026/s.md',
+      '---\ntitle: Talk\n---\n\n<video src="s/talk.mp4" poster="s/still.jpg"></video>\n',
+    );
+    expect(article.mediaKeys).toEqual(['articles/2026/s/talk.mp4', 'articles/2026/s/still.jpg']);
+    const player = `<video src="${SITE}media/2026/s/talk.mp4" poster="${SITE}media/2026/s/still.jpg" controls="controls"></video>`;
+    expect(article.contentHtml).toContain(player);
+    expect(guardHtml(article.contentHtml)).toContain(player);
     expect(warnings).toEqual([]);
   });
 });

@@ -224,3 +224,26 @@ describe('sanitizeContent', () => {
     expect(out.match(/<li>/g)?.length).toBe(5000);
   });
 });
+
+describe('players in content (audio, video)', () => {
+  it('keeps one with its file, always with controls, never autoplaying or scripted', () => {
+    const { html, warnings } = sanitizeContent(
+      '<video src="https://cdn.example.org/clip.mp4" poster="http://cdn.example.org/p.jpg" autoplay loop onplay="x()" width="640">fallback</video><audio src="https://cdn.example.org/ep.mp3" preload="eager"></audio>',
+      SITE,
+    );
+    expect(html).toBe(
+      '<video src="https://cdn.example.org/clip.mp4" poster="https://cdn.example.org/p.jpg" loop="loop" width="640" controls="controls">fallback</video><audio src="https://cdn.example.org/ep.mp3" controls="controls"></audio>',
+    );
+    expect(htmlSafetyProblems(html)).toEqual([]);
+    expect(warnings).toContain('removed event-handler attributes (onplay) from content');
+  });
+
+  it('drops one with no file it may play, keeping its fallback text', () => {
+    const { html, warnings } = sanitizeContent(
+      '<audio src="javascript:alert(1)">Listen elsewhere</audio><video><source src="https://cdn.example.org/a.mp4">No player</video>',
+      SITE,
+    );
+    expect(html).toBe('Listen elsewhereNo player');
+    expect(warnings).toContain('removed <source> from content');
+  });
+});
