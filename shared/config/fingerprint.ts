@@ -32,7 +32,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * a `<script` in a plain-text field as `\u003c`. 5: pages and teasers in a language written
  * right to left say so (`dir="rtl"`), and the site's own words around them their language. 6: a
  * lead that is audio or video is a player in pages and feed content, and never an image (no
- * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium).
+ * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium); a
+ * lead whose inbox file is not published is no enclosure or figure until it is.
  */
 export const OUTPUT_VERSION = 6;
 

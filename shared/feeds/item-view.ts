@@ -1,6 +1,5 @@
 import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { extensionOf, REFUSED_MEDIA } from '../contract/media.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { articlePageUrl, emailAddress, httpUrl, languageTag, leadType } from './urls.ts';
@@ -111,23 +110,20 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
       correctionLog(article.corrections),
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
-    ...(image && !neverPublished(article, image)
+    ...(image && !unpublished(article, image)
       ? { image: imageView(image, article.imageText, mediaOf(article, image)) }
       : {}),
   };
 }
 
 /**
- * Whether `url` is the placeholder of an inbox media file of a type never published (SVG): no
- * upload will make it answer, so it is no enclosure and no lead figure. A file not uploaded
- * yet keeps its placeholder, which starts working when it is (README "Media").
+ * Whether `url` is the placeholder of an inbox media file that is not published: not uploaded
+ * yet, rejected, or of a type never published (SVG). Such a lead is no enclosure and no lead
+ * figure until its file is published (the article is published again then, with it): a
+ * podcast app would fetch a 404 and keep it, a reader see a broken image.
  */
-function neverPublished(article: Article, url: string): boolean {
-  return (
-    article.media?.some(
-      (m) => m.url === url && m.type === undefined && extensionOf(m.key) in REFUSED_MEDIA,
-    ) ?? false
-  );
+function unpublished(article: Article, url: string): boolean {
+  return article.media?.some((m) => m.url === url && m.type === undefined) ?? false;
 }
 
 /** An item's summary and a link to its page: what it carries instead of the whole story. */

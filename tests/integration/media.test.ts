@@ -54,8 +54,13 @@ describe('media uploads', () => {
     await t.pipeline.settle();
     const before = await itemOf('Story a');
     const placeholder = `${TEST_SITE.url}media/2026/12/a/lead.jpg`;
-    expect(before.json.image).toBe(placeholder);
-    expect(before.json.attachments).toEqual([{ url: placeholder, mime_type: 'image/jpeg' }]);
+    // No lead while its file is not published: no enclosure a podcast app would fetch a 404 of.
+    expect(before.json.image).toBeUndefined();
+    expect(before.json.attachments).toBeUndefined();
+    expect(before.rss?.media).toEqual([]);
+    expect(await site.text('articles/2026/12/a.html')).not.toContain(
+      `<figure><img src="${placeholder}"`,
+    );
     expect((await report('articles/2026/12/a.md')).warnings).toEqual([
       'image "../../../x.jpg" points outside articles/ (to "x.jpg"): put the file under articles/',
       'media "articles/2026/12/a/lead.jpg" is not in the inbox (yet): its reference works once the file is uploaded',
@@ -96,8 +101,10 @@ describe('media uploads', () => {
     await t.pipeline.settle();
     expect(await mediaPaths('2026/12/a/')).toEqual([]);
     const removed = await itemOf('Story a');
-    expect(removed.json.attachments).toEqual([{ url: placeholder, mime_type: 'image/jpeg' }]);
-    expect(removed.rss?.media[0]?.length).toBe(0);
+    expect(removed.json.attachments).toBeUndefined();
+    expect(removed.rss?.media).toEqual([]);
+    // Its image in the text points at the placeholder again (404 until uploaded again).
+    expect(removed.json.content_html).toContain(`<img src="${placeholder}" alt="The quay" />`);
     // The delete's report names the story that still shows the file.
     expect(await report('articles/2026/12/a/lead.jpg')).toMatchObject({
       status: 'deleted',
