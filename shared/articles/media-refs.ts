@@ -47,11 +47,8 @@ export class MediaReferences {
     }
     let key: string;
     try {
-      // As the file is found on disk: `a//b.png` is `a/b.png`, and a name typed composed
-      // (é) finds the file saved decomposed (e + ◌́, as macOS writes names): keys are NFC.
-      key = decodeURIComponent(url.pathname.slice(1))
-        .normalize('NFC')
-        .replace(/\/{2,}/g, '/');
+      // As the file is found on disk: `a//b.png` is `a/b.png`.
+      key = decodeURIComponent(url.pathname.slice(1)).replace(/\/{2,}/g, '/');
     } catch {
       return undefined;
     }

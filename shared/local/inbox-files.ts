@@ -51,13 +51,9 @@ export function isIgnoredName(name: string): boolean {
   );
 }
 
-/**
- * The inbox bucket key of a file at `path` (relative, `/`-separated) in the inbox folder, its
- * name composed (NFC): macOS writes `café.png` decomposed, and the Markdown that names it
- * (composed, as typed) must find it (MediaReferences keys are NFC too).
- */
+/** The inbox bucket key of a file at `path` (relative, `/`-separated) in the inbox folder. */
 export function keyForPath(path: string): string {
-  return `${INBOX_PREFIX.articles}${path.normalize('NFC')}`;
+  return `${INBOX_PREFIX.articles}${path}`;
 }
 
 /** An entry of the inbox folder that is never read, and why. */

@@ -14,7 +14,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   InboxEntryChangedError,
   type InboxFile,
-  keyForPath,
   listInbox,
   NotRegularFileError,
   readInboxFile,
@@ -144,12 +143,5 @@ describe('inbox folder listing and reading', () => {
       new NotRegularFileError('FIFO'),
     );
     expect(Buffer.from(await readRegularFile(secret)).toString()).toBe(SECRET);
-  });
-});
-
-describe('keyForPath', () => {
-  it('keys a name as composed (NFC), as macOS writes it decomposed and Markdown names it composed', () => {
-    expect(keyForPath('s/cafe\u0301.png')).toBe('articles/s/caf\u00e9.png');
-    expect(keyForPath('2026/a.md')).toBe('articles/2026/a.md');
   });
 });
