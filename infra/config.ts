@@ -108,7 +108,7 @@ export function readConfig(node: Node): FeedpubConfig {
  * flags (`@aws-cdk/…`, `aws:cdk:…`, lookups with `:`) are not ours to judge.
  */
 function refuseUnknownKeys(node: Node): void {
-  const known = new Set(CONTEXT_KEYS);
+  const known = new Set([...CONTEXT_KEYS, ...CDK_CLI_KEYS]);
   const unknown = Object.keys(node.getAllContext() as Record<string, unknown>).filter(
     (key) => !key.startsWith('@') && !key.includes(':') && !known.has(key),
   );
@@ -119,6 +119,9 @@ function refuseUnknownKeys(node: Node): void {
     `"${first}" is not a feedpub setting${near ? `: did you mean ${near}?` : ''} (the settings: ${CONTEXT_KEYS.join(', ')})`,
   );
 }
+
+/** Keys the CDK CLI writes into the context itself (`cdk acknowledge`, `cdk cli-telemetry`). */
+const CDK_CLI_KEYS = ['acknowledged-issue-numbers', 'cli-telemetry'];
 
 /** At most two edits (a letter added, dropped or changed) apart. */
 function nearlyEqual(a: string, b: string): boolean {

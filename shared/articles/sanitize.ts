@@ -26,7 +26,8 @@ const ACTIVE_TAGS = new Set([
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
-  preload: /^(?:none|metadata|auto)$/,
+  // Never `auto`: a page view must not start downloading a gigabyte of video.
+  preload: /^(?:none|metadata)$/,
   // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
   id: /^[a-z][\w.:-]{0,99}$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
@@ -177,6 +178,12 @@ function resolveFile(
 ): void {
   const raw = kept[name];
   if (raw === undefined) return;
+  // A fragment or the page itself is no file to play or show.
+  if (what !== 'image' && /^\s*#/.test(raw)) {
+    delete kept[name];
+    found.add(`removed ${what} from content: ${quote(raw)} names no file`);
+    return;
+  }
   const file = media?.resolve(raw, what);
   if (file) {
     kept[name] = file;
@@ -204,7 +211,7 @@ function noteScripting(
   attribs: sanitizeHtml.Attributes,
   found: Set<string>,
 ): void {
-  const resolvedLater = allowed.has(tagName) ? ['href', 'src'] : [];
+  const resolvedLater = allowed.has(tagName) ? ['href', 'src', 'poster'] : [];
   for (const [name, value] of Object.entries(attribs)) {
     if (/^on/i.test(name)) found.add(`removed event-handler attributes (${name}) from content`);
     else if (name === 'style') found.add('removed style attributes from content');

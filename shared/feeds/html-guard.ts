@@ -62,6 +62,7 @@ export function isCanonicalSafeHtml(html: string): boolean {
       if (seen.has(name) || !attributeAllowed(tag, name, value)) return false;
       seen.add(name);
     }
+    if (PLAYERS.has(tag) && !seen.has('controls')) return false;
     const end = take(OPEN_TAG_END);
     if (!end || VOID.has(tag) !== (end[1] !== undefined)) return false;
     if (!VOID.has(tag)) open.push(tag);
@@ -76,9 +77,22 @@ function attributeAllowed(tag: string, name: string, value: string): boolean {
   if (!permitted || !ATTRIBUTE_VALUE.test(value)) return false;
   // sanitize-html drops an empty attribute but `alt` (its allowedEmptyAttributes).
   if (value === '' && name !== 'alt') return false;
+  if (FIXED_VALUES[name] && !FIXED_VALUES[name].test(value)) return false;
   const schemes = URL_ATTRIBUTES[tag]?.[name];
   return schemes === undefined || urlAllowed(unescapeValue(value), schemes);
 }
+
+/** The values sanitize writes for these attributes (players' flags, preload): nothing else. */
+const FIXED_VALUES: Record<string, RegExp> = {
+  controls: /^controls$/,
+  loop: /^loop$/,
+  muted: /^muted$/,
+  playsinline: /^playsinline$/,
+  preload: /^(?:none|metadata)$/,
+};
+
+/** A player sanitize wrote has its controls (attributes seen on its open tag). */
+const PLAYERS = new Set(['audio', 'video']);
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */
 function urlAllowed(value: string, schemes: readonly string[]): boolean {

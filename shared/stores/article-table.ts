@@ -55,13 +55,19 @@ const THROTTLING_ERRORS = new Set([
   'RequestLimitExceeded',
 ]);
 
-/** Whether the table refused the write for its capacity (and only that, never a condition). */
+/**
+ * Whether the table refused the write for its capacity alone: some item throttled, and every
+ * other reason is none or a conflict (a failed condition, a validation error or a full item
+ * collection never goes through, however long one waits).
+ */
 function throttled(error: unknown): boolean {
   if (error instanceof TransactionCanceledException) {
     const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
     return (
       codes.some((code) => THROTTLING_REASONS.has(code)) &&
-      !codes.includes('ConditionalCheckFailed')
+      codes.every(
+        (code) => code === 'None' || code === 'TransactionConflict' || THROTTLING_REASONS.has(code),
+      )
     );
   }
   return THROTTLING_ERRORS.has((error as { name?: string }).name ?? '');

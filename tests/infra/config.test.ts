@@ -152,6 +152,8 @@ describe('context', () => {
         '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
         'aws:cdk:bundling-stacks': ['*'],
         'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a'],
+        'acknowledged-issue-numbers': [34892],
+        'cli-telemetry': false,
         itemLimit: 20,
       }).itemLimit,
     ).toBe(20);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeContent } from '../../../shared/articles/sanitize.ts';
+import { guardHtml } from '../../../shared/feeds/html-guard.ts';
 import { fixture, htmlSafetyProblems, rejectionOf, SITE } from './helpers.ts';
 
 const OWASP: string[] = JSON.parse(fixture('owasp-xss-vectors.json').toString('utf8'));
@@ -228,11 +229,11 @@ describe('sanitizeContent', () => {
 describe('players in content (audio, video)', () => {
   it('keeps one with its file, always with controls, never autoplaying or scripted', () => {
     const { html, warnings } = sanitizeContent(
-      '<video src="https://cdn.example.org/clip.mp4" poster="http://cdn.example.org/p.jpg" autoplay loop onplay="x()" width="640">fallback</video><audio src="https://cdn.example.org/ep.mp3" preload="eager"></audio>',
+      '<video src="https://cdn.example.org/clip.mp4" poster="http://cdn.example.org/p.jpg" autoplay loop onplay="x()" width="640">fallback</video><audio src="https://cdn.example.org/ep.mp3" preload="auto"></audio><audio src="https://cdn.example.org/b.mp3" preload="metadata"></audio>',
       SITE,
     );
     expect(html).toBe(
-      '<video src="https://cdn.example.org/clip.mp4" poster="https://cdn.example.org/p.jpg" loop="loop" width="640" controls="controls">fallback</video><audio src="https://cdn.example.org/ep.mp3" controls="controls"></audio>',
+      '<video src="https://cdn.example.org/clip.mp4" poster="https://cdn.example.org/p.jpg" loop="loop" width="640" controls="controls">fallback</video><audio src="https://cdn.example.org/ep.mp3" controls="controls"></audio><audio src="https://cdn.example.org/b.mp3" preload="metadata" controls="controls"></audio>',
     );
     expect(htmlSafetyProblems(html)).toEqual([]);
     expect(warnings).toContain('removed event-handler attributes (onplay) from content');
@@ -245,5 +246,20 @@ describe('players in content (audio, video)', () => {
     );
     expect(html).toBe('Listen elsewhereNo player');
     expect(warnings).toContain('removed <source> from content');
+    const fragment = sanitizeContent('<video src="#top">x</video>', SITE);
+    expect(fragment.html).toBe('x');
+    expect(fragment.warnings).toEqual(['removed video from content: "#top" names no file']);
+  });
+
+  it('is what the page guard accepts, and the guard accepts no player sanitize would not write', () => {
+    const { html } = sanitizeContent('<video src="https://cdn.example.org/c.mp4"></video>', SITE);
+    expect(guardHtml(html)).toBe(html);
+    for (const forged of [
+      '<video src="https://cdn.example.org/c.mp4"></video>',
+      '<video src="https://cdn.example.org/c.mp4" controls="controls" preload="auto"></video>',
+      '<audio src="https://cdn.example.org/c.mp3" controls="controls" loop="yes"></audio>',
+      '<video src="javascript:alert(1)" controls="controls"></video>',
+    ])
+      expect(guardHtml(forged)).not.toMatch(/<(?:audio|video)/);
   });
 });

@@ -74,4 +74,14 @@ describe('DynamoArticleTable.commit when the table throttles', () => {
     ).rejects.toBeInstanceOf(StaleWriteError);
     expect(dynamo.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
   });
+
+  it('never waits on a cancellation that also has a reason no wait mends', async () => {
+    dynamo.on(TransactWriteItemsCommand).rejects(cancelled('ThrottlingError', 'ValidationError'));
+
+    await expect(
+      table.commit(change(), { retryUntil: Date.now() + 60_000 }),
+    ).rejects.toBeInstanceOf(TransactionCanceledException);
+    // Tried as a conflict is (8 times, a few hundred ms), not until the deadline.
+    expect(dynamo.commandCalls(TransactWriteItemsCommand).length).toBeLessThanOrEqual(8);
+  });
 });
