@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { LocalQueue } from '../local/local-queue.ts';
 import { localPublishHandler } from '../local/pipeline.ts';
-import { readQueue, runningDev, writeQueue } from './dev-folders.ts';
+import { claimDataDir, readQueue, runningDev, writeQueue } from './dev-folders.ts';
 import { CliError } from './errors.ts';
 import { DeployedOperations } from './operations/deployed.ts';
 import { DevOperations } from './operations/dev-control.ts';
@@ -46,7 +46,16 @@ async function localOperations(dataDir: string): Promise<Operations> {
   const pid = runningDev(dir);
   if (pid !== undefined) return DevOperations.connect(dir, pid);
   const url = localSiteUrl(dir);
-  const aws = await startEmbeddedAws({ dataDir: dir, s3Port: 0, handleSignals: true });
+  // Held until the command ends: a dev started meanwhile would run a second DynamoDB Local on
+  // the same database file and keep a queue this command then writes over.
+  const release = claimDataDir(dir);
+  let aws: Awaited<ReturnType<typeof startEmbeddedAws>>;
+  try {
+    aws = await startEmbeddedAws({ dataDir: dir, s3Port: 0, handleSignals: true });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const queue = new LocalQueue({
     handler: async () => {
       throw new Error('no ingest runs outside feedpub dev');
@@ -69,9 +78,13 @@ async function localOperations(dataDir: string): Promise<Operations> {
   );
   return Object.assign(ops, {
     close: async () => {
-      const now = { undelivered: queue.undelivered(), deadLetters: queue.deadLetters };
-      if (JSON.stringify(now) !== keptAs) writeQueue(dir, now);
-      await aws.stop();
+      try {
+        const now = { undelivered: queue.undelivered(), deadLetters: queue.deadLetters };
+        if (JSON.stringify(now) !== keptAs) writeQueue(dir, now);
+        await aws.stop();
+      } finally {
+        release();
+      }
     },
   });
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_FILE, readQueue, writeQueue } from '../../shared/cli/dev-folders.ts';
+import { DEV_PID_FILE, QUEUE_FILE, readQueue, writeQueue } from '../../shared/cli/dev-folders.ts';
 import { withOperations } from '../../shared/cli/ops.ts';
 
 const event = (key: string) =>
@@ -42,7 +42,13 @@ describe('feedpub status and redrive --local with feedpub dev stopped', () => {
     });
     const target = { stack: 'unused', local: true, dataDir };
 
-    const queues = await withOperations(target, (ops) => ops.queues());
+    const queues = await withOperations(target, (ops) => {
+      // The folder is this command's while it runs (dev.pid names it): a dev started now is
+      // refused, as a second dev is (tests/unit/cli/dev-data-dir.test.ts).
+      expect(readFileSync(join(dataDir, DEV_PID_FILE), 'utf8').trim()).toBe(String(process.pid));
+      return ops.queues();
+    });
+    expect(existsSync(join(dataDir, DEV_PID_FILE))).toBe(false);
     const depth = Object.fromEntries(queues.map((q) => [q.role, q.waiting]));
     expect(depth).toMatchObject({ ingest: 1, 'ingest-dlq': 1 });
     const ingest = queues.find((q) => q.role === 'ingest');
