@@ -160,11 +160,19 @@ export async function build(options: BuildOptions): Promise<number> {
     );
 
     const verdicts = summarize(inputs, outcomes);
+    let written: string[];
+    try {
+      written = exportSite(run.bucket, out, run.media);
+    } catch (error) {
+      // A media file changed or went while the site was built (it is copied at the end).
+      console.error(`feedpub: writing the site to ${out} failed: ${messageOf(error)}`);
+      return EXIT.pipelineFailed;
+    }
     const summary: BuildReport = {
       files: verdicts,
       skipped: skipped.map(({ path, reason }) => ({ file: path, reason })),
       ...countVerdicts(verdicts),
-      written: exportSite(run.bucket, out, run.media),
+      written,
     };
     if (json) await writeFile(json, `${JSON.stringify(summary, null, 2)}\n`);
 

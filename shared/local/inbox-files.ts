@@ -11,6 +11,8 @@ import {
   readlinkSync,
   readSync,
   realpathSync,
+  renameSync,
+  rmSync,
   type Stats,
   statSync,
   writeSync,
@@ -245,12 +247,16 @@ export interface MediaFileSummary extends FileHead {
 
 const CHUNK_BYTES = 1024 * 1024;
 
-/** Feeds every chunk of the open file to `take`, in order, a megabyte at a time. */
-function eachChunk(fd: number, take: (chunk: Uint8Array) => void): void {
+/**
+ * Feeds the open file's first `size` bytes (its size when listed or opened) to `take`, in
+ * order, a megabyte at a time: bytes written to it meanwhile are not taken, and a file cut
+ * shorter meanwhile is an error.
+ */
+function eachChunk(fd: number, size: number, path: string, take: (chunk: Uint8Array) => void) {
   const buffer = Buffer.alloc(CHUNK_BYTES);
-  for (let at = 0; ; ) {
-    const read = readSync(fd, buffer, 0, buffer.length, at);
-    if (read === 0) return;
+  for (let at = 0; at < size; ) {
+    const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - at), at);
+    if (read === 0) throw new Error(`${path} got shorter while it was read: build again`);
     take(buffer.subarray(0, read));
     at += read;
   }
@@ -267,7 +273,7 @@ export async function summarizeInboxFile(
 ): Promise<MediaFileSummary> {
   return withListedFile(dir, file, (fd, info) => {
     const md5 = createHash('md5');
-    eachChunk(fd, (chunk) => md5.update(chunk));
+    eachChunk(fd, info.size, file.path, (chunk) => md5.update(chunk));
     return { ...headOf(fd, info, headBytes), etag: `"${md5.digest('hex')}"` };
   });
 }
@@ -277,20 +283,29 @@ export async function summarizeInboxFile(
  * still has the bytes `etag` names (it was summarized before): else it throws, naming it.
  */
 export function copyInboxFile(dir: string, file: InboxFile, etag: string, target: string): void {
-  withListedFile(dir, file, (fd) => {
-    const out = openSync(target, 'w');
-    const md5 = createHash('md5');
-    try {
-      eachChunk(fd, (chunk) => {
-        md5.update(chunk);
-        writeSync(out, chunk);
-      });
-    } finally {
-      closeSync(out);
-    }
-    if (`"${md5.digest('hex')}"` !== etag)
-      throw new Error(`${file.path} changed while the site was being built: build again`);
-  });
+  // Written beside its place and renamed into it once whole and checked: a failed copy leaves
+  // no file that looks published.
+  const partial = `${target}.partial`;
+  try {
+    withListedFile(dir, file, (fd, info) => {
+      const out = openSync(partial, 'w');
+      const md5 = createHash('md5');
+      try {
+        eachChunk(fd, info.size, file.path, (chunk) => {
+          md5.update(chunk);
+          writeSync(out, chunk);
+        });
+      } finally {
+        closeSync(out);
+      }
+      if (`"${md5.digest('hex')}"` !== etag)
+        throw new Error(`${file.path} changed while the site was being built: build again`);
+    });
+    renameSync(partial, target);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
 }
 
 /** The bytes of a listed file, read only if it is still the file that was listed. */

@@ -3,6 +3,8 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  copyInboxFile,
   InboxEntryChangedError,
   type InboxFile,
   listInbox,
@@ -20,6 +23,7 @@ import {
   readInboxFileHead,
   readRegularFile,
   readRegularFileHead,
+  summarizeInboxFile,
 } from '../../../shared/local/inbox-files.ts';
 
 /** Listing and reading an inbox folder: links are never followed, special files never opened. */
@@ -143,5 +147,37 @@ describe('inbox folder listing and reading', () => {
       new NotRegularFileError('FIFO'),
     );
     expect(Buffer.from(await readRegularFile(secret)).toString()).toBe(SECRET);
+  });
+});
+
+describe('a media file copied from the inbox folder (feedpub build)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is copied whole when it still has the bytes it was summarized with, else not at all', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'feedpub-media-copy-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'inbox'));
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 7, 7);
+    writeFileSync(join(root, 'inbox', 'clip.mp4'), bytes);
+    const [file] = (await listInbox(join(root, 'inbox'))).files;
+    if (!file) throw new Error('not listed');
+    const summary = await summarizeInboxFile(join(root, 'inbox'), file, 16);
+    expect(summary.size).toBe(bytes.length);
+    expect([...summary.head]).toEqual(Array(16).fill(7));
+
+    const target = join(root, 'copy.mp4');
+    copyInboxFile(join(root, 'inbox'), file, summary.etag, target);
+    expect(readFileSync(target).equals(bytes)).toBe(true);
+
+    // Saved again in place (same file, new bytes) after it was summarized: refused, nothing left.
+    writeFileSync(join(root, 'inbox', 'clip.mp4'), Buffer.alloc(bytes.length, 8));
+    const again = join(root, 'again.mp4');
+    expect(() => copyInboxFile(join(root, 'inbox'), file, summary.etag, again)).toThrow(
+      'clip.mp4 changed while the site was being built: build again',
+    );
+    expect(readdirSync(root).sort()).toEqual(['copy.mp4', 'inbox']);
   });
 });
