@@ -36,6 +36,10 @@ export const handler = traced(
       now: () => new Date(),
       timeLeft: () =>
         (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
+      // A throttled write waits no longer than the run has time for.
+      ...(context
+        ? { retryUntil: Date.now() + context.getRemainingTimeInMillis() - PAGE_RESERVE_MS }
+        : {}),
     });
     logger.info('release run', {
       count: result.released.length + result.expired.length,

@@ -13,6 +13,11 @@ export interface ReleaseDeps {
    * stops leaves the rest to the next one. Default: a run drains everything due.
    */
   timeLeft?: () => boolean;
+  /**
+   * Until when (epoch ms) a write the table throttles waits (ArticleStore.commit); past it, a
+   * throttled write fails the run at once (the next one goes on), well before its timeout.
+   */
+  retryUntil?: number;
 }
 
 /**
@@ -37,7 +42,10 @@ export async function releaseDue(
       const next = applyDueTransitions(stored.article, nowIso);
       if (next === stored.article) continue;
       try {
-        await deps.store.commit({ articles: [planArticleWrite(stored, next)] });
+        await deps.store.commit(
+          { articles: [planArticleWrite(stored, next)] },
+          deps.retryUntil === undefined ? undefined : { retryUntil: deps.retryUntil },
+        );
         (next.status === 'live' ? released : expired).push(id);
       } catch (error) {
         // Re-uploaded meanwhile: ingest has settled its status; the next run sees the result.
