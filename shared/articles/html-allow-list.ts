@@ -41,3 +41,12 @@ export const HTML_ALLOW_LIST = {
   } as Record<string, string[]>,
   allowProtocolRelative: false,
 };
+
+/** Tags that play a file: always written with `controls`, never autoplaying. */
+export const PLAYER_TAGS: ReadonlySet<string> = new Set(['audio', 'video']);
+
+/** A player's boolean attributes, each written as its own name (`loop="loop"`). */
+export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline'] as const;
+
+/** The `preload` a player may keep: never `auto` (a page view must not start downloading a gigabyte of video). */
+export const PLAYER_PRELOAD = /^(?:none|metadata)$/;

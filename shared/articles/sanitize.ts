@@ -5,7 +5,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { isLanguageTag } from '../config/language-tag.ts';
-import { HTML_ALLOW_LIST } from './html-allow-list.ts';
+import { HTML_ALLOW_LIST, PLAYER_FLAGS, PLAYER_PRELOAD, PLAYER_TAGS } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import type { MediaReferences } from './media-refs.ts';
 import { NON_TEXT_TAGS, quote, removeXmlForbidden } from './text.ts';
@@ -26,8 +26,7 @@ const ACTIVE_TAGS = new Set([
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
-  // Never `auto`: a page view must not start downloading a gigabyte of video.
-  preload: /^(?:none|metadata)$/,
+  preload: PLAYER_PRELOAD,
   // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
   id: /^[a-z][\w.:-]{0,99}$/i,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
@@ -66,7 +65,7 @@ export function sanitizeContent(
     exclusiveFilter: (frame) => {
       if (frame.tag === 'img') return !frame.attribs.src;
       // A player with no file of its own (its <source> children are not kept): its fallback.
-      if (PLAYERS.has(frame.tag) && !frame.attribs.src) return 'excludeTag';
+      if (PLAYER_TAGS.has(frame.tag) && !frame.attribs.src) return 'excludeTag';
       return frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
     },
   });
@@ -150,20 +149,16 @@ function cleanAttributes(
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
   if (tagName === 'img') resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
-  if (PLAYERS.has(tagName)) {
+  if (PLAYER_TAGS.has(tagName)) {
     resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);
     if (kept.poster !== undefined)
       resolveFile(kept, 'poster', 'image', { base, siteUrl, media }, found);
     // Always a player a reader controls: its controls shown, boolean attributes in one form.
     kept.controls = 'controls';
-    for (const flag of ['loop', 'muted', 'playsinline'])
-      if (kept[flag] !== undefined) kept[flag] = flag;
+    for (const flag of PLAYER_FLAGS) if (kept[flag] !== undefined) kept[flag] = flag;
   }
   return kept;
 }
-
-/** Tags that play a file: kept with their file resolved like an image's. */
-const PLAYERS = new Set(['audio', 'video']);
 
 /**
  * An image's or a player's file: an inbox media file's site URL, else an absolute https URL

@@ -1,4 +1,9 @@
-import { HTML_ALLOW_LIST } from '../articles/html-allow-list.ts';
+import {
+  HTML_ALLOW_LIST,
+  PLAYER_FLAGS,
+  PLAYER_PRELOAD,
+  PLAYER_TAGS,
+} from '../articles/html-allow-list.ts';
 import { LINK_SCHEMES, WEB_SCHEMES } from '../articles/urls.ts';
 import { escapeMarkup, xmlSafe } from './xml-safe.ts';
 
@@ -62,7 +67,8 @@ export function isCanonicalSafeHtml(html: string): boolean {
       if (seen.has(name) || !attributeAllowed(tag, name, value)) return false;
       seen.add(name);
     }
-    if (PLAYERS.has(tag) && !seen.has('controls')) return false;
+    // A player sanitize wrote has its controls.
+    if (PLAYER_TAGS.has(tag) && !seen.has('controls')) return false;
     const end = take(OPEN_TAG_END);
     if (!end || VOID.has(tag) !== (end[1] !== undefined)) return false;
     if (!VOID.has(tag)) open.push(tag);
@@ -84,15 +90,9 @@ function attributeAllowed(tag: string, name: string, value: string): boolean {
 
 /** The values sanitize writes for these attributes (players' flags, preload): nothing else. */
 const FIXED_VALUES: Record<string, RegExp> = {
-  controls: /^controls$/,
-  loop: /^loop$/,
-  muted: /^muted$/,
-  playsinline: /^playsinline$/,
-  preload: /^(?:none|metadata)$/,
+  ...Object.fromEntries(PLAYER_FLAGS.map((flag) => [flag, new RegExp(`^${flag}$`)])),
+  preload: PLAYER_PRELOAD,
 };
-
-/** A player sanitize wrote has its controls (attributes seen on its open tag). */
-const PLAYERS = new Set(['audio', 'video']);
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */
 function urlAllowed(value: string, schemes: readonly string[]): boolean {
