@@ -16,9 +16,7 @@ export function keepQueue(
   { print, warn }: { print: (text: string) => void; warn: (text: string) => void },
 ): () => Promise<void> {
   const { deadLetters } = queue;
-  const kept = readQueue(dataDir);
-  deadLetters.push(...kept.deadLetters);
-  for (const { body, sentAt } of kept.undelivered) queue.send(body, { sentAt });
+  const kept = restoreQueue(dataDir, queue);
   if (kept.undelivered.length > 0)
     print(`feedpub: ingesting ${kept.undelivered.length} upload(s) the last run had not finished`);
   if (kept.deadLetters.length > 0)
@@ -53,4 +51,20 @@ export function keepQueue(
     watch();
     save(queue.undelivered());
   };
+}
+
+/**
+ * Puts the queue a run kept in the data folder into `queue`: its messages waiting (with their
+ * age) and its dead letters. Returns what it read.
+ */
+export function restoreQueue(dataDir: string, queue: LocalQueue): KeptQueue {
+  const kept = readQueue(dataDir);
+  queue.deadLetters.push(...kept.deadLetters);
+  for (const { body, sentAt } of kept.undelivered) queue.send(body, { sentAt });
+  return kept;
+}
+
+/** What `queue` holds, as the data folder keeps it (writeQueue). */
+export function keptOf(queue: LocalQueue): KeptQueue {
+  return { undelivered: queue.undelivered(), deadLetters: queue.deadLetters };
 }

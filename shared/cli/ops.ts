@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { startEmbeddedAws } from '../local/embedded-aws.ts';
 import { LocalQueue } from '../local/local-queue.ts';
 import { localPublishHandler } from '../local/pipeline.ts';
-import { claimDataDir, readQueue, runningDev, writeQueue } from './dev-folders.ts';
+import { claimDataDir, runningDev, writeQueue } from './dev-folders.ts';
+import { keptOf, restoreQueue } from './dev-queue.ts';
 import { CliError } from './errors.ts';
 import { DeployedOperations } from './operations/deployed.ts';
 import { DevOperations } from './operations/dev-control.ts';
@@ -63,10 +64,7 @@ async function localOperations(dataDir: string): Promise<Operations> {
   });
   // Stopped: it holds messages for dev's next start and never delivers them here.
   queue.stop();
-  const kept = readQueue(dir);
-  for (const { body, sentAt } of kept.undelivered) queue.send(body, { sentAt });
-  queue.deadLetters.push(...kept.deadLetters);
-  const keptAs = JSON.stringify(kept);
+  const keptAs = JSON.stringify(restoreQueue(dir, queue));
   const ops = new LocalOperations(
     aws,
     {
@@ -79,7 +77,7 @@ async function localOperations(dataDir: string): Promise<Operations> {
   return Object.assign(ops, {
     close: async () => {
       try {
-        const now = { undelivered: queue.undelivered(), deadLetters: queue.deadLetters };
+        const now = keptOf(queue);
         if (JSON.stringify(now) !== keptAs) writeQueue(dir, now);
         await aws.stop();
       } finally {
