@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { requireEnv } from '../../shared/config/env.ts';
 import { ENV } from '../../shared/contract/environment.ts';
+import { deadlineOf } from '../../shared/lambda/lambda-context.ts';
 import { traced, traceSdkClients } from '../../shared/lambda/xray.ts';
 import { releaseDue } from '../../shared/release/release-due.ts';
 import { DynamoArticleTable } from '../../shared/stores/article-table.ts';
@@ -37,9 +38,7 @@ export const handler = traced(
       timeLeft: () =>
         (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) > PAGE_RESERVE_MS,
       // A throttled write waits no longer than the run has time for.
-      ...(context
-        ? { retryUntil: Date.now() + context.getRemainingTimeInMillis() - PAGE_RESERVE_MS }
-        : {}),
+      retryUntil: deadlineOf(context, PAGE_RESERVE_MS),
     });
     logger.info('release run', {
       count: result.released.length + result.expired.length,

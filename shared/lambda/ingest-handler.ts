@@ -10,7 +10,7 @@ import type { IngestOutcome } from '../ingest/outcome.ts';
 import { objectEventsFromMessage } from '../ingest/s3-event.ts';
 import { sourceReadsTogether } from '../ingest/source-reads-together.ts';
 import type { DeadLetters } from '../ports/dead-letters.ts';
-import { inLambda } from './lambda-context.ts';
+import { deadlineOf, inLambda } from './lambda-context.ts';
 
 /**
  * What an invocation keeps of its time after a throttled write gives up: the report of that
@@ -170,9 +170,7 @@ export function createIngestHandler(
     const processor = new BatchProcessor(EventType.SQS);
     // The records' source records are read together (one request for the batch), and a write
     // the table throttles waits for it until shortly before the invocation's timeout.
-    const retryUntil = context
-      ? Date.now() + context.getRemainingTimeInMillis() - THROTTLE_MARGIN_MS
-      : undefined;
+    const retryUntil = deadlineOf(context, THROTTLE_MARGIN_MS);
     const run = { ...deps, store: sourceReadsTogether(deps.store, { retryUntil }) };
     try {
       return await processPartialResponse(

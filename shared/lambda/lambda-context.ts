@@ -11,3 +11,11 @@ export function inLambda(context: Context | undefined, logger: Logger, metrics: 
   logger.addContext(context);
   metrics.captureColdStartMetric(context.functionName);
 }
+
+/**
+ * When (epoch ms) work that may wait (a throttled write) must give up to leave the invocation
+ * `reserveMs` of its time; undefined outside Lambda (no context).
+ */
+export function deadlineOf(context: Context | undefined, reserveMs: number): number | undefined {
+  return context ? Date.now() + context.getRemainingTimeInMillis() - reserveMs : undefined;
+}

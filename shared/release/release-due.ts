@@ -44,7 +44,7 @@ export async function releaseDue(
       try {
         await deps.store.commit(
           { articles: [planArticleWrite(stored, next)] },
-          deps.retryUntil === undefined ? undefined : { retryUntil: deps.retryUntil },
+          { retryUntil: deps.retryUntil },
         );
         (next.status === 'live' ? released : expired).push(id);
       } catch (error) {
