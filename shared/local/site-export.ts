@@ -27,12 +27,11 @@ export function exportSite(
   // Each folder once (a thousand pages share a few), then the files.
   for (const folder of new Set(targets.map(({ target }) => dirname(target))))
     mkdirSync(folder, { recursive: true });
-  const write = (target: string, body: Uint8Array | string) => writeFileSync(target, body);
   for (const { path, target } of targets) {
     const file = bucket.file(path);
-    if (file || !media) write(target, file?.body ?? '');
+    if (file || !media) writeFileSync(target, file?.body ?? '');
     // A media file is copied from where it is, a megabyte at a time (a video is not read whole).
-    else media.writeTo(path, target, write);
+    else media.writeTo(path, target, writeFileSync);
   }
   return paths;
 }
