@@ -7,7 +7,7 @@
  * another article's file (`other-story.md`) becomes that article's page, where the file's
  * path publishes it.
  */
-import { isMediaKey, mediaPlaceholderPath } from '../contract/media.ts';
+import { isMediaKey, mediaName, mediaPlaceholderPath } from '../contract/media.ts';
 import { articlePath, siteUrlOf } from '../contract/site-layout.ts';
 import { idFromKey } from './object-key.ts';
 import { quote, removeXmlForbidden } from './text.ts';
@@ -20,7 +20,7 @@ const NOT_PATH_RELATIVE = /^(?:[a-z][a-z0-9+.-]*:|[/\\#?])/i;
 
 /** The media an article refers to, collected while its references are resolved. */
 export class MediaReferences {
-  /** Inbox keys, in order of first reference. */
+  /** Media names (mediaName: inbox keys composed), in order of first reference. */
   readonly keys: string[] = [];
   readonly warnings: string[] = [];
   private readonly articleKey: string;
@@ -62,8 +62,9 @@ export class MediaReferences {
     if (where === 'link' && ARTICLE_FILE.test(key))
       return `${siteUrlOf(this.siteUrl, articlePath(idFromKey(key)))}${url.hash}`;
     if (!isMediaKey(key)) return undefined;
-    if (!this.keys.includes(key)) this.keys.push(key);
-    return siteUrlOf(this.siteUrl, mediaPlaceholderPath(key));
+    const name = mediaName(key);
+    if (!this.keys.includes(name)) this.keys.push(name);
+    return siteUrlOf(this.siteUrl, mediaPlaceholderPath(name));
   }
 }
 

@@ -76,6 +76,16 @@ export function isMediaKey(key: string): boolean {
   return ext in MEDIA_FORMATS || ext in REFUSED_MEDIA;
 }
 
+/**
+ * The name a media file is known by to the articles that refer to it: its key composed (NFC).
+ * macOS saves `café.png` decomposed (e + ◌́) and Markdown names it composed, as typed; both
+ * spellings are one file. Only media are matched this way: an article's key is its id, and
+ * stays as uploaded.
+ */
+export function mediaName(inboxKey: string): string {
+  return inboxKey.normalize('NFC');
+}
+
 /** The path of a media key below `articles/`, without empty, `.` and `..` segments. */
 function pathBelowArticles(inboxKey: string): string[] {
   const rest = inboxKey.startsWith('articles/') ? inboxKey.slice('articles/'.length) : inboxKey;

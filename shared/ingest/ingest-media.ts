@@ -7,12 +7,12 @@
 import { ArticleRejectedError } from '../articles/errors.ts';
 import { checkMedia, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import type { IngestReport } from '../contract/inbox.ts';
-import { mediaSitePath, mediaVersion } from '../contract/media.ts';
+import { mediaName, mediaSitePath, mediaVersion } from '../contract/media.ts';
 import { siteUrlOf } from '../contract/site-layout.ts';
 import type { ArticleStore, MediaRecord, SourceRecord } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
 import type { SiteMedia } from '../ports/site-media.ts';
-import { republishUsers, storiesUsing } from './media-links.ts';
+import { findMedia, republishUsers, storiesUsing } from './media-links.ts';
 import type { ObjectEvent } from './object-event.ts';
 import type { IngestOutcome } from './outcome.ts';
 
@@ -67,13 +67,15 @@ export async function ingestMedia(
     if (error instanceof ArticleRejectedError) return book.reject(decided, source, error);
     throw error;
   }
-  const path = mediaSitePath(event.key, mediaVersion(object.etag));
-  const before = await deps.store.getMedia(event.key);
+  // Published under its name: one URL for the file whichever way its name was spelled.
+  const name = mediaName(event.key);
+  const path = mediaSitePath(name, mediaVersion(object.etag));
+  const before = await findMedia(deps.store, name, event.key);
   const same = before?.published?.path === path && before.published.type === type;
   // Copied before it is recorded: an article linked to the record finds the file there.
   if (!same) await deps.media.publish({ inboxKey: event.key, versionId, path, type });
   const record: MediaRecord = {
-    key: event.key,
+    key: before?.key ?? name,
     revision: (before?.revision ?? 0) + 1,
     usedBy: before?.usedBy ?? [],
     published: { path, type, size: object.size },
@@ -104,8 +106,8 @@ async function unpublish(
   deps: MediaDeps,
   book: SourceBookkeeping,
 ): Promise<IngestOutcome> {
-  const before = await deps.store.getMedia(event.key);
-  const users = before?.published ? await storiesUsing(event.key, before.usedBy, deps.store) : [];
+  const before = await findMedia(deps.store, mediaName(event.key), event.key);
+  const users = before?.published ? await storiesUsing(before.key, before.usedBy, deps.store) : [];
   const report: IngestReport = {
     ...book.baseReport(event),
     status: 'deleted',
@@ -113,7 +115,7 @@ async function unpublish(
   };
   const next = book.nextSource(event, source, { deleted: true }, report, true);
   const record: MediaRecord | undefined = before?.published
-    ? { key: event.key, revision: before.revision + 1, usedBy: before.usedBy }
+    ? { key: before.key, revision: before.revision + 1, usedBy: before.usedBy }
     : undefined;
   await deps.store.commit({
     source: { record: next, previousRevision: source?.revision },
@@ -135,6 +137,6 @@ function stillUsedWarning(users: readonly string[]): string {
 
 /** A redelivered event: the first delivery may have died before its articles were republished. */
 export async function finishMedia(key: string, deps: MediaDeps): Promise<void> {
-  const record = await deps.store.getMedia(key);
+  const record = await findMedia(deps.store, mediaName(key), key);
   if (record) await republishUsers(record, deps.store, deps.siteUrl);
 }

@@ -19,6 +19,21 @@ import {
 export const MAX_MEDIA_PER_ARTICLE = 30;
 const MAX_ATTEMPTS = 5;
 
+/**
+ * The record of the media file `name` (a mediaName): under that name, or, for a name with
+ * letters that decompose, under `uploadKey` (by default its decomposed form), where ingest kept
+ * a decomposed upload's record before names were composed. A record found there stays there.
+ */
+export async function findMedia(
+  store: Pick<ArticleStore, 'getMedia'>,
+  name: string,
+  uploadKey = name.normalize('NFD'),
+): Promise<MediaRecord | undefined> {
+  const record = await store.getMedia(name);
+  if (record || uploadKey === name) return record;
+  return store.getMedia(uploadKey);
+}
+
 /** Where an article's reference to `key` points, given the file's record. */
 export function mediaRefOf(
   key: string,
@@ -44,7 +59,7 @@ function repoint(article: Article, from: MediaRef, to: MediaRef): Article {
     ...article,
     contentHtml: content,
     ...(article.image === from.url ? { image: to.url } : {}),
-    media: (article.media ?? []).map((m) => (m.key === to.key ? to : m)),
+    media: (article.media ?? []).map((m) => (m.key === from.key ? to : m)),
   };
 }
 
@@ -63,16 +78,17 @@ export async function linkMedia(
   if (keys.length > MAX_MEDIA_PER_ARTICLE) warnings.push(tooManyMediaWarning(keys.length));
   let linked: Article = { ...article, media: [] };
   const writes: MediaWrite[] = [];
-  for (const key of keys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
-    const record = await store.getMedia(key);
-    const placeholder = mediaRefOf(key, undefined, siteUrl);
+  for (const name of keys.slice(0, MAX_MEDIA_PER_ARTICLE)) {
+    const record = await findMedia(store, name);
+    const key = record?.key ?? name;
+    const placeholder = mediaRefOf(name, undefined, siteUrl);
     const ref = mediaRefOf(key, record, siteUrl);
     linked = repoint(
       { ...linked, media: [...(linked.media ?? []), placeholder] },
       placeholder,
       ref,
     );
-    if (!record?.published) warnings.push(await missingMedia(key, store));
+    if (!record?.published) warnings.push(await missingMedia(name, store));
     if (!record?.usedBy.includes(article.id))
       writes.push({
         record: {
@@ -89,11 +105,16 @@ export async function linkMedia(
 }
 
 /** Why a media file an article names is not published: not uploaded (yet), or rejected. */
-async function missingMedia(key: string, store: ArticleStore): Promise<string> {
-  // The report is the key's newest event's: a rejected upload, unless deleted since.
-  const report = (await store.getSource(key))?.report;
+async function missingMedia(name: string, store: ArticleStore): Promise<string> {
+  // The report is the key's newest event's: a rejected upload, unless deleted since. A file
+  // saved decomposed (macOS) was uploaded under that spelling.
+  const decomposed = name.normalize('NFD');
+  const source =
+    (await store.getSource(name)) ??
+    (decomposed === name ? undefined : await store.getSource(decomposed));
+  const report = source?.report;
   return unpublishedMediaWarning(
-    key,
+    name,
     report?.status === 'rejected' ? (report.reason ?? '') : undefined,
   );
 }

@@ -28,7 +28,10 @@ export interface SourceRecord {
  * articles refer to it (so a change to it publishes them again).
  */
 export interface MediaRecord {
-  /** The inbox key. */
+  /**
+   * The file's name (mediaName: its inbox key composed), or the decomposed inbox key a record
+   * written before names were composed keeps (findMedia).
+   */
   key: string;
   /** Bumped by every write: the optimistic lock between the file's ingest and its articles'. */
   revision: number;

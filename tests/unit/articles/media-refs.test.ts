@@ -94,6 +94,16 @@ describe('a reference finds its file as the disk would', () => {
     expect(article.contentHtml).toContain(`${SITE}media/a/c.png`);
     expect(warnings).toEqual([]);
   });
+
+  it('by its name composed, however the text spells it (macOS decomposes names)', () => {
+    const { article } = parse(
+      'articles/s.md',
+      '---\ntitle: Café\nimage: cafe\u0301.png\n---\n\n![one](caf\u00e9.png) ![two](cafe\u0301.png)\n',
+    );
+    expect(article.mediaKeys).toEqual(['articles/caf\u00e9.png']);
+    expect(article.image).toBe(`${SITE}media/caf%C3%A9.png`);
+    expect(article.contentHtml.split(`${SITE}media/caf%C3%A9.png`)).toHaveLength(3);
+  });
 });
 
 describe('a player in the text plays an inbox file', () => {
