@@ -6,7 +6,8 @@
  */
 import type { Article, MediaRef } from '../articles/article.ts';
 import { isGone, planArticleWrite } from '../articles/stored.ts';
-import { mediaPlaceholderPath } from '../contract/media.ts';
+import type { IngestReport } from '../contract/inbox.ts';
+import { mediaName, mediaPlaceholderPath } from '../contract/media.ts';
 import { siteUrlOf } from '../contract/site-layout.ts';
 import {
   type ArticleStore,
@@ -14,6 +15,7 @@ import {
   type MediaWrite,
   StaleWriteError,
 } from '../ports/article-store.ts';
+import type { Inbox } from '../ports/inbox.ts';
 
 /** Media files one article may refer to: each new one is a write in its transaction. */
 export const MAX_MEDIA_PER_ARTICLE = 30;
@@ -153,12 +155,15 @@ export async function storiesUsing(
  * Publishes again every article that refers to the media file `record` describes, with its
  * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which
  * the stream brings to publish. Idempotent: an article already pointing there is left alone.
- * Returns the ids it changed.
+ * The report of each article's file says so in the same write: the warning that the file is
+ * not in the inbox goes once it is published, and comes back when it is deleted (written to
+ * `reports` too). Returns the ids it changed.
  */
 export async function republishUsers(
   record: MediaRecord,
   store: ArticleStore,
   siteUrl: string,
+  reports?: Pick<Inbox, 'writeReport'>,
 ): Promise<string[]> {
   const changed: string[] = [];
   const to = mediaRefOf(record.key, record, siteUrl);
@@ -167,10 +172,21 @@ export async function republishUsers(
       const stored = await store.getArticle(id);
       const from = stored?.article.media?.find((m) => m.key === record.key);
       if (!stored || isGone(stored) || !from || JSON.stringify(from) === JSON.stringify(to)) break;
+      const source = await store.getSource(stored.article.sourceKey);
+      const report = source && reportAfter(source.report, id, record);
       try {
         await store.commit({
+          ...(source && report
+            ? {
+                source: {
+                  record: { ...source, revision: source.revision + 1, report },
+                  previousRevision: source.revision,
+                },
+              }
+            : {}),
           articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
         });
+        if (report) await reports?.writeReport(report);
         changed.push(id);
         break;
       } catch (error) {
@@ -179,4 +195,23 @@ export async function republishUsers(
     }
   }
   return changed;
+}
+
+/**
+ * The report of story `id`'s file once the media file `record` describes is published (its
+ * warning of a missing or rejected file gone) or gone (the missing-file warning back), or
+ * undefined when it does not change: another file's report, or one about something else.
+ */
+function reportAfter(
+  report: IngestReport,
+  id: string,
+  record: MediaRecord,
+): IngestReport | undefined {
+  if (report.id !== id || report.status === 'rejected' || report.status === 'deleted') return;
+  const name = mediaName(record.key);
+  const about = (warning: string) => warning.startsWith(`media "${name}" is `);
+  const others = report.warnings.filter((warning) => !about(warning));
+  const warnings = record.published ? others : [...others, unpublishedMediaWarning(name)];
+  if (JSON.stringify(warnings) === JSON.stringify(report.warnings)) return;
+  return { ...report, warnings };
 }

@@ -84,6 +84,11 @@ describe('media uploads', () => {
     expect(after.json.attachments).toEqual([{ url, mime_type: 'image/jpeg', size_in_bytes: 5000 }]);
     expect(after.json.content_html).toContain(`<img src="${url}" alt="The quay" />`);
     expect(await site.text('articles/2026/12/a.html')).toContain(`src="${url}"`);
+    // The story's report no longer says its lead is missing; the others still are.
+    expect((await report('articles/2026/12/a.md')).warnings).toEqual([
+      'image "../../../x.jpg" points outside articles/ (to "x.jpg"): put the file under articles/',
+      'media "articles/2026/12/missing.png" is not in the inbox (yet): its reference works once the file is uploaded',
+    ]);
 
     await inbox.put('articles/2026/12/a/lead.jpg', jpeg(2, 7000));
     await t.pipeline.settle();
@@ -105,6 +110,12 @@ describe('media uploads', () => {
     expect(removed.rss?.media).toEqual([]);
     // Its image in the text points at the placeholder again (404 until uploaded again).
     expect(removed.json.content_html).toContain(`<img src="${placeholder}" alt="The quay" />`);
+    // The story's report says its lead is missing again.
+    expect((await report('articles/2026/12/a.md')).warnings).toEqual([
+      'image "../../../x.jpg" points outside articles/ (to "x.jpg"): put the file under articles/',
+      'media "articles/2026/12/missing.png" is not in the inbox (yet): its reference works once the file is uploaded',
+      'media "articles/2026/12/a/lead.jpg" is not in the inbox (yet): its reference works once the file is uploaded',
+    ]);
     // The delete's report names the story that still shows the file.
     expect(await report('articles/2026/12/a/lead.jpg')).toMatchObject({
       status: 'deleted',
