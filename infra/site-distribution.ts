@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
+  AllowedMethods,
   type BehaviorOptions,
   CachePolicy,
   Distribution,
@@ -140,6 +141,8 @@ export class SiteDistribution extends Construct {
     const behavior = {
       origin: S3BucketOrigin.withOriginAccessControl(site),
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      // EDGE_METHODS: the viewer-request function answers a CORS preflight itself.
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       compress: true,
       responseHeadersPolicy: headers,
       functionAssociations: [

@@ -133,22 +133,39 @@ export const EDGE_HEADERS = {
  * headers a reader needs besides the safelisted ones: the validators it sends back
  * (If-None-Match, If-Modified-Since) and the WebSub `Link` header (hub and self).
  */
+/** The methods the distribution takes from viewers: OPTIONS for CORS preflights. */
+export const EDGE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
+
 export const EDGE_CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'HEAD'],
   allowHeaders: ['*'],
   exposeHeaders: ['ETag', 'Last-Modified', 'Link'],
+  /** How long a browser may keep a preflight's answer (Chromium keeps at most 2 hours). */
+  maxAgeSeconds: 86400,
 } as const;
 
 /**
- * The viewer-request function: `/tags/` → `/tags/index.html`, and a last segment without a
- * dot (`/tags`) redirected to its folder (`/tags/`), as a static host with index documents
- * does. CloudFront's `defaultRootObject` covers only `/`.
+ * The viewer-request function: a CORS preflight (`OPTIONS`: a browser-based reader about to
+ * send `If-None-Match` or another header of its own) answered 204 with EDGE_CORS, never sent to
+ * the bucket (S3 refuses it without a CORS configuration of its own); `/tags/` →
+ * `/tags/index.html`, and a last segment without a dot (`/tags`) redirected to its folder
+ * (`/tags/`), as a static host with index documents does. CloudFront's `defaultRootObject`
+ * covers only `/`.
  */
 export function edgeRequestFunctionCode(): string {
+  const preflight = {
+    'access-control-allow-origin': { value: EDGE_CORS.allowOrigin },
+    'access-control-allow-methods': { value: EDGE_CORS.allowMethods.join(', ') },
+    'access-control-allow-headers': { value: EDGE_CORS.allowHeaders.join(', ') },
+    'access-control-max-age': { value: String(EDGE_CORS.maxAgeSeconds) },
+  };
   return `function handler(event) {
   var request = event.request;
   var uri = request.uri;
+  if (request.method === 'OPTIONS') {
+    return { statusCode: 204, statusDescription: 'No Content', headers: ${JSON.stringify(preflight)} };
+  }
   if (uri.charAt(uri.length - 1) === '/') {
     request.uri = uri + 'index.html';
     return request;

@@ -37,7 +37,7 @@ export interface OriginObject {
 }
 
 export interface EdgeRequest {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'OPTIONS';
   /** Path and query, as on the request line. */
   url: string;
   headers: Record<string, string | undefined>;
@@ -250,7 +250,7 @@ export class EdgeModel {
       headers['access-control-allow-headers'] = EDGE_CORS.allowHeaders.join(', ');
       headers['access-control-expose-headers'] = EDGE_CORS.exposeHeaders.join(', ');
     }
-    const body = req.method === 'HEAD' || after.statusCode === 304 ? undefined : response.body;
+    const body = req.method !== 'GET' || after.statusCode === 304 ? undefined : response.body;
     return { status: after.statusCode, headers, body };
   }
 }

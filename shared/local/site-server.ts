@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { EDGE_METHODS } from '../contract/edge.ts';
 import { isS3NotFound } from '../stores/s3-errors.ts';
 import { EdgeModel, type OriginObject } from './edge.ts';
 import { PortInUseError } from './errors.ts';
@@ -123,8 +124,9 @@ function plain(res: ServerResponse, status: number, text: string, head = false):
 
 async function handle(req: IncomingMessage, res: ServerResponse, edge?: EdgeModel) {
   const head = req.method === 'HEAD';
-  if (req.method !== 'GET' && !head) {
-    res.setHeader('Allow', 'GET, HEAD');
+  const method = EDGE_METHODS.find((name) => name === req.method);
+  if (!method) {
+    res.setHeader('Allow', EDGE_METHODS.join(', '));
     return plain(res, 405, `${req.method} is not allowed: use GET or HEAD`);
   }
   if (!edge) {
@@ -137,7 +139,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, edge?: EdgeMode
       Array.isArray(value) ? value.join(', ') : value,
     ]),
   );
-  const answer = await edge.serve({ method: head ? 'HEAD' : 'GET', url: req.url ?? '/', headers });
+  const answer = await edge.serve({ method, url: req.url ?? '/', headers });
   const body = answer.body === undefined ? undefined : Buffer.from(answer.body);
   if (body && answer.headers['content-length'] === undefined)
     answer.headers['content-length'] = String(body.length);

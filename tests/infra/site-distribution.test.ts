@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   EDGE_CACHE_BEHAVIORS,
+  EDGE_METHODS,
   EDGE_TTL,
   edgeRequestFunctionCode,
   edgeResponseFunctionCode,
@@ -126,6 +127,8 @@ describe('CloudFront distribution', () => {
     expect(rest).toMatchObject({
       Compress: true,
       ViewerProtocolPolicy: 'redirect-to-https',
+      // CORS preflights reach the viewer-request function, which answers them.
+      AllowedMethods: [...EDGE_METHODS],
       ResponseHeadersPolicyId: expect.anything(),
       FunctionAssociations: expect.any(Array),
     });

@@ -152,7 +152,7 @@ describe('feedpub dev', () => {
     expect(cli.output()).toMatch(/published\s+articles\/harbour reopens\.md → harbour-reopens-/);
   });
 
-  it('answers / with index.html, a missing path with the 404 page, and refuses POST', async () => {
+  it('answers / with index.html, a missing path with the 404 page, a CORS preflight, and refuses POST', async () => {
     // The edge keeps a listing up to 5 s (EDGE_SECONDS.listing), and the empty site's index was
     // read before the article came: the new one shows once that copy expires.
     const index = await eventually(async () => {
@@ -168,6 +168,18 @@ describe('feedpub dev', () => {
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
     expect((await fetch(base, { method: 'POST' })).status).toBe(405);
+    // A browser-based reader's preflight before a conditional GET: allowed, from any origin.
+    const preflight = await fetch(`${base}feed.json`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://reader.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET, HEAD');
     // fetch() would resolve the dots itself: send the raw path.
     expect(await rawStatus(port, '/%2e%2e/%2e%2e/etc/passwd')).toBe(400);
     expect(await rawStatus(port, '/../articles')).toBe(400);

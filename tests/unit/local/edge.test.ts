@@ -256,6 +256,31 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     expect(cors.headers['access-control-expose-headers']).toBe('ETag, Last-Modified, Link');
   });
 
+  it('answers a CORS preflight itself (a browser reader sending If-None-Match), never asking the bucket', async () => {
+    const { put, edge, reads } = rig();
+    put('feed.json', '{}', CACHE_CONTROL.feed);
+    const res = await edge.serve({
+      method: 'OPTIONS',
+      url: '/feed.json',
+      headers: {
+        host: 'localhost',
+        origin: 'https://reader.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.body).toBeUndefined();
+    expect(res.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, HEAD',
+      'access-control-allow-headers': '*',
+      'access-control-max-age': '86400',
+      'x-content-type-options': 'nosniff',
+    });
+    expect(reads).toEqual([]);
+  });
+
   it('names the hubs and the feed itself in a Link header on feeds only (WebSub discovery)', async () => {
     const hubs = ['https://hub.example/', 'https://pubsubhubbub.appspot.com/'];
     const { put, get } = rig(hubs);
