@@ -33,9 +33,10 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * right to left say so (`dir="rtl"`), and the site's own words around them their language. 6: a
  * lead that is audio or video is a player in pages and feed content, and never an image (no
  * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium); a
- * lead whose inbox file is not published is no enclosure or figure until it is.
+ * lead whose inbox file is not published is no enclosure or figure until it is. 7: archive
+ * pages name no WebSub hub (only subscription documents are pinged).
  */
-export const OUTPUT_VERSION = 6;
+export const OUTPUT_VERSION = 7;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

@@ -1,5 +1,5 @@
 import { MEDIA_SITE_PREFIX } from './media.ts';
-import { FEED_FORMATS, feedFileName } from './site-layout.ts';
+import { FEED_FORMATS, FOLDER_PATH, feedFileName } from './site-layout.ts';
 
 /**
  * What CloudFront does in front of the site bucket: how long the edge keeps each kind of file,
@@ -149,9 +149,10 @@ export const EDGE_CORS = {
  * The viewer-request function: a CORS preflight (`OPTIONS`: a browser-based reader about to
  * send `If-None-Match` or another header of its own) answered 204 with EDGE_CORS, never sent to
  * the bucket (S3 refuses it without a CORS configuration of its own); `/tags/` →
- * `/tags/index.html`, and a last segment without a dot (`/tags`) redirected to its folder
- * (`/tags/`), as a static host with index documents does. CloudFront's `defaultRootObject`
- * covers only `/`.
+ * `/tags/index.html`, and one of the site's folders named without its slash (FOLDER_PATH:
+ * `/tags`) redirected to its folder (`/tags/`), as a static host with index documents does;
+ * any other path goes to the bucket as asked (`/about`: a 404, not a redirect to one).
+ * CloudFront's `defaultRootObject` covers only `/`.
  */
 export function edgeRequestFunctionCode(): string {
   const preflight = {
@@ -160,7 +161,8 @@ export function edgeRequestFunctionCode(): string {
     'access-control-allow-headers': { value: EDGE_CORS.allowHeaders.join(', ') },
     'access-control-max-age': { value: String(EDGE_CORS.maxAgeSeconds) },
   };
-  return `function handler(event) {
+  return `var FOLDER = new RegExp(${JSON.stringify(FOLDER_PATH.source)});
+function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (request.method === 'OPTIONS') {
@@ -170,8 +172,7 @@ export function edgeRequestFunctionCode(): string {
     request.uri = uri + 'index.html';
     return request;
   }
-  var last = uri.substring(uri.lastIndexOf('/') + 1);
-  if (last.indexOf('.') === -1) {
+  if (FOLDER.test(uri.substring(1))) {
     return {
       statusCode: 301,
       statusDescription: 'Moved Permanently',
@@ -204,7 +205,8 @@ export const EDGE_LOCATION_METADATA = 'feedpub-location';
 
 /**
  * The viewer-response function: a file whose metadata says so (EDGE_STATUS_METADATA) answered
- * with that status instead of 200 (a 301 with its Location); every object metadata header
+ * with that status instead of 200 (a 301 with its Location), without ETag or Last-Modified
+ * (only a 2xx is revalidated: a 304 for a 410 would tell a client nothing); every object metadata header
  * (`x-amz-meta-*`: that marker, the render stamp, the content hash) dropped. On a feed
  * (`rss.xml`, `atom.xml` or `feed.json` at the root, or in a tag's or an author's folder)
  * answered 200 or 304, the WebSub discovery header
@@ -239,6 +241,12 @@ function handler(event) {
     if (meta.value === '301' && to) {
       response.statusCode = 301;
       response.headers['location'] = { value: to.value };
+    }
+    // No validators on a 410 or 301: a client holding none asks no conditional request, which
+    // CloudFront would answer 304 from the object (RFC 9110 §13.2.1: only a 2xx is revalidated).
+    if (response.statusCode !== 200) {
+      delete response.headers['etag'];
+      delete response.headers['last-modified'];
     }
   }
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {

@@ -73,6 +73,15 @@ export function listingPagePath(feed: FeedLocation, archivePage?: string): strin
   return `${feedDir(feed)}${INDEX_PATH}`;
 }
 
+/**
+ * The site's folders, each served by its index.html, as paths without their trailing slash:
+ * the tags page (`tags`), a tag's or an author's page (`tags/<slug>`, `authors/<slug>`) and an
+ * archive page of any feed (`archive/<name>`, `tags/<slug>/archive/<name>`, …). The edge
+ * redirects these, and only these, to their folder when asked without the slash.
+ */
+export const FOLDER_PATH =
+  /^(?:tags|(?:tags|authors)\/[^/]+|(?:(?:tags|authors)\/[^/]+\/)?archive\/[^/]+)$/;
+
 /** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
 export function isFeedPath(path: string): boolean {
   const match = /^(?:(?:tags|authors)\/[^/]+\/)?([^/]+)$/.exec(path);

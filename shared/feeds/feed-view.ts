@@ -138,7 +138,9 @@ export function buildFeedView(
       ...(archive.older ? { older: page(archive.older) } : {}),
       ...(archive.newer ? { newer: page(archive.newer) } : {}),
     },
-    hubs: site.hubs ?? [],
+    // Only subscription documents are announced to the hubs: an archive page names none, so
+    // no reader subscribes to a topic that is never pinged (WebSub §4, §5).
+    hubs: archive.page ? [] : (site.hubs ?? []),
     ...(language ? { language } : {}),
     updated: latest([
       ...items.map((item) => item.updated),

@@ -74,3 +74,19 @@ export function renderListingPage(
     body: body.filter(Boolean).join('\n'),
   });
 }
+
+/**
+ * What an archive page that no longer exists says (it answers 301, see SiteFile.status): its
+ * stories are now on the page at `to` (an older page, or the feed's own page).
+ */
+export function renderMovedListingPage(site: SiteConfig, feed: FeedRef, to: string): string {
+  const name = oneLine(feedTitle(site, feed));
+  return htmlPage({
+    site,
+    title: `Moved: ${name}`,
+    canonical: to,
+    notice: { redirect: to },
+    feeds: [feed],
+    body: `<main><p>The stories of this page of ${e(name)} are now on <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+  });
+}

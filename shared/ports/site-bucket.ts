@@ -13,6 +13,11 @@ export interface SiteFile {
   status?: 301 | 410;
   /** Where a 301 points: an absolute URL. */
   location?: string;
+  /**
+   * Written only over a file that is there (a redirect left where an archive page was): where
+   * none is, put writes nothing and returns false.
+   */
+  replaceOnly?: boolean;
 }
 
 /** What the caller knows that may save a request; never changes what `put` decides. */

@@ -169,6 +169,35 @@ export async function newestArchivePage(
 }
 
 /**
+ * Where the stories of a page that no longer starts at `start` are now (its first story moved
+ * to another id, withdrawn, or back in the subscription document): the start of the archive
+ * page that holds its place, or `subscription` when that place is above the frontier now (or
+ * the feed has no archive any more); none when the feed has no entries at all.
+ */
+export async function pageNowHolding(
+  feeds: FeedReader,
+  feed: string,
+  start: string,
+  limit: number,
+): Promise<string | 'subscription' | undefined> {
+  const frontier = new Frontier(limit);
+  const walk = feeds.walkEntries(feed, { order: 'newest first' });
+  let any = false;
+  for await (const entry of walk) {
+    any = true;
+    frontier.take(entry);
+    if (frontier.key !== undefined) break;
+  }
+  if (!any) return undefined;
+  if (frontier.key === undefined || start === FIRST_PAGE) {
+    // No archive now; or the oldest page, which exists while the feed has one.
+    return frontier.key === undefined ? 'subscription' : FIRST_PAGE;
+  }
+  if (byBytes(start, frontier.key) >= 0) return 'subscription';
+  return (await startAtOrBelow(feeds, feed, start, true)) ?? FIRST_PAGE;
+}
+
+/**
  * The start of the page holding `key` (at or below it, or only below with `inclusive` false):
  * the nearest entry that starts a page, else the first page if any entry lies below; none when
  * no entry does.

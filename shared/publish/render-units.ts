@@ -34,7 +34,7 @@ import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
 import type { FeedListing } from '../feeds/feed-listing.ts';
 import type { FeedInput } from '../feeds/feed-view.ts';
 import { renderIndex } from '../feeds/index-page.ts';
-import { renderListingPage } from '../feeds/listing-page.ts';
+import { renderListingPage, renderMovedListingPage } from '../feeds/listing-page.ts';
 import { renderNotFound } from '../feeds/not-found-page.ts';
 import { renderOpml } from '../feeds/opml.ts';
 import {
@@ -47,7 +47,7 @@ import {
   renderSitemapIndex,
 } from '../feeds/sitemaps.ts';
 import { renderTagsPage } from '../feeds/tags-page.ts';
-import { articlePageUrl } from '../feeds/urls.ts';
+import { archiveUrl, articlePageUrl, feedUrl, listingPageUrl } from '../feeds/urls.ts';
 import type {
   DatedEntry,
   EntryRef,
@@ -66,6 +66,7 @@ import {
   Frontier,
   newestArchivePage,
   type PagesAffected,
+  pageNowHolding,
   readArchivePage,
 } from './archive-pages.ts';
 import type { ArticleCache } from './article-cache.ts';
@@ -340,13 +341,7 @@ export function archivePageUnit(
         }),
         feed.kind === 'all' ? undefined : deps.feeds.getFeedMeta(key),
       ]);
-      if (!page) {
-        const remove = [
-          ...FEED_FORMATS.map((format) => archivePath(feed, name, format)),
-          listingPagePath(feed, name),
-        ];
-        return { stamp: ticket, files: { put: [], remove } };
-      }
+      if (!page) return { stamp: ticket, files: await pageGone(feed, start, deps) };
       const articles = await articlesOf(deps, [...page.entries].reverse());
       const archive = {
         page: name,
@@ -361,6 +356,57 @@ export function archivePageUnit(
       return { stamp: ticket, files: { put: [...feedDocs, listing], remove: [] } };
     },
   };
+}
+
+/**
+ * The files of an archive page that no longer exists: each answers 301 to where its stories
+ * are now (the older page that took them, or the feed's own documents), so a reader or a link
+ * holding its URL never meets a 404; they go only with the feed's last story.
+ */
+async function pageGone(
+  feed: FeedRef,
+  start: string,
+  { feeds, config }: Pick<UnitDeps, 'feeds' | 'config'>,
+): Promise<{ put: SiteFile[]; remove: string[] }> {
+  const name = archivePageName(start);
+  const now = await pageNowHolding(feeds, feedKey(feed), start, config.itemLimit);
+  if (now === undefined) {
+    const remove = [
+      ...FEED_FORMATS.map((format) => archivePath(feed, name, format)),
+      listingPagePath(feed, name),
+    ];
+    return { put: [], remove };
+  }
+  const to = now === 'subscription' ? undefined : archivePageName(now);
+  const moved = (path: string, location: string, body: string, type: string) => ({
+    ...file(path, body, type, CACHE_CONTROL.listing),
+    status: 301 as const,
+    location,
+    // Only where the page was written: most pages that never were are in the subscription.
+    replaceOnly: true,
+  });
+  const listing = listingPageUrl(config.url, feed, to);
+  const put = [
+    ...FEED_FORMATS.map((format) => {
+      const location =
+        to === undefined
+          ? feedUrl(config.url, feed, format)
+          : archiveUrl(config.url, feed, to, format);
+      return moved(
+        archivePath(feed, name, format),
+        location,
+        `${location}\n`,
+        'text/plain; charset=utf-8',
+      );
+    }),
+    moved(
+      listingPagePath(feed, name),
+      listing,
+      renderMovedListingPage(config, feed, listing),
+      CONTENT_TYPE.html,
+    ),
+  ];
+  return { put, remove: [] };
 }
 
 /**

@@ -168,7 +168,7 @@ export class S3SiteBucket implements SiteBucket {
       );
       this.remember(file.path, { etag: out.ETag ?? '', hash, stamp, seenUnder: stamp });
     };
-    if (hint.likelyNew) {
+    if (hint.likelyNew && !file.replaceOnly) {
       try {
         await write(undefined);
         return true;
@@ -197,6 +197,7 @@ export class S3SiteBucket implements SiteBucket {
       }
     }
     return this.decide(file.path, async (stored) => {
+      if (!stored && file.replaceOnly) return false;
       // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
       if (stored && (stored.stamp > stamp || stored.hash === hash)) {
         this.remember(file.path, { ...stored, seenUnder: stamp });

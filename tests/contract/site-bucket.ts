@@ -77,6 +77,18 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
       expect(await bucket.put(page('one'), 1)).toBe(true);
     });
 
+    it('writes a file marked replaceOnly only over one that is there, whatever the hints', async () => {
+      const { bucket, stored } = await makeBucket();
+      const moved = { ...page('moved'), replaceOnly: true };
+      expect(await bucket.put(moved, 1)).toBe(false);
+      expect(await bucket.put(moved, 1, { likelyNew: true })).toBe(false);
+      expect(await stored('articles/a.html')).toBeUndefined();
+      await bucket.put(page('the page'), 1);
+      expect(await bucket.put(moved, 2, { lastRender: 1 })).toBe(true);
+      expect((await stored('articles/a.html'))?.body).toBe('moved');
+      expect(await bucket.put(moved, 2)).toBe(false);
+    });
+
     it('never lets a lower stamp replace or remove what a higher one wrote', async () => {
       const { bucket, stored } = await makeBucket();
       expect(await bucket.put(page('newer'), 7)).toBe(true);

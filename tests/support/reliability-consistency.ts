@@ -44,7 +44,12 @@ import {
 } from '../../shared/publish/archive-pages.ts';
 import { markerProblems, markersIn } from './reliability-embargo.ts';
 import { decodeEntities } from './reliability-safety.ts';
-import type { BucketFiles, TableState } from './reliability-state.ts';
+import {
+  type BucketFiles,
+  isPageRedirect,
+  pageRedirectProblems,
+  type TableState,
+} from './reliability-state.ts';
 
 /**
  * Invariants of a settled pipeline, as lists of problems (empty = fine): nothing
@@ -513,7 +518,9 @@ export function siteProblems(
   const expected = expectedSiteKeys(state, site, now);
   const actual = [...files.keys()];
   for (const key of expected) if (!files.has(key)) problems.push(`missing ${key}`);
-  for (const key of actual) if (!expected.includes(key)) problems.push(`unexpected ${key}`);
+  for (const key of actual)
+    if (!expected.includes(key) && !isPageRedirect(files, key)) problems.push(`unexpected ${key}`);
+  problems.push(...pageRedirectProblems(files, site.url));
   for (const feed of publishedFeeds(state, site, now)) {
     const want = expectedItemIds(state, feedKey(feed), site.itemLimit);
     const listed = listedItemIds(files, feed);

@@ -298,6 +298,41 @@ function listsNoItems(path: string, body: string): boolean {
   return (JSON.parse(body) as { items?: unknown[] }).items?.length === 0;
 }
 
+const ARCHIVE_PAGE_FILE = /(?:^|\/)archive\/[^/]+\/(?:rss\.xml|atom\.xml|feed\.json|index\.html)$/;
+
+/**
+ * Whether `path` is a redirect left where an archive page was (its first story went: publish
+ * answers its address 301 to the page that holds its stories now). Which pages once existed
+ * depends on the order events were published in, not on the table: two runs of the same events
+ * may leave different ones, and no render from the table alone knows them.
+ */
+export function isPageRedirect(files: BucketFiles, path: string): boolean {
+  return ARCHIVE_PAGE_FILE.test(path) && files.edge.get(path)?.status === '301';
+}
+
+/**
+ * What is wrong with the redirects left where archive pages were: each must lead, through at
+ * most a few more, to a file of the site that is there (never to a missing page, never round).
+ */
+export function pageRedirectProblems(files: BucketFiles, siteUrl: string): string[] {
+  const problems: string[] = [];
+  for (const path of files.keys()) {
+    if (!isPageRedirect(files, path)) continue;
+    let at = path;
+    for (let hops = 0; files.edge.get(at)?.status === '301'; hops++) {
+      const location = files.edge.get(at)?.location ?? '';
+      if (hops >= 20 || !location.startsWith(siteUrl)) {
+        problems.push(`${path} redirects to ${location || 'nowhere'}`);
+        break;
+      }
+      // A folder URL (the home page, a listing) is its index.html.
+      at = decodeURI(location.slice(siteUrl.length)).replace(/(^|\/)$/, '$1index.html');
+    }
+    if (!files.has(at)) problems.push(`${path} redirects to ${at}, which is not there`);
+  }
+  return problems;
+}
+
 /**
  * A site without the files and parts that say a story was withdrawn after readers saw it, for
  * comparing two runs of the same events (see tableMeaning: whether a deleted story was ever
@@ -305,13 +340,14 @@ function listsNoItems(path: string, body: string): boolean {
  * pages the edge answers 410), the `<at:deleted-entry>` blocks of Atom feeds and their
  * namespace declaration, the feed-level date of change (Atom's feed `<updated>`, RSS
  * `<lastBuildDate>`: it moves with the withdrawals a feed announces), and then the tag and
- * author feeds that list no item (the feeds a withdrawal alone keeps, unlisted). siteProblems
- * checks all of these against the table.
+ * author feeds that list no item (the feeds a withdrawal alone keeps, unlisted); and the
+ * redirects left where archive pages were (isPageRedirect). siteProblems checks all of these
+ * against the table.
  */
 export function withoutWithdrawals(files: BucketFiles): Map<string, string> {
   const kept = new Map<string, string>();
   for (const [path, body] of files) {
-    if (files.edge.get(path)?.status === '410') continue;
+    if (files.edge.get(path)?.status === '410' || isPageRedirect(files, path)) continue;
     const text = path.endsWith('atom.xml')
       ? body
           .replace(DELETED_ENTRY, '')

@@ -109,6 +109,16 @@ describe('renderFeed maps articles to items', () => {
     // Without hubs, none is named.
     expect(xpathCount(rendered.tag?.rss ?? '', "//*[@rel='hub']")).toBe(0);
     expect(JSON.parse(rendered.tag?.json ?? '{}').hubs).toBeUndefined();
+    // Nor on an archive page: only subscription documents are announced to the hubs.
+    const page = renderFeed({
+      feed: tag,
+      site: { ...site, hubs },
+      articles: [article()],
+      archive: { page: '2026-01-01-0123456789', newer: '2026-02-01-0123456789' },
+    });
+    expect(xpathCount(page.atom, "//*[@rel='hub']")).toBe(0);
+    expect(xpathCount(page.rss, "//*[@rel='hub']")).toBe(0);
+    expect(JSON.parse(page.json).hubs).toBeUndefined();
   });
 
   it('uses the guid as RSS guid, Atom id and JSON id', () => {

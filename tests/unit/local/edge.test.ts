@@ -116,6 +116,9 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
       expect(gone.body).toBe('withdrawn notice');
       // The marker is the edge's business, not the reader's.
       expect(gone.headers).not.toHaveProperty(`x-amz-meta-${EDGE_STATUS_METADATA}`);
+      // No validator a client could revalidate a 410 with (RFC 9110 §13.2.1: 2xx only).
+      expect(gone.headers).not.toHaveProperty('etag');
+      expect(gone.headers).not.toHaveProperty('last-modified');
     }
     const story = await get('/articles/b.html');
     expect(story.status).toBe(200);
@@ -135,6 +138,7 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     expect(moved.status).toBe(301);
     expect(moved.headers.location).toBe(to);
     expect(moved.headers).not.toHaveProperty(`x-amz-meta-${EDGE_LOCATION_METADATA}`);
+    expect(moved.headers).not.toHaveProperty('etag');
     expect((await get('/articles/odd.html')).status).toBe(200);
   });
 
@@ -236,6 +240,18 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     const redirect = await get('/tags?x=1');
     expect(redirect.status).toBe(301);
     expect(redirect.headers.location).toBe('/tags/');
+    for (const folder of [
+      '/tags/harbour',
+      '/authors/ana-silva',
+      '/archive/first',
+      '/tags/harbour/archive/2026-01-02-0123456789',
+    ]) {
+      const res = await get(folder);
+      expect([res.status, res.headers.location], folder).toEqual([301, `${folder}/`]);
+    }
+    // Any other path without a dot is no folder of the site: a 404, not a redirect to one.
+    for (const path of ['/about', '/feed', '/articles/news/wire', '/authors', '/tags/a/b'])
+      expect((await get(path)).status, path).toBe(404);
   });
 
   it('adds the security headers of the response headers policy to every answer, and CORS for browsers', async () => {

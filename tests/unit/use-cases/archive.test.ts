@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../shared/articles/article.ts';
 import type { SiteConfig } from '../../../shared/config/site.ts';
 import { CACHE_CONTROL } from '../../../shared/contract/edge.ts';
-import { startsArchivePage, subscriptionMost } from '../../../shared/publish/archive-pages.ts';
+import {
+  archivePageName,
+  startsArchivePage,
+  subscriptionMost,
+} from '../../../shared/publish/archive-pages.ts';
 import { ArticleCache } from '../../../shared/publish/article-cache.ts';
 import { type PublishResult, publishChanges } from '../../../shared/publish/publish-changes.ts';
 import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
@@ -162,11 +166,31 @@ function walkChain(bucket: InMemorySiteBucket, dir: string, format: Format): Wal
 }
 
 /** Every archive file the bucket holds for one feed directory. */
+/** The archive pages in the bucket (not the redirects left where pages were). */
 const archiveFiles = (bucket: InMemorySiteBucket, dir: string) =>
   bucket
     .paths()
-    .filter((key) => key.startsWith(`${dir}archive/`))
+    .filter((key) => key.startsWith(`${dir}archive/`) && bucket.file(key)?.status !== 301)
     .sort();
+
+/**
+ * Where each redirect left where an archive page was leads, followed as a reader's client
+ * does (to a document that is there, never to another missing page), by path.
+ */
+function redirectsOf(bucket: InMemorySiteBucket, dir: string): Map<string, string> {
+  const ends = new Map<string, string>();
+  for (const path of bucket.paths().filter((key) => key.startsWith(`${dir}archive/`))) {
+    let at = path;
+    for (let hops = 0; bucket.file(at)?.status === 301; hops++) {
+      expect(hops, `${path} redirects in a loop`).toBeLessThan(20);
+      // A folder URL (the home page, an archive page's HTML) is its index.html.
+      at = pathOf(bucket.file(at)?.location ?? '').replace(/(^|\/)$/, '$1index.html');
+    }
+    expect(bucket.file(at), `${path} leads to ${at}, which is not there`).toBeDefined();
+    if (at !== path) ends.set(path, at);
+  }
+  return ends;
+}
 
 /** The live stories a reader should find, newest first, as feed item ids. */
 const expectedIds = (numbers: Iterable<number>) =>
@@ -380,7 +404,8 @@ describe('feed archives (RFC 5005)', () => {
       await save(story(n, { tags: [] }));
       const order: string[] = [];
       bucket.beforePut = (file) => {
-        order.push(file.path);
+        // A redirect where a page was is written only over it: none is here, none is written.
+        if (!file.replaceOnly) order.push(file.path);
         if (file.path !== 'atom.xml') return;
         // What the subscription document is about to link must be in the bucket already.
         const older = linkOf(bodyText(file.body), 'prev-archive');
@@ -724,15 +749,60 @@ describe('feed archives (RFC 5005)', () => {
       expect(archiveFiles(bucket, '').filter((f) => f.endsWith('atom.xml'))).toEqual(
         [...chained].sort(),
       );
+      // A page whose first story went answers 301 to the page that holds its place now.
+      for (const [from, to] of redirectsOf(bucket, '')) {
+        const format = from.slice(from.lastIndexOf('/') + 1);
+        expect(to.endsWith(`/${format}`) || to === format, `${from} → ${to}`).toBe(true);
+      }
     }
-    // Shrinking back below one document's worth removes every archive page.
+    // Shrinking back below one document's worth leaves no archive page; where each was, a
+    // redirect to the subscription document.
     for (const n of [...live].slice(0, live.size - 5)) {
       await removeArticle(store, story(n).id);
       live.delete(n);
     }
     await publish();
     expect(archiveFiles(bucket, '')).toEqual([]);
+    const left = redirectsOf(bucket, '');
+    expect(new Set(left.values())).toEqual(
+      new Set(['atom.xml', 'rss.xml', 'feed.json', 'index.html']),
+    );
     expect(walkChain(bucket, '', 'rss').ids).toEqual(expectedIds(live));
+  });
+
+  it('leaves a redirect where a page was when its first story goes (moved to another id, removed): never a 404 for a page readers were linked to', async () => {
+    const { bucket, publish, save, store } = rig();
+    for (let n = 1; n <= 200; n++) await save(story(n));
+    await publish();
+    // A page of a few stories deep in the archive, and the one before it, which takes them.
+    const at = pageStarts.findIndex(
+      (n, k) => k > 0 && closing(n) < 200 && (pageStarts[k + 1] ?? 0) - n >= 3,
+    );
+    const [older, start] = [pageStarts[at - 1], pageStarts[at]] as [number, number];
+    const atomOf = (n: number) => {
+      const sortKey = `${minute(n)}#${story(n).id}`;
+      return `archive/${archivePageName(sortKey)}/atom.xml`;
+    };
+    const page = atomOf(start);
+    const held = parseFeed(bucket.text(page) ?? '').items.map((item) => item.id);
+    expect(held.length).toBeGreaterThan(1);
+
+    // Its first story moves to another id (a renamed file): it leaves this feed's place.
+    await removeArticle(store, story(start).id);
+    expect((await publish()).failures).toEqual([]);
+
+    const to = atomOf(older);
+    for (const format of ['atom.xml', 'rss.xml', 'feed.json', 'index.html']) {
+      const gone = bucket.file(page.replace('atom.xml', format));
+      expect(gone?.status, format).toBe(301);
+      const target = to.replace('atom.xml', format === 'index.html' ? '' : format);
+      expect(gone?.location).toBe(`${SITE.url}${target}`);
+    }
+    const now = parseFeed(bucket.text(to) ?? '').items.map((item) => item.id);
+    expect(now).toEqual(expect.arrayContaining(held.filter((id) => id !== story(start).guid)));
+    expect(walkChain(bucket, '', 'atom').ids).toEqual(
+      expectedIds(Array.from({ length: 200 }, (_, i) => i + 1).filter((n) => n !== start)),
+    );
   });
 
   it('writes valid archive documents: Atom against its schema, RSS and JSON Feed checks; full pages are cached longer', async () => {
