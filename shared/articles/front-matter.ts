@@ -2,7 +2,7 @@
  * YAML front matter: split from the Markdown body, parsed safely (alias bombs, size), and
  * every problem reported with its line: `front matter line 3 (line 4 of the file): ...`.
  */
-import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { ArticleRejectedError } from './errors.ts';
 import { isRecord } from './fields.ts';
 import { lineAt } from './text.ts';
@@ -89,6 +89,7 @@ export function parseFrontMatter(yaml: string): FrontMatter {
         undefined,
       );
     }
+    tagsAsWritten(doc);
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (cause) {
     if (cause instanceof ArticleRejectedError) throw cause;
@@ -118,6 +119,19 @@ export function parseFrontMatter(yaml: string): FrontMatter {
     return undefined;
   };
   return { data: value, lineOf, warnings };
+}
+
+/**
+ * Tags written plainly that YAML reads as numbers or booleans keep the text written: `3.10` is
+ * the tag "3.10", not 3.1 (which would merge it with "3.1"), `010` is "010", `1e3` is "1e3".
+ */
+function tagsAsWritten(doc: Document.Parsed): void {
+  const tags = doc.get('tags', true);
+  const items = isSeq(tags) ? tags.items : [tags];
+  for (const item of items) {
+    if (!isScalar(item) || item.type !== 'PLAIN' || item.source === undefined) continue;
+    if (typeof item.value === 'number' || typeof item.value === 'boolean') item.value = item.source;
+  }
 }
 
 /**

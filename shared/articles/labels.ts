@@ -99,15 +99,18 @@ export function normalizeTags(names: readonly string[]): { tags: Label[]; warnin
   const bySlug = new Map<string, Label>();
   const warnings: string[] = [];
   for (const raw of names) {
-    const name = displayName(raw);
+    const { name, whole } = displayName(raw);
     // An empty name (`a, b,`) says nothing; one of invisible characters only is told.
     if (name === '' ? raw.trim() !== '' : isBlank(name)) {
       warnings.push(`dropped a tag with nothing visible in it (${codePoints(raw.trim())})`);
       continue;
     }
     if (name === '') continue;
-    const slug = labelSlug(name);
-    if (!bySlug.has(slug)) bySlug.set(slug, { slug, name });
+    // Its feed is the whole name's: two long names that differ after the cut stay apart.
+    const slug = labelSlug(whole);
+    if (bySlug.has(slug)) continue;
+    bySlug.set(slug, { slug, name });
+    if (name !== whole) warnings.push(cutWarning('tag', name));
   }
   const tags = [...bySlug.values()];
   warnings.push(...capWarning('tags', tags, MAX_TAGS));
@@ -149,7 +152,7 @@ function normalizeAuthor(
     email = undefined;
   }
   const raw = (input.name ?? '').trim();
-  const given = displayName(raw);
+  const { name: given, whole } = displayName(raw);
   if (given === '' ? raw !== '' : isBlank(given))
     warnings.push(`author name with nothing visible in it (${codePoints(raw)}): not used`);
   const name = (isBlank(given) ? '' : given) || (email ?? '');
@@ -157,7 +160,9 @@ function normalizeAuthor(
     if (input.email || input.url) warnings.push('dropped an author with no name');
     return undefined;
   }
-  const author: Author = { slug: labelSlug(name), name };
+  const named = name === given;
+  if (named && given !== whole) warnings.push(cutWarning('author', given));
+  const author: Author = { slug: labelSlug(named ? whole : name), name };
   if (email) author.email = email;
   if (input.url) {
     const url = resolveUrl(input.url, siteUrl);
@@ -174,8 +179,14 @@ function normalizeAuthor(
  */
 const INVISIBLE_IN_NAMES = /[\u200b\u2060\ufeff]/g;
 
-function displayName(raw: string): string {
-  return truncateAtWord(plainLine(raw.replace(INVISIBLE_IN_NAMES, '')), MAX_LABEL_NAME_LENGTH);
+/** A label's name as shown (cut at MAX_LABEL_NAME_LENGTH), and whole (its slug's). */
+function displayName(raw: string): { name: string; whole: string } {
+  const whole = plainLine(raw.replace(INVISIBLE_IN_NAMES, ''));
+  return { name: truncateAtWord(whole, MAX_LABEL_NAME_LENGTH), whole };
+}
+
+function cutWarning(what: 'tag' | 'author', name: string): string {
+  return `${what} name longer than ${MAX_LABEL_NAME_LENGTH} characters: shown as ${quote(name)} (its feed is the whole name's)`;
 }
 
 function capWarning(what: string, all: readonly Label[], cap: number): string[] {

@@ -107,6 +107,25 @@ describe('normalizeTags', () => {
     expect(normalizeTags([`${stem}alpha`, `${stem}beta`]).tags).toHaveLength(2);
   });
 
+  it('keeps two names that differ past the 100 characters shown apart, and says they were cut', () => {
+    const stem =
+      'Coverage of the 2024 regional elections in the northern provinces, including every constituency result';
+    const { tags, warnings } = normalizeTags([`${stem}: North`, `${stem}: South`]);
+    expect(tags).toHaveLength(2);
+    expect(tags[0]?.slug).not.toBe(tags[1]?.slug);
+    expect(tags.map((t) => t.name.length <= 100)).toEqual([true, true]);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^tag name longer than 100 characters: shown as "Coverage of/);
+    const long =
+      'Maria Anna Sophia Wilhelmina Josepha Theresia von und zu Liechtenstein-Hohenberg-Esterházy de';
+    const bylines = normalizeAuthors(
+      [{ name: `${long} Galántha` }, { name: `${long} Galántha-Two` }],
+      SITE,
+    );
+    expect(bylines.authors).toHaveLength(2);
+    expect(bylines.warnings[0]).toMatch(/^author name longer than 100 characters/);
+  });
+
   it('keeps markup in a tag as text and makes a slug of it', () => {
     expect(normalizeTags(['<script>alert(1)</script>']).tags).toEqual([
       { slug: 'script-alert-1-script', name: '<script>alert(1)</script>' },
