@@ -145,6 +145,8 @@ export const articleFieldsSchema = z.object({
   link: text,
   canonical: text,
   draft: z.nullish(z.boolean(expected('true or false'))),
+  // Jekyll's (and its importers'): `published: false` is a post not to publish.
+  published: z.nullish(z.boolean(expected('true or false'))),
   language: text,
   status: oneOf(FILE_STATUSES),
   note: text,
@@ -215,7 +217,7 @@ export function fieldsFromFile(
     ...body,
     authors: [...(data.author ?? []), ...(data.authors ?? [])],
     tags: data.tags ?? [],
-    draft: data.draft === true || data.status === 'draft',
+    draft: data.draft === true || data.status === 'draft' || data.published === false,
   };
   if (data.status === 'withdrawn') fields.withdrawn = true;
   if (data.note != null) fields.note = data.note;

@@ -175,6 +175,13 @@ describe('Markdown with front matter', () => {
     });
   });
 
+  it('keeps a Jekyll post marked `published: false` as a draft', () => {
+    const parsed = parseMd('---\ntitle: Not yet\npublished: false\n---\nx');
+    expect(parsed.article.draft).toBe(true);
+    expect(parsed.warnings).toEqual([]);
+    expect(parseMd('---\ntitle: Out\npublished: true\n---\nx').article.draft).toBe(false);
+  });
+
   it('treats unresolved YAML tags as plain values, with a warning', () => {
     const { article, warnings } = parseFixture('yaml-custom-tags.md');
     expect(article.title).toBe('function () { alert(1) }');
