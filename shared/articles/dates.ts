@@ -26,6 +26,16 @@ const ZONES: Readonly<Record<string, number>> = {
 };
 export const DATE_EXAMPLES = '2019-12-19, 2019-12-19T10:00:00Z or Thu, 19 Dec 2019 10:00:00 +0000';
 
+/** Whether a file's date names a time of day but no time zone (read as UTC). */
+export function isZoneless(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const text = value.trim();
+  const iso = ISO_DATE.exec(text);
+  if (iso) return iso[4] !== undefined && iso[8] === undefined;
+  const rfc = RFC_2822.exec(text);
+  return rfc !== null && rfc[7] === undefined;
+}
+
 /** The ISO UTC form of a file's date, or undefined if it is not a date this accepts. */
 export function parseFileDate(value: string | Date): string | undefined {
   if (value instanceof Date)

@@ -3,7 +3,7 @@
  * and the plain shape every format parser hands to the article builder.
  */
 import * as z from 'zod/mini';
-import { DATE_EXAMPLES, isBeforeYears, parseFileDate, YEARS } from './dates.ts';
+import { DATE_EXAMPLES, isBeforeYears, isZoneless, parseFileDate, YEARS } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';
 import './zod-messages.ts';
@@ -202,6 +202,19 @@ export function unknownFieldWarnings(
     .map((key) => `ignored unknown field ${quote(key)}`);
   const more = unknown.length - MAX_LISTED_FIELDS;
   return more > 0 ? [...listed, `ignored ${more} more unknown fields`] : listed;
+}
+
+/**
+ * A warning for each date field with a time of day but no zone (`2020-06-01 14:30:00`, as
+ * WordPress exports its site-local times): it is read as UTC, which may be hours off.
+ */
+export function zonelessDateWarnings(data: Record<string, unknown>): string[] {
+  return (['date', 'updated', 'expires'] as const)
+    .filter((field) => isZoneless(data[field]))
+    .map(
+      (field) =>
+        `${quote(field)} (${quote(String(data[field]).trim())}) has no time zone: read as UTC; add Z or the offset it was written in (+02:00)`,
+    );
 }
 
 /** Merges the schema's output into the builder's shape; `link` wins over `canonical`. */

@@ -12,6 +12,7 @@ import {
   firstFieldProblem,
   isRecord,
   unknownFieldWarnings,
+  zonelessDateWarnings,
 } from './fields.ts';
 import {
   htmlToText,
@@ -62,7 +63,12 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
   const known = Object.keys(jsonArticleSchema.shape);
   return {
     fields: merged.fields,
-    warnings: [...unknownFieldWarnings(value, known), ...warnings, ...merged.warnings],
+    warnings: [
+      ...unknownFieldWarnings(value, known),
+      ...zonelessDateWarnings(value),
+      ...warnings,
+      ...merged.warnings,
+    ],
   };
 }
 

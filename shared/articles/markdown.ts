@@ -10,6 +10,7 @@ import {
   fieldsFromFile,
   firstFieldProblem,
   unknownFieldWarnings,
+  zonelessDateWarnings,
 } from './fields.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
@@ -96,6 +97,7 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
     warnings: [
       ...front.warnings,
       ...unknownFieldWarnings(front.data, known),
+      ...zonelessDateWarnings(front.data),
       ...fieldWarnings,
       ...warnings,
     ],

@@ -41,6 +41,8 @@ describe('JSON articles', () => {
     });
     expect(warnings).toEqual([
       'ignored unknown field "wp_post_id"',
+      // WordPress exports its site's local time without a zone.
+      '"date" ("2019-12-19 08:15:00") has no time zone: read as UTC; add Z or the offset it was written in (+02:00)',
       'removed style attributes from content',
       'removed <script> from content',
     ]);

@@ -175,6 +175,24 @@ describe('Markdown with front matter', () => {
     });
   });
 
+  it('says a time without a time zone is read as UTC; a day alone, or a zone, says nothing', () => {
+    const zoneless = parseMd(
+      '---\ntitle: T\ndate: 2020-06-01 14:30:00\nupdated: 2020-06-02T09:00\n---\nx',
+    );
+    expect(zoneless.article.date).toBe('2020-06-01T14:30:00.000Z');
+    expect(zoneless.warnings).toEqual([
+      '"date" ("2020-06-01 14:30:00") has no time zone: read as UTC; add Z or the offset it was written in (+02:00)',
+      '"updated" ("2020-06-02T09:00") has no time zone: read as UTC; add Z or the offset it was written in (+02:00)',
+    ]);
+    for (const date of [
+      '2020-06-01',
+      '2020-06-01T14:30:00Z',
+      '2020-06-01 14:30+02:00',
+      'Mon, 01 Jun 2020 14:30:00 +0000',
+    ])
+      expect(parseMd(`---\ntitle: T\ndate: ${date}\n---\nx`).warnings, date).toEqual([]);
+  });
+
   it('keeps a Jekyll post marked `published: false` as a draft', () => {
     const parsed = parseMd('---\ntitle: Not yet\npublished: false\n---\nx');
     expect(parsed.article.draft).toBe(true);
