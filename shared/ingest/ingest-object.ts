@@ -98,7 +98,7 @@ async function ingestOnce(
       // Delivered again: the first delivery may have died after its commit, before its report.
       await deps.inbox.writeReport(source.report);
       if (deps.media && isMediaKey(event.key))
-        await finishMedia(event.key, { ...deps, media: deps.media });
+        await finishMedia(event, { ...deps, media: deps.media });
       return {
         kind: 'duplicate',
         key: event.key,

@@ -54,11 +54,16 @@ export function mediaRefOf(
 
 const attr = (url: string) => url.replaceAll('&', '&amp;');
 
-/** `article` with its reference `from` pointing at `to` instead (content, image, media list). */
-function repoint(article: Article, from: MediaRef, to: MediaRef): Article {
+/**
+ * `article` with its reference `from` pointing at `to` instead (content, image, media list),
+ * and updated `at` (a reader's copy has the old file's URL in it: readers refresh an item
+ * whose date of change moves).
+ */
+function repoint(article: Article, from: MediaRef, to: MediaRef, at?: string): Article {
   const content = article.contentHtml.split(`"${attr(from.url)}"`).join(`"${attr(to.url)}"`);
   return {
     ...article,
+    ...(at !== undefined && at > article.updated ? { updated: at } : {}),
     contentHtml: content,
     ...(article.image === from.url ? { image: to.url } : {}),
     media: (article.media ?? []).map((m) => (m.key === from.key ? to : m)),
@@ -154,8 +159,8 @@ export async function storiesUsing(
 /**
  * Publishes again every article that refers to the media file `record` describes, with its
  * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which
- * the stream brings to publish. Idempotent: an article already pointing there is left alone.
- * The report of each article's file says so in the same write: the warning that the file is
+ * the stream brings to publish, updated `at`. Idempotent: an article already pointing there is
+ * left alone. The report of each article's file says so in the same write: the warning that the file is
  * not in the inbox goes once it is published, and comes back when it is deleted (written to
  * `reports` too). Returns the ids it changed.
  */
@@ -164,6 +169,8 @@ export async function republishUsers(
   store: ArticleStore,
   siteUrl: string,
   reports?: Pick<Inbox, 'writeReport'>,
+  /** When the file changed (ISO): each story published again is updated then. */
+  at?: string,
 ): Promise<string[]> {
   const changed: string[] = [];
   const to = mediaRefOf(record.key, record, siteUrl);
@@ -184,7 +191,7 @@ export async function republishUsers(
                 },
               }
             : {}),
-          articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
+          articles: [planArticleWrite(stored, repoint(stored.article, from, to, at))],
         });
         if (report) await reports?.writeReport(report);
         changed.push(id);

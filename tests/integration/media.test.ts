@@ -83,6 +83,9 @@ describe('media uploads', () => {
     expect(after.atom?.media[0]).toMatchObject({ url, mimeType: 'image/jpeg', length: 5000 });
     expect(after.json.attachments).toEqual([{ url, mime_type: 'image/jpeg', size_in_bytes: 5000 }]);
     expect(after.json.content_html).toContain(`<img src="${url}" alt="The quay" />`);
+    // Its item changed (the image's URL in it): readers that refresh an item by its date do.
+    expect(after.json.date_modified > before.json.date_modified).toBe(true);
+    expect(after.atom?.updated?.getTime()).toBe(Date.parse(after.json.date_modified));
     expect(await site.text('articles/2026/12/a.html')).toContain(`src="${url}"`);
     // The story's report no longer says its lead is missing; the others still are.
     expect((await report('articles/2026/12/a.md')).warnings).toEqual([
@@ -100,6 +103,7 @@ describe('media uploads', () => {
       { url: `${TEST_SITE.url}${second}`, mime_type: 'image/jpeg', size_in_bytes: 7000 },
     ]);
     expect(replaced.rss?.media[0]?.length).toBe(7000);
+    expect(replaced.json.date_modified > after.json.date_modified).toBe(true);
     expect((await report('articles/2026/12/a/lead.jpg')).status).toBe('updated');
 
     await inbox.remove('articles/2026/12/a/lead.jpg');
