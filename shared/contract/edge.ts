@@ -1,5 +1,5 @@
 import { MEDIA_SITE_PREFIX } from './media.ts';
-import { FEED_FORMATS, FOLDER_PATH, feedFileName } from './site-layout.ts';
+import { FEED_FORMATS, FOLDER_PATH, feedFileName, SERVED_TYPE_BY_NAME } from './site-layout.ts';
 
 /**
  * What CloudFront does in front of the site bucket: how long the edge keeps each kind of file,
@@ -133,6 +133,63 @@ export const EDGE_HEADERS = {
  * headers a reader needs besides the safelisted ones: the validators it sends back
  * (If-None-Match, If-Modified-Since) and the WebSub `Link` header (hub and self).
  */
+/**
+ * The Content-Types CloudFront compresses (gzip or Brotli, for a viewer that accepts them, a
+ * body of 1,000 to 10,000,000 bytes with a Content-Length), as its developer guide lists them
+ * ("Serving compressed files"; the feed types are not among them: STORED_CONTENT_TYPE).
+ * `feedpub dev`'s edge compresses the same.
+ */
+export const EDGE_COMPRESSED_TYPES: ReadonlySet<string> = new Set([
+  'application/dash+xml',
+  'application/eot',
+  'application/font',
+  'application/font-sfnt',
+  'application/javascript',
+  'application/json',
+  'application/opentype',
+  'application/otf',
+  'application/pkcs7-mime',
+  'application/protobuf',
+  'application/rss+xml',
+  'application/truetype',
+  'application/ttf',
+  'application/vnd.apple.mpegurl',
+  'application/vnd.ms-fontobject',
+  'application/xhtml+xml',
+  'application/xml',
+  'application/x-font-opentype',
+  'application/x-font-truetype',
+  'application/x-font-ttf',
+  'application/x-httpd-cgi',
+  'application/x-javascript',
+  'application/x-mpegurl',
+  'application/x-opentype',
+  'application/x-otf',
+  'application/x-perl',
+  'application/x-ttf',
+  'font/eot',
+  'font/opentype',
+  'font/otf',
+  'font/ttf',
+  'image/svg+xml',
+  'text/css',
+  'text/csv',
+  'text/html',
+  'text/javascript',
+  'text/js',
+  'text/plain',
+  'text/richtext',
+  'text/tab-separated-values',
+  'text/xml',
+  'text/x-component',
+  'text/x-java-source',
+  'text/x-script',
+  'vnd.apple.mpegurl',
+]);
+
+/** The sizes CloudFront compresses, in bytes (EDGE_COMPRESSED_TYPES). */
+export const EDGE_COMPRESSED_BYTES = { least: 1000, most: 10_000_000 } as const;
+
 /** The methods the distribution takes from viewers: OPTIONS for CORS preflights. */
 export const EDGE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
@@ -217,6 +274,7 @@ export function edgeResponseFunctionCode({ hubs, siteUrl }: EdgeResponseOptions)
   return `var HUBS = ${JSON.stringify(hubs)};
 var SITE = ${JSON.stringify(siteUrl ?? null)};
 var FEED_FILES = ${JSON.stringify(files)};
+var SERVED_TYPES = ${JSON.stringify(SERVED_TYPE_BY_NAME)};
 var FEED_FOLDER = /^\\/((tags|authors)\\/[^\\/]+\\/)?[^\\/]*$/;
 // Each segment as the feed's own self link spells it: decoded, then percent-encoded.
 function selfPath(uri) {
@@ -248,6 +306,11 @@ function handler(event) {
       delete response.headers['etag'];
       delete response.headers['last-modified'];
     }
+  }
+  // Stored as generic XML or JSON so that the edge compresses it (STORED_CONTENT_TYPE): served
+  // with its own type.
+  if (response.statusCode < 300 && SERVED_TYPES[file] && response.headers['content-type']) {
+    response.headers['content-type'] = { value: SERVED_TYPES[file] };
   }
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {
     var host = request.headers.host ? request.headers.host.value : '';

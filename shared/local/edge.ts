@@ -1,4 +1,7 @@
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import {
+  EDGE_COMPRESSED_BYTES,
+  EDGE_COMPRESSED_TYPES,
   EDGE_CORS,
   EDGE_ERROR_SECONDS,
   EDGE_HEADERS,
@@ -22,6 +25,7 @@ import { isNotModified, siteTarget } from './site-request.ts';
  *   bounds of the cache behaviour its path matches (`media/*` keeps files up to a year), a miss
  *   kept `EDGE_ERROR_SECONDS` and answered with /404.html; concurrent misses of one path make
  *   one origin request;
+ * - compression as CloudFront's (EDGE_COMPRESSED_TYPES: Brotli, else gzip, its ETag made weak);
  * - the response headers policy (security headers, CORS), `Age` and `X-Cache`.
  */
 
@@ -61,6 +65,38 @@ interface Entry {
   object: OriginObject;
   fetchedAt: number;
   expiresAt: number;
+  /** Its body compressed, by encoding, once a viewer asked for it (EDGE_COMPRESSED_TYPES). */
+  encoded?: Map<Encoding, Uint8Array>;
+}
+
+type Encoding = 'br' | 'gzip';
+
+/**
+ * How CloudFront would compress `object` for a viewer sending `accept`: Brotli if it takes it,
+ * else gzip, for a type CloudFront compresses, of a size it compresses; none for a range.
+ */
+export function edgeEncoding(
+  accept: string | undefined,
+  object: Pick<OriginObject, 'contentType' | 'body'>,
+): Encoding | undefined {
+  const size = object.body?.length ?? 0;
+  const type = (object.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (size < EDGE_COMPRESSED_BYTES.least || size > EDGE_COMPRESSED_BYTES.most) return undefined;
+  if (!EDGE_COMPRESSED_TYPES.has(type)) return undefined;
+  const taken = new Set(
+    (accept ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, q]) => !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q ?? ''))
+      .map(([name]) => name),
+  );
+  return taken.has('br') ? 'br' : taken.has('gzip') ? 'gzip' : undefined;
+}
+
+function encode(body: Uint8Array, encoding: Encoding): Uint8Array {
+  return encoding === 'br'
+    ? brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } })
+    : gzipSync(body);
 }
 
 interface FunctionHeaders {
@@ -157,6 +193,12 @@ export class EdgeModel {
     const age = Math.floor((this.now() - entry.fetchedAt) / 1000);
     headers.age = String(Math.max(0, age));
     headers['x-cache'] = `${hit ? 'Hit' : 'Miss'} from feedpub-edge`;
+    // Compressed as CloudFront does (not a range): its strong ETag made weak.
+    const encoding =
+      entry.status === 200 && req.headers.range === undefined
+        ? edgeEncoding(req.headers['accept-encoding'], object)
+        : undefined;
+    if (encoding && headers.etag?.startsWith('"')) headers.etag = `W/${headers.etag}`;
     const conditions = {
       ifNoneMatch: req.headers['if-none-match'],
       ifModifiedSince: req.headers['if-modified-since'],
@@ -182,6 +224,14 @@ export class EdgeModel {
         const body = object.body.subarray(range.start, range.end + 1);
         return this.finish(req, routed, { status: 206, headers, body });
       }
+    }
+    if (encoding && object.body) {
+      entry.encoded ??= new Map();
+      const body = entry.encoded.get(encoding) ?? encode(object.body, encoding);
+      entry.encoded.set(encoding, body);
+      headers['content-encoding'] = encoding;
+      headers['content-length'] = String(body.length);
+      return this.finish(req, routed, { status: entry.status, headers, body });
     }
     if (object.body) headers['content-length'] = String(object.body.length);
     return this.finish(req, routed, { status: entry.status, headers, body: object.body });

@@ -28,6 +28,7 @@ import {
   PAGES_SITEMAP_PATH,
   ROBOTS_PATH,
   SITEMAP_INDEX_PATH,
+  storedContentType,
   TAGS_PAGE_PATH,
 } from '../contract/site-layout.ts';
 import { renderMovedPage, renderWithdrawnPage } from '../feeds/article-page.ts';
@@ -306,7 +307,7 @@ async function feedFiles(
   // The newest archive page gains its `next-archive` link when the page above it is archived.
   const cache = page && archive?.newer ? CACHE_CONTROL.archive : CACHE_CONTROL.feed;
   return FEED_FORMATS.map((format) =>
-    file(path(format), rendered[format], CONTENT_TYPE[format], cache),
+    file(path(format), rendered[format], storedContentType(format), cache),
   );
 }
 
@@ -648,7 +649,12 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
           CONTENT_TYPE.html,
           CACHE_CONTROL.listing,
         ),
-        file(OPML_PATH, renderOpml(config, listings), CONTENT_TYPE.opml, CACHE_CONTROL.listing),
+        file(
+          OPML_PATH,
+          renderOpml(config, listings),
+          storedContentType('opml'),
+          CACHE_CONTROL.listing,
+        ),
         file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
       const remove = news.length > 0 ? [] : [NEWS_SITEMAP_PATH];

@@ -215,16 +215,18 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
     }
   });
 
-  it('writes every object with its real Content-Type and a Cache-Control', async () => {
+  it('writes every object with its Content-Type (feeds and OPML as the XML or JSON the edge compresses) and a Cache-Control', async () => {
     h = await publishHarness();
     await upload(h, { 'articles/a.md': md('A', ['x'], ['Ann']) });
     await publishPending(h);
     const expected: [RegExp, string][] = [
       [/(^|\/)rss\.xml$/, 'application/rss+xml; charset=utf-8'],
-      [/(^|\/)atom\.xml$/, 'application/atom+xml; charset=utf-8'],
-      [/feed\.json$/, 'application/feed+json; charset=utf-8'],
+      // Served as application/atom+xml, application/feed+json and text/x-opml: the edge's
+      // viewer-response function (tests/unit/local/edge.test.ts, tests/integration/cli-dev).
+      [/(^|\/)atom\.xml$/, 'application/xml; charset=utf-8'],
+      [/feed\.json$/, 'application/json; charset=utf-8'],
       [/\.html$/, 'text/html; charset=utf-8'],
-      [/\.opml$/, 'text/x-opml; charset=utf-8'],
+      [/\.opml$/, 'text/xml; charset=utf-8'],
       [/^(sitemap\.xml|sitemaps\/.+\.xml)$/, 'application/xml; charset=utf-8'],
       [/^robots\.txt$/, 'text/plain; charset=utf-8'],
     ];

@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   CACHE_CONTROL,
@@ -270,6 +271,54 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     const cors = await get('/feed.json', { origin: 'https://reader.example' });
     expect(cors.headers['access-control-allow-origin']).toBe('*');
     expect(cors.headers['access-control-expose-headers']).toBe('ETag, Last-Modified, Link');
+  });
+
+  it('compresses as CloudFront does: its types, 1,000 bytes up, Brotli first, a weak ETag; never a range', async () => {
+    const objects = new Map<string, { body: string; type: string }>([
+      [
+        'atom.xml',
+        { body: `<feed>${'<entry/>'.repeat(400)}</feed>`, type: 'application/xml; charset=utf-8' },
+      ],
+      ['small.html', { body: '<p>short</p>', type: 'text/html; charset=utf-8' }],
+      ['media/a.jpg', { body: 'x'.repeat(5000), type: 'image/jpeg' }],
+    ]);
+    const edge = new EdgeModel({
+      hubs: [],
+      siteUrl: 'https://news.example.com/',
+      readOrigin: async (key) => {
+        const o = objects.get(key);
+        return o && { body: new TextEncoder().encode(o.body), contentType: o.type, etag: '"abc"' };
+      },
+    });
+    const get = (url: string, headers: Record<string, string> = {}) =>
+      edge.serve({ method: 'GET', url, headers: { host: 'localhost', ...headers } });
+    const both = { 'accept-encoding': 'gzip, deflate, br' };
+    const br = await get('/atom.xml', both);
+    expect(br.headers).toMatchObject({
+      'content-encoding': 'br',
+      etag: 'W/"abc"',
+      // Stored as XML so that the edge compresses it; served as what it is.
+      'content-type': 'application/atom+xml; charset=utf-8',
+    });
+    expect(brotliDecompressSync(br.body ?? new Uint8Array()).toString()).toBe(
+      objects.get('atom.xml')?.body,
+    );
+    expect(Number(br.headers['content-length'])).toBe(br.body?.length);
+    const gz = await get('/atom.xml', { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body ?? new Uint8Array()).toString()).toBe(objects.get('atom.xml')?.body);
+    // The weak ETag revalidates.
+    expect((await get('/atom.xml', { ...both, 'if-none-match': 'W/"abc"' })).status).toBe(304);
+    for (const [url, headers] of [
+      ['/atom.xml', {}],
+      ['/atom.xml', { ...both, range: 'bytes=0-9' }],
+      ['/small.html', both],
+      ['/media/a.jpg', both],
+    ] as const) {
+      const plain = await get(url, headers);
+      expect(plain.headers['content-encoding'], url).toBeUndefined();
+      expect(plain.headers.etag, url).toBe('"abc"');
+    }
   });
 
   it('answers a CORS preflight itself (a browser reader sending If-None-Match), never asking the bucket', async () => {
