@@ -10,6 +10,8 @@ export const HTML_ALLOW_LIST = {
     ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
     ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video'],
     ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
+    // A spoiler or quiz answer (closed until the reader opens it), isolated bidi text, a date.
+    ...['details', 'summary', 'bdi', 'bdo', 'time'],
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
@@ -28,6 +30,7 @@ export const HTML_ALLOW_LIST = {
       'height',
     ],
     abbr: ['title'],
+    time: ['datetime'],
     ol: ['start'],
     th: ['colspan', 'rowspan', 'scope'],
     td: ['colspan', 'rowspan'],
@@ -50,3 +53,15 @@ export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline'] as cons
 
 /** The `preload` a player may keep: never `auto` (a page view must not start downloading a gigabyte of video). */
 export const PLAYER_PRELOAD = /^(?:none|metadata)$/;
+
+/**
+ * Old tags that are kept as the tag of today that means the same (`<strike>` is `<s>`), or as
+ * a plain block whose formatting is lost (`<center>`: said in a warning); `<a name>`, the old
+ * anchor, is a `<span id>` for the article's own `#` links (sanitize.ts).
+ */
+export const RENAMED_TAGS: Readonly<Record<string, { as: string; formatting?: 'lost' }>> = {
+  strike: { as: 's' },
+  tt: { as: 'code' },
+  acronym: { as: 'abbr' },
+  center: { as: 'div', formatting: 'lost' },
+};

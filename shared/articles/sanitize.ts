@@ -5,7 +5,13 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { isLanguageTag } from '../config/language-tag.ts';
-import { HTML_ALLOW_LIST, PLAYER_FLAGS, PLAYER_PRELOAD, PLAYER_TAGS } from './html-allow-list.ts';
+import {
+  HTML_ALLOW_LIST,
+  PLAYER_FLAGS,
+  PLAYER_PRELOAD,
+  PLAYER_TAGS,
+  RENAMED_TAGS,
+} from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import type { MediaReferences } from './media-refs.ts';
 import { NON_TEXT_TAGS, quote, removeXmlForbidden } from './text.ts';
@@ -49,10 +55,13 @@ export function sanitizeContent(
 ): SanitizedHtml {
   assertHtmlDepth(html, 'content');
   const found = new Set<string>(neverClosed(html));
-  const transform = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
-    noteScripting(tagName, attribs, found);
+  const transform = (tag: string, given: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    noteScripting(tag, given, found);
+    const { tagName, attribs } = renamed(tag, given, found);
     if (!allowed.has(tagName)) {
       if (ACTIVE_TAGS.has(tagName)) found.add(`removed <${tagName}> from content`);
+      else if (!QUIET_WRAPPERS.has(tagName))
+        found.add(`removed <${tagName}> from content (its text kept)`);
       return { tagName, attribs };
     }
     return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl, media }, found) };
@@ -63,13 +72,33 @@ export function sanitizeContent(
     nestingLimit: MAX_HTML_DEPTH,
     transformTags: { '*': transform },
     exclusiveFilter: (frame) => {
-      if (frame.tag === 'img') return !frame.attribs.src;
+      // The tag as written, or as transform renamed it (sanitize-html keeps that as `name`).
+      const tag = (frame as { name?: string }).name ?? frame.tag;
+      if (tag === 'img') return !frame.attribs.src;
       // A player with no file of its own (its <source> children are not kept): its fallback.
-      if (PLAYER_TAGS.has(frame.tag) && !frame.attribs.src) return 'excludeTag';
-      return frame.tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
+      if (PLAYER_TAGS.has(tag) && !frame.attribs.src) return 'excludeTag';
+      return tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
     },
   });
   return { html: removeXmlForbidden(output).trim(), warnings: capped([...found]) };
+}
+
+/** A document's own wrappers around pasted content: removed without a word. */
+const QUIET_WRAPPERS = new Set(['html', 'head', 'body']);
+
+/** An old tag as the tag it is kept as (RENAMED_TAGS); an `<a name>` anchor as a `<span id>`. */
+function renamed(
+  tagName: string,
+  attribs: sanitizeHtml.Attributes,
+  found: Set<string>,
+): { tagName: string; attribs: sanitizeHtml.Attributes } {
+  if (tagName === 'a' && !attribs.href && attribs.name && !attribs.id)
+    return { tagName: 'span', attribs: { id: attribs.name } };
+  const rename = RENAMED_TAGS[tagName];
+  if (!rename) return { tagName, attribs };
+  if (rename.formatting === 'lost')
+    found.add(`removed the formatting of <${tagName}> from content (its text kept)`);
+  return { tagName: rename.as, attribs };
 }
 
 /** Elements whose text runs to their end tag: opened and never closed, they take the rest. */

@@ -66,7 +66,7 @@ const SAFE_TAGS: Record<string, string[]> = Object.fromEntries(
       'ins',
     ],
     ...['sub', 'sup', 'small', 'mark', 'q', 'cite', 'figure', 'figcaption', 'table', 'caption'],
-    ...['thead', 'tbody', 'tfoot', 'tr'],
+    ...['thead', 'tbody', 'tfoot', 'tr', 'details', 'summary', 'bdi', 'bdo'],
   ].map((tag) => [tag, []]),
 );
 Object.assign(SAFE_TAGS, {
@@ -86,6 +86,7 @@ Object.assign(SAFE_TAGS, {
     'height',
   ],
   abbr: ['title'],
+  time: ['datetime'],
   ol: ['start'],
   th: ['colspan', 'rowspan', 'scope'],
   td: ['colspan', 'rowspan'],

@@ -44,6 +44,7 @@ describe('JSON articles', () => {
       // WordPress exports its site's local time without a zone.
       '"date" ("2019-12-19 08:15:00") has no time zone: read as UTC; add Z or the offset it was written in (+02:00)',
       'removed style attributes from content',
+      'removed <font> from content (its text kept)',
       'removed <script> from content',
     ]);
   });
