@@ -34,7 +34,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * lead that is audio or video is a player in pages and feed content, and never an image (no
  * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium); a
  * lead whose inbox file is not published is no enclosure or figure until it is. 7: archive
- * pages name no WebSub hub (only subscription documents are pinged).
+ * pages name no WebSub hub (only subscription documents are pinged); a story page's byline and
+ * Follow list say the site's language and direction, each name in them isolated (`<bdi>`).
  */
 export const OUTPUT_VERSION = 7;
 

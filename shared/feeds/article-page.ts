@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
 import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view.ts';
-import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
+import { feedLinks, htmlPage, languageAttributes, siteLanguage, timeTag } from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -11,13 +11,16 @@ import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 export function renderArticlePage(article: Article, site: SiteConfig): string {
   const item = buildItemView(article, site);
   const feeds = ownFeeds(item);
+  // The site's own words (By, Published, Follow) say their language and direction inside a
+  // story in another: in a right-to-left story they read backwards otherwise.
+  const words = languageAttributes(siteLanguage(site), item.language ?? siteLanguage(site));
   const body = [
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
-    `<p class="meta">${byline(item)}${dateline(item, site)}</p>`,
+    `<p class="meta"${words}>${byline(item)}${dateline(item, site)}</p>`,
     item.image ? imageFigure(item.image) : '',
     `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
-    feeds.length > 0 ? feedList(site, feeds) : '',
+    feeds.length > 0 ? feedList(site, feeds, words) : '',
     '</article></main>',
   ];
   return htmlPage({
@@ -118,7 +121,8 @@ function ownFeeds(item: ItemView): FeedRef[] {
 
 function byline(item: ItemView): string {
   if (item.authors.length === 0) return '';
-  return `By ${item.authors.map((a) => e(a.name)).join(', ')} · `;
+  // Each name isolated: an Arabic byline among English words keeps its own direction.
+  return `By ${item.authors.map((a) => `<bdi>${e(a.name)}</bdi>`).join(', ')} · `;
 }
 
 function dateline(item: ItemView, site: SiteConfig): string {
@@ -128,11 +132,11 @@ function dateline(item: ItemView, site: SiteConfig): string {
   return `Published ${time(item.published)}${updated}`;
 }
 
-function feedList(site: SiteConfig, feeds: readonly FeedRef[]): string {
+function feedList(site: SiteConfig, feeds: readonly FeedRef[], words: string): string {
   const rows = feeds.map((feed) => {
     const name = feed.kind === 'all' ? '' : feed.name;
     const what = feed.kind === 'tag' ? 'Tag' : 'Author';
-    return `<li>${what} <a href="${e(listingPageUrl(site.url, feed))}">${e(name)}</a>: ${feedLinks(site, feed)}</li>`;
+    return `<li>${what} <a href="${e(listingPageUrl(site.url, feed))}"><bdi>${e(name)}</bdi></a>: ${feedLinks(site, feed)}</li>`;
   });
-  return `<footer><h2>Follow</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
+  return `<footer${words}><h2>Follow</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
 }

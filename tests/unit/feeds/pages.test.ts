@@ -98,6 +98,10 @@ describe('renderArticlePage', () => {
     expect(arabic).toContain('<header lang="en" dir="ltr">');
     expect(arabic).toContain('<footer lang="en" dir="ltr">');
     expect(arabic).toMatch(/<time datetime="[^"]+" lang="en" dir="ltr">/);
+    // The byline's and the Follow list's words too, the names in them isolated (<bdi>).
+    expect(arabic).toMatch(/<p class="meta" lang="en" dir="ltr">By <bdi>[^<]+<\/bdi> · Published/);
+    expect(arabic).toMatch(/<footer lang="en" dir="ltr"><h2>Follow<\/h2>/);
+    expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi>[^<]+<\/bdi><\/a>: /);
     const serbian = renderArticlePage(article({ language: 'sr-Latn' }), site);
     expect(serbian).toContain('<html lang="sr-Latn">');
     expect(serbian).toContain('<header lang="en">');
