@@ -56,26 +56,6 @@ const later = (a: string, b: string) => (a > b ? a : b);
  * sitemap it is in decades ahead (and a build after SOURCE_DATE_EPOCH). Then the file is read
  * without it (the story is dated as if it had none), and `warning` says so.
  */
-/**
- * Whether an edit's claimed `updated` is not used because readers saw a later or the same date
- * of change already (`seen`): the line copied unchanged into an edit, or an older date. The
- * edit is then dated by its upload, and a story's date of change never goes back. A warning
- * when the claim is older than what readers saw.
- */
-export function restatedUpdate(
-  updated: string | undefined,
-  seen: string | undefined,
-): { restated: boolean; warning?: string } {
-  if (updated === undefined || seen === undefined) return { restated: false };
-  const [claim, last] = [Date.parse(updated), Date.parse(seen)];
-  if (claim > last) return { restated: false };
-  if (claim === last) return { restated: true };
-  return {
-    restated: true,
-    warning: `"updated" (${updated}) is before the story's last change readers saw (${seen}): a story's date of change never goes back, so the upload time is used`,
-  };
-}
-
 export function claimedUpdate(
   article: Pick<ParsedArticle, 'updated' | 'date'>,
   at: string,

@@ -91,7 +91,10 @@ export async function ingestMedia(
     articles: [],
     ...(same ? {} : { media: [{ record, previousRevision: before?.revision }] }),
   });
-  if (!same) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox, event.eventTime);
+  // A replacement dates the stories using it (readers hold the old URL, deleted next); a
+  // file's first version does not: an archive imported images after stories stays as dated.
+  const at = before?.published ? event.eventTime : undefined;
+  if (!same) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox, at);
   // The old version goes once the articles point at the new one (their pages follow within
   // a publish; a reader holding an old page may meet a 404 for its image meanwhile).
   const old = before?.published?.path;
@@ -138,5 +141,6 @@ function stillUsedWarning(users: readonly string[]): string {
 /** A redelivered event: the first delivery may have died before its articles were republished. */
 export async function finishMedia(event: ObjectEvent, deps: MediaDeps): Promise<void> {
   const record = await findMedia(deps.store, mediaName(event.key), event.key);
-  if (record) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox, event.eventTime);
+  // Not dated again: whether the first delivery was a replacement is not known here.
+  if (record) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox);
 }

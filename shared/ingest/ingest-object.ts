@@ -17,7 +17,7 @@ import {
   MAX_STORED_ARTICLE_BYTES,
   tooLargeToStore,
 } from '../articles/errors.ts';
-import { applyDueTransitions, claimedUpdate, restatedUpdate } from '../articles/lifecycle.ts';
+import { applyDueTransitions, claimedUpdate } from '../articles/lifecycle.ts';
 import { guidFromId, idFromKey } from '../articles/object-key.ts';
 import {
   type ArticleWrite,
@@ -652,10 +652,6 @@ async function upsert(
     ? { ...linked.article, redirectsFrom: redirected.ids }
     : linked.article;
   warnings.push(...linked.warnings);
-  const backdated = parsed.minor
-    ? undefined
-    : restatedUpdate(parsed.updated, current?.article.updated).warning;
-  if (backdated && !origin) warnings.push(backdated);
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   // The parser refused most of these already; a long correction log or media list can still.
   if (storedBytes > MAX_STORED_ARTICLE_BYTES)
@@ -702,14 +698,10 @@ function articleRecord(
   // A correction is dated when it is seen, so `updated` is at least that, on a first upload too.
   const revised = before || corrected ? maxIso(event.eventTime, published) : published;
   // A minor edit (a typo) keeps the date readers saw, so they do not see the story as updated.
-  // An edit's `updated` no later than that date (the line left as it was) is the upload's.
-  const claimed = restatedUpdate(parsed.updated, before?.updated).restated
-    ? undefined
-    : parsed.updated;
   const updated =
     (parsed.minor || moved) && before && !corrected
       ? before.updated
-      : maxIso(claimed ?? revised, published);
+      : maxIso(parsed.updated ?? revised, published);
   const article: Article = {
     id,
     guid: before?.guid ?? guidFromId(id),

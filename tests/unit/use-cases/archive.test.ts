@@ -286,7 +286,7 @@ describe('feed archives (RFC 5005)', () => {
     expect(follow('index.html')).toEqual(ids(all));
     // Tag links on a story's page lead to its tag's page.
     expect(bucket.text(`articles/${story(9).id}.html`)).toContain(
-      `<a href="${SITE.url}tags/fizz/">Fizz</a>`,
+      `<a href="${SITE.url}tags/fizz/"><bdi>Fizz</bdi></a>`,
     );
   });
 

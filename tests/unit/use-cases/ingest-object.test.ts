@@ -385,34 +385,6 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect((await store.getArticle('a'))?.article.updated).toBe('2026-01-01T00:00:00.000Z');
   });
 
-  it('dates an edit by its upload when its `updated` is the one readers saw, and never moves it back', async () => {
-    const { store, inbox, created, ingest } = rig();
-    const at = (updated: string, body: string) =>
-      md('Edited').replace('---\n\n', `date: 2026-01-01\nupdated: ${updated}\n---\n\n${body}\n`);
-    const updatedOf = async () => (await store.getArticle('a'))?.article.updated;
-    // An import keeps the date its file states.
-    await ingest(created('01', inbox.put(KEY, at('2026-01-02', 'One.'))));
-    expect(await updatedOf()).toBe('2026-01-02T00:00:00.000Z');
-    // The line left as it was, the body changed: the edit is the upload's.
-    await ingest(created('02', inbox.put(KEY, at('2026-01-02', 'Two.'))));
-    expect(await updatedOf()).toBe('2026-01-05T10:00:02.000Z');
-    // An older date than readers saw: not used, and said.
-    const older = await ingest(created('03', inbox.put(KEY, at('2026-01-03', 'Three.'))));
-    expect(older.kind === 'applied' && older.report.warnings).toEqual([
-      '"updated" (2026-01-03T00:00:00.000Z) is before the story\'s last change readers saw (2026-01-05T10:00:02.000Z): a story\'s date of change never goes back, so the upload time is used',
-    ]);
-    expect(await updatedOf()).toBe('2026-01-05T10:00:03.000Z');
-    // A later one than readers saw (within the upload's time) is the editor's to state.
-    await ingest(created('04', inbox.put(KEY, at('2026-01-05T10:00:03.500Z', 'Four.'))));
-    expect(await updatedOf()).toBe('2026-01-05T10:00:03.500Z');
-    // The same bytes again change nothing.
-    const same = await ingest(
-      created('05', inbox.put(KEY, at('2026-01-05T10:00:03.500Z', 'Four.'))),
-    );
-    expect(statusOf(same)).toBe('unchanged');
-    expect(await updatedOf()).toBe('2026-01-05T10:00:03.500Z');
-  });
-
   it('leaves no trace of a draft that was never public', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(
