@@ -39,10 +39,18 @@ export function decodeS3EventKey(raw: string): string {
  * without extension, each segment slugified; empty, `.` and `..` segments dropped.
  * A key that is not already in canonical form (every segment equal to its slug, a
  * lowercase extension) gets `-<8 hex of sha256(key)>` on its last segment, so distinct
- * keys that slugify alike (`A b.txt`, `a_b.txt`, `a-b.txt`) get distinct ids.
+ * keys that slugify alike (`A b.txt`, `a_b.txt`, `a-b.txt`) get distinct ids, and keys that
+ * differ only in how their letters are composed (NFC or NFD) the same one.
  * Ids longer than {@link MAX_ID_LENGTH} are cut and get the same suffix.
  */
-export function idFromKey(key: string): string {
+export function idFromKey(
+  key: string,
+  /**
+   * Hash the key as it is spelled (how ids were made before 2026-12-06), not composed: the id a
+   * key with decomposed letters had then, which its story keeps (ingest, `keptId`).
+   */
+  { asSpelled = false }: { asSpelled?: boolean } = {},
+): string {
   if (!key.startsWith(INBOX_PREFIX.articles)) {
     throw new ArticleRejectedError(
       'bad-key',
@@ -64,7 +72,19 @@ export function idFromKey(key: string): string {
   const id = slugs.join('/');
   if (canonical && id.length <= MAX_ID_LENGTH) return id;
   const head = cutAt(id, MAX_ID_LENGTH - HASH_SUFFIX_LENGTH).replace(/[-/]+$/, '');
-  return `${head}-${shortHash(key)}`;
+  // Composed first: `café.md` saved by macOS (e + U+0301) is the id Linux gives `café.md`.
+  return `${head}-${shortHash(asSpelled ? key : key.normalize('NFC'))}`;
+}
+
+/**
+ * The id of an upload at `key` whose file names none: idFromKey's, or the one the key's story
+ * already has when that was made from the key as spelled (a decomposed name uploaded before
+ * ids were made from names composed): a story never changes its id and guid under its readers.
+ */
+export function keptId(key: string, current: string | undefined): string {
+  const id = idFromKey(key);
+  if (current === undefined || current === id) return id;
+  return current === idFromKey(key, { asSpelled: true }) ? current : id;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   tooLargeToStore,
 } from '../articles/errors.ts';
 import { applyDueTransitions, claimedUpdate } from '../articles/lifecycle.ts';
-import { guidFromId, idFromKey } from '../articles/object-key.ts';
+import { guidFromId, keptId } from '../articles/object-key.ts';
 import {
   type ArticleWrite,
   isGone,
@@ -538,7 +538,7 @@ async function upsert(
   unseenKey = false,
 ): Promise<IngestOutcome> {
   let { article: parsed, warnings } = result;
-  const id = parsed.id ?? idFromKey(event.key);
+  const id = parsed.id ?? keptId(event.key, source?.id);
   // A claimed update later than the upload and the story's date is not used (a typo, mostly).
   const claimed = claimedUpdate(parsed, event.eventTime);
   if (claimed.warning) {

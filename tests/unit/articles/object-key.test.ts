@@ -5,6 +5,7 @@ import {
   guidFromId,
   idFromKey,
   isSafeId,
+  keptId,
   MAX_ID_LENGTH,
 } from '../../../shared/articles/object-key.ts';
 import { uuidV5 } from '../../../shared/articles/uuid-v5.ts';
@@ -89,9 +90,27 @@ describe('idFromKey', () => {
       'articles/a.b.txt',
       'articles//a-b.txt',
     ];
-    const ids = keys.map(idFromKey);
+    const ids = keys.map((key) => idFromKey(key));
     expect(new Set(ids).size).toBe(keys.length);
     expect(ids[0]).toBe('a-b');
+  });
+
+  it('gives a name the same id however its letters are composed (macOS saves café decomposed)', () => {
+    const composed = idFromKey('articles/2026/caf\u00e9.md');
+    expect(idFromKey('articles/2026/cafe\u0301.md')).toBe(composed);
+    expect(composed).toMatch(/^2026\/cafe-[0-9a-f]{8}$/);
+    // A composed key's id is what it always was (hashed as spelled).
+    expect(composed).toBe(idFromKey('articles/2026/caf\u00e9.md', { asSpelled: true }));
+  });
+
+  it("keeps the id a decomposed key's story got before names were composed", () => {
+    const key = 'articles/cafe\u0301.md';
+    const before = idFromKey(key, { asSpelled: true });
+    expect(before).not.toBe(idFromKey(key));
+    expect(keptId(key, before)).toBe(before);
+    expect(keptId(key, undefined)).toBe(idFromKey(key));
+    // An id the file once named itself, or any other, is not the key's: the key's own id.
+    expect(keptId(key, 'named-by-the-file')).toBe(idFromKey(key));
   });
 
   it('is deterministic', () => {
