@@ -137,6 +137,8 @@ export const articleFieldsSchema = z.object({
   author: authors,
   authors,
   tags,
+  // Hugo's and Jekyll's other taxonomy: a category is a tag here (one feed each).
+  categories: tags,
   summary: text,
   image: text,
   image_alt: text,
@@ -229,7 +231,7 @@ export function fieldsFromFile(
   const fields: ArticleFields = {
     ...body,
     authors: [...(data.author ?? []), ...(data.authors ?? [])],
-    tags: data.tags ?? [],
+    tags: [...(data.tags ?? []), ...(data.categories ?? [])],
     draft: data.draft === true || data.status === 'draft' || data.published === false,
   };
   if (data.status === 'withdrawn') fields.withdrawn = true;

@@ -126,11 +126,14 @@ export function parseFrontMatter(yaml: string): FrontMatter {
  * the tag "3.10", not 3.1 (which would merge it with "3.1"), `010` is "010", `1e3` is "1e3".
  */
 function tagsAsWritten(doc: Document.Parsed): void {
-  const tags = doc.get('tags', true);
-  const items = isSeq(tags) ? tags.items : [tags];
-  for (const item of items) {
-    if (!isScalar(item) || item.type !== 'PLAIN' || item.source === undefined) continue;
-    if (typeof item.value === 'number' || typeof item.value === 'boolean') item.value = item.source;
+  for (const field of ['tags', 'categories']) {
+    const tags = doc.get(field, true);
+    const items = isSeq(tags) ? tags.items : [tags];
+    for (const item of items) {
+      if (!isScalar(item) || item.type !== 'PLAIN' || item.source === undefined) continue;
+      if (typeof item.value === 'number' || typeof item.value === 'boolean')
+        item.value = item.source;
+    }
   }
 }
 

@@ -193,6 +193,15 @@ describe('Markdown with front matter', () => {
       expect(parseMd(`---\ntitle: T\ndate: ${date}\n---\nx`).warnings, date).toEqual([]);
   });
 
+  it("takes Hugo's and Jekyll's categories as tags, after the tags", () => {
+    const { article, warnings } = parseMd(
+      '---\ntitle: T\ntags: [Harbour]\ncategories: [City, harbour]\n---\nx',
+    );
+    expect(article.tags.map((t) => t.name)).toEqual(['Harbour', 'City']);
+    expect(warnings).toEqual([]);
+    expect(parseMd('---\ntitle: T\ncategories: News, Sport\n---\nx').article.tags).toHaveLength(2);
+  });
+
   it('keeps a Jekyll post marked `published: false` as a draft', () => {
     const parsed = parseMd('---\ntitle: Not yet\npublished: false\n---\nx');
     expect(parsed.article.draft).toBe(true);
