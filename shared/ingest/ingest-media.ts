@@ -91,10 +91,7 @@ export async function ingestMedia(
     articles: [],
     ...(same ? {} : { media: [{ record, previousRevision: before?.revision }] }),
   });
-  // A replacement dates the stories using it (readers hold the old URL, deleted next); a
-  // file's first version does not: an archive imported images after stories stays as dated.
-  const at = before?.published ? event.eventTime : undefined;
-  if (!same) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox, at);
+  if (!same) await republishUsers(record, deps);
   // The old version goes once the articles point at the new one (their pages follow within
   // a publish; a reader holding an old page may meet a 404 for its image meanwhile).
   const old = before?.published?.path;
@@ -125,7 +122,7 @@ async function unpublish(
     articles: [],
     ...(record ? { media: [{ record, previousRevision: before?.revision }] } : {}),
   });
-  if (record) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox, event.eventTime);
+  if (record) await republishUsers(record, deps);
   if (before?.published) await deps.media.remove(before.published.path);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
@@ -141,6 +138,5 @@ function stillUsedWarning(users: readonly string[]): string {
 /** A redelivered event: the first delivery may have died before its articles were republished. */
 export async function finishMedia(event: ObjectEvent, deps: MediaDeps): Promise<void> {
   const record = await findMedia(deps.store, mediaName(event.key), event.key);
-  // Not dated again: whether the first delivery was a replacement is not known here.
-  if (record) await republishUsers(record, deps.store, deps.siteUrl, deps.inbox);
+  if (record) await republishUsers(record, deps);
 }

@@ -23,18 +23,27 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * The record of the media file `name` (a mediaName): under that name, or, for a name with
- * letters that decompose, under `uploadKey` (by default its decomposed form), where ingest kept
- * a decomposed upload's record before names were composed. A record found there stays there.
+ * letters that decompose, under a spelling ingest kept a record under before names were
+ * composed: the name decomposed (as macOS writes it), or `uploadKey` (the key uploaded now).
+ * A record found there stays there.
  */
 export async function findMedia(
   store: Pick<ArticleStore, 'getMedia'>,
   name: string,
-  uploadKey = name.normalize('NFD'),
+  uploadKey?: string,
 ): Promise<MediaRecord | undefined> {
   const record = await store.getMedia(name);
-  if (record || uploadKey === name) return record;
-  return store.getMedia(uploadKey);
+  if (record) return record;
+  for (const spelled of new Set([decomposed(name), uploadKey ?? name])) {
+    if (spelled === name) continue;
+    const kept = await store.getMedia(spelled);
+    if (kept) return kept;
+  }
+  return undefined;
 }
+
+/** A name with its letters decomposed (NFD), as macOS writes file names. */
+export const decomposed = (name: string): string => name.normalize('NFD');
 
 /** Where an article's reference to `key` points, given the file's record. */
 export function mediaRefOf(
@@ -54,16 +63,11 @@ export function mediaRefOf(
 
 const attr = (url: string) => url.replaceAll('&', '&amp;');
 
-/**
- * `article` with its reference `from` pointing at `to` instead (content, image, media list),
- * and updated `at` (a reader's copy has the old file's URL in it: readers refresh an item
- * whose date of change moves).
- */
-function repoint(article: Article, from: MediaRef, to: MediaRef, at?: string): Article {
+/** `article` with its reference `from` pointing at `to` instead (content, image, media list). */
+function repoint(article: Article, from: MediaRef, to: MediaRef): Article {
   const content = article.contentHtml.split(`"${attr(from.url)}"`).join(`"${attr(to.url)}"`);
   return {
     ...article,
-    ...(at !== undefined && at > article.updated ? { updated: at } : {}),
     contentHtml: content,
     ...(article.image === from.url ? { image: to.url } : {}),
     media: (article.media ?? []).map((m) => (m.key === from.key ? to : m)),
@@ -115,10 +119,10 @@ export async function linkMedia(
 async function missingMedia(name: string, store: ArticleStore): Promise<string> {
   // The report is the key's newest event's: a rejected upload, unless deleted since. A file
   // saved decomposed (macOS) was uploaded under that spelling.
-  const decomposed = name.normalize('NFD');
+  const spelled = decomposed(name);
   const source =
     (await store.getSource(name)) ??
-    (decomposed === name ? undefined : await store.getSource(decomposed));
+    (spelled === name ? undefined : await store.getSource(spelled));
   const report = source?.report;
   return unpublishedMediaWarning(
     name,
@@ -159,18 +163,18 @@ export async function storiesUsing(
 /**
  * Publishes again every article that refers to the media file `record` describes, with its
  * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which
- * the stream brings to publish, updated `at`. Idempotent: an article already pointing there is
- * left alone. The report of each article's file says so in the same write: the warning that the file is
+ * the stream brings to publish. Idempotent: an article already pointing there is left alone.
+ * The report of each article's file says so in the same write: the warning that the file is
  * not in the inbox goes once it is published, and comes back when it is deleted (written to
- * `reports` too). Returns the ids it changed.
+ * the `inbox` too). Returns the ids it changed.
  */
 export async function republishUsers(
   record: MediaRecord,
-  store: ArticleStore,
-  siteUrl: string,
-  reports?: Pick<Inbox, 'writeReport'>,
-  /** When the file changed (ISO): each story published again is updated then. */
-  at?: string,
+  {
+    store,
+    siteUrl,
+    inbox,
+  }: { store: ArticleStore; siteUrl: string; inbox?: Pick<Inbox, 'writeReport'> },
 ): Promise<string[]> {
   const changed: string[] = [];
   const to = mediaRefOf(record.key, record, siteUrl);
@@ -191,9 +195,9 @@ export async function republishUsers(
                 },
               }
             : {}),
-          articles: [planArticleWrite(stored, repoint(stored.article, from, to, at))],
+          articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
         });
-        if (report) await reports?.writeReport(report);
+        if (report) await inbox?.writeReport(report);
         changed.push(id);
         break;
       } catch (error) {

@@ -126,5 +126,12 @@ describe('a media file named with letters that decompose', () => {
       url: `${SITE}${encodeURI(path ?? '')}`,
       size: 9,
     });
+
+    // Uploaded composed this time (a CI copy of the Mac folder): still that record.
+    await upload(COMPOSED, Uint8Array.from([...jpeg, 9, 9]));
+
+    expect(await store.getMedia(COMPOSED)).toBeUndefined();
+    expect((await store.getMedia(DECOMPOSED))?.published?.size).toBe(10);
+    expect((await published())?.media?.[0]).toMatchObject({ key: DECOMPOSED, size: 10 });
   });
 });
