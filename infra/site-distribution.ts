@@ -127,7 +127,7 @@ export class SiteDistribution extends Construct {
       });
     const folders = functionOf(
       'FolderIndexes',
-      'feedpub: /tags/ serves /tags/index.html; /tags redirects to /tags/',
+      'feedpub: CORS preflights; /tags/ serves /tags/index.html; /tags redirects to /tags/',
       edgeRequestFunctionCode(),
     );
     const feedLinks = functionOf(

@@ -147,8 +147,9 @@ export const articleFieldsSchema = z.object({
   link: text,
   canonical: text,
   draft: z.nullish(z.boolean(expected('true or false'))),
-  // Jekyll's (and its importers'): `published: false` is a post not to publish.
-  published: z.nullish(z.boolean(expected('true or false'))),
+  // Jekyll's (and its importers'): `published: false` is a post not to publish. Anything else
+  // (an ActivityStreams date, say) is not refused for it: fieldsFromFile warns.
+  published: z.optional(z.unknown()),
   language: text,
   status: oneOf(FILE_STATUSES),
   note: text,
@@ -228,6 +229,10 @@ export function fieldsFromFile(
   if (data.link && data.canonical && data.link !== data.canonical) {
     warnings.push('both "link" and "canonical" are set; used "link"');
   }
+  if (data.published != null && typeof data.published !== 'boolean')
+    warnings.push(
+      `ignored "published" (${describe(data.published)}): only published: false means something here (a draft)`,
+    );
   const fields: ArticleFields = {
     ...body,
     authors: [...(data.author ?? []), ...(data.authors ?? [])],

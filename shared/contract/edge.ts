@@ -129,11 +129,6 @@ export const EDGE_HEADERS = {
 } as const;
 
 /**
- * CORS for browser-based feed readers: any origin may GET, without credentials, and read the
- * headers a reader needs besides the safelisted ones: the validators it sends back
- * (If-None-Match, If-Modified-Since) and the WebSub `Link` header (hub and self).
- */
-/**
  * The Content-Types CloudFront compresses (gzip or Brotli, for a viewer that accepts them, a
  * body of 1,000 to 10,000,000 bytes with a Content-Length), as its developer guide lists them
  * ("Serving compressed files"; the feed types are not among them: STORED_CONTENT_TYPE).
@@ -193,6 +188,11 @@ export const EDGE_COMPRESSED_BYTES = { least: 1000, most: 10_000_000 } as const;
 /** The methods the distribution takes from viewers: OPTIONS for CORS preflights. */
 export const EDGE_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 
+/**
+ * CORS for browser-based feed readers: any origin may GET, without credentials, and read the
+ * headers a reader needs besides the safelisted ones: the validators it sends back
+ * (If-None-Match, If-Modified-Since) and the WebSub `Link` header (hub and self).
+ */
 export const EDGE_CORS = {
   allowOrigin: '*',
   allowMethods: ['GET', 'HEAD'],
@@ -309,7 +309,8 @@ function handler(event) {
   }
   // Stored as generic XML or JSON so that the edge compresses it (STORED_CONTENT_TYPE): served
   // with its own type.
-  if (response.statusCode < 300 && SERVED_TYPES[file] && response.headers['content-type']) {
+  var served = response.statusCode < 300 || response.statusCode === 304;
+  if (served && SERVED_TYPES[file] && response.headers['content-type']) {
     response.headers['content-type'] = { value: SERVED_TYPES[file] };
   }
   if ((status === 200 || status === 304) && FEED_FILES.indexOf(file) !== -1 && FEED_FOLDER.test(uri)) {

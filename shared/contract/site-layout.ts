@@ -33,7 +33,7 @@ export const CONTENT_TYPE = {
  * The Content-Type a file is stored with in the site bucket, where it is not the one it is
  * served with (CONTENT_TYPE): CloudFront compresses only the types of EDGE_COMPRESSED_TYPES,
  * which have no Atom, JSON Feed or OPML type, so these are stored as the generic XML or JSON
- * they are (compressed at the edge: a 50-story Atom feed ~380 KB → ~100 KB) and the
+ * they are (compressed at the edge: a 50-story Atom feed ~380 KB → ~90 KB) and the
  * viewer-response function serves them with their own type again (SERVED_TYPE_BY_NAME).
  */
 export const STORED_CONTENT_TYPE: Readonly<Partial<Record<keyof typeof CONTENT_TYPE, string>>> = {
@@ -52,11 +52,12 @@ export const TAGS_PAGE_PATH = 'tags/index.html';
 export const OPML_PATH = 'feeds.opml';
 
 /** The type each file stored as another (STORED_CONTENT_TYPE) is served with, by its name. */
-export const SERVED_TYPE_BY_NAME: Readonly<Record<string, string>> = {
-  'atom.xml': CONTENT_TYPE.atom,
-  'feed.json': CONTENT_TYPE.json,
-  'feeds.opml': CONTENT_TYPE.opml,
-};
+export const SERVED_TYPE_BY_NAME: Readonly<Record<string, string>> = Object.fromEntries(
+  (['atom', 'json', 'opml'] as const)
+    .filter((kind) => STORED_CONTENT_TYPE[kind])
+    .map((kind) => [kind === 'opml' ? OPML_PATH : FEED_FILE[kind], CONTENT_TYPE[kind]]),
+);
+
 export const NOT_FOUND_PATH = '404.html';
 /** The sitemap index: one sitemap per day that has stories, and one of the site's own pages. */
 export const SITEMAP_INDEX_PATH = 'sitemap.xml';
@@ -101,11 +102,12 @@ export function listingPagePath(feed: FeedLocation, archivePage?: string): strin
 /**
  * The site's folders, each served by its index.html, as paths without their trailing slash:
  * the tags page (`tags`), a tag's or an author's page (`tags/<slug>`, `authors/<slug>`) and an
- * archive page of any feed (`archive/<name>`, `tags/<slug>/archive/<name>`, …). The edge
- * redirects these, and only these, to their folder when asked without the slash.
+ * archive page of any feed (`archive/<name>`, `tags/<slug>/archive/<name>`, …); never a
+ * file (slugs and page names have no dot). The edge redirects these, and only these, to their
+ * folder when asked without the slash.
  */
 export const FOLDER_PATH =
-  /^(?:tags|(?:tags|authors)\/[^/]+|(?:(?:tags|authors)\/[^/]+\/)?archive\/[^/]+)$/;
+  /^(?:tags|(?:tags|authors)\/[^/.]+|(?:(?:tags|authors)\/[^/.]+\/)?archive\/[^/.]+)$/;
 
 /** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
 export function isFeedPath(path: string): boolean {

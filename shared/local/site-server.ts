@@ -127,7 +127,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, edge?: EdgeMode
   const method = EDGE_METHODS.find((name) => name === req.method);
   if (!method) {
     res.setHeader('Allow', EDGE_METHODS.join(', '));
-    return plain(res, 405, `${req.method} is not allowed: use GET or HEAD`);
+    return plain(
+      res,
+      405,
+      `${req.method} is not allowed: use GET or HEAD (OPTIONS: a CORS preflight)`,
+    );
   }
   if (!edge) {
     res.setHeader('Retry-After', '1');

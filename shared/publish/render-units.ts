@@ -371,6 +371,9 @@ async function pageGone(
 ): Promise<{ put: SiteFile[]; remove: string[] }> {
   const name = archivePageName(start);
   const now = await pageNowHolding(feeds, feedKey(feed), start, config.itemLimit);
+  // The page is back (a story starting it came back between the two reads): its own render,
+  // which the story's stream record brings, writes it; never a redirect to itself.
+  if (now === start) return { put: [], remove: [] };
   if (now === undefined) {
     const remove = [
       ...FEED_FORMATS.map((format) => archivePath(feed, name, format)),

@@ -6,6 +6,7 @@ import { EDGE_LOCATION_METADATA, EDGE_STATUS_METADATA } from '../../shared/contr
 import { ARTICLE_PK_PREFIX, keys, WRITE_SHARDS } from '../../shared/contract/table.ts';
 import type { EmbeddedAws } from '../../shared/local/embedded-aws.ts';
 import type { SourceRecord } from '../../shared/ports/article-store.ts';
+import { followRedirects } from './redirect-chains.ts';
 import { bucketHelpers } from './site.ts';
 
 /**
@@ -312,25 +313,22 @@ export function isPageRedirect(files: BucketFiles, path: string): boolean {
 
 /**
  * What is wrong with the redirects left where archive pages were: each must lead, through at
- * most a few more, to a file of the site that is there (never to a missing page, never round).
+ * most a few more, to a file of the site that is there (never to a missing page, never round),
+ * unless its feed is gone altogether (its last story went: its old addresses end in a 404).
  */
 export function pageRedirectProblems(files: BucketFiles, siteUrl: string): string[] {
-  const problems: string[] = [];
-  for (const path of files.keys()) {
-    if (!isPageRedirect(files, path)) continue;
-    let at = path;
-    for (let hops = 0; files.edge.get(at)?.status === '301'; hops++) {
-      const location = files.edge.get(at)?.location ?? '';
-      if (hops >= 20 || !location.startsWith(siteUrl)) {
-        problems.push(`${path} redirects to ${location || 'nowhere'}`);
-        break;
-      }
-      // A folder URL (the home page, a listing) is its index.html.
-      at = decodeURI(location.slice(siteUrl.length)).replace(/(^|\/)$/, '$1index.html');
-    }
-    if (!files.has(at)) problems.push(`${path} redirects to ${at}, which is not there`);
-  }
-  return problems;
+  const site = {
+    locationOf: (path: string) =>
+      files.edge.get(path)?.status === '301' ? (files.edge.get(path)?.location ?? '') : undefined,
+    exists: (path: string) => files.has(path),
+  };
+  return [...files.keys()]
+    .filter((path) => isPageRedirect(files, path))
+    .filter((path) => files.has(`${path.slice(0, path.indexOf('archive/'))}atom.xml`))
+    .flatMap((path) => {
+      const followed = followRedirects(path, site, siteUrl);
+      return 'problem' in followed ? [followed.problem] : [];
+    });
 }
 
 /**

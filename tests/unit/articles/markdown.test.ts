@@ -207,6 +207,15 @@ describe('Markdown with front matter', () => {
     expect(parsed.article.draft).toBe(true);
     expect(parsed.warnings).toEqual([]);
     expect(parseMd('---\ntitle: Out\npublished: true\n---\nx').article.draft).toBe(false);
+    // An export's publication date under that name is not refused for it.
+    const dated = parseMd(
+      '{"title": "T", "published": "2020-01-01T00:00:00Z", "text": "x"}',
+      'articles/a.json',
+    );
+    expect(dated.article.draft).toBe(false);
+    expect(dated.warnings).toEqual([
+      'ignored "published" (a string): only published: false means something here (a draft)',
+    ]);
   });
 
   it('treats unresolved YAML tags as plain values, with a warning', () => {

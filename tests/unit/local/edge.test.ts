@@ -250,9 +250,11 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
       const res = await get(folder);
       expect([res.status, res.headers.location], folder).toEqual([301, `${folder}/`]);
     }
-    // Any other path without a dot is no folder of the site: a 404, not a redirect to one.
+    // Any other path without a dot is no folder of the site: a 404, not a redirect to one; a
+    // file in a folder is that file.
     for (const path of ['/about', '/feed', '/articles/news/wire', '/authors', '/tags/a/b'])
       expect((await get(path)).status, path).toBe(404);
+    expect((await get('/tags/index.html')).body).toBe('all tags');
   });
 
   it('adds the security headers of the response headers policy to every answer, and CORS for browsers', async () => {
@@ -307,8 +309,10 @@ describe('the local edge (a model of the CloudFront distribution)', () => {
     const gz = await get('/atom.xml', { 'accept-encoding': 'gzip, br;q=0' });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gz.body ?? new Uint8Array()).toString()).toBe(objects.get('atom.xml')?.body);
-    // The weak ETag revalidates.
-    expect((await get('/atom.xml', { ...both, 'if-none-match': 'W/"abc"' })).status).toBe(304);
+    // The weak ETag revalidates, and the 304 says the type the feed is served with.
+    const unchanged = await get('/atom.xml', { ...both, 'if-none-match': 'W/"abc"' });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     for (const [url, headers] of [
       ['/atom.xml', {}],
       ['/atom.xml', { ...both, range: 'bytes=0-9' }],

@@ -14,6 +14,7 @@ import { InMemoryArticleTable } from '../../support/fakes/article-store.ts';
 import { labels, removeArticle, saveArticle, testArticle } from '../../support/fakes/articles.ts';
 import { bodyText, InMemorySiteBucket } from '../../support/fakes/site-bucket.ts';
 import { prng } from '../../support/prng.ts';
+import { followRedirects } from '../../support/redirect-chains.ts';
 import { jsonFeedProblems, rssProblems } from '../feeds/feed-checks.ts';
 import { a, jingProblems, writeTemp, xpathCount, xpathString } from '../feeds/xml-tools.ts';
 
@@ -165,8 +166,7 @@ function walkChain(bucket: InMemorySiteBucket, dir: string, format: Format): Wal
   return { ids, documents };
 }
 
-/** Every archive file the bucket holds for one feed directory. */
-/** The archive pages in the bucket (not the redirects left where pages were). */
+/** The archive pages the bucket holds for one feed directory (not the redirects left where pages were). */
 const archiveFiles = (bucket: InMemorySiteBucket, dir: string) =>
   bucket
     .paths()
@@ -178,16 +178,16 @@ const archiveFiles = (bucket: InMemorySiteBucket, dir: string) =>
  * does (to a document that is there, never to another missing page), by path.
  */
 function redirectsOf(bucket: InMemorySiteBucket, dir: string): Map<string, string> {
+  const site = {
+    locationOf: (path: string) =>
+      bucket.file(path)?.status === 301 ? (bucket.file(path)?.location ?? '') : undefined,
+    exists: (path: string) => bucket.file(path) !== undefined,
+  };
   const ends = new Map<string, string>();
   for (const path of bucket.paths().filter((key) => key.startsWith(`${dir}archive/`))) {
-    let at = path;
-    for (let hops = 0; bucket.file(at)?.status === 301; hops++) {
-      expect(hops, `${path} redirects in a loop`).toBeLessThan(20);
-      // A folder URL (the home page, an archive page's HTML) is its index.html.
-      at = pathOf(bucket.file(at)?.location ?? '').replace(/(^|\/)$/, '$1index.html');
-    }
-    expect(bucket.file(at), `${path} leads to ${at}, which is not there`).toBeDefined();
-    if (at !== path) ends.set(path, at);
+    const followed = followRedirects(path, site, SITE.url);
+    if ('problem' in followed) throw new Error(followed.problem);
+    if (followed.end !== path) ends.set(path, followed.end);
   }
   return ends;
 }
