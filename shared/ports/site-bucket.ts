@@ -49,9 +49,8 @@ export interface PutHint {
  */
 export interface SiteBucket {
   /**
-   * Writes unless the stored object has the same content hash or a higher stamp; true when it
-   * wrote. Only the body counts: a new Content-Type or Cache-Control reaches a file with its next
-   * new bytes.
+   * Writes unless the stored object has the same content hash and Content-Type, or a higher
+   * stamp; true when it wrote. A new Cache-Control alone reaches a file with its next new bytes.
    */
   put(file: SiteFile, stamp: number, hint?: PutHint): Promise<boolean>;
   /**

@@ -30,7 +30,10 @@ export class MemorySiteBucket implements SiteBucket {
   async put(file: SiteFile, stamp: number, _hint: PutHint = {}): Promise<boolean> {
     const stored = this.objects.get(file.path);
     if (!stored && file.replaceOnly) return false;
-    const changed = !stored || (stored.stamp <= stamp && hashOf(stored) !== sha256(file.body));
+    const changed =
+      !stored ||
+      (stored.stamp <= stamp &&
+        (hashOf(stored) !== sha256(file.body) || stored.file.contentType !== file.contentType));
     if (changed) this.objects.set(file.path, { file: { ...file }, stamp });
     return changed;
   }

@@ -55,6 +55,8 @@ interface Stored {
   etag: string;
   hash: string;
   stamp: number;
+  /** As the HEAD answered it (none: not looked at). */
+  contentType?: string;
 }
 
 /** What this adapter last saw of a file (written or looked at), under which put's stamp. */
@@ -107,6 +109,7 @@ export class S3SiteBucket implements SiteBucket {
       return {
         etag: head.ETag ?? '',
         hash: head.Metadata?.[HASH_KEY] ?? '',
+        ...(head.ContentType ? { contentType: head.ContentType } : {}),
         stamp: Number(head.Metadata?.[STAMP_KEY] ?? 0) || 0,
       };
     } catch (error) {
@@ -198,8 +201,10 @@ export class S3SiteBucket implements SiteBucket {
     }
     return this.decide(file.path, async (stored) => {
       if (!stored && file.replaceOnly) return false;
-      // Same bytes: keep the object, its ETag and Last-Modified, so readers get 304s.
-      if (stored && (stored.stamp > stamp || stored.hash === hash)) {
+      // Same bytes of the same type: keep the object, its ETag and Last-Modified, so readers
+      // get 304s.
+      const same = stored?.hash === hash && stored.contentType === file.contentType;
+      if (stored && (stored.stamp > stamp || same)) {
         this.remember(file.path, { ...stored, seenUnder: stamp });
         return false;
       }

@@ -31,12 +31,18 @@ export function siteBucketContract(name: string, makeBucket: () => Promise<SiteB
       });
     });
 
-    it('skips a file whose bytes did not change, even with other headers, and writes changed bytes', async () => {
+    it('skips a file whose bytes and type did not change, even with another Cache-Control, and writes changed bytes or a new type', async () => {
       const { bucket, stored } = await makeBucket();
       await bucket.put(page('one'), 1);
       expect(await bucket.put(page('one'), 1)).toBe(false);
+      expect(await bucket.put({ ...page('one'), cacheControl: 'no-store' }, 1)).toBe(false);
+      expect((await stored('articles/a.html'))?.cacheControl).toBe(
+        'public, max-age=3600, must-revalidate',
+      );
+      // A file stored under another type (feeds: STORED_CONTENT_TYPE) takes the new one.
+      expect(await bucket.put(page('one', 'text/plain'), 1)).toBe(true);
+      expect((await stored('articles/a.html'))?.contentType).toBe('text/plain');
       expect(await bucket.put(page('one', 'text/plain'), 1)).toBe(false);
-      expect((await stored('articles/a.html'))?.contentType).toBe('text/html; charset=utf-8');
 
       expect(await bucket.put(page('two', 'text/plain'), 1)).toBe(true);
       expect(await stored('articles/a.html')).toMatchObject({
