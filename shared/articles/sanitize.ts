@@ -33,8 +33,9 @@ const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'st
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
   preload: PLAYER_PRELOAD,
-  // Targets of the article's own `#fragment` links; a plain name, nothing markup could abuse.
-  id: /^[a-z][\w.:-]{0,99}$/i,
+  // Targets of the article's own `#fragment` links: a name of letters, digits and `_.:-` in
+  // any script (`part2`, `1`, Word's `_ftn2`, `café`), nothing markup could abuse.
+  id: /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.:-]{0,99}$/u,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
 };
 const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
@@ -92,8 +93,12 @@ function renamed(
   attribs: sanitizeHtml.Attributes,
   found: Set<string>,
 ): { tagName: string; attribs: sanitizeHtml.Attributes } {
-  if (tagName === 'a' && !attribs.href && attribs.name && !attribs.id)
-    return { tagName: 'span', attribs: { id: attribs.name } };
+  // The old anchor: `<a name>` is the target of `#name` links, as an id is.
+  if (tagName === 'a' && attribs.name && !attribs.id) {
+    const { name, ...rest } = attribs;
+    if (!attribs.href) return { tagName: 'span', attribs: { id: name } };
+    return { tagName, attribs: { ...rest, id: name } };
+  }
   const rename = RENAMED_TAGS[tagName];
   if (!rename) return { tagName, attribs };
   if (rename.formatting === 'lost')

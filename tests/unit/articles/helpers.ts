@@ -113,7 +113,9 @@ export function htmlSafetyProblems(html: string): string[] {
     for (const [, name = '', raw = ''] of attributes.matchAll(ATTRIBUTE)) {
       if (!allowed.includes(name) && name !== 'dir' && name !== 'lang' && name !== 'id')
         problems.push(`attribute ${tag}.${name}`);
-      if (name === 'id' && !/^[a-z][\w.:-]{0,99}$/i.test(raw)) problems.push(`id "${raw}"`);
+      // A name of letters, digits and `_.:-` (any script): no space, quote or markup in it.
+      if (name === 'id' && !/^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.:-]{0,99}$/u.test(raw))
+        problems.push(`id "${raw}"`);
       const value = raw
         .replace(/&quot;/g, '"')
         .replace(/&lt;/g, '<')

@@ -137,8 +137,8 @@ describe('sanitizeContent', () => {
     ],
     [
       "keeps an old anchor (<a name>) as the target of the article's own #links",
-      '<a name="part2"></a><h2>Part two</h2><a name="bad name">x</a>',
-      '<span id="part2"></span><h2>Part two</h2><span>x</span>',
+      '<a name="part2"></a><h2>Part two</h2><a name="bad name">x</a><a name="1"></a><a name="_ftn2" href="#_ftnref2">[2]</a><a name="café"></a>',
+      '<span id="part2"></span><h2>Part two</h2><span>x</span><span id="1"></span><a href="https://news.example.com/#_ftnref2" id="_ftn2" rel="noopener noreferrer">[2]</a><span id="café"></span>',
     ],
   ])('%s', (_, input, expected) => {
     const { html } = sanitizeContent(input, SITE);
