@@ -79,8 +79,7 @@ export function isMediaKey(key: string): boolean {
 /**
  * The name a media file is known by to the articles that refer to it: its key composed (NFC).
  * macOS saves `café.png` decomposed (e + ◌́) and Markdown names it composed, as typed; both
- * spellings are one file. Only media are matched this way: an article's key is its id, and
- * stays as uploaded.
+ * spellings are one file (as they are one article id: idFromKey).
  */
 export function mediaName(inboxKey: string): string {
   return inboxKey.normalize('NFC');
