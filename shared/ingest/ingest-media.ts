@@ -91,7 +91,7 @@ export async function ingestMedia(
     articles: [],
     ...(same ? {} : { media: [{ record, previousRevision: before?.revision }] }),
   });
-  if (!same) await republishUsers(record, deps);
+  if (!same) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   // The old version goes once the articles point at the new one (their pages follow within
   // a publish; a reader holding an old page may meet a 404 for its image meanwhile).
   const old = before?.published?.path;
@@ -122,7 +122,7 @@ async function unpublish(
     articles: [],
     ...(record ? { media: [{ record, previousRevision: before?.revision }] } : {}),
   });
-  if (record) await republishUsers(record, deps);
+  if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   if (before?.published) await deps.media.remove(before.published.path);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
@@ -136,7 +136,11 @@ function stillUsedWarning(users: readonly string[]): string {
 }
 
 /** A redelivered event: the first delivery may have died before its articles were republished. */
-export async function finishMedia(event: ObjectEvent, deps: MediaDeps): Promise<void> {
+export async function finishMedia(
+  event: ObjectEvent,
+  deps: MediaDeps,
+  book: Pick<SourceBookkeeping, 'writeReport'>,
+): Promise<void> {
   const record = await findMedia(deps.store, mediaName(event.key), event.key);
-  if (record) await republishUsers(record, deps);
+  if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
 }

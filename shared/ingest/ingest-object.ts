@@ -98,7 +98,7 @@ async function ingestOnce(
       // Delivered again: the first delivery may have died after its commit, before its report.
       await deps.inbox.writeReport(source.report);
       if (deps.media && isMediaKey(event.key))
-        await finishMedia(event, { ...deps, media: deps.media });
+        await finishMedia(event, { ...deps, media: deps.media }, bookkeeping(deps));
       return {
         kind: 'duplicate',
         key: event.key,
@@ -223,12 +223,14 @@ async function commitAndReport(
 }
 
 /**
- * Writes a report, then makes sure it is the newest: reports are written after their commit,
- * so an older event's slow report could land after a newer one's. Whoever writes last checks
- * the table and puts the newest report back. The first report of a key (`first`: its event
- * made the key's first source record) is written only if the key has none yet: then no newer
- * event's report can have been there to overwrite, and there is nothing to check (one request
- * instead of two); if one is there, as above.
+ * Writes a report, then makes sure it is the table's: reports are written after their commit,
+ * so an older event's slow report could land after a newer one's, or a story's own after the
+ * one its media's change wrote (republishUsers: the same event's, its warnings brought up to
+ * date). Whoever writes last checks the table and puts its report back when it is another, at
+ * least as new. The first report of a key (`first`: its event made the key's first source
+ * record) is written only if the key has none yet: then no newer event's report can have been
+ * there to overwrite, and there is nothing to check (one request instead of two); if one is
+ * there, as above.
  */
 export async function writeReportInOrder(
   report: IngestReport,
@@ -238,7 +240,11 @@ export async function writeReportInOrder(
   if (first && (await deps.inbox.writeFirstReport(report))) return;
   await deps.inbox.writeReport(report);
   const current = await deps.store.getSource(report.key);
-  if (current && compareSequencers(current.sequencer, report.sequencer) > 0) {
+  if (
+    current &&
+    compareSequencers(current.sequencer, report.sequencer) >= 0 &&
+    JSON.stringify(current.report) !== JSON.stringify(report)
+  ) {
     await deps.inbox.writeReport(current.report);
   }
 }

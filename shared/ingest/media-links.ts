@@ -15,7 +15,6 @@ import {
   type MediaWrite,
   StaleWriteError,
 } from '../ports/article-store.ts';
-import type { Inbox } from '../ports/inbox.ts';
 
 /** Media files one article may refer to: each new one is a write in its transaction. */
 export const MAX_MEDIA_PER_ARTICLE = 30;
@@ -165,16 +164,21 @@ export async function storiesUsing(
  * new URL, type and size (or its placeholder, once it is gone): a new revision of each, which
  * the stream brings to publish. Idempotent: an article already pointing there is left alone.
  * The report of each article's file says so in the same write: the warning that the file is
- * not in the inbox goes once it is published, and comes back when it is deleted (written to
- * the `inbox` too). Returns the ids it changed.
+ * not in the inbox goes once it is published, and comes back when it is deleted (and written
+ * to the bucket with `writeReport`). Returns the ids it changed.
  */
 export async function republishUsers(
   record: MediaRecord,
   {
     store,
     siteUrl,
-    inbox,
-  }: { store: ArticleStore; siteUrl: string; inbox?: Pick<Inbox, 'writeReport'> },
+    writeReport,
+  }: {
+    store: ArticleStore;
+    siteUrl: string;
+    /** Writes a story's report to the bucket (ingest's writeReportInOrder). */
+    writeReport?: (report: IngestReport) => Promise<void>;
+  },
 ): Promise<string[]> {
   const changed: string[] = [];
   const to = mediaRefOf(record.key, record, siteUrl);
@@ -197,7 +201,7 @@ export async function republishUsers(
             : {}),
           articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
         });
-        if (report) await inbox?.writeReport(report);
+        if (report) await writeReport?.(report);
         changed.push(id);
         break;
       } catch (error) {

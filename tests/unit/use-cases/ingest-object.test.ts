@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
+import { ingestObjectEvent, writeReportInOrder } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
 import { StaleWriteError } from '../../../shared/ports/article-store.ts';
@@ -383,6 +383,28 @@ describe('ingestObjectEvent on the in-memory table', () => {
       '"updated" (2062-01-01T00:00:00.000Z) is later than the upload (2026-01-05T10:00:01.000Z): a story is not updated in the future, so it is not used',
     ]);
     expect((await store.getArticle('a'))?.article.updated).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it("puts the table's report back when a slow write of the same event's older report lands after it", async () => {
+    const { store, inbox, deps, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('First'))));
+    const first = inbox.report(KEY);
+    const source = await store.getSource(KEY);
+    if (!first || !source) throw new Error('no report');
+    // The table's report brought up to date (a media file published since: republishUsers).
+    const current = { ...first, warnings: [] };
+    await store.commit({
+      source: {
+        record: { ...source, revision: source.revision + 1, report: current },
+        previousRevision: source.revision,
+      },
+      articles: [],
+    });
+    const stale = { ...first, warnings: ['media "articles/x.png" is not in the inbox (yet)'] };
+
+    await writeReportInOrder(stale, deps);
+
+    expect(inbox.report(KEY)).toEqual(current);
   });
 
   it('leaves no trace of a draft that was never public', async () => {
