@@ -12,7 +12,7 @@ import { siteUrlOf } from '../contract/site-layout.ts';
 import type { ArticleStore, MediaRecord, SourceRecord } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
 import type { SiteMedia } from '../ports/site-media.ts';
-import { findMedia, republishUsers, storiesUsing } from './media-links.ts';
+import { findMedia, mediaRecords, republishUsers, storiesUsing } from './media-links.ts';
 import type { ObjectEvent } from './object-event.ts';
 import type { IngestOutcome } from './outcome.ts';
 
@@ -70,14 +70,15 @@ export async function ingestMedia(
   // Published under its name: one URL for the file whichever way its name was spelled.
   const name = mediaName(event.key);
   const path = mediaSitePath(name, mediaVersion(object.etag));
-  const before = await findMedia(deps.store, name, event.key);
+  const [before, ...spellings] = await mediaRecords(deps.store, name, event.key);
   const same = before?.published?.path === path && before.published.type === type;
   // Copied before it is recorded: an article linked to the record finds the file there.
   if (!same) await deps.media.publish({ inboxKey: event.key, versionId, path, type });
   const record: MediaRecord = {
     key: before?.key ?? name,
     revision: (before?.revision ?? 0) + 1,
-    usedBy: before?.usedBy ?? [],
+    // Stories that named it under another spelling's record use it too.
+    usedBy: usersOf(before, spellings),
     published: { path, type, size: object.size },
   };
   const report: IngestReport = {
@@ -106,8 +107,9 @@ async function unpublish(
   deps: MediaDeps,
   book: SourceBookkeeping,
 ): Promise<IngestOutcome> {
-  const before = await findMedia(deps.store, mediaName(event.key), event.key);
-  const users = before?.published ? await storiesUsing(before.key, before.usedBy, deps.store) : [];
+  const [before, ...spellings] = await mediaRecords(deps.store, mediaName(event.key), event.key);
+  const usedBy = usersOf(before, spellings);
+  const users = before?.published ? await storiesUsing(before.key, usedBy, deps.store) : [];
   const report: IngestReport = {
     ...book.baseReport(event),
     status: 'deleted',
@@ -115,7 +117,7 @@ async function unpublish(
   };
   const next = book.nextSource(event, source, { deleted: true }, report, true);
   const record: MediaRecord | undefined = before?.published
-    ? { key: before.key, revision: before.revision + 1, usedBy: before.usedBy }
+    ? { key: before.key, revision: before.revision + 1, usedBy }
     : undefined;
   await deps.store.commit({
     source: { record: next, previousRevision: source?.revision },
@@ -126,6 +128,11 @@ async function unpublish(
   if (before?.published) await deps.media.remove(before.published.path);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
+}
+
+/** The stories a media file's records name, its own's first, each once. */
+function usersOf(record: MediaRecord | undefined, spellings: readonly MediaRecord[]): string[] {
+  return [...new Set([...(record?.usedBy ?? []), ...spellings.flatMap((r) => r.usedBy)])];
 }
 
 /** What the report of a media file deleted while stories still show it says: which ones. */

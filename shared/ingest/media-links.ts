@@ -23,23 +23,43 @@ const MAX_ATTEMPTS = 5;
 /**
  * The record of the media file `name` (a mediaName): under that name, or, for a name with
  * letters that decompose, under a spelling ingest kept a record under before names were
- * composed: the name decomposed (as macOS writes it), or `uploadKey` (the key uploaded now).
- * A record found there stays there.
+ * composed: the name decomposed (as macOS writes it), or `uploadKey` (the key uploaded now). A
+ * published record is the one, wherever it is (an older version may have kept an unpublished
+ * one under the composed name for a story that named it so); a record found stays where it is.
  */
 export async function findMedia(
   store: Pick<ArticleStore, 'getMedia'>,
   name: string,
   uploadKey?: string,
 ): Promise<MediaRecord | undefined> {
-  const record = await store.getMedia(name);
-  if (record) return record;
+  const [record, ...others] = await mediaRecords(store, name, uploadKey);
+  return record ?? others[0];
+}
+
+/**
+ * Every record the media file `name` has (findMedia), the one findMedia takes first: a
+ * spelling's usedBy names stories that refer to the file too.
+ */
+export async function mediaRecords(
+  store: Pick<ArticleStore, 'getMedia'>,
+  name: string,
+  uploadKey?: string,
+): Promise<MediaRecord[]> {
+  const found: MediaRecord[] = [];
+  const own = await store.getMedia(name);
+  if (own) found.push(own);
+  if (own?.published) return found;
   for (const spelled of new Set([decomposed(name), uploadKey ?? name])) {
     if (spelled === name) continue;
     const kept = await store.getMedia(spelled);
-    if (kept) return kept;
+    if (kept) found.push(kept);
   }
-  return undefined;
+  return found.sort((a, b) => Number(Boolean(b.published)) - Number(Boolean(a.published)));
 }
+
+/** Whether a story's media reference `ref` is to the file `record` describes, however spelled. */
+const refersTo = (ref: Pick<MediaRef, 'key'>, record: Pick<MediaRecord, 'key'>) =>
+  mediaName(ref.key) === mediaName(record.key);
 
 /** A name with its letters decomposed (NFD), as macOS writes file names. */
 export const decomposed = (name: string): string => name.normalize('NFD');
@@ -153,7 +173,7 @@ export async function storiesUsing(
   const using: string[] = [];
   for (const id of ids) {
     const stored = await store.getArticle(id);
-    if (stored && !isGone(stored) && stored.article.media?.some((m) => m.key === key))
+    if (stored && !isGone(stored) && stored.article.media?.some((m) => refersTo(m, { key })))
       using.push(id);
   }
   return using;
@@ -185,7 +205,7 @@ export async function republishUsers(
   for (const id of record.usedBy) {
     for (let attempt = 1; ; attempt++) {
       const stored = await store.getArticle(id);
-      const from = stored?.article.media?.find((m) => m.key === record.key);
+      const from = stored?.article.media?.find((m) => refersTo(m, record));
       if (!stored || isGone(stored) || !from || JSON.stringify(from) === JSON.stringify(to)) break;
       const source = await store.getSource(stored.article.sourceKey);
       const report = source && reportAfter(source.report, id, record);

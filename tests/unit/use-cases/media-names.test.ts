@@ -134,4 +134,32 @@ describe('a media file named with letters that decompose', () => {
     expect((await store.getMedia(DECOMPOSED))?.published?.size).toBe(10);
     expect((await published())?.media?.[0]).toMatchObject({ key: DECOMPOSED, size: 10 });
   });
+
+  it('prefers the published record when an older version kept an unpublished one under the composed name too', async () => {
+    const { store, media, upload, published } = rig();
+    // As 3f3dc0d left them: a story typing the name composed before the file came (a record
+    // under the composed name, unpublished, naming it), and the file's record under its
+    // decomposed key (published, naming the story that typed it so).
+    const menu = `---\ntitle: Menu\n---\n\n![x](caf\u00e9.jpg)\n`;
+    await upload('articles/menu.md', menu);
+    expect(await store.getMedia(COMPOSED)).toMatchObject({ usedBy: ['menu'] });
+    const legacy = { path: 'media/cafe\u0301.0123456789ab.jpg', type: 'image/jpeg', size: 8 };
+    await store.commit({
+      articles: [],
+      media: [{ record: { key: DECOMPOSED, revision: 1, usedBy: ['story'], published: legacy } }],
+    });
+
+    // The story's edit keeps the published file (the unpublished record is found first).
+    await upload(STORY, `${story}\nEdited.\n`);
+    expect((await published())?.media?.[0]).toMatchObject({ key: DECOMPOSED, type: 'image/jpeg' });
+
+    // A new version reaches both stories, each named in either record.
+    await upload(COMPOSED, Uint8Array.from([...jpeg, 7, 7, 7]));
+    const [path] = media.paths();
+    for (const id of ['story', 'menu'])
+      expect((await store.getArticle(id))?.article.media?.[0], id).toMatchObject({
+        url: `${SITE}${encodeURI(path ?? '')}`,
+        size: 11,
+      });
+  });
 });
