@@ -87,18 +87,19 @@ export async function buildBench(
         ),
       );
     }
+    // build --json: `files`, a verdict per input; `written`, the site's files.
     const built = JSON.parse(readFileSync(summary, 'utf8')) as {
-      articles: { status: string }[];
-      files: string[];
+      files: { status: string }[];
+      written: string[];
     };
-    const published = built.articles.filter((a) => a.status === 'published').length;
+    const published = built.files.filter((a) => a.status === 'published').length;
     if (published !== count)
       throw new Error(`feedpub build published ${published} of ${count} articles`);
     const oursS = median(ours) / 1000;
     results.add(`build_${count}_s`, {
       value: round(oursS, 2),
       unit: 's',
-      note: `feedpub build, ${corpus}: ${built.files.length} files; median of ${runs} (${ours.map((ms) => round(ms / 1000, 2)).join(', ')} s)`,
+      note: `feedpub build, ${corpus}: ${built.written.length} files; median of ${runs} (${ours.map((ms) => round(ms / 1000, 2)).join(', ')} s)`,
     });
 
     if (!hugoInstalled()) {
