@@ -227,10 +227,10 @@ async function commitAndReport(
  * so an older event's slow report could land after a newer one's, or a story's own after the
  * one its media's change wrote (republishUsers: the same event's, its warnings brought up to
  * date). Whoever writes last checks the table and puts its report back when it is another, at
- * least as new. The first report of a key (`first`: its event made the key's first source
- * record) is written only if the key has none yet: then no newer event's report can have been
- * there to overwrite, and there is nothing to check (one request instead of two); if one is
- * there, as above.
+ * least as new (not over the handler's report of a last failure). The first report of a key
+ * (`first`: its event made the key's first source record) is written only if the key has none
+ * yet: then no newer event's report can have been there to overwrite, and there is nothing to
+ * check (one request instead of two); if one is there, as above.
  */
 export async function writeReportInOrder(
   report: IngestReport,
@@ -240,13 +240,15 @@ export async function writeReportInOrder(
   if (first && (await deps.inbox.writeFirstReport(report))) return;
   await deps.inbox.writeReport(report);
   const current = await deps.store.getSource(report.key);
-  if (
-    current &&
-    compareSequencers(current.sequencer, report.sequencer) >= 0 &&
-    JSON.stringify(current.report) !== JSON.stringify(report)
-  ) {
-    await deps.inbox.writeReport(current.report);
-  }
+  if (!current) return;
+  const newer = compareSequencers(current.sequencer, report.sequencer);
+  // The same event's report from the table wins over another of it, but for the last failure's
+  // (the handler's: the event's work after its commit failed on every delivery).
+  const sameEvent =
+    newer === 0 &&
+    report.status !== 'failed' &&
+    JSON.stringify(current.report) !== JSON.stringify(report);
+  if (newer > 0 || sameEvent) await deps.inbox.writeReport(current.report);
 }
 
 async function remove(

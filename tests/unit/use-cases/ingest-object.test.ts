@@ -405,6 +405,15 @@ describe('ingestObjectEvent on the in-memory table', () => {
     await writeReportInOrder(stale, deps);
 
     expect(inbox.report(KEY)).toEqual(current);
+    // The handler's report of a last failure of that event (its work after the commit failed on
+    // every delivery) stays: the editor learns the upload went to the dead-letter queue.
+    const failed = {
+      ...first,
+      status: 'failed' as const,
+      reason: 'not processed after 5 attempts',
+    };
+    await writeReportInOrder(failed, deps);
+    expect(inbox.report(KEY)).toEqual(failed);
   });
 
   it('leaves no trace of a draft that was never public', async () => {
