@@ -3,7 +3,14 @@ import type { SiteConfig } from '../config/site.ts';
 import { toDate } from './dates.ts';
 import { guardHtml } from './html-guard.ts';
 import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view.ts';
-import { feedLinks, htmlPage, languageAttributes, siteLanguage, timeTag } from './page-shell.ts';
+import {
+  feedLinks,
+  htmlPage,
+  languageAttributes,
+  movedPage,
+  siteLanguage,
+  timeTag,
+} from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -76,13 +83,11 @@ function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
 /** A moved story's old page: answered 301 to `to`; the body is for clients that show it. */
 export function renderMovedPage(article: Article, to: string, site: SiteConfig): string {
   const title = oneLine(article.title) || 'Untitled';
-  return htmlPage({
-    site,
+  return movedPage(site, {
     title: `Moved: ${title} — ${oneLine(site.title)}`,
-    canonical: to,
-    notice: { redirect: to },
+    to,
     feeds: [{ kind: 'all' }],
-    body: `<main><p>This story has moved to <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+    lead: 'This story has moved to',
   });
 }
 

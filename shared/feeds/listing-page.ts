@@ -3,7 +3,7 @@ import type { SiteConfig } from '../config/site.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
 import { teaser } from './index-page.ts';
 import { buildTeaserView } from './item-view.ts';
-import { feedLinks, htmlPage, timeTag } from './page-shell.ts';
+import { feedLinks, htmlPage, movedPage, timeTag } from './page-shell.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -81,12 +81,10 @@ export function renderListingPage(
  */
 export function renderMovedListingPage(site: SiteConfig, feed: FeedRef, to: string): string {
   const name = oneLine(feedTitle(site, feed));
-  return htmlPage({
-    site,
+  return movedPage(site, {
     title: `Moved: ${name}`,
-    canonical: to,
-    notice: { redirect: to },
+    to,
     feeds: [feed],
-    body: `<main><p>The stories of this page of ${e(name)} are now on <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+    lead: `The stories of this page of ${e(name)} are now on`,
   });
 }

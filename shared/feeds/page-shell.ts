@@ -173,6 +173,30 @@ export function timeTag(date: Date, site: SiteConfig, pageLang?: string): string
   return `<time datetime="${date.toISOString()}"${lang}>${e(dayIn(date, language))}</time>`;
 }
 
+/**
+ * The page left at an address that answers 301 (a moved story, an archive page that went):
+ * `lead` (HTML) and a link to `to`, kept out of search indexes, sending browsers on for hosts
+ * that cannot answer 301 themselves.
+ */
+export function movedPage(
+  site: SiteConfig,
+  {
+    title,
+    to,
+    feeds,
+    lead,
+  }: { title: string; to: string; feeds: PageParts['feeds']; lead: string },
+): string {
+  return htmlPage({
+    site,
+    title,
+    canonical: to,
+    notice: { redirect: to },
+    feeds,
+    body: `<main><p>${lead} <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+  });
+}
+
 /** A complete HTML5 document; every value in `parts` except `body` is escaped here. */
 export function htmlPage(parts: PageParts): string {
   const lang = languageTag(parts.lang) ?? siteLanguage(parts.site);

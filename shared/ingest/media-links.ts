@@ -49,8 +49,7 @@ export async function mediaRecords(
   const own = await store.getMedia(name);
   if (own) found.push(own);
   if (own?.published) return found;
-  for (const spelled of new Set([decomposed(name), uploadKey ?? name])) {
-    if (spelled === name) continue;
+  for (const spelled of otherSpellings(name, uploadKey)) {
     const kept = await store.getMedia(spelled);
     if (kept) found.push(kept);
   }
@@ -61,8 +60,14 @@ export async function mediaRecords(
 const refersTo = (ref: Pick<MediaRef, 'key'>, record: Pick<MediaRecord, 'key'>) =>
   mediaName(ref.key) === mediaName(record.key);
 
-/** A name with its letters decomposed (NFD), as macOS writes file names. */
-export const decomposed = (name: string): string => name.normalize('NFD');
+/**
+ * The keys other than `name` (a mediaName) a file of that name may have been uploaded under:
+ * the name decomposed (NFD, as macOS writes file names) and `uploadKey`; none for a name whose
+ * letters do not decompose.
+ */
+function otherSpellings(name: string, uploadKey = name): string[] {
+  return [...new Set([name.normalize('NFD'), uploadKey])].filter((key) => key !== name);
+}
 
 /** Where an article's reference to `key` points, given the file's record. */
 export function mediaRefOf(
@@ -138,10 +143,8 @@ export async function linkMedia(
 async function missingMedia(name: string, store: ArticleStore): Promise<string> {
   // The report is the key's newest event's: a rejected upload, unless deleted since. A file
   // saved decomposed (macOS) was uploaded under that spelling.
-  const spelled = decomposed(name);
-  const source =
-    (await store.getSource(name)) ??
-    (spelled === name ? undefined : await store.getSource(spelled));
+  let source = await store.getSource(name);
+  for (const spelled of otherSpellings(name)) source ??= await store.getSource(spelled);
   const report = source?.report;
   return unpublishedMediaWarning(
     name,

@@ -376,7 +376,7 @@ async function pageGone(
   if (now === start) return { put: [], remove: [] };
   if (now === undefined) {
     const remove = [
-      ...FEED_FORMATS.map((format) => archivePath(feed, name, format)),
+      ...FEED_FORMATS.map((f) => archivePath(feed, name, f)),
       listingPagePath(feed, name),
     ];
     return { put: [], remove };
@@ -396,12 +396,7 @@ async function pageGone(
         to === undefined
           ? feedUrl(config.url, feed, format)
           : archiveUrl(config.url, feed, to, format);
-      return moved(
-        archivePath(feed, name, format),
-        location,
-        `${location}\n`,
-        'text/plain; charset=utf-8',
-      );
+      return moved(archivePath(feed, name, format), location, `${location}\n`, CONTENT_TYPE.text);
     }),
     moved(
       listingPagePath(feed, name),
