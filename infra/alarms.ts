@@ -3,6 +3,7 @@ import {
   Alarm,
   ComparisonOperator,
   type IMetric,
+  Metric,
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -46,6 +47,12 @@ export const MAX_INGEST_FAILURES = 10;
  * gets this far only when what was under way then took another 30% of the timeout or more.
  */
 export const NEAR_TIMEOUT = 0.8;
+/**
+ * The share of viewer requests answered 5xx (the bucket failing, or an edge function throwing:
+ * CloudFront answers 503 then) that means the site is failing its readers, three minutes
+ * running: one reader's unlucky request on a quiet site is 100% of a minute, not three.
+ */
+export const MAX_EDGE_5XX_PERCENT = 5;
 
 /**
  * The alarm topic and the alarms an operator at peak traffic wants: the ones that mean "an
@@ -219,6 +226,26 @@ export class Alarms extends Construct {
         datapointsToAlarm: 3,
       }),
     );
+  }
+
+  /**
+   * Viewers getting server errors from the distribution (CloudFront's `5xxErrorRate`, in
+   * us-east-1 only: FeedpubEdgeAlarmsStack). Feeds, pages and the redirects and headers the
+   * edge functions add all go through it, so this is the alarm that says "readers see errors".
+   */
+  edgeErrors(id: string, distributionId: string): Alarm {
+    return this.alarm(id, 'Readers are getting server errors (5xx) from the site', {
+      metric: new Metric({
+        namespace: 'AWS/CloudFront',
+        metricName: '5xxErrorRate',
+        dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
+        statistic: Stats.AVERAGE,
+        period: MINUTE,
+      }),
+      threshold: MAX_EDGE_5XX_PERCENT,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+    });
   }
 
   private alarm(

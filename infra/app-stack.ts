@@ -26,6 +26,9 @@ export interface FeedpubAppStackProps extends StackProps {
   readonly config: FeedpubConfig;
 }
 
+/** The output the edge alarms stack reads the distribution's id from (Fn::GetStackOutput). */
+export const DISTRIBUTION_ID_OUTPUT = 'DistributionId';
+
 const FEED_OUTPUTS: ReadonlyArray<[id: string, format: FeedFormat]> = [
   ['RssFeedUrl', 'rss'],
   ['AtomFeedUrl', 'atom'],
@@ -126,6 +129,7 @@ export class FeedpubAppStack extends Stack {
       publishDeadLetters: this.publishing.deadLetterQueue,
       hubNoticeDeadLetters: this.announcing.deadLetterQueue,
       table: props.table,
+      distribution: this.site.distribution,
     });
 
     const output = (outputId: string, value: string, description: string) =>
@@ -149,6 +153,11 @@ export class FeedpubAppStack extends Stack {
       'DistributionDomainName',
       this.site.distribution.distributionDomainName,
       'Point a custom domain here (CNAME, or Route 53 alias)',
+    );
+    output(
+      DISTRIBUTION_ID_OUTPUT,
+      this.site.distribution.distributionId,
+      'The CloudFront distribution (its metrics and the edge alarms are in us-east-1)',
     );
     output(
       'DashboardUrl',

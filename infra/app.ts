@@ -5,7 +5,7 @@ import { checkAwsSolutions, describeFindings } from './nag.ts';
 
 const app = new App();
 try {
-  composeFeedpub(app);
+  composeFeedpub(app, { region: process.env.CDK_DEFAULT_REGION });
 } catch (error) {
   // A bad setting is the operator's to mend: one line naming it, not a stack trace.
   if (!(error instanceof ContextError)) throw error;

@@ -1,8 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  Metric,
   Stats,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,6 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS } from '../shared/contract/metrics.ts';
+import { CLOUDFRONT_METRICS_REGION } from '../shared/contract/stacks.ts';
 import { handlerMetric } from './handler-metric.ts';
 
 export interface OperationsDashboardProps {
@@ -23,6 +26,7 @@ export interface OperationsDashboardProps {
   readonly publishDeadLetters: IQueue;
   readonly hubNoticeDeadLetters: IQueue;
   readonly table: ITable;
+  readonly distribution: IDistribution;
 }
 
 /** What ingest counts per upload, by outcome (shared/lambda/ingest-handler.ts). */
@@ -95,6 +99,27 @@ export class OperationsDashboard extends Construct {
         custom(METRICS.services.publish, METRICS.hubNoticesFailed, 'WebSub notices not queued'),
         custom(METRICS.services.announce, METRICS.hubNoticesFailed, 'WebSub hubs refusing'),
       ]),
+    );
+    // A dashboard may show another region's metrics (an alarm may not: feedpub-edge-alarms).
+    const edge = (metricName: string, statistic: string, label: string) =>
+      new Metric({
+        namespace: 'AWS/CloudFront',
+        metricName,
+        dimensionsMap: { DistributionId: props.distribution.distributionId, Region: 'Global' },
+        region: CLOUDFRONT_METRICS_REGION,
+        period: PERIOD,
+        statistic,
+        label,
+      });
+    this.dashboard.addWidgets(
+      graph(
+        'Readers: error rates (%) and requests (CloudFront, us-east-1)',
+        [
+          edge('5xxErrorRate', Stats.AVERAGE, '5xx %'),
+          edge('4xxErrorRate', Stats.AVERAGE, '4xx % (404s included)'),
+        ],
+        [edge('Requests', Stats.SUM, 'requests')],
+      ),
     );
     this.dashboard.addWidgets(
       graph('Dead-letter queues (messages)', [

@@ -48,6 +48,13 @@ describe('the operations dashboard', () => {
     expect(text).toContain('p99');
   });
 
+  it('shows what readers get from the distribution, from us-east-1 where CloudFront reports it', () => {
+    const text = body();
+    expect(text).toContain('[\\"AWS/CloudFront\\",\\"5xxErrorRate\\",\\"DistributionId\\",');
+    expect(text).toContain('\\"region\\":\\"us-east-1\\"');
+    expect(text).toContain('\\"Requests\\"');
+  });
+
   it('is linked from the stack outputs', () => {
     const outputs = t.service.findOutputs('DashboardUrl');
     expect(JSON.stringify(outputs)).toContain('#dashboards:name=');

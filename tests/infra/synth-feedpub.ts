@@ -19,6 +19,11 @@ export interface SynthOptions {
   readonly context?: Record<string, unknown>;
   /** Bundle the functions with esbuild (slow); off by default. */
   readonly bundle?: boolean;
+  /**
+   * The region the CDK CLI would deploy to (CDK_DEFAULT_REGION); none by default, as in an
+   * offline synth, whatever this machine's environment says.
+   */
+  readonly region?: string;
 }
 
 export interface SynthedFeedpub extends Feedpub {
@@ -41,7 +46,7 @@ export function buildFeedpub(options: SynthOptions = {}): SynthedFeedpub {
   });
   const dispose = () => rmSync(outdir, { recursive: true, force: true });
   try {
-    return { app, outdir, ...composeFeedpub(app), dispose };
+    return { app, outdir, ...composeFeedpub(app, { region: options.region }), dispose };
   } catch (error) {
     dispose();
     throw error;
