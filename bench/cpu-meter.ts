@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { usableCores } from '../shared/concurrency/usable-cores.ts';
 import type { EmbeddedAws } from '../shared/local/embedded-aws.ts';
 import { countCommands } from './sdk-meters.ts';
 import { processCpuMs, round } from './stats.ts';
@@ -40,7 +40,7 @@ function spentBetween(from: CpuReading, to: CpuReading): CpuSpent {
   const dynamoS =
     to.dynamoS === undefined || from.dynamoS === undefined ? undefined : to.dynamoS - from.dynamoS;
   const totalS = nodeS + (dynamoS ?? 0);
-  const cores = cpus().length;
+  const cores = usableCores();
   return { nodeS, dynamoS, totalS, floorS: totalS / cores, cores };
 }
 

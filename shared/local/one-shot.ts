@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { ParseResult } from '../articles/article.ts';
 import { idTakenError } from '../articles/errors.ts';
 import { idFromKey } from '../articles/object-key.ts';
+import { usableCores } from '../concurrency/usable-cores.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { ingestObjectEvent } from '../ingest/ingest-object.ts';
 import type { ObjectEvent } from '../ingest/object-event.ts';
@@ -43,8 +43,8 @@ export class OneShotBuild {
   });
   /** Media files ingested from their first bytes and ETag: where each is copied from. */
   private readonly mediaSources = new Map<string, MediaSource>();
-  private readonly parsing = new ParsePool({ size: availableParallelism() });
-  private readonly rendering = new RenderPool({ size: availableParallelism() });
+  private readonly parsing = new ParsePool({ size: usableCores() });
+  private readonly rendering = new RenderPool({ size: usableCores() });
   private readonly now: () => Date;
   private sequence = 0;
   /** Each id a file ingested here has: that file's key, and a held copy's original. */
