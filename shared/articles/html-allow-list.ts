@@ -1,14 +1,15 @@
 /**
  * The one HTML allow-list: what article HTML may hold, in feeds and on pages alike.
  * Structural and text tags only: no scripting, no styles, no frames, no forms; links, images
- * and players (audio, video) by http(s) (links also mailto), never protocol-relative.
+ * and players (audio, video, their sources) by http(s) (links also mailto), never
+ * protocol-relative.
  */
 export const HTML_ALLOW_LIST = {
   allowedTags: [
     ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span'],
     ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code', 'kbd', 'samp'],
     ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
-    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video'],
+    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video', 'source'],
     ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
     // A spoiler or quiz answer (closed until the reader opens it), isolated bidi text, a date.
     ...['details', 'summary', 'bdi', 'bdo', 'time'],
@@ -29,6 +30,9 @@ export const HTML_ALLOW_LIST = {
       'width',
       'height',
     ],
+    // A player's file in another format (CKEditor, Drupal, a hand-written player): only as a
+    // player's child; the browser plays the first it can.
+    source: ['src', 'type'],
     abbr: ['title'],
     time: ['datetime'],
     ol: ['start'],
@@ -41,12 +45,17 @@ export const HTML_ALLOW_LIST = {
     img: ['http', 'https'],
     audio: ['http', 'https'],
     video: ['http', 'https'],
+    source: ['http', 'https'],
   } as Record<string, string[]>,
   allowProtocolRelative: false,
 };
 
 /** Tags that play a file: always written with `controls`, never autoplaying. */
 export const PLAYER_TAGS: ReadonlySet<string> = new Set(['audio', 'video']);
+
+/** A `<source>`'s `type`: a media type, its codecs perhaps (`video/mp4; codecs="avc1.4d401e"`). */
+export const SOURCE_TYPE =
+  /^(?:audio|video|application)\/[a-z0-9][a-z0-9.+-]{0,63}(?:;[ a-z0-9.,=+"'-]{0,120})?$/i;
 
 /** A player's boolean attributes, each written as its own name (`loop="loop"`). */
 export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline'] as const;

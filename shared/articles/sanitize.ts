@@ -11,6 +11,7 @@ import {
   PLAYER_PRELOAD,
   PLAYER_TAGS,
   RENAMED_TAGS,
+  SOURCE_TYPE,
 } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import type { MediaReferences } from './media-refs.ts';
@@ -27,12 +28,13 @@ export interface SanitizedHtml {
 const ACTIVE_TAGS = new Set([
   ...NON_TEXT_TAGS,
   ...['embed', 'applet', 'param', 'form', 'input', 'button', 'link', 'meta', 'base'],
-  ...['frame', 'frameset', 'source', 'track', 'canvas', 'portal', 'dialog'],
+  ...['frame', 'frameset', 'track', 'canvas', 'portal', 'dialog'],
 ]);
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
   preload: PLAYER_PRELOAD,
+  type: SOURCE_TYPE,
   // Targets of the article's own `#fragment` links: a name of letters, digits and `_.:-` in
   // any script (`part2`, `1`, Word's `_ftn2`, `café`), nothing markup could abuse.
   id: /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.:-]{0,99}$/u,
@@ -56,6 +58,7 @@ export function sanitizeContent(
 ): SanitizedHtml {
   assertHtmlDepth(html, 'content');
   const found = new Set<string>(neverClosed(html));
+  const players = playerSources();
   const transform = (tag: string, given: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
     noteScripting(tag, given, found);
     const { tagName, attribs } = renamed(tag, given, found);
@@ -65,23 +68,66 @@ export function sanitizeContent(
         found.add(`removed <${tagName}> from content (its text kept)`);
       return { tagName, attribs };
     }
+    if (tagName === 'source') {
+      const player = players.parentPlayer();
+      if (!player) {
+        found.add('removed <source> from content (a file to play goes in <audio> or <video>)');
+        return { tagName, attribs: {} };
+      }
+      const kept = cleanAttributes(tagName, attribs, { base, siteUrl, media, player }, found);
+      if (kept.src !== undefined) players.sourceKept();
+      return { tagName, attribs: kept };
+    }
     return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl, media }, found) };
   };
   const output = sanitizeHtml(removeXmlForbidden(html), {
     ...HTML_ALLOW_LIST,
     nonTextTags: NON_TEXT_TAGS,
     nestingLimit: MAX_HTML_DEPTH,
+    // Void, as HTML has it: `<source … />`, never a `</source>`.
+    selfClosing: [...sanitizeHtml.defaults.selfClosing, 'source'],
     transformTags: { '*': transform },
+    onOpenTag: players.opened,
+    onCloseTag: players.closed,
     exclusiveFilter: (frame) => {
       // The tag as written, or as transform renamed it (sanitize-html keeps that as `name`).
       const tag = (frame as { name?: string }).name ?? frame.tag;
-      if (tag === 'img') return !frame.attribs.src;
-      // A player with no file of its own (its <source> children are not kept): its fallback.
-      if (PLAYER_TAGS.has(tag) && !frame.attribs.src) return 'excludeTag';
+      if (tag === 'img' || tag === 'source') return !frame.attribs.src;
+      // A player with no file of its own, nor a <source> kept: its fallback.
+      if (PLAYER_TAGS.has(tag) && !frame.attribs.src && !players.lastClosedHadSources())
+        return 'excludeTag';
       return tag === 'a' && !frame.attribs.href ? 'excludeTag' : false;
     },
   });
   return { html: removeXmlForbidden(output).trim(), warnings: capped([...found]) };
+}
+
+/**
+ * The elements open as the parser reads them (its own events, before any renaming), so a
+ * `<source>` is kept only as a player's child, and a player without `src` only when a source
+ * of it was kept. A player's exclusiveFilter runs right after its close event.
+ */
+function playerSources() {
+  const open: { tag: string; sources: number }[] = [];
+  let lastClosed: { tag: string; sources: number } | undefined;
+  return {
+    opened: (name: string) => {
+      open.push({ tag: name.toLowerCase(), sources: 0 });
+    },
+    closed: () => {
+      lastClosed = open.pop();
+    },
+    /** The player a `<source>` being transformed is a child of (it is open itself). */
+    parentPlayer: (): 'audio' | 'video' | undefined => {
+      const parent = open.at(-2)?.tag;
+      return parent === 'audio' || parent === 'video' ? parent : undefined;
+    },
+    sourceKept: () => {
+      const parent = open.at(-2);
+      if (parent) parent.sources += 1;
+    },
+    lastClosedHadSources: () => (lastClosed?.sources ?? 0) > 0,
+  };
 }
 
 /** A document's own wrappers around pasted content: removed without a word. */
@@ -154,7 +200,18 @@ function capped(warnings: string[]): string[] {
 function cleanAttributes(
   tagName: string,
   attribs: sanitizeHtml.Attributes,
-  { base, siteUrl, media }: { base: string; siteUrl: string; media?: MediaReferences },
+  {
+    base,
+    siteUrl,
+    media,
+    player,
+  }: {
+    base: string;
+    siteUrl: string;
+    media?: MediaReferences;
+    /** A `<source>`'s player. */
+    player?: 'audio' | 'video';
+  },
   found: Set<string>,
 ): sanitizeHtml.Attributes {
   const kept: sanitizeHtml.Attributes = {};
@@ -183,6 +240,8 @@ function cleanAttributes(
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
   if (tagName === 'img') resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
+  if (tagName === 'source' && player)
+    resolveFile(kept, 'src', player, { base, siteUrl, media }, found);
   if (PLAYER_TAGS.has(tagName)) {
     resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);
     if (kept.poster !== undefined)

@@ -3,6 +3,7 @@ import {
   PLAYER_FLAGS,
   PLAYER_PRELOAD,
   PLAYER_TAGS,
+  SOURCE_TYPE,
 } from '../articles/html-allow-list.ts';
 import { LINK_SCHEMES, WEB_SCHEMES } from '../articles/urls.ts';
 import { escapeMarkup, xmlSafe } from './xml-safe.ts';
@@ -26,7 +27,7 @@ export function guardHtml(html: string): string {
 
 const TAGS = new Set(HTML_ALLOW_LIST.allowedTags);
 /** The allow-list's tags sanitize-html writes self-closed (its `selfClosing`). */
-const VOID = new Set(['br', 'hr', 'img']);
+const VOID = new Set(['br', 'hr', 'img', 'source']);
 /** The tokens of the canonical form, each read where the last one ended. */
 const TEXT = /&(?:amp|lt|gt);|[^<>&]+/y;
 const CLOSE_TAG = /<\/([a-z][a-z0-9]*)>/y;
@@ -40,6 +41,7 @@ const URL_ATTRIBUTES: Record<string, Record<string, readonly string[]>> = {
   img: { src: WEB_SCHEMES },
   audio: { src: WEB_SCHEMES },
   video: { src: WEB_SCHEMES, poster: WEB_SCHEMES },
+  source: { src: WEB_SCHEMES },
 };
 
 /** Whether `html` is sanitize-html's output for the allow-list (see guardHtml). */
@@ -83,15 +85,16 @@ function attributeAllowed(tag: string, name: string, value: string): boolean {
   if (!permitted || !ATTRIBUTE_VALUE.test(value)) return false;
   // sanitize-html drops an empty attribute but `alt` (its allowedEmptyAttributes).
   if (value === '' && name !== 'alt') return false;
-  if (FIXED_VALUES[name] && !FIXED_VALUES[name].test(value)) return false;
+  if (FIXED_VALUES[name] && !FIXED_VALUES[name].test(unescapeValue(value))) return false;
   const schemes = URL_ATTRIBUTES[tag]?.[name];
   return schemes === undefined || urlAllowed(unescapeValue(value), schemes);
 }
 
-/** The values sanitize writes for these attributes (players' flags, preload): nothing else. */
+/** The values sanitize writes for these attributes (players' flags, preload, a source's type). */
 const FIXED_VALUES: Record<string, RegExp> = {
   ...Object.fromEntries(PLAYER_FLAGS.map((flag) => [flag, new RegExp(`^${flag}$`)])),
   preload: PLAYER_PRELOAD,
+  type: SOURCE_TYPE,
 };
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

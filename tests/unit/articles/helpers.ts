@@ -72,7 +72,8 @@ const SAFE_TAGS: Record<string, string[]> = Object.fromEntries(
 Object.assign(SAFE_TAGS, {
   a: ['href', 'title', 'rel'],
   img: ['src', 'alt', 'title', 'width', 'height'],
-  // Players of a file, with their controls: no autoplay, no handlers, no <source> of their own.
+  // Players of a file, with their controls: no autoplay, no handlers; their files in other
+  // formats as <source> children.
   audio: ['src', 'controls', 'preload', 'loop', 'muted'],
   video: [
     'src',
@@ -85,6 +86,7 @@ Object.assign(SAFE_TAGS, {
     'width',
     'height',
   ],
+  source: ['src', 'type'],
   abbr: ['title'],
   time: ['datetime'],
   ol: ['start'],
@@ -130,6 +132,8 @@ export function htmlSafetyProblems(html: string): string[] {
       if ((name === 'src' || name === 'poster') && !/^https?:/i.test(value))
         problems.push(`image url ${value}`);
       if (name === 'controls' && value !== 'controls') problems.push(`${tag} without controls`);
+      if (name === 'type' && !/^(?:audio|video|application)\/[\w.+-]+(?:;[^<>]*)?$/.test(value))
+        problems.push(`media type "${value}"`);
       if (
         (name === 'href' || name === 'src') &&
         !['http:', 'https:', 'mailto:'].includes(protocolOf(value))

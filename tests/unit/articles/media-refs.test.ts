@@ -119,3 +119,26 @@ describe('a player in the text plays an inbox file', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('a player’s <source> files', () => {
+  it('resolve like its src: an inbox file is its site URL, and a media file of the article', () => {
+    const { article } = parse(
+      'articles/2026/12/clip.md',
+      [
+        '---',
+        'title: Clip',
+        '---',
+        '',
+        '<video controls><source src="clip/take.webm" type="video/webm"><source src="clip/take.mp4" type="video/mp4"></video>',
+      ].join('\n'),
+    );
+    expect(article.contentHtml).toContain(
+      `<source src="${SITE}media/2026/12/clip/take.webm" type="video/webm" /><source src="${SITE}media/2026/12/clip/take.mp4" type="video/mp4" />`,
+    );
+    expect(article.mediaKeys).toEqual([
+      'articles/2026/12/clip/take.webm',
+      'articles/2026/12/clip/take.mp4',
+    ]);
+    expect(guardHtml(article.contentHtml)).toBe(article.contentHtml);
+  });
+});

@@ -248,13 +248,60 @@ describe('players in content (audio, video)', () => {
     expect(warnings).toContain('removed event-handler attributes (onplay) from content');
   });
 
-  it('drops one with no file it may play, keeping its fallback text', () => {
+  it('keeps the <source> files of one without src (CKEditor, Drupal, a player written by hand)', () => {
     const { html, warnings } = sanitizeContent(
-      '<audio src="javascript:alert(1)">Listen elsewhere</audio><video><source src="https://cdn.example.org/a.mp4">No player</video>',
+      '<video controls width="640"><source src="https://cdn.example.org/a.webm" type="video/webm"><source src="http://cdn.example.org/a.mp4" type=\'video/mp4; codecs="avc1.4d401e"\' onerror="x()"></source>Download <a href="https://cdn.example.org/a.mp4">the clip</a></video>',
+      SITE,
+    );
+    expect(html).toBe(
+      '<video controls="controls" width="640"><source src="https://cdn.example.org/a.webm" type="video/webm" /><source src="https://cdn.example.org/a.mp4" type="video/mp4; codecs=&quot;avc1.4d401e&quot;" />Download <a href="https://cdn.example.org/a.mp4" rel="noopener noreferrer">the clip</a></video>',
+    );
+    expect(warnings).toContain('removed event-handler attributes (onerror) from content');
+    expect(warnings).toContain(
+      'video "http://cdn.example.org/a.mp4": loaded over https (pages load no http videos)',
+    );
+    expect(htmlSafetyProblems(html)).toEqual([]);
+    expect(guardHtml(html)).toBe(html);
+  });
+
+  it("a <source> plays only as a player's child, of a file it may play, of a media type", () => {
+    const cases: [string, string][] = [
+      // A picture's sources (srcset) are no player's: its <img> stays.
+      [
+        '<picture><source srcset="https://cdn.example.org/a.avif"><img src="https://cdn.example.org/a.jpg" alt="A"></picture>',
+        '<img src="https://cdn.example.org/a.jpg" alt="A" />',
+      ],
+      ['<p><source src="https://cdn.example.org/a.mp4">text</p>', '<p>text</p>'],
+      [
+        '<audio><source src="javascript:alert(1)"><source src="data:audio/mp3;base64,AA">Listen elsewhere</audio>',
+        'Listen elsewhere',
+      ],
+      [
+        '<audio><source src="https://cdn.example.org/a.ogg" type="text/html"></audio>',
+        '<audio controls="controls"><source src="https://cdn.example.org/a.ogg" /></audio>',
+      ],
+      // Inside a player's fallback element, a source is no child of the player.
+      [
+        '<video><div><source src="https://cdn.example.org/a.mp4"></div>No player</video>',
+        '<div></div>No player',
+      ],
+    ];
+    for (const [given, expected] of cases) {
+      const { html } = sanitizeContent(given, SITE);
+      expect(html, given).toBe(expected);
+      expect(htmlSafetyProblems(html), given).toEqual([]);
+    }
+    expect(sanitizeContent(cases[1]?.[0] ?? '', SITE).warnings).toContain(
+      'removed <source> from content (a file to play goes in <audio> or <video>)',
+    );
+  });
+
+  it('drops one with no file it may play, keeping its fallback text', () => {
+    const { html } = sanitizeContent(
+      '<audio src="javascript:alert(1)">Listen elsewhere</audio><video>No player</video>',
       SITE,
     );
     expect(html).toBe('Listen elsewhereNo player');
-    expect(warnings).toContain('removed <source> from content');
     const fragment = sanitizeContent('<video src="#top">x</video>', SITE);
     expect(fragment.html).toBe('x');
     expect(fragment.warnings).toEqual(['removed video from content: "#top" names no file']);
@@ -268,6 +315,9 @@ describe('players in content (audio, video)', () => {
       '<video src="https://cdn.example.org/c.mp4" controls="controls" preload="auto"></video>',
       '<audio src="https://cdn.example.org/c.mp3" controls="controls" loop="yes"></audio>',
       '<video src="javascript:alert(1)" controls="controls"></video>',
+      '<video controls="controls"><source src="javascript:alert(1)" /></video>',
+      '<video controls="controls"><source src="https://cdn.example.org/c.mp4" type="text/html" /></video>',
+      '<video controls="controls"><source src="https://cdn.example.org/c.mp4"></source></video>',
     ])
       expect(guardHtml(forged)).not.toMatch(/<(?:audio|video)/);
   });
