@@ -66,7 +66,9 @@ export function idFromKey(
     const isFile = index === kept.length - 1;
     const { base, extension } = isFile ? splitExtension(segment) : { base: segment, extension: '' };
     const slug = slugify(base);
-    if (slug !== base || (isFile && !CANONICAL_EXTENSION.test(extension))) canonical = false;
+    // A name is canonical as its slug composed: `ガス料金` saved by macOS (カ + U+3099) is too.
+    const spelled = asSpelled ? base : base.normalize('NFC');
+    if (slug !== spelled || (isFile && !CANONICAL_EXTENSION.test(extension))) canonical = false;
     return slug || `h-${shortHash(base)}`;
   });
   const id = slugs.join('/');

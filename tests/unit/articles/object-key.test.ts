@@ -103,6 +103,24 @@ describe('idFromKey', () => {
     expect(composed).toBe(idFromKey('articles/2026/caf\u00e9.md', { asSpelled: true }));
   });
 
+  it.each([
+    ['Japanese (dakuten)', 'ガス料金'],
+    ['Arabic (hamza)', 'أخبار'],
+    ['Korean (Hangul syllables)', '한국어'],
+    ['Hindi (nukta)', 'ऩई'],
+  ])('a %s name is its own slug whether composed or decomposed: no hash', (_script, name) => {
+    const composed = `articles/2026/${name.normalize('NFC')}.md`;
+    const decomposed = `articles/2026/${name.normalize('NFD')}.md`;
+    expect(decomposed).not.toBe(composed);
+    expect(idFromKey(composed)).toBe(`2026/${name.normalize('NFC')}`);
+    expect(idFromKey(decomposed)).toBe(idFromKey(composed));
+    // A story uploaded decomposed before keeps the id it had (hashed, as spelled).
+    const before = idFromKey(decomposed, { asSpelled: true });
+    expect(before).toMatch(/-[0-9a-f]{8}$/);
+    expect(keptId(decomposed, before)).toBe(before);
+    expect(keptId(decomposed, undefined)).toBe(idFromKey(composed));
+  });
+
   it("keeps the id a decomposed key's story got before names were composed", () => {
     const key = 'articles/cafe\u0301.md';
     const before = idFromKey(key, { asSpelled: true });
