@@ -39,9 +39,18 @@ export function labelSlug(name: string): string {
   return `${readable}-${shortHash(fold)}`;
 }
 
-/** `security deal, Libya,` → `['security deal', 'Libya', '']` (empty names are dropped later). */
+/**
+ * The commas a list of tags may be written with: ASCII, Arabic (`،`), ideographic (`、`) and
+ * full-width (`，`, `､`), as an Arabic, Persian, Chinese or Japanese keyboard types them.
+ */
+export const TAG_SEPARATOR = /[,\u060c\u3001\uff0c\uff64]/u;
+
+/**
+ * `security deal, Libya,` → `['security deal', 'Libya', '']`, `زلزال، تركيا` and `大雨、大阪`
+ * alike (empty names are dropped later).
+ */
 export function splitTagList(text: string): string[] {
-  return text.split(',');
+  return text.split(new RegExp(TAG_SEPARATOR, 'gu'));
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { ArticleRejectedError } from './errors.ts';
 import type { ArticleFields } from './fields.ts';
-import { splitTagList } from './labels.ts';
+import { splitTagList, TAG_SEPARATOR } from './labels.ts';
 import {
   assertParagraphCount,
   collapseWhitespace,
@@ -23,8 +23,10 @@ import {
 const MAX_TAG_LINE_LENGTH = 300;
 const MAX_TAG_PHRASE_LENGTH = 60;
 const MAX_TAG_PHRASE_WORDS = 5;
-const SENTENCE_END = /[.!?:;"'”’)]$/u;
-const CLAUSE_MARK = /[:;!?]/u;
+/** A sentence's end, in Latin, Arabic (`؟`, `۔`) and CJK (`。`, `！`, `？`, `」`) text. */
+const SENTENCE_END =
+  /[.!?:;"'”’)\u061f\u06d4\u3002\uff0e\uff01\uff1f\uff1a\uff1b\u300d\u300f\uff09]$/u;
+const CLAUSE_MARK = /[:;!?\u061b\u061f\uff1a\uff1b\uff01\uff1f]/u;
 /**
  * Words of a credit or byline (`Additional reporting by Anna Lee, Tom Bak`, `Editing by …`,
  * `Photos: …`): such a last line is text of the story, not its tags. When in doubt, keep
@@ -66,10 +68,13 @@ export function parseTxt(text: string): { fields: ArticleFields; warnings: strin
   };
 }
 
-/** `security deal,` or `Libya, Turkey, defence`: one line, commas, no sentence. */
+/**
+ * `security deal,`, `Libya, Turkey, defence`, `زلزال، تركيا،` or `大雨、大阪、交通`: one line,
+ * commas (TAG_SEPARATOR), no sentence.
+ */
 export function isTagLine(block: string): boolean {
   const line = plainLine(block);
-  if (block.includes('\n') || !line.includes(',') || line.length > MAX_TAG_LINE_LENGTH)
+  if (block.includes('\n') || !TAG_SEPARATOR.test(line) || line.length > MAX_TAG_LINE_LENGTH)
     return false;
   if (SENTENCE_END.test(line) || CLAUSE_MARK.test(line) || CREDIT_WORD.test(line)) return false;
   const phrases = splitTagList(line)

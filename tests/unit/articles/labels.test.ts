@@ -49,6 +49,19 @@ describe('normalizeTags', () => {
     expect(normalizeTags(['', '   ', '\u0007']).tags).toEqual([]);
   });
 
+  it('splits a list written with Arabic, ideographic or full-width commas', () => {
+    expect(normalizeTags(splitTagList('سياسة، اقتصاد')).tags.map((t) => t.name)).toEqual([
+      'سياسة',
+      'اقتصاد',
+    ]);
+    expect(normalizeTags(splitTagList('地震、東京，大阪､交通')).tags.map((t) => t.name)).toEqual([
+      '地震',
+      '東京',
+      '大阪',
+      '交通',
+    ]);
+  });
+
   it('caps at 12 and names what it dropped', () => {
     const { tags, warnings } = normalizeTags(Array.from({ length: 100 }, (_, i) => `tag ${i + 1}`));
     expect(tags).toHaveLength(12);

@@ -103,6 +103,19 @@ describe('parseTxt', () => {
   });
 });
 
+describe('a tag line in Arabic or Japanese', () => {
+  it('is read as tags, each name whole', () => {
+    expect(parseTxt('عنوان\n\nالقصة.\n\nزلزال، تركيا،\n').fields.tags).toEqual([
+      'زلزال',
+      ' تركيا',
+      '',
+    ]);
+    const { fields } = parseTxt('見出し\n\n本文です。\n\n大雨、大阪、交通\n');
+    expect(fields.tags).toEqual(['大雨', '大阪', '交通']);
+    expect(fields.html).toBe('<p>本文です。</p>');
+  });
+});
+
 describe('a closing byline', () => {
   it('stays in the story instead of becoming tags', () => {
     const { fields } = parseTxt(
@@ -135,6 +148,13 @@ describe('isTagLine', () => {
     ['first line,\nsecond line', false],
     [`${'a, '.repeat(150)}b`, false],
     ['"quoted", list"', false],
+    // Arabic and CJK commas; their sentences and clauses are no tag line.
+    ['زلزال، تركيا،', true],
+    ['大雨、大阪、交通', true],
+    ['地震，東京', true],
+    ['気象台は大雨警報を発表し、交通に影響が出ています。', false],
+    ['هل هذا صحيح، أم لا؟', false],
+    ['注意：東京、大阪', false],
   ])('%j → %s', (line, expected) => {
     expect(isTagLine(line)).toBe(expected);
   });
