@@ -53,6 +53,19 @@ describe('collapseWhitespace and plainLine', () => {
     expect(collapseWhitespace(' a\t\tb\n\nc\u00a0\u2003d\u3000 ')).toBe('a b c d');
   });
 
+  it('joins hard-wrapped Chinese and Japanese lines with no space, and keeps an ideographic space', () => {
+    expect(
+      collapseWhitespace('大雨が降り続き、\n気象台は警報を発表しました。\r\n鉄道は\n  止まった'),
+    ).toBe('大雨が降り続き、気象台は警報を発表しました。鉄道は止まった');
+    expect(collapseWhitespace('ＮＨＫ速報\u3000東京で  地震\t発生')).toBe(
+      'ＮＨＫ速報\u3000東京で 地震 発生',
+    );
+    // A break between CJK and anything else, or within Korean, is a space.
+    expect(collapseWhitespace('東京\nTokyo\n大阪 and\n京都')).toBe('東京 Tokyo 大阪 and 京都');
+    expect(collapseWhitespace('서울에서\n비가 온다')).toBe('서울에서 비가 온다');
+    expect(collapseWhitespace('\u3000一\u3000\u3000二\u3000')).toBe('一 二');
+  });
+
   it('drops bidi overrides and isolates from a one-line field', () => {
     expect(plainLine('\u202eevil\u202c \u2067x\u2069 \u200fmark')).toBe('evil x \u200fmark');
   });
