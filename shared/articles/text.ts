@@ -27,7 +27,7 @@ const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const WHITESPACE = /\s+/gu;
 /** Whitespace that {@link WHITESPACE} would change: a run, or anything but a plain space. */
 const NOT_SINGLE_SPACE = /[^\S ]|\s\s/;
-const JUNK = /[\s,;:.!?\-–—]/u;
+const JUNK = /[\s,;:.!?\-–—、，،]/u;
 const LONG_MARK_RUN = /(\p{M}{30})\p{M}+/gu;
 /** Elements whose content is not text a reader sees; dropped with everything inside. */
 export const NON_TEXT_TAGS = [
@@ -126,11 +126,42 @@ export function plainLine(text: string): string {
  */
 export function truncateAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = cutAt(text, max - 1);
-  const space = cut.lastIndexOf(' ');
+  const cut = graphemeCut(text, cutAt(text, max - 1).length);
   const atBoundary = !/[\p{L}\p{M}\p{N}]/u.test(text.charAt(cut.length));
-  const head = atBoundary || space < max / 2 ? cut : cut.slice(0, space);
+  const boundary = lastWordBoundary(cut);
+  const head = atBoundary || boundary < max / 2 ? cut : cut.slice(0, boundary);
   return `${trimTrailingJunk(head) || head}…`;
+}
+
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` cut at `end` or before, where a character as readers see it ends: never inside a ZWJ
+ * emoji (`👨‍👩‍👧`), a flag's pair of letters, a letter and its marks (Hindi, Arabic). Only the
+ * stretch around the cut is segmented: a cluster is far shorter than the window.
+ */
+function graphemeCut(text: string, end: number): string {
+  const from = Math.max(0, end - 64);
+  let boundary = from;
+  for (const { index } of GRAPHEMES.segment(text.slice(from, end + 64))) {
+    if (from + index > end) break;
+    boundary = from + index;
+  }
+  // A window start inside a cluster longer than the window: the plain cut.
+  return text.slice(0, boundary > from || from === 0 ? boundary : end);
+}
+
+/**
+ * Where `head` may be cut between words: before its last space, or after its last comma or
+ * sentence mark of Chinese, Japanese or Arabic (written without spaces: `。`, `、`, `，`, `،`).
+ */
+function lastWordBoundary(head: string): number {
+  let at = head.lastIndexOf(' ');
+  for (const mark of ['。', '、', '，', '！', '？', '،', '؛', '؟']) {
+    const after = head.lastIndexOf(mark) + 1;
+    if (after > 0 && after > at) at = after;
+  }
+  return at;
 }
 
 /** `head` without trailing spaces and punctuation (a scan: `/[…]+$/` retries every start). */

@@ -82,6 +82,36 @@ describe('truncateAtWord', () => {
     expect(truncateAtWord(input, max)).toBe(expected);
   });
 
+  it('never cuts inside a character as readers see it: a ZWJ emoji, a flag, a letter and its marks', () => {
+    const family = '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}';
+    for (const [text, max] of [
+      [`ab ${family.repeat(10)}`, 14],
+      [`ab ${'\u{1f1ef}\u{1f1f5}'.repeat(10)}`, 10],
+      [`x ${'\u0915\u094d\u200d\u0937'.repeat(20)}`, 9],
+      [`a ${'\u0628\u0651\u064e'.repeat(40)}`, 12],
+    ] as const) {
+      const cut = truncateAtWord(text, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      const head = cut.slice(0, -1);
+      expect(text.startsWith(head)).toBe(true);
+      const whole = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)];
+      expect(
+        whole.some(({ index }) => index === head.length),
+        JSON.stringify(cut),
+      ).toBe(true);
+    }
+  });
+
+  it('cuts Chinese and Japanese text after a sentence or a comma, having no spaces', () => {
+    expect(
+      truncateAtWord(
+        '大雨が降り続き、気象台は大雨警報を発表しました。鉄道各社は運転を見合わせています。東京都内では道路の冠水も',
+        40,
+      ),
+    ).toBe('大雨が降り続き、気象台は大雨警報を発表しました。…');
+    expect(truncateAtWord('東京都の大雨、鉄道各社は運転を見合わせ', 12)).toBe('東京都の大雨…');
+  });
+
   it('never splits a surrogate pair', () => {
     const cut = truncateAtWord('🎉'.repeat(100), 11);
     expect(cut.isWellFormed()).toBe(true);
