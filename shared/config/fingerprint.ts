@@ -35,9 +35,10 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * `<img>`, share-card or schema.org image, JSON Feed `image`; Media RSS says its medium); a
  * lead whose inbox file is not published is no enclosure or figure until it is. 7: archive
  * pages name no WebSub hub (only subscription documents are pinged); a story page's byline and
- * Follow list say the site's language and direction, each name in them isolated (`<bdi>`).
+ * Follow list say the site's language and direction, each name in them isolated (`<bdi>`). 8:
+ * the stylesheet's quote bar and list indent are on a line's start side (right to left too).
  */
-export const OUTPUT_VERSION = 7;
+export const OUTPUT_VERSION = 8;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

@@ -100,7 +100,8 @@ const STYLE = [
   'pre{overflow-x:auto;padding:.5rem;background:#f4f4f4}',
   'table{display:block;width:max-content;max-width:100%;overflow-x:auto;border-collapse:collapse}',
   'caption,th,td{text-align:start}th,td{overflow-wrap:normal;padding:.25rem .5rem;border-bottom:1px solid #ddd}',
-  'blockquote{margin:1rem 0;padding-left:1rem;border-left:3px solid #ddd}ul,ol{padding-left:1.5rem}',
+  // Logical sides: a quote's bar and a list's indent at the start of a line, right in Arabic.
+  'blockquote{margin:1rem 0;padding-inline-start:1rem;border-inline-start:3px solid #ddd}ul,ol{padding-inline-start:1.5rem}',
   'header,nav{margin-bottom:1.5rem}footer{margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}',
   '.meta{color:#555;font-size:.9rem}ul.plain{list-style:none;padding:0}',
   '@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}a{color:#8ab4f8}.meta{color:#aaa}pre{background:#222}}',
