@@ -36,7 +36,9 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * lead whose inbox file is not published is no enclosure or figure until it is. 7: archive
  * pages name no WebSub hub (only subscription documents are pinged); a story page's byline and
  * Follow list say the site's language and direction, each name in them isolated (`<bdi>`). 8:
- * the stylesheet's quote bar and list indent are on a line's start side (right to left too).
+ * the stylesheet's quote bar and list indent are on a line's start side (right to left too);
+ * the site's own words are in its language (shared/feeds/site-words.ts), a withdrawn story's
+ * page in the story's; teasers isolate author names (`<bdi>`).
  */
 export const OUTPUT_VERSION = 8;
 

@@ -6,12 +6,14 @@ import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view
 import {
   feedLinks,
   htmlPage,
-  languageAttributes,
   movedPage,
   siteLanguage,
   timeTag,
+  withHtml,
+  wordsIn,
 } from './page-shell.ts';
-import { listingPageUrl } from './urls.ts';
+import { type SiteWords, siteWords } from './site-words.ts';
+import { languageTag, listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
 /** The page every feed item links to: the article, its dates, authors and tag feeds. */
@@ -20,14 +22,14 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
   const feeds = ownFeeds(item);
   // The site's own words (By, Published, Follow) say their language and direction inside a
   // story in another: in a right-to-left story they read backwards otherwise.
-  const words = languageAttributes(siteLanguage(site), item.language ?? siteLanguage(site));
+  const { words, attributes } = wordsIn(site, item.language ?? siteLanguage(site));
   const body = [
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
-    `<p class="meta"${words}>${byline(item)}${dateline(item, site)}</p>`,
-    item.image ? imageFigure(item.image) : '',
+    `<p class="meta"${attributes}>${byline(item, words)}${dateline(item, site, words)}</p>`,
+    item.image ? imageFigure(item.image, words) : '',
     `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
-    feeds.length > 0 ? feedList(site, feeds, words) : '',
+    feeds.length > 0 ? feedList(site, feeds, words, attributes) : '',
     '</article></main>',
   ];
   return htmlPage({
@@ -82,12 +84,13 @@ function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
 
 /** A moved story's old page: answered 301 to `to`; the body is for clients that show it. */
 export function renderMovedPage(article: Article, to: string, site: SiteConfig): string {
-  const title = oneLine(article.title) || 'Untitled';
+  const words = siteWords(site);
+  const title = oneLine(article.title) || words.untitled;
   return movedPage(site, {
-    title: `Moved: ${title} — ${oneLine(site.title)}`,
+    title: `${words.movedTitle(title)} — ${oneLine(site.title)}`,
     to,
     feeds: [{ kind: 'all' }],
-    lead: 'This story has moved to',
+    lead: (link) => withHtml(words.storyMoved, link),
   });
 }
 
@@ -96,19 +99,27 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
  * withdrawn, when, and why, with its title; none of its content.
  */
 export function renderWithdrawnPage(article: Article, site: SiteConfig): string {
-  const title = oneLine(article.title) || 'Untitled';
+  // The story's title and the editor's note are in the story's language; the notice in the
+  // site's words.
+  const lang = languageTag(article.language) ?? siteLanguage(site);
+  const { words, attributes } = wordsIn(site, lang);
+  const title = oneLine(article.title) || words.untitled;
   const at = toDate(article.withdrawn?.at);
   const note = oneLine(article.withdrawn?.note ?? '');
+  const notice = at
+    ? withHtml(words.withdrawn, timeTag(at, site, words.lang))
+    : e(words.withdrawn(undefined));
   const body = [
     '<main><article>',
     `<h1>${e(title)}</h1>`,
-    `<p class="meta">This story was withdrawn${at ? ` on ${timeTag(at, site)}` : ''}.</p>`,
+    `<p class="meta"${attributes}>${notice}</p>`,
     note ? `<p>${e(note)}</p>` : '',
     '</article></main>',
   ];
   return htmlPage({
     site,
-    title: `Withdrawn: ${title} — ${oneLine(site.title)}`,
+    lang,
+    title: `${words.withdrawnTitle(title)} — ${oneLine(site.title)}`,
     notice: {},
     feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
@@ -124,24 +135,33 @@ function ownFeeds(item: ItemView): FeedRef[] {
   ];
 }
 
-function byline(item: ItemView): string {
+function byline(item: ItemView, words: SiteWords): string {
   if (item.authors.length === 0) return '';
   // Each name isolated: an Arabic byline among English words keeps its own direction.
-  return `By ${item.authors.map((a) => `<bdi>${e(a.name)}</bdi>`).join(', ')} · `;
+  const names = item.authors.map((a) => `<bdi>${e(a.name)}</bdi>`).join(e(words.comma));
+  return `${withHtml(words.by, names)} · `;
 }
 
-function dateline(item: ItemView, site: SiteConfig): string {
-  const time = (d: Date) => timeTag(d, site, item.language);
+function dateline(item: ItemView, site: SiteConfig, words: SiteWords): string {
+  // The dates are in the site's language, inside the words (in theirs).
+  const time = (d: Date) => timeTag(d, site, words.lang);
   const updated =
-    item.updated.getTime() > item.published.getTime() ? `, updated ${time(item.updated)}` : '';
-  return `Published ${time(item.published)}${updated}`;
+    item.updated.getTime() > item.published.getTime()
+      ? withHtml(words.updated, time(item.updated))
+      : '';
+  return `${withHtml(words.published, time(item.published))}${updated}`;
 }
 
-function feedList(site: SiteConfig, feeds: readonly FeedRef[], words: string): string {
+function feedList(
+  site: SiteConfig,
+  feeds: readonly FeedRef[],
+  words: SiteWords,
+  attributes: string,
+): string {
   const rows = feeds.map((feed) => {
     const name = feed.kind === 'all' ? '' : feed.name;
-    const what = feed.kind === 'tag' ? 'Tag' : 'Author';
-    return `<li>${what} <a href="${e(listingPageUrl(site.url, feed))}"><bdi>${e(name)}</bdi></a>: ${feedLinks(site, feed)}</li>`;
+    const what = feed.kind === 'tag' ? words.tag : words.author;
+    return `<li>${e(what)} <a href="${e(listingPageUrl(site.url, feed))}"><bdi>${e(name)}</bdi></a>${e(words.colon)}${feedLinks(site, feed)}</li>`;
   });
-  return `<footer${words}><h2>Follow</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
+  return `<footer${attributes}><h2>${e(words.follow)}</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
 }

@@ -13,6 +13,7 @@ import {
   summaryContent,
 } from './item-view.ts';
 import type { RenderedItems } from './rendered-items.ts';
+import { siteWords } from './site-words.ts';
 import {
   archiveUrl,
   articlePageUrl,
@@ -101,7 +102,7 @@ export function buildFeedView(
   { feed, site, articles, withdrawn = [], archive = {} }: FeedInput,
   written?: RenderedItems,
 ): FeedView {
-  const settings = `${site.url}\n${site.feedContent ?? ''}`;
+  const settings = `${site.url}\n${site.feedContent ?? ''}\n${site.language ?? ''}`;
   const items = uniqueById(
     articles.map((article) =>
       written
@@ -172,15 +173,20 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
 /**
  * An article as a feed item: its whole story, or (feedContent `summary`, the article's own
  * setting first, then the site's) its summary, a link to the page and its correction log.
- * Of the site, only its URL and `feedContent` go in (buildFeedView keeps views by them).
+ * Of the site, only its URL, `feedContent` and language (its words) go in (buildFeedView keeps
+ * views by them).
  */
 function feedItem(article: Article, site: SiteConfig): ItemView {
   const item = buildItemView(article, site);
   // The lead image leads the content too, for readers that show no enclosure or media:content.
-  const lead = item.image ? imageFigure(item.image) : '';
+  const words = siteWords(site);
+  const lead = item.image ? imageFigure(item.image, words) : '';
   if ((article.feedContent ?? site.feedContent) !== 'summary')
     return lead ? { ...item, contentHtml: `${lead}\n${item.contentHtml}` } : item;
-  return { ...item, contentHtml: lead + summaryContent(item) + correctionLog(article.corrections) };
+  return {
+    ...item,
+    contentHtml: lead + summaryContent(item, words) + correctionLog(article.corrections, words),
+  };
 }
 
 // Readers key items by id: a repeated id would be one item shown twice or lost.

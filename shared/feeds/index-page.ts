@@ -4,7 +4,15 @@ import { OPML_PATH, siteUrlOf } from '../contract/site-layout.ts';
 import type { FeedListing } from './feed-listing.ts';
 import { sortFeedListings } from './feed-listing.ts';
 import { buildTeaserView, type TeaserView } from './item-view.ts';
-import { feedLinks, htmlPage, languageAttributes, siteLanguage, timeTag } from './page-shell.ts';
+import {
+  feedLinks,
+  htmlPage,
+  languageAttributes,
+  siteLanguage,
+  timeTag,
+  wordsIn,
+} from './page-shell.ts';
+import { type SiteWords, siteWords } from './site-words.ts';
 import { listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -17,21 +25,22 @@ export function renderIndex(
   olderPage?: string,
 ): string {
   const items = articles.map((article) => buildTeaserView(article, site));
+  const { words, attributes } = wordsIn(site, siteLanguage(site));
   const list =
     items.length > 0
       ? items.map((item) => teaser(item, site)).join('\n')
-      : '<p>No articles yet.</p>';
+      : `<p${attributes}>${e(words.noArticlesYet)}</p>`;
   const body = [
     '<main>',
     `<h1>${e(site.title)}</h1>`,
     site.description ? `<p>${e(site.description)}</p>` : '',
-    `<nav><p>Subscribe: ${feedLinks(site, { kind: 'all' })}</p>`,
-    `<p><a href="${e(tagsPageUrl(site.url))}">Feeds by tag and author</a> · <a href="${e(siteUrlOf(site.url, OPML_PATH))}">All feeds (OPML)</a></p>`,
-    labelLine(site, feeds),
+    `<nav${attributes}><p>${e(words.subscribe + words.colon)}${feedLinks(site, { kind: 'all' })}</p>`,
+    `<p><a href="${e(tagsPageUrl(site.url))}">${e(words.feedsByTagAndAuthor)}</a> · <a href="${e(siteUrlOf(site.url, OPML_PATH))}">${e(words.allFeeds)}</a></p>`,
+    labelLine(site, feeds, words),
     '</nav>',
-    `<section><h2>Latest</h2>\n${list}\n</section>`,
+    `<section><h2${attributes}>${e(words.latest)}</h2>\n${list}\n</section>`,
     olderPage !== undefined
-      ? `<nav><p><a href="${e(listingPageUrl(site.url, { kind: 'all' }, olderPage))}" rel="next">Older stories</a></p></nav>`
+      ? `<nav${attributes}><p><a href="${e(listingPageUrl(site.url, { kind: 'all' }, olderPage))}" rel="next">${e(words.olderStories)}</a></p></nav>`
       : '',
     '</main>',
   ];
@@ -53,8 +62,11 @@ export function renderIndex(
 
 /** One story in a list of stories: its headline, date, authors and summary. */
 export function teaser(item: TeaserView, site: SiteConfig): string {
+  const words = siteWords(site);
   const authors =
-    item.authors.length > 0 ? ` · ${item.authors.map((a) => e(a.name)).join(', ')}` : '';
+    item.authors.length > 0
+      ? ` · ${item.authors.map((a) => `<bdi>${e(a.name)}</bdi>`).join(e(words.comma))}`
+      : '';
   // A story in another language than the site's says so, for screen readers and hyphenation.
   const lang = languageAttributes(item.language, siteLanguage(site));
   return [
@@ -72,7 +84,7 @@ export function teaser(item: TeaserView, site: SiteConfig): string {
 export const INDEX_TAG_LIMIT = 30;
 
 /** "Tags: a (3), b (1)": the most used tags, each linking to the page of its stories. */
-function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
+function labelLine(site: SiteConfig, feeds: readonly FeedListing[], words: SiteWords): string {
   const tags = feeds.filter((listing) => listing.feed.kind === 'tag');
   if (tags.length === 0) return '';
   const mostUsed = [...tags]
@@ -85,6 +97,9 @@ function labelLine(site: SiteConfig, feeds: readonly FeedListing[]): string {
     return `<a href="${e(listingPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
   });
   const more = tags.length - mostUsed.length;
-  const rest = more > 0 ? `, <a href="${e(tagsPageUrl(site.url))}">${more} more</a>` : '';
-  return `<p>Tags: ${links.join(', ')}${rest}</p>`;
+  const rest =
+    more > 0
+      ? `${e(words.comma)}<a href="${e(tagsPageUrl(site.url))}">${e(words.more(more))}</a>`
+      : '';
+  return `<p>${e(words.tags + words.colon)}${links.join(e(words.comma))}${rest}</p>`;
 }

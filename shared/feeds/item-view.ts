@@ -2,6 +2,7 @@ import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
+import { type SiteWords, siteWords } from './site-words.ts';
 import { articlePageUrl, emailAddress, httpUrl, languageTag, leadType } from './urls.ts';
 import { escapeMarkup, oneLine, xmlSafe } from './xml-safe.ts';
 
@@ -39,10 +40,13 @@ export function leadKind(image: Pick<ImageView, 'type'>): 'image' | 'audio' | 'v
  * text as its label, a link to the file inside for readers that play neither), and its
  * caption and credit under it.
  */
-export function imageFigure(image: ImageView): string {
+export function imageFigure(image: ImageView, words: SiteWords): string {
   const kind = leadKind(image);
-  const credited = kind === 'image' ? 'Photo' : 'Credit';
-  const under = [image.caption, image.credit ? `${credited}: ${image.credit}` : undefined]
+  const credited = kind === 'image' ? words.photo : words.credit;
+  const under = [
+    image.caption,
+    image.credit ? `${credited}${words.colon}${image.credit}` : undefined,
+  ]
     .filter((part): part is string => Boolean(part))
     .map(escapeMarkup)
     .join(' ');
@@ -51,7 +55,7 @@ export function imageFigure(image: ImageView): string {
   const alt = escapeMarkup(image.alt ?? '');
   if (kind === 'image') return `<figure><img src="${src}" alt="${alt}">${caption}</figure>`;
   const label = alt ? ` aria-label="${alt}"` : '';
-  const link = `<a href="${src}">${alt || (kind === 'audio' ? 'Listen' : 'Watch')}</a>`;
+  const link = `<a href="${src}">${alt || escapeMarkup(kind === 'audio' ? words.listen : words.watch)}</a>`;
   return `<figure><${kind} controls preload="none" src="${src}"${label}>${link}</${kind}>${caption}</figure>`;
 }
 
@@ -84,10 +88,13 @@ export type TeaserView = Pick<
   'title' | 'pageUrl' | 'summary' | 'published' | 'authors' | 'language'
 >;
 
-export function buildTeaserView(article: Article, site: Pick<SiteConfig, 'url'>): TeaserView {
+export function buildTeaserView(
+  article: Article,
+  site: Pick<SiteConfig, 'url' | 'language'>,
+): TeaserView {
   const language = languageTag(article.language);
   return {
-    title: oneLine(article.title) || 'Untitled',
+    title: oneLine(article.title) || siteWords(site).untitled,
     pageUrl: articlePageUrl(site.url, article.id),
     summary: xmlSafe(article.summary).trim(),
     published: toDate(article.published) ?? toDate(article.updated) ?? EPOCH,
@@ -96,7 +103,10 @@ export function buildTeaserView(article: Article, site: Pick<SiteConfig, 'url'>)
   };
 }
 
-export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): ItemView {
+export function buildItemView(
+  article: Article,
+  site: Pick<SiteConfig, 'url' | 'language'>,
+): ItemView {
   const teaser = buildTeaserView(article, site);
   const { title, pageUrl, summary, published } = teaser;
   const image = httpUrl(article.image, site.url);
@@ -107,7 +117,7 @@ export function buildItemView(article: Article, site: Pick<SiteConfig, 'url'>): 
     // Every format then carries content (Atom entries need a link or content; JSON needs one).
     contentHtml:
       (xmlSafe(article.contentHtml).trim() || `<p>${escapeMarkup(summary || title)}</p>`) +
-      correctionLog(article.corrections),
+      correctionLog(article.corrections, siteWords(site)),
     updated: toDate(article.updated) ?? published,
     tags: cleanLabels(article.tags),
     ...(image && !unpublished(article, image)
@@ -127,21 +137,26 @@ function unpublished(article: Article, url: string): boolean {
 }
 
 /** An item's summary and a link to its page: what it carries instead of the whole story. */
-export function summaryContent(item: Pick<ItemView, 'summary' | 'pageUrl'>): string {
+export function summaryContent(
+  item: Pick<ItemView, 'summary' | 'pageUrl'>,
+  words: SiteWords,
+): string {
   const teaser = item.summary ? `<p>${escapeMarkup(item.summary)}</p>` : '';
-  return `${teaser}<p><a href="${escapeMarkup(item.pageUrl)}">Read the full story</a></p>`;
+  return `${teaser}<p><a href="${escapeMarkup(item.pageUrl)}">${escapeMarkup(words.readFullStory)}</a></p>`;
 }
 
 /**
  * The dated correction log at the end of the story, in the page and in every feed's content:
  * what a reader of either sees, oldest first.
  */
-export function correctionLog(corrections: Article['corrections']): string {
+export function correctionLog(corrections: Article['corrections'], words: SiteWords): string {
   const rows = (corrections ?? []).flatMap(({ date, text }) => {
     const when = toDate(date);
     const said = oneLine(text);
     if (!when || !said) return [];
-    return [`<p><strong>Correction</strong> (${dayOf(when)}): ${escapeMarkup(said)}</p>`];
+    return [
+      `<p><strong>${escapeMarkup(words.correction)}</strong> (${dayOf(when)})${escapeMarkup(words.colon)}${escapeMarkup(said)}</p>`,
+    ];
   });
   return rows.length > 0 ? `\n${rows.join('\n')}` : '';
 }

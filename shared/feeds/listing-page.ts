@@ -3,7 +3,16 @@ import type { SiteConfig } from '../config/site.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
 import { teaser } from './index-page.ts';
 import { buildTeaserView } from './item-view.ts';
-import { feedLinks, htmlPage, movedPage, timeTag } from './page-shell.ts';
+import {
+  feedLinks,
+  htmlPage,
+  movedPage,
+  siteLanguage,
+  timeTag,
+  withHtml,
+  wordsIn,
+} from './page-shell.ts';
+import { siteWords } from './site-words.ts';
 import { listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -34,40 +43,47 @@ export function renderListingPage(
   const items = articles.map((article) => buildTeaserView(article, site));
   const name = oneLine(feedTitle(site, feed));
   const [oldest, newest] = [items.at(-1)?.published, items[0]?.published];
+  // The site's words, marked where they are not in the site's language (English words on a
+  // site whose language this version has none for).
+  const { words, attributes } = wordsIn(site, siteLanguage(site));
   const dates =
     place.page !== undefined && oldest && newest
-      ? `${isoDay(oldest)} to ${isoDay(newest)}`
+      ? words.storiesFromTo(isoDay(oldest), isoDay(newest))
       : undefined;
   const span =
-    place.page !== undefined && items.length > 0
-      ? `Stories from ${timeTag(items.at(-1)?.published as Date, site)} to ${timeTag(items[0]?.published as Date, site)}`
+    place.page !== undefined && oldest && newest
+      ? withHtml(
+          words.storiesFromTo,
+          timeTag(oldest, site, words.lang),
+          timeTag(newest, site, words.lang),
+        )
       : '';
   const nav = [
     place.newer !== undefined || place.page !== undefined
-      ? `<a href="${e(listingPageUrl(site.url, feed, place.newer))}" rel="prev">Newer stories</a>`
+      ? `<a href="${e(listingPageUrl(site.url, feed, place.newer))}" rel="prev">${e(words.newerStories)}</a>`
       : '',
     place.older !== undefined
-      ? `<a href="${e(listingPageUrl(site.url, feed, place.older))}" rel="next">Older stories</a>`
+      ? `<a href="${e(listingPageUrl(site.url, feed, place.older))}" rel="next">${e(words.olderStories)}</a>`
       : '',
   ].filter(Boolean);
   const body = [
     '<main>',
     `<h1>${e(name)}</h1>`,
-    span ? `<p class="meta">${span}</p>` : '',
-    `<nav><p>Subscribe: ${feedLinks(site, feed)}</p></nav>`,
+    span ? `<p class="meta"${attributes}>${span}</p>` : '',
+    `<nav${attributes}><p>${e(words.subscribe + words.colon)}${feedLinks(site, feed)}</p></nav>`,
     items.length > 0
       ? `<section>\n${items.map((item) => teaser(item, site)).join('\n')}\n</section>`
-      : '<p>No stories.</p>',
-    nav.length > 0 ? `<nav><p>${nav.join(' · ')}</p></nav>` : '',
+      : `<p${attributes}>${e(words.noStories)}</p>`,
+    nav.length > 0 ? `<nav${attributes}><p>${nav.join(' · ')}</p></nav>` : '',
     '</main>',
   ];
   return htmlPage({
     site,
     // An older page is named by its span, so no two pages of a feed share a title.
-    title: place.page === undefined || !dates ? name : `${name}: stories from ${dates}`,
+    title: place.page === undefined || !dates ? name : `${name}${words.colon}${dates}`,
     canonical: listingPageUrl(site.url, feed, place.page),
     description: dates
-      ? `${oneLine(feedDescription(site, feed))}: stories from ${dates}.`
+      ? `${dates} — ${oneLine(feedDescription(site, feed))}`
       : oneLine(feedDescription(site, feed)),
     // Its own feed first: a reader that takes the first one subscribes to this tag or author.
     feeds: feed.kind === 'all' ? [feed] : [feed, { kind: 'all' }],
@@ -81,10 +97,11 @@ export function renderListingPage(
  */
 export function renderMovedListingPage(site: SiteConfig, feed: FeedRef, to: string): string {
   const name = oneLine(feedTitle(site, feed));
+  const words = siteWords(site);
   return movedPage(site, {
-    title: `Moved: ${name}`,
+    title: words.movedTitle(name),
     to,
     feeds: [feed],
-    lead: `The stories of this page of ${e(name)} are now on`,
+    lead: (link) => withHtml((html) => words.pageMoved(name, html), link),
   });
 }

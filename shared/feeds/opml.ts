@@ -2,6 +2,7 @@ import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { type FeedListing, sortFeedListings } from './feed-listing.ts';
 import { feedDescription, feedTitle } from './feed-titles.ts';
+import { siteWords } from './site-words.ts';
 import { feedUrl, listingPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -12,16 +13,17 @@ import { escapeMarkup as e, oneLine } from './xml-safe.ts';
  */
 export function renderOpml(site: SiteConfig, feeds: readonly FeedListing[]): string {
   const sorted = sortFeedListings(feeds).map((listing) => listing.feed);
+  const words = siteWords(site);
   const body = [
     outline(site, { kind: 'all' }, '    '),
     folder(
       site,
-      'Tags',
+      words.tags,
       sorted.filter((feed) => feed.kind === 'tag'),
     ),
     folder(
       site,
-      'Authors',
+      words.authors,
       sorted.filter((feed) => feed.kind === 'author'),
     ),
   ].filter(Boolean);
@@ -29,7 +31,7 @@ export function renderOpml(site: SiteConfig, feeds: readonly FeedListing[]): str
     '<?xml version="1.0" encoding="utf-8"?>',
     '<opml version="2.0">',
     '  <head>',
-    `    <title>${e(oneLine(site.title))} feeds</title>`,
+    `    <title>${e(words.opmlTitle(oneLine(site.title)))}</title>`,
     '    <docs>http://opml.org/spec2.opml</docs>',
     '  </head>',
     '  <body>',

@@ -9,6 +9,7 @@ import {
 } from '../contract/site-layout.ts';
 import { dayIn } from './dates.ts';
 import { feedTitle } from './feed-titles.ts';
+import { type SiteWords, siteWords } from './site-words.ts';
 import { feedUrl, languageTag, siteIconUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -186,15 +187,23 @@ export function movedPage(
     to,
     feeds,
     lead,
-  }: { title: string; to: string; feeds: PageParts['feeds']; lead: string },
+  }: {
+    title: string;
+    to: string;
+    feeds: PageParts['feeds'];
+    /** The notice (HTML), around the link (HTML) it is given. */
+    lead: (link: string) => string;
+  },
 ): string {
   return htmlPage({
     site,
+    // The page says only the site's words (and the link).
+    lang: siteWords(site).lang,
     title,
     canonical: to,
     notice: { redirect: to },
     feeds,
-    body: `<main><p>${lead} <a href="${e(to)}">${e(to)}</a>.</p></main>`,
+    body: `<main><p>${lead(`<a href="${e(to)}">${e(to)}</a>`)}</p></main>`,
   });
 }
 
@@ -219,9 +228,11 @@ export function htmlPage(parts: PageParts): string {
     parts.jsonLd ? jsonLdBlock(parts.jsonLd) : '',
   ].filter(Boolean);
   const dir = textDirection(lang) === 'rtl' ? ' dir="rtl"' : '';
-  // The site's own words (header, footer) say their language where the page is in another.
-  const chrome = languageAttributes(siteLanguage(parts.site), lang);
-  return `<!DOCTYPE html>\n<html lang="${e(lang)}"${dir}>\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site, chrome)}\n${parts.body}\n${siteFooter(parts.site, chrome)}\n</body>\n</html>\n`;
+  // The site's title (header) and its own words (footer) say their language where the page is
+  // in another.
+  const titled = languageAttributes(siteLanguage(parts.site), lang);
+  const words = siteWords(parts.site);
+  return `<!DOCTYPE html>\n<html lang="${e(lang)}"${dir}>\n<head>\n${head.join('\n')}\n</head>\n<body>\n${siteHeader(parts.site, titled)}\n${parts.body}\n${siteFooter(parts.site, words, languageAttributes(words.lang, lang))}\n</body>\n</html>\n`;
 }
 
 export function mediaType(format: FeedFormat): string {
@@ -248,12 +259,34 @@ function siteHeader(site: SiteConfig, lang: string): string {
   return `<header${lang}><a href="${e(site.url)}"><strong>${e(site.title)}</strong></a></header>`;
 }
 
-function siteFooter(site: SiteConfig, lang: string): string {
+function siteFooter(site: SiteConfig, words: SiteWords, lang: string): string {
   const links = [
-    `<a href="${e(site.url)}">Home</a>`,
-    `<a href="${e(tagsPageUrl(site.url))}">Tags and authors</a>`,
-    `<a href="${e(siteUrlOf(site.url, OPML_PATH))}">All feeds (OPML)</a>`,
-    `Subscribe: ${feedLinks(site, { kind: 'all' })}`,
+    `<a href="${e(site.url)}">${e(words.home)}</a>`,
+    `<a href="${e(tagsPageUrl(site.url))}">${e(words.tagsAndAuthors)}</a>`,
+    `<a href="${e(siteUrlOf(site.url, OPML_PATH))}">${e(words.allFeeds)}</a>`,
+    `${e(words.subscribe + words.colon)}${feedLinks(site, { kind: 'all' })}`,
   ];
   return `<footer${lang}><p>${links.join(' | ')}</p></footer>`;
+}
+
+/**
+ * A phrase of the site's words around HTML (a time, a link, isolated names): the words escaped,
+ * the HTML as it is (`withHtml(words.published, timeTag(…))`; up to 16 pieces).
+ */
+export function withHtml(phrase: (...html: string[]) => string, ...html: string[]): string {
+  const slots = html.map((_, index) => String.fromCharCode(SLOT + index));
+  return e(phrase(...slots)).replace(SLOTS, (slot) => html[slot.charCodeAt(0) - SLOT] ?? '');
+}
+
+/** Where withHtml's HTML goes: private-use characters, which escaping keeps and no word has. */
+const SLOT = 0xe000;
+const SLOTS = /[\ue000-\ue00f]/g;
+
+/**
+ * ` lang`/` dir` for an element of the site's words inside one in `outer` (nothing when the
+ * words are in that language), and the words.
+ */
+export function wordsIn(site: SiteConfig, outer: string): { words: SiteWords; attributes: string } {
+  const words = siteWords(site);
+  return { words, attributes: languageAttributes(words.lang, outer) };
 }

@@ -5,6 +5,7 @@ import { type ItemView, summaryContent } from './item-view.ts';
 import { jsonFeed } from './json-feed.ts';
 import { type DocumentPiece, documentBytes, type RenderedItems } from './rendered-items.ts';
 import { rss } from './rss.ts';
+import { type SiteWords, siteWords } from './site-words.ts';
 
 /** One feed format: its key and a pure renderer (its Content-Type is in the site layout). */
 export interface FeedFormatModule {
@@ -25,8 +26,8 @@ export const FEED_FORMAT_MODULES: readonly FeedFormatModule[] = [rss, atom, json
 export const MAX_FEED_BYTES = 2_000_000;
 
 /** An item past the budget: its summary and a link to the full story, instead of the story. */
-function shortened(item: ItemView): ItemView {
-  return { ...item, contentHtml: summaryContent(item) };
+function shortened(item: ItemView, words: SiteWords): ItemView {
+  return { ...item, contentHtml: summaryContent(item, words) };
 }
 
 /** A feed's three documents, as UTF-8. */
@@ -55,18 +56,19 @@ export function renderFeedBytes(input: FeedInput, written?: RenderedItems): Feed
   const view = buildFeedView(input, written);
   const documents = renderAll(view, written);
   if (allFit(documents)) return documents;
+  const words = siteWords(input.site);
   // The most full items that fit (each try renders the three formats), searched from where the
   // bytes the full documents are over say it lies; with none, every item shortened.
   const withFull = (full: number) =>
     renderAll(
       {
         ...view,
-        items: view.items.map((item, index) => (index < full ? item : shortened(item))),
+        items: view.items.map((item, index) => (index < full ? item : shortened(item, words))),
       },
       written,
     );
   let best: { full: number; documents: FeedDocuments } | undefined;
-  const full = mostThatFit(view.items.length, fullGuess(view.items, documents), (tried) => {
+  const full = mostThatFit(view.items.length, fullGuess(view.items, documents, words), (tried) => {
     const documents = withFull(tried);
     if (!allFit(documents)) return false;
     best = { full: tried, documents };
@@ -94,7 +96,7 @@ export function renderFeed(input: FeedInput, written?: RenderedItems): Record<Fe
  * where a bisection from nothing took seven or eight tries of the three formats for an archive
  * page of 150 stories.
  */
-function fullGuess(items: readonly ItemView[], documents: FeedDocuments): number {
+function fullGuess(items: readonly ItemView[], documents: FeedDocuments, words: SiteWords): number {
   const over = Object.values(documents).map(bytesOver);
   let shed = 0;
   let full = items.length;
@@ -103,7 +105,7 @@ function fullGuess(items: readonly ItemView[], documents: FeedDocuments): number
     const item = items[full] as ItemView;
     shed += Math.max(
       0,
-      Buffer.byteLength(item.contentHtml) - Buffer.byteLength(summaryContent(item)),
+      Buffer.byteLength(item.contentHtml) - Buffer.byteLength(summaryContent(item, words)),
     );
   }
   return full;

@@ -1,7 +1,8 @@
 import type { FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { type FeedListing, sortFeedListings } from './feed-listing.ts';
-import { feedLinks, htmlPage } from './page-shell.ts';
+import { feedLinks, htmlPage, siteLanguage, wordsIn } from './page-shell.ts';
+import type { SiteWords } from './site-words.ts';
 import { feedAnchor, listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -9,17 +10,18 @@ import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 export function renderTagsPage(site: SiteConfig, feeds: readonly FeedListing[]): string {
   const sorted = sortFeedListings(feeds);
   const everything = ofKind(sorted, 'all')[0] ?? { feed: { kind: 'all' } };
+  const { words, attributes } = wordsIn(site, siteLanguage(site));
   const body = [
     '<main>',
-    '<h1>Feeds by tag and author</h1>',
-    section(site, 'Everything', [everything]),
-    section(site, 'Tags', ofKind(sorted, 'tag')),
-    section(site, 'Authors', ofKind(sorted, 'author')),
+    `<h1${attributes}>${e(words.feedsByTagAndAuthor)}</h1>`,
+    section(site, words, attributes, words.everything, [everything]),
+    section(site, words, attributes, words.tags, ofKind(sorted, 'tag')),
+    section(site, words, attributes, words.authors, ofKind(sorted, 'author')),
     '</main>',
   ];
   return htmlPage({
     site,
-    title: `Feeds by tag and author — ${oneLine(site.title)}`,
+    title: `${words.feedsByTagAndAuthor} — ${oneLine(site.title)}`,
     canonical: tagsPageUrl(site.url),
     feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
@@ -30,17 +32,28 @@ function ofKind(listings: readonly FeedListing[], kind: FeedRef['kind']): FeedLi
   return listings.filter((listing) => listing.feed.kind === kind);
 }
 
-function section(site: SiteConfig, heading: string, listings: readonly FeedListing[]): string {
+function section(
+  site: SiteConfig,
+  words: SiteWords,
+  attributes: string,
+  heading: string,
+  listings: readonly FeedListing[],
+): string {
   if (listings.length === 0) return '';
-  const rows = listings.map((listing) => row(site, listing));
-  return `<section><h2>${heading}</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></section>`;
+  const rows = listings.map((listing) => row(site, words, attributes, listing));
+  return `<section><h2${attributes}>${e(heading)}</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></section>`;
 }
 
-function row(site: SiteConfig, { feed, count }: FeedListing): string {
+function row(
+  site: SiteConfig,
+  words: SiteWords,
+  attributes: string,
+  { feed, count }: FeedListing,
+): string {
   const articles =
     count === undefined
       ? ''
-      : ` <span class="meta">(${count} article${count === 1 ? '' : 's'})</span>`;
+      : ` <span class="meta"${attributes}>(${e(words.articles(count))})</span>`;
   // A feed kept only to announce withdrawals has no stories to list (count 0).
   const name =
     count === 0

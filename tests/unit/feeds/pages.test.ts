@@ -97,9 +97,11 @@ describe('renderArticlePage', () => {
     expect(arabic).toContain('<html lang="ar" dir="rtl">');
     expect(arabic).toContain('<header lang="en" dir="ltr">');
     expect(arabic).toContain('<footer lang="en" dir="ltr">');
-    expect(arabic).toMatch(/<time datetime="[^"]+" lang="en" dir="ltr">/);
-    // The byline's and the Follow list's words too, the names in them isolated (<bdi>).
-    expect(arabic).toMatch(/<p class="meta" lang="en" dir="ltr">By <bdi>[^<]+<\/bdi> · Published/);
+    // The byline's and the Follow list's words too, the names in them isolated (<bdi>), the
+    // dates in the site's language as the words around them.
+    expect(arabic).toMatch(
+      /<p class="meta" lang="en" dir="ltr">By <bdi>[^<]+<\/bdi> · Published <time datetime="[^"]+">/,
+    );
     expect(arabic).toMatch(/<footer lang="en" dir="ltr"><h2>Follow<\/h2>/);
     expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi>[^<]+<\/bdi><\/a>: /);
     const serbian = renderArticlePage(article({ language: 'sr-Latn' }), site);
@@ -299,8 +301,8 @@ describe('renderListingPage', () => {
     const older = renderListingPage(site, tag, latestArticles, { page: 'p1', newer: undefined });
     const dates = latestArticles.map((a) => a.published.slice(0, 10)).sort();
     const span = `${dates[0]} to ${dates.at(-1)}`;
-    expect(older).toContain(`stories from ${span}`);
-    expect(older).toMatch(new RegExp(`<title>[^<]*stories from ${span}[^<]*</title>`));
+    expect(older).toMatch(new RegExp(`<title>[^<]*: Stories from ${span}</title>`));
+    expect(older).toMatch(new RegExp(`<meta name="description" content="Stories from ${span} — `));
   });
 });
 
