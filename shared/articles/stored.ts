@@ -7,6 +7,7 @@ import {
   noticesOf,
   redirectOf,
   shownOf,
+  type Withdrawal,
 } from './article.ts';
 import { nextTransitionAt } from './lifecycle.ts';
 
@@ -158,7 +159,7 @@ export function tombstoneOf(stored: Article, at: string): Article {
   } = article;
   // A copy held at a moved story's old address goes: the redirect it kept stays, as it was.
   const movedTo = redirectOf(article);
-  if (movedTo) return { ...movedTombstoneOf(article, movedTo), movedTo };
+  if (movedTo) return { ...movedTombstoneOf(article, movedTo, article.withdrawn), movedTo };
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   if (!wasPublic) {
     const { withdrawn: _w, corrections: _c, ...rest } = kept;
@@ -204,9 +205,12 @@ function bodyIndexFor(
 /**
  * What stays of a moved article: its identity and where it went. Its page redirects there only
  * if readers could have seen it: a draft or scheduled story moved leaves no trace at its old
- * address (no `movedTo`).
+ * address (no `movedTo`). `leaving`: the story is not public at its new id (given a date to
+ * come, made a draft, withdrawn): its old address tells readers it went (a 410 with what they
+ * saw, the gone entries of its feeds) and redirects only once the story is public again
+ * (withRedirectsLive), so nothing of the new version, not even its address, shows before.
  */
-export function movedTombstoneOf(article: Article, movedTo: string): Article {
+export function movedTombstoneOf(article: Article, movedTo: string, leaving?: Withdrawal): Article {
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
   return {
     id: article.id,
@@ -223,9 +227,29 @@ export function movedTombstoneOf(article: Article, movedTo: string): Article {
     status: 'moved',
     contentHash: article.contentHash,
     ...(wasPublic ? { movedTo } : {}),
+    ...(wasPublic && leaving ? { withdrawn: leaving } : {}),
     // The stories deleted from this id before it stay announced here (they never moved).
     ...(article.formerly ? { formerly: article.formerly } : {}),
   };
+}
+
+/**
+ * The old addresses of `article`, just public (live), whose redirect waited for it (a story
+ * renamed while it left: movedTombstoneOf's `leaving`): written without their withdrawal, so
+ * they redirect here now. Their reads are the caller's (the stored tombstones).
+ */
+export function redirectsMadeLive(
+  article: Article,
+  tombstones: readonly (StoredArticle | undefined)[],
+): ArticleWrite[] {
+  if (article.status !== 'live') return [];
+  return tombstones.flatMap((stored) => {
+    const old = stored?.article;
+    if (!stored || old?.status !== 'moved' || old.movedTo !== article.id || !old.withdrawn)
+      return [];
+    const { withdrawn: _leaving, ...redirect } = old;
+    return [planArticleWrite(stored, redirect)];
+  });
 }
 
 /**

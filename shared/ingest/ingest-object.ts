@@ -24,6 +24,7 @@ import {
   isGone,
   movedTombstoneOf,
   planArticleWrite,
+  redirectsMadeLive,
   type StoredArticle,
   withUnseenBytes,
 } from '../articles/stored.ts';
@@ -352,15 +353,33 @@ async function redirectHere(
   from: StoredArticle,
   id: string,
   deps: IngestDeps,
+  {
+    fromRedirects,
+    live,
+  }: {
+    /** Whether `from`'s own address redirects (readers saw the story there). */
+    fromRedirects: boolean;
+    /** Whether the story is public at `id`: an older address waiting for that redirects now. */
+    live: boolean;
+  },
 ): Promise<{ ids: string[]; writes: ArticleWrite[] }> {
   const older = (from.article.redirectsFrom ?? []).filter((z) => z !== id && z !== from.article.id);
   const writes: ArticleWrite[] = [];
   for (const z of older) {
     const stored = await deps.store.getArticle(z);
-    if (stored?.article.status === 'moved' && stored.article.movedTo === from.article.id)
-      writes.push(planArticleWrite(stored, { ...stored.article, movedTo: id }));
+    if (stored?.article.status === 'moved' && stored.article.movedTo === from.article.id) {
+      const { withdrawn, ...redirect } = stored.article;
+      writes.push(
+        planArticleWrite(stored, {
+          ...redirect,
+          movedTo: id,
+          ...(withdrawn && !live ? { withdrawn } : {}),
+        }),
+      );
+    }
   }
-  return { ids: [...older, from.article.id].slice(-MAX_REDIRECTS), writes };
+  const ids = fromRedirects ? [...older, from.article.id] : older;
+  return { ids: ids.slice(-MAX_REDIRECTS), writes };
 }
 
 /** What another key holds now, decided again as its own newest event would be, during `event`. */
@@ -622,16 +641,14 @@ async function upsert(
   const renamed = own?.article.status === 'held' ? undefined : own;
   const from = origin ?? renamed;
   const current = from ?? (isGone(existing) ? restored : existing);
-  const record = articleRecord(
-    event,
-    source,
-    parsed,
-    id,
-    hash,
-    current,
-    deps.now(),
-    Boolean(origin),
-  );
+  const made = articleRecord(event, source, parsed, id, hash, current, deps.now(), Boolean(origin));
+  // A public story renamed as it leaves (a date to come, a draft, withdrawn): its withdrawal is
+  // its old address's, where readers saw it; the new id shows nothing until it is public.
+  const renamedAway = from !== undefined && from.article.id !== id;
+  const left = renamedAway && made.status !== 'live' ? made.withdrawn : undefined;
+  // The old address keeps no face of its own (a tombstone): the notice shows what readers saw.
+  const leaving = left && from && { ...left, shown: left.shown ?? lastShown(from.article) };
+  const record = leaving ? withoutWithdrawal(made) : made;
   // An id whose story moved away, or whose file was deleted, gives a new story from another
   // file a new guid: the old guid stays the old story's (readers told it moved or went), and a
   // reader never sees it turn into another story. Its own file coming back is `restored`.
@@ -654,11 +671,17 @@ async function upsert(
   );
   // Under a new id, the old one keeps a tombstone saying where the story went (its page
   // redirects), and the story's older addresses redirect straight here too, not through it.
-  const tombstone = from && from.article.id !== id ? movedTombstoneOf(from.article, id) : undefined;
-  const redirected = tombstone?.movedTo && from ? await redirectHere(from, id, deps) : undefined;
-  const article = redirected
-    ? { ...linked.article, redirectsFrom: redirected.ids }
-    : linked.article;
+  const tombstone =
+    from && from.article.id !== id ? movedTombstoneOf(from.article, id, leaving) : undefined;
+  // An address that redirected to the story, or waits to, follows it: straight to its new id.
+  const redirected =
+    from && tombstone && (tombstone.movedTo || from.article.redirectsFrom?.length)
+      ? await redirectHere(from, id, deps, {
+          fromRedirects: Boolean(tombstone.movedTo),
+          live: record.status === 'live',
+        })
+      : undefined;
+  const article = redirected ? withRedirects(linked.article, redirected.ids) : linked.article;
   warnings.push(...linked.warnings);
   const storedBytes = Buffer.byteLength(JSON.stringify(article));
   // The parser refused most of these already; a long correction log or media list can still.
@@ -668,21 +691,32 @@ async function upsert(
   const writes = [unseenKey ? withUnseenBytes(planned, bodyHash) : planned];
   if (from && tombstone)
     writes.push(planArticleWrite(from, tombstone), ...(redirected?.writes ?? []));
-  const status = from
-    ? 'moved'
-    : article.status === 'live'
-      ? existing?.article.status === 'live'
-        ? 'updated'
-        : 'published'
-      : article.status;
+  // Public again at this id: the old addresses whose redirect waited for it redirect now.
+  const waiting = from ? [] : (article.redirectsFrom ?? []);
+  writes.push(
+    ...redirectsMadeLive(
+      article,
+      await Promise.all(waiting.map((old) => deps.store.getArticle(old))),
+    ),
+  );
+  const status =
+    from && !leaving
+      ? 'moved'
+      : article.status === 'live'
+        ? existing?.article.status === 'live'
+          ? 'updated'
+          : 'published'
+        : article.status;
   const report: IngestReport = {
     ...baseReport(event),
     status: status === 'deleted' ? 'withdrawn' : status,
     id,
     title: article.title,
     ...(origin ? { movedFrom: origin.article.sourceKey } : {}),
-    ...(from && tombstone?.movedTo ? { redirectedFrom: articlePath(from.article.id) } : {}),
-    warnings,
+    ...(from && tombstone?.movedTo && !leaving
+      ? { redirectedFrom: articlePath(from.article.id) }
+      : {}),
+    warnings: leaving && from ? [...warnings, leftOldAddress(from.article.id, id)] : warnings,
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
   return commitAndReport(source, next, writes, deps, report, linked.writes);
@@ -763,7 +797,7 @@ function articleRecord(
     // Made a draft again after readers saw it: it leaves as a withdrawal does (a 410 page, the
     // gone entries of its Atom feeds); the article keeps its last public text too (the draft's
     // stays in the file, until it is published again, as the same item).
-    return leaving({ ...before, sourceKey: event.key, status: 'draft', contentHash: hash });
+    return leaving({ ...before, id, sourceKey: event.key, status: 'draft', contentHash: hash });
   }
   // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
   const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);
@@ -772,6 +806,23 @@ function articleRecord(
   // withdrawal does, and comes back at that date as the same item, in the file's new version.
   if (due.status === 'scheduled' && wasPublic) return leaving(due);
   return due;
+}
+
+/** What the report of a public story renamed as it leaves tells the editor. */
+function leftOldAddress(from: string, to: string): string {
+  return `its id changed from "${from}" as it left public view: ${articlePath(from)} answers 410 Gone (with what readers saw) until the story is public at ${articlePath(to)}, and redirects there from then on`;
+}
+
+/** `article` redirected to from `ids` (none: no such list). */
+function withRedirects(article: Article, ids: string[]): Article {
+  const { redirectsFrom: _before, ...rest } = article;
+  return ids.length > 0 ? { ...rest, redirectsFrom: ids } : rest;
+}
+
+/** `article` without its withdrawal (it belongs to the address readers saw it at). */
+function withoutWithdrawal(article: Article): Article {
+  const { withdrawn: _elsewhere, ...rest } = article;
+  return rest;
 }
 
 /** The correction log with `text` added, dated `at`, unless it is logged already. */

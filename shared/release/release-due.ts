@@ -1,5 +1,5 @@
 import { applyDueTransitions } from '../articles/lifecycle.ts';
-import { planArticleWrite } from '../articles/stored.ts';
+import { planArticleWrite, redirectsMadeLive } from '../articles/stored.ts';
 import type { ArticleStore } from '../ports/article-store.ts';
 import { StaleWriteError } from '../ports/article-store.ts';
 
@@ -41,9 +41,15 @@ export async function releaseDue(
       if (!stored) continue;
       const next = applyDueTransitions(stored.article, nowIso);
       if (next === stored.article) continue;
+      // Its old addresses whose redirect waited for it (renamed while embargoed) redirect now.
+      const waiting = await Promise.all(
+        (next.status === 'live' ? (next.redirectsFrom ?? []) : []).map((old) =>
+          deps.store.getArticle(old),
+        ),
+      );
       try {
         await deps.store.commit(
-          { articles: [planArticleWrite(stored, next)] },
+          { articles: [planArticleWrite(stored, next), ...redirectsMadeLive(next, waiting)] },
           { retryUntil: deps.retryUntil },
         );
         (next.status === 'live' ? released : expired).push(id);

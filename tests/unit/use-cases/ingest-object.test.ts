@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isWithdrawnPublic, shownOf } from '../../../shared/articles/article.ts';
 import { ingestObjectEvent, writeReportInOrder } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
@@ -364,6 +365,76 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
     expect(await store.withdrawnEntries('gone:tag/one', '', 10)).toEqual([]);
     expect((await store.feedPage('tag/embargoed', 5)).total).toBe(1);
+  });
+
+  it.each([
+    ['given a date to come', 'date: 2099-01-01T09:00:00Z', 'scheduled'],
+    ['made a draft', 'draft: true', 'draft'],
+    ['withdrawn', 'status: withdrawn', 'withdrawn'],
+  ])(
+    'a public story %s under a new id leaves from its old address: nothing of the new one shows until it is public',
+    async (_what, line, status) => {
+      const { store, inbox, created, ingest } = rig();
+      await ingest(created('01', inbox.put(KEY, md('Results preview'))));
+      const live = (await store.getArticle('a'))?.article;
+      const renamed = md('Acme buys Globex', ['merger']).replace(
+        '---\n\n',
+        `id: 2031/acme-buys-globex\n${line}\n---\n\n`,
+      );
+
+      const outcome = await ingest(created('02', inbox.put(KEY, renamed)));
+
+      expect(statusOf(outcome)).toBe(status);
+      const report = outcome.kind === 'applied' ? outcome.report : undefined;
+      expect(report?.redirectedFrom).toBeUndefined();
+      expect(report?.warnings).toContainEqual(expect.stringMatching(/^its id changed from "a"/));
+      // The old address: gone, with what readers saw there; its redirect waits for the story.
+      const old = (await store.getArticle('a'))?.article;
+      expect(old).toMatchObject({ status: 'moved', movedTo: '2031/acme-buys-globex' });
+      expect(old && isWithdrawnPublic(old)).toBe(true);
+      expect(old && shownOf(old).title).toBe('Results preview');
+      // The new id: no notice, no entry, nothing a reader or a feed could show.
+      const next = (await store.getArticle('2031/acme-buys-globex'))?.article;
+      expect(next).toMatchObject({ status, guid: live?.guid });
+      expect(next?.withdrawn).toBeUndefined();
+      expect(await store.latestEntries('all', 10)).toEqual([]);
+      expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
+      expect((await store.withdrawnEntries('gone:tag/one', '', 10)).map((e) => e.id)).toEqual([
+        'a',
+      ]);
+      expect(await store.withdrawnEntries('gone:tag/merger', '', 10)).toEqual([]);
+    },
+  );
+
+  it('the old address of a story renamed while embargoed redirects once it is public: at its date, or published', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Results preview'))));
+    const embargoed = md('Acme buys Globex').replace(
+      '---\n\n',
+      'id: 2031/acme\ndate: 2099-01-01T09:00:00Z\n---\n\n',
+    );
+    await ingest(created('02', inbox.put(KEY, embargoed)));
+
+    const { released } = await releaseDue({ store, now: () => new Date('2099-01-01T09:00:30Z') });
+    expect(released).toEqual(['2031/acme']);
+    const old = (await store.getArticle('a'))?.article;
+    expect(old).toMatchObject({ status: 'moved', movedTo: '2031/acme' });
+    expect(old?.withdrawn).toBeUndefined();
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+    expect(await store.latestEntries('all', 10)).toMatchObject([{ id: '2031/acme' }]);
+
+    // A draft renamed, then published under its new id by the next upload.
+    const other = rig();
+    await other.ingest(other.created('01', other.inbox.put(KEY, md('Pulled'))));
+    const draft = md('Pulled').replace('---\n\n', 'id: b\ndraft: true\n---\n\n');
+    await other.ingest(other.created('02', other.inbox.put(KEY, draft)));
+    expect((await other.store.getArticle('a'))?.article.withdrawn).toBeDefined();
+    const published = md('Pulled, back').replace('---\n\n', 'id: b\n---\n\n');
+    await other.ingest(other.created('03', other.inbox.put(KEY, published)));
+    const back = (await other.store.getArticle('a'))?.article;
+    expect(back).toMatchObject({ status: 'moved', movedTo: 'b' });
+    expect(back?.withdrawn).toBeUndefined();
+    expect(await other.store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
   });
 
   it("keeps a withdrawn story's notice in the feeds readers saw it in when its file also changes its tags", async () => {
