@@ -1,6 +1,14 @@
 import type { Author, Label } from './article.ts';
 import { cutAt, shortHash, slugFold, slugify } from './slug.ts';
-import { isBlank, plainLine, quote, truncateAtWord } from './text.ts';
+import {
+  htmlToText,
+  isBlank,
+  MARKUP,
+  plainLine,
+  quote,
+  truncateAtWord,
+  warnOfMarkup,
+} from './text.ts';
 import { resolveUrl } from './urls.ts';
 
 // One article's feeds (site + tags + authors), moved in one DynamoDB transaction of at most
@@ -108,7 +116,7 @@ export function normalizeTags(names: readonly string[]): { tags: Label[]; warnin
   const bySlug = new Map<string, Label>();
   const warnings: string[] = [];
   for (const raw of names) {
-    const { name, whole } = displayName(raw);
+    const { name, whole } = displayName(raw, 'tag', warnings);
     // An empty name (`a, b,`) says nothing; one of invisible characters only is told.
     if (name === '' ? raw.trim() !== '' : isBlank(name)) {
       warnings.push(`dropped a tag with nothing visible in it (${codePoints(raw.trim())})`);
@@ -161,7 +169,7 @@ function normalizeAuthor(
     email = undefined;
   }
   const raw = (input.name ?? '').trim();
-  const { name: given, whole } = displayName(raw);
+  const { name: given, whole } = displayName(raw, 'author', warnings);
   if (given === '' ? raw !== '' : isBlank(given))
     warnings.push(`author name with nothing visible in it (${codePoints(raw)}): not used`);
   const name = (isBlank(given) ? '' : given) || (email ?? '');
@@ -189,8 +197,22 @@ function normalizeAuthor(
 const INVISIBLE_IN_NAMES = /[\u200b\u2060\ufeff]/g;
 
 /** A label's name as shown (cut at MAX_LABEL_NAME_LENGTH), and whole (its slug's). */
-function displayName(raw: string): { name: string; whole: string } {
-  const whole = plainLine(raw.replace(INVISIBLE_IN_NAMES, ''));
+function displayName(
+  raw: string,
+  what: 'tag' | 'author',
+  warnings: string[],
+): { name: string; whole: string } {
+  const visible = raw.replace(INVISIBLE_IN_NAMES, '');
+  // A name is plain text, as a title is: markup in it goes, said (feeds and OPML carry names to
+  // readers and tools that may show them as HTML).
+  if (!MARKUP.test(visible)) return named(visible);
+  const where = `${what} ${quote(visible)}`;
+  warnOfMarkup(visible, where, warnings);
+  return named(htmlToText(visible, where));
+}
+
+function named(text: string): { name: string; whole: string } {
+  const whole = plainLine(text);
   return { name: truncateAtWord(whole, MAX_LABEL_NAME_LENGTH), whole };
 }
 

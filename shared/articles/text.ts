@@ -224,7 +224,7 @@ function withoutUnclosedNonText(html: string): string {
 }
 
 /** A tag-like token: `<main>`, `</em>`, `<!-- …`, `<![CDATA[ …`, `<?xml …`. */
-const MARKUP = /<[A-Za-z!/?][^<>]{0,40}>?/;
+export const MARKUP = /<[A-Za-z!/?][^<>]{0,40}>?/;
 
 /**
  * A plain-text field of the file (its title, its summary) as readers see it (htmlToText),

@@ -49,6 +49,28 @@ describe('normalizeTags', () => {
     expect(normalizeTags(['', '   ', '\u0007']).tags).toEqual([]);
   });
 
+  it('a tag or author name is plain text: markup in it goes, said (feeds and OPML carry names on)', () => {
+    const { tags, warnings } = normalizeTags([
+      "<img src=x onerror=alert('t')>",
+      'C++ <b>core</b>',
+      'R&D',
+      'a < b',
+    ]);
+    expect(tags.map((t) => t.name)).toEqual(['C++ core', 'R&D', 'a < b']);
+    expect(warnings).toContainEqual(
+      expect.stringMatching(/^tag "C\+\+ <b>core<\/b>": removed "<b>"/),
+    );
+    expect(warnings.join('\n')).toContain('removed "<img src=x onerror=alert(\'t\')>"');
+    const authors = normalizeAuthors(
+      [parseAuthorString('Jane <b>Doe</b> <jane@example.com>')],
+      'https://news.example.com/',
+    );
+    expect(authors.authors).toMatchObject([{ name: 'Jane Doe', email: 'jane@example.com' }]);
+    expect(authors.warnings).toContainEqual(
+      expect.stringMatching(/^author "Jane <b>Doe<\/b>": removed/),
+    );
+  });
+
   it('splits a list written with Arabic, ideographic or full-width commas', () => {
     expect(normalizeTags(splitTagList('سياسة، اقتصاد')).tags.map((t) => t.name)).toEqual([
       'سياسة',
@@ -139,10 +161,10 @@ describe('normalizeTags', () => {
     expect(bylines.warnings[0]).toMatch(/^author name longer than 100 characters/);
   });
 
-  it('keeps markup in a tag as text and makes a slug of it', () => {
-    expect(normalizeTags(['<script>alert(1)</script>']).tags).toEqual([
-      { slug: 'script-alert-1-script', name: '<script>alert(1)</script>' },
-    ]);
+  it('drops a tag that is markup only, and says so', () => {
+    const { tags, warnings } = normalizeTags(['<script>alert(1)</script>']);
+    expect(tags).toEqual([]);
+    expect(warnings[0]).toMatch(/^tag "<script>alert\(1\)<\/script>": removed "<script>"/);
   });
 });
 
