@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { INGEST_MAX_RECEIVES } from '../contract/inbox.ts';
+import { INGEST_MAX_RECEIVES, type IngestReport } from '../contract/inbox.ts';
 import { METRICS } from '../contract/metrics.ts';
 import { PoisonMessageError } from '../ingest/errors.ts';
 import { type IngestDeps, ingestObjectEvent, writeReportInOrder } from '../ingest/ingest-object.ts';
@@ -155,7 +155,7 @@ export function createIngestHandler(
           id: report?.id,
           outcome: outcomeName(each),
           reason: report?.reason,
-          warnings: report?.warnings.length ? report.warnings : undefined,
+          warnings: loggedWarnings(report),
         });
         metrics.addMetric(outcomeName(each), MetricUnit.Count, 1);
         onOutcome?.(each);
@@ -194,4 +194,17 @@ export function createIngestHandler(
       metrics.publishStoredMetrics();
     }
   };
+}
+
+/**
+ * A report's warnings as the log keeps them (30 days, read by whoever reads the logs): a story
+ * not public yet (scheduled, a draft) has only their count there, as warnings quote its text;
+ * they are whole in its report, beside the upload.
+ */
+function loggedWarnings(report: IngestReport | undefined): string[] | string | undefined {
+  const warnings = report?.warnings ?? [];
+  if (warnings.length === 0) return undefined;
+  if (report?.status === 'scheduled' || report?.status === 'draft')
+    return `${warnings.length} (not logged: the story is not public; its report has them)`;
+  return warnings;
 }

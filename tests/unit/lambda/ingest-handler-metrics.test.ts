@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { METRICS } from '../../../shared/contract/metrics.ts';
 import type { IngestDeps } from '../../../shared/ingest/ingest-object.ts';
 import { createIngestHandler } from '../../../shared/lambda/ingest-handler.ts';
+import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
 
 /** What a record's body does here; none of them reaches the store or the inbox. */
 const BODY = {
@@ -194,5 +195,57 @@ describe('ingest handler on Lambda: the invocation context', () => {
         function_request_id: 'req-1234',
         cold_start: expect.any(Boolean),
       });
+  });
+});
+
+describe('the ingested log line', () => {
+  it('keeps a story not public yet to its warnings’ count: they quote its text', async () => {
+    const { deps, inbox } = memoryIngestDeps();
+    const lines: Record<string, unknown>[] = [];
+    vi.spyOn(console, 'info').mockImplementation((line: unknown) => {
+      lines.push(JSON.parse(String(line)));
+    });
+    const run = createIngestHandler(
+      { ...deps, deadLetters: { park: async () => {} } } as unknown as IngestDeps & {
+        deadLetters: { park: () => Promise<void> };
+      },
+      {
+        logger: new Logger({ serviceName: 'test', logLevel: 'INFO' }),
+        metrics: new Metrics({
+          namespace: METRICS.namespace,
+          serviceName: METRICS.services.ingest,
+        }),
+      },
+    );
+    const upload = (key: string, date: string, sequencer: string) =>
+      record(
+        JSON.stringify({
+          Records: [
+            {
+              eventName: 'ObjectCreated:Put',
+              s3: {
+                bucket: { name: 'inbox' },
+                object: {
+                  key,
+                  sequencer,
+                  versionId: inbox.put(
+                    key,
+                    `---\ntitle: Acme buys Globex\ndate: ${date}\n---\n\n<font>Acme pays 4bn</font>\n`,
+                  ),
+                },
+              },
+              eventTime: '2026-06-01T00:00:00.000Z',
+            },
+          ],
+        }),
+      );
+    await run({ Records: [upload('articles/embargo.md', '2099-01-01T09:00:00Z', '01')] });
+    await run({ Records: [upload('articles/public.md', '2026-01-01T09:00:00Z', '02')] });
+    const ingested = lines.filter((line) => line.message === 'ingested');
+    expect(ingested).toMatchObject([
+      { outcome: 'scheduled', warnings: expect.stringMatching(/^1 \(not logged/) },
+      { outcome: 'published', warnings: [expect.stringContaining('<font>')] },
+    ]);
+    expect(JSON.stringify(ingested[0])).not.toContain('4bn');
   });
 });
