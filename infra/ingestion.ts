@@ -1,5 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -55,6 +56,18 @@ export class Ingestion extends Construct {
       articlesOnly,
     );
     acknowledgeNotificationsHandler(Stack.of(this));
+    // CDK's grant names the bucket (aws:SourceArn); AWS asks for the account too, so S3 sends
+    // here on behalf of this account's bucket only (a bucket name can change hands).
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThisAccountsBucketNotifies',
+        effect: Effect.DENY,
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { StringNotEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
 
     this.ingest = new FeedpubFunction(this, 'Ingest', {
       name: 'ingest',

@@ -74,6 +74,15 @@ describe('inbox events queue', () => {
         Condition: { ArnLike: { 'aws:SourceArn': arnOf(t.feedpub.data.inbox) } },
       }),
     );
+    // And of this account only (a bucket name can change hands).
+    expect(allow).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { StringNotEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
   });
 });
 
