@@ -9,9 +9,35 @@ export interface FeedListing {
 
 const KIND_ORDER: Record<FeedRef['kind'], number> = { all: 0, tag: 1, author: 2 };
 
+/**
+ * A name as it sorts: letters without their accents and marks, full-width forms as ASCII, in
+ * lower case, and a few letters that do not decompose as their base (`ß` ss, `ı` i, `ø` o), so
+ * Ärzte sorts with Arzte and Ökonomie before Politik, not after Zoll; then the name itself.
+ * Unicode normalization, not Intl.Collator: the order must not depend on the ICU build.
+ */
 function sortName(feed: FeedRef): string {
-  return feed.kind === 'all' ? '' : feed.name.toLowerCase();
+  if (feed.kind === 'all') return '';
+  const folded = feed.name
+    .normalize('NFKD')
+    .replace(MARKS, '')
+    .toLowerCase()
+    .replace(UNDECOMPOSED, (letter) => UNDECOMPOSED_AS[letter] ?? letter);
+  return `${folded}\u0000${feed.name.toLowerCase()}`;
 }
+
+const MARKS = /\p{M}/gu;
+const UNDECOMPOSED_AS: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  ı: 'i',
+  ø: 'o',
+  æ: 'ae',
+  œ: 'oe',
+  đ: 'd',
+  ł: 'l',
+  þ: 'th',
+  ð: 'd',
+};
+const UNDECOMPOSED = /[ßıøæœđłþð]/g;
 
 // Code-unit comparison, not localeCompare: the order must not depend on the ICU build.
 function compareText(a: string, b: string): number {

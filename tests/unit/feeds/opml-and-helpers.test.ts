@@ -59,6 +59,34 @@ describe('sortFeedListings', () => {
       sorted.map((l) => (l.feed.kind === 'all' ? 'all' : `${l.feed.kind}/${l.feed.slug}`)),
     ).toEqual(['all', 'tag/libya', 'tag/libya-2', 'tag/amp', 'tag/weather', 'author/sam-lee']);
   });
+
+  it('sorts a name by its letters without their accents, as readers look for it', () => {
+    const names = [
+      'Zoll',
+      'Ökonomie',
+      'Ärzte',
+      'Çevre',
+      'Straße',
+      'Sık',
+      'Sicht',
+      'ＡＩ',
+      'Banken',
+    ];
+    const sorted = sortFeedListings(
+      names.map((name, index) => ({ feed: { kind: 'tag', slug: `t${index}`, name } })),
+    );
+    expect(sorted.map((l) => (l.feed.kind === 'tag' ? l.feed.name : ''))).toEqual([
+      'ＡＩ',
+      'Ärzte',
+      'Banken',
+      'Çevre',
+      'Ökonomie',
+      'Sicht',
+      'Sık',
+      'Straße',
+      'Zoll',
+    ]);
+  });
 });
 
 describe('sha256', () => {
