@@ -118,7 +118,10 @@ export function buildFeedView(
     .filter((entry) => !listed.has(entry.ref) && listed.add(entry.ref));
   const homeUrl = httpUrl(site.url) ?? site.url;
   const icon = siteIconUrl(site);
-  const language = languageTag(site.language);
+  // A tag's or an author's feed whose stories all say they are in one language is in that one
+  // (a Japanese desk's tag on an Arabic site); the site's feed, and any other, in the site's.
+  const own = feed.kind === 'all' ? undefined : sharedLanguage(items);
+  const language = own ?? languageTag(site.language);
   const inFormats = (url: (format: FeedFormat) => string) =>
     Object.fromEntries(FEED_FORMATS.map((format) => [format, url(format)])) as Record<
       FeedFormat,
@@ -168,6 +171,12 @@ function deletedEntryView(article: Article, site: SiteConfig): DeletedEntryView[
       ...(article.withdrawn?.replaced ? {} : { pageUrl: articlePageUrl(site.url, article.id) }),
     },
   ];
+}
+
+/** The language every item says it is in, when they all say the same one. */
+function sharedLanguage(items: readonly ItemView[]): string | undefined {
+  const first = items[0]?.language;
+  return first && items.every((item) => item.language === first) ? first : undefined;
 }
 
 /**

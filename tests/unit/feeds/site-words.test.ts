@@ -171,3 +171,25 @@ describe('feeds and OPML of a site in Japanese', () => {
     expect(renderOpml(site, listings)).toContain(`<title>${site.title} feeds</title>`);
   });
 });
+
+describe('the language a feed declares', () => {
+  it('is its stories’ when a tag’s feed holds stories of one language only; the site’s otherwise', () => {
+    // Distinct guids: a feed lists one item per guid.
+    const story = (id: string, language?: string) =>
+      article({ id, guid: `urn:x:${id}`, ...(language ? { language } : {}) });
+    const japaneseOnly = [story('a', 'ja'), story('b', 'ja')];
+    const tagged = renderFeed({ feed: tag, site: arabic, articles: japaneseOnly });
+    expect(tagged.rss).toContain('<language>ja</language>');
+    expect(tagged.atom).toMatch(/<feed [^>]*xml:lang="ja"/);
+    expect(JSON.parse(tagged.json).language).toBe('ja');
+    const mixed = renderFeed({
+      feed: tag,
+      site: arabic,
+      articles: [...japaneseOnly, story('c')],
+    });
+    expect(mixed.rss).toContain('<language>ar</language>');
+    // The site's feed says the site's language whatever its stories are in.
+    const site = renderFeed({ feed: { kind: 'all' }, site: arabic, articles: japaneseOnly });
+    expect(site.rss).toContain('<language>ar</language>');
+  });
+});
