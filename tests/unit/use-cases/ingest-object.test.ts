@@ -406,6 +406,23 @@ describe('ingestObjectEvent on the in-memory table', () => {
     },
   );
 
+  it('says an embargo given as a day alone is at 00:00 UTC; a past day says nothing', async () => {
+    const { inbox, created, ingest } = rig();
+    const upload = async (key: string, lines: string) => {
+      const text = md('Embargoed').replace('---\n\n', `${lines}\n---\n\n`);
+      const outcome = await ingest(created('01', inbox.put(key, text), key));
+      return outcome.kind === 'applied' ? outcome.report.warnings : [];
+    };
+    expect(await upload('articles/a.md', 'date: 2099-12-03')).toContainEqual(
+      expect.stringMatching(/^"date" 2099-12-03 is at 00:00 UTC/),
+    );
+    expect(await upload('articles/b.md', 'date: 2099-12-03T09:00:00-05:00')).toEqual([]);
+    expect(await upload('articles/c.md', 'date: 2019-12-03')).toEqual([]);
+    expect(await upload('articles/d.md', 'expires: 2099-12-03')).toContainEqual(
+      expect.stringMatching(/^"expires" 2099-12-03 is at 00:00 UTC/),
+    );
+  });
+
   it('the old address of a story renamed while embargoed redirects once it is public: at its date, or published', async () => {
     const { store, inbox, created, ingest } = rig();
     await ingest(created('01', inbox.put(KEY, md('Results preview'))));
