@@ -208,7 +208,7 @@ function bodyIndexFor(
  * address (no `movedTo`). `leaving`: the story is not public at its new id (given a date to
  * come, made a draft, withdrawn): its old address tells readers it went (a 410 with what they
  * saw, the gone entries of its feeds) and redirects only once the story is public again
- * (withRedirectsLive), so nothing of the new version, not even its address, shows before.
+ * (redirectsMadeLive), so nothing of the new version, not even its address, shows before.
  */
 export function movedTombstoneOf(article: Article, movedTo: string, leaving?: Withdrawal): Article {
   const wasPublic = article.status === 'live' || isWithdrawnPublic(article);
@@ -236,13 +236,14 @@ export function movedTombstoneOf(article: Article, movedTo: string, leaving?: Wi
 /**
  * The old addresses of `article`, just public (live), whose redirect waited for it (a story
  * renamed while it left: movedTombstoneOf's `leaving`): written without their withdrawal, so
- * they redirect here now. Their reads are the caller's (the stored tombstones).
+ * they redirect here now. `read` reads a stored article (ArticleStore.getArticle).
  */
-export function redirectsMadeLive(
+export async function redirectsMadeLive(
   article: Article,
-  tombstones: readonly (StoredArticle | undefined)[],
-): ArticleWrite[] {
-  if (article.status !== 'live') return [];
+  read: (id: string) => Promise<StoredArticle | undefined>,
+): Promise<ArticleWrite[]> {
+  if (article.status !== 'live' || !article.redirectsFrom?.length) return [];
+  const tombstones = await Promise.all(article.redirectsFrom.map(read));
   return tombstones.flatMap((stored) => {
     const old = stored?.article;
     if (!stored || old?.status !== 'moved' || old.movedTo !== article.id || !old.withdrawn)

@@ -356,11 +356,14 @@ async function redirectHere(
   {
     fromRedirects,
     live,
+    leaving,
   }: {
     /** Whether `from`'s own address redirects (readers saw the story there). */
     fromRedirects: boolean;
     /** Whether the story is public at `id`: an older address waiting for that redirects now. */
     live: boolean;
+    /** The story leaves view as it moves: every older address waits for it too, gone till then. */
+    leaving?: Withdrawal | undefined;
   },
 ): Promise<{ ids: string[]; writes: ArticleWrite[] }> {
   const older = (from.article.redirectsFrom ?? []).filter((z) => z !== id && z !== from.article.id);
@@ -369,11 +372,12 @@ async function redirectHere(
     const stored = await deps.store.getArticle(z);
     if (stored?.article.status === 'moved' && stored.article.movedTo === from.article.id) {
       const { withdrawn, ...redirect } = stored.article;
+      const waits = live ? undefined : (withdrawn ?? (leaving && { at: leaving.at }));
       writes.push(
         planArticleWrite(stored, {
           ...redirect,
           movedTo: id,
-          ...(withdrawn && !live ? { withdrawn } : {}),
+          ...(waits ? { withdrawn: waits } : {}),
         }),
       );
     }
@@ -648,7 +652,18 @@ async function upsert(
   const left = renamedAway && made.status !== 'live' ? made.withdrawn : undefined;
   // The old address keeps no face of its own (a tombstone): the notice shows what readers saw.
   const leaving = left && from && { ...left, shown: left.shown ?? lastShown(from.article) };
-  const record = leaving ? withoutWithdrawal(made) : made;
+  // Back at an address it left while out of view (renamed as it left, then renamed back): the
+  // notice there is its own, kept while it is still out of view; no other story was displaced.
+  const ownOldAddress =
+    from && existing?.article.status === 'moved' && existing.article.movedTo === from.article.id
+      ? existing
+      : undefined;
+  const keptNotice = made.status !== 'live' ? ownOldAddress?.article.withdrawn : undefined;
+  const record = leaving
+    ? withoutWithdrawal(made)
+    : keptNotice
+      ? { ...made, withdrawn: keptNotice }
+      : made;
   // An id whose story moved away, or whose file was deleted, gives a new story from another
   // file a new guid: the old guid stays the old story's (readers told it moved or went), and a
   // reader never sees it turn into another story. Its own file coming back is `restored`.
@@ -658,7 +673,8 @@ async function upsert(
       : record.guid;
   // Readers of a story deleted from this id are still told it went, in its feeds, for the
   // window: the new story keeps its notice (and those of the stories before it).
-  const displaced = existing && isGone(existing) && existing !== current ? existing : undefined;
+  const displaced =
+    existing && isGone(existing) && existing !== current && !ownOldAddress ? existing : undefined;
   const formerly = [
     ...(displaced ? formerStoryOf(displaced.article) : []),
     ...(record.formerly ?? []),
@@ -679,6 +695,7 @@ async function upsert(
       ? await redirectHere(from, id, deps, {
           fromRedirects: Boolean(tombstone.movedTo),
           live: record.status === 'live',
+          leaving,
         })
       : undefined;
   const article = redirected ? withRedirects(linked.article, redirected.ids) : linked.article;
@@ -692,13 +709,8 @@ async function upsert(
   if (from && tombstone)
     writes.push(planArticleWrite(from, tombstone), ...(redirected?.writes ?? []));
   // Public again at this id: the old addresses whose redirect waited for it redirect now.
-  const waiting = from ? [] : (article.redirectsFrom ?? []);
-  writes.push(
-    ...redirectsMadeLive(
-      article,
-      await Promise.all(waiting.map((old) => deps.store.getArticle(old))),
-    ),
-  );
+  if (!tombstone)
+    writes.push(...(await redirectsMadeLive(article, (old) => deps.store.getArticle(old))));
   const status =
     from && !leaving
       ? 'moved'
@@ -801,7 +813,10 @@ function articleRecord(
     // Made a draft again after readers saw it: it leaves as a withdrawal does (a 410 page, the
     // gone entries of its Atom feeds); the article keeps its last public text too (the draft's
     // stays in the file, until it is published again, as the same item).
-    return leaving({ ...before, id, sourceKey: event.key, status: 'draft', contentHash: hash });
+    // Under a new id, the old id's refused keys and former stories' notices stay there.
+    const { claimants: _claimants, formerly: _formerly, ...face } = before;
+    const own = before.id === id ? before : face;
+    return leaving({ ...own, id, sourceKey: event.key, status: 'draft', contentHash: hash });
   }
   // Withdrawn on arrival (its `expires` has passed): dated with the upload, as a withdrawal is.
   const due = applyDueTransitions(article, now.toISOString(), wasPublic, event.eventTime);

@@ -42,14 +42,10 @@ export async function releaseDue(
       const next = applyDueTransitions(stored.article, nowIso);
       if (next === stored.article) continue;
       // Its old addresses whose redirect waited for it (renamed while embargoed) redirect now.
-      const waiting = await Promise.all(
-        (next.status === 'live' ? (next.redirectsFrom ?? []) : []).map((old) =>
-          deps.store.getArticle(old),
-        ),
-      );
+      const redirects = await redirectsMadeLive(next, (old) => deps.store.getArticle(old));
       try {
         await deps.store.commit(
-          { articles: [planArticleWrite(stored, next), ...redirectsMadeLive(next, waiting)] },
+          { articles: [planArticleWrite(stored, next), ...redirects] },
           { retryUntil: deps.retryUntil },
         );
         (next.status === 'live' ? released : expired).push(id);

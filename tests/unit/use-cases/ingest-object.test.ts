@@ -406,6 +406,69 @@ describe('ingestObjectEvent on the in-memory table', () => {
     },
   );
 
+  it('every older address of a story renamed as it leaves waits too: none names the new id', async () => {
+    const { store, inbox, created, ingest } = rig();
+    // z, then renamed a (live: z redirects to a), then renamed b as a draft.
+    await ingest(created('01', inbox.put(KEY, md('Pulled').replace('---\n\n', 'id: z\n---\n\n'))));
+    await ingest(created('02', inbox.put(KEY, md('Pulled').replace('---\n\n', 'id: a\n---\n\n'))));
+    expect((await store.getArticle('z'))?.article).toMatchObject({ movedTo: 'a' });
+    const draft = md('Pulled').replace('---\n\n', 'id: b\ndraft: true\n---\n\n');
+    await ingest(created('03', inbox.put(KEY, draft)));
+    for (const old of ['z', 'a']) {
+      const tombstone = (await store.getArticle(old))?.article;
+      expect(tombstone, old).toMatchObject({ status: 'moved', movedTo: 'b' });
+      expect(tombstone && isWithdrawnPublic(tombstone), old).toBe(true);
+    }
+    // Published at b: both redirect there.
+    await ingest(created('04', inbox.put(KEY, md('Back').replace('---\n\n', 'id: b\n---\n\n'))));
+    for (const old of ['z', 'a']) {
+      const redirect = (await store.getArticle(old))?.article;
+      expect(redirect, old).toMatchObject({ status: 'moved', movedTo: 'b' });
+      expect(redirect?.withdrawn, old).toBeUndefined();
+    }
+  });
+
+  it('a story renamed away as a draft and back to its old id keeps its notice there, not a second one', async () => {
+    const { store, inbox, created, ingest } = rig();
+    await ingest(created('01', inbox.put(KEY, md('Pulled').replace('---\n\n', 'id: a\n---\n\n'))));
+    const guid = (await store.getArticle('a'))?.article.guid;
+    const as = (id: string, extra = '') =>
+      md('Pulled').replace('---\n\n', `id: ${id}\n${extra}---\n\n`);
+    await ingest(created('02', inbox.put(KEY, as('b', 'draft: true\n'))));
+    await ingest(created('03', inbox.put(KEY, as('a', 'draft: true\n'))));
+    const back = (await store.getArticle('a'))?.article;
+    expect(back).toMatchObject({ status: 'draft', guid });
+    expect(back && isWithdrawnPublic(back)).toBe(true);
+    expect(back?.formerly ?? []).toEqual([]);
+    expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
+    await ingest(created('04', inbox.put(KEY, as('a'))));
+    const live = (await store.getArticle('a'))?.article;
+    expect(live).toMatchObject({ status: 'live', guid });
+    expect(live?.formerly ?? []).toEqual([]);
+    expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+  });
+
+  it('a story renamed as it left, moved to another key once its date passed, redirects its old address', async () => {
+    const { store, inbox, deps, created, removed, ingest } = rig();
+    deps.now = () => new Date('2026-01-06T00:00:00.000Z');
+    await ingest(created('01', inbox.put(KEY, md('Pulled'))));
+    const renamed = md('Pulled').replace('---\n\n', 'id: b\ndate: 2026-03-01T09:00:00Z\n---\n\n');
+    await ingest(created('02', inbox.put(KEY, renamed)));
+    expect((await store.getArticle('b'))?.article.status).toBe('scheduled');
+    // Its date passed; the file is moved (the same bytes at another key) before release ran.
+    deps.now = () => new Date('2026-06-01T00:00:00.000Z');
+    await ingest(created('03', inbox.put('articles/other.md', renamed), 'articles/other.md'));
+    inbox.remove(KEY);
+    await ingest(removed('04'));
+    expect((await store.getArticle('b'))?.article).toMatchObject({
+      status: 'live',
+      sourceKey: 'articles/other.md',
+    });
+    const old = (await store.getArticle('a'))?.article;
+    expect(old).toMatchObject({ status: 'moved', movedTo: 'b' });
+    expect(old?.withdrawn).toBeUndefined();
+  });
+
   it('says an embargo given as a day alone is at 00:00 UTC; a past day says nothing', async () => {
     const { inbox, created, ingest } = rig();
     const upload = async (key: string, lines: string) => {
