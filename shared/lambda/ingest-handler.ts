@@ -155,6 +155,7 @@ export function createIngestHandler(
           id: report?.id,
           outcome: outcomeName(each),
           reason: report?.reason,
+          warningCount: report?.warnings.length ?? 0,
           warnings: loggedWarnings(report),
         });
         metrics.addMetric(outcomeName(each), MetricUnit.Count, 1);
@@ -197,14 +198,19 @@ export function createIngestHandler(
 }
 
 /**
- * A report's warnings as the log keeps them (30 days, read by whoever reads the logs): a story
- * not public yet (scheduled, a draft) has only their count there, as warnings quote its text;
- * they are whole in its report, beside the upload.
+ * A report's warnings as the log keeps them (30 days, read by whoever reads the logs): only
+ * of a story readers can see, or were told went (warnings quote its text); of any other
+ * upload (scheduled, a draft, a copy held, moved or unchanged, whatever it is now) only
+ * `warningCount`. The report beside the upload has them all.
  */
-function loggedWarnings(report: IngestReport | undefined): string[] | string | undefined {
+function loggedWarnings(report: IngestReport | undefined): string[] | undefined {
   const warnings = report?.warnings ?? [];
-  if (warnings.length === 0) return undefined;
-  if (report?.status === 'scheduled' || report?.status === 'draft')
-    return `${warnings.length} (not logged: the story is not public; its report has them)`;
-  return warnings;
+  return warnings.length > 0 && report && PUBLIC_OUTCOMES.has(report.status) ? warnings : undefined;
 }
+
+const PUBLIC_OUTCOMES: ReadonlySet<IngestReport['status']> = new Set([
+  'published',
+  'updated',
+  'withdrawn',
+  'deleted',
+]);
