@@ -10,7 +10,7 @@ export interface FeedListing {
 const KIND_ORDER: Record<FeedRef['kind'], number> = { all: 0, tag: 1, author: 2 };
 
 /**
- * A name as it sorts: letters without their accents and marks, full-width forms as ASCII, in
+ * A name as it sorts: letters without their accents, full-width forms as ASCII, in
  * lower case, and a few letters that do not decompose as their base (`ß` ss, `ı` i, `ø` o), so
  * Ärzte sorts with Arzte and Ökonomie before Politik, not after Zoll; then the name itself.
  * Unicode normalization, not Intl.Collator: the order must not depend on the ICU build.
@@ -25,7 +25,11 @@ function sortName(feed: FeedRef): string {
   return `${folded}\u0000${feed.name.toLowerCase()}`;
 }
 
-const MARKS = /\p{M}/gu;
+/**
+ * The combining accents Latin, Greek and Cyrillic letters decompose into: only those. Other
+ * scripts' marks are letters of their own (a Devanagari vowel sign, a virama): kept.
+ */
+const MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 const UNDECOMPOSED_AS: Readonly<Record<string, string>> = {
   ß: 'ss',
   ı: 'i',

@@ -86,6 +86,17 @@ describe('sortFeedListings', () => {
       'Straße',
       'Zoll',
     ]);
+    // Other scripts' marks are letters of theirs: Hindi keeps its order.
+    const hindi = ['कुत्ता', 'किताब', 'काम', 'कमल'];
+    const inHindi = sortFeedListings(
+      hindi.map((name, index) => ({ feed: { kind: 'tag', slug: `h${index}`, name } })),
+    );
+    expect(inHindi.map((l) => (l.feed.kind === 'tag' ? l.feed.name : ''))).toEqual([
+      'कमल',
+      'काम',
+      'किताब',
+      'कुत्ता',
+    ]);
   });
 });
 
