@@ -46,10 +46,12 @@ export function decodeS3EventKey(raw: string): string {
 export function idFromKey(
   key: string,
   /**
-   * Hash the key as it is spelled (how ids were made before 2026-12-06), not composed: the id a
-   * key with decomposed letters had then, which its story keeps (ingest, `keptId`).
+   * How ids were made before, for the id a key with decomposed letters had then, which its story
+   * keeps (ingest, `keptId`): `spelled`, the name and the hash as spelled (before 2026-12-06);
+   * `spelledName`, the name as spelled and the hash composed (2026-12-06, a few hours: a
+   * decomposed Japanese or Arabic name was hashed).
    */
-  { asSpelled = false }: { asSpelled?: boolean } = {},
+  { legacy }: { legacy?: 'spelled' | 'spelledName' } = {},
 ): string {
   if (!key.startsWith(INBOX_PREFIX.articles)) {
     throw new ArticleRejectedError(
@@ -67,7 +69,7 @@ export function idFromKey(
     const { base, extension } = isFile ? splitExtension(segment) : { base: segment, extension: '' };
     const slug = slugify(base);
     // A name is canonical as its slug composed: `ガス料金` saved by macOS (カ + U+3099) is too.
-    const spelled = asSpelled ? base : base.normalize('NFC');
+    const spelled = legacy ? base : base.normalize('NFC');
     if (slug !== spelled || (isFile && !CANONICAL_EXTENSION.test(extension))) canonical = false;
     return slug || `h-${shortHash(base)}`;
   });
@@ -75,7 +77,7 @@ export function idFromKey(
   if (canonical && id.length <= MAX_ID_LENGTH) return id;
   const head = cutAt(id, MAX_ID_LENGTH - HASH_SUFFIX_LENGTH).replace(/[-/]+$/, '');
   // Composed first: `café.md` saved by macOS (e + U+0301) is the id Linux gives `café.md`.
-  return `${head}-${shortHash(asSpelled ? key : key.normalize('NFC'))}`;
+  return `${head}-${shortHash(legacy === 'spelled' ? key : key.normalize('NFC'))}`;
 }
 
 /**
@@ -86,8 +88,11 @@ export function idFromKey(
 export function keptId(key: string, current: string | undefined): string {
   const id = idFromKey(key);
   if (current === undefined || current === id) return id;
-  return current === idFromKey(key, { asSpelled: true }) ? current : id;
+  const before = LEGACY_RULES.some((legacy) => current === idFromKey(key, { legacy }));
+  return before ? current : id;
 }
+
+const LEGACY_RULES = ['spelled', 'spelledName'] as const;
 
 /**
  * Whether `id` (typically set in a file) is a safe path below `articles/`: at most

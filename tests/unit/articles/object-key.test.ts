@@ -100,7 +100,7 @@ describe('idFromKey', () => {
     expect(idFromKey('articles/2026/cafe\u0301.md')).toBe(composed);
     expect(composed).toMatch(/^2026\/cafe-[0-9a-f]{8}$/);
     // A composed key's id is what it always was (hashed as spelled).
-    expect(composed).toBe(idFromKey('articles/2026/caf\u00e9.md', { asSpelled: true }));
+    expect(composed).toBe(idFromKey('articles/2026/caf\u00e9.md', { legacy: 'spelled' }));
   });
 
   it.each([
@@ -115,15 +115,20 @@ describe('idFromKey', () => {
     expect(idFromKey(composed)).toBe(`2026/${name.normalize('NFC')}`);
     expect(idFromKey(decomposed)).toBe(idFromKey(composed));
     // A story uploaded decomposed before keeps the id it had (hashed, as spelled).
-    const before = idFromKey(decomposed, { asSpelled: true });
+    const before = idFromKey(decomposed, { legacy: 'spelled' });
     expect(before).toMatch(/-[0-9a-f]{8}$/);
     expect(keptId(decomposed, before)).toBe(before);
     expect(keptId(decomposed, undefined)).toBe(idFromKey(composed));
+    // And one uploaded so on 2026-12-06, when the name was checked as spelled, hashed composed.
+    const thatDay = idFromKey(decomposed, { legacy: 'spelledName' });
+    expect(thatDay).toMatch(/-[0-9a-f]{8}$/);
+    expect(thatDay).not.toBe(before);
+    expect(keptId(decomposed, thatDay)).toBe(thatDay);
   });
 
   it("keeps the id a decomposed key's story got before names were composed", () => {
     const key = 'articles/cafe\u0301.md';
-    const before = idFromKey(key, { asSpelled: true });
+    const before = idFromKey(key, { legacy: 'spelled' });
     expect(before).not.toBe(idFromKey(key));
     expect(keptId(key, before)).toBe(before);
     expect(keptId(key, undefined)).toBe(idFromKey(key));
