@@ -207,7 +207,7 @@ function displayName(
   // readers and tools that may show them as HTML).
   if (!MARKUP.test(visible)) return named(visible);
   const where = `${what} ${quote(visible)}`;
-  warnOfMarkup(visible, where, warnings);
+  warnOfMarkup(visible, where, warnings, 'a name is plain text');
   return named(htmlToText(visible, where));
 }
 

@@ -27,7 +27,8 @@ const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const WHITESPACE = /\s+/gu;
 /** Whitespace that {@link WHITESPACE} would change: a run, or anything but a plain space. */
 const NOT_SINGLE_SPACE = /[^\S ]|\s\s/;
-const JUNK = /[\s,;:.!?\-–—、，،]/u;
+/** What a cut text does not end with before its `…`: spaces, commas, stops (Latin and CJK). */
+const JUNK = /[\s,;:.!?\-–—、，،。！？､]/u;
 const LONG_MARK_RUN = /(\p{M}{30})\p{M}+/gu;
 /** Elements whose content is not text a reader sees; dropped with everything inside. */
 export const NON_TEXT_TAGS = [
@@ -87,11 +88,19 @@ export function collapseWhitespace(text: string): string {
     .replace(WHITESPACE, (run, at: number) => {
       if (run === '\u3000') return run;
       if (!run.includes('\n')) return ' ';
-      const before = text.charAt(at - 1);
-      const after = text.charAt(at + run.length);
+      // By code point: a Han character of the supplementary planes (𠮷) is two code units.
+      const before = String.fromCodePoint(codePointBefore(text, at) ?? 0x20);
+      const after = String.fromCodePoint(text.codePointAt(at + run.length) ?? 0x20);
       return CJK.test(before) && CJK.test(after) ? '' : ' ';
     })
     .trim();
+}
+
+/** The code point that ends just before `at`, a surrogate pair whole. */
+function codePointBefore(text: string, at: number): number | undefined {
+  const last = text.charCodeAt(at - 1);
+  if (last >= 0xdc00 && last <= 0xdfff && at >= 2) return text.codePointAt(at - 2);
+  return at >= 1 ? last : undefined;
 }
 
 /**
@@ -238,12 +247,15 @@ export function fieldText(value: string, field: string, warnings: string[]): str
 }
 
 /** A warning when `source` (plain text, as written) holds something that reads as a tag. */
-export function warnOfMarkup(source: string, where: string, warnings: string[]): void {
+export function warnOfMarkup(
+  source: string,
+  where: string,
+  warnings: string[],
+  hint = 'it is plain text (write &lt; for a "<" that is part of it)',
+): void {
   const markup = MARKUP.exec(source)?.[0];
   if (markup !== undefined)
-    warnings.push(
-      `${where}: removed ${JSON.stringify(markup)} and any other markup: it is plain text (write &lt; for a "<" that is part of it)`,
-    );
+    warnings.push(`${where}: removed ${JSON.stringify(markup)} and any other markup: ${hint}`);
 }
 
 /** Escapes text for HTML element content and attribute values. */

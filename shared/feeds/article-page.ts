@@ -6,6 +6,7 @@ import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view
 import {
   feedLinks,
   htmlPage,
+  languageAttributes,
   movedPage,
   siteLanguage,
   timeTag,
@@ -22,14 +23,18 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
   const feeds = ownFeeds(item);
   // The site's own words (By, Published, Follow) say their language and direction inside a
   // story in another: in a right-to-left story they read backwards otherwise.
-  const { words, attributes } = wordsIn(site, item.language ?? siteLanguage(site));
+  const pageLang = item.language ?? siteLanguage(site);
+  const { words, attributes } = wordsIn(site, pageLang);
+  // Names among the words are not in theirs: isolated, and in the page's language.
+  const named = (name: string) =>
+    `<bdi${languageAttributes(pageLang, words.lang)}>${e(name)}</bdi>`;
   const body = [
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
-    `<p class="meta"${attributes}>${byline(item, words)}${dateline(item, site, words)}</p>`,
+    `<p class="meta"${attributes}>${byline(item, words, named)}${dateline(item, site, words)}</p>`,
     item.image ? imageFigure(item.image, words) : '',
     `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
-    feeds.length > 0 ? feedList(site, feeds, words, attributes) : '',
+    feeds.length > 0 ? feedList(site, feeds, { words, attributes, named }) : '',
     '</article></main>',
   ];
   return htmlPage({
@@ -135,10 +140,10 @@ function ownFeeds(item: ItemView): FeedRef[] {
   ];
 }
 
-function byline(item: ItemView, words: SiteWords): string {
+function byline(item: ItemView, words: SiteWords, named: (name: string) => string): string {
   if (item.authors.length === 0) return '';
   // Each name isolated: an Arabic byline among English words keeps its own direction.
-  const names = item.authors.map((a) => `<bdi>${e(a.name)}</bdi>`).join(e(words.comma));
+  const names = item.authors.map((a) => named(a.name)).join(e(words.comma));
   return `${withHtml(words.by, names)} · `;
 }
 
@@ -155,13 +160,16 @@ function dateline(item: ItemView, site: SiteConfig, words: SiteWords): string {
 function feedList(
   site: SiteConfig,
   feeds: readonly FeedRef[],
-  words: SiteWords,
-  attributes: string,
+  {
+    words,
+    attributes,
+    named,
+  }: { words: SiteWords; attributes: string; named: (name: string) => string },
 ): string {
   const rows = feeds.map((feed) => {
     const name = feed.kind === 'all' ? '' : feed.name;
     const what = feed.kind === 'tag' ? words.tag : words.author;
-    return `<li>${e(what)} <a href="${e(listingPageUrl(site.url, feed))}"><bdi>${e(name)}</bdi></a>${e(words.colon)}${feedLinks(site, feed)}</li>`;
+    return `<li>${e(what)} <a href="${e(listingPageUrl(site.url, feed))}">${named(name)}</a>${e(words.colon)}${feedLinks(site, feed)}</li>`;
   });
   return `<footer${attributes}><h2>${e(words.follow)}</h2>\n<ul class="plain">\n${rows.join('\n')}\n</ul></footer>`;
 }

@@ -36,7 +36,7 @@ export function renderIndex(
     site.description ? `<p>${e(site.description)}</p>` : '',
     `<nav${attributes}><p>${e(words.subscribe + words.colon)}${feedLinks(site, { kind: 'all' })}</p>`,
     `<p><a href="${e(tagsPageUrl(site.url))}">${e(words.feedsByTagAndAuthor)}</a> · <a href="${e(siteUrlOf(site.url, OPML_PATH))}">${e(words.allFeeds)}</a></p>`,
-    labelLine(site, feeds, words),
+    labelLine(site, feeds, words, languageAttributes(siteLanguage(site), words.lang)),
     '</nav>',
     `<section><h2${attributes}>${e(words.latest)}</h2>\n${list}\n</section>`,
     olderPage !== undefined
@@ -84,7 +84,13 @@ export function teaser(item: TeaserView, site: SiteConfig): string {
 export const INDEX_TAG_LIMIT = 30;
 
 /** "Tags: a (3), b (1)": the most used tags, each linking to the page of its stories. */
-function labelLine(site: SiteConfig, feeds: readonly FeedListing[], words: SiteWords): string {
+function labelLine(
+  site: SiteConfig,
+  feeds: readonly FeedListing[],
+  words: SiteWords,
+  /** The names' language, inside the words (in theirs). */
+  names: string,
+): string {
   const tags = feeds.filter((listing) => listing.feed.kind === 'tag');
   if (tags.length === 0) return '';
   const mostUsed = [...tags]
@@ -94,7 +100,8 @@ function labelLine(site: SiteConfig, feeds: readonly FeedListing[], words: SiteW
     .slice(0, INDEX_TAG_LIMIT);
   const links = sortFeedListings(mostUsed).map(({ feed, count }) => {
     const name = feed.kind === 'all' ? '' : feed.name;
-    return `<a href="${e(listingPageUrl(site.url, feed))}">${e(name)}</a>${count === undefined ? '' : ` (${count})`}`;
+    const shown = names ? `<bdi${names}>${e(name)}</bdi>` : e(name);
+    return `<a href="${e(listingPageUrl(site.url, feed))}">${shown}</a>${count === undefined ? '' : ` (${count})`}`;
   });
   const more = tags.length - mostUsed.length;
   const rest =

@@ -102,6 +102,6 @@ export function renderMovedListingPage(site: SiteConfig, feed: FeedRef, to: stri
     title: words.movedTitle(name),
     to,
     feeds: [feed],
-    lead: (link) => withHtml((html) => words.pageMoved(name, html), link),
+    lead: (link) => withHtml(words.pageMoved, e(name), link),
   });
 }

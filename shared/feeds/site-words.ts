@@ -65,8 +65,14 @@ export interface SiteWords {
 function counted(lang: string, forms: Partial<Record<Intl.LDMLPluralRule, string>>) {
   const rules = new Intl.PluralRules(lang);
   const number = new Intl.NumberFormat(lang);
+  // Portuguese counts 0 as "one" (`0 artigo`): a zero form, where given, comes first.
   return (count: number) =>
-    (forms[rules.select(count)] ?? forms.other ?? '#').replace('#', number.format(count));
+    (
+      (count === 0 ? forms.zero : undefined) ??
+      forms[rules.select(count)] ??
+      forms.other ??
+      '#'
+    ).replace('#', number.format(count));
 }
 
 const en: SiteWords = {
@@ -195,15 +201,16 @@ const fr: SiteWords = {
   colon: '\u00a0: ',
   comma: ', ',
   by: (names) => `Par ${names}`,
-  published: (date) => `Publié le ${date}`,
-  updated: (date) => `, mis à jour le ${date}`,
-  storiesFromTo: (from, to) => `Articles du ${from} au ${to}`,
+  // `Publié\u00a0: …`, not `le …`: Intl writes the first of a month `1`, not `1er`.
+  published: (date) => `Publié\u00a0: ${date}`,
+  updated: (date) => `, mis à jour\u00a0: ${date}`,
+  storiesFromTo: (from, to) => `Articles\u00a0: ${from} – ${to}`,
   articles: counted('fr', { one: '# article', other: '# articles' }),
   more: (count) => `${count} de plus`,
   homePage: 'page d’accueil',
   notFound: (home) => `Il n’y a rien à cette adresse. La ${home} présente les derniers articles.`,
   withdrawnTitle: (title) => `Retiré\u00a0: ${title}`,
-  withdrawn: (date) => `Cet article a été retiré${date ? ` le ${date}` : ''}.`,
+  withdrawn: (date) => `Cet article a été retiré${date ? ` (${date})` : ''}.`,
   movedTitle: (title) => `Déplacé\u00a0: ${title}`,
   storyMoved: (link) => `Cet article a été déplacé\u00a0: ${link}.`,
   pageMoved: (name, link) => `Les articles de cette page de ${name} sont désormais sur ${link}.`,
@@ -294,7 +301,7 @@ const pt: SiteWords = {
   published: (date) => `Publicado em ${date}`,
   updated: (date) => `, atualizado em ${date}`,
   storiesFromTo: (from, to) => `Artigos de ${from} a ${to}`,
-  articles: counted('pt', { one: '# artigo', other: '# artigos' }),
+  articles: counted('pt', { zero: '# artigos', one: '# artigo', other: '# artigos' }),
   more: (count) => `mais ${count}`,
   homePage: 'página inicial',
   notFound: (home) => `Não há nada neste endereço. A ${home} mostra os artigos mais recentes.`,
@@ -339,15 +346,16 @@ const it: SiteWords = {
   colon: ': ',
   comma: ', ',
   by: (names) => `Di ${names}`,
-  published: (date) => `Pubblicato il ${date}`,
-  updated: (date) => `, aggiornato il ${date}`,
-  storiesFromTo: (from, to) => `Articoli dal ${from} al ${to}`,
+  // No article before a date (`il 8`, `dal 1` are wrong; `l'8`, `dall'1` need the number).
+  published: (date) => `Pubblicato: ${date}`,
+  updated: (date) => `, aggiornato: ${date}`,
+  storiesFromTo: (from, to) => `Articoli: ${from} – ${to}`,
   articles: counted('it', { one: '# articolo', other: '# articoli' }),
   more: (count) => `altri ${count}`,
   homePage: 'pagina iniziale',
   notFound: (home) => `A questo indirizzo non c’è niente. La ${home} elenca gli ultimi articoli.`,
   withdrawnTitle: (title) => `Ritirato: ${title}`,
-  withdrawn: (date) => `Questo articolo è stato ritirato${date ? ` il ${date}` : ''}.`,
+  withdrawn: (date) => `Questo articolo è stato ritirato${date ? ` (${date})` : ''}.`,
   movedTitle: (title) => `Spostato: ${title}`,
   storyMoved: (link) => `Questo articolo è stato spostato: ${link}.`,
   pageMoved: (name, link) => `Gli articoli di questa pagina di ${name} sono ora su ${link}.`,
@@ -448,7 +456,8 @@ const ru: SiteWords = {
   homePage: 'главной странице',
   notFound: (home) => `По этому адресу ничего нет. Последние статьи — на ${home}.`,
   withdrawnTitle: (title) => `Отозвано: ${title}`,
-  withdrawn: (date) => `Эта статья отозвана${date ? ` ${date}` : ''}.`,
+  // In brackets: Intl ends a Russian date with `г.`, and a stop after it would be a second one.
+  withdrawn: (date) => `Эта статья отозвана${date ? ` (${date})` : ''}.`,
   movedTitle: (title) => `Перемещено: ${title}`,
   storyMoved: (link) => `Эта статья перемещена: ${link}.`,
   pageMoved: (name, link) => `Статьи этой страницы (${name}) теперь здесь: ${link}.`,
@@ -720,7 +729,7 @@ const zhHant: SiteWords = {
   noStories: '沒有文章。',
   olderStories: '更早的文章',
   newerStories: '較新的文章',
-  follow: '關注',
+  follow: '追蹤',
   tag: '標籤',
   pageNotFound: '找不到頁面',
   untitled: '無標題',
@@ -734,7 +743,7 @@ const zhHant: SiteWords = {
   updated: (date) => `，更新於${date}`,
   more: (count) => `另外${count}個`,
   homePage: '首頁',
-  notFound: (home) => `此位址沒有內容。${home}列出了最新文章。`,
+  notFound: (home) => `此網址沒有內容。${home}列出了最新文章。`,
   withdrawnTitle: (title) => `已撤回：${title}`,
   withdrawn: (date) => `本文已${date ? `於${date}` : ''}撤回。`,
   movedTitle: (title) => `已移動：${title}`,

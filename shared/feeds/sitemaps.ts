@@ -8,6 +8,7 @@ import {
   siteUrlOf,
 } from '../contract/site-layout.ts';
 import { toDate } from './dates.ts';
+import { siteWords } from './site-words.ts';
 import { articlePageUrl, httpUrl, languageTag, listingPageUrl, tagsPageUrl } from './urls.ts';
 import { escapeMarkup as e, oneLine } from './xml-safe.ts';
 
@@ -113,6 +114,7 @@ export function renderNewsSitemap(
   articles: readonly Pick<Article, 'id' | 'title' | 'published' | 'language'>[],
 ): string {
   const name = e(oneLine(site.title) || 'feedpub');
+  const { untitled } = siteWords(site);
   const urls = articles.slice(0, MAX_NEWS_URLS).flatMap((article) => {
     const published = w3c(article.published);
     if (!published) return [];
@@ -123,7 +125,7 @@ export function renderNewsSitemap(
       `\n        <news:language>${newsLanguage(article.language, site.language)}</news:language>`,
       '\n      </news:publication>',
       `\n      <news:publication_date>${published}</news:publication_date>`,
-      `\n      <news:title>${e(oneLine(article.title) || 'Untitled')}</news:title>`,
+      `\n      <news:title>${e(oneLine(article.title) || untitled)}</news:title>`,
       '\n    </news:news>',
     ].join('');
     return [urlEntry(articlePageUrl(site.url, article.id), undefined, news)];

@@ -63,6 +63,8 @@ describe('collapseWhitespace and plainLine', () => {
     // A break between CJK and anything else, or within Korean, is a space.
     expect(collapseWhitespace('東京\nTokyo\n大阪 and\n京都')).toBe('東京 Tokyo 大阪 and 京都');
     expect(collapseWhitespace('서울에서\n비가 온다')).toBe('서울에서 비가 온다');
+    // A Han character beyond the first plane (two code units) is one too.
+    expect(collapseWhitespace('\u{20bb7}\n野家')).toBe('\u{20bb7}野家');
     expect(collapseWhitespace('\u3000一\u3000\u3000二\u3000')).toBe('一 二');
   });
 
@@ -108,7 +110,7 @@ describe('truncateAtWord', () => {
         '大雨が降り続き、気象台は大雨警報を発表しました。鉄道各社は運転を見合わせています。東京都内では道路の冠水も',
         40,
       ),
-    ).toBe('大雨が降り続き、気象台は大雨警報を発表しました。…');
+    ).toBe('大雨が降り続き、気象台は大雨警報を発表しました…');
     expect(truncateAtWord('東京都の大雨、鉄道各社は運転を見合わせ', 12)).toBe('東京都の大雨…');
   });
 

@@ -100,10 +100,10 @@ describe('renderArticlePage', () => {
     // The byline's and the Follow list's words too, the names in them isolated (<bdi>), the
     // dates in the site's language as the words around them.
     expect(arabic).toMatch(
-      /<p class="meta" lang="en" dir="ltr">By <bdi>[^<]+<\/bdi> · Published <time datetime="[^"]+">/,
+      /<p class="meta" lang="en" dir="ltr">By <bdi lang="ar" dir="rtl">[^<]+<\/bdi> · Published <time datetime="[^"]+">/,
     );
     expect(arabic).toMatch(/<footer lang="en" dir="ltr"><h2>Follow<\/h2>/);
-    expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi>[^<]+<\/bdi><\/a>: /);
+    expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi lang="ar" dir="rtl">[^<]+<\/bdi><\/a>: /);
     const serbian = renderArticlePage(article({ language: 'sr-Latn' }), site);
     expect(serbian).toContain('<html lang="sr-Latn">');
     expect(serbian).toContain('<header lang="en">');

@@ -13,7 +13,8 @@ import { SITE_WORD_LANGUAGES, wordsFor } from '../../../shared/feeds/site-words.
 import { renderTagsPage } from '../../../shared/feeds/tags-page.ts';
 import { article, site } from '../../fixtures/feeds/articles.ts';
 
-const ENGLISH = /\b(?:By|Published|updated|Follow|Tag|Author|Home|Subscribe|Latest|Tags)\b/;
+const ENGLISH =
+  /\b(?:By|Published|updated|Follow|Tag|Author|Home|Subscribe|Latest|Tags|Stories|Older|Newer|Untitled|Photo|Read the full story|Correction|Withdrawn|Moved|Page not found|articles?)\b/;
 const arabic = { ...site, title: 'أخبار المدينة', language: 'ar' };
 const japanese = { ...site, title: '東京ニュース', language: 'ja' };
 const tag = { kind: 'tag', slug: 'libya', name: 'Libya' } as const;
@@ -27,7 +28,8 @@ const listings = [
 const bodyText = (html: string) =>
   (html.split('<body>')[1] ?? '')
     .replace(/<h1>[^<]*<\/h1>|<h3>.*?<\/h3>/g, '')
-    .replace(/<[^>]+>/g, ' ');
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ');
 
 describe('the site’s words', () => {
   it.each(SITE_WORD_LANGUAGES)(
@@ -51,7 +53,10 @@ describe('the site’s words', () => {
       expect(words.articlesBy('NAME')).toContain('NAME');
       expect(words.opmlTitle('SITE')).toContain('SITE');
       expect(words.sentences('ONE', 'TWO')).toMatch(/ONE.+TWO/);
-      for (const count of [0, 1, 2, 3, 11, 100]) expect(words.articles(count)).not.toBe('');
+      for (const count of [0, 3, 11, 100]) {
+        const digits = new Intl.NumberFormat(words.lang).format(count);
+        expect(words.articles(count), `${count}`).toContain(digits);
+      }
     },
   );
 
@@ -93,6 +98,16 @@ describe('the site’s words', () => {
       '21 статья',
     ]);
     expect(wordsFor('ja').articles(3)).toBe('3件の記事');
+    expect(wordsFor('pt').articles(0)).toBe('0 artigos');
+  });
+
+  it('never writes a stop after a date that ends with one (Russian `г.`)', () => {
+    const html = renderWithdrawnPage(
+      article({ status: 'withdrawn', withdrawn: { at: '2026-12-08T10:00:00.000Z' } }),
+      { ...site, language: 'ru' },
+    );
+    expect(html).toMatch(/Эта статья отозвана \(<time [^>]+>8 декабря 2026 г\.<\/time>\)\./);
+    expect(html).not.toMatch(/г\.<\/time>\./);
   });
 });
 
@@ -148,7 +163,9 @@ describe('a site whose language has no words here (Korean)', () => {
     const korean = { ...site, language: 'ko' };
     const html = renderArticlePage(article(), korean);
     expect(html).toContain('<html lang="ko">');
-    expect(html).toMatch(/<p class="meta" lang="en">By <bdi>/);
+    // The names among them are in the page's.
+    expect(html).toMatch(/<p class="meta" lang="en">By <bdi lang="ko">Ayşe Demir<\/bdi>/);
+    expect(renderIndex(korean, [article()], listings)).toMatch(/<bdi lang="ko">Libya<\/bdi>/);
     expect(html).toContain('<footer lang="en"><p>');
     expect(renderNotFound(korean)).toContain('<html lang="en">');
   });
