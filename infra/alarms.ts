@@ -233,8 +233,8 @@ export class Alarms extends Construct {
    * us-east-1 only: FeedpubEdgeAlarmsStack). Feeds, pages and the redirects and headers the
    * edge functions add all go through it, so this is the alarm that says "readers see errors".
    */
-  edgeErrors(id: string, distributionId: string): Alarm {
-    return this.alarm(id, 'Readers are getting server errors (5xx) from the site', {
+  edgeErrors(id: string, distributionId: string, which: string): Alarm {
+    return this.alarm(id, `Readers are getting server errors (5xx) from the site (${which})`, {
       metric: new Metric({
         namespace: 'AWS/CloudFront',
         metricName: '5xxErrorRate',

@@ -10,6 +10,12 @@ export interface FeedpubEdgeAlarmsStackProps extends StackProps {
   readonly appRegion: string;
   /** The output of the app stack that holds the distribution's id. */
   readonly distributionIdOutput: string;
+  /**
+   * The distribution's logical id in the app stack: a distribution replaced is one with a new
+   * logical id (no property change replaces one), so naming it here changes this template, and
+   * a deploy reads the new id (Fn::GetStackOutput is read only when this stack deploys).
+   */
+  readonly distributionLogicalId: string;
   readonly email: string | undefined;
 }
 
@@ -34,6 +40,6 @@ export class FeedpubEdgeAlarmsStack extends Stack {
       props.distributionIdOutput,
       props.appRegion,
     );
-    this.alarms.edgeErrors('EdgeServerErrors', distributionId);
+    this.alarms.edgeErrors('EdgeServerErrors', distributionId, props.distributionLogicalId);
   }
 }

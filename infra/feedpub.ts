@@ -1,4 +1,5 @@
-import { Annotations, type App } from 'aws-cdk-lib';
+import { Annotations, type App, type CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { APP_STACK_ID, DATA_STACK_ID, EDGE_ALARMS_STACK_ID } from '../shared/contract/stacks.ts';
 import { DISTRIBUTION_ID_OUTPUT, FeedpubAppStack } from './app-stack.ts';
 import { readConfig } from './config.ts';
@@ -49,6 +50,7 @@ export function composeFeedpub(app: App, { region }: ComposeOptions = {}): Feedp
         appStackName: service.stackName,
         appRegion: region,
         distributionIdOutput: DISTRIBUTION_ID_OUTPUT,
+        distributionLogicalId: logicalIdOf(service.site.distribution),
         email: config.alarmEmail,
       })
     : undefined;
@@ -56,7 +58,11 @@ export function composeFeedpub(app: App, { region }: ComposeOptions = {}): Feedp
   else
     Annotations.of(service).addWarningV2(
       'feedpub:noEdgeAlarms',
-      `${EDGE_ALARMS_STACK_ID} left out: the region to deploy to is not known (no AWS profile or AWS_REGION), so no alarm watches the errors readers get from CloudFront`,
+      `${EDGE_ALARMS_STACK_ID} left out: the region the stacks deploy to is not known (CDK_DEFAULT_REGION, which the CDK CLI sets, is unset), so no alarm watches the errors readers get from CloudFront`,
     );
   return { data, service, edge };
+}
+
+function logicalIdOf(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
 }

@@ -59,6 +59,11 @@ describe('edge alarms (CloudFront metrics are in us-east-1 only)', () => {
       Value: { Ref: distribution },
     });
     expect(edge.dependencies.map((s) => s.stackName)).toContain(APP_STACK_ID);
+    // A replaced distribution (a new logical id) changes this template: a deploy reads its id.
+    const alarm = Object.values(
+      Template.fromStack(edge).findResources('AWS::CloudWatch::Alarm'),
+    )[0];
+    expect(alarm?.Properties.AlarmDescription).toContain(distribution);
   });
 
   it('its topic takes the alarm e-mail, and only this account’s us-east-1 alarms may publish', () => {
