@@ -47,6 +47,12 @@ describe('renderOpml', () => {
   });
 });
 
+/** Tag names as sortFeedListings orders them. */
+const sortedNames = (names: readonly string[]) =>
+  sortFeedListings(
+    names.map((name, index) => ({ feed: { kind: 'tag', slug: `t${index}`, name } as const })),
+  ).map((listing) => (listing.feed.kind === 'tag' ? listing.feed.name : ''));
+
 describe('sortFeedListings', () => {
   it('orders site, tags, authors, each by name then slug, once per feed', () => {
     const sorted = sortFeedListings([
@@ -72,10 +78,7 @@ describe('sortFeedListings', () => {
       'ＡＩ',
       'Banken',
     ];
-    const sorted = sortFeedListings(
-      names.map((name, index) => ({ feed: { kind: 'tag', slug: `t${index}`, name } })),
-    );
-    expect(sorted.map((l) => (l.feed.kind === 'tag' ? l.feed.name : ''))).toEqual([
+    expect(sortedNames(names)).toEqual([
       'ＡＩ',
       'Ärzte',
       'Banken',
@@ -87,16 +90,7 @@ describe('sortFeedListings', () => {
       'Zoll',
     ]);
     // Other scripts' marks are letters of theirs: Hindi keeps its order.
-    const hindi = ['कुत्ता', 'किताब', 'काम', 'कमल'];
-    const inHindi = sortFeedListings(
-      hindi.map((name, index) => ({ feed: { kind: 'tag', slug: `h${index}`, name } })),
-    );
-    expect(inHindi.map((l) => (l.feed.kind === 'tag' ? l.feed.name : ''))).toEqual([
-      'कमल',
-      'काम',
-      'किताब',
-      'कुत्ता',
-    ]);
+    expect(sortedNames(['कुत्ता', 'किताब', 'काम', 'कमल'])).toEqual(['कमल', 'काम', 'किताब', 'कुत्ता']);
   });
 });
 

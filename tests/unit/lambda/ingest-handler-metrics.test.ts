@@ -15,6 +15,18 @@ const BODY = {
   failing: 'not json',
 };
 
+/** An S3 ObjectCreated notification of `object`, as the inbox queue carries it. */
+const s3Created = (object: { key: string; sequencer: string; versionId?: string }) =>
+  JSON.stringify({
+    Records: [
+      {
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: 'inbox' }, object },
+        eventTime: '2026-06-01T00:00:00.000Z',
+      },
+    ],
+  });
+
 let count = 0;
 const record = (body: string): SQSRecord =>
   ({
@@ -168,24 +180,7 @@ describe('ingest handler on Lambda: the invocation context', () => {
       },
     );
     await run(
-      {
-        Records: [
-          record(
-            JSON.stringify({
-              Records: [
-                {
-                  eventName: 'ObjectCreated:Put',
-                  s3: {
-                    bucket: { name: 'inbox' },
-                    object: { key: 'reports/x.json', sequencer: '01' },
-                  },
-                  eventTime: '2026-06-01T00:00:00.000Z',
-                },
-              ],
-            }),
-          ),
-        ],
-      },
+      { Records: [record(s3Created({ key: 'reports/x.json', sequencer: '01' }))] },
       context,
     );
     const ingested = lines.filter((line) => line.message === 'ingested');
@@ -217,28 +212,10 @@ describe('the ingested log line', () => {
         }),
       },
     );
-    const upload = (key: string, date: string, sequencer: string) =>
-      record(
-        JSON.stringify({
-          Records: [
-            {
-              eventName: 'ObjectCreated:Put',
-              s3: {
-                bucket: { name: 'inbox' },
-                object: {
-                  key,
-                  sequencer,
-                  versionId: inbox.put(
-                    key,
-                    `---\ntitle: Acme buys Globex\ndate: ${date}\n---\n\n<font>Acme pays 4bn</font>\n`,
-                  ),
-                },
-              },
-              eventTime: '2026-06-01T00:00:00.000Z',
-            },
-          ],
-        }),
-      );
+    const upload = (key: string, date: string, sequencer: string) => {
+      const text = `---\ntitle: Acme buys Globex\ndate: ${date}\n---\n\n<font>Acme pays 4bn</font>\n`;
+      return record(s3Created({ key, sequencer, versionId: inbox.put(key, text) }));
+    };
     await run({ Records: [upload('articles/embargo.md', '2099-01-01T09:00:00Z', '01')] });
     await run({ Records: [upload('articles/public.md', '2026-01-01T09:00:00Z', '02')] });
     const ingested = lines.filter((line) => line.message === 'ingested');
