@@ -659,8 +659,11 @@ async function upsert(
       ? existing
       : undefined;
   const keptNotice = made.status !== 'live' ? ownOldAddress?.article.withdrawn : undefined;
+  // Leaving for an address readers knew it at before (it redirected from there): gone there too.
   const record = leaving
-    ? withoutWithdrawal(made)
+    ? ownOldAddress
+      ? { ...made, withdrawn: leaving }
+      : withoutWithdrawal(made)
     : keptNotice
       ? { ...made, withdrawn: keptNotice }
       : made;

@@ -442,10 +442,21 @@ describe('ingestObjectEvent on the in-memory table', () => {
     expect(back?.formerly ?? []).toEqual([]);
     expect((await store.withdrawnEntries('gone:all', '', 10)).map((e) => e.id)).toEqual(['a']);
     await ingest(created('04', inbox.put(KEY, as('a'))));
+    // Public at b (a redirects there), then back to a as a draft: gone at both addresses.
+    await ingest(created('05', inbox.put(KEY, as('b'))));
+    expect((await store.getArticle('a'))?.article).toMatchObject({ status: 'moved', movedTo: 'b' });
+    await ingest(created('06', inbox.put(KEY, as('a', 'draft: true\n'))));
+    const drafted = (await store.getArticle('a'))?.article;
+    expect(drafted && isWithdrawnPublic(drafted)).toBe(true);
+    const left = (await store.getArticle('b'))?.article;
+    expect(left).toMatchObject({ status: 'moved', movedTo: 'a' });
+    expect(left && isWithdrawnPublic(left)).toBe(true);
+    await ingest(created('07', inbox.put(KEY, as('a'))));
     const live = (await store.getArticle('a'))?.article;
     expect(live).toMatchObject({ status: 'live', guid });
     expect(live?.formerly ?? []).toEqual([]);
     expect(await store.withdrawnEntries('gone:all', '', 10)).toEqual([]);
+    expect((await store.getArticle('b'))?.article.withdrawn).toBeUndefined();
   });
 
   it('a story renamed as it left, moved to another key once its date passed, redirects its old address', async () => {
