@@ -69,3 +69,22 @@ export function claimedUpdate(
     warning: `"updated" (${updated}) is later than ${than}: a story is not updated in the future, so it is not used`,
   };
 }
+
+/**
+ * A story to be published (`scheduledAt`) or withdrawn (`expiresAt`) at 00:00 UTC, what a date
+ * with no time means (`date: 2030-12-03`): hours before or after midnight where the newsroom
+ * is, so it is said; an embargo is a time of day somewhere. ISO UTC times, as stored.
+ */
+export function midnightWarnings(
+  scheduledAt: string | undefined,
+  expiresAt: string | undefined,
+): string[] {
+  const midnight = (iso: string | undefined): iso is string =>
+    iso?.endsWith('T00:00:00.000Z') === true;
+  const said = (field: string, iso: string) =>
+    `${field} ${iso.slice(0, 10)} is at 00:00 UTC, as a date with no time is: give the time and its zone if you meant another (${iso.slice(0, 10)}T09:00:00-05:00)`;
+  return [
+    ...(midnight(scheduledAt) ? [said('"date"', scheduledAt)] : []),
+    ...(midnight(expiresAt) ? [said('"expires"', expiresAt)] : []),
+  ];
+}

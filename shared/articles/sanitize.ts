@@ -241,7 +241,7 @@ function cleanAttributes(
   }
   if (tagName === 'img') resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
   if (tagName === 'source' && player)
-    resolveFile(kept, 'src', player, { base, siteUrl, media }, found);
+    resolveFile(kept, 'src', `${player} source`, { base, siteUrl, media }, found);
   if (PLAYER_TAGS.has(tagName)) {
     resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);
     if (kept.poster !== undefined)

@@ -157,7 +157,21 @@ function graphemeCut(text: string, end: number): string {
     boundary = from + index;
   }
   // A window start inside a cluster longer than the window: the plain cut.
-  return text.slice(0, boundary > from || from === 0 ? boundary : end);
+  const cut = boundary > from || from === 0 ? boundary : end;
+  // Flags pair their letters from the start of a run of them, which may lie before the window:
+  // an odd count of them before the cut splits one.
+  return text.slice(0, regionalIndicatorsBefore(text, cut) % 2 === 1 ? cut - 2 : cut);
+}
+
+/** How many regional indicators (a flag's letters, two code units each) end at `end`. */
+function regionalIndicatorsBefore(text: string, end: number): number {
+  let count = 0;
+  for (let at = end - 2; at >= 0; at -= 2) {
+    const point = text.codePointAt(at) ?? 0;
+    if (point < 0x1f1e6 || point > 0x1f1ff) break;
+    count += 1;
+  }
+  return count;
 }
 
 /**

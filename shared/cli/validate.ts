@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ParsedArticle } from '../articles/article.ts';
 import { ArticleRejectedError, idTakenError, type RejectionReason } from '../articles/errors.ts';
-import { claimedUpdate } from '../articles/lifecycle.ts';
+import { claimedUpdate, midnightWarnings } from '../articles/lifecycle.ts';
 import { checkMedia, describeSize, MEDIA_SNIFF_BYTES } from '../articles/media.ts';
 import { idFromKey } from '../articles/object-key.ts';
 import { sha256 } from '../contract/content-hash.ts';
@@ -225,7 +225,16 @@ async function checkArticle(
   const verdict: Verdict = {
     ...accepted(shown(target.path), target.key, article, id, now),
     kind: 'article',
-    warnings: claimed.warning ? [...parsed.warnings, claimed.warning] : parsed.warnings,
+    warnings: [
+      ...parsed.warnings,
+      ...(claimed.warning ? [claimed.warning] : []),
+      ...midnightWarnings(
+        article.date && Date.parse(article.date) > now.getTime() ? article.date : undefined,
+        article.expires && Date.parse(article.expires) > now.getTime()
+          ? article.expires
+          : undefined,
+      ),
+    ],
     reason: null,
     code: null,
     copyOf: null,

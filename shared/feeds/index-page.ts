@@ -100,7 +100,8 @@ function labelLine(
     .slice(0, INDEX_TAG_LIMIT);
   const links = sortFeedListings(mostUsed).map(({ feed, count }) => {
     const name = feed.kind === 'all' ? '' : feed.name;
-    const shown = names ? `<bdi${names}>${e(name)}</bdi>` : e(name);
+    // Isolated, as the byline's: a Latin name and its count on an Arabic page stay together.
+    const shown = `<bdi${names}>${e(name)}</bdi>`;
     return `<a href="${e(listingPageUrl(site.url, feed))}">${shown}</a>${count === undefined ? '' : ` (${count})`}`;
   });
   const more = tags.length - mostUsed.length;

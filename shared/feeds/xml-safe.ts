@@ -30,7 +30,12 @@ export function escapeMarkup(text: string): string {
   return xmlSafe(text).replace(/[&<>"']/g, (ch) => ENTITY[ch] ?? ch);
 }
 
-/** Plain text that collapses whitespace runs and trims, for titles and names. */
+/**
+ * Plain text that collapses whitespace runs and trims, for titles and names; an ideographic
+ * space (U+3000) alone stays one, as Japanese titles and names are written with it.
+ */
 export function oneLine(text: string): string {
-  return xmlSafe(text).replace(/\s+/g, ' ').trim();
+  return xmlSafe(text)
+    .replace(/\s+/g, (run) => (run === '\u3000' ? run : ' '))
+    .trim();
 }

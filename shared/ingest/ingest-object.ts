@@ -17,7 +17,7 @@ import {
   MAX_STORED_ARTICLE_BYTES,
   tooLargeToStore,
 } from '../articles/errors.ts';
-import { applyDueTransitions, claimedUpdate } from '../articles/lifecycle.ts';
+import { applyDueTransitions, claimedUpdate, midnightWarnings } from '../articles/lifecycle.ts';
 import { guidFromId, keptId } from '../articles/object-key.ts';
 import {
   type ArticleWrite,
@@ -734,7 +734,10 @@ async function upsert(
     warnings: [
       ...warnings,
       ...(leaving && from ? [leftOldAddress(from.article.id, id)] : []),
-      ...midnightWarnings(article),
+      ...midnightWarnings(
+        article.status === 'scheduled' ? article.published : undefined,
+        article.status === 'withdrawn' ? undefined : article.expires,
+      ),
     ],
   };
   const next = nextSource(event, source, { id, contentHash: hash, deleted: false }, report, true);
@@ -828,25 +831,6 @@ function articleRecord(
   // withdrawal does, and comes back at that date as the same item, in the file's new version.
   if (due.status === 'scheduled' && wasPublic) return leaving(due);
   return due;
-}
-
-/**
- * A story scheduled, or set to expire, at 00:00 UTC: what a date with no time means
- * (`date: 2030-12-03`), hours before or after midnight where the newsroom is. Said, as an
- * embargo is a time of day somewhere.
- */
-function midnightWarnings(article: Article): string[] {
-  const at = (iso: string | undefined) => iso?.endsWith('T00:00:00.000Z') === true;
-  const said = (field: string, iso: string) =>
-    `${field} ${iso.slice(0, 10)} is at 00:00 UTC (a date with no time is): give the time and its zone if you meant another (${iso.slice(0, 10)}T09:00:00-05:00)`;
-  return [
-    ...(article.status === 'scheduled' && at(article.published)
-      ? [said('"date"', article.published)]
-      : []),
-    ...(article.expires && at(article.expires) && article.status !== 'withdrawn'
-      ? [said('"expires"', article.expires)]
-      : []),
-  ];
 }
 
 /** What the report of a public story renamed as it leaves tells the editor. */

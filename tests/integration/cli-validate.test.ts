@@ -38,6 +38,16 @@ describe('feedpub validate', () => {
     expect(result.stdout).toContain('2 files: 2 would be accepted, 0 would be rejected');
   });
 
+  it('says an embargo given as a day alone is at 00:00 UTC, as ingest does', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'feedpub-validate-embargo-'));
+    const file = join(own, 'embargo.md');
+    writeFileSync(file, '---\ntitle: Embargoed\ndate: 2099-12-03\n---\n\nBody.\n');
+    const result = await runCli(['validate', file]);
+    rmSync(own, { recursive: true, force: true });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/warning\s+"date" 2099-12-03 is at 00:00 UTC/);
+  });
+
   it('says why a file would be rejected, and exits 1', async () => {
     const result = await runCli(['validate', join(dir, 'libya.txt'), join(dir, 'bad date.md')]);
     expect(result.code).toBe(1);

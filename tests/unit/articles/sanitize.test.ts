@@ -258,7 +258,7 @@ describe('players in content (audio, video)', () => {
     );
     expect(warnings).toContain('removed event-handler attributes (onerror) from content');
     expect(warnings).toContain(
-      'video "http://cdn.example.org/a.mp4": loaded over https (pages load no http videos)',
+      'video source "http://cdn.example.org/a.mp4": loaded over https (pages load no http video sources)',
     );
     expect(htmlSafetyProblems(html)).toEqual([]);
     expect(guardHtml(html)).toBe(html);

@@ -104,6 +104,14 @@ describe('truncateAtWord', () => {
     }
   });
 
+  it('never splits a flag in a long run of flags (they pair from the run’s start)', () => {
+    const flags = '\u{1f1ef}\u{1f1f5}'.repeat(200);
+    for (const max of [150, 299, 300, 301]) {
+      const head = truncateAtWord(flags, max).slice(0, -1);
+      expect(head.length % 4, `${max}`).toBe(0);
+    }
+  });
+
   it('cuts Chinese and Japanese text after a sentence or a comma, having no spaces', () => {
     expect(
       truncateAtWord(

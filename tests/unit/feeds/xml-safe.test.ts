@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { xmlSafe } from '../../../shared/feeds/xml-safe.ts';
+import { oneLine, xmlSafe } from '../../../shared/feeds/xml-safe.ts';
 import { prng } from '../../support/prng.ts';
 
 /** What XML 1.0 allows, by code point: the definition xmlSafe must agree with. */
@@ -62,5 +62,14 @@ describe('xmlSafe', () => {
       const text = String.fromCharCode(...units);
       expect(xmlSafe(text), JSON.stringify(text)).toBe(reference(text));
     }
+  });
+});
+
+describe('oneLine', () => {
+  it('collapses whitespace to one space, and keeps an ideographic space alone as it is', () => {
+    expect(oneLine(' 大阪で大雨\u3000交通に乱れ \n x\t\ty ')).toBe(
+      '大阪で大雨\u3000交通に乱れ x y',
+    );
+    expect(oneLine('山田\u3000\u3000太郎')).toBe('山田 太郎');
   });
 });
