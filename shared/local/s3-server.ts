@@ -66,6 +66,40 @@ function onlyLocalClients(port: () => number) {
 }
 
 /**
+ * s3rver stores an object as a file at its bucket's folder joined with its key, so a key with a
+ * `..` segment (`articles/../../x`) is written, and read, outside the bucket (another bucket,
+ * or anywhere the user may write: a local user who can reach the port could plant a page in
+ * the site). S3 takes such keys as plain names; this emulator refuses them, and `.` segments
+ * (stored under another key), as `400 InvalidArgument`, a copy's source too. (A backslash is
+ * no separator on the systems feedpub dev runs on: it stays.)
+ */
+function keysStayInTheirBucket() {
+  const escapes = (path: string) =>
+    path.split('/').some((segment) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        return false;
+      }
+      return decoded === '..' || decoded === '.';
+    });
+  return async (
+    ctx: Parameters<S3rver['middleware'][number]>[0],
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    const source = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
+    if (escapes(ctx.path) || escapes(source)) {
+      ctx.status = 400;
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message>feedpub: the embedded S3 stores a key as a file: a key with a "." or ".." segment would leave its bucket</Message></Error>';
+      return;
+    }
+    await next();
+  };
+}
+
+/**
  * S3 reads `x-amz-copy-source` URL-encoded (S3SiteMedia encodes each segment); s3rver decodes it
  * with decodeURI, which leaves `%2B`, `%26`, `%2C`, `%24`… as they are: a media file named
  * `a+b.jpg` or `Tom & Jerry.jpg` was not found. Decode each segment fully and hand s3rver a form
@@ -111,6 +145,7 @@ async function serve({ port, directory }: { port: number; directory: string }): 
   server.middleware.unshift(
     answerAfterEvents,
     onlyLocalClients(() => listening),
+    keysStayInTheirBucket(),
     copySourceAsS3Reads(),
     conditionalWrites(),
   );

@@ -284,3 +284,26 @@ function statusWithHost(url: string, host: string): Promise<number> {
     request.on('error', reject);
   });
 }
+
+describe('the embedded S3 keeps every key inside its bucket', () => {
+  it('refuses a key with a "." or ".." segment: s3rver would write it outside', async () => {
+    const { s3, names } = await isolatedResources('escape');
+    for (const Key of ['articles/../../escape.md', 'articles/./x.md', 'articles/a/../b.md']) {
+      await expect(
+        s3.send(new PutObjectCommand({ Bucket: names.inboxBucket, Key, Body: 'x' })),
+        Key,
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    }
+    // What S3 takes as a plain name stays one: dots inside a name, a backslash.
+    for (const Key of [
+      'articles/..md',
+      'articles/....txt',
+      'articles/back\\slash.md',
+      'articles/%2e%2e/x.md',
+    ]) {
+      await s3.send(new PutObjectCommand({ Bucket: names.inboxBucket, Key, Body: 'ok' }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: names.inboxBucket, Key }));
+      expect(await got.Body?.transformToString(), Key).toBe('ok');
+    }
+  });
+});
