@@ -86,6 +86,11 @@ export function buildArticle(
     ...(lineField(fields.imageCredit) ? { credit: lineField(fields.imageCredit) } : {}),
   };
   if (image && Object.keys(imageText).length > 0) article.imageText = imageText;
+  // The lead without a description is shown as decoration (alt=""), a player without a name.
+  if (image && fields.imageAlt === undefined)
+    warnings.push(
+      '"image" has no "image_alt": screen readers get nothing of it; describe it (or set image_alt: "" if it is only decoration)',
+    );
   const link =
     fields.link === undefined ? undefined : urlField('link', fields.link, page, warnings);
   if (link) article.link = link;

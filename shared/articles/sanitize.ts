@@ -239,7 +239,14 @@ function cleanAttributes(
     else if (kept.href !== undefined) resolveInto(kept, 'href', 'link', LINK_SCHEMES, base, found);
     if (kept.href !== undefined) kept.rel = 'noopener noreferrer';
   }
-  if (tagName === 'img') resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
+  if (tagName === 'img') {
+    resolveFile(kept, 'src', 'image', { base, siteUrl, media }, found);
+    // No alt at all: a screen reader reads the file's name. alt="" (decorative) is a choice.
+    if (kept.src !== undefined && kept.alt === undefined)
+      found.add(
+        'an image has no alt text: screen readers read its file name; describe it in alt, or write alt="" if it is only decoration',
+      );
+  }
   if (tagName === 'source' && player)
     resolveFile(kept, 'src', `${player} source`, { base, siteUrl, media }, found);
   if (PLAYER_TAGS.has(tagName)) {

@@ -25,15 +25,16 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
   // story in another: in a right-to-left story they read backwards otherwise.
   const pageLang = item.language ?? siteLanguage(site);
   const { words, attributes } = wordsIn(site, pageLang);
-  // Names among the words are not in theirs: isolated, and in the page's language.
+  // Names among the words are not in theirs: isolated, and in the site's language (where its
+  // tags and bylines are named), which may be neither the words' nor the story's.
   const named = (name: string) =>
-    `<bdi${languageAttributes(pageLang, words.lang)}>${e(name)}</bdi>`;
+    `<bdi${languageAttributes(siteLanguage(site), words.lang)}>${e(name)}</bdi>`;
   const body = [
     '<main><article>',
     `<h1>${e(item.title)}</h1>`,
     `<p class="meta"${attributes}>${byline(item, words, named)}${dateline(item, site, words)}</p>`,
-    item.image ? imageFigure(item.image, words) : '',
-    `<div class="content">\n${guardHtml(item.contentHtml)}\n</div>`,
+    item.image ? imageFigure(item.image, words, item.title) : '',
+    `<div class="content">\n${underTheTitle(guardHtml(item.contentHtml))}\n</div>`,
     feeds.length > 0 ? feedList(site, feeds, { words, attributes, named }) : '',
     '</article></main>',
   ];
@@ -95,8 +96,23 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
     title: `${words.movedTitle(title)} — ${oneLine(site.title)}`,
     to,
     feeds: [{ kind: 'all' }],
+    heading: words.movedTitle(title),
+    linkText: title,
     lead: (link) => withHtml(words.storyMoved, link),
   });
+}
+
+/**
+ * A story's body under the page's own h1 (its title): a body with an h1 of its own has every
+ * heading one level down (h1 as h2 … h5 as h6), so a page has one h1 and no level skipped after
+ * it. Pages only; feeds carry the body as written. The HTML is the guard's canonical form.
+ */
+function underTheTitle(html: string): string {
+  if (!html.includes('<h1')) return html;
+  return html.replace(
+    /<(\/?)h([1-5])(?=[ >])/g,
+    (_, close: string, level: string) => `<${close}h${Number(level) + 1}`,
+  );
 }
 
 /**
@@ -116,7 +132,8 @@ export function renderWithdrawnPage(article: Article, site: SiteConfig): string 
     : e(words.withdrawn(undefined));
   const body = [
     '<main><article>',
-    `<h1>${e(title)}</h1>`,
+    // The heading says it went: someone jumping to it hears that, not the story as if there.
+    `<h1>${e(words.withdrawnTitle(title))}</h1>`,
     `<p class="meta"${attributes}>${notice}</p>`,
     note ? `<p>${e(note)}</p>` : '',
     '</article></main>',

@@ -189,7 +189,7 @@ function feedItem(article: Article, site: SiteConfig): ItemView {
   const item = buildItemView(article, site);
   // The lead image leads the content too, for readers that show no enclosure or media:content.
   const words = siteWords(site);
-  const lead = item.image ? imageFigure(item.image, words) : '';
+  const lead = item.image ? imageFigure(item.image, words, item.title) : '';
   if ((article.feedContent ?? site.feedContent) !== 'summary')
     return lead ? { ...item, contentHtml: `${lead}\n${item.contentHtml}` } : item;
   return {

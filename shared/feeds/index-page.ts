@@ -34,13 +34,13 @@ export function renderIndex(
     '<main>',
     `<h1>${e(site.title)}</h1>`,
     site.description ? `<p>${e(site.description)}</p>` : '',
-    `<nav${attributes}><p>${e(words.subscribe + words.colon)}${feedLinks(site, { kind: 'all' })}</p>`,
+    `<nav${attributes} aria-label="${e(words.subscribe)}"><p>${e(words.subscribe + words.colon)}${feedLinks(site, { kind: 'all' })}</p>`,
     `<p><a href="${e(tagsPageUrl(site.url))}">${e(words.feedsByTagAndAuthor)}</a> · <a href="${e(siteUrlOf(site.url, OPML_PATH))}">${e(words.allFeeds)}</a></p>`,
     labelLine(site, feeds, words, languageAttributes(siteLanguage(site), words.lang)),
     '</nav>',
     `<section><h2${attributes}>${e(words.latest)}</h2>\n${list}\n</section>`,
     olderPage !== undefined
-      ? `<nav${attributes}><p><a href="${e(listingPageUrl(site.url, { kind: 'all' }, olderPage))}" rel="next">${e(words.olderStories)}</a></p></nav>`
+      ? `<nav${attributes} aria-label="${e(words.pages)}"><p><a href="${e(listingPageUrl(site.url, { kind: 'all' }, olderPage))}" rel="next">${e(words.olderStories)}</a></p></nav>`
       : '',
     '</main>',
   ];
@@ -61,7 +61,7 @@ export function renderIndex(
 }
 
 /** One story in a list of stories: its headline, date, authors and summary. */
-export function teaser(item: TeaserView, site: SiteConfig): string {
+export function teaser(item: TeaserView, site: SiteConfig, level: 2 | 3 = 3): string {
   const words = siteWords(site);
   const authors =
     item.authors.length > 0
@@ -71,7 +71,7 @@ export function teaser(item: TeaserView, site: SiteConfig): string {
   const lang = languageAttributes(item.language, siteLanguage(site));
   return [
     `<article${lang}>`,
-    `<h3><a href="${e(item.pageUrl)}">${e(item.title)}</a></h3>`,
+    `<h${level}><a href="${e(item.pageUrl)}">${e(item.title)}</a></h${level}>`,
     `<p class="meta">${timeTag(item.published, site, item.language)}${authors}</p>`,
     item.summary ? `<p>${e(item.summary)}</p>` : '',
     '</article>',

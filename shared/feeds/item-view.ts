@@ -40,7 +40,7 @@ export function leadKind(image: Pick<ImageView, 'type'>): 'image' | 'audio' | 'v
  * text as its label, a link to the file inside for readers that play neither), and its
  * caption and credit under it.
  */
-export function imageFigure(image: ImageView, words: SiteWords): string {
+export function imageFigure(image: ImageView, words: SiteWords, title: string): string {
   const kind = leadKind(image);
   const credited = kind === 'image' ? words.photo : words.credit;
   const under = [
@@ -54,7 +54,8 @@ export function imageFigure(image: ImageView, words: SiteWords): string {
   const src = escapeMarkup(image.url);
   const alt = escapeMarkup(image.alt ?? '');
   if (kind === 'image') return `<figure><img src="${src}" alt="${alt}">${caption}</figure>`;
-  const label = alt ? ` aria-label="${alt}"` : '';
+  // A player is named by its alt text, else by the story's title: never a nameless control.
+  const label = ` aria-label="${alt || escapeMarkup(title)}"`;
   const link = `<a href="${src}">${alt || escapeMarkup(kind === 'audio' ? words.listen : words.watch)}</a>`;
   return `<figure><${kind} controls preload="none" src="${src}"${label}>${link}</${kind}>${caption}</figure>`;
 }

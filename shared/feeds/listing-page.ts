@@ -70,11 +70,14 @@ export function renderListingPage(
     '<main>',
     `<h1>${e(name)}</h1>`,
     span ? `<p class="meta"${attributes}>${span}</p>` : '',
-    `<nav${attributes}><p>${e(words.subscribe + words.colon)}${feedLinks(site, feed)}</p></nav>`,
+    `<nav${attributes} aria-label="${e(words.subscribe)}"><p>${e(words.subscribe + words.colon)}${feedLinks(site, feed)}</p></nav>`,
+    // The stories' headings right under the page's h1 (no level skipped).
     items.length > 0
-      ? `<section>\n${items.map((item) => teaser(item, site)).join('\n')}\n</section>`
+      ? `<section>\n${items.map((item) => teaser(item, site, 2)).join('\n')}\n</section>`
       : `<p${attributes}>${e(words.noStories)}</p>`,
-    nav.length > 0 ? `<nav${attributes}><p>${nav.join(' · ')}</p></nav>` : '',
+    nav.length > 0
+      ? `<nav${attributes} aria-label="${e(words.pages)}"><p>${nav.join(' · ')}</p></nav>`
+      : '',
     '</main>',
   ];
   return htmlPage({
@@ -100,6 +103,7 @@ export function renderMovedListingPage(site: SiteConfig, feed: FeedRef, to: stri
   const words = siteWords(site);
   return movedPage(site, {
     title: words.movedTitle(name),
+    heading: words.movedTitle(name),
     to,
     feeds: [feed],
     lead: (link) => withHtml(words.pageMoved, e(name), link),

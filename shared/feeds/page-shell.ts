@@ -184,12 +184,18 @@ export function movedPage(
   site: SiteConfig,
   {
     title,
+    heading,
     to,
+    linkText = to,
     feeds,
     lead,
   }: {
     title: string;
+    /** The page's h1 (text). */
+    heading: string;
     to: string;
+    /** What the link to `to` says (default: its URL). */
+    linkText?: string;
     feeds: PageParts['feeds'];
     /** The notice (HTML), around the link (HTML) it is given. */
     lead: (link: string) => string;
@@ -203,7 +209,7 @@ export function movedPage(
     canonical: to,
     notice: { redirect: to },
     feeds,
-    body: `<main><p>${lead(`<a href="${e(to)}">${e(to)}</a>`)}</p></main>`,
+    body: `<main><h1>${e(heading)}</h1>\n<p>${lead(`<a href="${e(to)}">${e(linkText)}</a>`)}</p></main>`,
   });
 }
 

@@ -358,7 +358,7 @@ describe('feedpub build: ids set in the files, and media that was rejected', () 
   truncateSync(join(inbox, 'story/giant.mp3'), 2.5 * 2 ** 30);
   writeFileSync(
     join(inbox, 'story.md'),
-    '---\ntitle: Story\nimage: story/fake.jpg\n---\n![Lead](story/lead.png) ![Later](story/later.png) ![Talk](story/giant.mp3)\n',
+    '---\ntitle: Story\nimage: story/fake.jpg\nimage_alt: A fake\n---\n![Lead](story/lead.png) ![Later](story/later.png) ![Talk](story/giant.mp3)\n',
   );
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -498,7 +498,7 @@ describe('feedpub build: a video larger than what it reads at once', () => {
   closeSync(fd);
   writeFileSync(
     join(inbox, 'clip.md'),
-    '---\ntitle: The talk\nimage: clip/talk.mp4\n---\nWatch.\n',
+    '---\ntitle: The talk\nimage: clip/talk.mp4\nimage_alt: The talk\n---\nWatch.\n',
   );
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -136,7 +136,7 @@ describe('feedpub validate', () => {
       writeFileSync(join(folder, 'quay', 'map.svg'), '<svg onload="alert(1)"/>');
       writeFileSync(
         join(folder, 'quay.md'),
-        '---\ntitle: Quay\nimage: quay/lead.png\n---\n![The quay](quay/photo.jpg) ![Map](quay/map.svg) ![Ferry](quay/ferry.png)\n',
+        '---\ntitle: Quay\nimage: quay/lead.png\nimage_alt: The quay\n---\n![The quay](quay/photo.jpg) ![Map](quay/map.svg) ![Ferry](quay/ferry.png)\n',
       );
 
       const result = await runCli(['validate', '--json', folder]);

@@ -18,7 +18,7 @@ const jpeg = (fill: number, size: number) => {
 const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
 const story = (slug: string) =>
-  `---\ntitle: Story ${slug}\ndate: 2026-11-30T10:00:00Z\nimage: ${slug}/lead.jpg\n---\n\n![The quay](${slug}/lead.jpg)\n\n![Gone](../../../x.jpg) ![Later](missing.png)\n`;
+  `---\ntitle: Story ${slug}\ndate: 2026-11-30T10:00:00Z\nimage: ${slug}/lead.jpg\nimage_alt: The quay at dawn\n---\n\n![The quay](${slug}/lead.jpg)\n\n![Gone](../../../x.jpg) ![Later](missing.png)\n`;
 
 let t: Awaited<ReturnType<typeof startTestPipeline>>;
 let inbox: ReturnType<typeof bucketHelpers>;
@@ -155,7 +155,7 @@ describe('media uploads', () => {
     // An article that names them is told they were rejected, and why, not that they are missing.
     await inbox.put(
       'articles/2026/12/c.md',
-      '---\ntitle: Story c\nimage: c/fake.jpg\n---\n\n![Logo](c/logo.svg)\n',
+      '---\ntitle: Story c\nimage: c/fake.jpg\nimage_alt: A fake\n---\n\n![Logo](c/logo.svg)\n',
     );
     await t.pipeline.settle();
     expect((await report('articles/2026/12/c.md')).warnings).toEqual([

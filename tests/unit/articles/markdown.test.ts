@@ -41,6 +41,15 @@ describe('Markdown with front matter', () => {
     expect(articleProblems(article)).toEqual([]);
   });
 
+  it('says a lead image has no image_alt: screen readers would get nothing of it', () => {
+    const { warnings } = parseMd('---\ntitle: T\nimage: /media/a.jpg\n---\n\nBody.\n');
+    expect(warnings).toContainEqual(expect.stringMatching(/^"image" has no "image_alt"/));
+    const described = parseMd(
+      '---\ntitle: T\nimage: /media/a.jpg\nimage_alt: The quay\n---\n\nBody.\n',
+    );
+    expect(described.warnings).toEqual([]);
+  });
+
   it('renders the body and drops the heading that repeats the title', () => {
     const { article } = parseFixture('full-front-matter.md');
     expect(article.contentHtml).not.toContain('<h1>');

@@ -16,6 +16,7 @@ describe('relative references resolve against the article’s inbox key', () => 
       '---',
       'title: Quay',
       'image: story/lead.jpg',
+      'image_alt: The quay at dawn',
       '---',
       '',
       '![A photo](photo.jpg) ![Lead](./story/lead.jpg)',

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderArticlePage, renderWithdrawnPage } from '../../../shared/feeds/article-page.ts';
+import {
+  renderArticlePage,
+  renderMovedPage,
+  renderWithdrawnPage,
+} from '../../../shared/feeds/article-page.ts';
 import type { FeedListing } from '../../../shared/feeds/feed-listing.ts';
 import { INDEX_TAG_LIMIT, renderIndex } from '../../../shared/feeds/index-page.ts';
 import { renderListingPage } from '../../../shared/feeds/listing-page.ts';
@@ -100,10 +104,10 @@ describe('renderArticlePage', () => {
     // The byline's and the Follow list's words too, the names in them isolated (<bdi>), the
     // dates in the site's language as the words around them.
     expect(arabic).toMatch(
-      /<p class="meta" lang="en" dir="ltr">By <bdi lang="ar" dir="rtl">[^<]+<\/bdi> · Published <time datetime="[^"]+">/,
+      /<p class="meta" lang="en" dir="ltr">By <bdi>[^<]+<\/bdi> · Published <time datetime="[^"]+">/,
     );
     expect(arabic).toMatch(/<footer lang="en" dir="ltr"><h2>Follow<\/h2>/);
-    expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi lang="ar" dir="rtl">[^<]+<\/bdi><\/a>: /);
+    expect(arabic).toMatch(/<li>Tag <a href="[^"]+"><bdi>[^<]+<\/bdi><\/a>: /);
     const serbian = renderArticlePage(article({ language: 'sr-Latn' }), site);
     expect(serbian).toContain('<html lang="sr-Latn">');
     expect(serbian).toContain('<header lang="en">');
@@ -195,7 +199,7 @@ describe('renderArticlePage', () => {
       site,
     );
     expectPageShape(html);
-    expect(html).toContain('<h1>Libya ratifies Turkey deal</h1>');
+    expect(html).toContain('<h1>Withdrawn: Libya ratifies Turkey deal</h1>');
     expect(html).toContain(
       'This story was withdrawn on <time datetime="2019-12-08T10:00:00.000Z">December 8, 2019</time>.',
     );
@@ -312,5 +316,46 @@ describe('renderNotFound', () => {
     expectPageShape(html);
     expect(html).toContain('<h1>Page not found</h1>');
     await expect(html).toMatchFileSnapshot(`${SNAPSHOTS}/404.html`);
+  });
+});
+
+describe('pages for screen readers and keyboards', () => {
+  it('a story whose body has an h1 of its own: every body heading one level down, on the page only', () => {
+    const body = '<h1>Part one</h1><p>x</p><h2>Detail</h2><h6>Small</h6>';
+    const html = renderArticlePage(article({ contentHtml: body }), site);
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html).toContain('<h2>Part one</h2><p>x</p><h3>Detail</h3><h6>Small</h6>');
+    // Without a body h1, the body's headings stay as written.
+    expect(renderArticlePage(article({ contentHtml: '<h2>Part</h2>' }), site)).toContain(
+      '<h2>Part</h2>',
+    );
+  });
+
+  it('a listing page puts its stories right under its h1, and names its navigation landmarks', () => {
+    const html = renderListingPage(
+      site,
+      { kind: 'tag', slug: 'libya', name: 'Libya' },
+      [article()],
+      {
+        page: 'p1',
+        older: 'p0',
+      },
+    );
+    expect(html).toMatch(/<h2><a href="[^"]+">Libya ratifies Turkey deal<\/a><\/h2>/);
+    expect(html).not.toContain('<h3>');
+    expect(html).toContain('<nav aria-label="Subscribe">');
+    expect(html).toContain('<nav aria-label="Pages">');
+  });
+
+  it('a moved story’s page says so in its heading, and its link is the story’s title', () => {
+    const html = renderMovedPage(
+      article(),
+      'https://news.example.com/articles/2019/12/new.html',
+      site,
+    );
+    expect(html).toContain('<h1>Moved: Libya ratifies Turkey deal</h1>');
+    expect(html).toContain(
+      '<a href="https://news.example.com/articles/2019/12/new.html">Libya ratifies Turkey deal</a>',
+    );
   });
 });

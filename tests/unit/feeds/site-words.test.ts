@@ -152,7 +152,7 @@ describe('pages of a site in Arabic', () => {
       arabic,
     );
     expect(html).toContain('<html lang="ja">');
-    expect(html).toContain('<h1>ガス料金の値上げ</h1>');
+    expect(html).toContain('<h1>سُحب: ガス料金の値上げ</h1>');
     expect(html).toMatch(/<p class="meta" lang="ar" dir="rtl">سُحب هذا المقال في <time /);
     expect(html).toContain('<p>記事を取り下げました。</p>');
   });

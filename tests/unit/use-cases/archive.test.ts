@@ -260,7 +260,7 @@ describe('feed archives (RFC 5005)', () => {
         const html: string = bucket.text(path) ?? '';
         expect(html, path).toContain('<!DOCTYPE html>');
         met.push(
-          ...[...html.matchAll(/<h3><a href="[^"]*\/articles\/([^"]+)\.html">/g)].map(
+          ...[...html.matchAll(/<h[23]><a href="[^"]*\/articles\/([^"]+)\.html">/g)].map(
             (m) => m[1] as string,
           ),
         );

@@ -16,7 +16,7 @@ const DECOMPOSED = 'articles/cafe\u0301.jpg';
 const STORY = 'articles/story.md';
 const SITE = 'https://news.example.com/';
 const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
-const story = `---\ntitle: Café\nimage: caf\u00e9.jpg\n---\n\n![The café](caf\u00e9.jpg)\n`;
+const story = `---\ntitle: Café\nimage: caf\u00e9.jpg\nimage_alt: The café at dawn\n---\n\n![The café](caf\u00e9.jpg)\n`;
 
 function rig() {
   const { store, inbox, deps } = memoryIngestDeps();
