@@ -8,7 +8,6 @@ import {
   type RejectionReason,
 } from '../../../shared/articles/errors.ts';
 import { parseArticle } from '../../../shared/articles/parse.ts';
-import { shortHash } from '../../../shared/articles/slug.ts';
 import { articleProblems, corpusFiles, fixture, rejectionOf, SITE } from './helpers.ts';
 
 const parse = (key: string, body: string | Uint8Array) =>
