@@ -4,6 +4,7 @@
  * text, absolute http(s) URLs, path-safe id, slugged labels).
  */
 import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from '../config/language-tag.ts';
+import { mediaFormatOf } from '../contract/media.ts';
 import { articlePath, siteUrlOf } from '../contract/site-layout.ts';
 import type { ParsedArticle, ParseResult } from './article.ts';
 import { ArticleRejectedError } from './errors.ts';
@@ -74,8 +75,14 @@ export function buildArticle(
     warnings.push(
       `"updated" (${fields.updated}) is before "date" (${fields.date}): the story shows as updated on its date`,
     );
+  // A caption file is no lead: it goes in a <track> of the video it captions.
+  const captions = fields.image !== undefined && mediaFormatOf(fields.image)?.kind === 'captions';
+  if (captions)
+    warnings.push(
+      `"image" names a caption file (${quote(String(fields.image))}), not a lead: put it in a <track src="…" kind="captions"> inside the <video> it captions`,
+    );
   const image =
-    fields.image === undefined
+    fields.image === undefined || captions
       ? undefined
       : (media.resolve(fields.image, 'field "image":') ??
         imageField(fields.image, page, siteUrl, warnings));

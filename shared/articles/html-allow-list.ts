@@ -9,7 +9,7 @@ export const HTML_ALLOW_LIST = {
     ...['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'div', 'span'],
     ...['ul', 'ol', 'li', 'dl', 'dt', 'dd', 'blockquote', 'pre', 'code', 'kbd', 'samp'],
     ...['em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'small', 'mark', 'q'],
-    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video', 'source'],
+    ...['cite', 'abbr', 'a', 'img', 'figure', 'figcaption', 'audio', 'video', 'source', 'track'],
     ...['table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
     // A spoiler or quiz answer (closed until the reader opens it), isolated bidi text, a date.
     ...['details', 'summary', 'bdi', 'bdo', 'time'],
@@ -33,6 +33,8 @@ export const HTML_ALLOW_LIST = {
     // A player's file in another format (CKEditor, Drupal, a hand-written player): only as a
     // player's child; the browser plays the first it can.
     source: ['src', 'type'],
+    // A player's captions, subtitles or chapters: a WebVTT file of the inbox, or https.
+    track: ['src', 'kind', 'srclang', 'label', 'default'],
     abbr: ['title'],
     time: ['datetime'],
     ol: ['start'],
@@ -46,6 +48,7 @@ export const HTML_ALLOW_LIST = {
     audio: ['http', 'https'],
     video: ['http', 'https'],
     source: ['http', 'https'],
+    track: ['http', 'https'],
   } as Record<string, string[]>,
   allowProtocolRelative: false,
 };
@@ -57,8 +60,11 @@ export const PLAYER_TAGS: ReadonlySet<string> = new Set(['audio', 'video']);
 export const SOURCE_TYPE =
   /^(?:audio|video|application)\/[a-z0-9][a-z0-9.+-]{0,63}(?:;[ a-z0-9.,=+"'-]{0,120})?$/i;
 
+/** What a `<track>` is (its `kind`); `metadata` is for scripts, which pages have none of. */
+export const TRACK_KIND = /^(?:captions|subtitles|descriptions|chapters)$/;
+
 /** A player's boolean attributes, each written as its own name (`loop="loop"`). */
-export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline'] as const;
+export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline', 'default'] as const;
 
 /** The `preload` a player may keep: never `auto` (a page view must not start downloading a gigabyte of video). */
 export const PLAYER_PRELOAD = /^(?:none|metadata)$/;

@@ -39,6 +39,14 @@ const SIGNATURES: Record<string, (b: Uint8Array) => boolean> = {
   'video/mp4': (b) => ftypBrands(b) !== undefined,
   // EBML header (Matroska / WebM).
   'video/webm': (b) => b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3,
+  // WebVTT: `WEBVTT` first (after a byte-order mark), then a space, a tab or a line end.
+  'text/vtt': (b) => {
+    const at = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+    const next = b[at + 6];
+    return (
+      ascii(b, at, 'WEBVTT') && (next === undefined || [0x20, 0x09, 0x0a, 0x0d].includes(next))
+    );
+  },
 };
 
 /** A file size as reports give it: `73 bytes`, `1.2 MiB`. */

@@ -12,6 +12,7 @@ import {
   PLAYER_TAGS,
   RENAMED_TAGS,
   SOURCE_TYPE,
+  TRACK_KIND,
 } from './html-allow-list.ts';
 import { assertHtmlDepth, MAX_HTML_DEPTH } from './html-depth.ts';
 import type { MediaReferences } from './media-refs.ts';
@@ -28,13 +29,14 @@ export interface SanitizedHtml {
 const ACTIVE_TAGS = new Set([
   ...NON_TEXT_TAGS,
   ...['embed', 'applet', 'param', 'form', 'input', 'button', 'link', 'meta', 'base'],
-  ...['frame', 'frameset', 'track', 'canvas', 'portal', 'dialog'],
+  ...['frame', 'frameset', 'canvas', 'portal', 'dialog'],
 ]);
 const NUMERIC_ATTRIBUTES = new Set(['width', 'height', 'colspan', 'rowspan', 'start']);
 const ATTRIBUTE_RULES: Record<string, RegExp> = {
   dir: /^(?:ltr|rtl|auto)$/,
   preload: PLAYER_PRELOAD,
   type: SOURCE_TYPE,
+  kind: TRACK_KIND,
   // Targets of the article's own `#fragment` links: a name of letters, digits and `_.:-` in
   // any script (`part2`, `1`, Word's `_ftn2`, `café`), nothing markup could abuse.
   id: /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.:-]{0,99}$/u,
@@ -68,14 +70,18 @@ export function sanitizeContent(
         found.add(`removed <${tagName}> from content (its text kept)`);
       return { tagName, attribs };
     }
-    if (tagName === 'source') {
+    if (tagName === 'source' || tagName === 'track') {
       const player = players.parentPlayer();
       if (!player) {
-        found.add('removed <source> from content (a file to play goes in <audio> or <video>)');
+        found.add(
+          tagName === 'source'
+            ? 'removed <source> from content (a file to play goes in <audio> or <video>)'
+            : 'removed <track> from content (captions go in the <video> or <audio> they caption)',
+        );
         return { tagName, attribs: {} };
       }
       const kept = cleanAttributes(tagName, attribs, { base, siteUrl, media, player }, found);
-      if (kept.src !== undefined) players.sourceKept();
+      if (tagName === 'source' && kept.src !== undefined) players.sourceKept();
       return { tagName, attribs: kept };
     }
     return { tagName, attribs: cleanAttributes(tagName, attribs, { base, siteUrl, media }, found) };
@@ -84,15 +90,15 @@ export function sanitizeContent(
     ...HTML_ALLOW_LIST,
     nonTextTags: NON_TEXT_TAGS,
     nestingLimit: MAX_HTML_DEPTH,
-    // Void, as HTML has it: `<source … />`, never a `</source>`.
-    selfClosing: [...sanitizeHtml.defaults.selfClosing, 'source'],
+    // Void, as HTML has it: `<source … />`, never a `</source>` (nor a `</track>`).
+    selfClosing: [...sanitizeHtml.defaults.selfClosing, 'source', 'track'],
     transformTags: { '*': transform },
     onOpenTag: players.opened,
     onCloseTag: players.closed,
     exclusiveFilter: (frame) => {
       // The tag as written, or as transform renamed it (sanitize-html keeps that as `name`).
       const tag = (frame as { name?: string }).name ?? frame.tag;
-      if (tag === 'img' || tag === 'source') return !frame.attribs.src;
+      if (tag === 'img' || tag === 'source' || tag === 'track') return !frame.attribs.src;
       // A player with no file of its own, nor a <source> kept: its fallback.
       if (PLAYER_TAGS.has(tag) && !frame.attribs.src && !players.lastClosedHadSources())
         return 'excludeTag';
@@ -249,6 +255,11 @@ function cleanAttributes(
   }
   if (tagName === 'source' && player)
     resolveFile(kept, 'src', `${player} source`, { base, siteUrl, media }, found);
+  if (tagName === 'track' && player) {
+    resolveFile(kept, 'src', 'caption file', { base, siteUrl, media }, found);
+    if (kept.srclang !== undefined && !isLanguageTag(kept.srclang.trim())) delete kept.srclang;
+    if (kept.default !== undefined) kept.default = 'default';
+  }
   if (PLAYER_TAGS.has(tagName)) {
     resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);
     if (kept.poster !== undefined)

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Media uploads (images, audio, video) beside the articles in the inbox, and where they are
+ * Media uploads (images, audio, video, a video's captions) beside the articles in the inbox, and where they are
  * published: the extensions taken, their types and size limits, and the site layout of media
  * (README "Media"). Plain data, read by ingest, the renderers, the local runtime and infra.
  */
 
-export type MediaKind = 'image' | 'audio' | 'video';
+/** `captions`: a WebVTT file a player's `<track>` names (captions, subtitles, chapters). */
+export type MediaKind = 'image' | 'audio' | 'video' | 'captions';
 
 export interface MediaFormat {
   kind: MediaKind;
@@ -28,6 +29,7 @@ export const MEDIA_FORMATS: Readonly<Record<string, MediaFormat>> = {
   oga: { kind: 'audio', type: 'audio/ogg' },
   mp4: { kind: 'video', type: 'video/mp4' },
   webm: { kind: 'video', type: 'video/webm' },
+  vtt: { kind: 'captions', type: 'text/vtt' },
 };
 
 /**
@@ -46,6 +48,7 @@ export const MEDIA_MAX_BYTES: Readonly<Record<MediaKind, number>> = {
   image: 20 * MIB,
   audio: 200 * MIB,
   video: 1024 * MIB,
+  captions: 2 * MIB,
 };
 
 /** Site folder of published media. */

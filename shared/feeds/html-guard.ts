@@ -4,6 +4,7 @@ import {
   PLAYER_PRELOAD,
   PLAYER_TAGS,
   SOURCE_TYPE,
+  TRACK_KIND,
 } from '../articles/html-allow-list.ts';
 import { LINK_SCHEMES, WEB_SCHEMES } from '../articles/urls.ts';
 import { escapeMarkup, xmlSafe } from './xml-safe.ts';
@@ -27,7 +28,7 @@ export function guardHtml(html: string): string {
 
 const TAGS = new Set(HTML_ALLOW_LIST.allowedTags);
 /** The allow-list's tags sanitize-html writes self-closed (its `selfClosing`). */
-const VOID = new Set(['br', 'hr', 'img', 'source']);
+const VOID = new Set(['br', 'hr', 'img', 'source', 'track']);
 /** The tokens of the canonical form, each read where the last one ended. */
 const TEXT = /&(?:amp|lt|gt);|[^<>&]+/y;
 const CLOSE_TAG = /<\/([a-z][a-z0-9]*)>/y;
@@ -42,6 +43,7 @@ const URL_ATTRIBUTES: Record<string, Record<string, readonly string[]>> = {
   audio: { src: WEB_SCHEMES },
   video: { src: WEB_SCHEMES, poster: WEB_SCHEMES },
   source: { src: WEB_SCHEMES },
+  track: { src: WEB_SCHEMES },
 };
 
 /** Whether `html` is sanitize-html's output for the allow-list (see guardHtml). */
@@ -95,6 +97,7 @@ const FIXED_VALUES: Record<string, RegExp> = {
   ...Object.fromEntries(PLAYER_FLAGS.map((flag) => [flag, new RegExp(`^${flag}$`)])),
   preload: PLAYER_PRELOAD,
   type: SOURCE_TYPE,
+  kind: TRACK_KIND,
 };
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

@@ -87,6 +87,7 @@ Object.assign(SAFE_TAGS, {
     'height',
   ],
   source: ['src', 'type'],
+  track: ['src', 'kind', 'srclang', 'label', 'default'],
   abbr: ['title'],
   time: ['datetime'],
   ol: ['start'],

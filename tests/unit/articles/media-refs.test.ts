@@ -143,3 +143,24 @@ describe('a player’s <source> files', () => {
     expect(guardHtml(article.contentHtml)).toBe(article.contentHtml);
   });
 });
+
+describe('a player’s caption file', () => {
+  it('resolves like its video: an inbox .vtt is its site URL, and a media file of the article', () => {
+    const { article, warnings } = parse(
+      'articles/2026/12/clip.md',
+      '---\ntitle: Clip\n---\n\n<video src="clip/take.mp4"><track src="clip/take.en.vtt" kind="captions" srclang="en" label="English"></video>\n',
+    );
+    expect(article.contentHtml).toContain(
+      `<track src="${SITE}media/2026/12/clip/take.en.vtt" kind="captions" srclang="en" label="English" />`,
+    );
+    expect(article.mediaKeys).toEqual([
+      'articles/2026/12/clip/take.mp4',
+      'articles/2026/12/clip/take.en.vtt',
+    ]);
+    expect(warnings).toEqual([]);
+    // Named as the lead, a caption file is said to be none.
+    const lead = parse('articles/c.md', '---\ntitle: C\nimage: take.vtt\n---\n\nBody.\n');
+    expect(lead.article.image).toBeUndefined();
+    expect(lead.warnings).toContainEqual(expect.stringMatching(/^"image" names a caption file/));
+  });
+});

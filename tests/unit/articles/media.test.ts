@@ -28,6 +28,8 @@ const SAMPLES: [string, Uint8Array, string][] = [
   ['a.oga', bytes('OggS', [0]), 'audio/ogg'],
   ['a.mp4', bytes([0, 0, 0, 32], 'ftypisom', [0, 0, 2, 0]), 'video/mp4'],
   ['a.webm', bytes([0x1a, 0x45, 0xdf, 0xa3]), 'video/webm'],
+  ['a.vtt', bytes('WEBVTT\n\n00:00.000 --> 00:02.000\nHello'), 'text/vtt'],
+  ['a.VTT', bytes([0xef, 0xbb, 0xbf], 'WEBVTT - captions\n'), 'text/vtt'],
 ];
 
 function rejection(run: () => unknown): ArticleRejectedError {
@@ -78,6 +80,21 @@ describe('checkMedia', () => {
     expect(
       rejection(() => checkMedia('articles/a.mp3', 201 * 1024 * 1024, bytes('ID3'))).reason,
     ).toBe('too-large');
+  });
+
+  it('takes a caption file only when it is WebVTT, of 2 MiB at most', () => {
+    const vtt = bytes('WEBVTT\n');
+    expect(checkMedia('articles/c.vtt', 2 * 1024 * 1024, vtt).kind).toBe('captions');
+    expect(rejection(() => checkMedia('articles/c.vtt', 2 * 1024 * 1024 + 1, vtt)).reason).toBe(
+      'too-large',
+    );
+    // An SRT file named .vtt, or a page: not WebVTT.
+    for (const head of [
+      bytes('1\n00:00:00,000 --> 00:00:02,000\n'),
+      bytes('WEBVTTX'),
+      bytes('<html>'),
+    ])
+      expect(rejection(() => checkMedia('articles/c.vtt', 100, head)).reason).toBe('bad-media');
   });
 
   it('refuses an empty file', () => {

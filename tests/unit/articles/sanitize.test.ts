@@ -238,6 +238,24 @@ describe('sanitizeContent', () => {
   });
 });
 
+describe('a player’s captions (<track>)', () => {
+  it('are kept: a WebVTT file, its kind, language, label, default; anywhere else removed', () => {
+    const { html, warnings } = sanitizeContent(
+      '<video src="https://cdn.example.org/a.mp4"><track src="https://cdn.example.org/a.en.vtt" kind="captions" srclang="en" label="English" default onload="x()"><track src="javascript:alert(1)" kind="subtitles"><track src="https://cdn.example.org/m.vtt" kind="metadata"></video><p><track src="https://cdn.example.org/b.vtt"></p>',
+      SITE,
+    );
+    expect(html).toBe(
+      '<video src="https://cdn.example.org/a.mp4" controls="controls"><track src="https://cdn.example.org/a.en.vtt" kind="captions" srclang="en" label="English" default="default" /><track src="https://cdn.example.org/m.vtt" /></video><p></p>',
+    );
+    expect(warnings).toContain(
+      'removed <track> from content (captions go in the <video> or <audio> they caption)',
+    );
+    expect(htmlSafetyProblems(html)).toEqual([]);
+    expect(guardHtml(html)).toBe(html);
+    expect(guardHtml(html.replace('kind="captions"', 'kind="metadata"'))).not.toContain('<track');
+  });
+});
+
 describe('images without alt text', () => {
   it('are said: a screen reader reads the file name; alt="" is a choice, said nothing of', () => {
     const none = sanitizeContent('<img src="https://cdn.example.org/map.png">', SITE);
