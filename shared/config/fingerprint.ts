@@ -39,7 +39,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * the stylesheet's quote bar and list indent are on a line's start side (right to left too);
  * the site's own words are in its language (shared/feeds/site-words.ts), a withdrawn story's
  * page in the story's; teasers isolate author names (`<bdi>`); one h1 a page (a body's own h1
- * demoted), listing stories as h2, named navigation landmarks, every player named.
+ * demoted), listing stories as h2, named navigation landmarks, every player named, feed links
+ * named with their feed, tables and code in named scrolling regions (`.scroll`).
  */
 export const OUTPUT_VERSION = 8;
 

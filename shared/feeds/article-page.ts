@@ -34,7 +34,7 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
     `<h1>${e(item.title)}</h1>`,
     `<p class="meta"${attributes}>${byline(item, words, named)}${dateline(item, site, words)}</p>`,
     item.image ? imageFigure(item.image, words, item.title) : '',
-    `<div class="content">\n${underTheTitle(guardHtml(item.contentHtml))}\n</div>`,
+    `<div class="content">\n${scrollable(underTheTitle(guardHtml(item.contentHtml)), words)}\n</div>`,
     feeds.length > 0 ? feedList(site, feeds, { words, attributes, named }) : '',
     '</article></main>',
   ];
@@ -100,6 +100,40 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
     linkText: title,
     lead: (link) => withHtml(words.storyMoved, link),
   });
+}
+
+const ENTITY_TEXT: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+
+/**
+ * A story's tables and code blocks, each in a box of its own that scrolls sideways when it is
+ * wider than the page, a region a keyboard can reach (tabindex) and a screen reader names (the
+ * table's caption, else "Table"; "Code"). Pages only; the HTML is the guard's canonical form.
+ */
+function scrollable(html: string, words: SiteWords): string {
+  if (!html.includes('<table') && !html.includes('<pre')) return html;
+  let depth = 0;
+  return html.replace(
+    /<(\/?)(table|pre)(?=[ >])[^>]*>/g,
+    (tag, close: string, name: string, at: number) => {
+      if (close) {
+        depth -= 1;
+        return depth === 0 ? `${tag}</div>` : tag;
+      }
+      depth += 1;
+      if (depth > 1) return tag;
+      const caption =
+        name === 'table'
+          ? /^<table[^>]*><caption>(.*?)<\/caption>/.exec(html.slice(at))?.[1]
+          : undefined;
+      // The caption's text (markup gone, its entities read), escaped again for the attribute.
+      const text = caption
+        ?.replace(/<[^>]*>/g, '')
+        .replace(/&(amp|lt|gt|quot);/g, (_, n: string) => ENTITY_TEXT[n] ?? '')
+        .trim();
+      const label = e(text || (name === 'table' ? words.table : words.code));
+      return `<div class="scroll" role="region" tabindex="0" aria-label="${label}">${tag}`;
+    },
+  );
 }
 
 /**

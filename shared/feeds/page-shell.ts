@@ -98,8 +98,9 @@ const STYLE = [
   'body{margin:0 auto;max-width:42rem;padding:1rem;font:1.05rem/1.6 system-ui,sans-serif;color:#222;background:#fff;overflow-wrap:anywhere}',
   'a{color:#0645ad}h1,h2,h3{line-height:1.25}',
   'img,video,audio,svg,canvas{max-width:100%}img,video,svg,canvas{height:auto}figure{margin:1rem 0}',
-  'pre{overflow-x:auto;padding:.5rem;background:#f4f4f4}',
-  'table{display:block;width:max-content;max-width:100%;overflow-x:auto;border-collapse:collapse}',
+  // A story's tables and code scroll sideways in a box of their own (a region a keyboard can reach).
+  '.scroll{max-width:100%;overflow-x:auto}pre{padding:.5rem;background:#f4f4f4}',
+  'table{border-collapse:collapse}',
   'caption,th,td{text-align:start}th,td{overflow-wrap:normal;padding:.25rem .5rem;border-bottom:1px solid #ddd}',
   // Logical sides: a quote's bar and a list's indent at the start of a line, right in Arabic.
   'blockquote{margin:1rem 0;padding-inline-start:1rem;border-inline-start:3px solid #ddd}ul,ol{padding-inline-start:1.5rem}',
@@ -255,9 +256,12 @@ function alternateLinks(site: SiteConfig, feed: FeedRef): string[] {
 
 /** "RSS · Atom · JSON Feed" links to one feed. */
 export function feedLinks(site: SiteConfig, feed: FeedRef): string {
+  // Named with the feed too (`RSS: Libya`), so a screen reader's list of links tells the many
+  // "RSS" of a page apart; the visible word starts the name.
+  const name = feed.kind === 'all' ? oneLine(site.title) : oneLine(feed.name) || feed.slug;
   return FEED_FORMATS.map(
     (format) =>
-      `<a href="${e(feedUrl(site.url, feed, format))}" type="${mediaType(format)}">${FORMAT_LABEL[format]}</a>`,
+      `<a href="${e(feedUrl(site.url, feed, format))}" type="${mediaType(format)}" aria-label="${e(`${FORMAT_LABEL[format]}: ${name}`)}">${FORMAT_LABEL[format]}</a>`,
   ).join(' · ');
 }
 

@@ -9,7 +9,16 @@ export interface SidewaysLayout {
   /** Elements and text past the viewport's edges and not inside a scroll box of their own. */
   overflowing: string[];
   /** Boxes that scroll sideways (overflow-x auto or scroll, content wider than the box). */
-  scrollBoxes: { tag: string; content: number; width: number }[];
+  scrollBoxes: {
+    tag: string;
+    /** The element it holds, and how a keyboard and a screen reader find it. */
+    holds: string | undefined;
+    role: string | null;
+    tabindex: string | null;
+    label: string | null;
+    content: number;
+    width: number;
+  }[];
   images: { natural: number; width: number; height: number }[];
 }
 
@@ -50,6 +59,10 @@ const MEASURE = `(() => {
       .filter((el) => scrolls(el) && el.scrollWidth > el.clientWidth)
       .map((el) => ({
         tag: el.tagName.toLowerCase(),
+        holds: el.firstElementChild?.tagName.toLowerCase(),
+        role: el.getAttribute('role'),
+        tabindex: el.getAttribute('tabindex'),
+        label: el.getAttribute('aria-label'),
         content: el.scrollWidth,
         width: el.getBoundingClientRect().width,
       })),

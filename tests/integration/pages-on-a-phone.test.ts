@@ -141,7 +141,7 @@ describe('pages on a phone (Chromium, 390 px)', () => {
     expect(cspErrors).toEqual([]);
   });
 
-  it('article page: the table and the code scroll in their own boxes; images fit, in proportion', async () => {
+  it('article page: the table and the code scroll in their own boxes, regions a keyboard reaches; images fit, in proportion', async () => {
     const page = await open('article page');
     const layout = await sidewaysLayout(page);
     await page.close();
@@ -151,7 +151,14 @@ describe('pages on a phone (Chromium, 390 px)', () => {
       expect.toSatisfy((n: number) => n >= 400),
       expect.toSatisfy((n: number) => n >= 150),
     ]);
-    expect(layout.scrollBoxes.map((box) => box.tag).sort()).toEqual(['pre', 'table']);
+    // Each in a region of its own a keyboard can reach and a screen reader names.
+    expect(layout.scrollBoxes.map((box) => box.holds).sort()).toEqual(['pre', 'table']);
+    for (const box of layout.scrollBoxes)
+      expect(box).toMatchObject({ tag: 'div', role: 'region', tabindex: '0' });
+    expect(layout.scrollBoxes.map((box) => box.label).sort()).toEqual([
+      'Code',
+      'Revenue by quarter',
+    ]);
     for (const box of layout.scrollBoxes) expect(box.content).toBeGreaterThan(PHONE.width);
     expect(layout.images).toHaveLength(2);
     for (const image of layout.images) {

@@ -331,6 +331,19 @@ describe('pages for screen readers and keyboards', () => {
     );
   });
 
+  it('a story’s tables and code scroll in regions a keyboard reaches, named; one box a table', () => {
+    const body =
+      '<table><caption>Votes "for" &amp; <em>against</em></caption><tr><td><table><tr><td>x</td></tr></table></td></tr></table><pre><code>x</code></pre>';
+    const html = renderArticlePage(article({ contentHtml: body }), site);
+    expect(html).toContain(
+      '<div class="scroll" role="region" tabindex="0" aria-label="Votes &quot;for&quot; &amp; against"><table><caption>',
+    );
+    expect(html.match(/class="scroll"/g)).toHaveLength(2);
+    expect(html).toContain(
+      '</table></td></tr></table></div><div class="scroll" role="region" tabindex="0" aria-label="Code"><pre><code>x</code></pre></div>',
+    );
+  });
+
   it('a listing page puts its stories right under its h1, and names its navigation landmarks', () => {
     const html = renderListingPage(
       site,
