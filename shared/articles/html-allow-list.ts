@@ -18,8 +18,10 @@ export const HTML_ALLOW_LIST = {
     a: ['href', 'title', 'rel'],
     img: ['src', 'alt', 'title', 'width', 'height'],
     // A player of a file (the inbox's, or https), always with its controls, never autoplaying.
-    audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+    // `aria-label`: the player's name for a screen reader (its fallback text is not one).
+    audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label'],
     video: [
+      'aria-label',
       'src',
       'poster',
       'controls',

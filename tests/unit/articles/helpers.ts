@@ -74,8 +74,9 @@ Object.assign(SAFE_TAGS, {
   img: ['src', 'alt', 'title', 'width', 'height'],
   // Players of a file, with their controls: no autoplay, no handlers; their files in other
   // formats as <source> children.
-  audio: ['src', 'controls', 'preload', 'loop', 'muted'],
+  audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label'],
   video: [
+    'aria-label',
     'src',
     'poster',
     'controls',

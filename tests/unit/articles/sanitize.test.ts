@@ -256,6 +256,19 @@ describe('a player’s captions (<track>)', () => {
   });
 });
 
+describe('a player’s name', () => {
+  it('is kept (aria-label), escaped, for a screen reader', () => {
+    const { html } = sanitizeContent(
+      '<audio src="https://cdn.example.org/ep.mp3" aria-label="Episode 3: &quot;The quay&quot;"></audio>',
+      SITE,
+    );
+    expect(html).toBe(
+      '<audio src="https://cdn.example.org/ep.mp3" aria-label="Episode 3: &quot;The quay&quot;" controls="controls"></audio>',
+    );
+    expect(guardHtml(html)).toBe(html);
+  });
+});
+
 describe('images without alt text', () => {
   it('are said: a screen reader reads the file name; alt="" is a choice, said nothing of', () => {
     const none = sanitizeContent('<img src="https://cdn.example.org/map.png">', SITE);
