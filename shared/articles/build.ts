@@ -76,7 +76,9 @@ export function buildArticle(
       `"updated" (${fields.updated}) is before "date" (${fields.date}): the story shows as updated on its date`,
     );
   // A caption file is no lead: it goes in a <track> of the video it captions.
-  const captions = fields.image !== undefined && mediaFormatOf(fields.image)?.kind === 'captions';
+  const captions =
+    fields.image !== undefined &&
+    mediaFormatOf(String(fields.image).split(/[?#]/)[0] ?? '')?.kind === 'captions';
   if (captions)
     warnings.push(
       `"image" names a caption file (${quote(String(fields.image))}), not a lead: put it in a <track src="…" kind="captions"> inside the <video> it captions`,

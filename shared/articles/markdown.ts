@@ -100,9 +100,17 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
       ...zonelessDateWarnings(front.data),
       ...fieldWarnings,
       ...warnings,
+      ...(EMPTY_ALT.test(body)
+        ? [
+            'an image in the text has no alt text (![](…)): screen readers get nothing of it; describe it between the brackets',
+          ]
+        : []),
     ],
   };
 }
+
+/** A Markdown image with nothing between its brackets: `![](photo.jpg)`. */
+const EMPTY_ALT = /!\[[ \t]*\]\(/;
 
 /** The first non-blank block of the body, if it is a level-1 heading (`line` counts from 0). */
 function firstHeading(body: string): { text: string; line: number; endLine: number } | undefined {

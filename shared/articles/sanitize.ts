@@ -80,6 +80,22 @@ export function sanitizeContent(
         );
         return { tagName, attribs: {} };
       }
+      if (tagName === 'track') {
+        // Captions of a player with no file to play (it goes, its fallback text stays), or of
+        // a kind pages do not show (`metadata` is for scripts): no track, and no file published.
+        const kind = attribs.kind?.trim().toLowerCase();
+        if (!players.parentPlays()) {
+          found.add('removed <track> from content (its player has no file to play)');
+          return { tagName, attribs: {} };
+        }
+        if (kind !== undefined && !TRACK_KIND.test(kind)) {
+          found.add(
+            `removed <track kind=${quote(kind)}> from content (pages show captions, subtitles, descriptions or chapters)`,
+          );
+          return { tagName, attribs: {} };
+        }
+        if (kind !== undefined) attribs.kind = kind;
+      }
       const kept = cleanAttributes(tagName, attribs, { base, siteUrl, media, player }, found);
       if (tagName === 'source' && kept.src !== undefined) players.sourceKept();
       return { tagName, attribs: kept };
@@ -114,11 +130,11 @@ export function sanitizeContent(
  * of it was kept. A player's exclusiveFilter runs right after its close event.
  */
 function playerSources() {
-  const open: { tag: string; sources: number }[] = [];
+  const open: { tag: string; sources: number; src: boolean }[] = [];
   let lastClosed: { tag: string; sources: number } | undefined;
   return {
-    opened: (name: string) => {
-      open.push({ tag: name.toLowerCase(), sources: 0 });
+    opened: (name: string, attribs: Record<string, string>) => {
+      open.push({ tag: name.toLowerCase(), sources: 0, src: Boolean(attribs.src?.trim()) });
     },
     closed: () => {
       lastClosed = open.pop();
@@ -133,6 +149,11 @@ function playerSources() {
       if (parent) parent.sources += 1;
     },
     lastClosedHadSources: () => (lastClosed?.sources ?? 0) > 0,
+    /** Whether the player a `<track>` is a child of has a file (its src, or a source kept). */
+    parentPlays: () => {
+      const parent = open.at(-2);
+      return parent !== undefined && (parent.src || parent.sources > 0);
+    },
   };
 }
 
@@ -257,7 +278,11 @@ function cleanAttributes(
     resolveFile(kept, 'src', `${player} source`, { base, siteUrl, media }, found);
   if (tagName === 'track' && player) {
     resolveFile(kept, 'src', 'caption file', { base, siteUrl, media }, found);
-    if (kept.srclang !== undefined && !isLanguageTag(kept.srclang.trim())) delete kept.srclang;
+    if (kept.srclang !== undefined) {
+      const lang = kept.srclang.trim();
+      if (isLanguageTag(lang)) kept.srclang = lang;
+      else delete kept.srclang;
+    }
     if (kept.default !== undefined) kept.default = 'default';
   }
   if (PLAYER_TAGS.has(tagName)) {

@@ -104,6 +104,13 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
 
 const ENTITY_TEXT: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"' };
 
+/** A table's caption (its HTML), when the `<table>` at `at` starts with one. */
+function captionAt(html: string, at: number): string | undefined {
+  CAPTION.lastIndex = at;
+  return CAPTION.exec(html)?.[1];
+}
+const CAPTION = /<table[^>]*>\s*<caption[^>]*>([\s\S]*?)<\/caption>/y;
+
 /**
  * A story's tables and code blocks, each in a box of its own that scrolls sideways when it is
  * wider than the page, a region a keyboard can reach (tabindex) and a screen reader names (the
@@ -121,10 +128,7 @@ function scrollable(html: string, words: SiteWords): string {
       }
       depth += 1;
       if (depth > 1) return tag;
-      const caption =
-        name === 'table'
-          ? /^<table[^>]*><caption>(.*?)<\/caption>/.exec(html.slice(at))?.[1]
-          : undefined;
+      const caption = name === 'table' ? captionAt(html, at) : undefined;
       // The caption's text (markup gone, its entities read), escaped again for the attribute.
       const text = caption
         ?.replace(/<[^>]*>/g, '')

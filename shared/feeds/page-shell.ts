@@ -259,9 +259,10 @@ export function feedLinks(site: SiteConfig, feed: FeedRef): string {
   // Named with the feed too (`RSS: Libya`), so a screen reader's list of links tells the many
   // "RSS" of a page apart; the visible word starts the name.
   const name = feed.kind === 'all' ? oneLine(site.title) : oneLine(feed.name) || feed.slug;
+  const { colon } = siteWords(site);
   return FEED_FORMATS.map(
     (format) =>
-      `<a href="${e(feedUrl(site.url, feed, format))}" type="${mediaType(format)}" aria-label="${e(`${FORMAT_LABEL[format]}: ${name}`)}">${FORMAT_LABEL[format]}</a>`,
+      `<a href="${e(feedUrl(site.url, feed, format))}" type="${mediaType(format)}" aria-label="${e(`${FORMAT_LABEL[format]}${colon}${name}`)}">${FORMAT_LABEL[format]}</a>`,
   ).join(' · ');
 }
 

@@ -48,6 +48,10 @@ describe('Markdown with front matter', () => {
       '---\ntitle: T\nimage: /media/a.jpg\nimage_alt: The quay\n---\n\nBody.\n',
     );
     expect(described.warnings).toEqual([]);
+    // An image in the text with nothing between its brackets, too.
+    expect(parseMd('---\ntitle: T\n---\n\n![](/media/b.jpg)\n').warnings).toContainEqual(
+      expect.stringMatching(/^an image in the text has no alt text/),
+    );
   });
 
   it('renders the body and drops the heading that repeats the title', () => {

@@ -245,7 +245,19 @@ describe('a player’s captions (<track>)', () => {
       SITE,
     );
     expect(html).toBe(
-      '<video src="https://cdn.example.org/a.mp4" controls="controls"><track src="https://cdn.example.org/a.en.vtt" kind="captions" srclang="en" label="English" default="default" /><track src="https://cdn.example.org/m.vtt" /></video><p></p>',
+      '<video src="https://cdn.example.org/a.mp4" controls="controls"><track src="https://cdn.example.org/a.en.vtt" kind="captions" srclang="en" label="English" default="default" /></video><p></p>',
+    );
+    expect(warnings).toContain(
+      'removed <track kind="metadata"> from content (pages show captions, subtitles, descriptions or chapters)',
+    );
+    // A player with no file to play goes (its text stays), and its captions with it.
+    const silent = sanitizeContent(
+      '<video><track src="https://cdn.example.org/c.vtt" kind="Captions">Fallback</video>',
+      SITE,
+    );
+    expect(silent.html).toBe('Fallback');
+    expect(silent.warnings).toContain(
+      'removed <track> from content (its player has no file to play)',
     );
     expect(warnings).toContain(
       'removed <track> from content (captions go in the <video> or <audio> they caption)',

@@ -96,7 +96,7 @@ describe('a lead that is audio or video (a podcast episode, a clip)', () => {
     const video = renderArticlePage(lead(mp4, ''), SITE);
     expect(video).toMatch(
       new RegExp(
-        `<figure><video controls preload="none" src="${mp4.replace(/[.]/g, '\\.')}" aria-label="[^"]+"><a href="[^"]+">Watch</a></video>`,
+        `<figure><video controls preload="none" src="${mp4.replace(/[.]/g, '\\.')}" aria-label="${testArticle('ep1', {}).title}"><a href="[^"]+">Watch</a></video>`,
       ),
     );
   });
