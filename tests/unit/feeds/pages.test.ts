@@ -339,6 +339,14 @@ describe('pages for screen readers and keyboards', () => {
       '<div class="scroll" role="region" tabindex="0" aria-label="Votes &quot;for&quot; &amp; against"><table><caption>',
     );
     expect(html.match(/class="scroll"/g)).toHaveLength(2);
+    // A caption with space before it, attributes, or over lines names its table too.
+    const spaced = renderArticlePage(
+      article({
+        contentHtml: '<table>\n<caption dir="ltr">Two\nlines</caption><tr><td>x</td></tr></table>',
+      }),
+      site,
+    );
+    expect(spaced).toContain('aria-label="Two\nlines"');
     expect(html).toContain(
       '</table></td></tr></table></div><div class="scroll" role="region" tabindex="0" aria-label="Code"><pre><code>x</code></pre></div>',
     );
