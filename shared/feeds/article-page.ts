@@ -1,7 +1,7 @@
 import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { toDate } from './dates.ts';
-import { guardHtml } from './html-guard.ts';
+import { guardHtml, unescapeValue } from './html-guard.ts';
 import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view.ts';
 import {
   feedLinks,
@@ -102,8 +102,6 @@ export function renderMovedPage(article: Article, to: string, site: SiteConfig):
   });
 }
 
-const ENTITY_TEXT: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"' };
-
 /** A table's caption (its HTML), when the `<table>` at `at` starts with one. */
 function captionAt(html: string, at: number): string | undefined {
   CAPTION.lastIndex = at;
@@ -130,10 +128,7 @@ function scrollable(html: string, words: SiteWords): string {
       if (depth > 1) return tag;
       const caption = name === 'table' ? captionAt(html, at) : undefined;
       // The caption's text (markup gone, its entities read), escaped again for the attribute.
-      const text = caption
-        ?.replace(/<[^>]*>/g, '')
-        .replace(/&(amp|lt|gt|quot);/g, (_, n: string) => ENTITY_TEXT[n] ?? '')
-        .trim();
+      const text = caption && unescapeValue(caption.replace(/<[^>]*>/g, '')).trim();
       const label = e(text || (name === 'table' ? words.table : words.code));
       return `<div class="scroll" role="region" tabindex="0" aria-label="${label}">${tag}`;
     },

@@ -111,7 +111,8 @@ function urlAllowed(value: string, schemes: readonly string[]): boolean {
   }
 }
 
-const unescapeValue = (value: string) =>
+/** The text a canonical attribute value or text run stands for: its four entities read. */
+export const unescapeValue = (value: string) =>
   value.replace(/&(amp|lt|gt|quot);/g, (_, name: string) =>
     name === 'amp' ? '&' : name === 'lt' ? '<' : name === 'gt' ? '>' : '"',
   );
