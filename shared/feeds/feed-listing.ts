@@ -49,21 +49,31 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function compareListings(a: FeedListing, b: FeedListing): number {
+/** A listing with what it sorts by, computed once (the fold normalizes its name). */
+interface Sortable {
+  listing: FeedListing;
+  name: string;
+  key: string;
+}
+
+function compareListings(a: Sortable, b: Sortable): number {
   return (
-    KIND_ORDER[a.feed.kind] - KIND_ORDER[b.feed.kind] ||
-    compareText(sortName(a.feed), sortName(b.feed)) ||
-    compareText(feedKey(a.feed), feedKey(b.feed))
+    KIND_ORDER[a.listing.feed.kind] - KIND_ORDER[b.listing.feed.kind] ||
+    compareText(a.name, b.name) ||
+    compareText(a.key, b.key)
   );
 }
 
 /** Site feed first, then tags, then authors, each by name then slug; one entry per feed. */
 export function sortFeedListings(feeds: readonly FeedListing[]): FeedListing[] {
   const seen = new Set<string>();
-  return [...feeds].sort(compareListings).filter((listing) => {
-    const key = feedKey(listing.feed);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return feeds
+    .map((listing) => ({ listing, name: sortName(listing.feed), key: feedKey(listing.feed) }))
+    .sort(compareListings)
+    .filter(({ key }) => {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(({ listing }) => listing);
 }
