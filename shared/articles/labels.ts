@@ -58,7 +58,7 @@ export const TAG_SEPARATOR = /[,\u060c\u3001\uff0c\uff64]/u;
  * alike (empty names are dropped later).
  */
 export function splitTagList(text: string): string[] {
-  return text.split(new RegExp(TAG_SEPARATOR, 'gu'));
+  return text.split(TAG_SEPARATOR);
 }
 
 /**
