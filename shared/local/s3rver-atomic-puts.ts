@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** What s3rver 3.7's filesystem store passes to putObject, and what this replacement uses of it. */
@@ -57,18 +57,27 @@ async function writeAtomically(
   const temporary = join(dirname(objectPath), `.partial-${randomUUID().slice(0, 8)}`);
   const md5 = createHash('md5');
   let size = 0;
-  const source = Buffer.isBuffer(object.content)
-    ? Readable.from([object.content])
-    : (object.content as NodeJS.ReadableStream);
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      md5.update(chunk);
-      size += chunk.length;
-      callback(null, chunk);
-    },
-  });
   try {
-    await pipeline(source, meter, createWriteStream(temporary, { flags: 'wx' }));
+    const whole = await wholeIfSmall(object);
+    if (whole) {
+      // The usual case (a page, a feed, an upload): one write, not a stream's write per chunk.
+      md5.update(whole);
+      size = whole.length;
+      await writeFile(temporary, whole, { flag: 'wx' });
+    } else {
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          md5.update(chunk);
+          size += chunk.length;
+          callback(null, chunk);
+        },
+      });
+      await pipeline(
+        object.content as NodeJS.ReadableStream,
+        meter,
+        createWriteStream(temporary, { flags: 'wx' }),
+      );
+    }
     await rename(temporary, objectPath);
   } catch (error) {
     await rm(temporary, { force: true });
@@ -77,6 +86,18 @@ async function writeAtomically(
   const digest = md5.digest('hex');
   await store.putMetadata(object.bucket, object.key, object.metadata, digest);
   return { size, md5: digest };
+}
+
+/** Bodies up to this size are read whole and written with one call; larger ones stream. */
+const WHOLE_BYTES = 8 * 2 ** 20;
+
+async function wholeIfSmall(object: StoredObjectInput): Promise<Buffer | undefined> {
+  if (Buffer.isBuffer(object.content)) return object.content;
+  const declared = Number(object.metadata['content-length']);
+  if (!(declared <= WHOLE_BYTES)) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of object.content as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 /**
