@@ -27,6 +27,9 @@ import { resolveImageUrl, resolveUrl } from './urls.ts';
 /** A summary the file sets may be longer than a derived one, but not unbounded. */
 export const MAX_GIVEN_SUMMARY_LENGTH = 1000;
 const PARAGRAPH = /<p\b[^>]*>([\s\S]*?)<\/p>/g;
+/** A footnote's number in the text (footnotes.ts, sanitized): no words of a summary. */
+const FOOTNOTE_REFERENCE =
+  /<sup><a href="[^"<>]*#fn-\d{1,3}" id="fnref-\d{1,3}(?:-\d{1,6})?"[^<>]*>\d{1,3}<\/a><\/sup>/g;
 
 /**
  * `key` is the upload's object key: with the file's own `id`, it names the article's page,
@@ -148,10 +151,10 @@ function summaryOf(given: string | undefined, html: string, warnings: string[]):
     return summarize(clean, MAX_GIVEN_SUMMARY_LENGTH);
   }
   for (const match of html.matchAll(PARAGRAPH)) {
-    const text = htmlToText(match[1] ?? '');
+    const text = htmlToText((match[1] ?? '').replace(FOOTNOTE_REFERENCE, ''));
     if (text !== '') return summarize(text);
   }
-  return summarize(htmlToText(html));
+  return summarize(htmlToText(html.replace(FOOTNOTE_REFERENCE, '')));
 }
 
 function checkedId(raw: string): string {

@@ -12,6 +12,7 @@ import {
   unknownFieldWarnings,
   zonelessDateWarnings,
 } from './fields.ts';
+import { extractFootnotes, inText } from './footnotes.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
 import { MarkdownTooComplexError } from './markdown-meter.ts';
@@ -86,9 +87,17 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
     : split.body;
   const summary = data.summary ? fieldText(data.summary, 'summary', fieldWarnings) : undefined;
   const bodyStart = lineAt(text, text.length - body.length);
+  const footnotes = extractFootnotes(body, bodyStart);
+  const html = footnotes.finish(
+    renderBlock(
+      footnotes.body,
+      (offset) => `line ${bodyStart + lineAt(footnotes.body, offset) - 1}`,
+    ),
+    (markdown, line) => renderBlock(markdown, () => `line ${line} (a footnote)`),
+  );
   const { fields, warnings } = fieldsFromFile(data, {
     title,
-    html: renderBlock(body, (offset) => `line ${bodyStart + lineAt(body, offset) - 1}`),
+    html,
     ...(summary ? { summary } : {}),
   });
   const known = Object.keys(articleFieldsSchema.shape);
@@ -99,6 +108,8 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
       ...unknownFieldWarnings(front.data, known),
       ...zonelessDateWarnings(front.data),
       ...fieldWarnings,
+      ...footnotes.warnings,
+      ...shortcodeWarnings(html),
       ...warnings,
       ...(EMPTY_ALT.test(body)
         ? [
@@ -108,6 +119,25 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
     ],
   };
 }
+
+/**
+ * Hugo shortcodes (`{{< youtube id >}}`, `{{% note %}}`) in a rendered body's text: an
+ * import from Hugo shows them as written, so the report names them (each once, at most 5).
+ */
+export function shortcodeWarnings(html: string): string[] {
+  if (!html.includes('{{')) return [];
+  const names = new Set<string>();
+  inText(html, (text) => {
+    for (const match of text.matchAll(SHORTCODE)) if (names.size < 5) names.add(match[1] ?? '');
+    return text;
+  });
+  return [...names].map(
+    (name) =>
+      `Hugo shortcode "${name}" ({{< ${name} … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)`,
+  );
+}
+
+const SHORTCODE = /\{\{(?:&lt;|%)[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
 
 /** A Markdown image with nothing between its brackets: `![](photo.jpg)`. */
 const EMPTY_ALT = /!\[[ \t]*\]\(/;

@@ -430,3 +430,24 @@ describe('front matter helpers', () => {
     expect(parseFrontMatter('').data).toEqual({});
   });
 });
+
+describe('Markdown from Hugo', () => {
+  it('names each shortcode it cannot render (once), and none written as code', () => {
+    const { article, warnings } = parseMd(
+      [
+        '# From Hugo',
+        '',
+        '{{< youtube dQw4w9WgXcQ >}} and {{< youtube other >}}',
+        '',
+        '{{% note %}}Careful{{% /note %}}',
+        '',
+        '`{{< figure src="x.jpg" >}}` is how Hugo writes a figure.',
+      ].join('\n'),
+    );
+    expect(article.contentHtml).toContain('{{&lt; youtube dQw4w9WgXcQ &gt;}}');
+    expect(warnings).toEqual([
+      'Hugo shortcode "youtube" ({{< youtube … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
+      'Hugo shortcode "note" ({{< note … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
+    ]);
+  });
+});

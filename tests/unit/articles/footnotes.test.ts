@@ -1,0 +1,198 @@
+import { parseDocument } from 'htmlparser2';
+import { describe, expect, it } from 'vitest';
+import {
+  extractFootnotes,
+  MAX_FOOTNOTE_REFERENCES,
+  MAX_FOOTNOTES,
+} from '../../../shared/articles/footnotes.ts';
+import { parseArticle } from '../../../shared/articles/parse.ts';
+import { SITE } from './helpers.ts';
+
+const parseMd = (source: string) =>
+  parseArticle({ key: 'articles/notes.md', body: Buffer.from(source), siteUrl: SITE });
+const PAGE = 'https://news.example.com/articles/notes.html';
+
+type Node = {
+  type: string;
+  name?: string;
+  attribs?: Record<string, string>;
+  children?: Node[];
+  data?: string;
+};
+const textOf = (node: Node): string =>
+  node.type === 'text' ? (node.data ?? '') : (node.children ?? []).map(textOf).join('');
+function all(node: Node, name: string): Node[] {
+  const found: Node[] = [];
+  const walk = (n: Node) => {
+    if (n.name === name) found.push(n);
+    for (const child of n.children ?? []) walk(child);
+  };
+  walk(node);
+  return found;
+}
+
+/** What a reader's browser finds: each reference's number and target, each note's text and way back. */
+function readerView(html: string) {
+  const doc = parseDocument(html) as unknown as Node;
+  const ids = new Set(
+    all(doc, 'a')
+      .concat(all(doc, 'li'))
+      .map((n) => n.attribs?.id)
+      .filter(Boolean),
+  );
+  const target = (href = '') =>
+    href.startsWith(`${PAGE}#`) ? href.slice(PAGE.length + 1) : `elsewhere: ${href}`;
+  return {
+    references: all(doc, 'sup').map((sup) => {
+      const a = all(sup, 'a')[0];
+      return {
+        number: textOf(sup),
+        to: target(a?.attribs?.href),
+        resolves: ids.has(target(a?.attribs?.href)),
+      };
+    }),
+    notes: all(doc, 'li').map((li) => ({
+      id: li.attribs?.id,
+      text: textOf(li).replace(/\s+/g, ' ').trim(),
+      back: all(li, 'a').map((a) => ({
+        to: target(a.attribs?.href),
+        resolves: ids.has(target(a.attribs?.href)),
+      })),
+    })),
+  };
+}
+
+describe('Markdown footnotes (GitHub, Hugo, Jekyll and Pandoc write them so)', () => {
+  it('numbers the references by first use and lists the notes at the end, each with links back', () => {
+    const { article, warnings } = parseMd(
+      [
+        '---',
+        'title: Notes',
+        'date: 2024-03-01T10:00:00Z',
+        '---',
+        '',
+        'The minister said so.[^src] She denied it later.[^1] As reported.[^src]',
+        '',
+        '[^1]: In a statement to *parliament*.',
+        '[^src]: Reuters, 1 March 2024,',
+        'quoting an aide.',
+        '',
+        '    A second paragraph of the note.',
+      ].join('\n'),
+    );
+    expect(warnings).toEqual([]);
+    expect(readerView(article.contentHtml)).toEqual({
+      references: [
+        { number: '1', to: 'fn-1', resolves: true },
+        { number: '2', to: 'fn-2', resolves: true },
+        { number: '1', to: 'fn-1', resolves: true },
+      ],
+      notes: [
+        {
+          id: 'fn-1',
+          text: 'Reuters, 1 March 2024, quoting an aide. A second paragraph of the note. ↩︎ ↩︎',
+          back: [
+            { to: 'fnref-1', resolves: true },
+            { to: 'fnref-1-2', resolves: true },
+          ],
+        },
+        {
+          id: 'fn-2',
+          text: 'In a statement to parliament. ↩︎',
+          back: [{ to: 'fnref-2', resolves: true }],
+        },
+      ],
+    });
+    expect(article.contentHtml).toContain('<em>parliament</em>');
+    // The summary is the words, not the numbers of the notes.
+    expect(article.summary).toBe('The minister said so. She denied it later. As reported.');
+  });
+
+  it('leaves code, links and what is not a footnote as written, and says what it could not link', () => {
+    const { article, warnings } = parseMd(
+      [
+        '# Notes',
+        '',
+        'Code `[^a]`, [a link [^a]](https://x.example/), a note[^a] and none[^nope].',
+        '',
+        '```',
+        '[^a]: in a fence, not a definition',
+        '```',
+        '',
+        '[^a]: The note.',
+        '[^a]: Again.',
+        '[^unused]: Nothing refers to me.',
+        '[^not ok]: a label with a space',
+      ].join('\n'),
+    );
+    const view = readerView(article.contentHtml);
+    expect(view.references).toEqual([{ number: '1', to: 'fn-1', resolves: true }]);
+    expect(view.notes.map((n) => n.text)).toEqual([
+      'The note. ↩︎',
+      // Listed, not lost; the line after it reads as its lazy continuation, as on GitHub.
+      'Nothing refers to me. [^not ok]: a label with a space',
+    ]);
+    expect(article.contentHtml).toContain('<code>[^a]</code>');
+    expect(article.contentHtml).toContain('a link [^a]</a>');
+    expect(article.contentHtml).toContain('[^a]: in a fence, not a definition');
+    expect(article.contentHtml).toContain('none[^nope]');
+    expect(warnings).toEqual([
+      'footnotes defined again (the first definition is kept): [^a] (line 10)',
+      'footnote references with no definition ("[^label]: …"): kept as text: [^nope]',
+      'footnotes not referred to in the text: listed after the others: [^unused] (line 11)',
+    ]);
+  });
+
+  it('reports a problem after a note at its own line of the file, and one in a note at the note', () => {
+    const dense = '*a'.repeat(300_000);
+    const problem = (lines: string[]) => {
+      try {
+        parseMd(['---', 'title: T', '---', ...lines].join('\n'));
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message.slice(0, 50);
+      }
+    };
+    expect(problem(['[^a]: note', 'See[^a].', '', dense])).toBe(
+      'line 7: Markdown is too complex to render in time ',
+    );
+    expect(problem(['See[^a].', '', `[^a]: ${dense}`])).toBe(
+      'line 6 (a footnote): Markdown is too complex to re',
+    );
+  });
+
+  it('takes at most MAX_FOOTNOTES notes; the rest stay text, with a warning', () => {
+    const n = MAX_FOOTNOTES + 2;
+    const refs = Array.from({ length: n }, (_, i) => `x[^n${i}]`).join(' ');
+    const defs = Array.from({ length: n }, (_, i) => `[^n${i}]: note ${i}`).join('\n\n');
+    const notes = extractFootnotes(`${refs}\n\n${defs}`);
+    expect(notes.warnings).toEqual([
+      `more than ${MAX_FOOTNOTES} footnotes: left out: [^n${n - 2}] (line ${2 * n - 1}), [^n${n - 1}] (line ${2 * n + 1})`,
+    ]);
+    const html = notes.finish(`<p>${refs}</p>`, (markdown) => `<p>${markdown}</p>`);
+    expect(html.match(/<li /g)).toHaveLength(MAX_FOOTNOTES);
+    expect(html).toContain(`x[^n${MAX_FOOTNOTES + 1}]`);
+  });
+
+  it(`links at most MAX_FOOTNOTE_REFERENCES references; later ones stay text, with a warning`, () => {
+    const notes = extractFootnotes('x\n\n[^a]: the note');
+    const refs = 'x[^a] '.repeat(MAX_FOOTNOTE_REFERENCES + 1);
+    const warnings = notes.warnings;
+    const html = notes.finish(`<p>${refs}</p>`, (markdown) => `<p>${markdown}</p>`);
+    expect(html.match(/<sup>/g)).toHaveLength(MAX_FOOTNOTE_REFERENCES);
+    expect(html.match(/\u21a9/g)).toHaveLength(MAX_FOOTNOTE_REFERENCES);
+    expect(warnings).toEqual([
+      `more than ${MAX_FOOTNOTE_REFERENCES} footnote references: those after the ${MAX_FOOTNOTE_REFERENCES}th kept as text`,
+    ]);
+  });
+
+  it('reads a note whose paragraphs are 50,000 blank lines apart (one look ahead over the run)', () => {
+    const blank = extractFootnotes(`x[^a]\n\n[^a]: one\n${'\n'.repeat(50_000)}    two`);
+    expect(blank.body.split('\n')).toHaveLength(50_004);
+    const html = blank.finish(
+      '<p>x[^a]</p>',
+      (markdown) => `<p>${markdown.replace(/\n+/g, ' ')}</p>`,
+    );
+    expect(html).toContain('<li id="fn-1"><p>one two <a href="#fnref-1">');
+  });
+});
