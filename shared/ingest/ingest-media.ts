@@ -74,12 +74,14 @@ export async function ingestMedia(
   const same = before?.published?.path === path && before.published.type === type;
   // Copied before it is recorded: an article linked to the record finds the file there.
   if (!same) await deps.media.publish({ inboxKey: event.key, versionId, path, type });
+  const { former, dropped } = formerVersions(before, path);
   const record: MediaRecord = {
     key: before?.key ?? name,
     revision: (before?.revision ?? 0) + 1,
     // Stories that named it under another spelling's record use it too.
     usedBy: usersOf(before, spellings),
     published: { path, type, size: object.size },
+    ...(former.length > 0 ? { former } : {}),
   };
   const report: IngestReport = {
     ...book.baseReport(decided),
@@ -93,10 +95,9 @@ export async function ingestMedia(
     ...(same ? {} : { media: [{ record, previousRevision: before?.revision }] }),
   });
   if (!same) await republishUsers(record, { ...deps, writeReport: book.writeReport });
-  // The old version goes once the articles point at the new one (their pages follow within
-  // a publish; a reader holding an old page may meet a 404 for its image meanwhile).
-  const old = before?.published?.path;
-  if (old && old !== path) await deps.media.remove(old);
+  // The version it replaced stays published (formerVersions); only the oldest beyond the
+  // bound goes, once the articles point at the new one.
+  if (!same) for (const gone of dropped) await deps.media.remove(gone);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
 }
@@ -125,9 +126,36 @@ async function unpublish(
     ...(record ? { media: [{ record, previousRevision: before?.revision }] } : {}),
   });
   if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
-  if (before?.published) await deps.media.remove(before.published.path);
+  // Deleting the file takes down every version of it still published.
+  for (const gone of [
+    ...(before?.former ?? []),
+    ...(before?.published ? [before.published.path] : []),
+  ])
+    await deps.media.remove(gone);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
+}
+
+/** Versions replaced that stay published, at most this many (the oldest go first). */
+export const MAX_FORMER_MEDIA_VERSIONS = 20;
+
+/**
+ * The versions a file keeps published once `path` replaces its current one: a podcast app
+ * queues an episode from the feed it fetched and downloads it hours later, a feed reader shows
+ * the item HTML it stored, so a replaced version's URL keeps answering (until the file is
+ * deleted); `dropped`: the oldest beyond MAX_FORMER_MEDIA_VERSIONS, to remove.
+ */
+function formerVersions(
+  before: MediaRecord | undefined,
+  path: string,
+): { former: string[]; dropped: string[] } {
+  const current = before?.published?.path;
+  const all = [...(before?.former ?? []), ...(current ? [current] : [])].filter(
+    // A version published again (bytes replaced back) is current, not former.
+    (p, at, list) => p !== path && list.indexOf(p) === at,
+  );
+  const cut = Math.max(0, all.length - MAX_FORMER_MEDIA_VERSIONS);
+  return { former: all.slice(cut), dropped: all.slice(0, cut) };
 }
 
 /** The stories a media file's records name, its own's first, each once. */

@@ -39,6 +39,12 @@ export interface MediaRecord {
   usedBy: string[];
   /** The published version; absent while there is none (not uploaded yet, or deleted). */
   published?: { path: string; type: string; size: number };
+  /**
+   * Paths of versions it replaced, oldest first, still published: a podcast app or a reader
+   * that fetched a feed before the replacement downloads the file it named later (at most
+   * MAX_FORMER_MEDIA_VERSIONS; every one goes when the file is deleted).
+   */
+  former?: string[];
 }
 
 /** A media record to write, if it is still at `previousRevision` (undefined: absent). */

@@ -92,9 +92,13 @@ describe('media uploads', () => {
 
     await inbox.put('articles/2026/12/a/lead.jpg', jpeg(2, 7000));
     await t.pipeline.settle();
-    const [second] = await mediaPaths('2026/12/a/');
-    expect(second).not.toBe(first);
-    expect(await mediaPaths('2026/12/a/')).toEqual([second]);
+    const versions = await mediaPaths('2026/12/a/');
+    const second = versions.find((path) => path !== first);
+    expect(second).toMatch(/^media\/2026\/12\/a\/lead\.[0-9a-f]{12}\.jpg$/);
+    // The replaced version still answers: a podcast app or reader that fetched the feed before
+    // downloads the file it named later.
+    expect(versions).toEqual([first, second].sort());
+    expect((await site.head(first ?? '')).ContentLength).toBe(5000);
     const replaced = await itemOf('Story a');
     expect(replaced.json.attachments).toEqual([
       { url: `${TEST_SITE.url}${second}`, mime_type: 'image/jpeg', size_in_bytes: 7000 },
@@ -102,6 +106,13 @@ describe('media uploads', () => {
     expect(replaced.rss?.media[0]?.length).toBe(7000);
     expect((await report('articles/2026/12/a/lead.jpg')).status).toBe('updated');
 
+    // Bytes replaced back: that version is the current one again, kept once.
+    await inbox.put('articles/2026/12/a/lead.jpg', jpeg(1, 5000));
+    await t.pipeline.settle();
+    expect(await mediaPaths('2026/12/a/')).toEqual([first, second].sort());
+    expect((await itemOf('Story a')).json.attachments?.[0]?.url).toBe(`${TEST_SITE.url}${first}`);
+
+    // Deleting the upload takes down every version still published.
     await inbox.remove('articles/2026/12/a/lead.jpg');
     await t.pipeline.settle();
     expect(await mediaPaths('2026/12/a/')).toEqual([]);
