@@ -4,7 +4,7 @@
  * text, absolute http(s) URLs, path-safe id, slugged labels).
  */
 import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from '../config/language-tag.ts';
-import { mediaFormatOf } from '../contract/media.ts';
+import { MEDIA_FORMATS, mediaFormatOf } from '../contract/media.ts';
 import { articlePath, siteUrlOf } from '../contract/site-layout.ts';
 import type { ParsedArticle, ParseResult } from './article.ts';
 import { ArticleRejectedError } from './errors.ts';
@@ -27,6 +27,11 @@ import { resolveImageUrl, resolveUrl } from './urls.ts';
 /** A summary the file sets may be longer than a derived one, but not unbounded. */
 export const MAX_GIVEN_SUMMARY_LENGTH = 1000;
 const PARAGRAPH = /<p\b[^>]*>([\s\S]*?)<\/p>/g;
+/** The media files a lead can be, as a report names them. */
+const MEDIA_EXTENSIONS = Object.entries(MEDIA_FORMATS)
+  .filter(([, format]) => format.kind !== 'captions')
+  .map(([ext]) => `.${ext}`)
+  .join(' ');
 /** A footnote's number in the text (footnotes.ts, sanitized): no words of a summary. */
 const FOOTNOTE_REFERENCE =
   /<sup><a href="[^"<>]*#fn-\d{1,3}" id="fnref-\d{1,3}(?:-\d{1,6})?"[^<>]*>\d{1,3}<\/a><\/sup>/g;
@@ -78,6 +83,19 @@ export function buildArticle(
     warnings.push(
       `"updated" (${fields.updated}) is before "date" (${fields.date}): the story shows as updated on its date`,
     );
+  // A path in the inbox is a media file of it, or no lead: the page's URL of another file (an
+  // article, a folder, a .tiff) would be an enclosure a podcast app fetches a 404 of.
+  const leadImage = (raw: string) => {
+    const noted = media.warnings.length;
+    const resolved = media.resolve(raw, 'field "image":');
+    if (resolved || !media.isInboxPath(raw))
+      return resolved ?? imageField(raw, page, siteUrl, warnings);
+    if (media.warnings.length === noted)
+      warnings.push(
+        `field "image": dropped: ${quote(raw)} is not a media file of the inbox (${MEDIA_EXTENSIONS})${raw.includes('#') ? '; a "#" in a name starts a fragment: write it %23' : ''}`,
+      );
+    return undefined;
+  };
   // A caption file is no lead: it goes in a <track> of the video it captions.
   const captions =
     fields.image !== undefined &&
@@ -86,11 +104,7 @@ export function buildArticle(
     warnings.push(
       `"image" names a caption file (${quote(String(fields.image))}), not a lead: put it in a <track src="…" kind="captions"> inside the <video> it captions`,
     );
-  const image =
-    fields.image === undefined || captions
-      ? undefined
-      : (media.resolve(fields.image, 'field "image":') ??
-        imageField(fields.image, page, siteUrl, warnings));
+  const image = fields.image === undefined || captions ? undefined : leadImage(fields.image);
   if (image) article.image = image;
   const imageText = {
     ...(lineField(fields.imageAlt) ? { alt: lineField(fields.imageAlt) } : {}),

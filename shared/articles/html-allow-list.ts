@@ -19,9 +19,12 @@ export const HTML_ALLOW_LIST = {
     img: ['src', 'alt', 'title', 'width', 'height'],
     // A player of a file (the inbox's, or https), always with its controls, never autoplaying.
     // `aria-label`: the player's name for a screen reader (its fallback text is not one).
-    audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label'],
+    // `crossorigin`: a player whose captions are on another site (a CDN) loads them only in
+    // CORS mode (HTML's track fetch), never with credentials.
+    audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label', 'crossorigin'],
     video: [
       'aria-label',
+      'crossorigin',
       'src',
       'poster',
       'controls',

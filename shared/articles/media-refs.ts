@@ -31,6 +31,12 @@ export class MediaReferences {
     this.siteUrl = siteUrl;
   }
 
+  /** Whether `raw` is path-relative: a file beside the article in the inbox, not a URL or a site path. */
+  isInboxPath(raw: string): boolean {
+    const value = removeXmlForbidden(raw).trim();
+    return value !== '' && !NOT_PATH_RELATIVE.test(value);
+  }
+
   /**
    * The site URL a path-relative reference to a media file stands for, or undefined when `raw`
    * is not one (it is then resolved as before: against the article's page). A reference that

@@ -75,11 +75,16 @@ export function checkMedia(key: string, size: number, head: Uint8Array): MediaFo
   }
   if (size === 0) throw new ArticleRejectedError('empty', 'file is empty');
   const limit = MEDIA_MAX_BYTES[format.kind];
-  if (size > limit)
+  if (size > limit) {
+    // Just over the limit the rounded sizes read the same: then in bytes.
+    const exact = describeSize(size) === describeSize(limit);
+    const sized = (bytes: number) =>
+      exact ? `${bytes.toLocaleString('en-US')} bytes` : describeSize(bytes);
     throw new ArticleRejectedError(
       'too-large',
-      `file is ${describeSize(size)}; the limit for ${format.kind} files is ${describeSize(limit)}`,
+      `file is ${sized(size)}; the limit for ${format.kind} files is ${sized(limit)}${exact ? ` (${describeSize(limit)})` : ''}`,
     );
+  }
   if (!SIGNATURES[format.type]?.(head))
     throw new ArticleRejectedError(
       'bad-media',

@@ -41,6 +41,8 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
   // any script (`part2`, `1`, Word's `_ftn2`, `café`), nothing markup could abuse.
   id: /^[\p{L}\p{N}_][\p{L}\p{M}\p{N}_.:-]{0,99}$/u,
   scope: /^(?:row|col|rowgroup|colgroup)$/,
+  // `anonymous` (or empty, which means it): `use-credentials` would send cookies elsewhere.
+  crossorigin: /^(?:anonymous)?$/i,
 };
 const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
 const MAX_WARNINGS = 20;
@@ -292,6 +294,7 @@ function cleanAttributes(
     // Always a player a reader controls: its controls shown, boolean attributes in one form.
     kept.controls = 'controls';
     for (const flag of PLAYER_FLAGS) if (kept[flag] !== undefined) kept[flag] = flag;
+    if (kept.crossorigin !== undefined) kept.crossorigin = 'anonymous';
   }
   return kept;
 }

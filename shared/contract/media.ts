@@ -36,9 +36,23 @@ export const MEDIA_FORMATS: Readonly<Record<string, MediaFormat>> = {
  * Extensions recognised as media but refused, with the reason the report gives. SVG is XML that
  * can carry script; served from the site's own origin it would run there.
  */
+const SVG =
+  "SVG images can carry script that would run on the site's own origin, so they are not published: export it as PNG or WebP";
+const convert = (what: string, to: string) =>
+  `${what} is not a format every browser and podcast app plays or shows: convert it to ${to}`;
+const AUDIO = convert('this audio format', '.mp3, .m4a or .ogg');
+const VIDEO = convert('this video format', '.mp4 (H.264) or .webm');
+const IMAGE = convert('this image format', '.jpg, .png, .webp or .avif');
+
 export const REFUSED_MEDIA: Readonly<Record<string, string>> = {
-  svg: "SVG images can carry script that would run on the site's own origin, so they are not published: export it as PNG or WebP",
-  svgz: "SVG images can carry script that would run on the site's own origin, so they are not published: export it as PNG or WebP",
+  svg: SVG,
+  svgz: SVG,
+  // Formats editors export that are media, named so the report says what to do with them (and
+  // an article that uses one is told why its file is missing), not "not an article file".
+  ...Object.fromEntries(['wav', 'aif', 'aiff', 'flac', 'wma', 'aac'].map((e) => [e, AUDIO])),
+  ...Object.fromEntries(['mov', 'm4v', 'avi', 'mkv', 'wmv', 'mpg', 'mpeg'].map((e) => [e, VIDEO])),
+  ...Object.fromEntries(['tif', 'tiff', 'bmp', 'heic', 'heif'].map((e) => [e, IMAGE])),
+  srt: 'SubRip captions are not what a <track> plays: convert them to WebVTT (.vtt; the same cues, with a WEBVTT line first and "." before the milliseconds)',
 };
 
 const MIB = 1024 * 1024;

@@ -98,6 +98,7 @@ const FIXED_VALUES: Record<string, RegExp> = {
   preload: PLAYER_PRELOAD,
   type: SOURCE_TYPE,
   kind: TRACK_KIND,
+  crossorigin: /^anonymous$/,
 };
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

@@ -74,9 +74,10 @@ Object.assign(SAFE_TAGS, {
   img: ['src', 'alt', 'title', 'width', 'height'],
   // Players of a file, with their controls: no autoplay, no handlers; their files in other
   // formats as <source> children.
-  audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label'],
+  audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label', 'crossorigin'],
   video: [
     'aria-label',
+    'crossorigin',
     'src',
     'poster',
     'controls',

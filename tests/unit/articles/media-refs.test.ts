@@ -164,3 +164,45 @@ describe('a player’s caption file', () => {
     expect(lead.warnings).toContainEqual(expect.stringMatching(/^"image" names a caption file/));
   });
 });
+
+describe('a lead image in the inbox that is no media file', () => {
+  it.each([
+    ['other.md', ''],
+    ['q/lead', ''],
+    ['q/', ''],
+    ['s/track#1.mp3', '; a "#" in a name starts a fragment: write it %23'],
+  ])('%s: no lead (no enclosure of a page or a folder), and the report says why', (image, hint) => {
+    const { article, warnings } = parse(
+      'articles/2026/12/story.md',
+      `---\ntitle: Quay\nimage: "${image}"\nimage_alt: x\n---\n\nBody.\n`,
+    );
+    expect(article.image).toBeUndefined();
+    expect(warnings).toEqual([
+      `field "image": dropped: "${image}" is not a media file of the inbox (.jpg .jpeg .png .gif .webp .avif .mp3 .m4a .ogg .oga .mp4 .webm)${hint}`,
+    ]);
+  });
+
+  it('outside articles/: no lead either, and one warning', () => {
+    const { article, warnings } = parse(
+      'articles/2026/12/story.md',
+      '---\ntitle: Quay\nimage: ../../../../etc/x.jpg\nimage_alt: x\n---\n\nBody.\n',
+    );
+    expect(article.image).toBeUndefined();
+    expect(warnings).toEqual([
+      'field "image": "../../../../etc/x.jpg" points outside articles/ (to "etc/x.jpg"): put the file under articles/',
+    ]);
+  });
+
+  it('a URL or a site path stays the lead it names', () => {
+    for (const [image, url] of [
+      ['https://cdn.example.org/a.jpg', 'https://cdn.example.org/a.jpg'],
+      ['/images/a.jpg', 'https://news.example.com/images/a.jpg'],
+    ]) {
+      const { article } = parse(
+        'articles/2026/12/story.md',
+        `---\ntitle: Quay\nimage: "${image}"\nimage_alt: x\n---\n\nBody.\n`,
+      );
+      expect(article.image).toBe(url);
+    }
+  });
+});

@@ -69,12 +69,32 @@ describe('checkMedia', () => {
     expect(isMediaKey('articles/logo.SVG')).toBe(true);
   });
 
+  it('refuses audio, video, image and caption formats a player cannot take, saying what to convert them to', () => {
+    const reasons = ['a.wav', 'b.MOV', 'c.tiff', 'd.srt', 'e.flac', 'f.heic'].map((name) => {
+      expect(isMediaKey(`articles/${name}`)).toBe(true);
+      const error = rejection(() => checkMedia(`articles/${name}`, 100, bytes('RIFF')));
+      expect(error.reason).toBe('unsupported-type');
+      return error.message.replace(/^"[^"]+": /, '').replace(/^.*convert /, 'convert ');
+    });
+    expect(reasons).toEqual([
+      'convert it to .mp3, .m4a or .ogg',
+      'convert it to .mp4 (H.264) or .webm',
+      'convert it to .jpg, .png, .webp or .avif',
+      'convert them to WebVTT (.vtt; the same cues, with a WEBVTT line first and "." before the milliseconds)',
+      'convert it to .mp3, .m4a or .ogg',
+      'convert it to .jpg, .png, .webp or .avif',
+    ]);
+  });
+
   it('applies each kind its own limit', () => {
     const jpeg = SAMPLES[0]?.[1] ?? new Uint8Array();
     expect(checkMedia('articles/a.jpg', 20 * 1024 * 1024, jpeg).kind).toBe('image');
     const error = rejection(() => checkMedia('articles/a.jpg', 20 * 1024 * 1024 + 1, jpeg));
     expect(error.reason).toBe('too-large');
-    expect(error.message).toBe('file is 20 MiB; the limit for image files is 20 MiB');
+    // Just over, in bytes: "20 MiB; the limit is 20 MiB" would contradict itself.
+    expect(error.message).toBe(
+      'file is 20,971,521 bytes; the limit for image files is 20,971,520 bytes (20 MiB)',
+    );
     const webm = SAMPLES[13]?.[1] ?? new Uint8Array();
     expect(checkMedia('articles/a.webm', 500 * 1024 * 1024, webm).kind).toBe('video');
     expect(

@@ -303,6 +303,23 @@ describe('players in content (audio, video)', () => {
     expect(warnings).toContain('removed event-handler attributes (onplay) from content');
   });
 
+  it('keeps crossorigin as anonymous (captions on another site load only so), never with credentials', () => {
+    const player = (attribute: string) =>
+      sanitizeContent(
+        `<video src="https://cdn.example.org/v.mp4" ${attribute}><track src="https://subs.example.org/v.fr.vtt" kind="subtitles" srclang="fr"></video>`,
+        SITE,
+      ).html;
+    const anonymous =
+      '<video src="https://cdn.example.org/v.mp4" crossorigin="anonymous" controls="controls"><track src="https://subs.example.org/v.fr.vtt" kind="subtitles" srclang="fr" /></video>';
+    expect(player('crossorigin="anonymous"')).toBe(anonymous);
+    expect(player('crossorigin')).toBe(anonymous);
+    expect(player('crossorigin="use-credentials"')).not.toContain('crossorigin');
+    expect(guardHtml(anonymous)).toBe(anonymous);
+    expect(guardHtml(anonymous.replace('anonymous', 'use-credentials'))).not.toContain(
+      'crossorigin',
+    );
+  });
+
   it('keeps the <source> files of one without src (CKEditor, Drupal, a player written by hand)', () => {
     const { html, warnings } = sanitizeContent(
       '<video controls width="640"><source src="https://cdn.example.org/a.webm" type="video/webm"><source src="http://cdn.example.org/a.mp4" type=\'video/mp4; codecs="avc1.4d401e"\' onerror="x()"></source>Download <a href="https://cdn.example.org/a.mp4">the clip</a></video>',
