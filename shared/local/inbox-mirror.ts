@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { eachLimited } from '../concurrency/each-limited.ts';
 import { INBOX_PREFIX } from '../contract/inbox.ts';
-import { mediaFormatOf } from '../contract/media.ts';
+import { isMediaKey, mediaFormatOf } from '../contract/media.ts';
 import {
   type InboxFile,
   keyForPath,
@@ -23,7 +23,8 @@ import {
  * Mirrors an inbox folder into the inbox bucket: new and changed files are uploaded as
  * `articles/<relative path>`, deleted files are deleted. A periodic scan (size + mtime, then
  * MD5 when they move) rather than fs.watch, which misses events on many file systems; a file
- * is uploaded once it has looked the same for two scans, so half-written files are not sent.
+ * is uploaded once it has looked the same for two scans, so half-written files are not sent
+ * (a media file once it has also been left alone for seconds: quietLongEnough).
  *
  * A manifest in the data folder remembers which objects came from the folder: on start, only
  * those whose file is gone are deleted, so uploads made with other S3 clients survive.
@@ -67,6 +68,19 @@ interface Synced {
 
 const sameStat = (a: { size: number; mtimeMs: number } | undefined, b: InboxFile) =>
   a !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
+
+/**
+ * How long a media file must have been left alone before it is sent: an encoder or an audio
+ * editor exporting into the folder writes for seconds, with pauses longer than two scans
+ * (an empty file, as an export starts, longer still). An article is sent after two scans.
+ */
+const MEDIA_QUIET_MS = 3_000;
+const EMPTY_MEDIA_QUIET_MS = 10_000;
+
+function quietLongEnough(file: InboxFile, now = Date.now()): boolean {
+  if (!isMediaKey(keyForPath(file.path))) return true;
+  return now - file.mtimeMs >= (file.size === 0 ? EMPTY_MEDIA_QUIET_MS : MEDIA_QUIET_MS);
+}
 
 /** How many scans a vanished file's delete waits for a new file of its size to be uploaded. */
 const MOVE_WAIT_SCANS = 5;
@@ -170,7 +184,7 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
       }
       const previous = pending.get(file.path);
       pending.set(file.path, file);
-      return sameStat(previous, file);
+      return sameStat(previous, file) && quietLongEnough(file);
     });
     await eachLimited(stable, 8, async (file) => {
       pending.delete(file.path);

@@ -113,6 +113,31 @@ describe('inbox mirror', () => {
     expect(t.errors).toEqual([]);
   });
 
+  it('sends a media file only once it has been left alone for seconds (an export in progress is not)', async () => {
+    const t = await setup();
+    await t.start();
+    // An mp3 an encoder is still writing: its modification time is now, as long as it writes.
+    const clip = join(t.inbox, 'clip.mp3');
+    writeFileSync(clip, Buffer.from('ID3\u0004\u0000partial'));
+    const writing = new Date(Date.now() + 3_600_000);
+    utimesSync(clip, writing, writing);
+    // An article written after it: once it is sent, the scans that sent it saw the mp3 too.
+    writeFileSync(join(t.inbox, 'story.md'), '---\ntitle: S\n---\nBody.');
+    await eventually(
+      async () => ((await t.objects.keys()).includes('articles/story.md') ? true : undefined),
+      'the article',
+    );
+    expect(await t.objects.keys()).toEqual(['articles/story.md']);
+    // The export is done: left alone since an hour ago.
+    const done = new Date(Date.now() - 3_600_000);
+    utimesSync(clip, done, done);
+    await eventually(
+      async () => ((await t.objects.keys()).includes('articles/clip.mp3') ? true : undefined),
+      'the finished mp3',
+    );
+    expect(t.errors).toEqual([]);
+  });
+
   it('sends a moved file as S3 clients send a move: the copy first, then the delete', async () => {
     const t = await setup();
     writeFileSync(join(t.inbox, 'a.md'), '---\ntitle: A\n---\nBody.');
