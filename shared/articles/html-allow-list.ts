@@ -16,7 +16,8 @@ export const HTML_ALLOW_LIST = {
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel'],
-    img: ['src', 'alt', 'title', 'width', 'height'],
+    // `loading="lazy"`: a long story's images load as the reader scrolls to them.
+    img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
     // A player of a file (the inbox's, or https), always with its controls, never autoplaying.
     // `aria-label`: the player's name for a screen reader (its fallback text is not one).
     // `crossorigin`: a player whose captions are on another site (a CDN) loads them only in
@@ -70,6 +71,9 @@ export const TRACK_KIND = /^(?:captions|subtitles|descriptions|chapters)$/;
 
 /** A player's boolean attributes, each written as its own name (`loop="loop"`). */
 export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline', 'default'] as const;
+
+/** An image's `loading`. */
+export const IMAGE_LOADING = /^(?:lazy|eager)$/;
 
 /** The `preload` a player may keep: never `auto` (a page view must not start downloading a gigabyte of video). */
 export const PLAYER_PRELOAD = /^(?:none|metadata)$/;

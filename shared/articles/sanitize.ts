@@ -7,6 +7,7 @@ import sanitizeHtml from 'sanitize-html';
 import { isLanguageTag } from '../config/language-tag.ts';
 import {
   HTML_ALLOW_LIST,
+  IMAGE_LOADING,
   PLAYER_FLAGS,
   PLAYER_PRELOAD,
   PLAYER_TAGS,
@@ -43,6 +44,7 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
   scope: /^(?:row|col|rowgroup|colgroup)$/,
   // `anonymous` (or empty, which means it): `use-credentials` would send cookies elsewhere.
   crossorigin: /^(?:anonymous)?$/i,
+  loading: IMAGE_LOADING,
 };
 const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
 const MAX_WARNINGS = 20;
@@ -253,6 +255,10 @@ function cleanAttributes(
       if (name.startsWith('on'))
         found.add(`removed event-handler attributes (${name}) from content`);
       else if (name === 'style') found.add('removed style attributes from content');
+      else if (tagName === 'img' && (name === 'srcset' || name === 'sizes'))
+        found.add(
+          'removed srcset and sizes from images: the src file is published, to every screen (give src the size that suits most readers)',
+        );
       continue;
     }
     if (NUMERIC_ATTRIBUTES.has(name) && !/^\d{1,5}$/.test(value.trim())) continue;

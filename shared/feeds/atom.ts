@@ -119,7 +119,8 @@ function atomItem(item: ItemView, index: number, tagScheme: string): Item {
       scheme: tagScheme,
     })),
     author: item.authors.map(person),
-    ...(item.image
+    // An enclosure only of a file whose type is known, as in RSS and JSON Feed.
+    ...(item.image?.type
       ? { image: { url: item.image.url, title: `${ENCLOSURE}${index}${ENCLOSURE}` } }
       : {}),
   };

@@ -1,5 +1,6 @@
 import {
   HTML_ALLOW_LIST,
+  IMAGE_LOADING,
   PLAYER_FLAGS,
   PLAYER_PRELOAD,
   PLAYER_TAGS,
@@ -99,6 +100,7 @@ const FIXED_VALUES: Record<string, RegExp> = {
   type: SOURCE_TYPE,
   kind: TRACK_KIND,
   crossorigin: /^anonymous$/,
+  loading: IMAGE_LOADING,
 };
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

@@ -117,11 +117,13 @@ function rssItem(item: ItemView, index: number, tagScheme: string): Item {
       ...(item.authors.length > 0 ? [creators(item)] : []),
       ...(item.image ? [mediaContent(item.image)] : []),
     ],
-    ...(item.image
+    // An enclosure only of a file whose type is known (as JSON Feed's attachment, which
+    // requires one): a podcast app would fetch a lead of no known type as a download.
+    ...(item.image?.type
       ? {
           image: {
             url: item.image.url,
-            type: item.image.type ?? 'application/octet-stream',
+            type: item.image.type,
             // RSS requires a length; 0 when it is not known (an external image), as the RSS
             // Advisory Board's profile advises.
             length: item.image.length ?? 0,

@@ -71,7 +71,7 @@ const SAFE_TAGS: Record<string, string[]> = Object.fromEntries(
 );
 Object.assign(SAFE_TAGS, {
   a: ['href', 'title', 'rel'],
-  img: ['src', 'alt', 'title', 'width', 'height'],
+  img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
   // Players of a file, with their controls: no autoplay, no handlers; their files in other
   // formats as <source> children.
   audio: ['src', 'controls', 'preload', 'loop', 'muted', 'aria-label', 'crossorigin'],

@@ -281,6 +281,22 @@ describe('a player’s name', () => {
   });
 });
 
+describe('responsive and lazy images', () => {
+  it('keeps loading="lazy"; removes srcset and sizes, saying so (their files are not checked or published)', () => {
+    const { html, warnings } = sanitizeContent(
+      '<img src="https://cdn.example.org/a.jpg" srcset="https://cdn.example.org/a-320.jpg 320w, https://cdn.example.org/a-1600.jpg 1600w" sizes="100vw" loading="lazy" alt="a"><img src="https://cdn.example.org/b.jpg" loading="auto" alt="b">',
+      SITE,
+    );
+    expect(html).toBe(
+      '<img src="https://cdn.example.org/a.jpg" loading="lazy" alt="a" /><img src="https://cdn.example.org/b.jpg" alt="b" />',
+    );
+    expect(guardHtml(html)).toBe(html);
+    expect(warnings).toEqual([
+      'removed srcset and sizes from images: the src file is published, to every screen (give src the size that suits most readers)',
+    ]);
+  });
+});
+
 describe('images without alt text', () => {
   it('are said: a screen reader reads the file name; alt="" is a choice, said nothing of', () => {
     const none = sanitizeContent('<img src="https://cdn.example.org/map.png">', SITE);
