@@ -5,6 +5,7 @@
  */
 import sanitizeHtml from 'sanitize-html';
 import { isLanguageTag } from '../config/language-tag.ts';
+import { mediaFormatOf } from '../contract/media.ts';
 import {
   HTML_ALLOW_LIST,
   IMAGE_LOADING,
@@ -49,6 +50,15 @@ const ATTRIBUTE_RULES: Record<string, RegExp> = {
 const allowed = new Set(HTML_ALLOW_LIST.allowedTags);
 const MAX_WARNINGS = 20;
 const SCRIPT_SCHEME = /^(javascript|vbscript|livescript|data):/i;
+
+/** A URL's path ('' for what is no URL), to tell a file's kind by its extension. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
+}
 
 /** Throws ArticleRejectedError 'too-complex' for HTML nested deeper than MAX_HTML_DEPTH. */
 /**
@@ -286,12 +296,24 @@ function cleanAttributes(
     resolveFile(kept, 'src', `${player} source`, { base, siteUrl, media }, found);
   if (tagName === 'track' && player) {
     resolveFile(kept, 'src', 'caption file', { base, siteUrl, media }, found);
+    // A picture, a clip or a song named as captions plays nothing: the file must be WebVTT.
+    const named = kept.src === undefined ? undefined : mediaFormatOf(pathOf(kept.src));
+    if (named && named.kind !== 'captions') {
+      found.add(
+        `removed a <track> naming a ${named.kind} file (${quote(kept.src ?? '')}): captions are a WebVTT (.vtt) file`,
+      );
+      delete kept.src;
+    }
     if (kept.srclang !== undefined) {
       const lang = kept.srclang.trim();
       if (isLanguageTag(lang)) kept.srclang = lang;
       else delete kept.srclang;
     }
     if (kept.default !== undefined) kept.default = 'default';
+    if (kept.src !== undefined && (kept.kind ?? 'subtitles') === 'subtitles' && !kept.srclang)
+      found.add(
+        'a <track> of subtitles has no srclang: players cannot name or pick its language; add srclang="…" (e.g. "fr")',
+      );
   }
   if (PLAYER_TAGS.has(tagName)) {
     resolveFile(kept, 'src', tagName, { base, siteUrl, media }, found);

@@ -281,6 +281,31 @@ describe('a player’s name', () => {
   });
 });
 
+describe('a player’s <track> that cannot caption', () => {
+  const track = (attributes: string) =>
+    sanitizeContent(
+      `<video src="https://cdn.example.org/v.mp4"><track src="https://cdn.example.org/${attributes}></video>`,
+      SITE,
+    );
+  it('naming a video, an image or audio is removed, saying captions are WebVTT', () => {
+    const { html, warnings } = track('clip.mp4" kind="captions" srclang="en"');
+    expect(html).toBe('<video src="https://cdn.example.org/v.mp4" controls="controls"></video>');
+    expect(warnings).toEqual([
+      'removed a <track> naming a video file ("https://cdn.example.org/clip.mp4"): captions are a WebVTT (.vtt) file',
+    ]);
+  });
+  it('of subtitles (its kind by default) without srclang is kept, and said', () => {
+    for (const attributes of ['c.vtt" kind="subtitles"', 'c.vtt"']) {
+      const { html, warnings } = track(attributes);
+      expect(html).toContain('<track src="https://cdn.example.org/c.vtt"');
+      expect(warnings).toEqual([
+        'a <track> of subtitles has no srclang: players cannot name or pick its language; add srclang="…" (e.g. "fr")',
+      ]);
+    }
+    expect(track('c.vtt" kind="captions"').warnings).toEqual([]);
+  });
+});
+
 describe('responsive and lazy images', () => {
   it('keeps loading="lazy"; removes srcset and sizes, saying so (their files are not checked or published)', () => {
     const { html, warnings } = sanitizeContent(
