@@ -75,6 +75,7 @@ export async function ingestMedia(
   // Copied before it is recorded: an article linked to the record finds the file there.
   if (!same) await deps.media.publish({ inboxKey: event.key, versionId, path, type });
   const { former, dropped } = formerVersions(before, path);
+  const retiring = toRetire([...(before?.retiring ?? []), ...dropped], [path, ...former]);
   const record: MediaRecord = {
     key: before?.key ?? name,
     revision: (before?.revision ?? 0) + 1,
@@ -82,6 +83,7 @@ export async function ingestMedia(
     usedBy: usersOf(before, spellings),
     published: { path, type, size: object.size },
     ...(former.length > 0 ? { former } : {}),
+    ...(retiring.length > 0 ? { retiring } : {}),
   };
   const report: IngestReport = {
     ...book.baseReport(decided),
@@ -96,8 +98,9 @@ export async function ingestMedia(
   });
   if (!same) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   // The version it replaced stays published (formerVersions); only the oldest beyond the
-  // bound goes, once the articles point at the new one.
-  if (!same) for (const gone of dropped) await deps.media.remove(gone);
+  // bound goes, once the articles point at the new one (and what an earlier delivery that
+  // died left to remove: finishRetiring).
+  if (!same) await finishRetiring(record, deps.media);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
 }
@@ -117,8 +120,18 @@ async function unpublish(
     ...(users.length > 0 ? { warnings: [stillUsedWarning(users)] } : {}),
   };
   const next = book.nextSource(event, source, { deleted: true }, report, true);
+  // Every version still published is listed in the record before it goes, so a delivery
+  // that dies before removing them leaves the redelivery what to remove (finishMedia).
   const record: MediaRecord | undefined = before?.published
-    ? { key: before.key, revision: before.revision + 1, usedBy }
+    ? {
+        key: before.key,
+        revision: before.revision + 1,
+        usedBy,
+        retiring: toRetire(
+          [...(before.retiring ?? []), ...(before.former ?? []), before.published.path],
+          [],
+        ),
+      }
     : undefined;
   await deps.store.commit({
     source: { record: next, previousRevision: source?.revision },
@@ -127,11 +140,7 @@ async function unpublish(
   });
   if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   // Deleting the file takes down every version of it still published.
-  for (const gone of [
-    ...(before?.former ?? []),
-    ...(before?.published ? [before.published.path] : []),
-  ])
-    await deps.media.remove(gone);
+  if (record) await finishRetiring(record, deps.media);
   await book.writeReport(next.report);
   return { kind: 'applied', report };
 }
@@ -158,6 +167,24 @@ function formerVersions(
   return { former: all.slice(cut), dropped: all.slice(0, cut) };
 }
 
+/** Paths a record keeps to remove at most (the oldest were removed long ago). */
+const MAX_RETIRING = 50;
+
+/** `paths` to remove, each once, newest last, none of `kept` (published, or former). */
+function toRetire(paths: readonly string[], kept: readonly string[]): string[] {
+  const unique = [...new Set(paths)].filter((path) => !kept.includes(path));
+  return unique.slice(-MAX_RETIRING);
+}
+
+/**
+ * Removes what the record lists to retire (never its published or former versions): after its
+ * commit, and again when its event is delivered again (the first delivery may have died before).
+ */
+async function finishRetiring(record: MediaRecord, media: SiteMedia): Promise<void> {
+  const kept = [...(record.published ? [record.published.path] : []), ...(record.former ?? [])];
+  for (const path of toRetire(record.retiring ?? [], kept)) await media.remove(path);
+}
+
 /** The stories a media file's records name, its own's first, each once. */
 function usersOf(record: MediaRecord | undefined, spellings: readonly MediaRecord[]): string[] {
   return [...new Set([...(record?.usedBy ?? []), ...spellings.flatMap((r) => r.usedBy)])];
@@ -178,4 +205,5 @@ export async function finishMedia(
 ): Promise<void> {
   const record = await findMedia(deps.store, mediaName(event.key), event.key);
   if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
+  if (record) await finishRetiring(record, deps.media);
 }

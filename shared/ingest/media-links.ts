@@ -126,11 +126,12 @@ export async function linkMedia(
     if (!record?.published) warnings.push(await missingMedia(name, store));
     if (!record?.usedBy.includes(article.id))
       writes.push({
+        // The record as it was (its versions, published and former), one more user.
         record: {
+          ...record,
           key,
           revision: (record?.revision ?? 0) + 1,
           usedBy: [...(record?.usedBy ?? []), article.id],
-          ...(record?.published ? { published: record.published } : {}),
         },
         previousRevision: record?.revision,
       });

@@ -45,6 +45,11 @@ export interface MediaRecord {
    * MAX_FORMER_MEDIA_VERSIONS; every one goes when the file is deleted).
    */
   former?: string[];
+  /**
+   * Paths of versions to take down (replaced beyond the bound, or the file deleted), kept after
+   * they go so an event delivered again finishes a removal its first delivery did not.
+   */
+  retiring?: string[];
 }
 
 /** A media record to write, if it is still at `previousRevision` (undefined: absent). */

@@ -18,37 +18,91 @@ const mp3 = (n: number) =>
 function rig() {
   const { inbox, deps } = memoryIngestDeps();
   const media = new MemorySiteMedia({ inbox });
+  /** Removals that fail (a Lambda dying after its commit): set to fail the next ones. */
+  const failing = { removals: 0 };
+  const remove = media.remove.bind(media);
+  media.remove = async (path) => {
+    if (failing.removals > 0) {
+      failing.removals -= 1;
+      throw new Error('the function died here');
+    }
+    await remove(path);
+  };
   let sequence = 0;
-  const event = (kind: 'created' | 'removed', versionId?: string): ObjectEvent => {
+  const event = (kind: 'created' | 'removed', key = KEY, versionId?: string): ObjectEvent => {
     sequence += 1;
     const sequencer = String(sequence).padStart(6, '0');
     const eventTime = '2026-01-05T10:00:00.000Z';
     return kind === 'created'
-      ? { kind, bucket: 'inbox', key: KEY, versionId: versionId ?? '', sequencer, eventTime }
-      : { kind, bucket: 'inbox', key: KEY, sequencer, eventTime };
+      ? { kind, bucket: 'inbox', key, versionId: versionId ?? '', sequencer, eventTime }
+      : { kind, bucket: 'inbox', key, sequencer, eventTime };
   };
+  const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
   const upload = async (n: number) => {
-    const outcome = await ingestObjectEvent(event('created', inbox.put(KEY, mp3(n))), {
-      ...deps,
-      media,
-    });
+    const outcome = await deliver(event('created', KEY, inbox.put(KEY, mp3(n))));
     return outcome.kind === 'applied' ? outcome.report.url : undefined;
   };
-  const remove = () => ingestObjectEvent(event('removed'), { ...deps, media });
-  return { media, upload, remove };
+  const story = () =>
+    deliver(
+      event(
+        'created',
+        'articles/show/ep1.md',
+        inbox.put(
+          'articles/show/ep1.md',
+          '---\ntitle: Episode 1\nimage: episode.mp3\nimage_alt: x\n---\n\nShow notes.\n',
+        ),
+      ),
+    );
+  return { media, upload, event, deliver, story, failing };
 }
+
+const path = (url: string | undefined) => decodeURI(new URL(url ?? '').pathname.slice(1));
 
 describe('a media file replaced again and again', () => {
   it(`keeps the last ${MAX_FORMER_MEDIA_VERSIONS} versions it replaced published, then the delete takes all`, async () => {
-    const { media, upload, remove } = rig();
+    const { media, upload, event, deliver } = rig();
     const urls: string[] = [];
     for (let n = 1; n <= MAX_FORMER_MEDIA_VERSIONS + 3; n++) urls.push((await upload(n)) ?? '');
     expect(new Set(urls).size).toBe(MAX_FORMER_MEDIA_VERSIONS + 3);
-    const path = (url: string) => decodeURI(new URL(url).pathname.slice(1));
     // The current one and the 20 before it; the two oldest went.
     expect(media.paths().sort()).toEqual(urls.slice(2).map(path).sort());
 
-    await remove();
+    await deliver(event('removed'));
     expect(media.paths()).toEqual([]);
+  });
+
+  it('keeps them through a story that starts using the file, and its delete takes them all', async () => {
+    const { media, upload, event, deliver, story } = rig();
+    const first = await upload(1);
+    const second = await upload(2);
+    await story();
+    expect(media.paths().sort()).toEqual([path(first), path(second)].sort());
+    await deliver(event('removed'));
+    expect(media.paths()).toEqual([]);
+  });
+
+  it('a delete whose removals died is finished when its event is delivered again', async () => {
+    const { media, upload, event, deliver, failing } = rig();
+    await upload(1);
+    await upload(2);
+    const removed = event('removed');
+    failing.removals = 1;
+    await expect(deliver(removed)).rejects.toThrow('the function died here');
+    expect(media.paths()).toHaveLength(2);
+    await deliver(removed);
+    expect(media.paths()).toEqual([]);
+  });
+
+  it('a replacement whose removal died is finished by the next write of the file', async () => {
+    const { media, upload, failing } = rig();
+    const urls: string[] = [];
+    for (let n = 1; n <= MAX_FORMER_MEDIA_VERSIONS + 1; n++) urls.push((await upload(n)) ?? '');
+    failing.removals = 1;
+    await expect(upload(MAX_FORMER_MEDIA_VERSIONS + 2)).rejects.toThrow('the function died here');
+    // The oldest version is still there, and listed to go.
+    expect(media.paths()).toContain(path(urls[0]));
+    urls.push((await upload(MAX_FORMER_MEDIA_VERSIONS + 3)) ?? '');
+    expect(media.paths()).not.toContain(path(urls[0]));
+    expect(media.paths()).not.toContain(path(urls[1]));
   });
 });
