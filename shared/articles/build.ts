@@ -32,9 +32,11 @@ const MEDIA_EXTENSIONS = Object.entries(MEDIA_FORMATS)
   .filter(([, format]) => format.kind !== 'captions')
   .map(([ext]) => `.${ext}`)
   .join(' ');
+/** FOOTNOTES_START and the first note, as sanitize writes them. */
+const SANITIZED_NOTES_START = '<hr />\n<ol>\n<li id="fn-1">';
 /** A footnote's number in the text (footnotes.ts, sanitized): no words of a summary. */
 const FOOTNOTE_REFERENCE =
-  /<sup><a href="[^"<>]*#fn-\d{1,3}" id="fnref-\d{1,3}(?:-\d{1,6})?"[^<>]*>\d{1,3}<\/a><\/sup>/g;
+  /<sup><a href="[^"<>]*#fn-\d{1,3}"(?: id="fnref-\d{1,3}(?:-\d{1,2})?")?[^<>]*>\d{1,3}<\/a><\/sup>/g;
 
 /**
  * `key` is the upload's object key: with the file's own `id`, it names the article's page,
@@ -164,11 +166,14 @@ function summaryOf(given: string | undefined, html: string, warnings: string[]):
     }
     return summarize(clean, MAX_GIVEN_SUMMARY_LENGTH);
   }
-  for (const match of html.matchAll(PARAGRAPH)) {
+  // The story's words, not its notes (footnotes.ts puts them last, after a rule).
+  const notes = html.lastIndexOf(SANITIZED_NOTES_START);
+  const story = notes === -1 ? html : html.slice(0, notes);
+  for (const match of story.matchAll(PARAGRAPH)) {
     const text = htmlToText((match[1] ?? '').replace(FOOTNOTE_REFERENCE, ''));
     if (text !== '') return summarize(text);
   }
-  return summarize(htmlToText(html.replace(FOOTNOTE_REFERENCE, '')));
+  return summarize(htmlToText(story.replace(FOOTNOTE_REFERENCE, '')));
 }
 
 function checkedId(raw: string): string {

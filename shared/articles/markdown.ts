@@ -12,7 +12,13 @@ import {
   unknownFieldWarnings,
   zonelessDateWarnings,
 } from './fields.ts';
-import { extractFootnotes, inText } from './footnotes.ts';
+import {
+  extractFootnotes,
+  Fences,
+  FOOTNOTE_REFERENCE,
+  type Footnotes,
+  finishFootnotes,
+} from './footnotes.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter, where } from './front-matter.ts';
 import { renderMarkdown } from './markdown-budget.ts';
 import { MarkdownTooComplexError } from './markdown-meter.ts';
@@ -61,7 +67,11 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
   const fromFile = data.title ? fieldText(data.title, 'title', fieldWarnings) : '';
   const bodyLine = lineAt(text, text.length - split.body.length);
   const headingLine = heading ? `line ${bodyLine + heading.line}` : '';
-  const headingText = heading ? htmlToText(renderInline(heading.text, headingLine)) : '';
+  // The notes first: a reference to one in the heading is no part of the title.
+  const footnotes = extractFootnotes(split.body, bodyLine);
+  const headingText = heading
+    ? withoutNoteReferences(htmlToText(renderInline(heading.text, headingLine)), footnotes)
+    : '';
   const title = fromFile || headingText;
   // The heading is the title: text that reads as a tag in it is said to be gone, as in `title:`.
   if (heading && !fromFile)
@@ -85,16 +95,13 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
         .slice(heading.endLine + 1)
         .join('\n')
     : split.body;
+  // The same lines, less the notes' definitions (extraction keeps the lines where they were).
+  const bodyLines = footnotes.body.split('\n');
+  const notedBody = repeats ? bodyLines.slice(heading.endLine + 1).join('\n') : footnotes.body;
   const summary = data.summary ? fieldText(data.summary, 'summary', fieldWarnings) : undefined;
   const bodyStart = lineAt(text, text.length - body.length);
-  const footnotes = extractFootnotes(body, bodyStart);
-  const html = footnotes.finish(
-    renderBlock(
-      footnotes.body,
-      (offset) => `line ${bodyStart + lineAt(footnotes.body, offset) - 1}`,
-    ),
-    (markdown, line) => renderBlock(markdown, () => `line ${line} (a footnote)`),
-  );
+  const noteWarnings: string[] = [];
+  const html = renderWithNotes(body, bodyStart, { ...footnotes, body: notedBody }, noteWarnings);
   const { fields, warnings } = fieldsFromFile(data, {
     title,
     html,
@@ -108,8 +115,8 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
       ...unknownFieldWarnings(front.data, known),
       ...zonelessDateWarnings(front.data),
       ...fieldWarnings,
-      ...footnotes.warnings,
-      ...shortcodeWarnings(html),
+      ...noteWarnings,
+      ...shortcodeWarnings(body),
       ...warnings,
       ...(EMPTY_ALT.test(body)
         ? [
@@ -121,23 +128,87 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
 }
 
 /**
- * Hugo shortcodes (`{{< youtube id >}}`, `{{% note %}}`) in a rendered body's text: an
- * import from Hugo shows them as written, so the report names them (each once, at most 5).
+ * Hugo shortcodes (`{{< youtube id >}}`, `{{% note %}}`) in the Markdown, outside code: an
+ * import from Hugo shows them as written (or, `{{<name>}}`, as a tag removed), so the report
+ * names them (each once, at most 5).
  */
-export function shortcodeWarnings(html: string): string[] {
-  if (!html.includes('{{')) return [];
-  const names = new Set<string>();
-  inText(html, (text) => {
-    for (const match of text.matchAll(SHORTCODE)) if (names.size < 5) names.add(match[1] ?? '');
-    return text;
+function shortcodeWarnings(markdown: string): string[] {
+  if (!markdown.includes('{{')) return [];
+  const found = new Map<string, string>();
+  const fences = new Fences();
+  for (const line of markdown.split('\n')) {
+    if (fences.inFence(line) || !line.includes('{{')) continue;
+    for (const match of line.replace(CODE_SPAN, '').matchAll(SHORTCODE))
+      if (found.size < 5 && !found.has(match[2] ?? '')) found.set(match[2] ?? '', match[1] ?? '<');
+  }
+  return [...found].map(([name, delimiter]) => {
+    const written = delimiter === '%' ? `{{% ${name} … %}}` : `{{< ${name} … >}}`;
+    return `Hugo shortcode "${name}" (${written}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)`;
   });
-  return [...names].map(
-    (name) =>
-      `Hugo shortcode "${name}" ({{< ${name} … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)`,
-  );
 }
 
-const SHORTCODE = /\{\{(?:&lt;|%)[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
+const SHORTCODE = /\{\{([<%])[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
+const CODE_SPAN = /`[^`\n]{0,1000}`/g;
+
+/** The marker a note's Markdown follows in the one render of body and notes (renderWithNotes). */
+const noteMarker = (at: number) => `<!--feedpub-footnote-${at}-->`;
+
+/**
+ * The body rendered with its footnotes (footnotes.ts): body and notes in one render, each
+ * note after a marker, cut apart at the markers. When a marker does not come through as
+ * itself (a code fence or an HTML block left open runs into the notes), the body as written,
+ * without footnotes, and a warning.
+ */
+function renderWithNotes(
+  body: string,
+  bodyStart: number,
+  footnotes: Footnotes,
+  warnings: string[],
+): string {
+  const bodyWhere = (markdown: string) => (offset: number) =>
+    `line ${bodyStart + lineAt(markdown, offset) - 1}`;
+  let combined = footnotes.body;
+  const starts: { offset: number; line: number; markdown: string }[] = [];
+  for (const [at, note] of footnotes.notes.entries()) {
+    combined += `\n\n${noteMarker(at)}\n\n`;
+    starts.push({ offset: combined.length, line: note.line, markdown: note.markdown });
+    combined += note.markdown;
+  }
+  const where = (offset: number) => {
+    const note = starts.findLast((start) => start.offset <= offset);
+    return note
+      ? `line ${note.line + lineAt(note.markdown, offset - note.offset) - 1} (a footnote)`
+      : bodyWhere(footnotes.body)(offset);
+  };
+  const html = renderBlock(combined, where);
+  const parts = [html];
+  for (const [at] of footnotes.notes.entries()) {
+    const last = parts.pop() ?? '';
+    const marker = noteMarker(at);
+    const cut = last.indexOf(marker);
+    if (cut === -1 || html.indexOf(marker) !== html.lastIndexOf(marker)) {
+      warnings.push(
+        'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
+      );
+      return renderBlock(body, bodyWhere(body));
+    }
+    parts.push(last.slice(0, cut), last.slice(cut + marker.length));
+  }
+  warnings.push(...footnotes.warnings);
+  const [bodyHtml = '', ...notes] = parts;
+  return finishFootnotes(bodyHtml, footnotes, notes, warnings);
+}
+
+/** A title without references to the file's notes (`Quay fire[^1]`: `Quay fire`). */
+function withoutNoteReferences(title: string, footnotes: Footnotes): string {
+  if (footnotes.notes.length === 0) return title;
+  const defined = new Set(footnotes.notes.map((note) => note.key));
+  return title
+    .replace(FOOTNOTE_REFERENCE, (whole, label: string) =>
+      defined.has(label.toLowerCase()) ? '' : whole,
+    )
+    .trim();
+}
 
 /** A Markdown image with nothing between its brackets: `![](photo.jpg)`. */
 const EMPTY_ALT = /!\[[ \t]*\]\(/;

@@ -31,13 +31,17 @@ interface FilesystemStore {
  */
 export function makePutsAtomic(store: FilesystemStore): void {
   store.putObject = async function putObject(this: FilesystemStore, object) {
+    // The body read first (up to WHOLE_BYTES): its folder is made just before it is written,
+    // and a write that loses a race can be tried again with the same bytes.
+    const whole = await wholeIfSmall(object);
+    const body = whole ? { ...object, content: whole } : object;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await writeAtomically(this, object);
+        return await writeAtomically(this, body);
       } catch (error) {
         // Its folder was tidied away by a delete (makeDeletesSafe) between the mkdir and the
-        // write: again (a buffered body can be read again; a stream cannot, and fails as before).
-        if (!raced(error) || attempt >= 5 || !Buffer.isBuffer(object.content)) throw error;
+        // write: again (bytes read whole can be written again; a stream cannot, and fails).
+        if (!raced(error) || attempt >= 5 || !Buffer.isBuffer(body.content)) throw error;
       }
     }
   };
@@ -58,12 +62,11 @@ async function writeAtomically(
   const md5 = createHash('md5');
   let size = 0;
   try {
-    const whole = await wholeIfSmall(object);
-    if (whole) {
+    if (Buffer.isBuffer(object.content)) {
       // The usual case (a page, a feed, an upload): one write, not a stream's write per chunk.
-      md5.update(whole);
-      size = whole.length;
-      await writeFile(temporary, whole, { flag: 'wx' });
+      md5.update(object.content);
+      size = object.content.length;
+      await writeFile(temporary, object.content, { flag: 'wx' });
     } else {
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {

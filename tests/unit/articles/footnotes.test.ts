@@ -2,6 +2,7 @@ import { parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import {
   extractFootnotes,
+  MAX_BACKLINKS,
   MAX_FOOTNOTE_REFERENCES,
   MAX_FOOTNOTES,
 } from '../../../shared/articles/footnotes.ts';
@@ -136,8 +137,10 @@ describe('Markdown footnotes (GitHub, Hugo, Jekyll and Pandoc write them so)', (
     expect(article.contentHtml).toContain('a link [^a]</a>');
     expect(article.contentHtml).toContain('[^a]: in a fence, not a definition');
     expect(article.contentHtml).toContain('none[^nope]');
+    // The second definition of [^a] is in the text as written, not a reference.
+    expect(article.contentHtml).toContain('<p>[^a]: Again.</p>');
     expect(warnings).toEqual([
-      'footnotes defined again (the first definition is kept): [^a] (line 10)',
+      'footnotes defined again, kept as text (the first definition is the note): [^a] (line 10)',
       'footnote references with no definition ("[^label]: …"): kept as text: [^nope]',
       'footnotes not referred to in the text: listed after the others: [^unused] (line 11)',
     ]);
@@ -161,38 +164,129 @@ describe('Markdown footnotes (GitHub, Hugo, Jekyll and Pandoc write them so)', (
     );
   });
 
-  it('takes at most MAX_FOOTNOTES notes; the rest stay text, with a warning', () => {
+  it('takes at most MAX_FOOTNOTES notes; the rest stay in the text as written, with a warning', () => {
     const n = MAX_FOOTNOTES + 2;
     const refs = Array.from({ length: n }, (_, i) => `x[^n${i}]`).join(' ');
     const defs = Array.from({ length: n }, (_, i) => `[^n${i}]: note ${i}`).join('\n\n');
-    const notes = extractFootnotes(`${refs}\n\n${defs}`);
-    expect(notes.warnings).toEqual([
-      `more than ${MAX_FOOTNOTES} footnotes: left out: [^n${n - 2}] (line ${2 * n - 1}), [^n${n - 1}] (line ${2 * n + 1})`,
+    const { article, warnings } = parseMd(`# T\n\n${refs}\n\n${defs}`);
+    expect(warnings).toEqual([
+      `more than ${MAX_FOOTNOTES} footnotes: the rest kept as text: [^n${n - 2}] (line ${2 * n + 1}), [^n${n - 1}] (line ${2 * n + 3})`,
     ]);
-    const html = notes.finish(`<p>${refs}</p>`, (markdown) => `<p>${markdown}</p>`);
-    expect(html.match(/<li /g)).toHaveLength(MAX_FOOTNOTES);
-    expect(html).toContain(`x[^n${MAX_FOOTNOTES + 1}]`);
+    expect(article.contentHtml.match(/<li /g)).toHaveLength(MAX_FOOTNOTES);
+    expect(article.contentHtml).toContain(`x[^n${MAX_FOOTNOTES + 1}]`);
+    // Nothing written is lost: the notes past the bound are in the text.
+    expect(article.contentHtml).toContain(`[^n${MAX_FOOTNOTES + 1}]: note ${MAX_FOOTNOTES + 1}`);
   });
 
-  it(`links at most MAX_FOOTNOTE_REFERENCES references; later ones stay text, with a warning`, () => {
-    const notes = extractFootnotes('x\n\n[^a]: the note');
+  it(`links at most MAX_FOOTNOTE_REFERENCES references, MAX_BACKLINKS of a note back; later ones stay text, with a warning`, () => {
     const refs = 'x[^a] '.repeat(MAX_FOOTNOTE_REFERENCES + 1);
-    const warnings = notes.warnings;
-    const html = notes.finish(`<p>${refs}</p>`, (markdown) => `<p>${markdown}</p>`);
-    expect(html.match(/<sup>/g)).toHaveLength(MAX_FOOTNOTE_REFERENCES);
-    expect(html.match(/\u21a9/g)).toHaveLength(MAX_FOOTNOTE_REFERENCES);
+    const { article, warnings } = parseMd(`# T\n\n${refs}\n\n[^a]: the note`);
+    expect(article.contentHtml.match(/<sup>/g)).toHaveLength(MAX_FOOTNOTE_REFERENCES);
+    expect(article.contentHtml.match(/\u21a9/g)).toHaveLength(MAX_BACKLINKS);
+    // Every linked reference's number is out of the summary (those past MAX_BACKLINKS too).
+    expect(article.summary).toMatch(/^x x x x/);
+    expect(article.summary).not.toMatch(/\d/);
     expect(warnings).toEqual([
       `more than ${MAX_FOOTNOTE_REFERENCES} footnote references: those after the ${MAX_FOOTNOTE_REFERENCES}th kept as text`,
     ]);
   });
 
   it('reads a note whose paragraphs are 50,000 blank lines apart (one look ahead over the run)', () => {
-    const blank = extractFootnotes(`x[^a]\n\n[^a]: one\n${'\n'.repeat(50_000)}    two`);
-    expect(blank.body.split('\n')).toHaveLength(50_004);
-    const html = blank.finish(
-      '<p>x[^a]</p>',
-      (markdown) => `<p>${markdown.replace(/\n+/g, ' ')}</p>`,
+    const notes = extractFootnotes(`x[^a]\n\n[^a]: one\n${'\n'.repeat(50_000)}    two`);
+    expect(notes.body.split('\n')).toHaveLength(50_004);
+    expect(notes.notes.map((note) => note.markdown.replace(/\n+/g, ' '))).toEqual(['one two']);
+  });
+});
+
+describe('footnotes among the rest of the Markdown', () => {
+  const body = (lines: string[]) => parseMd(['# Notes', '', ...lines].join('\n'));
+
+  it('a summary is the story’s words, never a note (a body that starts with a list)', () => {
+    const { article } = body(['- Point one[^1]', '- Point two', '', '[^1]: Source.']);
+    expect(article.summary).toBe('Point one Point two');
+  });
+
+  it('a note uses the body’s reference links, and may refer to another note (numbered after)', () => {
+    const { article, warnings } = body([
+      'See[^b].',
+      '',
+      '[^a]: The second, from [the report][r].',
+      '[^b]: The first, and[^a].',
+      '',
+      '[r]: https://example.org/report',
+    ]);
+    expect(warnings).toEqual([]);
+    expect(readerView(article.contentHtml).notes.map((n) => [n.id, n.text])).toEqual([
+      ['fn-1', 'The first, and2. ↩︎'],
+      ['fn-2', 'The second, from the report. ↩︎'],
+    ]);
+    expect(article.contentHtml).toContain('<a href="https://example.org/report"');
+  });
+
+  it('leaves tags, attributes and comments alone: a reference in them is no reference', () => {
+    const { article } = body([
+      '<img alt="a > b [^1]" src="https://x.example/a.jpg">',
+      '',
+      '<!-- draft > [^1] -->',
+      '',
+      'Text.[^1]',
+      '',
+      '[^1]: Note.',
+    ]);
+    expect(article.contentHtml).toContain(
+      '<img alt="a &gt; b [^1]" src="https://x.example/a.jpg" />',
     );
-    expect(html).toContain('<li id="fn-1"><p>one two <a href="#fnref-1">');
+    expect(readerView(article.contentHtml).references).toEqual([
+      { number: '1', to: 'fn-1', resolves: true },
+    ]);
+    expect(readerView(article.contentHtml).notes[0]?.back).toEqual([
+      { to: 'fnref-1', resolves: true },
+    ]);
+  });
+
+  it('says references to notes that are nowhere, when the file defines none', () => {
+    expect(body(['Said so.[^1]']).warnings).toEqual([
+      'footnote references with no definition ("[^label]: …"): kept as text: [^1]',
+    ]);
+  });
+
+  it('keeps a definition with a label that cannot be one as text, not as a link', () => {
+    const { article, warnings } = body(['See[^a.b].', '', '[^a.b]: note']);
+    expect(article.contentHtml).not.toContain('<a href');
+    expect(article.contentHtml).toContain('[^a.b]: note');
+    expect(warnings[0]).toBe(
+      'footnote definitions kept as text: a label is letters, digits, "-" and "_" (at most 40): [^a.b] (line 5)',
+    );
+  });
+
+  it('reads "```code``` at the start of a line" as code in a line, not a fence', () => {
+    const { article } = body(['```code``` inline.', '', 'A[^a].', '', '[^a]: note']);
+    expect(readerView(article.contentHtml).notes.map((n) => n.text)).toEqual(['note ↩︎']);
+  });
+
+  it('a note in the heading that is the title leaves the title', () => {
+    const { article, warnings } = parseMd('# Quay fire[^1]\n\nText.\n\n[^1]: Police figures.');
+    expect(article.title).toBe('Quay fire');
+    expect(warnings).toEqual([
+      'footnotes not referred to in the text: listed after the others: [^1] (line 5)',
+    ]);
+  });
+
+  it("keeps the body as written when a note's open fence runs into the next note, and says so", () => {
+    const { article, warnings } = body([
+      'A[^a] and B[^b].',
+      '',
+      '[^a]: A note with code:',
+      '',
+      '    ```',
+      '    never closed',
+      '',
+      '[^b]: The other note.',
+    ]);
+    expect(warnings).toEqual([
+      'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
+    ]);
+    expect(article.contentHtml).not.toContain('<sup>');
+    expect(article.contentHtml).toContain('[^b]: The other note.');
   });
 });

@@ -439,7 +439,7 @@ describe('Markdown from Hugo', () => {
         '',
         '{{< youtube dQw4w9WgXcQ >}} and {{< youtube other >}}',
         '',
-        '{{% note %}}Careful{{% /note %}}',
+        '{{% note %}}Careful{{% /note %}} and {{<figure src="x.jpg">}}',
         '',
         '`{{< figure src="x.jpg" >}}` is how Hugo writes a figure.',
       ].join('\n'),
@@ -447,7 +447,8 @@ describe('Markdown from Hugo', () => {
     expect(article.contentHtml).toContain('{{&lt; youtube dQw4w9WgXcQ &gt;}}');
     expect(warnings).toEqual([
       'Hugo shortcode "youtube" ({{< youtube … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
-      'Hugo shortcode "note" ({{< note … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
+      'Hugo shortcode "note" ({{% note … %}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
+      'Hugo shortcode "figure" ({{< figure … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
     ]);
   });
 });
