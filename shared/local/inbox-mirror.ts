@@ -77,8 +77,12 @@ const sameStat = (a: { size: number; mtimeMs: number } | undefined, b: InboxFile
 const MEDIA_QUIET_MS = 3_000;
 const EMPTY_MEDIA_QUIET_MS = 10_000;
 
+/** A modification time this far ahead is a clock's error (a camera's card), not a write. */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
 function quietLongEnough(file: InboxFile, now = Date.now()): boolean {
   if (!isMediaKey(keyForPath(file.path))) return true;
+  if (file.mtimeMs - now > CLOCK_SKEW_MS) return true;
   return now - file.mtimeMs >= (file.size === 0 ? EMPTY_MEDIA_QUIET_MS : MEDIA_QUIET_MS);
 }
 
@@ -87,6 +91,7 @@ const MOVE_WAIT_SCANS = 5;
 
 export async function startInboxMirror(options: InboxMirrorOptions): Promise<InboxMirror> {
   const { dir, s3, bucket } = options;
+  const interval = options.intervalMs ?? 400;
   const synced = readManifest(options.manifestPath);
   const pending = new Map<string, InboxFile>();
   /** Scans each vanished file has been waited on (a move's delete waits for its upload). */
@@ -202,7 +207,11 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
       }
       const scans = (goneFor.get(p) ?? 0) + 1;
       goneFor.set(p, scans);
-      return scans > MOVE_WAIT_SCANS || !waiting.has(synced.get(p)?.size ?? -1);
+      // A media file's copy (`cp` gives it a new time) waits out its quiet time first.
+      const wait = isMediaKey(keyForPath(p))
+        ? MOVE_WAIT_SCANS + Math.ceil(MEDIA_QUIET_MS / interval)
+        : MOVE_WAIT_SCANS;
+      return scans > wait || !waiting.has(synced.get(p)?.size ?? -1);
     });
     for (const path of gone) {
       goneFor.delete(path);
@@ -223,7 +232,7 @@ export async function startInboxMirror(options: InboxMirrorOptions): Promise<Inb
         .finally(() => {
           if (!stopped) loop();
         });
-    }, options.intervalMs ?? 400);
+    }, interval);
   };
   loop();
 

@@ -119,15 +119,22 @@ describe('inbox mirror', () => {
     // An mp3 an encoder is still writing: its modification time is now, as long as it writes.
     const clip = join(t.inbox, 'clip.mp3');
     writeFileSync(clip, Buffer.from('ID3\u0004\u0000partial'));
-    const writing = new Date(Date.now() + 3_600_000);
+    // Written a minute from now as far as the scans can tell (within a clock's error).
+    const writing = new Date(Date.now() + 60_000);
     utimesSync(clip, writing, writing);
-    // An article written after it: once it is sent, the scans that sent it saw the mp3 too.
+    // Articles written after it: once the second is sent, the scans that sent the first one
+    // saw the mp3 too, and any upload they began has ended.
     writeFileSync(join(t.inbox, 'story.md'), '---\ntitle: S\n---\nBody.');
     await eventually(
       async () => ((await t.objects.keys()).includes('articles/story.md') ? true : undefined),
       'the article',
     );
-    expect(await t.objects.keys()).toEqual(['articles/story.md']);
+    writeFileSync(join(t.inbox, 'later.md'), '---\ntitle: L\n---\nBody.');
+    await eventually(
+      async () => ((await t.objects.keys()).includes('articles/later.md') ? true : undefined),
+      'the later article',
+    );
+    expect(await t.objects.keys()).toEqual(['articles/later.md', 'articles/story.md']);
     // The export is done: left alone since an hour ago.
     const done = new Date(Date.now() - 3_600_000);
     utimesSync(clip, done, done);
