@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { SettingError } from '../shared/config/errors.ts';
+import { nearestName } from '../shared/config/nearest-name.ts';
 import { readSettings, SETTING_NAMES, SITE_SETTINGS } from '../shared/config/settings.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type FeedContent } from '../shared/config/site.ts';
 
@@ -114,7 +115,7 @@ function refuseUnknownKeys(node: Node): void {
   );
   const [first] = unknown;
   if (first === undefined) return;
-  const near = CONTEXT_KEYS.find((key) => nearlyEqual(key.toLowerCase(), first.toLowerCase()));
+  const near = nearestName(first, CONTEXT_KEYS);
   throw new ContextError(
     `"${first}" is not a feedpub setting${near ? `: did you mean ${near}?` : ''} (the settings: ${CONTEXT_KEYS.join(', ')})`,
   );
@@ -124,22 +125,6 @@ function refuseUnknownKeys(node: Node): void {
 const CDK_CLI_KEYS = ['acknowledged-issue-numbers', 'cli-telemetry'];
 
 /** At most two edits (a letter added, dropped or changed) apart. */
-function nearlyEqual(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    previous = row;
-  }
-  return (previous[b.length] ?? 3) <= 2;
-}
-
 function warmThroughputOf(
   readUnitsPerSecond: number | undefined,
   writeUnitsPerSecond: number | undefined,

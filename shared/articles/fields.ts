@@ -2,7 +2,9 @@
  * The fields an article file may set (Markdown front matter, JSON), as one zod schema,
  * and the plain shape every format parser hands to the article builder.
  */
+
 import * as z from 'zod/mini';
+import { nearestName } from '../config/nearest-name.ts';
 import { DATE_EXAMPLES, isBeforeYears, isZoneless, parseFileDate, YEARS } from './dates.ts';
 import { type AuthorInput, parseAuthorString, splitTagList } from './labels.ts';
 import { quote } from './text.ts';
@@ -200,11 +202,24 @@ export function unknownFieldWarnings(
   known: readonly string[],
 ): string[] {
   const unknown = Object.keys(data).filter((key) => !known.includes(key));
-  const listed = unknown
-    .slice(0, MAX_LISTED_FIELDS)
-    .map((key) => `ignored unknown field ${quote(key)}`);
+  const listed = unknown.slice(0, MAX_LISTED_FIELDS).map((key) => {
+    const meant = nearestName(key, known);
+    return `ignored unknown field ${quote(key)}${meant ? ` (did you mean ${quote(meant)}?)` : ''}`;
+  });
   const more = unknown.length - MAX_LISTED_FIELDS;
   return more > 0 ? [...listed, `ignored ${more} more unknown fields`] : listed;
+}
+
+/**
+ * The field of the file that was most likely meant to be `field` (`titel`, `Title`), said
+ * where a missing field rejects it: its warning would go with the rejection.
+ */
+export function misspelled(
+  data: Record<string, unknown>,
+  known: readonly string[],
+  field: string,
+): string | undefined {
+  return Object.keys(data).find((key) => !known.includes(key) && nearestName(key, known) === field);
 }
 
 /**

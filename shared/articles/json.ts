@@ -11,6 +11,7 @@ import {
   fieldsFromFile,
   firstFieldProblem,
   isRecord,
+  misspelled,
   unknownFieldWarnings,
   zonelessDateWarnings,
 } from './fields.ts';
@@ -20,6 +21,7 @@ import {
   isBlank,
   lineAt,
   paragraphsToHtml,
+  quote,
   splitParagraphs,
 } from './text.ts';
 import './zod-messages.ts';
@@ -28,6 +30,11 @@ const jsonArticleSchema = z.extend(articleFieldsSchema, {
   content: z.nullish(z.string({ error: 'expected a string of HTML' })),
   text: z.nullish(z.string({ error: 'expected a string of plain text' })),
 });
+
+/** A key of the object that was most likely meant to be `title` (`titel`, `Title`). */
+function misspelledTitle(value: Record<string, unknown>): string | undefined {
+  return misspelled(value, Object.keys(jsonArticleSchema.shape), 'title');
+}
 
 export function parseJson(source: string): { fields: ArticleFields; warnings: string[] } {
   const value = parseJsonText(source);
@@ -49,7 +56,9 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
     throw new ArticleRejectedError(
       'no-title',
       title === ''
-        ? 'no title: set a non-empty "title" field'
+        ? misspelledTitle(value)
+          ? `no title: ${quote(misspelledTitle(value) ?? '')} is no field: did you mean "title"?`
+          : 'no title: set a non-empty "title" field'
         : `no title: the "title" field has nothing visible in it (${INVISIBLE_TITLE})`,
     );
   const warnings: string[] = [];

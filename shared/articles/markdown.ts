@@ -9,6 +9,7 @@ import {
   articleFieldsSchema,
   fieldsFromFile,
   firstFieldProblem,
+  misspelled,
   unknownFieldWarnings,
   zonelessDateWarnings,
 } from './fields.ts';
@@ -85,7 +86,9 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
           ? `${where(front.lineOf(['title']) ?? 1)}: no title: "title:" ${quote(data.title)} is only markup, and a title is plain text (markup is removed): write the headline itself`
           : split.yaml === undefined && lateFrontMatter(text) !== undefined
             ? `line ${lateFrontMatter(text)}: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)`
-            : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+            : misspelledTitle(front)
+              ? `${where(front.lineOf([misspelledTitle(front) ?? '']) ?? 1)}: no title: ${quote(`${misspelledTitle(front)}:`)} is no field: did you mean "title:"?`
+              : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
     );
   }
   const repeats = heading !== undefined && sameHeadline(headingText, title);
@@ -208,6 +211,11 @@ function withoutNoteReferences(title: string, footnotes: Footnotes): string {
       defined.has(label.toLowerCase()) ? '' : whole,
     )
     .trim();
+}
+
+/** A front-matter key that was most likely meant to be `title` (`titel:`, `Title:`). */
+function misspelledTitle(front: FrontMatter): string | undefined {
+  return misspelled(front.data, Object.keys(articleFieldsSchema.shape), 'title');
 }
 
 /** A Markdown image with nothing between its brackets: `![](photo.jpg)`. */

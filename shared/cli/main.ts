@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { nearestName } from '../config/nearest-name.ts';
 import { SETTING_NAMES, SITE_SETTINGS } from '../config/settings.ts';
 import { APP_STACK_ID } from '../contract/stacks.ts';
 import { LocalRuntimeError, PortInUseError } from '../local/errors.ts';
@@ -69,25 +70,6 @@ function version(): string {
 
 const COMMANDS = ['dev', 'build', 'validate', 'status', 'reports', 'redrive', 'republish', 'help'];
 
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const row = d[i] as number[];
-      const up = d[i - 1] as number[];
-      row[j] = Math.min(
-        (up[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (up[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
-    }
-  return (d[a.length] as number[])[b.length] as number;
-}
-
 /**
  * `dev` is the default command, so a mistyped command would reach it as an argument ("too many
  * arguments for 'dev'"): a first word that is no command is named as such, with the nearest.
@@ -95,10 +77,8 @@ function distance(a: string, b: string): number {
 function checkCommand(argv: readonly string[]): void {
   const word = argv[2];
   if (word === undefined || word.startsWith('-') || COMMANDS.includes(word)) return;
-  const nearest = COMMANDS.map((name) => ({ name, edits: distance(word, name) }))
-    .filter(({ edits }) => edits <= 2)
-    .sort((a, b) => a.edits - b.edits)[0];
-  const hint = nearest ? ` (did you mean ${nearest.name}?)` : '';
+  const nearest = nearestName(word, COMMANDS);
+  const hint = nearest ? ` (did you mean ${nearest}?)` : '';
   throw new CliError(
     `unknown command '${word}'${hint}; the commands are ${COMMANDS.slice(0, -1).join(', ')} (feedpub --help)`,
   );

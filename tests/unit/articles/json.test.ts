@@ -270,3 +270,11 @@ describe('jsonErrorAt', () => {
     }
   });
 });
+
+describe('a misspelled title in JSON', () => {
+  it('is named in the rejection, with what was meant', () => {
+    const error = rejectionOf(() => parseJsonText('{"titel": "Harbour works", "text": "Body."}'));
+    expect(error.reason).toBe('no-title');
+    expect(error.message).toBe('no title: "titel" is no field: did you mean "title"?');
+  });
+});

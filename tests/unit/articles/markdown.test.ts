@@ -175,9 +175,9 @@ describe('Markdown with front matter', () => {
     const { article, warnings } = parseFixture('unknown-fields.md');
     expect(article.title).toBe('The real title');
     expect(warnings).toEqual([
-      'ignored unknown field "Title"',
-      'ignored unknown field "tittle"',
-      'ignored unknown field "tag"',
+      'ignored unknown field "Title" (did you mean "title"?)',
+      'ignored unknown field "tittle" (did you mean "title"?)',
+      'ignored unknown field "tag" (did you mean "tags"?)',
     ]);
   });
 
@@ -450,5 +450,20 @@ describe('Markdown from Hugo', () => {
       'Hugo shortcode "note" ({{% note … %}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
       'Hugo shortcode "figure" ({{< figure … >}}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)',
     ]);
+  });
+});
+
+describe('a misspelled title', () => {
+  it('is named in the rejection, with what was meant (its warning would go with it)', () => {
+    for (const [key, line] of [
+      ['titel', 2],
+      ['Title', 2],
+    ] as const) {
+      const error = rejectionOf(() => parseMd(`---\n${key}: Harbour works\n---\n\nBody.\n`));
+      expect(error.reason).toBe('no-title');
+      expect(error.message).toBe(
+        `front matter line 1 (line ${line} of the file): no title: "${key}:" is no field: did you mean "title:"?`,
+      );
+    }
   });
 });
