@@ -148,7 +148,7 @@ export async function dev(options: DevOptions): Promise<void> {
       print(`Created ${inbox} with a sample article of each format in it (.txt, .md, .json).`);
     if (previousUrl)
       warn(
-        `feedpub: the site URL changed from ${previousUrl} to ${site.url}; pages and feeds are rendered again with it, but links inside stored articles keep the old URL until re-uploaded (or start with --fresh)`,
+        `feedpub: the site URL changed from ${previousUrl} to ${site.url}; pages and feeds are rendered again with it (media included), but links to other pages inside stored articles keep the old URL until re-uploaded (or start with --fresh)`,
       );
 
     const mirror = await startInboxMirror({

@@ -1,5 +1,7 @@
 import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
+import { mediaPlaceholderPath } from '../contract/media.ts';
+import { siteUrlOf } from '../contract/site-layout.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { type SiteWords, siteWords } from './site-words.ts';
@@ -105,9 +107,10 @@ export function buildTeaserView(
 }
 
 export function buildItemView(
-  article: Article,
+  stored: Article,
   site: Pick<SiteConfig, 'url' | 'language'>,
 ): ItemView {
+  const article = mediaOnSite(stored, site.url);
   const teaser = buildTeaserView(article, site);
   const { title, pageUrl, summary, published } = teaser;
   const image = httpUrl(article.image, site.url);
@@ -124,6 +127,35 @@ export function buildItemView(
     ...(image && !unpublished(article, image)
       ? { image: imageView(image, article.imageText, mediaOf(article, image)) }
       : {}),
+  };
+}
+
+/**
+ * The article with its media files' URLs on `siteUrl`: ingest wrote them absolute with the
+ * site URL of its day, and a site that moved since (a new domain, `feedpub dev` on another
+ * port) serves them under the new one. Its lead, enclosure, share image and the text's own
+ * images and players follow (links to other pages in the text keep the URL they were given).
+ */
+function mediaOnSite(article: Article, siteUrl: string): Article {
+  const moved = (article.media ?? []).flatMap((ref) => {
+    if (ref.url.startsWith(siteUrl)) return [];
+    // Where its site path starts: `media/` and its key's first folder (or name) below articles/.
+    const first = siteUrlOf(
+      siteUrl,
+      mediaPlaceholderPath(ref.key).split('/').slice(0, 2).join('/'),
+    );
+    const at = ref.url.lastIndexOf(`/${first.slice(siteUrl.length)}`);
+    return at === -1 ? [] : [[ref.url, `${siteUrl}${ref.url.slice(at + 1)}`] as const];
+  });
+  if (moved.length === 0) return article;
+  const on = new Map(moved);
+  let contentHtml = article.contentHtml;
+  for (const [from, to] of moved) contentHtml = contentHtml.split(from).join(to);
+  return {
+    ...article,
+    contentHtml,
+    ...(article.image !== undefined ? { image: on.get(article.image) ?? article.image } : {}),
+    media: (article.media ?? []).map((ref) => ({ ...ref, url: on.get(ref.url) ?? ref.url })),
   };
 }
 

@@ -80,3 +80,27 @@ describe('the lead image as an enclosure and an attachment', () => {
     expect(jsonFeedProblems(out.json, `${SITE.url}feed.json`)).toEqual([]);
   });
 });
+
+describe('media of a site that moved (a new domain, feedpub dev on another port)', () => {
+  it('are served from the site URL of the day, in the lead, the enclosure and the text', () => {
+    const old = 'http://127.0.0.1:47200/';
+    const at = (root: string) => `${root}media/2026/12/quay/lead.0123456789ab.jpg`;
+    const moved = testArticle('quay', {
+      image: at(old),
+      contentHtml: `<p><img src="${at(old)}" alt="The quay" /> <a href="${old}articles/other.html">other</a></p>`,
+      media: [
+        { key: 'articles/2026/12/quay/lead.jpg', url: at(old), type: 'image/jpeg', size: 99 },
+      ],
+    });
+    const out = render(moved);
+    const now = at(SITE.url);
+    expect(xpathString(out.rss, '//item/enclosure/@url')).toBe(now);
+    const item = JSON.parse(out.json).items[0];
+    expect(item.image).toBe(now);
+    expect(item.attachments[0].url).toBe(now);
+    expect(item.content_html).toContain(`<img src="${now}" alt="The quay" />`);
+    expect(out.rss).not.toContain(`${old}media/`);
+    // A link to another page of the old site is as ingest wrote it (README "Changing settings").
+    expect(item.content_html).toContain(`${old}articles/other.html`);
+  });
+});
