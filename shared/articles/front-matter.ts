@@ -80,7 +80,18 @@ export function parseFrontMatter(yaml: string): FrontMatter {
     if (duplicate !== undefined && (!error || duplicate < error.pos[0])) {
       throw rejection('Map keys must be unique', lineCounter.linePos(duplicate).line, undefined);
     }
-    if (error) throw rejection(error.message, lineCounter.linePos(error.pos[0]).line, error);
+    if (error) {
+      // yaml finds a quote never closed where the file ends: say where it was opened.
+      const quote = /^Missing closing (["'])quote/.exec(error.message)?.[1];
+      const opened = quote ? unclosedQuoteLine(yaml, quote) : undefined;
+      if (opened !== undefined)
+        throw rejection(
+          `the value's ${quote} is never closed (add the closing ${quote} on this line)`,
+          opened,
+          error,
+        );
+      throw rejection(error.message, lineCounter.linePos(error.pos[0]).line, error);
+    }
     const tooMany = aliasBeyondLimit(doc);
     if (tooMany !== undefined) {
       throw rejection(
@@ -219,6 +230,28 @@ function flowDepthBeyond(yaml: string, max: number): number | undefined {
 /** `front matter line 3 (line 4 of the file)`. */
 export function where(frontMatterLine: number): string {
   return `front matter line ${frontMatterLine} (line ${frontMatterLine + 1} of the file)`;
+}
+
+/**
+ * The line (from 1) of the value that opens a `quote`d string closed nowhere after it (`"`
+ * closed by a `"` not escaped with `\\`, `'` by a `'` not doubled; a quoted value may go on
+ * over lines, so its close is looked for in the rest of the front matter).
+ */
+function unclosedQuoteLine(yaml: string, quote: string): number | undefined {
+  const lines = yaml.split('\n');
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at] ?? '';
+    const open = /^\s*(?:- |[^\s#"'][^:#]{0,200}:\s+)/.exec(line);
+    if (!open || line[open[0].length] !== quote) continue;
+    const rest = [line.slice(open[0].length + 1), ...lines.slice(at + 1)];
+    const close = rest.findIndex((text) =>
+      quote === '"' ? /(?:^|[^\\])(?:\\\\)*"/.test(text) : text.replaceAll("''", '').includes("'"),
+    );
+    if (close === -1) return at + 1;
+    // Closed on a later line: go on after it.
+    at += close;
+  }
+  return undefined;
 }
 
 function rejection(message: string, line: number, cause: unknown): ArticleRejectedError {

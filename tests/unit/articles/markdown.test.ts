@@ -467,3 +467,17 @@ describe('a misspelled title', () => {
     }
   });
 });
+
+describe('a quoted front-matter value never closed', () => {
+  it.each([
+    ['title: "Bad yaml\ndate: 2026-12-01\nsummary: fine', 1, '"'],
+    ["title: ok\nsummary: 'it''s fine\ndate: 2026-12-01", 2, "'"],
+    // A quoted value may go on over lines: the one never closed is named.
+    ['title: T\nsummary: "multi\n  line"\nauthor: "Ana\ntags: [a]', 4, '"'],
+  ])('is named where it opens, not where the front matter ends', (yaml, line, quote) => {
+    const error = rejectionOf(() => parseMd(`---\n${yaml}\n---\n\nBody.\n`));
+    expect(error.message).toBe(
+      `front matter line ${line} (line ${line + 1} of the file): the value's ${quote} is never closed (add the closing ${quote} on this line)`,
+    );
+  });
+});
