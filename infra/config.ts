@@ -1,7 +1,7 @@
 import type { Node } from 'constructs';
+import { CONTEXT_KEYS, unknownContextKey } from '../shared/config/context-keys.ts';
 import { SettingError } from '../shared/config/errors.ts';
-import { nearestName } from '../shared/config/nearest-name.ts';
-import { readSettings, SETTING_NAMES, SITE_SETTINGS } from '../shared/config/settings.ts';
+import { readSettings } from '../shared/config/settings.ts';
 import { DEFAULT_WITHDRAWN_DAYS, type FeedContent } from '../shared/config/site.ts';
 
 export { MAX_ITEM_LIMIT } from '../shared/config/settings.ts';
@@ -37,23 +37,10 @@ export interface TableWarmThroughput {
   readonly writeUnitsPerSecond?: number;
 }
 
-/** Settings only the stacks use; the site settings are declared in shared/config/settings.ts. */
-const INFRA_KEYS = [
-  'domainName',
-  'certificateArn',
-  'alarmEmail',
-  'tableWarmReads',
-  'tableWarmWrites',
-] as const;
-
 /** What a new on-demand table starts with: a smaller warm throughput would buy nothing. */
 export const ON_DEMAND_WARM = { reads: 12_000, writes: 4_000 } as const;
 
-/** Every context key the app reads (the README's configuration table lists them). */
-export const CONTEXT_KEYS: readonly string[] = [
-  ...SETTING_NAMES.map((name) => SITE_SETTINGS[name].context),
-  ...INFRA_KEYS,
-];
+export { CONTEXT_KEYS };
 
 /** A bad `cdk.json` context or `-c key=value`: synth stops with the key named. */
 export class ContextError extends Error {
@@ -103,28 +90,12 @@ export function readConfig(node: Node): FeedpubConfig {
   };
 }
 
-/**
- * A context key that looks like one of ours but is none (`tableWarmWrite`, `itemlimit`): it
- * would be ignored and its setting left at the default, silently. CDK's own keys and feature
- * flags (`@aws-cdk/…`, `aws:cdk:…`, lookups with `:`) are not ours to judge.
- */
+/** A context key that is none of ours stops the synth (unknownContextKey). */
 function refuseUnknownKeys(node: Node): void {
-  const known = new Set([...CONTEXT_KEYS, ...CDK_CLI_KEYS]);
-  const unknown = Object.keys(node.getAllContext() as Record<string, unknown>).filter(
-    (key) => !key.startsWith('@') && !key.includes(':') && !known.has(key),
-  );
-  const [first] = unknown;
-  if (first === undefined) return;
-  const near = nearestName(first, CONTEXT_KEYS);
-  throw new ContextError(
-    `"${first}" is not a feedpub setting${near ? `: did you mean ${near}?` : ''} (the settings: ${CONTEXT_KEYS.join(', ')})`,
-  );
+  const problem = unknownContextKey(Object.keys(node.getAllContext() as Record<string, unknown>));
+  if (problem) throw new ContextError(problem);
 }
 
-/** Keys the CDK CLI writes into the context itself (`cdk acknowledge`, `cdk cli-telemetry`). */
-const CDK_CLI_KEYS = ['acknowledged-issue-numbers', 'cli-telemetry'];
-
-/** At most two edits (a letter added, dropped or changed) apart. */
 function warmThroughputOf(
   readUnitsPerSecond: number | undefined,
   writeUnitsPerSecond: number | undefined,

@@ -19,7 +19,13 @@ import { keepQueue } from './dev-queue.ts';
 import { serveOperations } from './operations/dev-control.ts';
 import { LocalOperations } from './operations/local.ts';
 import { siteConfig } from './options.ts';
-import { describeOutcome, describePublish, describeRelease, Progress } from './reporter.ts';
+import {
+  describeOutcome,
+  describePublish,
+  describeRelease,
+  nestedArticlesNote,
+  Progress,
+} from './reporter.ts';
 import { Resources, stopOnSignals, stopRequested } from './shutdown.ts';
 
 export interface DevOptions {
@@ -35,6 +41,7 @@ export interface DevOptions {
 }
 
 const print = (text: string) => console.log(text);
+
 const warn = (text: string) => console.error(text);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -81,6 +88,7 @@ export async function dev(options: DevOptions): Promise<void> {
     });
     resources.add(aws.stop);
     const progress = new Progress(print);
+    let notedNested = false;
     const unsubscribe = aws.onS3Event((record) => {
       const { bucket, object } = record.s3;
       if (bucket.name === aws.names.inboxBucket && object.key.startsWith(INBOX_PREFIX.articles))
@@ -93,6 +101,9 @@ export async function dev(options: DevOptions): Promise<void> {
       notifier: new HttpHubNotifier(),
       onIngest: (outcome) => {
         for (const text of describeOutcome(outcome)) print(text);
+        const nested = nestedArticlesNote(outcome);
+        if (nested && !notedNested) print(nested);
+        notedNested ||= nested !== undefined;
         progress.complete();
       },
       onPublish: (result) => {

@@ -90,7 +90,9 @@ function program(setExitCode: (code: number) => void): Command {
       'Serverless news-feed publisher: articles in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 out.',
     )
     .version(version(), '-V, --version', 'print the version')
-    .addHelpText('after', ENV_HELP);
+    .addHelpText('after', ENV_HELP)
+    // Inherited by each command defined below: a wrong option points at the right help.
+    .showHelpAfterError('(add --help for the options)');
 
   root
     .command('dev', { isDefault: true })

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
+import { unknownContextKey } from '../config/context-keys.ts';
 import { SettingError } from '../config/errors.ts';
 import {
   parseSetting,
@@ -63,6 +64,9 @@ export function contextSettings(folder = process.cwd()): (key: string) => string
       cause: error,
     });
   }
+  // A misspelled key stops the CLI as it stops the CDK app: silently, it would be the default.
+  const unknown = unknownContextKey(Object.keys(context));
+  if (unknown) throw new CliError(`cdk.json context: ${unknown}`);
   return (key) => {
     const value = context[key];
     if (value === undefined || value === null) return undefined;

@@ -60,6 +60,16 @@ export function describeOutcome(outcome: IngestOutcome): string[] {
   return [line(r.status, main), ...r.warnings.map((w) => `${' '.repeat(19)}warning: ${w}`)];
 }
 
+/**
+ * An upload at `articles/articles/…`: most likely the S3 layout copied into the inbox folder,
+ * which stands for `articles/` already (its files are published a folder deeper than meant).
+ */
+export function nestedArticlesNote(outcome: IngestOutcome): string | undefined {
+  if (outcome.kind !== 'applied' || !outcome.report.key.startsWith('articles/articles/'))
+    return undefined;
+  return `feedpub: note: ${outcome.report.key} is published a folder deep (the inbox folder is articles/ already): to publish it at ${outcome.report.key.slice('articles/'.length)}, move the files of inbox/articles/ up a level`;
+}
+
 function listed(paths: readonly string[]): string {
   const shown = paths.slice(0, LISTED_FILES).join(' ');
   const more = paths.length - LISTED_FILES;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CliError } from '../errors.ts';
 
@@ -25,8 +26,10 @@ export async function readStackOutputs(
     stack = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
   } catch (error) {
     const message = (error as Error).message ?? String(error);
+    // A project folder where `feedpub dev` has run: the operator probably meant that.
+    const local = existsSync('.feedpub') ? ', or add --local for feedpub dev in this folder' : '';
     throw new CliError(
-      `cannot read the stack ${stackName} (${message}): check --stack, the AWS region (AWS_REGION) and credentials`,
+      `cannot read the stack ${stackName} (${message}): check --stack, the AWS region (AWS_REGION) and credentials${local}`,
       { cause: error },
     );
   }

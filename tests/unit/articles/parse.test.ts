@@ -424,3 +424,19 @@ describe('relative URLs resolve against the article page, media against its inbo
     expect(warnings).toEqual([]);
   });
 });
+
+describe("README's Markdown example", () => {
+  it('is published as written, with no warning', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const after = readme.slice(readme.indexOf('**Markdown** (GitHub-flavoured)'));
+    const example = /```text\n([\s\S]*?)\n```/.exec(after)?.[1] ?? '';
+    expect(example).toMatch(/^---\ntitle: /);
+    const { article, warnings } = parseArticle({
+      key: 'articles/2026/12/harbour-works.md',
+      body: Buffer.from(example),
+      siteUrl: 'https://news.example.com/',
+    });
+    expect(warnings).toEqual([]);
+    expect(article.title).toBe('Harbour works to close the east quay until March');
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -21,6 +24,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { redrive, republish } from '../../../shared/cli/operations/commands.ts';
 import { DeployedOperations } from '../../../shared/cli/operations/deployed.ts';
+import { readStackOutputs } from '../../../shared/cli/operations/stack-outputs.ts';
 
 /** The deployed adapter at the SDK boundary: what it asks AWS, and what it makes of the answers. */
 
@@ -98,6 +102,27 @@ describe('DeployedOperations', () => {
     await expect(connect(older)).rejects.toThrow(
       'the stack feedpub-app has no output PublishFunctionName: deploy this version',
     );
+  });
+
+  it('unreadable stack: says what to check, and --local where feedpub dev has run here', async () => {
+    const home = process.cwd();
+    const folder = mkdtempSync(join(tmpdir(), 'feedpub-ops-'));
+    try {
+      process.chdir(folder);
+      const failing = () => {
+        cfn.reset();
+        cfn.on(DescribeStacksCommand).rejects(new Error('Region is missing'));
+        return readStackOutputs(new CloudFormationClient({ region: 'eu-west-1' }), 'feedpub-app');
+      };
+      await expect(failing()).rejects.toThrow(
+        /^cannot read the stack feedpub-app \(Region is missing\): check --stack, the AWS region \(AWS_REGION\) and credentials$/,
+      );
+      mkdirSync('.feedpub');
+      await expect(failing()).rejects.toThrow(/, or add --local for feedpub dev in this folder$/);
+    } finally {
+      process.chdir(home);
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('republish invokes the publish function with exactly the event, prints its answer, and fails on its error', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { describeSkipped } from '../../../shared/cli/build.ts';
-import { describeOutcome, describeRelease, printable } from '../../../shared/cli/reporter.ts';
+import {
+  describeOutcome,
+  describeRelease,
+  nestedArticlesNote,
+  printable,
+} from '../../../shared/cli/reporter.ts';
 import type { IngestReport } from '../../../shared/contract/inbox.ts';
 import type { IngestOutcome } from '../../../shared/ingest/outcome.ts';
 
@@ -75,5 +80,19 @@ describe('names printed on a terminal', () => {
     });
     expect(lineOut).toMatch(/ignored +articles\/x\\ny: not under articles\/$/);
     expect(lineOut).not.toContain('\n');
+  });
+});
+
+describe('an upload at articles/articles/ (the S3 layout copied into the inbox folder)', () => {
+  it('is noted, saying where it would have been published', () => {
+    const outcome = (key: string) =>
+      ({
+        kind: 'applied',
+        report: { key, sequencer: '01', eventTime: '', warnings: [], status: 'published', id: 'x' },
+      }) satisfies IngestOutcome;
+    expect(nestedArticlesNote(outcome('articles/articles/nested.md'))).toBe(
+      'feedpub: note: articles/articles/nested.md is published a folder deep (the inbox folder is articles/ already): to publish it at articles/nested.md, move the files of inbox/articles/ up a level',
+    );
+    expect(nestedArticlesNote(outcome('articles/2026/nested.md'))).toBeUndefined();
   });
 });
