@@ -285,10 +285,18 @@ async function check(
     // opens nothing.
     if (code === 'ENOENT' && target.path.includes('\uFFFD'))
       return refused('unreadable', `cannot read the file: ${NOT_UTF8_NAME}`, null);
-    if (code) return refused('unreadable', `cannot read the file (${code})`, null);
+    if (code)
+      return refused('unreadable', `cannot read the file: ${ERRNO_WORDS[code] ?? code}`, null);
     throw error;
   }
 }
+
+/** What the usual reasons a file cannot be read mean, for the line that names it. */
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'there is no such file (ENOENT)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'permission denied (EPERM)',
+};
 
 /** `path` relative to the working folder when inside it. */
 function shown(path: string): string {
