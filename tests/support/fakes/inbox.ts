@@ -1,4 +1,5 @@
 import type { IngestReport } from '../../../shared/contract/inbox.ts';
+import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import { MemoryInbox } from '../../../shared/stores/memory-inbox.ts';
 import { InMemoryArticleTable } from './article-store.ts';
 
@@ -39,4 +40,20 @@ export function memoryIngestDeps() {
     now: () => new Date('2026-06-01T00:00:00.000Z'),
   };
   return { store, inbox, deps };
+}
+
+/**
+ * S3 events of the inbox in the order they are made: each a sequencer after the last (one
+ * bucket, one clock), as S3 would give a key's creates and deletes.
+ */
+export function objectEvents() {
+  let sequence = 0;
+  return (kind: 'created' | 'removed', key: string, versionId?: string): ObjectEvent => {
+    sequence += 1;
+    const sequencer = String(sequence).padStart(6, '0');
+    const eventTime = '2026-01-05T10:00:00.000Z';
+    return kind === 'created'
+      ? { kind, bucket: 'inbox', key, versionId: versionId ?? '', sequencer, eventTime }
+      : { kind, bucket: 'inbox', key, sequencer, eventTime };
+  };
 }

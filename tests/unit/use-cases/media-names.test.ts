@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
-import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import { MemorySiteMedia } from '../../../shared/stores/memory-site-media.ts';
-import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
+import { memoryIngestDeps, objectEvents } from '../../support/fakes/inbox.ts';
 
 /**
  * A media file's name spelled two ways: macOS saves `café.jpg` decomposed (e + U+0301) and the
@@ -21,15 +20,7 @@ const story = `---\ntitle: Café\nimage: caf\u00e9.jpg\nimage_alt: The café at 
 function rig() {
   const { store, inbox, deps } = memoryIngestDeps();
   const media = new MemorySiteMedia({ inbox });
-  let sequence = 0;
-  const event = (kind: 'created' | 'removed', key: string, versionId?: string): ObjectEvent => {
-    sequence += 1;
-    const sequencer = String(sequence).padStart(4, '0');
-    const eventTime = '2026-01-05T10:00:00.000Z';
-    return kind === 'created'
-      ? { kind, bucket: 'inbox', key, versionId: versionId ?? '', sequencer, eventTime }
-      : { kind, bucket: 'inbox', key, sequencer, eventTime };
-  };
+  const event = objectEvents();
   const upload = (key: string, body: string | Uint8Array) =>
     ingestObjectEvent(event('created', key, inbox.put(key, body)), { ...deps, media });
   const remove = (key: string) => ingestObjectEvent(event('removed', key), { ...deps, media });

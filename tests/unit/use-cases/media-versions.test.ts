@@ -3,7 +3,7 @@ import { MAX_FORMER_MEDIA_VERSIONS } from '../../../shared/ingest/ingest-media.t
 import { ingestObjectEvent } from '../../../shared/ingest/ingest-object.ts';
 import type { ObjectEvent } from '../../../shared/ingest/object-event.ts';
 import { MemorySiteMedia } from '../../../shared/stores/memory-site-media.ts';
-import { memoryIngestDeps } from '../../support/fakes/inbox.ts';
+import { memoryIngestDeps, objectEvents } from '../../support/fakes/inbox.ts';
 
 /**
  * A replaced media file's earlier versions stay published (a podcast app downloads the episode
@@ -28,15 +28,9 @@ function rig() {
     }
     await remove(path);
   };
-  let sequence = 0;
-  const event = (kind: 'created' | 'removed', key = KEY, versionId?: string): ObjectEvent => {
-    sequence += 1;
-    const sequencer = String(sequence).padStart(6, '0');
-    const eventTime = '2026-01-05T10:00:00.000Z';
-    return kind === 'created'
-      ? { kind, bucket: 'inbox', key, versionId: versionId ?? '', sequencer, eventTime }
-      : { kind, bucket: 'inbox', key, sequencer, eventTime };
-  };
+  const events = objectEvents();
+  const event = (kind: 'created' | 'removed', key = KEY, versionId?: string) =>
+    events(kind, key, versionId);
   const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
   const upload = async (n: number) => {
     const outcome = await deliver(event('created', KEY, inbox.put(KEY, mp3(n))));
