@@ -158,6 +158,23 @@ export class Fences {
   }
 }
 
+/**
+ * `markdown` with each footnote definition escaped, to be shown as written when its notes
+ * cannot be (renderWithNotes' fallback): unescaped, marked reads `[^2]: Ibid.` as a link
+ * definition, and the note's text would vanish into a link.
+ */
+export function definitionsAsText(markdown: string): string {
+  const fences = new Fences();
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (fences.inFence(line)) return line;
+      const match = DEFINITION.exec(line);
+      return match ? `${match[1] ?? ''}\\${line.trimStart()}` : line;
+    })
+    .join('\n');
+}
+
 /** A line that starts a block of its own, so ends a lazy paragraph (a heading, a list, a quote…). */
 function startsBlock(line: string): boolean {
   return /^ {0,3}(?:[#>*+=-]|\d{1,9}[.)]|```|~~~|<|\|)/.test(line);

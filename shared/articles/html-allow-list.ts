@@ -73,7 +73,7 @@ export const TRACK_KIND = /^(?:captions|subtitles|descriptions|chapters)$/;
 export const PLAYER_FLAGS = ['controls', 'loop', 'muted', 'playsinline', 'default'] as const;
 
 /** An image's `loading`. */
-export const IMAGE_LOADING = /^(?:lazy|eager)$/;
+export const IMAGE_LOADING = /^(?:lazy|eager)$/i;
 
 /** The `preload` a player may keep: never `auto` (a page view must not start downloading a gigabyte of video). */
 export const PLAYER_PRELOAD = /^(?:none|metadata)$/;

@@ -14,6 +14,7 @@ import {
   zonelessDateWarnings,
 } from './fields.ts';
 import {
+  definitionsAsText,
   extractFootnotes,
   Fences,
   FOOTNOTE_REFERENCE,
@@ -132,26 +133,60 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
 
 /**
  * Hugo shortcodes (`{{< youtube id >}}`, `{{% note %}}`) in the Markdown, outside code: an
- * import from Hugo shows them as written (or, `{{<name>}}`, as a tag removed), so the report
- * names them (each once, at most 5).
+ * import from Hugo shows them as written (shortcodesAsText), so the report names them (each
+ * once, at most 5).
  */
 function shortcodeWarnings(markdown: string): string[] {
   if (!markdown.includes('{{')) return [];
   const found = new Map<string, string>();
-  const fences = new Fences();
-  for (const line of markdown.split('\n')) {
-    if (fences.inFence(line) || !line.includes('{{')) continue;
-    for (const match of line.replace(CODE_SPAN, '').matchAll(SHORTCODE))
+  outsideCode(markdown, (text) => {
+    for (const match of text.matchAll(SHORTCODE))
       if (found.size < 5 && !found.has(match[2] ?? '')) found.set(match[2] ?? '', match[1] ?? '<');
-  }
+    return text;
+  });
   return [...found].map(([name, delimiter]) => {
     const written = delimiter === '%' ? `{{% ${name} … %}}` : `{{< ${name} … >}}`;
     return `Hugo shortcode "${name}" (${written}) is not supported: it shows as written; write it as Markdown or HTML (a link, an image, a <video>)`;
   });
 }
 
-const SHORTCODE = /\{\{([<%])[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
+/** The Markdown with its shortcodes' `<` escaped: `{{<youtube x>}}` is no HTML tag to remove. */
+function shortcodesAsText(markdown: string): string {
+  if (!markdown.includes('{{<')) return markdown;
+  return outsideCode(markdown, (text) => text.replaceAll('{{<', '{{&lt;'));
+}
+
+/**
+ * `markdown` with `change` applied to its text outside code: fenced and indented blocks, and
+ * code spans. Lines keep their count (line numbers hold).
+ */
+function outsideCode(markdown: string, change: (text: string) => string): string {
+  const fences = new Fences();
+  let previousBlank = true;
+  let indented = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const blank = line.trim() === '';
+      // An indented code block starts after a blank line and goes on while lines are indented
+      // or blank (a list's indented paragraph reads as one too: named nothing, changed nothing).
+      indented = INDENTED_CODE.test(line) && (previousBlank || indented);
+      previousBlank = blank;
+      if (fences.inFence(line) || indented || blank || !line.includes('{{')) return line;
+      let out = '';
+      let at = 0;
+      for (const span of line.matchAll(CODE_SPAN)) {
+        out += change(line.slice(at, span.index)) + span[0];
+        at = span.index + span[0].length;
+      }
+      return out + change(line.slice(at));
+    })
+    .join('\n');
+}
+
+const SHORTCODE = /\{\{([<%]|&lt;)[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
 const CODE_SPAN = /`[^`\n]{0,1000}`/g;
+const INDENTED_CODE = /^(?: {4}|\t)/;
 
 /** The marker a note's Markdown follows in the one render of body and notes (renderWithNotes). */
 const noteMarker = (at: number) => `<!--feedpub-footnote-${at}-->`;
@@ -170,18 +205,20 @@ function renderWithNotes(
 ): string {
   const bodyWhere = (markdown: string) => (offset: number) =>
     `line ${bodyStart + lineAt(markdown, offset) - 1}`;
-  let combined = footnotes.body;
+  const noted = shortcodesAsText(footnotes.body);
+  let combined = noted;
   const starts: { offset: number; line: number; markdown: string }[] = [];
   for (const [at, note] of footnotes.notes.entries()) {
+    const markdown = shortcodesAsText(note.markdown);
     combined += `\n\n${noteMarker(at)}\n\n`;
-    starts.push({ offset: combined.length, line: note.line, markdown: note.markdown });
-    combined += note.markdown;
+    starts.push({ offset: combined.length, line: note.line, markdown });
+    combined += markdown;
   }
   const where = (offset: number) => {
     const note = starts.findLast((start) => start.offset <= offset);
     return note
       ? `line ${note.line + lineAt(note.markdown, offset - note.offset) - 1} (a footnote)`
-      : bodyWhere(footnotes.body)(offset);
+      : bodyWhere(noted)(offset);
   };
   const html = renderBlock(combined, where);
   const parts = [html];
@@ -193,7 +230,8 @@ function renderWithNotes(
       warnings.push(
         'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
       );
-      return renderBlock(body, bodyWhere(body));
+      const asText = definitionsAsText(shortcodesAsText(body));
+      return renderBlock(asText, bodyWhere(asText));
     }
     parts.push(last.slice(0, cut), last.slice(cut + marker.length));
   }

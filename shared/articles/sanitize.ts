@@ -272,6 +272,19 @@ function cleanAttributes(
       continue;
     }
     if (NUMERIC_ATTRIBUTES.has(name) && !/^\d{1,5}$/.test(value.trim())) continue;
+    // Credentials are never sent for a story's media: asked for, it is anonymous (said).
+    if (name === 'crossorigin' && /^use-credentials$/i.test(value.trim())) {
+      found.add(
+        'crossorigin="use-credentials" made "anonymous": no credentials are sent for a story\'s media',
+      );
+      kept[name] = 'anonymous';
+      continue;
+    }
+    // Enumerated values are case-insensitive in HTML: kept in the one case the guard accepts.
+    if (name === 'loading' && IMAGE_LOADING.test(value.trim())) {
+      kept[name] = value.trim().toLowerCase();
+      continue;
+    }
     const rule = ATTRIBUTE_RULES[name];
     if (rule && !rule.test(value.trim())) continue;
     if (name === 'lang' && !isLanguageTag(value.trim())) continue;

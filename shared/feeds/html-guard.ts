@@ -1,6 +1,5 @@
 import {
   HTML_ALLOW_LIST,
-  IMAGE_LOADING,
   PLAYER_FLAGS,
   PLAYER_PRELOAD,
   PLAYER_TAGS,
@@ -100,7 +99,8 @@ const FIXED_VALUES: Record<string, RegExp> = {
   type: SOURCE_TYPE,
   kind: TRACK_KIND,
   crossorigin: /^anonymous$/,
-  loading: IMAGE_LOADING,
+  // As sanitize writes it: lower case.
+  loading: /^(?:lazy|eager)$/,
 };
 
 /** An absolute URL, as ingest wrote it (resolveUrl's serialization), with an allowed scheme. */

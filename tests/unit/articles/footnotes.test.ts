@@ -274,19 +274,26 @@ describe('footnotes among the rest of the Markdown', () => {
 
   it("keeps the body as written when a note's open fence runs into the next note, and says so", () => {
     const { article, warnings } = body([
-      'A[^a] and B[^b].',
+      'Text[^1], as said[^2] and shown[^3].',
       '',
-      '[^a]: A note with code:',
+      '[^1]: A note with code:',
       '',
       '    ```',
       '    never closed',
       '',
-      '[^b]: The other note.',
+      '[^2]: Ibid.',
+      '',
+      '[^3]: https://example.org/source',
     ]);
     expect(warnings).toEqual([
       'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
     ]);
     expect(article.contentHtml).not.toContain('<sup>');
-    expect(article.contentHtml).toContain('[^b]: The other note.');
+    expect(article.contentHtml).toContain('as said[^2] and shown[^3].');
+    // Each definition in the text, as written: none read as a link definition, which would
+    // hide it and make its reference a link.
+    expect(article.contentHtml).toContain('[^2]: Ibid.');
+    expect(article.contentHtml).toContain('[^3]: <a href="https://example.org/source"');
+    expect(article.contentHtml).not.toMatch(/<a [^>]*>\^\d<\/a>/);
   });
 });

@@ -309,7 +309,7 @@ describe('a player’s <track> that cannot caption', () => {
 describe('responsive and lazy images', () => {
   it('keeps loading="lazy"; removes srcset and sizes, saying so (their files are not checked or published)', () => {
     const { html, warnings } = sanitizeContent(
-      '<img src="https://cdn.example.org/a.jpg" srcset="https://cdn.example.org/a-320.jpg 320w, https://cdn.example.org/a-1600.jpg 1600w" sizes="100vw" loading="lazy" alt="a"><img src="https://cdn.example.org/b.jpg" loading="auto" alt="b">',
+      '<img src="https://cdn.example.org/a.jpg" srcset="https://cdn.example.org/a-320.jpg 320w, https://cdn.example.org/a-1600.jpg 1600w" sizes="100vw" loading="LAZY" alt="a"><img src="https://cdn.example.org/b.jpg" loading="auto" alt="b">',
       SITE,
     );
     expect(html).toBe(
@@ -354,7 +354,15 @@ describe('players in content (audio, video)', () => {
       '<video src="https://cdn.example.org/v.mp4" crossorigin="anonymous" controls="controls"><track src="https://subs.example.org/v.fr.vtt" kind="subtitles" srclang="fr" /></video>';
     expect(player('crossorigin="anonymous"')).toBe(anonymous);
     expect(player('crossorigin')).toBe(anonymous);
-    expect(player('crossorigin="use-credentials"')).not.toContain('crossorigin');
+    // Asked with credentials: anonymous, said (its captions then load where the host allows).
+    const credentials = sanitizeContent(
+      '<video src="https://cdn.example.org/v.mp4" crossorigin="use-credentials"></video>',
+      SITE,
+    );
+    expect(credentials.html).toContain('crossorigin="anonymous"');
+    expect(credentials.warnings).toEqual([
+      'crossorigin="use-credentials" made "anonymous": no credentials are sent for a story\'s media',
+    ]);
     expect(guardHtml(anonymous)).toBe(anonymous);
     expect(guardHtml(anonymous.replace('anonymous', 'use-credentials'))).not.toContain(
       'crossorigin',
