@@ -12,7 +12,13 @@ import { siteUrlOf } from '../contract/site-layout.ts';
 import type { ArticleStore, MediaRecord, SourceRecord } from '../ports/article-store.ts';
 import type { Inbox } from '../ports/inbox.ts';
 import type { SiteMedia } from '../ports/site-media.ts';
-import { findMedia, mediaRecords, republishUsers, storiesUsing } from './media-links.ts';
+import {
+  findMedia,
+  mediaRecords,
+  republishUsers,
+  storiesUsing,
+  tellUsersOfRejection,
+} from './media-links.ts';
 import type { ObjectEvent } from './object-event.ts';
 import type { IngestOutcome } from './outcome.ts';
 
@@ -64,7 +70,16 @@ export async function ingestMedia(
   try {
     type = checkMedia(event.key, object.size, object.head).type;
   } catch (error) {
-    if (error instanceof ArticleRejectedError) return book.reject(decided, source, error);
+    if (error instanceof ArticleRejectedError) {
+      const outcome = await book.reject(decided, source, error);
+      // A story that came first says its file is not in the inbox yet: now it is, refused.
+      if (outcome.kind === 'applied')
+        await tellUsersOfRejection(mediaName(event.key), error.message, {
+          store: deps.store,
+          writeReport: book.writeReport,
+        });
+      return outcome;
+    }
     throw error;
   }
   // Published under its name: one URL for the file whichever way its name was spelled.

@@ -241,6 +241,50 @@ export async function republishUsers(
  * warning of a missing or rejected file gone) or gone (the missing-file warning back), or
  * undefined when it does not change: another file's report, or one about something else.
  */
+/**
+ * Tells the stories that name a media file just rejected why it is missing: each report's
+ * warning about the file ("not in the inbox (yet)", written when the story came first) says
+ * the rejection instead. Only reports change: the stories show the placeholder as before.
+ */
+export async function tellUsersOfRejection(
+  name: string,
+  reason: string,
+  {
+    store,
+    writeReport,
+  }: { store: ArticleStore; writeReport?: (report: IngestReport) => Promise<void> },
+): Promise<void> {
+  const record = await findMedia(store, name);
+  const about = (warning: string) => warning.startsWith(`media "${name}" is `);
+  for (const id of record?.usedBy ?? []) {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await store.getArticle(id);
+      if (!stored || isGone(stored)) break;
+      const source = await store.getSource(stored.article.sourceKey);
+      const before = source?.report;
+      if (!source || !before || before.id !== id || before.status === 'rejected') break;
+      const warnings = before.warnings.map((warning) =>
+        about(warning) ? unpublishedMediaWarning(name, reason) : warning,
+      );
+      if (JSON.stringify(warnings) === JSON.stringify(before.warnings)) break;
+      const report = { ...before, warnings };
+      try {
+        await store.commit({
+          source: {
+            record: { ...source, revision: source.revision + 1, report },
+            previousRevision: source.revision,
+          },
+          articles: [],
+        });
+        await writeReport?.(report);
+        break;
+      } catch (error) {
+        if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
 function reportAfter(
   report: IngestReport,
   id: string,

@@ -100,3 +100,38 @@ describe('a media file replaced again and again', () => {
     expect(media.paths()).not.toContain(path(urls[1]));
   });
 });
+
+describe('a media file a story names, refused after the story', () => {
+  it('changes the story\'s report from "not in the inbox (yet)" to why it was refused', async () => {
+    const { inbox, deps } = memoryIngestDeps();
+    const media = new MemorySiteMedia({ inbox });
+    const event = objectEvents();
+    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const story = 'articles/show/ep2.md';
+    await deliver(
+      event(
+        'created',
+        story,
+        inbox.put(story, '---\ntitle: Episode 2\nimage: ep2.wav\nimage_alt: x\n---\n\nNotes.\n'),
+      ),
+    );
+    const warningsOf = async () =>
+      ((await deps.store.getSource(story))?.report.warnings ?? []).filter((w) =>
+        w.startsWith('media '),
+      );
+    expect(await warningsOf()).toEqual([
+      'media "articles/show/ep2.wav" is not in the inbox (yet): its reference works once the file is uploaded',
+    ]);
+    const wav = 'articles/show/ep2.wav';
+    const refused = await deliver(
+      event('created', wav, inbox.put(wav, Uint8Array.from([0x52, 0x49, 0x46, 0x46]))),
+    );
+    expect(refused.kind === 'applied' && refused.report.status).toBe('rejected');
+    const [warning] = await warningsOf();
+    expect(warning).toMatch(
+      /^media "articles\/show\/ep2\.wav" is in the inbox but was rejected \("ep2\.wav": this audio format .* convert it to \.mp3, \.m4a or \.ogg\): its reference works once a file that passes is uploaded$/,
+    );
+    // The bucket's copy of the report says the same.
+    expect(inbox.reports.at(-1)?.warnings.filter((w) => w.startsWith('media '))).toEqual([warning]);
+  });
+});
