@@ -221,24 +221,39 @@ function renderWithNotes(
       : bodyWhere(noted)(offset);
   };
   const html = renderBlock(combined, where);
-  const parts = [html];
-  for (const [at] of footnotes.notes.entries()) {
-    const last = parts.pop() ?? '';
-    const marker = noteMarker(at);
-    const cut = last.indexOf(marker);
-    if (cut === -1 || html.indexOf(marker) !== html.lastIndexOf(marker)) {
-      warnings.push(
-        'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
-      );
-      const asText = definitionsAsText(shortcodesAsText(body));
-      return renderBlock(asText, bodyWhere(asText));
-    }
-    parts.push(last.slice(0, cut), last.slice(cut + marker.length));
+  const parts = cutAtMarkers(html, footnotes.notes.length);
+  if (!parts) {
+    warnings.push(
+      'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
+    );
+    const asText = definitionsAsText(shortcodesAsText(body));
+    return renderBlock(asText, bodyWhere(asText));
   }
   warnings.push(...footnotes.warnings);
   const [bodyHtml = '', ...notes] = parts;
   return finishFootnotes(bodyHtml, footnotes, notes, warnings);
 }
+
+/**
+ * `html` cut at the notes' markers, in one scan: the body and each note, or undefined unless
+ * every marker came through as itself, once, in order.
+ */
+function cutAtMarkers(html: string, count: number): string[] | undefined {
+  const parts: string[] = [];
+  let from = 0;
+  let next = 0;
+  for (const match of html.matchAll(NOTE_MARKER)) {
+    if (Number(match[1]) !== next) return undefined;
+    parts.push(html.slice(from, match.index));
+    from = match.index + match[0].length;
+    next += 1;
+  }
+  if (next !== count) return undefined;
+  parts.push(html.slice(from));
+  return parts;
+}
+
+const NOTE_MARKER = /<!--feedpub-footnote-(\d{1,4})-->/g;
 
 /** A title without references to the file's notes (`Quay fire[^1]`: `Quay fire`). */
 function withoutNoteReferences(title: string, footnotes: Footnotes): string {
