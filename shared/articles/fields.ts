@@ -219,7 +219,11 @@ export function misspelled(
   known: readonly string[],
   field: string,
 ): string | undefined {
-  return Object.keys(data).find((key) => !known.includes(key) && nearestName(key, known) === field);
+  // The first keys only: a misspelling is among an editor's few, not past a thousand.
+  return Object.keys(data)
+    .filter((key) => !known.includes(key))
+    .slice(0, MAX_LISTED_FIELDS)
+    .find((key) => nearestName(key, known) === field);
 }
 
 /**

@@ -203,7 +203,9 @@ export function finishFootnotes(
           // A definition kept as text (`[^a]: again`) shows as written.
           if (colon && footnotes.unlinked.has(key)) return whole;
           if (!definitions.has(key)) {
-            if (!footnotes.unlinked.has(key)) missing.add(`[^${label}]`);
+            // In a file with no notes, only `[^1]` reads as one; `[^a-z]` is a regex's class.
+            const noted = definitions.size > 0 || /^\d{1,4}$/.test(label);
+            if (noted && !footnotes.unlinked.has(key)) missing.add(`[^${label}]`);
             return whole;
           }
           if (linked >= MAX_FOOTNOTE_REFERENCES) {

@@ -31,6 +31,13 @@ const jsonArticleSchema = z.extend(articleFieldsSchema, {
   text: z.nullish(z.string({ error: 'expected a string of plain text' })),
 });
 
+/** Why a file has no title: none given, or given under a misspelled key. */
+function noTitle(misspelled: string | undefined): string {
+  return misspelled
+    ? `no title: ${quote(misspelled)} is no field: did you mean "title"?`
+    : 'no title: set a non-empty "title" field';
+}
+
 /** A key of the object that was most likely meant to be `title` (`titel`, `Title`). */
 function misspelledTitle(value: Record<string, unknown>): string | undefined {
   return misspelled(value, Object.keys(jsonArticleSchema.shape), 'title');
@@ -56,9 +63,7 @@ export function parseJson(source: string): { fields: ArticleFields; warnings: st
     throw new ArticleRejectedError(
       'no-title',
       title === ''
-        ? misspelledTitle(value)
-          ? `no title: ${quote(misspelledTitle(value) ?? '')} is no field: did you mean "title"?`
-          : 'no title: set a non-empty "title" field'
+        ? noTitle(misspelledTitle(value))
         : `no title: the "title" field has nothing visible in it (${INVISIBLE_TITLE})`,
     );
   const warnings: string[] = [];

@@ -87,9 +87,7 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
           ? `${where(front.lineOf(['title']) ?? 1)}: no title: "title:" ${quote(data.title)} is only markup, and a title is plain text (markup is removed): write the headline itself`
           : split.yaml === undefined && lateFrontMatter(text) !== undefined
             ? `line ${lateFrontMatter(text)}: front matter must start on the first line; blank lines come before its ---, so it was read as text (no title)`
-            : misspelledTitle(front)
-              ? `${where(front.lineOf([misspelledTitle(front) ?? '']) ?? 1)}: no title: ${quote(`${misspelledTitle(front)}:`)} is no field: did you mean "title:"?`
-              : 'no title: set "title:" in the front matter or start the text with a "# Heading" line',
+            : noTitle(front),
     );
   }
   const repeats = heading !== undefined && sameHeadline(headingText, title);
@@ -133,8 +131,9 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
 
 /**
  * Hugo shortcodes (`{{< youtube id >}}`, `{{% note %}}`) in the Markdown, outside code: an
- * import from Hugo shows them as written (shortcodesAsText), so the report names them (each
- * once, at most 5).
+ * import from Hugo shows them as written (`{{<youtube id>}}`, with no space, is read as an HTML
+ * tag and removed), so the report names them (each once, at most 5). Code is told by its
+ * fences, indentation and one-line spans (a shortcode in a rarer kind of code is named too).
  */
 function shortcodeWarnings(markdown: string): string[] {
   if (!markdown.includes('{{')) return [];
@@ -150,16 +149,7 @@ function shortcodeWarnings(markdown: string): string[] {
   });
 }
 
-/** The Markdown with its shortcodes' `<` escaped: `{{<youtube x>}}` is no HTML tag to remove. */
-function shortcodesAsText(markdown: string): string {
-  if (!markdown.includes('{{<')) return markdown;
-  return outsideCode(markdown, (text) => text.replaceAll('{{<', '{{&lt;'));
-}
-
-/**
- * `markdown` with `change` applied to its text outside code: fenced and indented blocks, and
- * code spans. Lines keep their count (line numbers hold).
- */
+/** Each run of `markdown`'s text outside code (fenced and indented blocks, one-line spans). */
 function outsideCode(markdown: string, change: (text: string) => string): string {
   const fences = new Fences();
   let previousBlank = true;
@@ -194,8 +184,8 @@ const noteMarker = (at: number) => `<!--feedpub-footnote-${at}-->`;
 /**
  * The body rendered with its footnotes (footnotes.ts): body and notes in one render, each
  * note after a marker, cut apart at the markers. When a marker does not come through as
- * itself (a code fence or an HTML block left open runs into the notes), the body as written,
- * without footnotes, and a warning.
+ * itself (a code fence left open runs into the notes), the body as written, without
+ * footnotes, and a warning.
  */
 function renderWithNotes(
   body: string,
@@ -205,11 +195,11 @@ function renderWithNotes(
 ): string {
   const bodyWhere = (markdown: string) => (offset: number) =>
     `line ${bodyStart + lineAt(markdown, offset) - 1}`;
-  const noted = shortcodesAsText(footnotes.body);
+  const noted = footnotes.body;
   let combined = noted;
   const starts: { offset: number; line: number; markdown: string }[] = [];
   for (const [at, note] of footnotes.notes.entries()) {
-    const markdown = shortcodesAsText(note.markdown);
+    const { markdown } = note;
     combined += `\n\n${noteMarker(at)}\n\n`;
     starts.push({ offset: combined.length, line: note.line, markdown });
     combined += markdown;
@@ -223,10 +213,8 @@ function renderWithNotes(
   const html = renderBlock(combined, where);
   const parts = cutAtMarkers(html, footnotes.notes.length);
   if (!parts) {
-    warnings.push(
-      'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
-    );
-    const asText = definitionsAsText(shortcodesAsText(body));
+    warnings.push('footnotes kept as written: a code fence left open runs into their definitions');
+    const asText = definitionsAsText(body);
     return renderBlock(asText, bodyWhere(asText));
   }
   warnings.push(...footnotes.warnings);
@@ -266,9 +254,12 @@ function withoutNoteReferences(title: string, footnotes: Footnotes): string {
     .trim();
 }
 
-/** A front-matter key that was most likely meant to be `title` (`titel:`, `Title:`). */
-function misspelledTitle(front: FrontMatter): string | undefined {
-  return misspelled(front.data, Object.keys(articleFieldsSchema.shape), 'title');
+/** Why a file has no title: none given, or given under a misspelled key (`titel:`, `Title:`). */
+function noTitle(front: FrontMatter): string {
+  const key = misspelled(front.data, Object.keys(articleFieldsSchema.shape), 'title');
+  return key
+    ? `${where(front.lineOf([key]) ?? 1)}: no title: ${quote(`${key}:`)} is no field: did you mean "title:"?`
+    : 'no title: set "title:" in the front matter or start the text with a "# Heading" line';
 }
 
 /** A Markdown image with nothing between its brackets: `![](photo.jpg)`. */

@@ -1,7 +1,6 @@
 import type { Article, Author, Label, MediaRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
-import { mediaPlaceholderPath } from '../contract/media.ts';
-import { siteUrlOf } from '../contract/site-layout.ts';
+import { MEDIA_SITE_PREFIX, mediaPlaceholderPath } from '../contract/media.ts';
 import { dayOf, EPOCH, toDate } from './dates.ts';
 import { itemId } from './item-id.ts';
 import { type SiteWords, siteWords } from './site-words.ts';
@@ -138,14 +137,18 @@ export function buildItemView(
  */
 function mediaOnSite(article: Article, siteUrl: string): Article {
   const moved = (article.media ?? []).flatMap((ref) => {
-    if (ref.url.startsWith(siteUrl)) return [];
-    // Where its site path starts: `media/` and its key's first folder (or name) below articles/.
-    const first = siteUrlOf(
-      siteUrl,
-      mediaPlaceholderPath(ref.key).split('/').slice(0, 2).join('/'),
-    );
-    const at = ref.url.lastIndexOf(`/${first.slice(siteUrl.length)}`);
-    return at === -1 ? [] : [[ref.url, `${siteUrl}${ref.url.slice(at + 1)}`] as const];
+    // Its site path has as many segments as its placeholder's (`media/…/lead.jpg`; published,
+    // `media/…/lead.<version>.jpg`): the stored URL's last ones, whatever site came before.
+    const segments = mediaPlaceholderPath(ref.key).split('/').length;
+    let path: string;
+    try {
+      path = new URL(ref.url).pathname.split('/').slice(-segments).join('/');
+    } catch {
+      return [];
+    }
+    if (!path.startsWith(MEDIA_SITE_PREFIX)) return [];
+    const now = `${siteUrl}${path}`;
+    return now === ref.url ? [] : [[ref.url, now] as const];
   });
   if (moved.length === 0) return article;
   const on = new Map(moved);

@@ -217,8 +217,16 @@ export async function finishMedia(
   event: ObjectEvent,
   deps: MediaDeps,
   book: Pick<SourceBookkeeping, 'writeReport'>,
+  /** The report of the event's first delivery (the key's source record). */
+  report?: IngestReport,
 ): Promise<void> {
   const record = await findMedia(deps.store, mediaName(event.key), event.key);
   if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   if (record) await finishRetiring(record, deps.media);
+  // A rejection whose delivery died before it told the stories that name the file.
+  if (report?.status === 'rejected')
+    await tellUsersOfRejection(mediaName(event.key), report.reason ?? '', {
+      store: deps.store,
+      writeReport: book.writeReport,
+    });
 }

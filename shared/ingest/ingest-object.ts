@@ -99,7 +99,7 @@ async function ingestOnce(
       // Delivered again: the first delivery may have died after its commit, before its report.
       await deps.inbox.writeReport(source.report);
       if (deps.media && isMediaKey(event.key))
-        await finishMedia(event, { ...deps, media: deps.media }, bookkeeping(deps));
+        await finishMedia(event, { ...deps, media: deps.media }, bookkeeping(deps), source.report);
       return {
         kind: 'duplicate',
         key: event.key,

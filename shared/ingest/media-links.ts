@@ -205,14 +205,17 @@ export async function republishUsers(
   },
 ): Promise<string[]> {
   const changed: string[] = [];
-  const to = mediaRefOf(record.key, record, siteUrl);
   for (const id of record.usedBy) {
     for (let attempt = 1; ; attempt++) {
+      // The file as it is now: a newer upload's ingest may have finished since this one's
+      // commit, and a story must never be pointed back at the version it replaced.
+      const current = (await store.getMedia(record.key)) ?? record;
+      const to = mediaRefOf(current.key, current, siteUrl);
       const stored = await store.getArticle(id);
       const from = stored?.article.media?.find((m) => refersTo(m, record));
       if (!stored || isGone(stored) || !from || JSON.stringify(from) === JSON.stringify(to)) break;
       const source = await store.getSource(stored.article.sourceKey);
-      const report = source && reportAfter(source.report, id, record);
+      const report = source && reportAfter(source.report, id, current);
       try {
         await store.commit({
           ...(source && report
@@ -236,11 +239,6 @@ export async function republishUsers(
   return changed;
 }
 
-/**
- * The report of story `id`'s file once the media file `record` describes is published (its
- * warning of a missing or rejected file gone) or gone (the missing-file warning back), or
- * undefined when it does not change: another file's report, or one about something else.
- */
 /**
  * Tells the stories that name a media file just rejected why it is missing: each report's
  * warning about the file ("not in the inbox (yet)", written when the story came first) says
@@ -285,6 +283,11 @@ export async function tellUsersOfRejection(
   }
 }
 
+/**
+ * The report of story `id`'s file once the media file `record` describes is published (its
+ * warning of a missing or rejected file gone) or gone (the missing-file warning back), or
+ * undefined when it does not change: another file's report, or one about something else.
+ */
 function reportAfter(
   report: IngestReport,
   id: string,

@@ -286,7 +286,7 @@ describe('footnotes among the rest of the Markdown', () => {
       '[^3]: https://example.org/source',
     ]);
     expect(warnings).toEqual([
-      'footnotes kept as written: a code fence or an HTML block left open runs into their definitions',
+      'footnotes kept as written: a code fence left open runs into their definitions',
     ]);
     expect(article.contentHtml).not.toContain('<sup>');
     expect(article.contentHtml).toContain('as said[^2] and shown[^3].');
@@ -295,5 +295,15 @@ describe('footnotes among the rest of the Markdown', () => {
     expect(article.contentHtml).toContain('[^2]: Ibid.');
     expect(article.contentHtml).toContain('[^3]: <a href="https://example.org/source"');
     expect(article.contentHtml).not.toMatch(/<a [^>]*>\^\d<\/a>/);
+  });
+});
+
+describe('text that only looks like a reference', () => {
+  it('is said in a file with notes; in one without, only a number is taken for a note', () => {
+    const without = parseMd('# Regex\n\nThe class [^a-z] matches, [^1] is missing.\n');
+    expect(without.warnings).toEqual([
+      'footnote references with no definition ("[^label]: …"): kept as text: [^1]',
+    ]);
+    expect(without.article.contentHtml).toContain('The class [^a-z] matches, [^1] is missing.');
   });
 });

@@ -104,3 +104,42 @@ describe('media of a site that moved (a new domain, feedpub dev on another port)
     expect(item.content_html).toContain(`${old}articles/other.html`);
   });
 });
+
+describe('a media URL on the site of the day, whatever site it was stored under', () => {
+  it.each([
+    [
+      'a file at the top of articles/',
+      'https://old.example/',
+      'articles/lead.jpg',
+      'media/lead.0123456789ab.jpg',
+    ],
+    [
+      'a folder named media',
+      'https://old.example/',
+      'articles/2026/media/lead.jpg',
+      'media/2026/media/lead.0123456789ab.jpg',
+    ],
+    [
+      'a site moved from a folder to the root',
+      'https://news.example.com/news/',
+      'articles/q/lead.jpg',
+      'media/q/lead.0123456789ab.jpg',
+    ],
+    [
+      'names with spaces and accents',
+      'http://127.0.0.1:47200/',
+      'articles/ü é/lead one.jpg',
+      'media/%C3%BC%20%C3%A9/lead%20one.0123456789ab.jpg',
+    ],
+  ])('%s', (_, old, key, path) => {
+    const stored = `${old}${path}`;
+    const article = testArticle('quay', {
+      image: stored,
+      contentHtml: `<p><img src="${stored}" alt="x" /></p>`,
+      media: [{ key, url: stored, type: 'image/jpeg', size: 99 }],
+    });
+    const item = JSON.parse(render(article).json).items[0];
+    expect(item.image).toBe(`${SITE.url}${path}`);
+    expect(item.content_html).toContain(`<img src="${SITE.url}${path}" alt="x" />`);
+  });
+});

@@ -134,4 +134,72 @@ describe('a media file a story names, refused after the story', () => {
     // The bucket's copy of the report says the same.
     expect(inbox.reports.at(-1)?.warnings.filter((w) => w.startsWith('media '))).toEqual([warning]);
   });
+
+  it('tells the story on the redelivery when the first delivery died after the rejection', async () => {
+    const { inbox, deps } = memoryIngestDeps();
+    const media = new MemorySiteMedia({ inbox });
+    const event = objectEvents();
+    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const story = 'articles/show/ep3.md';
+    await deliver(
+      event(
+        'created',
+        story,
+        inbox.put(story, '---\ntitle: E3\nimage: ep3.mov\nimage_alt: x\n---\n\nNotes.\n'),
+      ),
+    );
+    const mov = 'articles/show/ep3.mov';
+    const refused = event('created', mov, inbox.put(mov, Uint8Array.from([0, 0, 0, 20])));
+    // The rejection's report cannot be written: the delivery dies after its commit.
+    const write = inbox.writeReport.bind(inbox);
+    let failOnce = true;
+    inbox.writeReport = async (report) => {
+      if (report.key === mov && failOnce) {
+        failOnce = false;
+        throw new Error('S3 down');
+      }
+      await write(report);
+    };
+    await expect(deliver(refused)).rejects.toThrow('S3 down');
+    await deliver(refused);
+    const warnings = (await deps.store.getSource(story))?.report.warnings ?? [];
+    expect(warnings.find((w) => w.startsWith('media '))).toMatch(
+      /is in the inbox but was rejected/,
+    );
+  });
+});
+
+describe('two uploads of a media file whose ingests overlap', () => {
+  it('never leave a story on the older version (a newer upload done between commit and republish)', async () => {
+    const { store, inbox, deps } = memoryIngestDeps();
+    const media = new MemorySiteMedia({ inbox });
+    const event = objectEvents();
+    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const story = 'articles/show/ep1.md';
+    await deliver(event('created', KEY, inbox.put(KEY, mp3(1))));
+    await deliver(
+      event(
+        'created',
+        story,
+        inbox.put(story, '---\ntitle: E1\nimage: episode.mp3\nimage_alt: x\n---\n\nNotes.\n'),
+      ),
+    );
+    const second = event('created', KEY, inbox.put(KEY, mp3(2)));
+    const third = event('created', KEY, inbox.put(KEY, mp3(3)));
+    // The second upload's commit returns; before it republishes the story, the third runs whole.
+    const commit = store.commit.bind(store);
+    let interleaved = false;
+    store.commit = async (change) => {
+      await commit(change);
+      if (!interleaved && change.media?.length) {
+        interleaved = true;
+        await deliver(third);
+      }
+    };
+    await deliver(second);
+    expect(interleaved).toBe(true);
+    const record = await store.getMedia(KEY);
+    const lead = (await store.getArticle('show/ep1'))?.article.image ?? '';
+    expect(lead.endsWith(record?.published?.path ?? 'none')).toBe(true);
+  });
 });
