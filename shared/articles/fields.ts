@@ -2,7 +2,6 @@
  * The fields an article file may set (Markdown front matter, JSON), as one zod schema,
  * and the plain shape every format parser hands to the article builder.
  */
-
 import * as z from 'zod/mini';
 import { nearestName } from '../config/nearest-name.ts';
 import { DATE_EXAMPLES, isBeforeYears, isZoneless, parseFileDate, YEARS } from './dates.ts';

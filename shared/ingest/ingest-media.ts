@@ -156,6 +156,12 @@ async function unpublish(
   if (record) await republishUsers(record, { ...deps, writeReport: book.writeReport });
   // Deleting the file takes down every version of it still published.
   if (record) await finishRetiring(record, deps.media);
+  // A refused file deleted: its stories' reports no longer say it is in the inbox.
+  if (!before?.published && source?.report.status === 'rejected')
+    await tellUsersOfRejection(mediaName(event.key), undefined, {
+      store: deps.store,
+      writeReport: book.writeReport,
+    });
   await book.writeReport(next.report);
   return { kind: 'applied', report };
 }

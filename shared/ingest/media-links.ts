@@ -242,11 +242,12 @@ export async function republishUsers(
 /**
  * Tells the stories that name a media file just rejected why it is missing: each report's
  * warning about the file ("not in the inbox (yet)", written when the story came first) says
- * the rejection instead. Only reports change: the stories show the placeholder as before.
+ * the rejection instead; `reason` undefined (the refused file deleted since): not in the inbox
+ * again. Only reports change: the stories show the placeholder as before.
  */
 export async function tellUsersOfRejection(
   name: string,
-  reason: string,
+  reason: string | undefined,
   {
     store,
     writeReport,

@@ -133,6 +133,11 @@ describe('a media file a story names, refused after the story', () => {
     );
     // The bucket's copy of the report says the same.
     expect(inbox.reports.at(-1)?.warnings.filter((w) => w.startsWith('media '))).toEqual([warning]);
+    // The refused file deleted: not in the inbox again, as its story's report says.
+    await deliver(event('removed', wav));
+    expect(await warningsOf()).toEqual([
+      'media "articles/show/ep2.wav" is not in the inbox (yet): its reference works once the file is uploaded',
+    ]);
   });
 
   it('tells the story on the redelivery when the first delivery died after the rejection', async () => {
