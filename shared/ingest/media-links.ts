@@ -5,7 +5,7 @@
  * media change then publishes every article its record names again, through the stream.
  */
 import type { Article, MediaRef } from '../articles/article.ts';
-import { isGone, planArticleWrite } from '../articles/stored.ts';
+import { isGone, planArticleWrite, type StoredArticle } from '../articles/stored.ts';
 import type { IngestReport } from '../contract/inbox.ts';
 import { mediaName, mediaPlaceholderPath } from '../contract/media.ts';
 import { siteUrlOf } from '../contract/site-layout.ts';
@@ -13,6 +13,7 @@ import {
   type ArticleStore,
   type MediaRecord,
   type MediaWrite,
+  type SourceRecord,
   StaleWriteError,
 } from '../ports/article-store.ts';
 
@@ -204,39 +205,18 @@ export async function republishUsers(
     writeReport?: (report: IngestReport) => Promise<void>;
   },
 ): Promise<string[]> {
-  const changed: string[] = [];
-  for (const id of record.usedBy) {
-    for (let attempt = 1; ; attempt++) {
-      // The file as it is now: a newer upload's ingest may have finished since this one's
-      // commit, and a story must never be pointed back at the version it replaced.
-      const current = (await store.getMedia(record.key)) ?? record;
-      const to = mediaRefOf(current.key, current, siteUrl);
-      const stored = await store.getArticle(id);
-      const from = stored?.article.media?.find((m) => refersTo(m, record));
-      if (!stored || isGone(stored) || !from || JSON.stringify(from) === JSON.stringify(to)) break;
-      const source = await store.getSource(stored.article.sourceKey);
-      const report = source && reportAfter(source.report, id, current);
-      try {
-        await store.commit({
-          ...(source && report
-            ? {
-                source: {
-                  record: { ...source, revision: source.revision + 1, report },
-                  previousRevision: source.revision,
-                },
-              }
-            : {}),
-          articles: [planArticleWrite(stored, repoint(stored.article, from, to))],
-        });
-        if (report) await writeReport?.(report);
-        changed.push(id);
-        break;
-      } catch (error) {
-        if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
-  }
-  return changed;
+  return updateUsers(record.usedBy, { store, writeReport }, async (stored, source) => {
+    // The file as it is now: a newer upload's ingest may have finished since this one's
+    // commit, and a story must never be pointed back at the version it replaced.
+    const current = (await store.getMedia(record.key)) ?? record;
+    const to = mediaRefOf(current.key, current, siteUrl);
+    const from = stored.article.media?.find((m) => refersTo(m, record));
+    if (!from || JSON.stringify(from) === JSON.stringify(to)) return undefined;
+    return {
+      article: repoint(stored.article, from, to),
+      report: source && reportAfter(source.report, stored.article.id, current),
+    };
+  });
 }
 
 /**
@@ -248,40 +228,67 @@ export async function republishUsers(
 export async function tellUsersOfRejection(
   name: string,
   reason: string | undefined,
+  deps: { store: ArticleStore; writeReport?: (report: IngestReport) => Promise<void> },
+): Promise<void> {
+  const record = await findMedia(deps.store, name);
+  const about = (warning: string) => warning.startsWith(`media "${name}" is `);
+  await updateUsers(record?.usedBy ?? [], deps, async (stored, source) => {
+    const before = source?.report;
+    if (!before || before.id !== stored.article.id || before.status === 'rejected') return;
+    const warnings = before.warnings.map((warning) =>
+      about(warning) ? unpublishedMediaWarning(name, reason) : warning,
+    );
+    if (JSON.stringify(warnings) === JSON.stringify(before.warnings)) return;
+    return { report: { ...before, warnings } };
+  });
+}
+
+/**
+ * Each story of `ids` still there, changed as `plan` says (its article, its file's report,
+ * or both, in one write), read again and planned again when another write came first; the
+ * report is then written to the bucket. Returns the ids changed.
+ */
+async function updateUsers(
+  ids: readonly string[],
   {
     store,
     writeReport,
   }: { store: ArticleStore; writeReport?: (report: IngestReport) => Promise<void> },
-): Promise<void> {
-  const record = await findMedia(store, name);
-  const about = (warning: string) => warning.startsWith(`media "${name}" is `);
-  for (const id of record?.usedBy ?? []) {
+  plan: (
+    stored: StoredArticle,
+    source: SourceRecord | undefined,
+  ) => Promise<{ article?: Article; report?: IngestReport } | undefined>,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const id of ids) {
     for (let attempt = 1; ; attempt++) {
       const stored = await store.getArticle(id);
       if (!stored || isGone(stored)) break;
       const source = await store.getSource(stored.article.sourceKey);
-      const before = source?.report;
-      if (!source || !before || before.id !== id || before.status === 'rejected') break;
-      const warnings = before.warnings.map((warning) =>
-        about(warning) ? unpublishedMediaWarning(name, reason) : warning,
-      );
-      if (JSON.stringify(warnings) === JSON.stringify(before.warnings)) break;
-      const report = { ...before, warnings };
+      const change = await plan(stored, source);
+      if (!change) break;
+      const { article, report } = change;
       try {
         await store.commit({
-          source: {
-            record: { ...source, revision: source.revision + 1, report },
-            previousRevision: source.revision,
-          },
-          articles: [],
+          ...(source && report
+            ? {
+                source: {
+                  record: { ...source, revision: source.revision + 1, report },
+                  previousRevision: source.revision,
+                },
+              }
+            : {}),
+          articles: article ? [planArticleWrite(stored, article)] : [],
         });
-        await writeReport?.(report);
+        if (report) await writeReport?.(report);
+        changed.push(id);
         break;
       } catch (error) {
         if (!(error instanceof StaleWriteError) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
   }
+  return changed;
 }
 
 /**
