@@ -32,10 +32,10 @@ const MEDIA_EXTENSIONS = Object.entries(MEDIA_FORMATS)
   .filter(([, format]) => format.kind !== 'captions')
   .map(([ext]) => `.${ext}`)
   .join(' ');
-/** FOOTNOTES_START and the first note, as sanitize writes them. */
+/** Where footnotes.ts starts the notes (a rule, a list, the first note), as sanitize writes it. */
 const SANITIZED_NOTES_START = '<hr />\n<ol>\n<li id="fn-1">';
 /** A footnote's number in the text (footnotes.ts, sanitized): no words of a summary. */
-const FOOTNOTE_REFERENCE =
+const FOOTNOTE_NUMBER =
   /<sup><a href="[^"<>]*#fn-\d{1,3}"(?: id="fnref-\d{1,3}(?:-\d{1,2})?")?[^<>]*>\d{1,3}<\/a><\/sup>/g;
 
 /**
@@ -170,10 +170,10 @@ function summaryOf(given: string | undefined, html: string, warnings: string[]):
   const notes = html.lastIndexOf(SANITIZED_NOTES_START);
   const story = notes === -1 ? html : html.slice(0, notes);
   for (const match of story.matchAll(PARAGRAPH)) {
-    const text = htmlToText((match[1] ?? '').replace(FOOTNOTE_REFERENCE, ''));
+    const text = htmlToText((match[1] ?? '').replace(FOOTNOTE_NUMBER, ''));
     if (text !== '') return summarize(text);
   }
-  return summarize(htmlToText(story.replace(FOOTNOTE_REFERENCE, '')));
+  return summarize(htmlToText(story.replace(FOOTNOTE_NUMBER, '')));
 }
 
 function checkedId(raw: string): string {

@@ -261,7 +261,7 @@ export function finishFootnotes(
 }
 
 /** Where the notes start in the HTML (summaries are taken from what comes before). */
-export const FOOTNOTES_START = '<hr>\n<ol>';
+const FOOTNOTES_START = '<hr>\n<ol>';
 
 /** The links back inside the note's last paragraph, as GitHub writes them; else after it. */
 function withBacklinks(html: string, backs: string): string {
@@ -293,7 +293,7 @@ class Examples {
  * `html` with `change` applied to its text only: not to tags (a `>` in a quoted attribute
  * value included), nor comments, nor the text of code, of preformatted blocks or of links.
  */
-export function inText(html: string, change: (text: string) => string): string {
+function inText(html: string, change: (text: string) => string): string {
   let out = '';
   let depth = 0;
   let at = 0;

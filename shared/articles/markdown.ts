@@ -138,10 +138,9 @@ export function parseMarkdown(text: string): { fields: ArticleFields; warnings: 
 function shortcodeWarnings(markdown: string): string[] {
   if (!markdown.includes('{{')) return [];
   const found = new Map<string, string>();
-  outsideCode(markdown, (text) => {
+  eachTextOutsideCode(markdown, (text) => {
     for (const match of text.matchAll(SHORTCODE))
       if (found.size < 5 && !found.has(match[2] ?? '')) found.set(match[2] ?? '', match[1] ?? '<');
-    return text;
   });
   return [...found].map(([name, delimiter]) => {
     const written = delimiter === '%' ? `{{% ${name} … %}}` : `{{< ${name} … >}}`;
@@ -149,29 +148,28 @@ function shortcodeWarnings(markdown: string): string[] {
   });
 }
 
-/** Each run of `markdown`'s text outside code (fenced and indented blocks, one-line spans). */
-function outsideCode(markdown: string, change: (text: string) => string): string {
+/**
+ * Each run of `markdown`'s text outside code (fenced and indented blocks, one-line spans) of a
+ * line holding `{{`.
+ */
+function eachTextOutsideCode(markdown: string, visit: (text: string) => void): void {
   const fences = new Fences();
   let previousBlank = true;
   let indented = false;
-  return markdown
-    .split('\n')
-    .map((line) => {
-      const blank = line.trim() === '';
-      // An indented code block starts after a blank line and goes on while lines are indented
-      // or blank (a list's indented paragraph reads as one too: named nothing, changed nothing).
-      indented = INDENTED_CODE.test(line) && (previousBlank || indented);
-      previousBlank = blank;
-      if (fences.inFence(line) || indented || blank || !line.includes('{{')) return line;
-      let out = '';
-      let at = 0;
-      for (const span of line.matchAll(CODE_SPAN)) {
-        out += change(line.slice(at, span.index)) + span[0];
-        at = span.index + span[0].length;
-      }
-      return out + change(line.slice(at));
-    })
-    .join('\n');
+  for (const line of markdown.split('\n')) {
+    const blank = line.trim() === '';
+    // An indented code block starts after a blank line and goes on while lines are indented
+    // or blank (a list's indented paragraph reads as one too: named nothing).
+    indented = INDENTED_CODE.test(line) && (previousBlank || indented);
+    previousBlank = blank;
+    if (fences.inFence(line) || indented || blank || !line.includes('{{')) continue;
+    let at = 0;
+    for (const span of line.matchAll(CODE_SPAN)) {
+      visit(line.slice(at, span.index));
+      at = span.index + span[0].length;
+    }
+    visit(line.slice(at));
+  }
 }
 
 const SHORTCODE = /\{\{([<%]|&lt;)[ \t]{0,8}\/?[ \t]{0,8}([\w-]{1,40})/g;
@@ -195,20 +193,18 @@ function renderWithNotes(
 ): string {
   const bodyWhere = (markdown: string) => (offset: number) =>
     `line ${bodyStart + lineAt(markdown, offset) - 1}`;
-  const noted = footnotes.body;
-  let combined = noted;
+  let combined = footnotes.body;
   const starts: { offset: number; line: number; markdown: string }[] = [];
-  for (const [at, note] of footnotes.notes.entries()) {
-    const { markdown } = note;
+  for (const [at, { line, markdown }] of footnotes.notes.entries()) {
     combined += `\n\n${noteMarker(at)}\n\n`;
-    starts.push({ offset: combined.length, line: note.line, markdown });
+    starts.push({ offset: combined.length, line, markdown });
     combined += markdown;
   }
   const where = (offset: number) => {
     const note = starts.findLast((start) => start.offset <= offset);
     return note
       ? `line ${note.line + lineAt(note.markdown, offset - note.offset) - 1} (a footnote)`
-      : bodyWhere(noted)(offset);
+      : bodyWhere(footnotes.body)(offset);
   };
   const html = renderBlock(combined, where);
   const parts = cutAtMarkers(html, footnotes.notes.length);
