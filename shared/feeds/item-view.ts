@@ -140,6 +140,9 @@ function mediaOnSite(article: Article, siteUrl: string): Article {
     // Its site path has as many segments as its placeholder's (`media/…/lead.jpg`; published,
     // `media/…/lead.<version>.jpg`): the stored URL's last ones, whatever site came before.
     const segments = mediaPlaceholderPath(ref.key).split('/').length;
+    // Stored under this site already (the usual case, and no URL to parse for it).
+    const here = ref.url.startsWith(siteUrl) ? ref.url.slice(siteUrl.length) : '';
+    if (here.startsWith(MEDIA_SITE_PREFIX) && here.split('/').length === segments) return [];
     let path: string;
     try {
       path = new URL(ref.url).pathname.split('/').slice(-segments).join('/');
