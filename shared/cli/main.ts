@@ -9,6 +9,7 @@ import type { DevOptions } from './dev.ts';
 import { CliError } from './errors.ts';
 import type { TargetOptions } from './ops.ts';
 import {
+  DEFAULT_DATA_DIR,
   DEFAULT_HTTP_PORT,
   DEFAULT_S3_PORT,
   deployedSiteUrl,
@@ -117,7 +118,7 @@ function program(setExitCode: (code: number) => void): Command {
       'folder mirrored to the inbox bucket (created with a sample article if missing)',
       'inbox',
     )
-    .option('--data-dir <dir>', 'where state is kept between runs', '.feedpub')
+    .option('--data-dir <dir>', 'where state is kept between runs', DEFAULT_DATA_DIR)
     .option('--fresh', 'delete the data folder first: start from an empty site', false)
     .option('--s3-port <port>', 's3rver port (0: any free port)', portOption, DEFAULT_S3_PORT)
     .option('--dynamo-port <port>', 'DynamoDB Local port (default: any free port)', portOption)
@@ -203,7 +204,7 @@ function addOperatorCommands(root: Command, setExitCode: (code: number) => void)
       .description(description)
       .option('--stack <name>', 'the deployed app stack', APP_STACK_ID)
       .option('--local', 'the local runtime (feedpub dev data) instead of a deployed stack', false)
-      .option('--data-dir <dir>', 'with --local: the data folder of feedpub dev', '.feedpub')
+      .option('--data-dir <dir>', 'with --local: the data folder of feedpub dev', DEFAULT_DATA_DIR)
       .addHelpText('after', TARGET_HELP);
   const run = async <O>(
     o: O & TargetOptions,

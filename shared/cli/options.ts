@@ -16,6 +16,8 @@ import { CliError } from './errors.ts';
 
 /** Option parsers and the site configuration the commands share. */
 
+/** Where `feedpub dev` keeps its state between runs (and the operator commands find it). */
+export const DEFAULT_DATA_DIR = '.feedpub';
 export const DEFAULT_HTTP_PORT = 8787;
 /** s3rver's own default, kept stable so a pasted `aws s3 cp --endpoint-url` keeps working. */
 export const DEFAULT_S3_PORT = 4568;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CliError } from '../errors.ts';
+import { DEFAULT_DATA_DIR } from '../options.ts';
 
 /** The CloudFormation outputs of the app stack the operator commands need (infra/app-stack.ts). */
 export const OPERATION_OUTPUTS = [
@@ -27,7 +28,9 @@ export async function readStackOutputs(
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     // A project folder where `feedpub dev` has run: the operator probably meant that.
-    const local = existsSync('.feedpub') ? ', or add --local for feedpub dev in this folder' : '';
+    const local = existsSync(DEFAULT_DATA_DIR)
+      ? ', or add --local for feedpub dev in this folder'
+      : '';
     throw new CliError(
       `cannot read the stack ${stackName} (${message}): check --stack, the AWS region (AWS_REGION) and credentials${local}`,
       { cause: error },
