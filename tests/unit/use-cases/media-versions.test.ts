@@ -47,7 +47,7 @@ function rig() {
         ),
       ),
     );
-  return { media, upload, event, deliver, story, failing };
+  return { inbox, deps, media, upload, event, deliver, story, failing };
 }
 
 const path = (url: string | undefined) => decodeURI(new URL(url ?? '').pathname.slice(1));
@@ -103,10 +103,7 @@ describe('a media file replaced again and again', () => {
 
 describe('a media file a story names, refused after the story', () => {
   it('changes the story\'s report from "not in the inbox (yet)" to why it was refused', async () => {
-    const { inbox, deps } = memoryIngestDeps();
-    const media = new MemorySiteMedia({ inbox });
-    const event = objectEvents();
-    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const { inbox, deps, event, deliver } = rig();
     const story = 'articles/show/ep2.md';
     await deliver(
       event(
@@ -141,10 +138,7 @@ describe('a media file a story names, refused after the story', () => {
   });
 
   it('tells the story on the redelivery when the first delivery died after the rejection', async () => {
-    const { inbox, deps } = memoryIngestDeps();
-    const media = new MemorySiteMedia({ inbox });
-    const event = objectEvents();
-    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const { inbox, deps, event, deliver } = rig();
     const story = 'articles/show/ep3.md';
     await deliver(
       event(
@@ -176,10 +170,8 @@ describe('a media file a story names, refused after the story', () => {
 
 describe('two uploads of a media file whose ingests overlap', () => {
   it('never leave a story on the older version (a newer upload done between commit and republish)', async () => {
-    const { store, inbox, deps } = memoryIngestDeps();
-    const media = new MemorySiteMedia({ inbox });
-    const event = objectEvents();
-    const deliver = (e: ObjectEvent) => ingestObjectEvent(e, { ...deps, media });
+    const { inbox, deps, event, deliver } = rig();
+    const { store } = deps;
     const story = 'articles/show/ep1.md';
     await deliver(event('created', KEY, inbox.put(KEY, mp3(1))));
     await deliver(
