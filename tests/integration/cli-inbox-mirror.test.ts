@@ -119,8 +119,8 @@ describe('inbox mirror', () => {
     // An mp3 an encoder is still writing: its modification time is now, as long as it writes.
     const clip = join(t.inbox, 'clip.mp3');
     writeFileSync(clip, Buffer.from('ID3\u0004\u0000partial'));
-    // Written a minute from now as far as the scans can tell (within a clock's error).
-    const writing = new Date(Date.now() + 60_000);
+    // Written five minutes from now as far as the scans can tell (within a clock's error, 10).
+    const writing = new Date(Date.now() + 5 * 60_000);
     utimesSync(clip, writing, writing);
     // Articles written after it: once the second is sent, the scans that sent the first one
     // saw the mp3 too, and any upload they began has ended.
