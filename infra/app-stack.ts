@@ -54,6 +54,7 @@ export class FeedpubAppStack extends Stack {
       site: props.site,
       domain: config.domain,
       hubs: config.hubs,
+      redirects: config.redirects,
       siteUrl: config.siteUrl ?? (config.domain && `https://${config.domain.name}/`),
     });
     const siteUrl = config.siteUrl ?? this.site.url;

@@ -23,6 +23,8 @@ export interface FeedpubConfig {
   readonly feedContent: FeedContent;
   /** The site's icon (`siteIcon`), if set. */
   readonly siteIcon: string | undefined;
+  /** Old addresses the edge sends on (`redirects`: rules `from to`). */
+  readonly redirects: readonly string[];
   readonly alarmEmail: string | undefined;
   /**
    * Throughput the table can take at once, set ahead of a known peak (a bulk import, an
@@ -82,6 +84,7 @@ export function readConfig(node: Node): FeedpubConfig {
     withdrawnDays: site.withdrawnDays ?? DEFAULT_WITHDRAWN_DAYS,
     feedContent: site.feedContent ?? 'full',
     siteIcon: site.icon,
+    redirects: site.redirects ?? [],
     alarmEmail: optionalMatching('alarmEmail', text('alarmEmail'), EMAIL, 'ops@example.com'),
     tableWarmThroughput: warmThroughputOf(
       unitsPerSecond('tableWarmReads', text('tableWarmReads'), ON_DEMAND_WARM.reads, 'read'),

@@ -39,6 +39,8 @@ export interface SiteDistributionProps {
   readonly domain: FeedpubConfig['domain'];
   /** WebSub hubs the feeds' `Link` header names. */
   readonly hubs: readonly string[];
+  /** Old addresses the viewer-request function sends on (rules `from to`). */
+  readonly redirects: readonly string[];
   /** The site URL for rel="self", when known at synth (a site URL or a custom domain). */
   readonly siteUrl: string | undefined;
 }
@@ -127,8 +129,8 @@ export class SiteDistribution extends Construct {
       });
     const folders = functionOf(
       'FolderIndexes',
-      'feedpub: CORS preflights; /tags/ serves /tags/index.html; /tags redirects to /tags/',
-      edgeRequestFunctionCode(),
+      'feedpub: CORS preflights; old addresses; /tags/ serves /tags/index.html; /tags to /tags/',
+      edgeRequestFunctionCode(props.redirects),
     );
     const feedLinks = functionOf(
       'FeedLinks',

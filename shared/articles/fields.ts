@@ -195,6 +195,17 @@ export function formatFieldPath(path: readonly PropertyKey[], input: unknown): s
   return out;
 }
 
+/**
+ * Fields of other tools that feedpub has its own way for: what the warning says instead of a
+ * near name.
+ */
+const ONE_BY_ONE =
+  'a story\'s old addresses are not redirected one by one: the site\'s redirects setting sends whole patterns of them on (README "Old addresses")';
+const OTHER_TOOLS_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['aliases', ONE_BY_ONE],
+  ['redirect_from', ONE_BY_ONE],
+]);
+
 /** Warnings for keys the schema does not know (typos such as `Title` or `tag`). */
 export function unknownFieldWarnings(
   data: Record<string, unknown>,
@@ -202,6 +213,8 @@ export function unknownFieldWarnings(
 ): string[] {
   const unknown = Object.keys(data).filter((key) => !known.includes(key));
   const listed = unknown.slice(0, MAX_LISTED_FIELDS).map((key) => {
+    const elsewhere = OTHER_TOOLS_FIELDS.get(key);
+    if (elsewhere !== undefined) return `ignored field ${quote(key)}: ${elsewhere}`;
     const meant = nearestName(key, known);
     return `ignored unknown field ${quote(key)}${meant ? ` (did you mean ${quote(meant)}?)` : ''}`;
   });

@@ -11,6 +11,8 @@ export interface BannerInput {
   inbox: string;
   dataDir: string;
   aws: Pick<EmbeddedAws, 'endpoints' | 'names'>;
+  /** The site's redirect rules for old addresses (SiteConfig.redirects), shown when set. */
+  redirects?: readonly string[];
 }
 
 /** A line to paste into a shell; s3rver only accepts the S3RVER/S3RVER credentials. */
@@ -22,7 +24,14 @@ export function awsCliLine(s3Endpoint: string, inboxBucket: string): string {
   ].join(' ');
 }
 
-export function banner({ serverUrl, siteUrl, inbox, dataDir, aws }: BannerInput): string[] {
+export function banner({
+  serverUrl,
+  siteUrl,
+  inbox,
+  dataDir,
+  aws,
+  redirects = [],
+}: BannerInput): string[] {
   const row = (label: string, value: string) => `  ${label.padEnd(10)}  ${value}`;
   const inboxTarget = `s3://${aws.names.inboxBucket}/${INBOX_PREFIX.articles}`;
   return [
@@ -33,6 +42,7 @@ export function banner({ serverUrl, siteUrl, inbox, dataDir, aws }: BannerInput)
     ...(siteUrl === serverUrl ? [] : [row('', `(links in feeds and pages use ${siteUrl})`)]),
     row('Inbox', `${inbox}  (mirrored to ${inboxTarget})`),
     row('Data', dataDir),
+    ...redirects.map((rule, i) => row(i === 0 ? 'Redirects' : '', `${rule.replace(' ', '  →  ')}`)),
     row('S3', `${aws.endpoints.s3}  (s3rver; credentials S3RVER / S3RVER)`),
     row('DynamoDB', `${aws.endpoints.dynamodb}  (DynamoDB Local; table ${aws.names.table})`),
     '',

@@ -150,10 +150,19 @@ export async function dev(options: DevOptions): Promise<void> {
       bucket: aws.names.siteBucket,
       siteUrl: site.url,
       hubs: site.hubs,
+      redirects: site.redirects,
     });
     if (stopRequested()) return;
 
-    for (const text of banner({ serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws }))
+    const { redirects } = site;
+    for (const text of banner({
+      serverUrl: server.url,
+      siteUrl: site.url,
+      inbox,
+      dataDir,
+      aws,
+      redirects,
+    }))
       print(text);
     if (createdInbox)
       print(`Created ${inbox} with a sample article of each format in it (.txt, .md, .json).`);

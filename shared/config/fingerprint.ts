@@ -7,7 +7,8 @@ import type { SiteConfig } from './site.ts';
  * a deploy that changes one of them re-renders every file (README "Changing settings"). Typed
  * over every SettingName: a new setting does not compile until it is classified here.
  *
- * All of them do today. `hubs` too: every feed names its hubs (`<atom:link rel="hub">`).
+ * All of them but `redirects` (the edge applies them). `hubs` too: every feed names its hubs
+ * (`<atom:link rel="hub">`).
  */
 const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
   url: true,
@@ -19,6 +20,8 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
   feedContent: true,
   icon: true,
   withdrawnDays: true,
+  // The edge applies them; no file changes (a deploy updates the function).
+  redirects: false,
 };
 
 /**

@@ -4,7 +4,10 @@
  * cli/options.ts all read through here, and infra hands the values to the functions with
  * settingsEnvironment(), the inverse of reading them back.
  */
+
+import { CLOUDFRONT_FUNCTION_MAX_BYTES, edgeRequestFunctionCode } from '../contract/edge.ts';
 import { ENV } from '../contract/environment.ts';
+import { parseRedirectRules, RedirectRuleError } from '../contract/redirects.ts';
 import { SettingError } from './errors.ts';
 import { isLanguageTag, LANGUAGE_TAG_EXAMPLES } from './language-tag.ts';
 import {
@@ -184,6 +187,27 @@ export const SITE_SETTINGS: { readonly [K in SettingName]: Setting<SiteConfig[K]
     help: `days a withdrawn story stays in its Atom feeds as an RFC 6721 deleted entry (0–${MAX_WITHDRAWN_DAYS})`,
     default: DEFAULT_WITHDRAWN_DAYS,
     parse: (text, where) => wholeNumber(text, where, 0, MAX_WITHDRAWN_DAYS),
+  },
+  redirects: {
+    context: 'redirects',
+    env: ENV.siteRedirects,
+    help: 'old addresses sent on with a 301, comma-separated rules "<from> <to>", e.g. "/posts/:slug/ /articles/posts/:slug.html" (README "Old addresses")',
+    default: [],
+    parse: (text, where) => {
+      let rules: readonly string[];
+      try {
+        rules = parseRedirectRules(text);
+      } catch (cause) {
+        if (!(cause instanceof RedirectRuleError)) throw cause;
+        throw new SettingError(`${where}: ${cause.message}`, { cause });
+      }
+      const bytes = Buffer.byteLength(edgeRequestFunctionCode(rules));
+      if (bytes > CLOUDFRONT_FUNCTION_MAX_BYTES)
+        throw new SettingError(
+          `${where}: these rules make the edge function ${bytes} bytes; CloudFront takes ${CLOUDFRONT_FUNCTION_MAX_BYTES}: fewer or shorter rules (one rule with :names covers many addresses)`,
+        );
+      return rules;
+    },
   },
 };
 

@@ -26,6 +26,11 @@ export interface SiteConfig {
    * Feed `icon`/`favicon`) and the pages' favicon.
    */
   icon?: string;
+  /**
+   * Old addresses the edge sends on (`from to` each, shared/contract/redirects.ts): a site moved
+   * here keeps its old links. The edge's concern: no file of the site changes with them.
+   */
+  redirects?: readonly string[];
 }
 
 export type FeedContent = 'full' | 'summary';

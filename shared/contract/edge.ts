@@ -1,5 +1,12 @@
 import { MEDIA_SITE_PREFIX } from './media.ts';
-import { FEED_FORMATS, FOLDER_PATH, feedFileName, SERVED_TYPE_BY_NAME } from './site-layout.ts';
+import { compileRedirect } from './redirects.ts';
+import {
+  FEED_FORMATS,
+  FOLDER_PATH,
+  feedFileName,
+  SERVED_TYPE_BY_NAME,
+  SITE_TOP_LEVEL_NAMES,
+} from './site-layout.ts';
 
 /**
  * What CloudFront does in front of the site bucket: how long the edge keeps each kind of file,
@@ -202,6 +209,48 @@ export const EDGE_CORS = {
   maxAgeSeconds: 86400,
 } as const;
 
+/** The size a CloudFront Function's code may have. */
+export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240;
+
+const REDIRECT_CACHE = 'public, max-age=3600';
+
+/**
+ * The redirect rules as the viewer-request function holds them (none: no code at all, so a
+ * site without rules runs the function it always ran), and the function that applies them.
+ */
+function redirectRulesCode(redirects: readonly string[]): string {
+  if (redirects.length === 0) return '';
+  const rules = redirects.map(compileRedirect);
+  const ours = `^/(?:${SITE_TOP_LEVEL_NAMES.map((name) => name.replace(/\./g, '\\.')).join('|')})(?:/|$)`;
+  return `
+var OURS = new RegExp(${JSON.stringify(ours)});
+var REDIRECTS = [${rules.map((r) => `[new RegExp(${JSON.stringify(r.pattern)}), ${JSON.stringify(r.to)}]`).join(', ')}];
+function redirectOf(uri) {
+  if (OURS.test(uri)) return undefined;
+  for (var i = 0; i < REDIRECTS.length; i++) {
+    var match = REDIRECTS[i][0].exec(uri);
+    if (!match) continue;
+    var to = '';
+    for (var j = 0; j < REDIRECTS[i][1].length; j++) {
+      var piece = REDIRECTS[i][1][j];
+      to += typeof piece === 'number' ? match[piece] : piece;
+    }
+    return to;
+  }
+  return undefined;
+}`;
+}
+
+const REDIRECT_CALL = `
+  var moved = redirectOf(uri);
+  if (moved !== undefined) {
+    return {
+      statusCode: 301,
+      statusDescription: 'Moved Permanently',
+      headers: { location: { value: moved }, 'cache-control': { value: '${REDIRECT_CACHE}' } },
+    };
+  }`;
+
 /**
  * The viewer-request function: a CORS preflight (`OPTIONS`: a browser-based reader about to
  * send `If-None-Match` or another header of its own) answered 204 with EDGE_CORS, never sent to
@@ -209,22 +258,24 @@ export const EDGE_CORS = {
  * `/tags/index.html`, and one of the site's folders named without its slash (FOLDER_PATH:
  * `/tags`) redirected to its folder (`/tags/`), as a static host with index documents does;
  * any other path goes to the bucket as asked (`/about`: a 404, not a redirect to one).
- * CloudFront's `defaultRootObject` covers only `/`.
+ * CloudFront's `defaultRootObject` covers only `/`. Before those, an old address that one of
+ * `redirects` matches (shared/contract/redirects.ts; never one of the site's own paths) answers
+ * 301 with where its rule sends it.
  */
-export function edgeRequestFunctionCode(): string {
+export function edgeRequestFunctionCode(redirects: readonly string[] = []): string {
   const preflight = {
     'access-control-allow-origin': { value: EDGE_CORS.allowOrigin },
     'access-control-allow-methods': { value: EDGE_CORS.allowMethods.join(', ') },
     'access-control-allow-headers': { value: EDGE_CORS.allowHeaders.join(', ') },
     'access-control-max-age': { value: String(EDGE_CORS.maxAgeSeconds) },
   };
-  return `var FOLDER = new RegExp(${JSON.stringify(FOLDER_PATH.source)});
+  return `var FOLDER = new RegExp(${JSON.stringify(FOLDER_PATH.source)});${redirectRulesCode(redirects)}
 function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (request.method === 'OPTIONS') {
     return { statusCode: 204, statusDescription: 'No Content', headers: ${JSON.stringify(preflight)} };
-  }
+  }${redirects.length > 0 ? REDIRECT_CALL : ''}
   if (uri.charAt(uri.length - 1) === '/') {
     request.uri = uri + 'index.html';
     return request;

@@ -12,6 +12,7 @@ export const ENV = {
   withdrawnDays: 'SITE_WITHDRAWN_DAYS',
   feedContent: 'SITE_FEED_CONTENT',
   siteIcon: 'SITE_ICON',
+  siteRedirects: 'SITE_REDIRECTS',
   ingestDeadLetterQueue: 'INGEST_DEAD_LETTER_QUEUE_URL',
   hubNoticeQueue: 'HUB_NOTICE_QUEUE_URL',
 } as const;

@@ -1,3 +1,5 @@
+import { MEDIA_SITE_PREFIX } from './media.ts';
+
 /**
  * Where everything lives in the site bucket, and how it is served.
  * The one place that knows the site bucket's layout.
@@ -108,6 +110,26 @@ export function listingPagePath(feed: FeedLocation, archivePage?: string): strin
  */
 export const FOLDER_PATH =
   /^(?:tags|(?:tags|authors)\/[^/.]+|(?:(?:tags|authors)\/[^/.]+\/)?archive\/[^/.]+)$/;
+
+/**
+ * The first segment of every path the site writes: its folders and the files at its root. No
+ * redirect rule may take one over (shared/contract/redirects.ts); a test keeps it whole.
+ */
+export const SITE_TOP_LEVEL_NAMES: readonly string[] = [
+  'articles',
+  'tags',
+  'authors',
+  'archive',
+  'sitemaps',
+  MEDIA_SITE_PREFIX.slice(0, -1),
+  INDEX_PATH,
+  OPML_PATH,
+  NOT_FOUND_PATH,
+  SITEMAP_INDEX_PATH,
+  NEWS_SITEMAP_PATH,
+  ROBOTS_PATH,
+  ...Object.values(FEED_FILE),
+];
 
 /** Whether a site path is a feed: a feed file at the root or in a tag's or author's folder. */
 export function isFeedPath(path: string): boolean {

@@ -56,6 +56,8 @@ export interface EdgeResponse {
 export interface EdgeOptions extends EdgeResponseOptions {
   /** Reads a key of the site bucket; undefined when it does not exist. */
   readOrigin: (key: string) => Promise<OriginObject | undefined>;
+  /** Old addresses the viewer-request function sends on (SiteConfig.redirects). */
+  redirects?: readonly string[];
   /** The clock the cache keeps time by (epoch ms). */
   now?: () => number;
 }
@@ -150,13 +152,12 @@ const fromFunctionHeaders = (headers: FunctionHeaders | undefined): Record<strin
 export class EdgeModel {
   private readonly cache = new Map<string, Entry>();
   private readonly inFlight = new Map<string, Promise<Entry>>();
-  private readonly onRequest = cloudFrontFunction<RequestEvent, RequestResult>(
-    edgeRequestFunctionCode(),
-  );
+  private readonly onRequest: (event: RequestEvent) => RequestResult;
   private readonly onResponse: (event: ResponseEvent) => ResponseEvent['response'];
   private readonly now: () => number;
 
   constructor(private readonly options: EdgeOptions) {
+    this.onRequest = cloudFrontFunction(edgeRequestFunctionCode(options.redirects));
     this.onResponse = cloudFrontFunction(edgeResponseFunctionCode(options));
     this.now = options.now ?? Date.now;
   }

@@ -23,6 +23,8 @@ export interface SiteOrigin {
   bucket: string;
   /** WebSub hubs the feeds name in their `Link` header. */
   hubs?: readonly string[];
+  /** Old addresses the edge sends on (SiteConfig.redirects). */
+  redirects?: readonly string[];
   /** The site URL feeds name themselves under, for the `Link` header (default: this server). */
   siteUrl?: string;
 }
@@ -178,6 +180,7 @@ export function startSiteServer(options: { port: number; host?: string }): Promi
           edge = new EdgeModel({
             readOrigin: (key) => fetchObject(origin, key),
             hubs: origin.hubs ?? [],
+            redirects: origin.redirects ?? [],
             siteUrl: origin.siteUrl ?? `http://${host}:${port}/`,
           });
         },

@@ -29,6 +29,7 @@ describe('context', () => {
       withdrawnDays: 30,
       feedContent: 'full',
       siteIcon: undefined,
+      redirects: [],
       alarmEmail: undefined,
       tableWarmThroughput: undefined,
     });
@@ -44,6 +45,7 @@ describe('context', () => {
       'feedLanguage',
       'feedTitle',
       'itemLimit',
+      'redirects',
       'siteIcon',
       'siteUrl',
       'tableWarmReads',
@@ -141,6 +143,11 @@ describe('context', () => {
     ],
     [{ itemlimit: 0 }, /"itemlimit" is not a feedpub setting: did you mean itemLimit\?/],
     [{ cacheEverything: 'yes' }, /"cacheEverything" is not a feedpub setting \(the settings: /],
+    [
+      { redirects: '/tags/:t/ /articles/:t.html' },
+      /redirects: "\/tags\/:t\/ \/articles\/:t.html": "\/tags\/:t\/" is the site's own address \(its tags\)/,
+    ],
+    [{ redirects: ['/a/ /b/'] }, /redirects must be a string/],
   ])('rejects %j at synth with a message naming the key', (context, message) => {
     expect(() => configWith(context)).toThrow(message);
     expect(() => configWith(context)).toThrow(/^feedpub context: /);

@@ -18,13 +18,16 @@ import {
   withDataRefs,
 } from './synth-feedpub.ts';
 
+const REDIRECTS = '/posts/:slug/ /articles/posts/:slug.html, /feed/ /rss.xml';
 const CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/0f0e8c5a-1111-2222-3333-444455556666';
 
 let t: Templates;
 let custom: Templates;
 beforeAll(() => {
   t = synthFeedpub();
-  custom = synthFeedpub({ context: { domainName: 'news.example.com', certificateArn: CERT } });
+  custom = synthFeedpub({
+    context: { domainName: 'news.example.com', certificateArn: CERT, redirects: REDIRECTS },
+  });
 });
 afterAll(() => {
   t?.feedpub.dispose();
@@ -152,7 +155,13 @@ describe('CloudFront distribution', () => {
       edgeResponseFunctionCode({ hubs: ['https://pubsubhubbub.appspot.com/'] }),
     );
     const withDomain = custom.service.findResources('AWS::CloudFront::Function');
-    expect(Object.values(withDomain).map((f) => f.Properties.FunctionCode)).toContain(
+    const customCode = Object.values(withDomain).map((f) => f.Properties.FunctionCode);
+    // The old addresses of cdk.json's `redirects`, in the viewer-request function.
+    expect(customCode).toContain(
+      edgeRequestFunctionCode(['/posts/:slug/ /articles/posts/:slug.html', '/feed/ /rss.xml']),
+    );
+    expect(customCode.join('\n')).toContain('/articles/posts/');
+    expect(customCode).toContain(
       edgeResponseFunctionCode({
         hubs: ['https://pubsubhubbub.appspot.com/'],
         siteUrl: 'https://news.example.com/',

@@ -181,6 +181,18 @@ describe('Markdown with front matter', () => {
     ]);
   });
 
+  it("says where Hugo's aliases and Jekyll's redirect_from go instead of ignoring them as typos", () => {
+    const { warnings } = parseMd(
+      '---\ntitle: Moved here\naliases: [/posts/old/]\nredirect_from: /2019/old.html\n---\nText.\n',
+    );
+    const why =
+      'a story\'s old addresses are not redirected one by one: the site\'s redirects setting sends whole patterns of them on (README "Old addresses")';
+    expect(warnings).toEqual([
+      `ignored field "aliases": ${why}`,
+      `ignored field "redirect_from": ${why}`,
+    ]);
+  });
+
   it('keeps a draft and a future date for the caller to schedule', () => {
     expect(parseFixture('draft-scheduled.md').article).toMatchObject({
       draft: true,

@@ -130,6 +130,21 @@ const ROWS: readonly Row[] = [
     good: ['7', 7],
     bad: ['366', (where) => `${where} must be a whole number from 0 to 365, got "366"`],
   },
+  {
+    name: 'redirects',
+    context: 'redirects',
+    env: 'SITE_REDIRECTS',
+    fallback: [],
+    good: [
+      ' /posts/:slug/  /articles/posts/:slug.html ',
+      ['/posts/:slug/ /articles/posts/:slug.html'],
+    ],
+    bad: [
+      '/posts/:slug/',
+      (where) =>
+        `${where}: "/posts/:slug/" is not a rule: write the old path and where it goes, separated by a space (example: /posts/:slug/ /articles/posts/:slug.html)`,
+    ],
+  },
 ];
 
 const fromContext = (context: Record<string, string>) =>
@@ -252,6 +267,7 @@ describe('the settings schema', () => {
       withdrawnDays: 14,
       feedContent: 'summary',
       icon: '/media/icon.png',
+      redirects: ['/posts/:slug/ /articles/posts/:slug.html', '/feed/ /rss.xml'],
     };
     const environment = settingsEnvironment(site);
     expect(environment).toEqual({
@@ -264,6 +280,7 @@ describe('the settings schema', () => {
       SITE_FEED_CONTENT: 'summary',
       SITE_ICON: '/media/icon.png',
       SITE_WITHDRAWN_DAYS: '14',
+      SITE_REDIRECTS: '/posts/:slug/ /articles/posts/:slug.html,/feed/ /rss.xml',
     });
     expect(siteConfigFromEnv(environment)).toEqual(site);
     const none = settingsEnvironment({ ...site, hubs: [] });

@@ -1,0 +1,146 @@
+import { SITE_TOP_LEVEL_NAMES } from './site-layout.ts';
+
+/**
+ * Old addresses sent on: a site moved here from Hugo, Jekyll or WordPress keeps the links
+ * readers, search engines and other sites have to its stories. A rule is `<from> <to>`, as in
+ * Netlify's `_redirects`: `/posts/:slug/ /articles/posts/:slug.html` sends `/posts/budget/` (and
+ * `/posts/budget`) to `/articles/posts/budget.html` with a 301. The edge's viewer-request
+ * function applies them (CloudFront, and the local edge running the same code), before anything
+ * else and never to the site's own paths, the first rule that matches winning.
+ *
+ * - `from`: a path from the site's root; `:name` matches one path segment or part of one
+ *   (`/:year/:month/:day/:title.html`); a trailing `/` matches with or without it. Its first
+ *   segment may not be one of the site's own (`articles`, `tags`, `rss.xml`…).
+ * - `to`: the path readers are sent to (from the root, as the site serves it), with the names
+ *   of `from`; or an absolute https URL.
+ */
+
+/** What a CloudFront Function's code may hold (10 KB) leaves room for this many. */
+export const MAX_REDIRECT_RULES = 50;
+const MAX_RULE_LENGTH = 300;
+
+/** A rule after parsing: its text as normalized (`from to`) is what the settings keep. */
+export interface RedirectRule {
+  from: string;
+  to: string;
+}
+
+const NAME = /:([A-Za-z_][A-Za-z0-9_]*)/g;
+/** Characters a path may carry as they are (RFC 3986 pchar, `%` escapes and `/`). */
+const PATH_CHARS = /^\/[A-Za-z0-9\-._~!$&'()*+;=:@%/]*$/;
+
+export class RedirectRuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RedirectRuleError';
+  }
+}
+
+/** The names in a path, in order. */
+const namesOf = (path: string) => [...path.matchAll(NAME)].map((m) => m[1] as string);
+
+function checkFrom(from: string, rule: string): void {
+  if (!PATH_CHARS.test(from) || from.includes('//'))
+    throw new RedirectRuleError(
+      `"${rule}": "${from}" is not a path from the site's root (example: /posts/:slug/); no query, no #fragment, no spaces`,
+    );
+  if (/:[A-Za-z_][A-Za-z0-9_]*:/.test(from))
+    throw new RedirectRuleError(
+      `"${rule}": two names side by side in "${from}" cannot be told apart: put text between them`,
+    );
+  const names = namesOf(from);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice) throw new RedirectRuleError(`"${rule}": ":${twice}" is named twice in "${from}"`);
+  const first = from.split('/')[1] ?? '';
+  if (first === '' && from !== '/')
+    throw new RedirectRuleError(`"${rule}": "${from}" starts with an empty segment`);
+  if (from === '/' || SITE_TOP_LEVEL_NAMES.includes(first))
+    throw new RedirectRuleError(
+      `"${rule}": "${from}" is the site's own address (${from === '/' ? 'its home page' : `its ${first}`}), which a redirect may not take over`,
+    );
+}
+
+function checkTo(to: string, from: string, rule: string): void {
+  if (/^https:\/\//.test(to)) {
+    try {
+      new URL(to.replace(NAME, 'x'));
+    } catch {
+      throw new RedirectRuleError(`"${rule}": "${to}" is not a URL`);
+    }
+  } else if (!PATH_CHARS.test(to) || to.startsWith('//')) {
+    throw new RedirectRuleError(
+      `"${rule}": "${to}" is not where to send readers: a path from the site's root (/articles/…) or an https URL`,
+    );
+  }
+  const known = new Set(namesOf(from));
+  const unknown = namesOf(to).find((name) => !known.has(name));
+  if (unknown)
+    throw new RedirectRuleError(`"${rule}": ":${unknown}" in "${to}" is not named in "${from}"`);
+}
+
+/** One rule's text (`from to`, extra spaces allowed), checked. */
+export function parseRedirectRule(text: string): RedirectRule {
+  const rule = text.trim();
+  if (rule.length > MAX_RULE_LENGTH)
+    throw new RedirectRuleError(
+      `"${rule.slice(0, 40)}…" is ${rule.length} characters long; the limit is ${MAX_RULE_LENGTH}`,
+    );
+  const parts = rule.split(/\s+/);
+  if (parts.length !== 2)
+    throw new RedirectRuleError(
+      `"${rule}" is not a rule: write the old path and where it goes, separated by a space (example: /posts/:slug/ /articles/posts/:slug.html)`,
+    );
+  const [from, to] = parts as [string, string];
+  checkFrom(from, rule);
+  checkTo(to, from, rule);
+  return { from, to };
+}
+
+/**
+ * The rules of a setting's text: comma- or newline-separated, `none` for none. Each is kept as
+ * `from to`; the same `from` twice is refused (only the first could ever match).
+ */
+export function parseRedirectRules(text: string): readonly string[] {
+  if (text.trim().toLowerCase() === 'none') return [];
+  const rules = text
+    .split(/[,\n]/)
+    .map((rule) => rule.trim())
+    .filter(Boolean)
+    .map(parseRedirectRule);
+  if (rules.length > MAX_REDIRECT_RULES)
+    throw new RedirectRuleError(
+      `${rules.length} rules; the limit is ${MAX_REDIRECT_RULES} (a CloudFront Function holds 10 KB): write one rule with :names for many addresses`,
+    );
+  const froms = rules.map((r) => r.from.replace(/\/$/, ''));
+  const twice = froms.findIndex((from, i) => froms.indexOf(from) !== i);
+  if (twice !== -1)
+    throw new RedirectRuleError(`"${rules[twice]?.from}" has two rules: only the first would work`);
+  return rules.map(({ from, to }) => `${from} ${to}`);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A rule as the edge function applies it: the regular expression of `from` (its names captured
+ * in order), and `to` as text pieces and the 1-based numbers of the captures between them.
+ */
+export interface CompiledRedirect {
+  pattern: string;
+  to: (string | number)[];
+}
+
+export function compileRedirect(text: string): CompiledRedirect {
+  const { from, to } = parseRedirectRule(text);
+  const names = namesOf(from);
+  const trailing = from.length > 1 && from.endsWith('/');
+  const body = (trailing ? from.slice(0, -1) : from)
+    .split(NAME)
+    .map((piece, i) => (i % 2 === 1 ? '([^/]+?)' : escapeRegExp(piece)))
+    .join('');
+  const pieces: (string | number)[] = [];
+  to.split(NAME).forEach((piece, i) => {
+    if (i % 2 === 1) pieces.push(names.indexOf(piece) + 1);
+    else if (piece !== '') pieces.push(piece);
+  });
+  return { pattern: `^${body}${trailing ? '/?' : ''}$`, to: pieces };
+}
