@@ -67,6 +67,12 @@ function checkTo(to: string, from: string, rule: string): void {
     } catch {
       throw new RedirectRuleError(`"${rule}": "${to}" is not a URL`);
     }
+    // What a request names may go in the path only: in the host it would send readers anywhere.
+    const host = to.slice('https://'.length).split('/')[0] ?? '';
+    if (namesOf(host).length > 0)
+      throw new RedirectRuleError(
+        `"${rule}": "${to}" takes its host from the old address: names may go in its path only`,
+      );
   } else if (!PATH_CHARS.test(to) || to.startsWith('//')) {
     throw new RedirectRuleError(
       `"${rule}": "${to}" is not where to send readers: a path from the site's root (/articles/…) or an https URL`,

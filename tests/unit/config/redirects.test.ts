@@ -132,6 +132,8 @@ describe('old addresses (the redirects setting)', () => {
       /is not where to send readers: a path .* or an https URL/,
     ],
     ['/p/ //elsewhere.example/', /is not where to send readers/],
+    ['/u/:who/ https://:who.example.com/', /takes its host from the old address: names may go/],
+    ['/u/:who/ https://x.example.com:who/', /takes its host from the old address/],
     ['/p/ /a/, /p /b/', /"\/p" has two rules: only the first would work/],
     [`/p/${'x'.repeat(300)} /a/`, /characters long; the limit is 300/],
     [Array.from({ length: 51 }, (_, i) => `/p${i}/ /a/`).join(','), /51 rules; the limit is 50/],
