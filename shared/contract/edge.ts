@@ -1,5 +1,5 @@
 import { MEDIA_SITE_PREFIX } from './media.ts';
-import { compileRedirect } from './redirects.ts';
+import { compileRedirect, MAX_OLD_ADDRESS_LENGTH } from './redirects.ts';
 import {
   FEED_FORMATS,
   FOLDER_PATH,
@@ -226,7 +226,7 @@ function redirectRulesCode(redirects: readonly string[]): string {
 var OURS = new RegExp(${JSON.stringify(ours)});
 var REDIRECTS = [${rules.map((r) => `[new RegExp(${JSON.stringify(r.pattern)}), ${JSON.stringify(r.to)}]`).join(', ')}];
 function redirectOf(uri) {
-  if (OURS.test(uri)) return undefined;
+  if (uri.length > ${MAX_OLD_ADDRESS_LENGTH} || OURS.test(uri)) return undefined;
   for (var i = 0; i < REDIRECTS.length; i++) {
     var match = REDIRECTS[i][0].exec(uri);
     if (!match) continue;

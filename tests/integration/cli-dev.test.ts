@@ -48,6 +48,9 @@ tags: [Weather, Harbour]
 The harbour reopened on Monday morning after three days of storm.
 `;
 
+/** The site's old addresses (README "Old addresses"), as cdk.json or the environment set them. */
+const OLD_ADDRESSES = '/posts/:slug/ /articles/:slug.html, /feed/ /rss.xml';
+
 const readText = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
 /** `feedpub dev` on `root`'s `data` and `inbox` folders, run to its end. */
@@ -66,18 +69,10 @@ describe('feedpub dev', () => {
     writeFileSync(join(outside, 'npmrc'), 'token=never-publish-me');
     symlinkSync(join(outside, 'npmrc'), join(inbox, 'npmrc.txt'));
     execFileSync('mkfifo', [join(inbox, 'pipe.txt')]);
-    cli = startCli([
-      'dev',
-      '--fresh',
-      '--data-dir',
-      dataDir,
-      '--inbox',
-      inbox,
-      '--port',
-      '0',
-      '--s3-port',
-      '0',
-    ]);
+    cli = startCli(
+      ['dev', '--fresh', '--data-dir', dataDir, '--inbox', inbox, '--port', '0', '--s3-port', '0'],
+      { env: { [ENV.siteRedirects]: OLD_ADDRESSES } },
+    );
     await eventually(
       async () => (cli.output().includes('Press Ctrl-C to stop.') ? true : undefined),
       'feedpub dev to start',
@@ -214,6 +209,16 @@ describe('feedpub dev', () => {
     const folder = await fetch(`${base}tags`, { redirect: 'manual' });
     expect([folder.status, folder.headers.get('location')]).toEqual([301, '/tags/']);
     expect((await fetch(`${base}tags/`)).status).toBe(200);
+    // The site's redirect rules, applied by the same function code the distribution runs.
+    expect(cli.output()).toContain('Redirects   /posts/:slug/  →  /articles/:slug.html');
+    for (const [old, to] of [
+      ['posts/harbour-reopens/', '/articles/harbour-reopens.html'],
+      ['feed', '/rss.xml'],
+    ]) {
+      const moved = await fetch(`${base}${old}`, { redirect: 'manual' });
+      expect([old, moved.status, moved.headers.get('location')]).toEqual([old, 301, to]);
+    }
+    expect((await fetch(`${base}posts/a/b/`, { redirect: 'manual' })).status).toBe(404);
   });
 
   it('serves pages a browser reads: feed autodiscovery links and the article text', async () => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SITE_TOP_LEVEL_NAMES } from '../../shared/contract/site-layout.ts';
 import type { IngestOutcome } from '../../shared/ingest/outcome.ts';
 import { OneShotBuild } from '../../shared/local/one-shot.ts';
 import { bodyText } from '../support/fakes/site-bucket.ts';
@@ -85,6 +86,15 @@ describe('feedpub build (in process) and the Lambda-like runtime on the emulator
     expect(
       statuses.filter((s) => !['published', 'draft', 'scheduled', 'rejected'].includes(s)),
     ).toEqual([]);
+  });
+
+  it("writes under the site's own first segments only, which no redirect rule may take", () => {
+    const firsts = new Set([...viaEmulators.keys()].map((path) => path.split('/')[0] ?? ''));
+    expect([...firsts].filter((first) => !SITE_TOP_LEVEL_NAMES.includes(first))).toEqual([]);
+    // The corpus reaches the folders: tags, authors, sitemaps, articles.
+    expect([...firsts]).toEqual(
+      expect.arrayContaining(['articles', 'tags', 'authors', 'sitemaps']),
+    );
   });
 
   it('writes the same files with the same bytes', () => {
