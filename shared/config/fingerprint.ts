@@ -43,9 +43,12 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * the site's own words are in its language (shared/feeds/site-words.ts), a withdrawn story's
  * page in the story's; teasers isolate author names (`<bdi>`); one h1 a page (a body's own h1
  * demoted), listing stories as h2, named navigation landmarks, every player named, feed links
- * named with their feed, tables and code in named scrolling regions (`.scroll`).
+ * named with their feed, tables and code in named scrolling regions (`.scroll`). 9: story pages
+ * name their locale (og:locale), lead image text (og:image:alt, twitter:image:alt) and large
+ * image previews; their NewsArticle its language, its canonical URL and author pages; a tag or
+ * author page with no story left is noindex.
  */
-export const OUTPUT_VERSION = 8;
+export const OUTPUT_VERSION = 9;
 
 /**
  * A hash of everything in the settings that shapes the rendered site: an unset setting counts

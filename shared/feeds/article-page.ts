@@ -2,7 +2,13 @@ import type { Article, FeedRef } from '../articles/article.ts';
 import type { SiteConfig } from '../config/site.ts';
 import { toDate } from './dates.ts';
 import { guardHtml, unescapeValue } from './html-guard.ts';
-import { buildItemView, type ItemView, imageFigure, leadKind } from './item-view.ts';
+import {
+  buildItemView,
+  type ItemView,
+  imageFigure,
+  leadKind,
+  type PersonView,
+} from './item-view.ts';
 import {
   feedLinks,
   htmlPage,
@@ -54,6 +60,7 @@ export function renderArticlePage(article: Article, site: SiteConfig): string {
       // The canonical URL: the story's own link when it has one elsewhere.
       url: item.link,
       ...(shownImage(item) ? { image: shownImage(item) } : {}),
+      ...(item.image?.alt ? { imageAlt: item.image.alt } : {}),
       published: item.published,
       modified: item.updated,
     },
@@ -75,17 +82,31 @@ function newsArticleData(article: Article, item: ItemView, site: SiteConfig) {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
     headline: item.title,
-    url: item.pageUrl,
-    mainEntityOfPage: item.pageUrl,
+    // The canonical URL, as the page's canonical link and og:url say: the story's own link when
+    // it has one elsewhere (search engines are not to read two addresses for it).
+    url: item.link,
+    mainEntityOfPage: item.link,
+    inLanguage: item.language ?? siteLanguage(site),
     datePublished: item.published.toISOString(),
     dateModified: item.updated.toISOString(),
-    ...(item.authors.length > 0
-      ? { author: item.authors.map((a) => ({ '@type': 'Person', name: a.name })) }
-      : {}),
+    ...(item.authors.length > 0 ? { author: item.authors.map((a) => personData(a, site)) } : {}),
     ...(shownImage(item) ? { image: [shownImage(item)] } : {}),
     publisher: { '@type': 'Organization', name: oneLine(site.title) || 'feedpub', url: site.url },
     ...(corrections.length > 0 ? { correction: corrections } : {}),
   };
+}
+
+/**
+ * An author as schema.org Person: the page that names them (their own `url`, else their page
+ * on this site, which lists their stories), as Google's article markup asks.
+ */
+function personData(author: PersonView, site: SiteConfig) {
+  const page =
+    author.url ??
+    (author.slug
+      ? listingPageUrl(site.url, { kind: 'author', slug: author.slug, name: author.name })
+      : undefined);
+  return { '@type': 'Person', name: author.name, ...(page ? { url: page } : {}) };
 }
 
 /** A moved story's old page: answered 301 to `to`; the body is for clients that show it. */

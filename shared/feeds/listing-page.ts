@@ -91,6 +91,8 @@ export function renderListingPage(
     // Its own feed first: a reader that takes the first one subscribes to this tag or author.
     feeds: feed.kind === 'all' ? [feed] : [feed, { kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
+    // A tag's or author's page whose last story went ("No stories"): no page for a search index.
+    ...(items.length === 0 && feed.kind !== 'all' ? { noindex: true } : {}),
   });
 }
 

@@ -31,6 +31,8 @@ export interface PageParts {
    * story's notice sends browsers on (`redirect`), for hosts that cannot answer 301 themselves.
    */
   notice?: { redirect?: string };
+  /** Kept out of search indexes (a tag's page with no story left: a soft 404 otherwise). */
+  noindex?: boolean;
 }
 
 /** What a link preview shows: OpenGraph (Facebook, LinkedIn, Slack, …) and Twitter cards. */
@@ -42,12 +44,24 @@ export interface ShareCard {
   url: string;
   /** Absolute https URL of the lead image. */
   image?: string;
+  /** The lead image's text alternative (`image_alt`), for those who cannot see the preview. */
+  imageAlt?: string;
   published?: Date;
   modified?: Date;
 }
 
-/** The `<meta>` tags of a share card; every value escaped. */
-function shareTags(site: SiteConfig, card: ShareCard): string[] {
+/**
+ * Open Graph's locale (`language_TERRITORY`) of a BCP 47 tag: `pt-BR` is `pt_BR`, `ar` stays
+ * `ar` (no territory to guess); undefined for tags it has no form for (`x-klingon`).
+ */
+export function openGraphLocale(lang: string): string | undefined {
+  const match = /^([a-z]{2,3})(?:-[A-Za-z]{4})?(?:-([A-Za-z]{2}|\d{3}))?(?:-|$)/i.exec(lang);
+  if (!match?.[1]) return undefined;
+  return match[2] ? `${match[1].toLowerCase()}_${match[2].toUpperCase()}` : match[1].toLowerCase();
+}
+
+/** The `<meta>` tags of a share card in a page in `lang`; every value escaped. */
+function shareTags(site: SiteConfig, card: ShareCard, lang: string): string[] {
   const property = (name: string, value: string | undefined) =>
     value ? `<meta property="${name}" content="${e(value)}">` : '';
   const named = (name: string, value: string | undefined) =>
@@ -58,13 +72,16 @@ function shareTags(site: SiteConfig, card: ShareCard): string[] {
     property('og:title', card.title),
     property('og:description', card.description),
     property('og:url', card.url),
+    property('og:locale', openGraphLocale(lang)),
     property('og:image', card.image),
+    property('og:image:alt', card.image ? card.imageAlt : undefined),
     property('article:published_time', card.published?.toISOString()),
     property('article:modified_time', card.modified?.toISOString()),
     named('twitter:card', card.image ? 'summary_large_image' : 'summary'),
     named('twitter:title', card.title),
     named('twitter:description', card.description),
     named('twitter:image', card.image),
+    named('twitter:image:alt', card.image ? card.imageAlt : undefined),
   ].filter(Boolean);
 }
 
@@ -224,12 +241,16 @@ export function htmlPage(parts: PageParts): string {
     `<title>${e(parts.title)}</title>`,
     parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
-    parts.notice ? '<meta name="robots" content="noindex">' : '',
+    parts.notice || parts.noindex ? '<meta name="robots" content="noindex">' : '',
+    // A story's page: search engines may show its image large (Google Search's and Discover's cards).
+    parts.share && !parts.notice && !parts.noindex
+      ? '<meta name="robots" content="max-image-preview:large">'
+      : '',
     parts.notice?.redirect
       ? `<meta http-equiv="refresh" content="0; url=${e(parts.notice.redirect)}">`
       : '',
     icon ? `<link rel="icon" href="${e(icon)}">` : '',
-    ...(parts.share ? shareTags(parts.site, parts.share) : []),
+    ...(parts.share ? shareTags(parts.site, parts.share, lang) : []),
     ...parts.feeds.flatMap((feed) => alternateLinks(parts.site, feed)),
     `<style>${STYLE}</style>`,
     parts.jsonLd ? jsonLdBlock(parts.jsonLd) : '',

@@ -114,6 +114,54 @@ describe('renderArticlePage', () => {
     expect(renderArticlePage(article({ language: 'az-Arab' }), site)).toContain('dir="rtl"');
   });
 
+  it('gives search engines and link previews what they ask for: locale, image text, author pages, language', () => {
+    const html = renderArticlePage(
+      article({
+        language: 'pt-BR',
+        image: 'https://news.example.com/media/quay.jpg',
+        imageText: { alt: 'The quay at dawn, "rebuilt"' },
+        authors: [
+          { slug: 'ayse-demir', name: 'Ayşe Demir' },
+          { slug: 'bilal', name: 'Bilal Haddad', url: 'https://bilal.example.org/about' },
+          { slug: '', name: 'Staff' },
+        ],
+      }),
+      site,
+    );
+    expect(html).toContain('<meta property="og:locale" content="pt_BR">');
+    expect(html).toContain(
+      '<meta property="og:image:alt" content="The quay at dawn, &quot;rebuilt&quot;">',
+    );
+    expect(html).toContain(
+      '<meta name="twitter:image:alt" content="The quay at dawn, &quot;rebuilt&quot;">',
+    );
+    expect(html).toContain('<meta name="robots" content="max-image-preview:large">');
+    const [data] = jsonLdOf(html);
+    expect(data).toMatchObject({
+      inLanguage: 'pt-BR',
+      author: [
+        {
+          '@type': 'Person',
+          name: 'Ayşe Demir',
+          url: 'https://news.example.com/authors/ayse-demir/',
+        },
+        { '@type': 'Person', name: 'Bilal Haddad', url: 'https://bilal.example.org/about' },
+        { '@type': 'Person', name: 'Staff' },
+      ],
+    });
+    expect((data?.author as object[] | undefined)?.[2]).not.toHaveProperty('url');
+    // A language without a territory is named as it is; no image, no image text.
+    const arabic = renderArticlePage(article({ language: 'ar', image: undefined }), site);
+    expect(arabic).toContain('<meta property="og:locale" content="ar">');
+    expect(arabic).not.toContain('image:alt');
+    // A story whose canonical address is elsewhere is that address to search engines too.
+    const partner = renderArticlePage(latestArticles[0] ?? article(), site);
+    expect(jsonLdOf(partner)[0]).toMatchObject({
+      url: 'https://partner.example.org/stories/harbour?ref=feed&lang=en',
+      mainEntityOfPage: 'https://partner.example.org/stories/harbour?ref=feed&lang=en',
+    });
+  });
+
   it('escapes text and strips active content from hostile articles', () => {
     const html = renderArticlePage(
       article({
@@ -289,6 +337,13 @@ describe('renderListingPage', () => {
     [...html.matchAll(/<link rel="alternate" type="[^"]+" title="[^"]*" href="([^"]+)">/g)].map(
       (m) => m[1],
     );
+
+  it('keeps a tag page with no story left out of search indexes, not the home page', () => {
+    const empty = renderListingPage(site, tag, [], {});
+    expect(empty).toContain('<meta name="robots" content="noindex">');
+    expect(renderListingPage(site, tag, latestArticles, {})).not.toContain('name="robots"');
+    expect(renderListingPage(site, { kind: 'all' }, [], {})).not.toContain('noindex');
+  });
 
   it("announces its own feeds before the site's, and describes itself", () => {
     const html = renderListingPage(site, tag, latestArticles, {});
