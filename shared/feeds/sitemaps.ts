@@ -106,13 +106,21 @@ export function newsLanguage(tag: string | undefined, fallback?: string): string
 
 /**
  * Google News' sitemap: the stories published in the last two days, newest first, at most
- * 1,000, each with its publication, date and title. Updated in place by every publish. Only
- * for a non-empty list: a `urlset` needs one `url` (the caller removes the file instead).
+ * 1,000, each with its publication, date and title. Updated in place by every publish. With no
+ * story that recent, the site's newest story (`newest`) without its news metadata, as Google's
+ * documentation allows for older articles: the file a publisher submitted in Search Console
+ * never answers 404 on a quiet weekend, and stays valid (a `urlset` needs one `url`).
  */
 export function renderNewsSitemap(
   site: SiteConfig,
   articles: readonly Pick<Article, 'id' | 'title' | 'published' | 'language'>[],
+  newest?: Pick<Article, 'id'>,
 ): string {
+  if (articles.length === 0 && newest)
+    return urlset(
+      [urlEntry(articlePageUrl(site.url, newest.id), undefined)],
+      ` xmlns:news="${NEWS_NS}"`,
+    );
   const name = e(oneLine(site.title) || 'feedpub');
   const { untitled } = siteWords(site);
   const urls = articles.slice(0, MAX_NEWS_URLS).flatMap((article) => {
@@ -134,8 +142,8 @@ export function renderNewsSitemap(
 }
 
 /**
- * robots.txt: everything may be crawled; where the sitemaps are (the news sitemap while it has
- * stories: it exists only then).
+ * robots.txt: everything may be crawled; where the sitemaps are (the news sitemap once the site
+ * has a story: it exists from then on).
  */
 export function renderRobots(site: SiteConfig, hasNews: boolean): string {
   const base = httpUrl(site.url) ?? site.url;

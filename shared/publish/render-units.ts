@@ -605,6 +605,9 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
       const [latest, links] = await subscriptionArticles(deps, head, feedKey({ kind: 'all' }));
       const index = renderIndex(config, latest, listings, links?.older);
       const news = await newsStories(deps, recent);
+      // With no story of the last two days, the newest one stands in (renderNewsSitemap).
+      const newest = latest[0];
+      const hasNews = news.length > 0 || newest !== undefined;
       const discovery = [
         file(
           SITEMAP_INDEX_PATH,
@@ -621,17 +624,12 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
           CONTENT_TYPE.xml,
           CACHE_CONTROL.listing,
         ),
-        file(
-          ROBOTS_PATH,
-          renderRobots(config, news.length > 0),
-          CONTENT_TYPE.text,
-          CACHE_CONTROL.listing,
-        ),
-        ...(news.length > 0
+        file(ROBOTS_PATH, renderRobots(config, hasNews), CONTENT_TYPE.text, CACHE_CONTROL.listing),
+        ...(hasNews
           ? [
               file(
                 NEWS_SITEMAP_PATH,
-                renderNewsSitemap(config, news),
+                renderNewsSitemap(config, news, newest),
                 CONTENT_TYPE.xml,
                 CACHE_CONTROL.listing,
               ),
@@ -655,7 +653,7 @@ export function listingsUnit(causes: string[], deps: UnitDeps): RenderUnit {
         ),
         file(NOT_FOUND_PATH, renderNotFound(config), CONTENT_TYPE.html, CACHE_CONTROL.notFound),
       ];
-      const remove = news.length > 0 ? [] : [NEWS_SITEMAP_PATH];
+      const remove = hasNews ? [] : [NEWS_SITEMAP_PATH];
       return { stamp: ticket, files: { put, remove } };
     },
   };

@@ -72,9 +72,10 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       .map((c) => String(c.input.Key));
     const feeds = 1 + TAGS + 3;
     // Discovery: the sitemap index, the pages' sitemap and robots.txt (with the listings), and
-    // one day's sitemap (every article is dated 2026-01-01). No news sitemap: no story was
-    // published within two days of the publisher's clock.
+    // one day's sitemap (every article is dated 2026-01-01). The news sitemap has the newest
+    // story without its news metadata: none was published within two days of the clock.
     const discovery = [
+      'news-sitemap.xml',
       'robots.txt',
       'sitemap.xml',
       'sitemaps/2026-01-01.xml',
@@ -227,21 +228,23 @@ describe('publish handler through DynamoDB Local’s stream and s3rver', () => {
       [/feed\.json$/, 'application/json; charset=utf-8'],
       [/\.html$/, 'text/html; charset=utf-8'],
       [/\.opml$/, 'text/xml; charset=utf-8'],
-      [/^(sitemap\.xml|sitemaps\/.+\.xml)$/, 'application/xml; charset=utf-8'],
+      [/^(sitemap\.xml|news-sitemap\.xml|sitemaps\/.+\.xml)$/, 'application/xml; charset=utf-8'],
       [/^robots\.txt$/, 'text/plain; charset=utf-8'],
     ];
     const keys = await h.site.keys();
     // Three feeds, two label pages, the page, the listings, and the discovery files: the sitemap index, the
     // pages' and the day's sitemaps (the story is dated at its event, 2026-01-05), robots.txt.
-    // No news sitemap: nothing was published within two days of the publisher's clock.
+    // The news sitemap has the story without its news metadata: nothing was published within
+    // two days of the publisher's clock.
     expect(keys.filter((k) => /sitemap|robots/.test(k))).toEqual([
+      'news-sitemap.xml',
       'robots.txt',
       'sitemap.xml',
       'sitemaps/2026-01-05.xml',
       'sitemaps/pages.xml',
     ]);
     // The tag's and the author's pages of their stories (tags/x/, authors/ann/) too.
-    expect(keys).toHaveLength(3 * 3 + 2 + 1 + 4 + 4);
+    expect(keys).toHaveLength(3 * 3 + 2 + 1 + 4 + 5);
     for (const key of keys) {
       const head = await h.site.head(key);
       const type = expected.find(([pattern]) => pattern.test(key))?.[1];

@@ -167,7 +167,7 @@ function missedLeaks(run: Awaited<ReturnType<typeof finalState>>, markers: strin
       edit(SITEMAP_INDEX_PATH, (b) => b.replace(liveDay, 'sitemaps/1999-01-01.xml')),
       `${SITEMAP_INDEX_PATH} lists`,
     ],
-    // The news sitemap is there while a story is recent (the run's .txt ones are dated at upload).
+    // The news sitemap is there while the site has a live story (a recent one, or the newest).
     site.has(NEWS_SITEMAP_PATH)
       ? ['no news sitemap', (f) => f.delete(NEWS_SITEMAP_PATH), `missing ${NEWS_SITEMAP_PATH}`]
       : [

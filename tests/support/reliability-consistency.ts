@@ -300,6 +300,23 @@ export function newsStories(state: TableState, now: number): StoredItem[] {
 }
 
 /**
+ * What Google News' sitemap lists at `now`: newsStories, else the site's newest live story (by
+ * its entry in the site feed), without its news metadata; nothing while no story is live.
+ */
+export function newsSitemapStories(
+  state: TableState,
+  now: number,
+): { stories: StoredItem[]; standIn: boolean } {
+  const news = newsStories(state, now);
+  if (news.length > 0) return { stories: news, standIn: false };
+  const newest = [...state.articles.values()]
+    .filter((a) => a.status === 'live')
+    .sort((a, b) => byEntrySortKey(b, a))
+    .slice(0, 1);
+  return { stories: newest, standIn: true };
+}
+
+/**
  * The withdrawn stories a feed announces (Atom `at:deleted-entry`) at `now`: its gone entries
  * withdrawn within the site's withdrawnDays, newest first, at most itemLimit (as
  * shared/publish/render-units.ts reads them).
@@ -449,10 +466,10 @@ export function expectedSiteKeys(
 ): string[] {
   const keys = [INDEX_PATH, NOT_FOUND_PATH, OPML_PATH, TAGS_PAGE_PATH];
   // Discovery: the sitemap index, its sitemap of the site's pages, robots.txt always; a sitemap
-  // per day that has live stories; the news sitemap while it has a story.
+  // per day that has live stories; the news sitemap while the site has a live story.
   keys.push(SITEMAP_INDEX_PATH, PAGES_SITEMAP_PATH, ROBOTS_PATH);
   for (const day of liveStoriesByDay(state).keys()) keys.push(daySitemapPath(day));
-  if (newsStories(state, now).length > 0) keys.push(NEWS_SITEMAP_PATH);
+  if (newsSitemapStories(state, now).stories.length > 0) keys.push(NEWS_SITEMAP_PATH);
   // A tag's or author's page of its stories (no stories while it only announces withdrawals).
   for (const feed of publishedFeeds(state, site, now)) {
     keys.push(...FEED_FORMATS.map((f) => feedPath(feed, f)));
@@ -603,8 +620,8 @@ function entryProblems(
  * each day that has live stories, newest first, with the newest `updated` of its stories; each
  * day sitemap lists exactly that day's live stories' pages, oldest first, each with its
  * `updated`; the news sitemap exactly the live stories published within its window before
- * `now`, newest first, with their publication dates; robots.txt names the sitemap index, and
- * the news sitemap while it exists.
+ * `now`, newest first, with their publication dates, else the newest live story alone, with
+ * none; robots.txt names the sitemap index, and the news sitemap while it exists.
  *
  * `now` stands for the clock of the listings' last render: a story that left the news window
  * between that render and `now` would be reported (none does in these suites: their stories are
@@ -619,7 +636,7 @@ export function discoveryProblems(
   const url = (path: string) => siteUrlOf(site.url, path);
   const page = (a: Article) => articlePageUrl(site.url, a.id);
   const days = [...liveStoriesByDay(state)].sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0));
-  const news = newsStories(state, now);
+  const { stories: news, standIn } = newsSitemapStories(state, now);
   const problems = [
     ...entryProblems(files, SITEMAP_INDEX_PATH, 'sitemap', [
       entryLine(url(PAGES_SITEMAP_PATH), undefined),
@@ -648,7 +665,7 @@ export function discoveryProblems(
       files,
       NEWS_SITEMAP_PATH,
       'url',
-      news.map((a) => entryLine(page(a), a.published)),
+      news.map((a) => entryLine(page(a), standIn ? undefined : a.published)),
     ),
   ];
   const robots = [

@@ -106,6 +106,26 @@ describe('sitemaps', () => {
     ).toBe('zh-tw');
   });
 
+  it('Google News with no story of the last two days: the newest story, without its news metadata', () => {
+    const quiet = renderNewsSitemap(SITE, [], testArticle('last-week'));
+    const files = writeTemp({ 'quiet.xml': quiet });
+    // A valid sitemap (one url), and nothing Google News would read as a new story.
+    expect([...xsdProblems(SITEMAP_XSD, [files['quiet.xml'] ?? '']).values()].flat()).toEqual([]);
+    expect(xpathCount(quiet, `/*/${loc}`)).toBe(1);
+    expect(xpathString(quiet, `/*/${loc}[1]/*[local-name()='loc']`)).toBe(
+      'https://news.example.com/blog/articles/last-week.html',
+    );
+    expect(quiet).not.toContain('<news:news>');
+    // Recent stories win over the stand-in.
+    const busy = renderNewsSitemap(
+      SITE,
+      [testArticle('fresh', { published: '2026-12-03T08:00:00.000Z' })],
+      testArticle('last-week'),
+    );
+    expect(busy).toContain('articles/fresh.html');
+    expect(busy).not.toContain('last-week');
+  });
+
   it('news language codes as Google News takes them', () => {
     expect(
       ['en-GB', 'pt-BR', 'zh', 'zh-Hans-CN', 'zh-TW', 'zh-Hant', 'fil', undefined].map((tag) =>

@@ -23,6 +23,8 @@ const LISTINGS = [
   'robots.txt',
   'sitemap.xml',
   'sitemaps/pages.xml',
+  // Once the site has a story: the newest stands in when none is of the last two days.
+  'news-sitemap.xml',
 ];
 /** The day sitemaps of stories published on these days of January 2026. */
 const daySitemaps = (days: Iterable<number>) =>
