@@ -11,6 +11,7 @@ import {
   pageRedirectProblems,
   readBucket,
   readTable,
+  withoutHistory,
 } from '../tests/support/reliability-state.ts';
 
 /**
@@ -64,7 +65,10 @@ export async function compareSiteWithTable(
   // the order of the publishes): it counts only when it leads nowhere.
   const broken = pageRedirectProblems(actual, config.url);
   const stale = [...new Set([...expected.keys(), ...actual.keys()])]
-    .filter((path) => expected.get(path) !== actual.get(path))
+    // The sitemap index's dates are history (when a story left a day), which no fresh render has.
+    .filter(
+      (path) => withoutHistory(path, expected.get(path)) !== withoutHistory(path, actual.get(path)),
+    )
     .filter((path) => expected.has(path) || !isPageRedirect(actual, path))
     .concat(broken.map((problem) => problem.slice(0, problem.indexOf(' '))))
     .sort();

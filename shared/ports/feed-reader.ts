@@ -26,7 +26,10 @@ export interface SitemapDay {
   /** `YYYY-MM-DD`, UTC. */
   day: string;
   count: number;
-  /** The newest `updated` of its stories (ISO). */
+  /**
+   * When its sitemap last changed (ISO): the newest `updated` of its stories, or the time one
+   * left it; never earlier than it was (RenderLedger.saveSitemapDay).
+   */
   lastmod: string;
 }
 

@@ -158,7 +158,9 @@ export interface RenderLedger {
   saveFeedMeta(meta: FeedMeta, ticket: number): Promise<void>;
   /**
    * Writes a day sitemap's index item, or removes it (`count` 0), unless a render with a
-   * higher ticket already did.
+   * higher ticket already did. Its `lastmod` never goes back: a render that computes an earlier
+   * one (after its newest story left, or a whole-site republish) keeps the one stored, as
+   * sitemaps.org means it (the time the file last changed) and search engines trust it.
    */
   saveSitemapDay(day: SitemapDay, ticket: number): Promise<void>;
   /**

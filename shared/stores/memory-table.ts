@@ -447,7 +447,13 @@ export class MemoryArticleTable implements ArticleStore, FeedReader, RenderLedge
     const stored = this.state.sitemapDays.get(day);
     if (stored && stored.ticket >= ticket) return;
     if (count <= 0) this.state.sitemapDays.delete(day);
-    else this.state.sitemapDays.set(day, { count, lastmod, ticket });
+    else
+      this.state.sitemapDays.set(day, {
+        count,
+        // Never back (RenderLedger.saveSitemapDay); ISO strings of one form compare as times.
+        lastmod: stored && stored.lastmod > lastmod ? stored.lastmod : lastmod,
+        ticket,
+      });
   }
 
   /** RenderLedger's site rendering item (keys.siteRendering), as DynamoRenderLedger keeps it. */

@@ -283,18 +283,40 @@ export class DynamoRenderLedger implements RenderLedger {
       ExpressionAttributeValues: marshall({ ':ticket': ticket }),
     };
     // A failed condition: a render with a higher ticket wrote it, and that one is newer.
+    if (count <= 0) {
+      await ifConditionHolds(
+        this.client.send(
+          new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
+        ),
+      );
+      return;
+    }
+    const written = await ifConditionHolds(
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ ...key, count, lastmod, ticket }),
+          // ISO strings of one form (toISOString) compare as their times do.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (ticket < :ticket AND lastmod <= :lastmod)',
+          ExpressionAttributeValues: marshall({ ':ticket': ticket, ':lastmod': lastmod }),
+        }),
+      ),
+    );
+    if (written) return;
+    // Newer ticket, earlier lastmod (rare: a story left the day, or a republish): the count
+    // changes, the stored lastmod stays.
     await ifConditionHolds(
-      count > 0
-        ? this.client.send(
-            new PutItemCommand({
-              TableName: this.tableName,
-              Item: marshall({ ...key, count, lastmod, ticket }),
-              ...newer,
-            }),
-          )
-        : this.client.send(
-            new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key), ...newer }),
-          ),
+      this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          UpdateExpression: 'SET #count = :count, ticket = :ticket',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ConditionExpression: 'attribute_exists(pk) AND ticket < :ticket',
+          ExpressionAttributeValues: marshall({ ':ticket': ticket, ':count': count }),
+        }),
+      ),
     );
   }
 

@@ -289,6 +289,19 @@ export function renderLedgerContract(name: string, make: () => Promise<RenderLed
       ]);
     });
 
+    it("never moves a day's lastmod back: a newer render's count, the later lastmod of the two", async () => {
+      const { ledger } = await make();
+      const day = (count: number, lastmod: string) => ({ day: '2026-12-02', count, lastmod });
+      await ledger.saveSitemapDay(day(3, '2026-12-05T10:00:00.000Z'), 1);
+      // Its newest story left: the render computes an earlier newest `updated`.
+      await ledger.saveSitemapDay(day(2, '2026-12-02T09:00:00.000Z'), 2);
+      expect(await ledger.listSitemapDays()).toEqual([day(2, '2026-12-05T10:00:00.000Z')]);
+      // An older render still changes nothing; a later lastmod is taken.
+      await ledger.saveSitemapDay(day(7, '2026-12-09T00:00:00.000Z'), 1);
+      await ledger.saveSitemapDay(day(4, '2026-12-06T08:00:00.000Z'), 3);
+      expect(await ledger.listSitemapDays()).toEqual([day(4, '2026-12-06T08:00:00.000Z')]);
+    });
+
     it("records per feed which archive page is linked from the one before it, the first page's '' included", async () => {
       const { ledger } = await make();
       expect(await ledger.archiveLink('all')).toBeUndefined();

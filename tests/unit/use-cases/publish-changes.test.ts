@@ -492,6 +492,41 @@ describe('publishChanges on the in-memory table and bucket', () => {
     expect(bucket.paths()).not.toContain('tags/y/feed.json');
   });
 
+  it("dates a day's sitemap in the index by its last change: a story leaving moves it on, never back", async () => {
+    const { store, bucket, deps, save } = rig();
+    const clock = { now: Date.parse('2026-03-01T00:00:00.000Z') };
+    const publish = () => publishChanges(store.takeChanges(), { ...deps, now: () => clock.now });
+    const day = (published: string, updated: string) => ({ published, updated });
+    await save(testArticle('a', day('2026-02-20T08:00:00.000Z', '2026-02-20T08:00:00.000Z')));
+    await save(testArticle('b', day('2026-02-20T09:00:00.000Z', '2026-02-25T12:00:00.000Z')));
+    await publish();
+    const indexed = () =>
+      /sitemaps\/2026-02-20\.xml<\/loc>\s*<lastmod>([^<]+)</.exec(
+        bucket.text('sitemap.xml') ?? '',
+      )?.[1];
+    expect(indexed()).toBe('2026-02-25T12:00:00.000Z');
+
+    // The newest-updated story goes: the day's sitemap changed now, not back on the 20th.
+    clock.now = Date.parse('2026-03-01T10:00:00.000Z');
+    await removeArticle(store, 'b', '2026-03-01T10:00:00.000Z');
+    await publish();
+    expect(sitemapStories(bucket.text('sitemaps/2026-02-20.xml'))).toEqual([
+      ['a', '2026-02-20T08:00:00.000Z'],
+    ]);
+    expect(indexed()).toBe('2026-03-01T10:00:00.000Z');
+    // A later render of the day that computes an earlier date (the story left is no longer
+    // seen) keeps it.
+    clock.now = Date.parse('2026-03-02T00:00:00.000Z');
+    await save(
+      testArticle('a', {
+        ...day('2026-02-20T08:00:00.000Z', '2026-02-20T08:00:00.000Z'),
+        title: 'A again',
+      }),
+    );
+    await publish();
+    expect(indexed()).toBe('2026-03-01T10:00:00.000Z');
+  });
+
   it('announces a withdrawal in Atom (RFC 6721) in every feed that showed the story, within the window', async () => {
     const { store, bucket, deps, save } = rig();
     const clock = { now: Date.parse('2026-03-01T00:00:00.000Z') };
