@@ -42,7 +42,7 @@ export function banner({
     ...(siteUrl === serverUrl ? [] : [row('', `(links in feeds and pages use ${siteUrl})`)]),
     row('Inbox', `${inbox}  (mirrored to ${inboxTarget})`),
     row('Data', dataDir),
-    ...redirects.map((rule, i) => row(i === 0 ? 'Redirects' : '', `${rule.replace(' ', '  →  ')}`)),
+    ...redirects.map((rule, i) => row(i === 0 ? 'Redirects' : '', rule.replace(' ', '  →  '))),
     row('S3', `${aws.endpoints.s3}  (s3rver; credentials S3RVER / S3RVER)`),
     row('DynamoDB', `${aws.endpoints.dynamodb}  (DynamoDB Local; table ${aws.names.table})`),
     '',

@@ -154,16 +154,8 @@ export async function dev(options: DevOptions): Promise<void> {
     });
     if (stopRequested()) return;
 
-    const { redirects } = site;
-    for (const text of banner({
-      serverUrl: server.url,
-      siteUrl: site.url,
-      inbox,
-      dataDir,
-      aws,
-      redirects,
-    }))
-      print(text);
+    const shown = { serverUrl: server.url, siteUrl: site.url, inbox, dataDir, aws };
+    for (const text of banner({ ...shown, redirects: site.redirects })) print(text);
     if (createdInbox)
       print(`Created ${inbox} with a sample article of each format in it (.txt, .md, .json).`);
     if (previousUrl)

@@ -117,7 +117,7 @@ export function parseRedirectRule(text: string): RedirectRule {
 
 /**
  * The rules of a setting's text: comma- or newline-separated, `none` for none. Each is kept as
- * `from to`; the same `from` twice is refused (only the first could ever match).
+ * `from to`; two rules for the same addresses are refused (only the first could ever match).
  */
 export function parseRedirectRules(text: string): readonly string[] {
   if (text.trim().toLowerCase() === 'none') return [];
