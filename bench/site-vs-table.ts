@@ -65,7 +65,8 @@ export async function compareSiteWithTable(
   // the order of the publishes): it counts only when it leads nowhere.
   const broken = pageRedirectProblems(actual, config.url);
   const stale = [...new Set([...expected.keys(), ...actual.keys()])]
-    // The sitemap index's dates are history (when a story left a day), which no fresh render has.
+    // The sitemap index's dates are history (the newest `updated` a day has had), which no fresh
+    // render has.
     .filter(
       (path) => withoutHistory(path, expected.get(path)) !== withoutHistory(path, actual.get(path)),
     )

@@ -51,13 +51,22 @@ export interface ShareCard {
 }
 
 /**
- * Open Graph's locale (`language_TERRITORY`) of a BCP 47 tag: `pt-BR` is `pt_BR`, `ar` stays
- * `ar` (no territory to guess); undefined for tags it has no form for (`x-klingon`).
+ * Open Graph's locale (`language_TERRITORY`, two letters each) of a BCP 47 tag, its territory
+ * the likely one where the tag names none (Unicode's likely subtags: `ar` is `ar_EG`, `zh-Hant`
+ * `zh_TW`); undefined where it has no such form (`es-419`, `fil`, `x-klingon`), rather than a
+ * value link previews cannot read (they then take `en_US`).
  */
 export function openGraphLocale(lang: string): string | undefined {
-  const match = /^([a-z]{2,3})(?:-[A-Za-z]{4})?(?:-([A-Za-z]{2}|\d{3}))?(?:-|$)/i.exec(lang);
-  if (!match?.[1]) return undefined;
-  return match[2] ? `${match[1].toLowerCase()}_${match[2].toUpperCase()}` : match[1].toLowerCase();
+  let locale: Intl.Locale;
+  try {
+    locale = new Intl.Locale(lang).maximize();
+  } catch {
+    return undefined;
+  }
+  const { language, region } = locale;
+  return /^[a-z]{2}$/.test(language) && region && /^[A-Z]{2}$/.test(region)
+    ? `${language}_${region}`
+    : undefined;
 }
 
 /** The `<meta>` tags of a share card in a page in `lang`; every value escaped. */

@@ -137,6 +137,9 @@ export class OneShotBuild {
       bucket: this.bucket,
       config: this.options.site,
       renderer: this.rendering,
+      // The build's time (SOURCE_DATE_EPOCH) for what publish dates by the clock too: the news
+      // sitemap's two days, the withdrawals the feeds still announce.
+      now: () => this.now().getTime(),
     };
     const changes = this.table.takeChanges();
     return changes.length > 0 ? publishChanges(changes, deps) : publishSite(deps);

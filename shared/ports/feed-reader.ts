@@ -27,8 +27,8 @@ export interface SitemapDay {
   day: string;
   count: number;
   /**
-   * When its sitemap last changed (ISO): the newest `updated` of its stories, or the time one
-   * left it; never earlier than it was (RenderLedger.saveSitemapDay).
+   * The newest `updated` its stories have had (ISO): never earlier than it was, also once the
+   * newest-updated story left the day (RenderLedger.saveSitemapDay).
    */
   lastmod: string;
 }

@@ -11,11 +11,8 @@ export interface Affected {
    */
   feeds: Map<string, { feed: FeedRef; causes: string[]; changed: string[]; removed: boolean }>;
   pages: Map<string, { id: string; causes: string[] }>;
-  /**
-   * Day sitemaps (`YYYY-MM-DD`) whose stories changed, and whether one of them left the day
-   * (withdrawn, deleted, moved, redated): its sitemap changed then, not at any story's `updated`.
-   */
-  days: Map<string, { day: string; causes: string[]; removed: boolean }>;
+  /** Day sitemaps (`YYYY-MM-DD`) whose stories changed. */
+  days: Map<string, { day: string; causes: string[] }>;
   /** Index, tags page, OPML and 404 depend on every change. */
   siteCauses: string[];
 }
@@ -75,15 +72,14 @@ export function affectedBy(changes: readonly ArticleChange[]): Affected {
       entry.causes.push(recordId);
       affected.pages.set(id, entry);
     }
-    const liveDay = (a: Article | undefined) =>
-      a?.status === 'live' ? sitemapDayOf(a.published) : undefined;
-    const [was, is] = [liveDay(change.before), liveDay(change.after)];
-    for (const day of new Set([was, is])) {
-      if (day === undefined) continue;
-      const entry = affected.days.get(day) ?? { day, causes: [], removed: false };
+    const days = new Set(
+      [change.before, change.after]
+        .filter((a): a is Article => a?.status === 'live')
+        .map((a) => sitemapDayOf(a.published)),
+    );
+    for (const day of days) {
+      const entry = affected.days.get(day) ?? { day, causes: [] };
       entry.causes.push(recordId);
-      // Listed on this day's sitemap, and not any more (withdrawn, deleted, moved, redated).
-      if (day === was && day !== is) entry.removed = true;
       affected.days.set(day, entry);
     }
     affected.siteCauses.push(recordId);

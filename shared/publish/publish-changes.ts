@@ -241,9 +241,9 @@ export async function publishChanges(
         await afterSiteFeed;
         await feedAfter(feed, (search) => labelFeedUnit(feed.feed, feed.causes, unitDeps, search));
       }),
-    ...[...affected.days.values()].map(async ({ day, causes, removed }) => {
+    ...[...affected.days.values()].map(async ({ day, causes }) => {
       await afterSiteFeed;
-      await render(daySitemapUnit(day, causes, unitDeps, { removed }));
+      await render(daySitemapUnit(day, causes, unitDeps));
     }),
   ]).finally(feedsSearched);
   // The listings read the metas and day records the feeds and day sitemaps keep: in place now.

@@ -492,16 +492,10 @@ export function siteFeedUnit(causes: string[], deps: UnitDeps, search?: ArchiveS
 /**
  * The sitemap of the stories published on one day (UTC), oldest first, each with its last
  * change, and its item in the sitemap index (count, newest change), which only this unit
- * writes. A day whose last story is gone loses both. When a story left the day (`removed`),
- * the sitemap changed now, whatever its stories' dates: its index item says so (and never
- * goes back, RenderLedger.saveSitemapDay), so a crawler reads the day again.
+ * writes. A day whose last story is gone loses both. The item's date never goes back
+ * (RenderLedger.saveSitemapDay), also when the newest-updated story leaves the day.
  */
-export function daySitemapUnit(
-  day: string,
-  causes: string[],
-  deps: UnitDeps,
-  { removed = false }: { removed?: boolean } = {},
-): RenderUnit {
+export function daySitemapUnit(day: string, causes: string[], deps: UnitDeps): RenderUnit {
   const { feeds, ledger, config } = deps;
   const path = daySitemapPath(day);
   return {
@@ -513,10 +507,8 @@ export function daySitemapUnit(
       const articles = await datedStories(deps, entries);
       // ISO strings: the newest sorts last.
       const lastmod =
-        [
-          ...articles.map((a) => a.updated),
-          ...(removed ? [new Date(deps.now()).toISOString()] : []),
-        ]
+        articles
+          .map((a) => a.updated)
           .sort()
           .at(-1) ?? '';
       await ledger.saveSitemapDay({ day, count: articles.length, lastmod }, ticket);

@@ -305,16 +305,22 @@ export class DynamoRenderLedger implements RenderLedger {
     );
     if (written) return;
     // Newer ticket, earlier lastmod (rare: a story left the day, or a republish): the count
-    // changes, the stored lastmod stays.
+    // changes, the stored lastmod stays; an item removed meanwhile by an older render (count 0)
+    // is written again, with this lastmod.
     await ifConditionHolds(
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: marshall(key),
-          UpdateExpression: 'SET #count = :count, ticket = :ticket',
+          UpdateExpression:
+            'SET #count = :count, ticket = :ticket, lastmod = if_not_exists(lastmod, :lastmod)',
           ExpressionAttributeNames: { '#count': 'count' },
-          ConditionExpression: 'attribute_exists(pk) AND ticket < :ticket',
-          ExpressionAttributeValues: marshall({ ':ticket': ticket, ':count': count }),
+          ConditionExpression: 'attribute_not_exists(pk) OR ticket < :ticket',
+          ExpressionAttributeValues: marshall({
+            ':ticket': ticket,
+            ':count': count,
+            ':lastmod': lastmod,
+          }),
         }),
       ),
     );

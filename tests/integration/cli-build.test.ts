@@ -476,6 +476,9 @@ describe('feedpub build: the same files make the same site', () => {
       '2026-02-01T00:00:00.000Z',
       '2026-02-01T00:00:00.000Z',
     ]);
+    // Publish goes by that clock too: both stories are of the news sitemap's last two days.
+    const news = readFileSync(join(out, 'news-sitemap.xml'), 'utf8');
+    expect(news.match(/<news:publication_date>2026-02-01T00:00:00.000Z</g)).toHaveLength(2);
     const bad = await runCli(['build', '--inbox', inbox, '--out', join(work, 'bad')], {
       env: { SOURCE_DATE_EPOCH: 'yesterday' },
     });

@@ -184,8 +184,9 @@ export function tableProblems(state: TableState): string[] {
   }
   if (state.metas.has('all')) problems.push('the site feed has a meta item');
   // The sitemap index's items (publish's daySitemapUnit keeps them): one per day that has live
-  // stories, none for another day, each counting that day's live stories and dated no earlier
-  // than the newest `updated` among them (later when a story left the day: it changed then).
+  // stories, none for another day, each counting that day's live stories and dated (an ISO
+  // time) no earlier than the newest `updated` among them: later when the newest-updated story
+  // left the day (the date never goes back), never later than any story's in the table.
   const days = liveStoriesByDay(state);
   for (const [day, item] of state.sitemapDays) {
     const stories = days.get(day) ?? [];
@@ -193,8 +194,11 @@ export function tableProblems(state: TableState): string[] {
     if (stories.length === 0) problems.push(`${where} has no live story`);
     else if (item.count !== stories.length)
       problems.push(`${where} counts ${item.count}, the day has ${stories.length} live stories`);
-    else if (Date.parse(item.lastmod) < Date.parse(newestUpdated(stories)))
+    else if (!isIsoTime(item.lastmod)) problems.push(`${where}: its date is no ISO time`);
+    else if (item.lastmod < newestUpdated(stories))
       problems.push(`${where}: its newest update is later, ${newestUpdated(stories)}`);
+    else if (item.lastmod > latestUpdated(state))
+      problems.push(`${where}: no story of the table was updated that late`);
     if (item.ticket === undefined) problems.push(`${where} has no ticket`);
   }
   for (const [day, stories] of days) {
@@ -278,6 +282,17 @@ export function liveStoriesByDay(state: TableState): Map<string, StoredItem[]> {
   }
   for (const stories of days.values()) stories.sort(byEntrySortKey);
   return days;
+}
+
+/** An ISO time as toISOString writes it (every `updated` the table holds is one). */
+const isIsoTime = (text: string) =>
+  !Number.isNaN(Date.parse(text)) && new Date(text).toISOString() === text;
+
+/** The latest `updated` any article of the table has, tombstones included. */
+function latestUpdated(state: TableState): string {
+  let latest = '';
+  for (const { updated } of state.articles.values()) if (updated > latest) latest = updated;
+  return latest;
 }
 
 /** The newest `updated` of these stories, as stored. */

@@ -241,9 +241,9 @@ export function tableMeaning(state: TableState) {
       ]),
     ),
     schedule: sortedObject([...state.schedule].map(([sk, { id }]) => [sk, id])),
-    // A day's count; its lastmod is history (the time a story left the day, which depends on
-    // when its event was published): left out, as the ticket is. consistencyProblems checks it
-    // is no earlier than the day's newest story.
+    // A day's count; its lastmod is history (the newest `updated` the day has had: whether a
+    // story that later left was ever rendered in it depends on the order of events): left out,
+    // as the ticket is. consistencyProblems checks it against the table's stories.
     sitemapDays: sortedObject([...state.sitemapDays].map(([day, { count }]) => [day, { count }])),
     // Media files: where each is published (which articles use one is history: left out).
     media: sortedObject([...state.media]),
@@ -401,9 +401,9 @@ function clip(text: string | undefined): string {
 }
 
 /**
- * A file without what is history rather than state: the sitemap index's date of each day (when
- * a story last left it depends on when its event was published; discoveryProblems checks the
- * dates against the table).
+ * A file without what is history rather than state: the sitemap index's date of each day (the
+ * newest `updated` the day has had, which depends on the order of events; discoveryProblems and
+ * consistencyProblems check the dates against the table).
  */
 export function withoutHistory(key: string, body: string | undefined): string | undefined {
   return key === SITEMAP_INDEX_PATH && body !== undefined

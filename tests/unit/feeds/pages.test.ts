@@ -150,9 +150,12 @@ describe('renderArticlePage', () => {
       ],
     });
     expect((data?.author as object[] | undefined)?.[2]).not.toHaveProperty('url');
-    // A language without a territory is named as it is; no image, no image text.
+    // A language without a territory has its likely one; no image, no image text; a tag with no
+    // two-letter language and territory names none (a link preview could not read it).
+    for (const lang of ['es-419', 'fil', 'x-klingon'])
+      expect(renderArticlePage(article({ language: lang }), site)).not.toContain('og:locale');
     const arabic = renderArticlePage(article({ language: 'ar', image: undefined }), site);
-    expect(arabic).toContain('<meta property="og:locale" content="ar">');
+    expect(arabic).toContain('<meta property="og:locale" content="ar_EG">');
     expect(arabic).not.toContain('image:alt');
     // A story whose canonical address is elsewhere is that address to search engines too.
     const partner = renderArticlePage(latestArticles[0] ?? article(), site);

@@ -42,38 +42,4 @@ describe('affectedBy coalesces a stream batch', () => {
     expect([...affected.feeds.keys()].sort()).toEqual(['all', 'tag/old']);
     expect([...affected.pages.keys()]).toEqual(['a']);
   });
-
-  it('marks a day whose sitemap lost a story, not one whose stories only changed or came', () => {
-    const on = (day: string, a: Article): Article => ({ ...a, published: `${day}T08:00:00.000Z` });
-    const affected = affectedBy([
-      // Edited in place, published on the 1st.
-      {
-        recordId: '1',
-        before: on('2026-01-01', article('a', [])),
-        after: on('2026-01-01', article('a', [])),
-      },
-      // New on the 2nd.
-      { recordId: '2', after: on('2026-01-02', article('b', [])) },
-      // Withdrawn from the 3rd.
-      {
-        recordId: '3',
-        before: on('2026-01-03', article('c', [])),
-        after: on('2026-01-03', article('c', [], 'withdrawn')),
-      },
-      // Redated from the 4th to the 5th.
-      {
-        recordId: '4',
-        before: on('2026-01-04', article('d', [])),
-        after: on('2026-01-05', article('d', [])),
-      },
-    ]);
-    const removed = Object.fromEntries([...affected.days.values()].map((d) => [d.day, d.removed]));
-    expect(removed).toEqual({
-      '2026-01-01': false,
-      '2026-01-02': false,
-      '2026-01-03': true,
-      '2026-01-04': true,
-      '2026-01-05': false,
-    });
-  });
 });
