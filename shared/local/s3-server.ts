@@ -99,6 +99,55 @@ function keysStayInTheirBucket() {
   };
 }
 
+/** What one file name may hold on the file systems feedpub dev runs on (ext4, APFS, NTFS). */
+const NAME_MAX_BYTES = 255;
+/** s3rver's longest suffix to a key's last segment (`<name>._S3rver_metadata.json`). */
+const STORE_SUFFIX_BYTES = Buffer.byteLength('._S3rver_metadata.json');
+
+/**
+ * s3rver stores a key as files named by its segments, so a segment longer than a file name may
+ * be (255 bytes, the last one 233 with s3rver's suffix) fails inside it as a 500, which the SDK
+ * retries for a second and the local edge then answers 502: a crawler probing a long address
+ * got a 5xx the deployed site never gives. S3 takes such keys (up to 1,024 bytes): here no
+ * object can have one, so a read answers 404 NoSuchKey, as S3 does for a key it has not, and a
+ * write 400 saying why (an upload of a file named that long is refused with a reason).
+ */
+function namesTheDiskCanHold() {
+  const tooLong = (path: string) => {
+    const segments = path.split('/').slice(2);
+    return segments.some((segment, i) => {
+      let bytes: number;
+      try {
+        bytes = Buffer.byteLength(decodeURIComponent(segment));
+      } catch {
+        bytes = Buffer.byteLength(segment);
+      }
+      return bytes + (i === segments.length - 1 ? STORE_SUFFIX_BYTES : 0) > NAME_MAX_BYTES;
+    });
+  };
+  return async (
+    ctx: Parameters<S3rver['middleware'][number]>[0],
+    next: () => Promise<void>,
+  ): Promise<void> => {
+    if (!tooLong(ctx.path)) return next();
+    const error = (status: number, code: string, message: string) => {
+      ctx.status = status;
+      ctx.set('content-type', 'application/xml');
+      if (ctx.method !== 'HEAD')
+        ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+    };
+    if (ctx.method === 'GET' || ctx.method === 'HEAD')
+      error(404, 'NoSuchKey', 'The specified key does not exist.');
+    else if (ctx.method === 'DELETE') ctx.status = 204;
+    else
+      error(
+        400,
+        'KeyTooLongError',
+        `feedpub: the embedded S3 stores a key as files named by its segments, and one is longer than a file name may be (${NAME_MAX_BYTES} bytes, the last ${NAME_MAX_BYTES - STORE_SUFFIX_BYTES}): S3 takes it, this emulator cannot; shorten the name`,
+      );
+  };
+}
+
 /**
  * S3 reads `x-amz-copy-source` URL-encoded (S3SiteMedia encodes each segment); s3rver decodes it
  * with decodeURI, which leaves `%2B`, `%26`, `%2C`, `%24`… as they are: a media file named
@@ -146,6 +195,7 @@ async function serve({ port, directory }: { port: number; directory: string }): 
     answerAfterEvents,
     onlyLocalClients(() => listening),
     keysStayInTheirBucket(),
+    namesTheDiskCanHold(),
     copySourceAsS3Reads(),
     conditionalWrites(),
   );

@@ -15,6 +15,7 @@ import {
   GetBucketWebsiteCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketWebsiteCommand,
   PutObjectCommand,
@@ -328,5 +329,36 @@ describe('the embedded S3 keeps every key inside its bucket', () => {
       const got = await s3.send(new GetObjectCommand({ Bucket: names.inboxBucket, Key }));
       expect(await got.Body?.transformToString(), Key).toBe('ok');
     }
+  });
+
+  it('answers a key too long for a file name as S3 answers a key it has not: 404 to a read, not a 500', async () => {
+    const { s3, names } = await isolatedResources('long-names');
+    const Bucket = names.siteBucket;
+    for (const Key of [
+      `${'a'.repeat(400)}`,
+      `articles/${'é'.repeat(120)}.html`,
+      `${'b'.repeat(256)}/x`,
+    ]) {
+      await expect(s3.send(new GetObjectCommand({ Bucket, Key })), Key).rejects.toMatchObject({
+        name: 'NoSuchKey',
+        $metadata: { httpStatusCode: 404, attempts: 1 },
+      });
+      await expect(s3.send(new HeadObjectCommand({ Bucket, Key })), Key).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
+      await expect(
+        s3.send(new PutObjectCommand({ Bucket, Key, Body: 'x' })),
+        Key,
+      ).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 400 },
+        message: expect.stringContaining('longer than a file name may be'),
+      });
+      await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    }
+    // Up to the limit, stored and read back as any other key.
+    const Key = `articles/${'c'.repeat(228)}.html`;
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: 'ok' }));
+    const got = await s3.send(new GetObjectCommand({ Bucket, Key }));
+    expect(await got.Body?.transformToString()).toBe('ok');
   });
 });
