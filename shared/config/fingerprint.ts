@@ -46,7 +46,7 @@ const AFFECTS_OUTPUT: { readonly [K in SettingName]: boolean } = {
  * named with their feed, tables and code in named scrolling regions (`.scroll`). 9: story pages
  * name their locale (og:locale), lead image text (og:image:alt, twitter:image:alt) and large
  * image previews; their NewsArticle its language, its canonical URL and author pages; a tag or
- * author page with no story left is noindex.
+ * author page with no story left is noindex; the tags page has a description.
  */
 export const OUTPUT_VERSION = 9;
 

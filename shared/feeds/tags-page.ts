@@ -11,6 +11,7 @@ export function renderTagsPage(site: SiteConfig, feeds: readonly FeedListing[]):
   const sorted = sortFeedListings(feeds);
   const everything = ofKind(sorted, 'all')[0] ?? { feed: { kind: 'all' } };
   const { words, attributes } = wordsIn(site, siteLanguage(site));
+  const about = oneLine(site.description);
   const body = [
     '<main>',
     `<h1${attributes}>${e(words.feedsByTagAndAuthor)}</h1>`,
@@ -23,6 +24,10 @@ export function renderTagsPage(site: SiteConfig, feeds: readonly FeedListing[]):
     site,
     title: `${words.feedsByTagAndAuthor} — ${oneLine(site.title)}`,
     canonical: tagsPageUrl(site.url),
+    // What search results show under its title: what it lists, and the site's own description.
+    description: about
+      ? `${words.feedsByTagAndAuthor}${words.colon}${about}`
+      : words.feedsByTagAndAuthor,
     feeds: [{ kind: 'all' }],
     body: body.filter(Boolean).join('\n'),
   });

@@ -305,6 +305,14 @@ describe('renderTagsPage', () => {
     await expect(html).toMatchFileSnapshot(`${SNAPSHOTS}/tags.html`);
   });
 
+  it('describes itself to search results: what it lists, and the site', () => {
+    expect(html).toContain(
+      '<meta name="description" content="Feeds by tag and author: Wire stories from the Mediterranean &amp; beyond.">',
+    );
+    const plain = renderTagsPage({ ...site, description: ' ' }, listings);
+    expect(plain).toContain('<meta name="description" content="Feeds by tag and author">');
+  });
+
   it('lists every tag and author, sorted, each with its three feeds', () => {
     expectPageShape(html);
     const ids = [...html.matchAll(/<li id="([^"]+)">/g)].map((m) => m[1]);
