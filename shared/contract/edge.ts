@@ -212,6 +212,7 @@ export const EDGE_CORS = {
 /** The size a CloudFront Function's code may have. */
 export const CLOUDFRONT_FUNCTION_MAX_BYTES = 10_240;
 
+/** How long a browser keeps the viewer-request function's 301s (old addresses, folders). */
 const REDIRECT_CACHE = 'public, max-age=3600';
 
 /**
@@ -284,7 +285,7 @@ function handler(event) {
     return {
       statusCode: 301,
       statusDescription: 'Moved Permanently',
-      headers: { location: { value: uri + '/' }, 'cache-control': { value: 'public, max-age=3600' } },
+      headers: { location: { value: uri + '/' }, 'cache-control': { value: '${REDIRECT_CACHE}' } },
     };
   }
   return request;

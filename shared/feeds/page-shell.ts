@@ -244,17 +244,16 @@ export function movedPage(
 export function htmlPage(parts: PageParts): string {
   const lang = languageTag(parts.lang) ?? siteLanguage(parts.site);
   const icon = siteIconUrl(parts.site);
+  const indexed = !parts.notice && !parts.noindex;
   const head = [
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(parts.title)}</title>`,
     parts.description ? `<meta name="description" content="${e(parts.description)}">` : '',
     parts.canonical ? `<link rel="canonical" href="${e(parts.canonical)}">` : '',
-    parts.notice || parts.noindex ? '<meta name="robots" content="noindex">' : '',
+    indexed ? '' : '<meta name="robots" content="noindex">',
     // A story's page: search engines may show its image large (Google Search's and Discover's cards).
-    parts.share && !parts.notice && !parts.noindex
-      ? '<meta name="robots" content="max-image-preview:large">'
-      : '',
+    indexed && parts.share ? '<meta name="robots" content="max-image-preview:large">' : '',
     parts.notice?.redirect
       ? `<meta http-equiv="refresh" content="0; url=${e(parts.notice.redirect)}">`
       : '',

@@ -65,6 +65,19 @@ function onlyLocalClients(port: () => number) {
   };
 }
 
+/** One segment of a request's path as the key holds it (as sent, when it is no valid escape). */
+function keySegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** An S3 error document (its text as it is: every message here is our own, with no markup). */
+const s3ErrorXml = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+
 /**
  * s3rver stores an object as a file at its bucket's folder joined with its key, so a key with a
  * `..` segment (`articles/../../x`) is written, and read, outside the bucket (another bucket,
@@ -76,12 +89,7 @@ function onlyLocalClients(port: () => number) {
 function keysStayInTheirBucket() {
   const escapes = (path: string) =>
     path.split('/').some((segment) => {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        return false;
-      }
+      const decoded = keySegment(segment);
       return decoded === '..' || decoded === '.';
     });
   return async (
@@ -91,8 +99,10 @@ function keysStayInTheirBucket() {
     const source = ctx.get('x-amz-copy-source').split('?')[0] ?? '';
     if (escapes(ctx.path) || escapes(source)) {
       ctx.status = 400;
-      ctx.body =
-        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message>feedpub: the embedded S3 stores a key as a file: a key with a "." or ".." segment would leave its bucket</Message></Error>';
+      ctx.body = s3ErrorXml(
+        'InvalidArgument',
+        'feedpub: the embedded S3 stores a key as a file: a key with a "." or ".." segment would leave its bucket',
+      );
       return;
     }
     await next();
@@ -116,12 +126,7 @@ function namesTheDiskCanHold() {
   const tooLong = (path: string) => {
     const segments = path.split('/').slice(2);
     return segments.some((segment, i) => {
-      let bytes: number;
-      try {
-        bytes = Buffer.byteLength(decodeURIComponent(segment));
-      } catch {
-        bytes = Buffer.byteLength(segment);
-      }
+      const bytes = Buffer.byteLength(keySegment(segment));
       return bytes + (i === segments.length - 1 ? STORE_SUFFIX_BYTES : 0) > NAME_MAX_BYTES;
     });
   };
@@ -133,8 +138,7 @@ function namesTheDiskCanHold() {
     const error = (status: number, code: string, message: string) => {
       ctx.status = status;
       ctx.set('content-type', 'application/xml');
-      if (ctx.method !== 'HEAD')
-        ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+      if (ctx.method !== 'HEAD') ctx.body = s3ErrorXml(code, message);
     };
     if (ctx.method === 'GET' || ctx.method === 'HEAD')
       error(404, 'NoSuchKey', 'The specified key does not exist.');
